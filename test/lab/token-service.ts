@@ -1,0 +1,197 @@
+/**
+ * A Harbor-like registry token service (`GET /service/token`) for the lab.
+ *
+ * Behaves like Harbor's: HTTP Basic is optional; each `scope=repository:<project>/<repo>:<actions>` is granted
+ * the intersection of the requested actions with what `authorize` allows for the repository's project (its
+ * first path segment); bad credentials still get `200` with a token whose granted actions are empty. Tokens are
+ * RS256 JWTs whose protected header carries `x5c: [<certificate DER, base64>]`, which is what CNCF
+ * distribution's `auth: token` verifies against its `rootcertbundle`.
+ *
+ * @see /work/shared/docs/HARBOR-FACTS.md "How a pull authenticates"
+ */
+import { randomBytes, sign } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LabPki } from './pki';
+
+/** An action on a repository that the lab's token service can grant. */
+export type RepositoryAction = 'pull' | 'push';
+
+/** Decides which actions a caller has on a project. */
+export type Authorizer = (
+  username: string | undefined,
+  password: string | undefined,
+  project: string,
+) => readonly RepositoryAction[];
+
+/** Options for {@link createTokenHandler}. */
+export interface TokenHandlerOptions {
+  /** `iss` claim; must equal the registry's `auth.token.issuer`. */
+  readonly issuer: string;
+  /** `aud` claim; must equal the registry's `auth.token.service` (Harbor: `harbor-registry`). */
+  readonly service: string;
+  /** Signing key and certificate (see {@link createPki}). */
+  readonly pki: Pick<LabPki, 'keyPem' | 'certDerBase64'>;
+  /** Which actions `username`/`password` (both undefined when anonymous) have on `project`. */
+  readonly authorize: Authorizer;
+  /**
+   * Token lifetime in seconds.
+   * @default 1800 (Harbor's default `token_expiration`, 30 minutes)
+   */
+  readonly expiresInSeconds?: number;
+  /**
+   * Path the handler answers on.
+   * @default '/service/token'
+   */
+  readonly path?: string;
+}
+
+/** One entry of a token's `access` claim. */
+export interface AccessEntry {
+  readonly type: string;
+  readonly name: string;
+  readonly actions: string[];
+}
+
+/** The claims of a token made by {@link createTokenHandler}. */
+export interface TokenClaims {
+  readonly iss: string;
+  readonly aud: string;
+  readonly sub: string;
+  readonly iat: number;
+  readonly nbf: number;
+  readonly exp: number;
+  readonly jti: string;
+  readonly access: AccessEntry[];
+}
+
+/** A requested scope, parsed. */
+export interface RequestedScope {
+  readonly type: string;
+  readonly name: string;
+  readonly actions: string[];
+}
+
+/** Handles one request; returns false (and does nothing) when the path is not the token path. */
+export type TokenHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+const KNOWN_ACTIONS: readonly RepositoryAction[] = ['pull', 'push'];
+
+/**
+ * Parses `scope` query values. Each value may hold several space-separated scopes; a scope is
+ * `<type>:<name>:<actions>` where the name may itself contain `:` (a registry host with a port), so the type is
+ * split at the first `:` and the actions at the last.
+ */
+export function parseScopes(values: readonly string[]): RequestedScope[] {
+  const scopes: RequestedScope[] = [];
+  for (const value of values) {
+    for (const part of value.split(' ')) {
+      const first = part.indexOf(':');
+      const last = part.lastIndexOf(':');
+      if (first <= 0 || last <= first) continue;
+      const type = part.slice(0, first);
+      const name = part.slice(first + 1, last);
+      const actions = part.slice(last + 1).split(',').filter((a) => a.length > 0);
+      if (name.length === 0) continue;
+      scopes.push({ type, name, actions });
+    }
+  }
+  return scopes;
+}
+
+/** Reads HTTP Basic credentials; `undefined` fields when absent or malformed. Never logs them. */
+export function parseBasicAuth(header: string | undefined): { username?: string; password?: string } {
+  if (!header) return {};
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+  if (!match) return {};
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return { username: decoded, password: '' };
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+function base64url(input: Buffer | string): string {
+  return Buffer.from(input).toString('base64url');
+}
+
+/** Signs `claims` as an RS256 JWT with `x5c` in its protected header. */
+export function signToken(claims: TokenClaims, pki: Pick<LabPki, 'keyPem' | 'certDerBase64'>): string {
+  const header = { typ: 'JWT', alg: 'RS256', x5c: [pki.certDerBase64] };
+  const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
+  const signature = sign('sha256', Buffer.from(signingInput), pki.keyPem);
+  return `${signingInput}.${base64url(signature)}`;
+}
+
+/**
+ * Grants the requested repository scopes: for each, the requested actions that `authorize` allows on the
+ * repository's project. Scopes of other types (`registry:catalog:*`) get nothing, like for a non-admin on Harbor.
+ */
+export function grantAccess(
+  scopes: readonly RequestedScope[],
+  username: string | undefined,
+  password: string | undefined,
+  authorize: Authorizer,
+): AccessEntry[] {
+  const cache = new Map<string, readonly RepositoryAction[]>();
+  return scopes.map((scope) => {
+    if (scope.type !== 'repository') return { type: scope.type, name: scope.name, actions: [] };
+    const slash = scope.name.indexOf('/');
+    const project = slash > 0 ? scope.name.slice(0, slash) : '';
+    let allowed: readonly RepositoryAction[] = [];
+    if (project) {
+      if (!cache.has(project)) cache.set(project, authorize(username, password, project));
+      allowed = cache.get(project) ?? [];
+    }
+    const actions = scope.actions.filter(
+      (a, i, all): a is RepositoryAction =>
+        (KNOWN_ACTIONS as readonly string[]).includes(a) && allowed.includes(a as RepositoryAction) && all.indexOf(a) === i,
+    );
+    return { type: scope.type, name: scope.name, actions };
+  });
+}
+
+/** Creates the `/service/token` handler. */
+export function createTokenHandler(opts: TokenHandlerOptions): TokenHandler {
+  const path = opts.path ?? '/service/token';
+  const expiresIn = opts.expiresInSeconds ?? 1800;
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://lab.invalid');
+    if (url.pathname !== path) return false;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { 'Content-Type': 'application/json', Allow: 'GET' });
+      res.end(JSON.stringify({ errors: [{ code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not allowed on ${path}; use GET.` }] }));
+      return true;
+    }
+    const { username, password } = parseBasicAuth(req.headers.authorization);
+    const scopes = parseScopes(url.searchParams.getAll('scope'));
+    let access: AccessEntry[];
+    try {
+      access = grantAccess(scopes, username, password, opts.authorize);
+    } catch {
+      // An authorizer failure is an internal error; the message never echoes the credentials.
+      res.writeHead(500, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ code: 'UNKNOWN', message: 'the lab token service could not authorize the request' }] }));
+      return true;
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const claims: TokenClaims = {
+      iss: opts.issuer,
+      aud: opts.service,
+      sub: username ?? '',
+      iat: now,
+      nbf: now,
+      exp: now + expiresIn,
+      jti: randomBytes(16).toString('hex'),
+      access,
+    };
+    const token = signToken(claims, opts.pki);
+    const body = JSON.stringify({
+      token,
+      access_token: token,
+      expires_in: expiresIn,
+      issued_at: new Date(now * 1000).toISOString(),
+    });
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    res.end(req.method === 'HEAD' ? undefined : body);
+    return true;
+  };
+}
