@@ -44,3 +44,15 @@ export function harborRoleName(roleId: number): HarborRoleName {
 export function roleCanPush(role: HarborRoleName): boolean {
   return role === 'projectAdmin' || role === 'maintainer' || role === 'developer';
 }
+
+/**
+ * The role strings terraform-provider-harbor (and so Crossplane provider-harbor, generated from it)
+ * accepts in `MemberUser.spec.forProvider.role` / `MemberGroup.spec.forProvider.role`.
+ */
+export const TERRAFORM_ROLE_NAMES: Readonly<Record<HarborRoleName, string>> = Object.freeze({
+  projectAdmin: 'projectadmin',
+  developer: 'developer',
+  guest: 'guest',
+  maintainer: 'maintainer',
+  limitedGuest: 'limitedguest',
+});

@@ -1,0 +1,37 @@
+/**
+ * The error every validation rule of harbor-private-app throws: it names the field, the value received
+ * and how to fix it, and it is thrown before any object is rendered or any API call is made.
+ */
+export class HarborPrivateAppError extends Error {
+  /** The prop path, e.g. `project.name` or `workload.containers[0].image`. */
+  public readonly field: string;
+  /** The offending value, rendered for humans (never a credential). */
+  public readonly value: string;
+  /** What to do about it. */
+  public readonly fix: string;
+
+  constructor(opts: { scope?: string; field: string; value: unknown; problem: string; fix: string }) {
+    const shown = showValue(opts.value);
+    const where = opts.scope ? `${opts.scope}: ` : '';
+    super(`${where}${opts.field} = ${shown}: ${opts.problem}. Fix: ${opts.fix}`);
+    this.name = 'HarborPrivateAppError';
+    this.field = opts.field;
+    this.value = shown;
+    this.fix = opts.fix;
+  }
+}
+
+/** Renders a value for an error message: strings quoted, objects as JSON, long values cut. */
+export function showValue(value: unknown): string {
+  let text: string;
+  if (value === undefined) text = 'undefined';
+  else if (typeof value === 'string') text = JSON.stringify(value);
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = String(value);
+    }
+  }
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}

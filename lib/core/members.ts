@@ -1,0 +1,72 @@
+import { HarborRoleName } from './roles';
+
+/** Harbor's project roles. Every role can pull; pulling needs at least `LIMITED_GUEST`. */
+export enum HarborRole {
+  PROJECT_ADMIN = 'projectAdmin',
+  MAINTAINER = 'maintainer',
+  DEVELOPER = 'developer',
+  GUEST = 'guest',
+  LIMITED_GUEST = 'limitedGuest',
+}
+
+/** How Harbor knows a group: `ldap`, `internal` (http auth proxy / local) or `oidc`. */
+export enum HarborGroupType {
+  LDAP = 'ldap',
+  INTERNAL = 'internal',
+  OIDC = 'oidc',
+}
+
+/** Numeric group types of Harbor's API (`member_group.group_type`). */
+export const HARBOR_GROUP_TYPE_IDS: Readonly<Record<HarborGroupType, number>> = Object.freeze({
+  [HarborGroupType.LDAP]: 1,
+  [HarborGroupType.INTERNAL]: 2,
+  [HarborGroupType.OIDC]: 3,
+});
+
+/** Options of a group member. */
+export interface HarborGroupMemberOptions {
+  /**
+   * How Harbor knows the group.
+   * @default HarborGroupType.OIDC
+   */
+  readonly type?: HarborGroupType;
+  /**
+   * The group's LDAP DN (LDAP groups only).
+   * @default - none
+   */
+  readonly ldapGroupDn?: string;
+}
+
+/**
+ * A member of the Harbor project: a user or a group, with a role.
+ * Create with `HarborMember.user(...)` or `HarborMember.group(...)`.
+ */
+export class HarborMember {
+  /** An existing Harbor user (the seed's "user added to the project"). */
+  public static user(username: string, role: HarborRole): HarborMember {
+    return new HarborMember('user', username, role);
+  }
+
+  /** An existing Harbor group (LDAP, OIDC or internal). */
+  public static group(groupName: string, role: HarborRole, options: HarborGroupMemberOptions = {}): HarborMember {
+    return new HarborMember('group', groupName, role, options.type ?? HarborGroupType.OIDC, options.ldapGroupDn);
+  }
+
+  private constructor(
+    /** `user` or `group`. */
+    public readonly kind: 'user' | 'group',
+    /** The user's or the group's name in Harbor. */
+    public readonly name: string,
+    /** The project role. */
+    public readonly role: HarborRole,
+    /** The group type (groups only). */
+    public readonly groupType?: HarborGroupType,
+    /** The LDAP group DN (LDAP groups only). */
+    public readonly ldapGroupDn?: string,
+  ) {}
+
+  /** The role as the core's role name. */
+  public get roleName(): HarborRoleName {
+    return this.role as unknown as HarborRoleName;
+  }
+}

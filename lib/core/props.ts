@@ -1,0 +1,131 @@
+import { PullCredentials } from './credentials';
+import { HarborMember } from './members';
+
+/** What the robot may do in its project. */
+export enum RobotAction {
+  /** `repository:pull`: all a node needs. */
+  PULL = 'pull',
+  /** `repository:push`: needs `allowPush: true` as well. */
+  PUSH = 'push',
+}
+
+/** The private Harbor project. */
+export interface HarborProjectOptions {
+  /**
+   * The project name, also the first path component of every image (`reg.harbor.com/<name>/coredns`).
+   * Harbor's rule: lowercase letters and digits separated by single `.`, `_` or `-`, at most 255.
+   */
+  readonly name: string;
+  /**
+   * Make the project public (anyone may pull). The point of this construct is a private project.
+   * @default false
+   */
+  readonly public?: boolean;
+  /**
+   * Scan images on push (`auto_scan`).
+   * @default true
+   */
+  readonly autoScan?: boolean;
+  /**
+   * Block pulls of images with vulnerabilities (`prevent_vul`). It also blocks images never scanned,
+   * such as a freshly pushed one, which is why it is off by default.
+   * @default false
+   */
+  readonly preventVulnerableImages?: boolean;
+  /**
+   * Storage quota in GB, `-1` for unlimited.
+   * @default -1
+   */
+  readonly storageQuotaGb?: number;
+  /**
+   * The project exists already and is managed elsewhere: it is used, never created, changed or deleted.
+   * @default false
+   */
+  readonly adopt?: boolean;
+  /**
+   * Let deletion remove the project even while it holds repositories (they are lost).
+   * @default false
+   */
+  readonly forceDestroy?: boolean;
+}
+
+/** The robot account whose credentials the pull Secret carries. */
+export interface HarborRobotOptions {
+  /**
+   * The robot's short name; Harbor logs it in as `<prefix><project>+<name>`.
+   * @default - `<app name>-pull`, lowercased
+   */
+  readonly name?: string;
+  /**
+   * Lifetime in days: `-1` never expires, or a whole number >= 1. Harbor rejects 0. A robot that expires
+   * stops every pull at once, so the default never expires: rotate its secret instead.
+   * @default -1
+   */
+  readonly durationDays?: number;
+  /**
+   * The robot's description in Harbor.
+   * @default - "Pull secret of <app name>, managed by harbor-private-app"
+   */
+  readonly description?: string;
+  /**
+   * What the robot may do on `repository`.
+   * @default [RobotAction.PULL]
+   */
+  readonly actions?: RobotAction[];
+  /**
+   * The explicit opt-in for `RobotAction.PUSH` (a node never needs to push).
+   * @default false
+   */
+  readonly allowPush?: boolean;
+}
+
+/** Everything HarborPrivateApp declares, in Harbor's and Kubernetes' words; the same for both engines. */
+export interface HarborPrivateAppOptions {
+  /**
+   * The registry host, with its port if any, exactly as it appears in image references
+   * (`reg.harbor.com`, `harbor.example.com:8443`). It keys the `.dockerconfigjson`.
+   */
+  readonly registryHost: string;
+  /**
+   * Harbor's URL, for its API.
+   * @default - `https://<registryHost>`
+   */
+  readonly harborUrl?: string;
+  /** The private Harbor project the images live in. */
+  readonly project: HarborProjectOptions;
+  /**
+   * Project members (users or groups) with their roles.
+   * @default - none
+   */
+  readonly members?: HarborMember[];
+  /**
+   * The pull robot (used by the default credentials).
+   * @default - a pull-only robot that never expires
+   */
+  readonly robot?: HarborRobotOptions;
+  /**
+   * Harbor's `robot_name_prefix`, used where the robot's full name cannot be read back from Harbor.
+   * @default 'robot$'
+   */
+  readonly robotNamePrefix?: string;
+  /**
+   * The Kubernetes namespaces that get the pull Secret (kubelet reads imagePullSecrets in the pod's own namespace).
+   */
+  readonly namespaces: string[];
+  /**
+   * The name of the `kubernetes.io/dockerconfigjson` Secret in each namespace.
+   * @default - `harbor-<project>` (the existing Secret's name with `fromExistingSecret`)
+   */
+  readonly pullSecretName?: string;
+  /**
+   * Where the credentials come from.
+   * @default PullCredentials.fromRobot()
+   */
+  readonly credentials?: PullCredentials;
+  /**
+   * ServiceAccounts, in every target namespace, that get the pull Secret in their `imagePullSecrets`
+   * (so pods using them need no imagePullSecrets of their own). They are emitted by this app.
+   * @default - none
+   */
+  readonly serviceAccounts?: string[];
+}

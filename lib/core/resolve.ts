@@ -1,0 +1,348 @@
+import {
+  DEFAULT_CONNECTION_SECRET_NAMESPACE, DEFAULT_ROBOT_STORE_NAME, PullCredentials, SecretStoreRef,
+} from './credentials';
+import { HarborPrivateAppError } from './errors';
+import { parseImageReference } from './image-reference';
+import { HARBOR_GROUP_TYPE_IDS, HarborMember } from './members';
+import {
+  checkHarborProjectName, checkHarborRobotName, checkNamespaceName, checkObjectName, toDnsLabel,
+} from './names';
+import { HarborPrivateAppOptions, RobotAction } from './props';
+import { DEFAULT_ROBOT_NAME_PREFIX, RobotPermissionSpec, robotFullName, robotPermission } from './robot';
+import { HarborRoleName, isHarborRoleName } from './roles';
+import { SecretValue } from './secret-value';
+
+/** A member with its role checked. */
+export interface ResolvedMember {
+  readonly kind: 'user' | 'group';
+  readonly name: string;
+  readonly role: HarborRoleName;
+  readonly groupType?: string;
+  readonly groupTypeId?: number;
+  readonly ldapGroupDn?: string;
+}
+
+/** The robot, with its full login name and its single permission. */
+export interface ResolvedRobot {
+  readonly name: string;
+  readonly fullName: string;
+  readonly durationDays: number;
+  readonly description: string;
+  readonly permission: RobotPermissionSpec;
+}
+
+/** HarborPrivateAppOptions with every default applied and every rule checked. */
+export interface ResolvedHarborPrivateApp {
+  readonly appName: string;
+  readonly registryHost: string;
+  readonly harborUrl: string;
+  readonly project: {
+    readonly name: string;
+    readonly public: boolean;
+    readonly autoScan: boolean;
+    readonly preventVulnerableImages: boolean;
+    readonly storageQuotaGb: number;
+    readonly adopt: boolean;
+    readonly forceDestroy: boolean;
+  };
+  readonly members: readonly ResolvedMember[];
+  /** Declared only with `PullCredentials.fromRobot()` (the default). */
+  readonly robot?: ResolvedRobot;
+  readonly robotNamePrefix: string;
+  readonly namespaces: readonly string[];
+  readonly pullSecretName: string;
+  readonly credentials: PullCredentials;
+  /** Defaults of the robot credential chain, resolved (kind `robot`). */
+  readonly robotStore?: {
+    readonly store: SecretStoreRef;
+    readonly emitStore: boolean;
+    readonly connectionSecretNamespace: string;
+    readonly refreshInterval: string;
+  };
+  readonly serviceAccounts: readonly string[];
+}
+
+const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
+const HOST_PORT = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::([0-9]{1,5}))?$/;
+
+/**
+ * Applies defaults and checks every rule, throwing the first violation as a HarborPrivateAppError
+ * that names the field, the value and the fix. Pure: no I/O, no framework.
+ *
+ * @param appName the construct id / Pulumi resource name (used for defaults and messages)
+ */
+export function resolveHarborPrivateApp(appName: string, options: HarborPrivateAppOptions): ResolvedHarborPrivateApp {
+  const scope = `HarborPrivateApp ${JSON.stringify(appName)}`;
+  const fail = (field: string, value: unknown, problem: string, fix: string): never => {
+    throw new HarborPrivateAppError({ scope, field, value, problem, fix });
+  };
+  if (options === null || typeof options !== 'object') {
+    fail('props', options, 'is missing', 'pass { registryHost, project: { name }, namespaces: [...] }');
+  }
+
+  // Registry host and Harbor URL.
+  const registryHost = options.registryHost;
+  if (typeof registryHost !== 'string' || registryHost.length === 0) {
+    fail('registryHost', registryHost, 'is required', 'give the host[:port] your image references start with, e.g. "reg.harbor.com"');
+  }
+  if (registryHost.includes('://') || registryHost.includes('/')) {
+    fail('registryHost', registryHost, 'holds a scheme or a path', `give the host[:port] only, e.g. ${JSON.stringify(registryHost.replace(/^[a-z]+:\/\//i, '').split('/')[0])}; set harborUrl for the API URL`);
+  }
+  if (registryHost !== registryHost.toLowerCase()) {
+    fail('registryHost', registryHost, 'has upper-case letters; image references and .dockerconfigjson keys are compared as written', `write it in lower case: ${JSON.stringify(registryHost.toLowerCase())}`);
+  }
+  const hostMatch = HOST_PORT.exec(registryHost);
+  if (!hostMatch || (hostMatch[1] !== undefined && (Number(hostMatch[1]) < 1 || Number(hostMatch[1]) > 65535))) {
+    fail('registryHost', registryHost, 'is not a host name with an optional port (1-65535)', 'write it as "host" or "host:port", e.g. "reg.harbor.com" or "harbor.local:8443"');
+  }
+  const harborUrl = options.harborUrl ?? `https://${registryHost}`;
+  let parsedUrl: URL | undefined;
+  try {
+    parsedUrl = new URL(harborUrl);
+  } catch {
+    parsedUrl = undefined;
+  }
+  if (!parsedUrl || (parsedUrl.protocol !== 'https:' && parsedUrl.protocol !== 'http:')) {
+    fail('harborUrl', harborUrl, 'is not an http(s) URL', 'give Harbor\'s base URL, e.g. "https://reg.harbor.com"');
+  }
+  if (parsedUrl!.username || parsedUrl!.password) {
+    fail('harborUrl', '<URL with user info>', 'embeds credentials', 'remove the user:password part; pass credentials through the Harbor connection settings');
+  }
+
+  // Project.
+  const p = options.project;
+  if (!p || typeof p !== 'object') fail('project', p, 'is required', 'pass project: { name: "k8s" }');
+  const projectName = checkHarborProjectName('project.name', p.name, scope);
+  const storageQuotaGb = p.storageQuotaGb ?? -1;
+  if (typeof storageQuotaGb !== 'number' || !Number.isFinite(storageQuotaGb) || (storageQuotaGb !== -1 && storageQuotaGb <= 0)) {
+    fail('project.storageQuotaGb', storageQuotaGb, 'must be -1 (unlimited) or a positive number of GB', 'use -1 or e.g. 10');
+  }
+  for (const key of ['public', 'autoScan', 'preventVulnerableImages', 'adopt', 'forceDestroy'] as const) {
+    if (p[key] !== undefined && typeof p[key] !== 'boolean') fail(`project.${key}`, p[key], 'must be a boolean', 'use true or false');
+  }
+  if (p.adopt && p.forceDestroy) {
+    fail('project.forceDestroy', true, 'is set on an adopted project, which this app never deletes', 'drop forceDestroy, or stop adopting the project');
+  }
+
+  // Members.
+  const members: ResolvedMember[] = [];
+  const seen = new Set<string>();
+  (options.members ?? []).forEach((m, i) => {
+    const field = `members[${i}]`;
+    if (!(m instanceof HarborMember)) {
+      fail(field, m, 'is not a HarborMember', 'use HarborMember.user("name", HarborRole.GUEST) or HarborMember.group(...)');
+    }
+    if (typeof m.name !== 'string' || m.name.trim() === '' || m.name !== m.name.trim()) {
+      fail(`${field}.name`, m.name, 'must be a non-empty name without surrounding white space', 'give the Harbor user or group name exactly');
+    }
+    if (!isHarborRoleName(m.role)) {
+      fail(`${field}.role`, m.role, 'is not a Harbor role', 'use HarborRole.PROJECT_ADMIN, MAINTAINER, DEVELOPER, GUEST or LIMITED_GUEST (GUEST is enough to pull)');
+    }
+    const key = `${m.kind}:${m.name}`;
+    if (seen.has(key)) fail(`${field}.name`, m.name, `names the same ${m.kind} twice; Harbor keeps one role per member`, 'list each member once, with the highest role it needs');
+    seen.add(key);
+    if (m.kind === 'group') {
+      if (m.groupType === undefined || !(m.groupType in HARBOR_GROUP_TYPE_IDS)) {
+        fail(`${field}.type`, m.groupType, 'is not a Harbor group type', 'use HarborGroupType.LDAP, INTERNAL or OIDC');
+      }
+      if (m.ldapGroupDn !== undefined && m.groupType !== 'ldap') {
+        fail(`${field}.ldapGroupDn`, m.ldapGroupDn, 'is only meaningful for LDAP groups', 'drop it, or set type: HarborGroupType.LDAP');
+      }
+    }
+    members.push({
+      kind: m.kind, name: m.name, role: m.role as HarborRoleName,
+      groupType: m.groupType, groupTypeId: m.groupType ? HARBOR_GROUP_TYPE_IDS[m.groupType] : undefined,
+      ldapGroupDn: m.ldapGroupDn,
+    });
+  });
+
+  // Namespaces.
+  const namespaces = options.namespaces;
+  if (!Array.isArray(namespaces) || namespaces.length === 0) {
+    fail('namespaces', namespaces, 'must list at least one namespace', 'list the namespaces whose pods pull these images, e.g. ["kube-system"]');
+  }
+  const nsSeen = new Set<string>();
+  namespaces.forEach((ns, i) => {
+    checkNamespaceName(`namespaces[${i}]`, ns, scope);
+    if (nsSeen.has(ns)) fail(`namespaces[${i}]`, ns, 'is listed twice', 'list each namespace once');
+    nsSeen.add(ns);
+  });
+
+  // Credentials.
+  const credentials = options.credentials ?? PullCredentials.fromRobot();
+  if (!(credentials instanceof PullCredentials)) {
+    fail('credentials', credentials, 'is not a PullCredentials', 'use PullCredentials.fromRobot(), fromExistingSecret(), fromExternalStore() or fromLiteralUnsafeForLocalClustersOnly()');
+  }
+  let pullSecretName: string;
+  if (credentials.kind === 'existingSecret') {
+    const existing = checkObjectName('credentials.existingSecretName', credentials.existingSecretName, scope);
+    if (options.pullSecretName !== undefined && options.pullSecretName !== existing) {
+      fail('pullSecretName', options.pullSecretName, `differs from the existing Secret "${existing}" the credentials name`, 'drop pullSecretName: the existing Secret\'s name is used');
+    }
+    pullSecretName = existing;
+  } else {
+    pullSecretName = checkObjectName('pullSecretName', options.pullSecretName ?? `harbor-${toDnsLabel(projectName, 240)}`, scope);
+  }
+  if (credentials.kind === 'literal') {
+    const lit = credentials.literal!;
+    if (!lit || typeof lit.username !== 'string' || lit.username.length === 0) {
+      fail('credentials.username', lit?.username, 'is empty', 'give the robot\'s full name or the user name');
+    }
+    if (!(lit.password instanceof SecretValue)) {
+      fail('credentials.password', '<plain string>', 'is not a SecretValue: a password typed as a plain string is not an explicit opt-in to a literal credential', 'wrap it: SecretValue.unsafePlainText(...) or SecretValue.fromEnv("VAR")');
+    }
+  }
+  if (credentials.kind === 'externalStore') {
+    const ext = credentials.externalStore!;
+    if (!ext || !(ext.store instanceof SecretStoreRef)) {
+      fail('credentials.store', ext?.store, 'is not a SecretStoreRef', 'use SecretStoreRef.cluster("name") or SecretStoreRef.namespaced("name")');
+    }
+    checkObjectName('credentials.store.name', ext.store.name, scope);
+    if (typeof ext.key !== 'string' || ext.key.length === 0) fail('credentials.key', ext.key, 'is empty', 'give the key of the secret in the store');
+    checkDuration('credentials.refreshInterval', ext.refreshInterval ?? '1h', fail);
+  }
+
+  // Robot (declared only for the default credentials).
+  const robotOpts = options.robot ?? {};
+  const robotNamePrefix = options.robotNamePrefix ?? DEFAULT_ROBOT_NAME_PREFIX;
+  if (typeof robotNamePrefix !== 'string' || robotNamePrefix.length === 0 || /\s/.test(robotNamePrefix)) {
+    fail('robotNamePrefix', robotNamePrefix, 'must be a non-empty prefix without white space', 'use Harbor\'s robot_name_prefix, "robot$" unless your Harbor changed it');
+  }
+  let robot: ResolvedRobot | undefined;
+  let robotStore: ResolvedHarborPrivateApp['robotStore'];
+  if (credentials.kind === 'robot') {
+    const name = checkHarborRobotName('robot.name', robotOpts.name ?? `${toDnsLabel(appName, 200) || 'app'}-pull`, scope);
+    const durationDays = robotOpts.durationDays ?? -1;
+    if (typeof durationDays !== 'number' || !Number.isInteger(durationDays) || (durationDays !== -1 && durationDays < 1)) {
+      fail('robot.durationDays', durationDays, durationDays === 0 ? 'is 0, which Harbor rejects (400)' : 'must be -1 (never expires) or a whole number of days >= 1', 'use -1, or e.g. 90 and rotate before it expires');
+    }
+    const actions = robotOpts.actions ?? [RobotAction.PULL];
+    if (!Array.isArray(actions) || actions.length === 0) fail('robot.actions', actions, 'must list at least one action', 'use [RobotAction.PULL]');
+    actions.forEach((a, i) => {
+      if (a !== RobotAction.PULL && a !== RobotAction.PUSH) fail(`robot.actions[${i}]`, a, 'is not a repository action this construct grants', 'use RobotAction.PULL (and RobotAction.PUSH with allowPush: true)');
+    });
+    if (!actions.includes(RobotAction.PULL)) fail('robot.actions', actions, 'does not include pull, which the pull Secret exists for', 'add RobotAction.PULL');
+    const wantsPush = actions.includes(RobotAction.PUSH);
+    if (wantsPush && robotOpts.allowPush !== true) {
+      fail('robot.actions', actions, 'asks for push without the explicit opt-in; a node only ever pulls', 'remove RobotAction.PUSH, or set robot.allowPush: true if this robot must push');
+    }
+    const description = robotOpts.description ?? `Pull secret of ${appName}, managed by harbor-private-app`;
+    if (typeof description !== 'string' || description.length > 1024) fail('robot.description', description, 'must be a string of at most 1024 characters', 'shorten it');
+    robot = {
+      name,
+      fullName: robotFullName(robotNamePrefix, projectName, name),
+      durationDays,
+      description,
+      permission: robotPermission(projectName, wantsPush),
+    };
+    const ro = credentials.robot ?? {};
+    const store = ro.store ?? SecretStoreRef.cluster(DEFAULT_ROBOT_STORE_NAME);
+    if (!(store instanceof SecretStoreRef)) fail('credentials.store', store, 'is not a SecretStoreRef', 'use SecretStoreRef.cluster("name")');
+    checkObjectName('credentials.store.name', store.name, scope);
+    const connectionSecretNamespace = checkNamespaceName('credentials.connectionSecretNamespace', ro.connectionSecretNamespace ?? DEFAULT_CONNECTION_SECRET_NAMESPACE, scope);
+    if (ro.emitStore && store.kind !== 'ClusterSecretStore') {
+      fail('credentials.emitStore', true, 'emits a ClusterSecretStore but the store named is a namespaced SecretStore', 'use SecretStoreRef.cluster(...) with emitStore, or emit your SecretStore yourself');
+    }
+    robotStore = {
+      store, emitStore: ro.emitStore ?? false, connectionSecretNamespace,
+      refreshInterval: checkDuration('credentials.refreshInterval', ro.refreshInterval ?? '1h', fail),
+    };
+    if (namespaces.includes(connectionSecretNamespace) && pullSecretName === connectionSecretName(projectName, name)) {
+      fail('pullSecretName', pullSecretName, `clashes with the robot's connection Secret in namespace "${connectionSecretNamespace}"`, 'choose another pullSecretName');
+    }
+  } else if (options.robot !== undefined) {
+    fail('robot', options.robot, `is set but credentials come from ${credentials.kind}, so no robot is declared`, 'drop robot, or use PullCredentials.fromRobot()');
+  }
+
+  // ServiceAccounts.
+  const serviceAccounts = options.serviceAccounts ?? [];
+  if (!Array.isArray(serviceAccounts)) fail('serviceAccounts', serviceAccounts, 'must be a list of names', 'e.g. ["default"]');
+  const saSeen = new Set<string>();
+  serviceAccounts.forEach((sa, i) => {
+    checkObjectName(`serviceAccounts[${i}]`, sa, scope);
+    if (saSeen.has(sa)) fail(`serviceAccounts[${i}]`, sa, 'is listed twice', 'list each ServiceAccount once');
+    saSeen.add(sa);
+  });
+
+  return {
+    appName,
+    registryHost,
+    harborUrl: harborUrl.replace(/\/+$/, ''),
+    project: {
+      name: projectName,
+      public: p.public ?? false,
+      autoScan: p.autoScan ?? true,
+      preventVulnerableImages: p.preventVulnerableImages ?? false,
+      storageQuotaGb,
+      adopt: p.adopt ?? false,
+      forceDestroy: p.forceDestroy ?? false,
+    },
+    members,
+    robot,
+    robotNamePrefix,
+    namespaces: [...namespaces],
+    pullSecretName,
+    credentials,
+    robotStore,
+    serviceAccounts: [...serviceAccounts],
+  };
+}
+
+/** The name of the Secret Crossplane writes the robot's connection details to. */
+export function connectionSecretName(project: string, robotName: string): string {
+  return `${toDnsLabel(`${project}-${robotName}`, 230)}-robot`;
+}
+
+function checkDuration(field: string, value: unknown, fail: (f: string, v: unknown, p: string, x: string) => never): string {
+  if (typeof value !== 'string' || !GO_DURATION.test(value)) fail(field, value, 'is not a Go duration', 'use e.g. "1h" or "15m"');
+  return value as string;
+}
+
+/** One image of a workload, with the prop path it came from. */
+export interface WorkloadImage {
+  readonly field: string;
+  readonly image: string;
+}
+
+/**
+ * Checks that every image is served by the registry host the pull Secret covers and lives in the
+ * declared project: anything else would pull without these credentials and fail with ErrImagePull.
+ */
+export function checkWorkloadImages(app: ResolvedHarborPrivateApp, images: readonly WorkloadImage[]): void {
+  const scope = `HarborPrivateApp ${JSON.stringify(app.appName)}`;
+  for (const { field, image } of images) {
+    const ref = parseImageReference(image, field, scope);
+    const expected = `${app.registryHost}/${app.project.name}/<repository>`;
+    if (ref.host !== app.registryHost) {
+      const sameName = ref.host.split(':')[0] === app.registryHost.split(':')[0];
+      throw new HarborPrivateAppError({
+        scope, field, value: image,
+        problem: sameName
+          ? `is on "${ref.host}" but the pull Secret covers "${app.registryHost}": kubelet matches the port too, so the pull would go without credentials (ErrImagePull)`
+          : `is on registry "${ref.host}", not on "${app.registryHost}" that the pull Secret covers, so the pull would go without these credentials (ErrImagePull)`,
+        fix: `use an image under ${expected}, e.g. "${app.registryHost}/${app.project.name}/${ref.path.split('/').pop()}${ref.tag ? `:${ref.tag}` : ''}"`,
+      });
+    }
+    const [project, ...repo] = ref.path.split('/');
+    if (project !== app.project.name || repo.length === 0) {
+      throw new HarborPrivateAppError({
+        scope, field, value: image,
+        problem: `is in Harbor project "${repo.length ? project : '(none)'}", but this app's robot may pull only from project "${app.project.name}"`,
+        fix: `push the image to ${expected} and reference it there, or declare a HarborPrivateApp for project "${project}"`,
+      });
+    }
+  }
+}
+
+/** Checks that a workload runs in one of the namespaces that get the pull Secret. */
+export function checkWorkloadNamespace(app: ResolvedHarborPrivateApp, field: string, namespace: string | undefined): string {
+  const ns = namespace ?? app.namespaces[0];
+  if (!app.namespaces.includes(ns)) {
+    throw new HarborPrivateAppError({
+      scope: `HarborPrivateApp ${JSON.stringify(app.appName)}`, field, value: ns,
+      problem: `is not one of this app's namespaces ${JSON.stringify(app.namespaces)}; kubelet reads imagePullSecrets only from the pod's own namespace`,
+      fix: `add "${ns}" to namespaces, or run the workload in one of them`,
+    });
+  }
+  return ns;
+}

@@ -1,0 +1,33 @@
+/** Harbor's default robot name prefix (`robot_name_prefix` in Harbor's configuration). */
+export const DEFAULT_ROBOT_NAME_PREFIX = 'robot$';
+
+/**
+ * The full login name Harbor gives a project robot: `<prefix><project>+<name>`.
+ *
+ * Harbor returns this name when it creates the robot, and that returned name is the one to use
+ * wherever it is available (the Pulumi engine does). The YAML engine cannot read it back, so it
+ * builds it with the prefix the user declares for their Harbor (`robot$` unless configured).
+ */
+export function robotFullName(prefix: string, project: string, name: string): string {
+  return `${prefix}${project}+${name}`;
+}
+
+/** One access entry of a robot permission. */
+export interface RobotAccess {
+  readonly resource: string;
+  readonly action: string;
+}
+
+/** A project-level robot permission (Harbor allows exactly one per project robot). */
+export interface RobotPermissionSpec {
+  readonly kind: 'project';
+  readonly namespace: string;
+  readonly access: readonly RobotAccess[];
+}
+
+/** The single permission of a project robot: `repository:pull`, plus `repository:push` only when asked for. */
+export function robotPermission(project: string, allowPush: boolean): RobotPermissionSpec {
+  const access: RobotAccess[] = [{ resource: 'repository', action: 'pull' }];
+  if (allowPush) access.push({ resource: 'repository', action: 'push' });
+  return { kind: 'project', namespace: project, access };
+}

@@ -1,0 +1,80 @@
+/**
+ * Validation of where the Harbor client connects: the URL, the plain-HTTP policy and the CA bundle.
+ */
+import { isIP } from 'node:net';
+
+/** A validated Harbor endpoint. */
+export interface HarborEndpoint {
+  /** `https://host[:port]` or `http://host[:port]`, plus any base path, without trailing slash. */
+  readonly origin: string;
+  /** `origin` + `/api/v2.0`. */
+  readonly apiBase: string;
+  /** True for `https:`. */
+  readonly tls: boolean;
+}
+
+/** True for 127.0.0.0/8, ::1 (also IPv4-mapped) and `localhost` / `*.localhost`. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  if (isIP(h) === 4) return h.split('.')[0] === '127';
+  if (isIP(h) === 6) {
+    if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
+    return mapped !== null && mapped[1].split('.')[0] === '127';
+  }
+  return false;
+}
+
+/**
+ * Checks the `url`, `allowPlainHttp` and `caBundle` options and computes the API base.
+ *
+ * @throws Error naming the option, the value received and the fix: not http(s), credentials or query in the URL,
+ * `http://` to a non-loopback host without `allowPlainHttp`, a `caBundle` that holds no PEM certificate or is given
+ * for an `http://` URL.
+ */
+export function resolveHarborEndpoint(opts: { readonly url: string; readonly allowPlainHttp?: boolean; readonly caBundle?: string }): HarborEndpoint {
+  if (typeof opts.url !== 'string' || opts.url.trim() === '') {
+    throw new TypeError('HarborClientOptions.url is empty: give Harbor\'s address, e.g. "https://reg.example.com".');
+  }
+  let u: URL;
+  try {
+    u = new URL(opts.url.trim());
+  } catch {
+    const shown = opts.url.includes('@') ? '(not shown: it contains "@", maybe credentials)' : `"${opts.url}"`;
+    throw new TypeError(`HarborClientOptions.url ${shown} is not a valid URL: use e.g. "https://reg.example.com".`);
+  }
+  if (u.username || u.password) {
+    // Never echo the credentials; they belong in username/password.
+    throw new TypeError(
+      `HarborClientOptions.url "${u.protocol}//***@${u.host}${u.pathname}" carries credentials: remove them from the URL and pass username and password instead.`,
+    );
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') {
+    throw new TypeError(`HarborClientOptions.url "${u.href}" must start with https:// (got protocol ${u.protocol}).`);
+  }
+  if (u.search || u.hash) {
+    throw new TypeError(`HarborClientOptions.url "${u.href}" must not carry a query or fragment: give only Harbor's base address, e.g. "${u.origin}".`);
+  }
+  const tls = u.protocol === 'https:';
+  if (!tls && !opts.allowPlainHttp && !isLoopbackHost(u.hostname)) {
+    throw new Error(
+      `HarborClientOptions.url "${u.origin}" uses plain http:// to a non-loopback host, which would send the password in clear text: ` +
+        `use "https://${u.host}" (with caBundle for a private CA), or set allowPlainHttp: true if you really mean it.`,
+    );
+  }
+  if (opts.caBundle !== undefined) {
+    if (typeof opts.caBundle !== 'string' || !/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(opts.caBundle)) {
+      throw new TypeError(
+        'HarborClientOptions.caBundle holds no PEM certificate: pass the CA certificate text ("-----BEGIN CERTIFICATE-----..."), not a file path or a key.',
+      );
+    }
+    if (!tls) {
+      throw new Error(`HarborClientOptions.caBundle is set but url "${u.origin}" is plain http://, so it would be ignored: use "https://${u.host}" or drop caBundle.`);
+    }
+  }
+  let basePath = u.pathname.replace(/\/+$/, '');
+  basePath = basePath.replace(/\/api\/v2\.0$/, '');
+  const origin = `${u.origin}${basePath}`;
+  return { origin, apiBase: `${origin}/api/v2.0`, tls };
+}
