@@ -1,0 +1,707 @@
+/**
+ * A typed client for the parts of Harbor's REST API v2.0 this project needs: projects, members, robot accounts.
+ *
+ * Self-contained on purpose (node built-ins, `undici`, `lib/core/roles` only; no module-level state) because Pulumi
+ * dynamic providers serialize it with `pulumi.runtime.serializeFunction`.
+ *
+ * @see /work/shared/docs/HARBOR-FACTS.md
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, fetch } from 'undici';
+import { harborRoleId, harborRoleName, type HarborRoleName } from '../core/roles';
+import { resolveHarborEndpoint, type HarborEndpoint } from './endpoint';
+import { HarborApiError, parseHarborError, redactSecrets } from './errors';
+import { normalisePermissions } from './permissions';
+import {
+  NOT_SENT_NETWORK_CODES,
+  isIdempotent,
+  isRetryableNetworkCode,
+  isRetryableStatus,
+  parseRetryAfter,
+  retryDelayMs,
+} from './retry';
+import type {
+  CreatedRobot,
+  HarborClientOptions,
+  HarborMember,
+  HarborProject,
+  HarborRequestEvent,
+  HarborRobot,
+  MemberEntity,
+  ProjectSpec,
+  RobotPermission,
+  RobotSpec,
+  RobotUpdate,
+} from './types';
+import {
+  assertId,
+  assertMemberEntity,
+  assertProjectName,
+  assertProjectSpec,
+  assertRobotSpec,
+  assertRobotUpdate,
+  assertRole,
+} from './validate';
+
+/** Harbor's maximum `page_size`. */
+const PAGE_SIZE = 100;
+/** Safety bound against a server that never stops paging. */
+const MAX_PAGES = 10_000;
+
+type Query = Readonly<Record<string, string | number | undefined>>;
+
+interface CallOptions {
+  readonly query?: Query;
+  readonly body?: unknown;
+  /** The path addresses a project by name: send `X-Is-Resource-Name: true`. */
+  readonly byName?: boolean;
+  /** Statuses that count as success. */
+  readonly ok: readonly number[];
+  /**
+   * A 404 carrying Harbor's own `NOT_FOUND` error body counts as success ("absent"). A bare 404 (e.g. from a proxy
+   * or a wrong url) stays an error, so that a misconfigured url never looks like "already deleted".
+   */
+  readonly absentOk?: boolean;
+}
+
+interface CallResult {
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  readonly text: string;
+  readonly requestId?: string;
+  readonly path: string;
+  readonly method: string;
+}
+
+interface NetworkFailure {
+  readonly code: string;
+  readonly message: string;
+  readonly tls: boolean;
+}
+
+const TLS_CODE = /CERT|SELF_SIGNED|VERIFY|ERR_TLS|ERR_SSL|EPROTO|HANDSHAKE/;
+
+/** Finds the most specific error code in an error and its `cause` chain. */
+function classifyNetworkError(e: unknown): NetworkFailure {
+  let cur: unknown = e;
+  let code: string | undefined;
+  let message: string | undefined;
+  for (let depth = 0; cur && depth < 6; depth++) {
+    const err = cur as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown };
+    if (err.name === 'TimeoutError' || err.code === 23 /* DOMException TIMEOUT_ERR */) {
+      return { code: 'TIMEOUT', message: 'no complete answer within timeoutMs', tls: false };
+    }
+    if (typeof err.code === 'string' && err.code) {
+      code = err.code;
+      message = typeof err.message === 'string' ? err.message : undefined;
+    } else if (message === undefined && typeof err.message === 'string' && err.message !== 'fetch failed') {
+      message = err.message;
+    }
+    cur = err.cause;
+  }
+  const c = code ?? 'NETWORK_ERROR';
+  return { code: c, message: message ?? 'the request failed before Harbor answered', tls: TLS_CODE.test(c) };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function num(v: unknown, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}
+
+function str(v: unknown, fallback = ''): string {
+  return typeof v === 'string' ? v : fallback;
+}
+
+/**
+ * Reads the numeric id at the end of a `Location` header (`/api/v2.0/projects/12`, absolute or relative).
+ * Returns `undefined` when there is none.
+ */
+export function idFromLocation(location: string | null | undefined): number | undefined {
+  if (!location) return undefined;
+  let pathname = location.trim();
+  try {
+    pathname = new URL(pathname, 'http://placeholder.invalid').pathname;
+  } catch {
+    return undefined;
+  }
+  const last = pathname.replace(/\/+$/, '').split('/').pop() ?? '';
+  if (!/^\d+$/.test(last)) return undefined;
+  const id = Number(last);
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}
+
+/** Maps a project as Harbor returns it to {@link HarborProject}. */
+function toProject(raw: unknown): HarborProject | undefined {
+  if (!isRecord(raw)) return undefined;
+  const metadata: Record<string, string> = {};
+  if (isRecord(raw.metadata)) {
+    for (const [k, v] of Object.entries(raw.metadata)) {
+      if (v !== null && v !== undefined) metadata[k] = String(v);
+    }
+  }
+  const id = num(raw.project_id, NaN);
+  if (!Number.isFinite(id) || typeof raw.name !== 'string') return undefined;
+  return {
+    id,
+    name: raw.name,
+    public: metadata.public === 'true',
+    autoScan: metadata.auto_scan === 'true',
+    preventVul: metadata.prevent_vul === 'true',
+    metadata,
+  };
+}
+
+/** Maps a project member as Harbor returns it to {@link HarborMember}. */
+function toMember(raw: unknown): HarborMember | undefined {
+  if (!isRecord(raw) || typeof raw.id !== 'number' || typeof raw.entity_name !== 'string') return undefined;
+  const type = raw.entity_type === 'g' ? 'g' : raw.entity_type === 'u' ? 'u' : undefined;
+  if (!type || typeof raw.role_id !== 'number') return undefined;
+  return {
+    id: raw.id,
+    entityName: raw.entity_name,
+    entityType: type,
+    role: harborRoleName(raw.role_id),
+    ...(typeof raw.entity_id === 'number' ? { entityId: raw.entity_id } : {}),
+  };
+}
+
+/** Maps a robot as Harbor returns it to {@link HarborRobot} (permissions normalised). */
+function toRobot(raw: unknown): HarborRobot | undefined {
+  if (!isRecord(raw) || typeof raw.id !== 'number' || typeof raw.name !== 'string') return undefined;
+  return {
+    id: raw.id,
+    name: raw.name,
+    description: str(raw.description),
+    duration: num(raw.duration, 0),
+    disabled: raw.disable === true,
+    expiresAt: num(raw.expires_at, -1),
+    level: str(raw.level),
+    permissions: normalisePermissions(Array.isArray(raw.permissions) ? raw.permissions : []),
+  };
+}
+
+/** Harbor's wire form of permissions (access without `effect` means allow). */
+function permissionsBody(permissions: RobotPermission[]): unknown[] {
+  return normalisePermissions(permissions).map((p) => ({
+    kind: p.kind,
+    namespace: p.namespace,
+    access: p.access.map((a) => (a.effect ? { resource: a.resource, action: a.action, effect: a.effect } : { resource: a.resource, action: a.action })),
+  }));
+}
+
+function projectMetadata(spec: ProjectSpec): Record<string, string> {
+  return {
+    public: String(spec.public),
+    auto_scan: String(spec.autoScan),
+    prevent_vul: String(spec.preventVul),
+  };
+}
+
+/**
+ * Client of Harbor's REST API v2.0 with HTTP Basic auth, no cookies, bounded retries of idempotent calls and
+ * {@link HarborApiError} for every failure.
+ *
+ * @example
+ * const harbor = new HarborClient({ url: 'https://reg.example.com', username: 'admin', password: secret });
+ * const { id } = await harbor.createProject({ name: 'app', public: false, autoScan: true, preventVul: false });
+ */
+export class HarborClient {
+  /** Harbor's address, without credentials (`https://host[:port]`). */
+  public readonly origin: string;
+  /** Retries after the first attempt of an idempotent call. */
+  public readonly maxRetries: number;
+  /** Time limit of one attempt, in milliseconds. */
+  public readonly timeoutMs: number;
+  /** Backoff base, in milliseconds. */
+  public readonly retryBaseDelayMs: number;
+  /** Cap of one wait between retries, in milliseconds. */
+  public readonly maxRetryDelayMs: number;
+
+  private readonly endpoint: HarborEndpoint;
+  private readonly authorization: string;
+  private readonly caBundle?: string;
+  private readonly onRequest?: (e: HarborRequestEvent) => void;
+  /** Values scrubbed from every error message and event: password, Authorization value, robot secrets seen. */
+  private readonly secrets: string[];
+  private agent?: Agent;
+
+  constructor(opts: HarborClientOptions) {
+    if (typeof opts !== 'object' || opts === null) throw new TypeError('HarborClient needs options {url, username, password}.');
+    this.endpoint = resolveHarborEndpoint(opts);
+    if (typeof opts.username !== 'string' || opts.username === '') {
+      throw new TypeError('HarborClientOptions.username is empty: give a Harbor user name (or a robot\'s full name "robot$...").');
+    }
+    if (opts.username.includes(':')) {
+      throw new TypeError(`HarborClientOptions.username "${opts.username}" contains ":", which HTTP Basic auth cannot carry: use the account's login name.`);
+    }
+    if (typeof opts.password !== 'string' || opts.password === '') {
+      throw new TypeError('HarborClientOptions.password is empty: give the account\'s password or the robot\'s secret.');
+    }
+    const maxRetries = opts.maxRetries ?? 3;
+    const timeoutMs = opts.timeoutMs ?? 30_000;
+    const retryBaseDelayMs = opts.retryBaseDelayMs ?? 200;
+    const maxRetryDelayMs = opts.maxRetryDelayMs ?? 10_000;
+    const checks: Array<[string, number, number]> = [
+      ['maxRetries', maxRetries, 0],
+      ['timeoutMs', timeoutMs, 1],
+      ['retryBaseDelayMs', retryBaseDelayMs, 0],
+      ['maxRetryDelayMs', maxRetryDelayMs, 0],
+    ];
+    for (const [field, value, min] of checks) {
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < min || !Number.isInteger(value)) {
+        throw new TypeError(`HarborClientOptions.${field} ${String(value)} must be a whole number >= ${min}.`);
+      }
+    }
+    this.origin = this.endpoint.origin;
+    this.maxRetries = maxRetries;
+    this.timeoutMs = timeoutMs;
+    this.retryBaseDelayMs = retryBaseDelayMs;
+    this.maxRetryDelayMs = maxRetryDelayMs;
+    this.caBundle = opts.caBundle;
+    this.onRequest = opts.onRequest;
+    const token = Buffer.from(`${opts.username}:${opts.password}`, 'utf8').toString('base64');
+    this.authorization = `Basic ${token}`;
+    this.secrets = [opts.password, token];
+  }
+
+  // ---------------------------------------------------------------- projects
+
+  /**
+   * Creates a project (`POST /projects`); metadata values are sent as the strings Harbor expects.
+   * @returns the new project's id, read from the `Location` header.
+   * @throws HarborApiError 409 when the name is taken.
+   */
+  async createProject(spec: ProjectSpec): Promise<{ id: number }> {
+    assertProjectSpec(spec);
+    const body: Record<string, unknown> = { project_name: spec.name, metadata: projectMetadata(spec) };
+    if (spec.storageLimitBytes !== undefined) body.storage_limit = spec.storageLimitBytes;
+    const res = await this.call('POST', '/projects', { body, ok: [201] });
+    return { id: this.locationId(res) };
+  }
+
+  /** True when a project with exactly this name exists (`HEAD /projects?project_name=`). */
+  async projectExists(name: string): Promise<boolean> {
+    assertProjectName(name);
+    const res = await this.call('HEAD', '/projects', { query: { project_name: name }, ok: [200, 404] });
+    return res.status === 200;
+  }
+
+  /** Reads a project by name (`GET /projects/{name}`, `X-Is-Resource-Name: true`); `undefined` when absent. */
+  async getProject(name: string): Promise<HarborProject | undefined> {
+    assertProjectName(name);
+    const res = await this.call('GET', `/projects/${encodeURIComponent(name)}`, { byName: true, ok: [200], absentOk: true });
+    if (res.status === 404) return undefined;
+    const project = toProject(this.json(res));
+    if (!project) throw this.unexpected(res, 'a project object with project_id and name');
+    return project;
+  }
+
+  /** Sets a project's public / auto_scan / prevent_vul metadata (`PUT /projects/{name}`). */
+  async updateProject(name: string, spec: ProjectSpec): Promise<void> {
+    assertProjectName(name);
+    assertProjectSpec(spec);
+    await this.call('PUT', `/projects/${encodeURIComponent(name)}`, { byName: true, body: { metadata: projectMetadata(spec) }, ok: [200, 204] });
+  }
+
+  /**
+   * Deletes a project (`DELETE /projects/{name}`); its robot accounts go with it. A project that is already gone
+   * counts as deleted.
+   * @throws HarborApiError 412 while the project still holds repositories.
+   */
+  async deleteProject(name: string): Promise<void> {
+    assertProjectName(name);
+    await this.call('DELETE', `/projects/${encodeURIComponent(name)}`, { byName: true, ok: [200, 204], absentOk: true });
+  }
+
+  // ---------------------------------------------------------------- members
+
+  /**
+   * Adds a user or group to a project with a role (`POST /projects/{p}/members`).
+   * @returns the member id, read from the `Location` header.
+   * @throws HarborApiError 409 when the entity already is a member (use findMember + updateMemberRole).
+   */
+  async addMember(project: string, entity: MemberEntity, role: HarborRoleName): Promise<{ id: number }> {
+    assertProjectName(project, 'project');
+    assertMemberEntity(entity);
+    assertRole(role);
+    const body: Record<string, unknown> = { role_id: harborRoleId(role) };
+    if (entity.kind === 'user') {
+      body.member_user = { username: entity.name };
+    } else {
+      const group: Record<string, unknown> = { group_name: entity.name };
+      if (entity.groupType !== undefined) group.group_type = entity.groupType;
+      if (entity.ldapGroupDn !== undefined) group.ldap_group_dn = entity.ldapGroupDn;
+      body.member_group = group;
+    }
+    const res = await this.call('POST', `/projects/${encodeURIComponent(project)}/members`, { byName: true, body, ok: [201] });
+    return { id: this.locationId(res) };
+  }
+
+  /** Lists all members of a project, following Harbor's paging. */
+  async listMembers(project: string): Promise<HarborMember[]> {
+    assertProjectName(project, 'project');
+    return this.listAll(`/projects/${encodeURIComponent(project)}/members`, {}, true, toMember, 'project members');
+  }
+
+  /**
+   * Finds the member for a user or group by exact name and type (Harbor's `entityname` filter is fuzzy, so
+   * results are filtered here). `undefined` when it is not a member.
+   */
+  async findMember(project: string, entity: MemberEntity): Promise<HarborMember | undefined> {
+    assertProjectName(project, 'project');
+    assertMemberEntity(entity);
+    const members = await this.listAll(
+      `/projects/${encodeURIComponent(project)}/members`,
+      { entityname: entity.name },
+      true,
+      toMember,
+      'project members',
+    );
+    const type = entity.kind === 'user' ? 'u' : 'g';
+    return members.find((m) => m.entityType === type && m.entityName === entity.name);
+  }
+
+  /** Changes a member's role (`PUT /projects/{p}/members/{mid}`). */
+  async updateMemberRole(project: string, memberId: number, role: HarborRoleName): Promise<void> {
+    assertProjectName(project, 'project');
+    assertId(memberId, 'memberId');
+    assertRole(role);
+    await this.call('PUT', `/projects/${encodeURIComponent(project)}/members/${memberId}`, {
+      byName: true,
+      body: { role_id: harborRoleId(role) },
+      ok: [200, 204],
+    });
+  }
+
+  /** Removes a member (`DELETE /projects/{p}/members/{mid}`); a member already gone counts as removed. */
+  async removeMember(project: string, memberId: number): Promise<void> {
+    assertProjectName(project, 'project');
+    assertId(memberId, 'memberId');
+    await this.call('DELETE', `/projects/${encodeURIComponent(project)}/members/${memberId}`, { byName: true, ok: [200, 204], absentOk: true });
+  }
+
+  // ---------------------------------------------------------------- robots
+
+  /**
+   * Creates a project robot (`POST /robots`). Never retried: on an ambiguous failure, look for the robot with
+   * {@link listProjectRobots} before creating it again.
+   * @returns id, FULL name, expiry and the secret — the only time Harbor ever shows it.
+   * @throws HarborApiError 403 without projectAdmin, 409 when the name is taken.
+   */
+  async createRobot(spec: RobotSpec): Promise<CreatedRobot> {
+    assertRobotSpec(spec);
+    const body = {
+      name: spec.name,
+      description: spec.description ?? '',
+      level: spec.level,
+      duration: spec.duration,
+      disable: false,
+      permissions: permissionsBody(spec.permissions),
+    };
+    const res = await this.call('POST', '/robots', { body, ok: [201] });
+    const raw = this.json(res);
+    if (isRecord(raw) && typeof raw.secret === 'string' && raw.secret !== '') this.rememberSecret(raw.secret);
+    const id = isRecord(raw) && typeof raw.id === 'number' ? raw.id : idFromLocation(res.headers.get('location'));
+    if (!isRecord(raw) || id === undefined || typeof raw.name !== 'string' || typeof raw.secret !== 'string' || raw.secret === '') {
+      throw this.unexpected(res, 'a created robot {id, name, secret, expires_at}; the robot may exist now without a known secret: delete it and create it again');
+    }
+    return { id, name: raw.name, secret: raw.secret, expiresAt: num(raw.expires_at, -1) };
+  }
+
+  /** Reads a robot (`GET /robots/{id}`, never with its secret); `undefined` when absent. */
+  async getRobot(id: number): Promise<HarborRobot | undefined> {
+    assertId(id, 'robot id');
+    const res = await this.call('GET', `/robots/${id}`, { ok: [200], absentOk: true });
+    if (res.status === 404) return undefined;
+    const robot = toRobot(this.json(res));
+    if (!robot) throw this.unexpected(res, 'a robot object with id and name');
+    return robot;
+  }
+
+  /** Lists a project's robots (`GET /robots?q=Level=project,ProjectID=<id>`), following Harbor's paging. */
+  async listProjectRobots(projectId: number): Promise<HarborRobot[]> {
+    assertId(projectId, 'projectId');
+    return this.listAll('/robots', { q: `Level=project,ProjectID=${projectId}` }, false, toRobot, 'robots');
+  }
+
+  /**
+   * Replaces a robot's description, duration, disabled flag and ALL its permissions (`PUT /robots/{id}`).
+   * `name` must be the full name and `level` unchanged: Harbor refuses to change either.
+   */
+  async updateRobot(id: number, robot: RobotUpdate): Promise<void> {
+    assertId(id, 'robot id');
+    assertRobotUpdate(robot);
+    const body = {
+      id,
+      name: robot.name,
+      description: robot.description ?? '',
+      duration: robot.duration,
+      level: robot.level,
+      disable: robot.disable,
+      permissions: permissionsBody(robot.permissions),
+    };
+    await this.call('PUT', `/robots/${id}`, { body, ok: [200, 204] });
+  }
+
+  /**
+   * Has Harbor generate a new secret (`PATCH /robots/{id}` with `{secret: ""}`); the old one stops working.
+   * Does not extend the expiry. Never retried automatically.
+   * @returns the new secret.
+   */
+  async refreshRobotSecret(id: number): Promise<string> {
+    assertId(id, 'robot id');
+    const res = await this.call('PATCH', `/robots/${id}`, { body: { secret: '' }, ok: [200] });
+    const raw = this.json(res);
+    if (!isRecord(raw) || typeof raw.secret !== 'string' || raw.secret === '') {
+      throw this.unexpected(res, 'a refreshed secret {secret}; the old secret may no longer work: refresh again');
+    }
+    this.rememberSecret(raw.secret);
+    return raw.secret;
+  }
+
+  /** Deletes a robot (`DELETE /robots/{id}`); a robot already gone counts as deleted. */
+  async deleteRobot(id: number): Promise<void> {
+    assertId(id, 'robot id');
+    await this.call('DELETE', `/robots/${id}`, { ok: [200, 204], absentOk: true });
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Closes this client's connections. Optional: idle connections do not keep the process alive. */
+  async close(): Promise<void> {
+    const agent = this.agent;
+    this.agent = undefined;
+    if (agent) await agent.close();
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private dispatcher(): Agent {
+    if (!this.agent) {
+      // rejectUnauthorized is explicit so that NODE_TLS_REJECT_UNAUTHORIZED=0 cannot turn verification off.
+      this.agent = new Agent({
+        connect: this.caBundle !== undefined ? { ca: this.caBundle, rejectUnauthorized: true } : { rejectUnauthorized: true },
+      });
+    }
+    return this.agent;
+  }
+
+  private rememberSecret(secret: string): void {
+    if (secret && !this.secrets.includes(secret)) this.secrets.push(secret);
+  }
+
+  private emit(e: HarborRequestEvent): void {
+    if (!this.onRequest) return;
+    const safe: HarborRequestEvent = {
+      ...e,
+      path: redactSecrets(e.path, this.secrets),
+      ...(e.error !== undefined ? { error: redactSecrets(e.error, this.secrets) } : {}),
+    };
+    try {
+      this.onRequest(safe);
+    } catch {
+      // A failing logger must not fail the call.
+    }
+  }
+
+  private locationId(res: CallResult): number {
+    const id = idFromLocation(res.headers.get('location'));
+    if (id === undefined) {
+      throw this.unexpected(res, 'a Location header ending in the new id; the object was probably created: look it up by name');
+    }
+    return id;
+  }
+
+  private json(res: CallResult): unknown {
+    try {
+      return JSON.parse(res.text);
+    } catch {
+      throw this.unexpected(res, 'a JSON body (is url pointing at Harbor, not at a proxy or login page?)');
+    }
+  }
+
+  private unexpected(res: CallResult, expected: string): HarborApiError {
+    return new HarborApiError({
+      method: res.method,
+      path: res.path,
+      origin: this.origin,
+      status: res.status,
+      code: 'UNEXPECTED_RESPONSE',
+      harborMessage: `expected ${expected}`,
+      requestId: res.requestId,
+      hint: 'Harbor answered in an unexpected shape: check that url points at Harbor v2.2 or newer',
+      retryable: false,
+      secrets: this.secrets,
+    });
+  }
+
+  /** GETs every page (page_size 100) of a list endpoint and maps each item, dropping none silently. */
+  private async listAll<T>(path: string, query: Query, byName: boolean, map: (raw: unknown) => T | undefined, what: string): Promise<T[]> {
+    const out: T[] = [];
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const res = await this.call('GET', path, { query: { ...query, page, page_size: PAGE_SIZE }, byName, ok: [200] });
+      const items = this.json(res);
+      if (!Array.isArray(items)) throw this.unexpected(res, `a JSON array of ${what}`);
+      for (const item of items) {
+        const mapped = map(item);
+        if (mapped === undefined) throw this.unexpected(res, `${what} with their id and name fields`);
+        out.push(mapped);
+      }
+      const link = res.headers.get('link');
+      const total = Number(res.headers.get('x-total-count') ?? NaN);
+      const more =
+        link !== null && link.trim() !== ''
+          ? /rel="?next"?/.test(link)
+          : Number.isFinite(total)
+            ? out.length < total
+            : items.length === PAGE_SIZE;
+      if (!more || items.length === 0) return out;
+    }
+    throw new HarborApiError({
+      method: 'GET',
+      path,
+      origin: this.origin,
+      code: 'TOO_MANY_PAGES',
+      harborMessage: `more than ${MAX_PAGES} pages of ${what}`,
+      retryable: false,
+      hint: 'Harbor kept announcing a next page: check the Link and X-Total-Count headers of a proxy in between',
+      secrets: this.secrets,
+    });
+  }
+
+  /** One logical call: attempts, retries of idempotent methods, event reporting, error mapping. */
+  private async call(method: string, path: string, opts: CallOptions): Promise<CallResult> {
+    const search = new URLSearchParams();
+    for (const [k, v] of Object.entries(opts.query ?? {})) {
+      if (v !== undefined) search.set(k, String(v));
+    }
+    const qs = search.toString();
+    const fullPath = qs ? `${path}?${qs}` : path;
+    const url = `${this.endpoint.apiBase}${fullPath}`;
+    const idempotent = isIdempotent(method);
+    const maxAttempts = idempotent ? this.maxRetries + 1 : 1;
+    const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+
+    for (let attempt = 1; ; attempt++) {
+      const sentRequestId = randomUUID();
+      const headers: Record<string, string> = {
+        authorization: this.authorization,
+        accept: 'application/json',
+        'user-agent': 'harbor-private-app',
+        'x-request-id': sentRequestId,
+      };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      if (opts.byName) headers['x-is-resource-name'] = 'true';
+      const started = Date.now();
+
+      let status: number;
+      let resHeaders: CallResult['headers'];
+      let text: string;
+      try {
+        const res = await fetch(url, {
+          method,
+          headers,
+          body,
+          dispatcher: this.dispatcher(),
+          redirect: 'manual',
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+        status = res.status;
+        resHeaders = res.headers;
+        text = await res.text();
+      } catch (e) {
+        const failure = classifyNetworkError(e);
+        const transient = !failure.tls && isRetryableNetworkCode(failure.code);
+        const willRetry = idempotent && transient && attempt < maxAttempts;
+        const delay = willRetry ? retryDelayMs({ attempt, baseDelayMs: this.retryBaseDelayMs, maxDelayMs: this.maxRetryDelayMs }) : undefined;
+        this.emit({ method, path: fullPath, attempt, error: `${failure.code}: ${failure.message}`, durationMs: Date.now() - started, retryInMs: delay });
+        if (willRetry) {
+          await sleep(delay ?? 0);
+          continue;
+        }
+        const notSent = NOT_SENT_NETWORK_CODES.includes(failure.code);
+        throw new HarborApiError({
+          method,
+          path: fullPath,
+          origin: this.origin,
+          code: failure.code,
+          harborMessage: failure.message,
+          requestId: sentRequestId,
+          attempts: attempt,
+          retryable: idempotent ? transient : notSent,
+          hint: this.networkHint(failure, idempotent, notSent),
+          secrets: this.secrets,
+        });
+      }
+
+      const requestId = resHeaders.get('x-request-id') ?? sentRequestId;
+      const harborError = parseHarborError(text);
+      const absent = opts.absentOk === true && status === 404 && (harborError.code ?? '').split(',').includes('NOT_FOUND');
+      if (opts.ok.includes(status) || absent) {
+        this.emit({ method, path: fullPath, status, attempt, durationMs: Date.now() - started });
+        return { status, headers: resHeaders, text, requestId, path: fullPath, method };
+      }
+
+      const willRetry = idempotent && isRetryableStatus(status) && attempt < maxAttempts;
+      const delay = willRetry
+        ? retryDelayMs({
+            attempt,
+            baseDelayMs: this.retryBaseDelayMs,
+            maxDelayMs: this.maxRetryDelayMs,
+            retryAfterMs: parseRetryAfter(resHeaders.get('retry-after')),
+          })
+        : undefined;
+      this.emit({
+        method,
+        path: fullPath,
+        status,
+        attempt,
+        error: harborError.code ?? `HTTP ${status}`,
+        durationMs: Date.now() - started,
+        retryInMs: delay,
+      });
+      if (willRetry) {
+        await sleep(delay ?? 0);
+        continue;
+      }
+      throw new HarborApiError({
+        method,
+        path: fullPath,
+        origin: this.origin,
+        status,
+        code: harborError.code,
+        harborMessage: harborError.message,
+        requestId,
+        attempts: attempt,
+        retryable: idempotent && isRetryableStatus(status),
+        hint:
+          status >= 300 && status < 400 && resHeaders.get('location')
+            ? `Harbor redirected to another address: use it as url (Location: ${resHeaders.get('location')})`
+            : status === 404 && opts.absentOk && !harborError.code
+              ? 'a 404 without Harbor\'s error body: check that url points at Harbor itself (not a proxy path or another server)'
+              : undefined,
+        secrets: this.secrets,
+      });
+    }
+  }
+
+  private networkHint(failure: NetworkFailure, idempotent: boolean, notSent: boolean): string {
+    if (failure.tls) {
+      if (/WRONG_VERSION|EPROTO/.test(failure.code)) {
+        return `TLS handshake with ${this.origin} failed: check that the port speaks https (or use http:// for a plain-HTTP loopback lab)`;
+      }
+      return `TLS verification of ${this.origin} failed (${failure.code}): pass caBundle with the PEM of the CA that signed Harbor's certificate, and check that the certificate names this host; verification cannot be turned off`;
+    }
+    if (notSent) {
+      return `Harbor at ${this.origin} could not be reached (${failure.code}); the request was not sent: check url and that Harbor is running`;
+    }
+    if (!idempotent) {
+      return `the connection failed or timed out after the request was sent (${failure.code}); this write is not retried automatically and it may have been applied: look the object up (getProject, findMember, listProjectRobots) before trying again`;
+    }
+    return `the connection failed or timed out (${failure.code}): check that Harbor is reachable, raise timeoutMs for a slow Harbor, then try again`;
+  }
+}

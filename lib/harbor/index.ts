@@ -1,0 +1,10 @@
+/**
+ * Harbor REST API v2.0 client: projects, members and robot accounts.
+ */
+export * from './client';
+export * from './endpoint';
+export * from './errors';
+export * from './permissions';
+export * from './retry';
+export * from './types';
+export * from './validate';
