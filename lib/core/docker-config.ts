@@ -24,3 +24,18 @@ export function dockerConfig(registryHost: string, username: string, password: s
 export function dockerConfigJson(registryHost: string, username: string, password: string): string {
   return JSON.stringify(dockerConfig(registryHost, username, password));
 }
+
+/** Where the `.dockerconfigjson` template finds a value: a fixed string, or a template variable (`.password`). */
+export type TemplateValue = { readonly literal: string } | { readonly variable: string };
+
+/**
+ * An External Secrets (template engine v2: Go templates + sprig) template that renders the same
+ * document as `dockerConfigJson`, with the password (and maybe the username) read from the fetched
+ * secret's keys. No credential is in the template itself.
+ */
+export function dockerConfigJsonTemplate(registryHost: string, username: TemplateValue, password: TemplateValue): string {
+  const expr = (v: TemplateValue): string => ('literal' in v ? JSON.stringify(v.literal) : `.${v.variable}`);
+  const json = (v: TemplateValue): string => ('literal' in v ? JSON.stringify(v.literal) : `{{ .${v.variable} | toJson }}`);
+  return `{"auths":{${JSON.stringify(registryHost)}:{"username":${json(username)},"password":${json(password)},`
+    + `"auth":{{ printf "%s:%s" ${expr(username)} ${expr(password)} | b64enc | toJson }}}}}`;
+}

@@ -1,0 +1,2 @@
+export * from '../core';
+export { HarborPrivateApp, HarborPrivateAppProps, HarborWorkloadProps, PodWorkload } from './harbor-private-app';
