@@ -222,11 +222,14 @@ export class HarborClient {
   public readonly maxRetryDelayMs: number;
 
   private readonly endpoint: HarborEndpoint;
-  private readonly authorization: string;
   private readonly caBundle?: string;
   private readonly onRequest?: (e: HarborRequestEvent) => void;
+  // The two below are non-enumerable (set with defineProperty) so that logging or JSON-serialising the client never
+  // shows them. `declare` keeps TypeScript from emitting enumerable class fields for them.
+  /** The `Authorization` header value. */
+  private declare readonly authorization: string;
   /** Values scrubbed from every error message and event: password, Authorization value, robot secrets seen. */
-  private readonly secrets: string[];
+  private declare readonly secrets: string[];
   private agent?: Agent;
 
   constructor(opts: HarborClientOptions) {
@@ -264,8 +267,9 @@ export class HarborClient {
     this.caBundle = opts.caBundle;
     this.onRequest = opts.onRequest;
     const token = Buffer.from(`${opts.username}:${opts.password}`, 'utf8').toString('base64');
-    this.authorization = `Basic ${token}`;
-    this.secrets = [opts.password, token];
+    const secrets = [opts.password, token, encodeURIComponent(opts.password)];
+    Object.defineProperty(this, 'authorization', { value: `Basic ${token}`, enumerable: false, writable: false });
+    Object.defineProperty(this, 'secrets', { value: secrets, enumerable: false, writable: false });
   }
 
   // ---------------------------------------------------------------- projects

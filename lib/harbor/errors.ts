@@ -163,9 +163,9 @@ export class HarborApiError extends Error {
     super(redactSecrets(parts.join(''), secrets));
     this.name = 'HarborApiError';
     this.status = init.status;
-    this.code = init.code;
+    this.code = init.code === undefined ? undefined : redactSecrets(init.code, secrets);
     this.harborMessage = harborMessage;
-    this.requestId = init.requestId;
+    this.requestId = init.requestId === undefined ? undefined : redactSecrets(init.requestId, secrets);
     this.method = init.method;
     this.path = path;
     this.hint = hint;

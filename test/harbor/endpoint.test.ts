@@ -1,0 +1,86 @@
+/**
+ * Where the client may connect: plain-HTTP refusal outside loopback, URL checks, CA bundle checks.
+ */
+import { HarborClient, isLoopbackHost, resolveHarborEndpoint } from '../../lib/harbor';
+
+const creds = { username: 'admin', password: 'placeholder-not-a-secret' };
+const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+
+describe('plain http', () => {
+  it('is refused for a non-loopback host, naming the url and both fixes', () => {
+    expect(() => new HarborClient({ url: 'http://reg.example.com', ...creds })).toThrow(
+      /"http:\/\/reg\.example\.com".*clear text.*"https:\/\/reg\.example\.com".*allowPlainHttp: true/,
+    );
+    expect(() => new HarborClient({ url: 'http://10.0.0.5:8080', ...creds })).toThrow(/allowPlainHttp/);
+    expect(() => new HarborClient({ url: 'http://128.0.0.1', ...creds })).toThrow(/allowPlainHttp/);
+  });
+
+  it.each(['http://127.0.0.1:8080', 'http://127.9.8.7', 'http://localhost:5000', 'http://[::1]:8080', 'http://api.localhost'])(
+    'is allowed for loopback %s',
+    (url) => {
+      expect(new HarborClient({ url, ...creds }).origin).toBe(url.replace(/\/$/, ''));
+    },
+  );
+
+  it('is allowed anywhere with allowPlainHttp: true', () => {
+    expect(new HarborClient({ url: 'http://reg.example.com', allowPlainHttp: true, ...creds }).origin).toBe('http://reg.example.com');
+  });
+
+  it('isLoopbackHost', () => {
+    expect(['127.0.0.1', '127.255.0.1', '::1', '[::1]', 'LOCALHOST', '::ffff:127.0.0.1'].map(isLoopbackHost)).toEqual([true, true, true, true, true, true]);
+    expect(['128.0.0.1', '10.0.0.1', '::2', 'localhost.example.com', 'example.com'].map(isLoopbackHost)).toEqual([false, false, false, false, false]);
+  });
+});
+
+describe('url', () => {
+  it('appends /api/v2.0 and keeps a base path', () => {
+    expect(resolveHarborEndpoint({ url: 'https://reg.example.com/' }).apiBase).toBe('https://reg.example.com/api/v2.0');
+    expect(resolveHarborEndpoint({ url: 'https://reg.example.com/harbor/api/v2.0' }).apiBase).toBe('https://reg.example.com/harbor/api/v2.0');
+  });
+
+  it('refuses credentials in the url without echoing them', () => {
+    let message = '';
+    try {
+      new HarborClient({ url: 'https://admin:hunter-placeholder@reg.example.com', ...creds });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/carries credentials/);
+    expect(message).not.toContain('hunter-placeholder');
+  });
+
+  it.each([
+    ['', /url is empty/],
+    ['reg.example.com', /not a valid URL/],
+    ['ftp://reg.example.com', /must start with https:\/\//],
+    ['https://reg.example.com/?x=1', /query or fragment/],
+  ])('refuses %j', (url, re) => {
+    expect(() => new HarborClient({ url, ...creds })).toThrow(re);
+  });
+});
+
+describe('caBundle', () => {
+  it('must hold a PEM certificate', () => {
+    expect(() => new HarborClient({ url: 'https://reg.example.com', caBundle: '/etc/ssl/ca.pem', ...creds })).toThrow(/caBundle holds no PEM certificate/);
+    expect(new HarborClient({ url: 'https://reg.example.com', caBundle: PEM, ...creds }).origin).toBe('https://reg.example.com');
+  });
+
+  it('is refused with an http url (it would be silently unused)', () => {
+    expect(() => new HarborClient({ url: 'http://127.0.0.1:8080', caBundle: PEM, ...creds })).toThrow(/caBundle is set but url .* plain http/);
+  });
+});
+
+describe('other options', () => {
+  it('refuses empty credentials, ":" in the user name and bad numbers', () => {
+    expect(() => new HarborClient({ url: 'https://r.example.com', username: '', password: 'x' })).toThrow(/username is empty/);
+    expect(() => new HarborClient({ url: 'https://r.example.com', username: 'a:b', password: 'x' })).toThrow(/contains ":"/);
+    expect(() => new HarborClient({ url: 'https://r.example.com', username: 'a', password: '' })).toThrow(/password is empty/);
+    expect(() => new HarborClient({ url: 'https://r.example.com', ...creds, maxRetries: -1 })).toThrow(/maxRetries -1/);
+    expect(() => new HarborClient({ url: 'https://r.example.com', ...creds, timeoutMs: 0 })).toThrow(/timeoutMs 0/);
+  });
+
+  it('resolves defaults', () => {
+    const c = new HarborClient({ url: 'https://r.example.com', ...creds });
+    expect([c.maxRetries, c.timeoutMs, c.retryBaseDelayMs, c.maxRetryDelayMs]).toEqual([3, 30000, 200, 10000]);
+  });
+});
