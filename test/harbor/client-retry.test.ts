@@ -108,14 +108,14 @@ describe('idempotent calls retry', () => {
 
   it('HEAD retries after a timeout (a hanging server) and reports TIMEOUT', async () => {
     script(['hang'], { status: 200 });
-    await expect(makeClient({ timeoutMs: 150 }).projectExists('app')).resolves.toBe(true);
+    await expect(makeClient({ timeoutMs: 60 }).projectExists('app')).resolves.toBe(true);
     expect(fake.requests).toHaveLength(2);
     expect(events[0].error).toMatch(/^TIMEOUT/);
   });
 
   it('a timeout on every attempt ends in a retryable TIMEOUT error', async () => {
     script([], 'hang');
-    const err = await failure(makeClient({ timeoutMs: 80, maxRetries: 1 }).getRobot(1));
+    const err = await failure(makeClient({ timeoutMs: 50, maxRetries: 1 }).getRobot(1));
     expect(fake.requests).toHaveLength(2);
     expect(err.code).toBe('TIMEOUT');
     expect(err.status).toBeUndefined();
@@ -125,39 +125,42 @@ describe('idempotent calls retry', () => {
 });
 
 describe('backoff', () => {
-  it('waits exponentially longer between attempts (base 40 ms: >=20, >=40, >=80 ms)', async () => {
+  it('waits exponentially longer between attempts (base 20 ms: >=10, >=20, >=40 ms)', async () => {
     script([], { status: 503 });
-    await failure(makeClient({ retryBaseDelayMs: 40, maxRetries: 3 }).getRobot(1));
+    await failure(makeClient({ retryBaseDelayMs: 20, maxRetries: 3 }).getRobot(1));
     const at = fake.requests.map((r) => r.at);
     const gaps = at.slice(1).map((t, i) => t - at[i]);
     expect(gaps).toHaveLength(3);
     // equal jitter: the wait is between half and all of base * 2^(n-1); allow 5 ms of timer slack
-    expect(gaps[0]).toBeGreaterThanOrEqual(20 - 5);
-    expect(gaps[1]).toBeGreaterThanOrEqual(40 - 5);
-    expect(gaps[2]).toBeGreaterThanOrEqual(80 - 5);
+    expect(gaps[0]).toBeGreaterThanOrEqual(10 - 3);
+    expect(gaps[1]).toBeGreaterThanOrEqual(20 - 3);
+    expect(gaps[2]).toBeGreaterThanOrEqual(40 - 3);
     expect(events.slice(0, 3).map((e) => e.retryInMs)).toEqual([expect.any(Number), expect.any(Number), expect.any(Number)]);
     const planned = events.slice(0, 3).map((e) => e.retryInMs as number);
-    expect(planned[0]).toBeLessThanOrEqual(40);
-    expect(planned[1]).toBeGreaterThanOrEqual(40);
-    expect(planned[2]).toBeGreaterThanOrEqual(80);
+    expect(planned[0]).toBeGreaterThanOrEqual(10);
+    expect(planned[0]).toBeLessThanOrEqual(20);
+    expect(planned[1]).toBeGreaterThanOrEqual(20);
+    expect(planned[1]).toBeLessThanOrEqual(40);
+    expect(planned[2]).toBeGreaterThanOrEqual(40);
+    expect(planned[2]).toBeLessThanOrEqual(80);
   });
 
   it('honours Retry-After (seconds) up to maxRetryDelayMs', async () => {
     script([{ status: 429, headers: { 'retry-after': '1' }, body: harborError('TOO_MANY_REQUESTS', 'slow down') }], { status: 200 });
     const started = Date.now();
-    await makeClient({ retryBaseDelayMs: 1, maxRetryDelayMs: 250 }).projectExists('app');
+    await makeClient({ retryBaseDelayMs: 1, maxRetryDelayMs: 120 }).projectExists('app');
     const gap = fake.requests[1].at - fake.requests[0].at;
-    // Without Retry-After the wait would be ~1 ms; with it, the 1 s request is capped at 250 ms.
-    expect(events[0].retryInMs).toBe(250);
-    expect(gap).toBeGreaterThanOrEqual(240);
+    // Without Retry-After the wait would be ~1 ms; with it, the 1 s request is capped at 120 ms.
+    expect(events[0].retryInMs).toBe(120);
+    expect(gap).toBeGreaterThanOrEqual(110);
     expect(Date.now() - started).toBeLessThan(900);
   });
 
   it('honours Retry-After given as an HTTP date', async () => {
     const when = new Date(Date.now() + 1500).toUTCString(); // HTTP-date form, second resolution: 0.5-1.5 s ahead
     script([{ status: 503, headers: { 'retry-after': when } }], { status: 200 });
-    await makeClient({ retryBaseDelayMs: 1, maxRetryDelayMs: 400 }).projectExists('app');
-    expect(events[0].retryInMs).toBe(400);
+    await makeClient({ retryBaseDelayMs: 1, maxRetryDelayMs: 60 }).projectExists('app');
+    expect(events[0].retryInMs).toBe(60);
   });
 });
 
@@ -189,7 +192,7 @@ describe('POST and PATCH are never retried', () => {
 
   it('PATCH on a timeout: one attempt', async () => {
     script([], 'hang');
-    const err = await failure(makeClient({ timeoutMs: 80 }).refreshRobotSecret(4));
+    const err = await failure(makeClient({ timeoutMs: 50 }).refreshRobotSecret(4));
     expect(fake.requests).toHaveLength(1);
     expect(err.code).toBe('TIMEOUT');
     expect(err.retryable).toBe(false);

@@ -75,7 +75,7 @@ beforeAll(async () => {
     password: PASSWORD,
     retryBaseDelayMs: 1,
     maxRetries: 1,
-    timeoutMs: 100,
+    timeoutMs: 40,
     onRequest: (e) => events.push(e),
   });
 });
