@@ -1,0 +1,1421 @@
+/**
+ * A stateful emulator of Harbor's REST API v2.0 (projects, members, robot accounts) for the project's tests.
+ *
+ * It behaves like Harbor v2.15 as described in /work/shared/docs/HARBOR-FACTS.md, and it checks EVERY request it
+ * receives and every response it sends against Harbor's swagger (see {@link HarborSwagger}): a request or response
+ * that breaks the contract is recorded in {@link HarborEmulator.contractViolations} and answered with
+ * `500 {"errors":[{"code":"CONTRACT_VIOLATION",...}]}` so the client notices too. Assert
+ * `expect(emulator.contractViolations).toEqual([])` in every test that uses it.
+ *
+ * Behaviour worth knowing (each mirrors Harbor unless marked "emulator choice"):
+ * - HTTP Basic auth on every call (emulator choice: anonymous calls get 401 instead of Harbor's public-only view);
+ *   a write carrying the `sid` cookie gets 403 (CSRF); every response carries `X-Request-Id`.
+ * - The creator of a project becomes its `projectAdmin` member (Harbor's project DAO inserts it), so a new
+ *   project lists one member, e.g. `admin`.
+ * - Members: `GET ?entityname=` is an EXACT match and `X-Total-Count` counts all members of the project regardless
+ *   of it (Harbor's `GetTotalOfProjectMembers` ignores the filter); PUT and DELETE of an unknown member id answer
+ *   200 and change nothing (Harbor runs a plain SQL UPDATE/DELETE); an unknown `username` answers 404.
+ * - Robots: the secret is returned only by create and by PATCH with `{secret:""}`; GET returns permissions in a
+ *   shuffled order with `effect` randomly `"allow"`, `""` or absent (seeded, so runs are reproducible); PUT needs
+ *   the full name and level, replaces permissions and description, and sets `disable` to the body's value
+ *   (absent = false, as Harbor's Go handler does). Emulator choice: PUT may not move a project robot to another
+ *   namespace (400).
+ * - Unknown metadata keys and unknown body fields are dropped, as go-swagger's decoding does.
+ *
+ * @see /work/shared/docs/HARBOR-FACTS.md
+ * @see /work/shared/harbor/swagger.yaml
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { timingSafeEqual } from 'node:crypto';
+import { HarborSwagger, type SwaggerOperation } from './swagger';
+import { undeclaredStatusesFor } from './emulator-contract-exceptions';
+import { matchesCondition, paginate, parseHarborQuery, QuerySyntaxError, type QueryCondition } from './emulator-query';
+import { isValidRobotSecret, randomRequestId, randomRobotSecret, SeededRandom } from './emulator-random';
+
+/** One request the emulator saw. */
+export interface RequestLogEntry {
+  /** Upper-case HTTP method. */
+  method: string;
+  /** The request path, including `/api/v2.0`, without the query string (still percent-encoded). */
+  path: string;
+  /** The raw query string without `?` ('' when none). */
+  query: string;
+  /**
+   * The status the emulator answered; 0 when it answered nothing (`reset`, `hang`, or the client went away).
+   * For `reset-after-commit` it is the status of the applied request that the client never received.
+   */
+  status: number;
+  /** True for POST, PUT, PATCH and DELETE. */
+  write: boolean;
+  /** The injected fault that hit this request, if any. */
+  fault?: Fault['kind'];
+}
+
+/** Which requests a fault hits. Every given field must match; an empty match hits every API request. */
+export interface FaultMatch {
+  /** HTTP method, case-insensitive. @default - any method */
+  method?: string;
+  /** Tested against the request path including `/api/v2.0`, WITHOUT the query string. @default - any path */
+  path?: RegExp;
+}
+
+/**
+ * A failure to inject. `times` is how many matching requests it hits. @default times 1
+ * Faults apply after the request has passed the contract check and before authentication.
+ */
+export type Fault =
+  /** Answer `status` with a Harbor error body (and `Retry-After` when given) WITHOUT applying the request. */
+  | { kind: 'status'; status: number; retryAfterSeconds?: number; match: FaultMatch; times?: number }
+  /** Destroy the connection before applying the request. */
+  | { kind: 'reset'; match: FaultMatch; times?: number }
+  /** Apply the request (state changes) and then destroy the connection: "a create that may have happened". */
+  | { kind: 'reset-after-commit'; match: FaultMatch; times?: number }
+  /** Never answer; the client must time out. The connection is closed by {@link HarborEmulator.dispose}. */
+  | { kind: 'hang'; match: FaultMatch; times?: number };
+
+/** Options of {@link HarborEmulator}. */
+export interface HarborEmulatorOptions {
+  /** The system administrator's user name. @default 'admin' */
+  readonly adminUsername?: string;
+  /** The system administrator's password (generate one per test run). */
+  readonly adminPassword: string;
+  /** Harbor's `robot_name_prefix`. @default 'robot$' */
+  readonly robotNamePrefix?: string;
+  /** Seed of the generator that shuffles robot permissions and varies `effect` in GET answers. @default 1 */
+  readonly seed?: number;
+  /** The clock, in milliseconds since the epoch (advance it to expire robots). @default Date.now */
+  readonly now?: () => number;
+  /** The swagger to check against. @default DEFAULT_SWAGGER_PATH (../shared/harbor/swagger.yaml) */
+  readonly swaggerPath?: string;
+}
+
+/** A robot permission as Harbor's API carries it. */
+export interface EmulatorPermission {
+  kind: string;
+  namespace: string;
+  access: Array<{ resource: string; action: string; effect?: string }>;
+}
+
+/** A project, as {@link HarborEmulator.state} shows it. */
+export interface EmulatorProjectState {
+  readonly id: number;
+  readonly name: string;
+  readonly ownerName: string;
+  /** Harbor's string metadata, e.g. `{public: 'false', auto_scan: 'true'}`. */
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly repositories: readonly string[];
+  /** Bytes; -1 = unlimited. */
+  readonly storageLimit: number;
+}
+
+/** A project member, as {@link HarborEmulator.state} shows it. */
+export interface EmulatorMemberState {
+  readonly id: number;
+  readonly project: string;
+  readonly projectId: number;
+  readonly entityName: string;
+  /** `u` for a user, `g` for a group. */
+  readonly entityType: 'u' | 'g';
+  readonly entityId: number;
+  readonly roleId: number;
+}
+
+/** A robot account WITHOUT its secret, as {@link HarborEmulator.state} shows it. */
+export interface EmulatorRobotState {
+  readonly id: number;
+  /** The full login name, e.g. `robot$app+puller`. */
+  readonly name: string;
+  readonly level: 'project' | 'system';
+  /** The project's name for a project robot; undefined for a system robot. */
+  readonly project?: string;
+  readonly description: string;
+  /** Days; -1 = never expires. */
+  readonly duration: number;
+  /** Seconds since the epoch; -1 = never. */
+  readonly expiresAt: number;
+  readonly disabled: boolean;
+  /** As stored (the order and `effect` given at create/update), not shuffled. */
+  readonly permissions: EmulatorPermission[];
+}
+
+/** Read-only snapshot of the emulator's state (robot secrets excluded). */
+export interface EmulatorState {
+  readonly projects: EmulatorProjectState[];
+  readonly members: EmulatorMemberState[];
+  readonly robots: EmulatorRobotState[];
+}
+
+interface UserRec {
+  readonly id: number;
+  readonly username: string;
+  password?: string;
+  readonly admin: boolean;
+  readonly groupIds: Set<number>;
+  readonly created: number;
+}
+interface GroupRec {
+  readonly id: number;
+  readonly name: string;
+}
+interface CveAllowlist {
+  items: Array<{ cve_id?: string }>;
+  expiresAt?: number | null;
+}
+interface ProjectRec {
+  readonly id: number;
+  readonly name: string;
+  readonly ownerId: number;
+  metadata: Record<string, string>;
+  readonly repositories: Set<string>;
+  storageLimit: number;
+  cveAllowlist: CveAllowlist;
+  readonly created: number;
+  updated: number;
+}
+interface MemberRec {
+  readonly id: number;
+  readonly projectId: number;
+  readonly entityType: 'u' | 'g';
+  readonly entityId: number;
+  roleId: number;
+}
+interface RobotRec {
+  readonly id: number;
+  readonly fullName: string;
+  readonly level: 'project' | 'system';
+  readonly projectId: number;
+  description: string;
+  duration: number;
+  expiresAt: number;
+  disabled: boolean;
+  secret: string;
+  permissions: EmulatorPermission[];
+  readonly creatorRef: number;
+  readonly created: number;
+  updated: number;
+}
+
+type Principal = { readonly kind: 'user'; readonly user: UserRec } | { readonly kind: 'robot'; readonly robot: RobotRec };
+
+interface Reply {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+interface Ctx {
+  readonly op: SwaggerOperation;
+  /** Decoded path parameters. */
+  readonly params: Record<string, string>;
+  readonly query: URLSearchParams;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: unknown;
+  readonly principal: Principal;
+  /** Request path including the API base, without the query string. */
+  readonly fullPath: string;
+}
+
+type Handler = (ctx: Ctx) => Reply;
+
+/** A Harbor error answer raised by a handler. */
+class HarborError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const PROJECT_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+const ROBOT_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+const ROLE_NAMES: Readonly<Record<number, string>> = { 1: 'projectAdmin', 2: 'developer', 3: 'guest', 4: 'maintainer', 5: 'limitedGuest' };
+/** Harbor's ranking of roles, most powerful first (for `current_user_role_id`). */
+const ROLE_RANK = [1, 4, 2, 3, 5];
+const PUSH_ROLES = new Set([1, 2, 4]);
+const BOOL_METADATA = ['public', 'enable_content_trust', 'enable_content_trust_cosign', 'prevent_vul', 'auto_scan', 'auto_sbom_generation', 'reuse_sys_cve_allowlist', 'proxy_cache_local_on_not_found'];
+const SEVERITIES = ['none', 'low', 'medium', 'high', 'critical'];
+/** Proxy-cache-only metadata Harbor drops for ordinary projects. */
+const PROXY_ONLY_METADATA = ['proxy_speed_kb', 'max_upstream_conn', 'proxy_cache_local_on_not_found'];
+const KNOWN_METADATA = new Set([...BOOL_METADATA, 'severity', 'retention_id', 'proxy_speed_kb', 'max_upstream_conn']);
+const GO_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+const GO_FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
+const ERROR_CODES: Readonly<Record<number, string>> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  412: 'PRECONDITION',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE_ENTITY',
+  429: 'TOO_MANY_REQUESTS',
+  500: 'UNKNOWN',
+  502: 'BAD_GATEWAY',
+  503: 'SERVICE_UNAVAILABLE',
+  504: 'GATEWAY_TIMEOUT',
+};
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Harbor's error body. */
+function errorBody(status: number, message: string, code: string = ERROR_CODES[status] ?? 'UNKNOWN'): unknown {
+  return { errors: [{ code, message }] };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error(`request body larger than ${MAX_BODY_BYTES} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+    req.on('aborted', () => reject(new Error('client aborted')));
+  });
+}
+
+function clonePermissions(perms: readonly EmulatorPermission[]): EmulatorPermission[] {
+  return perms.map((p) => ({
+    kind: p.kind,
+    namespace: p.namespace,
+    access: p.access.map((a) => (a.effect === undefined ? { resource: a.resource, action: a.action } : { resource: a.resource, action: a.action, effect: a.effect })),
+  }));
+}
+
+/**
+ * The emulator. Plug {@link handle} into any `http.Server` (it ignores paths outside `/api/v2.0`), or use
+ * {@link startEmulatorServer}.
+ */
+export class HarborEmulator {
+  /** Every API request seen, in order (see {@link resetLog}). */
+  readonly requests: RequestLogEntry[] = [];
+  /** Every contract violation seen (requests and responses that break the swagger, unimplemented operations). */
+  readonly contractViolations: string[] = [];
+  /** The system administrator's user name. */
+  readonly adminUsername: string;
+  /** Harbor's `robot_name_prefix`. */
+  readonly robotNamePrefix: string;
+
+  private readonly swagger: HarborSwagger;
+  private readonly rng: SeededRandom;
+  private readonly now: () => number;
+  private readonly users = new Map<number, UserRec>();
+  private readonly groups = new Map<number, GroupRec>();
+  private readonly projects = new Map<number, ProjectRec>();
+  private readonly members = new Map<number, MemberRec>();
+  private readonly robots = new Map<number, RobotRec>();
+  private readonly faults: Array<{ fault: Fault; remaining: number }> = [];
+  private readonly hung = new Set<http.ServerResponse>();
+  private nextId = { user: 1, group: 1, project: 1, member: 1, robot: 1 };
+  private readonly handlers: Readonly<Record<string, Handler>>;
+
+  constructor(opts: HarborEmulatorOptions) {
+    if (!opts || typeof opts.adminPassword !== 'string' || opts.adminPassword === '') {
+      throw new Error('HarborEmulator: adminPassword must be a non-empty string; generate one per test run, e.g. crypto.randomBytes(12).toString("hex").');
+    }
+    this.adminUsername = opts.adminUsername ?? 'admin';
+    this.robotNamePrefix = opts.robotNamePrefix ?? 'robot$';
+    this.rng = new SeededRandom(opts.seed ?? 1);
+    this.now = opts.now ?? Date.now;
+    this.swagger = HarborSwagger.load(opts.swaggerPath);
+    this.createUser(this.adminUsername, opts.adminPassword, true);
+    this.handlers = {
+      listProjects: (c) => this.listProjects(c),
+      headProject: (c) => this.headProject(c),
+      createProject: (c) => this.createProject(c),
+      getProject: (c) => this.getProject(c),
+      updateProject: (c) => this.updateProject(c),
+      deleteProject: (c) => this.deleteProject(c),
+      getProjectDeletable: (c) => this.getProjectDeletable(c),
+      listProjectMembers: (c) => this.listMembers(c),
+      createProjectMember: (c) => this.createMember(c),
+      getProjectMember: (c) => this.getMember(c),
+      updateProjectMember: (c) => this.updateMember(c),
+      deleteProjectMember: (c) => this.deleteMember(c),
+      ListRobot: (c) => this.listRobots(c),
+      CreateRobot: (c) => this.createRobot(c),
+      GetRobotByID: (c) => this.getRobot(c),
+      UpdateRobot: (c) => this.updateRobot(c),
+      RefreshSec: (c) => this.refreshSecret(c),
+      DeleteRobot: (c) => this.deleteRobot(c),
+      getCurrentUserInfo: (c) => this.currentUser(c),
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Test set-up and inspection
+  // ---------------------------------------------------------------------------------------------------------------
+
+  /**
+   * Adds a Harbor user (members are existing users). Without a password the user exists but cannot log in.
+   * @throws when the name is taken
+   */
+  addUser(username: string, password?: string): void {
+    this.createUser(username, password, false);
+  }
+
+  /** Adds a user group (group members are existing groups). @throws when the name is taken */
+  addGroup(groupName: string): void {
+    if ([...this.groups.values()].some((g) => g.name === groupName)) {
+      throw new Error(`HarborEmulator.addGroup: group "${groupName}" already exists; use another name.`);
+    }
+    const id = this.nextId.group++;
+    this.groups.set(id, { id, name: groupName });
+  }
+
+  /** Puts an existing user in an existing group (so a group membership grants the user that role). */
+  addUserToGroup(username: string, groupName: string): void {
+    const user = this.userByName(username);
+    if (!user) throw new Error(`HarborEmulator.addUserToGroup: no user "${username}"; call addUser first.`);
+    const group = [...this.groups.values()].find((g) => g.name === groupName);
+    if (!group) throw new Error(`HarborEmulator.addUserToGroup: no group "${groupName}"; call addGroup first.`);
+    user.groupIds.add(group.id);
+  }
+
+  /** Records a repository in `project` (as a push would); a project with repositories cannot be deleted (412). */
+  addRepository(project: string, repository: string): void {
+    this.projectOrThrow('addRepository', project).repositories.add(repository);
+  }
+
+  /** Removes a repository from `project` (as deleting it in the UI would). */
+  removeRepository(project: string, repository: string): void {
+    this.projectOrThrow('removeRepository', project).repositories.delete(repository);
+  }
+
+  /** Adds a fault; see {@link Fault}. */
+  injectFault(f: Fault): void {
+    const times = f.times ?? 1;
+    if (!(times > 0)) throw new Error(`HarborEmulator.injectFault: times must be > 0 (or Infinity), got ${String(f.times)}.`);
+    if (f.kind === 'status' && !(Number.isInteger(f.status) && f.status >= 400 && f.status <= 599)) {
+      throw new Error(`HarborEmulator.injectFault: a status fault needs an HTTP error status 400-599, got ${String(f.status)}.`);
+    }
+    this.faults.push({ fault: f, remaining: times });
+  }
+
+  /** Removes all faults (used or not). */
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  /** How many write requests (POST, PUT, PATCH, DELETE) were seen since the last {@link resetLog}. */
+  writes(): number {
+    return this.requests.filter((r) => r.write).length;
+  }
+
+  /** Forgets the request log (not the contract violations). */
+  resetLog(): void {
+    this.requests.length = 0;
+  }
+
+  /** Closes every connection held by a `hang` fault. Call it when the test is done (startEmulatorServer's close does). */
+  dispose(): void {
+    for (const res of this.hung) res.destroy();
+    this.hung.clear();
+  }
+
+  /**
+   * What this principal may do in `project`, as Harbor's token service would grant it:
+   * the system administrator may pull and push everywhere; a member user may pull with any role and push as
+   * projectAdmin, maintainer or developer (directly or through a group); a robot gets the `repository` actions of
+   * its permission for that namespace, unless it is disabled or expired; anybody, even with bad or no credentials,
+   * may pull from a public project. Unknown project: [].
+   */
+  authorize(username: string | undefined, password: string | undefined, project: string): Array<'pull' | 'push'> {
+    const p = this.projectByName(project);
+    if (!p) return [];
+    const granted = new Set<'pull' | 'push'>();
+    if (p.metadata.public === 'true') granted.add('pull');
+    const principal = username !== undefined && password !== undefined ? this.login(username, password) : undefined;
+    if (principal?.kind === 'user') {
+      if (principal.user.admin) {
+        granted.add('pull');
+        granted.add('push');
+      }
+      const roles = this.rolesOf(principal, p);
+      if (roles.length > 0) granted.add('pull');
+      if (roles.some((r) => PUSH_ROLES.has(r))) granted.add('push');
+    } else if (principal?.kind === 'robot') {
+      for (const perm of principal.robot.permissions) {
+        if (!this.permissionCovers(principal.robot, perm, p)) continue;
+        for (const a of perm.access) {
+          if (a.resource !== 'repository' || a.effect === 'deny') continue;
+          if (a.action === 'pull' || a.action === '*') granted.add('pull');
+          if (a.action === 'push' || a.action === '*') granted.add('push');
+        }
+      }
+    }
+    return (['pull', 'push'] as const).filter((a) => granted.has(a));
+  }
+
+  /** Out-of-band edit (an admin in the UI): makes `name` public or private. */
+  setProjectPublic(name: string, isPublic: boolean): void {
+    const p = this.projectOrThrow('setProjectPublic', name);
+    p.metadata.public = String(isPublic);
+    p.updated = this.now();
+  }
+
+  /** Out-of-band edit: disables or enables a robot by its full name. */
+  setRobotDisabled(fullName: string, disabled: boolean): void {
+    const r = this.robotOrThrow('setRobotDisabled', fullName);
+    r.disabled = disabled;
+    r.updated = this.now();
+  }
+
+  /** Out-of-band edit: replaces a robot's permissions (no validation, like a direct database edit). */
+  setRobotPermissions(fullName: string, perms: EmulatorPermission[]): void {
+    const r = this.robotOrThrow('setRobotPermissions', fullName);
+    r.permissions = clonePermissions(perms);
+    r.updated = this.now();
+  }
+
+  /** Out-of-band edit: sets a robot's expiry (seconds since the epoch, -1 = never). */
+  setRobotExpiresAt(fullName: string, expiresAtSeconds: number): void {
+    this.robotOrThrow('setRobotExpiresAt', fullName).expiresAt = expiresAtSeconds;
+  }
+
+  /** Out-of-band edit: deletes a robot by its full name. */
+  deleteRobotOutOfBand(fullName: string): void {
+    this.robots.delete(this.robotOrThrow('deleteRobotOutOfBand', fullName).id);
+  }
+
+  /** Out-of-band edit: changes the role of the member called `entityName` (user or group) in `project`. */
+  setMemberRole(project: string, entityName: string, roleId: number): void {
+    if (!ROLE_NAMES[roleId]) throw new Error(`HarborEmulator.setMemberRole: role id ${roleId} is unknown; use 1-5.`);
+    this.memberOrThrow('setMemberRole', project, entityName).roleId = roleId;
+  }
+
+  /** Out-of-band edit: removes the member called `entityName` from `project`. */
+  removeMemberOutOfBand(project: string, entityName: string): void {
+    this.members.delete(this.memberOrThrow('removeMemberOutOfBand', project, entityName).id);
+  }
+
+  /** A deep copy of the state, for assertions. Robot secrets and user passwords are never included. */
+  state(): EmulatorState {
+    const projects = [...this.projects.values()].map((p) => ({
+      id: p.id,
+      name: p.name,
+      ownerName: this.users.get(p.ownerId)?.username ?? '',
+      metadata: { ...p.metadata },
+      repositories: [...p.repositories].sort(),
+      storageLimit: p.storageLimit,
+    }));
+    const members = [...this.members.values()].map((m) => ({
+      id: m.id,
+      project: this.projects.get(m.projectId)?.name ?? '',
+      projectId: m.projectId,
+      entityName: this.entityName(m),
+      entityType: m.entityType,
+      entityId: m.entityId,
+      roleId: m.roleId,
+    }));
+    const robots = [...this.robots.values()].map((r) => ({
+      id: r.id,
+      name: r.fullName,
+      level: r.level,
+      project: r.level === 'project' ? this.projects.get(r.projectId)?.name : undefined,
+      description: r.description,
+      duration: r.duration,
+      expiresAt: r.expiresAt,
+      disabled: r.disabled,
+      permissions: clonePermissions(r.permissions),
+    }));
+    return { projects, members, robots };
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // HTTP
+  // ---------------------------------------------------------------------------------------------------------------
+
+  /** Handles requests under `/api/v2.0`; returns false (and does nothing) for other paths. */
+  async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    const base = this.swagger.basePath;
+    if (url.pathname !== base && !url.pathname.startsWith(`${base}/`)) return false;
+
+    const method = (req.method ?? 'GET').toUpperCase();
+    const entry: RequestLogEntry = { method, path: url.pathname, query: url.search.replace(/^\?/, ''), status: 0, write: WRITE_METHODS.has(method) };
+    this.requests.push(entry);
+    const incomingId = req.headers['x-request-id'];
+    const requestId = typeof incomingId === 'string' && incomingId !== '' ? incomingId : randomRequestId();
+
+    let rawBody: string;
+    try {
+      rawBody = await readBody(req);
+    } catch {
+      res.destroy();
+      return true;
+    }
+
+    const found = this.swagger.findOperation(method, url.pathname.slice(base.length) || '/');
+    if ('problem' in found) {
+      this.sendContractError(res, entry, requestId, method, [found.problem]);
+      return true;
+    }
+    const op = found.operation;
+    const requestProblems = this.swagger.validateRequest(op, { pathParams: found.pathParams, query: url.searchParams, headers: req.headers, rawBody });
+    if (requestProblems.length > 0) {
+      this.sendContractError(res, entry, requestId, method, requestProblems.map((p) => `request ${p}`));
+      return true;
+    }
+
+    const fault = this.takeFault(method, url.pathname);
+    if (fault) entry.fault = fault.kind;
+    if (fault?.kind === 'status') {
+      const headers: Record<string, string> = {};
+      if (fault.retryAfterSeconds !== undefined) headers['Retry-After'] = String(fault.retryAfterSeconds);
+      this.write(res, entry, requestId, method, { status: fault.status, body: errorBody(fault.status, `injected fault: HTTP ${fault.status}`), headers });
+      return true;
+    }
+    if (fault?.kind === 'reset') {
+      req.socket.destroy();
+      return true;
+    }
+    if (fault?.kind === 'hang') {
+      this.hung.add(res);
+      res.on('close', () => this.hung.delete(res));
+      return true;
+    }
+
+    let reply = this.apply(op, found.pathParams, url, req.headers, rawBody, method);
+    const responseProblems = this.swagger.validateResponse(op, reply.status, reply.body === undefined ? '' : JSON.stringify(reply.body), undeclaredStatusesFor(op.operationId));
+    if (responseProblems.length > 0) {
+      const messages = responseProblems.map((p) => `response ${p}`);
+      this.contractViolations.push(...messages);
+      reply = { status: 500, body: errorBody(500, `Harbor emulator contract violation: ${messages.join(' | ')}`, 'CONTRACT_VIOLATION') };
+    }
+    if (fault?.kind === 'reset-after-commit') {
+      entry.status = reply.status;
+      req.socket.destroy();
+      return true;
+    }
+    this.write(res, entry, requestId, method, reply);
+    return true;
+  }
+
+  /** Authenticates and runs the handler; turns Harbor errors into error replies. */
+  private apply(op: SwaggerOperation, rawParams: Record<string, string>, url: URL, headers: http.IncomingHttpHeaders, rawBody: string, method: string): Reply {
+    try {
+      const cookies = String(headers.cookie ?? '');
+      if (WRITE_METHODS.has(method) && /(^|;\s*)sid=/.test(cookies)) {
+        // Harbor's CSRF middleware: a session cookie means a browser session, whose writes need X-Harbor-CSRF-Token.
+        throw new HarborError(403, 'CSRF token invalid');
+      }
+      const principal = this.authenticate(headers.authorization);
+      const handler = this.handlers[op.operationId];
+      if (!handler) {
+        const message = `emulator does not implement ${op.method} ${op.template} (${op.operationId}); add it to test/lab/harbor-emulator.ts or avoid the call`;
+        this.contractViolations.push(message);
+        return { status: 500, body: errorBody(500, message) };
+      }
+      const params: Record<string, string> = {};
+      for (const [k, v] of Object.entries(rawParams)) params[k] = decodeURIComponent(v);
+      const body = rawBody.trim() === '' ? undefined : (JSON.parse(rawBody) as unknown);
+      const fullPath = url.pathname;
+      return handler({ op, params, query: url.searchParams, headers, body, principal, fullPath });
+    } catch (e) {
+      if (e instanceof HarborError) return { status: e.status, body: errorBody(e.status, e.message) };
+      const message = `emulator error in ${op.operationId}: ${e instanceof Error ? e.message : String(e)}`;
+      this.contractViolations.push(message);
+      return { status: 500, body: errorBody(500, message) };
+    }
+  }
+
+  private sendContractError(res: http.ServerResponse, entry: RequestLogEntry, requestId: string, method: string, problems: string[]): void {
+    this.contractViolations.push(...problems);
+    this.write(res, entry, requestId, method, {
+      status: 500,
+      body: errorBody(500, `Harbor emulator contract violation: ${problems.join(' | ')}`, 'CONTRACT_VIOLATION'),
+    });
+  }
+
+  private write(res: http.ServerResponse, entry: RequestLogEntry, requestId: string, method: string, reply: Reply): void {
+    entry.status = reply.status;
+    res.statusCode = reply.status;
+    res.setHeader('X-Request-Id', requestId);
+    for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+    if (reply.body === undefined || method === 'HEAD') {
+      res.end();
+      return;
+    }
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.end(JSON.stringify(reply.body));
+  }
+
+  private takeFault(method: string, path: string): Fault | undefined {
+    for (const slot of this.faults) {
+      if (slot.remaining <= 0) continue;
+      const m = slot.fault.match ?? {};
+      if (m.method && m.method.toUpperCase() !== method) continue;
+      if (m.path) {
+        m.path.lastIndex = 0;
+        if (!m.path.test(path)) continue;
+      }
+      slot.remaining -= 1;
+      return slot.fault;
+    }
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Authentication and authorisation
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private authenticate(authorization: string | undefined): Principal {
+    const m = /^Basic\s+(\S+)\s*$/i.exec(authorization ?? '');
+    if (!m) throw new HarborError(401, 'unauthorized: HTTP Basic authentication is required');
+    const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const principal = colon < 0 ? undefined : this.login(decoded.slice(0, colon), decoded.slice(colon + 1));
+    if (!principal) throw new HarborError(401, 'unauthorized: invalid user name or password');
+    return principal;
+  }
+
+  /** The principal for these credentials, or undefined (unknown, wrong password, disabled or expired robot). */
+  private login(username: string, password: string): Principal | undefined {
+    const user = this.userByName(username);
+    if (user) return user.password !== undefined && safeEqual(user.password, password) ? { kind: 'user', user } : undefined;
+    if (!username.startsWith(this.robotNamePrefix)) return undefined;
+    const robot = this.robotByName(username);
+    if (!robot || robot.disabled || this.isExpired(robot) || !safeEqual(robot.secret, password)) return undefined;
+    return { kind: 'robot', robot };
+  }
+
+  private isExpired(r: RobotRec): boolean {
+    return r.expiresAt !== -1 && Math.floor(this.now() / 1000) >= r.expiresAt;
+  }
+
+  private rolesOf(principal: Principal, p: ProjectRec): number[] {
+    if (principal.kind !== 'user') return [];
+    const u = principal.user;
+    const roles = [...this.members.values()]
+      .filter((m) => m.projectId === p.id && ((m.entityType === 'u' && m.entityId === u.id) || (m.entityType === 'g' && u.groupIds.has(m.entityId))))
+      .map((m) => m.roleId);
+    return [...new Set(roles)];
+  }
+
+  private permissionCovers(robot: RobotRec, perm: EmulatorPermission, p: ProjectRec): boolean {
+    if (perm.namespace === p.name) return robot.level === 'system' || robot.projectId === p.id;
+    return robot.level === 'system' && perm.namespace === '*';
+  }
+
+  /**
+   * Harbor's RBAC, reduced to what these endpoints need. `read`: any member, or anyone on a public project, or a
+   * robot whose permission names the project; `list-members`: any role but limitedGuest; `list-robots`:
+   * projectAdmin or maintainer; `admin`: projectAdmin (update/delete project, manage members and robots).
+   */
+  private requireProject(principal: Principal, p: ProjectRec, need: 'read' | 'list-members' | 'list-robots' | 'admin'): void {
+    if (principal.kind === 'user' && principal.user.admin) return;
+    let ok: boolean;
+    if (principal.kind === 'robot') {
+      ok = need === 'read' && (p.metadata.public === 'true' || principal.robot.permissions.some((perm) => this.permissionCovers(principal.robot, perm, p)));
+    } else {
+      const roles = this.rolesOf(principal, p);
+      switch (need) {
+        case 'read':
+          ok = roles.length > 0 || p.metadata.public === 'true';
+          break;
+        case 'list-members':
+          ok = roles.some((r) => r !== 5);
+          break;
+        case 'list-robots':
+          ok = roles.includes(1) || roles.includes(4);
+          break;
+        default:
+          ok = roles.includes(1);
+      }
+    }
+    if (!ok) throw new HarborError(403, 'forbidden');
+  }
+
+  private requireSysAdmin(principal: Principal): void {
+    if (!(principal.kind === 'user' && principal.user.admin)) throw new HarborError(403, 'forbidden');
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Projects
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private listProjects(c: Ctx): Reply {
+    const name = c.query.get('name') ?? '';
+    const owner = c.query.get('owner');
+    const publicParam = c.query.get('public');
+    let conditions: Map<string, QueryCondition>;
+    try {
+      conditions = parseHarborQuery(c.query.get('q'));
+    } catch (e) {
+      throw new HarborError(400, (e as Error).message);
+    }
+    const principal = c.principal;
+    const visible = (p: ProjectRec): boolean => {
+      if (principal.kind === 'user' && principal.user.admin) return true;
+      if (p.metadata.public === 'true') return true;
+      if (principal.kind === 'robot') return principal.robot.permissions.some((perm) => this.permissionCovers(principal.robot, perm, p));
+      return this.rolesOf(principal, p).length > 0;
+    };
+    const all = [...this.projects.values()]
+      .filter(visible)
+      .filter((p) => name === '' || p.name.includes(name))
+      .filter((p) => !owner || this.users.get(p.ownerId)?.username === owner)
+      .filter((p) => publicParam === null || (p.metadata.public === 'true') === ['true', '1'].includes(publicParam.toLowerCase()))
+      .filter((p) => {
+        const byName = conditions.get('name');
+        const byId = conditions.get('project_id');
+        return (!byName || matchesCondition(p.name, byName)) && (!byId || matchesCondition(p.id, byId));
+      })
+      .sort((a, b) => a.id - b.id);
+    const page = paginate(all, c.query, c.fullPath);
+    return { status: 200, body: page.items.map((p) => this.projectJson(p, c.principal)), headers: page.headers };
+  }
+
+  private headProject(c: Ctx): Reply {
+    const name = c.query.get('project_name') ?? '';
+    const p = this.projectByName(name);
+    if (!p) throw new HarborError(404, `project ${name} not found`);
+    this.requireProject(c.principal, p, 'read');
+    return { status: 200 };
+  }
+
+  private createProject(c: Ctx): Reply {
+    const principal = c.principal;
+    if (principal.kind === 'robot' && principal.robot.level !== 'system') {
+      throw new HarborError(403, 'Only system level robot can create project');
+    }
+    const body = isRecord(c.body) ? c.body : {};
+    const name = typeof body.project_name === 'string' ? body.project_name : '';
+    if (name === '') throw new HarborError(400, 'project_name is required');
+    if (!PROJECT_NAME.test(name)) {
+      throw new HarborError(400, `project name "${name}" is invalid: use lower-case letters, digits and single ".", "_" or "-" between them (^[a-z0-9]+(?:[._-][a-z0-9]+)*$)`);
+    }
+    if (body.registry_id !== undefined && body.registry_id !== null) {
+      throw new HarborError(400, `registry_id ${String(body.registry_id)}: proxy-cache projects are not supported by the lab emulator`);
+    }
+    const inMeta = isRecord(body.metadata) ? body.metadata : {};
+    if (typeof inMeta.retention_id === 'string' && inMeta.retention_id !== '') {
+      throw new HarborError(400, "the retention_id in the request's payload when creating a project should be omitted, alternatively passing an empty string");
+    }
+    const metadata = this.normaliseMetadata(inMeta);
+    if (metadata.public === undefined && typeof body.public === 'boolean') metadata.public = String(body.public);
+    metadata.public ??= 'false';
+    const storageLimit = this.storageLimit(body.storage_limit);
+    if (this.projectByName(name)) throw new HarborError(409, `The project named ${name} already exists`);
+
+    const ownerId = principal.kind === 'user' ? principal.user.id : [...this.users.values()].find((u) => u.admin)!.id;
+    const id = this.nextId.project++;
+    const now = this.now();
+    this.projects.set(id, {
+      id,
+      name,
+      ownerId,
+      metadata,
+      repositories: new Set(),
+      storageLimit,
+      cveAllowlist: this.cveAllowlist(body.cve_allowlist),
+      created: now,
+      updated: now,
+    });
+    this.addMember(id, 'u', ownerId, 1);
+    const inName = String(c.headers['x-resource-name-in-location'] ?? '').toLowerCase();
+    const location = `${c.fullPath.replace(/\/$/, '')}/${inName === 'true' || inName === '1' ? name : id}`;
+    return { status: 201, headers: { Location: location } };
+  }
+
+  private getProject(c: Ctx): Reply {
+    const p = this.projectFromPath(c);
+    this.requireProject(c.principal, p, 'read');
+    return { status: 200, body: this.projectJson(p, c.principal) };
+  }
+
+  private updateProject(c: Ctx): Reply {
+    const p = this.projectFromPath(c);
+    this.requireProject(c.principal, p, 'admin');
+    const body = isRecord(c.body) ? c.body : {};
+    if (isRecord(body.metadata)) {
+      const rid = body.metadata.retention_id;
+      if (typeof rid === 'string' && rid !== '' && rid !== p.metadata.retention_id) {
+        throw new HarborError(400, "the retention_id in the request's payload when updating a project should be omitted, alternatively passing the one that has already been associated to this project");
+      }
+      Object.assign(p.metadata, this.normaliseMetadata(body.metadata));
+    }
+    if (body.cve_allowlist !== undefined && body.cve_allowlist !== null) {
+      const pid = isRecord(body.cve_allowlist) ? body.cve_allowlist.project_id : undefined;
+      if (typeof pid === 'number' && pid !== 0 && pid !== p.id) {
+        throw new HarborError(400, `project_id in cve_allowlist must be ${p.id} but it's ${pid}`);
+      }
+      p.cveAllowlist = this.cveAllowlist(body.cve_allowlist);
+    }
+    p.updated = this.now();
+    return { status: 200 };
+  }
+
+  private deleteProject(c: Ctx): Reply {
+    const p = this.projectFromPath(c);
+    this.requireProject(c.principal, p, 'admin');
+    if (p.repositories.size > 0) throw new HarborError(412, 'the project contains repositories, can not be deleted');
+    this.projects.delete(p.id);
+    for (const m of [...this.members.values()]) if (m.projectId === p.id) this.members.delete(m.id);
+    for (const r of [...this.robots.values()]) if (r.level === 'project' && r.projectId === p.id) this.robots.delete(r.id);
+    return { status: 200 };
+  }
+
+  private getProjectDeletable(c: Ctx): Reply {
+    const p = this.projectFromPath(c);
+    this.requireProject(c.principal, p, 'admin');
+    return {
+      status: 200,
+      body: p.repositories.size > 0 ? { deletable: false, message: 'the project contains repositories, can not be deleted' } : { deletable: true },
+    };
+  }
+
+  private projectJson(p: ProjectRec, principal: Principal): unknown {
+    const roles = this.rolesOf(principal, p);
+    const top = ROLE_RANK.find((r) => roles.includes(r));
+    const cve: Record<string, unknown> = {
+      id: p.id,
+      project_id: p.id,
+      items: p.cveAllowlist.items.map((i) => ({ ...i })),
+      creation_time: iso(p.created),
+      update_time: iso(p.updated),
+    };
+    if (p.cveAllowlist.expiresAt !== undefined) cve.expires_at = p.cveAllowlist.expiresAt;
+    return {
+      project_id: p.id,
+      owner_id: p.ownerId,
+      name: p.name,
+      creation_time: iso(p.created),
+      update_time: iso(p.updated),
+      deleted: false,
+      owner_name: this.users.get(p.ownerId)?.username ?? '',
+      togglable: true,
+      ...(top !== undefined ? { current_user_role_id: top, current_user_role_ids: [...roles].sort((a, b) => a - b) } : {}),
+      repo_count: p.repositories.size,
+      metadata: { ...p.metadata },
+      cve_allowlist: cve,
+    };
+  }
+
+  /** Harbor's metadata rules: known keys only, booleans as "true"/"false", severity from a fixed list. */
+  private normaliseMetadata(input: Record<string, unknown>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(input)) {
+      if (!KNOWN_METADATA.has(key) || value === null || value === undefined || value === '') continue;
+      if (PROXY_ONLY_METADATA.includes(key) || key === 'retention_id') continue;
+      const v = String(value);
+      if (BOOL_METADATA.includes(key)) {
+        if (GO_TRUE.has(v)) out[key] = 'true';
+        else if (GO_FALSE.has(v)) out[key] = 'false';
+        else throw new HarborError(400, `metadata.${key} should only be 'true' or 'false', but got: '${v}'`);
+      } else if (key === 'severity') {
+        if (!SEVERITIES.includes(v.toLowerCase())) throw new HarborError(400, `invalid severity ${v}: use one of ${SEVERITIES.join(', ')}`);
+        out[key] = v.toLowerCase();
+      } else {
+        out[key] = v;
+      }
+    }
+    return out;
+  }
+
+  private storageLimit(v: unknown): number {
+    if (v === undefined || v === null || v === 0) return -1;
+    if (typeof v === 'number' && (v === -1 || v > 0)) return v;
+    throw new HarborError(400, `storage_limit ${String(v)} is invalid: use -1 (unlimited) or a positive number of bytes`);
+  }
+
+  private cveAllowlist(v: unknown): CveAllowlist {
+    if (!isRecord(v)) return { items: [] };
+    const items = Array.isArray(v.items) ? v.items.filter(isRecord).map((i) => (typeof i.cve_id === 'string' ? { cve_id: i.cve_id } : {})) : [];
+    const out: CveAllowlist = { items };
+    if (typeof v.expires_at === 'number' || v.expires_at === null) out.expiresAt = v.expires_at;
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Members
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private listMembers(c: Ctx): Reply {
+    const p = this.projectFromPath(c);
+    this.requireProject(c.principal, p, 'list-members');
+    const entityName = c.query.get('entityname') ?? '';
+    const ofProject = [...this.members.values()].filter((m) => m.projectId === p.id);
+    const matching = ofProject
+      .filter((m) => entityName === '' || this.entityName(m) === entityName)
+      .sort((a, b) => (this.entityName(a) < this.entityName(b) ? -1 : this.entityName(a) > this.entityName(b) ? 1 : a.id - b.id));
+    // Harbor's GetTotalOfProjectMembers ignores `entityname`: X-Total-Count is the project's member count.
+    const page = paginate(matching, c.query, c.fullPath, ofProject.length);
+    return { status: 200, body: page.items.map((m) => this.memberJson(m)), headers: page.headers };
+  }
+
+  private createMember(c: Ctx): Reply {
+    const p = this.projectFromPath(c);
+    this.requireProject(c.principal, p, 'admin');
+    if (!isRecord(c.body)) throw new HarborError(400, 'the project member should provide');
+    const mu = isRecord(c.body.member_user) ? c.body.member_user : {};
+    const mg = isRecord(c.body.member_group) ? c.body.member_group : {};
+    const userId = typeof mu.user_id === 'number' ? mu.user_id : 0;
+    const username = typeof mu.username === 'string' ? mu.username : '';
+    const groupId = typeof mg.id === 'number' ? mg.id : 0;
+    const groupName = typeof mg.group_name === 'string' ? mg.group_name : '';
+    const ldapDn = typeof mg.ldap_group_dn === 'string' ? mg.ldap_group_dn : '';
+    if (userId <= 0 && username === '' && groupId <= 0 && groupName === '' && ldapDn === '') {
+      throw new HarborError(400, 'at least one of member_user or member_group must be provided');
+    }
+    let entityType: 'u' | 'g';
+    let entityId: number;
+    if (userId > 0) {
+      if (!this.users.has(userId)) throw new HarborError(400, `User ${userId} not found`);
+      entityType = 'u';
+      entityId = userId;
+    } else if (groupId > 0) {
+      if (!this.groups.has(groupId)) throw new HarborError(400, `Group ${groupId} not found`);
+      entityType = 'g';
+      entityId = groupId;
+    } else if (username !== '') {
+      const u = this.userByName(username);
+      if (!u) throw new HarborError(404, `user ${username} is not found`);
+      entityType = 'u';
+      entityId = u.id;
+    } else if (ldapDn !== '') {
+      throw new HarborError(400, `ldap_group_dn ${ldapDn}: LDAP groups are not supported by the lab emulator (database auth mode)`);
+    } else {
+      const g = [...this.groups.values()].find((x) => x.name === groupName);
+      if (!g) throw new HarborError(404, `group ${groupName} is not found`);
+      entityType = 'g';
+      entityId = g.id;
+    }
+    if ([...this.members.values()].some((m) => m.projectId === p.id && m.entityType === entityType && m.entityId === entityId)) {
+      throw new HarborError(409, 'The project member specified already exist');
+    }
+    const roleId = typeof c.body.role_id === 'number' ? c.body.role_id : 0;
+    if (!ROLE_NAMES[roleId]) throw new HarborError(400, 'invalid role: must be a built-in project role (1-5) or an existing custom role');
+    const m = this.addMember(p.id, entityType, entityId, roleId);
+    // Harbor formats the project as the caller addressed it (name or id).
+    return { status: 201, headers: { Location: `${this.swagger.basePath}/projects/${c.params.project_name_or_id}/members/${m.id}` } };
+  }
+
+  private getMember(c: Ctx): Reply {
+    const p = this.projectFromPath(c);
+    this.requireProject(c.principal, p, 'list-members');
+    const mid = Number(c.params.mid);
+    if (mid === 0) throw new HarborError(400, 'the member id can not be empty!');
+    const m = this.members.get(mid);
+    if (!m || m.projectId !== p.id) throw new HarborError(404, `project member ${mid} not found`);
+    return { status: 200, body: this.memberJson(m) };
+  }
+
+  private updateMember(c: Ctx): Reply {
+    const p = this.projectFromPath(c);
+    this.requireProject(c.principal, p, 'admin');
+    if (!isRecord(c.body)) throw new HarborError(400, 'role can not be empty');
+    const mid = Number(c.params.mid);
+    if (mid === 0) throw new HarborError(400, 'member id can not be empty');
+    const roleId = typeof c.body.role_id === 'number' ? c.body.role_id : 0;
+    if (!ROLE_NAMES[roleId]) throw new HarborError(400, 'invalid role: must be a built-in project role (1-5) or an existing custom role');
+    const m = this.members.get(mid);
+    // Harbor runs `update project_member set role=? where project_id=? and id=?`: an unknown id changes nothing, 200.
+    if (m && m.projectId === p.id) m.roleId = roleId;
+    return { status: 200 };
+  }
+
+  private deleteMember(c: Ctx): Reply {
+    const p = this.projectFromPath(c);
+    this.requireProject(c.principal, p, 'admin');
+    const mid = Number(c.params.mid);
+    if (mid === 0) throw new HarborError(400, 'the project member id is required.');
+    const m = this.members.get(mid);
+    // Harbor runs a plain SQL delete: an unknown id answers 200.
+    if (m && m.projectId === p.id) this.members.delete(mid);
+    return { status: 200 };
+  }
+
+  private memberJson(m: MemberRec): unknown {
+    return {
+      id: m.id,
+      project_id: m.projectId,
+      entity_name: this.entityName(m),
+      role_name: ROLE_NAMES[m.roleId] ?? '',
+      role_id: m.roleId,
+      entity_id: m.entityId,
+      entity_type: m.entityType,
+    };
+  }
+
+  private addMember(projectId: number, entityType: 'u' | 'g', entityId: number, roleId: number): MemberRec {
+    const m: MemberRec = { id: this.nextId.member++, projectId, entityType, entityId, roleId };
+    this.members.set(m.id, m);
+    return m;
+  }
+
+  private entityName(m: MemberRec): string {
+    return (m.entityType === 'u' ? this.users.get(m.entityId)?.username : this.groups.get(m.entityId)?.name) ?? '';
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Robots
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private listRobots(c: Ctx): Reply {
+    let conditions: Map<string, QueryCondition>;
+    try {
+      conditions = parseHarborQuery(c.query.get('q'));
+    } catch (e) {
+      if (e instanceof QuerySyntaxError) throw new HarborError(400, e.message);
+      throw e;
+    }
+    const levelCond = conditions.get('Level');
+    let projectId = 0;
+    let level: 'project' | 'system' = 'system';
+    if (levelCond) {
+      const lv = levelCond.kind === 'exact' ? levelCond.value : '';
+      if (lv !== 'project' && lv !== 'system') throw new HarborError(400, 'bad request error level input');
+      level = lv;
+      if (level === 'project') {
+        const pidCond = conditions.get('ProjectID');
+        if (!pidCond) throw new HarborError(400, 'must with project ID when to query project robots');
+        if (pidCond.kind !== 'exact' || !/^-?\d+$/.test(pidCond.value)) throw new HarborError(400, 'Project ID must be int type.');
+        projectId = Number(pidCond.value);
+      }
+    }
+    if (level === 'project') {
+      const p = this.projects.get(projectId);
+      if (!p) throw new HarborError(404, `project ${projectId} not found`);
+      this.requireProject(c.principal, p, 'list-robots');
+    } else {
+      this.requireSysAdmin(c.principal);
+    }
+    const nameCond = conditions.get('name') ?? conditions.get('Name');
+    const all = [...this.robots.values()]
+      .filter((r) => r.level === level && (level === 'system' || r.projectId === projectId))
+      .filter((r) => !nameCond || matchesCondition(r.fullName.slice(this.robotNamePrefix.length), nameCond))
+      .sort((a, b) => a.id - b.id);
+    const page = paginate(all, c.query, c.fullPath);
+    return { status: 200, body: page.items.map((r) => this.robotJson(r)), headers: page.headers };
+  }
+
+  private createRobot(c: Ctx): Reply {
+    const body = isRecord(c.body) ? c.body : {};
+    const name = typeof body.name === 'string' ? body.name : '';
+    if (!ROBOT_NAME.test(name)) {
+      throw new HarborError(400, `robot name "${name}" is not in lower case or contains illegal characters: use lower-case letters, digits and single ".", "_" or "-" between them`);
+    }
+    const level = typeof body.level === 'string' ? body.level : '';
+    const permissions = this.validateRobotInput(body.duration, level, body.permissions, true);
+    const duration = body.duration as number;
+    let projectId = 0;
+    let fullName: string;
+    if (level === 'project') {
+      const ns = permissions[0].namespace;
+      const p = this.projectByName(ns);
+      if (!p) throw new HarborError(404, `project ${ns} not found`);
+      this.requireProject(c.principal, p, 'admin');
+      projectId = p.id;
+      fullName = `${this.robotNamePrefix}${p.name}+${name}`;
+    } else {
+      this.requireSysAdmin(c.principal);
+      for (const perm of permissions) {
+        if (perm.namespace !== '*' && !this.projectByName(perm.namespace)) throw new HarborError(404, `project ${perm.namespace} not found`);
+      }
+      fullName = `${this.robotNamePrefix}${name}`;
+    }
+    if (this.robotByName(fullName)) throw new HarborError(409, `robot account ${fullName} already exists`);
+    const now = this.now();
+    const secret = randomRobotSecret(); // a `secret` in the body is ignored, as Harbor does
+    const robot: RobotRec = {
+      id: this.nextId.robot++,
+      fullName,
+      level: level as 'project' | 'system',
+      projectId,
+      description: typeof body.description === 'string' ? body.description : '',
+      duration,
+      expiresAt: duration === -1 ? -1 : Math.floor(now / 1000) + duration * 86400,
+      disabled: body.disable === true,
+      secret,
+      permissions,
+      creatorRef: c.principal.kind === 'user' ? c.principal.user.id : c.principal.robot.id,
+      created: now,
+      updated: now,
+    };
+    this.robots.set(robot.id, robot);
+    return {
+      status: 201,
+      headers: { Location: `${c.fullPath.replace(/\/$/, '')}/${robot.id}` },
+      body: { id: robot.id, name: fullName, secret, creation_time: iso(now), expires_at: robot.expiresAt },
+    };
+  }
+
+  private getRobot(c: Ctx): Reply {
+    const r = this.robotFromPath(c, 'read');
+    return { status: 200, body: this.robotJson(r) };
+  }
+
+  private updateRobot(c: Ctx): Reply {
+    const r = this.robotFromPath(c, 'read');
+    const body = isRecord(c.body) ? c.body : {};
+    const level = typeof body.level === 'string' ? body.level : '';
+    const duration = body.duration === undefined || body.duration === null ? r.duration : body.duration;
+    const permissions = this.validateRobotInput(duration, level, body.permissions, false);
+    if (r.level === 'project') {
+      const p = this.projects.get(r.projectId)!;
+      this.requireProject(c.principal, p, 'admin');
+      if (permissions[0].namespace !== p.name) {
+        throw new HarborError(400, `permissions[0].namespace must stay "${p.name}" for robot ${r.fullName}; create a robot in the other project instead`);
+      }
+    } else {
+      this.requireSysAdmin(c.principal);
+    }
+    if (body.level !== r.level || body.name !== r.fullName) {
+      throw new HarborError(400, 'cannot update the level or name of robot');
+    }
+    if (duration !== r.duration) {
+      r.duration = duration as number;
+      r.expiresAt = r.duration === -1 ? -1 : Math.floor(r.created / 1000) + r.duration * 86400;
+    }
+    r.description = typeof body.description === 'string' ? body.description : '';
+    r.disabled = body.disable === true;
+    r.permissions = permissions;
+    r.updated = this.now();
+    return { status: 200 };
+  }
+
+  private refreshSecret(c: Ctx): Reply {
+    const r = this.robotFromPath(c, 'admin');
+    const chosen = isRecord(c.body) && typeof c.body.secret === 'string' ? c.body.secret : '';
+    if (chosen !== '') {
+      if (!isValidRobotSecret(chosen)) {
+        throw new HarborError(400, 'the secret must be 8 to 128 characters long with at least 1 uppercase letter, 1 lowercase letter and 1 number');
+      }
+      r.secret = chosen;
+      r.updated = this.now();
+      return { status: 200, body: {} };
+    }
+    r.secret = randomRobotSecret();
+    r.updated = this.now();
+    return { status: 200, body: { secret: r.secret } };
+  }
+
+  private deleteRobot(c: Ctx): Reply {
+    const r = this.robotFromPath(c, 'admin');
+    this.robots.delete(r.id);
+    return { status: 200 };
+  }
+
+  /** Harbor's robot checks (duration, level, permissions); returns a clean copy of the permissions. */
+  private validateRobotInput(duration: unknown, level: string, permissions: unknown, creating: boolean): EmulatorPermission[] {
+    if (typeof duration !== 'number' || !Number.isInteger(duration) || duration === 0 || duration < -1 || duration >= 2 ** 31 - 1) {
+      throw new HarborError(
+        400,
+        `bad request error duration input: ${String(duration)}; duration is in days: -1 (never expires) or a positive integer${creating ? ' and is required' : ''}`,
+      );
+    }
+    if (level !== 'project' && level !== 'system') throw new HarborError(400, `bad request error level input: ${level}; use "project" or "system"`);
+    if (!Array.isArray(permissions) || permissions.length === 0) throw new HarborError(400, 'bad request empty permission');
+    const out: EmulatorPermission[] = [];
+    for (const [i, perm] of permissions.entries()) {
+      if (!isRecord(perm) || !Array.isArray(perm.access) || perm.access.length === 0) throw new HarborError(400, 'bad request empty access');
+      const kind = typeof perm.kind === 'string' ? perm.kind : '';
+      const namespace = typeof perm.namespace === 'string' ? perm.namespace : '';
+      if (level === 'project' && kind !== 'project') throw new HarborError(400, `permissions[${i}].kind must be "project" for a project robot, got "${kind}"`);
+      if (namespace === '') throw new HarborError(400, `permissions[${i}].namespace is required`);
+      const access: EmulatorPermission['access'] = [];
+      for (const a of perm.access) {
+        if (!isRecord(a) || typeof a.resource !== 'string' || a.resource === '' || typeof a.action !== 'string' || a.action === '') {
+          throw new HarborError(400, `permissions[${i}].access entries need a non-empty resource and action`);
+        }
+        access.push(typeof a.effect === 'string' && a.effect !== '' ? { resource: a.resource, action: a.action, effect: a.effect } : { resource: a.resource, action: a.action });
+      }
+      out.push({ kind, namespace, access });
+    }
+    // A project robot takes exactly one permission entry.
+    if (level === 'project' && out.length > 1) throw new HarborError(400, 'bad request permission');
+    return out;
+  }
+
+  /** Harbor's answer for a robot: never the secret; permissions shuffled, `effect` "allow", "" or absent. */
+  private robotJson(r: RobotRec): unknown {
+    const permissions = this.rng.shuffle(r.permissions).map((p) => ({
+      kind: p.kind,
+      namespace: p.namespace,
+      access: this.rng.shuffle(p.access).map((a) => {
+        if (a.effect !== undefined && a.effect !== 'allow') return { resource: a.resource, action: a.action, effect: a.effect };
+        const variant = this.rng.int(3);
+        if (variant === 0) return { resource: a.resource, action: a.action, effect: 'allow' };
+        if (variant === 1) return { resource: a.resource, action: a.action, effect: '' };
+        return { resource: a.resource, action: a.action };
+      }),
+    }));
+    return {
+      id: r.id,
+      name: r.fullName,
+      description: r.description,
+      level: r.level,
+      duration: r.duration,
+      editable: true,
+      disable: r.disabled,
+      expires_at: r.expiresAt,
+      permissions,
+      creator_type: 'local',
+      creator_ref: r.creatorRef,
+      creation_time: iso(r.created),
+      update_time: iso(r.updated),
+    };
+  }
+
+  private robotFromPath(c: Ctx, need: 'read' | 'admin'): RobotRec {
+    const id = Number(c.params.robot_id);
+    const r = this.robots.get(id);
+    if (!r) throw new HarborError(404, `robot ${id} not found`);
+    if (r.level === 'project') {
+      const p = this.projects.get(r.projectId);
+      if (!p) throw new HarborError(404, `robot ${id} not found`);
+      this.requireProject(c.principal, p, need === 'read' ? 'list-robots' : 'admin');
+    } else {
+      this.requireSysAdmin(c.principal);
+    }
+    return r;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Users
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private currentUser(c: Ctx): Reply {
+    if (c.principal.kind !== 'user') throw new HarborError(403, 'robot accounts have no user profile');
+    const u = c.principal.user;
+    return {
+      status: 200,
+      body: {
+        user_id: u.id,
+        username: u.username,
+        email: `${u.username}@example.invalid`,
+        realname: u.username,
+        comment: '',
+        sysadmin_flag: u.admin,
+        admin_role_in_auth: false,
+        creation_time: iso(u.created),
+        update_time: iso(u.created),
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Lookups
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private createUser(username: string, password: string | undefined, admin: boolean): void {
+    if (typeof username !== 'string' || username === '') throw new Error('HarborEmulator.addUser: username must be a non-empty string.');
+    if (username.startsWith(this.robotNamePrefix)) {
+      throw new Error(`HarborEmulator.addUser: "${username}" starts with the robot prefix "${this.robotNamePrefix}"; users cannot.`);
+    }
+    if (this.userByName(username)) throw new Error(`HarborEmulator.addUser: user "${username}" already exists; use another name.`);
+    const id = this.nextId.user++;
+    this.users.set(id, { id, username, password, admin, groupIds: new Set(), created: this.now() });
+  }
+
+  private userByName(username: string): UserRec | undefined {
+    return [...this.users.values()].find((u) => u.username === username);
+  }
+
+  private projectByName(name: string): ProjectRec | undefined {
+    return [...this.projects.values()].find((p) => p.name === name);
+  }
+
+  private robotByName(fullName: string): RobotRec | undefined {
+    return [...this.robots.values()].find((r) => r.fullName === fullName);
+  }
+
+  /** The project addressed by `{project_name_or_id}`, honouring `X-Is-Resource-Name`. */
+  private projectFromPath(c: Ctx): ProjectRec {
+    const raw = c.params.project_name_or_id;
+    const isName = ['true', '1'].includes(String(c.headers['x-is-resource-name'] ?? '').toLowerCase());
+    if (!isName && /^-?\d+$/.test(raw)) {
+      const p = this.projects.get(Number(raw));
+      if (!p) throw new HarborError(404, `project ${raw} not found`);
+      return p;
+    }
+    const p = this.projectByName(raw);
+    if (!p) throw new HarborError(404, `project ${raw} not found`);
+    return p;
+  }
+
+  private projectOrThrow(method: string, name: string): ProjectRec {
+    const p = this.projectByName(name);
+    if (!p) throw new Error(`HarborEmulator.${method}: no project "${name}"; known: ${[...this.projects.values()].map((x) => x.name).join(', ') || '(none)'}.`);
+    return p;
+  }
+
+  private robotOrThrow(method: string, fullName: string): RobotRec {
+    const r = this.robotByName(fullName);
+    if (!r) {
+      throw new Error(`HarborEmulator.${method}: no robot "${fullName}" (use the full name, e.g. "${this.robotNamePrefix}<project>+<name>"); known: ${[...this.robots.values()].map((x) => x.fullName).join(', ') || '(none)'}.`);
+    }
+    return r;
+  }
+
+  private memberOrThrow(method: string, project: string, entityName: string): MemberRec {
+    const p = this.projectOrThrow(method, project);
+    const m = [...this.members.values()].find((x) => x.projectId === p.id && this.entityName(x) === entityName);
+    if (!m) throw new Error(`HarborEmulator.${method}: "${entityName}" is not a member of project "${project}".`);
+    return m;
+  }
+}
+
+/**
+ * Convenience for tests: an `http.Server` on 127.0.0.1 with a free port, serving only the emulator (other paths
+ * answer 404). `close()` also closes connections held by `hang` faults.
+ */
+export function startEmulatorServer(emulator: HarborEmulator): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    emulator.handle(req, res).then(
+      (handled) => {
+        if (!handled) {
+          res.statusCode = 404;
+          res.setHeader('Content-Type', 'application/json; charset=utf-8');
+          res.end(JSON.stringify(errorBody(404, `not found: ${req.method} ${req.url?.split('?')[0]} is outside /api/v2.0`)));
+        }
+      },
+      (err: unknown) => {
+        emulator.contractViolations.push(`emulator crashed: ${err instanceof Error ? err.message : String(err)}`);
+        if (!res.headersSent) res.statusCode = 500;
+        res.end();
+      },
+    );
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            emulator.dispose();
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
