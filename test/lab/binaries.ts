@@ -50,10 +50,13 @@ export function labBinaries(pathVar: string | undefined = process.env.PATH): Lab
 /** What {@link describeLab} does for a given situation. */
 export type LabMode = 'run' | 'skip' | 'fail';
 
-/** `run` when nothing is missing; otherwise `fail` under `CI=true` and `skip` elsewhere. */
-export function labMode(missing: readonly string[], ci: string | undefined = process.env.CI): LabMode {
+/**
+ * `run` when nothing is missing; otherwise `fail` under `CI=true` and `skip` elsewhere.
+ * @param env where to read `CI` from. @default process.env
+ */
+export function labMode(missing: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): LabMode {
   if (missing.length === 0) return 'run';
-  return ci === 'true' ? 'fail' : 'skip';
+  return env.CI === 'true' ? 'fail' : 'skip';
 }
 
 /** The message shown (skip) or thrown (CI) when programs are missing. */
@@ -65,9 +68,10 @@ export function missingMessage(name: string, missing: readonly string[]): string
  * `describe(name, fn)` when the lab programs are present. When one is missing: outside CI the suite is skipped
  * with a loud console warning; under `CI=true` the suite becomes one failing test naming what is missing, so a
  * CI image without the programs can never pass silently.
+ * @param found the detection result. @default labBinaries()
  */
-export function describeLab(name: string, fn: () => void): void {
-  const { missing } = labBinaries();
+export function describeLab(name: string, fn: () => void, found: LabBinaries = labBinaries()): void {
+  const { missing } = found;
   const mode = labMode(missing);
   if (mode === 'run') {
     describe(name, fn);
