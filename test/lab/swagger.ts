@@ -27,11 +27,36 @@ import { parse as parseYaml } from 'yaml';
 /** Where the Harbor swagger lives in this workspace. */
 export const DEFAULT_SWAGGER_PATH = path.resolve(__dirname, '../../../shared/harbor/swagger.yaml');
 
-/** Name under which the converted `definitions` are registered in ajv. */
-const DEFINITIONS_ID = 'harbor-swagger-definitions.json';
-
 /** Numeric formats Swagger 2.0 / go-swagger use; they only document the width, so they are accepted as is. */
 const LENIENT_FORMATS = ['int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'float', 'float32', 'float64', 'double', 'byte', 'binary', 'password'];
+
+const DEFINITION_ID_PREFIX = 'https://harbor-swagger.invalid/definitions/';
+const DEFINITION_ID_SUFFIX = '.json';
+
+/** The ajv schema id of the converted definition `name`. */
+function definitionId(name: string): string {
+  return `${DEFINITION_ID_PREFIX}${encodeURIComponent(name)}${DEFINITION_ID_SUFFIX}`;
+}
+
+/** Names of the definitions a converted schema references directly. */
+function referencedDefinitions(schema: unknown): string[] {
+  const out = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      v.forEach(walk);
+    } else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === '$ref' && typeof x === 'string' && x.startsWith(DEFINITION_ID_PREFIX) && x.endsWith(DEFINITION_ID_SUFFIX)) {
+          out.add(decodeURIComponent(x.slice(DEFINITION_ID_PREFIX.length, -DEFINITION_ID_SUFFIX.length)));
+        } else {
+          walk(x);
+        }
+      }
+    }
+  };
+  walk(schema);
+  return [...out];
+}
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type JsonObject = { [k: string]: Json };
@@ -95,7 +120,12 @@ interface Route {
   readonly regex: RegExp;
   readonly paramNames: readonly string[];
   readonly literalSegments: number;
-  readonly operations: Map<string, SwaggerOperation>;
+  /** Upper-case methods the path item declares (scanned from its text). */
+  readonly methods: readonly string[];
+  /** The path item's YAML text (its key line included). */
+  readonly text: string;
+  /** Parsed on first use. */
+  operations?: Map<string, SwaggerOperation>;
 }
 
 /**
@@ -125,36 +155,42 @@ export class HarborSwagger {
   private readonly routes: Route[] = [];
   private readonly ajv: Ajv;
   private readonly compiled = new WeakMap<object, ValidateFunction>();
+  private readonly sharedParams: Record<string, JsonObject>;
+  private readonly sharedResponses: Record<string, JsonObject>;
+  /** YAML text of each definition, parsed and registered in ajv on first use. */
+  private readonly definitionText = new Map<string, string>();
+  private readonly registeredDefinitions = new Set<string>();
 
+  /**
+   * Parsing the whole 10,000-line document with `yaml` costs about a second on a busy machine, for every Jest test
+   * file. So the document is split by its (regular, two-space) indentation first: the small top-level sections are
+   * parsed at once, each path item and each definition only when a request first needs it.
+   */
   private constructor(yamlText: string) {
-    const doc = parseYaml(yamlText, { uniqueKeys: false }) as JsonObject;
-    if (doc.swagger !== '2.0' || typeof doc.paths !== 'object' || doc.paths === null) {
-      throw new Error(`Expected a Swagger 2.0 document with "paths"; got swagger=${JSON.stringify(doc.swagger)}.`);
+    const sections = splitSections(yamlText);
+    const paths = sections.get('paths');
+    const definitions = sections.get('definitions');
+    if (!paths) throw new Error('Expected a Swagger 2.0 document with a top-level "paths:" section.');
+    const head = parseYaml(
+      [...sections.entries()]
+        .filter(([k]) => k !== 'paths' && k !== 'definitions')
+        .map(([k, sec]) => [`${k}:${sec.inline ? ` ${sec.inline}` : ''}`, ...sec.lines].join('\n'))
+        .join('\n'),
+      { uniqueKeys: false },
+    ) as JsonObject;
+    if (head.swagger !== '2.0') {
+      throw new Error(`Expected a Swagger 2.0 document; got swagger=${JSON.stringify(head.swagger)}.`);
     }
-    this.basePath = typeof doc.basePath === 'string' ? doc.basePath : '';
-    const sharedParams = (doc.parameters ?? {}) as Record<string, JsonObject>;
-    const sharedResponses = (doc.responses ?? {}) as Record<string, JsonObject>;
-    const definitions = (doc.definitions ?? {}) as Record<string, JsonObject>;
+    this.basePath = typeof head.basePath === 'string' ? head.basePath : '';
+    this.sharedParams = (head.parameters ?? {}) as Record<string, JsonObject>;
+    this.sharedResponses = (head.responses ?? {}) as Record<string, JsonObject>;
 
     this.ajv = new Ajv({ strict: false, allErrors: true, logger: false, validateFormats: true });
     addFormats(this.ajv);
     for (const f of LENIENT_FORMATS) this.ajv.addFormat(f, () => true);
-    const convertedDefs: JsonObject = {};
-    for (const [name, def] of Object.entries(definitions)) convertedDefs[name] = toJsonSchema(def);
-    this.ajv.addSchema({ $id: DEFINITIONS_ID, definitions: convertedDefs });
+    for (const [name, text] of splitEntries(definitions?.lines ?? [])) this.definitionText.set(name, text);
 
-    const resolveRef = <T extends JsonObject>(obj: JsonObject, table: Record<string, JsonObject>, prefix: string): T => {
-      const ref = obj.$ref;
-      if (typeof ref === 'string' && ref.startsWith(prefix)) {
-        const target = table[ref.slice(prefix.length)];
-        if (!target) throw new Error(`Swagger reference ${ref} does not resolve.`);
-        return target as T;
-      }
-      return obj as T;
-    };
-
-    for (const [template, pathItem] of Object.entries(doc.paths as Record<string, JsonObject>)) {
-      const pathLevelParams = Array.isArray(pathItem.parameters) ? (pathItem.parameters as JsonObject[]) : [];
+    for (const [template, text] of splitEntries(paths.lines)) {
       const paramNames: string[] = [];
       let literalSegments = 0;
       const pattern = template
@@ -169,56 +205,85 @@ export class HarborSwagger {
           return escapeRegExp(segment);
         })
         .join('/');
-      const route: Route = {
-        template,
-        regex: new RegExp(`^${pattern}/?$`),
-        paramNames,
-        literalSegments,
-        operations: new Map(),
-      };
-      for (const [method, rawOp] of Object.entries(pathItem)) {
-        if (!['get', 'put', 'post', 'delete', 'patch', 'head', 'options'].includes(method)) continue;
-        const op = rawOp as JsonObject;
-        const parameters: SwaggerParameter[] = [];
-        let body: SwaggerOperation['body'];
-        for (const raw of [...pathLevelParams, ...((op.parameters ?? []) as JsonObject[])]) {
-          const p = resolveRef<JsonObject>(raw, sharedParams, '#/parameters/');
-          const where = p.in as string;
-          if (where === 'body') {
-            body = { name: String(p.name), required: p.required === true, schema: toJsonSchema((p.schema ?? {}) as JsonObject) };
-          } else if (where === 'path' || where === 'query' || where === 'header') {
-            parameters.push({
-              name: String(p.name),
-              in: where,
-              required: p.required === true,
-              type: typeof p.type === 'string' ? p.type : 'string',
-              schema: toJsonSchema(paramToSchema(p)),
-            });
-          }
-        }
-        const responses = new Map<string, SwaggerResponse>();
-        for (const [status, rawResp] of Object.entries((op.responses ?? {}) as Record<string, JsonObject>)) {
-          const r = resolveRef<JsonObject>(rawResp, sharedResponses, '#/responses/');
-          responses.set(status, r.schema ? { schema: toJsonSchema(r.schema as JsonObject) } : {});
-        }
-        route.operations.set(method.toUpperCase(), {
-          operationId: typeof op.operationId === 'string' ? op.operationId : `${method} ${template}`,
-          method: method.toUpperCase(),
-          template,
-          parameters,
-          body,
-          responses,
-        });
-      }
-      this.routes.push(route);
+      const methods = [...text.matchAll(/^ {2}(get|put|post|delete|patch|head|options):\s*$/gm)].map((m) => m[1].toUpperCase());
+      this.routes.push({ template, regex: new RegExp(`^${pattern}/?$`), paramNames, literalSegments, methods, text });
     }
     // Most specific first: `/projects/{p}/members` before a template with more parameters at the same depth.
     this.routes.sort((a, b) => b.literalSegments - a.literalSegments);
   }
 
+  /** The operations of a path item, parsed on first use. */
+  private operationsOf(route: Route): Map<string, SwaggerOperation> {
+    if (route.operations) return route.operations;
+    const parsed = parseYaml(route.text, { uniqueKeys: false }) as JsonObject;
+    const pathItem = parsed[route.template] as JsonObject | undefined;
+    if (!pathItem) throw new Error(`Swagger path item ${route.template} did not parse to that key (got ${Object.keys(parsed).join(', ')}).`);
+    const resolveRef = (obj: JsonObject, table: Record<string, JsonObject>, prefix: string): JsonObject => {
+      const ref = obj.$ref;
+      if (typeof ref === 'string' && ref.startsWith(prefix)) {
+        const target = table[ref.slice(prefix.length)];
+        if (!target) throw new Error(`Swagger reference ${ref} does not resolve.`);
+        return target;
+      }
+      return obj;
+    };
+    const pathLevelParams = Array.isArray(pathItem.parameters) ? (pathItem.parameters as JsonObject[]) : [];
+    const operations = new Map<string, SwaggerOperation>();
+    for (const [method, rawOp] of Object.entries(pathItem)) {
+      if (!['get', 'put', 'post', 'delete', 'patch', 'head', 'options'].includes(method)) continue;
+      const op = rawOp as JsonObject;
+      const parameters: SwaggerParameter[] = [];
+      let body: SwaggerOperation['body'];
+      for (const raw of [...pathLevelParams, ...((op.parameters ?? []) as JsonObject[])]) {
+        const p = resolveRef(raw, this.sharedParams, '#/parameters/');
+        const where = p.in as string;
+        if (where === 'body') {
+          body = { name: String(p.name), required: p.required === true, schema: toJsonSchema((p.schema ?? {}) as JsonObject) };
+        } else if (where === 'path' || where === 'query' || where === 'header') {
+          parameters.push({
+            name: String(p.name),
+            in: where,
+            required: p.required === true,
+            type: typeof p.type === 'string' ? p.type : 'string',
+            schema: toJsonSchema(paramToSchema(p)),
+          });
+        }
+      }
+      const responses = new Map<string, SwaggerResponse>();
+      for (const [status, rawResp] of Object.entries((op.responses ?? {}) as Record<string, JsonObject>)) {
+        const r = resolveRef(rawResp, this.sharedResponses, '#/responses/');
+        responses.set(status, r.schema ? { schema: toJsonSchema(r.schema as JsonObject) } : {});
+      }
+      operations.set(method.toUpperCase(), {
+        operationId: typeof op.operationId === 'string' ? op.operationId : `${method} ${route.template}`,
+        method: method.toUpperCase(),
+        template: route.template,
+        parameters,
+        body,
+        responses,
+      });
+    }
+    route.operations = operations;
+    return operations;
+  }
+
+  /** Parses, converts and registers the definition `name` and, transitively, those it references. */
+  private registerDefinition(name: string): void {
+    if (this.registeredDefinitions.has(name)) return;
+    const text = this.definitionText.get(name);
+    if (text === undefined) throw new Error(`Swagger reference #/definitions/${name} does not resolve.`);
+    const parsed = parseYaml(text, { uniqueKeys: false }) as JsonObject;
+    const def = parsed[name] as JsonObject | undefined;
+    if (!def) throw new Error(`Swagger definition ${name} did not parse to that key (got ${Object.keys(parsed).join(', ')}).`);
+    const schema = toJsonSchema(def);
+    this.registeredDefinitions.add(name);
+    this.ajv.addSchema({ ...schema, $id: definitionId(name) });
+    for (const ref of referencedDefinitions(schema)) this.registerDefinition(ref);
+  }
+
   /** Every operation in the swagger (for coverage checks). */
   operations(): SwaggerOperation[] {
-    return this.routes.flatMap((r) => [...r.operations.values()]);
+    return this.routes.flatMap((r) => [...this.operationsOf(r).values()]);
   }
 
   /**
@@ -232,7 +297,8 @@ export class HarborSwagger {
       const m = route.regex.exec(pathBelowBase);
       if (!m) continue;
       pathMatched ??= route;
-      const op = route.operations.get(upper);
+      if (!route.methods.includes(upper)) continue;
+      const op = this.operationsOf(route).get(upper);
       if (!op) continue;
       const pathParams: Record<string, string> = {};
       route.paramNames.forEach((n, i) => {
@@ -241,7 +307,7 @@ export class HarborSwagger {
       return { operation: op, pathParams };
     }
     if (pathMatched) {
-      const allowed = [...pathMatched.operations.keys()].join(', ');
+      const allowed = pathMatched.methods.join(', ');
       return { problem: `${upper} ${this.basePath}${pathBelowBase}: the swagger declares only ${allowed} on ${pathMatched.template}` };
     }
     return { problem: `${upper} ${this.basePath}${pathBelowBase}: no path of the swagger matches` };
@@ -349,6 +415,7 @@ export class HarborSwagger {
   private validator(schema: JsonObject): ValidateFunction {
     let v = this.compiled.get(schema);
     if (!v) {
+      for (const ref of referencedDefinitions(schema)) this.registerDefinition(ref);
       v = this.ajv.compile(schema);
       this.compiled.set(schema, v);
     }
@@ -401,7 +468,8 @@ export function toJsonSchema(s: JsonObject): JsonObject {
   if (typeof s !== 'object' || s === null || Array.isArray(s)) return {};
   const nullable = s['x-nullable'] === true;
   if (typeof s.$ref === 'string') {
-    const ref: JsonObject = { $ref: s.$ref.replace(/^#\/definitions\//, `${DEFINITIONS_ID}#/definitions/`) };
+    const m = /^#\/definitions\/(.+)$/.exec(s.$ref);
+    const ref: JsonObject = { $ref: m ? definitionId(m[1]) : s.$ref };
     return nullable ? { anyOf: [ref, { type: 'null' }] } : ref;
   }
   const out: JsonObject = {};
@@ -437,4 +505,48 @@ export function toJsonSchema(s: JsonObject): JsonObject {
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** One top-level section of a YAML document: the value on its key line, if any, and the lines below it. */
+interface Section {
+  readonly inline: string;
+  readonly lines: string[];
+}
+
+/** Splits a YAML document into its top-level sections (keys at column 0). */
+function splitSections(text: string): Map<string, Section> {
+  const sections = new Map<string, Section>();
+  let current: Section | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^([A-Za-z_][\w-]*):(.*)$/.exec(line);
+    if (m) {
+      current = { inline: m[2].trim(), lines: [] };
+      sections.set(m[1], current);
+    } else {
+      current?.lines.push(line);
+    }
+  }
+  return sections;
+}
+
+/** Splits a section's lines into its two-space-indented entries: key -> the entry's YAML text (key line included, unindented). */
+function splitEntries(lines: readonly string[]): Map<string, string> {
+  const entries = new Map<string, string>();
+  let key: string | undefined;
+  let buf: string[] = [];
+  const flush = (): void => {
+    if (key !== undefined) entries.set(key, buf.join('\n'));
+  };
+  for (const line of lines) {
+    const m = /^ {2}(?:'([^']*)'|"([^"]*)"|([^\s'"#-][^:]*)):(.*)$/.exec(line);
+    if (m) {
+      flush();
+      key = m[1] ?? m[2] ?? m[3];
+      buf = [line.slice(2)];
+    } else if (key !== undefined) {
+      buf.push(line.startsWith('  ') ? line.slice(2) : line);
+    }
+  }
+  flush();
+  return entries;
 }
