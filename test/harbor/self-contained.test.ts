@@ -1,0 +1,41 @@
+/**
+ * lib/harbor stays serializable by `pulumi.runtime.serializeFunction` (Pulumi dynamic providers): it imports only
+ * node built-ins, undici, lib/core/roles and its own files, and holds no module-level mutable state.
+ * (A full serializeFunction round trip was checked by hand; it takes ~2 s, too slow for the unit suite.)
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+
+const DIR = join(__dirname, '..', '..', 'lib', 'harbor');
+const files = readdirSync(DIR).filter((f) => f.endsWith('.ts'));
+const own = new Set(files.map((f) => `./${f.replace(/\.ts$/, '')}`));
+const builtins = new Set(builtinModules);
+
+function specifiers(source: string): string[] {
+  const found = [...source.matchAll(/(?:\bfrom\s+|\bimport\s+|\brequire\(\s*|\bimport\(\s*)['"]([^'"]+)['"]/g)].map((m) => m[1]);
+  return [...new Set(found)];
+}
+
+it('finds the library files', () => {
+  expect(files).toEqual(expect.arrayContaining(['client.ts', 'errors.ts', 'types.ts', 'retry.ts', 'index.ts']));
+});
+
+it.each(files)('%s imports only node built-ins, undici, ../core/roles and lib/harbor files', (file) => {
+  const source = readFileSync(join(DIR, file), 'utf8');
+  const bad = specifiers(source).filter(
+    (s) => !(s.startsWith('node:') && builtins.has(s.slice(5))) && s !== 'undici' && s !== '../core/roles' && !own.has(s),
+  );
+  expect(bad).toEqual([]);
+});
+
+it.each(files)('%s has no module-level mutable state', (file) => {
+  const source = readFileSync(join(DIR, file), 'utf8');
+  expect(source).not.toMatch(/^(export\s+)?(let|var)\s/m);
+  expect(source).not.toMatch(/^(export\s+)?const\s+\w+(\s*:[^=]+)?=\s*new\s+(Map|Set|WeakMap|Agent)\b/m);
+  expect(source).not.toMatch(/^(export\s+)?const\s+\w+(\s*:[^=]+)?=\s*\[\s*\]/m);
+});
+
+it('lib/core/roles.ts, pulled into the same closure, imports nothing', () => {
+  expect(specifiers(readFileSync(join(DIR, '..', 'core', 'roles.ts'), 'utf8'))).toEqual([]);
+});
