@@ -47,7 +47,7 @@ import {
 /** Harbor's maximum `page_size`. */
 const PAGE_SIZE = 100;
 /** Safety bound against a server that never stops paging. */
-const MAX_PAGES = 10_000;
+const MAX_PAGES = 1_000;
 
 type Query = Readonly<Record<string, string | number | undefined>>;
 
@@ -239,7 +239,8 @@ export class HarborClient {
       throw new TypeError('HarborClientOptions.username is empty: give a Harbor user name (or a robot\'s full name "robot$...").');
     }
     if (opts.username.includes(':')) {
-      throw new TypeError(`HarborClientOptions.username "${opts.username}" contains ":", which HTTP Basic auth cannot carry: use the account's login name.`);
+      // Not echoed: "user:password" passed as the user name would leak the password.
+      throw new TypeError('HarborClientOptions.username contains ":", which HTTP Basic auth cannot carry: give only the login name, and the password in password.');
     }
     if (typeof opts.password !== 'string' || opts.password === '') {
       throw new TypeError('HarborClientOptions.password is empty: give the account\'s password or the robot\'s secret.');

@@ -123,5 +123,7 @@ it('no error or event of a failing run contains the password, a robot secret or 
   expect(messages[1]).toContain('auth=Basic ***');
   expect(messages[1]).toContain('password=***');
   expect(messages[0]).toContain('robot=*** refreshed=***');
+  expect(messages[2]).toContain('HTTP 302');
+  expect(messages[2]).toContain('elsewhere.invalid');
   expect(events.length).toBeGreaterThanOrEqual(10);
 });
