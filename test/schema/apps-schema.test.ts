@@ -1,0 +1,176 @@
+import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { CorednsChart } from '../../apps/cdk8s/coredns';
+import { TenantsChart } from '../../apps/cdk8s/tenants';
+import {
+  HarborGroupType, HarborMember, HarborPrivateApp, HarborRole, PullCredentials, SecretStoreRef, SecretValue,
+} from '../../lib/cdk8s';
+import { ChecksSummary, checkAll } from '../support/schemas';
+
+/**
+ * Everything the cdk8s HarborPrivateApp emits must be accepted by the API server's schemas: built-in
+ * kinds by kubernetes-models, Crossplane provider-harbor and External Secrets objects by their CRDs
+ * (../shared/crds), CEL rules included.
+ */
+
+/** One chart with every credential mode, an LDAP group, ServiceAccounts and a workload. */
+class EveryModeChart extends Chart {
+  constructor(scope: App, id: string) {
+    super(scope, id);
+    // Robot credentials; emits the ClusterSecretStore with its ServiceAccount and RBAC.
+    new HarborPrivateApp(this, 'robot', {
+      registryHost: 'harbor.example.com:8443',
+      project: { name: 'robot-mode', storageQuotaGb: 10, preventVulnerableImages: true, forceDestroy: true },
+      members: [
+        HarborMember.group('cn=devs,ou=groups,dc=example,dc=com', HarborRole.MAINTAINER, {
+          type: HarborGroupType.LDAP, ldapGroupDn: 'cn=devs,ou=groups,dc=example,dc=com',
+        }),
+        HarborMember.group('ops', HarborRole.LIMITED_GUEST, { type: HarborGroupType.INTERNAL }),
+        HarborMember.user('alice', HarborRole.PROJECT_ADMIN),
+      ],
+      robot: { name: 'nodes', durationDays: 90, description: 'placeholder robot for schema tests' },
+      namespaces: ['team-a', 'team-b'],
+      credentials: PullCredentials.fromRobot({
+        store: SecretStoreRef.cluster('harbor-robots'), emitStore: true,
+        connectionSecretNamespace: 'harbor-connections', refreshInterval: '15m',
+      }),
+      serviceAccounts: ['default', 'builder'],
+      providerConfigName: 'harbor-prod',
+      workload: {
+        metadata: { name: 'api', namespace: 'team-b' },
+        containers: [{ image: 'harbor.example.com:8443/robot-mode/api:1.0.0', portNumber: 8080 }],
+      },
+    });
+    // An existing pull Secret: no robot, no ExternalSecret.
+    new HarborPrivateApp(this, 'existing', {
+      registryHost: 'harbor.example.com:8443',
+      project: { name: 'existing-mode', public: false, autoScan: false },
+      members: [HarborMember.group('readers', HarborRole.GUEST, { type: HarborGroupType.OIDC })],
+      namespaces: ['team-c'],
+      credentials: PullCredentials.fromExistingSecret('preexisting-pull'),
+      serviceAccounts: ['default'],
+    });
+    // A username/password from a namespaced SecretStore, on an adopted project.
+    new HarborPrivateApp(this, 'external', {
+      registryHost: 'harbor.example.com:8443',
+      project: { name: 'robot-mode', adopt: true },
+      namespaces: ['team-d'],
+      pullSecretName: 'external-pull',
+      credentials: PullCredentials.fromExternalStore({
+        store: SecretStoreRef.namespaced('vault'), key: 'harbor/pull', usernameProperty: 'user', passwordProperty: 'pass', refreshInterval: '30m',
+      }),
+    });
+    // A literal credential for a local cluster.
+    new HarborPrivateApp(this, 'literal', {
+      registryHost: 'localhost:5000',
+      project: { name: 'local-mode' },
+      namespaces: ['local'],
+      credentials: PullCredentials.fromLiteralUnsafeForLocalClustersOnly({
+        username: 'robot$k8s+local', password: SecretValue.unsafePlainText('placeholder-not-a-secret'),
+      }),
+      serviceAccounts: ['runner'],
+    });
+    // A workload wired after construction.
+    const extra = new kplus.Deployment(this, 'extra', {
+      metadata: { namespace: 'local' },
+      containers: [{ image: 'localhost:5000/local-mode/tool:0.1', portNumber: 9000 }],
+    });
+    (this.node.findChild('literal') as HarborPrivateApp).addWorkload(extra);
+  }
+}
+
+function synth(make: (app: App) => Chart): unknown[] {
+  const app = new App();
+  return make(app).toJson() as unknown[];
+}
+
+function kindsOf(objs: readonly unknown[]): string[] {
+  return [...new Set(objs.map((o) => {
+    const r = o as { apiVersion: string; kind: string };
+    return `${r.apiVersion}/${r.kind}`;
+  }))].sort();
+}
+
+function checkedKinds(summary: ChecksSummary): string[] {
+  return [...Object.keys(summary.kindsByChecker['kubernetes-models']), ...Object.keys(summary.kindsByChecker.crd)].sort();
+}
+
+const BUILTIN = 'kubernetes-models';
+
+describe('schemas of the synthesized apps', () => {
+  it('coredns: every object passes, each kind through its expected path', () => {
+    const objs = synth((app) => new CorednsChart(app, 'coredns', { disableResourceNameHashes: true }));
+    const summary = checkAll(objs);
+    expect(summary.problems).toEqual([]);
+    expect(summary.checks).toHaveLength(objs.length);
+    expect(summary.kindsByChecker.none).toEqual({});
+    expect(checkedKinds(summary)).toEqual(kindsOf(objs));
+    expect(summary.kindsByChecker[BUILTIN]).toEqual({
+      'v1/ConfigMap': 1, 'v1/ServiceAccount': 1, 'v1/Service': 1, 'apps/v1/Deployment': 1,
+      'rbac.authorization.k8s.io/v1/ClusterRole': 1, 'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 1,
+    });
+    expect(summary.kindsByChecker.crd).toEqual({
+      'project.harbor.crossplane.io/v1alpha1/Project': 1,
+      'project.harbor.crossplane.io/v1alpha1/MemberUser': 1,
+      'robotaccount.harbor.crossplane.io/v1alpha1/RobotAccount': 1,
+      'external-secrets.io/v1/ExternalSecret': 1,
+    });
+    // Project 1 + MemberUser 2 + RobotAccount 3 rules on spec; the ExternalSecret has none.
+    expect(summary.celRulesEvaluated).toBe(6);
+  });
+
+  it('tenants: every object passes, each kind through its expected path', () => {
+    const objs = synth((app) => new TenantsChart(app, 'tenants', { disableResourceNameHashes: true }));
+    const summary = checkAll(objs);
+    expect(summary.problems).toEqual([]);
+    expect(summary.kindsByChecker.none).toEqual({});
+    expect(checkedKinds(summary)).toEqual(kindsOf(objs));
+    expect(Object.keys(summary.kindsByChecker.crd).sort()).toEqual([
+      'external-secrets.io/v1/ClusterSecretStore',
+      'external-secrets.io/v1/ExternalSecret',
+      'project.harbor.crossplane.io/v1alpha1/MemberGroup',
+      'project.harbor.crossplane.io/v1alpha1/Project',
+      'robotaccount.harbor.crossplane.io/v1alpha1/RobotAccount',
+    ]);
+    expect(summary.kindsByChecker.crd['external-secrets.io/v1/ExternalSecret']).toBe(4);
+    expect(Object.keys(summary.kindsByChecker[BUILTIN]).sort()).toEqual([
+      'apps/v1/Deployment', 'rbac.authorization.k8s.io/v1/Role', 'rbac.authorization.k8s.io/v1/RoleBinding', 'v1/ServiceAccount',
+    ]);
+    // 3 projects x 1 + 3 groups x 2 + 3 robots x 3 (the store's kubernetes provider has no CEL rule).
+    expect(summary.celRulesEvaluated).toBe(18);
+  });
+
+  it('every credential mode, LDAP groups, ServiceAccounts and workloads pass', () => {
+    const objs = synth((app) => new EveryModeChart(app, 'every-mode'));
+    const summary = checkAll(objs);
+    expect(summary.problems).toEqual([]);
+    expect(summary.kindsByChecker.none).toEqual({});
+    expect(checkedKinds(summary)).toEqual(kindsOf(objs));
+    expect(Object.keys(summary.kindsByChecker.crd).sort()).toEqual([
+      'external-secrets.io/v1/ClusterSecretStore',
+      'external-secrets.io/v1/ExternalSecret',
+      'project.harbor.crossplane.io/v1alpha1/MemberGroup',
+      'project.harbor.crossplane.io/v1alpha1/MemberUser',
+      'project.harbor.crossplane.io/v1alpha1/Project',
+      'robotaccount.harbor.crossplane.io/v1alpha1/RobotAccount',
+    ]);
+    // Robot mode in 2 namespaces + the external store in 1.
+    expect(summary.kindsByChecker.crd['external-secrets.io/v1/ExternalSecret']).toBe(3);
+    expect(summary.kindsByChecker[BUILTIN]['v1/Secret']).toBe(1);
+    // The LDAP group member reached the CRD check with its DN.
+    const ldap = objs.find((o) => (o as { kind: string }).kind === 'MemberGroup'
+      && (o as { spec: { forProvider: { type: string } } }).spec.forProvider.type === 'ldap');
+    expect(ldap).toBeDefined();
+  });
+
+  it('validates all three charts quickly (compiled validators are cached)', () => {
+    const start = Date.now();
+    const objs = [
+      ...synth((app) => new CorednsChart(app, 'coredns')),
+      ...synth((app) => new TenantsChart(app, 'tenants')),
+      ...synth((app) => new EveryModeChart(app, 'every-mode')),
+    ];
+    expect(checkAll(objs).problems).toEqual([]);
+    expect(Date.now() - start).toBeLessThan(2000);
+  });
+});
