@@ -15,6 +15,9 @@
  * `null`, Swagger 2.0's boolean `exclusiveMinimum`/`exclusiveMaximum` rewritten, vendor extensions dropped, numeric
  * `format`s (int32, int64, ...) accepted leniently, the others (`date-time`, `uri`, ...) checked by ajv-formats.
  *
+ * Speed: the document is parsed (with `yaml`) lazily, one path item or definition at a time, and each schema is
+ * compiled (with ajv) on first use; both are cached for the life of the process. Loading costs ~40 ms.
+ *
  * @see /work/shared/harbor/swagger.yaml
  */
 import { readFileSync } from 'node:fs';
@@ -58,8 +61,8 @@ function referencedDefinitions(schema: unknown): string[] {
   return [...out];
 }
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-type JsonObject = { [k: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type JsonObject = { [k: string]: Json };
 
 /** A non-body parameter of an operation (path, query or header). */
 export interface SwaggerParameter {
@@ -155,6 +158,7 @@ export class HarborSwagger {
   private readonly routes: Route[] = [];
   private readonly ajv: Ajv;
   private readonly compiled = new WeakMap<object, ValidateFunction>();
+  private readonly conversions = new WeakMap<object, JsonObject>();
   private readonly sharedParams: Record<string, JsonObject>;
   private readonly sharedResponses: Record<string, JsonObject>;
   /** YAML text of each definition, parsed and registered in ajv on first use. */
@@ -245,14 +249,14 @@ export class HarborSwagger {
             in: where,
             required: p.required === true,
             type: typeof p.type === 'string' ? p.type : 'string',
-            schema: toJsonSchema(paramToSchema(p)),
+            schema: this.converted(p, () => toJsonSchema(paramToSchema(p))),
           });
         }
       }
       const responses = new Map<string, SwaggerResponse>();
       for (const [status, rawResp] of Object.entries((op.responses ?? {}) as Record<string, JsonObject>)) {
         const r = resolveRef(rawResp, this.sharedResponses, '#/responses/');
-        responses.set(status, r.schema ? { schema: toJsonSchema(r.schema as JsonObject) } : {});
+        responses.set(status, r.schema ? { schema: this.converted(r, () => toJsonSchema(r.schema as JsonObject)) } : {});
       }
       operations.set(method.toUpperCase(), {
         operationId: typeof op.operationId === 'string' ? op.operationId : `${method} ${route.template}`,
@@ -265,6 +269,19 @@ export class HarborSwagger {
     }
     route.operations = operations;
     return operations;
+  }
+
+  /**
+   * The JSON Schema converted from `source`, cached by identity: shared parameters and responses (`#/parameters/...`,
+   * `#/responses/...`) are converted, and so compiled, once for all operations.
+   */
+  private converted(source: JsonObject, convert: () => JsonObject): JsonObject {
+    let c = this.conversions.get(source);
+    if (!c) {
+      c = convert();
+      this.conversions.set(source, c);
+    }
+    return c;
   }
 
   /** Parses, converts and registers the definition `name` and, transitively, those it references. */
@@ -281,7 +298,7 @@ export class HarborSwagger {
     for (const ref of referencedDefinitions(schema)) this.registerDefinition(ref);
   }
 
-  /** Every operation in the swagger (for coverage checks). */
+  /** Every operation in the swagger (parses every path item: slow, for coverage checks only). */
   operations(): SwaggerOperation[] {
     return this.routes.flatMap((r) => [...this.operationsOf(r).values()]);
   }
@@ -411,8 +428,11 @@ export class HarborSwagger {
     return v(parsed) ? [] : [`${where}: response ${status} body ${formatErrors(v.errors)}`];
   }
 
-  /** Compiles `schema` once (schemas are compiled lazily on first use and cached by identity). */
-  private validator(schema: JsonObject): ValidateFunction {
+  /**
+   * The compiled validator of `schema` (one of this contract's schemas), compiled on first use and cached.
+   * Exposed for coverage checks.
+   */
+  validator(schema: JsonObject): ValidateFunction {
     let v = this.compiled.get(schema);
     if (!v) {
       for (const ref of referencedDefinitions(schema)) this.registerDefinition(ref);
