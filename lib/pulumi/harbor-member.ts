@@ -1,0 +1,59 @@
+import * as pulumi from '@pulumi/pulumi';
+import type { HarborRoleName } from '../core/roles';
+import { connectionInput, HarborConnectionInputs } from './harbor-connection';
+import { harborMemberProvider } from './member-provider';
+
+/** Arguments of a {@link HarborProjectMember}. */
+export interface HarborProjectMemberArgs {
+  /** Where Harbor is and who logs in. */
+  readonly connection: HarborConnectionInputs;
+  /** The project's name. */
+  readonly project: pulumi.Input<string>;
+  /** `user` or `group`. */
+  readonly kind: pulumi.Input<'user' | 'group'>;
+  /** The existing Harbor user's or group's name. */
+  readonly entityName: pulumi.Input<string>;
+  /**
+   * Harbor's numeric group type (groups only): 1 LDAP, 2 internal/HTTP, 3 OIDC.
+   * @default - none (users)
+   */
+  readonly groupType?: pulumi.Input<number>;
+  /**
+   * The LDAP group DN (LDAP groups only).
+   * @default - none
+   */
+  readonly ldapGroupDn?: pulumi.Input<string>;
+  /** The project role (`guest` is enough to pull). */
+  readonly role: pulumi.Input<HarborRoleName>;
+}
+
+/**
+ * A member (user or group) of a Harbor project with a role, managed through Harbor's REST API by a Pulumi dynamic
+ * provider. Type token `pulumi-nodejs:dynamic/harbor:ProjectMember`.
+ */
+export class HarborProjectMember extends pulumi.dynamic.Resource {
+  /** Harbor's member id. */
+  declare public readonly memberId: pulumi.Output<number>;
+  /** The role Harbor has for the member. */
+  declare public readonly role: pulumi.Output<HarborRoleName>;
+
+  constructor(name: string, args: HarborProjectMemberArgs, opts: pulumi.CustomResourceOptions = {}) {
+    super(
+      harborMemberProvider,
+      name,
+      {
+        connection: connectionInput(args.connection),
+        project: args.project,
+        kind: args.kind,
+        entityName: args.entityName,
+        groupType: args.groupType,
+        ldapGroupDn: args.ldapGroupDn,
+        role: args.role,
+        memberId: undefined,
+      },
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ['connection'] }),
+      'harbor',
+      'ProjectMember',
+    );
+  }
+}

@@ -1,0 +1,233 @@
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import type { HarborPrivateApp as Cdk8sHarborPrivateApp, HarborPrivateAppProps as Cdk8sHarborPrivateAppProps } from '../cdk8s/harbor-private-app';
+import { dockerConfigJson, HarborPrivateAppError, ResolvedHarborPrivateApp, toDnsLabel } from '../core';
+import { normalisePermissions, resolveHarborEndpoint } from '../harbor';
+import { HarborConnectionArgs, HarborConnectionInputs } from './harbor-connection';
+import { HarborProjectMember } from './harbor-member';
+import { HarborProject } from './harbor-project';
+import { HarborRobotAccount } from './harbor-robot';
+import { kubernetesResource, kubernetesResourceName, KubernetesManifest } from './kubernetes-objects';
+import { renderHarborPrivateApp } from './render';
+
+/** The Pulumi type token of the component. */
+export const HARBOR_PRIVATE_APP_TYPE = 'harbor-private-app:index:HarborPrivateApp';
+
+/** Kinds whose pods pull images: they are created after the pull Secrets and deleted before them. */
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod', 'ReplicaSet']);
+/** Kinds that provide the pull Secret to pods. */
+const PULL_SECRET_PROVIDER_KINDS = new Set(['Secret', 'ExternalSecret', 'ServiceAccount']);
+
+/**
+ * Props of the Pulumi HarborPrivateApp: the same as the cdk8s construct's (every HarborPrivateAppOptions prop plus
+ * `workload`), plus the Harbor connection.
+ */
+export interface HarborPrivateAppProps extends Cdk8sHarborPrivateAppProps {
+  /** How to reach Harbor's API (the password as a Pulumi secret). */
+  readonly harbor: HarborConnectionArgs;
+  /**
+   * The Kubernetes provider of the Kubernetes objects.
+   * @default - the default provider (or the `providers` given to the component)
+   */
+  readonly provider?: k8s.Provider;
+  /**
+   * Called on the cdk8s construct before its objects are rendered: wire more cdk8s-plus workloads with
+   * `addWorkload`, tune the Deployment (tolerations, `exposeViaService`). Everything it adds to the construct's chart
+   * is created too.
+   * @default - nothing
+   */
+  readonly configure?: (app: Cdk8sHarborPrivateApp) => void;
+}
+
+/**
+ * A private Harbor project, its members with their roles, a pull-only robot account, a
+ * `kubernetes.io/dockerconfigjson` Secret in each target namespace holding the robot's credentials (a Pulumi
+ * secret), and the workload that pulls with it: the Pulumi engine of harbor-private-app.
+ *
+ * Harbor objects go through Harbor's REST API (dynamic providers: {@link HarborProject},
+ * {@link HarborProjectMember}, {@link HarborRobotAccount}); the robot's full name and secret come from Harbor's create
+ * response. The Kubernetes objects are exactly those the cdk8s construct renders, one Pulumi resource each.
+ * Deletion order: workload, pull Secret, robot, members, project.
+ */
+export class HarborPrivateApp extends pulumi.ComponentResource {
+  /** Every prop with its default applied (from lib/core). */
+  public readonly config: ResolvedHarborPrivateApp;
+  /** The Harbor project (adopted: read only). */
+  public readonly project: HarborProject;
+  /** The project members. */
+  public readonly members: readonly HarborProjectMember[];
+  /** The robot account, with the default credentials (`PullCredentials.fromRobot()`). */
+  public readonly robot?: HarborRobotAccount;
+  /** One resource per Kubernetes object, in the cdk8s chart's order. */
+  public readonly kubernetesObjects: readonly pulumi.CustomResource[];
+  /** The robot's login name as Harbor returned it (the literal username with literal credentials; else undefined). */
+  public readonly robotFullName: pulumi.Output<string | undefined>;
+  /** The robot's secret, a Pulumi secret (undefined without a robot). */
+  public readonly robotSecret: pulumi.Output<string | undefined>;
+  /** Harbor's numeric project id. */
+  public readonly projectId: pulumi.Output<number>;
+  /** The pull Secret's name in every namespace. */
+  public readonly pullSecretName: pulumi.Output<string>;
+  /** The namespaces that have the pull Secret. */
+  public readonly namespaces: pulumi.Output<string[]>;
+
+  /**
+   * @throws HarborPrivateAppError for any invalid prop, before any resource is registered.
+   */
+  constructor(name: string, props: HarborPrivateAppProps, opts: pulumi.ComponentResourceOptions = {}) {
+    // Validate and render everything BEFORE registering anything.
+    const { harbor, provider, configure, ...appProps } = props ?? ({} as HarborPrivateAppProps);
+    checkHarborConnection(name, harbor);
+    const rendered = renderHarborPrivateApp(name, appProps, configure);
+    checkHarborEndpoint(name, harbor.url ?? rendered.construct.config.harborUrl, harbor.caBundle);
+    super(HARBOR_PRIVATE_APP_TYPE, name, {}, opts);
+
+    const config = rendered.construct.config;
+    this.config = config;
+    const connection: HarborConnectionInputs = {
+      url: harbor.url ?? config.harborUrl,
+      username: harbor.username,
+      password: pulumi.secret(harbor.password),
+      ...(harbor.caBundle !== undefined ? { caBundle: harbor.caBundle } : {}),
+    };
+
+    // Harbor: project <- members <- robot (deleted in the reverse order).
+    this.project = new HarborProject(`${name}-project`, {
+      connection,
+      name: config.project.name,
+      public: config.project.public,
+      autoScan: config.project.autoScan,
+      preventVulnerableImages: config.project.preventVulnerableImages,
+      storageQuotaGb: config.project.storageQuotaGb,
+      adopt: config.project.adopt,
+      forceDestroy: config.project.forceDestroy,
+    }, { parent: this });
+    this.members = config.members.map((m, i) => new HarborProjectMember(`${name}-member-${m.kind}-${toDnsLabel(m.name, 100) || i}`, {
+      connection,
+      project: this.project.name,
+      kind: m.kind,
+      entityName: m.name,
+      groupType: m.groupTypeId,
+      ldapGroupDn: m.ldapGroupDn,
+      role: m.role,
+    }, { parent: this }));
+    if (config.robot) {
+      const r = config.robot;
+      this.robot = new HarborRobotAccount(`${name}-robot`, {
+        connection,
+        project: this.project.name,
+        name: r.name,
+        description: r.description,
+        durationDays: r.durationDays,
+        permissions: normalisePermissions([{ kind: 'project', namespace: r.permission.namespace, access: r.permission.access.map((a) => ({ ...a })) }]),
+      }, { parent: this, dependsOn: [...this.members] });
+    }
+
+    // Kubernetes: the pull Secrets (and ServiceAccounts) first, the workloads after them.
+    const k8sOpts: pulumi.CustomResourceOptions = { parent: this, ...(provider ? { provider } : {}) };
+    const objects: pulumi.CustomResource[] = [];
+    const secretProviders: pulumi.CustomResource[] = [];
+    const ordered = [
+      ...rendered.manifests.filter((m) => !WORKLOAD_KINDS.has(m.kind)),
+      ...rendered.manifests.filter((m) => WORKLOAD_KINDS.has(m.kind)),
+    ];
+    for (const manifest of ordered) {
+      const resourceName = kubernetesResourceName(name, manifest);
+      const isWorkload = WORKLOAD_KINDS.has(manifest.kind);
+      const resource = kubernetesResource(
+        resourceName,
+        manifest,
+        isWorkload ? { ...k8sOpts, dependsOn: [...secretProviders] } : k8sOpts,
+        this.pullSecretData(config, manifest),
+      );
+      if (PULL_SECRET_PROVIDER_KINDS.has(manifest.kind)) secretProviders.push(resource);
+      objects.push(resource);
+    }
+    // Keep the chart's order in the public list.
+    this.kubernetesObjects = rendered.manifests.map((m) => objects[ordered.indexOf(m)]);
+
+    const literal = config.credentials.kind === 'literal' ? config.credentials.literal : undefined;
+    this.robotFullName = this.robot ? this.robot.fullName : pulumi.output(literal?.username);
+    this.robotSecret = this.robot ? pulumi.secret(this.robot.secret) : pulumi.output(undefined);
+    this.projectId = this.project.projectId;
+    this.pullSecretName = pulumi.output(config.pullSecretName);
+    this.namespaces = pulumi.output([...config.namespaces]);
+    this.registerOutputs({
+      robotFullName: this.robotFullName,
+      robotSecret: this.robotSecret,
+      projectId: this.projectId,
+      pullSecretName: this.pullSecretName,
+      namespaces: this.namespaces,
+    });
+  }
+
+  /**
+   * The `data` of a pull Secret: `.dockerconfigjson` built from the robot's full name and secret as Harbor returned
+   * them (or the literal credentials), base64, as a Pulumi secret. Nothing for other objects.
+   */
+  private pullSecretData(config: ResolvedHarborPrivateApp, manifest: KubernetesManifest): Record<string, pulumi.Input<unknown>> {
+    const isPullSecret = manifest.kind === 'Secret' && manifest.apiVersion === 'v1'
+      && manifest.type === 'kubernetes.io/dockerconfigjson'
+      && manifest.metadata.name === config.pullSecretName
+      && config.namespaces.includes(manifest.metadata.namespace ?? '');
+    if (!isPullSecret) return {};
+    if (manifest.data !== undefined) {
+      // Literal credentials: cdk8s rendered the data already; keep it, as a secret.
+      return { data: pulumi.secret(manifest.data) };
+    }
+    if (!this.robot) return {};
+    const host = config.registryHost;
+    return {
+      data: pulumi.secret(pulumi.all([this.robot.fullName, this.robot.secret]).apply(([username, secret]) => ({
+        '.dockerconfigjson': Buffer.from(dockerConfigJson(host, username, secret), 'utf8').toString('base64'),
+      }))),
+    };
+  }
+}
+
+/** Checks `harbor` before anything is registered; never shows the password. */
+function checkHarborConnection(name: string, harbor: HarborConnectionArgs | undefined): void {
+  const scope = `HarborPrivateApp ${JSON.stringify(name)}`;
+  if (!harbor || typeof harbor !== 'object') {
+    throw new HarborPrivateAppError({
+      scope, field: 'harbor', value: harbor, problem: 'is required by the Pulumi engine (it creates the Harbor objects through Harbor\'s API)',
+      fix: 'pass harbor: { username: config.require("username"), password: config.requireSecret("password") }',
+    });
+  }
+  if (harbor.username === undefined || harbor.username === null || harbor.username === '') {
+    throw new HarborPrivateAppError({
+      scope, field: 'harbor.username', value: harbor.username, problem: 'is empty',
+      fix: 'give a Harbor user that may create projects and robots, e.g. `pulumi config set harbor:username admin`',
+    });
+  }
+  if (typeof harbor.username === 'string' && harbor.username.includes(':')) {
+    throw new HarborPrivateAppError({ scope, field: 'harbor.username', value: harbor.username, problem: 'contains ":", which HTTP Basic auth cannot carry', fix: 'use the account\'s login name' });
+  }
+  if (harbor.password === undefined || harbor.password === null || harbor.password === '') {
+    throw new HarborPrivateAppError({
+      scope, field: 'harbor.password', value: '<empty>', problem: 'is empty',
+      fix: 'set it as a secret: `pulumi config set --secret harbor:password ...`, and pass config.requireSecret("password")',
+    });
+  }
+}
+
+/** Checks Harbor's URL and CA bundle when they are plain values (an Output is checked by the provider). */
+function checkHarborEndpoint(name: string, url: pulumi.Input<string>, caBundle: pulumi.Input<string> | undefined): void {
+  if (typeof url !== 'string' && typeof caBundle !== 'string') return;
+  try {
+    resolveHarborEndpoint({
+      url: typeof url === 'string' ? url : 'https://placeholder.invalid',
+      caBundle: typeof caBundle === 'string' ? caBundle : undefined,
+    });
+  } catch (e) {
+    const message = (e as Error).message;
+    const isCa = message.startsWith('HarborClientOptions.caBundle');
+    throw new HarborPrivateAppError({
+      scope: `HarborPrivateApp ${JSON.stringify(name)}`,
+      field: isCa ? 'harbor.caBundle' : 'harbor.url',
+      value: isCa ? '<PEM text>' : url,
+      problem: message.replace(/\.$/, ''),
+      fix: isCa ? 'pass the PEM text of the CA certificate that signed Harbor\'s certificate' : 'give Harbor\'s https:// base URL (plain http:// only on loopback)',
+    });
+  }
+}

@@ -1,0 +1,76 @@
+import * as pulumi from '@pulumi/pulumi';
+import { connectionInput, HarborConnectionInputs } from './harbor-connection';
+import { harborProjectProvider } from './project-provider';
+
+/** Arguments of a {@link HarborProject}. */
+export interface HarborProjectArgs {
+  /** Where Harbor is and who logs in. */
+  readonly connection: HarborConnectionInputs;
+  /** The project name; changing it replaces the project. */
+  readonly name: pulumi.Input<string>;
+  /**
+   * Anyone may pull.
+   * @default false
+   */
+  readonly public?: pulumi.Input<boolean>;
+  /**
+   * Scan images on push.
+   * @default true
+   */
+  readonly autoScan?: pulumi.Input<boolean>;
+  /**
+   * Harbor's `prevent_vul` (it also blocks never-scanned images).
+   * @default false
+   */
+  readonly preventVulnerableImages?: pulumi.Input<boolean>;
+  /**
+   * Storage quota in GB, `-1` unlimited. Applied when the project is created only.
+   * @default -1
+   */
+  readonly storageQuotaGb?: pulumi.Input<number>;
+  /**
+   * Use an existing project: it is read, never created, changed or deleted.
+   * @default false
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * Delete the project's repositories when the project is deleted (otherwise deletion fails while any remain).
+   * @default false
+   */
+  readonly forceDestroy?: pulumi.Input<boolean>;
+}
+
+/**
+ * A Harbor project, created (or adopted) through Harbor's REST API by a Pulumi dynamic provider.
+ * Type token `pulumi-nodejs:dynamic/harbor:Project`. The connection is a secret output.
+ */
+export class HarborProject extends pulumi.dynamic.Resource {
+  /** The project name. */
+  declare public readonly name: pulumi.Output<string>;
+  /** Harbor's numeric project id. */
+  declare public readonly projectId: pulumi.Output<number>;
+  /** True only when this stack created the project (and so may delete it). */
+  declare public readonly created: pulumi.Output<boolean>;
+
+  constructor(name: string, args: HarborProjectArgs, opts: pulumi.CustomResourceOptions = {}) {
+    super(
+      harborProjectProvider,
+      name,
+      {
+        connection: connectionInput(args.connection),
+        name: args.name,
+        public: args.public ?? false,
+        autoScan: args.autoScan ?? true,
+        preventVulnerableImages: args.preventVulnerableImages ?? false,
+        storageQuotaGb: args.storageQuotaGb ?? -1,
+        adopt: args.adopt ?? false,
+        forceDestroy: args.forceDestroy ?? false,
+        projectId: undefined,
+        created: undefined,
+      },
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ['connection'] }),
+      'harbor',
+      'Project',
+    );
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * harbor-private-app for Pulumi (`harbor-private-app/pulumi`): the HarborPrivateApp component, the Harbor resources
+ * behind it (dynamic providers on Harbor's REST API) and the helper that turns cdk8s objects into Pulumi resources.
+ */
+export * from '../core';
+export type { HarborWorkloadProps, PodWorkload } from '../cdk8s/harbor-private-app';
+export { HARBOR_PRIVATE_APP_TYPE, HarborPrivateApp } from './harbor-private-app';
+export type { HarborPrivateAppProps } from './harbor-private-app';
+export type { HarborConnectionArgs, HarborConnectionInputs } from './harbor-connection';
+export { HarborProject } from './harbor-project';
+export type { HarborProjectArgs } from './harbor-project';
+export { HarborProjectMember } from './harbor-member';
+export type { HarborProjectMemberArgs } from './harbor-member';
+export { HarborRobotAccount } from './harbor-robot';
+export type { HarborRobotAccountArgs } from './harbor-robot';
+export type { HarborConnectionState } from './connection';
+export { HarborProjectProvider, harborProjectProvider } from './project-provider';
+export type { HarborProjectInputs, HarborProjectOutputs } from './project-provider';
+export { HarborMemberProvider, harborMemberProvider } from './member-provider';
+export type { HarborMemberInputs, HarborMemberOutputs } from './member-provider';
+export { HarborRobotProvider, harborRobotProvider } from './robot-provider';
+export type { HarborRobotInputs, HarborRobotOutputs } from './robot-provider';
+export { deleteProjectRepositories } from './repositories';
+export { kubernetesResource, kubernetesResourceName, kubernetesResources } from './kubernetes-objects';
+export type { KubernetesManifest } from './kubernetes-objects';
+export { renderHarborPrivateApp } from './render';
+export type { RenderedApp } from './render';
