@@ -1,0 +1,90 @@
+import { Testing } from 'cdk8s';
+import { HarborMember, HarborPrivateApp, HarborRole } from '../../lib/cdk8s';
+import { HarborClient } from '../../lib/harbor';
+import { describeLab } from './binaries';
+import { startLab, type Lab } from './lab';
+import { SimCluster } from './yaml-path';
+
+jest.setTimeout(60_000);
+
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; spec?: any; [k: string]: any };
+
+// The seed's story on the YAML engine: the objects `cdk8s synth` emits, applied by stand-ins for Crossplane
+// and External Secrets against the lab, and a node pulling with the Secret that results.
+describeLab('seed on the cdk8s engine: ErrImagePull, then the synthesized fix pulls', () => {
+  let lab: Lab;
+  let harbor: HarborClient;
+  let objects: Obj[];
+  let cluster: SimCluster;
+  let image: string;
+
+  beforeAll(async () => {
+    lab = await startLab();
+    harbor = new HarborClient({ url: lab.harborUrl, username: lab.adminUsername, password: lab.adminPassword, retryBaseDelayMs: 10 });
+    lab.emulator.addUser('k8s-puller');
+    image = `${lab.registryHost}/k8s/coredns:1.2.6`;
+    const chart = Testing.chart();
+    new HarborPrivateApp(chart, 'coredns', {
+      registryHost: lab.registryHost,
+      harborUrl: lab.harborUrl,
+      project: { name: 'k8s' },
+      members: [HarborMember.user('k8s-puller', HarborRole.GUEST)],
+      robot: { name: 'coredns-pull' },
+      namespaces: ['kube-system'],
+      pullSecretName: 'registry-secret',
+      workload: { metadata: { name: 'coredns' }, containers: [{ image }] },
+    });
+    objects = Testing.synth(chart) as Obj[];
+    cluster = new SimCluster(harbor);
+  });
+
+  afterAll(async () => {
+    await harbor?.close();
+    await lab?.stop();
+  });
+
+  test('the story', async () => {
+    // Crossplane creates the project, member and robot; the admin pushes the seed's image.
+    await cluster.applyHarborObjects(objects);
+    await lab.pushImage('k8s', 'coredns', '1.2.6');
+
+    // Without the Secret: the seed's ErrImagePull.
+    const anonymous = await lab.pull(image, undefined);
+    expect(anonymous.ok).toBe(false);
+    expect(anonymous.stderr).toMatch(/unauthorized|denied/);
+
+    // External Secrets renders the ExternalSecret from the robot's connection Secret.
+    cluster.syncExternalSecrets(objects, 'crossplane-system');
+    const secret = cluster.secrets.get('kube-system/registry-secret')!;
+    expect(secret.type).toBe('kubernetes.io/dockerconfigjson');
+    const doc = JSON.parse(secret.data['.dockerconfigjson']);
+    // The name the YAML engine builds is the one Harbor gives the robot.
+    const robots = lab.emulator.state().robots as Array<{ name: string }>;
+    expect(robots.map((r) => r.name)).toEqual(['robot$k8s+coredns-pull']);
+    expect(Object.keys(doc.auths)).toEqual([lab.registryHost]);
+    expect(doc.auths[lab.registryHost].username).toBe('robot$k8s+coredns-pull');
+
+    // The Deployment references exactly that Secret, in its own namespace.
+    const deployment = objects.find((o) => o.kind === 'Deployment')!;
+    expect(deployment.spec.template.spec.imagePullSecrets).toEqual([{ name: 'registry-secret' }]);
+    expect(`${deployment.metadata.namespace}/${deployment.spec.template.spec.imagePullSecrets[0].name}`).toBe('kube-system/registry-secret');
+
+    // The node pulls with it.
+    const pulled = await lab.pull(deployment.spec.template.spec.containers[0].image, secret.data['.dockerconfigjson']);
+    expect(pulled.stderr).toBe('');
+    expect(pulled.ok).toBe(true);
+
+    // The robot cannot pull another project's image.
+    await harbor.createProject({ name: 'other', public: false, autoScan: false, preventVul: false });
+    await lab.pushImage('other', 'app', '1.0');
+    const cross = await lab.pull(`${lab.registryHost}/other/app:1.0`, secret.data['.dockerconfigjson']);
+    expect(cross.ok).toBe(false);
+    expect(cross.stderr).toMatch(/unauthorized|denied/);
+
+    // After the robot is deleted, its credentials no longer pull.
+    await harbor.deleteRobot((await harbor.listProjectRobots((await harbor.getProject('k8s'))!.id))[0].id);
+    const after = await lab.pull(image, secret.data['.dockerconfigjson']);
+    expect(after.ok).toBe(false);
+    expect(lab.emulator.contractViolations).toEqual([]);
+  });
+});
