@@ -395,6 +395,22 @@ describe('robots', () => {
     expect(effects).toEqual(new Set(['"allow"', '""', '(absent)']));
   });
 
+  it('creates a system robot (admin only) whose permissions also come back in an unstable order', async () => {
+    const perms = ['app', 'other', '*'].map((namespace) => ({ kind: 'project', namespace, access: [{ resource: 'repository', action: 'pull' }] }));
+    const r = await call('POST', '/robots', { body: { name: 'ci', level: 'system', duration: -1, permissions: perms } });
+    expect(r.status).toBe(201);
+    expect(r.json.name).toBe('robot$ci');
+    expect(emulator.authorize('robot$ci', r.json.secret, 'other')).toEqual(['pull']);
+    const orders = new Set<string>();
+    for (let i = 0; i < 8; i += 1) {
+      const got = await call('GET', `/robots/${r.json.id}`);
+      expect(got.json.permissions.map((p: { namespace: string }) => p.namespace).sort()).toEqual(['*', 'app', 'other']);
+      orders.add(got.json.permissions.map((p: { namespace: string }) => p.namespace).join(','));
+    }
+    expect(orders.size).toBeGreaterThan(1);
+    expect((await call('GET', '/robots')).json.map((x: { name: string }) => x.name)).toEqual(['robot$ci']);
+  });
+
   it('PUT needs the full name and level, replaces permissions and description, and re-enables when disable is absent', async () => {
     const r = await createRobot('app', 'puller', { duration: 10 });
     const full = { name: 'robot$app+puller', level: 'project', duration: 10, disable: true, description: 'new', permissions: [{ kind: 'project', namespace: 'app', access: [{ resource: 'repository', action: 'push' }] }] };
