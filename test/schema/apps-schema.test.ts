@@ -5,7 +5,7 @@ import { TenantsChart } from '../../apps/cdk8s/tenants';
 import {
   HarborGroupType, HarborMember, HarborPrivateApp, HarborRole, PullCredentials, SecretStoreRef, SecretValue,
 } from '../../lib/cdk8s';
-import { ChecksSummary, checkAll } from '../support/schemas';
+import { ChecksSummary, checkAll, checkObject } from '../support/schemas';
 
 /**
  * Everything the cdk8s HarborPrivateApp emits must be accepted by the API server's schemas: built-in
@@ -97,10 +97,44 @@ function checkedKinds(summary: ChecksSummary): string[] {
 
 const BUILTIN = 'kubernetes-models';
 
+/**
+ * A copy of `obj` each checker must reject: an undeclared spec field for a custom resource (the API
+ * server would prune it), a wrong type in ObjectMeta for a built-in kind (kubernetes-models).
+ */
+function corrupt(obj: unknown): { copy: Record<string, any>; expected: string } {
+  const copy = structuredClone(obj) as Record<string, any>;
+  if (checkObject(obj).checker === 'crd') {
+    copy.spec.typoField = true;
+    return { copy, expected: 'spec.typoField: unknown field' };
+  }
+  copy.metadata.generation = 'not-an-integer';
+  return { copy, expected: 'metadata.generation: must be integer' };
+}
+
 describe('schemas of the synthesized apps', () => {
+  let coredns: unknown[];
+  let tenants: unknown[];
+  let corednsSummary: ChecksSummary;
+  let tenantsSummary: ChecksSummary;
+  let coldMs: number;
+
+  beforeAll(() => {
+    // Cold: the first use parses the CRDs, loads kubernetes-models and compiles the validators.
+    const start = Date.now();
+    coredns = synth((app) => new CorednsChart(app, 'coredns', { disableResourceNameHashes: true }));
+    tenants = synth((app) => new TenantsChart(app, 'tenants', { disableResourceNameHashes: true }));
+    corednsSummary = checkAll(coredns);
+    tenantsSummary = checkAll(tenants);
+    coldMs = Date.now() - start;
+  });
+
+  it('synthesizes and validates both example apps in under 2 s, cold', () => {
+    expect(coldMs).toBeLessThan(2000);
+  });
+
   it('coredns: every object passes, each kind through its expected path', () => {
-    const objs = synth((app) => new CorednsChart(app, 'coredns', { disableResourceNameHashes: true }));
-    const summary = checkAll(objs);
+    const objs = coredns;
+    const summary = corednsSummary;
     expect(summary.problems).toEqual([]);
     expect(summary.checks).toHaveLength(objs.length);
     expect(summary.kindsByChecker.none).toEqual({});
@@ -120,8 +154,8 @@ describe('schemas of the synthesized apps', () => {
   });
 
   it('tenants: every object passes, each kind through its expected path', () => {
-    const objs = synth((app) => new TenantsChart(app, 'tenants', { disableResourceNameHashes: true }));
-    const summary = checkAll(objs);
+    const objs = tenants;
+    const summary = tenantsSummary;
     expect(summary.problems).toEqual([]);
     expect(summary.kindsByChecker.none).toEqual({});
     expect(checkedKinds(summary)).toEqual(kindsOf(objs));
@@ -157,20 +191,23 @@ describe('schemas of the synthesized apps', () => {
     // Robot mode in 2 namespaces + the external store in 1.
     expect(summary.kindsByChecker.crd['external-secrets.io/v1/ExternalSecret']).toBe(3);
     expect(summary.kindsByChecker[BUILTIN]['v1/Secret']).toBe(1);
-    // The LDAP group member reached the CRD check with its DN.
-    const ldap = objs.find((o) => (o as { kind: string }).kind === 'MemberGroup'
-      && (o as { spec: { forProvider: { type: string } } }).spec.forProvider.type === 'ldap');
-    expect(ldap).toBeDefined();
+    expect(Object.keys(summary.kindsByChecker[BUILTIN]).sort()).toEqual([
+      'apps/v1/Deployment', 'rbac.authorization.k8s.io/v1/Role', 'rbac.authorization.k8s.io/v1/RoleBinding', 'v1/Secret', 'v1/ServiceAccount',
+    ]);
+    // The LDAP group (with its DN) and the namespaced-store ExternalSecret were among the checked objects.
+    const specs = objs.map((o) => o as { kind: string; spec?: Record<string, any> });
+    expect(specs.filter((o) => o.kind === 'MemberGroup').map((o) => o.spec!.forProvider)).toContainEqual(
+      expect.objectContaining({ type: 'ldap', ldapGroupDn: 'cn=devs,ou=groups,dc=example,dc=com' }));
+    expect(specs.filter((o) => o.kind === 'ExternalSecret').map((o) => o.spec!.secretStoreRef)).toContainEqual({ kind: 'SecretStore', name: 'vault' });
   });
 
-  it('validates all three charts quickly (compiled validators are cached)', () => {
-    const start = Date.now();
-    const objs = [
-      ...synth((app) => new CorednsChart(app, 'coredns')),
-      ...synth((app) => new TenantsChart(app, 'tenants')),
-      ...synth((app) => new EveryModeChart(app, 'every-mode')),
-    ];
-    expect(checkAll(objs).problems).toEqual([]);
-    expect(Date.now() - start).toBeLessThan(2000);
+  it('really checks every emitted object: a corrupted copy of each is rejected by its checker', () => {
+    const objs = [...coredns, ...tenants, ...synth((app) => new EveryModeChart(app, 'every-mode'))];
+    for (const obj of objs) {
+      const { copy, expected } = corrupt(obj);
+      const check = checkObject(copy);
+      const problems = check.problems.join('\n');
+      if (!problems.includes(expected)) throw new Error(`${check.id} (${check.checker}) was not rejected with "${expected}": ${problems || '(no problem)'}`);
+    }
   });
 });

@@ -1,6 +1,8 @@
+import * as fs from 'fs';
 import * as path from 'path';
+import * as YAML from 'yaml';
 import { CelEvalError, CelUnsupportedError, compileCel, evaluateCel } from './cel';
-import { CrdDocument, CrdRegistry, SHARED_CRDS_DIR, checkAll, checkObject, sharedCrds, validateAll, validateObject } from './schemas';
+import { CrdDocument, CrdRegistry, SHARED_CRDS_DIR, checkAll, checkObject, readCrdFile, sharedCrds, validateAll, validateObject } from './schemas';
 
 /** The validator must be able to fail: each case below is rejected, and a valid twin of it passes. */
 
@@ -219,6 +221,19 @@ describe('validateObject: CRD kinds (shared CRDs)', () => {
     });
   });
 
+  it('reports two objects with the same identity in one list (kubectl apply keeps the last)', () => {
+    const a = robotAccount();
+    const b = robotAccount();
+    b.spec.forProvider.name = 'other';
+    const sa = (ns: string) => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: ns } });
+    expect(validateAll([a, b, sa('x'), sa('y'), sa('x')])).toEqual([
+      'RobotAccount/p-nodes: (root): same object (group, kind, namespace, name) as object #0 of this list; kubectl apply would keep only the last. Give each a distinct name',
+      'ServiceAccount/default (namespace x): (root): same object (group, kind, namespace, name) as object #2 of this list; kubectl apply would keep only the last. Give each a distinct name',
+    ]);
+    // The same name in another group or kind is another object.
+    expect(validateAll([sa('x'), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'default', namespace: 'x' } }])).toEqual([]);
+  });
+
   it('reads the CRDs from the shared folder next to the repo, and throws naming the path when it is missing', () => {
     expect(SHARED_CRDS_DIR).toBe(path.resolve(__dirname, '..', '..', '..', 'shared', 'crds'));
     expect(sharedCrds().kinds).toEqual(expect.arrayContaining([
@@ -228,6 +243,20 @@ describe('validateObject: CRD kinds (shared CRDs)', () => {
     ]));
     const missing = path.join(SHARED_CRDS_DIR, 'no-such-folder');
     expect(() => CrdRegistry.fromDirectory(missing)).toThrow(`CRD folder ${missing} is missing`);
+  });
+
+  it('indexes each shared CRD file lazily, version by version, exactly as a full parse reads it', () => {
+    const files = fs.readdirSync(SHARED_CRDS_DIR, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).map((f) => path.join(SHARED_CRDS_DIR, f));
+    expect(files.length).toBe(9);
+    for (const file of files) {
+      const full = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS() as CrdDocument).filter((d) => d?.kind === 'CustomResourceDefinition');
+      const entries = readCrdFile(file);
+      expect(entries.map((e) => [e.group, e.kind, e.scope, e.lazy])).toEqual(full.map((d) => [d.spec.group, d.spec.names.kind, d.spec.scope, true]));
+      for (const [i, e] of entries.entries()) {
+        expect(e.versions).toEqual(full[i].spec.versions.map((v) => ({ name: v.name, served: v.served })));
+        for (const v of full[i].spec.versions) expect(e.schemaOf(v.name)).toEqual(v.schema?.openAPIV3Schema);
+      }
+    }
   });
 
   it('gives the same verdicts with schemas pruned to the data and whole schemas', () => {

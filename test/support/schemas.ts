@@ -380,74 +380,116 @@ export interface CrdRegistryOptions {
   readonly pruneSchemas?: boolean;
 }
 
-/** A CRD known by its header (group, kind, scope), whose full document is parsed on first use. */
+/** A CRD as the registry sees it: group, kind, scope and versions, each version's schema read on first use. */
 export interface CrdEntry {
   readonly group: string;
   readonly kind: string;
   readonly scope: 'Cluster' | 'Namespaced';
-  readonly load: () => CrdDocument;
+  /** Every version with its `served` flag. */
+  readonly versions: ReadonlyArray<{ readonly name: string; readonly served: boolean }>;
+  /** The `openAPIV3Schema` of a version (undefined when it has none). */
+  readonly schemaOf: (version: string) => Schema | undefined;
+  /** Whether each version is parsed separately on first use (else the whole file was parsed). */
+  readonly lazy: boolean;
 }
 
 function isCrd(js: unknown): js is CrdDocument {
   if (!isObject(js) || js.kind !== 'CustomResourceDefinition' || !isObject(js.spec)) return false;
   const spec = js.spec;
   return typeof spec.group === 'string' && isObject(spec.names) && typeof spec.names.kind === 'string'
-    && (spec.scope === 'Cluster' || spec.scope === 'Namespaced') && Array.isArray(spec.versions);
+    && (spec.scope === 'Cluster' || spec.scope === 'Namespaced') && Array.isArray(spec.versions)
+    && spec.versions.every((v) => isObject(v) && typeof v.name === 'string' && typeof v.served === 'boolean');
 }
 
-function parseAll(file: string, text: string): CrdDocument[] {
-  const out: CrdDocument[] = [];
-  for (const doc of YAML.parseAllDocuments(text)) {
-    if (doc.errors.length > 0) throw new Error(`CRD file ${file} is not valid YAML: ${doc.errors[0].message}`);
-    const js = doc.toJS() as unknown;
-    if (isCrd(js)) out.push(js);
-  }
-  return out;
+function entryOf(doc: CrdDocument): CrdEntry {
+  return {
+    group: doc.spec.group, kind: doc.spec.names.kind, scope: doc.spec.scope,
+    versions: doc.spec.versions.map((v) => ({ name: v.name, served: v.served })),
+    schemaOf: (version) => doc.spec.versions.find((v) => v.name === version)?.schema?.openAPIV3Schema,
+    lazy: false,
+  };
 }
+
+function parseYaml(file: string, text: string): unknown[] {
+  return YAML.parseAllDocuments(text).map((doc) => {
+    if (doc.errors.length > 0) throw new Error(`CRD file ${file} is not valid YAML: ${doc.errors[0].message}`);
+    return doc.toJS() as unknown;
+  });
+}
+
+/** A line at indentation 0-2 that is not a `  - ` list item: the end of `spec.versions`. */
+const END_OF_VERSIONS = /^(?! {2}- ) {0,2}\S/m;
+const VERSION_NAME = /^(?: {2}- | {4})name: *["']?([A-Za-z0-9]+)["']? *$/m;
+const VERSION_SERVED = /^(?: {2}- | {4})served: *(true|false) *$/m;
 
 /**
- * Reads the CRDs of one file. A single-document file is indexed from its header (everything before
- * `spec.versions`, which generated CRDs put last) and parsed whole only when one of its kinds is checked:
- * the External Secrets store CRDs are 700 KB each.
+ * Reads the CRDs of one file. A single-document file laid out as controller-gen writes it (`spec.versions`
+ * last, one `  - ` item per version) is indexed from its header and version lines, and each version is
+ * parsed only when an object of that version is checked: the External Secrets store CRDs are 700 KB,
+ * half of it an unserved version. Any other layout is parsed whole.
  */
-function crdEntriesOfFile(file: string): CrdEntry[] {
+export function readCrdFile(file: string): CrdEntry[] {
   const text = fs.readFileSync(file, 'utf8');
+  const lazy = lazyEntry(file, text);
+  if (lazy) return [lazy];
+  return parseYaml(file, text).filter(isCrd).map(entryOf);
+}
+
+function lazyEntry(file: string, text: string): CrdEntry | undefined {
   const separators = text.match(/^---[ \t]*$/gm)?.length ?? 0;
   const singleDoc = separators === 0 || (separators === 1 && /^---[ \t]*\r?\n/.test(text));
-  const versionsAt = text.search(/^ {2}versions:/m);
-  if (singleDoc && versionsAt > 0) {
-    let header: unknown;
-    try {
-      header = YAML.parse(text.slice(0, versionsAt));
-    } catch {
-      header = undefined;
-    }
-    if (isObject(header) && header.kind === 'CustomResourceDefinition' && isObject(header.spec) && isObject(header.spec.names)) {
-      const spec = header.spec;
-      const names = spec.names as JsonObject;
-      if (typeof spec.group === 'string' && typeof names.kind === 'string' && (spec.scope === 'Cluster' || spec.scope === 'Namespaced')) {
-        const group = spec.group;
-        const kind = names.kind;
-        let doc: CrdDocument | undefined;
-        return [{
-          group, kind, scope: spec.scope,
-          load: () => {
-            if (!doc) {
-              const docs = parseAll(file, text);
-              doc = docs.find((d) => d.spec.group === group && d.spec.names.kind === kind);
-              if (!doc) throw new Error(`CRD file ${file}: its header names ${group}/${kind}, but no complete CRD of that kind parses from it`);
-            }
-            return doc;
-          },
-        }];
-      }
-    }
+  const versionsLine = /^ {2}versions:[ \t]*\r?\n/m.exec(text);
+  if (!singleDoc || !versionsLine) return undefined;
+  const headerText = text.slice(0, versionsLine.index);
+  let header: unknown;
+  try {
+    header = YAML.parse(headerText);
+  } catch {
+    return undefined;
   }
-  return parseAll(file, text).map((d) => ({ group: d.spec.group, kind: d.spec.names.kind, scope: d.spec.scope, load: () => d }));
+  if (!isObject(header) || header.kind !== 'CustomResourceDefinition' || !isObject(header.spec) || !isObject(header.spec.names)) return undefined;
+  const spec = header.spec;
+  const kind = (spec.names as JsonObject).kind;
+  const group = spec.group;
+  const scope = spec.scope;
+  if (typeof group !== 'string' || typeof kind !== 'string' || (scope !== 'Cluster' && scope !== 'Namespaced')) return undefined;
+
+  let items = text.slice(versionsLine.index + versionsLine[0].length);
+  const end = END_OF_VERSIONS.exec(items);
+  if (end) {
+    // Something follows spec.versions: fine only if it is not part of spec (e.g. a top-level `status:`).
+    if (/^ {1,2}\S/.test(items.slice(end.index))) return undefined;
+    items = items.slice(0, end.index);
+  }
+  const starts = [...items.matchAll(/^ {2}- /gm)].map((m) => m.index ?? 0);
+  if (starts.length === 0 || starts[0] !== 0) return undefined;
+  const chunks = starts.map((start, i) => items.slice(start, starts[i + 1] ?? items.length));
+  const versions = chunks.map((chunk) => ({ name: VERSION_NAME.exec(chunk)?.[1], served: VERSION_SERVED.exec(chunk)?.[1] }));
+  if (versions.some((v) => v.name === undefined || v.served === undefined)) return undefined;
+  if (new Set(versions.map((v) => v.name)).size !== versions.length) return undefined;
+
+  const schemas = new Map<string, Schema | undefined>();
+  return {
+    group, kind, scope, lazy: true,
+    versions: versions.map((v) => ({ name: v.name!, served: v.served === 'true' })),
+    schemaOf: (version) => {
+      const i = versions.findIndex((v) => v.name === version);
+      if (i < 0) return undefined;
+      if (!schemas.has(version)) {
+        const [doc] = parseYaml(file, `${headerText}${versionsLine[0]}${chunks[i]}`);
+        const parsed = isCrd(doc) ? doc.spec.versions : [];
+        if (parsed.length !== 1 || parsed[0].name !== version || String(parsed[0].served) !== versions[i].served) {
+          throw new Error(`CRD file ${file}: version ${version} of ${group}/${kind} did not parse as indexed; the file's layout is unusual`);
+        }
+        schemas.set(version, parsed[0].schema?.openAPIV3Schema);
+      }
+      return schemas.get(version);
+    },
+  };
 }
 
 /**
- * CRDs indexed by group/version/kind, parsed and compiled on first use and cached.
+ * CRDs indexed by group/version/kind, each version parsed and compiled on first use and cached.
  * Build one with {@link CrdRegistry.fromDirectory} or from parsed CRD documents.
  */
 export class CrdRegistry {
@@ -464,7 +506,7 @@ export class CrdRegistry {
       for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
         const p = path.join(d, entry.name);
         if (entry.isDirectory()) visit(p);
-        else if (/\.ya?ml$/.test(entry.name)) entries.push(...crdEntriesOfFile(p));
+        else if (/\.ya?ml$/.test(entry.name)) entries.push(...readCrdFile(p));
       }
     };
     visit(dir);
@@ -483,7 +525,7 @@ export class CrdRegistry {
    */
   constructor(crds: ReadonlyArray<CrdDocument | CrdEntry>, public readonly source: string = '<in memory>', private readonly options: CrdRegistryOptions = {}) {
     for (const c of crds) {
-      const entry: CrdEntry = 'load' in c ? c : { group: c.spec.group, kind: c.spec.names.kind, scope: c.spec.scope, load: () => c };
+      const entry: CrdEntry = 'schemaOf' in c ? c : entryOf(c);
       this.byGroupKind.set(`${entry.group}/${entry.kind}`, entry);
       this.groups.add(entry.group);
     }
@@ -514,16 +556,15 @@ export class CrdRegistry {
       const known = this.kinds.filter((k) => k.startsWith(`${group}/`)).map((k) => k.slice(group.length + 1));
       return { problems: [`(root): no CRD defines kind ${kind} in group ${group} (known there: ${known.join(', ') || 'none'}; CRDs from ${this.source})`], celRulesEvaluated: 0 };
     }
-    const crd = entry.load();
-    const v = crd.spec.versions.find((x) => x.name === version);
+    const v = entry.versions.find((x) => x.name === version);
     if (!v) {
-      return { problems: [`apiVersion: ${apiVersion} is not a version of ${kind} (versions: ${crd.spec.versions.map((x) => x.name).join(', ')})`], celRulesEvaluated: 0 };
+      return { problems: [`apiVersion: ${apiVersion} is not a version of ${kind} (versions: ${entry.versions.map((x) => x.name).join(', ')})`], celRulesEvaluated: 0 };
     }
     if (!v.served) {
-      const served = crd.spec.versions.filter((x) => x.served).map((x) => `${group}/${x.name}`);
+      const served = entry.versions.filter((x) => x.served).map((x) => `${group}/${x.name}`);
       return { problems: [`apiVersion: ${apiVersion} is not served for ${kind}; use ${served.join(' or ') || '(none served)'}`], celRulesEvaluated: 0 };
     }
-    const compiled = this.compile(crd, v.name, v.schema?.openAPIV3Schema, obj);
+    const compiled = this.compile(entry, v.name, obj);
     const clone = structuredClone(obj) as JsonObject;
     const problems: string[] = [];
     if (!compiled.validate(clone)) {
@@ -531,16 +572,17 @@ export class CrdRegistry {
     }
     const cel = { evaluated: 0 };
     runCel(compiled.schema, clone, '', problems, cel);
-    problems.push(...checkMetadata(obj, crd.spec.scope, true));
+    problems.push(...checkMetadata(obj, entry.scope, true));
     return { problems: dedupe(problems), celRulesEvaluated: cel.evaluated };
   }
 
   /** The version's schemas, rewritten once, and the validator for data of this shape, compiled once. */
-  private compile(crd: CrdDocument, version: string, schema: Schema | undefined, data: unknown): { validate: ValidateFunction; schema: Schema } {
-    const key = `${crd.spec.group}/${version}/${crd.spec.names.kind}`;
+  private compile(entry: CrdEntry, version: string, data: unknown): { validate: ValidateFunction; schema: Schema } {
+    const key = `${entry.group}/${version}/${entry.kind}`;
     let v = this.prepared.get(key);
     if (!v) {
-      if (!schema) throw new Error(`CRD ${crd.metadata?.name ?? key} version ${version} has no openAPIV3Schema (in ${this.source})`);
+      const schema = entry.schemaOf(version);
+      if (!schema) throw new Error(`CRD ${entry.kind}.${entry.group} version ${version} has no openAPIV3Schema (in ${this.source}): it cannot be validated`);
       v = { schema, ajvSchema: toAjvSchema(schema, true), validators: new Map() };
       this.prepared.set(key, v);
     }
@@ -646,9 +688,28 @@ export function checkObject(obj: unknown, registry: CrdRegistry = sharedCrds()):
   return result('none', [`(root): unknown apiVersion/kind ${obj.apiVersion} ${obj.kind}: not a kubernetes-models kind and no CRD in ${registry.source} defines group ${JSON.stringify(group)}`]);
 }
 
-/** Checks several objects and counts which path checked which kind. */
+/**
+ * Checks several objects and counts which path checked which kind. Two objects with the same group, kind,
+ * namespace and name are also a problem: the API server holds one object per identity, so
+ * `kubectl apply` would keep only the last one.
+ */
 export function checkAll(objs: readonly unknown[], registry: CrdRegistry = sharedCrds()): ChecksSummary {
-  const checks = objs.map((o) => checkObject(o, registry));
+  const seen = new Map<string, number>();
+  const checks = objs.map((o, i): ObjectCheck => {
+    const c = checkObject(o, registry);
+    if (!isObject(o) || typeof o.apiVersion !== 'string' || !isObject(o.metadata) || typeof o.metadata.name !== 'string') return c;
+    const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+    const identity = `${group}/${String(o.kind)}/${typeof o.metadata.namespace === 'string' ? o.metadata.namespace : ''}/${o.metadata.name}`;
+    const first = seen.get(identity);
+    if (first === undefined) {
+      seen.set(identity, i);
+      return c;
+    }
+    return {
+      ...c,
+      problems: [...c.problems, `${c.id}: (root): same object (group, kind, namespace, name) as object #${first} of this list; kubectl apply would keep only the last. Give each a distinct name`],
+    };
+  });
   const kindsByChecker: Record<Checker, Record<string, number>> = { 'kubernetes-models': {}, 'crd': {}, 'none': {} };
   for (const c of checks) {
     const key = `${c.apiVersion}/${c.kind}`;
