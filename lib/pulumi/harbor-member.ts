@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { HarborRoleName } from '../core/roles';
 import { connectionInput, HarborConnectionInputs } from './harbor-connection';
-import { harborMemberProvider } from './member-provider';
+import { harborProvider } from './harbor-provider';
 
 /** Arguments of a {@link HarborProjectMember}. */
 export interface HarborProjectMemberArgs {
@@ -39,9 +39,10 @@ export class HarborProjectMember extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: HarborProjectMemberArgs, opts: pulumi.CustomResourceOptions = {}) {
     super(
-      harborMemberProvider,
+      harborProvider,
       name,
       {
+        resourceKind: 'member',
         connection: connectionInput(args.connection),
         project: args.project,
         kind: args.kind,

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { connectionInput, HarborConnectionInputs } from './harbor-connection';
-import { harborProjectProvider } from './project-provider';
+import { harborProvider } from './harbor-provider';
 
 /** Arguments of a {@link HarborProject}. */
 export interface HarborProjectArgs {
@@ -54,9 +54,10 @@ export class HarborProject extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: HarborProjectArgs, opts: pulumi.CustomResourceOptions = {}) {
     super(
-      harborProjectProvider,
+      harborProvider,
       name,
       {
+        resourceKind: 'project',
         connection: connectionInput(args.connection),
         name: args.name,
         public: args.public ?? false,

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { RobotPermission } from '../harbor';
 import { connectionInput, HarborConnectionInputs } from './harbor-connection';
-import { harborRobotProvider } from './robot-provider';
+import { harborProvider } from './harbor-provider';
 
 /** Arguments of a {@link HarborRobotAccount}. */
 export interface HarborRobotAccountArgs {
@@ -42,9 +42,10 @@ export class HarborRobotAccount extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: HarborRobotAccountArgs, opts: pulumi.CustomResourceOptions = {}) {
     super(
-      harborRobotProvider,
+      harborProvider,
       name,
       {
+        resourceKind: 'robot',
         connection: connectionInput(args.connection),
         project: args.project,
         name: args.name,

@@ -14,6 +14,8 @@ export type { HarborProjectMemberArgs } from './harbor-member';
 export { HarborRobotAccount } from './harbor-robot';
 export type { HarborRobotAccountArgs } from './harbor-robot';
 export type { HarborConnectionState } from './connection';
+export { HarborProvider, harborProvider } from './harbor-provider';
+export type { HarborResourceKind } from './harbor-provider';
 export { HarborProjectProvider, harborProjectProvider } from './project-provider';
 export type { HarborProjectInputs, HarborProjectOutputs } from './project-provider';
 export { HarborMemberProvider, harborMemberProvider } from './member-provider';

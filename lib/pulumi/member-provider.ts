@@ -120,5 +120,5 @@ export class HarborMemberProvider implements dynamic.ResourceProvider {
   }
 }
 
-/** The one instance resources use. */
+/** A ready instance (the resources use it through HarborProvider, which dispatches by kind). */
 export const harborMemberProvider = new HarborMemberProvider();

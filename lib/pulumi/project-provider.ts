@@ -143,5 +143,5 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
   }
 }
 
-/** The one instance resources use (Pulumi serializes a provider once per instance). */
+/** A ready instance (the resources use it through HarborProvider, which dispatches by kind). */
 export const harborProjectProvider = new HarborProjectProvider();

@@ -161,5 +161,5 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
   }
 }
 
-/** The one instance resources use. */
+/** A ready instance (the resources use it through HarborProvider, which dispatches by kind). */
 export const harborRobotProvider = new HarborRobotProvider();

@@ -1,0 +1,235 @@
+/**
+ * The Pulumi HarborPrivateApp under Pulumi's mocks: exact children, parents, inputs, dependencies (deletion order),
+ * secretness of every credential-derived value, and validation before any registration.
+ */
+import { randomBytes } from 'node:crypto';
+import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { corednsAppProps, SEED } from '../../apps/cdk8s/coredns';
+import {
+  HARBOR_PRIVATE_APP_TYPE, HarborMember, HarborPrivateApp, HarborPrivateAppError, HarborPrivateAppProps, HarborRole,
+  PullCredentials, SecretValue,
+} from '../../lib/pulumi';
+import { MOCK_HARBOR, Registration, installMocks, isSecretInput, isSecretOutput, promiseOf, settled, unwrapSecrets } from './support/mocks';
+
+const registrations = installMocks();
+const PASSWORD = `pw-${randomBytes(9).toString('hex')}`;
+
+const PROJECT = 'pulumi-nodejs:dynamic/harbor:Project';
+const MEMBER = 'pulumi-nodejs:dynamic/harbor:ProjectMember';
+const ROBOT = 'pulumi-nodejs:dynamic/harbor:RobotAccount';
+
+/** Pairs [type, name] in a stable order. */
+const sorted = (pairs: string[][]): string[][] => [...pairs].sort((a, b) => a.join(' ').localeCompare(b.join(' ')));
+
+/** The connection input is a secret: as a whole (how the SDK serializes a nested secret) or at its password. */
+const connectionIsSecret = (inputs: Record<string, any>): boolean => isSecretInput(inputs.connection) || isSecretInput(inputs.connection?.password);
+
+function seedProps(): Omit<HarborPrivateAppProps, 'harbor'> {
+  return corednsAppProps(new Chart(new App(), 'scratch'));
+}
+
+async function build(name: string, extra: Partial<HarborPrivateAppProps> = {}, base = seedProps()): Promise<{ app: HarborPrivateApp; children: Registration[]; self: Registration }> {
+  const app = new HarborPrivateApp(name, { ...base, harbor: { username: 'admin', password: pulumi.secret(PASSWORD) }, ...extra });
+  await settled(`HarborPrivateApp "${name}"`);
+  const urn = await promiseOf(app.urn, `${name}.urn`);
+  const self = registrations.find((r) => r.urn === urn)!;
+  return { app, self, children: registrations.filter((r) => r.parent === urn) };
+}
+
+function inputsOf(r: Registration | undefined): Record<string, any> {
+  if (!r) throw new Error('registration not found');
+  const { __provider, ...rest } = r.inputs;
+  return rest;
+}
+
+describe('the seed\'s coredns as a Pulumi component', () => {
+  let built: Awaited<ReturnType<typeof build>>;
+  beforeAll(async () => {
+    built = await build('coredns');
+  }, 20_000);
+  const child = (type: string): Registration => {
+    const found = built.children.filter((c) => c.type === type);
+    expect(found).toHaveLength(1);
+    return found[0];
+  };
+
+  test('registers itself with its type token at the stack, then exactly its children, each parented to it', () => {
+    expect(built.self.type).toBe(HARBOR_PRIVATE_APP_TYPE);
+    expect(built.self.name).toBe('coredns');
+    expect(built.self.custom).toBe(false);
+    expect(sorted(built.children.map((c) => [c.type, c.name]))).toEqual(sorted([
+      ['kubernetes:apps/v1:Deployment', 'coredns-kube-system-coredns'],
+      ['kubernetes:core/v1:Secret', 'coredns-kube-system-registry-secret'],
+      [MEMBER, 'coredns-member-user-k8s-puller'],
+      [PROJECT, 'coredns-project'],
+      [ROBOT, 'coredns-robot'],
+    ]));
+    // Nothing else was registered under another parent (e.g. at the stack).
+    expect(registrations.filter((r) => r.name.startsWith('coredns')).length).toBe(built.children.length + 1);
+  });
+
+  test('the Harbor project, member and robot get the resolved props and the connection', () => {
+    const connection = { url: 'https://reg.harbor.com', username: 'admin', password: PASSWORD };
+    expect(unwrapSecrets(inputsOf(child(PROJECT)))).toEqual({
+      resourceKind: 'project', connection, name: 'k8s', public: false, autoScan: true, preventVulnerableImages: false, storageQuotaGb: -1, adopt: false, forceDestroy: false,
+    });
+    expect(unwrapSecrets(inputsOf(child(MEMBER)))).toEqual({ resourceKind: 'member', connection, project: 'k8s', kind: 'user', entityName: SEED.member, role: 'guest' });
+    expect(unwrapSecrets(inputsOf(child(ROBOT)))).toEqual({
+      resourceKind: 'robot', connection, project: 'k8s', name: 'coredns-pull', description: 'Pull secret of coredns, managed by harbor-private-app', durationDays: -1,
+      permissions: [{ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'pull' }] }],
+    });
+    expect(typeof child(ROBOT).inputs.__provider).toBe('string');
+    expect(child(ROBOT).inputs.__provider).toContain('exports.handler');
+  });
+
+  test('the password is a secret input everywhere and a secret output (connection, robot secret)', () => {
+    for (const type of [PROJECT, MEMBER, ROBOT]) {
+      const c = child(type);
+      expect([type, connectionIsSecret(c.inputs)]).toEqual([type, true]);
+      expect(c.inputs.resourceKind).toBe({ [PROJECT]: 'project', [MEMBER]: 'member', [ROBOT]: 'robot' }[type]);
+    }
+    expect(child(ROBOT).additionalSecretOutputs.sort()).toEqual(['connection', 'secret']);
+    expect(child(PROJECT).additionalSecretOutputs).toEqual(['connection']);
+    expect(child(MEMBER).additionalSecretOutputs).toEqual(['connection']);
+  });
+
+  test('the pull Secret is the one cdk8s renders, with data from Harbor\'s robot name and secret, as a secret', () => {
+    const secret = child('kubernetes:core/v1:Secret');
+    expect(isSecretInput(secret.inputs.data)).toBe(true);
+    const { data, ...rest } = secret.inputs;
+    expect(rest).toEqual({ apiVersion: 'v1', kind: 'Secret', metadata: { name: SEED.pullSecretName, namespace: SEED.namespace }, type: 'kubernetes.io/dockerconfigjson' });
+    const json = JSON.parse(Buffer.from(unwrapSecrets(data)['.dockerconfigjson'], 'base64').toString('utf8'));
+    const username = 'robot$k8s+coredns-pull';
+    expect(json).toEqual({
+      auths: { [SEED.registryHost]: { username, password: MOCK_HARBOR.robotSecret, auth: Buffer.from(`${username}:${MOCK_HARBOR.robotSecret}`).toString('base64') } },
+    });
+  });
+
+  test('deletion order workload -> Secret -> robot -> member -> project, from the dependencies', () => {
+    const urn = (type: string) => child(type).urn;
+    expect(child('kubernetes:apps/v1:Deployment').dependencies).toContain(urn('kubernetes:core/v1:Secret'));
+    expect(child('kubernetes:core/v1:Secret').dependencies).toContain(urn(ROBOT));
+    expect(child(ROBOT).dependencies).toEqual(expect.arrayContaining([urn(MEMBER), urn(PROJECT)]));
+    expect(child(MEMBER).dependencies).toContain(urn(PROJECT));
+    // No cycle back: the project depends on none of them.
+    expect(child(PROJECT).dependencies).toEqual([]);
+  });
+
+  test('outputs: robot full name, robot secret (secret), project id, pull Secret name, namespaces', async () => {
+    const { app } = built;
+    expect(await promiseOf(app.robotFullName, 'robotFullName')).toBe('robot$k8s+coredns-pull');
+    expect(await promiseOf(app.robotSecret, 'robotSecret')).toBe(MOCK_HARBOR.robotSecret);
+    expect(await isSecretOutput(app.robotSecret, 'robotSecret')).toBe(true);
+    expect(await promiseOf(app.projectId, 'projectId')).toBe(MOCK_HARBOR.projectId);
+    expect(await promiseOf(app.pullSecretName, 'pullSecretName')).toBe(SEED.pullSecretName);
+    expect(await promiseOf(app.namespaces, 'namespaces')).toEqual([SEED.namespace]);
+    const secret = app.kubernetesObjects.find((o) => o instanceof k8s.core.v1.Secret) as k8s.core.v1.Secret;
+    expect(await isSecretOutput(secret.data, 'Secret.data')).toBe(true);
+  });
+});
+
+describe('other shapes', () => {
+  test('a plain-string password is made a secret too', async () => {
+    const before = registrations.length;
+    new HarborPrivateApp('plainpw', { ...seedProps(), harbor: { username: 'admin', password: PASSWORD } });
+    await settled('plainpw');
+    const robot = registrations.slice(before).find((r) => r.type === ROBOT)!;
+    expect(connectionIsSecret(robot.inputs)).toBe(true);
+  });
+
+  test('harbor.url, caBundle-free: the URL given wins over https://<registryHost>', async () => {
+    const { children } = await build('withurl', { harbor: { url: 'https://harbor.internal.example', username: 'admin', password: pulumi.secret(PASSWORD) } });
+    expect(unwrapSecrets(children.find((c) => c.type === PROJECT)!.inputs.connection).url).toBe('https://harbor.internal.example');
+  });
+
+  test('an adopted project is registered with adopt: true (read, never created)', async () => {
+    const base = seedProps();
+    const { children, app } = await build('adopted', {}, { ...base, project: { name: 'k8s', adopt: true } });
+    expect(children.find((c) => c.type === PROJECT)!.inputs.adopt).toBe(true);
+    expect(await promiseOf(app.project.created, 'project.created')).toBe(false);
+  });
+
+  test('literal credentials: no robot; the Secret data is still a secret', async () => {
+    const { children, app } = await build('literal', {
+      credentials: PullCredentials.fromLiteralUnsafeForLocalClustersOnly({ username: 'robot$k8s+ci', password: SecretValue.unsafePlainText(PASSWORD) }),
+      robot: undefined,
+    });
+    expect(children.map((c) => c.type).sort()).toEqual(['kubernetes:apps/v1:Deployment', 'kubernetes:core/v1:Secret', MEMBER, PROJECT].sort());
+    const secret = children.find((c) => c.type === 'kubernetes:core/v1:Secret')!;
+    expect(isSecretInput(secret.inputs.data)).toBe(true);
+    expect(await promiseOf(app.robotFullName, 'robotFullName')).toBe('robot$k8s+ci');
+  });
+
+  test('an existing Secret: no robot, no Secret; the workload still references it', async () => {
+    const { children } = await build('existing', { credentials: PullCredentials.fromExistingSecret('registry-secret'), robot: undefined });
+    expect(children.map((c) => c.type).sort()).toEqual(['kubernetes:apps/v1:Deployment', MEMBER, PROJECT].sort());
+    const d = children.find((c) => c.type === 'kubernetes:apps/v1:Deployment')!;
+    expect(d.inputs.spec.template.spec.imagePullSecrets).toEqual([{ name: 'registry-secret' }]);
+  });
+
+  test('group members, serviceAccounts and configure(): every object the construct renders becomes a child', async () => {
+    const { children } = await build('tenant', {
+      members: [HarborMember.group('team-devs', HarborRole.DEVELOPER)],
+      serviceAccounts: ['default'],
+      configure: (cdk8sApp) => {
+        cdk8sApp.workload!.exposeViaService({ name: 'kube-dns', ports: [{ port: 53, protocol: kplus.Protocol.UDP }] });
+      },
+    });
+    expect(sorted(children.map((c) => [c.type, c.name]))).toEqual(sorted([
+      ['kubernetes:apps/v1:Deployment', 'tenant-kube-system-coredns'],
+      ['kubernetes:core/v1:Secret', 'tenant-kube-system-registry-secret'],
+      ['kubernetes:core/v1:Service', 'tenant-kube-system-kube-dns'],
+      ['kubernetes:core/v1:ServiceAccount', 'tenant-kube-system-default'],
+      [MEMBER, 'tenant-member-group-team-devs'],
+      [PROJECT, 'tenant-project'],
+      [ROBOT, 'tenant-robot'],
+    ]));
+    const member = children.find((c) => c.type === MEMBER)!;
+    expect(unwrapSecrets(inputsOf(member))).toMatchObject({ kind: 'group', entityName: 'team-devs', groupType: 3, role: 'developer' });
+    const sa = children.find((c) => c.type === 'kubernetes:core/v1:ServiceAccount')!;
+    expect(children.find((c) => c.type === 'kubernetes:apps/v1:Deployment')!.dependencies).toEqual(expect.arrayContaining([sa.urn]));
+  });
+
+  test('a Kubernetes provider given in props is used by the Kubernetes objects only', async () => {
+    const provider = new k8s.Provider('k8s-test', {});
+    const { children } = await build('withprovider', { provider });
+    const providerUrn = await promiseOf(provider.urn, 'provider.urn');
+    const byType = (t: string) => children.find((c) => c.type === t)!;
+    expect(byType('kubernetes:core/v1:Secret').provider).toMatch(new RegExp(`^${providerUrn.replace(/[$]/g, '\\$&')}::`));
+    expect(byType('kubernetes:apps/v1:Deployment').provider).toMatch(/k8s-test::/);
+    expect(byType(PROJECT).provider).not.toMatch(/k8s-test/);
+  });
+});
+
+describe('validation happens before anything is registered', () => {
+  const cases: Array<[string, () => Partial<HarborPrivateAppProps>, string]> = [
+    ['an image on another registry', () => {
+      const p = seedProps();
+      return { workload: { ...p.workload!, containers: [{ ...p.workload!.containers![0], image: 'docker.io/coredns/coredns:1.2.6' }] } };
+    }, 'workload.containers[0].image'],
+    ['a bad project name', () => ({ project: { name: 'K8S' } }), 'project.name'],
+    ['no namespaces', () => ({ namespaces: [] }), 'namespaces'],
+    ['an empty Harbor password', () => ({ harbor: { username: 'admin', password: '' } }), 'harbor.password'],
+    ['no Harbor connection at all', () => ({ harbor: undefined as never }), 'harbor'],
+    ['plain http to a non-loopback Harbor', () => ({ harbor: { url: 'http://reg.harbor.com', username: 'admin', password: pulumi.secret(PASSWORD) } }), 'harbor.url'],
+    ['a caBundle that is not PEM', () => ({ harbor: { username: 'admin', password: pulumi.secret(PASSWORD), caBundle: '/etc/ssl/ca.pem' } }), 'harbor.caBundle'],
+  ];
+  test.each(cases)('%s', async (_what, override, field) => {
+    await settled('earlier tests');
+    const before = registrations.length;
+    let thrown: unknown;
+    try {
+      new HarborPrivateApp('invalid', { ...seedProps(), harbor: { username: 'admin', password: pulumi.secret(PASSWORD) }, ...override() });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(HarborPrivateAppError);
+    expect((thrown as HarborPrivateAppError).field).toBe(field);
+    expect(String((thrown as Error).message)).not.toContain(PASSWORD);
+    await settled('the invalid app');
+    expect(registrations.length).toBe(before);
+  });
+});
