@@ -1,0 +1,56 @@
+import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { corednsAppProps } from '../cdk8s/coredns';
+import type { HarborPrivateApp as Cdk8sHarborPrivateApp } from '../../lib/cdk8s';
+import { HarborConnectionArgs, HarborPrivateApp, kubernetesResources } from '../../lib/pulumi';
+
+/** What the seed's coredns needs besides its props: the Harbor connection and, optionally, a Kubernetes provider. */
+export interface CorednsStackArgs {
+  /** How to reach Harbor (the password as a Pulumi secret). */
+  readonly harbor: HarborConnectionArgs;
+  /**
+   * The Kubernetes provider.
+   * @default - the default provider
+   */
+  readonly provider?: k8s.Provider;
+}
+
+/** The seed's coredns deployed by Pulumi. */
+export interface CorednsStack {
+  /** Harbor project, member, robot, pull Secret and the coredns Deployment and Service. */
+  readonly app: HarborPrivateApp;
+  /** The Corefile ConfigMap, the ServiceAccount and its RBAC (what corednsAppProps declares beside the app). */
+  readonly base: readonly pulumi.CustomResource[];
+}
+
+/**
+ * What apps/cdk8s/coredns.ts's CorednsChart adds to the Deployment: the CriticalAddonsOnly toleration and the
+ * kube-dns Service on 53/UDP, 53/TCP and 9153/TCP.
+ */
+export function configureCoredns(app: Cdk8sHarborPrivateApp): void {
+  const deployment = app.workload!;
+  deployment.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.exists('CriticalAddonsOnly')));
+  deployment.exposeViaService({
+    name: 'kube-dns',
+    ports: [
+      { name: 'dns', port: 53, protocol: kplus.Protocol.UDP },
+      { name: 'dns-tcp', port: 53, protocol: kplus.Protocol.TCP },
+      { name: 'metrics', port: 9153, protocol: kplus.Protocol.TCP },
+    ],
+  });
+}
+
+/**
+ * The seed's coredns with the same props as the cdk8s app (`corednsAppProps`), so both engines deploy the same
+ * objects: the cdk8s-plus objects corednsAppProps declares on its scope (a scratch chart here) become Pulumi
+ * resources, and HarborPrivateApp creates the Harbor objects through Harbor's API and the rest.
+ */
+export function corednsStack(args: CorednsStackArgs): CorednsStack {
+  const scratch = new Chart(new App(), 'coredns', { disableResourceNameHashes: true });
+  const props = corednsAppProps(scratch);
+  const base = kubernetesResources('coredns-base', scratch.toJson(), args.provider ? { provider: args.provider } : {});
+  const app = new HarborPrivateApp('coredns', { ...props, harbor: args.harbor, provider: args.provider, configure: configureCoredns }, { dependsOn: [...base] });
+  return { app, base };
+}
