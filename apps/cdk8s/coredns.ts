@@ -1,7 +1,7 @@
 import { Chart, ChartProps, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { HarborMember, HarborPrivateApp, HarborPrivateAppProps, HarborRole } from '../../lib/cdk8s';
+import { HarborMember, HarborPrivateApp, HarborPrivateAppProps, HarborRole, PullCredentials } from '../../lib/cdk8s';
 
 /** The seed's Corefile (CoreDNS 1.2.6, as kubeadm shipped it). */
 export const COREFILE = `.:53 {
@@ -65,6 +65,8 @@ export function corednsAppProps(scope: Construct): HarborPrivateAppProps {
     robot: { name: 'coredns-pull' },
     namespaces: [SEED.namespace],
     pullSecretName: SEED.pullSecretName,
+    // The robot's secret reaches kube-system through External Secrets; this app also emits the store.
+    credentials: PullCredentials.fromRobot({ emitStore: true }),
     workload: {
       metadata: { name: 'coredns', namespace: SEED.namespace, labels: { 'k8s-app': 'kube-dns' } },
       podMetadata: { labels: { 'k8s-app': 'kube-dns' } },
@@ -92,8 +94,9 @@ export function corednsAppProps(scope: Construct): HarborPrivateAppProps {
           ensureNonRoot: false,
           readOnlyRootFilesystem: true,
           allowPrivilegeEscalation: false,
-          // cdk8s-plus-27's Capability enum has no ALL; Kubernetes accepts it.
-          capabilities: { add: [kplus.Capability.NET_BIND_SERVICE], drop: ['ALL' as kplus.Capability] },
+          // cdk8s-plus-27's Capability enum has no ALL, and renders its values as CAP_NET_BIND_SERVICE, which
+          // containerd would prefix with CAP_ again: write the names Kubernetes documents.
+          capabilities: { add: ['NET_BIND_SERVICE' as kplus.Capability], drop: ['ALL' as kplus.Capability] },
         },
         liveness: kplus.Probe.fromHttpGet('/health', {
           port: 8080, initialDelaySeconds: Duration.seconds(60), timeoutSeconds: Duration.seconds(5), failureThreshold: 5,

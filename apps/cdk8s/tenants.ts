@@ -20,15 +20,15 @@ export const TENANTS: readonly Tenant[] = [
 
 /**
  * Several teams, each with a private project, its developers as a group (developer role: push and pull),
- * a pull-only robot, and the pull Secret in each of the team's namespaces. The first app also emits the
- * shared ClusterSecretStore that reads robot connection Secrets.
+ * a pull-only robot, and the pull Secret in each of the team's namespaces, delivered through a store of
+ * the team's own.
  */
 export class TenantsChart extends Chart {
   public readonly apps: HarborPrivateApp[];
 
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, props);
-    this.apps = TENANTS.map((t, i) => {
+    this.apps = TENANTS.map((t) => {
       const app = new HarborPrivateApp(this, t.team, {
         registryHost: 'reg.harbor.com',
         project: { name: t.project, storageQuotaGb: 50 },
@@ -36,7 +36,13 @@ export class TenantsChart extends Chart {
         robot: { name: `${t.team}-pull`, durationDays: 180 },
         namespaces: t.namespaces,
         pullSecretName: 'harbor-pull',
-        credentials: PullCredentials.fromRobot({ store: SecretStoreRef.cluster('harbor-robot-secrets'), emitStore: i === 0 }),
+        // Each tenant's robot secret lives in its own namespace, read by its own store, which only the
+        // tenant's namespaces may use: one tenant cannot read another's pull credentials.
+        credentials: PullCredentials.fromRobot({
+          store: SecretStoreRef.cluster(`harbor-robots-${t.team}`),
+          connectionSecretNamespace: `harbor-robots-${t.team}`,
+          emitStore: true,
+        }),
         serviceAccounts: ['default'],
       });
       for (const ns of t.namespaces) {

@@ -28,6 +28,8 @@ export function externalSecret(scope: Construct, id: string, name: string, names
 }
 
 export interface KubernetesClusterSecretStoreSpec {
+  /** The namespaces whose ExternalSecrets may use the store. */
+  readonly conditions: ReadonlyArray<{ readonly namespaces: readonly string[] }>;
   readonly provider: {
     readonly kubernetes: {
       readonly remoteNamespace: string;

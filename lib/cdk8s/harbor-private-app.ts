@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import {
   HarborPrivateAppError, HarborPrivateAppOptions, ResolvedHarborPrivateApp, TERRAFORM_ROLE_NAMES,
   WorkloadImage, checkObjectName, checkWorkloadImages, checkWorkloadNamespace, connectionSecretName,
-  dockerConfigJson, dockerConfigJsonTemplate, resolveHarborPrivateApp, toDnsLabel,
+  dockerConfigJson, dockerConfigJsonTemplate, kubernetesNameFor, resolveHarborPrivateApp,
 } from '../core';
 import {
   MemberGroupForProvider, MemberUserForProvider, PROJECT_API_VERSION, ProjectForProvider, ROBOT_API_VERSION,
@@ -92,10 +92,11 @@ export class HarborPrivateApp extends Construct {
         ...(props.workload.initContainers ?? []).map((c, i) => ({ field: `workload.initContainers[${i}].image`, image: c.image })),
       ]);
     }
-    this.claimNames(config);
+    const names = objectNames(config);
+    this.claimNames(config, names, forPulumi);
 
     // Harbor objects, as Crossplane provider-harbor resources.
-    const projectResourceName = toDnsLabel(config.project.name, 63) || 'project';
+    const projectResourceName = names.project;
     if (!forPulumi) {
       const common = { providerConfigRef: { name: providerConfigName } };
       if (!config.project.adopt) {
@@ -110,7 +111,7 @@ export class HarborPrivateApp extends Construct {
         this.project = managedResource(this, 'Project', PROJECT_API_VERSION, 'Project', projectResourceName, { ...common, forProvider });
       }
       config.members.forEach((m, i) => {
-        const name = `${projectResourceName}-${m.kind}-${toDnsLabel(m.name, 180) || i}`;
+        const name = names.members[i];
         if (m.kind === 'user') {
           const forProvider: MemberUserForProvider = { projectIdRef: { name: projectResourceName }, userName: m.name, role: TERRAFORM_ROLE_NAMES[m.role] };
           managedResource(this, `Member${i}`, PROJECT_API_VERSION, 'MemberUser', name, { ...common, forProvider });
@@ -127,9 +128,9 @@ export class HarborPrivateApp extends Construct {
           name: r.name, description: r.description, level: 'project', duration: r.durationDays,
           permissions: [{ kind: 'project', namespace: r.permission.namespace, access: r.permission.access.map((a) => ({ action: a.action, resource: a.resource })) }],
         };
-        this.robot = managedResource(this, 'Robot', ROBOT_API_VERSION, 'RobotAccount', `${projectResourceName}-${toDnsLabel(r.name, 180)}`, {
+        this.robot = managedResource(this, 'Robot', ROBOT_API_VERSION, 'RobotAccount', names.robot!, {
           ...common, forProvider,
-          writeConnectionSecretToRef: { name: connectionSecretName(config.project.name, r.name), namespace: config.robotStore.connectionSecretNamespace },
+          writeConnectionSecretToRef: { name: names.connectionSecret!, namespace: config.robotStore.connectionSecretNamespace },
         });
         if (config.robotStore.emitStore) this.emitStore(config);
       }
@@ -206,24 +207,46 @@ export class HarborPrivateApp extends Construct {
     return errors;
   }
 
-  /** Rejects two apps in one chart that would emit the same Harbor project, robot or pull Secret. */
-  private claimNames(config: ResolvedHarborPrivateApp): void {
+  /**
+   * Rejects two apps in one chart that would declare the same Harbor project or robot, or emit objects with
+   * the same kind, namespace and name (kubectl apply would keep only the last).
+   */
+  private claimNames(config: ResolvedHarborPrivateApp, names: ObjectNames, forPulumi: boolean): void {
     const chart = Chart.of(this);
     let registry = REGISTRIES.get(chart);
     if (!registry) {
       registry = { taken: new Map() };
       REGISTRIES.set(chart, registry);
     }
+    // [key, field, value, fix]
     const claims: Array<[string, string, string, string]> = [];
+    const adoptFix = 'declare the project in one app and set project.adopt: true in the others';
     if (!config.project.adopt) {
-      claims.push([`project:${config.project.name}`, 'project.name', config.project.name, 'declare the project in one app and set project.adopt: true in the others']);
+      claims.push([`harbor-project:${config.project.name}`, 'project.name', config.project.name, adoptFix]);
+      if (!forPulumi) claims.push([`Project/${names.project}`, 'project.name', config.project.name, `rename the project: its Kubernetes name "${names.project}" is taken`]);
     }
     if (config.robot) {
-      claims.push([`robot:${config.robot.fullName}`, 'robot.name', config.robot.name, 'give each app in this project its own robot name']);
+      claims.push([`harbor-robot:${config.robot.fullName}`, 'robot.name', config.robot.name, 'give each app in this project its own robot name']);
+      if (!forPulumi) {
+        claims.push([`RobotAccount/${names.robot}`, 'robot.name', config.robot.name, `rename the robot: its Kubernetes name "${names.robot}" is taken`]);
+        claims.push([`Secret/${config.robotStore!.connectionSecretNamespace}/${names.connectionSecret}`, 'robot.name', config.robot.name, `rename the robot: its connection Secret "${names.connectionSecret}" is taken`]);
+        if (config.robotStore!.emitStore) {
+          claims.push([`ClusterSecretStore/${config.robotStore!.store.name}`, 'credentials.store.name', config.robotStore!.store.name, 'emit each store from one app only (emitStore: true), or name another store']);
+          claims.push([`Namespace/${config.robotStore!.connectionSecretNamespace}`, 'credentials.connectionSecretNamespace', config.robotStore!.connectionSecretNamespace, 'give each emitted store its own connection Secret namespace']);
+        }
+      }
+    }
+    if (!forPulumi) {
+      config.members.forEach((m, i) => claims.push([`Member/${names.members[i]}`, `members[${i}].name`, m.name, 'declare each project member in one app only']));
     }
     if (config.credentials.kind !== 'existingSecret') {
       for (const ns of config.namespaces) {
-        claims.push([`secret:${ns}/${config.pullSecretName}`, 'pullSecretName', config.pullSecretName, `pick another pullSecretName for namespace "${ns}", or share the Secret with PullCredentials.fromExistingSecret()`]);
+        claims.push([`Secret/${ns}/${config.pullSecretName}`, 'pullSecretName', config.pullSecretName, `pick another pullSecretName for namespace "${ns}", or share the Secret with PullCredentials.fromExistingSecret()`]);
+      }
+    }
+    for (const ns of config.namespaces) {
+      for (const sa of config.serviceAccounts) {
+        claims.push([`ServiceAccount/${ns}/${sa}`, 'serviceAccounts', sa, `list ServiceAccount "${sa}" of namespace "${ns}" in one app only`]);
       }
     }
     for (const [key, field, value, fix] of claims) {
@@ -296,6 +319,7 @@ export class HarborPrivateApp extends Construct {
     const store = config.robotStore!;
     const ns = store.connectionSecretNamespace;
     const reader = `${store.store.name}-reader`;
+    new kplus.k8s.KubeNamespace(this, 'StoreNamespace', { metadata: { name: ns } });
     new kplus.k8s.KubeServiceAccount(this, 'StoreServiceAccount', { metadata: { name: reader, namespace: ns } });
     new kplus.k8s.KubeRole(this, 'StoreRole', {
       metadata: { name: reader, namespace: ns },
@@ -310,6 +334,7 @@ export class HarborPrivateApp extends Construct {
       subjects: [{ kind: 'ServiceAccount', name: reader, namespace: ns }],
     });
     clusterSecretStore(this, 'Store', store.store.name, {
+      conditions: [{ namespaces: [...config.namespaces] }],
       provider: {
         kubernetes: {
           remoteNamespace: ns,
@@ -319,6 +344,24 @@ export class HarborPrivateApp extends Construct {
       },
     });
   }
+}
+
+/** The names of the objects an app emits, derived once from the Harbor names. */
+interface ObjectNames {
+  readonly project: string;
+  readonly members: readonly string[];
+  readonly robot?: string;
+  readonly connectionSecret?: string;
+}
+
+function objectNames(config: ResolvedHarborPrivateApp): ObjectNames {
+  const project = kubernetesNameFor(config.project.name);
+  return {
+    project,
+    members: config.members.map((m) => `${project}-${m.kind}-${kubernetesNameFor(m.name, 180)}`),
+    robot: config.robot && `${project}-${kubernetesNameFor(config.robot.name, 180)}`,
+    connectionSecret: config.robot && connectionSecretName(config.project.name, config.robot.name),
+  };
 }
 
 function imagesOf(workload: PodWorkload, field: string): WorkloadImage[] {

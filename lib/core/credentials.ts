@@ -22,8 +22,11 @@ export class SecretStoreRef {
 
 /** The store the default credential chain reads robot secrets through. */
 export const DEFAULT_ROBOT_STORE_NAME = 'harbor-robot-secrets';
-/** Where Crossplane writes robot connection Secrets by default. */
-export const DEFAULT_CONNECTION_SECRET_NAMESPACE = 'crossplane-system';
+/**
+ * Where Crossplane writes robot connection Secrets by default: a namespace of their own, so that the
+ * store reading them cannot read anything else (provider credentials live in `crossplane-system`).
+ */
+export const DEFAULT_CONNECTION_SECRET_NAMESPACE = 'harbor-robots';
 
 /** Options of the default credential source: the robot account the app declares. */
 export interface RobotCredentialsOptions {
@@ -33,15 +36,17 @@ export interface RobotCredentialsOptions {
    */
   readonly store?: SecretStoreRef;
   /**
-   * (YAML engine) Also emit that store: a `ClusterSecretStore` on ESO's `kubernetes` provider, with a
-   * ServiceAccount and the RBAC to read Secrets in the connection Secret namespace. Only valid with a
-   * cluster store. Emit it in one app per cluster (it is shared by name).
+   * (YAML engine) Also emit that store: the connection Secret namespace, and a `ClusterSecretStore` on ESO's
+   * `kubernetes` provider, limited (`spec.conditions`) to this app's namespaces, with a ServiceAccount and the
+   * RBAC to read Secrets in the connection Secret namespace only. Only valid with a cluster store. For
+   * tenant isolation, give each tenant its own store and connection namespace.
    * @default false
    */
   readonly emitStore?: boolean;
   /**
-   * (YAML engine) The namespace where Crossplane writes the robot's connection Secret.
-   * @default 'crossplane-system'
+   * (YAML engine) The namespace where Crossplane writes the robot's connection Secret. Keep it free of
+   * other Secrets: the store reading it can read every Secret there.
+   * @default 'harbor-robots'
    */
   readonly connectionSecretNamespace?: string;
   /**

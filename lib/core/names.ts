@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { HarborPrivateAppError } from './errors';
 
 /** Harbor's project name rule (src/common/utils/utils.go): lowercase alphanumerics separated by one of `._-`. */
@@ -71,4 +72,16 @@ function suggestName(value: unknown, pattern: RegExp, max = 63): string | undefi
   if (typeof value !== 'string') return undefined;
   const s = toDnsLabel(value, max);
   return s && pattern.test(s) ? s : undefined;
+}
+
+/**
+ * A Kubernetes object name (RFC 1123 label) for a Harbor name. When the name is already one it is used as
+ * is; when making it one loses information (`team_x` and `team-x` would both become `team-x`), a short hash
+ * of the original is appended, so distinct Harbor names never share a Kubernetes name.
+ */
+export function kubernetesNameFor(harborName: string, max = 63): string {
+  const label = toDnsLabel(harborName, max);
+  if (label === harborName && label.length > 0) return label;
+  const hash = createHash('sha256').update(harborName).digest('hex').slice(0, 8);
+  return `${toDnsLabel(harborName, max - 9) || 'x'}-${hash}`;
 }

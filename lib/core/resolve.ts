@@ -5,7 +5,7 @@ import { HarborPrivateAppError } from './errors';
 import { parseImageReference } from './image-reference';
 import { HARBOR_GROUP_TYPE_IDS, HarborMember } from './members';
 import {
-  checkHarborProjectName, checkHarborRobotName, checkNamespaceName, checkObjectName, toDnsLabel,
+  checkHarborProjectName, checkHarborRobotName, checkNamespaceName, checkObjectName, kubernetesNameFor, toDnsLabel,
 } from './names';
 import { HarborPrivateAppOptions, RobotAction } from './props';
 import { DEFAULT_ROBOT_NAME_PREFIX, RobotPermissionSpec, robotFullName, robotPermission } from './robot';
@@ -181,7 +181,7 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
     }
     pullSecretName = existing;
   } else {
-    pullSecretName = checkObjectName('pullSecretName', options.pullSecretName ?? `harbor-${toDnsLabel(projectName, 240)}`, scope);
+    pullSecretName = checkObjectName('pullSecretName', options.pullSecretName ?? `harbor-${kubernetesNameFor(projectName, 240)}`, scope);
   }
   if (credentials.kind === 'literal') {
     const lit = credentials.literal!;
@@ -290,7 +290,7 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
 
 /** The name of the Secret Crossplane writes the robot's connection details to. */
 export function connectionSecretName(project: string, robotName: string): string {
-  return `${toDnsLabel(`${project}-${robotName}`, 230)}-robot`;
+  return `${kubernetesNameFor(project, 120)}-${kubernetesNameFor(robotName, 120)}-robot`;
 }
 
 function checkDuration(field: string, value: unknown, fail: (f: string, v: unknown, p: string, x: string) => never): string {

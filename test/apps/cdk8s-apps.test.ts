@@ -71,7 +71,10 @@ describe('the multi-tenant example (apps/cdk8s/tenants.ts)', () => {
         expect(deployments[0].spec.template.spec.containers[0].image).toBe(t.image);
       }
     }
-    expect(find(tenants, 'ClusterSecretStore')).toHaveLength(1);
+    // One store per tenant, usable only from the tenant's namespaces, reading only its robot namespace.
+    const stores = find(tenants, 'ClusterSecretStore');
+    expect(stores.map((st) => [st.metadata.name, st.spec.conditions, st.spec.provider.kubernetes.remoteNamespace]))
+      .toEqual(TENANTS.map((t) => [`harbor-robots-${t.team}`, [{ namespaces: t.namespaces }], `harbor-robots-${t.team}`]));
   });
 
   test('snapshot', () => {

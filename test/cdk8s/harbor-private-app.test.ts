@@ -55,7 +55,7 @@ describe('Harbor objects (Crossplane provider-harbor)', () => {
       name: 'coredns-pull', description: 'Pull secret of coredns, managed by harbor-private-app', level: 'project', duration: -1,
       permissions: [{ kind: 'project', namespace: 'k8s', access: [{ action: 'pull', resource: 'repository' }] }],
     });
-    expect(robot.spec.writeConnectionSecretToRef).toEqual({ name: 'k8s-coredns-pull-robot', namespace: 'crossplane-system' });
+    expect(robot.spec.writeConnectionSecretToRef).toEqual({ name: 'k8s-coredns-pull-robot', namespace: 'harbor-robots' });
   });
 
   test('robot name, duration and push opt-in', () => {

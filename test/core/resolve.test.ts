@@ -34,7 +34,7 @@ describe('resolveHarborPrivateApp defaults', () => {
     expect(r.harborUrl).toBe('https://reg.harbor.com');
     expect(r.pullSecretName).toBe('harbor-k8s');
     expect(r.credentials.kind).toBe('robot');
-    expect(r.robotStore).toEqual({ store: SecretStoreRef.cluster('harbor-robot-secrets'), emitStore: false, connectionSecretNamespace: 'crossplane-system', refreshInterval: '1h' });
+    expect(r.robotStore).toEqual({ store: SecretStoreRef.cluster('harbor-robot-secrets'), emitStore: false, connectionSecretNamespace: 'harbor-robots', refreshInterval: '1h' });
   });
 
   test('robot prefix configurable; app names lowercased for the default robot name', () => {
@@ -93,7 +93,7 @@ describe('resolveHarborPrivateApp rejects bad input, naming field, value and fix
     ['robot with other credentials', () => ({ credentials: PullCredentials.fromExistingSecret('s'), robot: { name: 'x' } }), 'robot', /drop robot/],
     ['emitStore with a namespaced store', () => ({ credentials: PullCredentials.fromRobot({ store: SecretStoreRef.namespaced('s'), emitStore: true }) }), 'credentials.emitStore', /SecretStoreRef.cluster/],
     ['bad refresh interval', () => ({ credentials: PullCredentials.fromRobot({ refreshInterval: '1 hour' }) }), 'credentials.refreshInterval', /"1h"/],
-    ['pull secret = connection secret', () => ({ namespaces: ['crossplane-system'], pullSecretName: 'k8s-coredns-pull-robot', robot: { name: 'coredns-pull' } }), 'pullSecretName', /choose another/],
+    ['pull secret = connection secret', () => ({ namespaces: ['harbor-robots'], pullSecretName: 'k8s-coredns-pull-robot', robot: { name: 'coredns-pull' } }), 'pullSecretName', /choose another/],
     ['existing secret name differs', () => ({ credentials: PullCredentials.fromExistingSecret('a'), pullSecretName: 'b' }), 'pullSecretName', /drop pullSecretName/],
     ['duplicate service account', { serviceAccounts: ['default', 'default'] }, 'serviceAccounts[1]', /once/],
     ['ldap DN on an oidc group', () => ({ members: [HarborMember.group('g', HarborRole.GUEST, { ldapGroupDn: 'cn=g' })] }), 'members[0].ldapGroupDn', /HarborGroupType.LDAP/],

@@ -54,7 +54,7 @@ describeLab('seed on the cdk8s engine: ErrImagePull, then the synthesized fix pu
     expect(anonymous.stderr).toMatch(/unauthorized|denied/);
 
     // External Secrets renders the ExternalSecret from the robot's connection Secret.
-    cluster.syncExternalSecrets(objects, 'crossplane-system');
+    cluster.syncExternalSecrets(objects, 'harbor-robots');
     const secret = cluster.secrets.get('kube-system/registry-secret')!;
     expect(secret.type).toBe('kubernetes.io/dockerconfigjson');
     const doc = JSON.parse(secret.data['.dockerconfigjson']);

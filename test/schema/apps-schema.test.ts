@@ -140,14 +140,16 @@ describe('schemas of the synthesized apps', () => {
     expect(summary.kindsByChecker.none).toEqual({});
     expect(checkedKinds(summary)).toEqual(kindsOf(objs));
     expect(summary.kindsByChecker[BUILTIN]).toEqual({
-      'v1/ConfigMap': 1, 'v1/ServiceAccount': 1, 'v1/Service': 1, 'apps/v1/Deployment': 1,
+      'v1/ConfigMap': 1, 'v1/ServiceAccount': 2, 'v1/Service': 1, 'apps/v1/Deployment': 1, 'v1/Namespace': 1,
       'rbac.authorization.k8s.io/v1/ClusterRole': 1, 'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 1,
+      'rbac.authorization.k8s.io/v1/Role': 1, 'rbac.authorization.k8s.io/v1/RoleBinding': 1,
     });
     expect(summary.kindsByChecker.crd).toEqual({
       'project.harbor.crossplane.io/v1alpha1/Project': 1,
       'project.harbor.crossplane.io/v1alpha1/MemberUser': 1,
       'robotaccount.harbor.crossplane.io/v1alpha1/RobotAccount': 1,
       'external-secrets.io/v1/ExternalSecret': 1,
+      'external-secrets.io/v1/ClusterSecretStore': 1,
     });
     // Project 1 + MemberUser 2 + RobotAccount 3 rules on spec; the ExternalSecret has none.
     expect(summary.celRulesEvaluated).toBe(6);
@@ -168,7 +170,7 @@ describe('schemas of the synthesized apps', () => {
     ]);
     expect(summary.kindsByChecker.crd['external-secrets.io/v1/ExternalSecret']).toBe(4);
     expect(Object.keys(summary.kindsByChecker[BUILTIN]).sort()).toEqual([
-      'apps/v1/Deployment', 'rbac.authorization.k8s.io/v1/Role', 'rbac.authorization.k8s.io/v1/RoleBinding', 'v1/ServiceAccount',
+      'apps/v1/Deployment', 'rbac.authorization.k8s.io/v1/Role', 'rbac.authorization.k8s.io/v1/RoleBinding', 'v1/Namespace', 'v1/ServiceAccount',
     ]);
     // 3 projects x 1 + 3 groups x 2 + 3 robots x 3 (the store's kubernetes provider has no CEL rule).
     expect(summary.celRulesEvaluated).toBe(18);
@@ -192,7 +194,7 @@ describe('schemas of the synthesized apps', () => {
     expect(summary.kindsByChecker.crd['external-secrets.io/v1/ExternalSecret']).toBe(3);
     expect(summary.kindsByChecker[BUILTIN]['v1/Secret']).toBe(1);
     expect(Object.keys(summary.kindsByChecker[BUILTIN]).sort()).toEqual([
-      'apps/v1/Deployment', 'rbac.authorization.k8s.io/v1/Role', 'rbac.authorization.k8s.io/v1/RoleBinding', 'v1/Secret', 'v1/ServiceAccount',
+      'apps/v1/Deployment', 'rbac.authorization.k8s.io/v1/Role', 'rbac.authorization.k8s.io/v1/RoleBinding', 'v1/Namespace', 'v1/Secret', 'v1/ServiceAccount',
     ]);
     // The LDAP group (with its DN) and the namespaced-store ExternalSecret were among the checked objects.
     const specs = objs.map((o) => o as { kind: string; spec?: Record<string, any> });
