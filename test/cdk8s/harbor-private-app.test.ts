@@ -89,6 +89,8 @@ describe('pull Secret', () => {
     expect(one(objs, 'Role').rules[0]).toEqual({ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] });
     expect(one(objs, 'RoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'harbor-robot-secrets-reader', namespace: 'harbor-robots' }]);
     expect(one(objs, 'RobotAccount').spec.writeConnectionSecretToRef.namespace).toBe('harbor-robots');
+    expect(store.spec.conditions).toEqual([{ namespaces: ['kube-system'] }]);
+    expect(one(objs, 'Namespace').metadata.name).toBe('harbor-robots');
   });
 
   test('fromExistingSecret emits no Secret and no robot', () => {
@@ -187,6 +189,26 @@ describe('several apps in one chart', () => {
     new HarborPrivateApp(chart, 'a', { ...props, pullSecretName: 'pull' });
     expect(() => new HarborPrivateApp(chart, 'b', { ...props, project: { name: 'other' }, pullSecretName: 'pull' }))
       .toThrow(/pullSecretName = "pull": clashes with .* pick another pullSecretName for namespace "kube-system"/);
+  });
+
+  test('Harbor names that sanitize alike get distinct Kubernetes names', () => {
+    const chart = Testing.chart();
+    new HarborPrivateApp(chart, 'a', { ...props, project: { name: 'team_x' }, robot: { name: 'p' }, namespaces: ['a'] });
+    new HarborPrivateApp(chart, 'b', { ...props, project: { name: 'team-x' }, robot: { name: 'p' }, namespaces: ['b'] });
+    const objs = Testing.synth(chart) as Obj[];
+    const projects = ofKind(objs, 'Project').map((p) => p.metadata.name);
+    expect(projects[1]).toBe('team-x');
+    expect(projects[0]).toMatch(/^team-x-[0-9a-f]{8}$/);
+    const secrets = ofKind(objs, 'RobotAccount').map((r) => r.spec.writeConnectionSecretToRef.name);
+    expect(new Set(secrets).size).toBe(2);
+    expect(ofKind(objs, 'ExternalSecret').map((e) => e.spec.data[0].remoteRef.key)).toEqual(secrets);
+  });
+
+  test('two apps emitting the same ServiceAccount in one namespace clash', () => {
+    const chart = Testing.chart();
+    new HarborPrivateApp(chart, 'a', { ...props, serviceAccounts: ['default'] });
+    expect(() => new HarborPrivateApp(chart, 'b', { ...props, project: { name: 'other' }, serviceAccounts: ['default'] }))
+      .toThrow(/serviceAccounts = "default": clashes with HarborPrivateApp "test\/a".*in one app only/);
   });
 
   test('a thousand apps synthesize into one chart', () => {
