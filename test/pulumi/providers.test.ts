@@ -1,0 +1,241 @@
+/**
+ * The Harbor dynamic provider against the Harbor emulator on loopback (every request and response checked against
+ * Harbor's swagger): create, read (refresh), diff, update and delete of the project, the member and the robot, and
+ * the API budget of each operation as the emulator counts it.
+ */
+import { randomBytes } from 'node:crypto';
+import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
+import { HarborClient } from '../../lib/harbor';
+import { harborProvider } from '../../lib/pulumi';
+import type { HarborConnectionState } from '../../lib/pulumi/connection';
+import { create, destroy, refresh, seedResources, StackResource, up } from './support/lifecycle';
+
+const ADMIN_PASSWORD = randomBytes(12).toString('hex');
+let emulator: HarborEmulator;
+let server: { url: string; close(): Promise<void> };
+let connection: HarborConnectionState;
+
+/** The requests since the last reset, as `METHOD /path` below /api/v2.0 (ids as seen). */
+const calls = (): string[] => emulator.requests.map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
+const writes = (): string[] => emulator.requests.filter((r) => r.write).map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
+const find = (resources: StackResource[], name: string): StackResource => resources.find((r) => r.name === name)!;
+
+beforeEach(async () => {
+  emulator = new HarborEmulator({ adminPassword: ADMIN_PASSWORD });
+  emulator.addUser('k8s-puller');
+  server = await startEmulatorServer(emulator);
+  connection = { url: server.url, username: 'admin', password: ADMIN_PASSWORD };
+});
+afterEach(async () => {
+  await server.close();
+  expect(emulator.contractViolations).toEqual([]);
+});
+
+test('create = 3 writes (project, member, robot); the robot\'s name and secret come from Harbor and the secret pulls', async () => {
+  const stack = seedResources(connection);
+  emulator.resetLog();
+  await create(harborProvider, stack);
+  expect(writes()).toEqual([
+    'POST /projects',
+    'POST /projects/k8s/members',
+    'POST /robots',
+  ]);
+  expect(calls()).toEqual(writes());
+
+  const state = emulator.state();
+  expect(state.projects.map((p) => [p.name, p.metadata.public, p.metadata.auto_scan, p.storageLimit])).toEqual([['k8s', 'false', 'true', -1]]);
+  expect(state.members.filter((m) => m.entityName === 'k8s-puller').map((m) => m.roleId)).toEqual([3]);
+  const [robot] = state.robots;
+  expect([robot.name, robot.level, robot.project, robot.duration, robot.disabled]).toEqual(['robot$k8s+coredns-pull', 'project', 'k8s', -1, false]);
+
+  const outs = find(stack, 'robot').outs!;
+  expect(outs.fullName).toBe(robot.name);
+  expect(find(stack, 'robot').id).toBe(String(robot.id));
+  expect(typeof outs.secret).toBe('string');
+  expect(emulator.authorize(outs.fullName, outs.secret, 'k8s')).toEqual(['pull']);
+  expect(find(stack, 'project').outs).toMatchObject({ created: true, projectId: state.projects[0].id });
+  expect(find(stack, 'member').outs!.memberId).toBe(state.members.find((m) => m.entityName === 'k8s-puller')!.id);
+});
+
+test('an unchanged up = 0 calls; refresh = 0 writes (reads only) and leaves nothing to change', async () => {
+  const stack = seedResources(connection);
+  await create(harborProvider, stack);
+
+  emulator.resetLog();
+  const report = await up(harborProvider, stack);
+  expect(Object.values(report).map((d) => d.changes)).toEqual([false, false, false]);
+  expect(calls()).toEqual([]);
+
+  // The emulator answers robot permissions shuffled, with effect "", "allow" or absent: still no drift.
+  for (let i = 0; i < 3; i++) {
+    emulator.resetLog();
+    expect(await refresh(harborProvider, stack)).toEqual([]);
+    expect(writes()).toEqual([]);
+    // The member lookup (HarborClient.findMember, `?entityname=`) may read a second page: Harbor's X-Total-Count
+    // counts every member of the project whatever the filter, and the emulator does the same.
+    expect([...new Set(calls())]).toEqual([
+      'GET /projects/k8s',
+      'GET /projects/k8s/members',
+      `GET /robots/${find(stack, 'robot').id}`,
+    ]);
+    expect(calls().length).toBeLessThanOrEqual(4);
+    emulator.resetLog();
+    expect(Object.values(await up(harborProvider, stack)).map((d) => d.changes)).toEqual([false, false, false]);
+    expect(calls()).toEqual([]);
+  }
+});
+
+test('changing robot permissions updates in place (PUT): same robot, same secret, never a DELETE', async () => {
+  const stack = seedResources(connection);
+  await create(harborProvider, stack);
+  const robot = find(stack, 'robot');
+  const { id, outs } = robot;
+
+  robot.inputs = { ...robot.inputs, permissions: [{ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'push' }, { resource: 'repository', action: 'pull' }] }] };
+  emulator.resetLog();
+  const report = await up(harborProvider, stack);
+  expect(report.robot).toMatchObject({ changes: true, replaces: [], deleteBeforeReplace: false });
+  expect(writes()).toEqual([`PUT /robots/${id}`]);
+  expect(robot.id).toBe(id);
+  expect(robot.outs!.secret).toBe(outs!.secret);
+  expect(emulator.authorize(outs!.fullName, outs!.secret, 'k8s')).toEqual(['pull', 'push']);
+
+  // The same permissions in another order, with effect "allow": no change.
+  robot.inputs = { ...robot.inputs, permissions: [{ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'pull', effect: 'allow' }, { resource: 'repository', action: 'push' }] }] };
+  emulator.resetLog();
+  expect((await up(harborProvider, stack)).robot.changes).toBe(false);
+  expect(calls()).toEqual([]);
+});
+
+test('drift made in Harbor (robot disabled, member role changed) is read by refresh and undone by up', async () => {
+  const stack = seedResources(connection);
+  await create(harborProvider, stack);
+  emulator.setRobotDisabled('robot$k8s+coredns-pull', true);
+  emulator.setMemberRole('k8s', 'k8s-puller', 1);
+  emulator.setProjectPublic('k8s', true);
+
+  await refresh(harborProvider, stack);
+  emulator.resetLog();
+  const report = await up(harborProvider, stack);
+  expect(Object.fromEntries(Object.entries(report).map(([k, d]) => [k, [d.changes, d.replaces]]))).toEqual({
+    project: [true, []], member: [true, []], robot: [true, []],
+  });
+  expect(writes()).toEqual([
+    'PUT /projects/k8s',
+    `PUT /projects/k8s/members/${find(stack, 'member').outs!.memberId}`,
+    `PUT /robots/${find(stack, 'robot').id}`,
+  ]);
+  const state = emulator.state();
+  expect([state.projects[0].metadata.public, state.members.find((m) => m.entityName === 'k8s-puller')!.roleId, state.robots[0].disabled]).toEqual(['false', 3, false]);
+  expect(emulator.authorize('robot$k8s+coredns-pull', find(stack, 'robot').outs!.secret, 'k8s')).toEqual(['pull']);
+});
+
+test('a robot deleted out of band reads as empty; the next up creates a new one with a new secret', async () => {
+  const stack = seedResources(connection);
+  await create(harborProvider, stack);
+  const oldSecret = find(stack, 'robot').outs!.secret;
+  emulator.deleteRobotOutOfBand('robot$k8s+coredns-pull');
+
+  expect(await refresh(harborProvider, stack)).toEqual(['robot']);
+  emulator.resetLog();
+  const robot = find(stack, 'robot');
+  const created = await harborProvider.create(robot.inputs);
+  expect(writes()).toEqual(['POST /robots']);
+  expect(created.outs.secret).not.toBe(oldSecret);
+  expect(emulator.authorize(created.outs.fullName, created.outs.secret, 'k8s')).toEqual(['pull']);
+  expect(emulator.authorize(created.outs.fullName, oldSecret, 'k8s')).toEqual([]);
+});
+
+test('replacements: another robot name or project, another Harbor; the same login deletes first', async () => {
+  const stack = seedResources(connection);
+  await create(harborProvider, stack);
+  const robot = find(stack, 'robot');
+  const project = find(stack, 'project');
+  emulator.resetLog();
+  expect(await harborProvider.diff!(robot.id!, robot.outs, { ...robot.inputs, name: 'coredns-pull-2' })).toMatchObject({ changes: true, replaces: ['name'], deleteBeforeReplace: false });
+  expect(await harborProvider.diff!(project.id!, project.outs, { ...project.inputs, name: 'k8s-2' })).toMatchObject({ changes: true, replaces: ['name'] });
+  const elsewhere = { ...connection, url: 'https://harbor.example.invalid' };
+  expect(await harborProvider.diff!(robot.id!, robot.outs, { ...robot.inputs, connection: elsewhere })).toMatchObject({ replaces: ['connection'], deleteBeforeReplace: false });
+  // An expired robot cannot log in any more: replace it (same login name, so delete first).
+  expect(await harborProvider.diff!(robot.id!, { ...robot.outs, expiresAt: 1 }, robot.inputs)).toMatchObject({ changes: true, replaces: ['expiresAt'], deleteBeforeReplace: true });
+  // A new password only needs to be stored: an update without any call to Harbor.
+  const rotated = { ...connection, password: `${ADMIN_PASSWORD}x` };
+  const diff = await harborProvider.diff!(robot.id!, robot.outs, { ...robot.inputs, connection: rotated });
+  expect(diff).toMatchObject({ changes: true, replaces: [] });
+  const updated = await harborProvider.update!(robot.id!, robot.outs, { ...robot.inputs, connection: rotated });
+  expect(updated.outs.connection.password).toBe(rotated.password);
+  expect(calls()).toEqual([]);
+});
+
+test('destroy removes exactly what create made: 3 writes in reverse order', async () => {
+  const stack = seedResources(connection);
+  await create(harborProvider, stack);
+  const ids = { robot: find(stack, 'robot').id, member: find(stack, 'member').outs!.memberId };
+  emulator.resetLog();
+  await destroy(harborProvider, stack);
+  expect(writes()).toEqual([`DELETE /robots/${ids.robot}`, `DELETE /projects/k8s/members/${ids.member}`, 'DELETE /projects/k8s']);
+  expect(calls()).toEqual(writes());
+  const state = emulator.state();
+  expect([state.projects, state.robots]).toEqual([[], []]);
+});
+
+describe('an adopted project', () => {
+  test('is read on create, never written; its member and robot come and go, the project stays', async () => {
+    const admin = new HarborClient({ url: server.url, username: 'admin', password: ADMIN_PASSWORD });
+    await admin.createProject({ name: 'k8s', public: false, autoScan: false, preventVul: false });
+    await admin.close();
+    const stack = seedResources(connection, { adopt: true });
+    emulator.resetLog();
+    await create(harborProvider, stack);
+    expect(writes()).toEqual(['POST /projects/k8s/members', 'POST /robots']);
+    expect(find(stack, 'project').outs).toMatchObject({ created: false });
+
+    emulator.resetLog();
+    expect(Object.values(await up(harborProvider, stack)).map((d) => d.changes)).toEqual([false, false, false]);
+    // autoScan differs from the inputs, but an adopted project is never changed.
+    emulator.resetLog();
+    await refresh(harborProvider, stack);
+    expect((await up(harborProvider, stack)).project.changes).toBe(false);
+    expect(writes()).toEqual([]);
+
+    const ids = { robot: find(stack, 'robot').id, member: find(stack, 'member').outs!.memberId };
+    emulator.resetLog();
+    await destroy(harborProvider, stack);
+    expect(writes()).toEqual([`DELETE /robots/${ids.robot}`, `DELETE /projects/k8s/members/${ids.member}`]);
+    expect(emulator.state().projects.map((p) => p.name)).toEqual(['k8s']);
+  });
+
+  test('that does not exist fails create with the fix, and writes nothing', async () => {
+    const [project] = seedResources(connection, { adopt: true });
+    emulator.resetLog();
+    await expect(harborProvider.create(project.inputs)).rejects.toThrow(/does not exist.*project\.adopt: true.*create it in Harbor first/);
+    expect(writes()).toEqual([]);
+  });
+});
+
+test('a project the stack did not create is never taken over: 409 names adopt as the fix', async () => {
+  const admin = new HarborClient({ url: server.url, username: 'admin', password: ADMIN_PASSWORD });
+  await admin.createProject({ name: 'k8s', public: false, autoScan: true, preventVul: false });
+  await admin.close();
+  const [project] = seedResources(connection);
+  await expect(harborProvider.create(project.inputs)).rejects.toThrow(/already exists.*project\.adopt: true/);
+});
+
+test('deleting a project that holds repositories fails with the 412 hint unless forceDestroy; nothing else is lost', async () => {
+  const stack = seedResources(connection);
+  await create(harborProvider, stack);
+  emulator.addRepository('k8s', 'coredns');
+  const project = find(stack, 'project');
+  emulator.resetLog();
+  const failure = harborProvider.delete!(project.id!, project.outs);
+  await expect(failure).rejects.toThrow(/412.*still holds repositories.*forceDestroy: true/s);
+  expect(emulator.state().projects.map((p) => p.name)).toEqual(['k8s']);
+  expect(writes()).toEqual(['DELETE /projects/k8s']);
+});
+
+test('errors never carry the password', async () => {
+  const [project] = seedResources({ ...connection, password: `wrong-${ADMIN_PASSWORD}` });
+  const error: Error = await harborProvider.create(project.inputs).then(() => new Error('no error'), (e: Error) => e);
+  expect(error.message).toMatch(/401/);
+  expect(error.message).not.toContain(ADMIN_PASSWORD);
+});
