@@ -31,7 +31,7 @@ export interface HarborMemberOutputs extends HarborMemberInputs {
 
 const IDENTITY_KEYS = ['project', 'kind', 'entityName', 'groupType', 'ldapGroupDn'] as const;
 
-function describe(m: Partial<HarborMemberInputs>): string {
+function memberLabel(m: Partial<HarborMemberInputs>): string {
   return `Harbor member ${m?.kind ?? 'user'} ${JSON.stringify(m?.entityName ?? '')} of project ${JSON.stringify(m?.project ?? '')}`;
 }
 
@@ -57,7 +57,7 @@ function entityOf(m: HarborMemberInputs): MemberEntity {
  */
 export class HarborMemberProvider implements dynamic.ResourceProvider {
   async create(inputs: HarborMemberInputs): Promise<dynamic.CreateResult> {
-    return withHarbor(inputs.connection, describe(inputs), async (harbor) => {
+    return withHarbor(inputs.connection, memberLabel(inputs), async (harbor) => {
       try {
         const { id } = await harbor.addMember(inputs.project, entityOf(inputs), inputs.role);
         const outs: HarborMemberOutputs = { ...inputs, memberId: id };
@@ -65,12 +65,12 @@ export class HarborMemberProvider implements dynamic.ResourceProvider {
       } catch (e) {
         if (isHarborApiError(e) && e.status === 409) {
           throw new Error(
-            `${describe(inputs)} already exists in Harbor, and this stack did not add it. ` +
+            `${memberLabel(inputs)} already exists in Harbor, and this stack did not add it. ` +
               `Fix: remove that member in Harbor (the stack then adds it with role ${inputs.role}), or drop it from members. (${e.message})`,
           );
         }
         if (isHarborApiError(e) && e.status === 404) {
-          throw new Error(`${describe(inputs)} cannot be added: Harbor does not know the ${inputs.kind} or the project. Fix: create the ${inputs.kind} in Harbor (or check its name). (${e.message})`);
+          throw new Error(`${memberLabel(inputs)} cannot be added: Harbor does not know the ${inputs.kind} or the project. Fix: create the ${inputs.kind} in Harbor (or check its name). (${e.message})`);
         }
         throw e;
       }
@@ -78,7 +78,7 @@ export class HarborMemberProvider implements dynamic.ResourceProvider {
   }
 
   async read(id: string, props: HarborMemberOutputs): Promise<dynamic.ReadResult> {
-    return withHarbor(props.connection, describe(props), async (harbor) => {
+    return withHarbor(props.connection, memberLabel(props), async (harbor) => {
       let found;
       try {
         found = await harbor.findMember(props.project, entityOf(props));
@@ -101,14 +101,14 @@ export class HarborMemberProvider implements dynamic.ResourceProvider {
 
   async update(_id: string, olds: HarborMemberOutputs, news: HarborMemberInputs): Promise<dynamic.UpdateResult> {
     if (olds.role !== news.role) {
-      await withHarbor(news.connection, describe(news), (harbor) => harbor.updateMemberRole(news.project, olds.memberId, news.role));
+      await withHarbor(news.connection, memberLabel(news), (harbor) => harbor.updateMemberRole(news.project, olds.memberId, news.role));
     }
     const outs: HarborMemberOutputs = { ...news, memberId: olds.memberId };
     return { outs };
   }
 
   async delete(_id: string, props: HarborMemberOutputs): Promise<void> {
-    await withHarbor(props.connection, describe(props), async (harbor) => {
+    await withHarbor(props.connection, memberLabel(props), async (harbor) => {
       try {
         await harbor.removeMember(props.project, props.memberId);
       } catch (e) {

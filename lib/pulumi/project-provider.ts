@@ -33,7 +33,7 @@ export interface HarborProjectOutputs extends HarborProjectInputs {
 
 const GB = 1024 * 1024 * 1024;
 
-function describe(inputs: { name?: string }): string {
+function projectLabel(inputs: { name?: string }): string {
   return `Harbor project ${JSON.stringify(inputs?.name ?? '')}`;
 }
 
@@ -52,12 +52,12 @@ function metadataDiffers(a: Partial<HarborProjectInputs>, b: Partial<HarborProje
  */
 export class HarborProjectProvider implements dynamic.ResourceProvider {
   async create(inputs: HarborProjectInputs): Promise<dynamic.CreateResult> {
-    return withHarbor(inputs.connection, describe(inputs), async (harbor) => {
+    return withHarbor(inputs.connection, projectLabel(inputs), async (harbor) => {
       if (inputs.adopt) {
         const found = await harbor.getProject(inputs.name);
         if (!found) {
           throw new Error(
-            `${describe(inputs)} does not exist at ${harbor.origin}, and project.adopt: true only uses an existing project: ` +
+            `${projectLabel(inputs)} does not exist at ${harbor.origin}, and project.adopt: true only uses an existing project: ` +
               'create it in Harbor first, or set project.adopt: false to let this stack create (and own) it.',
           );
         }
@@ -76,7 +76,7 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
       } catch (e) {
         if (isHarborApiError(e) && e.status === 409) {
           throw new Error(
-            `${describe(inputs)} already exists at ${harbor.origin}; this stack did not create it. ` +
+            `${projectLabel(inputs)} already exists at ${harbor.origin}; this stack did not create it. ` +
               'Fix: set project.adopt: true to use it without owning it, or choose another project name. ' +
               `(${e.message})`,
           );
@@ -89,7 +89,7 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
   }
 
   async read(id: string, props: HarborProjectOutputs): Promise<dynamic.ReadResult> {
-    return withHarbor(props.connection, describe(props), async (harbor) => {
+    return withHarbor(props.connection, projectLabel(props), async (harbor) => {
       const found = await harbor.getProject(props.name);
       if (!found) return {};
       const outs: HarborProjectOutputs = props.adopt
@@ -114,7 +114,7 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
 
   async update(_id: string, olds: HarborProjectOutputs, news: HarborProjectInputs): Promise<dynamic.UpdateResult> {
     if (!news.adopt && metadataDiffers(olds, news)) {
-      await withHarbor(news.connection, describe(news), (harbor) =>
+      await withHarbor(news.connection, projectLabel(news), (harbor) =>
         harbor.updateProject(news.name, { name: news.name, public: news.public, autoScan: news.autoScan, preventVul: news.preventVulnerableImages }),
       );
     }
@@ -125,14 +125,14 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
 
   async delete(_id: string, props: HarborProjectOutputs): Promise<void> {
     if (props.created !== true) return;
-    await withHarbor(props.connection, describe(props), async (harbor) => {
+    await withHarbor(props.connection, projectLabel(props), async (harbor) => {
       try {
         await harbor.deleteProject(props.name);
       } catch (e) {
         if (!isHarborApiError(e) || e.status !== 412) throw e;
         if (!props.forceDestroy) {
           throw new Error(
-            `${describe(props)} was not deleted because it still holds repositories: ${e.message}. ` +
+            `${projectLabel(props)} was not deleted because it still holds repositories: ${e.message}. ` +
               'Fix: delete the repositories in Harbor, or set project.forceDestroy: true (run "pulumi up" first) to let the stack delete them.',
           );
         }

@@ -33,7 +33,7 @@ export interface HarborRobotOutputs extends HarborRobotInputs {
   readonly disabled: boolean;
 }
 
-function describe(r: Partial<HarborRobotInputs>): string {
+function robotLabel(r: Partial<HarborRobotInputs>): string {
   return `Harbor robot ${JSON.stringify(r?.name ?? '')} of project ${JSON.stringify(r?.project ?? '')}`;
 }
 
@@ -65,7 +65,7 @@ function settingsDiffer(olds: Partial<HarborRobotOutputs>, news: HarborRobotInpu
  */
 export class HarborRobotProvider implements dynamic.ResourceProvider {
   async create(inputs: HarborRobotInputs): Promise<dynamic.CreateResult> {
-    return withHarbor(inputs.connection, describe(inputs), async (harbor) => {
+    return withHarbor(inputs.connection, robotLabel(inputs), async (harbor) => {
       try {
         const created = await harbor.createRobot({
           name: inputs.name,
@@ -87,7 +87,7 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
       } catch (e) {
         if (isHarborApiError(e) && e.status === 409) {
           throw new Error(
-            `${describe(inputs)} already exists in Harbor, and its secret can only be read when it is created. ` +
+            `${robotLabel(inputs)} already exists in Harbor, and its secret can only be read when it is created. ` +
               'Fix: delete that robot in Harbor (Projects > Robot Accounts) and run "pulumi up" again, or give robot.name another value. ' +
               `(${e.message})`,
           );
@@ -98,7 +98,7 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
   }
 
   async read(id: string, props: HarborRobotOutputs): Promise<dynamic.ReadResult> {
-    return withHarbor(props.connection, describe(props), async (harbor) => {
+    return withHarbor(props.connection, robotLabel(props), async (harbor) => {
       const found = await harbor.getRobot(Number(id));
       if (!found) return {};
       const outs: HarborRobotOutputs = {
@@ -130,7 +130,7 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
   async update(id: string, olds: HarborRobotOutputs, news: HarborRobotInputs): Promise<dynamic.UpdateResult> {
     let expiresAt = olds.expiresAt;
     if (settingsDiffer(olds, news)) {
-      await withHarbor(news.connection, describe(news), async (harbor) => {
+      await withHarbor(news.connection, robotLabel(news), async (harbor) => {
         await harbor.updateRobot(Number(id), {
           name: olds.fullName,
           description: news.description,
@@ -157,7 +157,7 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
   }
 
   async delete(id: string, props: HarborRobotOutputs): Promise<void> {
-    await withHarbor(props.connection, describe(props), (harbor) => harbor.deleteRobot(Number(id)));
+    await withHarbor(props.connection, robotLabel(props), (harbor) => harbor.deleteRobot(Number(id)));
   }
 }
 
