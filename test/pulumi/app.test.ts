@@ -1,0 +1,54 @@
+/**
+ * apps/pulumi and Pulumi.yaml: the program reads harbor:* from the stack configuration, insists on a secret
+ * password, exports the app's outputs; Pulumi.yaml loads under Pulumi's rules for project files.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import { parse } from 'yaml';
+import { harborConnectionFromConfig } from '../../apps/pulumi/config';
+import { MOCK_HARBOR, installMocks, isSecretOutput, promiseOf, settled, unwrapSecrets } from './support/mocks';
+
+const registrations = installMocks();
+const PASSWORD = `pw-${randomBytes(9).toString('hex')}`;
+const ROOT = join(__dirname, '..', '..');
+
+test('a clear-text harbor:password is refused with the fix; a missing username names the key', () => {
+  pulumi.runtime.setAllConfig({ 'harbor:username': 'admin', 'harbor:password': PASSWORD }, []);
+  expect(() => harborConnectionFromConfig()).toThrow(/harbor:password is stored in clear text.*pulumi config set --secret harbor:password/);
+  pulumi.runtime.setAllConfig({ 'harbor:password': PASSWORD }, ['harbor:password']);
+  expect(() => harborConnectionFromConfig()).toThrow(/harbor:username/);
+});
+
+test('the program creates the seed\'s coredns from the stack configuration and exports its outputs', async () => {
+  pulumi.runtime.setAllConfig({ 'harbor:url': 'https://harbor.example.invalid', 'harbor:username': 'admin', 'harbor:password': PASSWORD }, ['harbor:password']);
+  const program = require('../../apps/pulumi/index') as typeof import('../../apps/pulumi/index');
+  await settled('apps/pulumi/index.ts');
+  const project = registrations.find((r) => r.type === 'pulumi-nodejs:dynamic/harbor:Project')!;
+  expect(unwrapSecrets(project.inputs.connection)).toEqual({ url: 'https://harbor.example.invalid', username: 'admin', password: PASSWORD });
+  expect(await promiseOf(program.robotFullName, 'robotFullName')).toBe('robot$k8s+coredns-pull');
+  expect(await isSecretOutput(program.robotSecret, 'robotSecret')).toBe(true);
+  expect(await promiseOf(program.robotSecret, 'robotSecret')).toBe(MOCK_HARBOR.robotSecret);
+  expect(await promiseOf(program.projectId, 'projectId')).toBe(MOCK_HARBOR.projectId);
+  expect(await promiseOf(program.pullSecretName, 'pullSecretName')).toBe('registry-secret');
+  expect(await promiseOf(program.namespaces, 'namespaces')).toEqual(['kube-system']);
+  expect(registrations.filter((r) => r.type === 'kubernetes:core/v1:ConfigMap').map((r) => r.name)).toEqual(['coredns-base-kube-system-coredns']);
+});
+
+test('Pulumi.yaml: the project, its TypeScript program, and config that Pulumi accepts', () => {
+  const project = parse(readFileSync(join(ROOT, 'Pulumi.yaml'), 'utf8'));
+  expect(project).toMatchObject({ name: 'harbor-private-app-coredns', runtime: { name: 'nodejs', options: { typescript: true } }, main: 'apps/pulumi/index.ts' });
+  readFileSync(join(ROOT, project.main));
+  // Pulumi's project rules (sdk/go/common/workspace/project.go): a key outside the project's namespace may not
+  // declare a type, a default or secret, and must carry a value.
+  for (const [key, decl] of Object.entries<Record<string, unknown> | unknown>(project.config ?? {})) {
+    const own = !key.includes(':') || key.startsWith(`${project.name}:`);
+    if (!own && decl && typeof decl === 'object') {
+      expect([key, Object.keys(decl as object).filter((k) => k !== 'value' && k !== 'description')]).toEqual([key, []]);
+      expect([key, 'value' in (decl as object)]).toEqual([key, true]);
+    }
+  }
+  const text = readFileSync(join(ROOT, 'Pulumi.yaml'), 'utf8');
+  for (const key of ['harbor:url', 'harbor:username', 'harbor:password']) expect(text).toContain(key);
+});
