@@ -1,0 +1,231 @@
+/**
+ * `npm run bench` (full, several minutes) / `npm run bench -- --quick` (under a minute).
+ *
+ * Measures, each in fresh child processes:
+ * - synthesis of N HarborPrivateApps against raw cdk8s-plus emitting the same objects (one chart; one chart per app);
+ * - Pulumi mock-mode construction of N components (lib/pulumi);
+ * - Harbor API requests per create / unchanged update / refresh / destroy (lab emulator);
+ * - the cold wall time of `npm run synth` of the example against a bare cdk8s app.
+ * Prints PASS/MISS per target and profiles what misses. A full run writes bench/results.json,
+ * bench/RESULTS.md and bench/scaling.svg; a quick run writes nothing unless `--write` is given.
+ *
+ * Flags: --quick, --write (quick run writes too), --profile (profile even when every target passes),
+ * --only=synth,pulumi,harbor,cli (a subset; implies no write unless --write).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { assertSameObjects } from './equivalence';
+import { describeMachine } from './machine';
+import { APP_RUNNER, bareAppCommand, cliSynthOnce, exampleAppCommand, measureCliSynth, precompiledVariant } from './measure-cli';
+import { measureSynth } from './measure-synth';
+import { profileMarkdown, summariseProfileDir } from './profile';
+import { renderResultsMarkdown } from './report';
+import { BenchResults, ResultEntry, TargetResult } from './results';
+import { runChild } from './run-child';
+import { median, round } from './stats';
+import { renderScalingSvg } from './svg';
+import { evaluateTargets } from './targets';
+import { transpileTree, TranspiledTree } from './transpile';
+import type { ChildResult } from './child';
+import type { HarborOperation, HarborOperationCount } from './harbor-calls';
+
+const REPO = path.resolve(__dirname, '..');
+const PARTS = ['synth', 'pulumi', 'harbor', 'cli'] as const;
+type Part = (typeof PARTS)[number];
+
+interface Plan {
+  readonly quick: boolean;
+  readonly oneChart: ReadonlyArray<readonly [n: number, runs: number]>;
+  readonly chartPerApp: ReadonlyArray<readonly [n: number, runs: number]>;
+  readonly pulumi: ReadonlyArray<readonly [n: number, runs: number]>;
+  readonly harborApps: readonly number[];
+  readonly cliRuns: number;
+}
+
+const FULL: Plan = {
+  quick: false,
+  oneChart: [[1, 7], [100, 7], [1_000, 5], [10_000, 5]],
+  chartPerApp: [[100, 5], [1_000, 3]],
+  pulumi: [[1, 5], [100, 3], [1_000, 3]],
+  harborApps: [1, 100],
+  cliRuns: 7,
+};
+
+const QUICK: Plan = {
+  quick: true,
+  oneChart: [[1, 3], [100, 3], [1_000, 3]],
+  chartPerApp: [[100, 1]],
+  pulumi: [[1, 1], [100, 1]],
+  harborApps: [1],
+  cliRuns: 2,
+};
+
+const log = (s: string): void => { process.stdout.write(`${s}\n`); };
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const unknown = args.filter((a) => !['--quick', '--write', '--profile'].includes(a) && !a.startsWith('--only='));
+  if (unknown.length) throw new Error(`bench: unknown argument(s) ${unknown.join(' ')}; use --quick, --write, --profile, --only=${PARTS.join(',')}`);
+  const plan = args.includes('--quick') ? QUICK : FULL;
+  const onlyArg = args.find((a) => a.startsWith('--only='));
+  const only = onlyArg ? onlyArg.slice('--only='.length).split(',') as Part[] : [...PARTS];
+  const bad = only.filter((p) => !PARTS.includes(p));
+  if (bad.length) throw new Error(`bench: --only=${bad.join(',')} names no part; parts are ${PARTS.join(', ')}`);
+  const write = args.includes('--write') || (!plan.quick && !onlyArg);
+  const forceProfile = args.includes('--profile');
+
+  const started = Date.now();
+  const machine = describeMachine();
+  log(`harbor-private-app bench (${plan.quick ? 'quick' : 'full'}) on ${machine.cpuModel} x${machine.cpuCount}, ${machine.memoryGb} GB, node ${machine.node}`);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hpa-bench-'));
+  const results: ResultEntry[] = [];
+  const todo: string[] = [];
+  const profiles: string[] = [];
+  try {
+    const tree = transpileTree(REPO, path.join(work, 'tree'));
+
+    if (only.includes('synth')) {
+      log('\nSame objects on both sides:');
+      for (const layout of ['one-chart', 'chart-per-app'] as const) {
+        const objects = assertSameObjects(5, layout);
+        log(`  ok: construct and raw baseline synthesize identical YAML for 5 apps, ${layout} (${objects} objects)`);
+      }
+      log('\nSynthesis (construct vs raw cdk8s-plus baseline, median of fresh processes):');
+      await runChild(tree, { kind: 'synth', side: 'construct', n: 1, layout: 'one-chart' }); // warm the file cache, discarded
+      await runChild(tree, { kind: 'synth', side: 'baseline', n: 1, layout: 'one-chart' });
+      for (const [n, runs] of plan.oneChart) results.push(await measureSynth(tree, 'one-chart', n, runs, log));
+      for (const [n, runs] of plan.chartPerApp) results.push(await measureSynth(tree, 'chart-per-app', n, runs, log));
+    }
+
+    if (only.includes('pulumi')) {
+      log('\nPulumi mock-mode construction (lib/pulumi HarborPrivateApp):');
+      try {
+        for (const [n, runs] of plan.pulumi) results.push(await measurePulumi(tree, n, runs));
+      } catch (e) {
+        todo.push(`Pulumi mock-mode construction not measured: ${firstLine(e)}`);
+        log(`  TODO: ${firstLine(e)}`);
+      }
+    }
+
+    if (only.includes('harbor')) {
+      log('\nHarbor API requests per operation (lab emulator, dynamic providers of lib/pulumi):');
+      try {
+        for (const n of plan.harborApps) results.push(...await measureHarborCalls(tree, n));
+      } catch (e) {
+        todo.push(`Harbor API request counts not measured: ${firstLine(e)}`);
+        log(`  TODO: ${firstLine(e)}`);
+      }
+    }
+
+    if (only.includes('cli')) {
+      log('\n`npm run synth` cold (npx cdk8s synth in the repository):');
+      results.push(await measureCliSynth({ repoRoot: REPO, workDir: path.join(work, 'cli'), runs: plan.cliRuns, log }));
+      results.push(await measureCliSynth({ repoRoot: REPO, workDir: path.join(work, 'cli-precompiled'), runs: plan.cliRuns, log, variant: precompiledVariant(tree.dir) }));
+    }
+
+    const targets = evaluateTargets(results);
+    log('\nTargets:');
+    for (const t of targets) {
+      log(`  ${t.status.padEnd(12)} ${t.description}: ${t.measured === null ? 'n/a' : t.measured.toFixed(2)} (limit ${t.limit})${t.proxy ? ` [${t.proxy}]` : ''}`);
+    }
+
+    if (plan.quick && !forceProfile) {
+      if (targets.some((t) => t.status === 'MISS')) log('\n(quick run: missed targets are profiled by the full run, or add --profile)');
+    } else {
+      for (const p of await profileMisses(tree, targets, results, work, forceProfile)) {
+        profiles.push(p);
+        log(`\n${p}`);
+      }
+    }
+
+    const out: BenchResults = {
+      mode: plan.quick ? 'quick' : 'full',
+      machine: { ...machine, loadAverageEnd: os.loadavg().map((x) => Math.round(x * 100) / 100) },
+      results, targets, todo, profiles,
+    };
+    if (write) {
+      fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
+      fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), renderResultsMarkdown(out));
+      fs.writeFileSync(path.join(__dirname, 'scaling.svg'), renderScalingSvg(results, `${machine.cpuModel}, ${machine.cpuCount} CPUs, node ${machine.node}, ${machine.date.slice(0, 10)}`));
+      log('\nWrote bench/results.json, bench/RESULTS.md, bench/scaling.svg');
+    } else {
+      log('\n(no files written: quick or partial run; pass --write to write them)');
+    }
+    log(`Done in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function measurePulumi(tree: TranspiledTree, n: number, runs: number): Promise<ResultEntry> {
+  const all: ChildResult[] = [];
+  for (let r = 0; r < runs; r++) all.push(await runChild(tree, { kind: 'pulumi', n }, { timeoutMs: 20 * 60_000 }));
+  const ms = median(all.map((x) => x.ms));
+  const rss = median(all.map((x) => x.maxRssMb));
+  const entry: ResultEntry = {
+    name: 'pulumi/mock', n, runs, median_ms: round(ms), baseline_ms: null, ratio: null, rss_mb: round(rss),
+    detail: {
+      registrations: all[0].objects, by_type: all[0].byType,
+      construct_phase_ms: round(median(all.map((x) => x.constructMs))),
+      settle_phase_ms: round(median(all.map((x) => x.synthMs))),
+      start_rss_mb: round(median(all.map((x) => x.startRssMb))),
+      runs_ms: all.map((x) => round(x.ms)),
+    },
+  };
+  log(`  n=${String(n).padStart(5)}  ${(ms / 1000).toFixed(2)} s (construct ${((entry.detail!.construct_phase_ms as number) / 1000).toFixed(2)} s + registrations ${((entry.detail!.settle_phase_ms as number) / 1000).toFixed(2)} s), RSS ${rss.toFixed(0)} MB, ${all[0].objects} registrations (${runs} runs)`);
+  return entry;
+}
+
+async function measureHarborCalls(tree: TranspiledTree, n: number): Promise<ResultEntry[]> {
+  const counts = await runChild<Record<HarborOperation, HarborOperationCount>>(tree, { kind: 'harbor-calls', n }, { fromSource: { repoRoot: REPO }, timeoutMs: 5 * 60_000 });
+  return Object.entries(counts).map(([op, c]) => {
+    const routes = Object.entries(c.routes).map(([k, v]) => `${k} x${v}`).join(', ') || 'none';
+    log(`  ${op.padEnd(17)} ${String(n).padStart(4)} app(s): ${String(c.requests).padStart(4)} requests (${c.writes} writes; ${(c.requests / n).toFixed(1)} per app): ${routes}`);
+    return {
+      name: `harbor-api/${op}`, n, runs: 1, median_ms: round(c.ms), baseline_ms: null, ratio: null, rss_mb: null,
+      detail: { requests: c.requests, writes: c.writes, requests_per_app: round(c.requests / n, 2), routes },
+    };
+  });
+}
+
+/** Profiles the construct (and its baseline) where a target is missed; returns markdown summaries. */
+async function profileMisses(tree: TranspiledTree, targets: readonly TargetResult[], results: readonly ResultEntry[], work: string, force: boolean): Promise<string[]> {
+  const out: string[] = [];
+  const roots: Array<[string, string]> = [[`${tree.dir}/`, ''], [`${REPO}/`, '']];
+  const synthMiss = targets.some((t) => t.id !== 'npm-run-synth' && t.status === 'MISS');
+  if (synthMiss || force) {
+    const big = results.filter((r) => r.name === 'synth/one-chart').sort((a, b) => b.n - a.n)[0];
+    if (big) {
+      log(`\nProfiling synthesis of ${big.n} apps (node --cpu-prof)...`);
+      for (const side of ['construct', 'baseline'] as const) {
+        const dir = path.join(work, `prof-synth-${side}`);
+        fs.mkdirSync(dir);
+        await runChild(tree, { kind: 'synth', side, n: big.n, layout: 'one-chart' }, { cpuProfDir: dir });
+        out.push(profileMarkdown(`Synthesis of ${big.n.toLocaleString('en-US')} apps in one chart: ${side}`, summariseProfileDir(dir, roots)));
+      }
+    }
+  }
+  const cliMiss = targets.some((t) => t.id === 'npm-run-synth' && t.status === 'MISS');
+  if (cliMiss || force) {
+    log('\nProfiling `npm run synth` (the app process, node --cpu-prof)...');
+    let objects = 0;
+    for (const side of ['example', 'bare'] as const) {
+      const dir = path.join(work, `prof-cli-${side}`);
+      fs.mkdirSync(dir);
+      const app = side === 'example' ? exampleAppCommand(REPO) : bareAppCommand(objects);
+      objects = (await cliSynthOnce(REPO, path.join(work, `cli-prof-${side}`), app, `--cpu-prof --cpu-prof-dir=${dir}`)).objects;
+      out.push(profileMarkdown(`\`npm run synth\` app process: ${side === 'example' ? 'example (apps/cdk8s/main.ts)' : 'bare cdk8s app'} (${APP_RUNNER})`, summariseProfileDir(dir, roots)));
+    }
+  }
+  return out;
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exit(1);
+});

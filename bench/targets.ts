@@ -1,0 +1,41 @@
+import { ResultEntry, TargetResult } from './results';
+
+/** The targets the benchmark holds (not the tests). */
+export const LIMITS = {
+  /** 10,000 apps in one chart: construct time / baseline time. */
+  timeRatio: 1.3,
+  /** 10,000 apps in one chart: construct peak RSS / baseline peak RSS. */
+  rssRatio: 1.3,
+  /** Construct time at 10,000 apps / at 1,000 apps (10x the apps; 10 is linear). */
+  growth: 12,
+  /** `npm run synth` of the example / the bare app. */
+  cliRatio: 1.2,
+} as const;
+
+/**
+ * Evaluates the targets on the results. In quick mode (no 10,000-app run) the synthesis targets are
+ * evaluated at the largest N measured, and growth over the last tenfold step, marked as proxies.
+ */
+export function evaluateTargets(results: readonly ResultEntry[]): TargetResult[] {
+  const oneChart = results.filter((r) => r.name === 'synth/one-chart').sort((a, b) => a.n - b.n);
+  const big = oneChart.find((r) => r.n === 10_000) ?? oneChart[oneChart.length - 1];
+  const proxy = big && big.n !== 10_000 ? `quick run: measured at n=${big.n}, not 10,000` : undefined;
+  const prev = big ? oneChart.find((r) => r.n === big.n / 10) : undefined;
+  const cli = results.find((r) => r.name === 'npm-run-synth');
+  const target = (id: string, description: string, measured: number | null | undefined, limit: number, proxyNote?: string): TargetResult => ({
+    id, description, measured: measured ?? null, limit,
+    status: measured === null || measured === undefined ? 'NOT MEASURED' : measured <= limit ? 'PASS' : 'MISS',
+    ...(proxyNote ? { proxy: proxyNote } : {}),
+  });
+  return [
+    target('time-ratio-10k', '10,000 apps in one chart: time vs raw cdk8s-plus baseline', big?.ratio, LIMITS.timeRatio, proxy),
+    target('rss-ratio-10k', '10,000 apps in one chart: peak RSS vs raw cdk8s-plus baseline', big?.rss_ratio, LIMITS.rssRatio, proxy),
+    target('growth-1k-10k', 'linear growth: time at 10,000 apps / time at 1,000', big && prev ? round3(big.median_ms! / prev.median_ms!) : undefined, LIMITS.growth,
+      big && prev && big.n !== 10_000 ? `quick run: time at ${big.n} / time at ${prev.n}` : undefined),
+    target('npm-run-synth', '`npm run synth` of the example vs a bare cdk8s app (cold)', cli?.ratio, LIMITS.cliRatio),
+  ];
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
