@@ -2,6 +2,9 @@
  * apps/pulumi and Pulumi.yaml: the program reads harbor:* from the stack configuration, insists on a secret
  * password, exports the app's outputs; Pulumi.yaml loads under Pulumi's rules for project files.
  */
+// Serializing the dynamic provider is slow and irrelevant under mocks: see support/stub-serialization.ts.
+jest.mock('@pulumi/pulumi/runtime/closure/serializeClosure', () => require('./support/stub-serialization'));
+
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

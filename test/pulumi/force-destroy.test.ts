@@ -9,7 +9,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HarborEmulator } from '../lab/harbor-emulator';
 import { HarborSwagger } from '../lab/swagger';
-import { deleteProjectRepositories, harborProvider } from '../../lib/pulumi';
+import { harborProvider } from '../../lib/pulumi/harbor-provider';
+import { deleteProjectRepositories } from '../../lib/pulumi/repositories';
 import { create, seedResources } from './support/lifecycle';
 
 const ADMIN_PASSWORD = randomBytes(12).toString('hex');

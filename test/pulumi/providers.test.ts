@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { HarborClient } from '../../lib/harbor';
-import { harborProvider } from '../../lib/pulumi';
+import { harborProvider } from '../../lib/pulumi/harbor-provider';
 import type { HarborConnectionState } from '../../lib/pulumi/connection';
 import { create, destroy, refresh, seedResources, StackResource, up } from './support/lifecycle';
 

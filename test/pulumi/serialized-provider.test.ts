@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { dynamic } from '@pulumi/pulumi';
 import * as pulumi from '@pulumi/pulumi';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
-import { harborProvider } from '../../lib/pulumi';
+import { harborProvider } from '../../lib/pulumi/harbor-provider';
 import { create, destroy, refresh, seedResources, up } from './support/lifecycle';
 
 const ADMIN_PASSWORD = randomBytes(12).toString('hex');
