@@ -119,15 +119,23 @@ export class CorednsChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, props);
     this.app = new HarborPrivateApp(this, 'coredns', corednsAppProps(this));
-    const deployment = this.app.workload!;
-    deployment.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.exists('CriticalAddonsOnly')));
-    deployment.exposeViaService({
-      name: 'kube-dns',
-      ports: [
-        { name: 'dns', port: 53, protocol: kplus.Protocol.UDP },
-        { name: 'dns-tcp', port: 53, protocol: kplus.Protocol.TCP },
-        { name: 'metrics', port: 9153, protocol: kplus.Protocol.TCP },
-      ],
-    });
+    configureCoredns(this.app);
   }
+}
+
+/**
+ * What the seed's coredns adds to the app's Deployment: the CriticalAddonsOnly toleration and the kube-dns
+ * Service on 53/UDP, 53/TCP and 9153/TCP. Shared with the Pulumi program (apps/pulumi).
+ */
+export function configureCoredns(app: HarborPrivateApp): void {
+  const deployment = app.workload!;
+  deployment.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.exists('CriticalAddonsOnly')));
+  deployment.exposeViaService({
+    name: 'kube-dns',
+    ports: [
+      { name: 'dns', port: 53, protocol: kplus.Protocol.UDP },
+      { name: 'dns-tcp', port: 53, protocol: kplus.Protocol.TCP },
+      { name: 'metrics', port: 9153, protocol: kplus.Protocol.TCP },
+    ],
+  });
 }

@@ -1,9 +1,7 @@
 import { App, Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { corednsAppProps } from '../cdk8s/coredns';
-import type { HarborPrivateApp as Cdk8sHarborPrivateApp } from '../../lib/cdk8s';
+import { configureCoredns, corednsAppProps } from '../cdk8s/coredns';
 import { HarborConnectionArgs, HarborPrivateApp, kubernetesResources } from '../../lib/pulumi';
 
 /** What the seed's coredns needs besides its props: the Harbor connection and, optionally, a Kubernetes provider. */
@@ -23,23 +21,6 @@ export interface CorednsStack {
   readonly app: HarborPrivateApp;
   /** The Corefile ConfigMap, the ServiceAccount and its RBAC (what corednsAppProps declares beside the app). */
   readonly base: readonly pulumi.CustomResource[];
-}
-
-/**
- * What apps/cdk8s/coredns.ts's CorednsChart adds to the Deployment: the CriticalAddonsOnly toleration and the
- * kube-dns Service on 53/UDP, 53/TCP and 9153/TCP.
- */
-export function configureCoredns(app: Cdk8sHarborPrivateApp): void {
-  const deployment = app.workload!;
-  deployment.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.exists('CriticalAddonsOnly')));
-  deployment.exposeViaService({
-    name: 'kube-dns',
-    ports: [
-      { name: 'dns', port: 53, protocol: kplus.Protocol.UDP },
-      { name: 'dns-tcp', port: 53, protocol: kplus.Protocol.TCP },
-      { name: 'metrics', port: 9153, protocol: kplus.Protocol.TCP },
-    ],
-  });
 }
 
 /**

@@ -564,7 +564,8 @@ export class HarborClient {
           : Number.isFinite(total)
             ? out.length < total
             : items.length === PAGE_SIZE;
-      if (!more || items.length === 0) return out;
+      // A short page is the last one, whatever the headers say (Harbor's member X-Total-Count ignores entityname).
+      if (!more || items.length < PAGE_SIZE) return out;
     }
     throw new HarborApiError({
       method: 'GET',
