@@ -1,0 +1,259 @@
+/**
+ * A "live" Pulumi engine for tests: `pulumi.runtime.setMocks` whose `newResource` RUNS the dynamic providers instead
+ * of inventing their outputs, so a component built under it really creates its Harbor objects (e.g. in the lab's
+ * Harbor emulator), and whose other resources (the Kubernetes objects) are recorded and echoed back as their state.
+ *
+ * What it plays of the real engine and of Pulumi's dynamic provider host (@pulumi/pulumi/cmd/dynamic-provider):
+ * - a dynamic resource's `__provider` input is the serialized provider text; it is loaded like the host does
+ *   (`requireFromString(text).handler()`: a fresh Node module, requires resolved from the repository, one load per
+ *   distinct text) and its `create` gets the plain inputs (secrets unwrapped, `__provider` included);
+ * - the state is the create outputs plus `__provider`, the id is the provider's id;
+ * - outputs named in `additionalSecretOutputs`, or named like a secret input, come back as secrets;
+ * - a failed create fails the registration (the resource's outputs reject) and is listed in `errors`;
+ * - `destroyAll()` plays `pulumi destroy` for the dynamic resources: delete in reverse creation order, stopping at
+ *   the first failure (a later call carries on from there).
+ *
+ * Not played: preview, diff/update (see ./lifecycle.ts), the Kubernetes API.
+ *
+ * Install it once per test file, before any resource is created: `const engine = installLiveEngine();`.
+ */
+import { join } from 'node:path';
+import Module = require('node:module');
+import * as pulumi from '@pulumi/pulumi';
+import type { dynamic } from '@pulumi/pulumi';
+import { isSecretInput, Registration, settled, unwrapSecrets } from './mocks';
+
+/** The type token prefix of every dynamic resource (`pulumi-nodejs:dynamic:Resource`, `pulumi-nodejs:dynamic/harbor:Project`...). */
+export const DYNAMIC_TYPE_PREFIX = 'pulumi-nodejs:dynamic';
+/** The input that carries a dynamic resource's serialized provider. */
+export const PROVIDER_KEY = '__provider';
+
+/** Where the serialized provider's `require`s resolve from: the repository root (the program's directory). */
+const REPO_ROOT = join(__dirname, '..', '..', '..');
+
+/** One registration the live engine saw, with what it answered. */
+export interface LiveRegistration extends Registration {
+  /** True for a dynamic resource (run through its provider). */
+  readonly dynamic: boolean;
+  /** The id the engine gave it (the provider's id for a dynamic resource, `namespace/name` for a Kubernetes object). */
+  id?: string;
+  /** Its state as the engine returned it, with secrets unwrapped (a dynamic resource's: the create outputs + `__provider`). */
+  state?: Record<string, any>;
+  /** True once {@link LiveEngine.destroyAll} deleted it. */
+  deleted: boolean;
+}
+
+/** A registration that failed (the provider's create threw). */
+export interface LiveEngineError {
+  readonly type: string;
+  readonly name: string;
+  readonly message: string;
+}
+
+/** Options of {@link installLiveEngine}. */
+export interface LiveEngineOptions {
+  /**
+   * How the dynamic provider is obtained: `'serialized'` loads the `__provider` text of each resource as Pulumi's
+   * dynamic provider host does; a provider object is used as is (for test files that stub Pulumi's closure
+   * serializer with ./stub-serialization.ts: the text is then a stand-in that cannot run).
+   * @default 'serialized'
+   */
+  readonly provider?: 'serialized' | dynamic.ResourceProvider;
+  /**
+   * Project and stack names of the mock runtime.
+   * @default 'project' and 'stack'
+   */
+  readonly project?: string;
+  readonly stack?: string;
+}
+
+/** The running live engine. */
+export interface LiveEngine {
+  /** Every registration (components, Kubernetes objects, dynamic resources), in the order the engine received them. */
+  readonly registrations: readonly LiveRegistration[];
+  /** Registrations whose create failed. */
+  readonly errors: readonly LiveEngineError[];
+  /** Names of the dynamic resources deleted by {@link destroyAll}, in deletion order, over every call. */
+  readonly deletions: readonly string[];
+  /** How many distinct serialized provider texts were loaded (1 for HarborPrivateApp: one shared provider). */
+  readonly providerLoads: number;
+  /** The dynamic resources created and not yet deleted, in creation order. */
+  liveDynamicResources(): LiveRegistration[];
+  /** The registrations of one type token, optionally of one name. */
+  byType(type: string, name?: string): LiveRegistration[];
+  /** Waits until every registration went through the engine (fails after `ms` naming `what`). @default ms 15000 */
+  settled(what: string, ms?: number): Promise<void>;
+  /**
+   * `pulumi destroy` for the dynamic resources: calls the provider's `delete(id, state)` for each live one in reverse
+   * creation order (robot, members, project for a HarborPrivateApp), checking that nothing still alive depends on it.
+   * Stops at the first failure with an error naming the resource (the provider's message included); the resources
+   * deleted so far stay deleted, so calling it again carries on.
+   * @returns the names deleted by this call, in order.
+   */
+  destroyAll(): Promise<string[]>;
+}
+
+/** Loads a serialized provider exactly as the dynamic provider host does (require-from-string, then `handler()`). */
+function loadSerializedProvider(text: string): dynamic.ResourceProvider {
+  const M = Module as unknown as { new (id: string, parent?: unknown): any; _nodeModulePaths(dir: string): string[] };
+  const filename = join(REPO_ROOT, '__pulumi_dynamic_provider__.js');
+  const m = new M(filename, undefined);
+  m.filename = filename;
+  m.paths = M._nodeModulePaths(REPO_ROOT);
+  m._compile(text, filename);
+  if (typeof m.exports?.handler !== 'function') {
+    throw new Error(`live engine: the ${PROVIDER_KEY} text does not export handler(); it is not a serialized dynamic provider.`);
+  }
+  return m.exports.handler();
+}
+
+/**
+ * The message Pulumi's provider host would report for an error thrown by a provider (`e.message`). Duck-typed:
+ * errors thrown by the serialized provider come from Node's realm, not jest's, so `instanceof Error` is false here.
+ */
+function messageOf(e: unknown): string {
+  const message = (e as { message?: unknown } | null)?.message;
+  if (typeof message === 'string') return message;
+  return `(the error has no message, so Pulumi would report none; it is ${JSON.stringify(String(e))})`;
+}
+
+/** `namespace/name` (or `name`) of a Kubernetes object's inputs, as @pulumi/kubernetes makes ids. */
+function kubernetesId(inputs: Record<string, any>, fallback: string): string {
+  const metadata = unwrapSecrets(inputs.metadata) as { name?: string; namespace?: string } | undefined;
+  if (!metadata?.name) return `${fallback}-id`;
+  return metadata.namespace ? `${metadata.namespace}/${metadata.name}` : metadata.name;
+}
+
+/**
+ * Installs the live engine (`pulumi.runtime.setMocks`) and returns it. Call once per test file, before creating
+ * resources.
+ */
+export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
+  const registrations: LiveRegistration[] = [];
+  const errors: LiveEngineError[] = [];
+  const deletions: string[] = [];
+  const created: LiveRegistration[] = [];
+  const providers = new Map<string, dynamic.ResourceProvider>();
+  const pending = new Map<string, Omit<Registration, 'inputs' | 'urn'>>();
+  const mode = options.provider ?? 'serialized';
+
+  const providerFor = (state: Record<string, any>, what: string): dynamic.ResourceProvider => {
+    const text = state[PROVIDER_KEY];
+    if (typeof text !== 'string' || text === '') {
+      throw new Error(`live engine: ${what} has no ${PROVIDER_KEY} input; a dynamic resource always carries its serialized provider.`);
+    }
+    if (mode !== 'serialized') return mode;
+    let provider = providers.get(text);
+    if (!provider) {
+      provider = loadSerializedProvider(text);
+      providers.set(text, provider);
+    }
+    return provider;
+  };
+
+  pulumi.runtime.setMocks(
+    {
+      async newResource(args: pulumi.runtime.MockResourceArgs) {
+        const key = `${args.type}::${args.name}`;
+        const meta = pending.get(key);
+        pending.delete(key);
+        const dynamicResource = args.type.startsWith(DYNAMIC_TYPE_PREFIX);
+        const reg: LiveRegistration = {
+          ...(meta ?? { type: args.type, name: args.name, custom: args.custom ?? false, parent: '?', dependencies: [], additionalSecretOutputs: [], provider: '?' }),
+          inputs: args.inputs,
+          urn: '?',
+          dynamic: dynamicResource,
+          deleted: false,
+        };
+        registrations.push(reg);
+
+        if (!dynamicResource) {
+          // Kubernetes objects and components: the inputs are the state.
+          reg.id = args.custom ? kubernetesId(args.inputs, args.name) : undefined;
+          reg.state = unwrapSecrets(args.inputs);
+          return { id: reg.id, state: { ...args.inputs } };
+        }
+
+        const what = `${args.type} "${args.name}"`;
+        const plain = unwrapSecrets(args.inputs) as Record<string, any>;
+        let result: dynamic.CreateResult;
+        try {
+          result = await providerFor(plain, what).create(plain);
+        } catch (e) {
+          const message = messageOf(e);
+          errors.push({ type: args.type, name: args.name, message });
+          throw new Error(`live engine: creating ${what} failed: ${message}`);
+        }
+        // The host's resultIncludingProvider(): the outputs keep the provider text.
+        const outs: Record<string, any> = { ...(result.outs ?? {}), [PROVIDER_KEY]: plain[PROVIDER_KEY] };
+        reg.id = result.id;
+        reg.state = outs;
+        created.push(reg);
+        // The engine marks as secret the outputs listed in additionalSecretOutputs and those named like a secret input.
+        const secretKeys = new Set([...reg.additionalSecretOutputs, ...Object.keys(args.inputs).filter((k) => isSecretInput(args.inputs[k]))]);
+        const state = Object.fromEntries(Object.entries(outs).map(([k, v]) => [k, secretKeys.has(k) && v !== undefined ? pulumi.secret(v) : v]));
+        return { id: result.id, state };
+      },
+      call: (args: pulumi.runtime.MockCallArgs) => args.inputs,
+    },
+    options.project ?? 'project',
+    options.stack ?? 'stack',
+    false,
+  );
+
+  // The mock monitor's newResource() does not see the parent, the dependencies or additionalSecretOutputs: record
+  // them from the request (as ./mocks.ts does).
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: any, cb: unknown): unknown };
+  const original = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: any, cb: unknown) => {
+    pending.set(`${req.getType()}::${req.getName()}`, {
+      type: req.getType(),
+      name: req.getName(),
+      custom: req.getCustom(),
+      parent: req.getParent(),
+      dependencies: req.getDependenciesList(),
+      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      provider: req.getProvider(),
+    });
+    return original(req, (err: unknown, resp: any) => {
+      const reg = registrations.find((r) => r.type === req.getType() && r.name === req.getName() && r.urn === '?');
+      if (reg && resp) (reg as { urn: string }).urn = resp.getUrn();
+      (cb as (e: unknown, r: unknown) => void)(err, resp);
+    });
+  };
+
+  const liveDynamicResources = (): LiveRegistration[] => created.filter((r) => !r.deleted);
+
+  return {
+    registrations,
+    errors,
+    deletions,
+    get providerLoads() {
+      return providers.size;
+    },
+    liveDynamicResources,
+    byType: (type, name) => registrations.filter((r) => r.type === type && (name === undefined || r.name === name)),
+    settled: (what, ms = 15_000) => settled(what, ms),
+    async destroyAll() {
+      const done: string[] = [];
+      for (const r of [...liveDynamicResources()].reverse()) {
+        const what = `${r.type} "${r.name}" (id ${r.id})`;
+        const dependents = liveDynamicResources().filter((o) => o !== r && o.dependencies.includes(r.urn));
+        if (dependents.length > 0) {
+          throw new Error(`live engine: destroyAll would delete ${what} before ${dependents.map((d) => `"${d.name}"`).join(', ')}, which depend on it.`);
+        }
+        try {
+          const provider = providerFor(r.state!, what);
+          if (provider.delete) await provider.delete(r.id!, r.state);
+        } catch (e) {
+          const message = messageOf(e);
+          throw new Error(`live engine: deleting ${what} failed after deleting [${done.join(', ')}]: ${message}`);
+        }
+        r.deleted = true;
+        done.push(r.name);
+        deletions.push(r.name);
+      }
+      return done;
+    },
+  };
+}
