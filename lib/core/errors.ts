@@ -13,7 +13,7 @@ export class HarborPrivateAppError extends Error {
   constructor(opts: { scope?: string; field: string; value: unknown; problem: string; fix: string }) {
     const shown = showValue(opts.value);
     const where = opts.scope ? `${opts.scope}: ` : '';
-    super(`${where}${opts.field} = ${shown}: ${opts.problem}. Fix: ${opts.fix}`);
+    super(`${where}${opts.field} = ${shown}: ${redactUrlCredentials(opts.problem)}. Fix: ${opts.fix}`);
     this.name = 'HarborPrivateAppError';
     this.field = opts.field;
     this.value = shown;
@@ -21,16 +21,29 @@ export class HarborPrivateAppError extends Error {
   }
 }
 
-/** Renders a value for an error message: strings quoted, objects as JSON, long values cut. */
+const URL_USER_INFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#"'<>]*@/gi;
+
+/**
+ * Replaces the user info of every URL in `text` (`https://user:password@host` becomes `https://***@host`), so a URL
+ * given with credentials is never echoed with them.
+ */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(URL_USER_INFO, '$1***@');
+}
+
+/**
+ * Renders a value for an error message: strings quoted, objects as JSON, long values cut, and the user info of any
+ * URL in it replaced by `***` (a URL with `user:password@` never shows its password).
+ */
 export function showValue(value: unknown): string {
   let text: string;
   if (value === undefined) text = 'undefined';
-  else if (typeof value === 'string') text = JSON.stringify(value);
+  else if (typeof value === 'string') text = JSON.stringify(redactUrlCredentials(value));
   else {
     try {
-      text = JSON.stringify(value) ?? String(value);
+      text = redactUrlCredentials(JSON.stringify(value) ?? String(value));
     } catch {
-      text = String(value);
+      text = redactUrlCredentials(String(value));
     }
   }
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;

@@ -1,0 +1,160 @@
+/**
+ * The bad-input corpus: invalid HarborPrivateApp inputs that users really write, each with the field, the value and
+ * the fix its error must name. test/hardening/bad-input.test.ts runs every case against BOTH engines (the cdk8s
+ * construct and the Pulumi component) and requires each to be rejected at construction, before any API call.
+ *
+ * Each case is a delta on {@link validCorpusProps} (and, for the Pulumi engine, on its Harbor connection), built by a
+ * function so every engine gets fresh objects. Nothing here is a credential: the few password-shaped values are
+ * random per test run and exist to prove they are NOT echoed.
+ */
+import { randomBytes } from 'node:crypto';
+import type { HarborPrivateAppProps } from '../../lib/cdk8s/harbor-private-app';
+import {
+  HarborGroupType, HarborMember, HarborRole, PullCredentials, RobotAction, SecretStoreRef, SecretValue,
+} from '../../lib/core';
+import type { HarborConnectionArgs } from '../../lib/pulumi/harbor-connection';
+
+/** Which engines a case applies to: `both`, or only the Pulumi component (its Harbor connection). */
+export type CorpusEngines = 'both' | 'pulumi';
+
+/** One invalid input and what its error must say. */
+export interface BadInputCase {
+  /** Unique id (kebab-case), used as the test name. */
+  readonly id: string;
+  /** The mistake, in the user's words. */
+  readonly mistake: string;
+  /** Where it applies. */
+  readonly engines: CorpusEngines;
+  /** Props replacing those of {@link validCorpusProps} (shallow merge). */
+  readonly props?: () => Partial<HarborPrivateAppProps>;
+  /** Pulumi only: fields replacing those of the valid Harbor connection (shallow merge); `null` drops `harbor`. */
+  readonly harbor?: () => Partial<Record<keyof HarborConnectionArgs, unknown>> | null;
+  /** `HarborPrivateAppError.field`, exactly. */
+  readonly field: string;
+  /** Text the message must show for the value received (usually the JSON-quoted value). */
+  readonly shown: string;
+  /** What `HarborPrivateAppError.fix` (the text after `Fix:`) must say. */
+  readonly fix: RegExp;
+  /** Texts that must NOT appear in the message (credentials given in the bad input). */
+  readonly neverShown?: readonly string[];
+}
+
+/** The registry host and project of every case (the seed's). */
+export const CORPUS_REGISTRY = 'reg.harbor.com';
+export const CORPUS_PROJECT = 'k8s';
+/** The Harbor user the valid props add as a member: the emulator must know it. */
+export const CORPUS_MEMBER = 'k8s-puller';
+/** A valid image of the project. */
+export const CORPUS_IMAGE = `${CORPUS_REGISTRY}/${CORPUS_PROJECT}/coredns:1.2.6`;
+
+/** Random per run: password-shaped values that bad inputs carry and no message may echo. */
+export const CORPUS_PLANTED = {
+  urlPassword: `urlpw${randomBytes(9).toString('hex')}`,
+  literalPassword: `litpw${randomBytes(9).toString('hex')}`,
+} as const;
+
+const DIGEST = `sha256:${'d'.repeat(64)}`;
+
+/**
+ * Valid props: a private project, one guest member, the default pull-only robot, the pull Secret in `kube-system`
+ * and a one-container Deployment. Rendered, they declare exactly 3 Harbor objects (project, member, robot).
+ */
+export function validCorpusProps(): HarborPrivateAppProps {
+  return {
+    registryHost: CORPUS_REGISTRY,
+    project: { name: CORPUS_PROJECT },
+    members: [HarborMember.user(CORPUS_MEMBER, HarborRole.GUEST)],
+    namespaces: ['kube-system'],
+    workload: {
+      metadata: { name: 'coredns' },
+      containers: [{ image: CORPUS_IMAGE, securityContext: { ensureNonRoot: false } }],
+    },
+  };
+}
+
+/** A workload (valid everywhere but in its images or namespace) for the image cases. */
+function workloadWith(containers: string[], initContainers: string[] = [], namespace?: string): Partial<HarborPrivateAppProps> {
+  return {
+    workload: {
+      metadata: { name: 'coredns', ...(namespace ? { namespace } : {}) },
+      containers: containers.map((image) => ({ image, securityContext: { ensureNonRoot: false } })),
+      initContainers: initContainers.map((image) => ({ image, securityContext: { ensureNonRoot: false } })),
+    },
+  };
+}
+
+const HARBOR_NAME_FIX = /use a name such as /;
+const K8S_NAME_FIX = /use a name such as /;
+
+/** The corpus. Every id is unique; every case is a distinct mistake. */
+export const BAD_INPUTS: readonly BadInputCase[] = [
+  // Names Harbor rejects.
+  { id: 'project-upper-case', mistake: 'project name with upper case', engines: 'both', props: () => ({ project: { name: 'K8s' } }), field: 'project.name', shown: '"K8s"', fix: /"k8s"/ },
+  { id: 'project-plus', mistake: 'project name with "+"', engines: 'both', props: () => ({ project: { name: 'k8s+apps' } }), field: 'project.name', shown: '"k8s+apps"', fix: /"k8s-apps"/ },
+  { id: 'project-dollar', mistake: 'project name with "$"', engines: 'both', props: () => ({ project: { name: 'k8s$' } }), field: 'project.name', shown: '"k8s$"', fix: /"k8s"/ },
+  { id: 'project-too-long', mistake: 'project name of 256 characters', engines: 'both', props: () => ({ project: { name: 'p'.repeat(256) } }), field: 'project.name', shown: `"${'p'.repeat(100)}`, fix: HARBOR_NAME_FIX },
+  { id: 'project-leading-dash', mistake: 'project name starting with "-"', engines: 'both', props: () => ({ project: { name: '-k8s' } }), field: 'project.name', shown: '"-k8s"', fix: /"k8s"/ },
+  { id: 'project-double-separator', mistake: 'project name with two separators in a row', engines: 'both', props: () => ({ project: { name: 'k8s--apps' } }), field: 'project.name', shown: '"k8s--apps"', fix: HARBOR_NAME_FIX },
+  { id: 'robot-upper-case', mistake: 'robot name with upper case', engines: 'both', props: () => ({ robot: { name: 'Pull' } }), field: 'robot.name', shown: '"Pull"', fix: /"pull"/ },
+  { id: 'robot-full-name', mistake: 'robot name given as the full login name with "robot$" prefix', engines: 'both', props: () => ({ robot: { name: 'robot$k8s+coredns-pull' } }), field: 'robot.name', shown: '"robot$k8s+coredns-pull"', fix: /give the short name only: Harbor adds the "robot\$<project>\+" prefix itself/ },
+  { id: 'robot-plus', mistake: 'robot name with "+"', engines: 'both', props: () => ({ robot: { name: 'k8s+pull' } }), field: 'robot.name', shown: '"k8s+pull"', fix: /short name only/ },
+  { id: 'robot-prefix-space', mistake: 'robot name prefix with white space', engines: 'both', props: () => ({ robotNamePrefix: 'robot $' }), field: 'robotNamePrefix', shown: '"robot $"', fix: /robot_name_prefix/ },
+
+  // Names Kubernetes rejects.
+  { id: 'namespace-upper-case', mistake: 'namespace with upper case', engines: 'both', props: () => ({ namespaces: ['Kube-System'] }), field: 'namespaces[0]', shown: '"Kube-System"', fix: /"kube-system"/ },
+  { id: 'namespace-too-long', mistake: 'namespace of 64 characters', engines: 'both', props: () => ({ namespaces: ['n'.repeat(64)] }), field: 'namespaces[0]', shown: `"${'n'.repeat(64)}"`, fix: K8S_NAME_FIX },
+  { id: 'namespace-leading-dash', mistake: 'namespace starting with "-"', engines: 'both', props: () => ({ namespaces: ['-apps'] }), field: 'namespaces[0]', shown: '"-apps"', fix: /"apps"/ },
+  { id: 'namespace-dot', mistake: 'namespace with "." (a label, not a subdomain)', engines: 'both', props: () => ({ namespaces: ['team.apps'] }), field: 'namespaces[0]', shown: '"team.apps"', fix: /"team-apps"/ },
+  { id: 'pull-secret-upper-case', mistake: 'pull Secret name with upper case', engines: 'both', props: () => ({ pullSecretName: 'Registry-Secret' }), field: 'pullSecretName', shown: '"Registry-Secret"', fix: /"registry-secret"/ },
+  { id: 'pull-secret-too-long', mistake: 'pull Secret name of 254 characters', engines: 'both', props: () => ({ pullSecretName: 's'.repeat(254) }), field: 'pullSecretName', shown: `"${'s'.repeat(100)}`, fix: K8S_NAME_FIX },
+  { id: 'service-account-dollar', mistake: 'ServiceAccount name with "$"', engines: 'both', props: () => ({ serviceAccounts: ['coredns$'] }), field: 'serviceAccounts[0]', shown: '"coredns$"', fix: /"coredns"/ },
+
+  // Robot.
+  { id: 'robot-duration-zero', mistake: 'robot duration 0 days', engines: 'both', props: () => ({ robot: { durationDays: 0 } }), field: 'robot.durationDays', shown: '= 0:', fix: /use -1, or e\.g\. 90/ },
+  { id: 'robot-duration-fraction', mistake: 'robot duration 1.5 days', engines: 'both', props: () => ({ robot: { durationDays: 1.5 } }), field: 'robot.durationDays', shown: '= 1.5:', fix: /use -1/ },
+  { id: 'push-without-opt-in', mistake: 'push requested without allowPush', engines: 'both', props: () => ({ robot: { actions: [RobotAction.PULL, RobotAction.PUSH] } }), field: 'robot.actions', shown: '["pull","push"]', fix: /allowPush: true/ },
+  { id: 'unknown-action', mistake: 'an action the construct does not grant', engines: 'both', props: () => ({ robot: { actions: [RobotAction.PULL, 'delete' as RobotAction] } }), field: 'robot.actions[1]', shown: '"delete"', fix: /RobotAction\.PULL/ },
+  { id: 'robot-with-existing-secret', mistake: 'robot options with credentials from an existing Secret', engines: 'both', props: () => ({ credentials: PullCredentials.fromExistingSecret('registry-secret'), robot: { name: 'pull' } }), field: 'robot', shown: '{"name":"pull"}', fix: /drop robot/ },
+
+  // Members.
+  { id: 'unknown-role', mistake: 'a role Harbor does not have', engines: 'both', props: () => ({ members: [HarborMember.user(CORPUS_MEMBER, 'admin' as HarborRole)] }), field: 'members[0].role', shown: '"admin"', fix: /HarborRole\.PROJECT_ADMIN, MAINTAINER, DEVELOPER, GUEST or LIMITED_GUEST/ },
+  { id: 'duplicate-member', mistake: 'the same user twice with two roles', engines: 'both', props: () => ({ members: [HarborMember.user(CORPUS_MEMBER, HarborRole.GUEST), HarborMember.user(CORPUS_MEMBER, HarborRole.DEVELOPER)] }), field: 'members[1].name', shown: `"${CORPUS_MEMBER}"`, fix: /list each member once/ },
+  { id: 'member-padded-name', mistake: 'a member name with a trailing space', engines: 'both', props: () => ({ members: [HarborMember.user(`${CORPUS_MEMBER} `, HarborRole.GUEST)] }), field: 'members[0].name', shown: `"${CORPUS_MEMBER} "`, fix: /exactly/ },
+  { id: 'ldap-dn-on-oidc-group', mistake: 'an LDAP DN on an OIDC group', engines: 'both', props: () => ({ members: [HarborMember.group('devs', HarborRole.GUEST, { type: HarborGroupType.OIDC, ldapGroupDn: 'cn=devs,dc=example,dc=org' })] }), field: 'members[0].ldapGroupDn', shown: '"cn=devs,dc=example,dc=org"', fix: /HarborGroupType\.LDAP/ },
+
+  // Namespaces and workload.
+  { id: 'empty-namespaces', mistake: 'an empty namespaces list', engines: 'both', props: () => ({ namespaces: [] }), field: 'namespaces', shown: '= []:', fix: /list the namespaces whose pods pull/ },
+  { id: 'duplicate-namespace', mistake: 'a namespace listed twice', engines: 'both', props: () => ({ namespaces: ['kube-system', 'apps', 'kube-system'] }), field: 'namespaces[2]', shown: '"kube-system"', fix: /list each namespace once/ },
+  { id: 'workload-other-namespace', mistake: 'the workload in a namespace that gets no pull Secret', engines: 'both', props: () => workloadWith([CORPUS_IMAGE], [], 'default'), field: 'workload.metadata.namespace', shown: '"default"', fix: /add "default" to namespaces/ },
+  { id: 'image-other-host', mistake: 'an image on Docker Hub', engines: 'both', props: () => workloadWith(['docker.io/coredns/coredns:1.2.6']), field: 'workload.containers[0].image', shown: '"docker.io/coredns/coredns:1.2.6"', fix: /"reg\.harbor\.com\/k8s\/coredns:1\.2\.6"/ },
+  { id: 'image-implicit-docker-hub', mistake: 'an image without a registry host', engines: 'both', props: () => workloadWith(['coredns:1.2.6']), field: 'workload.containers[0].image', shown: '"coredns:1.2.6"', fix: /reg\.harbor\.com\/k8s\// },
+  { id: 'image-other-project', mistake: 'an image in another Harbor project', engines: 'both', props: () => workloadWith([CORPUS_IMAGE, `${CORPUS_REGISTRY}/library/busybox:1.36`]), field: 'workload.containers[1].image', shown: '"reg.harbor.com/library/busybox:1.36"', fix: /declare a HarborPrivateApp for project "library"/ },
+  { id: 'image-port-mismatch', mistake: 'the image host without the registry\'s port', engines: 'both', props: () => ({ registryHost: 'harbor.local:8443', ...workloadWith(['harbor.local/k8s/coredns:1.2.6']) }), field: 'workload.containers[0].image', shown: '"harbor.local/k8s/coredns:1.2.6"', fix: /"harbor\.local:8443\/k8s\/coredns:1\.2\.6"/ },
+  { id: 'init-image-other-project', mistake: 'an init container image in another project', engines: 'both', props: () => workloadWith([CORPUS_IMAGE], [`${CORPUS_REGISTRY}/tools/wait:1`]), field: 'workload.initContainers[0].image', shown: '"reg.harbor.com/tools/wait:1"', fix: /push the image to reg\.harbor\.com\/k8s\/<repository>/ },
+  { id: 'digest-other-project', mistake: 'a digest-only image from another project', engines: 'both', props: () => workloadWith([`${CORPUS_REGISTRY}/other/coredns@${DIGEST}`]), field: 'workload.containers[0].image', shown: `"${CORPUS_REGISTRY}/other/coredns@sha256:`, fix: /project "other"/ },
+  { id: 'image-upper-case-path', mistake: 'an image path with upper case', engines: 'both', props: () => workloadWith([`${CORPUS_REGISTRY}/k8s/CoreDNS:1.2.6`]), field: 'workload.containers[0].image', shown: '"reg.harbor.com/k8s/CoreDNS:1.2.6"', fix: /<registry host\[:port\]>\/<project>\/<repository>/ },
+
+  // Pull Secret and credentials.
+  { id: 'pull-secret-clashes-with-connection-secret', mistake: 'a pull Secret name equal to the robot\'s connection Secret in its namespace', engines: 'both', props: () => ({ namespaces: ['kube-system', 'harbor-robots'], robot: { name: 'coredns-pull' }, pullSecretName: 'k8s-coredns-pull-robot' }), field: 'pullSecretName', shown: '"k8s-coredns-pull-robot"', fix: /choose another pullSecretName/ },
+  { id: 'pull-secret-differs-from-existing', mistake: 'pullSecretName different from the existing Secret used', engines: 'both', props: () => ({ credentials: PullCredentials.fromExistingSecret('registry-secret'), pullSecretName: 'harbor-k8s' }), field: 'pullSecretName', shown: '"harbor-k8s"', fix: /drop pullSecretName/ },
+  { id: 'literal-without-opt-in', mistake: 'a literal credential as a plain string, not a SecretValue', engines: 'both', props: () => ({ credentials: PullCredentials.fromLiteralUnsafeForLocalClustersOnly({ username: 'robot$k8s+ci', password: CORPUS_PLANTED.literalPassword as unknown as SecretValue }) }), field: 'credentials.password', shown: '"<plain string>"', fix: /SecretValue\.unsafePlainText/, neverShown: [CORPUS_PLANTED.literalPassword] },
+  { id: 'emit-namespaced-store', mistake: 'emitStore with a namespaced SecretStore', engines: 'both', props: () => ({ credentials: PullCredentials.fromRobot({ store: SecretStoreRef.namespaced('harbor'), emitStore: true }) }), field: 'credentials.emitStore', shown: '= true:', fix: /SecretStoreRef\.cluster/ },
+  { id: 'refresh-not-a-duration', mistake: 'a refresh interval in words', engines: 'both', props: () => ({ credentials: PullCredentials.fromExternalStore({ store: SecretStoreRef.cluster('vault'), key: 'harbor/k8s', refreshInterval: '1 hour' }) }), field: 'credentials.refreshInterval', shown: '"1 hour"', fix: /"1h"/ },
+
+  // Registry host, Harbor URL, project settings.
+  { id: 'registry-host-with-scheme', mistake: 'the registry host given as a URL', engines: 'both', props: () => ({ registryHost: 'https://reg.harbor.com' }), field: 'registryHost', shown: '"https://reg.harbor.com"', fix: /"reg\.harbor\.com"/ },
+  { id: 'registry-host-bad-port', mistake: 'a registry port above 65535', engines: 'both', props: () => ({ registryHost: 'reg.harbor.com:70000' }), field: 'registryHost', shown: '"reg.harbor.com:70000"', fix: /"host:port"/ },
+  { id: 'harbor-url-with-credentials', mistake: 'harborUrl with user:password in it', engines: 'both', props: () => ({ harborUrl: `https://admin:${CORPUS_PLANTED.urlPassword}@reg.harbor.com` }), field: 'harborUrl', shown: '"<URL with user info>"', fix: /remove the user:password part/, neverShown: [CORPUS_PLANTED.urlPassword] },
+  { id: 'quota-zero', mistake: 'a storage quota of 0 GB', engines: 'both', props: () => ({ project: { name: CORPUS_PROJECT, storageQuotaGb: 0 } }), field: 'project.storageQuotaGb', shown: '= 0:', fix: /use -1 or e\.g\. 10/ },
+  { id: 'adopt-and-force-destroy', mistake: 'forceDestroy on an adopted project', engines: 'both', props: () => ({ project: { name: CORPUS_PROJECT, adopt: true, forceDestroy: true } }), field: 'project.forceDestroy', shown: '= true:', fix: /drop forceDestroy/ },
+  { id: 'provider-config-upper-case', mistake: 'a Crossplane ProviderConfig name with upper case', engines: 'both', props: () => ({ providerConfigName: 'Harbor' }), field: 'providerConfigName', shown: '"Harbor"', fix: /"harbor"/ },
+
+  // The Pulumi engine's Harbor connection.
+  { id: 'harbor-missing', mistake: 'no Harbor connection', engines: 'pulumi', harbor: () => null, field: 'harbor', shown: '= undefined:', fix: /config\.requireSecret\("password"\)/ },
+  { id: 'harbor-password-missing', mistake: 'no Harbor password', engines: 'pulumi', harbor: () => ({ password: undefined }), field: 'harbor.password', shown: '"<empty>"', fix: /pulumi config set --secret harbor:password/ },
+  { id: 'harbor-username-empty', mistake: 'an empty Harbor user name', engines: 'pulumi', harbor: () => ({ username: '' }), field: 'harbor.username', shown: '""', fix: /pulumi config set harbor:username admin/ },
+  { id: 'harbor-username-colon', mistake: 'a Harbor user name with ":"', engines: 'pulumi', harbor: () => ({ username: 'admin:x' }), field: 'harbor.username', shown: '"admin:x"', fix: /login name/ },
+  { id: 'harbor-http-non-loopback', mistake: 'plain http:// to a non-loopback Harbor', engines: 'pulumi', harbor: () => ({ url: 'http://harbor.example.com' }), field: 'harbor.url', shown: '"http://harbor.example.com"', fix: /https:\/\/ base URL \(plain http:\/\/ only on loopback\)/ },
+  { id: 'harbor-connection-url-with-credentials', mistake: 'harbor.url with user:password in it', engines: 'pulumi', harbor: () => ({ url: `https://admin:${CORPUS_PLANTED.urlPassword}@harbor.example.com` }), field: 'harbor.url', shown: '"https://***@harbor.example.com"', fix: /https:\/\/ base URL/, neverShown: [CORPUS_PLANTED.urlPassword] },
+  { id: 'harbor-ca-not-pem', mistake: 'a CA bundle given as a file path', engines: 'pulumi', harbor: () => ({ url: 'https://harbor.example.com', caBundle: '/etc/ssl/harbor-ca.crt' }), field: 'harbor.caBundle', shown: '"<PEM text>"', fix: /PEM text of the CA certificate/ },
+];
