@@ -24,6 +24,7 @@ import {
 import type {
   CreatedRobot,
   HarborClientOptions,
+  HarborLookup,
   HarborMember,
   HarborProject,
   HarborRequestEvent,
@@ -116,6 +117,18 @@ function str(v: unknown, fallback = ''): string {
   return typeof v === 'string' ? v : fallback;
 }
 
+/** Milliseconds since the epoch of an ISO time as Harbor writes it (`creation_time`); `undefined` when unparsable. */
+function time(v: unknown): number | undefined {
+  if (typeof v !== 'string' || v === '') return undefined;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** Harbor's clock from a response's `Date` header, in milliseconds; `undefined` when absent or unparsable. */
+function harborTime(headers: { get(name: string): string | null }): number | undefined {
+  return time(headers.get('date') ?? undefined);
+}
+
 /**
  * Reads the numeric id at the end of a `Location` header (`/api/v2.0/projects/12`, absolute or relative).
  * Returns `undefined` when there is none.
@@ -145,6 +158,7 @@ function toProject(raw: unknown): HarborProject | undefined {
   }
   const id = num(raw.project_id, NaN);
   if (!Number.isFinite(id) || typeof raw.name !== 'string') return undefined;
+  const creationTime = time(raw.creation_time);
   return {
     id,
     name: raw.name,
@@ -152,6 +166,8 @@ function toProject(raw: unknown): HarborProject | undefined {
     autoScan: metadata.auto_scan === 'true',
     preventVul: metadata.prevent_vul === 'true',
     metadata,
+    ...(typeof raw.owner_name === 'string' && raw.owner_name !== '' ? { ownerName: raw.owner_name } : {}),
+    ...(creationTime !== undefined ? { creationTime } : {}),
   };
 }
 
@@ -181,6 +197,7 @@ function toRobot(raw: unknown): HarborRobot | undefined {
     expiresAt: num(raw.expires_at, -1),
     level: str(raw.level),
     permissions: normalisePermissions(Array.isArray(raw.permissions) ? raw.permissions : []),
+    ...(time(raw.creation_time) !== undefined ? { creationTime: time(raw.creation_time) } : {}),
   };
 }
 
@@ -297,12 +314,22 @@ export class HarborClient {
 
   /** Reads a project by name (`GET /projects/{name}`, `X-Is-Resource-Name: true`); `undefined` when absent. */
   async getProject(name: string): Promise<HarborProject | undefined> {
+    return (await this.inspectProject(name)).found;
+  }
+
+  /**
+   * Reads a project by name like {@link getProject}, together with Harbor's clock at the answer, so that a caller
+   * can tell whether the project was created within a given time span (e.g. by a create whose answer was lost).
+   */
+  async inspectProject(name: string): Promise<HarborLookup<HarborProject>> {
     assertProjectName(name);
     const res = await this.call('GET', `/projects/${encodeURIComponent(name)}`, { byName: true, ok: [200], absentOk: true });
-    if (res.status === 404) return undefined;
+    const harborTimeMs = harborTime(res.headers);
+    const at = harborTimeMs !== undefined ? { harborTimeMs } : {};
+    if (res.status === 404) return { found: undefined, ...at };
     const project = toProject(this.json(res));
     if (!project) throw this.unexpected(res, 'a project object with project_id and name');
-    return project;
+    return { found: project, ...at };
   }
 
   /** Sets a project's public / auto_scan / prevent_vul metadata (`PUT /projects/{name}`). */
@@ -434,6 +461,24 @@ export class HarborClient {
   }
 
   /**
+   * Finds a project robot by its SHORT name (the `name` given at create) without assuming Harbor's name prefix:
+   * reads the project (`GET /projects/{name}`) for its id, lists its robots and picks the one whose full name is
+   * `<any prefix without "+"><project>+<name>`. Also returns Harbor's clock at the listing's answer.
+   * `found` is `undefined` when the project or the robot is absent.
+   */
+  async findProjectRobot(project: string, name: string): Promise<HarborLookup<HarborRobot>> {
+    assertProjectName(project, 'project');
+    if (typeof name !== 'string' || name === '') throw new TypeError(`robot name ${JSON.stringify(name)} must be the robot's short name, e.g. "puller".`);
+    const p = await this.inspectProject(project);
+    if (!p.found) return p.harborTimeMs !== undefined ? { found: undefined, harborTimeMs: p.harborTimeMs } : { found: undefined };
+    const { items, last } = await this.listPages('/robots', { q: `Level=project,ProjectID=${p.found.id}` }, false, toRobot, 'robots');
+    const suffix = `${project}+${name}`;
+    const found = items.find((r) => r.name.endsWith(suffix) && !r.name.slice(0, r.name.length - suffix.length).includes('+'));
+    const harborTimeMs = harborTime(last.headers) ?? p.harborTimeMs;
+    return harborTimeMs !== undefined ? { found, harborTimeMs } : { found };
+  }
+
+  /**
    * Replaces a robot's description, duration, disabled flag and ALL its permissions (`PUT /robots/{id}`).
    * `name` must be the full name and `level` unchanged: Harbor refuses to change either.
    */
@@ -546,6 +591,17 @@ export class HarborClient {
 
   /** GETs every page (page_size 100) of a list endpoint and maps each item, dropping none silently. */
   private async listAll<T>(path: string, query: Query, byName: boolean, map: (raw: unknown) => T | undefined, what: string): Promise<T[]> {
+    return (await this.listPages(path, query, byName, map, what)).items;
+  }
+
+  /** {@link listAll}, also returning the last page's response (for its headers). */
+  private async listPages<T>(
+    path: string,
+    query: Query,
+    byName: boolean,
+    map: (raw: unknown) => T | undefined,
+    what: string,
+  ): Promise<{ items: T[]; last: CallResult }> {
     const out: T[] = [];
     for (let page = 1; page <= MAX_PAGES; page++) {
       const res = await this.call('GET', path, { query: { ...query, page, page_size: PAGE_SIZE }, byName, ok: [200] });
@@ -565,7 +621,7 @@ export class HarborClient {
             ? out.length < total
             : items.length === PAGE_SIZE;
       // A short page is the last one, whatever the headers say (Harbor's member X-Total-Count ignores entityname).
-      if (!more || items.length < PAGE_SIZE) return out;
+      if (!more || items.length < PAGE_SIZE) return { items: out, last: res };
     }
     throw new HarborApiError({
       method: 'GET',
@@ -684,6 +740,7 @@ export class HarborClient {
         requestId,
         attempts: attempt,
         retryable: idempotent && isRetryableStatus(status),
+        retryAfterMs: parseRetryAfter(resHeaders.get('retry-after')),
         hint:
           status >= 300 && status < 400 && resHeaders.get('location')
             ? `Harbor redirected to another address: use it as url (Location: ${resHeaders.get('location')})`

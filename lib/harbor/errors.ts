@@ -25,6 +25,8 @@ export interface HarborApiErrorInit {
   readonly retryable: boolean;
   /** How many attempts were made. @default 1 */
   readonly attempts?: number;
+  /** Harbor's `Retry-After`, in milliseconds, when it sent one (429, 503). */
+  readonly retryAfterMs?: number;
   /** Values to scrub from every text of the error (password, secrets, Authorization header). Not stored. */
   readonly secrets?: readonly string[];
 }
@@ -98,9 +100,13 @@ export function harborErrorHint(status: number | undefined, method: string, path
     case 404:
       return 'not found: check the project name or id; it may have been deleted outside this program';
     case 409:
-      return 'already exists: adopt (import) the existing object or pick another name';
+      return m === 'POST'
+        ? 'already exists: adopt (import) the existing object or pick another name'
+        : 'conflict: the object was changed at the same time by someone else: read it again (pulumi refresh) and retry';
     case 412:
-      return 'the project still holds repositories: delete them first (or use force deletion)';
+      return m === 'DELETE' && /^\/projects\/[^/?]+(\?|$)/.test(path)
+        ? 'the project still holds repositories: delete them first (or use force deletion)'
+        : 'Harbor refused a precondition: the object is in a state that forbids this change (e.g. a project that still holds repositories): read it again (pulumi refresh), fix that state, and retry';
     case 429:
     case 500:
     case 502:
@@ -144,6 +150,10 @@ export class HarborApiError extends Error {
   readonly retryable: boolean;
   /** Number of attempts made. */
   readonly attempts: number;
+  /** Harbor's address (scheme, host, port; never credentials). */
+  readonly origin?: string;
+  /** Harbor's `Retry-After` of the last attempt, in milliseconds, when it sent one. */
+  readonly retryAfterMs?: number;
 
   constructor(init: HarborApiErrorInit) {
     const secrets = init.secrets;
@@ -171,6 +181,8 @@ export class HarborApiError extends Error {
     this.hint = hint;
     this.retryable = init.retryable;
     this.attempts = attempts;
+    this.origin = init.origin;
+    this.retryAfterMs = init.retryAfterMs;
     Object.setPrototypeOf(this, HarborApiError.prototype);
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Harbor REST API v2.0 client: projects, members and robot accounts.
  */
+export * from './checked-write';
 export * from './client';
 export * from './endpoint';
 export * from './errors';

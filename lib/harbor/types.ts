@@ -107,6 +107,16 @@ export interface HarborProject {
   readonly preventVul: boolean;
   /** All metadata entries as Harbor returns them (string values). */
   readonly metadata: Record<string, string>;
+  /**
+   * The user who created the project (`owner_name`).
+   * @default - absent when Harbor did not say
+   */
+  readonly ownerName?: string;
+  /**
+   * When Harbor created the project (`creation_time`), milliseconds since the epoch on HARBOR's clock.
+   * @default - absent when Harbor did not say
+   */
+  readonly creationTime?: number;
 }
 
 /** Who becomes a project member: a Harbor user, or a user group (LDAP, HTTP or OIDC). */
@@ -195,6 +205,25 @@ export interface HarborRobot {
   readonly level: string;
   /** Normalised: sorted, de-duplicated, `effect` "" / "allow" dropped. */
   readonly permissions: RobotPermission[];
+  /**
+   * When Harbor created it (`creation_time`), milliseconds since the epoch on Harbor's clock.
+   * @default - absent when Harbor did not say
+   */
+  readonly creationTime?: number;
+}
+
+/**
+ * An object read back together with Harbor's clock at the moment it answered (the response's `Date` header), so that
+ * its `creationTime` can be compared with "now" without trusting the local clock.
+ */
+export interface HarborLookup<T> {
+  /** The object, `undefined` when absent. */
+  readonly found: T | undefined;
+  /**
+   * Harbor's clock when it answered, milliseconds since the epoch (whole seconds: `Date` has no fractions).
+   * @default - absent when the answer had no valid `Date` header
+   */
+  readonly harborTimeMs?: number;
 }
 
 /** The full robot record `PUT /robots/{id}` expects (Harbor replaces all permissions). */

@@ -20,7 +20,31 @@ export interface HarborConnectionState {
    * @default - Node's default trust store
    */
   readonly caBundle?: string;
+  /**
+   * Retries after the first attempt of an idempotent call (and the bound of checked re-creates).
+   * @default 3
+   * @see HarborClientOptions.maxRetries
+   */
+  readonly maxRetries?: number;
+  /**
+   * Time limit of one attempt, in milliseconds; raise it for a slow Harbor.
+   * @default 30000
+   */
+  readonly timeoutMs?: number;
+  /**
+   * Base of the exponential backoff between retries, in milliseconds.
+   * @default 200
+   */
+  readonly retryBaseDelayMs?: number;
+  /**
+   * Upper bound of one wait between retries (also of Harbor's `Retry-After`), in milliseconds.
+   * @default 10000
+   */
+  readonly maxRetryDelayMs?: number;
 }
+
+/** The optional tuning fields of {@link HarborConnectionState}. */
+const TUNING_KEYS = ['maxRetries', 'timeoutMs', 'retryBaseDelayMs', 'maxRetryDelayMs'] as const;
 
 /** Opens a client on a stored connection, with a clear error when the connection is incomplete. */
 export function harborClientFor(connection: HarborConnectionState | undefined, resource: string): HarborClient {
@@ -32,6 +56,7 @@ export function harborClientFor(connection: HarborConnectionState | undefined, r
     username: connection.username,
     password: connection.password,
     ...(connection.caBundle ? { caBundle: connection.caBundle } : {}),
+    ...Object.fromEntries(TUNING_KEYS.filter((k) => connection[k] !== undefined && connection[k] !== null).map((k) => [k, connection[k]])),
   });
 }
 
@@ -47,7 +72,13 @@ export function sameHarbor(a: HarborConnectionState | undefined, b: HarborConnec
 
 /** True when the connections differ in anything (url, user, password, CA): the new one must be stored. */
 export function connectionChanged(a: HarborConnectionState | undefined, b: HarborConnectionState | undefined): boolean {
-  return !sameHarbor(a, b) || a?.username !== b?.username || a?.password !== b?.password || (a?.caBundle ?? '') !== (b?.caBundle ?? '');
+  return (
+    !sameHarbor(a, b) ||
+    a?.username !== b?.username ||
+    a?.password !== b?.password ||
+    (a?.caBundle ?? '') !== (b?.caBundle ?? '') ||
+    TUNING_KEYS.some((k) => (a?.[k] ?? undefined) !== (b?.[k] ?? undefined))
+  );
 }
 
 /** True for Harbor's 404 (the object or its project is gone). */

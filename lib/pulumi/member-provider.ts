@@ -2,7 +2,7 @@
  * The dynamic provider of a Harbor project member. Serialized by Pulumi: imports the Harbor client only.
  */
 import type { dynamic } from '@pulumi/pulumi';
-import { isHarborApiError, type MemberEntity } from '../harbor';
+import { createChecked, isHarborApiError, type HarborMember, type MemberEntity } from '../harbor';
 import type { HarborRoleName } from '../core/roles';
 import { connectionChanged, HarborConnectionState, isNotFound, sameHarbor, withHarbor } from './connection';
 
@@ -49,7 +49,11 @@ function entityOf(m: HarborMemberInputs): MemberEntity {
 /**
  * Create, read (refresh), diff, update and delete of a project member through Harbor's REST API.
  *
- * - create: `POST /projects/{p}/members` (1 write); a 409 (already a member) fails with the fix.
+ * - create: `POST /projects/{p}/members` (1 write); a 409 (already a member) fails with the fix. A create that fails
+ *   without a clear answer (reset, timeout, 429/5xx) is never repeated blindly: the member is looked up first
+ *   (`findMember`). Found, it is the member asked for (same project, same user or group; Harbor records no creation
+ *   time for members, so nothing more can be told) and is taken, its role set with a PUT if it differs. Absent, the
+ *   create is repeated, at most `maxRetries + 1` times.
  * - read: `GET /projects/{p}/members?entityname=` (exact match kept); gone (or its project gone) reads as empty.
  * - diff: another project, entity or Harbor replaces; a role or connection change updates.
  * - update: `PUT /projects/{p}/members/{mid}` only when the role changed.
@@ -59,7 +63,14 @@ export class HarborMemberProvider implements dynamic.ResourceProvider {
   async create(inputs: HarborMemberInputs): Promise<dynamic.CreateResult> {
     return withHarbor(inputs.connection, memberLabel(inputs), async (harbor) => {
       try {
-        const { id } = await harbor.addMember(inputs.project, entityOf(inputs), inputs.role);
+        const result = await createChecked<{ id: number }, HarborMember>({
+          what: memberLabel(inputs),
+          policy: harbor,
+          create: () => harbor.addMember(inputs.project, entityOf(inputs), inputs.role),
+          lookup: () => harbor.findMember(inputs.project, entityOf(inputs)),
+        });
+        const id = result.value.id;
+        if (result.kind === 'found' && result.value.role !== inputs.role) await harbor.updateMemberRole(inputs.project, id, inputs.role);
         const outs: HarborMemberOutputs = { ...inputs, memberId: id };
         return { id: String(id), outs };
       } catch (e) {

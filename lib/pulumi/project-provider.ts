@@ -3,7 +3,7 @@
  * `pulumi.dynamic.Resource`), so it imports the Harbor client and nothing of Pulumi at run time.
  */
 import type { dynamic } from '@pulumi/pulumi';
-import { isHarborApiError } from '../harbor';
+import { createChecked, createdWithin, isHarborApiError, type HarborLookup, type HarborProject } from '../harbor';
 import { connectionChanged, HarborConnectionState, sameHarbor, withHarbor } from './connection';
 import { deleteProjectRepositories } from './repositories';
 
@@ -45,7 +45,14 @@ function metadataDiffers(a: Partial<HarborProjectInputs>, b: Partial<HarborProje
  * Create, read (refresh), diff, update and delete of a Harbor project through Harbor's REST API.
  *
  * - create: `POST /projects` (1 write); with `adopt`, `GET /projects/{name}` only, failing when it is absent.
- * - read: `GET /projects/{name}`; an absent project reads as empty, so refresh drops it.
+ *   A create that fails without a clear answer (connection reset, timeout, 429/5xx) is never repeated blindly: the
+ *   project is looked up (`GET /projects/{name}`) first. Found, it counts as created by this stack only when Harbor
+ *   says it was created by the connection's user after the create was sent (Harbor's `owner_name` and
+ *   `creation_time` against its own clock); otherwise create fails and asks to adopt it. Absent, the create is
+ *   repeated, at most `maxRetries + 1` times.
+ * - read: `GET /projects/{name}`; an absent project reads as empty, so refresh drops it. So does a project this stack
+ *   created that now has another id: it was deleted and recreated outside the stack, it is not ours to change or
+ *   delete (the next `up` then fails at create and asks to adopt it).
  * - diff: a new name or another Harbor replaces; metadata, adopt, forceDestroy and connection changes update.
  * - update: `PUT /projects/{name}` only when public/autoScan/preventVulnerableImages changed and it is not adopted.
  * - delete: `DELETE /projects/{name}` only when `created`; a 412 (repositories left) fails unless `forceDestroy`.
@@ -66,13 +73,38 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
       }
       let id: number;
       try {
-        ({ id } = await harbor.createProject({
-          name: inputs.name,
-          public: inputs.public,
-          autoScan: inputs.autoScan,
-          preventVul: inputs.preventVulnerableImages,
-          storageLimitBytes: inputs.storageQuotaGb === -1 ? -1 : Math.round(inputs.storageQuotaGb * GB),
-        }));
+        const result = await createChecked<{ id: number }, { lookup: HarborLookup<HarborProject>; atMs: number }>({
+          what: projectLabel(inputs),
+          policy: harbor,
+          create: () =>
+            harbor.createProject({
+              name: inputs.name,
+              public: inputs.public,
+              autoScan: inputs.autoScan,
+              preventVul: inputs.preventVulnerableImages,
+              storageLimitBytes: inputs.storageQuotaGb === -1 ? -1 : Math.round(inputs.storageQuotaGb * GB),
+            }),
+          lookup: async () => {
+            const lookup = await harbor.inspectProject(inputs.name);
+            return lookup.found ? { lookup, atMs: Date.now() } : undefined;
+          },
+        });
+        if (result.kind === 'created') {
+          id = result.value.id;
+        } else {
+          const { lookup, atMs } = result.value;
+          const found = lookup.found as HarborProject;
+          const ours = found.ownerName === inputs.connection.username && createdWithin(found.creationTime, lookup, result.sinceMs, atMs);
+          if (!ours) {
+            throw new Error(
+              `${projectLabel(inputs)}: the create failed without a clear answer, and a project with this name exists at ${harbor.origin} ` +
+                `that this stack cannot tell it created (owner ${JSON.stringify(found.ownerName ?? 'unknown')}, created ` +
+                `${found.creationTime !== undefined ? new Date(found.creationTime).toISOString() : 'at an unknown time'}). ` +
+                'Fix: if it is the project you want, set project.adopt: true to use it without owning it; otherwise choose another project name.',
+            );
+          }
+          id = found.id;
+        }
       } catch (e) {
         if (isHarborApiError(e) && e.status === 409) {
           throw new Error(
@@ -92,6 +124,9 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
     return withHarbor(props.connection, projectLabel(props), async (harbor) => {
       const found = await harbor.getProject(props.name);
       if (!found) return {};
+      const knownId = Number(props.projectId ?? id);
+      // Created by this stack, but now another project under the same name: never change or delete that one.
+      if (!props.adopt && props.created === true && Number.isFinite(knownId) && found.id !== knownId) return {};
       const outs: HarborProjectOutputs = props.adopt
         ? { ...props, projectId: found.id }
         : { ...props, projectId: found.id, public: found.public, autoScan: found.autoScan, preventVulnerableImages: found.preventVul };

@@ -2,8 +2,19 @@
  * The dynamic provider of a Harbor project robot account. Serialized by Pulumi: imports the Harbor client only.
  */
 import type { dynamic } from '@pulumi/pulumi';
-import { isHarborApiError, normalisePermissions, samePermissions, type RobotPermission } from '../harbor';
-import { connectionChanged, HarborConnectionState, sameHarbor, withHarbor } from './connection';
+import {
+  createChecked,
+  createdWithin,
+  isHarborApiError,
+  normalisePermissions,
+  repeatHarmlessWrite,
+  samePermissions,
+  type HarborClient,
+  type HarborLookup,
+  type HarborRobot,
+  type RobotPermission,
+} from '../harbor';
+import { connectionChanged, HarborConnectionState, isNotFound, sameHarbor, withHarbor } from './connection';
 
 /** The inputs of a Harbor robot account resource. */
 export interface HarborRobotInputs {
@@ -25,7 +36,10 @@ export interface HarborRobotOutputs extends HarborRobotInputs {
   readonly robotId: number;
   /** The login name exactly as Harbor returned it (prefix configured in Harbor). */
   readonly fullName: string;
-  /** The robot's secret, from the create response (Harbor never shows it again). A secret output. */
+  /**
+   * The robot's secret, from the create response or a secret refresh (Harbor never shows it again). A secret output.
+   * Empty when refresh found the robot recreated outside the stack: the next update asks Harbor for a new one.
+   */
   readonly secret: string;
   /** Expiry in seconds since the epoch, `-1` never. */
   readonly expiresAt: number;
@@ -42,6 +56,16 @@ function expired(olds: Partial<HarborRobotOutputs>, nowMs: number): boolean {
   return typeof olds.expiresAt === 'number' && olds.expiresAt > 0 && olds.expiresAt * 1000 <= nowMs;
 }
 
+/** True when the state holds no usable secret (the robot was recreated outside the stack): update refreshes it. */
+function secretUnknown(olds: Partial<HarborRobotOutputs>): boolean {
+  return typeof olds.secret !== 'string' || olds.secret === '';
+}
+
+/** True when a robot read from Harbor has exactly the settings these inputs ask for (name aside). */
+function matchesInputs(robot: HarborRobot, inputs: HarborRobotInputs): boolean {
+  return robot.description === (inputs.description ?? '') && robot.duration === inputs.durationDays && samePermissions(robot.permissions, inputs.permissions);
+}
+
 function settingsDiffer(olds: Partial<HarborRobotOutputs>, news: HarborRobotInputs): boolean {
   return (
     (olds.description ?? '') !== news.description ||
@@ -54,55 +78,88 @@ function settingsDiffer(olds: Partial<HarborRobotOutputs>, news: HarborRobotInpu
 /**
  * Create, read (refresh), diff, update and delete of a project robot through Harbor's REST API.
  *
- * - create: `POST /robots` (1 write). The full name and the secret come from Harbor's response.
+ * - create: `POST /robots` (1 write). The full name and the secret come from Harbor's response. A create that fails
+ *   without a clear answer (reset, timeout, 429/5xx) is never repeated blindly: the project's robots are listed and
+ *   the robot looked up by name. Absent: the create is repeated (at most `maxRetries + 1` times). Found, and Harbor
+ *   created it after the create was sent with exactly the settings asked for: it is ours, but its secret was only in
+ *   the lost answer, so Harbor is asked for a new one (`PATCH /robots/{id}` `{secret:""}`; repeated while its outcome
+ *   is unknown, which is harmless as nobody uses this robot yet). Refreshing is chosen over delete-and-recreate: one
+ *   write instead of two, the robot keeps its id, and no second create can fail ambiguously in turn. If the refresh
+ *   fails, the robot is deleted again, so that after any failure Harbor holds no robot the state does not know.
+ *   Found but not provably ours: create fails (as for a 409) and leaves it alone.
  * - read: `GET /robots/{id}`; the secret is kept from the state (Harbor never returns it). A robot deleted out of band
- *   reads as empty: refresh drops it and the next `up` creates a new one, with a new secret.
+ *   is looked up by name: absent, it reads as empty (refresh drops it; the next `up` creates a new one, with a new
+ *   secret); recreated outside the stack with exactly the declared settings, it is read as this robot with an empty
+ *   secret, and the next update has Harbor generate a new secret (the one it was created with is unknown).
  * - diff: permissions compared as sets (order, duplicates and `effect` ""/"allow" ignored). Another name, project or
  *   Harbor, or an expired robot, replaces (deleting first when the login name would collide).
  * - update: `PUT /robots/{id}` in place (1 write) for description, duration, permissions or a disabled robot; the
- *   robot and its secret are kept. Never deletes first.
+ *   robot and its secret are kept. Never deletes first. `PATCH /robots/{id}` `{secret:""}` when the secret is unknown.
  * - delete: `DELETE /robots/{id}` (1 write); a robot already gone counts as deleted.
  */
 export class HarborRobotProvider implements dynamic.ResourceProvider {
   async create(inputs: HarborRobotInputs): Promise<dynamic.CreateResult> {
     return withHarbor(inputs.connection, robotLabel(inputs), async (harbor) => {
+      let result;
       try {
-        const created = await harbor.createRobot({
-          name: inputs.name,
-          description: inputs.description,
-          duration: inputs.durationDays,
-          level: 'project',
-          permissions: inputs.permissions,
+        result = await createChecked<Awaited<ReturnType<HarborClient['createRobot']>>, { lookup: HarborLookup<HarborRobot>; atMs: number }>({
+          what: robotLabel(inputs),
+          policy: harbor,
+          create: () =>
+            harbor.createRobot({
+              name: inputs.name,
+              description: inputs.description,
+              duration: inputs.durationDays,
+              level: 'project',
+              permissions: inputs.permissions,
+            }),
+          lookup: async () => {
+            const lookup = await harbor.findProjectRobot(inputs.project, inputs.name);
+            return lookup.found ? { lookup, atMs: Date.now() } : undefined;
+          },
         });
-        const outs: HarborRobotOutputs = {
-          ...inputs,
-          permissions: normalisePermissions(inputs.permissions),
-          robotId: created.id,
-          fullName: created.name,
-          secret: created.secret,
-          expiresAt: created.expiresAt,
-          disabled: false,
-        };
-        return { id: String(created.id), outs };
       } catch (e) {
-        if (isHarborApiError(e) && e.status === 409) {
-          throw new Error(
-            `${robotLabel(inputs)} already exists in Harbor, and its secret can only be read when it is created. ` +
-              'Fix: delete that robot in Harbor (Projects > Robot Accounts) and run "pulumi up" again, or give robot.name another value. ' +
-              `(${e.message})`,
-          );
-        }
+        if (isHarborApiError(e) && e.status === 409) throw alreadyExists(inputs, e.message);
         throw e;
       }
+      const base = { ...inputs, permissions: normalisePermissions(inputs.permissions) };
+      if (result.kind === 'created') {
+        const created = result.value;
+        const outs: HarborRobotOutputs = { ...base, robotId: created.id, fullName: created.name, secret: created.secret, expiresAt: created.expiresAt, disabled: false };
+        return { id: String(created.id), outs };
+      }
+      const { lookup, atMs } = result.value;
+      const found = lookup.found as HarborRobot;
+      if (!createdWithin(found.creationTime, lookup, result.sinceMs, atMs) || !matchesInputs(found, inputs)) {
+        throw alreadyExists(inputs, `the create failed without a clear answer, and ${found.name} (id ${found.id}) exists but was not made by it`);
+      }
+      const secret = await refreshOrRemove(harbor, found, inputs);
+      const outs: HarborRobotOutputs = { ...base, robotId: found.id, fullName: found.name, secret, expiresAt: found.expiresAt, disabled: found.disabled };
+      return { id: String(found.id), outs };
     });
   }
 
   async read(id: string, props: HarborRobotOutputs): Promise<dynamic.ReadResult> {
     return withHarbor(props.connection, robotLabel(props), async (harbor) => {
-      const found = await harbor.getRobot(Number(id));
-      if (!found) return {};
+      let found = await harbor.getRobot(Number(id));
+      let secret = props.secret;
+      if (!found) {
+        // Deleted outside the stack; maybe recreated under the same name. Only a robot with exactly the declared
+        // settings is taken as this one (its secret unknown, so the next update generates one); else drop it.
+        let again: HarborRobot | undefined;
+        try {
+          again = (await harbor.findProjectRobot(props.project, props.name)).found;
+        } catch (e) {
+          if (!isNotFound(e)) throw e;
+        }
+        if (!again || !matchesInputs(again, props)) return {};
+        found = again;
+        secret = '';
+      }
       const outs: HarborRobotOutputs = {
         ...props,
+        robotId: found.id,
+        secret,
         fullName: found.name,
         description: found.description,
         durationDays: found.duration,
@@ -110,7 +167,7 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
         expiresAt: found.expiresAt,
         disabled: found.disabled,
       };
-      return { id, props: outs };
+      return { id: String(found.id), props: outs };
     });
   }
 
@@ -121,7 +178,8 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
     const otherHarbor = !sameHarbor(olds.connection, news.connection);
     if (otherHarbor) replaces.push('connection');
     if (expired(olds, Date.now())) replaces.push('expiresAt');
-    const changes = replaces.length > 0 || settingsDiffer(olds, news) || connectionChanged(olds.connection, news.connection);
+    const changes =
+      replaces.length > 0 || settingsDiffer(olds, news) || secretUnknown(olds) || connectionChanged(olds.connection, news.connection);
     // The replacement would take the same login name in the same Harbor: the old robot must go first.
     const sameLogin = olds.name === news.name && olds.project === news.project && !otherHarbor;
     return { changes, replaces, deleteBeforeReplace: replaces.length > 0 && sameLogin };
@@ -129,18 +187,27 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
 
   async update(id: string, olds: HarborRobotOutputs, news: HarborRobotInputs): Promise<dynamic.UpdateResult> {
     let expiresAt = olds.expiresAt;
-    if (settingsDiffer(olds, news)) {
+    let secret = olds.secret;
+    if (settingsDiffer(olds, news) || secretUnknown(olds)) {
       await withHarbor(news.connection, robotLabel(news), async (harbor) => {
-        await harbor.updateRobot(Number(id), {
-          name: olds.fullName,
-          description: news.description,
-          duration: news.durationDays,
-          level: 'project',
-          disable: false,
-          permissions: news.permissions,
-        });
-        if (olds.durationDays !== news.durationDays) {
-          expiresAt = (await harbor.getRobot(Number(id)))?.expiresAt ?? expiresAt;
+        if (settingsDiffer(olds, news)) {
+          // In place: PUT replaces the permissions of the same robot; never delete-and-recreate (the secret would change).
+          await harbor.updateRobot(Number(id), {
+            name: olds.fullName,
+            description: news.description,
+            duration: news.durationDays,
+            level: 'project',
+            disable: false,
+            permissions: news.permissions,
+          });
+          if (olds.durationDays !== news.durationDays) {
+            expiresAt = (await harbor.getRobot(Number(id)))?.expiresAt ?? expiresAt;
+          }
+        }
+        if (secretUnknown(olds)) {
+          // The robot was recreated outside the stack: its secret is unknown, so have Harbor generate a new one.
+          // Repeating this write is harmless: each answer replaces the secret, and only the last one is kept.
+          secret = await repeatHarmlessWrite(harbor, () => harbor.refreshRobotSecret(Number(id)));
         }
       });
     }
@@ -149,7 +216,7 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
       permissions: normalisePermissions(news.permissions),
       robotId: olds.robotId,
       fullName: olds.fullName,
-      secret: olds.secret,
+      secret,
       expiresAt,
       disabled: false,
     };
@@ -158,6 +225,40 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
 
   async delete(id: string, props: HarborRobotOutputs): Promise<void> {
     await withHarbor(props.connection, robotLabel(props), (harbor) => harbor.deleteRobot(Number(id)));
+  }
+}
+
+/** The error for a robot name taken by a robot this stack did not create (409, or found after a lost create answer). */
+function alreadyExists(inputs: HarborRobotInputs, detail: string): Error {
+  return new Error(
+    `${robotLabel(inputs)} already exists in Harbor, and its secret can only be read when it is created. ` +
+      'Fix: delete that robot in Harbor (Projects > Robot Accounts) and run "pulumi up" again, or give robot.name another value. ' +
+      `(${detail})`,
+  );
+}
+
+/**
+ * Has Harbor generate a new secret for a robot whose create answer (and so its secret) was lost. If that fails, the
+ * robot is deleted again so that Harbor holds no robot the state does not know.
+ */
+async function refreshOrRemove(harbor: HarborClient, robot: HarborRobot, inputs: HarborRobotInputs): Promise<string> {
+  try {
+    return await repeatHarmlessWrite(harbor, () => harbor.refreshRobotSecret(robot.id));
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    try {
+      await harbor.deleteRobot(robot.id);
+    } catch (d) {
+      throw new Error(
+        `${robotLabel(inputs)}: created as ${robot.name} (id ${robot.id}) but its secret was lost with the create's answer, getting a new ` +
+          `secret failed (${why}) and deleting it failed too (${d instanceof Error ? d.message : String(d)}). ` +
+          `Fix: delete robot ${robot.name} in Harbor (Projects > Robot Accounts), then run "pulumi up" again.`,
+      );
+    }
+    throw new Error(
+      `${robotLabel(inputs)}: created, but its secret was lost with the create's answer and getting a new secret failed, so the robot ` +
+        `was deleted again (nothing is left behind): run "pulumi up" again. (${why})`,
+    );
   }
 }
 
