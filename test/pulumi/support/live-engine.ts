@@ -81,7 +81,12 @@ export interface LiveEngine {
   liveDynamicResources(): LiveRegistration[];
   /** The registrations of one type token, optionally of one name. */
   byType(type: string, name?: string): LiveRegistration[];
-  /** Waits until every registration went through the engine (fails after `ms` naming `what`). @default ms 15000 */
+  /**
+   * Waits until every registration went through the engine. Rejects as soon as a create fails (naming the resource
+   * and the provider's message) and after `ms` otherwise. A failed create also rejects the outputs that depend on
+   * it, which jest reports as errors of the running test, as `pulumi up` would fail.
+   * @default ms 15000
+   */
   settled(what: string, ms?: number): Promise<void>;
   /**
    * `pulumi destroy` for the dynamic resources: calls the provider's `delete(id, state)` for each live one in reverse
@@ -136,6 +141,7 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
   const providers = new Map<string, dynamic.ResourceProvider>();
   const pending = new Map<string, Omit<Registration, 'inputs' | 'urn'>>();
   const mode = options.provider ?? 'serialized';
+  const onError: Array<(e: Error) => void> = [];
 
   const providerFor = (state: Record<string, any>, what: string): dynamic.ResourceProvider => {
     const text = state[PROVIDER_KEY];
@@ -182,7 +188,9 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
         } catch (e) {
           const message = messageOf(e);
           errors.push({ type: args.type, name: args.name, message });
-          throw new Error(`live engine: creating ${what} failed: ${message}`);
+          const error = new Error(`live engine: creating ${what} failed: ${message}`);
+          for (const listener of onError.splice(0)) listener(error);
+          throw error;
         }
         // The host's resultIncludingProvider(): the outputs keep the provider text.
         const outs: Record<string, any> = { ...(result.outs ?? {}), [PROVIDER_KEY]: plain[PROVIDER_KEY] };
@@ -233,7 +241,12 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
     },
     liveDynamicResources,
     byType: (type, name) => registrations.filter((r) => r.type === type && (name === undefined || r.name === name)),
-    settled: (what, ms = 15_000) => settled(what, ms),
+    async settled(what, ms = 15_000) {
+      if (errors.length > 0) throw new Error(`live engine: ${what}: creating ${errors[0].type} "${errors[0].name}" failed: ${errors[0].message}`);
+      const failed = new Promise<never>((_, reject) => onError.push(reject));
+      failed.catch(() => undefined);
+      await Promise.race([settled(what, ms), failed]);
+    },
     async destroyAll() {
       const done: string[] = [];
       for (const r of [...liveDynamicResources()].reverse()) {
