@@ -170,7 +170,14 @@ export class HarborApiError extends Error {
       init.requestId ? ` [request id ${init.requestId}]` : '',
       hint ? `. Hint: ${hint}` : '',
     ];
-    super(redactSecrets(parts.join(''), secrets));
+    const message = redactSecrets(parts.join(''), secrets);
+    super(message);
+    // Pulumi's closure serializer turns this class into a function that runs `Error.call(this, message)`, which
+    // sets nothing on `this`: in the provider Pulumi runs, the message would be lost. Set it explicitly.
+    if (this.message !== message) {
+      Object.defineProperty(this, 'message', { value: message, enumerable: false, writable: true, configurable: true });
+      if (typeof Error.captureStackTrace === 'function') Error.captureStackTrace(this, HarborApiError);
+    }
     this.name = 'HarborApiError';
     this.status = init.status;
     this.code = init.code === undefined ? undefined : redactSecrets(init.code, secrets);

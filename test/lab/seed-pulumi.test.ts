@@ -184,12 +184,10 @@ describeLab('seed on the Pulumi engine: ErrImagePull, then the component\'s Secr
     expect(lab.emulator.contractViolations).toEqual([]);
   });
 
-  // KNOWN BUG (lib/harbor/errors.ts), kept visible: Pulumi's closure serializer turns `class HarborApiError extends
-  // Error` into a function that calls `Error.call(this, message)`, which sets nothing on `this`. In the serialized
-  // provider, the one `pulumi up` runs, every HarborApiError has `message === undefined` and is not an Error, so
-  // Harbor's answer never reaches the user (here: "still holds repositories: undefined."). When lib/ is fixed this
-  // test fails: make it a plain `test`.
-  test.failing('the destroy error carries Harbor\'s 412 answer through the serialized provider', () => {
+  // Pulumi's closure serializer turns `class HarborApiError extends Error` into a function calling
+  // `Error.call(this, message)`, which sets nothing on `this`; lib/harbor/errors.ts sets the message itself so that
+  // Harbor's answer reaches the user from the provider `pulumi up` runs.
+  test('the destroy error carries Harbor\'s 412 answer through the serialized provider', () => {
     expect(refusedMessage).toMatch(/still holds repositories: Harbor API DELETE .*HTTP 412/);
   });
 });
