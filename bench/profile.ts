@@ -26,6 +26,8 @@ export interface ProfileSummary {
   readonly byOwner: readonly ProfileLine[];
   /** The functions with the most self time. */
   readonly topSelf: readonly ProfileLine[];
+  /** The functions of this repository's lib/ with the most self time. */
+  readonly topLib: readonly ProfileLine[];
   /** Module top-level code with the most inclusive time (what `require` costs). */
   readonly topModuleLoads: readonly ProfileLine[];
 }
@@ -96,6 +98,7 @@ function summarise(profiles: readonly CpuProfile[], roots: ReadonlyArray<readonl
     totalMs: total / 1000,
     byOwner: [...owners].map(([what, us]) => ({ what, where: '', ms: us / 1000 })).sort(sortDesc),
     topSelf: [...self.values()].sort(sortDesc).slice(0, top),
+    topLib: [...self.values()].filter((l) => l.where.startsWith('lib/')).sort(sortDesc).slice(0, 10),
     topModuleLoads: [...loads.values()].sort(sortDesc).slice(0, top),
   };
 }
@@ -143,6 +146,11 @@ export function profileMarkdown(title: string, s: ProfileSummary): string {
     '',
     '| function | file:line | ms | share |', '|---|---|---:|---:|',
     rows(s.topSelf, true),
+    '',
+    'Top self-time functions of lib/ (this repository):',
+    '',
+    '| function | file:line (transpiled JavaScript) | ms | share |', '|---|---|---:|---:|',
+    s.topLib.length ? rows(s.topLib, true) : '| (none sampled) | | | |',
     '',
     'Costliest module loads (inclusive time of the module\'s top level, nested loads counted in their parents too):',
     '',

@@ -17,7 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { assertSameObjects } from './equivalence';
 import { describeMachine } from './machine';
-import { APP_RUNNER, bareAppCommand, cliSynthOnce, exampleAppCommand, measureCliSynth, precompiledVariant } from './measure-cli';
+import { asConfiguredVariant, cliSynthOnce, measureCliSynth, precompiledVariant } from './measure-cli';
 import { measureSynth } from './measure-synth';
 import { profileMarkdown, summariseProfileDir } from './profile';
 import { renderResultsMarkdown } from './report';
@@ -25,7 +25,7 @@ import { BenchResults, ResultEntry, TargetResult } from './results';
 import { runChild } from './run-child';
 import { median, round } from './stats';
 import { renderScalingSvg } from './svg';
-import { evaluateTargets } from './targets';
+import { evaluateTargets, LIMITS } from './targets';
 import { transpileTree, TranspiledTree } from './transpile';
 import type { ChildResult } from './child';
 import type { HarborOperation, HarborOperationCount } from './harbor-calls';
@@ -206,16 +206,30 @@ async function profileMisses(tree: TranspiledTree, targets: readonly TargetResul
       }
     }
   }
+  // Not a target, but where the layout matters: profile one chart per app when it costs much more than raw.
+  const perApp = results.filter((r) => r.name === 'synth/chart-per-app').sort((a, b) => b.n - a.n)[0];
+  if (perApp && ((perApp.ratio ?? 0) > LIMITS.timeRatio || force)) {
+    log(`\nProfiling one chart per app, ${perApp.n} apps (x${perApp.ratio} over raw; not a target)...`);
+    for (const side of ['construct', 'baseline'] as const) {
+      const dir = path.join(work, `prof-per-app-${side}`);
+      fs.mkdirSync(dir);
+      await runChild(tree, { kind: 'synth', side, n: perApp.n, layout: 'chart-per-app' }, { cpuProfDir: dir });
+      out.push(profileMarkdown(`Synthesis of ${perApp.n.toLocaleString('en-US')} apps, one chart per app: ${side}`, summariseProfileDir(dir, roots)));
+    }
+  }
   const cliMiss = targets.some((t) => t.id === 'npm-run-synth' && t.status === 'MISS');
   if (cliMiss || force) {
-    log('\nProfiling `npm run synth` (the app process, node --cpu-prof)...');
-    let objects = 0;
-    for (const side of ['example', 'bare'] as const) {
-      const dir = path.join(work, `prof-cli-${side}`);
-      fs.mkdirSync(dir);
-      const app = side === 'example' ? exampleAppCommand(REPO) : bareAppCommand(objects);
-      objects = (await cliSynthOnce(REPO, path.join(work, `cli-prof-${side}`), app, `--cpu-prof --cpu-prof-dir=${dir}`)).objects;
-      out.push(profileMarkdown(`\`npm run synth\` app process: ${side === 'example' ? 'example (apps/cdk8s/main.ts)' : 'bare cdk8s app'} (${APP_RUNNER})`, summariseProfileDir(dir, roots)));
+    log('\nProfiling `npm run synth` (the app process, node --cpu-prof), as configured and precompiled...');
+    for (const variant of [asConfiguredVariant(REPO), precompiledVariant(tree.dir)]) {
+      let objects = 0;
+      for (const side of ['example', 'bare'] as const) {
+        const dir = path.join(work, `prof-${variant.name.replace(/\W+/g, '-')}-${side}`);
+        fs.mkdirSync(dir);
+        const app = side === 'example' ? variant.example : variant.bare(objects);
+        objects = (await cliSynthOnce(REPO, path.join(dir, 'out'), app, `--cpu-prof --cpu-prof-dir=${dir}`)).objects;
+        const what = side === 'example' ? 'example (apps/cdk8s/main.ts)' : 'bare cdk8s app (bench/bare-app.ts)';
+        out.push(profileMarkdown(`${variant.name}, app process: ${what}; ${variant.description}`, summariseProfileDir(dir, roots)));
+      }
     }
   }
   return out;
