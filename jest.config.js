@@ -9,4 +9,9 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
+  // Secret hygiene (test/support/hygiene-*.js): the reporter opens a ledger per run, the setup file records every
+  // secret the lab issues and tees each test file's output, and the run FAILS if any of those secrets shows up in a
+  // log line, a failure message, a snapshot or any file of the working tree.
+  setupFiles: ['<rootDir>/test/support/hygiene-setup.js'],
+  reporters: ['default', '<rootDir>/test/support/hygiene-reporter.js'],
 };
