@@ -188,6 +188,7 @@ function toMember(raw: unknown): HarborMember | undefined {
 /** Maps a robot as Harbor returns it to {@link HarborRobot} (permissions normalised). */
 function toRobot(raw: unknown): HarborRobot | undefined {
   if (!isRecord(raw) || typeof raw.id !== 'number' || typeof raw.name !== 'string') return undefined;
+  const creationTime = time(raw.creation_time);
   return {
     id: raw.id,
     name: raw.name,
@@ -197,7 +198,7 @@ function toRobot(raw: unknown): HarborRobot | undefined {
     expiresAt: num(raw.expires_at, -1),
     level: str(raw.level),
     permissions: normalisePermissions(Array.isArray(raw.permissions) ? raw.permissions : []),
-    ...(time(raw.creation_time) !== undefined ? { creationTime: time(raw.creation_time) } : {}),
+    ...(creationTime !== undefined ? { creationTime } : {}),
   };
 }
 

@@ -131,7 +131,12 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
       const { lookup, atMs } = result.value;
       const found = lookup.found as HarborRobot;
       if (!createdWithin(found.creationTime, lookup, result.sinceMs, atMs) || !matchesInputs(found, inputs)) {
-        throw alreadyExists(inputs, `the create failed without a clear answer, and ${found.name} (id ${found.id}) exists but was not made by it`);
+        const unknowable = found.creationTime === undefined || lookup.harborTimeMs === undefined;
+        throw alreadyExists(
+          inputs,
+          `the create failed without a clear answer, and ${found.name} (id ${found.id}) exists but ` +
+            (unknowable ? 'Harbor gave no creation_time or Date to tell whether that create made it' : 'was not made by it'),
+        );
       }
       const secret = await refreshOrRemove(harbor, found, inputs);
       const outs: HarborRobotOutputs = { ...base, robotId: found.id, fullName: found.name, secret, expiresAt: found.expiresAt, disabled: found.disabled };
