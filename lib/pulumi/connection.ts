@@ -44,7 +44,7 @@ export interface HarborConnectionState {
 }
 
 /** The optional tuning fields of {@link HarborConnectionState}. */
-const TUNING_KEYS = ['maxRetries', 'timeoutMs', 'retryBaseDelayMs', 'maxRetryDelayMs'] as const;
+export const TUNING_KEYS = ['maxRetries', 'timeoutMs', 'retryBaseDelayMs', 'maxRetryDelayMs'] as const;
 
 /** Opens a client on a stored connection, with a clear error when the connection is incomplete. */
 export function harborClientFor(connection: HarborConnectionState | undefined, resource: string): HarborClient {

@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { TUNING_KEYS } from './connection';
 
 /** How HarborPrivateApp (and the Harbor resources) reach Harbor's API. */
 export interface HarborConnectionArgs {
@@ -16,7 +17,30 @@ export interface HarborConnectionArgs {
    * @default - Node's default trust store
    */
   readonly caBundle?: pulumi.Input<string>;
+  /**
+   * Attempts of idempotent calls (and checked creates) before giving up.
+   * @default 3
+   */
+  readonly maxRetries?: pulumi.Input<number>;
+  /**
+   * Timeout of one HTTP attempt, in milliseconds.
+   * @default 30000
+   */
+  readonly timeoutMs?: pulumi.Input<number>;
+  /**
+   * First backoff delay between attempts, in milliseconds (doubled each time, with jitter).
+   * @default 200
+   */
+  readonly retryBaseDelayMs?: pulumi.Input<number>;
+  /**
+   * Longest wait between attempts, Retry-After included, in milliseconds.
+   * @default 10000
+   */
+  readonly maxRetryDelayMs?: pulumi.Input<number>;
 }
+
+/** The tuning fields of a connection, copied only when set. */
+export const CONNECTION_TUNING_KEYS = TUNING_KEYS;
 
 /** The connection as the Harbor resources take it, with `url` required. */
 export interface HarborConnectionInputs extends HarborConnectionArgs {
@@ -27,11 +51,13 @@ export interface HarborConnectionInputs extends HarborConnectionArgs {
  * The connection input of a Harbor resource: the password always wrapped as a Pulumi secret, so it is encrypted in
  * the state and never shown by `pulumi preview`.
  */
-export function connectionInput(connection: HarborConnectionInputs): pulumi.Input<Record<string, pulumi.Input<string> | undefined>> {
-  return {
+export function connectionInput(connection: HarborConnectionInputs): pulumi.Input<Record<string, pulumi.Input<string | number> | undefined>> {
+  const out: Record<string, pulumi.Input<string | number> | undefined> = {
     url: connection.url,
     username: connection.username,
     password: pulumi.secret(connection.password),
-    ...(connection.caBundle !== undefined ? { caBundle: connection.caBundle } : {}),
   };
+  if (connection.caBundle !== undefined) out.caBundle = connection.caBundle;
+  for (const key of CONNECTION_TUNING_KEYS) if (connection[key] !== undefined) out[key] = connection[key];
+  return out;
 }

@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { HarborPrivateApp as Cdk8sHarborPrivateApp, HarborPrivateAppProps as Cdk8sHarborPrivateAppProps } from '../cdk8s/harbor-private-app';
 import { dockerConfigJson, HarborPrivateAppError, ResolvedHarborPrivateApp, toDnsLabel } from '../core';
 import { normalisePermissions, resolveHarborEndpoint } from '../harbor';
-import { HarborConnectionArgs, HarborConnectionInputs } from './harbor-connection';
+import { CONNECTION_TUNING_KEYS, HarborConnectionArgs, HarborConnectionInputs } from './harbor-connection';
 import { HarborProjectMember } from './harbor-member';
 import { HarborProject } from './harbor-project';
 import { HarborRobotAccount } from './harbor-robot';
@@ -89,6 +89,7 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
       username: harbor.username,
       password: pulumi.secret(harbor.password),
       ...(harbor.caBundle !== undefined ? { caBundle: harbor.caBundle } : {}),
+      ...Object.fromEntries(CONNECTION_TUNING_KEYS.filter((k) => harbor[k] !== undefined).map((k) => [k, harbor[k]])),
     };
 
     // Harbor: project <- members <- robot (deleted in the reverse order).

@@ -150,6 +150,14 @@ describe('other shapes', () => {
     expect(unwrapSecrets(children.find((c) => c.type === PROJECT)!.inputs.connection).url).toBe('https://harbor.internal.example');
   });
 
+  test('retry and timeout tuning reaches every Harbor resource; unset fields stay unset', async () => {
+    const { children } = await build('tuned', { harbor: { username: 'admin', password: pulumi.secret(PASSWORD), timeoutMs: 5000, maxRetries: 1 } });
+    for (const type of [PROJECT, MEMBER, ROBOT]) {
+      const connection = unwrapSecrets(children.find((c) => c.type === type)!.inputs.connection);
+      expect([type, connection.timeoutMs, connection.maxRetries, 'retryBaseDelayMs' in connection]).toEqual([type, 5000, 1, false]);
+    }
+  });
+
   test('an adopted project is registered with adopt: true (read, never created)', async () => {
     const base = seedProps();
     const { children, app } = await build('adopted', {}, { ...base, project: { name: 'k8s', adopt: true } });
