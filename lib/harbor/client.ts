@@ -350,6 +350,16 @@ export class HarborClient {
     await this.call('DELETE', `/projects/${encodeURIComponent(name)}`, { byName: true, ok: [200, 204], absentOk: true });
   }
 
+  /**
+   * Deletes the project with this numeric id (`DELETE /projects/{id}`, without `X-Is-Resource-Name`). A project
+   * deleted and recreated under the same name by someone else has another id, so it is never hit; a missing id
+   * counts as deleted.
+   */
+  async deleteProjectById(id: number): Promise<void> {
+    if (!Number.isInteger(id) || id < 1) throw new TypeError(`deleteProjectById: id must be a positive integer, got ${JSON.stringify(id)}`);
+    await this.call('DELETE', `/projects/${id}`, { byName: false, ok: [200, 204], absentOk: true });
+  }
+
   // ---------------------------------------------------------------- members
 
   /**

@@ -161,8 +161,11 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
   async delete(_id: string, props: HarborProjectOutputs): Promise<void> {
     if (props.created !== true) return;
     await withHarbor(props.connection, projectLabel(props), async (harbor) => {
+      // By id, not by name: a project someone deleted and recreated under this name since the last refresh is
+      // not this stack's, and deleting by id cannot reach it.
+      const remove = (): Promise<void> => (Number.isInteger(props.projectId) && props.projectId > 0 ? harbor.deleteProjectById(props.projectId) : harbor.deleteProject(props.name));
       try {
-        await harbor.deleteProject(props.name);
+        await remove();
       } catch (e) {
         if (!isHarborApiError(e) || e.status !== 412) throw e;
         if (!props.forceDestroy) {
@@ -172,7 +175,7 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
           );
         }
         await deleteProjectRepositories(props.connection, props.name);
-        await harbor.deleteProject(props.name);
+        await remove();
       }
     });
   }

@@ -179,6 +179,19 @@ test('a project deleted and recreated by someone else is not ours: refresh lets 
   expect(emulator.state().projects).toHaveLength(1);
 });
 
+test('without a refresh, destroy of a project recreated by someone else deletes by id and leaves theirs', async () => {
+  stack = seedResources(connection);
+  await create(harborProvider, stack);
+  const h = admin();
+  await h.deleteProject('k8s');
+  await h.close();
+  await theirProject();
+  const theirs = emulator.state().projects.map((p) => p.id);
+  // No refresh: the state still holds the old project id.
+  await harborProvider.delete!(res('project').id!, res('project').outs);
+  expect(emulator.state().projects.map((p) => p.id)).toEqual(theirs);
+});
+
 describe('a project the stack created that still holds repositories', () => {
   test('is not deleted without forceDestroy: the 412 hint, one request, nothing lost', async () => {
     stack = seedResources(connection);
@@ -189,7 +202,7 @@ describe('a project the stack created that still holds repositories', () => {
     const error = await harborProvider.delete!(res('project').id!, res('project').outs).then(() => undefined, (e: Error) => e);
     expect(error?.message).toMatch(/was not deleted because it still holds repositories.*HTTP 412.*project\.forceDestroy: true/s);
     expect(error?.message).not.toContain(ADMIN_PASSWORD);
-    expect(calls).toEqual(['DELETE /projects/k8s']);
+    expect(calls).toEqual([`DELETE /projects/${res('project').outs!.projectId}`]);
     expect(emulator.state()).toEqual(before);
   });
 
@@ -207,10 +220,10 @@ describe('a project the stack created that still holds repositories', () => {
     expect(writes()).toEqual([
       `DELETE /robots/${ids.robot}`,
       `DELETE /projects/k8s/members/${ids.member}`,
-      'DELETE /projects/k8s',
+      expect.stringMatching(/^DELETE \/projects\/\d+$/),
       'DELETE /projects/k8s/repositories/coredns',
       'DELETE /projects/k8s/repositories/tools%252Fdebug',
-      'DELETE /projects/k8s',
+      expect.stringMatching(/^DELETE \/projects\/\d+$/),
     ]);
     expect(emulator.state().projects).toEqual([]);
   });

@@ -211,7 +211,7 @@ const OPS: readonly Op[] = [
   },
   {
     kind: 'project', action: 'delete', before: 3,
-    match: { method: 'DELETE', path: /\/projects\/k8s$/ }, primary: () => 'DELETE /projects/k8s',
+    match: { method: 'DELETE', path: /\/projects\/\d+$/ }, primary: () => `DELETE /projects/${res('project').outs!.projectId}`,
     run: () => runDelete('project'),
     applied: () => expect(emulator.state().projects).toEqual([]),
     untouched: () => expect(emulator.state().projects).toHaveLength(1),

@@ -160,7 +160,7 @@ describeLab('seed on the Pulumi engine: ErrImagePull, then the component\'s Secr
     expect(phases['destroy (project still holds coredns)'].writes).toEqual([
       expect.stringMatching(/^DELETE \/robots\/\d+$/),
       expect.stringMatching(/^DELETE \/projects\/k8s\/members\/\d+$/),
-      'DELETE /projects/k8s',
+      expect.stringMatching(/^DELETE \/projects\/\d+$/),
     ]);
 
     // The robot is gone: its credentials no longer pull, though the image is still there.
@@ -173,7 +173,7 @@ describeLab('seed on the Pulumi engine: ErrImagePull, then the component\'s Secr
     lab.emulator.removeRepository('k8s', 'coredns');
     beginPhase();
     expect(await engine.destroyAll()).toEqual(['coredns-project']);
-    expect(endPhase('destroy').writes).toEqual(['DELETE /projects/k8s']);
+    expect(endPhase('destroy').writes).toEqual([expect.stringMatching(/^DELETE \/projects\/\d+$/)]);
     expect(engine.liveDynamicResources()).toEqual([]);
 
     // Nothing of the stack is left in Harbor (the test's own "other" project stays).

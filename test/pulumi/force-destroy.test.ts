@@ -84,7 +84,7 @@ test('with forceDestroy, delete removes the repositories (nested names too) and 
   const [project] = stack;
   await harborProvider.delete!(project.id!, project.outs);
   expect(repositoryCalls).toEqual(['GET /projects/k8s/repositories', 'DELETE /projects/k8s/repositories/coredns', 'DELETE /projects/k8s/repositories/tools%252Fdebug']);
-  expect(emulator.requests.filter((r) => r.write).map((r) => `${r.method} ${r.path}`)).toEqual(['DELETE /api/v2.0/projects/k8s', 'DELETE /api/v2.0/projects/k8s']);
+  expect(emulator.requests.filter((r) => r.write).map((r) => `${r.method} ${r.path}`)).toEqual(['DELETE /api/v2.0/projects/1', 'DELETE /api/v2.0/projects/1']) // by id: 412, then after the repositories;
   expect(emulator.state().projects).toEqual([]);
 });
 
