@@ -188,6 +188,9 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
     if (!lit || typeof lit.username !== 'string' || lit.username.length === 0) {
       fail('credentials.username', lit?.username, 'is empty', 'give the robot\'s full name or the user name');
     }
+    if (lit.username.includes(':') || /\s/.test(lit.username)) {
+      fail('credentials.username', lit.username, 'contains ":" or white space, which the .dockerconfigjson auth (base64 of "username:password") cannot carry', 'give the login name exactly, e.g. the robot\'s full name "robot$k8s+ci"');
+    }
     if (!(lit.password instanceof SecretValue)) {
       fail('credentials.password', '<plain string>', 'is not a SecretValue: a password typed as a plain string is not an explicit opt-in to a literal credential', 'wrap it: SecretValue.unsafePlainText(...) or SecretValue.fromEnv("VAR")');
     }
@@ -199,6 +202,13 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
     }
     checkObjectName('credentials.store.name', ext.store.name, scope);
     if (typeof ext.key !== 'string' || ext.key.length === 0) fail('credentials.key', ext.key, 'is empty', 'give the key of the secret in the store');
+    for (const prop of ['usernameProperty', 'passwordProperty'] as const) {
+      const v = ext[prop];
+      if (v !== undefined && (typeof v !== 'string' || v.length === 0)) fail(`credentials.${prop}`, v, 'is empty', `give the property of key "${ext.key}" that holds the ${prop === 'usernameProperty' ? 'username' : 'password'}, or leave it out`);
+    }
+    if ((ext.usernameProperty ?? 'username') === (ext.passwordProperty ?? 'password')) {
+      fail('credentials.passwordProperty', ext.passwordProperty ?? 'password', 'is the same property as usernameProperty, so the username would be the password', 'name the two properties of the key that hold the username and the password');
+    }
     checkDuration('credentials.refreshInterval', ext.refreshInterval ?? '1h', fail);
   }
 

@@ -28,9 +28,11 @@ class HygieneReporter {
     this.error = undefined;
     this.ledgerDir = undefined;
     this.lastScan = undefined;
+    this.setupMs = 0;
   }
 
   onRunStart() {
+    this.setupMs = 0;
     this.messages = [];
     this.error = undefined;
     this.ledgerDir = fs.mkdtempSync(path.join(this.tmpDir, 'hpa-hygiene-'));
@@ -40,6 +42,8 @@ class HygieneReporter {
 
   onTestResult(test, result) {
     const file = path.relative(this.rootDir, (result && result.testFilePath) || (test && test.path) || '');
+    const perf = result.perfStats;
+    if (perf && perf.setupFilesEnd >= perf.setupFilesStart) this.setupMs += perf.setupFilesEnd - perf.setupFilesStart;
     if (result.failureMessage) this.messages.push({ where: `failure message of ${file}`, text: result.failureMessage });
     if (result.testExecError) this.messages.push({ where: `error running ${file}`, text: `${result.testExecError.message}\n${result.testExecError.stack ?? ''}` });
     for (const a of result.testResults ?? []) {
@@ -63,7 +67,7 @@ class HygieneReporter {
         );
         if (!this.quiet) process.stderr.write(`\n${this.error.message}\n`);
       } else if (!this.quiet && this.env.HPA_HYGIENE_VERBOSE) {
-        process.stderr.write(`Secret hygiene: ${scan.secrets} secret(s), ${scan.filesScanned} file(s), ${this.messages.length} message(s), no leak (${this.lastScan.ms} ms)${scan.skipped.length ? `; ${scan.skipped.length} too short to scan` : ''}\n`);
+        process.stderr.write(`Secret hygiene: ${scan.secrets} secret(s), ${scan.filesScanned} file(s), ${this.messages.length} message(s), no leak (scan ${this.lastScan.ms} ms, setup files ${this.setupMs} ms in all)${scan.skipped.length ? `; ${scan.skipped.length} too short to scan` : ''}\n`);
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
