@@ -159,3 +159,24 @@ export function profileMarkdown(title: string, s: ProfileSummary): string {
     '',
   ].join('\n');
 }
+
+/**
+ * Self time by owner of two profiles side by side (e.g. construct vs baseline), sorted by the difference:
+ * where the extra time of the first goes.
+ */
+export function compareMarkdown(title: string, labelA: string, a: ProfileSummary, labelB: string, b: ProfileSummary): string {
+  const owners = new Set([...a.byOwner, ...b.byOwner].map((l) => l.what));
+  const msOf = (s: ProfileSummary, owner: string) => s.byOwner.find((l) => l.what === owner)?.ms ?? 0;
+  const rows = [...owners]
+    .map((o) => ({ o, x: msOf(a, o), y: msOf(b, o) }))
+    .filter((r) => r.x >= 1 || r.y >= 1)
+    .sort((p, q) => (q.x - q.y) - (p.x - p.y));
+  return [
+    `#### ${title}: where the difference goes`,
+    '',
+    `| owner (self time) | ${labelA} ms | ${labelB} ms | difference ms |`, '|---|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.o} | ${r.x.toFixed(0)} | ${r.y.toFixed(0)} | ${(r.x - r.y) >= 0 ? '+' : ''}${(r.x - r.y).toFixed(0)} |`),
+    `| **total sampled** | ${a.totalMs.toFixed(0)} | ${b.totalMs.toFixed(0)} | ${(a.totalMs - b.totalMs) >= 0 ? '+' : ''}${(a.totalMs - b.totalMs).toFixed(0)} |`,
+    '',
+  ].join('\n');
+}

@@ -79,7 +79,7 @@ export function renderResultsMarkdown(r: BenchResults): string {
     '',
   ];
   if (r.todo.length) lines.push('## TODO', '', ...r.todo.map((t) => `- ${t}`), '');
-  if (r.profiles.length) lines.push('## Profiles of missed targets', '', ...r.profiles, '');
+  if (r.profiles.length) lines.push('## Profiles', '', 'CPU profiles (`node --cpu-prof`) of the missed targets, and of one chart per app (full runs). Self time is attributed to the package that owns the function; "node internals" is mostly module loading.', '', ...r.profiles, '');
   return `${lines.join('\n')}\n`;
 }
 

@@ -19,14 +19,15 @@ import { assertSameObjects } from './equivalence';
 import { describeMachine } from './machine';
 import { asConfiguredVariant, cliSynthOnce, measureCliSynth, precompiledVariant } from './measure-cli';
 import { measureSynth } from './measure-synth';
-import { profileMarkdown, summariseProfileDir } from './profile';
+import { compareMarkdown, profileMarkdown, ProfileSummary, summariseProfileDir } from './profile';
 import { renderResultsMarkdown } from './report';
 import { BenchResults, ResultEntry, TargetResult } from './results';
 import { runChild } from './run-child';
 import { median, round } from './stats';
 import { renderScalingSvg } from './svg';
-import { evaluateTargets, LIMITS } from './targets';
+import { evaluateTargets } from './targets';
 import { transpileTree, TranspiledTree } from './transpile';
+import { BenchLayout } from './fixtures';
 import type { ChildResult } from './child';
 import type { HarborOperation, HarborOperationCount } from './harbor-calls';
 
@@ -133,10 +134,10 @@ async function main(): Promise<void> {
     if (plan.quick && !forceProfile) {
       if (targets.some((t) => t.status === 'MISS')) log('\n(quick run: missed targets are profiled by the full run, or add --profile)');
     } else {
-      for (const p of await profileMisses(tree, targets, results, work, forceProfile)) {
-        profiles.push(p);
-        log(`\n${p}`);
-      }
+      profiles.push(...await profileMisses(tree, targets, results, work, !plan.quick, forceProfile));
+      const shown = write ? profiles.filter((p) => p.includes('where the difference goes')) : profiles;
+      for (const p of shown) log(`\n${p}`);
+      if (write && profiles.length) log('(full profile tables: bench/RESULTS.md)');
     }
 
     const out: BenchResults = {
@@ -189,47 +190,50 @@ async function measureHarborCalls(tree: TranspiledTree, n: number): Promise<Resu
   });
 }
 
-/** Profiles the construct (and its baseline) where a target is missed; returns markdown summaries. */
-async function profileMisses(tree: TranspiledTree, targets: readonly TargetResult[], results: readonly ResultEntry[], work: string, force: boolean): Promise<string[]> {
+/**
+ * Profiles (node --cpu-prof) what misses a target, paired with its baseline: synthesis in one chart at the
+ * largest N, `npm run synth` as configured and precompiled. A full run also profiles one chart per app at its
+ * largest N (not a target; it shows what the layout costs). Returns markdown.
+ */
+async function profileMisses(tree: TranspiledTree, targets: readonly TargetResult[], results: readonly ResultEntry[], work: string, full: boolean, force: boolean): Promise<string[]> {
   const out: string[] = [];
   const roots: Array<[string, string]> = [[`${tree.dir}/`, ''], [`${REPO}/`, '']];
-  const synthMiss = targets.some((t) => t.id !== 'npm-run-synth' && t.status === 'MISS');
-  if (synthMiss || force) {
-    const big = results.filter((r) => r.name === 'synth/one-chart').sort((a, b) => b.n - a.n)[0];
-    if (big) {
-      log(`\nProfiling synthesis of ${big.n} apps (node --cpu-prof)...`);
-      for (const side of ['construct', 'baseline'] as const) {
-        const dir = path.join(work, `prof-synth-${side}`);
-        fs.mkdirSync(dir);
-        await runChild(tree, { kind: 'synth', side, n: big.n, layout: 'one-chart' }, { cpuProfDir: dir });
-        out.push(profileMarkdown(`Synthesis of ${big.n.toLocaleString('en-US')} apps in one chart: ${side}`, summariseProfileDir(dir, roots)));
-      }
-    }
-  }
-  // Not a target, but where the layout matters: profile one chart per app when it costs much more than raw.
-  const perApp = results.filter((r) => r.name === 'synth/chart-per-app').sort((a, b) => b.n - a.n)[0];
-  if (perApp && ((perApp.ratio ?? 0) > LIMITS.timeRatio || force)) {
-    log(`\nProfiling one chart per app, ${perApp.n} apps (x${perApp.ratio} over raw; not a target)...`);
+  const profileSynth = async (layout: BenchLayout, n: number, what: string) => {
+    log(`\nProfiling ${what} (node --cpu-prof)...`);
+    const summaries: ProfileSummary[] = [];
     for (const side of ['construct', 'baseline'] as const) {
-      const dir = path.join(work, `prof-per-app-${side}`);
+      const dir = path.join(work, `prof-${layout}-${n}-${side}`);
       fs.mkdirSync(dir);
-      await runChild(tree, { kind: 'synth', side, n: perApp.n, layout: 'chart-per-app' }, { cpuProfDir: dir });
-      out.push(profileMarkdown(`Synthesis of ${perApp.n.toLocaleString('en-US')} apps, one chart per app: ${side}`, summariseProfileDir(dir, roots)));
+      await runChild(tree, { kind: 'synth', side, n, layout }, { cpuProfDir: dir });
+      summaries.push(summariseProfileDir(dir, roots));
     }
-  }
+    out.push(compareMarkdown(what, 'construct', summaries[0], 'baseline', summaries[1]));
+    summaries.forEach((s, i) => out.push(profileMarkdown(`${what}: ${i === 0 ? 'construct' : 'baseline'}`, s)));
+  };
+
+  const synthMiss = targets.some((t) => t.id !== 'npm-run-synth' && t.status === 'MISS');
+  const big = results.filter((r) => r.name === 'synth/one-chart').sort((a, b) => b.n - a.n)[0];
+  if (big && (synthMiss || force)) await profileSynth('one-chart', big.n, `Synthesis of ${big.n.toLocaleString('en-US')} apps in one chart`);
+  const perApp = results.filter((r) => r.name === 'synth/chart-per-app').sort((a, b) => b.n - a.n)[0];
+  if (perApp && (full || force)) await profileSynth('chart-per-app', perApp.n, `Synthesis of ${perApp.n.toLocaleString('en-US')} apps, one chart per app (not a target)`);
+
   const cliMiss = targets.some((t) => t.id === 'npm-run-synth' && t.status === 'MISS');
   if (cliMiss || force) {
-    log('\nProfiling `npm run synth` (the app process, node --cpu-prof), as configured and precompiled...');
     for (const variant of [asConfiguredVariant(REPO), precompiledVariant(tree.dir)]) {
+      log(`\nProfiling ${variant.name} (the app process, node --cpu-prof)...`);
       let objects = 0;
+      const summaries: ProfileSummary[] = [];
       for (const side of ['example', 'bare'] as const) {
         const dir = path.join(work, `prof-${variant.name.replace(/\W+/g, '-')}-${side}`);
         fs.mkdirSync(dir);
         const app = side === 'example' ? variant.example : variant.bare(objects);
         objects = (await cliSynthOnce(REPO, path.join(dir, 'out'), app, `--cpu-prof --cpu-prof-dir=${dir}`)).objects;
-        const what = side === 'example' ? 'example (apps/cdk8s/main.ts)' : 'bare cdk8s app (bench/bare-app.ts)';
-        out.push(profileMarkdown(`${variant.name}, app process: ${what}; ${variant.description}`, summariseProfileDir(dir, roots)));
+        summaries.push(summariseProfileDir(dir, roots));
       }
+      const title = `\`${variant.name}\`, the app process (${variant.description})`;
+      out.push(compareMarkdown(title, 'example', summaries[0], 'bare app', summaries[1]));
+      out.push(profileMarkdown(`${title}: example (apps/cdk8s/main.ts)`, summaries[0]));
+      out.push(profileMarkdown(`${title}: bare cdk8s app (bench/bare-app.ts)`, summaries[1]));
     }
   }
   return out;
