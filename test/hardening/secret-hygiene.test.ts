@@ -24,7 +24,7 @@ import { HarborPrivateApp } from '../../lib/pulumi';
 import { harborProvider } from '../../lib/pulumi/harbor-provider';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { installLiveEngine, LiveRegistration } from '../pulumi/support/live-engine';
-import { isSecretInput, isSecretOutput, promiseOf } from '../pulumi/support/mocks';
+import { isSecretInput, isSecretOutput, promiseOf, SECRET_SIG, SECRET_SIG_KEY } from '../pulumi/support/mocks';
 import { findCredentials } from '../support/credentials';
 import { LEDGER_ENV, ledgerDir, recordOutput, recordSecret } from '../support/hygiene-ledger';
 import HygieneReporter = require('../support/hygiene-reporter');
@@ -307,7 +307,7 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
       ['other', pulumi.output('nothing')],
     ], scanner);
     expect(found).toEqual({ secretOutputs: ['plain', 'secret'], leaks: ['plain'] });
-    expect(plainCredentials((s) => scanner.scan(s), { a: [credential], b: { '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270', value: credential } }, 'in')).toEqual(['in.a[0]']);
+    expect(plainCredentials((s) => scanner.scan(s), { a: [credential], b: { [SECRET_SIG_KEY]: SECRET_SIG, value: credential } }, 'in')).toEqual(['in.a[0]']);
   });
 
   async function check(app: HarborPrivateApp, credentials: string[]): Promise<{ secretOutputs: string[]; secretInputs: string[] }> {
@@ -325,10 +325,13 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
     const { secretOutputs, leaks } = await credentialOutputs(outputs, scanner);
     expect(leaks).toEqual([]);
 
-    const mine = engine.registrations.filter((r: LiveRegistration) => r.name === app.config.appName || r.name.startsWith(`${app.config.appName}-`));
+    const urn = await promiseOf(app.urn, 'app.urn');
+    const mine = engine.registrations.filter((r: LiveRegistration) => r.urn === urn || r.parent === urn);
+    // The component and every child: project, members, robot, Kubernetes objects.
+    expect(mine.length).toBe(2 + app.members.length + (app.robot ? 1 : 0) + app.kubernetesObjects.length);
     const inputLeaks = mine.flatMap((r) => plainCredentials((s) => scanner.scan(s), r.inputs, `${r.type} ${r.name}`));
     expect(inputLeaks).toEqual([]);
-    const secretInputs = mine.filter((r) => JSON.stringify(r.inputs).length > 0 && scanner.scan(JSON.stringify(r.inputs)).length > 0).map((r) => r.name);
+    const secretInputs = mine.filter((r) => scanner.scan(JSON.stringify(r.inputs)).length > 0).map((r) => r.name);
     return { secretOutputs, secretInputs };
   }
 
