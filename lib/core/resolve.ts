@@ -22,6 +22,24 @@ export interface ResolvedMember {
   readonly ldapGroupDn?: string;
 }
 
+/** The project options with their defaults applied. */
+export interface ResolvedProject {
+  /** The project name. */
+  readonly name: string;
+  /** Anyone may pull. */
+  readonly public: boolean;
+  /** Scan images on push (`auto_scan`). */
+  readonly autoScan: boolean;
+  /** Harbor's `prevent_vul` (it also blocks never-scanned images). */
+  readonly preventVulnerableImages: boolean;
+  /** Storage quota in GB, `-1` unlimited. */
+  readonly storageQuotaGb: number;
+  /** Use an existing project: never create, change or delete it. */
+  readonly adopt: boolean;
+  /** Delete the project's repositories when the project is deleted. */
+  readonly forceDestroy: boolean;
+}
+
 /** The robot, with its full login name and its single permission. */
 export interface ResolvedRobot {
   readonly name: string;
@@ -36,15 +54,7 @@ export interface ResolvedHarborPrivateApp {
   readonly appName: string;
   readonly registryHost: string;
   readonly harborUrl: string;
-  readonly project: {
-    readonly name: string;
-    readonly public: boolean;
-    readonly autoScan: boolean;
-    readonly preventVulnerableImages: boolean;
-    readonly storageQuotaGb: number;
-    readonly adopt: boolean;
-    readonly forceDestroy: boolean;
-  };
+  readonly project: ResolvedProject;
   readonly members: readonly ResolvedMember[];
   /** Declared only with `PullCredentials.fromRobot()` (the default). */
   readonly robot?: ResolvedRobot;

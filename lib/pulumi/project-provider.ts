@@ -6,21 +6,15 @@ import type { dynamic } from '@pulumi/pulumi';
 import { createChecked, createdWithin, isHarborApiError, type HarborLookup, type HarborProject } from '../harbor';
 import { connectionChanged, HarborConnectionState, sameHarbor, withHarbor } from './connection';
 import { deleteProjectRepositories } from './repositories';
+import type { ResolvedProject } from '../core/resolve';
 
-/** The inputs of a Harbor project resource (plain values, as the provider receives them). */
-export interface HarborProjectInputs {
+/**
+ * The inputs of a Harbor project resource (plain values, as the provider receives them): the project as lib/core
+ * resolves it (a new name replaces the project; the storage quota is applied at creation only, since Harbor keeps
+ * quotas apart from projects), and the connection.
+ */
+export interface HarborProjectInputs extends ResolvedProject {
   readonly connection: HarborConnectionState;
-  /** The project name. Changing it replaces the project. */
-  readonly name: string;
-  readonly public: boolean;
-  readonly autoScan: boolean;
-  readonly preventVulnerableImages: boolean;
-  /** Applied when the project is created only (Harbor keeps quotas apart from projects). `-1` unlimited. */
-  readonly storageQuotaGb: number;
-  /** Use an existing project: read it, never create, change or delete it. */
-  readonly adopt: boolean;
-  /** Delete the project's repositories when the project is deleted. */
-  readonly forceDestroy: boolean;
 }
 
 /** The outputs of a Harbor project resource. */
