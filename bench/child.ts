@@ -5,6 +5,8 @@
  * Modules are loaded before the clock starts; what is timed is the construction of the apps plus
  * `App.synthYaml()` (validation, dependency resolution, `chart.toJson()` of every chart and YAML
  * serialization, as `cdk8s synth` does minus writing the file), the same call on both sides.
+ * Both scenarios are imported by every child, so both sides load the same modules and start from the
+ * same RSS: peak RSS differs only by what the measured work allocates.
  */
 import { performance } from 'node:perf_hooks';
 import { App } from 'cdk8s';
