@@ -74,6 +74,8 @@ export class HarborPrivateApp extends Construct {
   public readonly pullSecretObjects: readonly ApiObject[];
 
   private readonly workloads: PodWorkload[] = [];
+  /** Containers whose image has been checked (see validateWorkloads). */
+  private readonly checkedContainers = new WeakSet<kplus.Container>();
 
   constructor(scope: Construct, id: string, props: HarborPrivateAppProps) {
     super(scope, id);
@@ -158,6 +160,7 @@ export class HarborPrivateApp extends Construct {
         dockerRegistryAuth: this.pullSecret,
       });
       this.workloads.push(this.workload);
+      this.markChecked(this.workload);
     }
 
     // Containers added after construction are checked when the app synthesizes.
@@ -188,18 +191,30 @@ export class HarborPrivateApp extends Construct {
       Object.defineProperty(workload, 'dockerRegistryAuth', { value: this.pullSecret, enumerable: true });
     }
     if (!this.workloads.includes(workload)) this.workloads.push(workload);
+    this.markChecked(workload);
+  }
+
+  private markChecked(workload: PodWorkload): void {
+    for (const c of [...workload.containers, ...workload.initContainers]) this.checkedContainers.add(c);
   }
 
   private get scopeName(): string {
     return `HarborPrivateApp ${JSON.stringify(this.node.id)}`;
   }
 
+  /**
+   * Checks the images of containers added since the workload was wired. Images and namespaces of cdk8s-plus
+   * objects are fixed once made, so each container is checked once, however often cdk8s validates (with one
+   * chart per app, it validates the whole app once per chart).
+   */
   private validateWorkloads(): string[] {
     const errors: string[] = [];
     for (const w of this.workloads) {
+      const fresh = [...w.containers, ...w.initContainers].filter((c) => !this.checkedContainers.has(c));
+      if (fresh.length === 0) continue;
       try {
         checkWorkloadImages(this.config, imagesOf(w, w === this.workload ? 'workload' : `addWorkload(${w.node.path})`));
-        checkWorkloadNamespace(this.config, `${w.node.path}.metadata.namespace`, w.metadata.namespace);
+        fresh.forEach((c) => this.checkedContainers.add(c));
       } catch (e) {
         errors.push((e as Error).message);
       }
