@@ -8,6 +8,8 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // Jest's default leaves one of the machine's two cores idle; the suite is I/O- and process-bound enough to use both.
+  maxWorkers: '100%',
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   // Secret hygiene (test/support/hygiene-*.js): the reporter opens a ledger per run, the setup file records every
   // secret the lab issues and tees each test file's output, and the run FAILS if any of those secrets shows up in a
