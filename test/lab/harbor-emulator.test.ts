@@ -223,6 +223,21 @@ describe('projects', () => {
     // The name can be used again.
     expect(await createProject('app')).toBe(3);
   });
+
+  it('lists repositories and deletes one by its name, "/" encoded twice as Harbor wants', async () => {
+    await createProject('app');
+    emulator.addRepository('app', 'coredns');
+    emulator.addRepository('app', 'tools/debug');
+    const list = await call('GET', '/projects/app/repositories?page=1&page_size=1');
+    expect(list.status).toBe(200);
+    expect(list.json.map((r: { name: string }) => r.name)).toEqual(['app/coredns']);
+    expect(list.headers.get('x-total-count')).toBe('2');
+    expect((await call('DELETE', '/projects/app/repositories/tools%252Fdebug')).status).toBe(200);
+    expect((await call('DELETE', '/projects/app/repositories/tools%252Fdebug')).status).toBe(404);
+    expect((await call('GET', '/projects/nope/repositories')).status).toBe(404);
+    expect(emulator.state().projects[0].repositories).toEqual(['coredns']);
+    expect(emulator.contractViolations).toEqual([]);
+  });
 });
 
 describe('members', () => {

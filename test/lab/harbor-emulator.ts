@@ -351,6 +351,8 @@ export class HarborEmulator {
       updateProject: (c) => this.updateProject(c),
       deleteProject: (c) => this.deleteProject(c),
       getProjectDeletable: (c) => this.getProjectDeletable(c),
+      listRepositories: (c) => this.listRepositories(c),
+      deleteRepository: (c) => this.deleteRepository(c),
       listProjectMembers: (c) => this.listMembers(c),
       createProjectMember: (c) => this.createMember(c),
       getProjectMember: (c) => this.getMember(c),
@@ -888,6 +890,37 @@ export class HarborEmulator {
       status: 200,
       body: p.repositories.size > 0 ? { deletable: false, message: 'the project contains repositories, can not be deleted' } : { deletable: true },
     };
+  }
+
+  /** `GET /projects/{project_name}/repositories`: the repositories recorded by pushes (`addRepository`). */
+  private listRepositories(c: Ctx): Reply {
+    const p = this.projectByPathName(c);
+    this.requireProject(c.principal, p, 'read');
+    const created = iso(p.created);
+    const all = [...p.repositories].sort().map((r, i) => ({
+      id: i + 1, project_id: p.id, name: `${p.name}/${r}`, artifact_count: 1, pull_count: 0, creation_time: created, update_time: created,
+    }));
+    const page = paginate(all, c.query, c.fullPath);
+    return { status: 200, body: page.items, headers: page.headers };
+  }
+
+  /**
+   * `DELETE /projects/{project_name}/repositories/{repository_name}`. Harbor's rule: the name is given without its
+   * project and with each `/` encoded twice (`tools%252Fdebug`), so it is decoded once more after the path's own decoding.
+   */
+  private deleteRepository(c: Ctx): Reply {
+    const p = this.projectByPathName(c);
+    this.requireProject(c.principal, p, 'admin');
+    const repo = decodeURIComponent(c.params.repository_name);
+    if (!p.repositories.has(repo)) throw new HarborError(404, `repository ${p.name}/${repo} not found`);
+    p.repositories.delete(repo);
+    return { status: 200 };
+  }
+
+  private projectByPathName(c: Ctx): ProjectRec {
+    const p = this.projectByName(c.params.project_name);
+    if (!p) throw new HarborError(404, `project ${c.params.project_name} not found`);
+    return p;
   }
 
   private projectJson(p: ProjectRec, principal: Principal): unknown {

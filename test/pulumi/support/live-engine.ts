@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import Module = require('node:module');
 import * as pulumi from '@pulumi/pulumi';
 import type { dynamic } from '@pulumi/pulumi';
-import { isSecretInput, Registration, settled, unwrapSecrets } from './mocks';
+import { isSecretInput, PendingRequests, recordRegistrationRequests, Registration, settled, takeRequest, unwrapSecrets } from './mocks';
 
 /** The type token prefix of every dynamic resource (`pulumi-nodejs:dynamic:Resource`, `pulumi-nodejs:dynamic/harbor:Project`...). */
 export const DYNAMIC_TYPE_PREFIX = 'pulumi-nodejs:dynamic';
@@ -139,7 +139,7 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
   const deletions: string[] = [];
   const created: LiveRegistration[] = [];
   const providers = new Map<string, dynamic.ResourceProvider>();
-  const pending = new Map<string, Omit<Registration, 'inputs' | 'urn'>>();
+  const pending: PendingRequests = new Map();
   const mode = options.provider ?? 'serialized';
   const onError: Array<(e: Error) => void> = [];
 
@@ -160,12 +160,9 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
   pulumi.runtime.setMocks(
     {
       async newResource(args: pulumi.runtime.MockResourceArgs) {
-        const key = `${args.type}::${args.name}`;
-        const meta = pending.get(key);
-        pending.delete(key);
         const dynamicResource = args.type.startsWith(DYNAMIC_TYPE_PREFIX);
         const reg: LiveRegistration = {
-          ...(meta ?? { type: args.type, name: args.name, custom: args.custom ?? false, parent: '?', dependencies: [], additionalSecretOutputs: [], provider: '?' }),
+          ...takeRequest(pending, args),
           inputs: args.inputs,
           urn: '?',
           dynamic: dynamicResource,
@@ -209,26 +206,7 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
     false,
   );
 
-  // The mock monitor's newResource() does not see the parent, the dependencies or additionalSecretOutputs: record
-  // them from the request (as ./mocks.ts does).
-  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: any, cb: unknown): unknown };
-  const original = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req: any, cb: unknown) => {
-    pending.set(`${req.getType()}::${req.getName()}`, {
-      type: req.getType(),
-      name: req.getName(),
-      custom: req.getCustom(),
-      parent: req.getParent(),
-      dependencies: req.getDependenciesList(),
-      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-      provider: req.getProvider(),
-    });
-    return original(req, (err: unknown, resp: any) => {
-      const reg = registrations.find((r) => r.type === req.getType() && r.name === req.getName() && r.urn === '?');
-      if (reg && resp) (reg as { urn: string }).urn = resp.getUrn();
-      (cb as (e: unknown, r: unknown) => void)(err, resp);
-    });
-  };
+  recordRegistrationRequests(pending, registrations);
 
   const liveDynamicResources = (): LiveRegistration[] => created.filter((r) => !r.deleted);
 

@@ -47,21 +47,55 @@ export const MOCK_HARBOR = {
   robotSecret: `mock-${randomBytes(12).toString('hex')}`,
 };
 
+/** What the monitor saw of each resource being registered, by `type::name`, until the mock's newResource() takes it. */
+export type PendingRequests = Map<string, Omit<Registration, 'inputs' | 'urn'>>;
+
+/**
+ * The mock monitor's newResource() does not see the parent, the dependencies, additionalSecretOutputs or the
+ * provider: wraps the monitor (call right after setMocks) to record them from each request into `pending`, and to
+ * fill in the URN of the matching registration once the monitor answers.
+ */
+export function recordRegistrationRequests(pending: PendingRequests, registrations: Array<{ type: string; name: string; urn: string }>): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: any, cb: unknown): unknown };
+  const original = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: any, cb: unknown) => {
+    pending.set(`${req.getType()}::${req.getName()}`, {
+      type: req.getType(),
+      name: req.getName(),
+      custom: req.getCustom(),
+      parent: req.getParent(),
+      dependencies: req.getDependenciesList(),
+      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      provider: req.getProvider(),
+    });
+    return original(req, (err: unknown, resp: any) => {
+      const reg = registrations.find((r) => r.type === req.getType() && r.name === req.getName() && r.urn === '?');
+      if (reg && resp) (reg as { urn: string }).urn = resp.getUrn();
+      (cb as (e: unknown, r: unknown) => void)(err, resp);
+    });
+  };
+}
+
+/** Takes (and forgets) what the monitor recorded of the resource the mock is asked to create. */
+export function takeRequest(pending: PendingRequests, args: pulumi.runtime.MockResourceArgs): Omit<Registration, 'inputs' | 'urn'> {
+  const key = `${args.type}::${args.name}`;
+  const meta = pending.get(key);
+  pending.delete(key);
+  return meta ?? { type: args.type, name: args.name, custom: args.custom ?? false, parent: '?', dependencies: [], additionalSecretOutputs: [], provider: '?' };
+}
+
 /**
  * Installs the mocks and returns the live list of registrations. Dynamic Harbor resources get outputs as Harbor
  * would give them (project id, member id, the robot's full name `robot$<project>+<name>` and a random secret).
  */
 export function installMocks(): Registration[] {
   const registrations: Registration[] = [];
-  const pending = new Map<string, Omit<Registration, 'inputs' | 'urn'>>();
+  const pending: PendingRequests = new Map();
   pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
-        const key = `${args.type}::${args.name}`;
-        const meta = pending.get(key);
-        pending.delete(key);
         registrations.push({
-          ...(meta ?? { type: args.type, name: args.name, custom: args.custom ?? false, parent: '?', dependencies: [], additionalSecretOutputs: [], provider: '?' }),
+          ...takeRequest(pending, args),
           inputs: args.inputs,
           urn: '?',
         });
@@ -85,25 +119,7 @@ export function installMocks(): Registration[] {
     'stack',
     false,
   );
-  // The mock monitor's newResource() does not see the parent or the dependencies: record them from the request.
-  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: any, cb: unknown): unknown };
-  const original = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req: any, cb: unknown) => {
-    pending.set(`${req.getType()}::${req.getName()}`, {
-      type: req.getType(),
-      name: req.getName(),
-      custom: req.getCustom(),
-      parent: req.getParent(),
-      dependencies: req.getDependenciesList(),
-      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-      provider: req.getProvider(),
-    });
-    return original(req, (err: unknown, resp: any) => {
-      const reg = registrations.find((r) => r.type === req.getType() && r.name === req.getName() && r.urn === '?');
-      if (reg && resp) (reg as { urn: string }).urn = resp.getUrn();
-      (cb as (e: unknown, r: unknown) => void)(err, resp);
-    });
-  };
+  recordRegistrationRequests(pending, registrations);
   return registrations;
 }
 
