@@ -17,8 +17,8 @@ import { performance } from 'node:perf_hooks';
 import * as pulumi from '@pulumi/pulumi';
 import type { dynamic } from '@pulumi/pulumi';
 import { HarborEmulator, startEmulatorServer } from '../test/lab/harbor-emulator';
-import { BENCH_REGISTRY_HOST, benchApp } from './fixtures';
-import { loadPulumiLib } from './pulumi-scenario';
+import { benchApp } from './fixtures';
+import { benchPulumiApp, loadPulumiLib } from './pulumi-scenario';
 
 /** The operations counted. */
 export const HARBOR_OPERATIONS = ['create', 'update-unchanged', 'refresh', 'destroy'] as const;
@@ -144,15 +144,7 @@ async function captureHarborResources(lib: ReturnType<typeof loadPulumiLib>, n: 
   }, 'bench', 'bench', false);
   const apps = [];
   for (let i = 0; i < n; i++) {
-    const a = benchApp(i);
-    apps.push(new lib.HarborPrivateApp(a.id, {
-      registryHost: BENCH_REGISTRY_HOST,
-      project: { name: a.project },
-      members: [lib.HarborMember.user(a.member, lib.HarborRole.GUEST)],
-      namespaces: [a.namespace],
-      workload: { metadata: { name: a.deployment }, containers: [{ image: a.image }] },
-      harbor: { url, username: 'admin', password },
-    }));
+    apps.push(benchPulumiApp(lib, i, { url, username: 'admin', password }));
   }
   await Promise.all(apps.map((app) => new Promise<void>((resolve) => {
     pulumi.all([app.urn, app.robotSecret, ...app.members.map((m) => m.urn), ...app.kubernetesObjects.map((o) => o.urn)]).apply(() => resolve());

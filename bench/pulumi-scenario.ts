@@ -21,6 +21,19 @@ export interface PulumiMockRun {
 }
 
 /** Loads lib/pulumi, or explains why it cannot be used. */
+/** The i-th bench app as a Pulumi HarborPrivateApp (the same app as the cdk8s scenarios declare). */
+export function benchPulumiApp(lib: PulumiLib, i: number, harbor: { url?: string; username: string; password: string }): InstanceType<PulumiLib['HarborPrivateApp']> {
+  const a = benchApp(i);
+  return new lib.HarborPrivateApp(a.id, {
+    registryHost: BENCH_REGISTRY_HOST,
+    project: { name: a.project },
+    members: [lib.HarborMember.user(a.member, lib.HarborRole.GUEST)],
+    namespaces: [a.namespace],
+    workload: { metadata: { name: a.deployment }, containers: [{ image: a.image }] },
+    harbor,
+  });
+}
+
 export function loadPulumiLib(): PulumiLib {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const lib = require('../lib/pulumi') as Partial<PulumiLib>;
@@ -50,15 +63,7 @@ export async function runPulumiMockScenario(n: number): Promise<PulumiMockRun> {
   const t0 = performance.now();
   const apps: InstanceType<PulumiLib['HarborPrivateApp']>[] = [];
   for (let i = 0; i < n; i++) {
-    const a = benchApp(i);
-    apps.push(new lib.HarborPrivateApp(a.id, {
-      registryHost: BENCH_REGISTRY_HOST,
-      project: { name: a.project },
-      members: [lib.HarborMember.user(a.member, lib.HarborRole.GUEST)],
-      namespaces: [a.namespace],
-      workload: { metadata: { name: a.deployment }, containers: [{ image: a.image }] },
-      harbor: { username: 'admin', password: 'placeholder-not-a-secret' },
-    }));
+    apps.push(benchPulumiApp(lib, i, { username: 'admin', password: 'placeholder-not-a-secret' }));
   }
   const t1 = performance.now();
   await Promise.all(apps.map((app) => settled([
