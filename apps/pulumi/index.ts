@@ -1,9 +1,9 @@
 /**
  * The Pulumi program of the seed's coredns (Pulumi.yaml at the repository root points here).
  *
- *   pulumi config set harbor:url https://reg.harbor.com     # optional: https://<registryHost> by default
- *   pulumi config set harbor:username admin
- *   pulumi config set --secret harbor:password              # refused unless set with --secret
+ *   pulumi config set harborUrl https://reg.harbor.com      # optional: https://<registryHost> by default
+ *   pulumi config set harborUsername admin
+ *   pulumi config set --secret harborPassword               # declared secret: true in Pulumi.yaml
  *   pulumi up
  */
 import { harborConnectionFromConfig } from './config';

@@ -1,6 +1,7 @@
 /**
- * apps/pulumi and Pulumi.yaml: the program reads harbor:* from the stack configuration, insists on a secret
- * password, exports the app's outputs; Pulumi.yaml loads under Pulumi's rules for project files.
+ * apps/pulumi and Pulumi.yaml: the program reads harborUrl/harborUsername/harborPassword from the project's stack
+ * configuration, insists on a secret password, exports the app's outputs; Pulumi.yaml declares those keys with their
+ * types (the password `secret: true`) under Pulumi's rules for project files.
  */
 // Serializing the dynamic provider is slow and irrelevant under mocks: see support/stub-serialization.ts.
 jest.mock('@pulumi/pulumi/runtime/closure/serializeClosure', () => require('./support/stub-serialization'));
@@ -10,22 +11,23 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
-import { harborConnectionFromConfig } from '../../apps/pulumi/config';
+import { CONFIG_KEYS, harborConnectionFromConfig } from '../../apps/pulumi/config';
 import { MOCK_HARBOR, installMocks, isSecretOutput, promiseOf, settled, unwrapSecrets } from './support/mocks';
 
 const registrations = installMocks();
 const PASSWORD = `pw-${randomBytes(9).toString('hex')}`;
 const ROOT = join(__dirname, '..', '..');
 
-test('a clear-text harbor:password is refused with the fix; a missing username names the key', () => {
-  pulumi.runtime.setAllConfig({ 'harbor:username': 'admin', 'harbor:password': PASSWORD }, []);
-  expect(() => harborConnectionFromConfig()).toThrow(/harbor:password is stored in clear text.*pulumi config set --secret harbor:password/);
-  pulumi.runtime.setAllConfig({ 'harbor:password': PASSWORD }, ['harbor:password']);
-  expect(() => harborConnectionFromConfig()).toThrow(/harbor:username/);
+// installMocks() runs the program as project "project": its own configuration keys are "project:<key>".
+test('a clear-text harborPassword is refused with the fix; a missing username names the key', () => {
+  pulumi.runtime.setAllConfig({ 'project:harborUsername': 'admin', 'project:harborPassword': PASSWORD }, []);
+  expect(() => harborConnectionFromConfig()).toThrow(/harborPassword is stored in clear text.*pulumi config set --secret harborPassword/);
+  pulumi.runtime.setAllConfig({ 'project:harborPassword': PASSWORD }, ['project:harborPassword']);
+  expect(() => harborConnectionFromConfig()).toThrow(/harborUsername/);
 });
 
 test('the program creates the seed\'s coredns from the stack configuration and exports its outputs', async () => {
-  pulumi.runtime.setAllConfig({ 'harbor:url': 'https://harbor.example.invalid', 'harbor:username': 'admin', 'harbor:password': PASSWORD }, ['harbor:password']);
+  pulumi.runtime.setAllConfig({ 'project:harborUrl': 'https://harbor.example.invalid', 'project:harborUsername': 'admin', 'project:harborPassword': PASSWORD, 'project:harborCaBundle': '' }, ['project:harborPassword']);
   const program = require('../../apps/pulumi/index') as typeof import('../../apps/pulumi/index');
   await settled('apps/pulumi/index.ts');
   const project = registrations.find((r) => r.type === 'pulumi-nodejs:dynamic/harbor:Project')!;
@@ -52,6 +54,11 @@ test('Pulumi.yaml: the project, its TypeScript program, and config that Pulumi a
       expect([key, 'value' in (decl as object)]).toEqual([key, true]);
     }
   }
-  const text = readFileSync(join(ROOT, 'Pulumi.yaml'), 'utf8');
-  for (const key of ['harbor:url', 'harbor:username', 'harbor:password']) expect(text).toContain(key);
+  // The program's keys are the project's own, typed, the password declared secret; the optional ones have a default
+  // (Pulumi requires a declared key without one).
+  const config = project.config as Record<string, Record<string, unknown>>;
+  expect(Object.keys(config).sort()).toEqual(Object.values(CONFIG_KEYS).sort());
+  for (const key of Object.values(CONFIG_KEYS)) expect([key, config[key].type]).toEqual([key, 'string']);
+  expect(config[CONFIG_KEYS.password].secret).toBe(true);
+  expect(Object.keys(config).filter((k) => 'default' in config[k]).sort()).toEqual([CONFIG_KEYS.caBundle, CONFIG_KEYS.url].sort());
 });
