@@ -1,7 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { HarborPrivateApp as Cdk8sHarborPrivateApp, HarborPrivateAppProps as Cdk8sHarborPrivateAppProps } from '../cdk8s/harbor-private-app';
-import { dockerConfigJson, HarborPrivateAppError, ResolvedHarborPrivateApp, toDnsLabel } from '../core';
+import { dockerConfigJson, HarborPrivateAppError, kubernetesNameFor, ResolvedHarborPrivateApp } from '../core';
 import { normalisePermissions, resolveHarborEndpoint } from '../harbor';
 import { CONNECTION_TUNING_KEYS, HarborConnectionArgs, HarborConnectionInputs } from './harbor-connection';
 import { HarborProjectMember } from './harbor-member';
@@ -103,7 +103,8 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
       adopt: config.project.adopt,
       forceDestroy: config.project.forceDestroy,
     }, { parent: this });
-    this.members = config.members.map((m, i) => new HarborProjectMember(`${name}-member-${m.kind}-${toDnsLabel(m.name, 100) || i}`, {
+    // kubernetesNameFor: members whose names sanitize alike (`Alice`, `alice`) still get distinct resource names.
+    this.members = config.members.map((m) => new HarborProjectMember(`${name}-member-${m.kind}-${kubernetesNameFor(m.name, 100)}`, {
       connection,
       project: this.project.name,
       kind: m.kind,

@@ -183,6 +183,13 @@ describe('other shapes', () => {
     expect(d.inputs.spec.template.spec.imagePullSecrets).toEqual([{ name: 'registry-secret' }]);
   });
 
+  test('members whose names sanitize alike get distinct resource names', async () => {
+    const { children } = await build('alike', { members: [HarborMember.user('Alice', HarborRole.GUEST), HarborMember.user('alice', HarborRole.GUEST)] });
+    const names = children.filter((c) => c.type === MEMBER).map((c) => c.name);
+    expect(names[1]).toBe('alike-member-user-alice');
+    expect(names[0]).toMatch(/^alike-member-user-alice-[0-9a-f]{8}$/);
+  });
+
   test('group members, serviceAccounts and configure(): every object the construct renders becomes a child', async () => {
     const { children } = await build('tenant', {
       members: [HarborMember.group('team-devs', HarborRole.DEVELOPER)],
