@@ -4,8 +4,9 @@
  * Every test ends with `contractViolations` empty: no request the client sent broke Harbor's swagger.
  */
 import { randomBytes } from 'node:crypto';
-import { HarborApiError, HarborClient, samePermissions, type HarborClientOptions, type RobotPermission } from '../../lib/harbor';
+import { HarborClient, samePermissions, type HarborClientOptions, type RobotPermission } from '../../lib/harbor';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
+import { failure } from './failure';
 
 const ADMIN_PASSWORD = randomBytes(12).toString('hex');
 
@@ -21,15 +22,6 @@ function client(extra: Partial<HarborClientOptions> = {}): HarborClient {
 
 function pullOn(project: string): RobotPermission[] {
   return [{ kind: 'project', namespace: project, access: [{ resource: 'repository', action: 'pull' }] }];
-}
-
-async function failure(p: Promise<unknown>): Promise<HarborApiError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(HarborApiError);
-  return e as HarborApiError;
 }
 
 beforeAll(async () => {

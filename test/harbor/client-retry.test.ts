@@ -3,8 +3,9 @@
  * POST and PATCH never retry and say the write may have happened.
  */
 import { randomBytes } from 'node:crypto';
-import { HarborApiError, HarborClient, type HarborClientOptions, type HarborRequestEvent } from '../../lib/harbor';
+import { HarborClient, type HarborClientOptions, type HarborRequestEvent } from '../../lib/harbor';
 import { harborError, startFakeHarbor, type FakeHarbor, type Reply } from './fake-harbor';
+import { failure } from './failure';
 
 const PASSWORD = randomBytes(12).toString('hex');
 const pull = [{ kind: 'project' as const, namespace: 'app', access: [{ resource: 'repository', action: 'pull' }] }];
@@ -30,15 +31,6 @@ function makeClient(extra: Partial<HarborClientOptions> = {}): HarborClient {
 function script(replies: Reply[], last: Reply): void {
   let i = 0;
   fake.setHandler(() => (i < replies.length ? replies[i++] : last));
-}
-
-async function failure(p: Promise<unknown>): Promise<HarborApiError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(HarborApiError);
-  return e as HarborApiError;
 }
 
 beforeAll(async () => {

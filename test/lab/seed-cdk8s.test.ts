@@ -1,8 +1,9 @@
 import { Testing } from 'cdk8s';
-import { HarborMember, HarborPrivateApp, HarborRole } from '../../lib/cdk8s';
+import { HarborPrivateApp } from '../../lib/cdk8s';
 import { HarborClient } from '../../lib/harbor';
 import { describeLab } from './binaries';
 import { startLab, type Lab } from './lab';
+import { labSeedProps } from './seed-props';
 import { SimCluster } from './yaml-path';
 
 jest.setTimeout(60_000);
@@ -22,18 +23,10 @@ describeLab('seed on the cdk8s engine: ErrImagePull, then the synthesized fix pu
     lab = await startLab();
     harbor = new HarborClient({ url: lab.harborUrl, username: lab.adminUsername, password: lab.adminPassword, retryBaseDelayMs: 10 });
     lab.emulator.addUser('k8s-puller');
-    image = `${lab.registryHost}/k8s/coredns:1.2.6`;
+    const { image: seedImage, ...props } = labSeedProps(lab.registryHost);
+    image = seedImage;
     const chart = Testing.chart();
-    new HarborPrivateApp(chart, 'coredns', {
-      registryHost: lab.registryHost,
-      harborUrl: lab.harborUrl,
-      project: { name: 'k8s' },
-      members: [HarborMember.user('k8s-puller', HarborRole.GUEST)],
-      robot: { name: 'coredns-pull' },
-      namespaces: ['kube-system'],
-      pullSecretName: 'registry-secret',
-      workload: { metadata: { name: 'coredns' }, containers: [{ image }] },
-    });
+    new HarborPrivateApp(chart, 'coredns', { ...props, harborUrl: lab.harborUrl });
     objects = Testing.synth(chart) as Obj[];
     cluster = new SimCluster(harbor);
   });

@@ -1,10 +1,11 @@
 import * as pulumi from '@pulumi/pulumi';
-import { HarborMember, HarborPrivateApp, HarborRole } from '../../lib/pulumi';
+import { HarborPrivateApp } from '../../lib/pulumi';
 import { HarborClient } from '../../lib/harbor';
 import { installLiveEngine, type LiveRegistration } from '../pulumi/support/live-engine';
 import { isSecretInput, isSecretOutput, promiseOf } from '../pulumi/support/mocks';
 import { describeLab } from './binaries';
 import { startLab, type Lab } from './lab';
+import { labSeedProps } from './seed-props';
 
 jest.setTimeout(60_000);
 
@@ -59,19 +60,14 @@ describeLab('seed on the Pulumi engine: ErrImagePull, then the component\'s Secr
     lab = await startLab();
     harbor = new HarborClient({ url: lab.harborUrl, username: lab.adminUsername, password: lab.adminPassword, retryBaseDelayMs: 10 });
     lab.emulator.addUser('k8s-puller');
-    image = `${lab.registryHost}/k8s/coredns:1.2.6`;
+    const { image: seedImage, ...props } = labSeedProps(lab.registryHost);
+    image = seedImage;
 
     // `pulumi up`: the component and its children, the Harbor ones created in the lab's Harbor.
     beginPhase();
     app = new HarborPrivateApp('coredns', {
-      registryHost: lab.registryHost,
+      ...props,
       harbor: { url: lab.harborUrl, username: lab.adminUsername, password: pulumi.secret(lab.adminPassword) },
-      project: { name: 'k8s' },
-      members: [HarborMember.user('k8s-puller', HarborRole.GUEST)],
-      robot: { name: 'coredns-pull' },
-      namespaces: ['kube-system'],
-      pullSecretName: 'registry-secret',
-      workload: { metadata: { name: 'coredns' }, containers: [{ image }] },
     });
     await engine.settled('HarborPrivateApp "coredns"');
     endPhase('up');
