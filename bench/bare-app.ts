@@ -7,13 +7,16 @@ import { ApiObject, App, Chart } from 'cdk8s';
 
 const count = Number(process.argv[2]);
 if (!Number.isInteger(count) || count < 1) {
-  throw new Error(`bench/bare-app.ts: the object count argument is ${JSON.stringify(process.argv[2])}; pass a whole number >= 1, e.g. 23`);
+  throw new Error(
+    `bench/bare-app.ts: the object count argument is ${JSON.stringify(process.argv[2])}; pass a whole number >= 1, e.g. 23`,
+  );
 }
 const app = new App();
 const chart = new Chart(app, 'bare', { disableResourceNameHashes: true });
 for (let i = 0; i < count; i++) {
   new ApiObject(chart, `object-${i}`, {
-    apiVersion: 'v1', kind: 'ConfigMap',
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
     metadata: { name: `object-${i}`, namespace: 'default' },
     data: { index: String(i) },
   });

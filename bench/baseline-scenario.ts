@@ -25,36 +25,58 @@ export function declareBaselineApps(app: App, n: number, layout: BenchLayout): v
     const pullSecret = `harbor-${a.project}`;
 
     new ApiObject(scope, 'Project', {
-      apiVersion: 'project.harbor.crossplane.io/v1alpha1', kind: 'Project', metadata: { name: a.project },
-      spec: { providerConfigRef, forProvider: { name: a.project, public: false, vulnerabilityScanning: true, forceDestroy: false } },
+      apiVersion: 'project.harbor.crossplane.io/v1alpha1',
+      kind: 'Project',
+      metadata: { name: a.project },
+      spec: {
+        providerConfigRef,
+        forProvider: { name: a.project, public: false, vulnerabilityScanning: true, forceDestroy: false },
+      },
     });
     new ApiObject(scope, 'Member0', {
-      apiVersion: 'project.harbor.crossplane.io/v1alpha1', kind: 'MemberUser', metadata: { name: `${a.project}-user-${a.member}` },
-      spec: { providerConfigRef, forProvider: { projectIdRef: { name: a.project }, userName: a.member, role: 'guest' } },
+      apiVersion: 'project.harbor.crossplane.io/v1alpha1',
+      kind: 'MemberUser',
+      metadata: { name: `${a.project}-user-${a.member}` },
+      spec: {
+        providerConfigRef,
+        forProvider: { projectIdRef: { name: a.project }, userName: a.member, role: 'guest' },
+      },
     });
     new ApiObject(scope, 'Robot', {
-      apiVersion: 'robotaccount.harbor.crossplane.io/v1alpha1', kind: 'RobotAccount', metadata: { name: `${a.project}-${robot}` },
+      apiVersion: 'robotaccount.harbor.crossplane.io/v1alpha1',
+      kind: 'RobotAccount',
+      metadata: { name: `${a.project}-${robot}` },
       spec: {
         providerConfigRef,
         forProvider: {
-          name: robot, description: `Pull secret of ${a.id}, managed by harbor-private-app`, level: 'project', duration: -1,
-          permissions: [{ kind: 'project', namespace: a.project, access: [{ action: 'pull', resource: 'repository' }] }],
+          name: robot,
+          description: `Pull secret of ${a.id}, managed by harbor-private-app`,
+          level: 'project',
+          duration: -1,
+          permissions: [
+            { kind: 'project', namespace: a.project, access: [{ action: 'pull', resource: 'repository' }] },
+          ],
         },
         writeConnectionSecretToRef: { name: connectionSecret, namespace: 'harbor-robots' },
       },
     });
     new ApiObject(scope, `PullSecret-${a.namespace}`, {
-      apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: pullSecret, namespace: a.namespace },
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: pullSecret, namespace: a.namespace },
       spec: {
         refreshInterval: '1h',
         secretStoreRef: { kind: 'ClusterSecretStore', name: 'harbor-robot-secrets' },
         target: {
-          name: pullSecret, creationPolicy: 'Owner',
+          name: pullSecret,
+          creationPolicy: 'Owner',
           template: {
-            type: 'kubernetes.io/dockerconfigjson', engineVersion: 'v2',
+            type: 'kubernetes.io/dockerconfigjson',
+            engineVersion: 'v2',
             data: {
-              '.dockerconfigjson': `{"auths":{"${BENCH_REGISTRY_HOST}":{"username":"${robotFullName}","password":{{ .password | toJson }},`
-                + `"auth":{{ printf "%s:%s" "${robotFullName}" .password | b64enc | toJson }}}}}`,
+              '.dockerconfigjson':
+                `{"auths":{"${BENCH_REGISTRY_HOST}":{"username":"${robotFullName}","password":{{ .password | toJson }},` +
+                `"auth":{{ printf "%s:%s" "${robotFullName}" .password | b64enc | toJson }}}}}`,
             },
           },
         },

@@ -16,7 +16,12 @@ import { BenchLayout } from './fixtures';
 
 /** What a child measures. */
 export type ChildTask =
-  | { readonly kind: 'synth'; readonly side: 'construct' | 'baseline'; readonly n: number; readonly layout: BenchLayout }
+  | {
+      readonly kind: 'synth';
+      readonly side: 'construct' | 'baseline';
+      readonly n: number;
+      readonly layout: BenchLayout;
+    }
   | { readonly kind: 'pulumi'; readonly n: number }
   | { readonly kind: 'harbor-calls'; readonly n: number };
 
@@ -66,9 +71,13 @@ function measureSynth(task: Extract<ChildTask, { kind: 'synth' }>): ChildResult 
   const yaml = app.synthYaml();
   const t2 = performance.now();
   return {
-    ms: t2 - t0, constructMs: t1 - t0, synthMs: t2 - t1,
-    maxRssMb: process.resourceUsage().maxRSS / 1024, startRssMb: startRss / 1048576,
-    objects: countDocuments(yaml), bytes: Buffer.byteLength(yaml),
+    ms: t2 - t0,
+    constructMs: t1 - t0,
+    synthMs: t2 - t1,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    startRssMb: startRss / 1048576,
+    objects: countDocuments(yaml),
+    bytes: Buffer.byteLength(yaml),
   };
 }
 
@@ -79,9 +88,14 @@ async function measurePulumi(n: number): Promise<ChildResult> {
   const startRss = process.memoryUsage().rss;
   const r = await runPulumiMockScenario(n);
   return {
-    ms: r.constructMs + r.settleMs, constructMs: r.constructMs, synthMs: r.settleMs,
-    maxRssMb: process.resourceUsage().maxRSS / 1024, startRssMb: startRss / 1048576,
-    objects: r.registrations, bytes: 0, byType: r.byType,
+    ms: r.constructMs + r.settleMs,
+    constructMs: r.constructMs,
+    synthMs: r.settleMs,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    startRssMb: startRss / 1048576,
+    objects: r.registrations,
+    bytes: 0,
+    byType: r.byType,
   };
 }
 
@@ -94,7 +108,7 @@ function countDocuments(yaml: string): number {
 
 if (require.main === module) {
   main().catch((e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exit(1);
   });
 }

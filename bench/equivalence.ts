@@ -23,10 +23,13 @@ export function assertSameObjects(n: number, layout: BenchLayout): number {
     const x = JSON.stringify(objectsA[i]);
     const y = JSON.stringify(objectsB[i]);
     if (x !== y) {
-      throw new Error(`bench: construct and baseline differ at object #${i} (n=${n}, ${layout}):\n  construct: ${x}\n  baseline:  ${y}\n`
-        + 'Fix bench/baseline-scenario.ts (or report the construct change) so that the comparison is fair.');
+      throw new Error(
+        `bench: construct and baseline differ at object #${i} (n=${n}, ${layout}):\n  construct: ${x}\n  baseline:  ${y}\n` +
+          'Fix bench/baseline-scenario.ts (or report the construct change) so that the comparison is fair.',
+      );
     }
   }
-  if (a !== b) throw new Error(`bench: construct and baseline YAML have equal objects but differ as text (n=${n}, ${layout})`);
+  if (a !== b)
+    throw new Error(`bench: construct and baseline YAML have equal objects but differ as text (n=${n}, ${layout})`);
   return objectsA.length;
 }

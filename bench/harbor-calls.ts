@@ -50,7 +50,10 @@ export async function countHarborRequests(n: number): Promise<Record<HarborOpera
     for (let i = 0; i < n; i++) emulator.addUser(benchApp(i).member);
     const resources = await captureHarborResources(lib, n, server.url, adminPassword);
     const missing = resources.filter((r) => !providers[r.type]);
-    if (missing.length) throw new Error(`bench: no provider known for ${missing.map((r) => r.type).join(', ')}; update bench/harbor-calls.ts`);
+    if (missing.length)
+      throw new Error(
+        `bench: no provider known for ${missing.map((r) => r.type).join(', ')}; update bench/harbor-calls.ts`,
+      );
 
     const state = new Map<CapturedResource, { id: string; outs: Record<string, unknown> }>();
     const phase = async (fn: () => Promise<void>): Promise<HarborOperationCount> => {
@@ -86,7 +89,8 @@ export async function countHarborRequests(n: number): Promise<Record<HarborOpera
       for (const r of resources) {
         const s = state.get(r)!;
         const read = await providers[r.type].read!(s.id, s.outs);
-        if (!read.props) throw new Error(`bench: refresh of ${r.type} ${r.name} found nothing in the emulator right after create`);
+        if (!read.props)
+          throw new Error(`bench: refresh of ${r.type} ${r.name} found nothing in the emulator right after create`);
         state.set(r, { id: read.id ?? s.id, outs: read.props });
       }
     });
@@ -98,10 +102,14 @@ export async function countHarborRequests(n: number): Promise<Record<HarborOpera
     });
     const left = emulator.state();
     if (emulator.contractViolations.length) {
-      throw new Error(`bench: the emulator saw requests that break Harbor's swagger:\n  ${emulator.contractViolations.join('\n  ')}`);
+      throw new Error(
+        `bench: the emulator saw requests that break Harbor's swagger:\n  ${emulator.contractViolations.join('\n  ')}`,
+      );
     }
     if (left.projects.length || left.robots.length) {
-      throw new Error(`bench: destroy left ${left.projects.length} project(s) and ${left.robots.length} robot(s) in the emulator`);
+      throw new Error(
+        `bench: destroy left ${left.projects.length} project(s) and ${left.robots.length} robot(s) in the emulator`,
+      );
     }
     return { create, 'update-unchanged': update, refresh, destroy };
   } finally {
@@ -122,7 +130,11 @@ function providersByType(lib: ReturnType<typeof loadPulumiLib>): Readonly<Record
     return instance ?? (ctor ? new ctor() : undefined);
   };
   const out: Record<string, dynamic.ResourceProvider> = {};
-  for (const [type, name] of [['Project', 'Project'], ['ProjectMember', 'Member'], ['RobotAccount', 'Robot']] as const) {
+  for (const [type, name] of [
+    ['Project', 'Project'],
+    ['ProjectMember', 'Member'],
+    ['RobotAccount', 'Robot'],
+  ] as const) {
     const p = shared ?? perKind(name);
     if (p) out[`pulumi-nodejs:dynamic/harbor:${type}`] = p;
   }
@@ -130,25 +142,47 @@ function providersByType(lib: ReturnType<typeof loadPulumiLib>): Readonly<Record
 }
 
 /** Constructs the components under mocks and records the inputs of their Harbor resources, in registration order. */
-async function captureHarborResources(lib: ReturnType<typeof loadPulumiLib>, n: number, url: string, password: string): Promise<CapturedResource[]> {
+async function captureHarborResources(
+  lib: ReturnType<typeof loadPulumiLib>,
+  n: number,
+  url: string,
+  password: string,
+): Promise<CapturedResource[]> {
   const captured: CapturedResource[] = [];
-  await pulumi.runtime.setMocks({
-    newResource: (args) => {
-      if (args.type.startsWith('pulumi-nodejs:dynamic/')) {
-        const { __provider: _ignored, ...inputs } = args.inputs as Record<string, unknown>;
-        captured.push({ type: args.type, name: args.name, inputs: unwrapSecrets(inputs) as Record<string, unknown> });
-      }
-      return { id: `${args.name}-id`, state: args.inputs };
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        if (args.type.startsWith('pulumi-nodejs:dynamic/')) {
+          const { __provider: _ignored, ...inputs } = args.inputs as Record<string, unknown>;
+          captured.push({ type: args.type, name: args.name, inputs: unwrapSecrets(inputs) as Record<string, unknown> });
+        }
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call: (args) => args.inputs,
     },
-    call: (args) => args.inputs,
-  }, 'bench', 'bench', false);
+    'bench',
+    'bench',
+    false,
+  );
   const apps = [];
   for (let i = 0; i < n; i++) {
     apps.push(benchPulumiApp(lib, i, { url, username: 'admin', password }));
   }
-  await Promise.all(apps.map((app) => new Promise<void>((resolve) => {
-    pulumi.all([app.urn, app.robotSecret, ...app.members.map((m) => m.urn), ...app.kubernetesObjects.map((o) => o.urn)]).apply(() => resolve());
-  })));
+  await Promise.all(
+    apps.map(
+      (app) =>
+        new Promise<void>((resolve) => {
+          pulumi
+            .all([
+              app.urn,
+              app.robotSecret,
+              ...app.members.map((m) => m.urn),
+              ...app.kubernetesObjects.map((o) => o.urn),
+            ])
+            .apply(() => resolve());
+        }),
+    ),
+  );
   // Dependency order: every project before its members, members before the robot (as the component declares).
   const rank = (t: string) => (t.endsWith(':Project') ? 0 : t.endsWith(':ProjectMember') ? 1 : 2);
   return captured.sort((a, b) => rank(a.type) - rank(b.type));

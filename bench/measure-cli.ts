@@ -34,7 +34,12 @@ export interface CliVariant {
 
 /** `npm run synth` as it is: cdk8s.yaml's ts-node runner for the example, the same runner for the bare app. */
 export function asConfiguredVariant(repoRoot: string): CliVariant {
-  return { name: 'npm-run-synth', example: exampleAppCommand(repoRoot), bare: bareAppCommand, description: `${APP_RUNNER} (as cdk8s.yaml)` };
+  return {
+    name: 'npm-run-synth',
+    example: exampleAppCommand(repoRoot),
+    bare: bareAppCommand,
+    description: `${APP_RUNNER} (as cdk8s.yaml)`,
+  };
 }
 
 /**
@@ -72,18 +77,32 @@ export async function measureCliSynth(opts: CliSynthOptions): Promise<ResultEntr
   for (let r = 0; r < opts.runs; r++) {
     exampleMs.push((await cliSynthOnce(opts.repoRoot, path.join(opts.workDir, `example-${r + 1}`), example)).ms);
     const b = await cliSynthOnce(opts.repoRoot, path.join(opts.workDir, `bare-${r}`), bare);
-    if (b.objects !== objects) throw new Error(`bench: the bare app wrote ${b.objects} objects, the example ${objects}`);
+    if (b.objects !== objects)
+      throw new Error(`bench: the bare app wrote ${b.objects} objects, the example ${objects}`);
     bareMs.push(b.ms);
   }
   const ms = median(exampleMs);
   const bms = median(bareMs);
   const entry: ResultEntry = {
-    name: variant.name, n: objects, runs: opts.runs,
-    median_ms: round(ms), baseline_ms: round(bms), ratio: round(ms / bms, 3), rss_mb: null,
+    name: variant.name,
+    n: objects,
+    runs: opts.runs,
+    median_ms: round(ms),
+    baseline_ms: round(bms),
+    ratio: round(ms / bms, 3),
+    rss_mb: null,
     baseline: `bare cdk8s app, one chart of ${objects} plain ConfigMaps (bench/bare-app.ts), same CLI and runner`,
-    detail: { runner: variant.description, command: `npx cdk8s synth --app "${example}" --output <tmp>`, bare_command: `npx cdk8s synth --app "${bare}" --output <tmp>`, runs_ms: exampleMs.map((x) => round(x)), baseline_runs_ms: bareMs.map((x) => round(x)) },
+    detail: {
+      runner: variant.description,
+      command: `npx cdk8s synth --app "${example}" --output <tmp>`,
+      bare_command: `npx cdk8s synth --app "${bare}" --output <tmp>`,
+      runs_ms: exampleMs.map((x) => round(x)),
+      baseline_runs_ms: bareMs.map((x) => round(x)),
+    },
   };
-  opts.log(`  ${variant.name.padEnd(26)} (example, ${objects} objects)   ${(ms / 1000).toFixed(2)} s vs bare ${(bms / 1000).toFixed(2)} s  x${entry.ratio!.toFixed(2)}  (${opts.runs} runs)`);
+  opts.log(
+    `  ${variant.name.padEnd(26)} (example, ${objects} objects)   ${(ms / 1000).toFixed(2)} s vs bare ${(bms / 1000).toFixed(2)} s  x${entry.ratio!.toFixed(2)}  (${opts.runs} runs)`,
+  );
   return entry;
 }
 
@@ -96,7 +115,8 @@ export function bareAppCommand(objects: number): string {
 export function exampleAppCommand(repoRoot: string): string {
   const text = fs.readFileSync(path.join(repoRoot, 'cdk8s.yaml'), 'utf8');
   const m = /^app:\s*(.+)$/m.exec(text);
-  if (!m) throw new Error('bench: cdk8s.yaml has no "app:" line; the example cannot be run the way npm run synth runs it');
+  if (!m)
+    throw new Error('bench: cdk8s.yaml has no "app:" line; the example cannot be run the way npm run synth runs it');
   return m[1].trim();
 }
 
@@ -104,16 +124,31 @@ export function exampleAppCommand(repoRoot: string): string {
  * One `npx cdk8s synth --app <app> --output <out>` in the repository; `appNodeFlags` (e.g. `--cpu-prof`) are
  * added to the app's `node`. Returns the wall time and the number of objects written.
  */
-export async function cliSynthOnce(repoRoot: string, out: string, app: string, appNodeFlags?: string): Promise<{ ms: number; objects: number }> {
+export async function cliSynthOnce(
+  repoRoot: string,
+  out: string,
+  app: string,
+  appNodeFlags?: string,
+): Promise<{ ms: number; objects: number }> {
   const appCmd = appNodeFlags ? app.replace(/^node /, `node ${appNodeFlags} `) : app;
   const env: NodeJS.ProcessEnv = { ...process.env, CDK8S_CHECK_UPGRADE: 'false' };
   delete env.NODE_OPTIONS;
   delete env.CDK8S_OUTDIR;
-  const done = await spawnTimed('npx', ['cdk8s', 'synth', '--app', appCmd, '--output', out], { cwd: repoRoot, env, timeoutMs: 5 * 60_000 });
-  if (done.code !== 0) throw new Error(`bench: "npx cdk8s synth --app ${appCmd}" failed (exit ${done.code ?? done.signal}):\n${tail(done.stderr)}`);
+  const done = await spawnTimed('npx', ['cdk8s', 'synth', '--app', appCmd, '--output', out], {
+    cwd: repoRoot,
+    env,
+    timeoutMs: 5 * 60_000,
+  });
+  if (done.code !== 0)
+    throw new Error(
+      `bench: "npx cdk8s synth --app ${appCmd}" failed (exit ${done.code ?? done.signal}):\n${tail(done.stderr)}`,
+    );
   let objects = 0;
   for (const f of fs.readdirSync(out).filter((x) => x.endsWith('.k8s.yaml'))) {
-    objects += fs.readFileSync(path.join(out, f), 'utf8').split(/^---$/m).filter((d) => d.trim() !== '').length;
+    objects += fs
+      .readFileSync(path.join(out, f), 'utf8')
+      .split(/^---$/m)
+      .filter((d) => d.trim() !== '').length;
   }
   if (objects === 0) throw new Error(`bench: "npx cdk8s synth --app ${appCmd}" wrote no object into ${out}`);
   return { ms: done.ms, objects };

@@ -6,14 +6,21 @@ import { median, round } from './stats';
 import { TranspiledTree } from './transpile';
 
 /** What the raw side of every synthesis comparison is. */
-export const SYNTH_BASELINE = 'raw cdk8s ApiObjects (Project, MemberUser, RobotAccount, ExternalSecret) + cdk8s-plus-27 Deployment, same objects, no construct';
+export const SYNTH_BASELINE =
+  'raw cdk8s ApiObjects (Project, MemberUser, RobotAccount, ExternalSecret) + cdk8s-plus-27 Deployment, same objects, no construct';
 
 /**
  * Synthesizes `n` apps `runs` times on each side, construct and baseline interleaved (so drift of the
  * machine hits both), each run in a fresh process, and returns the medians. Throws when the two sides
  * synthesize a different number of objects or bytes: then they are not the same workload.
  */
-export async function measureSynth(tree: TranspiledTree, layout: BenchLayout, n: number, runs: number, log: (s: string) => void): Promise<ResultEntry> {
+export async function measureSynth(
+  tree: TranspiledTree,
+  layout: BenchLayout,
+  n: number,
+  runs: number,
+  log: (s: string) => void,
+): Promise<ResultEntry> {
   const construct: ChildResult[] = [];
   const baseline: ChildResult[] = [];
   for (let r = 0; r < runs; r++) {
@@ -23,19 +30,28 @@ export async function measureSynth(tree: TranspiledTree, layout: BenchLayout, n:
   const c = construct[0];
   const b = baseline[0];
   if (c.objects !== b.objects || c.bytes !== b.bytes) {
-    throw new Error(`bench: at n=${n} (${layout}) the construct synthesized ${c.objects} objects / ${c.bytes} bytes but the baseline ${b.objects} / ${b.bytes}; fix bench/baseline-scenario.ts so both emit the same objects`);
+    throw new Error(
+      `bench: at n=${n} (${layout}) the construct synthesized ${c.objects} objects / ${c.bytes} bytes but the baseline ${b.objects} / ${b.bytes}; fix bench/baseline-scenario.ts so both emit the same objects`,
+    );
   }
   const ms = median(construct.map((x) => x.ms));
   const bms = median(baseline.map((x) => x.ms));
   const rss = median(construct.map((x) => x.maxRssMb));
   const brss = median(baseline.map((x) => x.maxRssMb));
   const entry: ResultEntry = {
-    name: `synth/${layout}`, n, runs,
-    median_ms: round(ms), baseline_ms: round(bms), ratio: round(ms / bms, 3),
-    rss_mb: round(rss), baseline_rss_mb: round(brss), rss_ratio: round(rss / brss, 3),
+    name: `synth/${layout}`,
+    n,
+    runs,
+    median_ms: round(ms),
+    baseline_ms: round(bms),
+    ratio: round(ms / bms, 3),
+    rss_mb: round(rss),
+    baseline_rss_mb: round(brss),
+    rss_ratio: round(rss / brss, 3),
     baseline: SYNTH_BASELINE,
     detail: {
-      objects: c.objects, yaml_bytes: c.bytes,
+      objects: c.objects,
+      yaml_bytes: c.bytes,
       construct_phase_ms: round(median(construct.map((x) => x.constructMs))),
       synth_yaml_phase_ms: round(median(construct.map((x) => x.synthMs))),
       baseline_construct_phase_ms: round(median(baseline.map((x) => x.constructMs))),
@@ -46,8 +62,10 @@ export async function measureSynth(tree: TranspiledTree, layout: BenchLayout, n:
       baseline_runs_ms: baseline.map((x) => round(x.ms)),
     },
   };
-  log(`  ${entry.name.padEnd(20)} n=${String(n).padStart(5)}  ${fmt(ms)} vs ${fmt(bms)}  x${entry.ratio!.toFixed(2)}   `
-    + `RSS ${rss.toFixed(0)} vs ${brss.toFixed(0)} MB  x${entry.rss_ratio!.toFixed(2)}   (${c.objects} objects, ${runs} runs)`);
+  log(
+    `  ${entry.name.padEnd(20)} n=${String(n).padStart(5)}  ${fmt(ms)} vs ${fmt(bms)}  x${entry.ratio!.toFixed(2)}   ` +
+      `RSS ${rss.toFixed(0)} vs ${brss.toFixed(0)} MB  x${entry.rss_ratio!.toFixed(2)}   (${c.objects} objects, ${runs} runs)`,
+  );
   return entry;
 }
 

@@ -36,7 +36,11 @@ export interface ProfileSummary {
  * Reads the single `.cpuprofile` written into `dir` (by `node --cpu-prof --cpu-prof-dir=dir`) and
  * summarises it. `roots` maps directory prefixes to the names shown for them (the transpiled tree to the repo).
  */
-export function summariseProfileDir(dir: string, roots: ReadonlyArray<readonly [string, string]>, top = 15): ProfileSummary {
+export function summariseProfileDir(
+  dir: string,
+  roots: ReadonlyArray<readonly [string, string]>,
+  top = 15,
+): ProfileSummary {
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
   if (files.length === 0) throw new Error(`bench: no .cpuprofile in ${dir}; was the process run with --cpu-prof?`);
   // With several processes (a CLI and its app), summarise them together.
@@ -44,7 +48,11 @@ export function summariseProfileDir(dir: string, roots: ReadonlyArray<readonly [
   return summarise(profiles, roots, top);
 }
 
-function summarise(profiles: readonly CpuProfile[], roots: ReadonlyArray<readonly [string, string]>, top: number): ProfileSummary {
+function summarise(
+  profiles: readonly CpuProfile[],
+  roots: ReadonlyArray<readonly [string, string]>,
+  top: number,
+): ProfileSummary {
   const self = new Map<string, ProfileLine>();
   const owners = new Map<string, number>();
   const loads = new Map<string, ProfileLine>();
@@ -85,7 +93,12 @@ function summarise(profiles: readonly CpuProfile[], roots: ReadonlyArray<readonl
         self.set(key, { what, where: `${where}:${node.callFrame.lineNumber + 1}`, ms: (line?.ms ?? 0) + us / 1000 });
       }
       // A module's top-level function: anonymous, at line 0 of a file.
-      if (node.callFrame.functionName === '' && node.callFrame.lineNumber === 0 && node.callFrame.url && !node.callFrame.url.startsWith('node:')) {
+      if (
+        node.callFrame.functionName === '' &&
+        node.callFrame.lineNumber === 0 &&
+        node.callFrame.url &&
+        !node.callFrame.url.startsWith('node:')
+      ) {
         const key = where;
         const prev = loads.get(key);
         const ms = inclusive.get(node.id)! / 1000;
@@ -98,7 +111,10 @@ function summarise(profiles: readonly CpuProfile[], roots: ReadonlyArray<readonl
     totalMs: total / 1000,
     byOwner: [...owners].map(([what, us]) => ({ what, where: '', ms: us / 1000 })).sort(sortDesc),
     topSelf: [...self.values()].sort(sortDesc).slice(0, top),
-    topLib: [...self.values()].filter((l) => l.where.startsWith('lib/')).sort(sortDesc).slice(0, 10),
+    topLib: [...self.values()]
+      .filter((l) => l.where.startsWith('lib/'))
+      .sort(sortDesc)
+      .slice(0, 10),
     topModuleLoads: [...loads.values()].sort(sortDesc).slice(0, top),
   };
 }
@@ -122,7 +138,8 @@ function ownerOf(fn: string, url: string, where: string): string {
   if (url.startsWith('node:')) return 'node internals (module loading, fs...)';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(where);
   if (pkg) {
-    if (pkg[1] === 'typescript' || pkg[1] === 'ts-node' || pkg[1].startsWith('@cspotcode')) return 'TypeScript compile (ts-node)';
+    if (pkg[1] === 'typescript' || pkg[1] === 'ts-node' || pkg[1].startsWith('@cspotcode'))
+      return 'TypeScript compile (ts-node)';
     return pkg[1];
   }
   const top = where.split('/')[0];
@@ -133,28 +150,40 @@ function ownerOf(fn: string, url: string, where: string): string {
 export function profileMarkdown(title: string, s: ProfileSummary): string {
   const pct = (ms: number) => `${((ms / s.totalMs) * 100).toFixed(1)}%`;
   const rows = (lines: readonly ProfileLine[], showWhere: boolean) =>
-    lines.map((l) => `| ${l.what.replace(/\|/g, '\\|')} |${showWhere ? ` ${l.where} |` : ''} ${l.ms.toFixed(0)} | ${pct(l.ms)} |`).join('\n');
+    lines
+      .map(
+        (l) =>
+          `| ${l.what.replace(/\|/g, '\\|')} |${showWhere ? ` ${l.where} |` : ''} ${l.ms.toFixed(0)} | ${pct(l.ms)} |`,
+      )
+      .join('\n');
   return [
     `#### ${title} (${s.totalMs.toFixed(0)} ms sampled)`,
     '',
     'Self time by owner:',
     '',
-    '| owner | ms | share |', '|---|---:|---:|',
-    rows(s.byOwner.filter((l) => l.ms >= 1), false),
+    '| owner | ms | share |',
+    '|---|---:|---:|',
+    rows(
+      s.byOwner.filter((l) => l.ms >= 1),
+      false,
+    ),
     '',
     'Top self-time functions:',
     '',
-    '| function | file:line | ms | share |', '|---|---|---:|---:|',
+    '| function | file:line | ms | share |',
+    '|---|---|---:|---:|',
     rows(s.topSelf, true),
     '',
     'Top self-time functions of lib/ (this repository):',
     '',
-    '| function | file:line (transpiled JavaScript) | ms | share |', '|---|---|---:|---:|',
+    '| function | file:line (transpiled JavaScript) | ms | share |',
+    '|---|---|---:|---:|',
     s.topLib.length ? rows(s.topLib, true) : '| (none sampled) | | | |',
     '',
-    'Costliest module loads (inclusive time of the module\'s top level, nested loads counted in their parents too):',
+    "Costliest module loads (inclusive time of the module's top level, nested loads counted in their parents too):",
     '',
-    '| | module | ms | share |', '|---|---|---:|---:|',
+    '| | module | ms | share |',
+    '|---|---|---:|---:|',
     rows(s.topModuleLoads, true),
     '',
   ].join('\n');
@@ -164,19 +193,29 @@ export function profileMarkdown(title: string, s: ProfileSummary): string {
  * Self time by owner of two profiles side by side (e.g. construct vs baseline), sorted by the difference:
  * where the extra time of the first goes.
  */
-export function compareMarkdown(title: string, labelA: string, a: ProfileSummary, labelB: string, b: ProfileSummary): string {
+export function compareMarkdown(
+  title: string,
+  labelA: string,
+  a: ProfileSummary,
+  labelB: string,
+  b: ProfileSummary,
+): string {
   const owners = new Set([...a.byOwner, ...b.byOwner].map((l) => l.what));
   const msOf = (s: ProfileSummary, owner: string) => s.byOwner.find((l) => l.what === owner)?.ms ?? 0;
   const rows = [...owners]
     .map((o) => ({ o, x: msOf(a, o), y: msOf(b, o) }))
     .filter((r) => r.x >= 1 || r.y >= 1)
-    .sort((p, q) => (q.x - q.y) - (p.x - p.y));
+    .sort((p, q) => q.x - q.y - (p.x - p.y));
   return [
     `#### ${title}: where the difference goes`,
     '',
-    `| owner (self time) | ${labelA} ms | ${labelB} ms | difference ms |`, '|---|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.o} | ${r.x.toFixed(0)} | ${r.y.toFixed(0)} | ${(r.x - r.y) >= 0 ? '+' : ''}${(r.x - r.y).toFixed(0)} |`),
-    `| **total sampled** | ${a.totalMs.toFixed(0)} | ${b.totalMs.toFixed(0)} | ${(a.totalMs - b.totalMs) >= 0 ? '+' : ''}${(a.totalMs - b.totalMs).toFixed(0)} |`,
+    `| owner (self time) | ${labelA} ms | ${labelB} ms | difference ms |`,
+    '|---|---:|---:|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.o} | ${r.x.toFixed(0)} | ${r.y.toFixed(0)} | ${r.x - r.y >= 0 ? '+' : ''}${(r.x - r.y).toFixed(0)} |`,
+    ),
+    `| **total sampled** | ${a.totalMs.toFixed(0)} | ${b.totalMs.toFixed(0)} | ${a.totalMs - b.totalMs >= 0 ? '+' : ''}${(a.totalMs - b.totalMs).toFixed(0)} |`,
     '',
   ].join('\n');
 }

@@ -22,7 +22,11 @@ export interface PulumiMockRun {
 
 /** Loads lib/pulumi, or explains why it cannot be used. */
 /** The i-th bench app as a Pulumi HarborPrivateApp (the same app as the cdk8s scenarios declare). */
-export function benchPulumiApp(lib: PulumiLib, i: number, harbor: { url?: string; username: string; password: string }): InstanceType<PulumiLib['HarborPrivateApp']> {
+export function benchPulumiApp(
+  lib: PulumiLib,
+  i: number,
+  harbor: { url?: string; username: string; password: string },
+): InstanceType<PulumiLib['HarborPrivateApp']> {
   const a = benchApp(i);
   return new lib.HarborPrivateApp(a.id, {
     registryHost: BENCH_REGISTRY_HOST,
@@ -51,14 +55,28 @@ export async function runPulumiMockScenario(n: number): Promise<PulumiMockRun> {
   const lib = loadPulumiLib();
   const byType: Record<string, number> = {};
   let registrations = 0;
-  await pulumi.runtime.setMocks({
-    newResource: (args) => {
-      registrations++;
-      byType[args.type] = (byType[args.type] ?? 0) + 1;
-      return { id: `${args.name}-id`, state: { ...args.inputs, projectId: 1, robotId: 1, fullName: `robot$bench+${args.name}`, secret: 'placeholder-not-a-secret' } };
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        registrations++;
+        byType[args.type] = (byType[args.type] ?? 0) + 1;
+        return {
+          id: `${args.name}-id`,
+          state: {
+            ...args.inputs,
+            projectId: 1,
+            robotId: 1,
+            fullName: `robot$bench+${args.name}`,
+            secret: 'placeholder-not-a-secret',
+          },
+        };
+      },
+      call: (args) => args.inputs,
     },
-    call: (args) => args.inputs,
-  }, 'bench', 'bench', false);
+    'bench',
+    'bench',
+    false,
+  );
 
   const t0 = performance.now();
   const apps: InstanceType<PulumiLib['HarborPrivateApp']>[] = [];
@@ -66,10 +84,18 @@ export async function runPulumiMockScenario(n: number): Promise<PulumiMockRun> {
     apps.push(benchPulumiApp(lib, i, { username: 'admin', password: 'placeholder-not-a-secret' }));
   }
   const t1 = performance.now();
-  await Promise.all(apps.map((app) => settled([
-    app.urn, app.projectId, app.robotSecret, app.robotFullName,
-    ...app.members.map((m) => m.urn), ...app.kubernetesObjects.map((o) => o.urn),
-  ])));
+  await Promise.all(
+    apps.map((app) =>
+      settled([
+        app.urn,
+        app.projectId,
+        app.robotSecret,
+        app.robotFullName,
+        ...app.members.map((m) => m.urn),
+        ...app.kubernetesObjects.map((o) => o.urn),
+      ]),
+    ),
+  );
   const t2 = performance.now();
   return { constructMs: t1 - t0, settleMs: t2 - t1, registrations, byType };
 }

@@ -23,7 +23,10 @@ export function renderResultsMarkdown(r: BenchResults): string {
     '',
     '| target | measured | limit | status |',
     '|---|---:|---:|---|',
-    ...r.targets.map((t) => `| ${t.description}${t.proxy ? ` (${t.proxy})` : ''} | ${t.measured === null ? 'n/a' : `${t.measured.toFixed(2)}`} | <= ${t.limit} | **${t.status}** |`),
+    ...r.targets.map(
+      (t) =>
+        `| ${t.description}${t.proxy ? ` (${t.proxy})` : ''} | ${t.measured === null ? 'n/a' : `${t.measured.toFixed(2)}`} | <= ${t.limit} | **${t.status}** |`,
+    ),
     '',
     '## Synthesis: HarborPrivateApp against raw cdk8s-plus',
     '',
@@ -38,8 +41,10 @@ export function renderResultsMarkdown(r: BenchResults): string {
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|',
     ...synth.map((e) => {
       const d = e.detail ?? {};
-      return `| ${e.name.slice('synth/'.length)} | ${e.n.toLocaleString('en-US')} | ${(d.objects as number).toLocaleString('en-US')} | ${ms(e.median_ms)} | ${ms(e.baseline_ms)} | ${x(e.ratio)} | `
-        + `${mb(e.rss_mb)} | ${mb(e.baseline_rss_mb)} | ${x(e.rss_ratio)} | ${ms(d.construct_phase_ms as number)} + ${ms(d.synth_yaml_phase_ms as number)} (baseline ${ms(d.baseline_construct_phase_ms as number)} + ${ms(d.baseline_synth_yaml_phase_ms as number)}) | ${e.runs} |`;
+      return (
+        `| ${e.name.slice('synth/'.length)} | ${e.n.toLocaleString('en-US')} | ${(d.objects as number).toLocaleString('en-US')} | ${ms(e.median_ms)} | ${ms(e.baseline_ms)} | ${x(e.ratio)} | ` +
+        `${mb(e.rss_mb)} | ${mb(e.baseline_rss_mb)} | ${x(e.rss_ratio)} | ${ms(d.construct_phase_ms as number)} + ${ms(d.synth_yaml_phase_ms as number)} (baseline ${ms(d.baseline_construct_phase_ms as number)} + ${ms(d.baseline_synth_yaml_phase_ms as number)}) | ${e.runs} |`
+      );
     }),
     '',
     growthLine(synth),
@@ -48,38 +53,58 @@ export function renderResultsMarkdown(r: BenchResults): string {
     '',
     ...(pulumi.length
       ? [
-        '| N | construction | peak RSS | registrations | runs |', '|---:|---:|---:|---:|---:|',
-        ...pulumi.map((e) => `| ${e.n.toLocaleString('en-US')} | ${ms(e.median_ms)} | ${mb(e.rss_mb)} | ${String(e.detail?.registrations ?? '')} | ${e.runs} |`),
-      ]
+          '| N | construction | peak RSS | registrations | runs |',
+          '|---:|---:|---:|---:|---:|',
+          ...pulumi.map(
+            (e) =>
+              `| ${e.n.toLocaleString('en-US')} | ${ms(e.median_ms)} | ${mb(e.rss_mb)} | ${String(e.detail?.registrations ?? '')} | ${e.runs} |`,
+          ),
+        ]
       : ['Not measured: see TODO below.']),
     '',
     '## Harbor API requests per operation (lab emulator)',
     '',
     ...(harbor.length
       ? [
-        '| operation | apps | requests | writes | by route |', '|---|---:|---:|---:|---|',
-        ...harbor.map((e) => `| ${e.name.slice('harbor-api/'.length)} | ${e.n} | ${String(e.detail?.requests)} | ${String(e.detail?.writes)} | ${String(e.detail?.routes ?? '')} |`),
-      ]
+          '| operation | apps | requests | writes | by route |',
+          '|---|---:|---:|---:|---|',
+          ...harbor.map(
+            (e) =>
+              `| ${e.name.slice('harbor-api/'.length)} | ${e.n} | ${String(e.detail?.requests)} | ${String(e.detail?.writes)} | ${String(e.detail?.routes ?? '')} |`,
+          ),
+        ]
       : ['Not measured: see TODO below.']),
     '',
     '## `npm run synth`, cold',
     '',
     ...(cli.length
       ? [
-        '| measurement | how the programs run | objects | example | bare cdk8s app | ratio | runs |', '|---|---|---:|---:|---:|---:|---:|',
-        ...cli.map((e) => `| ${e.name} | ${String(e.detail?.runner)} | ${e.n} | ${ms(e.median_ms)} | ${ms(e.baseline_ms)} | ${x(e.ratio)} | ${e.runs} |`),
-        '',
-        'Each run is `npx cdk8s synth --app "<program>" --output <temp dir>` in the repository, example and bare',
-        'interleaved, with `CDK8S_CHECK_UPGRADE=false` (the CLI\'s npm version check is network-bound and the same',
-        'for both). The bare app (bench/bare-app.ts) is one chart of as many plain ConfigMaps as the example emits.',
-        '`npm-run-synth` is the target (ts-node, as cdk8s.yaml runs it); `npm-run-synth/precompiled` runs both',
-        'programs as precompiled JavaScript, as a user of the published package with a compiled app would.',
-      ]
+          '| measurement | how the programs run | objects | example | bare cdk8s app | ratio | runs |',
+          '|---|---|---:|---:|---:|---:|---:|',
+          ...cli.map(
+            (e) =>
+              `| ${e.name} | ${String(e.detail?.runner)} | ${e.n} | ${ms(e.median_ms)} | ${ms(e.baseline_ms)} | ${x(e.ratio)} | ${e.runs} |`,
+          ),
+          '',
+          'Each run is `npx cdk8s synth --app "<program>" --output <temp dir>` in the repository, example and bare',
+          "interleaved, with `CDK8S_CHECK_UPGRADE=false` (the CLI's npm version check is network-bound and the same",
+          'for both). The bare app (bench/bare-app.ts) is one chart of as many plain ConfigMaps as the example emits.',
+          '`npm-run-synth` is the target (ts-node, as cdk8s.yaml runs it); `npm-run-synth/precompiled` runs both',
+          'programs as precompiled JavaScript, as a user of the published package with a compiled app would.',
+        ]
       : ['Not measured.']),
     '',
   ];
   if (r.todo.length) lines.push('## TODO', '', ...r.todo.map((t) => `- ${t}`), '');
-  if (r.profiles.length) lines.push('## Profiles', '', 'CPU profiles (`node --cpu-prof`) of the missed targets, and of one chart per app (full runs). Self time is attributed to the package that owns the function; "node internals" is mostly module loading.', '', ...r.profiles, '');
+  if (r.profiles.length)
+    lines.push(
+      '## Profiles',
+      '',
+      'CPU profiles (`node --cpu-prof`) of the missed targets, and of one chart per app (full runs). Self time is attributed to the package that owns the function; "node internals" is mostly module loading.',
+      '',
+      ...r.profiles,
+      '',
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -89,9 +114,13 @@ function growthLine(synth: readonly ResultEntry[]): string {
   for (let i = 1; i < one.length; i++) {
     const a = one[i - 1];
     const b = one[i];
-    steps.push(`${a.n.toLocaleString('en-US')} -> ${b.n.toLocaleString('en-US')}: construct x${(b.median_ms! / a.median_ms!).toFixed(1)}, baseline x${(b.baseline_ms! / a.baseline_ms!).toFixed(1)}`);
+    steps.push(
+      `${a.n.toLocaleString('en-US')} -> ${b.n.toLocaleString('en-US')}: construct x${(b.median_ms! / a.median_ms!).toFixed(1)}, baseline x${(b.baseline_ms! / a.baseline_ms!).toFixed(1)}`,
+    );
   }
-  return steps.length ? `Growth of time in one chart, per step of N (linear = the ratio of the N): ${steps.join('; ')}.` : '';
+  return steps.length
+    ? `Growth of time in one chart, per step of N (linear = the ratio of the N): ${steps.join('; ')}.`
+    : '';
 }
 
 function ms(v: number | null | undefined): string {

@@ -17,17 +17,27 @@ export interface RunChildOptions {
 }
 
 /** Runs one measurement in a fresh `node` process (see bench/child.ts) and returns what it reports. */
-export async function runChild<T = ChildResult>(tree: TranspiledTree, task: ChildTask, opts: RunChildOptions = {}): Promise<T> {
+export async function runChild<T = ChildResult>(
+  tree: TranspiledTree,
+  task: ChildTask,
+  opts: RunChildOptions = {},
+): Promise<T> {
   const flags = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
   const env = { ...process.env };
   delete env.NODE_OPTIONS; // a caller's flags (ts-node, inspectors) would skew the child
-  const entry = opts.fromSource ? ['-r', 'ts-node/register/transpile-only', 'bench/child.ts'] : [tree.jsPath('bench/child.ts')];
+  const entry = opts.fromSource
+    ? ['-r', 'ts-node/register/transpile-only', 'bench/child.ts']
+    : [tree.jsPath('bench/child.ts')];
   const done = await spawnTimed(process.execPath, [...flags, ...entry, JSON.stringify(task)], {
-    cwd: opts.fromSource?.repoRoot ?? tree.dir, env, timeoutMs: opts.timeoutMs ?? 10 * 60_000,
+    cwd: opts.fromSource?.repoRoot ?? tree.dir,
+    env,
+    timeoutMs: opts.timeoutMs ?? 10 * 60_000,
   });
   const line = done.stdout.split('\n').find((l) => l.startsWith(RESULT_MARKER));
   if (done.code !== 0 || !line) {
-    throw new Error(`bench: child ${JSON.stringify(task)} failed (exit ${done.code ?? done.signal}); stderr ends with:\n${tail(done.stderr)}`);
+    throw new Error(
+      `bench: child ${JSON.stringify(task)} failed (exit ${done.code ?? done.signal}); stderr ends with:\n${tail(done.stderr)}`,
+    );
   }
   return JSON.parse(line.slice(RESULT_MARKER.length)) as T;
 }

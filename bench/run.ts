@@ -46,31 +46,55 @@ interface Plan {
 
 const FULL: Plan = {
   quick: false,
-  oneChart: [[1, 7], [100, 7], [1_000, 5], [10_000, 5]],
-  chartPerApp: [[100, 5], [1_000, 3]],
-  pulumi: [[1, 5], [100, 3], [1_000, 3]],
+  oneChart: [
+    [1, 7],
+    [100, 7],
+    [1_000, 5],
+    [10_000, 5],
+  ],
+  chartPerApp: [
+    [100, 5],
+    [1_000, 3],
+  ],
+  pulumi: [
+    [1, 5],
+    [100, 3],
+    [1_000, 3],
+  ],
   harborApps: [1, 100],
   cliRuns: 7,
 };
 
 const QUICK: Plan = {
   quick: true,
-  oneChart: [[1, 3], [100, 3], [1_000, 3]],
+  oneChart: [
+    [1, 3],
+    [100, 3],
+    [1_000, 3],
+  ],
   chartPerApp: [[100, 1]],
-  pulumi: [[1, 1], [100, 1]],
+  pulumi: [
+    [1, 1],
+    [100, 1],
+  ],
   harborApps: [1],
   cliRuns: 2,
 };
 
-const log = (s: string): void => { process.stdout.write(`${s}\n`); };
+const log = (s: string): void => {
+  process.stdout.write(`${s}\n`);
+};
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const unknown = args.filter((a) => !['--quick', '--write', '--profile'].includes(a) && !a.startsWith('--only='));
-  if (unknown.length) throw new Error(`bench: unknown argument(s) ${unknown.join(' ')}; use --quick, --write, --profile, --only=${PARTS.join(',')}`);
+  if (unknown.length)
+    throw new Error(
+      `bench: unknown argument(s) ${unknown.join(' ')}; use --quick, --write, --profile, --only=${PARTS.join(',')}`,
+    );
   const plan = args.includes('--quick') ? QUICK : FULL;
   const onlyArg = args.find((a) => a.startsWith('--only='));
-  const only = onlyArg ? onlyArg.slice('--only='.length).split(',') as Part[] : [...PARTS];
+  const only = onlyArg ? (onlyArg.slice('--only='.length).split(',') as Part[]) : [...PARTS];
   const bad = only.filter((p) => !PARTS.includes(p));
   if (bad.length) throw new Error(`bench: --only=${bad.join(',')} names no part; parts are ${PARTS.join(', ')}`);
   const write = args.includes('--write') || (!plan.quick && !onlyArg);
@@ -78,7 +102,9 @@ async function main(): Promise<void> {
 
   const started = Date.now();
   const machine = describeMachine();
-  log(`harbor-private-app bench (${plan.quick ? 'quick' : 'full'}) on ${machine.cpuModel} x${machine.cpuCount}, ${machine.memoryGb} GB, node ${machine.node}`);
+  log(
+    `harbor-private-app bench (${plan.quick ? 'quick' : 'full'}) on ${machine.cpuModel} x${machine.cpuCount}, ${machine.memoryGb} GB, node ${machine.node}`,
+  );
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hpa-bench-'));
   const results: ResultEntry[] = [];
   const todo: string[] = [];
@@ -112,7 +138,7 @@ async function main(): Promise<void> {
     if (only.includes('harbor')) {
       log('\nHarbor API requests per operation (lab emulator, dynamic providers of lib/pulumi):');
       try {
-        for (const n of plan.harborApps) results.push(...await measureHarborCalls(tree, n));
+        for (const n of plan.harborApps) results.push(...(await measureHarborCalls(tree, n)));
       } catch (e) {
         todo.push(`Harbor API request counts not measured: ${firstLine(e)}`);
         log(`  TODO: ${firstLine(e)}`);
@@ -122,19 +148,30 @@ async function main(): Promise<void> {
     if (only.includes('cli')) {
       log('\n`npm run synth` cold (npx cdk8s synth in the repository):');
       results.push(await measureCliSynth({ repoRoot: REPO, workDir: path.join(work, 'cli'), runs: plan.cliRuns, log }));
-      results.push(await measureCliSynth({ repoRoot: REPO, workDir: path.join(work, 'cli-precompiled'), runs: plan.cliRuns, log, variant: precompiledVariant(tree.dir) }));
+      results.push(
+        await measureCliSynth({
+          repoRoot: REPO,
+          workDir: path.join(work, 'cli-precompiled'),
+          runs: plan.cliRuns,
+          log,
+          variant: precompiledVariant(tree.dir),
+        }),
+      );
     }
 
     const targets = evaluateTargets(results);
     log('\nTargets:');
     for (const t of targets) {
-      log(`  ${t.status.padEnd(12)} ${t.description}: ${t.measured === null ? 'n/a' : t.measured.toFixed(2)} (limit ${t.limit})${t.proxy ? ` [${t.proxy}]` : ''}`);
+      log(
+        `  ${t.status.padEnd(12)} ${t.description}: ${t.measured === null ? 'n/a' : t.measured.toFixed(2)} (limit ${t.limit})${t.proxy ? ` [${t.proxy}]` : ''}`,
+      );
     }
 
     if (plan.quick && !forceProfile) {
-      if (targets.some((t) => t.status === 'MISS')) log('\n(quick run: missed targets are profiled by the full run, or add --profile)');
+      if (targets.some((t) => t.status === 'MISS'))
+        log('\n(quick run: missed targets are profiled by the full run, or add --profile)');
     } else {
-      profiles.push(...await profileMisses(tree, targets, results, work, !plan.quick, forceProfile));
+      profiles.push(...(await profileMisses(tree, targets, results, work, !plan.quick, forceProfile)));
       const shown = write ? profiles.filter((p) => p.includes('where the difference goes')) : profiles;
       for (const p of shown) log(`\n${p}`);
       if (write && profiles.length) log('(full profile tables: bench/RESULTS.md)');
@@ -143,12 +180,21 @@ async function main(): Promise<void> {
     const out: BenchResults = {
       mode: plan.quick ? 'quick' : 'full',
       machine: { ...machine, loadAverageEnd: os.loadavg().map((x) => Math.round(x * 100) / 100) },
-      results, targets, todo, profiles,
+      results,
+      targets,
+      todo,
+      profiles,
     };
     if (write) {
       fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
       fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), renderResultsMarkdown(out));
-      fs.writeFileSync(path.join(__dirname, 'scaling.svg'), renderScalingSvg(results, `${machine.cpuModel}, ${machine.cpuCount} CPUs, node ${machine.node}, ${machine.date.slice(0, 10)}`));
+      fs.writeFileSync(
+        path.join(__dirname, 'scaling.svg'),
+        renderScalingSvg(
+          results,
+          `${machine.cpuModel}, ${machine.cpuCount} CPUs, node ${machine.node}, ${machine.date.slice(0, 10)}`,
+        ),
+      );
       log('\nWrote bench/results.json, bench/RESULTS.md, bench/scaling.svg');
     } else {
       log('\n(no files written: quick or partial run; pass --write to write them)');
@@ -165,26 +211,50 @@ async function measurePulumi(tree: TranspiledTree, n: number, runs: number): Pro
   const ms = median(all.map((x) => x.ms));
   const rss = median(all.map((x) => x.maxRssMb));
   const entry: ResultEntry = {
-    name: 'pulumi/mock', n, runs, median_ms: round(ms), baseline_ms: null, ratio: null, rss_mb: round(rss),
+    name: 'pulumi/mock',
+    n,
+    runs,
+    median_ms: round(ms),
+    baseline_ms: null,
+    ratio: null,
+    rss_mb: round(rss),
     detail: {
-      registrations: all[0].objects, by_type: all[0].byType,
+      registrations: all[0].objects,
+      by_type: all[0].byType,
       construct_phase_ms: round(median(all.map((x) => x.constructMs))),
       settle_phase_ms: round(median(all.map((x) => x.synthMs))),
       start_rss_mb: round(median(all.map((x) => x.startRssMb))),
       runs_ms: all.map((x) => round(x.ms)),
     },
   };
-  log(`  n=${String(n).padStart(5)}  ${(ms / 1000).toFixed(2)} s (construct ${((entry.detail!.construct_phase_ms as number) / 1000).toFixed(2)} s + registrations ${((entry.detail!.settle_phase_ms as number) / 1000).toFixed(2)} s), RSS ${rss.toFixed(0)} MB, ${all[0].objects} registrations (${runs} runs)`);
+  log(
+    `  n=${String(n).padStart(5)}  ${(ms / 1000).toFixed(2)} s (construct ${((entry.detail!.construct_phase_ms as number) / 1000).toFixed(2)} s + registrations ${((entry.detail!.settle_phase_ms as number) / 1000).toFixed(2)} s), RSS ${rss.toFixed(0)} MB, ${all[0].objects} registrations (${runs} runs)`,
+  );
   return entry;
 }
 
 async function measureHarborCalls(tree: TranspiledTree, n: number): Promise<ResultEntry[]> {
-  const counts = await runChild<Record<HarborOperation, HarborOperationCount>>(tree, { kind: 'harbor-calls', n }, { fromSource: { repoRoot: REPO }, timeoutMs: 5 * 60_000 });
+  const counts = await runChild<Record<HarborOperation, HarborOperationCount>>(
+    tree,
+    { kind: 'harbor-calls', n },
+    { fromSource: { repoRoot: REPO }, timeoutMs: 5 * 60_000 },
+  );
   return Object.entries(counts).map(([op, c]) => {
-    const routes = Object.entries(c.routes).map(([k, v]) => `${k} x${v}`).join(', ') || 'none';
-    log(`  ${op.padEnd(17)} ${String(n).padStart(4)} app(s): ${String(c.requests).padStart(4)} requests (${c.writes} writes; ${(c.requests / n).toFixed(1)} per app): ${routes}`);
+    const routes =
+      Object.entries(c.routes)
+        .map(([k, v]) => `${k} x${v}`)
+        .join(', ') || 'none';
+    log(
+      `  ${op.padEnd(17)} ${String(n).padStart(4)} app(s): ${String(c.requests).padStart(4)} requests (${c.writes} writes; ${(c.requests / n).toFixed(1)} per app): ${routes}`,
+    );
     return {
-      name: `harbor-api/${op}`, n, runs: 1, median_ms: round(c.ms), baseline_ms: null, ratio: null, rss_mb: null,
+      name: `harbor-api/${op}`,
+      n,
+      runs: 1,
+      median_ms: round(c.ms),
+      baseline_ms: null,
+      ratio: null,
+      rss_mb: null,
       detail: { requests: c.requests, writes: c.writes, requests_per_app: round(c.requests / n, 2), routes },
     };
   });
@@ -195,9 +265,19 @@ async function measureHarborCalls(tree: TranspiledTree, n: number): Promise<Resu
  * largest N, `npm run synth` as configured and precompiled. A full run also profiles one chart per app at its
  * largest N (not a target; it shows what the layout costs). Returns markdown.
  */
-async function profileMisses(tree: TranspiledTree, targets: readonly TargetResult[], results: readonly ResultEntry[], work: string, full: boolean, force: boolean): Promise<string[]> {
+async function profileMisses(
+  tree: TranspiledTree,
+  targets: readonly TargetResult[],
+  results: readonly ResultEntry[],
+  work: string,
+  full: boolean,
+  force: boolean,
+): Promise<string[]> {
   const out: string[] = [];
-  const roots: Array<[string, string]> = [[`${tree.dir}/`, ''], [`${REPO}/`, '']];
+  const roots: Array<[string, string]> = [
+    [`${tree.dir}/`, ''],
+    [`${REPO}/`, ''],
+  ];
   const profileSynth = async (layout: BenchLayout, n: number, what: string) => {
     log(`\nProfiling ${what} (node --cpu-prof)...`);
     const summaries: ProfileSummary[] = [];
@@ -213,9 +293,15 @@ async function profileMisses(tree: TranspiledTree, targets: readonly TargetResul
 
   const synthMiss = targets.some((t) => t.id !== 'npm-run-synth' && t.status === 'MISS');
   const big = results.filter((r) => r.name === 'synth/one-chart').sort((a, b) => b.n - a.n)[0];
-  if (big && (synthMiss || force)) await profileSynth('one-chart', big.n, `Synthesis of ${big.n.toLocaleString('en-US')} apps in one chart`);
+  if (big && (synthMiss || force))
+    await profileSynth('one-chart', big.n, `Synthesis of ${big.n.toLocaleString('en-US')} apps in one chart`);
   const perApp = results.filter((r) => r.name === 'synth/chart-per-app').sort((a, b) => b.n - a.n)[0];
-  if (perApp && (full || force)) await profileSynth('chart-per-app', perApp.n, `Synthesis of ${perApp.n.toLocaleString('en-US')} apps, one chart per app (not a target)`);
+  if (perApp && (full || force))
+    await profileSynth(
+      'chart-per-app',
+      perApp.n,
+      `Synthesis of ${perApp.n.toLocaleString('en-US')} apps, one chart per app (not a target)`,
+    );
 
   const cliMiss = targets.some((t) => t.id === 'npm-run-synth' && t.status === 'MISS');
   if (cliMiss || force) {
@@ -244,6 +330,6 @@ function firstLine(e: unknown): string {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(1);
 });

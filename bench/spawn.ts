@@ -29,7 +29,11 @@ export function spawnTimed(command: string, args: readonly string[], opts: Spawn
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(command, args, {
-      cwd: opts.cwd, env: opts.env ?? process.env, shell: opts.shell ?? false, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      shell: opts.shell ?? false,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -39,17 +43,28 @@ export function spawnTimed(command: string, args: readonly string[], opts: Spawn
     const timer = setTimeout(() => {
       timedOut = true;
       if (child.pid !== undefined) {
-        try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
       }
     }, opts.timeoutMs);
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const ms = performance.now() - t0;
       const stdout = Buffer.concat(out).toString('utf8');
       const stderr = Buffer.concat(err).toString('utf8');
       if (timedOut) {
-        reject(new Error(`bench: "${[command, ...args].join(' ')}" ran longer than ${opts.timeoutMs} ms and was killed; stderr ends with:\n${tail(stderr)}`));
+        reject(
+          new Error(
+            `bench: "${[command, ...args].join(' ')}" ran longer than ${opts.timeoutMs} ms and was killed; stderr ends with:\n${tail(stderr)}`,
+          ),
+        );
         return;
       }
       resolve({ code, signal, stdout, stderr, ms });

@@ -18,9 +18,14 @@ const FONT = 'font-family="Helvetica, Arial, sans-serif"';
  * (one chart, chart per app, and Pulumi mock mode when measured), as a self-contained SVG.
  */
 export function renderScalingSvg(results: readonly ResultEntry[], subtitle: string): string {
-  const pick = (name: string, field: 'median_ms' | 'baseline_ms' | 'rss_mb' | 'baseline_rss_mb'): Array<[number, number]> =>
-    results.filter((r) => r.name === name && typeof r[field] === 'number' && (r[field] as number) > 0)
-      .sort((a, b) => a.n - b.n).map((r) => [r.n, r[field] as number]);
+  const pick = (
+    name: string,
+    field: 'median_ms' | 'baseline_ms' | 'rss_mb' | 'baseline_rss_mb',
+  ): Array<[number, number]> =>
+    results
+      .filter((r) => r.name === name && typeof r[field] === 'number' && (r[field] as number) > 0)
+      .sort((a, b) => a.n - b.n)
+      .map((r) => [r.n, r[field] as number]);
   const blue = '#1f5fbf';
   const orange = '#d9730d';
   const green = '#2e8540';
@@ -28,11 +33,41 @@ export function renderScalingSvg(results: readonly ResultEntry[], subtitle: stri
     const c = metric === 'ms' ? 'median_ms' : 'rss_mb';
     const b = metric === 'ms' ? 'baseline_ms' : 'baseline_rss_mb';
     const all: Series[] = [
-      { label: 'HarborPrivateApp, one chart', color: blue, dashed: false, marker: 'circle', points: pick('synth/one-chart', c) },
-      { label: 'raw cdk8s-plus baseline, one chart', color: orange, dashed: false, marker: 'square', points: pick('synth/one-chart', b) },
-      { label: 'HarborPrivateApp, one chart per app', color: blue, dashed: true, marker: 'circle', points: pick('synth/chart-per-app', c) },
-      { label: 'raw baseline, one chart per app', color: orange, dashed: true, marker: 'square', points: pick('synth/chart-per-app', b) },
-      { label: 'Pulumi component, mock mode', color: green, dashed: false, marker: 'triangle', points: pick('pulumi/mock', c) },
+      {
+        label: 'HarborPrivateApp, one chart',
+        color: blue,
+        dashed: false,
+        marker: 'circle',
+        points: pick('synth/one-chart', c),
+      },
+      {
+        label: 'raw cdk8s-plus baseline, one chart',
+        color: orange,
+        dashed: false,
+        marker: 'square',
+        points: pick('synth/one-chart', b),
+      },
+      {
+        label: 'HarborPrivateApp, one chart per app',
+        color: blue,
+        dashed: true,
+        marker: 'circle',
+        points: pick('synth/chart-per-app', c),
+      },
+      {
+        label: 'raw baseline, one chart per app',
+        color: orange,
+        dashed: true,
+        marker: 'square',
+        points: pick('synth/chart-per-app', b),
+      },
+      {
+        label: 'Pulumi component, mock mode',
+        color: green,
+        dashed: false,
+        marker: 'triangle',
+        points: pick('pulumi/mock', c),
+      },
     ];
     return all.filter((s) => s.points.length > 0);
   };
@@ -52,7 +87,15 @@ export function renderScalingSvg(results: readonly ResultEntry[], subtitle: stri
   return `${parts.join('\n')}\n`;
 }
 
-function panel(x0: number, y0: number, w: number, h: number, title: string, unit: string, series: readonly Series[]): string {
+function panel(
+  x0: number,
+  y0: number,
+  w: number,
+  h: number,
+  title: string,
+  unit: string,
+  series: readonly Series[],
+): string {
   const xs = series.flatMap((s) => s.points.map((p) => p[0]));
   const ys = series.flatMap((s) => s.points.map((p) => p[1]));
   if (xs.length === 0) return '';
@@ -61,32 +104,46 @@ function panel(x0: number, y0: number, w: number, h: number, title: string, unit
   const yMin = 10 ** Math.floor(Math.log10(Math.min(...ys)));
   const yMax = 10 ** Math.ceil(Math.log10(Math.max(...ys)));
   const px = (x: number) => x0 + ((Math.log10(x) - Math.log10(xMin)) / (Math.log10(xMax) - Math.log10(xMin) || 1)) * w;
-  const py = (y: number) => y0 + h - ((Math.log10(y) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin) || 1)) * h;
-  const out: string[] = [`<g>`, `<text x="${x0 + w / 2}" y="${y0 - 10}" text-anchor="middle" font-size="14" ${FONT}>${esc(title)}</text>`];
+  const py = (y: number) =>
+    y0 + h - ((Math.log10(y) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin) || 1)) * h;
+  const out: string[] = [
+    `<g>`,
+    `<text x="${x0 + w / 2}" y="${y0 - 10}" text-anchor="middle" font-size="14" ${FONT}>${esc(title)}</text>`,
+  ];
   // Grid: 1-2-5 steps per decade, labelled.
   for (let d = yMin; d <= yMax * 1.0001; d *= 10) {
     for (const m of [1, 2, 5]) {
       const v = d * m;
       if (v > yMax * 1.0001) break;
       const y = py(v);
-      out.push(`<line x1="${x0}" y1="${f(y)}" x2="${x0 + w}" y2="${f(y)}" stroke="${m === 1 ? '#cccccc' : '#eeeeee'}"/>`);
-      out.push(`<text x="${x0 - 6}" y="${f(y + 4)}" text-anchor="end" font-size="11" fill="#333" ${FONT}>${label(v, unit)}</text>`);
+      out.push(
+        `<line x1="${x0}" y1="${f(y)}" x2="${x0 + w}" y2="${f(y)}" stroke="${m === 1 ? '#cccccc' : '#eeeeee'}"/>`,
+      );
+      out.push(
+        `<text x="${x0 - 6}" y="${f(y + 4)}" text-anchor="end" font-size="11" fill="#333" ${FONT}>${label(v, unit)}</text>`,
+      );
     }
   }
   for (let d = xMin; d <= xMax * 1.0001; d *= 10) {
     const x = px(d);
     out.push(`<line x1="${f(x)}" y1="${y0}" x2="${f(x)}" y2="${y0 + h}" stroke="#cccccc"/>`);
-    out.push(`<text x="${f(x)}" y="${y0 + h + 16}" text-anchor="middle" font-size="11" fill="#333" ${FONT}>${d.toLocaleString('en-US')}</text>`);
+    out.push(
+      `<text x="${f(x)}" y="${y0 + h + 16}" text-anchor="middle" font-size="11" fill="#333" ${FONT}>${d.toLocaleString('en-US')}</text>`,
+    );
     for (let m = 2; m <= 9 && d * m <= xMax; m++) {
       const xm = px(d * m);
       out.push(`<line x1="${f(xm)}" y1="${y0 + h}" x2="${f(xm)}" y2="${y0 + h - 4}" stroke="#999999"/>`);
     }
   }
   out.push(`<rect x="${x0}" y="${y0}" width="${w}" height="${h}" fill="none" stroke="#333333"/>`);
-  out.push(`<text x="${x0 + w / 2}" y="${y0 + h + 34}" text-anchor="middle" font-size="12" ${FONT}>N (apps declared)</text>`);
+  out.push(
+    `<text x="${x0 + w / 2}" y="${y0 + h + 34}" text-anchor="middle" font-size="12" ${FONT}>N (apps declared)</text>`,
+  );
   for (const s of series) {
     const pts = s.points.map(([x, y]) => `${f(px(x))},${f(py(y))}`).join(' ');
-    out.push(`<polyline points="${pts}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6,4"' : ''}/>`);
+    out.push(
+      `<polyline points="${pts}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6,4"' : ''}/>`,
+    );
     for (const [x, y] of s.points) out.push(marker(s, px(x), py(y)));
   }
   out.push('</g>');
@@ -98,7 +155,9 @@ function legend(x0: number, y0: number, series: readonly Series[]): string {
   series.forEach((s, i) => {
     const x = x0 + (i % 3) * 300;
     const y = y0 + Math.floor(i / 3) * 20;
-    out.push(`<line x1="${x}" y1="${y}" x2="${x + 30}" y2="${y}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6,4"' : ''}/>`);
+    out.push(
+      `<line x1="${x}" y1="${y}" x2="${x + 30}" y2="${y}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6,4"' : ''}/>`,
+    );
     out.push(marker(s, x + 15, y));
     out.push(`<text x="${x + 38}" y="${y + 4}" font-size="12" ${FONT}>${esc(s.label)}</text>`);
   });
@@ -108,9 +167,12 @@ function legend(x0: number, y0: number, series: readonly Series[]): string {
 function marker(s: Series, x: number, y: number): string {
   const fill = s.dashed ? '#ffffff' : s.color;
   switch (s.marker) {
-    case 'circle': return `<circle cx="${f(x)}" cy="${f(y)}" r="4" fill="${fill}" stroke="${s.color}" stroke-width="1.5"/>`;
-    case 'square': return `<rect x="${f(x - 4)}" y="${f(y - 4)}" width="8" height="8" fill="${fill}" stroke="${s.color}" stroke-width="1.5"/>`;
-    case 'triangle': return `<polygon points="${f(x)},${f(y - 5)} ${f(x - 5)},${f(y + 4)} ${f(x + 5)},${f(y + 4)}" fill="${fill}" stroke="${s.color}" stroke-width="1.5"/>`;
+    case 'circle':
+      return `<circle cx="${f(x)}" cy="${f(y)}" r="4" fill="${fill}" stroke="${s.color}" stroke-width="1.5"/>`;
+    case 'square':
+      return `<rect x="${f(x - 4)}" y="${f(y - 4)}" width="8" height="8" fill="${fill}" stroke="${s.color}" stroke-width="1.5"/>`;
+    case 'triangle':
+      return `<polygon points="${f(x)},${f(y - 5)} ${f(x - 5)},${f(y + 4)} ${f(x + 5)},${f(y + 4)}" fill="${fill}" stroke="${s.color}" stroke-width="1.5"/>`;
   }
 }
 

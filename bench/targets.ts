@@ -22,16 +22,42 @@ export function evaluateTargets(results: readonly ResultEntry[]): TargetResult[]
   const proxy = big && big.n !== 10_000 ? `quick run: measured at n=${big.n}, not 10,000` : undefined;
   const prev = big ? oneChart.find((r) => r.n === big.n / 10) : undefined;
   const cli = results.find((r) => r.name === 'npm-run-synth');
-  const target = (id: string, description: string, measured: number | null | undefined, limit: number, proxyNote?: string): TargetResult => ({
-    id, description, measured: measured ?? null, limit,
+  const target = (
+    id: string,
+    description: string,
+    measured: number | null | undefined,
+    limit: number,
+    proxyNote?: string,
+  ): TargetResult => ({
+    id,
+    description,
+    measured: measured ?? null,
+    limit,
     status: measured === null || measured === undefined ? 'NOT MEASURED' : measured <= limit ? 'PASS' : 'MISS',
     ...(proxyNote ? { proxy: proxyNote } : {}),
   });
   return [
-    target('time-ratio-10k', '10,000 apps in one chart: time vs raw cdk8s-plus baseline', big?.ratio, LIMITS.timeRatio, proxy),
-    target('rss-ratio-10k', '10,000 apps in one chart: peak RSS vs raw cdk8s-plus baseline', big?.rss_ratio, LIMITS.rssRatio, proxy),
-    target('growth-1k-10k', 'linear growth: time at 10,000 apps / time at 1,000', big && prev ? round3(big.median_ms! / prev.median_ms!) : undefined, LIMITS.growth,
-      big && prev && big.n !== 10_000 ? `quick run: time at ${big.n} / time at ${prev.n}` : undefined),
+    target(
+      'time-ratio-10k',
+      '10,000 apps in one chart: time vs raw cdk8s-plus baseline',
+      big?.ratio,
+      LIMITS.timeRatio,
+      proxy,
+    ),
+    target(
+      'rss-ratio-10k',
+      '10,000 apps in one chart: peak RSS vs raw cdk8s-plus baseline',
+      big?.rss_ratio,
+      LIMITS.rssRatio,
+      proxy,
+    ),
+    target(
+      'growth-1k-10k',
+      'linear growth: time at 10,000 apps / time at 1,000',
+      big && prev ? round3(big.median_ms! / prev.median_ms!) : undefined,
+      LIMITS.growth,
+      big && prev && big.n !== 10_000 ? `quick run: time at ${big.n} / time at ${prev.n}` : undefined,
+    ),
     target('npm-run-synth', '`npm run synth` of the example vs a bare cdk8s app (cold)', cli?.ratio, LIMITS.cliRatio),
   ];
 }

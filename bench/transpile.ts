@@ -22,9 +22,17 @@ const SOURCE_DIRS = ['lib', 'bench', 'apps'];
 export function transpileTree(repoRoot: string, outDir: string): TranspiledTree {
   const configPath = path.join(repoRoot, 'tsconfig.json');
   const read = ts.readConfigFile(configPath, (p) => ts.sys.readFile(p));
-  if (read.error) throw new Error(`bench: cannot read ${configPath}: ${ts.flattenDiagnosticMessageText(read.error.messageText, '\n')}`);
+  if (read.error)
+    throw new Error(
+      `bench: cannot read ${configPath}: ${ts.flattenDiagnosticMessageText(read.error.messageText, '\n')}`,
+    );
   const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, repoRoot);
-  const compilerOptions: ts.CompilerOptions = { ...parsed.options, sourceMap: false, inlineSourceMap: false, declaration: false };
+  const compilerOptions: ts.CompilerOptions = {
+    ...parsed.options,
+    sourceMap: false,
+    inlineSourceMap: false,
+    declaration: false,
+  };
 
   for (const dir of SOURCE_DIRS) {
     const src = path.join(repoRoot, dir);

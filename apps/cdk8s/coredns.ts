@@ -76,38 +76,48 @@ export function corednsAppProps(scope: Construct): HarborPrivateAppProps {
       dns: { policy: kplus.DnsPolicy.DEFAULT },
       securityContext: { ensureNonRoot: false },
       volumes: [],
-      containers: [{
-        name: 'coredns',
-        image: SEED.image,
-        imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-        args: ['-conf', '/etc/coredns/Corefile'],
-        ports: [
-          { name: 'dns', number: 53, protocol: kplus.Protocol.UDP },
-          { name: 'dns-tcp', number: 53, protocol: kplus.Protocol.TCP },
-          { name: 'metrics', number: 9153, protocol: kplus.Protocol.TCP },
-        ],
-        resources: {
-          cpu: { request: kplus.Cpu.millis(100) },
-          memory: { request: Size.mebibytes(70), limit: Size.mebibytes(170) },
+      containers: [
+        {
+          name: 'coredns',
+          image: SEED.image,
+          imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+          args: ['-conf', '/etc/coredns/Corefile'],
+          ports: [
+            { name: 'dns', number: 53, protocol: kplus.Protocol.UDP },
+            { name: 'dns-tcp', number: 53, protocol: kplus.Protocol.TCP },
+            { name: 'metrics', number: 9153, protocol: kplus.Protocol.TCP },
+          ],
+          resources: {
+            cpu: { request: kplus.Cpu.millis(100) },
+            memory: { request: Size.mebibytes(70), limit: Size.mebibytes(170) },
+          },
+          securityContext: {
+            ensureNonRoot: false,
+            readOnlyRootFilesystem: true,
+            allowPrivilegeEscalation: false,
+            // cdk8s-plus-27's Capability enum has no ALL, and renders its values as CAP_NET_BIND_SERVICE, which
+            // containerd would prefix with CAP_ again: write the names Kubernetes documents.
+            capabilities: { add: ['NET_BIND_SERVICE' as kplus.Capability], drop: ['ALL' as kplus.Capability] },
+          },
+          liveness: kplus.Probe.fromHttpGet('/health', {
+            port: 8080,
+            initialDelaySeconds: Duration.seconds(60),
+            timeoutSeconds: Duration.seconds(5),
+            failureThreshold: 5,
+          }),
+          readiness: kplus.Probe.fromHttpGet('/health', { port: 8080, periodSeconds: Duration.seconds(10) }),
+          volumeMounts: [
+            {
+              path: '/etc/coredns',
+              readOnly: true,
+              volume: kplus.Volume.fromConfigMap(scope, 'ConfigVolume', config, {
+                name: 'config-volume',
+                items: { Corefile: { path: 'Corefile' } },
+              }),
+            },
+          ],
         },
-        securityContext: {
-          ensureNonRoot: false,
-          readOnlyRootFilesystem: true,
-          allowPrivilegeEscalation: false,
-          // cdk8s-plus-27's Capability enum has no ALL, and renders its values as CAP_NET_BIND_SERVICE, which
-          // containerd would prefix with CAP_ again: write the names Kubernetes documents.
-          capabilities: { add: ['NET_BIND_SERVICE' as kplus.Capability], drop: ['ALL' as kplus.Capability] },
-        },
-        liveness: kplus.Probe.fromHttpGet('/health', {
-          port: 8080, initialDelaySeconds: Duration.seconds(60), timeoutSeconds: Duration.seconds(5), failureThreshold: 5,
-        }),
-        readiness: kplus.Probe.fromHttpGet('/health', { port: 8080, periodSeconds: Duration.seconds(10) }),
-        volumeMounts: [{
-          path: '/etc/coredns',
-          readOnly: true,
-          volume: kplus.Volume.fromConfigMap(scope, 'ConfigVolume', config, { name: 'config-volume', items: { Corefile: { path: 'Corefile' } } }),
-        }],
-      }],
+      ],
     },
   };
 }

@@ -1,7 +1,14 @@
 import { Chart, ChartProps } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { HarborGroupType, HarborMember, HarborPrivateApp, HarborRole, PullCredentials, SecretStoreRef } from '../../lib/cdk8s';
+import {
+  HarborGroupType,
+  HarborMember,
+  HarborPrivateApp,
+  HarborRole,
+  PullCredentials,
+  SecretStoreRef,
+} from '../../lib/cdk8s';
 
 /** One tenant: a team, its Harbor project, and the namespaces its workloads run in. */
 export interface Tenant {
@@ -13,9 +20,19 @@ export interface Tenant {
 
 /** The seed's closing point: tenants x namespaces x projects, each namespace pulling only its own project. */
 export const TENANTS: readonly Tenant[] = [
-  { team: 'payments', project: 'payments', namespaces: ['payments-prod', 'payments-staging'], image: 'reg.harbor.com/payments/api:2.3.1' },
+  {
+    team: 'payments',
+    project: 'payments',
+    namespaces: ['payments-prod', 'payments-staging'],
+    image: 'reg.harbor.com/payments/api:2.3.1',
+  },
   { team: 'search', project: 'search', namespaces: ['search'], image: 'reg.harbor.com/search/indexer:0.9.0' },
-  { team: 'platform', project: 'platform-tools', namespaces: ['observability'], image: 'reg.harbor.com/platform-tools/exporter:1.4.0' },
+  {
+    team: 'platform',
+    project: 'platform-tools',
+    namespaces: ['observability'],
+    image: 'reg.harbor.com/platform-tools/exporter:1.4.0',
+  },
 ];
 
 /**

@@ -23,7 +23,9 @@ export function harborConnectionFromConfig(): HarborConnectionArgs {
   const passwordKey = `${pulumi.getProject()}:${CONFIG_KEYS.password}`;
   const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
   if (isConfigSecret && pulumi.runtime.getConfig(passwordKey) !== undefined && !isConfigSecret(passwordKey)) {
-    throw new Error(`${CONFIG_KEYS.password} is stored in clear text in the stack configuration. Fix: pulumi config set --secret ${CONFIG_KEYS.password}`);
+    throw new Error(
+      `${CONFIG_KEYS.password} is stored in clear text in the stack configuration. Fix: pulumi config set --secret ${CONFIG_KEYS.password}`,
+    );
   }
   const caBundle = config.get(CONFIG_KEYS.caBundle);
   return {

@@ -32,6 +32,10 @@ export function corednsStack(args: CorednsStackArgs): CorednsStack {
   const scratch = new Chart(new App(), 'coredns', { disableResourceNameHashes: true });
   const props = corednsAppProps(scratch);
   const base = kubernetesResources('coredns-base', scratch.toJson(), args.provider ? { provider: args.provider } : {});
-  const app = new HarborPrivateApp('coredns', { ...props, harbor: args.harbor, provider: args.provider, configure: configureCoredns }, { dependsOn: [...base] });
+  const app = new HarborPrivateApp(
+    'coredns',
+    { ...props, harbor: args.harbor, provider: args.provider, configure: configureCoredns },
+    { dependsOn: [...base] },
+  );
   return { app, base };
 }

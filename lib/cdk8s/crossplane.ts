@@ -51,7 +51,11 @@ export interface RobotAccountForProvider {
 
 /** Emits one cluster-scoped Crossplane managed resource. */
 export function managedResource<F>(
-  scope: Construct, id: string, apiVersion: string, kind: string, name: string,
+  scope: Construct,
+  id: string,
+  apiVersion: string,
+  kind: string,
+  name: string,
   spec: ManagedResourceSpec & { forProvider: F; writeConnectionSecretToRef?: { name: string; namespace: string } },
 ): ApiObject {
   return new ApiObject(scope, id, { apiVersion, kind, metadata: { name }, spec });

@@ -17,13 +17,26 @@ export interface ExternalSecretSpec {
       readonly data: { readonly '.dockerconfigjson': string };
     };
   };
-  readonly data: ReadonlyArray<{ readonly secretKey: string; readonly remoteRef: { readonly key: string; readonly property: string } }>;
+  readonly data: ReadonlyArray<{
+    readonly secretKey: string;
+    readonly remoteRef: { readonly key: string; readonly property: string };
+  }>;
 }
 
 /** Emits an `ExternalSecret` that produces a `kubernetes.io/dockerconfigjson` Secret. */
-export function externalSecret(scope: Construct, id: string, name: string, namespace: string, spec: ExternalSecretSpec, labels?: Record<string, string>): ApiObject {
+export function externalSecret(
+  scope: Construct,
+  id: string,
+  name: string,
+  namespace: string,
+  spec: ExternalSecretSpec,
+  labels?: Record<string, string>,
+): ApiObject {
   return new ApiObject(scope, id, {
-    apiVersion: ESO_API_VERSION, kind: 'ExternalSecret', metadata: { name, namespace, labels }, spec,
+    apiVersion: ESO_API_VERSION,
+    kind: 'ExternalSecret',
+    metadata: { name, namespace, labels },
+    spec,
   });
 }
 
@@ -33,13 +46,30 @@ export interface KubernetesClusterSecretStoreSpec {
   readonly provider: {
     readonly kubernetes: {
       readonly remoteNamespace: string;
-      readonly server: { readonly caProvider: { readonly type: 'ConfigMap'; readonly name: string; readonly key: string; readonly namespace: string } };
+      readonly server: {
+        readonly caProvider: {
+          readonly type: 'ConfigMap';
+          readonly name: string;
+          readonly key: string;
+          readonly namespace: string;
+        };
+      };
       readonly auth: { readonly serviceAccount: { readonly name: string; readonly namespace: string } };
     };
   };
 }
 
 /** Emits a `ClusterSecretStore` on ESO's `kubernetes` provider. */
-export function clusterSecretStore(scope: Construct, id: string, name: string, spec: KubernetesClusterSecretStoreSpec): ApiObject {
-  return new ApiObject(scope, id, { apiVersion: ESO_API_VERSION, kind: 'ClusterSecretStore', metadata: { name }, spec });
+export function clusterSecretStore(
+  scope: Construct,
+  id: string,
+  name: string,
+  spec: KubernetesClusterSecretStoreSpec,
+): ApiObject {
+  return new ApiObject(scope, id, {
+    apiVersion: ESO_API_VERSION,
+    kind: 'ClusterSecretStore',
+    metadata: { name },
+    spec,
+  });
 }

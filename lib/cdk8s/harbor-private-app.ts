@@ -2,13 +2,28 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  HarborPrivateAppError, HarborPrivateAppOptions, ResolvedHarborPrivateApp, TERRAFORM_ROLE_NAMES,
-  WorkloadImage, checkObjectName, checkWorkloadImages, checkWorkloadNamespace, connectionSecretName,
-  dockerConfigJson, dockerConfigJsonTemplate, kubernetesNameFor, resolveHarborPrivateApp,
+  HarborPrivateAppError,
+  HarborPrivateAppOptions,
+  ResolvedHarborPrivateApp,
+  TERRAFORM_ROLE_NAMES,
+  WorkloadImage,
+  checkObjectName,
+  checkWorkloadImages,
+  checkWorkloadNamespace,
+  connectionSecretName,
+  dockerConfigJson,
+  dockerConfigJsonTemplate,
+  kubernetesNameFor,
+  resolveHarborPrivateApp,
 } from '../core';
 import {
-  MemberGroupForProvider, MemberUserForProvider, PROJECT_API_VERSION, ProjectForProvider, ROBOT_API_VERSION,
-  RobotAccountForProvider, managedResource,
+  MemberGroupForProvider,
+  MemberUserForProvider,
+  PROJECT_API_VERSION,
+  ProjectForProvider,
+  ROBOT_API_VERSION,
+  RobotAccountForProvider,
+  managedResource,
 } from './crossplane';
 import { ExternalSecretSpec, clusterSecretStore, externalSecret } from './external-secrets';
 
@@ -45,7 +60,9 @@ export interface HarborPrivateAppProps extends HarborPrivateAppOptions {
 /** A workload HarborPrivateApp can wire: anything with a cdk8s-plus pod spec. */
 export type PodWorkload = kplus.AbstractPod;
 
-interface ChartRegistry { readonly taken: Map<string, string> }
+interface ChartRegistry {
+  readonly taken: Map<string, string>;
+}
 const REGISTRIES = new WeakMap<Chart, ChartRegistry>();
 
 /**
@@ -82,16 +99,30 @@ export class HarborPrivateApp extends Construct {
     const config = resolveHarborPrivateApp(id, props);
     this.config = config;
     this.pullSecretName = config.pullSecretName;
-    const providerConfigName = checkObjectName('providerConfigName', props.providerConfigName ?? 'default', this.scopeName);
+    const providerConfigName = checkObjectName(
+      'providerConfigName',
+      props.providerConfigName ?? 'default',
+      this.scopeName,
+    );
     const forPulumi = props[RENDER_FOR_PULUMI] === true;
 
     // Validate the workload before anything is emitted.
     let workloadNamespace: string | undefined;
     if (props.workload) {
-      workloadNamespace = checkWorkloadNamespace(config, 'workload.metadata.namespace', props.workload.metadata?.namespace);
+      workloadNamespace = checkWorkloadNamespace(
+        config,
+        'workload.metadata.namespace',
+        props.workload.metadata?.namespace,
+      );
       checkWorkloadImages(config, [
-        ...(props.workload.containers ?? []).map((c, i) => ({ field: `workload.containers[${i}].image`, image: c.image })),
-        ...(props.workload.initContainers ?? []).map((c, i) => ({ field: `workload.initContainers[${i}].image`, image: c.image })),
+        ...(props.workload.containers ?? []).map((c, i) => ({
+          field: `workload.containers[${i}].image`,
+          image: c.image,
+        })),
+        ...(props.workload.initContainers ?? []).map((c, i) => ({
+          field: `workload.initContainers[${i}].image`,
+          image: c.image,
+        })),
       ]);
     }
     const names = objectNames(config);
@@ -110,16 +141,27 @@ export class HarborPrivateApp extends Construct {
           deploymentSecurity: config.project.preventVulnerableImages ? 'high' : undefined,
           forceDestroy: config.project.forceDestroy,
         };
-        this.project = managedResource(this, 'Project', PROJECT_API_VERSION, 'Project', projectResourceName, { ...common, forProvider });
+        this.project = managedResource(this, 'Project', PROJECT_API_VERSION, 'Project', projectResourceName, {
+          ...common,
+          forProvider,
+        });
       }
       config.members.forEach((m, i) => {
         const name = names.members[i];
         if (m.kind === 'user') {
-          const forProvider: MemberUserForProvider = { projectIdRef: { name: projectResourceName }, userName: m.name, role: TERRAFORM_ROLE_NAMES[m.role] };
+          const forProvider: MemberUserForProvider = {
+            projectIdRef: { name: projectResourceName },
+            userName: m.name,
+            role: TERRAFORM_ROLE_NAMES[m.role],
+          };
           managedResource(this, `Member${i}`, PROJECT_API_VERSION, 'MemberUser', name, { ...common, forProvider });
         } else {
           const forProvider: MemberGroupForProvider = {
-            projectIdRef: { name: projectResourceName }, groupName: m.name, type: m.groupType!, role: TERRAFORM_ROLE_NAMES[m.role], ldapGroupDn: m.ldapGroupDn,
+            projectIdRef: { name: projectResourceName },
+            groupName: m.name,
+            type: m.groupType!,
+            role: TERRAFORM_ROLE_NAMES[m.role],
+            ldapGroupDn: m.ldapGroupDn,
           };
           managedResource(this, `Member${i}`, PROJECT_API_VERSION, 'MemberGroup', name, { ...common, forProvider });
         }
@@ -127,19 +169,34 @@ export class HarborPrivateApp extends Construct {
       if (config.robot && config.robotStore) {
         const r = config.robot;
         const forProvider: RobotAccountForProvider = {
-          name: r.name, description: r.description, level: 'project', duration: r.durationDays,
-          permissions: [{ kind: 'project', namespace: r.permission.namespace, access: r.permission.access.map((a) => ({ action: a.action, resource: a.resource })) }],
+          name: r.name,
+          description: r.description,
+          level: 'project',
+          duration: r.durationDays,
+          permissions: [
+            {
+              kind: 'project',
+              namespace: r.permission.namespace,
+              access: r.permission.access.map((a) => ({ action: a.action, resource: a.resource })),
+            },
+          ],
         };
         this.robot = managedResource(this, 'Robot', ROBOT_API_VERSION, 'RobotAccount', names.robot!, {
-          ...common, forProvider,
-          writeConnectionSecretToRef: { name: names.connectionSecret!, namespace: config.robotStore.connectionSecretNamespace },
+          ...common,
+          forProvider,
+          writeConnectionSecretToRef: {
+            name: names.connectionSecret!,
+            namespace: config.robotStore.connectionSecretNamespace,
+          },
         });
         if (config.robotStore.emitStore) this.emitStore(config);
       }
     }
 
     // The pull Secret in each namespace.
-    this.pullSecretObjects = config.namespaces.map((ns) => this.emitPullSecret(config, ns, forPulumi)).filter((o): o is ApiObject => o !== undefined);
+    this.pullSecretObjects = config.namespaces
+      .map((ns) => this.emitPullSecret(config, ns, forPulumi))
+      .filter((o): o is ApiObject => o !== undefined);
     this.pullSecret = kplus.Secret.fromSecretName(this, 'PullSecretRef', config.pullSecretName);
 
     // ServiceAccounts that carry the pull Secret.
@@ -181,7 +238,9 @@ export class HarborPrivateApp extends Construct {
     const existing = workload.dockerRegistryAuth;
     if (existing && existing.name !== this.pullSecretName) {
       throw new HarborPrivateAppError({
-        scope: this.scopeName, field: `${field}.dockerRegistryAuth`, value: existing.name,
+        scope: this.scopeName,
+        field: `${field}.dockerRegistryAuth`,
+        value: existing.name,
         problem: `already uses pull Secret "${existing.name}", and a cdk8s-plus pod takes one`,
         fix: `drop its dockerRegistryAuth, or give it this app's pull Secret "${this.pullSecretName}"`,
       });
@@ -238,42 +297,100 @@ export class HarborPrivateApp extends Construct {
     const adoptFix = 'declare the project in one app and set project.adopt: true in the others';
     if (!config.project.adopt) {
       claims.push([`harbor-project:${config.project.name}`, 'project.name', config.project.name, adoptFix]);
-      if (!forPulumi) claims.push([`Project/${names.project}`, 'project.name', config.project.name, `rename the project: its Kubernetes name "${names.project}" is taken`]);
+      if (!forPulumi)
+        claims.push([
+          `Project/${names.project}`,
+          'project.name',
+          config.project.name,
+          `rename the project: its Kubernetes name "${names.project}" is taken`,
+        ]);
     }
     if (config.robot) {
-      claims.push([`harbor-robot:${config.robot.fullName}`, 'robot.name', config.robot.name, 'give each app in this project its own robot name']);
+      claims.push([
+        `harbor-robot:${config.robot.fullName}`,
+        'robot.name',
+        config.robot.name,
+        'give each app in this project its own robot name',
+      ]);
       if (!forPulumi) {
-        claims.push([`RobotAccount/${names.robot}`, 'robot.name', config.robot.name, `rename the robot: its Kubernetes name "${names.robot}" is taken`]);
-        claims.push([`Secret/${config.robotStore!.connectionSecretNamespace}/${names.connectionSecret}`, 'robot.name', config.robot.name, `rename the robot: its connection Secret "${names.connectionSecret}" is taken`]);
+        claims.push([
+          `RobotAccount/${names.robot}`,
+          'robot.name',
+          config.robot.name,
+          `rename the robot: its Kubernetes name "${names.robot}" is taken`,
+        ]);
+        claims.push([
+          `Secret/${config.robotStore!.connectionSecretNamespace}/${names.connectionSecret}`,
+          'robot.name',
+          config.robot.name,
+          `rename the robot: its connection Secret "${names.connectionSecret}" is taken`,
+        ]);
         if (config.robotStore!.emitStore) {
-          claims.push([`ClusterSecretStore/${config.robotStore!.store.name}`, 'credentials.store.name', config.robotStore!.store.name, 'emit each store from one app only (emitStore: true), or name another store']);
-          claims.push([`Namespace/${config.robotStore!.connectionSecretNamespace}`, 'credentials.connectionSecretNamespace', config.robotStore!.connectionSecretNamespace, 'give each emitted store its own connection Secret namespace']);
+          claims.push([
+            `ClusterSecretStore/${config.robotStore!.store.name}`,
+            'credentials.store.name',
+            config.robotStore!.store.name,
+            'emit each store from one app only (emitStore: true), or name another store',
+          ]);
+          claims.push([
+            `Namespace/${config.robotStore!.connectionSecretNamespace}`,
+            'credentials.connectionSecretNamespace',
+            config.robotStore!.connectionSecretNamespace,
+            'give each emitted store its own connection Secret namespace',
+          ]);
         }
       }
     }
     if (!forPulumi) {
-      config.members.forEach((m, i) => claims.push([`Member/${names.members[i]}`, `members[${i}].name`, m.name, 'declare each project member in one app only']));
+      config.members.forEach((m, i) =>
+        claims.push([
+          `Member/${names.members[i]}`,
+          `members[${i}].name`,
+          m.name,
+          'declare each project member in one app only',
+        ]),
+      );
     }
     if (config.credentials.kind !== 'existingSecret') {
       for (const ns of config.namespaces) {
-        claims.push([`Secret/${ns}/${config.pullSecretName}`, 'pullSecretName', config.pullSecretName, `pick another pullSecretName for namespace "${ns}", or share the Secret with PullCredentials.fromExistingSecret()`]);
+        claims.push([
+          `Secret/${ns}/${config.pullSecretName}`,
+          'pullSecretName',
+          config.pullSecretName,
+          `pick another pullSecretName for namespace "${ns}", or share the Secret with PullCredentials.fromExistingSecret()`,
+        ]);
       }
     }
     for (const ns of config.namespaces) {
       for (const sa of config.serviceAccounts) {
-        claims.push([`ServiceAccount/${ns}/${sa}`, 'serviceAccounts', sa, `list ServiceAccount "${sa}" of namespace "${ns}" in one app only`]);
+        claims.push([
+          `ServiceAccount/${ns}/${sa}`,
+          'serviceAccounts',
+          sa,
+          `list ServiceAccount "${sa}" of namespace "${ns}" in one app only`,
+        ]);
       }
     }
     for (const [key, field, value, fix] of claims) {
       const owner = registry.taken.get(key);
       if (owner !== undefined) {
-        throw new HarborPrivateAppError({ scope: this.scopeName, field, value, problem: `clashes with ${owner} in the same chart`, fix });
+        throw new HarborPrivateAppError({
+          scope: this.scopeName,
+          field,
+          value,
+          problem: `clashes with ${owner} in the same chart`,
+          fix,
+        });
       }
     }
     for (const [key] of claims) registry.taken.set(key, `HarborPrivateApp "${this.node.path}"`);
   }
 
-  private emitPullSecret(config: ResolvedHarborPrivateApp, namespace: string, forPulumi: boolean): ApiObject | undefined {
+  private emitPullSecret(
+    config: ResolvedHarborPrivateApp,
+    namespace: string,
+    forPulumi: boolean,
+  ): ApiObject | undefined {
     const creds = config.credentials;
     const id = `PullSecret-${namespace}`;
     const metadata = { name: config.pullSecretName, namespace };
@@ -281,9 +398,14 @@ export class HarborPrivateApp extends Construct {
       case 'existingSecret':
         return undefined;
       case 'literal': {
-        const json = dockerConfigJson(config.registryHost, creds.literal!.username, creds.literal!.password.unsafeUnwrap());
+        const json = dockerConfigJson(
+          config.registryHost,
+          creds.literal!.username,
+          creds.literal!.password.unsafeUnwrap(),
+        );
         return new kplus.k8s.KubeSecret(this, id, {
-          metadata, type: 'kubernetes.io/dockerconfigjson',
+          metadata,
+          type: 'kubernetes.io/dockerconfigjson',
           data: { '.dockerconfigjson': Buffer.from(json, 'utf8').toString('base64') },
         });
       }
@@ -297,13 +419,29 @@ export class HarborPrivateApp extends Construct {
           refreshInterval: store.refreshInterval,
           secretStoreRef: { kind: store.store.kind, name: store.store.name },
           target: {
-            name: config.pullSecretName, creationPolicy: 'Owner',
+            name: config.pullSecretName,
+            creationPolicy: 'Owner',
             template: {
-              type: 'kubernetes.io/dockerconfigjson', engineVersion: 'v2',
-              data: { '.dockerconfigjson': dockerConfigJsonTemplate(config.registryHost, { literal: config.robot!.fullName }, { variable: 'password' }) },
+              type: 'kubernetes.io/dockerconfigjson',
+              engineVersion: 'v2',
+              data: {
+                '.dockerconfigjson': dockerConfigJsonTemplate(
+                  config.registryHost,
+                  { literal: config.robot!.fullName },
+                  { variable: 'password' },
+                ),
+              },
             },
           },
-          data: [{ secretKey: 'password', remoteRef: { key: connectionSecretName(config.project.name, config.robot!.name), property: 'attribute.secret' } }],
+          data: [
+            {
+              secretKey: 'password',
+              remoteRef: {
+                key: connectionSecretName(config.project.name, config.robot!.name),
+                property: 'attribute.secret',
+              },
+            },
+          ],
         };
         return externalSecret(this, id, config.pullSecretName, namespace, spec);
       }
@@ -313,10 +451,18 @@ export class HarborPrivateApp extends Construct {
           refreshInterval: ext.refreshInterval ?? '1h',
           secretStoreRef: { kind: ext.store.kind, name: ext.store.name },
           target: {
-            name: config.pullSecretName, creationPolicy: 'Owner',
+            name: config.pullSecretName,
+            creationPolicy: 'Owner',
             template: {
-              type: 'kubernetes.io/dockerconfigjson', engineVersion: 'v2',
-              data: { '.dockerconfigjson': dockerConfigJsonTemplate(config.registryHost, { variable: 'username' }, { variable: 'password' }) },
+              type: 'kubernetes.io/dockerconfigjson',
+              engineVersion: 'v2',
+              data: {
+                '.dockerconfigjson': dockerConfigJsonTemplate(
+                  config.registryHost,
+                  { variable: 'username' },
+                  { variable: 'password' },
+                ),
+              },
             },
           },
           data: [

@@ -134,11 +134,19 @@ export class PullCredentials {
   ) {}
 
   /** Robot options (kind `robot`). */
-  public get robot(): RobotCredentialsOptions | undefined { return this.options.robot; }
+  public get robot(): RobotCredentialsOptions | undefined {
+    return this.options.robot;
+  }
   /** Existing Secret name (kind `existingSecret`). */
-  public get existingSecretName(): string | undefined { return this.options.existingSecretName; }
+  public get existingSecretName(): string | undefined {
+    return this.options.existingSecretName;
+  }
   /** External store options (kind `externalStore`). */
-  public get externalStore(): ExternalStoreCredentialsOptions | undefined { return this.options.externalStore; }
+  public get externalStore(): ExternalStoreCredentialsOptions | undefined {
+    return this.options.externalStore;
+  }
   /** The literal credential (kind `literal`). */
-  public get literal(): LiteralCredentials | undefined { return this.options.literal; }
+  public get literal(): LiteralCredentials | undefined {
+    return this.options.literal;
+  }
 }

@@ -33,9 +33,16 @@ export type TemplateValue = { readonly literal: string } | { readonly variable: 
  * document as `dockerConfigJson`, with the password (and maybe the username) read from the fetched
  * secret's keys. No credential is in the template itself.
  */
-export function dockerConfigJsonTemplate(registryHost: string, username: TemplateValue, password: TemplateValue): string {
+export function dockerConfigJsonTemplate(
+  registryHost: string,
+  username: TemplateValue,
+  password: TemplateValue,
+): string {
   const expr = (v: TemplateValue): string => ('literal' in v ? JSON.stringify(v.literal) : `.${v.variable}`);
-  const json = (v: TemplateValue): string => ('literal' in v ? JSON.stringify(v.literal) : `{{ .${v.variable} | toJson }}`);
-  return `{"auths":{${JSON.stringify(registryHost)}:{"username":${json(username)},"password":${json(password)},`
-    + `"auth":{{ printf "%s:%s" ${expr(username)} ${expr(password)} | b64enc | toJson }}}}}`;
+  const json = (v: TemplateValue): string =>
+    'literal' in v ? JSON.stringify(v.literal) : `{{ .${v.variable} | toJson }}`;
+  return (
+    `{"auths":{${JSON.stringify(registryHost)}:{"username":${json(username)},"password":${json(password)},` +
+    `"auth":{{ printf "%s:%s" ${expr(username)} ${expr(password)} | b64enc | toJson }}}}}`
+  );
 }

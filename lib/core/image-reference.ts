@@ -15,7 +15,8 @@ export interface ImageReference {
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
-const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$/;
+const HOST =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$/;
 
 /**
  * Parses an image reference with the rules of the distribution reference grammar: the first
@@ -27,7 +28,10 @@ const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-
 export function parseImageReference(image: string, field = 'image', scope?: string): ImageReference {
   const bad = (problem: string): never => {
     throw new HarborPrivateAppError({
-      scope, field, value: image, problem,
+      scope,
+      field,
+      value: image,
+      problem,
       fix: 'write it as <registry host[:port]>/<project>/<repository>[:tag][@sha256:digest], e.g. "reg.harbor.com/k8s/coredns:1.2.6"',
     });
   };

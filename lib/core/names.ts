@@ -14,8 +14,11 @@ export const RFC1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-
 export function checkHarborProjectName(field: string, value: unknown, scope?: string): string {
   if (typeof value !== 'string' || value.length < 1 || value.length > 255 || !HARBOR_PROJECT_NAME.test(value)) {
     throw new HarborPrivateAppError({
-      scope, field, value,
-      problem: 'is not a valid Harbor project name (1-255 characters of lowercase letters and digits, separated by single ".", "_" or "-")',
+      scope,
+      field,
+      value,
+      problem:
+        'is not a valid Harbor project name (1-255 characters of lowercase letters and digits, separated by single ".", "_" or "-")',
       fix: `use a name such as ${JSON.stringify(suggestName(value, HARBOR_PROJECT_NAME) ?? 'team-a')}`,
     });
   }
@@ -27,7 +30,9 @@ export function checkHarborRobotName(field: string, value: unknown, scope?: stri
   if (typeof value !== 'string' || value.length < 1 || value.length > 255 || !HARBOR_ROBOT_NAME.test(value)) {
     const hasPrefix = typeof value === 'string' && (value.includes('$') || value.includes('+'));
     throw new HarborPrivateAppError({
-      scope, field, value,
+      scope,
+      field,
+      value,
       problem: 'is not a valid Harbor robot name (lowercase letters, digits, ".", "_" and "-" only)',
       fix: hasPrefix
         ? 'give the short name only: Harbor adds the "robot$<project>+" prefix itself'
@@ -39,18 +44,34 @@ export function checkHarborRobotName(field: string, value: unknown, scope?: stri
 
 /** Checks a Kubernetes namespace name (RFC 1123 label). */
 export function checkNamespaceName(field: string, value: unknown, scope?: string): string {
-  return checkDns(field, value, RFC1123_LABEL, 63, 'namespace name (RFC 1123 label: at most 63 lowercase letters, digits and "-", starting and ending alphanumeric)', scope);
+  return checkDns(
+    field,
+    value,
+    RFC1123_LABEL,
+    63,
+    'namespace name (RFC 1123 label: at most 63 lowercase letters, digits and "-", starting and ending alphanumeric)',
+    scope,
+  );
 }
 
 /** Checks a Kubernetes object name that must be an RFC 1123 subdomain (Secret, Deployment, ServiceAccount). */
 export function checkObjectName(field: string, value: unknown, scope?: string): string {
-  return checkDns(field, value, RFC1123_SUBDOMAIN, 253, 'Kubernetes object name (RFC 1123 subdomain: at most 253 lowercase letters, digits, "-" and ".", starting and ending alphanumeric)', scope);
+  return checkDns(
+    field,
+    value,
+    RFC1123_SUBDOMAIN,
+    253,
+    'Kubernetes object name (RFC 1123 subdomain: at most 253 lowercase letters, digits, "-" and ".", starting and ending alphanumeric)',
+    scope,
+  );
 }
 
 function checkDns(field: string, value: unknown, pattern: RegExp, max: number, what: string, scope?: string): string {
   if (typeof value !== 'string' || value.length < 1 || value.length > max || !pattern.test(value)) {
     throw new HarborPrivateAppError({
-      scope, field, value,
+      scope,
+      field,
+      value,
       problem: `is not a valid ${what}`,
       fix: `use a name such as ${JSON.stringify(suggestName(value, pattern, max) ?? 'my-app')}`,
     });
@@ -63,7 +84,11 @@ function checkDns(field: string, value: unknown, pattern: RegExp, max: number, w
  * `[a-z0-9-]` become one `-`, trimmed of leading and trailing `-`, cut to `max`.
  */
 export function toDnsLabel(value: string, max = 63): string {
-  const cleaned = value.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-+/, '');
+  const cleaned = value
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-+/, '');
   return cleaned.slice(0, max).replace(/-+$/, '');
 }
 

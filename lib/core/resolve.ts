@@ -1,11 +1,19 @@
 import {
-  DEFAULT_CONNECTION_SECRET_NAMESPACE, DEFAULT_ROBOT_STORE_NAME, PullCredentials, SecretStoreRef,
+  DEFAULT_CONNECTION_SECRET_NAMESPACE,
+  DEFAULT_ROBOT_STORE_NAME,
+  PullCredentials,
+  SecretStoreRef,
 } from './credentials';
 import { HarborPrivateAppError } from './errors';
 import { parseImageReference } from './image-reference';
 import { HARBOR_GROUP_TYPE_IDS, HarborMember } from './members';
 import {
-  checkHarborProjectName, checkHarborRobotName, checkNamespaceName, checkObjectName, kubernetesNameFor, toDnsLabel,
+  checkHarborProjectName,
+  checkHarborRobotName,
+  checkNamespaceName,
+  checkObjectName,
+  kubernetesNameFor,
+  toDnsLabel,
 } from './names';
 import { HarborPrivateAppOptions, RobotAction } from './props';
 import { DEFAULT_ROBOT_NAME_PREFIX, RobotPermissionSpec, robotFullName, robotPermission } from './robot';
@@ -73,7 +81,8 @@ export interface ResolvedHarborPrivateApp {
 }
 
 const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
-const HOST_PORT = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::([0-9]{1,5}))?$/;
+const HOST_PORT =
+  /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::([0-9]{1,5}))?$/;
 
 /**
  * Applies defaults and checks every rule, throwing the first violation as a HarborPrivateAppError
@@ -93,17 +102,37 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
   // Registry host and Harbor URL.
   const registryHost = options.registryHost;
   if (typeof registryHost !== 'string' || registryHost.length === 0) {
-    fail('registryHost', registryHost, 'is required', 'give the host[:port] your image references start with, e.g. "reg.harbor.com"');
+    fail(
+      'registryHost',
+      registryHost,
+      'is required',
+      'give the host[:port] your image references start with, e.g. "reg.harbor.com"',
+    );
   }
   if (registryHost.includes('://') || registryHost.includes('/')) {
-    fail('registryHost', registryHost, 'holds a scheme or a path', `give the host[:port] only, e.g. ${JSON.stringify(registryHost.replace(/^[a-z]+:\/\//i, '').split('/')[0])}; set harborUrl for the API URL`);
+    fail(
+      'registryHost',
+      registryHost,
+      'holds a scheme or a path',
+      `give the host[:port] only, e.g. ${JSON.stringify(registryHost.replace(/^[a-z]+:\/\//i, '').split('/')[0])}; set harborUrl for the API URL`,
+    );
   }
   if (registryHost !== registryHost.toLowerCase()) {
-    fail('registryHost', registryHost, 'has upper-case letters; image references and .dockerconfigjson keys are compared as written', `write it in lower case: ${JSON.stringify(registryHost.toLowerCase())}`);
+    fail(
+      'registryHost',
+      registryHost,
+      'has upper-case letters; image references and .dockerconfigjson keys are compared as written',
+      `write it in lower case: ${JSON.stringify(registryHost.toLowerCase())}`,
+    );
   }
   const hostMatch = HOST_PORT.exec(registryHost);
   if (!hostMatch || (hostMatch[1] !== undefined && (Number(hostMatch[1]) < 1 || Number(hostMatch[1]) > 65535))) {
-    fail('registryHost', registryHost, 'is not a host name with an optional port (1-65535)', 'write it as "host" or "host:port", e.g. "reg.harbor.com" or "harbor.local:8443"');
+    fail(
+      'registryHost',
+      registryHost,
+      'is not a host name with an optional port (1-65535)',
+      'write it as "host" or "host:port", e.g. "reg.harbor.com" or "harbor.local:8443"',
+    );
   }
   const harborUrl = options.harborUrl ?? `https://${registryHost}`;
   let parsedUrl: URL | undefined;
@@ -116,7 +145,12 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
     fail('harborUrl', harborUrl, 'is not an http(s) URL', 'give Harbor\'s base URL, e.g. "https://reg.harbor.com"');
   }
   if (parsedUrl!.username || parsedUrl!.password) {
-    fail('harborUrl', '<URL with user info>', 'embeds credentials', 'remove the user:password part; pass credentials through the Harbor connection settings');
+    fail(
+      'harborUrl',
+      '<URL with user info>',
+      'embeds credentials',
+      'remove the user:password part; pass credentials through the Harbor connection settings',
+    );
   }
 
   // Project.
@@ -124,14 +158,29 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
   if (!p || typeof p !== 'object') fail('project', p, 'is required', 'pass project: { name: "k8s" }');
   const projectName = checkHarborProjectName('project.name', p.name, scope);
   const storageQuotaGb = p.storageQuotaGb ?? -1;
-  if (typeof storageQuotaGb !== 'number' || !Number.isFinite(storageQuotaGb) || (storageQuotaGb !== -1 && storageQuotaGb <= 0)) {
-    fail('project.storageQuotaGb', storageQuotaGb, 'must be -1 (unlimited) or a positive number of GB', 'use -1 or e.g. 10');
+  if (
+    typeof storageQuotaGb !== 'number' ||
+    !Number.isFinite(storageQuotaGb) ||
+    (storageQuotaGb !== -1 && storageQuotaGb <= 0)
+  ) {
+    fail(
+      'project.storageQuotaGb',
+      storageQuotaGb,
+      'must be -1 (unlimited) or a positive number of GB',
+      'use -1 or e.g. 10',
+    );
   }
   for (const key of ['public', 'autoScan', 'preventVulnerableImages', 'adopt', 'forceDestroy'] as const) {
-    if (p[key] !== undefined && typeof p[key] !== 'boolean') fail(`project.${key}`, p[key], 'must be a boolean', 'use true or false');
+    if (p[key] !== undefined && typeof p[key] !== 'boolean')
+      fail(`project.${key}`, p[key], 'must be a boolean', 'use true or false');
   }
   if (p.adopt && p.forceDestroy) {
-    fail('project.forceDestroy', true, 'is set on an adopted project, which this app never deletes', 'drop forceDestroy, or stop adopting the project');
+    fail(
+      'project.forceDestroy',
+      true,
+      'is set on an adopted project, which this app never deletes',
+      'drop forceDestroy, or stop adopting the project',
+    );
   }
 
   // Members.
@@ -140,28 +189,57 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
   (options.members ?? []).forEach((m, i) => {
     const field = `members[${i}]`;
     if (!(m instanceof HarborMember)) {
-      fail(field, m, 'is not a HarborMember', 'use HarborMember.user("name", HarborRole.GUEST) or HarborMember.group(...)');
+      fail(
+        field,
+        m,
+        'is not a HarborMember',
+        'use HarborMember.user("name", HarborRole.GUEST) or HarborMember.group(...)',
+      );
     }
     if (typeof m.name !== 'string' || m.name.trim() === '' || m.name !== m.name.trim()) {
-      fail(`${field}.name`, m.name, 'must be a non-empty name without surrounding white space', 'give the Harbor user or group name exactly');
+      fail(
+        `${field}.name`,
+        m.name,
+        'must be a non-empty name without surrounding white space',
+        'give the Harbor user or group name exactly',
+      );
     }
     if (!isHarborRoleName(m.role)) {
-      fail(`${field}.role`, m.role, 'is not a Harbor role', 'use HarborRole.PROJECT_ADMIN, MAINTAINER, DEVELOPER, GUEST or LIMITED_GUEST (GUEST is enough to pull)');
+      fail(
+        `${field}.role`,
+        m.role,
+        'is not a Harbor role',
+        'use HarborRole.PROJECT_ADMIN, MAINTAINER, DEVELOPER, GUEST or LIMITED_GUEST (GUEST is enough to pull)',
+      );
     }
     const key = `${m.kind}:${m.name}`;
-    if (seen.has(key)) fail(`${field}.name`, m.name, `names the same ${m.kind} twice; Harbor keeps one role per member`, 'list each member once, with the highest role it needs');
+    if (seen.has(key))
+      fail(
+        `${field}.name`,
+        m.name,
+        `names the same ${m.kind} twice; Harbor keeps one role per member`,
+        'list each member once, with the highest role it needs',
+      );
     seen.add(key);
     if (m.kind === 'group') {
       if (m.groupType === undefined || !(m.groupType in HARBOR_GROUP_TYPE_IDS)) {
         fail(`${field}.type`, m.groupType, 'is not a Harbor group type', 'use HarborGroupType.LDAP, INTERNAL or OIDC');
       }
       if (m.ldapGroupDn !== undefined && m.groupType !== 'ldap') {
-        fail(`${field}.ldapGroupDn`, m.ldapGroupDn, 'is only meaningful for LDAP groups', 'drop it, or set type: HarborGroupType.LDAP');
+        fail(
+          `${field}.ldapGroupDn`,
+          m.ldapGroupDn,
+          'is only meaningful for LDAP groups',
+          'drop it, or set type: HarborGroupType.LDAP',
+        );
       }
     }
     members.push({
-      kind: m.kind, name: m.name, role: m.role as HarborRoleName,
-      groupType: m.groupType, groupTypeId: m.groupType ? HARBOR_GROUP_TYPE_IDS[m.groupType] : undefined,
+      kind: m.kind,
+      name: m.name,
+      role: m.role as HarborRoleName,
+      groupType: m.groupType,
+      groupTypeId: m.groupType ? HARBOR_GROUP_TYPE_IDS[m.groupType] : undefined,
       ldapGroupDn: m.ldapGroupDn,
     });
   });
@@ -169,7 +247,12 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
   // Namespaces.
   const namespaces = options.namespaces;
   if (!Array.isArray(namespaces) || namespaces.length === 0) {
-    fail('namespaces', namespaces, 'must list at least one namespace', 'list the namespaces whose pods pull these images, e.g. ["kube-system"]');
+    fail(
+      'namespaces',
+      namespaces,
+      'must list at least one namespace',
+      'list the namespaces whose pods pull these images, e.g. ["kube-system"]',
+    );
   }
   const nsSeen = new Set<string>();
   namespaces.forEach((ns, i) => {
@@ -181,43 +264,84 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
   // Credentials.
   const credentials = options.credentials ?? PullCredentials.fromRobot();
   if (!(credentials instanceof PullCredentials)) {
-    fail('credentials', credentials, 'is not a PullCredentials', 'use PullCredentials.fromRobot(), fromExistingSecret(), fromExternalStore() or fromLiteralUnsafeForLocalClustersOnly()');
+    fail(
+      'credentials',
+      credentials,
+      'is not a PullCredentials',
+      'use PullCredentials.fromRobot(), fromExistingSecret(), fromExternalStore() or fromLiteralUnsafeForLocalClustersOnly()',
+    );
   }
   let pullSecretName: string;
   if (credentials.kind === 'existingSecret') {
     const existing = checkObjectName('credentials.existingSecretName', credentials.existingSecretName, scope);
     if (options.pullSecretName !== undefined && options.pullSecretName !== existing) {
-      fail('pullSecretName', options.pullSecretName, `differs from the existing Secret "${existing}" the credentials name`, 'drop pullSecretName: the existing Secret\'s name is used');
+      fail(
+        'pullSecretName',
+        options.pullSecretName,
+        `differs from the existing Secret "${existing}" the credentials name`,
+        "drop pullSecretName: the existing Secret's name is used",
+      );
     }
     pullSecretName = existing;
   } else {
-    pullSecretName = checkObjectName('pullSecretName', options.pullSecretName ?? `harbor-${kubernetesNameFor(projectName, 240)}`, scope);
+    pullSecretName = checkObjectName(
+      'pullSecretName',
+      options.pullSecretName ?? `harbor-${kubernetesNameFor(projectName, 240)}`,
+      scope,
+    );
   }
   if (credentials.kind === 'literal') {
     const lit = credentials.literal!;
     if (!lit || typeof lit.username !== 'string' || lit.username.length === 0) {
-      fail('credentials.username', lit?.username, 'is empty', 'give the robot\'s full name or the user name');
+      fail('credentials.username', lit?.username, 'is empty', "give the robot's full name or the user name");
     }
     if (lit.username.includes(':') || /\s/.test(lit.username)) {
-      fail('credentials.username', lit.username, 'contains ":" or white space, which the .dockerconfigjson auth (base64 of "username:password") cannot carry', 'give the login name exactly, e.g. the robot\'s full name "robot$k8s+ci"');
+      fail(
+        'credentials.username',
+        lit.username,
+        'contains ":" or white space, which the .dockerconfigjson auth (base64 of "username:password") cannot carry',
+        'give the login name exactly, e.g. the robot\'s full name "robot$k8s+ci"',
+      );
     }
     if (!(lit.password instanceof SecretValue)) {
-      fail('credentials.password', '<plain string>', 'is not a SecretValue: a password typed as a plain string is not an explicit opt-in to a literal credential', 'wrap it: SecretValue.unsafePlainText(...) or SecretValue.fromEnv("VAR")');
+      fail(
+        'credentials.password',
+        '<plain string>',
+        'is not a SecretValue: a password typed as a plain string is not an explicit opt-in to a literal credential',
+        'wrap it: SecretValue.unsafePlainText(...) or SecretValue.fromEnv("VAR")',
+      );
     }
   }
   if (credentials.kind === 'externalStore') {
     const ext = credentials.externalStore!;
     if (!ext || !(ext.store instanceof SecretStoreRef)) {
-      fail('credentials.store', ext?.store, 'is not a SecretStoreRef', 'use SecretStoreRef.cluster("name") or SecretStoreRef.namespaced("name")');
+      fail(
+        'credentials.store',
+        ext?.store,
+        'is not a SecretStoreRef',
+        'use SecretStoreRef.cluster("name") or SecretStoreRef.namespaced("name")',
+      );
     }
     checkObjectName('credentials.store.name', ext.store.name, scope);
-    if (typeof ext.key !== 'string' || ext.key.length === 0) fail('credentials.key', ext.key, 'is empty', 'give the key of the secret in the store');
+    if (typeof ext.key !== 'string' || ext.key.length === 0)
+      fail('credentials.key', ext.key, 'is empty', 'give the key of the secret in the store');
     for (const prop of ['usernameProperty', 'passwordProperty'] as const) {
       const v = ext[prop];
-      if (v !== undefined && (typeof v !== 'string' || v.length === 0)) fail(`credentials.${prop}`, v, 'is empty', `give the property of key "${ext.key}" that holds the ${prop === 'usernameProperty' ? 'username' : 'password'}, or leave it out`);
+      if (v !== undefined && (typeof v !== 'string' || v.length === 0))
+        fail(
+          `credentials.${prop}`,
+          v,
+          'is empty',
+          `give the property of key "${ext.key}" that holds the ${prop === 'usernameProperty' ? 'username' : 'password'}, or leave it out`,
+        );
     }
     if ((ext.usernameProperty ?? 'username') === (ext.passwordProperty ?? 'password')) {
-      fail('credentials.passwordProperty', ext.passwordProperty ?? 'password', 'is the same property as usernameProperty, so the username would be the password', 'name the two properties of the key that hold the username and the password');
+      fail(
+        'credentials.passwordProperty',
+        ext.passwordProperty ?? 'password',
+        'is the same property as usernameProperty, so the username would be the password',
+        'name the two properties of the key that hold the username and the password',
+      );
     }
     checkDuration('credentials.refreshInterval', ext.refreshInterval ?? '1h', fail);
   }
@@ -226,28 +350,62 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
   const robotOpts = options.robot ?? {};
   const robotNamePrefix = options.robotNamePrefix ?? DEFAULT_ROBOT_NAME_PREFIX;
   if (typeof robotNamePrefix !== 'string' || robotNamePrefix.length === 0 || /\s/.test(robotNamePrefix)) {
-    fail('robotNamePrefix', robotNamePrefix, 'must be a non-empty prefix without white space', 'use Harbor\'s robot_name_prefix, "robot$" unless your Harbor changed it');
+    fail(
+      'robotNamePrefix',
+      robotNamePrefix,
+      'must be a non-empty prefix without white space',
+      'use Harbor\'s robot_name_prefix, "robot$" unless your Harbor changed it',
+    );
   }
   let robot: ResolvedRobot | undefined;
   let robotStore: ResolvedHarborPrivateApp['robotStore'];
   if (credentials.kind === 'robot') {
-    const name = checkHarborRobotName('robot.name', robotOpts.name ?? `${toDnsLabel(appName, 200) || 'app'}-pull`, scope);
+    const name = checkHarborRobotName(
+      'robot.name',
+      robotOpts.name ?? `${toDnsLabel(appName, 200) || 'app'}-pull`,
+      scope,
+    );
     const durationDays = robotOpts.durationDays ?? -1;
-    if (typeof durationDays !== 'number' || !Number.isInteger(durationDays) || (durationDays !== -1 && durationDays < 1)) {
-      fail('robot.durationDays', durationDays, durationDays === 0 ? 'is 0, which Harbor rejects (400)' : 'must be -1 (never expires) or a whole number of days >= 1', 'use -1, or e.g. 90 and rotate before it expires');
+    if (
+      typeof durationDays !== 'number' ||
+      !Number.isInteger(durationDays) ||
+      (durationDays !== -1 && durationDays < 1)
+    ) {
+      fail(
+        'robot.durationDays',
+        durationDays,
+        durationDays === 0
+          ? 'is 0, which Harbor rejects (400)'
+          : 'must be -1 (never expires) or a whole number of days >= 1',
+        'use -1, or e.g. 90 and rotate before it expires',
+      );
     }
     const actions = robotOpts.actions ?? [RobotAction.PULL];
-    if (!Array.isArray(actions) || actions.length === 0) fail('robot.actions', actions, 'must list at least one action', 'use [RobotAction.PULL]');
+    if (!Array.isArray(actions) || actions.length === 0)
+      fail('robot.actions', actions, 'must list at least one action', 'use [RobotAction.PULL]');
     actions.forEach((a, i) => {
-      if (a !== RobotAction.PULL && a !== RobotAction.PUSH) fail(`robot.actions[${i}]`, a, 'is not a repository action this construct grants', 'use RobotAction.PULL (and RobotAction.PUSH with allowPush: true)');
+      if (a !== RobotAction.PULL && a !== RobotAction.PUSH)
+        fail(
+          `robot.actions[${i}]`,
+          a,
+          'is not a repository action this construct grants',
+          'use RobotAction.PULL (and RobotAction.PUSH with allowPush: true)',
+        );
     });
-    if (!actions.includes(RobotAction.PULL)) fail('robot.actions', actions, 'does not include pull, which the pull Secret exists for', 'add RobotAction.PULL');
+    if (!actions.includes(RobotAction.PULL))
+      fail('robot.actions', actions, 'does not include pull, which the pull Secret exists for', 'add RobotAction.PULL');
     const wantsPush = actions.includes(RobotAction.PUSH);
     if (wantsPush && robotOpts.allowPush !== true) {
-      fail('robot.actions', actions, 'asks for push without the explicit opt-in; a node only ever pulls', 'remove RobotAction.PUSH, or set robot.allowPush: true if this robot must push');
+      fail(
+        'robot.actions',
+        actions,
+        'asks for push without the explicit opt-in; a node only ever pulls',
+        'remove RobotAction.PUSH, or set robot.allowPush: true if this robot must push',
+      );
     }
     const description = robotOpts.description ?? `Pull secret of ${appName}, managed by harbor-private-app`;
-    if (typeof description !== 'string' || description.length > 1024) fail('robot.description', description, 'must be a string of at most 1024 characters', 'shorten it');
+    if (typeof description !== 'string' || description.length > 1024)
+      fail('robot.description', description, 'must be a string of at most 1024 characters', 'shorten it');
     robot = {
       name,
       fullName: robotFullName(robotNamePrefix, projectName, name),
@@ -257,26 +415,49 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
     };
     const ro = credentials.robot ?? {};
     const store = ro.store ?? SecretStoreRef.cluster(DEFAULT_ROBOT_STORE_NAME);
-    if (!(store instanceof SecretStoreRef)) fail('credentials.store', store, 'is not a SecretStoreRef', 'use SecretStoreRef.cluster("name")');
+    if (!(store instanceof SecretStoreRef))
+      fail('credentials.store', store, 'is not a SecretStoreRef', 'use SecretStoreRef.cluster("name")');
     checkObjectName('credentials.store.name', store.name, scope);
-    const connectionSecretNamespace = checkNamespaceName('credentials.connectionSecretNamespace', ro.connectionSecretNamespace ?? DEFAULT_CONNECTION_SECRET_NAMESPACE, scope);
+    const connectionSecretNamespace = checkNamespaceName(
+      'credentials.connectionSecretNamespace',
+      ro.connectionSecretNamespace ?? DEFAULT_CONNECTION_SECRET_NAMESPACE,
+      scope,
+    );
     if (ro.emitStore && store.kind !== 'ClusterSecretStore') {
-      fail('credentials.emitStore', true, 'emits a ClusterSecretStore but the store named is a namespaced SecretStore', 'use SecretStoreRef.cluster(...) with emitStore, or emit your SecretStore yourself');
+      fail(
+        'credentials.emitStore',
+        true,
+        'emits a ClusterSecretStore but the store named is a namespaced SecretStore',
+        'use SecretStoreRef.cluster(...) with emitStore, or emit your SecretStore yourself',
+      );
     }
     robotStore = {
-      store, emitStore: ro.emitStore ?? false, connectionSecretNamespace,
+      store,
+      emitStore: ro.emitStore ?? false,
+      connectionSecretNamespace,
       refreshInterval: checkDuration('credentials.refreshInterval', ro.refreshInterval ?? '1h', fail),
     };
     if (namespaces.includes(connectionSecretNamespace) && pullSecretName === connectionSecretName(projectName, name)) {
-      fail('pullSecretName', pullSecretName, `clashes with the robot's connection Secret in namespace "${connectionSecretNamespace}"`, 'choose another pullSecretName');
+      fail(
+        'pullSecretName',
+        pullSecretName,
+        `clashes with the robot's connection Secret in namespace "${connectionSecretNamespace}"`,
+        'choose another pullSecretName',
+      );
     }
   } else if (options.robot !== undefined) {
-    fail('robot', options.robot, `is set but credentials come from ${credentials.kind}, so no robot is declared`, 'drop robot, or use PullCredentials.fromRobot()');
+    fail(
+      'robot',
+      options.robot,
+      `is set but credentials come from ${credentials.kind}, so no robot is declared`,
+      'drop robot, or use PullCredentials.fromRobot()',
+    );
   }
 
   // ServiceAccounts.
   const serviceAccounts = options.serviceAccounts ?? [];
-  if (!Array.isArray(serviceAccounts)) fail('serviceAccounts', serviceAccounts, 'must be a list of names', 'e.g. ["default"]');
+  if (!Array.isArray(serviceAccounts))
+    fail('serviceAccounts', serviceAccounts, 'must be a list of names', 'e.g. ["default"]');
   const saSeen = new Set<string>();
   serviceAccounts.forEach((sa, i) => {
     checkObjectName(`serviceAccounts[${i}]`, sa, scope);
@@ -313,8 +494,13 @@ export function connectionSecretName(project: string, robotName: string): string
   return `${kubernetesNameFor(project, 120)}-${kubernetesNameFor(robotName, 120)}-robot`;
 }
 
-function checkDuration(field: string, value: unknown, fail: (f: string, v: unknown, p: string, x: string) => never): string {
-  if (typeof value !== 'string' || !GO_DURATION.test(value)) fail(field, value, 'is not a Go duration', 'use e.g. "1h" or "15m"');
+function checkDuration(
+  field: string,
+  value: unknown,
+  fail: (f: string, v: unknown, p: string, x: string) => never,
+): string {
+  if (typeof value !== 'string' || !GO_DURATION.test(value))
+    fail(field, value, 'is not a Go duration', 'use e.g. "1h" or "15m"');
   return value as string;
 }
 
@@ -336,7 +522,9 @@ export function checkWorkloadImages(app: ResolvedHarborPrivateApp, images: reado
     if (ref.host !== app.registryHost) {
       const sameName = ref.host.split(':')[0] === app.registryHost.split(':')[0];
       throw new HarborPrivateAppError({
-        scope, field, value: image,
+        scope,
+        field,
+        value: image,
         problem: sameName
           ? `is on "${ref.host}" but the pull Secret covers "${app.registryHost}": kubelet matches the port too, so the pull would go without credentials (ErrImagePull)`
           : `is on registry "${ref.host}", not on "${app.registryHost}" that the pull Secret covers, so the pull would go without these credentials (ErrImagePull)`,
@@ -346,7 +534,9 @@ export function checkWorkloadImages(app: ResolvedHarborPrivateApp, images: reado
     const [project, ...repo] = ref.path.split('/');
     if (project !== app.project.name || repo.length === 0) {
       throw new HarborPrivateAppError({
-        scope, field, value: image,
+        scope,
+        field,
+        value: image,
         problem: `is in Harbor project "${repo.length ? project : '(none)'}", but this app's robot may pull only from project "${app.project.name}"`,
         fix: `push the image to ${expected} and reference it there, or declare a HarborPrivateApp for project "${project}"`,
       });
@@ -355,11 +545,17 @@ export function checkWorkloadImages(app: ResolvedHarborPrivateApp, images: reado
 }
 
 /** Checks that a workload runs in one of the namespaces that get the pull Secret. */
-export function checkWorkloadNamespace(app: ResolvedHarborPrivateApp, field: string, namespace: string | undefined): string {
+export function checkWorkloadNamespace(
+  app: ResolvedHarborPrivateApp,
+  field: string,
+  namespace: string | undefined,
+): string {
   const ns = namespace ?? app.namespaces[0];
   if (!app.namespaces.includes(ns)) {
     throw new HarborPrivateAppError({
-      scope: `HarborPrivateApp ${JSON.stringify(app.appName)}`, field, value: ns,
+      scope: `HarborPrivateApp ${JSON.stringify(app.appName)}`,
+      field,
+      value: ns,
       problem: `is not one of this app's namespaces ${JSON.stringify(app.namespaces)}; kubelet reads imagePullSecrets only from the pod's own namespace`,
       fix: `add "${ns}" to namespaces, or run the workload in one of them`,
     });

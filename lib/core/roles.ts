@@ -35,7 +35,9 @@ export function harborRoleId(role: HarborRoleName): number {
 export function harborRoleName(roleId: number): HarborRoleName {
   const found = HARBOR_ROLE_NAMES.find((n) => HARBOR_ROLE_IDS[n] === roleId);
   if (!found) {
-    throw new Error(`Harbor role_id ${roleId} is unknown; Harbor defines 1 projectAdmin, 2 developer, 3 guest, 4 maintainer, 5 limitedGuest.`);
+    throw new Error(
+      `Harbor role_id ${roleId} is unknown; Harbor defines 1 projectAdmin, 2 developer, 3 guest, 4 maintainer, 5 limitedGuest.`,
+    );
   }
   return found;
 }

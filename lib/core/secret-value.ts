@@ -21,7 +21,8 @@ export class SecretValue {
     const value = process.env[variable];
     if (!value) {
       throw new HarborPrivateAppError({
-        field: 'SecretValue.fromEnv', value: variable,
+        field: 'SecretValue.fromEnv',
+        value: variable,
         problem: 'names an environment variable that is unset or empty',
         fix: `export ${variable} before running, or pass the secret another way`,
       });
@@ -35,7 +36,12 @@ export class SecretValue {
 
   private constructor(value: string, source: string) {
     if (typeof value !== 'string' || value.length === 0) {
-      throw new HarborPrivateAppError({ field: 'SecretValue', value: '', problem: 'is empty', fix: 'give a non-empty secret' });
+      throw new HarborPrivateAppError({
+        field: 'SecretValue',
+        value: '',
+        problem: 'is empty',
+        fix: 'give a non-empty secret',
+      });
     }
     this.value = value;
     this.source = source;

@@ -126,7 +126,14 @@ export async function repeatHarmlessWrite<T>(policy: WriteRetryPolicy, write: ()
     } catch (e) {
       if (writeOutcome(e) === 'failed' || attempt >= policy.maxRetries + 1) throw e;
       const retryAfterMs = isHarborApiError(e) ? e.retryAfterMs : undefined;
-      await sleep(retryDelayMs({ attempt, baseDelayMs: policy.retryBaseDelayMs, maxDelayMs: policy.maxRetryDelayMs, retryAfterMs }));
+      await sleep(
+        retryDelayMs({
+          attempt,
+          baseDelayMs: policy.retryBaseDelayMs,
+          maxDelayMs: policy.maxRetryDelayMs,
+          retryAfterMs,
+        }),
+      );
     }
   }
 }

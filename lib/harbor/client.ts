@@ -207,7 +207,11 @@ function permissionsBody(permissions: RobotPermission[]): unknown[] {
   return normalisePermissions(permissions).map((p) => ({
     kind: p.kind,
     namespace: p.namespace,
-    access: p.access.map((a) => (a.effect ? { resource: a.resource, action: a.action, effect: a.effect } : { resource: a.resource, action: a.action })),
+    access: p.access.map((a) =>
+      a.effect
+        ? { resource: a.resource, action: a.action, effect: a.effect }
+        : { resource: a.resource, action: a.action },
+    ),
   }));
 }
 
@@ -245,23 +249,28 @@ export class HarborClient {
   // The two below are non-enumerable (set with defineProperty) so that logging or JSON-serialising the client never
   // shows them. `declare` keeps TypeScript from emitting enumerable class fields for them.
   /** The `Authorization` header value. */
-  private declare readonly authorization: string;
+  declare private readonly authorization: string;
   /** Values scrubbed from every error message and event: password, Authorization value, robot secrets seen. */
-  private declare readonly secrets: string[];
+  declare private readonly secrets: string[];
   private agent?: Agent;
 
   constructor(opts: HarborClientOptions) {
-    if (typeof opts !== 'object' || opts === null) throw new TypeError('HarborClient needs options {url, username, password}.');
+    if (typeof opts !== 'object' || opts === null)
+      throw new TypeError('HarborClient needs options {url, username, password}.');
     this.endpoint = resolveHarborEndpoint(opts);
     if (typeof opts.username !== 'string' || opts.username === '') {
-      throw new TypeError('HarborClientOptions.username is empty: give a Harbor user name (or a robot\'s full name "robot$...").');
+      throw new TypeError(
+        'HarborClientOptions.username is empty: give a Harbor user name (or a robot\'s full name "robot$...").',
+      );
     }
     if (opts.username.includes(':')) {
       // Not echoed: "user:password" passed as the user name would leak the password.
-      throw new TypeError('HarborClientOptions.username contains ":", which HTTP Basic auth cannot carry: give only the login name, and the password in password.');
+      throw new TypeError(
+        'HarborClientOptions.username contains ":", which HTTP Basic auth cannot carry: give only the login name, and the password in password.',
+      );
     }
     if (typeof opts.password !== 'string' || opts.password === '') {
-      throw new TypeError('HarborClientOptions.password is empty: give the account\'s password or the robot\'s secret.');
+      throw new TypeError("HarborClientOptions.password is empty: give the account's password or the robot's secret.");
     }
     const maxRetries = opts.maxRetries ?? 3;
     const timeoutMs = opts.timeoutMs ?? 30_000;
@@ -324,7 +333,11 @@ export class HarborClient {
    */
   async inspectProject(name: string): Promise<HarborLookup<HarborProject>> {
     assertProjectName(name);
-    const res = await this.call('GET', `/projects/${encodeURIComponent(name)}`, { byName: true, ok: [200], absentOk: true });
+    const res = await this.call('GET', `/projects/${encodeURIComponent(name)}`, {
+      byName: true,
+      ok: [200],
+      absentOk: true,
+    });
     const harborTimeMs = harborTime(res.headers);
     const at = harborTimeMs !== undefined ? { harborTimeMs } : {};
     if (res.status === 404) return { found: undefined, ...at };
@@ -337,7 +350,11 @@ export class HarborClient {
   async updateProject(name: string, spec: ProjectSpec): Promise<void> {
     assertProjectName(name);
     assertProjectSpec(spec);
-    await this.call('PUT', `/projects/${encodeURIComponent(name)}`, { byName: true, body: { metadata: projectMetadata(spec) }, ok: [200, 204] });
+    await this.call('PUT', `/projects/${encodeURIComponent(name)}`, {
+      byName: true,
+      body: { metadata: projectMetadata(spec) },
+      ok: [200, 204],
+    });
   }
 
   /**
@@ -347,7 +364,11 @@ export class HarborClient {
    */
   async deleteProject(name: string): Promise<void> {
     assertProjectName(name);
-    await this.call('DELETE', `/projects/${encodeURIComponent(name)}`, { byName: true, ok: [200, 204], absentOk: true });
+    await this.call('DELETE', `/projects/${encodeURIComponent(name)}`, {
+      byName: true,
+      ok: [200, 204],
+      absentOk: true,
+    });
   }
 
   /**
@@ -356,7 +377,8 @@ export class HarborClient {
    * counts as deleted.
    */
   async deleteProjectById(id: number): Promise<void> {
-    if (!Number.isInteger(id) || id < 1) throw new TypeError(`deleteProjectById: id must be a positive integer, got ${JSON.stringify(id)}`);
+    if (!Number.isInteger(id) || id < 1)
+      throw new TypeError(`deleteProjectById: id must be a positive integer, got ${JSON.stringify(id)}`);
     await this.call('DELETE', `/projects/${id}`, { byName: false, ok: [200, 204], absentOk: true });
   }
 
@@ -380,7 +402,11 @@ export class HarborClient {
       if (entity.ldapGroupDn !== undefined) group.ldap_group_dn = entity.ldapGroupDn;
       body.member_group = group;
     }
-    const res = await this.call('POST', `/projects/${encodeURIComponent(project)}/members`, { byName: true, body, ok: [201] });
+    const res = await this.call('POST', `/projects/${encodeURIComponent(project)}/members`, {
+      byName: true,
+      body,
+      ok: [201],
+    });
     return { id: this.locationId(res) };
   }
 
@@ -424,7 +450,11 @@ export class HarborClient {
   async removeMember(project: string, memberId: number): Promise<void> {
     assertProjectName(project, 'project');
     assertId(memberId, 'memberId');
-    await this.call('DELETE', `/projects/${encodeURIComponent(project)}/members/${memberId}`, { byName: true, ok: [200, 204], absentOk: true });
+    await this.call('DELETE', `/projects/${encodeURIComponent(project)}/members/${memberId}`, {
+      byName: true,
+      ok: [200, 204],
+      absentOk: true,
+    });
   }
 
   // ---------------------------------------------------------------- robots
@@ -449,8 +479,17 @@ export class HarborClient {
     const raw = this.json(res);
     if (isRecord(raw) && typeof raw.secret === 'string' && raw.secret !== '') this.rememberSecret(raw.secret);
     const id = isRecord(raw) && typeof raw.id === 'number' ? raw.id : idFromLocation(res.headers.get('location'));
-    if (!isRecord(raw) || id === undefined || typeof raw.name !== 'string' || typeof raw.secret !== 'string' || raw.secret === '') {
-      throw this.unexpected(res, 'a created robot {id, name, secret, expires_at}; the robot may exist now without a known secret: delete it and create it again');
+    if (
+      !isRecord(raw) ||
+      id === undefined ||
+      typeof raw.name !== 'string' ||
+      typeof raw.secret !== 'string' ||
+      raw.secret === ''
+    ) {
+      throw this.unexpected(
+        res,
+        'a created robot {id, name, secret, expires_at}; the robot may exist now without a known secret: delete it and create it again',
+      );
     }
     return { id, name: raw.name, secret: raw.secret, expiresAt: num(raw.expires_at, -1) };
   }
@@ -479,12 +518,22 @@ export class HarborClient {
    */
   async findProjectRobot(project: string, name: string): Promise<HarborLookup<HarborRobot>> {
     assertProjectName(project, 'project');
-    if (typeof name !== 'string' || name === '') throw new TypeError(`robot name ${JSON.stringify(name)} must be the robot's short name, e.g. "puller".`);
+    if (typeof name !== 'string' || name === '')
+      throw new TypeError(`robot name ${JSON.stringify(name)} must be the robot's short name, e.g. "puller".`);
     const p = await this.inspectProject(project);
-    if (!p.found) return p.harborTimeMs !== undefined ? { found: undefined, harborTimeMs: p.harborTimeMs } : { found: undefined };
-    const { items, last } = await this.listPages('/robots', { q: `Level=project,ProjectID=${p.found.id}` }, false, toRobot, 'robots');
+    if (!p.found)
+      return p.harborTimeMs !== undefined ? { found: undefined, harborTimeMs: p.harborTimeMs } : { found: undefined };
+    const { items, last } = await this.listPages(
+      '/robots',
+      { q: `Level=project,ProjectID=${p.found.id}` },
+      false,
+      toRobot,
+      'robots',
+    );
     const suffix = `${project}+${name}`;
-    const found = items.find((r) => r.name.endsWith(suffix) && !r.name.slice(0, r.name.length - suffix.length).includes('+'));
+    const found = items.find(
+      (r) => r.name.endsWith(suffix) && !r.name.slice(0, r.name.length - suffix.length).includes('+'),
+    );
     const harborTimeMs = harborTime(last.headers) ?? p.harborTimeMs;
     return harborTimeMs !== undefined ? { found, harborTimeMs } : { found };
   }
@@ -545,7 +594,8 @@ export class HarborClient {
     if (!this.agent) {
       // rejectUnauthorized is explicit so that NODE_TLS_REJECT_UNAUTHORIZED=0 cannot turn verification off.
       this.agent = new Agent({
-        connect: this.caBundle !== undefined ? { ca: this.caBundle, rejectUnauthorized: true } : { rejectUnauthorized: true },
+        connect:
+          this.caBundle !== undefined ? { ca: this.caBundle, rejectUnauthorized: true } : { rejectUnauthorized: true },
       });
     }
     return this.agent;
@@ -572,7 +622,10 @@ export class HarborClient {
   private locationId(res: CallResult): number {
     const id = idFromLocation(res.headers.get('location'));
     if (id === undefined) {
-      throw this.unexpected(res, 'a Location header ending in the new id; the object was probably created: look it up by name');
+      throw this.unexpected(
+        res,
+        'a Location header ending in the new id; the object was probably created: look it up by name',
+      );
     }
     return id;
   }
@@ -601,7 +654,13 @@ export class HarborClient {
   }
 
   /** GETs every page (page_size 100) of a list endpoint and maps each item, dropping none silently. */
-  private async listAll<T>(path: string, query: Query, byName: boolean, map: (raw: unknown) => T | undefined, what: string): Promise<T[]> {
+  private async listAll<T>(
+    path: string,
+    query: Query,
+    byName: boolean,
+    map: (raw: unknown) => T | undefined,
+    what: string,
+  ): Promise<T[]> {
     return (await this.listPages(path, query, byName, map, what)).items;
   }
 
@@ -690,8 +749,17 @@ export class HarborClient {
         const failure = classifyNetworkError(e);
         const transient = !failure.tls && isRetryableNetworkCode(failure.code);
         const willRetry = idempotent && transient && attempt < maxAttempts;
-        const delay = willRetry ? retryDelayMs({ attempt, baseDelayMs: this.retryBaseDelayMs, maxDelayMs: this.maxRetryDelayMs }) : undefined;
-        this.emit({ method, path: fullPath, attempt, error: `${failure.code}: ${failure.message}`, durationMs: Date.now() - started, retryInMs: delay });
+        const delay = willRetry
+          ? retryDelayMs({ attempt, baseDelayMs: this.retryBaseDelayMs, maxDelayMs: this.maxRetryDelayMs })
+          : undefined;
+        this.emit({
+          method,
+          path: fullPath,
+          attempt,
+          error: `${failure.code}: ${failure.message}`,
+          durationMs: Date.now() - started,
+          retryInMs: delay,
+        });
         if (willRetry) {
           await sleep(delay ?? 0);
           continue;
@@ -713,7 +781,8 @@ export class HarborClient {
 
       const requestId = resHeaders.get('x-request-id') ?? sentRequestId;
       const harborError = parseHarborError(text);
-      const absent = opts.absentOk === true && status === 404 && (harborError.code ?? '').split(',').includes('NOT_FOUND');
+      const absent =
+        opts.absentOk === true && status === 404 && (harborError.code ?? '').split(',').includes('NOT_FOUND');
       if (opts.ok.includes(status) || absent) {
         this.emit({ method, path: fullPath, status, attempt, durationMs: Date.now() - started });
         return { status, headers: resHeaders, text, requestId, path: fullPath, method };
@@ -756,7 +825,7 @@ export class HarborClient {
           status >= 300 && status < 400 && resHeaders.get('location')
             ? `Harbor redirected to another address: use it as url (Location: ${resHeaders.get('location')})`
             : status === 404 && opts.absentOk && !harborError.code
-              ? 'a 404 without Harbor\'s error body: check that url points at Harbor itself (not a proxy path or another server)'
+              ? "a 404 without Harbor's error body: check that url points at Harbor itself (not a proxy path or another server)"
               : undefined,
         secrets: this.secrets,
       });

@@ -33,7 +33,11 @@ export function isLoopbackHost(hostname: string): boolean {
  * `http://` to a non-loopback host without `allowPlainHttp`, a `caBundle` that holds no PEM certificate or is given
  * for an `http://` URL.
  */
-export function resolveHarborEndpoint(opts: { readonly url: string; readonly allowPlainHttp?: boolean; readonly caBundle?: string }): HarborEndpoint {
+export function resolveHarborEndpoint(opts: {
+  readonly url: string;
+  readonly allowPlainHttp?: boolean;
+  readonly caBundle?: string;
+}): HarborEndpoint {
   if (typeof opts.url !== 'string' || opts.url.trim() === '') {
     throw new TypeError('HarborClientOptions.url is empty: give Harbor\'s address, e.g. "https://reg.example.com".');
   }
@@ -54,7 +58,9 @@ export function resolveHarborEndpoint(opts: { readonly url: string; readonly all
     throw new TypeError(`HarborClientOptions.url "${u.href}" must start with https:// (got protocol ${u.protocol}).`);
   }
   if (u.search || u.hash) {
-    throw new TypeError(`HarborClientOptions.url "${u.href}" must not carry a query or fragment: give only Harbor's base address, e.g. "${u.origin}".`);
+    throw new TypeError(
+      `HarborClientOptions.url "${u.href}" must not carry a query or fragment: give only Harbor's base address, e.g. "${u.origin}".`,
+    );
   }
   const tls = u.protocol === 'https:';
   if (!tls && !opts.allowPlainHttp && !isLoopbackHost(u.hostname)) {
@@ -64,13 +70,18 @@ export function resolveHarborEndpoint(opts: { readonly url: string; readonly all
     );
   }
   if (opts.caBundle !== undefined) {
-    if (typeof opts.caBundle !== 'string' || !/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(opts.caBundle)) {
+    if (
+      typeof opts.caBundle !== 'string' ||
+      !/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(opts.caBundle)
+    ) {
       throw new TypeError(
         'HarborClientOptions.caBundle holds no PEM certificate: pass the CA certificate text ("-----BEGIN CERTIFICATE-----..."), not a file path or a key.',
       );
     }
     if (!tls) {
-      throw new Error(`HarborClientOptions.caBundle is set but url "${u.origin}" is plain http://, so it would be ignored: use "https://${u.host}" or drop caBundle.`);
+      throw new Error(
+        `HarborClientOptions.caBundle is set but url "${u.origin}" is plain http://, so it would be ignored: use "https://${u.host}" or drop caBundle.`,
+      );
     }
   }
   let basePath = u.pathname.replace(/\/+$/, '');

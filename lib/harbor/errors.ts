@@ -49,7 +49,9 @@ export function parseHarborError(bodyText: string | undefined): HarborErrorBody 
       const errors = (parsed as { errors: unknown[] }).errors.filter(
         (e): e is Record<string, unknown> => typeof e === 'object' && e !== null,
       );
-      const codes = [...new Set(errors.map((e) => e.code).filter((c): c is string => typeof c === 'string' && c !== ''))];
+      const codes = [
+        ...new Set(errors.map((e) => e.code).filter((c): c is string => typeof c === 'string' && c !== '')),
+      ];
       const messages = errors.map((e) => e.message).filter((m): m is string => typeof m === 'string' && m !== '');
       return {
         code: codes.length ? codes.join(',') : undefined,
@@ -62,7 +64,10 @@ export function parseHarborError(bodyText: string | undefined): HarborErrorBody 
   } catch {
     // not JSON: fall through to an excerpt
   }
-  const text = bodyText.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const text = bodyText
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return text ? { message: text.length > 200 ? `${text.slice(0, 197)}...` : text } : {};
 }
 
@@ -112,13 +117,17 @@ export function harborErrorHint(status: number | undefined, method: string, path
     case 502:
     case 503:
     case 504:
-      return write ? `Harbor is overloaded or failing (transient); ${WRITE_MAY_HAVE_HAPPENED}` : 'Harbor is overloaded or failing (transient): try again later';
+      return write
+        ? `Harbor is overloaded or failing (transient); ${WRITE_MAY_HAVE_HAPPENED}`
+        : 'Harbor is overloaded or failing (transient): try again later';
     default:
       if (status !== undefined && status >= 300 && status < 400) {
         return 'Harbor answered with a redirect: use the URL it redirects to (often https:// instead of http://) as url';
       }
       if (status === undefined) {
-        return write ? `the connection failed or timed out; ${WRITE_MAY_HAVE_HAPPENED}` : 'the connection failed or timed out (transient): check that Harbor is reachable, then try again';
+        return write
+          ? `the connection failed or timed out; ${WRITE_MAY_HAVE_HAPPENED}`
+          : 'the connection failed or timed out (transient): check that Harbor is reachable, then try again';
       }
       return undefined;
   }
@@ -158,11 +167,15 @@ export class HarborApiError extends Error {
   constructor(init: HarborApiErrorInit) {
     const secrets = init.secrets;
     const harborMessage = init.harborMessage === undefined ? undefined : redactSecrets(init.harborMessage, secrets);
-    const hint = redactSecrets(init.hint ?? harborErrorHint(init.status, init.method, init.path) ?? '', secrets) || undefined;
+    const hint =
+      redactSecrets(init.hint ?? harborErrorHint(init.status, init.method, init.path) ?? '', secrets) || undefined;
     const path = redactSecrets(init.path, secrets);
     const attempts = init.attempts ?? 1;
     const where = `${init.method} ${init.origin ? `${init.origin}/api/v2.0` : ''}${path}`;
-    const what = init.status !== undefined ? `HTTP ${init.status}${init.code ? ` ${init.code}` : ''}` : `${init.code ?? 'network error'}`;
+    const what =
+      init.status !== undefined
+        ? `HTTP ${init.status}${init.code ? ` ${init.code}` : ''}`
+        : `${init.code ?? 'network error'}`;
     const parts = [
       `Harbor API ${where} failed: ${what}`,
       harborMessage ? `: ${harborMessage}` : '',

@@ -40,20 +40,29 @@ export function assertId(id: unknown, field: string): asserts id is number {
 /** Throws unless `role` is one of Harbor's five project roles. */
 export function assertRole(role: unknown): void {
   if (!isHarborRoleName(role)) {
-    throw new TypeError(`role ${show(role)} is not a Harbor project role: use projectAdmin, maintainer, developer, guest or limitedGuest.`);
+    throw new TypeError(
+      `role ${show(role)} is not a Harbor project role: use projectAdmin, maintainer, developer, guest or limitedGuest.`,
+    );
   }
 }
 
 /** Throws unless `spec` is a complete {@link ProjectSpec}. */
 export function assertProjectSpec(spec: ProjectSpec): void {
-  if (typeof spec !== 'object' || spec === null) throw new TypeError(`project spec must be an object, got ${show(spec)}.`);
+  if (typeof spec !== 'object' || spec === null)
+    throw new TypeError(`project spec must be an object, got ${show(spec)}.`);
   assertProjectName(spec.name, 'ProjectSpec.name');
   for (const k of ['public', 'autoScan', 'preventVul'] as const) {
-    if (typeof spec[k] !== 'boolean') throw new TypeError(`ProjectSpec.${k} must be true or false, got ${show(spec[k])}.`);
+    if (typeof spec[k] !== 'boolean')
+      throw new TypeError(`ProjectSpec.${k} must be true or false, got ${show(spec[k])}.`);
   }
   const limit = spec.storageLimitBytes;
-  if (limit !== undefined && (typeof limit !== 'number' || !Number.isSafeInteger(limit) || (limit !== -1 && limit < 1))) {
-    throw new TypeError(`ProjectSpec.storageLimitBytes ${show(limit)} must be -1 (unlimited) or a positive whole number of bytes.`);
+  if (
+    limit !== undefined &&
+    (typeof limit !== 'number' || !Number.isSafeInteger(limit) || (limit !== -1 && limit < 1))
+  ) {
+    throw new TypeError(
+      `ProjectSpec.storageLimitBytes ${show(limit)} must be -1 (unlimited) or a positive whole number of bytes.`,
+    );
   }
 }
 
@@ -63,7 +72,9 @@ export function assertMemberEntity(entity: MemberEntity): void {
     throw new TypeError(`member entity must be {kind: "user" | "group", name}, got ${show(entity)}.`);
   }
   if (typeof entity.name !== 'string' || entity.name.trim() === '') {
-    throw new TypeError(`member ${entity.kind} name ${show(entity.name)} must be a non-empty string (the Harbor ${entity.kind} name).`);
+    throw new TypeError(
+      `member ${entity.kind} name ${show(entity.name)} must be a non-empty string (the Harbor ${entity.kind} name).`,
+    );
   }
   if (entity.kind === 'group') {
     if (entity.groupType !== undefined && ![1, 2, 3].includes(entity.groupType)) {
@@ -77,7 +88,9 @@ export function assertMemberEntity(entity: MemberEntity): void {
 
 function assertDuration(duration: unknown, field: string): void {
   if (typeof duration !== 'number' || !Number.isSafeInteger(duration) || (duration !== -1 && duration < 1)) {
-    throw new TypeError(`${field} ${show(duration)} must be -1 (never expires) or a positive number of DAYS; Harbor refuses 0.`);
+    throw new TypeError(
+      `${field} ${show(duration)} must be -1 (never expires) or a positive number of DAYS; Harbor refuses 0.`,
+    );
   }
 }
 
@@ -92,14 +105,22 @@ function assertProjectPermissions(permissions: RobotPermission[], field: string)
   if (p?.kind !== 'project') throw new TypeError(`${field}[0].kind must be "project", got ${show(p?.kind)}.`);
   assertProjectName(p.namespace, `${field}[0].namespace`);
   if (!Array.isArray(p.access) || p.access.length === 0) {
-    throw new TypeError(`${field}[0].access must list at least one {resource, action}, e.g. {resource: "repository", action: "pull"}.`);
+    throw new TypeError(
+      `${field}[0].access must list at least one {resource, action}, e.g. {resource: "repository", action: "pull"}.`,
+    );
   }
 }
 
 /** Throws unless `spec` is a valid project robot to create. */
 export function assertRobotSpec(spec: RobotSpec): void {
-  if (typeof spec !== 'object' || spec === null) throw new TypeError(`robot spec must be an object, got ${show(spec)}.`);
-  if (typeof spec.name !== 'string' || spec.name.length < 1 || spec.name.length > 255 || !ROBOT_NAME_PATTERN.test(spec.name)) {
+  if (typeof spec !== 'object' || spec === null)
+    throw new TypeError(`robot spec must be an object, got ${show(spec)}.`);
+  if (
+    typeof spec.name !== 'string' ||
+    spec.name.length < 1 ||
+    spec.name.length > 255 ||
+    !ROBOT_NAME_PATTERN.test(spec.name)
+  ) {
     throw new TypeError(
       `RobotSpec.name ${show(spec.name)} must be 1-255 lowercase letters, digits, ".", "_" or "-" (no "$" or "+": ` +
         'Harbor adds the "robot$<project>+" prefix itself).',
@@ -115,15 +136,19 @@ export function assertRobotSpec(spec: RobotSpec): void {
 
 /** Throws unless `robot` is a complete robot record for `PUT /robots/{id}`. */
 export function assertRobotUpdate(robot: RobotUpdate): void {
-  if (typeof robot !== 'object' || robot === null) throw new TypeError(`robot update must be an object, got ${show(robot)}.`);
+  if (typeof robot !== 'object' || robot === null)
+    throw new TypeError(`robot update must be an object, got ${show(robot)}.`);
   if (typeof robot.name !== 'string' || robot.name === '') {
-    throw new TypeError(`robot update name ${show(robot.name)} must be the robot's FULL name as Harbor returned it (e.g. "robot$app+puller").`);
+    throw new TypeError(
+      `robot update name ${show(robot.name)} must be the robot's FULL name as Harbor returned it (e.g. "robot$app+puller").`,
+    );
   }
   if (robot.description !== undefined && typeof robot.description !== 'string') {
     throw new TypeError(`robot update description must be a string, got ${show(robot.description)}.`);
   }
   assertDuration(robot.duration, 'robot update duration');
   if (robot.level !== 'project') throw new TypeError(`robot update level must be "project", got ${show(robot.level)}.`);
-  if (typeof robot.disable !== 'boolean') throw new TypeError(`robot update disable must be true or false, got ${show(robot.disable)}.`);
+  if (typeof robot.disable !== 'boolean')
+    throw new TypeError(`robot update disable must be true or false, got ${show(robot.disable)}.`);
   assertProjectPermissions(robot.permissions, 'robot update permissions');
 }

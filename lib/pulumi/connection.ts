@@ -49,20 +49,28 @@ export const TUNING_KEYS = ['maxRetries', 'timeoutMs', 'retryBaseDelayMs', 'maxR
 /** Opens a client on a stored connection, with a clear error when the connection is incomplete. */
 export function harborClientFor(connection: HarborConnectionState | undefined, resource: string): HarborClient {
   if (!connection || typeof connection !== 'object') {
-    throw new Error(`${resource}: the Harbor connection is missing from the resource's state; run "pulumi up" with harbor.url, harbor.username and harbor.password set.`);
+    throw new Error(
+      `${resource}: the Harbor connection is missing from the resource's state; run "pulumi up" with harbor.url, harbor.username and harbor.password set.`,
+    );
   }
   return new HarborClient({
     url: connection.url,
     username: connection.username,
     password: connection.password,
     ...(connection.caBundle ? { caBundle: connection.caBundle } : {}),
-    ...Object.fromEntries(TUNING_KEYS.filter((k) => connection[k] !== undefined && connection[k] !== null).map((k) => [k, connection[k]])),
+    ...Object.fromEntries(
+      TUNING_KEYS.filter((k) => connection[k] !== undefined && connection[k] !== null).map((k) => [k, connection[k]]),
+    ),
   });
 }
 
 /** Harbor's address in a comparable form: no trailing slash, no `/api/v2.0`. */
 export function normaliseHarborUrl(url: string | undefined): string {
-  return String(url ?? '').trim().replace(/\/+$/, '').replace(/\/api\/v2\.0$/, '').replace(/\/+$/, '');
+  return String(url ?? '')
+    .trim()
+    .replace(/\/+$/, '')
+    .replace(/\/api\/v2\.0$/, '')
+    .replace(/\/+$/, '');
 }
 
 /** True when both connections point at the same Harbor (a different one means a different object: replace). */
@@ -87,7 +95,11 @@ export function isNotFound(e: unknown): boolean {
 }
 
 /** Runs `fn` with a client and always closes the client's connections. */
-export async function withHarbor<T>(connection: HarborConnectionState | undefined, resource: string, fn: (client: HarborClient) => Promise<T>): Promise<T> {
+export async function withHarbor<T>(
+  connection: HarborConnectionState | undefined,
+  resource: string,
+  fn: (client: HarborClient) => Promise<T>,
+): Promise<T> {
   const client = harborClientFor(connection, resource);
   try {
     return await fn(client);

@@ -51,7 +51,9 @@ export interface HarborConnectionInputs extends HarborConnectionArgs {
  * The connection input of a Harbor resource: the password always wrapped as a Pulumi secret, so it is encrypted in
  * the state and never shown by `pulumi preview`.
  */
-export function connectionInput(connection: HarborConnectionInputs): pulumi.Input<Record<string, pulumi.Input<string | number> | undefined>> {
+export function connectionInput(
+  connection: HarborConnectionInputs,
+): pulumi.Input<Record<string, pulumi.Input<string | number> | undefined>> {
   const out: Record<string, pulumi.Input<string | number> | undefined> = {
     url: connection.url,
     username: connection.username,

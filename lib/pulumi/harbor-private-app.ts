@@ -1,6 +1,9 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { HarborPrivateApp as Cdk8sHarborPrivateApp, HarborPrivateAppProps as Cdk8sHarborPrivateAppProps } from '../cdk8s/harbor-private-app';
+import type {
+  HarborPrivateApp as Cdk8sHarborPrivateApp,
+  HarborPrivateAppProps as Cdk8sHarborPrivateAppProps,
+} from '../cdk8s/harbor-private-app';
 import { dockerConfigJson, HarborPrivateAppError, kubernetesNameFor, ResolvedHarborPrivateApp } from '../core';
 import { normalisePermissions, resolveHarborEndpoint } from '../harbor';
 import { CONNECTION_TUNING_KEYS, HarborConnectionArgs, HarborConnectionInputs } from './harbor-connection';
@@ -93,36 +96,53 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
     };
 
     // Harbor: project <- members <- robot (deleted in the reverse order).
-    this.project = new HarborProject(`${name}-project`, {
-      connection,
-      name: config.project.name,
-      public: config.project.public,
-      autoScan: config.project.autoScan,
-      preventVulnerableImages: config.project.preventVulnerableImages,
-      storageQuotaGb: config.project.storageQuotaGb,
-      adopt: config.project.adopt,
-      forceDestroy: config.project.forceDestroy,
-    }, { parent: this });
+    this.project = new HarborProject(
+      `${name}-project`,
+      {
+        connection,
+        name: config.project.name,
+        public: config.project.public,
+        autoScan: config.project.autoScan,
+        preventVulnerableImages: config.project.preventVulnerableImages,
+        storageQuotaGb: config.project.storageQuotaGb,
+        adopt: config.project.adopt,
+        forceDestroy: config.project.forceDestroy,
+      },
+      { parent: this },
+    );
     // kubernetesNameFor: members whose names sanitize alike (`Alice`, `alice`) still get distinct resource names.
-    this.members = config.members.map((m) => new HarborProjectMember(`${name}-member-${m.kind}-${kubernetesNameFor(m.name, 100)}`, {
-      connection,
-      project: this.project.name,
-      kind: m.kind,
-      entityName: m.name,
-      groupType: m.groupTypeId,
-      ldapGroupDn: m.ldapGroupDn,
-      role: m.role,
-    }, { parent: this }));
+    this.members = config.members.map(
+      (m) =>
+        new HarborProjectMember(
+          `${name}-member-${m.kind}-${kubernetesNameFor(m.name, 100)}`,
+          {
+            connection,
+            project: this.project.name,
+            kind: m.kind,
+            entityName: m.name,
+            groupType: m.groupTypeId,
+            ldapGroupDn: m.ldapGroupDn,
+            role: m.role,
+          },
+          { parent: this },
+        ),
+    );
     if (config.robot) {
       const r = config.robot;
-      this.robot = new HarborRobotAccount(`${name}-robot`, {
-        connection,
-        project: this.project.name,
-        name: r.name,
-        description: r.description,
-        durationDays: r.durationDays,
-        permissions: normalisePermissions([{ kind: 'project', namespace: r.permission.namespace, access: r.permission.access.map((a) => ({ ...a })) }]),
-      }, { parent: this, dependsOn: [...this.members] });
+      this.robot = new HarborRobotAccount(
+        `${name}-robot`,
+        {
+          connection,
+          project: this.project.name,
+          name: r.name,
+          description: r.description,
+          durationDays: r.durationDays,
+          permissions: normalisePermissions([
+            { kind: 'project', namespace: r.permission.namespace, access: r.permission.access.map((a) => ({ ...a })) },
+          ]),
+        },
+        { parent: this, dependsOn: [...this.members] },
+      );
     }
 
     // Kubernetes: the pull Secrets (and ServiceAccounts) first, the workloads after them.
@@ -167,11 +187,16 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
    * The `data` of a pull Secret: `.dockerconfigjson` built from the robot's full name and secret as Harbor returned
    * them (or the literal credentials), base64, as a Pulumi secret. Nothing for other objects.
    */
-  private pullSecretData(config: ResolvedHarborPrivateApp, manifest: KubernetesManifest): Record<string, pulumi.Input<unknown>> {
-    const isPullSecret = manifest.kind === 'Secret' && manifest.apiVersion === 'v1'
-      && manifest.type === 'kubernetes.io/dockerconfigjson'
-      && manifest.metadata.name === config.pullSecretName
-      && config.namespaces.includes(manifest.metadata.namespace ?? '');
+  private pullSecretData(
+    config: ResolvedHarborPrivateApp,
+    manifest: KubernetesManifest,
+  ): Record<string, pulumi.Input<unknown>> {
+    const isPullSecret =
+      manifest.kind === 'Secret' &&
+      manifest.apiVersion === 'v1' &&
+      manifest.type === 'kubernetes.io/dockerconfigjson' &&
+      manifest.metadata.name === config.pullSecretName &&
+      config.namespaces.includes(manifest.metadata.namespace ?? '');
     if (!isPullSecret) return {};
     if (manifest.data !== undefined) {
       // Literal credentials: cdk8s rendered the data already; keep it, as a secret.
@@ -180,9 +205,11 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
     if (!this.robot) return {};
     const host = config.registryHost;
     return {
-      data: pulumi.secret(pulumi.all([this.robot.fullName, this.robot.secret]).apply(([username, secret]) => ({
-        '.dockerconfigjson': Buffer.from(dockerConfigJson(host, username, secret), 'utf8').toString('base64'),
-      }))),
+      data: pulumi.secret(
+        pulumi.all([this.robot.fullName, this.robot.secret]).apply(([username, secret]) => ({
+          '.dockerconfigjson': Buffer.from(dockerConfigJson(host, username, secret), 'utf8').toString('base64'),
+        })),
+      ),
     };
   }
 }
@@ -192,29 +219,48 @@ function checkHarborConnection(name: string, harbor: HarborConnectionArgs | unde
   const scope = `HarborPrivateApp ${JSON.stringify(name)}`;
   if (!harbor || typeof harbor !== 'object') {
     throw new HarborPrivateAppError({
-      scope, field: 'harbor', value: harbor, problem: 'is required by the Pulumi engine (it creates the Harbor objects through Harbor\'s API)',
+      scope,
+      field: 'harbor',
+      value: harbor,
+      problem: "is required by the Pulumi engine (it creates the Harbor objects through Harbor's API)",
       fix: 'pass harbor: { username: config.require("username"), password: config.requireSecret("password") }',
     });
   }
   if (harbor.username === undefined || harbor.username === null || harbor.username === '') {
     throw new HarborPrivateAppError({
-      scope, field: 'harbor.username', value: harbor.username, problem: 'is empty',
+      scope,
+      field: 'harbor.username',
+      value: harbor.username,
+      problem: 'is empty',
       fix: 'give a Harbor user that may create projects and robots, e.g. `pulumi config set harbor:username admin`',
     });
   }
   if (typeof harbor.username === 'string' && harbor.username.includes(':')) {
-    throw new HarborPrivateAppError({ scope, field: 'harbor.username', value: harbor.username, problem: 'contains ":", which HTTP Basic auth cannot carry', fix: 'use the account\'s login name' });
+    throw new HarborPrivateAppError({
+      scope,
+      field: 'harbor.username',
+      value: harbor.username,
+      problem: 'contains ":", which HTTP Basic auth cannot carry',
+      fix: "use the account's login name",
+    });
   }
   if (harbor.password === undefined || harbor.password === null || harbor.password === '') {
     throw new HarborPrivateAppError({
-      scope, field: 'harbor.password', value: '<empty>', problem: 'is empty',
+      scope,
+      field: 'harbor.password',
+      value: '<empty>',
+      problem: 'is empty',
       fix: 'set it as a secret: `pulumi config set --secret harbor:password ...`, and pass config.requireSecret("password")',
     });
   }
 }
 
 /** Checks Harbor's URL and CA bundle when they are plain values (an Output is checked by the provider). */
-function checkHarborEndpoint(name: string, url: pulumi.Input<string>, caBundle: pulumi.Input<string> | undefined): void {
+function checkHarborEndpoint(
+  name: string,
+  url: pulumi.Input<string>,
+  caBundle: pulumi.Input<string> | undefined,
+): void {
   if (typeof url !== 'string' && typeof caBundle !== 'string') return;
   try {
     resolveHarborEndpoint({
@@ -229,7 +275,9 @@ function checkHarborEndpoint(name: string, url: pulumi.Input<string>, caBundle: 
       field: isCa ? 'harbor.caBundle' : 'harbor.url',
       value: isCa ? '<PEM text>' : url,
       problem: message.replace(/\.$/, ''),
-      fix: isCa ? 'pass the PEM text of the CA certificate that signed Harbor\'s certificate' : 'give Harbor\'s https:// base URL (plain http:// only on loopback)',
+      fix: isCa
+        ? "pass the PEM text of the CA certificate that signed Harbor's certificate"
+        : "give Harbor's https:// base URL (plain http:// only on loopback)",
     });
   }
 }

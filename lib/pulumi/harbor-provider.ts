@@ -48,7 +48,9 @@ export class HarborProvider implements dynamic.ResourceProvider {
   private of(props: { resourceKind?: unknown } | undefined): dynamic.ResourceProvider {
     const kind = props?.resourceKind;
     if (kind !== 'project' && kind !== 'member' && kind !== 'robot') {
-      throw new Error(`Harbor dynamic provider: resourceKind ${JSON.stringify(kind)} is not "project", "member" or "robot"; the resource's state was not written by harbor-private-app.`);
+      throw new Error(
+        `Harbor dynamic provider: resourceKind ${JSON.stringify(kind)} is not "project", "member" or "robot"; the resource's state was not written by harbor-private-app.`,
+      );
     }
     return this.kinds[kind];
   }

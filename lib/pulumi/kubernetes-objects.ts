@@ -41,10 +41,15 @@ export function kubernetesResourceName(prefix: string, manifest: KubernetesManif
   const ns = manifest.metadata?.namespace;
   const name = manifest.metadata?.name;
   if (typeof name !== 'string' || name === '') {
-    throw new Error(`${prefix}: a ${manifest.kind} has no metadata.name; give the object a name (cdk8s names objects unless told otherwise).`);
+    throw new Error(
+      `${prefix}: a ${manifest.kind} has no metadata.name; give the object a name (cdk8s names objects unless told otherwise).`,
+    );
   }
   // ":" (as in ClusterRole "system:coredns") is kept out of URNs.
-  return [prefix, ns, name].filter((p) => typeof p === 'string' && p !== '').join('-').replace(/[^A-Za-z0-9._-]/g, '-');
+  return [prefix, ns, name]
+    .filter((p) => typeof p === 'string' && p !== '')
+    .join('-')
+    .replace(/[^A-Za-z0-9._-]/g, '-');
 }
 
 /**
@@ -68,6 +73,10 @@ export function kubernetesResource(
  * Creates a Pulumi resource for each object cdk8s rendered (e.g. `chart.toJson()`), named with
  * {@link kubernetesResourceName}. Use it for cdk8s objects that live next to a HarborPrivateApp.
  */
-export function kubernetesResources(prefix: string, manifests: readonly KubernetesManifest[], opts: pulumi.CustomResourceOptions = {}): pulumi.CustomResource[] {
+export function kubernetesResources(
+  prefix: string,
+  manifests: readonly KubernetesManifest[],
+  opts: pulumi.CustomResourceOptions = {},
+): pulumi.CustomResource[] {
   return manifests.map((m) => kubernetesResource(kubernetesResourceName(prefix, m), m, opts));
 }

@@ -70,7 +70,8 @@ export class HarborMemberProvider implements dynamic.ResourceProvider {
           lookup: () => harbor.findMember(inputs.project, entityOf(inputs)),
         });
         const id = result.value.id;
-        if (result.kind === 'found' && result.value.role !== inputs.role) await harbor.updateMemberRole(inputs.project, id, inputs.role);
+        if (result.kind === 'found' && result.value.role !== inputs.role)
+          await harbor.updateMemberRole(inputs.project, id, inputs.role);
         const outs: HarborMemberOutputs = { ...inputs, memberId: id };
         return { id: String(id), outs };
       } catch (e) {
@@ -81,7 +82,9 @@ export class HarborMemberProvider implements dynamic.ResourceProvider {
           );
         }
         if (isHarborApiError(e) && e.status === 404) {
-          throw new Error(`${memberLabel(inputs)} cannot be added: Harbor does not know the ${inputs.kind} or the project. Fix: create the ${inputs.kind} in Harbor (or check its name). (${e.message})`);
+          throw new Error(
+            `${memberLabel(inputs)} cannot be added: Harbor does not know the ${inputs.kind} or the project. Fix: create the ${inputs.kind} in Harbor (or check its name). (${e.message})`,
+          );
         }
         throw e;
       }
@@ -106,13 +109,16 @@ export class HarborMemberProvider implements dynamic.ResourceProvider {
   async diff(_id: string, olds: HarborMemberOutputs, news: HarborMemberInputs): Promise<dynamic.DiffResult> {
     const replaces: string[] = IDENTITY_KEYS.filter((k) => (olds[k] ?? undefined) !== (news[k] ?? undefined));
     if (!sameHarbor(olds.connection, news.connection)) replaces.push('connection');
-    const changes = replaces.length > 0 || olds.role !== news.role || connectionChanged(olds.connection, news.connection);
+    const changes =
+      replaces.length > 0 || olds.role !== news.role || connectionChanged(olds.connection, news.connection);
     return { changes, replaces, deleteBeforeReplace: false };
   }
 
   async update(_id: string, olds: HarborMemberOutputs, news: HarborMemberInputs): Promise<dynamic.UpdateResult> {
     if (olds.role !== news.role) {
-      await withHarbor(news.connection, memberLabel(news), (harbor) => harbor.updateMemberRole(news.project, olds.memberId, news.role));
+      await withHarbor(news.connection, memberLabel(news), (harbor) =>
+        harbor.updateMemberRole(news.project, olds.memberId, news.role),
+      );
     }
     const outs: HarborMemberOutputs = { ...news, memberId: olds.memberId };
     return { outs };

@@ -88,7 +88,9 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
         } else {
           const { lookup, atMs } = result.value;
           const found = lookup.found as HarborProject;
-          const ours = found.ownerName === inputs.connection.username && createdWithin(found.creationTime, lookup, result.sinceMs, atMs);
+          const ours =
+            found.ownerName === inputs.connection.username &&
+            createdWithin(found.creationTime, lookup, result.sinceMs, atMs);
           if (!ours) {
             throw new Error(
               `${projectLabel(inputs)}: the create failed without a clear answer, and a project with this name exists at ${harbor.origin} ` +
@@ -123,7 +125,13 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
       if (!props.adopt && props.created === true && Number.isFinite(knownId) && found.id !== knownId) return {};
       const outs: HarborProjectOutputs = props.adopt
         ? { ...props, projectId: found.id }
-        : { ...props, projectId: found.id, public: found.public, autoScan: found.autoScan, preventVulnerableImages: found.preventVul };
+        : {
+            ...props,
+            projectId: found.id,
+            public: found.public,
+            autoScan: found.autoScan,
+            preventVulnerableImages: found.preventVul,
+          };
       return { id: found.id === Number(id) ? id : String(found.id), props: outs };
     });
   }
@@ -144,11 +152,20 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
   async update(_id: string, olds: HarborProjectOutputs, news: HarborProjectInputs): Promise<dynamic.UpdateResult> {
     if (!news.adopt && metadataDiffers(olds, news)) {
       await withHarbor(news.connection, projectLabel(news), (harbor) =>
-        harbor.updateProject(news.name, { name: news.name, public: news.public, autoScan: news.autoScan, preventVul: news.preventVulnerableImages }),
+        harbor.updateProject(news.name, {
+          name: news.name,
+          public: news.public,
+          autoScan: news.autoScan,
+          preventVul: news.preventVulnerableImages,
+        }),
       );
     }
     // Adopting a project we created hands it over (never deleted from now on); un-adopting never makes it ours.
-    const outs: HarborProjectOutputs = { ...news, projectId: olds.projectId, created: news.adopt ? false : olds.created === true };
+    const outs: HarborProjectOutputs = {
+      ...news,
+      projectId: olds.projectId,
+      created: news.adopt ? false : olds.created === true,
+    };
     return { outs };
   }
 
@@ -157,7 +174,10 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
     await withHarbor(props.connection, projectLabel(props), async (harbor) => {
       // By id, not by name: a project someone deleted and recreated under this name since the last refresh is
       // not this stack's, and deleting by id cannot reach it.
-      const remove = (): Promise<void> => (Number.isInteger(props.projectId) && props.projectId > 0 ? harbor.deleteProjectById(props.projectId) : harbor.deleteProject(props.name));
+      const remove = (): Promise<void> =>
+        Number.isInteger(props.projectId) && props.projectId > 0
+          ? harbor.deleteProjectById(props.projectId)
+          : harbor.deleteProject(props.name);
       try {
         await remove();
       } catch (e) {

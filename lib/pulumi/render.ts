@@ -1,5 +1,9 @@
 import { App, Chart } from 'cdk8s';
-import { HarborPrivateApp as Cdk8sHarborPrivateApp, HarborPrivateAppProps, RENDER_FOR_PULUMI } from '../cdk8s/harbor-private-app';
+import {
+  HarborPrivateApp as Cdk8sHarborPrivateApp,
+  HarborPrivateAppProps,
+  RENDER_FOR_PULUMI,
+} from '../cdk8s/harbor-private-app';
 import { HarborPrivateAppError } from '../core';
 import type { KubernetesManifest } from './kubernetes-objects';
 
@@ -20,7 +24,11 @@ export interface RenderedApp {
  * @param configure called on the construct before rendering (to wire more workloads, tune the Deployment...).
  * @throws HarborPrivateAppError for any invalid prop.
  */
-export function renderHarborPrivateApp(name: string, props: HarborPrivateAppProps, configure?: (app: Cdk8sHarborPrivateApp) => void): RenderedApp {
+export function renderHarborPrivateApp(
+  name: string,
+  props: HarborPrivateAppProps,
+  configure?: (app: Cdk8sHarborPrivateApp) => void,
+): RenderedApp {
   const chart = new Chart(new App(), name, { disableResourceNameHashes: true });
   const construct = new Cdk8sHarborPrivateApp(chart, name, { ...props, [RENDER_FOR_PULUMI]: true });
   configure?.(construct);

@@ -20,8 +20,14 @@ export async function deleteProjectRepositories(connection: HarborConnectionStat
   const endpoint = resolveHarborEndpoint({ url: connection.url, caBundle: connection.caBundle || undefined });
   const token = Buffer.from(`${connection.username}:${connection.password}`, 'utf8').toString('base64');
   const secrets = [connection.password, token];
-  const agent = new Agent({ connect: connection.caBundle ? { ca: connection.caBundle, rejectUnauthorized: true } : { rejectUnauthorized: true } });
-  const call = async (method: 'GET' | 'DELETE', path: string, ok: number[]): Promise<{ status: number; text: string; headers: { get(n: string): string | null } }> => {
+  const agent = new Agent({
+    connect: connection.caBundle ? { ca: connection.caBundle, rejectUnauthorized: true } : { rejectUnauthorized: true },
+  });
+  const call = async (
+    method: 'GET' | 'DELETE',
+    path: string,
+    ok: number[],
+  ): Promise<{ status: number; text: string; headers: { get(n: string): string | null } }> => {
     let res;
     try {
       res = await fetch(`${endpoint.apiBase}${path}`, {
@@ -33,16 +39,28 @@ export async function deleteProjectRepositories(connection: HarborConnectionStat
       });
     } catch (e) {
       throw new HarborApiError({
-        method, path, origin: endpoint.origin, code: 'NETWORK_ERROR', retryable: method !== 'DELETE',
-        harborMessage: e instanceof Error ? e.message : String(e), secrets,
+        method,
+        path,
+        origin: endpoint.origin,
+        code: 'NETWORK_ERROR',
+        retryable: method !== 'DELETE',
+        harborMessage: e instanceof Error ? e.message : String(e),
+        secrets,
       });
     }
     const text = await res.text();
     if (!ok.includes(res.status)) {
       const err = parseHarborError(text);
       throw new HarborApiError({
-        method, path, origin: endpoint.origin, status: res.status, code: err.code, harborMessage: err.message,
-        requestId: res.headers.get('x-request-id') ?? undefined, retryable: false, secrets,
+        method,
+        path,
+        origin: endpoint.origin,
+        status: res.status,
+        code: err.code,
+        harborMessage: err.message,
+        requestId: res.headers.get('x-request-id') ?? undefined,
+        retryable: false,
+        secrets,
       });
     }
     return { status: res.status, text, headers: res.headers };
@@ -60,7 +78,16 @@ export async function deleteProjectRepositories(connection: HarborConnectionStat
         items = undefined;
       }
       if (!Array.isArray(items)) {
-        throw new HarborApiError({ method: 'GET', path: base, origin: endpoint.origin, status: res.status, code: 'UNEXPECTED_RESPONSE', harborMessage: 'expected a JSON array of repositories', retryable: false, secrets });
+        throw new HarborApiError({
+          method: 'GET',
+          path: base,
+          origin: endpoint.origin,
+          status: res.status,
+          code: 'UNEXPECTED_RESPONSE',
+          harborMessage: 'expected a JSON array of repositories',
+          retryable: false,
+          secrets,
+        });
       }
       for (const item of items) {
         const name = (item as { name?: unknown })?.name;

@@ -63,7 +63,11 @@ function secretUnknown(olds: Partial<HarborRobotOutputs>): boolean {
 
 /** True when a robot read from Harbor has exactly the settings these inputs ask for (name aside). */
 function matchesInputs(robot: HarborRobot, inputs: HarborRobotInputs): boolean {
-  return robot.description === (inputs.description ?? '') && robot.duration === inputs.durationDays && samePermissions(robot.permissions, inputs.permissions);
+  return (
+    robot.description === (inputs.description ?? '') &&
+    robot.duration === inputs.durationDays &&
+    samePermissions(robot.permissions, inputs.permissions)
+  );
 }
 
 function settingsDiffer(olds: Partial<HarborRobotOutputs>, news: HarborRobotInputs): boolean {
@@ -102,7 +106,10 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
     return withHarbor(inputs.connection, robotLabel(inputs), async (harbor) => {
       let result;
       try {
-        result = await createChecked<Awaited<ReturnType<HarborClient['createRobot']>>, { lookup: HarborLookup<HarborRobot>; atMs: number }>({
+        result = await createChecked<
+          Awaited<ReturnType<HarborClient['createRobot']>>,
+          { lookup: HarborLookup<HarborRobot>; atMs: number }
+        >({
           what: robotLabel(inputs),
           policy: harbor,
           create: () =>
@@ -125,7 +132,14 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
       const base = { ...inputs, permissions: normalisePermissions(inputs.permissions) };
       if (result.kind === 'created') {
         const created = result.value;
-        const outs: HarborRobotOutputs = { ...base, robotId: created.id, fullName: created.name, secret: created.secret, expiresAt: created.expiresAt, disabled: false };
+        const outs: HarborRobotOutputs = {
+          ...base,
+          robotId: created.id,
+          fullName: created.name,
+          secret: created.secret,
+          expiresAt: created.expiresAt,
+          disabled: false,
+        };
         return { id: String(created.id), outs };
       }
       const { lookup, atMs } = result.value;
@@ -135,11 +149,20 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
         throw alreadyExists(
           inputs,
           `the create failed without a clear answer, and ${found.name} (id ${found.id}) exists but ` +
-            (unknowable ? 'Harbor gave no creation_time or Date to tell whether that create made it' : 'was not made by it'),
+            (unknowable
+              ? 'Harbor gave no creation_time or Date to tell whether that create made it'
+              : 'was not made by it'),
         );
       }
       const secret = await refreshOrRemove(harbor, found, inputs);
-      const outs: HarborRobotOutputs = { ...base, robotId: found.id, fullName: found.name, secret, expiresAt: found.expiresAt, disabled: found.disabled };
+      const outs: HarborRobotOutputs = {
+        ...base,
+        robotId: found.id,
+        fullName: found.name,
+        secret,
+        expiresAt: found.expiresAt,
+        disabled: found.disabled,
+      };
       return { id: String(found.id), outs };
     });
   }
@@ -184,7 +207,10 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
     if (otherHarbor) replaces.push('connection');
     if (expired(olds, Date.now())) replaces.push('expiresAt');
     const changes =
-      replaces.length > 0 || settingsDiffer(olds, news) || secretUnknown(olds) || connectionChanged(olds.connection, news.connection);
+      replaces.length > 0 ||
+      settingsDiffer(olds, news) ||
+      secretUnknown(olds) ||
+      connectionChanged(olds.connection, news.connection);
     // The replacement would take the same login name in the same Harbor: the old robot must go first.
     const sameLogin = olds.name === news.name && olds.project === news.project && !otherHarbor;
     return { changes, replaces, deleteBeforeReplace: replaces.length > 0 && sameLogin };

@@ -13,7 +13,10 @@ describe('dist/ holds no credential in the default mode', () => {
 
   test('synthesized YAML has no Secret data, no literal docker auth, no password', () => {
     execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'apps/cdk8s/main.ts'], {
-      cwd: root, env: { ...process.env, CDK8S_OUTDIR: outdir }, stdio: 'pipe', timeout: 60_000,
+      cwd: root,
+      env: { ...process.env, CDK8S_OUTDIR: outdir },
+      stdio: 'pipe',
+      timeout: 60_000,
     });
     const files = fs.readdirSync(outdir).filter((f) => f.endsWith('.yaml'));
     expect(files.sort()).toEqual(['coredns.k8s.yaml', 'tenants.k8s.yaml']);

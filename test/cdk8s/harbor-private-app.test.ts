@@ -1,13 +1,30 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  HarborGroupType, HarborMember, HarborPrivateApp, HarborPrivateAppProps, HarborRole, PullCredentials,
-  RobotAction, SecretStoreRef, SecretValue,
+  HarborGroupType,
+  HarborMember,
+  HarborPrivateApp,
+  HarborPrivateAppProps,
+  HarborRole,
+  PullCredentials,
+  RobotAction,
+  SecretStoreRef,
+  SecretValue,
 } from '../../lib/cdk8s';
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; spec?: any; [k: string]: any };
+type Obj = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  spec?: any;
+  [k: string]: any;
+};
 
-const props: HarborPrivateAppProps = { registryHost: 'reg.harbor.com', project: { name: 'k8s' }, namespaces: ['kube-system'] };
+const props: HarborPrivateAppProps = {
+  registryHost: 'reg.harbor.com',
+  project: { name: 'k8s' },
+  namespaces: ['kube-system'],
+};
 
 function synth(p: Partial<HarborPrivateAppProps> = {}, id = 'coredns'): Obj[] {
   const chart = Testing.chart();
@@ -26,43 +43,102 @@ describe('Harbor objects (Crossplane provider-harbor)', () => {
     const project = one(synth(), 'Project');
     expect(project.apiVersion).toBe('project.harbor.crossplane.io/v1alpha1');
     expect(project.metadata.name).toBe('k8s');
-    expect(project.spec.forProvider).toEqual({ name: 'k8s', public: false, vulnerabilityScanning: true, forceDestroy: false });
+    expect(project.spec.forProvider).toEqual({
+      name: 'k8s',
+      public: false,
+      vulnerabilityScanning: true,
+      forceDestroy: false,
+    });
     expect(project.spec.providerConfigRef).toEqual({ name: 'default' });
   });
 
   test('project options map to the provider fields', () => {
-    const project = one(synth({ project: { name: 'k8s', autoScan: false, storageQuotaGb: 20, preventVulnerableImages: true, forceDestroy: true }, providerConfigName: 'harbor-prod' }), 'Project');
-    expect(project.spec.forProvider).toEqual({ name: 'k8s', public: false, vulnerabilityScanning: false, storageQuota: 20, deploymentSecurity: 'high', forceDestroy: true });
+    const project = one(
+      synth({
+        project: {
+          name: 'k8s',
+          autoScan: false,
+          storageQuotaGb: 20,
+          preventVulnerableImages: true,
+          forceDestroy: true,
+        },
+        providerConfigName: 'harbor-prod',
+      }),
+      'Project',
+    );
+    expect(project.spec.forProvider).toEqual({
+      name: 'k8s',
+      public: false,
+      vulnerabilityScanning: false,
+      storageQuota: 20,
+      deploymentSecurity: 'high',
+      forceDestroy: true,
+    });
     expect(project.spec.providerConfigRef).toEqual({ name: 'harbor-prod' });
   });
 
   test('an adopted project is not emitted; members still reference it', () => {
-    const objs = synth({ project: { name: 'k8s', adopt: true }, members: [HarborMember.user('alice', HarborRole.GUEST)] });
+    const objs = synth({
+      project: { name: 'k8s', adopt: true },
+      members: [HarborMember.user('alice', HarborRole.GUEST)],
+    });
     expect(ofKind(objs, 'Project')).toHaveLength(0);
     expect(one(objs, 'MemberUser').spec.forProvider.projectIdRef).toEqual({ name: 'k8s' });
   });
 
   test('user and group members with their roles', () => {
-    const objs = synth({ members: [HarborMember.user('k8s-puller', HarborRole.GUEST), HarborMember.group('platform', HarborRole.LIMITED_GUEST, { type: HarborGroupType.LDAP, ldapGroupDn: 'cn=platform,dc=example,dc=org' })] });
-    expect(one(objs, 'MemberUser').spec.forProvider).toEqual({ projectIdRef: { name: 'k8s' }, userName: 'k8s-puller', role: 'guest' });
-    expect(one(objs, 'MemberGroup').spec.forProvider).toEqual({ projectIdRef: { name: 'k8s' }, groupName: 'platform', type: 'ldap', role: 'limitedguest', ldapGroupDn: 'cn=platform,dc=example,dc=org' });
+    const objs = synth({
+      members: [
+        HarborMember.user('k8s-puller', HarborRole.GUEST),
+        HarborMember.group('platform', HarborRole.LIMITED_GUEST, {
+          type: HarborGroupType.LDAP,
+          ldapGroupDn: 'cn=platform,dc=example,dc=org',
+        }),
+      ],
+    });
+    expect(one(objs, 'MemberUser').spec.forProvider).toEqual({
+      projectIdRef: { name: 'k8s' },
+      userName: 'k8s-puller',
+      role: 'guest',
+    });
+    expect(one(objs, 'MemberGroup').spec.forProvider).toEqual({
+      projectIdRef: { name: 'k8s' },
+      groupName: 'platform',
+      type: 'ldap',
+      role: 'limitedguest',
+      ldapGroupDn: 'cn=platform,dc=example,dc=org',
+    });
   });
 
   test('a pull-only project robot with one permission, writing its connection Secret', () => {
     const robot = one(synth(), 'RobotAccount');
     expect(robot.apiVersion).toBe('robotaccount.harbor.crossplane.io/v1alpha1');
     expect(robot.spec.forProvider).toEqual({
-      name: 'coredns-pull', description: 'Pull secret of coredns, managed by harbor-private-app', level: 'project', duration: -1,
+      name: 'coredns-pull',
+      description: 'Pull secret of coredns, managed by harbor-private-app',
+      level: 'project',
+      duration: -1,
       permissions: [{ kind: 'project', namespace: 'k8s', access: [{ action: 'pull', resource: 'repository' }] }],
     });
-    expect(robot.spec.writeConnectionSecretToRef).toEqual({ name: 'k8s-coredns-pull-robot', namespace: 'harbor-robots' });
+    expect(robot.spec.writeConnectionSecretToRef).toEqual({
+      name: 'k8s-coredns-pull-robot',
+      namespace: 'harbor-robots',
+    });
   });
 
   test('robot name, duration and push opt-in', () => {
-    const robot = one(synth({ robot: { name: 'ci', durationDays: 30, actions: [RobotAction.PULL, RobotAction.PUSH], allowPush: true } }), 'RobotAccount');
+    const robot = one(
+      synth({
+        robot: { name: 'ci', durationDays: 30, actions: [RobotAction.PULL, RobotAction.PUSH], allowPush: true },
+      }),
+      'RobotAccount',
+    );
     expect(robot.spec.forProvider.duration).toBe(30);
     expect(robot.spec.forProvider.name).toBe('ci');
-    expect(robot.spec.forProvider.permissions[0].access).toEqual([{ action: 'pull', resource: 'repository' }, { action: 'push', resource: 'repository' }]);
+    expect(robot.spec.forProvider.permissions[0].access).toEqual([
+      { action: 'pull', resource: 'repository' },
+      { action: 'push', resource: 'repository' },
+    ]);
   });
 });
 
@@ -70,9 +146,14 @@ describe('pull Secret', () => {
   test('default: an ExternalSecret per namespace producing a dockerconfigjson Secret from the robot', () => {
     const objs = synth({ namespaces: ['kube-system', 'apps'], pullSecretName: 'registry-secret' });
     const es = ofKind(objs, 'ExternalSecret');
-    expect(es.map((o) => [o.metadata.namespace, o.metadata.name])).toEqual([['kube-system', 'registry-secret'], ['apps', 'registry-secret']]);
+    expect(es.map((o) => [o.metadata.namespace, o.metadata.name])).toEqual([
+      ['kube-system', 'registry-secret'],
+      ['apps', 'registry-secret'],
+    ]);
     expect(es[0].spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'harbor-robot-secrets' });
-    expect(es[0].spec.data).toEqual([{ secretKey: 'password', remoteRef: { key: 'k8s-coredns-pull-robot', property: 'attribute.secret' } }]);
+    expect(es[0].spec.data).toEqual([
+      { secretKey: 'password', remoteRef: { key: 'k8s-coredns-pull-robot', property: 'attribute.secret' } },
+    ]);
     expect(es[0].spec.target.name).toBe('registry-secret');
     expect(es[0].spec.target.template.type).toBe('kubernetes.io/dockerconfigjson');
     expect(es[0].spec.target.template.data['.dockerconfigjson']).toContain('"username":"robot$k8s+coredns-pull"');
@@ -82,12 +163,22 @@ describe('pull Secret', () => {
   });
 
   test('emitStore emits the ClusterSecretStore with the RBAC to read connection Secrets', () => {
-    const objs = synth({ credentials: PullCredentials.fromRobot({ emitStore: true, connectionSecretNamespace: 'harbor-robots' }) });
+    const objs = synth({
+      credentials: PullCredentials.fromRobot({ emitStore: true, connectionSecretNamespace: 'harbor-robots' }),
+    });
     const store = one(objs, 'ClusterSecretStore');
     expect(store.spec.provider.kubernetes.remoteNamespace).toBe('harbor-robots');
-    expect(store.spec.provider.kubernetes.auth).toEqual({ serviceAccount: { name: 'harbor-robot-secrets-reader', namespace: 'harbor-robots' } });
-    expect(one(objs, 'Role').rules[0]).toEqual({ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] });
-    expect(one(objs, 'RoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'harbor-robot-secrets-reader', namespace: 'harbor-robots' }]);
+    expect(store.spec.provider.kubernetes.auth).toEqual({
+      serviceAccount: { name: 'harbor-robot-secrets-reader', namespace: 'harbor-robots' },
+    });
+    expect(one(objs, 'Role').rules[0]).toEqual({
+      apiGroups: [''],
+      resources: ['secrets'],
+      verbs: ['get', 'list', 'watch'],
+    });
+    expect(one(objs, 'RoleBinding').subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'harbor-robot-secrets-reader', namespace: 'harbor-robots' },
+    ]);
     expect(one(objs, 'RobotAccount').spec.writeConnectionSecretToRef.namespace).toBe('harbor-robots');
     expect(store.spec.conditions).toEqual([{ namespaces: ['kube-system'] }]);
     expect(one(objs, 'Namespace').metadata.name).toBe('harbor-robots');
@@ -102,7 +193,16 @@ describe('pull Secret', () => {
   });
 
   test('fromExternalStore reads username and password from the store key', () => {
-    const es = one(synth({ credentials: PullCredentials.fromExternalStore({ store: SecretStoreRef.namespaced('vault'), key: 'harbor/k8s-pull', usernameProperty: 'user' }) }), 'ExternalSecret');
+    const es = one(
+      synth({
+        credentials: PullCredentials.fromExternalStore({
+          store: SecretStoreRef.namespaced('vault'),
+          key: 'harbor/k8s-pull',
+          usernameProperty: 'user',
+        }),
+      }),
+      'ExternalSecret',
+    );
     expect(es.spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: 'vault' });
     expect(es.spec.data).toEqual([
       { secretKey: 'username', remoteRef: { key: 'harbor/k8s-pull', property: 'user' } },
@@ -112,23 +212,46 @@ describe('pull Secret', () => {
 
   test('the literal opt-in writes a dockerconfigjson Secret keyed by host[:port]', () => {
     const password = `local-${Math.random().toString(36).slice(2)}`;
-    const objs = synth({ registryHost: 'harbor.local:8443', credentials: PullCredentials.fromLiteralUnsafeForLocalClustersOnly({ username: 'robot$k8s+local', password: SecretValue.unsafePlainText(password) }) });
+    const objs = synth({
+      registryHost: 'harbor.local:8443',
+      credentials: PullCredentials.fromLiteralUnsafeForLocalClustersOnly({
+        username: 'robot$k8s+local',
+        password: SecretValue.unsafePlainText(password),
+      }),
+    });
     const secret = one(objs, 'Secret');
     expect(secret.type).toBe('kubernetes.io/dockerconfigjson');
     const doc = JSON.parse(Buffer.from(secret.data['.dockerconfigjson'], 'base64').toString('utf8'));
-    expect(doc).toEqual({ auths: { 'harbor.local:8443': { username: 'robot$k8s+local', password, auth: Buffer.from(`robot$k8s+local:${password}`).toString('base64') } } });
+    expect(doc).toEqual({
+      auths: {
+        'harbor.local:8443': {
+          username: 'robot$k8s+local',
+          password,
+          auth: Buffer.from(`robot$k8s+local:${password}`).toString('base64'),
+        },
+      },
+    });
     expect(ofKind(objs, 'RobotAccount')).toHaveLength(0);
   });
 
   test('serviceAccounts get imagePullSecrets in every namespace', () => {
-    const sas = ofKind(synth({ namespaces: ['a', 'b'], serviceAccounts: ['default'], pullSecretName: 'pull' }), 'ServiceAccount');
-    expect(sas.map((s) => [s.metadata.namespace, s.metadata.name, s.imagePullSecrets])).toEqual([['a', 'default', [{ name: 'pull' }]], ['b', 'default', [{ name: 'pull' }]]]);
+    const sas = ofKind(
+      synth({ namespaces: ['a', 'b'], serviceAccounts: ['default'], pullSecretName: 'pull' }),
+      'ServiceAccount',
+    );
+    expect(sas.map((s) => [s.metadata.namespace, s.metadata.name, s.imagePullSecrets])).toEqual([
+      ['a', 'default', [{ name: 'pull' }]],
+      ['b', 'default', [{ name: 'pull' }]],
+    ]);
   });
 });
 
 describe('workloads', () => {
   test('the workload is a Deployment in the first namespace whose pods use the pull Secret', () => {
-    const objs = synth({ pullSecretName: 'registry-secret', workload: { metadata: { name: 'coredns' }, containers: [{ image: 'reg.harbor.com/k8s/coredns:1.2.6' }] } });
+    const objs = synth({
+      pullSecretName: 'registry-secret',
+      workload: { metadata: { name: 'coredns' }, containers: [{ image: 'reg.harbor.com/k8s/coredns:1.2.6' }] },
+    });
     const d = one(objs, 'Deployment');
     expect(d.metadata.namespace).toBe('kube-system');
     expect(d.spec.template.spec.imagePullSecrets).toEqual([{ name: 'registry-secret' }]);
@@ -136,42 +259,73 @@ describe('workloads', () => {
   });
 
   test('an image outside the registry host or the project fails at construction, naming it', () => {
-    expect(() => synth({ workload: { containers: [{ image: 'docker.io/coredns/coredns:1.2.6' }] } }))
-      .toThrow('HarborPrivateApp "coredns": workload.containers[0].image = "docker.io/coredns/coredns:1.2.6": is on registry "docker.io", not on "reg.harbor.com"');
-    expect(() => synth({ workload: { containers: [{ image: 'reg.harbor.com/k8s/app' }], initContainers: [{ image: 'reg.harbor.com/library/busybox' }] } }))
-      .toThrow(/workload.initContainers\[0\].image = "reg.harbor.com\/library\/busybox": is in Harbor project "library"/);
+    expect(() => synth({ workload: { containers: [{ image: 'docker.io/coredns/coredns:1.2.6' }] } })).toThrow(
+      'HarborPrivateApp "coredns": workload.containers[0].image = "docker.io/coredns/coredns:1.2.6": is on registry "docker.io", not on "reg.harbor.com"',
+    );
+    expect(() =>
+      synth({
+        workload: {
+          containers: [{ image: 'reg.harbor.com/k8s/app' }],
+          initContainers: [{ image: 'reg.harbor.com/library/busybox' }],
+        },
+      }),
+    ).toThrow(
+      /workload.initContainers\[0\].image = "reg.harbor.com\/library\/busybox": is in Harbor project "library"/,
+    );
   });
 
-  test('a workload outside the app\'s namespaces is rejected', () => {
-    expect(() => synth({ workload: { metadata: { namespace: 'default' }, containers: [{ image: 'reg.harbor.com/k8s/app' }] } }))
-      .toThrow(/workload.metadata.namespace = "default": is not one of this app's namespaces/);
+  test("a workload outside the app's namespaces is rejected", () => {
+    expect(() =>
+      synth({ workload: { metadata: { namespace: 'default' }, containers: [{ image: 'reg.harbor.com/k8s/app' }] } }),
+    ).toThrow(/workload.metadata.namespace = "default": is not one of this app's namespaces/);
   });
 
   test('addWorkload wires a cdk8s-plus workload and checks it', () => {
     const chart = Testing.chart();
     const app = new HarborPrivateApp(chart, 'web', { ...props, namespaces: ['web'], pullSecretName: 'pull' });
-    const sts = new kplus.StatefulSet(chart, 'db', { metadata: { namespace: 'web' }, containers: [{ image: 'reg.harbor.com/k8s/db:1', portNumber: 5432 }] });
+    const sts = new kplus.StatefulSet(chart, 'db', {
+      metadata: { namespace: 'web' },
+      containers: [{ image: 'reg.harbor.com/k8s/db:1', portNumber: 5432 }],
+    });
     app.addWorkload(sts);
-    const job = new kplus.Job(chart, 'migrate', { metadata: { namespace: 'web' }, containers: [{ image: 'reg.harbor.com/k8s/migrate:1' }] });
+    const job = new kplus.Job(chart, 'migrate', {
+      metadata: { namespace: 'web' },
+      containers: [{ image: 'reg.harbor.com/k8s/migrate:1' }],
+    });
     app.addWorkload(job);
     const objs = Testing.synth(chart) as Obj[];
     expect(one(objs, 'StatefulSet').spec.template.spec.imagePullSecrets).toEqual([{ name: 'pull' }]);
     expect(one(objs, 'Job').spec.template.spec.imagePullSecrets).toEqual([{ name: 'pull' }]);
 
-    const other = new kplus.Deployment(chart, 'other', { metadata: { namespace: 'web' }, containers: [{ image: 'quay.io/x/y' }] });
+    const other = new kplus.Deployment(chart, 'other', {
+      metadata: { namespace: 'web' },
+      containers: [{ image: 'quay.io/x/y' }],
+    });
     expect(() => app.addWorkload(other)).toThrow(/is on registry "quay.io"/);
-    const elsewhere = new kplus.Deployment(chart, 'elsewhere', { metadata: { namespace: 'default' }, containers: [{ image: 'reg.harbor.com/k8s/y' }] });
+    const elsewhere = new kplus.Deployment(chart, 'elsewhere', {
+      metadata: { namespace: 'default' },
+      containers: [{ image: 'reg.harbor.com/k8s/y' }],
+    });
     expect(() => app.addWorkload(elsewhere)).toThrow(/"default": is not one of this app's namespaces/);
-    const mixed = new kplus.Deployment(chart, 'mixed', { metadata: { namespace: 'web' }, dockerRegistryAuth: kplus.Secret.fromSecretName(chart, 's', 'other-secret'), containers: [{ image: 'reg.harbor.com/k8s/y' }] });
+    const mixed = new kplus.Deployment(chart, 'mixed', {
+      metadata: { namespace: 'web' },
+      dockerRegistryAuth: kplus.Secret.fromSecretName(chart, 's', 'other-secret'),
+      containers: [{ image: 'reg.harbor.com/k8s/y' }],
+    });
     expect(() => app.addWorkload(mixed)).toThrow(/already uses pull Secret "other-secret"/);
   });
 
   test('a container added after construction is checked at synthesis', () => {
     const app = new App({ outdir: require('node:os').tmpdir() });
     const chart = new Chart(app, 'late');
-    const hpa = new HarborPrivateApp(chart, 'coredns', { ...props, workload: { containers: [{ image: 'reg.harbor.com/k8s/coredns:1.2.6' }] } });
+    const hpa = new HarborPrivateApp(chart, 'coredns', {
+      ...props,
+      workload: { containers: [{ image: 'reg.harbor.com/k8s/coredns:1.2.6' }] },
+    });
     hpa.workload!.addContainer({ name: 'sidecar', image: 'docker.io/library/busybox' });
-    expect(() => app.synthYaml()).toThrow(/containers\[1\].image = "docker.io\/library\/busybox": is on registry "docker.io"/);
+    expect(() => app.synthYaml()).toThrow(
+      /containers\[1\].image = "docker.io\/library\/busybox": is on registry "docker.io"/,
+    );
   });
 });
 
@@ -179,22 +333,38 @@ describe('several apps in one chart', () => {
   test('two apps declaring the same project clash unless one adopts it', () => {
     const chart = Testing.chart();
     new HarborPrivateApp(chart, 'a', { ...props, namespaces: ['a'] });
-    expect(() => new HarborPrivateApp(chart, 'b', { ...props, namespaces: ['b'] })).toThrow(/project.name = "k8s": clashes with HarborPrivateApp "test\/a".*set project.adopt: true/);
+    expect(() => new HarborPrivateApp(chart, 'b', { ...props, namespaces: ['b'] })).toThrow(
+      /project.name = "k8s": clashes with HarborPrivateApp "test\/a".*set project.adopt: true/,
+    );
     new HarborPrivateApp(chart, 'c', { ...props, namespaces: ['c'], project: { name: 'k8s', adopt: true } });
-    expect(ofKind(Testing.synth(chart) as Obj[], 'RobotAccount').map((r) => r.spec.forProvider.name)).toEqual(['a-pull', 'c-pull']);
+    expect(ofKind(Testing.synth(chart) as Obj[], 'RobotAccount').map((r) => r.spec.forProvider.name)).toEqual([
+      'a-pull',
+      'c-pull',
+    ]);
   });
 
   test('two apps writing the same pull Secret in one namespace clash', () => {
     const chart = Testing.chart();
     new HarborPrivateApp(chart, 'a', { ...props, pullSecretName: 'pull' });
-    expect(() => new HarborPrivateApp(chart, 'b', { ...props, project: { name: 'other' }, pullSecretName: 'pull' }))
-      .toThrow(/pullSecretName = "pull": clashes with .* pick another pullSecretName for namespace "kube-system"/);
+    expect(
+      () => new HarborPrivateApp(chart, 'b', { ...props, project: { name: 'other' }, pullSecretName: 'pull' }),
+    ).toThrow(/pullSecretName = "pull": clashes with .* pick another pullSecretName for namespace "kube-system"/);
   });
 
   test('Harbor names that sanitize alike get distinct Kubernetes names', () => {
     const chart = Testing.chart();
-    new HarborPrivateApp(chart, 'a', { ...props, project: { name: 'team_x' }, robot: { name: 'p' }, namespaces: ['a'] });
-    new HarborPrivateApp(chart, 'b', { ...props, project: { name: 'team-x' }, robot: { name: 'p' }, namespaces: ['b'] });
+    new HarborPrivateApp(chart, 'a', {
+      ...props,
+      project: { name: 'team_x' },
+      robot: { name: 'p' },
+      namespaces: ['a'],
+    });
+    new HarborPrivateApp(chart, 'b', {
+      ...props,
+      project: { name: 'team-x' },
+      robot: { name: 'p' },
+      namespaces: ['b'],
+    });
     const objs = Testing.synth(chart) as Obj[];
     const projects = ofKind(objs, 'Project').map((p) => p.metadata.name);
     expect(projects[1]).toBe('team-x');
@@ -207,13 +377,15 @@ describe('several apps in one chart', () => {
   test('two apps emitting the same ServiceAccount in one namespace clash', () => {
     const chart = Testing.chart();
     new HarborPrivateApp(chart, 'a', { ...props, serviceAccounts: ['default'] });
-    expect(() => new HarborPrivateApp(chart, 'b', { ...props, project: { name: 'other' }, serviceAccounts: ['default'] }))
-      .toThrow(/serviceAccounts = "default": clashes with HarborPrivateApp "test\/a".*in one app only/);
+    expect(
+      () => new HarborPrivateApp(chart, 'b', { ...props, project: { name: 'other' }, serviceAccounts: ['default'] }),
+    ).toThrow(/serviceAccounts = "default": clashes with HarborPrivateApp "test\/a".*in one app only/);
   });
 
   test('a thousand apps synthesize into one chart', () => {
     const chart = Testing.chart();
-    for (let i = 0; i < 1000; i++) new HarborPrivateApp(chart, `app${i}`, { ...props, project: { name: `team${i}` }, namespaces: [`ns${i}`] });
+    for (let i = 0; i < 1000; i++)
+      new HarborPrivateApp(chart, `app${i}`, { ...props, project: { name: `team${i}` }, namespaces: [`ns${i}`] });
     expect(ofKind(Testing.synth(chart) as Obj[], 'ExternalSecret')).toHaveLength(1000);
   });
 });

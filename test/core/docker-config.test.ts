@@ -1,4 +1,10 @@
-import { dockerConfig, dockerConfigJson, dockerConfigJsonTemplate, robotFullName, robotPermission } from '../../lib/core';
+import {
+  dockerConfig,
+  dockerConfigJson,
+  dockerConfigJsonTemplate,
+  robotFullName,
+  robotPermission,
+} from '../../lib/core';
 
 describe('dockerconfigjson', () => {
   const password = `pw-${Math.random().toString(36).slice(2)}`;
@@ -14,9 +20,15 @@ describe('dockerconfigjson', () => {
   });
 
   test('the ESO template holds no credential and names the fetched keys', () => {
-    const t = dockerConfigJsonTemplate('reg.harbor.com', { literal: 'robot$k8s+coredns-pull' }, { variable: 'password' });
-    expect(t).toBe('{"auths":{"reg.harbor.com":{"username":"robot$k8s+coredns-pull","password":{{ .password | toJson }},'
-      + '"auth":{{ printf "%s:%s" "robot$k8s+coredns-pull" .password | b64enc | toJson }}}}}');
+    const t = dockerConfigJsonTemplate(
+      'reg.harbor.com',
+      { literal: 'robot$k8s+coredns-pull' },
+      { variable: 'password' },
+    );
+    expect(t).toBe(
+      '{"auths":{"reg.harbor.com":{"username":"robot$k8s+coredns-pull","password":{{ .password | toJson }},' +
+        '"auth":{{ printf "%s:%s" "robot$k8s+coredns-pull" .password | b64enc | toJson }}}}}',
+    );
     const both = dockerConfigJsonTemplate('reg.harbor.com', { variable: 'username' }, { variable: 'password' });
     expect(both).toContain('"username":{{ .username | toJson }}');
     expect(both).toContain('printf "%s:%s" .username .password');
@@ -30,7 +42,11 @@ describe('robot', () => {
   });
 
   test('exactly one permission: pull, and push only when asked', () => {
-    expect(robotPermission('k8s', false)).toEqual({ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'pull' }] });
+    expect(robotPermission('k8s', false)).toEqual({
+      kind: 'project',
+      namespace: 'k8s',
+      access: [{ resource: 'repository', action: 'pull' }],
+    });
     expect(robotPermission('k8s', true).access.map((a) => a.action)).toEqual(['pull', 'push']);
   });
 });

@@ -1,9 +1,22 @@
 import {
-  HarborGroupType, HarborMember, HarborPrivateAppError, HarborPrivateAppOptions, HarborRole, PullCredentials,
-  RobotAction, SecretStoreRef, checkWorkloadImages, checkWorkloadNamespace, resolveHarborPrivateApp,
+  HarborGroupType,
+  HarborMember,
+  HarborPrivateAppError,
+  HarborPrivateAppOptions,
+  HarborRole,
+  PullCredentials,
+  RobotAction,
+  SecretStoreRef,
+  checkWorkloadImages,
+  checkWorkloadNamespace,
+  resolveHarborPrivateApp,
 } from '../../lib/core';
 
-const base: HarborPrivateAppOptions = { registryHost: 'reg.harbor.com', project: { name: 'k8s' }, namespaces: ['kube-system'] };
+const base: HarborPrivateAppOptions = {
+  registryHost: 'reg.harbor.com',
+  project: { name: 'k8s' },
+  namespaces: ['kube-system'],
+};
 
 function errorOf(fn: () => unknown): HarborPrivateAppError {
   try {
@@ -19,12 +32,22 @@ describe('resolveHarborPrivateApp defaults', () => {
   const r = resolveHarborPrivateApp('coredns', base);
 
   test('private project, scan on push, prevent_vul off, unlimited quota, not adopted', () => {
-    expect(r.project).toEqual({ name: 'k8s', public: false, autoScan: true, preventVulnerableImages: false, storageQuotaGb: -1, adopt: false, forceDestroy: false });
+    expect(r.project).toEqual({
+      name: 'k8s',
+      public: false,
+      autoScan: true,
+      preventVulnerableImages: false,
+      storageQuotaGb: -1,
+      adopt: false,
+      forceDestroy: false,
+    });
   });
 
   test('pull-only robot named after the app, never expiring, with its full name', () => {
     expect(r.robot).toEqual({
-      name: 'coredns-pull', fullName: 'robot$k8s+coredns-pull', durationDays: -1,
+      name: 'coredns-pull',
+      fullName: 'robot$k8s+coredns-pull',
+      durationDays: -1,
       description: 'Pull secret of coredns, managed by harbor-private-app',
       permission: { kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'pull' }] },
     });
@@ -34,7 +57,12 @@ describe('resolveHarborPrivateApp defaults', () => {
     expect(r.harborUrl).toBe('https://reg.harbor.com');
     expect(r.pullSecretName).toBe('harbor-k8s');
     expect(r.credentials.kind).toBe('robot');
-    expect(r.robotStore).toEqual({ store: SecretStoreRef.cluster('harbor-robot-secrets'), emitStore: false, connectionSecretNamespace: 'harbor-robots', refreshInterval: '1h' });
+    expect(r.robotStore).toEqual({
+      store: SecretStoreRef.cluster('harbor-robot-secrets'),
+      emitStore: false,
+      connectionSecretNamespace: 'harbor-robots',
+      refreshInterval: '1h',
+    });
   });
 
   test('robot prefix configurable; app names lowercased for the default robot name', () => {
@@ -44,59 +72,166 @@ describe('resolveHarborPrivateApp defaults', () => {
   });
 
   test('push is granted with the explicit opt-in', () => {
-    const x = resolveHarborPrivateApp('ci', { ...base, robot: { actions: [RobotAction.PULL, RobotAction.PUSH], allowPush: true } });
+    const x = resolveHarborPrivateApp('ci', {
+      ...base,
+      robot: { actions: [RobotAction.PULL, RobotAction.PUSH], allowPush: true },
+    });
     expect(x.robot!.permission.access.map((a) => a.action)).toEqual(['pull', 'push']);
   });
 
   test('no robot without robot credentials; existing Secret name is the pull secret name', () => {
-    const x = resolveHarborPrivateApp('a', { ...base, credentials: PullCredentials.fromExistingSecret('registry-secret') });
+    const x = resolveHarborPrivateApp('a', {
+      ...base,
+      credentials: PullCredentials.fromExistingSecret('registry-secret'),
+    });
     expect(x.robot).toBeUndefined();
     expect(x.pullSecretName).toBe('registry-secret');
   });
 
   test('members resolve with group types', () => {
-    const x = resolveHarborPrivateApp('a', { ...base, members: [HarborMember.user('alice', HarborRole.GUEST), HarborMember.group('cn=devs', HarborRole.DEVELOPER, { type: HarborGroupType.LDAP, ldapGroupDn: 'cn=devs,dc=example,dc=org' })] });
+    const x = resolveHarborPrivateApp('a', {
+      ...base,
+      members: [
+        HarborMember.user('alice', HarborRole.GUEST),
+        HarborMember.group('cn=devs', HarborRole.DEVELOPER, {
+          type: HarborGroupType.LDAP,
+          ldapGroupDn: 'cn=devs,dc=example,dc=org',
+        }),
+      ],
+    });
     expect(x.members).toEqual([
-      { kind: 'user', name: 'alice', role: 'guest', groupType: undefined, groupTypeId: undefined, ldapGroupDn: undefined },
-      { kind: 'group', name: 'cn=devs', role: 'developer', groupType: 'ldap', groupTypeId: 1, ldapGroupDn: 'cn=devs,dc=example,dc=org' },
+      {
+        kind: 'user',
+        name: 'alice',
+        role: 'guest',
+        groupType: undefined,
+        groupTypeId: undefined,
+        ldapGroupDn: undefined,
+      },
+      {
+        kind: 'group',
+        name: 'cn=devs',
+        role: 'developer',
+        groupType: 'ldap',
+        groupTypeId: 1,
+        ldapGroupDn: 'cn=devs,dc=example,dc=org',
+      },
     ]);
   });
 });
 
 describe('resolveHarborPrivateApp rejects bad input, naming field, value and fix', () => {
-  const cases: Array<[string, Partial<HarborPrivateAppOptions> | (() => Partial<HarborPrivateAppOptions>), string, RegExp]> = [
+  const cases: Array<
+    [string, Partial<HarborPrivateAppOptions> | (() => Partial<HarborPrivateAppOptions>), string, RegExp]
+  > = [
     ['registry host with scheme', { registryHost: 'https://reg.harbor.com' }, 'registryHost', /"reg.harbor.com"/],
     ['registry host upper case', { registryHost: 'Reg.Harbor.com' }, 'registryHost', /lower case/],
     ['registry host bad port', { registryHost: 'reg.harbor.com:99999' }, 'registryHost', /host:port/],
-    ['harbor URL with credentials', { harborUrl: 'https://admin:pw@reg.harbor.com' }, 'harborUrl', /remove the user:password/],
+    [
+      'harbor URL with credentials',
+      { harborUrl: 'https://admin:pw@reg.harbor.com' },
+      'harborUrl',
+      /remove the user:password/,
+    ],
     ['project name upper case', { project: { name: 'K8s' } }, 'project.name', /"k8s"/],
     ['project name too long', { project: { name: 'a'.repeat(256) } }, 'project.name', /255/],
     ['quota 0', { project: { name: 'k8s', storageQuotaGb: 0 } }, 'project.storageQuotaGb', /-1/],
-    ['adopt + forceDestroy', { project: { name: 'k8s', adopt: true, forceDestroy: true } }, 'project.forceDestroy', /drop forceDestroy/],
-    ['robot name with $', { robot: { name: 'robot$k8s+x' } }, 'robot.name', /Harbor adds the "robot\$<project>\+" prefix/],
+    [
+      'adopt + forceDestroy',
+      { project: { name: 'k8s', adopt: true, forceDestroy: true } },
+      'project.forceDestroy',
+      /drop forceDestroy/,
+    ],
+    [
+      'robot name with $',
+      { robot: { name: 'robot$k8s+x' } },
+      'robot.name',
+      /Harbor adds the "robot\$<project>\+" prefix/,
+    ],
     ['robot name upper case', { robot: { name: 'Pull' } }, 'robot.name', /"pull"/],
     ['robot duration 0', { robot: { durationDays: 0 } }, 'robot.durationDays', /Harbor rejects \(400\)/],
     ['robot duration -2', { robot: { durationDays: -2 } }, 'robot.durationDays', /-1/],
     ['robot duration 1.5', { robot: { durationDays: 1.5 } }, 'robot.durationDays', /whole number/],
-    ['push without opt-in', { robot: { actions: [RobotAction.PULL, RobotAction.PUSH] } }, 'robot.actions', /allowPush: true/],
+    [
+      'push without opt-in',
+      { robot: { actions: [RobotAction.PULL, RobotAction.PUSH] } },
+      'robot.actions',
+      /allowPush: true/,
+    ],
     ['no pull', { robot: { actions: [RobotAction.PUSH], allowPush: true } }, 'robot.actions', /add RobotAction.PULL/],
     ['unknown action', { robot: { actions: ['delete' as RobotAction] } }, 'robot.actions[0]', /RobotAction.PULL/],
-    ['unknown role', () => ({ members: [HarborMember.user('a', 'admin' as HarborRole)] }), 'members[0].role', /HarborRole.PROJECT_ADMIN, MAINTAINER, DEVELOPER, GUEST/],
-    ['duplicate member', () => ({ members: [HarborMember.user('a', HarborRole.GUEST), HarborMember.user('a', HarborRole.DEVELOPER)] }), 'members[1].name', /list each member once/],
-    ['member not a HarborMember', { members: [{ kind: 'user', name: 'a', role: 'guest' } as unknown as HarborMember] }, 'members[0]', /HarborMember.user/],
+    [
+      'unknown role',
+      () => ({ members: [HarborMember.user('a', 'admin' as HarborRole)] }),
+      'members[0].role',
+      /HarborRole.PROJECT_ADMIN, MAINTAINER, DEVELOPER, GUEST/,
+    ],
+    [
+      'duplicate member',
+      () => ({ members: [HarborMember.user('a', HarborRole.GUEST), HarborMember.user('a', HarborRole.DEVELOPER)] }),
+      'members[1].name',
+      /list each member once/,
+    ],
+    [
+      'member not a HarborMember',
+      { members: [{ kind: 'user', name: 'a', role: 'guest' } as unknown as HarborMember] },
+      'members[0]',
+      /HarborMember.user/,
+    ],
     ['empty namespaces', { namespaces: [] }, 'namespaces', /at least one/],
     ['duplicate namespace', { namespaces: ['a', 'a'] }, 'namespaces[1]', /once/],
     ['namespace leading dash', { namespaces: ['-ns'] }, 'namespaces[0]', /RFC 1123/],
     ['namespace too long', { namespaces: ['n'.repeat(64)] }, 'namespaces[0]', /63/],
     ['pull secret name upper case', { pullSecretName: 'Registry' }, 'pullSecretName', /"registry"/],
-    ['literal with a plain string password', () => ({ credentials: PullCredentials.fromLiteralUnsafeForLocalClustersOnly({ username: 'u', password: 'x' as never }) }), 'credentials.password', /SecretValue.unsafePlainText/],
-    ['robot with other credentials', () => ({ credentials: PullCredentials.fromExistingSecret('s'), robot: { name: 'x' } }), 'robot', /drop robot/],
-    ['emitStore with a namespaced store', () => ({ credentials: PullCredentials.fromRobot({ store: SecretStoreRef.namespaced('s'), emitStore: true }) }), 'credentials.emitStore', /SecretStoreRef.cluster/],
-    ['bad refresh interval', () => ({ credentials: PullCredentials.fromRobot({ refreshInterval: '1 hour' }) }), 'credentials.refreshInterval', /"1h"/],
-    ['pull secret = connection secret', () => ({ namespaces: ['harbor-robots'], pullSecretName: 'k8s-coredns-pull-robot', robot: { name: 'coredns-pull' } }), 'pullSecretName', /choose another/],
-    ['existing secret name differs', () => ({ credentials: PullCredentials.fromExistingSecret('a'), pullSecretName: 'b' }), 'pullSecretName', /drop pullSecretName/],
+    [
+      'literal with a plain string password',
+      () => ({
+        credentials: PullCredentials.fromLiteralUnsafeForLocalClustersOnly({ username: 'u', password: 'x' as never }),
+      }),
+      'credentials.password',
+      /SecretValue.unsafePlainText/,
+    ],
+    [
+      'robot with other credentials',
+      () => ({ credentials: PullCredentials.fromExistingSecret('s'), robot: { name: 'x' } }),
+      'robot',
+      /drop robot/,
+    ],
+    [
+      'emitStore with a namespaced store',
+      () => ({ credentials: PullCredentials.fromRobot({ store: SecretStoreRef.namespaced('s'), emitStore: true }) }),
+      'credentials.emitStore',
+      /SecretStoreRef.cluster/,
+    ],
+    [
+      'bad refresh interval',
+      () => ({ credentials: PullCredentials.fromRobot({ refreshInterval: '1 hour' }) }),
+      'credentials.refreshInterval',
+      /"1h"/,
+    ],
+    [
+      'pull secret = connection secret',
+      () => ({
+        namespaces: ['harbor-robots'],
+        pullSecretName: 'k8s-coredns-pull-robot',
+        robot: { name: 'coredns-pull' },
+      }),
+      'pullSecretName',
+      /choose another/,
+    ],
+    [
+      'existing secret name differs',
+      () => ({ credentials: PullCredentials.fromExistingSecret('a'), pullSecretName: 'b' }),
+      'pullSecretName',
+      /drop pullSecretName/,
+    ],
     ['duplicate service account', { serviceAccounts: ['default', 'default'] }, 'serviceAccounts[1]', /once/],
-    ['ldap DN on an oidc group', () => ({ members: [HarborMember.group('g', HarborRole.GUEST, { ldapGroupDn: 'cn=g' })] }), 'members[0].ldapGroupDn', /HarborGroupType.LDAP/],
+    [
+      'ldap DN on an oidc group',
+      () => ({ members: [HarborMember.group('g', HarborRole.GUEST, { ldapGroupDn: 'cn=g' })] }),
+      'members[0].ldapGroupDn',
+      /HarborGroupType.LDAP/,
+    ],
   ];
 
   test.each(cases)('%s', (_name, override, field, fix) => {
@@ -113,7 +248,12 @@ describe('workload checks', () => {
   const app = resolveHarborPrivateApp('coredns', { ...base, registryHost: 'harbor.local:8443' });
 
   test('accepts images in the project on the registry host', () => {
-    expect(() => checkWorkloadImages(app, [{ field: 'c', image: 'harbor.local:8443/k8s/coredns:1.2.6' }, { field: 'd', image: 'harbor.local:8443/k8s/sub/x@sha256:' + 'c'.repeat(64) }])).not.toThrow();
+    expect(() =>
+      checkWorkloadImages(app, [
+        { field: 'c', image: 'harbor.local:8443/k8s/coredns:1.2.6' },
+        { field: 'd', image: 'harbor.local:8443/k8s/sub/x@sha256:' + 'c'.repeat(64) },
+      ]),
+    ).not.toThrow();
   });
 
   test.each([

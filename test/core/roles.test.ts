@@ -1,9 +1,20 @@
-import { HARBOR_ROLE_NAMES, TERRAFORM_ROLE_NAMES, harborRoleId, harborRoleName, isHarborRoleName, roleCanPush } from '../../lib/core';
+import {
+  HARBOR_ROLE_NAMES,
+  TERRAFORM_ROLE_NAMES,
+  harborRoleId,
+  harborRoleName,
+  isHarborRoleName,
+  roleCanPush,
+} from '../../lib/core';
 
 describe('Harbor roles', () => {
-  test('ids are Harbor\'s', () => {
+  test("ids are Harbor's", () => {
     expect(HARBOR_ROLE_NAMES.map((n) => [n, harborRoleId(n)])).toEqual([
-      ['projectAdmin', 1], ['developer', 2], ['guest', 3], ['maintainer', 4], ['limitedGuest', 5],
+      ['projectAdmin', 1],
+      ['developer', 2],
+      ['guest', 3],
+      ['maintainer', 4],
+      ['limitedGuest', 5],
     ]);
     for (const n of HARBOR_ROLE_NAMES) expect(harborRoleName(harborRoleId(n))).toBe(n);
     expect(() => harborRoleName(6)).toThrow(/role_id 6 is unknown/);

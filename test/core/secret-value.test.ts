@@ -19,7 +19,9 @@ describe('SecretValue', () => {
     expect(SecretValue.fromEnv('HPA_TEST_SECRET').unsafeUnwrap()).toBe(raw);
     delete process.env.HPA_TEST_SECRET;
     expect(() => SecretValue.fromEnv('HPA_TEST_SECRET')).toThrow(HarborPrivateAppError);
-    expect(() => SecretValue.fromEnv('HPA_TEST_SECRET')).toThrow(/HPA_TEST_SECRET.*unset or empty.*Fix: export HPA_TEST_SECRET/);
+    expect(() => SecretValue.fromEnv('HPA_TEST_SECRET')).toThrow(
+      /HPA_TEST_SECRET.*unset or empty.*Fix: export HPA_TEST_SECRET/,
+    );
   });
 
   test('rejects an empty secret', () => {

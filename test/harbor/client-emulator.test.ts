@@ -15,7 +15,13 @@ let server: { url: string; close(): Promise<void> };
 const clients: HarborClient[] = [];
 
 function client(extra: Partial<HarborClientOptions> = {}): HarborClient {
-  const c = new HarborClient({ url: server.url, username: 'admin', password: ADMIN_PASSWORD, retryBaseDelayMs: 1, ...extra });
+  const c = new HarborClient({
+    url: server.url,
+    username: 'admin',
+    password: ADMIN_PASSWORD,
+    retryBaseDelayMs: 1,
+    ...extra,
+  });
   clients.push(c);
   return c;
 }
@@ -41,11 +47,23 @@ afterAll(async () => {
 
 it('project lifecycle: create, exists, get, conflict, update, 412 with repositories, delete', async () => {
   const h = client();
-  const { id } = await h.createProject({ name: 'shop', public: false, autoScan: true, preventVul: false, storageLimitBytes: -1 });
+  const { id } = await h.createProject({
+    name: 'shop',
+    public: false,
+    autoScan: true,
+    preventVul: false,
+    storageLimitBytes: -1,
+  });
   expect(id).toBe(emulator.state().projects.find((p) => p.name === 'shop')?.id);
   await expect(h.projectExists('shop')).resolves.toBe(true);
   await expect(h.projectExists('shop2')).resolves.toBe(false);
-  await expect(h.getProject('shop')).resolves.toMatchObject({ id, name: 'shop', public: false, autoScan: true, preventVul: false });
+  await expect(h.getProject('shop')).resolves.toMatchObject({
+    id,
+    name: 'shop',
+    public: false,
+    autoScan: true,
+    preventVul: false,
+  });
 
   const dup = await failure(h.createProject({ name: 'shop', public: false, autoScan: false, preventVul: false }));
   expect(dup.status).toBe(409);
@@ -88,7 +106,10 @@ it('member lifecycle: add user and group, list, find, change role, remove', asyn
     ['alice', 'u', 'limitedGuest'],
     ['devs', 'g', 'developer'],
   ]);
-  await expect(h.findMember('team', { kind: 'user', name: 'alice' })).resolves.toMatchObject({ id: mid, role: 'limitedGuest' });
+  await expect(h.findMember('team', { kind: 'user', name: 'alice' })).resolves.toMatchObject({
+    id: mid,
+    role: 'limitedGuest',
+  });
   await expect(h.findMember('team', { kind: 'group', name: 'devs' })).resolves.toMatchObject({ id: gid });
   await expect(h.findMember('team', { kind: 'group', name: 'alice' })).resolves.toBeUndefined();
 
@@ -141,7 +162,14 @@ it('robot lifecycle: create (secret once), get, list, permissions as sets, updat
   expect(emulator.authorize(created.name, created.secret, 'app')).toEqual(['pull']);
 
   const robot = await h.getRobot(created.id);
-  expect(robot).toMatchObject({ id: created.id, name: 'robot$app+puller', description: 'pull only', duration: 30, disabled: false, level: 'project' });
+  expect(robot).toMatchObject({
+    id: created.id,
+    name: 'robot$app+puller',
+    description: 'pull only',
+    duration: 30,
+    disabled: false,
+    level: 'project',
+  });
   expect(JSON.stringify(robot)).not.toContain(created.secret);
   expect(samePermissions(robot?.permissions ?? [], spec.permissions)).toBe(true);
   // The emulator shuffles order and effect on every GET; normalised reads are stable.
@@ -154,12 +182,25 @@ it('robot lifecycle: create (secret once), get, list, permissions as sets, updat
   const dup = await failure(h.createRobot(spec));
   expect(dup.status).toBe(409);
 
-  await h.updateRobot(created.id, { name: created.name, description: 'disabled now', duration: 30, level: 'project', disable: true, permissions: pullOn('app') });
+  await h.updateRobot(created.id, {
+    name: created.name,
+    description: 'disabled now',
+    duration: 30,
+    level: 'project',
+    disable: true,
+    permissions: pullOn('app'),
+  });
   const updated = await h.getRobot(created.id);
   expect(updated).toMatchObject({ description: 'disabled now', disabled: true });
   expect(samePermissions(updated?.permissions ?? [], pullOn('app'))).toBe(true);
   expect(emulator.authorize(created.name, created.secret, 'app')).toEqual([]);
-  await h.updateRobot(created.id, { name: created.name, duration: 30, level: 'project', disable: false, permissions: pullOn('app') });
+  await h.updateRobot(created.id, {
+    name: created.name,
+    duration: 30,
+    level: 'project',
+    disable: false,
+    permissions: pullOn('app'),
+  });
 
   const fresh = await h.refreshRobotSecret(created.id);
   expect(fresh).not.toBe(created.secret);
@@ -184,7 +225,12 @@ it('bad credentials: 401 with the credentials hint, not retried', async () => {
 describe('faults', () => {
   it('GET retries a 503 with Retry-After 0 and a connection reset, then succeeds', async () => {
     emulator.resetLog();
-    emulator.injectFault({ kind: 'status', status: 503, retryAfterSeconds: 0, match: { method: 'GET', path: /\/projects\/app$/ } });
+    emulator.injectFault({
+      kind: 'status',
+      status: 503,
+      retryAfterSeconds: 0,
+      match: { method: 'GET', path: /\/projects\/app$/ },
+    });
     emulator.injectFault({ kind: 'reset', match: { method: 'GET', path: /\/projects\/app$/ } });
     await expect(client().getProject('app')).resolves.toMatchObject({ name: 'app' });
     expect(emulator.requests.map((r) => [r.status, r.fault])).toEqual([
@@ -199,7 +245,9 @@ describe('faults', () => {
     const { id: projectId } = await h.getProject('app').then((p) => ({ id: p?.id ?? -1 }));
     emulator.resetLog();
     emulator.injectFault({ kind: 'reset-after-commit', match: { method: 'POST', path: /\/robots$/ } });
-    const err = await failure(h.createRobot({ name: 'ci', duration: -1, level: 'project', permissions: pullOn('app') }));
+    const err = await failure(
+      h.createRobot({ name: 'ci', duration: -1, level: 'project', permissions: pullOn('app') }),
+    );
     expect(err.retryable).toBe(false);
     expect(err.hint).toMatch(/may have been applied/);
     expect(emulator.writes()).toBe(1);
@@ -239,7 +287,10 @@ describe('faults', () => {
     emulator.injectFault({ kind: 'hang', match: { method: 'GET', path: /\/robots\/\d+$/ } });
     const robots = await client().listProjectRobots((await client().getProject('app'))?.id ?? -1);
     await expect(client({ timeoutMs: 100 }).getRobot(robots[0].id)).resolves.toMatchObject({ id: robots[0].id });
-    expect(emulator.requests.filter((r) => /\/robots\/\d+$/.test(r.path)).map((r) => r.fault)).toEqual(['hang', undefined]);
+    expect(emulator.requests.filter((r) => /\/robots\/\d+$/.test(r.path)).map((r) => r.fault)).toEqual([
+      'hang',
+      undefined,
+    ]);
   });
 
   it('persistent 429 ends in a retryable error after maxRetries + 1 attempts', async () => {

@@ -70,14 +70,22 @@ describe('every request', () => {
   it('reports each attempt to onRequest without the password', async () => {
     serve(() => ({ status: 404 }));
     await client.projectExists('p');
-    expect(events).toEqual([{ method: 'HEAD', path: '/projects?project_name=p', status: 404, attempt: 1, durationMs: expect.any(Number) }]);
+    expect(events).toEqual([
+      { method: 'HEAD', path: '/projects?project_name=p', status: 404, attempt: 1, durationMs: expect.any(Number) },
+    ]);
   });
 });
 
 describe('projects', () => {
   it('createProject POSTs project_name, string metadata and storage_limit, and reads the id from Location', async () => {
     serve(() => ({ status: 201, headers: { location: '/api/v2.0/projects/42' } }));
-    const res = await client.createProject({ name: 'team-app', public: false, autoScan: true, preventVul: false, storageLimitBytes: 1073741824 });
+    const res = await client.createProject({
+      name: 'team-app',
+      public: false,
+      autoScan: true,
+      preventVul: false,
+      storageLimitBytes: 1073741824,
+    });
     expect(res).toEqual({ id: 42 });
     const r = only();
     expect(r.method).toBe('POST');
@@ -92,13 +100,20 @@ describe('projects', () => {
 
   it('createProject leaves storage_limit out when not given, and accepts an absolute Location', async () => {
     serve(() => ({ status: 201, headers: { location: 'https://reg.example.invalid/api/v2.0/projects/7' } }));
-    expect(await client.createProject({ name: 'p', public: true, autoScan: false, preventVul: true })).toEqual({ id: 7 });
-    expect(only().json).toEqual({ project_name: 'p', metadata: { public: 'true', auto_scan: 'false', prevent_vul: 'true' } });
+    expect(await client.createProject({ name: 'p', public: true, autoScan: false, preventVul: true })).toEqual({
+      id: 7,
+    });
+    expect(only().json).toEqual({
+      project_name: 'p',
+      metadata: { public: 'true', auto_scan: 'false', prevent_vul: 'true' },
+    });
   });
 
   it('createProject without a usable Location fails and says the project was probably created', async () => {
     serve(() => ({ status: 201, headers: { location: '/api/v2.0/projects/team-app' } }));
-    const err = await client.createProject({ name: 'team-app', public: false, autoScan: false, preventVul: false }).catch((e: unknown) => e);
+    const err = await client
+      .createProject({ name: 'team-app', public: false, autoScan: false, preventVul: false })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HarborApiError);
     expect((err as HarborApiError).code).toBe('UNEXPECTED_RESPONSE');
     expect((err as HarborApiError).message).toContain('probably created');
@@ -117,7 +132,11 @@ describe('projects', () => {
   it('getProject addresses an all-digit name by name and parses metadata strings', async () => {
     serve(() => ({
       status: 200,
-      body: { project_id: 9, name: '12345', metadata: { public: 'false', auto_scan: 'true', prevent_vul: 'true', severity: 'low' } },
+      body: {
+        project_id: 9,
+        name: '12345',
+        metadata: { public: 'false', auto_scan: 'true', prevent_vul: 'true', severity: 'low' },
+      },
     }));
     const p = await client.getProject('12345');
     const r = only();
@@ -134,7 +153,7 @@ describe('projects', () => {
     });
   });
 
-  it('getProject returns undefined on Harbor\'s 404, but a bare 404 (wrong url) is an error', async () => {
+  it("getProject returns undefined on Harbor's 404, but a bare 404 (wrong url) is an error", async () => {
     serve(() => ({ status: 404, body: harborError('NOT_FOUND', 'project nope not found') }));
     await expect(client.getProject('nope')).resolves.toBeUndefined();
     serve(() => ({ status: 404, headers: { 'content-type': 'text/html' }, body: '<h1>404 page not found</h1>' }));
@@ -153,10 +172,12 @@ describe('projects', () => {
     expect(r.json).toEqual({ metadata: { public: 'true', auto_scan: 'false', prevent_vul: 'false' } });
   });
 
-  it('deleteProject DELETEs by name; Harbor\'s 404 counts as already deleted; 412 explains repositories', async () => {
+  it("deleteProject DELETEs by name; Harbor's 404 counts as already deleted; 412 explains repositories", async () => {
     serve(() => ({ status: 200 }));
     await client.deleteProject('app');
-    expect(`${only().method} ${only().pathname} ${only().headers['x-is-resource-name']}`).toBe('DELETE /api/v2.0/projects/app true');
+    expect(`${only().method} ${only().pathname} ${only().headers['x-is-resource-name']}`).toBe(
+      'DELETE /api/v2.0/projects/app true',
+    );
     serve(() => ({ status: 404, body: harborError('NOT_FOUND', 'project app not found') }));
     await expect(client.deleteProject('app')).resolves.toBeUndefined();
     serve(() => ({ status: 412, body: harborError('PRECONDITION', 'the project contains repositories') }));
@@ -170,9 +191,9 @@ describe('projects', () => {
   it('refuses an invalid project name before sending anything', async () => {
     serve(() => ({ status: 200 }));
     await expect(client.getProject('Team App')).rejects.toThrow(/"Team App" is not a valid Harbor project name/);
-    await expect(client.createProject({ name: 'ok', public: false, autoScan: false, preventVul: false, storageLimitBytes: 0 })).rejects.toThrow(
-      /storageLimitBytes 0/,
-    );
+    await expect(
+      client.createProject({ name: 'ok', public: false, autoScan: false, preventVul: false, storageLimitBytes: 0 }),
+    ).rejects.toThrow(/storageLimitBytes 0/);
     expect(fake.requests).toHaveLength(0);
   });
 });
@@ -189,7 +210,11 @@ describe('members', () => {
 
   it('addMember sends member_group with type and DN for a group', async () => {
     serve(() => ({ status: 201, headers: { location: '/api/v2.0/projects/app/members/3' } }));
-    await client.addMember('app', { kind: 'group', name: 'devs', groupType: 1, ldapGroupDn: 'cn=devs,dc=example,dc=org' }, 'developer');
+    await client.addMember(
+      'app',
+      { kind: 'group', name: 'devs', groupType: 1, ldapGroupDn: 'cn=devs,dc=example,dc=org' },
+      'developer',
+    );
     expect(only().json).toEqual({
       role_id: 2,
       member_group: { group_name: 'devs', group_type: 1, ldap_group_dn: 'cn=devs,dc=example,dc=org' },
@@ -197,8 +222,14 @@ describe('members', () => {
   });
 
   it('addMember duplicate: 409 with the adopt hint', async () => {
-    serve(() => ({ status: 409, headers: { 'x-request-id': 'req-409' }, body: harborError('CONFLICT', 'the user is already a member') }));
-    const err = (await client.addMember('app', { kind: 'user', name: 'alice' }, 'guest').catch((e: unknown) => e)) as HarborApiError;
+    serve(() => ({
+      status: 409,
+      headers: { 'x-request-id': 'req-409' },
+      body: harborError('CONFLICT', 'the user is already a member'),
+    }));
+    const err = (await client
+      .addMember('app', { kind: 'user', name: 'alice' }, 'guest')
+      .catch((e: unknown) => e)) as HarborApiError;
     expect(err.status).toBe(409);
     expect(err.code).toBe('CONFLICT');
     expect(err.requestId).toBe('req-409');
@@ -219,8 +250,15 @@ describe('members', () => {
       const page = Number(r.query.get('page'));
       const size = Number(r.query.get('page_size'));
       const slice = all.slice((page - 1) * size, page * size);
-      const next = page * size < all.length ? `</api/v2.0/projects/app/members?page=${page + 1}&page_size=${size}>; rel="next"` : '';
-      return { status: 200, headers: { 'x-total-count': String(all.length), ...(next ? { link: next } : {}) }, body: slice };
+      const next =
+        page * size < all.length
+          ? `</api/v2.0/projects/app/members?page=${page + 1}&page_size=${size}>; rel="next"`
+          : '';
+      return {
+        status: 200,
+        headers: { 'x-total-count': String(all.length), ...(next ? { link: next } : {}) },
+        body: slice,
+      };
     });
     const members = await client.listMembers('app');
     expect(fake.requests.map((r) => r.url)).toEqual([
@@ -236,7 +274,15 @@ describe('members', () => {
   it('paging stops on X-Total-Count when there is no Link header', async () => {
     serve((r) => {
       const page = Number(r.query.get('page'));
-      const body = page <= 2 ? Array.from({ length: page === 1 ? 100 : 1 }, (_, i) => ({ id: page * 1000 + i, entity_name: 'x', entity_type: 'g', role_id: 3 })) : [];
+      const body =
+        page <= 2
+          ? Array.from({ length: page === 1 ? 100 : 1 }, (_, i) => ({
+              id: page * 1000 + i,
+              entity_name: 'x',
+              entity_type: 'g',
+              role_id: 3,
+            }))
+          : [];
       return { status: 200, headers: { 'x-total-count': '101' }, body };
     });
     expect(await client.listMembers('app')).toHaveLength(101);
@@ -253,9 +299,17 @@ describe('members', () => {
         { id: 3, entity_name: 'bob', entity_type: 'u', role_id: 4 },
       ],
     }));
-    await expect(client.findMember('app', { kind: 'user', name: 'bob' })).resolves.toEqual({ id: 3, entityName: 'bob', entityType: 'u', role: 'maintainer' });
+    await expect(client.findMember('app', { kind: 'user', name: 'bob' })).resolves.toEqual({
+      id: 3,
+      entityName: 'bob',
+      entityType: 'u',
+      role: 'maintainer',
+    });
     expect(only().query.get('entityname')).toBe('bob');
-    await expect(client.findMember('app', { kind: 'group', name: 'bob' })).resolves.toMatchObject({ id: 2, role: 'developer' });
+    await expect(client.findMember('app', { kind: 'group', name: 'bob' })).resolves.toMatchObject({
+      id: 2,
+      role: 'developer',
+    });
     await expect(client.findMember('app', { kind: 'user', name: 'bo' })).resolves.toBeUndefined();
   });
 
@@ -284,19 +338,34 @@ describe('robots', () => {
     expect(created).toEqual({ id: 31, name: 'robot$app+puller', secret, expiresAt: -1 });
     const r = only();
     expect(`${r.method} ${r.pathname}`).toBe('POST /api/v2.0/robots');
-    expect(r.json).toEqual({ name: 'puller', description: '', level: 'project', duration: -1, disable: false, permissions: pull });
+    expect(r.json).toEqual({
+      name: 'puller',
+      description: '',
+      level: 'project',
+      duration: -1,
+      disable: false,
+      permissions: pull,
+    });
   });
 
   it('createRobot refuses 0 duration, a "$" in the name and two permissions, without a request', async () => {
-    await expect(client.createRobot({ name: 'p', duration: 0, level: 'project', permissions: pull })).rejects.toThrow(/duration 0 .*DAYS/);
-    await expect(client.createRobot({ name: 'robot$p', duration: 30, level: 'project', permissions: pull })).rejects.toThrow(/RobotSpec.name/);
-    await expect(client.createRobot({ name: 'p', duration: 30, level: 'project', permissions: [...pull, ...pull] })).rejects.toThrow(/exactly one/);
+    await expect(client.createRobot({ name: 'p', duration: 0, level: 'project', permissions: pull })).rejects.toThrow(
+      /duration 0 .*DAYS/,
+    );
+    await expect(
+      client.createRobot({ name: 'robot$p', duration: 30, level: 'project', permissions: pull }),
+    ).rejects.toThrow(/RobotSpec.name/);
+    await expect(
+      client.createRobot({ name: 'p', duration: 30, level: 'project', permissions: [...pull, ...pull] }),
+    ).rejects.toThrow(/exactly one/);
     expect(fake.requests).toHaveLength(0);
   });
 
   it('createRobot 403 explains projectAdmin', async () => {
     serve(() => ({ status: 403, body: harborError('FORBIDDEN', 'forbidden') }));
-    const err = (await client.createRobot({ name: 'p', duration: 1, level: 'project', permissions: pull }).catch((e: unknown) => e)) as HarborApiError;
+    const err = (await client
+      .createRobot({ name: 'p', duration: 1, level: 'project', permissions: pull })
+      .catch((e: unknown) => e)) as HarborApiError;
     expect(err.status).toBe(403);
     expect(err.hint).toMatch(/projectAdmin/);
     expect(err.message).toContain('POST');
@@ -350,7 +419,10 @@ describe('robots', () => {
       ],
     });
     await expect(client.getRobot(6)).resolves.toBeUndefined();
-    expect(fake.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /api/v2.0/robots/5', 'GET /api/v2.0/robots/6']);
+    expect(fake.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'GET /api/v2.0/robots/5',
+      'GET /api/v2.0/robots/6',
+    ]);
   });
 
   it('listProjectRobots queries q=Level=project,ProjectID=<id> and follows paging by page-fullness', async () => {
@@ -359,7 +431,12 @@ describe('robots', () => {
       const n = page === 1 ? 100 : page === 2 ? 3 : 0;
       return {
         status: 200,
-        body: Array.from({ length: n }, (_, i) => ({ id: page * 1000 + i, name: `robot$app+r${i}`, level: 'project', permissions: [] })),
+        body: Array.from({ length: n }, (_, i) => ({
+          id: page * 1000 + i,
+          name: `robot$app+r${i}`,
+          level: 'project',
+          permissions: [],
+        })),
       };
     });
     const robots = await client.listProjectRobots(12);
@@ -373,10 +450,20 @@ describe('robots', () => {
   it('updateRobot PUTs the full record; refreshRobotSecret PATCHes {secret:""}; deleteRobot DELETEs', async () => {
     const fresh = randomBytes(16).toString('hex');
     serve((r) => (r.method === 'PATCH' ? { status: 200, body: { secret: fresh } } : { status: 200 }));
-    await client.updateRobot(5, { name: 'robot$app+puller', duration: 30, level: 'project', disable: true, permissions: pull });
+    await client.updateRobot(5, {
+      name: 'robot$app+puller',
+      duration: 30,
+      level: 'project',
+      disable: true,
+      permissions: pull,
+    });
     await expect(client.refreshRobotSecret(5)).resolves.toBe(fresh);
     await client.deleteRobot(5);
-    expect(fake.requests.map((r) => `${r.method} ${r.pathname}`)).toEqual(['PUT /api/v2.0/robots/5', 'PATCH /api/v2.0/robots/5', 'DELETE /api/v2.0/robots/5']);
+    expect(fake.requests.map((r) => `${r.method} ${r.pathname}`)).toEqual([
+      'PUT /api/v2.0/robots/5',
+      'PATCH /api/v2.0/robots/5',
+      'DELETE /api/v2.0/robots/5',
+    ]);
     expect(fake.requests[0].json).toEqual({
       id: 5,
       name: 'robot$app+puller',

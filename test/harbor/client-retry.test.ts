@@ -47,7 +47,10 @@ beforeEach(() => {
 
 describe('idempotent calls retry', () => {
   it.each([429, 500, 502, 503, 504])('GET retries after %i and then succeeds', async (status) => {
-    script([{ status, body: harborError('X', 'transient') }, { status }], { status: 200, body: { project_id: 1, name: 'app', metadata: {} } });
+    script([{ status, body: harborError('X', 'transient') }, { status }], {
+      status: 200,
+      body: { project_id: 1, name: 'app', metadata: {} },
+    });
     await expect(makeClient().getProject('app')).resolves.toMatchObject({ id: 1 });
     expect(fake.requests).toHaveLength(3);
     expect(events.map((e) => [e.attempt, e.status, e.retryInMs !== undefined])).toEqual([
@@ -58,7 +61,11 @@ describe('idempotent calls retry', () => {
   });
 
   it('gives up after maxRetries + 1 attempts with retryable=true and the attempt count', async () => {
-    script([], { status: 503, headers: { 'x-request-id': 'rid-503' }, body: harborError('SERVICE_UNAVAILABLE', 'down') });
+    script([], {
+      status: 503,
+      headers: { 'x-request-id': 'rid-503' },
+      body: harborError('SERVICE_UNAVAILABLE', 'down'),
+    });
     const err = await failure(makeClient({ maxRetries: 2 }).getProject('app'));
     expect(fake.requests).toHaveLength(3);
     expect(err.status).toBe(503);
@@ -80,7 +87,9 @@ describe('idempotent calls retry', () => {
 
   it('does not retry 4xx', async () => {
     script([], { status: 400, body: harborError('BAD_REQUEST', 'bad') });
-    const err = await failure(makeClient().updateProject('app', { name: 'app', public: false, autoScan: false, preventVul: false }));
+    const err = await failure(
+      makeClient().updateProject('app', { name: 'app', public: false, autoScan: false, preventVul: false }),
+    );
     expect(fake.requests).toHaveLength(1);
     expect(err.retryable).toBe(false);
   });
@@ -127,7 +136,11 @@ describe('backoff', () => {
     expect(gaps[0]).toBeGreaterThanOrEqual(10 - 3);
     expect(gaps[1]).toBeGreaterThanOrEqual(20 - 3);
     expect(gaps[2]).toBeGreaterThanOrEqual(40 - 3);
-    expect(events.slice(0, 3).map((e) => e.retryInMs)).toEqual([expect.any(Number), expect.any(Number), expect.any(Number)]);
+    expect(events.slice(0, 3).map((e) => e.retryInMs)).toEqual([
+      expect.any(Number),
+      expect.any(Number),
+      expect.any(Number),
+    ]);
     const planned = events.slice(0, 3).map((e) => e.retryInMs as number);
     expect(planned[0]).toBeGreaterThanOrEqual(10);
     expect(planned[0]).toBeLessThanOrEqual(20);
@@ -138,7 +151,9 @@ describe('backoff', () => {
   });
 
   it('honours Retry-After (seconds) up to maxRetryDelayMs', async () => {
-    script([{ status: 429, headers: { 'retry-after': '1' }, body: harborError('TOO_MANY_REQUESTS', 'slow down') }], { status: 200 });
+    script([{ status: 429, headers: { 'retry-after': '1' }, body: harborError('TOO_MANY_REQUESTS', 'slow down') }], {
+      status: 200,
+    });
     await makeClient({ retryBaseDelayMs: 1, maxRetryDelayMs: 120 }).projectExists('app');
     const gap = fake.requests[1].at - fake.requests[0].at;
     // Without Retry-After the wait would be ~1 ms; with it, the 1 s request is capped at 120 ms.
@@ -156,9 +171,15 @@ describe('backoff', () => {
 
 describe('POST and PATCH are never retried', () => {
   it.each([
-    ['createProject', (c: HarborClient) => c.createProject({ name: 'app', public: false, autoScan: false, preventVul: false })],
+    [
+      'createProject',
+      (c: HarborClient) => c.createProject({ name: 'app', public: false, autoScan: false, preventVul: false }),
+    ],
     ['addMember', (c: HarborClient) => c.addMember('app', { kind: 'user', name: 'alice' }, 'guest')],
-    ['createRobot', (c: HarborClient) => c.createRobot({ name: 'puller', duration: -1, level: 'project', permissions: pull })],
+    [
+      'createRobot',
+      (c: HarborClient) => c.createRobot({ name: 'puller', duration: -1, level: 'project', permissions: pull }),
+    ],
     ['refreshRobotSecret', (c: HarborClient) => c.refreshRobotSecret(4)],
   ])('%s on 503: one attempt, retryable=false, hint says the write may have happened', async (_name, call) => {
     script([], { status: 503, body: harborError('SERVICE_UNAVAILABLE', 'busy') });
@@ -172,7 +193,9 @@ describe('POST and PATCH are never retried', () => {
 
   it('createRobot on a reset after the server committed: one attempt, retryable=false, network code kept', async () => {
     script([], 'reset');
-    const err = await failure(makeClient().createRobot({ name: 'puller', duration: -1, level: 'project', permissions: pull }));
+    const err = await failure(
+      makeClient().createRobot({ name: 'puller', duration: -1, level: 'project', permissions: pull }),
+    );
     expect(fake.requests).toHaveLength(1);
     expect(err.status).toBeUndefined();
     expect(err.code).toMatch(/ECONNRESET|UND_ERR_SOCKET/);
@@ -195,7 +218,14 @@ describe('connection refused', () => {
     const url = closed.url;
     await closed.close();
     const evs: HarborRequestEvent[] = [];
-    const c = new HarborClient({ url, username: 'admin', password: PASSWORD, retryBaseDelayMs: 1, maxRetries: 2, onRequest: (e) => evs.push(e) });
+    const c = new HarborClient({
+      url,
+      username: 'admin',
+      password: PASSWORD,
+      retryBaseDelayMs: 1,
+      maxRetries: 2,
+      onRequest: (e) => evs.push(e),
+    });
     clients.push(c);
     const getErr = await failure(c.getProject('app'));
     expect(evs).toHaveLength(3);

@@ -42,15 +42,30 @@ function hostile(r: RecordedRequest): Reply {
     case 'PATCH /api/v2.0/robots/10':
       return 'reset';
     case 'GET /api/v2.0/robots/9':
-      return { status: 500, headers: { 'x-request-id': `rid-${PASSWORD}` }, body: harborError('INTERNAL_ERROR', echo(r)) };
+      return {
+        status: 500,
+        headers: { 'x-request-id': `rid-${PASSWORD}` },
+        body: harborError('INTERNAL_ERROR', echo(r)),
+      };
     case 'GET /api/v2.0/projects/app':
       return { status: 401, body: harborError('UNAUTHORIZED', echo(r)) };
     case 'PUT /api/v2.0/projects/app':
-      return { status: 302, headers: { location: `https://${encodeURIComponent(PASSWORD)}@elsewhere.invalid/?p=${PASSWORD}` } };
+      return {
+        status: 302,
+        headers: { location: `https://${encodeURIComponent(PASSWORD)}@elsewhere.invalid/?p=${PASSWORD}` },
+      };
     case 'DELETE /api/v2.0/projects/app':
       return { status: 412, headers: { 'content-type': 'text/html' }, body: `<html>${echo(r)}</html>` };
     case 'POST /api/v2.0/projects':
-      return { status: 409, body: { errors: [{ code: `CONFLICT-${ROBOT_SECRET}`, message: echo(r) }, { code: 'X', message: TOKEN }] } };
+      return {
+        status: 409,
+        body: {
+          errors: [
+            { code: `CONFLICT-${ROBOT_SECRET}`, message: echo(r) },
+            { code: 'X', message: TOKEN },
+          ],
+        },
+      };
     case 'GET /api/v2.0/robots':
       return 'hang';
     default:
@@ -105,7 +120,12 @@ it('no error or event of a failing run contains the password, a robot secret or 
   const texts: string[] = [];
   for (const e of errors) {
     const err = e as Error & Record<string, unknown>;
-    texts.push(String(err.message), String(err.stack), inspect(err, { depth: 8, showHidden: true }), JSON.stringify(err));
+    texts.push(
+      String(err.message),
+      String(err.stack),
+      inspect(err, { depth: 8, showHidden: true }),
+      JSON.stringify(err),
+    );
     for (const k of ['hint', 'harborMessage', 'code', 'requestId', 'path']) texts.push(String(err[k]));
   }
   for (const ev of events) texts.push(JSON.stringify(ev), inspect(ev));

@@ -25,15 +25,39 @@ function selfSigned(name: string, san: string): { key: string; cert: string } {
   const crt = join(dir, `${name}.crt`);
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', `/CN=${name}`, '-addext', `subjectAltName=${san}`, '-keyout', key, '-out', crt],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      `/CN=${name}`,
+      '-addext',
+      `subjectAltName=${san}`,
+      '-keyout',
+      key,
+      '-out',
+      crt,
+    ],
     { stdio: 'pipe', timeout: 10_000 },
   );
   return { key: readFileSync(key, 'utf8'), cert: readFileSync(crt, 'utf8') };
 }
 
 function client(caBundle?: string): HarborClient {
-  const c = new HarborClient({ url: fake.url, username: 'admin', password: PASSWORD, caBundle, maxRetries: 2, retryBaseDelayMs: 1 });
+  const c = new HarborClient({
+    url: fake.url,
+    username: 'admin',
+    password: PASSWORD,
+    caBundle,
+    maxRetries: 2,
+    retryBaseDelayMs: 1,
+  });
   clients.push(c);
   return c;
 }
@@ -56,7 +80,9 @@ beforeEach(() => {
 
 it('fails without caBundle: TLS verification is on, not retried, and the hint names caBundle', async () => {
   expect(fake.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-  const err = (await client().projectExists('app').catch((e: unknown) => e)) as HarborApiError;
+  const err = (await client()
+    .projectExists('app')
+    .catch((e: unknown) => e)) as HarborApiError;
   expect(err).toBeInstanceOf(HarborApiError);
   expect(err.status).toBeUndefined();
   expect(err.code).toMatch(/SELF_SIGNED|VERIFY|CERT/);
@@ -66,7 +92,9 @@ it('fails without caBundle: TLS verification is on, not retried, and the hint na
 });
 
 it('fails with a caBundle of another CA', async () => {
-  const err = (await client(otherCert).projectExists('app').catch((e: unknown) => e)) as HarborApiError;
+  const err = (await client(otherCert)
+    .projectExists('app')
+    .catch((e: unknown) => e)) as HarborApiError;
   expect(err).toBeInstanceOf(HarborApiError);
   expect(err.code).toMatch(/SELF_SIGNED|VERIFY|CERT|SIGNATURE/);
   expect(fake.requests).toHaveLength(0);
@@ -86,11 +114,15 @@ it('keeps verifying even when NODE_TLS_REJECT_UNAUTHORIZED=0 is set (in a child 
       (r) => console.log(JSON.stringify({ ok: r })),
       (e) => console.log(JSON.stringify({ code: e.code, hint: e.hint })),
     ).finally(() => c.close());`;
-  const { stdout } = await execFileAsync(process.execPath, ['--no-warnings', '-r', 'ts-node/register/transpile-only', '-e', script], {
-    cwd: join(__dirname, '..', '..'),
-    env: { ...process.env, NODE_TLS_REJECT_UNAUTHORIZED: '0', FAKE_URL: fake.url, FAKE_PW: PASSWORD },
-    timeout: 10_000,
-  });
+  const { stdout } = await execFileAsync(
+    process.execPath,
+    ['--no-warnings', '-r', 'ts-node/register/transpile-only', '-e', script],
+    {
+      cwd: join(__dirname, '..', '..'),
+      env: { ...process.env, NODE_TLS_REJECT_UNAUTHORIZED: '0', FAKE_URL: fake.url, FAKE_PW: PASSWORD },
+      timeout: 10_000,
+    },
+  );
   const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { ok?: boolean; code?: string; hint?: string };
   expect(result.ok).toBeUndefined();
   expect(result.code).toMatch(/SELF_SIGNED|VERIFY|CERT/);

@@ -15,27 +15,47 @@ describe('plain http', () => {
     expect(() => new HarborClient({ url: 'http://128.0.0.1', ...creds })).toThrow(/allowPlainHttp/);
   });
 
-  it.each(['http://127.0.0.1:8080', 'http://127.9.8.7', 'http://localhost:5000', 'http://[::1]:8080', 'http://api.localhost'])(
-    'is allowed for loopback %s',
-    (url) => {
-      expect(new HarborClient({ url, ...creds }).origin).toBe(url.replace(/\/$/, ''));
-    },
-  );
+  it.each([
+    'http://127.0.0.1:8080',
+    'http://127.9.8.7',
+    'http://localhost:5000',
+    'http://[::1]:8080',
+    'http://api.localhost',
+  ])('is allowed for loopback %s', (url) => {
+    expect(new HarborClient({ url, ...creds }).origin).toBe(url.replace(/\/$/, ''));
+  });
 
   it('is allowed anywhere with allowPlainHttp: true', () => {
-    expect(new HarborClient({ url: 'http://reg.example.com', allowPlainHttp: true, ...creds }).origin).toBe('http://reg.example.com');
+    expect(new HarborClient({ url: 'http://reg.example.com', allowPlainHttp: true, ...creds }).origin).toBe(
+      'http://reg.example.com',
+    );
   });
 
   it('isLoopbackHost', () => {
-    expect(['127.0.0.1', '127.255.0.1', '::1', '[::1]', 'LOCALHOST', '::ffff:127.0.0.1'].map(isLoopbackHost)).toEqual([true, true, true, true, true, true]);
-    expect(['128.0.0.1', '10.0.0.1', '::2', 'localhost.example.com', 'example.com'].map(isLoopbackHost)).toEqual([false, false, false, false, false]);
+    expect(['127.0.0.1', '127.255.0.1', '::1', '[::1]', 'LOCALHOST', '::ffff:127.0.0.1'].map(isLoopbackHost)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(['128.0.0.1', '10.0.0.1', '::2', 'localhost.example.com', 'example.com'].map(isLoopbackHost)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });
 
 describe('url', () => {
   it('appends /api/v2.0 and keeps a base path', () => {
     expect(resolveHarborEndpoint({ url: 'https://reg.example.com/' }).apiBase).toBe('https://reg.example.com/api/v2.0');
-    expect(resolveHarborEndpoint({ url: 'https://reg.example.com/harbor/api/v2.0' }).apiBase).toBe('https://reg.example.com/harbor/api/v2.0');
+    expect(resolveHarborEndpoint({ url: 'https://reg.example.com/harbor/api/v2.0' }).apiBase).toBe(
+      'https://reg.example.com/harbor/api/v2.0',
+    );
   });
 
   it('refuses credentials in the url without echoing them', () => {
@@ -61,20 +81,32 @@ describe('url', () => {
 
 describe('caBundle', () => {
   it('must hold a PEM certificate', () => {
-    expect(() => new HarborClient({ url: 'https://reg.example.com', caBundle: '/etc/ssl/ca.pem', ...creds })).toThrow(/caBundle holds no PEM certificate/);
-    expect(new HarborClient({ url: 'https://reg.example.com', caBundle: PEM, ...creds }).origin).toBe('https://reg.example.com');
+    expect(() => new HarborClient({ url: 'https://reg.example.com', caBundle: '/etc/ssl/ca.pem', ...creds })).toThrow(
+      /caBundle holds no PEM certificate/,
+    );
+    expect(new HarborClient({ url: 'https://reg.example.com', caBundle: PEM, ...creds }).origin).toBe(
+      'https://reg.example.com',
+    );
   });
 
   it('is refused with an http url (it would be silently unused)', () => {
-    expect(() => new HarborClient({ url: 'http://127.0.0.1:8080', caBundle: PEM, ...creds })).toThrow(/caBundle is set but url .* plain http/);
+    expect(() => new HarborClient({ url: 'http://127.0.0.1:8080', caBundle: PEM, ...creds })).toThrow(
+      /caBundle is set but url .* plain http/,
+    );
   });
 });
 
 describe('other options', () => {
   it('refuses empty credentials, ":" in the user name and bad numbers', () => {
-    expect(() => new HarborClient({ url: 'https://r.example.com', username: '', password: 'x' })).toThrow(/username is empty/);
-    expect(() => new HarborClient({ url: 'https://r.example.com', username: 'a:b', password: 'x' })).toThrow(/contains ":"/);
-    expect(() => new HarborClient({ url: 'https://r.example.com', username: 'a', password: '' })).toThrow(/password is empty/);
+    expect(() => new HarborClient({ url: 'https://r.example.com', username: '', password: 'x' })).toThrow(
+      /username is empty/,
+    );
+    expect(() => new HarborClient({ url: 'https://r.example.com', username: 'a:b', password: 'x' })).toThrow(
+      /contains ":"/,
+    );
+    expect(() => new HarborClient({ url: 'https://r.example.com', username: 'a', password: '' })).toThrow(
+      /password is empty/,
+    );
     expect(() => new HarborClient({ url: 'https://r.example.com', ...creds, maxRetries: -1 })).toThrow(/maxRetries -1/);
     expect(() => new HarborClient({ url: 'https://r.example.com', ...creds, timeoutMs: 0 })).toThrow(/timeoutMs 0/);
   });

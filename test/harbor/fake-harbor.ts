@@ -82,7 +82,8 @@ export async function startFakeHarbor(handler: Handler, tls?: { key: string; cer
               return;
             }
             if (reply === 'hang') return;
-            const payload = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+            const payload =
+              reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
             const headers: Record<string, string | string[]> = { ...(reply.headers ?? {}) };
             if (payload && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) {
               headers['content-type'] = 'application/json';

@@ -17,11 +17,20 @@ import {
 
 describe('retry policy', () => {
   it('only GET, HEAD, PUT, DELETE are idempotent', () => {
-    expect(['GET', 'head', 'PUT', 'DELETE', 'POST', 'PATCH'].map(isIdempotent)).toEqual([true, true, true, true, false, false]);
+    expect(['GET', 'head', 'PUT', 'DELETE', 'POST', 'PATCH'].map(isIdempotent)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 
   it('retries 429 and 500/502/503/504 only', () => {
-    expect([400, 401, 403, 404, 409, 412, 429, 500, 501, 502, 503, 504, 505].filter(isRetryableStatus)).toEqual([429, 500, 502, 503, 504]);
+    expect([400, 401, 403, 404, 409, 412, 429, 500, 501, 502, 503, 504, 505].filter(isRetryableStatus)).toEqual([
+      429, 500, 502, 503, 504,
+    ]);
   });
 
   it('parses Retry-After seconds and HTTP dates', () => {
@@ -29,18 +38,25 @@ describe('retry policy', () => {
     expect(parseRetryAfter(' 0 ')).toBe(0);
     expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(10000);
     expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', Date.parse('Wed, 21 Oct 2015 07:29:00 GMT'))).toBe(0);
-    expect([parseRetryAfter(null), parseRetryAfter(''), parseRetryAfter('soon')]).toEqual([undefined, undefined, undefined]);
+    expect([parseRetryAfter(null), parseRetryAfter(''), parseRetryAfter('soon')]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('backs off exponentially with equal jitter, within [exp/2, exp]', () => {
-    const at = (attempt: number, random: number): number => retryDelayMs({ attempt, baseDelayMs: 200, maxDelayMs: 100_000, random });
+    const at = (attempt: number, random: number): number =>
+      retryDelayMs({ attempt, baseDelayMs: 200, maxDelayMs: 100_000, random });
     expect([1, 2, 3, 4].map((a) => at(a, 0))).toEqual([100, 200, 400, 800]);
     expect([1, 2, 3, 4].map((a) => at(a, 0.999999))).toEqual([200, 400, 800, 1600]);
     expect(at(2, 0.5)).toBe(300);
   });
 
   it('raises the delay to Retry-After and caps everything at maxDelayMs', () => {
-    expect(retryDelayMs({ attempt: 1, baseDelayMs: 200, maxDelayMs: 10_000, retryAfterMs: 1000, random: 0 })).toBe(1000);
+    expect(retryDelayMs({ attempt: 1, baseDelayMs: 200, maxDelayMs: 10_000, retryAfterMs: 1000, random: 0 })).toBe(
+      1000,
+    );
     expect(retryDelayMs({ attempt: 1, baseDelayMs: 200, maxDelayMs: 10_000, retryAfterMs: 50, random: 0 })).toBe(100);
     expect(retryDelayMs({ attempt: 1, baseDelayMs: 200, maxDelayMs: 500, retryAfterMs: 120_000, random: 0 })).toBe(500);
     expect(retryDelayMs({ attempt: 40, baseDelayMs: 200, maxDelayMs: 10_000, random: 0.5 })).toBe(10_000);
@@ -53,7 +69,9 @@ describe('Harbor errors', () => {
       code: 'CONFLICT',
       message: 'project app already exists',
     });
-    expect(parseHarborError('{"errors":[{"code":"BAD_REQUEST","message":"a"},{"code":"BAD_REQUEST","message":"b"}]}')).toEqual({
+    expect(
+      parseHarborError('{"errors":[{"code":"BAD_REQUEST","message":"a"},{"code":"BAD_REQUEST","message":"b"}]}'),
+    ).toEqual({
       code: 'BAD_REQUEST',
       message: 'a; b',
     });
@@ -93,13 +111,27 @@ describe('Harbor errors', () => {
     );
     expect(e).toBeInstanceOf(Error);
     expect(e.name).toBe('HarborApiError');
-    expect([e.status, e.code, e.requestId, e.method, e.path, e.retryable]).toEqual([409, 'CONFLICT', 'abc-123', 'POST', '/projects', false]);
+    expect([e.status, e.code, e.requestId, e.method, e.path, e.retryable]).toEqual([
+      409,
+      'CONFLICT',
+      'abc-123',
+      'POST',
+      '/projects',
+      false,
+    ]);
   });
 
   it('redacts secrets and Authorization values', () => {
     expect(redactSecrets('a s3cr3t-value b s3cr3t-value', ['s3cr3t-value'])).toBe('a *** b ***');
     expect(redactSecrets('Authorization: Basic YWRtaW46cGxhY2Vob2xkZXI=', [])).toBe('Authorization: Basic ***');
-    const e = new HarborApiError({ method: 'GET', path: '/x', status: 500, harborMessage: 'leak s3cr3t-value', retryable: true, secrets: ['s3cr3t-value'] });
+    const e = new HarborApiError({
+      method: 'GET',
+      path: '/x',
+      status: 500,
+      harborMessage: 'leak s3cr3t-value',
+      retryable: true,
+      secrets: ['s3cr3t-value'],
+    });
     expect(e.message).not.toContain('s3cr3t-value');
     expect(e.harborMessage).toBe('leak ***');
   });
@@ -143,7 +175,16 @@ describe('permissions', () => {
   });
 
   it('sees a different action, namespace or a deny', () => {
-    const push: RobotPermission[] = [{ kind: 'project', namespace: 'app', access: [{ resource: 'repository', action: 'push' }, { resource: 'artifact', action: 'read' }] }];
+    const push: RobotPermission[] = [
+      {
+        kind: 'project',
+        namespace: 'app',
+        access: [
+          { resource: 'repository', action: 'push' },
+          { resource: 'artifact', action: 'read' },
+        ],
+      },
+    ];
     const other: RobotPermission[] = [{ ...a[0], namespace: 'other' }];
     const deny = normalisePermissions([
       {
@@ -162,12 +203,16 @@ describe('permissions', () => {
   });
 
   it('rejects malformed entries, naming them', () => {
-    expect(() => normalisePermissions([{ kind: 'system', namespace: '/', access: [] }])).toThrow(/permissions\[0\]\.kind must be "project"/);
-    expect(() => normalisePermissions([{ kind: 'project', namespace: 'a', access: [{ resource: 'repository' }] }])).toThrow(
-      /permissions\[0\]\.access\[0\] must be \{resource, action\}/,
+    expect(() => normalisePermissions([{ kind: 'system', namespace: '/', access: [] }])).toThrow(
+      /permissions\[0\]\.kind must be "project"/,
     );
-    expect(() => normalisePermissions([{ kind: 'project', namespace: 'a', access: [{ resource: 'r', action: 'pull', effect: 'maybe' }] }])).toThrow(
-      /effect must be/,
-    );
+    expect(() =>
+      normalisePermissions([{ kind: 'project', namespace: 'a', access: [{ resource: 'repository' }] }]),
+    ).toThrow(/permissions\[0\]\.access\[0\] must be \{resource, action\}/);
+    expect(() =>
+      normalisePermissions([
+        { kind: 'project', namespace: 'a', access: [{ resource: 'r', action: 'pull', effect: 'maybe' }] },
+      ]),
+    ).toThrow(/effect must be/);
   });
 });

@@ -13,7 +13,9 @@ const own = new Set(files.map((f) => `./${f.replace(/\.ts$/, '')}`));
 const builtins = new Set(builtinModules);
 
 function specifiers(source: string): string[] {
-  const found = [...source.matchAll(/(?:\bfrom\s+|\bimport\s+|\brequire\(\s*|\bimport\(\s*)['"]([^'"]+)['"]/g)].map((m) => m[1]);
+  const found = [...source.matchAll(/(?:\bfrom\s+|\bimport\s+|\brequire\(\s*|\bimport\(\s*)['"]([^'"]+)['"]/g)].map(
+    (m) => m[1],
+  );
   return [...new Set(found)];
 }
 
@@ -24,7 +26,8 @@ it('finds the library files', () => {
 it.each(files)('%s imports only node built-ins, undici, ../core/roles and lib/harbor files', (file) => {
   const source = readFileSync(join(DIR, file), 'utf8');
   const bad = specifiers(source).filter(
-    (s) => !(s.startsWith('node:') && builtins.has(s.slice(5))) && s !== 'undici' && s !== '../core/roles' && !own.has(s),
+    (s) =>
+      !(s.startsWith('node:') && builtins.has(s.slice(5))) && s !== 'undici' && s !== '../core/roles' && !own.has(s),
   );
   expect(bad).toEqual([]);
 });

@@ -28,7 +28,9 @@ function errorOf(what: string, fn: () => unknown): HarborPrivateAppError {
     fn();
   } catch (e) {
     if (e instanceof HarborPrivateAppError) return e;
-    throw new Error(`${what}: expected a HarborPrivateAppError, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+    throw new Error(
+      `${what}: expected a HarborPrivateAppError, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
+    );
   }
   throw new Error(`${what}: was accepted; expected a HarborPrivateAppError`);
 }
@@ -71,7 +73,10 @@ describe('cdk8s engine rejects every shared case at construction', () => {
 
   test.each(both.map((c) => [c.id, c] as const))('%s', (_id, c) => {
     const chart = new Chart(new App(), 'bad');
-    const e = errorOf(c.id, () => new Cdk8sHarborPrivateApp(chart, 'coredns', { ...validCorpusProps(), ...c.props!() }));
+    const e = errorOf(
+      c.id,
+      () => new Cdk8sHarborPrivateApp(chart, 'coredns', { ...validCorpusProps(), ...c.props!() }),
+    );
     expectNamesFieldValueFix(e, c);
     // Nothing was emitted.
     expect(chart.toJson()).toEqual([]);
@@ -114,7 +119,14 @@ describe('Pulumi engine rejects every case before any registration or API call (
     expectNamesFieldValueFix(e, c);
     if (c.engines === 'both') {
       // One rule, one message: the Pulumi component says exactly what the cdk8s construct says.
-      const cdk8s = errorOf(c.id, () => new Cdk8sHarborPrivateApp(new Chart(new App(), 'parity'), 'coredns', { ...validCorpusProps(), ...c.props!() }));
+      const cdk8s = errorOf(
+        c.id,
+        () =>
+          new Cdk8sHarborPrivateApp(new Chart(new App(), 'parity'), 'coredns', {
+            ...validCorpusProps(),
+            ...c.props!(),
+          }),
+      );
       expect(e.message).toBe(cdk8s.message);
     }
     await engine.settled(`rejected case ${c.id}`, 5000);
@@ -129,7 +141,10 @@ describe('Pulumi engine rejects every case before any registration or API call (
   });
 
   test('control: the valid props in the same harness register resources and make exactly 3 writes', async () => {
-    const app = new HarborPrivateApp('control', propsFor({ id: 'control', mistake: '', engines: 'both', props: () => ({}), field: '', shown: '', fix: /./ }));
+    const app = new HarborPrivateApp(
+      'control',
+      propsFor({ id: 'control', mistake: '', engines: 'both', props: () => ({}), field: '', shown: '', fix: /./ }),
+    );
     await engine.settled('the control app');
     expect(engine.errors).toEqual([]);
     expect(engine.registrations.length).toBeGreaterThanOrEqual(6);
@@ -146,7 +161,12 @@ describe('Pulumi engine rejects every case before any registration or API call (
 
 test('a URL with user info is never echoed with it, even when the password holds "@"', () => {
   const password = `p@${randomBytes(6).toString('hex')}`;
-  const e = new HarborPrivateAppError({ field: 'harbor.url', value: `https://admin:${password}@harbor.example.com/x`, problem: `cannot reach https://admin:${password}@harbor.example.com`, fix: 'x' });
+  const e = new HarborPrivateAppError({
+    field: 'harbor.url',
+    value: `https://admin:${password}@harbor.example.com/x`,
+    problem: `cannot reach https://admin:${password}@harbor.example.com`,
+    fix: 'x',
+  });
   expect(e.message).not.toContain(password.slice(2));
   expect(e.value).toBe('"https://***@harbor.example.com/x"');
   expect(e.message).toContain('cannot reach https://***@harbor.example.com.');

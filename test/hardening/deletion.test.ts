@@ -63,29 +63,38 @@ async function theirProject(): Promise<{ robotId: number; robotName: string; rob
   const h = admin();
   await h.createProject({ name: 'k8s', public: false, autoScan: false, preventVul: false });
   await h.addMember('k8s', { kind: 'user', name: 'alice' }, 'developer');
-  const ci = await h.createRobot({ name: 'ci', description: 'theirs', duration: -1, level: 'project', permissions: PULL });
+  const ci = await h.createRobot({
+    name: 'ci',
+    description: 'theirs',
+    duration: -1,
+    level: 'project',
+    permissions: PULL,
+  });
   await h.close();
   emulator.addRepository('k8s', 'coredns');
   return { robotId: ci.id, robotName: ci.name, robotSecret: ci.secret };
 }
 
 describe('an adopted project', () => {
-  test.each([false, true])('is never deleted (forceDestroy %s); only the stack\'s own member and robot go', async (forceDestroy) => {
-    const theirs = await theirProject();
-    stack = seedResources(connection, { adopt: true, forceDestroy });
-    await create(harborProvider, stack);
-    expect(res('project').outs).toMatchObject({ created: false });
-    const ours = { robot: res('robot').id, member: res('member').outs!.memberId };
+  test.each([false, true])(
+    "is never deleted (forceDestroy %s); only the stack's own member and robot go",
+    async (forceDestroy) => {
+      const theirs = await theirProject();
+      stack = seedResources(connection, { adopt: true, forceDestroy });
+      await create(harborProvider, stack);
+      expect(res('project').outs).toMatchObject({ created: false });
+      const ours = { robot: res('robot').id, member: res('member').outs!.memberId };
 
-    calls = [];
-    await destroy(harborProvider, stack);
-    expect(writes()).toEqual([`DELETE /robots/${ours.robot}`, `DELETE /projects/k8s/members/${ours.member}`]);
-    const state = emulator.state();
-    expect(state.projects.map((p) => [p.name, p.repositories])).toEqual([['k8s', ['coredns']]]);
-    expect(state.members.map((m) => m.entityName).sort()).toEqual(['admin', 'alice']);
-    expect(state.robots.map((r) => r.id)).toEqual([theirs.robotId]);
-    expect(emulator.authorize(theirs.robotName, theirs.robotSecret, 'k8s')).toEqual(['pull']);
-  });
+      calls = [];
+      await destroy(harborProvider, stack);
+      expect(writes()).toEqual([`DELETE /robots/${ours.robot}`, `DELETE /projects/k8s/members/${ours.member}`]);
+      const state = emulator.state();
+      expect(state.projects.map((p) => [p.name, p.repositories])).toEqual([['k8s', ['coredns']]]);
+      expect(state.members.map((m) => m.entityName).sort()).toEqual(['admin', 'alice']);
+      expect(state.robots.map((r) => r.id)).toEqual([theirs.robotId]);
+      expect(emulator.authorize(theirs.robotName, theirs.robotSecret, 'k8s')).toEqual(['pull']);
+    },
+  );
 
   test('deleting the project resource itself makes no request at all', async () => {
     await theirProject();
@@ -138,7 +147,9 @@ test('a project deleted and recreated by someone else is not ours: refresh lets 
   expect(emulator.state().projects.map((p) => [p.name, p.repositories])).toEqual([['k8s', ['coredns']]]);
   expect(emulator.state().robots.map((r) => r.id)).toEqual([theirs.robotId]);
 
-  await expect(harborProvider.create(res('project').inputs)).rejects.toThrow(/already exists.*this stack did not create it.*project\.adopt: true/s);
+  await expect(harborProvider.create(res('project').inputs)).rejects.toThrow(
+    /already exists.*this stack did not create it.*project\.adopt: true/s,
+  );
   expect(emulator.state().projects).toHaveLength(1);
 });
 
@@ -162,8 +173,13 @@ describe('a project the stack created that still holds repositories', () => {
     emulator.addRepository('k8s', 'coredns');
     const before = emulator.state();
     calls = [];
-    const error = await harborProvider.delete!(res('project').id!, res('project').outs).then(() => undefined, (e: Error) => e);
-    expect(error?.message).toMatch(/was not deleted because it still holds repositories.*HTTP 412.*project\.forceDestroy: true/s);
+    const error = await harborProvider.delete!(res('project').id!, res('project').outs).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).toMatch(
+      /was not deleted because it still holds repositories.*HTTP 412.*project\.forceDestroy: true/s,
+    );
     expect(error?.message).not.toContain(ADMIN_PASSWORD);
     expect(calls).toEqual([`DELETE /projects/${res('project').outs!.projectId}`]);
     expect(emulator.state()).toEqual(before);

@@ -33,7 +33,8 @@ let connection: HarborConnectionState;
 let stack: StackResource[];
 
 const res = (name: 'project' | 'member' | 'robot'): StackResource => stack.find((r) => r.name === name)!;
-const writes = (): string[] => emulator.requests.filter((r) => r.write).map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
+const writes = (): string[] =>
+  emulator.requests.filter((r) => r.write).map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
 const robotInHarbor = () => emulator.state().robots.find((r) => r.name === 'robot$k8s+coredns-pull');
 const memberInHarbor = () => emulator.state().members.find((m) => m.entityName === 'k8s-puller');
 
@@ -72,7 +73,10 @@ async function engineUp(provider: dynamic.ResourceProvider, resources: StackReso
   return { report, created, replaced };
 }
 
-const changed = (report: DiffReport): string[] => Object.entries(report).filter(([, d]) => d.changes).map(([k]) => k);
+const changed = (report: DiffReport): string[] =>
+  Object.entries(report)
+    .filter(([, d]) => d.changes)
+    .map(([k]) => k);
 
 /** After a repair, the stack has converged: refresh drops nothing, up changes nothing, no write. */
 async function expectConverged(): Promise<void> {
@@ -98,11 +102,29 @@ describe('drift made in Harbor is read by refresh and repaired by the next up', 
 
   test('robot permissions edited in Harbor: PUT in place (no delete, no create), same robot, same secret', async () => {
     const { id, outs } = res('robot');
-    emulator.setRobotPermissions('robot$k8s+coredns-pull', [{ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'push' }, { resource: 'artifact', action: 'delete' }] }]);
+    emulator.setRobotPermissions('robot$k8s+coredns-pull', [
+      {
+        kind: 'project',
+        namespace: 'k8s',
+        access: [
+          { resource: 'repository', action: 'push' },
+          { resource: 'artifact', action: 'delete' },
+        ],
+      },
+    ]);
     expect(emulator.authorize(outs!.fullName, outs!.secret, 'k8s')).toEqual(['push']);
 
     expect(await refresh(harborProvider, stack)).toEqual([]);
-    expect(res('robot').outs!.permissions).toEqual([{ kind: 'project', namespace: 'k8s', access: [{ resource: 'artifact', action: 'delete' }, { resource: 'repository', action: 'push' }] }]);
+    expect(res('robot').outs!.permissions).toEqual([
+      {
+        kind: 'project',
+        namespace: 'k8s',
+        access: [
+          { resource: 'artifact', action: 'delete' },
+          { resource: 'repository', action: 'push' },
+        ],
+      },
+    ]);
     emulator.resetLog();
     const { report, created, replaced } = await engineUp(harborProvider, stack);
     expect(changed(report)).toEqual(['robot']);
@@ -138,8 +160,11 @@ describe('drift made in Harbor is read by refresh and repaired by the next up', 
     emulator.resetLog();
     expect(await refresh(harborProvider, stack)).toEqual(['robot']);
     // GET /robots/{id} said 404; the lookup by name found nothing to take over.
-    expect(emulator.requests.filter((r) => /robots/.test(r.path) || r.path.endsWith('/projects/k8s')).map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`))
-      .toEqual(['GET /projects/k8s', `GET /robots/${old.robotId}`, 'GET /projects/k8s', 'GET /robots']);
+    expect(
+      emulator.requests
+        .filter((r) => /robots/.test(r.path) || r.path.endsWith('/projects/k8s'))
+        .map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`),
+    ).toEqual(['GET /projects/k8s', `GET /robots/${old.robotId}`, 'GET /projects/k8s', 'GET /robots']);
     emulator.resetLog();
     const { created } = await engineUp(harborProvider, stack);
     expect(created).toEqual(['robot']);
@@ -156,7 +181,13 @@ describe('drift made in Harbor is read by refresh and repaired by the next up', 
     const old = res('robot').outs!;
     emulator.deleteRobotOutOfBand('robot$k8s+coredns-pull');
     const admin = new HarborClient({ url: server.url, username: 'admin', password: ADMIN_PASSWORD });
-    const byHand = await admin.createRobot({ name: 'coredns-pull', description: old.description, duration: -1, level: 'project', permissions: PULL as never });
+    const byHand = await admin.createRobot({
+      name: 'coredns-pull',
+      description: old.description,
+      duration: -1,
+      level: 'project',
+      permissions: PULL as never,
+    });
     await admin.close();
 
     expect(await refresh(harborProvider, stack)).toEqual([]);
@@ -179,12 +210,20 @@ describe('drift made in Harbor is read by refresh and repaired by the next up', 
   test('robot recreated outside the stack with OTHER settings is not taken over: refresh drops it, up fails with the fix', async () => {
     emulator.deleteRobotOutOfBand('robot$k8s+coredns-pull');
     const admin = new HarborClient({ url: server.url, username: 'admin', password: ADMIN_PASSWORD });
-    const byHand = await admin.createRobot({ name: 'coredns-pull', description: 'CI, made by hand', duration: 7, level: 'project', permissions: PULL as never });
+    const byHand = await admin.createRobot({
+      name: 'coredns-pull',
+      description: 'CI, made by hand',
+      duration: 7,
+      level: 'project',
+      permissions: PULL as never,
+    });
     await admin.close();
 
     expect(await refresh(harborProvider, stack)).toEqual(['robot']);
     emulator.resetLog();
-    await expect(engineUp(harborProvider, stack)).rejects.toThrow(/already exists in Harbor.*delete that robot in Harbor.*or give robot\.name another value/s);
+    await expect(engineUp(harborProvider, stack)).rejects.toThrow(
+      /already exists in Harbor.*delete that robot in Harbor.*or give robot\.name another value/s,
+    );
     expect(writes()).toEqual(['POST /robots']);
     expect(emulator.state().robots.map((r) => [r.id, r.description])).toEqual([[byHand.id, 'CI, made by hand']]);
     expect(emulator.authorize(byHand.name, byHand.secret, 'k8s')).toEqual(['pull']);
@@ -254,19 +293,30 @@ describe('drift made in Harbor is read by refresh and repaired by the next up', 
   });
 });
 
-describe('the Kubernetes pull Secret follows the robot\'s secret (component, under mocks)', () => {
+describe("the Kubernetes pull Secret follows the robot's secret (component, under mocks)", () => {
   const registrations = installMocks();
   const PASSWORD = `pw-${randomBytes(9).toString('hex')}`;
 
   /** One `pulumi up` of the seed's coredns whose robot "returns" `robotSecret`: the pull Secret's registration. */
   async function run(name: string, robotSecret: string) {
     MOCK_HARBOR.robotSecret = robotSecret;
-    const app = new HarborPrivateApp(name, { ...corednsAppProps(new Chart(new App(), 'scratch')), harbor: { username: 'admin', password: pulumi.secret(PASSWORD) } });
+    const app = new HarborPrivateApp(name, {
+      ...corednsAppProps(new Chart(new App(), 'scratch')),
+      harbor: { username: 'admin', password: pulumi.secret(PASSWORD) },
+    });
     await settled(`HarborPrivateApp "${name}"`);
     const robotUrn = await promiseOf(app.robot!.urn, `${name} robot urn`);
-    const secret = registrations.find((r) => r.type === 'kubernetes:core/v1:Secret' && r.name === `${name}-kube-system-registry-secret`)!;
-    const json = JSON.parse(Buffer.from(unwrapSecrets(secret.inputs.data)['.dockerconfigjson'], 'base64').toString('utf8'));
-    return { secret, robotUrn, auth: json.auths[SEED.registryHost] as { username: string; password: string; auth: string } };
+    const secret = registrations.find(
+      (r) => r.type === 'kubernetes:core/v1:Secret' && r.name === `${name}-kube-system-registry-secret`,
+    )!;
+    const json = JSON.parse(
+      Buffer.from(unwrapSecrets(secret.inputs.data)['.dockerconfigjson'], 'base64').toString('utf8'),
+    );
+    return {
+      secret,
+      robotUrn,
+      auth: json.auths[SEED.registryHost] as { username: string; password: string; auth: string },
+    };
   }
 
   test('a different robot secret gives different Secret data, a secret both times, updated after the robot', async () => {

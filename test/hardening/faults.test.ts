@@ -72,12 +72,20 @@ afterEach(async () => {
 /** Every robot in Harbor is one the state knows (by id). */
 function expectNoUnknownRobot(): void {
   const known = stack.filter((r) => r.name === 'robot' && r.id !== undefined).map((r) => Number(r.id));
-  expect(emulator.state().robots.map((r) => r.id).filter((id) => !known.includes(id))).toEqual([]);
+  expect(
+    emulator
+      .state()
+      .robots.map((r) => r.id)
+      .filter((id) => !known.includes(id)),
+  ).toEqual([]);
 }
 
 /** Runs `p`, returning its error (or undefined). */
 async function outcome(p: Promise<unknown>): Promise<Error | undefined> {
-  return p.then(() => undefined, (e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+  return p.then(
+    () => undefined,
+    (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+  );
 }
 
 // ------------------------------------------------------------------------------------------------- the operations
@@ -104,7 +112,8 @@ interface Op {
   readonly untouched: () => void;
 }
 
-const member = (): { id: number; roleId: number } | undefined => emulator.state().members.find((m) => m.entityName === 'k8s-puller');
+const member = (): { id: number; roleId: number } | undefined =>
+  emulator.state().members.find((m) => m.entityName === 'k8s-puller');
 
 async function runCreate(kind: Kind): Promise<void> {
   const r = res(kind);
@@ -134,12 +143,25 @@ async function runDelete(kind: Kind): Promise<void> {
   r.outs = undefined;
 }
 
-const PUSH_PULL = [{ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'pull' }, { resource: 'repository', action: 'push' }] }];
+const PUSH_PULL = [
+  {
+    kind: 'project',
+    namespace: 'k8s',
+    access: [
+      { resource: 'repository', action: 'pull' },
+      { resource: 'repository', action: 'push' },
+    ],
+  },
+];
 
 const OPS: readonly Op[] = [
   {
-    kind: 'project', action: 'create', before: 0,
-    match: { method: 'POST', path: /\/projects$/ }, primary: () => 'POST /projects', lookup: () => ['GET /projects/k8s'],
+    kind: 'project',
+    action: 'create',
+    before: 0,
+    match: { method: 'POST', path: /\/projects$/ },
+    primary: () => 'POST /projects',
+    lookup: () => ['GET /projects/k8s'],
     run: () => runCreate('project'),
     applied: () => {
       expect(emulator.state().projects.map((p) => [p.id, p.name])).toEqual([[res('project').outs!.projectId, 'k8s']]);
@@ -148,15 +170,23 @@ const OPS: readonly Op[] = [
     untouched: () => expect(emulator.state().projects).toEqual([]),
   },
   {
-    kind: 'member', action: 'create', before: 1,
-    match: { method: 'POST', path: /\/members$/ }, primary: () => 'POST /projects/k8s/members', lookup: () => ['GET /projects/k8s/members'],
+    kind: 'member',
+    action: 'create',
+    before: 1,
+    match: { method: 'POST', path: /\/members$/ },
+    primary: () => 'POST /projects/k8s/members',
+    lookup: () => ['GET /projects/k8s/members'],
     run: () => runCreate('member'),
     applied: () => expect(member()).toEqual(expect.objectContaining({ id: res('member').outs!.memberId, roleId: 3 })),
     untouched: () => expect(member()).toBeUndefined(),
   },
   {
-    kind: 'robot', action: 'create', before: 2,
-    match: { method: 'POST', path: /\/robots$/ }, primary: () => 'POST /robots', lookup: () => ['GET /projects/k8s', 'GET /robots'],
+    kind: 'robot',
+    action: 'create',
+    before: 2,
+    match: { method: 'POST', path: /\/robots$/ },
+    primary: () => 'POST /robots',
+    lookup: () => ['GET /projects/k8s', 'GET /robots'],
     run: () => runCreate('robot'),
     applied: () => {
       const robots = emulator.state().robots;
@@ -167,51 +197,86 @@ const OPS: readonly Op[] = [
     untouched: () => expect(emulator.state().robots).toEqual([]),
   },
   ...(['project', 'member', 'robot'] as const).map((kind): Op => ({
-    kind, action: 'read', before: 3,
-    match: kind === 'project' ? { method: 'GET', path: /\/projects\/k8s$/ } : kind === 'member' ? { method: 'GET', path: /\/members$/ } : { method: 'GET', path: /\/robots\/\d+$/ },
-    primary: () => (kind === 'project' ? 'GET /projects/k8s' : kind === 'member' ? 'GET /projects/k8s/members' : `GET /robots/${res('robot').id}`),
+    kind,
+    action: 'read',
+    before: 3,
+    match:
+      kind === 'project'
+        ? { method: 'GET', path: /\/projects\/k8s$/ }
+        : kind === 'member'
+          ? { method: 'GET', path: /\/members$/ }
+          : { method: 'GET', path: /\/robots\/\d+$/ },
+    primary: () =>
+      kind === 'project'
+        ? 'GET /projects/k8s'
+        : kind === 'member'
+          ? 'GET /projects/k8s/members'
+          : `GET /robots/${res('robot').id}`,
     run: () => runRead(kind),
     applied: () => undefined,
     untouched: () => undefined,
   })),
   {
-    kind: 'project', action: 'update', before: 3,
-    match: { method: 'PUT', path: /\/projects\/k8s$/ }, primary: () => 'PUT /projects/k8s',
+    kind: 'project',
+    action: 'update',
+    before: 3,
+    match: { method: 'PUT', path: /\/projects\/k8s$/ },
+    primary: () => 'PUT /projects/k8s',
     run: () => runUpdate('project', { public: true }),
     applied: () => expect(emulator.state().projects[0].metadata.public).toBe('true'),
     untouched: () => expect(emulator.state().projects[0].metadata.public).toBe('false'),
   },
   {
-    kind: 'member', action: 'update', before: 3,
-    match: { method: 'PUT', path: /\/members\/\d+$/ }, primary: () => `PUT /projects/k8s/members/${res('member').outs!.memberId}`,
+    kind: 'member',
+    action: 'update',
+    before: 3,
+    match: { method: 'PUT', path: /\/members\/\d+$/ },
+    primary: () => `PUT /projects/k8s/members/${res('member').outs!.memberId}`,
     run: () => runUpdate('member', { role: 'developer' }),
     applied: () => expect(member()!.roleId).toBe(2),
     untouched: () => expect(member()!.roleId).toBe(3),
   },
   {
-    kind: 'robot', action: 'update', before: 3,
-    match: { method: 'PUT', path: /\/robots\/\d+$/ }, primary: () => `PUT /robots/${res('robot').id}`,
+    kind: 'robot',
+    action: 'update',
+    before: 3,
+    match: { method: 'PUT', path: /\/robots\/\d+$/ },
+    primary: () => `PUT /robots/${res('robot').id}`,
     run: () => runUpdate('robot', { permissions: PUSH_PULL }),
-    applied: () => expect(emulator.authorize(res('robot').outs!.fullName, res('robot').outs!.secret, 'k8s')).toEqual(['pull', 'push']),
-    untouched: () => expect(emulator.authorize(res('robot').outs!.fullName, res('robot').outs!.secret, 'k8s')).toEqual(['pull']),
+    applied: () =>
+      expect(emulator.authorize(res('robot').outs!.fullName, res('robot').outs!.secret, 'k8s')).toEqual([
+        'pull',
+        'push',
+      ]),
+    untouched: () =>
+      expect(emulator.authorize(res('robot').outs!.fullName, res('robot').outs!.secret, 'k8s')).toEqual(['pull']),
   },
   {
-    kind: 'robot', action: 'delete', before: 3,
-    match: { method: 'DELETE', path: /\/robots\/\d+$/ }, primary: () => `DELETE /robots/${res('robot').id}`,
+    kind: 'robot',
+    action: 'delete',
+    before: 3,
+    match: { method: 'DELETE', path: /\/robots\/\d+$/ },
+    primary: () => `DELETE /robots/${res('robot').id}`,
     run: () => runDelete('robot'),
     applied: () => expect(emulator.state().robots).toEqual([]),
     untouched: () => expect(emulator.state().robots).toHaveLength(1),
   },
   {
-    kind: 'member', action: 'delete', before: 3,
-    match: { method: 'DELETE', path: /\/members\/\d+$/ }, primary: () => `DELETE /projects/k8s/members/${res('member').outs!.memberId}`,
+    kind: 'member',
+    action: 'delete',
+    before: 3,
+    match: { method: 'DELETE', path: /\/members\/\d+$/ },
+    primary: () => `DELETE /projects/k8s/members/${res('member').outs!.memberId}`,
     run: () => runDelete('member'),
     applied: () => expect(member()).toBeUndefined(),
     untouched: () => expect(member()).toBeDefined(),
   },
   {
-    kind: 'project', action: 'delete', before: 3,
-    match: { method: 'DELETE', path: /\/projects\/\d+$/ }, primary: () => `DELETE /projects/${res('project').outs!.projectId}`,
+    kind: 'project',
+    action: 'delete',
+    before: 3,
+    match: { method: 'DELETE', path: /\/projects\/\d+$/ },
+    primary: () => `DELETE /projects/${res('project').outs!.projectId}`,
     run: () => runDelete('project'),
     applied: () => expect(emulator.state().projects).toEqual([]),
     untouched: () => expect(emulator.state().projects).toHaveLength(1),
@@ -221,7 +286,9 @@ const OPS: readonly Op[] = [
 // ----------------------------------------------------------------------------------------------------- the faults
 
 /** A fault without its match (the operation supplies it); Omit spread over each kind of fault. */
-type FaultSpec = (Fault extends infer F ? (F extends Fault ? Omit<F, 'match'> : never) : never) & { readonly label: string };
+type FaultSpec = (Fault extends infer F ? (F extends Fault ? Omit<F, 'match'> : never) : never) & {
+  readonly label: string;
+};
 
 /** Transient faults, once: the operation still succeeds. */
 const TRANSIENT: readonly FaultSpec[] = [
@@ -237,12 +304,31 @@ const TRANSIENT: readonly FaultSpec[] = [
 /** Fatal statuses: one request, the hint of the usual cause. */
 const FATAL: ReadonlyArray<readonly [number, (op: Op) => RegExp]> = [
   [401, () => /HTTP 401.*check username and password.*"robot\$".*swallowed by shells/s],
-  [403, (op) => (op.kind === 'robot' ? /HTTP 403.*robot accounts needs the projectAdmin role/s : /HTTP 403.*needs the projectAdmin role/s)],
-  [409, (op) => (op.action !== 'create'
-    ? /HTTP 409.*changed at the same time.*refresh/s
-    : op.kind === 'project' ? /already exists.*this stack did not create it.*project\.adopt: true/s
-      : op.kind === 'member' ? /already exists in Harbor, and this stack did not add it/ : /already exists in Harbor.*delete that robot in Harbor/s)],
-  [412, (op) => (op.kind === 'project' && op.action === 'delete' ? /still holds repositories.*forceDestroy: true/s : /HTTP 412.*precondition.*refresh/s)],
+  [
+    403,
+    (op) =>
+      op.kind === 'robot'
+        ? /HTTP 403.*robot accounts needs the projectAdmin role/s
+        : /HTTP 403.*needs the projectAdmin role/s,
+  ],
+  [
+    409,
+    (op) =>
+      op.action !== 'create'
+        ? /HTTP 409.*changed at the same time.*refresh/s
+        : op.kind === 'project'
+          ? /already exists.*this stack did not create it.*project\.adopt: true/s
+          : op.kind === 'member'
+            ? /already exists in Harbor, and this stack did not add it/
+            : /already exists in Harbor.*delete that robot in Harbor/s,
+  ],
+  [
+    412,
+    (op) =>
+      op.kind === 'project' && op.action === 'delete'
+        ? /still holds repositories.*forceDestroy: true/s
+        : /HTTP 412.*precondition.*refresh/s,
+  ],
 ];
 
 async function prepare(op: Op): Promise<void> {
@@ -251,17 +337,20 @@ async function prepare(op: Op): Promise<void> {
 }
 
 describe.each(OPS.map((op) => [`${op.action} ${op.kind}`, op] as const))('%s', (_name, op) => {
-  test.each(TRANSIENT.map((f) => [f.label, f] as const))('%s once: recovered, with the exact attempts', async (_label, fault) => {
-    await prepare(op);
-    const primary = op.primary();
-    emulator.injectFault({ ...fault, match: op.match } as Fault);
-    await op.run();
-    // Idempotent: the same request again. Create: the lookup first (nothing found), then the create again.
-    expect(log()).toEqual(op.lookup ? [primary, ...op.lookup(), primary] : [primary, primary]);
-    expect(emulator.requests[0].fault).toBe(fault.kind);
-    op.applied();
-    expectNoUnknownRobot();
-  });
+  test.each(TRANSIENT.map((f) => [f.label, f] as const))(
+    '%s once: recovered, with the exact attempts',
+    async (_label, fault) => {
+      await prepare(op);
+      const primary = op.primary();
+      emulator.injectFault({ ...fault, match: op.match } as Fault);
+      await op.run();
+      // Idempotent: the same request again. Create: the lookup first (nothing found), then the create again.
+      expect(log()).toEqual(op.lookup ? [primary, ...op.lookup(), primary] : [primary, primary]);
+      expect(emulator.requests[0].fault).toBe(fault.kind);
+      op.applied();
+      expectNoUnknownRobot();
+    },
+  );
 
   test('reset after the request was applied: recovered without doing it twice', async () => {
     await prepare(op);
@@ -270,7 +359,11 @@ describe.each(OPS.map((op) => [`${op.action} ${op.kind}`, op] as const))('%s', (
     await op.run();
     if (op.lookup) {
       // The create happened: found by the lookup and taken (a robot gets a new secret: its first one was in the lost answer).
-      expect(log()).toEqual([primary, ...op.lookup(), ...(op.kind === 'robot' ? [`PATCH /robots/${res('robot').id}`] : [])]);
+      expect(log()).toEqual([
+        primary,
+        ...op.lookup(),
+        ...(op.kind === 'robot' ? [`PATCH /robots/${res('robot').id}`] : []),
+      ]);
       expect(emulator.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
     } else {
       expect(log()).toEqual([primary, primary]);
@@ -287,7 +380,9 @@ describe.each(OPS.map((op) => [`${op.action} ${op.kind}`, op] as const))('%s', (
     const attempts = TUNING.maxRetries + 1;
     if (op.lookup) {
       expect(log()).toEqual(Array.from({ length: attempts }, () => [primary, ...op.lookup!()]).flat());
-      expect(error?.message).toMatch(/HTTP 503.*after 3 attempts.*was not created: Harbor kept failing.*nothing was left behind/s);
+      expect(error?.message).toMatch(
+        /HTTP 503.*after 3 attempts.*was not created: Harbor kept failing.*nothing was left behind/s,
+      );
     } else {
       expect(log()).toEqual(Array.from({ length: attempts }, () => primary));
       expect(error?.message).toMatch(/HTTP 503.*after 3 attempts.*transient/s);
@@ -297,17 +392,20 @@ describe.each(OPS.map((op) => [`${op.action} ${op.kind}`, op] as const))('%s', (
     expectNoUnknownRobot();
   });
 
-  test.each(FATAL.map(([status, hint]) => [status, hint] as const))('%i: fails at once, one request, with the hint', async (status, hint) => {
-    await prepare(op);
-    const primary = op.primary();
-    emulator.injectFault({ kind: 'status', status, match: op.match });
-    const error = await outcome(op.run());
-    expect(log()).toEqual([primary]);
-    expect(error?.message).toMatch(hint(op));
-    expect(error?.message).not.toContain(ADMIN_PASSWORD);
-    op.untouched();
-    expectNoUnknownRobot();
-  });
+  test.each(FATAL.map(([status, hint]) => [status, hint] as const))(
+    '%i: fails at once, one request, with the hint',
+    async (status, hint) => {
+      await prepare(op);
+      const primary = op.primary();
+      emulator.injectFault({ kind: 'status', status, match: op.match });
+      const error = await outcome(op.run());
+      expect(log()).toEqual([primary]);
+      expect(error?.message).toMatch(hint(op));
+      expect(error?.message).not.toContain(ADMIN_PASSWORD);
+      op.untouched();
+      expectNoUnknownRobot();
+    },
+  );
 });
 
 // ------------------------------------------------------------------------------------------- beyond the matrix
@@ -316,7 +414,12 @@ describe.each(OPS.map((op) => [`${op.action} ${op.kind}`, op] as const))('%s', (
 describe('Retry-After is honoured (up to maxRetryDelayMs)', () => {
   test('a create looks up at once, then waits Retry-After before creating again', async () => {
     stack = seedResources({ ...connection, maxRetryDelayMs: 2000 });
-    emulator.injectFault({ kind: 'status', status: 429, retryAfterSeconds: 1, match: { method: 'POST', path: /\/projects$/ } });
+    emulator.injectFault({
+      kind: 'status',
+      status: 429,
+      retryAfterSeconds: 1,
+      match: { method: 'POST', path: /\/projects$/ },
+    });
     const started = Date.now();
     await runCreate('project');
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
@@ -335,9 +438,13 @@ describe('a create whose answer was lost, and an object that this stack did not 
     // The POST never reaches Harbor (otherwise Harbor would answer 409): the lookup finds ops' project.
     emulator.injectFault({ kind: 'reset', match: { method: 'POST', path: /\/projects$/ } });
     const error = await outcome(runCreate('project'));
-    expect(error?.message).toMatch(/failed without a clear answer.*cannot tell it created \(owner "ops".*set project\.adopt: true/s);
+    expect(error?.message).toMatch(
+      /failed without a clear answer.*cannot tell it created \(owner "ops".*set project\.adopt: true/s,
+    );
     expect(log()).toEqual(['POST /projects', 'GET /projects/k8s']);
-    expect(emulator.state().projects.map((p) => [p.name, p.ownerName, p.metadata.public])).toEqual([['k8s', 'ops', 'true']]);
+    expect(emulator.state().projects.map((p) => [p.name, p.ownerName, p.metadata.public])).toEqual([
+      ['k8s', 'ops', 'true'],
+    ]);
     expect(res('project').id).toBeUndefined();
   });
 
@@ -363,12 +470,20 @@ describe('a create whose answer was lost, and an object that this stack did not 
   test('a robot with other settings is not taken (no PATCH, no DELETE): create fails like a 409', async () => {
     await create(harborProvider, stack.slice(0, 2));
     const admin = new HarborClient({ url: server.url, username: 'admin', password: ADMIN_PASSWORD });
-    const theirs = await admin.createRobot({ name: 'coredns-pull', description: 'made by hand', duration: 30, level: 'project', permissions: res('robot').inputs.permissions });
+    const theirs = await admin.createRobot({
+      name: 'coredns-pull',
+      description: 'made by hand',
+      duration: 30,
+      level: 'project',
+      permissions: res('robot').inputs.permissions,
+    });
     await admin.close();
     emulator.resetLog();
     emulator.injectFault({ kind: 'reset', match: { method: 'POST', path: /\/robots$/ } });
     const error = await outcome(runCreate('robot'));
-    expect(error?.message).toMatch(/already exists in Harbor.*delete that robot.*robot\$k8s\+coredns-pull \(id \d+\) exists but was not made by it/s);
+    expect(error?.message).toMatch(
+      /already exists in Harbor.*delete that robot.*robot\$k8s\+coredns-pull \(id \d+\) exists but was not made by it/s,
+    );
     expect(log()).toEqual(['POST /robots', 'GET /projects/k8s', 'GET /robots']);
     expect(emulator.state().robots.map((r) => [r.id, r.description])).toEqual([[theirs.id, 'made by hand']]);
     expect(emulator.authorize(theirs.name, theirs.secret, 'k8s')).toEqual(['pull']);
@@ -380,8 +495,16 @@ describe('a create whose answer was lost, and an object that this stack did not 
     emulator.injectFault({ kind: 'reset-after-commit', match: { method: 'POST', path: /\/robots$/ } });
     emulator.injectFault({ kind: 'status', status: 403, match: { method: 'PATCH', path: /\/robots\/\d+$/ } });
     const error = await outcome(runCreate('robot'));
-    expect(error?.message).toMatch(/secret was lost.*getting a new secret failed, so the robot was deleted again.*run "pulumi up" again.*HTTP 403/s);
-    expect(log()).toEqual(['POST /robots', 'GET /projects/k8s', 'GET /robots', expect.stringMatching(/^PATCH \/robots\/\d+$/), expect.stringMatching(/^DELETE \/robots\/\d+$/)]);
+    expect(error?.message).toMatch(
+      /secret was lost.*getting a new secret failed, so the robot was deleted again.*run "pulumi up" again.*HTTP 403/s,
+    );
+    expect(log()).toEqual([
+      'POST /robots',
+      'GET /projects/k8s',
+      'GET /robots',
+      expect.stringMatching(/^PATCH \/robots\/\d+$/),
+      expect.stringMatching(/^DELETE \/robots\/\d+$/),
+    ]);
     expect(emulator.state().robots).toEqual([]);
     expectNoUnknownRobot();
   });
@@ -392,7 +515,13 @@ describe('a create whose answer was lost, and an object that this stack did not 
     emulator.injectFault({ kind: 'reset-after-commit', match: { method: 'POST', path: /\/robots$/ } });
     emulator.injectFault({ kind: 'reset-after-commit', match: { method: 'PATCH', path: /\/robots\/\d+$/ } });
     await runCreate('robot');
-    expect(log()).toEqual(['POST /robots', 'GET /projects/k8s', 'GET /robots', `PATCH /robots/${res('robot').id}`, `PATCH /robots/${res('robot').id}`]);
+    expect(log()).toEqual([
+      'POST /robots',
+      'GET /projects/k8s',
+      'GET /robots',
+      `PATCH /robots/${res('robot').id}`,
+      `PATCH /robots/${res('robot').id}`,
+    ]);
     expect(emulator.authorize(res('robot').outs!.fullName, res('robot').outs!.secret, 'k8s')).toEqual(['pull']);
     expectNoUnknownRobot();
   });
@@ -408,7 +537,12 @@ describe('a create whose answer was lost, and an object that this stack did not 
     emulator.injectFault({ kind: 'reset', match: { method: 'POST', path: /\/members$/ } });
     emulator.injectFault({ kind: 'status', status: 500, match: { method: 'GET', path: /\/members$/ } });
     await runCreate('member');
-    expect(log()).toEqual(['POST /projects/k8s/members', 'GET /projects/k8s/members', 'GET /projects/k8s/members', `PUT /projects/k8s/members/${res('member').id}`]);
+    expect(log()).toEqual([
+      'POST /projects/k8s/members',
+      'GET /projects/k8s/members',
+      'GET /projects/k8s/members',
+      `PUT /projects/k8s/members/${res('member').id}`,
+    ]);
     expect(member()).toMatchObject({ id: Number(res('member').id), roleId: 2 });
   });
 });
@@ -424,16 +558,41 @@ test('a timeout that never ends is bounded too (3 attempts of timeoutMs) and say
 
 describe('the policy itself (no Harbor)', () => {
   const policy = { maxRetries: 2, retryBaseDelayMs: 1, maxRetryDelayMs: 1 };
-  const ambiguous = (): HarborApiError => new HarborApiError({ method: 'POST', path: '/robots', code: 'UND_ERR_SOCKET', retryable: false });
-  const conflict = (): HarborApiError => new HarborApiError({ method: 'POST', path: '/robots', status: 409, retryable: false });
+  const ambiguous = (): HarborApiError =>
+    new HarborApiError({ method: 'POST', path: '/robots', code: 'UND_ERR_SOCKET', retryable: false });
+  const conflict = (): HarborApiError =>
+    new HarborApiError({ method: 'POST', path: '/robots', status: 409, retryable: false });
 
   test('classifies failed writes', () => {
     expect(writeOutcome(ambiguous())).toBe('unknown');
-    expect(writeOutcome(new HarborApiError({ method: 'POST', path: '/p', code: 'TIMEOUT', retryable: false }))).toBe('unknown');
-    expect(writeOutcome(new HarborApiError({ method: 'POST', path: '/p', code: 'ECONNREFUSED', retryable: true }))).toBe('not-applied');
-    expect(writeOutcome(new HarborApiError({ method: 'POST', path: '/p', code: 'DEPTH_ZERO_SELF_SIGNED_CERT', retryable: false }))).toBe('failed');
-    expect([429, 500, 502, 503, 504, 400, 401, 403, 404, 409, 412].map((status) => writeOutcome(new HarborApiError({ method: 'POST', path: '/p', status, retryable: false }))))
-      .toEqual(['unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'failed', 'failed', 'failed', 'failed', 'failed', 'failed']);
+    expect(writeOutcome(new HarborApiError({ method: 'POST', path: '/p', code: 'TIMEOUT', retryable: false }))).toBe(
+      'unknown',
+    );
+    expect(
+      writeOutcome(new HarborApiError({ method: 'POST', path: '/p', code: 'ECONNREFUSED', retryable: true })),
+    ).toBe('not-applied');
+    expect(
+      writeOutcome(
+        new HarborApiError({ method: 'POST', path: '/p', code: 'DEPTH_ZERO_SELF_SIGNED_CERT', retryable: false }),
+      ),
+    ).toBe('failed');
+    expect(
+      [429, 500, 502, 503, 504, 400, 401, 403, 404, 409, 412].map((status) =>
+        writeOutcome(new HarborApiError({ method: 'POST', path: '/p', status, retryable: false })),
+      ),
+    ).toEqual([
+      'unknown',
+      'unknown',
+      'unknown',
+      'unknown',
+      'unknown',
+      'failed',
+      'failed',
+      'failed',
+      'failed',
+      'failed',
+      'failed',
+    ]);
     expect(writeOutcome(new Error('not from Harbor'))).toBe('failed');
   });
 
@@ -459,21 +618,43 @@ describe('the policy itself (no Harbor)', () => {
 
   test('a refused create (not ambiguous) is thrown after one call, without a lookup', async () => {
     const calls: string[] = [];
-    const error = await outcome(createChecked({ what: 'thing', policy, create: async () => { calls.push('create'); throw conflict(); }, lookup: async () => { calls.push('lookup'); return 'x'; } }));
+    const error = await outcome(
+      createChecked({
+        what: 'thing',
+        policy,
+        create: async () => {
+          calls.push('create');
+          throw conflict();
+        },
+        lookup: async () => {
+          calls.push('lookup');
+          return 'x';
+        },
+      }),
+    );
     expect(calls).toEqual(['create']);
     expect((error as HarborApiError).status).toBe(409);
   });
 
   test('a lookup that fails says the object may exist', async () => {
-    const error = await outcome(createChecked({
-      what: 'Harbor robot "r"', policy,
-      create: async () => { throw ambiguous(); },
-      lookup: async () => { throw new Error('lookup down'); },
-    }));
-    expect(error?.message).toMatch(/Harbor robot "r": the create failed without a clear answer.*lookup down.*may exist in Harbor now/s);
+    const error = await outcome(
+      createChecked({
+        what: 'Harbor robot "r"',
+        policy,
+        create: async () => {
+          throw ambiguous();
+        },
+        lookup: async () => {
+          throw new Error('lookup down');
+        },
+      }),
+    );
+    expect(error?.message).toMatch(
+      /Harbor robot "r": the create failed without a clear answer.*lookup down.*may exist in Harbor now/s,
+    );
   });
 
-  test('createdWithin compares on Harbor\'s clock: a skewed local clock does not matter, an older object is not ours', () => {
+  test("createdWithin compares on Harbor's clock: a skewed local clock does not matter, an older object is not ours", () => {
     const skew = 7 * 3600_000; // Harbor is 7 h ahead of this machine
     const since = 1_000_000;
     const now = since + 3000;

@@ -29,7 +29,12 @@ import { findCredentials } from '../support/credentials';
 import { LEDGER_ENV, ledgerDir, recordOutput, recordSecret } from '../support/hygiene-ledger';
 import HygieneReporter = require('../support/hygiene-reporter');
 import {
-  createScanner, formatFinding, readCapturedLogs, readLedger, runHygieneScan, secretVariants,
+  createScanner,
+  formatFinding,
+  readCapturedLogs,
+  readLedger,
+  runHygieneScan,
+  secretVariants,
 } from '../support/hygiene-scan';
 
 const engine = installLiveEngine({ provider: harborProvider });
@@ -59,16 +64,20 @@ describe('the scanner finds a planted secret in every form, and never prints it'
     expect(scanner.scan('nothing to see here, not even a near miss: ' + secret.slice(0, -1))).toEqual([]);
   });
 
-  test('base64 at every alignment (a .dockerconfigjson auth, a Secret\'s data)', () => {
+  test("base64 at every alignment (a .dockerconfigjson auth, a Secret's data)", () => {
     for (const prefix of ['', 'u', 'us', 'use', 'robot$k8s+coredns-pull:']) {
-      expect(scanner.scan(`auth: ${b64(`${prefix}${secret}`)}`)).toEqual([expect.objectContaining({ variant: 'base64' })]);
+      expect(scanner.scan(`auth: ${b64(`${prefix}${secret}`)}`)).toEqual([
+        expect.objectContaining({ variant: 'base64' }),
+      ]);
     }
   });
 
   test('base64 of base64 (a Secret whose data holds only the auth), in a YAML snapshot', () => {
     const config = JSON.stringify({ auths: { 'reg.harbor.com': { auth: b64(`robot$k8s+x:${secret}`) } } });
     for (const pad of ['', 'a', 'ab']) {
-      expect(scanner.scan(`data:\n  .dockerconfigjson: ${b64(pad + config)}\n`)).toEqual([expect.objectContaining({ variant: 'base64x2' })]);
+      expect(scanner.scan(`data:\n  .dockerconfigjson: ${b64(pad + config)}\n`)).toEqual([
+        expect.objectContaining({ variant: 'base64x2' }),
+      ]);
     }
   });
 
@@ -97,23 +106,33 @@ describe('the run-wide check fails on a planted leak, naming each place', () => 
     recordSecret('admin-password', password, ledger);
     recordOutput('test/x.test.ts', 'console.log', `created robot with ${secret}`, ledger);
     fs.mkdirSync(path.join(root, 'test', '__snapshots__'), { recursive: true });
-    fs.writeFileSync(path.join(root, 'test', '__snapshots__', 'x.test.ts.snap'), `exports[\`x\`] = \`${b64(`admin:${password}`)}\`;`);
+    fs.writeFileSync(
+      path.join(root, 'test', '__snapshots__', 'x.test.ts.snap'),
+      `exports[\`x\`] = \`${b64(`admin:${password}`)}\`;`,
+    );
     fs.writeFileSync(path.join(root, 'clean.txt'), 'nothing here');
     fs.mkdirSync(path.join(fakeTmp, 'harbor-lab-skopeo-abc'));
-    fs.writeFileSync(path.join(fakeTmp, 'harbor-lab-skopeo-abc', 'auth.json'), JSON.stringify({ auths: { h: { password: secret } } }));
+    fs.writeFileSync(
+      path.join(fakeTmp, 'harbor-lab-skopeo-abc', 'auth.json'),
+      JSON.stringify({ auths: { h: { password: secret } } }),
+    );
     fs.writeFileSync(path.join(fakeTmp, 'unrelated-dir-file'), secret); // not the lab's: not scanned
 
     const result = runHygieneScan({
-      ledgerDir: ledger, rootDir: root, tmpDir: fakeTmp,
+      ledgerDir: ledger,
+      rootDir: root,
+      tmpDir: fakeTmp,
       messages: [{ where: 'failure message of test/y.test.ts', text: `Expected: "${password}"` }],
     });
     expect(result.secrets).toBe(2);
-    expect(result.findings.map((f) => `${f.kind} ${f.variant} ${f.where}`).sort()).toEqual([
-      'admin-password base64 file test/__snapshots__/x.test.ts.snap',
-      'admin-password raw failure message of test/y.test.ts',
-      `robot-secret raw log (console.log) of test/x.test.ts`,
-      `robot-secret raw temporary file left behind: ${path.join(fakeTmp, 'harbor-lab-skopeo-abc', 'auth.json')}`,
-    ].sort());
+    expect(result.findings.map((f) => `${f.kind} ${f.variant} ${f.where}`).sort()).toEqual(
+      [
+        'admin-password base64 file test/__snapshots__/x.test.ts.snap',
+        'admin-password raw failure message of test/y.test.ts',
+        `robot-secret raw log (console.log) of test/x.test.ts`,
+        `robot-secret raw temporary file left behind: ${path.join(fakeTmp, 'harbor-lab-skopeo-abc', 'auth.json')}`,
+      ].sort(),
+    );
   });
 
   test('the reporter: a planted leak fails the run (getLastError), its message names the places, never the secret; the ledger is removed', () => {
@@ -128,12 +147,15 @@ describe('the run-wide check fails on a planted leak, naming each place', () => 
     const secret = planted();
     expect(recordSecret('robot-secret', secret, dir)).toBe(true);
     fs.writeFileSync(path.join(root, 'leak.yaml'), `password: ${secret}\n`);
-    reporter.onTestResult({ path: path.join(root, 'a.test.ts') }, {
-      testFilePath: path.join(root, 'a.test.ts'),
-      failureMessage: `boom ${b64(secret)}`,
-      testResults: [{ fullName: 'a b', failureMessages: [`boom ${b64(secret)}`] }],
-      console: [{ type: 'log', message: `secret=${secret}` }],
-    });
+    reporter.onTestResult(
+      { path: path.join(root, 'a.test.ts') },
+      {
+        testFilePath: path.join(root, 'a.test.ts'),
+        failureMessage: `boom ${b64(secret)}`,
+        testResults: [{ fullName: 'a b', failureMessages: [`boom ${b64(secret)}`] }],
+        console: [{ type: 'log', message: `secret=${secret}` }],
+      },
+    );
     reporter.onRunComplete();
     const error = reporter.getLastError();
     expect(error).toBeInstanceOf(Error);
@@ -155,7 +177,11 @@ describe('the run-wide check fails on a planted leak, naming each place', () => 
     reporter.onRunStart();
     recordSecret('robot-secret', planted(), env[LEDGER_ENV]);
     fs.writeFileSync(path.join(root, 'ok.yaml'), 'password: "{{ .password }}"\n');
-    reporter.onTestResult(undefined, { testFilePath: path.join(root, 'a.test.ts'), failureMessage: 'failed, but without a secret', testResults: [] });
+    reporter.onTestResult(undefined, {
+      testFilePath: path.join(root, 'a.test.ts'),
+      failureMessage: 'failed, but without a secret',
+      testResults: [],
+    });
     reporter.onRunComplete();
     expect(reporter.getLastError()).toBeUndefined();
     expect(reporter.lastScan).toEqual(expect.objectContaining({ secrets: 1, findings: [] }));
@@ -165,11 +191,14 @@ describe('the run-wide check fails on a planted leak, naming each place', () => 
 describe('the check is live in this run', () => {
   const dir = ledgerDir();
   const requireLedger = (): string => {
-    if (!dir) throw new Error(`${LEDGER_ENV} is not set: run jest with the reporters of jest.config.js (test/support/hygiene-reporter.js)`);
+    if (!dir)
+      throw new Error(
+        `${LEDGER_ENV} is not set: run jest with the reporters of jest.config.js (test/support/hygiene-reporter.js)`,
+      );
     return dir;
   };
 
-  test('the emulator\'s issued robot secrets (create and PATCH refresh) and given passwords are in the ledger', async () => {
+  test("the emulator's issued robot secrets (create and PATCH refresh) and given passwords are in the ledger", async () => {
     const ledger = requireLedger();
     const admin = planted();
     const user = planted();
@@ -187,13 +216,23 @@ describe('the check is live in this run', () => {
         return text ? JSON.parse(text) : undefined;
       };
       await call('POST', '/projects', { project_name: 'hygiene', metadata: { public: 'false' } });
-      const robot = await call('POST', '/robots', { name: 'probe', level: 'project', duration: -1, permissions: [{ kind: 'project', namespace: 'hygiene', access: [{ resource: 'repository', action: 'pull' }] }] });
+      const robot = await call('POST', '/robots', {
+        name: 'probe',
+        level: 'project',
+        duration: -1,
+        permissions: [{ kind: 'project', namespace: 'hygiene', access: [{ resource: 'repository', action: 'pull' }] }],
+      });
       const refreshed = await call('PATCH', `/robots/${robot.id}`, { secret: '' });
       expect(typeof robot.secret).toBe('string');
       expect(refreshed.secret).not.toBe(robot.secret);
       const recorded = readLedger(ledger);
       const has = (kind: string, value: string): boolean => recorded.some((e) => e.kind === kind && e.value === value);
-      expect([has('admin-password', admin), has('user-password', user), has('robot-secret', robot.secret), has('robot-secret', refreshed.secret)]).toEqual([true, true, true, true]);
+      expect([
+        has('admin-password', admin),
+        has('user-password', user),
+        has('robot-secret', robot.secret),
+        has('robot-secret', refreshed.secret),
+      ]).toEqual([true, true, true, true]);
       expect(emulator.contractViolations).toEqual([]);
     } finally {
       await server.close();
@@ -229,19 +268,35 @@ describe('the YAML path writes no credential unless the literal opt-in is used',
   const synth = (credentials: PullCredentials): any[] => {
     const chart = new Chart(new App(), 'yaml');
     new Cdk8sHarborPrivateApp(chart, 'coredns', {
-      registryHost: 'reg.harbor.com', project: { name: 'k8s' }, namespaces: ['kube-system', 'apps'], credentials,
-      members: [HarborMember.user('k8s-puller', HarborRole.GUEST)], serviceAccounts: ['default'],
-      workload: { metadata: { name: 'coredns' }, containers: [{ image: 'reg.harbor.com/k8s/coredns:1.2.6', securityContext: { ensureNonRoot: false } }] },
+      registryHost: 'reg.harbor.com',
+      project: { name: 'k8s' },
+      namespaces: ['kube-system', 'apps'],
+      credentials,
+      members: [HarborMember.user('k8s-puller', HarborRole.GUEST)],
+      serviceAccounts: ['default'],
+      workload: {
+        metadata: { name: 'coredns' },
+        containers: [{ image: 'reg.harbor.com/k8s/coredns:1.2.6', securityContext: { ensureNonRoot: false } }],
+      },
     });
     return chart.toJson();
   };
 
   test.each([
     ['robot (default)', () => PullCredentials.fromRobot()],
-    ['robot with an emitted store', () => PullCredentials.fromRobot({ emitStore: true, connectionSecretNamespace: 'harbor-robots-x' })],
-    ['robot through a namespaced store', () => PullCredentials.fromRobot({ store: SecretStoreRef.namespaced('harbor') })],
+    [
+      'robot with an emitted store',
+      () => PullCredentials.fromRobot({ emitStore: true, connectionSecretNamespace: 'harbor-robots-x' }),
+    ],
+    [
+      'robot through a namespaced store',
+      () => PullCredentials.fromRobot({ store: SecretStoreRef.namespaced('harbor') }),
+    ],
     ['existing Secret', () => PullCredentials.fromExistingSecret('registry-secret')],
-    ['external store', () => PullCredentials.fromExternalStore({ store: SecretStoreRef.cluster('vault'), key: 'harbor/k8s' })],
+    [
+      'external store',
+      () => PullCredentials.fromExternalStore({ store: SecretStoreRef.cluster('vault'), key: 'harbor/k8s' }),
+    ],
   ])('%s: no Secret with data, no literal docker auth', (_mode, credentials) => {
     const objects = synth(credentials());
     expect(objects.length).toBeGreaterThan(2);
@@ -250,9 +305,19 @@ describe('the YAML path writes no credential unless the literal opt-in is used',
 
   test('control: the literal opt-in does write the credential (so the check above can fail)', () => {
     const password = planted();
-    const objects = synth(PullCredentials.fromLiteralUnsafeForLocalClustersOnly({ username: 'robot$k8s+ci', password: SecretValue.unsafePlainText(password) }));
-    expect(findCredentials(objects)).toEqual(['Secret/kube-system/harbor-k8s: Secret with data', 'Secret/apps/harbor-k8s: Secret with data']);
-    expect(createScanner([{ kind: 'literal', value: password }]).scan(JSON.stringify(objects))).toEqual([expect.objectContaining({ variant: 'base64' })]);
+    const objects = synth(
+      PullCredentials.fromLiteralUnsafeForLocalClustersOnly({
+        username: 'robot$k8s+ci',
+        password: SecretValue.unsafePlainText(password),
+      }),
+    );
+    expect(findCredentials(objects)).toEqual([
+      'Secret/kube-system/harbor-k8s: Secret with data',
+      'Secret/apps/harbor-k8s: Secret with data',
+    ]);
+    expect(createScanner([{ kind: 'literal', value: password }]).scan(JSON.stringify(objects))).toEqual([
+      expect.objectContaining({ variant: 'base64' }),
+    ]);
   });
 });
 
@@ -271,22 +336,32 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
   });
 
   /** Every Output property of a resource object (the component's own, or a child's). */
-  const outputsOf = (owner: string, resource: object): Array<[string, pulumi.Output<unknown>]> => Object.entries(resource)
-    .filter(([, v]) => pulumi.Output.isInstance(v))
-    .map(([k, v]) => [`${owner}.${k}`, v as pulumi.Output<unknown>]);
+  const outputsOf = (owner: string, resource: object): Array<[string, pulumi.Output<unknown>]> =>
+    Object.entries(resource)
+      .filter(([, v]) => pulumi.Output.isInstance(v))
+      .map(([k, v]) => [`${owner}.${k}`, v as pulumi.Output<unknown>]);
 
   /** Paths of recorded inputs that hold a credential outside a secret wrapper. */
-  const plainCredentials = (scan: (s: string) => unknown[], value: unknown, where: string, out: string[] = []): string[] => {
+  const plainCredentials = (
+    scan: (s: string) => unknown[],
+    value: unknown,
+    where: string,
+    out: string[] = [],
+  ): string[] => {
     if (isSecretInput(value)) return out;
     if (typeof value === 'string') {
       if (scan(value).length > 0) out.push(where);
     } else if (Array.isArray(value)) value.forEach((v, i) => plainCredentials(scan, v, `${where}[${i}]`, out));
-    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) plainCredentials(scan, v, `${where}.${k}`, out);
+    else if (value && typeof value === 'object')
+      for (const [k, v] of Object.entries(value)) plainCredentials(scan, v, `${where}.${k}`, out);
     return out;
   };
 
   /** The outputs whose value holds a credential, and those of them that are not Pulumi secrets. */
-  async function credentialOutputs(outputs: Array<[string, pulumi.Output<unknown>]>, scanner: ReturnType<typeof createScanner>): Promise<{ secretOutputs: string[]; leaks: string[] }> {
+  async function credentialOutputs(
+    outputs: Array<[string, pulumi.Output<unknown>]>,
+    scanner: ReturnType<typeof createScanner>,
+  ): Promise<{ secretOutputs: string[]; leaks: string[] }> {
     const secretOutputs: string[] = [];
     const leaks: string[] = [];
     for (const [where, output] of outputs) {
@@ -301,16 +376,28 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
   test('control: the walk reports a credential in a plain output and in a plain input', async () => {
     const credential = planted();
     const scanner = createScanner([{ kind: 'credential', value: credential }]);
-    const found = await credentialOutputs([
-      ['plain', pulumi.output({ auth: b64(`u:${credential}`) })],
-      ['secret', pulumi.secret(credential)],
-      ['other', pulumi.output('nothing')],
-    ], scanner);
+    const found = await credentialOutputs(
+      [
+        ['plain', pulumi.output({ auth: b64(`u:${credential}`) })],
+        ['secret', pulumi.secret(credential)],
+        ['other', pulumi.output('nothing')],
+      ],
+      scanner,
+    );
     expect(found).toEqual({ secretOutputs: ['plain', 'secret'], leaks: ['plain'] });
-    expect(plainCredentials((s) => scanner.scan(s), { a: [credential], b: { [SECRET_SIG_KEY]: SECRET_SIG, value: credential } }, 'in')).toEqual(['in.a[0]']);
+    expect(
+      plainCredentials(
+        (s) => scanner.scan(s),
+        { a: [credential], b: { [SECRET_SIG_KEY]: SECRET_SIG, value: credential } },
+        'in',
+      ),
+    ).toEqual(['in.a[0]']);
   });
 
-  async function check(app: HarborPrivateApp, credentials: string[]): Promise<{ secretOutputs: string[]; secretInputs: string[] }> {
+  async function check(
+    app: HarborPrivateApp,
+    credentials: string[],
+  ): Promise<{ secretOutputs: string[]; secretInputs: string[] }> {
     await engine.settled(`HarborPrivateApp "${app.config.appName}"`);
     expect(engine.errors).toEqual([]);
     const scanner = createScanner(credentials.map((value) => ({ kind: 'credential', value })));
@@ -335,10 +422,13 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
     return { secretOutputs, secretInputs };
   }
 
-  test('robot credentials: robotSecret, the robot\'s secret and every connection are secret; the pull Secret\'s data is a secret input holding the issued secret', async () => {
+  test("robot credentials: robotSecret, the robot's secret and every connection are secret; the pull Secret's data is a secret input holding the issued secret", async () => {
     const app = new HarborPrivateApp('hygiene', {
-      registryHost: 'reg.harbor.com', project: { name: 'k8s' }, namespaces: ['kube-system', 'apps'],
-      members: [HarborMember.user('k8s-puller', HarborRole.GUEST)], serviceAccounts: ['default'],
+      registryHost: 'reg.harbor.com',
+      project: { name: 'k8s' },
+      namespaces: ['kube-system', 'apps'],
+      members: [HarborMember.user('k8s-puller', HarborRole.GUEST)],
+      serviceAccounts: ['default'],
       harbor: { url: server.url, username: 'admin', password: adminPassword }, // a plain password: the component must make it secret
       workload: { metadata: { name: 'coredns' }, containers: [{ image: 'reg.harbor.com/k8s/coredns:1.2.6' }] },
     });
@@ -348,19 +438,33 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
     expect(typeof issued).toBe('string');
     const { secretOutputs, secretInputs } = await check(app, [issued, adminPassword]);
     // The walk saw the credentials where they must be (so it could have failed).
-    expect(secretOutputs).toEqual(expect.arrayContaining(['app.robotSecret', 'app.robot.secret', 'app.project.connection', 'app.robot.connection']));
-    expect(secretInputs).toEqual(expect.arrayContaining(['hygiene-project', 'hygiene-robot', 'hygiene-kube-system-harbor-k8s', 'hygiene-apps-harbor-k8s']));
+    expect(secretOutputs).toEqual(
+      expect.arrayContaining(['app.robotSecret', 'app.robot.secret', 'app.project.connection', 'app.robot.connection']),
+    );
+    expect(secretInputs).toEqual(
+      expect.arrayContaining([
+        'hygiene-project',
+        'hygiene-robot',
+        'hygiene-kube-system-harbor-k8s',
+        'hygiene-apps-harbor-k8s',
+      ]),
+    );
     const pullSecret = engine.byType('kubernetes:core/v1:Secret', 'hygiene-apps-harbor-k8s')[0];
     expect(isSecretInput(pullSecret.inputs.data)).toBe(true);
     const config = JSON.parse(Buffer.from(pullSecret.state!.data['.dockerconfigjson'], 'base64').toString('utf8'));
     expect(config.auths['reg.harbor.com'].password === issued).toBe(true);
   });
 
-  test('literal credentials: the Secret\'s data is secret, the password appears in no plain output or input', async () => {
+  test("literal credentials: the Secret's data is secret, the password appears in no plain output or input", async () => {
     const password = planted();
     const app = new HarborPrivateApp('hygiene-literal', {
-      registryHost: 'reg.harbor.com', project: { name: 'k8s', adopt: true }, namespaces: ['kube-system'],
-      credentials: PullCredentials.fromLiteralUnsafeForLocalClustersOnly({ username: 'robot$k8s+ci', password: SecretValue.unsafePlainText(password) }),
+      registryHost: 'reg.harbor.com',
+      project: { name: 'k8s', adopt: true },
+      namespaces: ['kube-system'],
+      credentials: PullCredentials.fromLiteralUnsafeForLocalClustersOnly({
+        username: 'robot$k8s+ci',
+        password: SecretValue.unsafePlainText(password),
+      }),
       harbor: { url: server.url, username: 'admin', password: pulumi.secret(adminPassword) },
     });
     const { secretInputs } = await check(app, [password, adminPassword]);

@@ -54,7 +54,10 @@ export type LabMode = 'run' | 'skip' | 'fail';
  * `run` when nothing is missing; otherwise `fail` under `CI=true` and `skip` elsewhere.
  * @param env where to read `CI` from. @default process.env
  */
-export function labMode(missing: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): LabMode {
+export function labMode(
+  missing: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): LabMode {
   if (missing.length === 0) return 'run';
   return env.CI === 'true' ? 'fail' : 'skip';
 }

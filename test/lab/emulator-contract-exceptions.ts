@@ -21,12 +21,14 @@ export const UNDECLARED_STATUSES: readonly UndeclaredStatus[] = [
   {
     status: 401,
     operations: '*',
-    reason: 'Every operation is under `security: basic` (swagger top level); Harbor answers 401 for missing or bad credentials even where an operation omits 401 (e.g. ListRobot, headProject).',
+    reason:
+      'Every operation is under `security: basic` (swagger top level); Harbor answers 401 for missing or bad credentials even where an operation omits 401 (e.g. ListRobot, headProject).',
   },
   {
     status: 403,
     operations: '*',
-    reason: "Harbor's CSRF middleware rejects writes that carry the `sid` session cookie with 403 on every operation, and RBAC answers 403 to an authenticated principal without the permission (e.g. createProject, headProject omit 403).",
+    reason:
+      "Harbor's CSRF middleware rejects writes that carry the `sid` session cookie with 403 on every operation, and RBAC answers 403 to an authenticated principal without the permission (e.g. createProject, headProject omit 403).",
   },
   {
     status: 409,
@@ -36,11 +38,14 @@ export const UNDECLARED_STATUSES: readonly UndeclaredStatus[] = [
   {
     status: 404,
     operations: ['getProject', 'createProjectMember', 'deleteProjectMember'],
-    reason: "Harbor resolves the project first (RequireProjectAccess -> project not found -> 404); createProjectMember also answers 404 'user <name> is not found' for an unknown username (SearchAndOnBoardUser, database auth mode).",
+    reason:
+      "Harbor resolves the project first (RequireProjectAccess -> project not found -> 404); createProjectMember also answers 404 'user <name> is not found' for an unknown username (SearchAndOnBoardUser, database auth mode).",
   },
 ];
 
 /** The undeclared statuses accepted for `operationId`. */
 export function undeclaredStatusesFor(operationId: string): number[] {
-  return UNDECLARED_STATUSES.filter((u) => u.operations === '*' || u.operations.includes(operationId)).map((u) => u.status);
+  return UNDECLARED_STATUSES.filter((u) => u.operations === '*' || u.operations.includes(operationId)).map(
+    (u) => u.status,
+  );
 }

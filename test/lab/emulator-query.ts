@@ -32,13 +32,18 @@ export function parseHarborQuery(q: string | null | undefined): Map<string, Quer
     if (raw.startsWith('~')) {
       out.set(key, { kind: 'fuzzy', value: unquote(raw.slice(1)) });
     } else if (raw.startsWith('[')) {
-      if (!raw.endsWith(']') || !raw.includes('~')) throw new QuerySyntaxError(`invalid range "${raw}" for ${key}: expected [min~max]`);
+      if (!raw.endsWith(']') || !raw.includes('~'))
+        throw new QuerySyntaxError(`invalid range "${raw}" for ${key}: expected [min~max]`);
       const [min, max] = raw.slice(1, -1).split('~');
       out.set(key, { kind: 'range', min: unquote(min.trim()), max: unquote(max.trim()) });
     } else if (raw.startsWith('{') || raw.startsWith('(')) {
       const close = raw.startsWith('{') ? '}' : ')';
       if (!raw.endsWith(close)) throw new QuerySyntaxError(`invalid list "${raw}" for ${key}: missing "${close}"`);
-      const values = raw.slice(1, -1).split(/\s+/).filter((v) => v !== '').map(unquote);
+      const values = raw
+        .slice(1, -1)
+        .split(/\s+/)
+        .filter((v) => v !== '')
+        .map(unquote);
       out.set(key, { kind: raw.startsWith('{') ? 'union' : 'intersection', values });
     } else {
       out.set(key, { kind: 'exact', value: unquote(raw) });
@@ -109,7 +114,12 @@ export interface Page<T> {
  * contract check enforces), with `X-Total-Count` and a `Link` header (`<url>; rel="prev" , <url>; rel="next"`).
  * @param fullPath the request path including the API base, used in `Link`
  */
-export function paginate<T>(all: readonly T[], query: URLSearchParams, fullPath: string, total: number = all.length): Page<T> {
+export function paginate<T>(
+  all: readonly T[],
+  query: URLSearchParams,
+  fullPath: string,
+  total: number = all.length,
+): Page<T> {
   const page = Math.max(1, Number(query.get('page') ?? '1') || 1);
   const requested = Number(query.get('page_size') ?? '10');
   const pageSize = Number.isFinite(requested) && requested > 0 ? requested : 10;

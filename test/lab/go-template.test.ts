@@ -6,12 +6,22 @@ describe('renderGoTemplate (the subset ESO runs on our templates)', () => {
     const password = 'pw"with\\quotes';
     const t = dockerConfigJsonTemplate('127.0.0.1:5000', { literal: 'robot$k8s+x' }, { variable: 'password' });
     const doc = JSON.parse(renderGoTemplate(t, { password }));
-    expect(doc).toEqual({ auths: { '127.0.0.1:5000': { username: 'robot$k8s+x', password, auth: Buffer.from(`robot$k8s+x:${password}`).toString('base64') } } });
+    expect(doc).toEqual({
+      auths: {
+        '127.0.0.1:5000': {
+          username: 'robot$k8s+x',
+          password,
+          auth: Buffer.from(`robot$k8s+x:${password}`).toString('base64'),
+        },
+      },
+    });
   });
 
   test('pipelines, literals and fields', () => {
     expect(renderGoTemplate('a{{ .x }}b{{ "q" | quote }}', { x: '1' })).toBe('a1b"q"');
-    expect(renderGoTemplate('{{ printf "%s-%s" .a "b" | b64enc }}', { a: 'z' })).toBe(Buffer.from('z-b').toString('base64'));
+    expect(renderGoTemplate('{{ printf "%s-%s" .a "b" | b64enc }}', { a: 'z' })).toBe(
+      Buffer.from('z-b').toString('base64'),
+    );
   });
 
   test.each([

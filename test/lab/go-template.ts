@@ -23,15 +23,26 @@ export function renderGoTemplate(template: string, data: Readonly<Record<string,
   return out;
 }
 
-type Token = { kind: 'field'; name: string } | { kind: 'string'; value: string } | { kind: 'ident'; name: string } | { kind: 'pipe' };
+type Token =
+  | { kind: 'field'; name: string }
+  | { kind: 'string'; value: string }
+  | { kind: 'ident'; name: string }
+  | { kind: 'pipe' };
 
 function tokenize(src: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < src.length) {
     const c = src[i];
-    if (c === ' ' || c === '\t') { i++; continue; }
-    if (c === '|') { tokens.push({ kind: 'pipe' }); i++; continue; }
+    if (c === ' ' || c === '\t') {
+      i++;
+      continue;
+    }
+    if (c === '|') {
+      tokens.push({ kind: 'pipe' });
+      i++;
+      continue;
+    }
     if (c === '"') {
       let j = i + 1;
       while (j < src.length && src[j] !== '"') j += src[j] === '\\' ? 2 : 1;
@@ -92,10 +103,14 @@ function call(fn: string, args: string[]): string {
       if (k !== values.length) throw new Error('printf: extra arguments');
       return result;
     }
-    case 'b64enc': return one(fn, args, (s) => Buffer.from(s, 'utf8').toString('base64'));
-    case 'toJson': return one(fn, args, (s) => JSON.stringify(s));
-    case 'quote': return one(fn, args, (s) => JSON.stringify(s));
-    default: throw new Error(`function "${fn}" is not supported by this evaluator`);
+    case 'b64enc':
+      return one(fn, args, (s) => Buffer.from(s, 'utf8').toString('base64'));
+    case 'toJson':
+      return one(fn, args, (s) => JSON.stringify(s));
+    case 'quote':
+      return one(fn, args, (s) => JSON.stringify(s));
+    default:
+      throw new Error(`function "${fn}" is not supported by this evaluator`);
   }
 }
 

@@ -74,7 +74,11 @@ function robotBody(project: string, name: string, extra: Record<string, unknown>
   };
 }
 
-async function createRobot(project: string, name: string, extra: Record<string, unknown> = {}): Promise<{ id: number; name: string; secret: string; expires_at: number; creation_time: string }> {
+async function createRobot(
+  project: string,
+  name: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ id: number; name: string; secret: string; expires_at: number; creation_time: string }> {
   const r = await call('POST', '/robots', { body: robotBody(project, name, extra) });
   expect(r.status).toBe(201);
   return r.json;
@@ -109,7 +113,10 @@ describe('authentication and common headers', () => {
   });
 
   it('rejects a write carrying the sid cookie with 403 (CSRF), but not a read', async () => {
-    const write = await call('POST', '/projects', { body: { project_name: 'csrf' }, headers: { Cookie: 'sid=abc123' } });
+    const write = await call('POST', '/projects', {
+      body: { project_name: 'csrf' },
+      headers: { Cookie: 'sid=abc123' },
+    });
     expect(write.status).toBe(403);
     expect(write.json.errors[0].code).toBe('FORBIDDEN');
     expect(emulator.state().projects).toEqual([]);
@@ -126,7 +133,9 @@ describe('authentication and common headers', () => {
 
 describe('projects', () => {
   it('creates (201, empty body, Location by id), heads, gets, updates and deletes a project', async () => {
-    const created = await call('POST', '/projects', { body: { project_name: 'app', metadata: { public: 'false', auto_scan: 'true' }, storage_limit: -1 } });
+    const created = await call('POST', '/projects', {
+      body: { project_name: 'app', metadata: { public: 'false', auto_scan: 'true' }, storage_limit: -1 },
+    });
     expect(created.status).toBe(201);
     expect(created.text).toBe('');
     expect(created.headers.get('location')).toBe('/api/v2.0/projects/1');
@@ -136,9 +145,18 @@ describe('projects', () => {
 
     const byId = await call('GET', '/projects/1');
     expect(byId.status).toBe(200);
-    expect(byId.json).toMatchObject({ project_id: 1, name: 'app', owner_name: 'admin', metadata: { public: 'false', auto_scan: 'true' }, repo_count: 0 });
+    expect(byId.json).toMatchObject({
+      project_id: 1,
+      name: 'app',
+      owner_name: 'admin',
+      metadata: { public: 'false', auto_scan: 'true' },
+      repo_count: 0,
+    });
 
-    const put = await call('PUT', '/projects/app', { headers: { 'X-Is-Resource-Name': 'true' }, body: { metadata: { public: 'true' } } });
+    const put = await call('PUT', '/projects/app', {
+      headers: { 'X-Is-Resource-Name': 'true' },
+      body: { metadata: { public: 'true' } },
+    });
     expect(put.status).toBe(200);
     const after = await call('GET', '/projects/app', { headers: { 'X-Is-Resource-Name': 'true' } });
     // PUT merges metadata: auto_scan stays.
@@ -150,7 +168,10 @@ describe('projects', () => {
   });
 
   it('puts the name in Location when asked with X-Resource-Name-In-Location', async () => {
-    const r = await call('POST', '/projects', { body: { project_name: 'named' }, headers: { 'X-Resource-Name-In-Location': 'true' } });
+    const r = await call('POST', '/projects', {
+      body: { project_name: 'named' },
+      headers: { 'X-Resource-Name-In-Location': 'true' },
+    });
     expect(r.headers.get('location')).toBe('/api/v2.0/projects/named');
   });
 
@@ -174,7 +195,9 @@ describe('projects', () => {
   });
 
   it('keeps metadata as "true"/"false" strings, drops unknown keys, honours the deprecated top-level public', async () => {
-    expect((await call('POST', '/projects', { body: { project_name: 'bad', metadata: { public: 'yes' } } })).status).toBe(400);
+    expect(
+      (await call('POST', '/projects', { body: { project_name: 'bad', metadata: { public: 'yes' } } })).status,
+    ).toBe(400);
     await createProject('typo', { public: 'false', auto_scna: 'true' } as Record<string, string>);
     expect(emulator.state().projects[0].metadata).toEqual({ public: 'false' });
     const r = await call('POST', '/projects', { body: { project_name: 'legacy', public: true } });
@@ -204,15 +227,27 @@ describe('projects', () => {
     await createProject('app');
     await createProject('keep');
     emulator.addUser('dev1');
-    expect((await call('POST', '/projects/app/members', { headers: { 'X-Is-Resource-Name': 'true' }, body: { role_id: 2, member_user: { username: 'dev1' } } })).status).toBe(201);
+    expect(
+      (
+        await call('POST', '/projects/app/members', {
+          headers: { 'X-Is-Resource-Name': 'true' },
+          body: { role_id: 2, member_user: { username: 'dev1' } },
+        })
+      ).status,
+    ).toBe(201);
     await createRobot('app', 'puller');
     await createRobot('keep', 'puller');
     emulator.addRepository('app', 'coredns');
 
     const blocked = await call('DELETE', '/projects/app', { headers: { 'X-Is-Resource-Name': 'true' } });
     expect(blocked.status).toBe(412);
-    expect(blocked.json.errors[0]).toEqual({ code: 'PRECONDITION', message: 'the project contains repositories, can not be deleted' });
-    expect((await call('GET', '/projects/app/_deletable', { headers: { 'X-Is-Resource-Name': 'true' } })).json.deletable).toBe(false);
+    expect(blocked.json.errors[0]).toEqual({
+      code: 'PRECONDITION',
+      message: 'the project contains repositories, can not be deleted',
+    });
+    expect(
+      (await call('GET', '/projects/app/_deletable', { headers: { 'X-Is-Resource-Name': 'true' } })).json.deletable,
+    ).toBe(false);
 
     emulator.removeRepository('app', 'coredns');
     expect((await call('DELETE', '/projects/app', { headers: { 'X-Is-Resource-Name': 'true' } })).status).toBe(200);
@@ -252,9 +287,22 @@ describe('members', () => {
 
   it('lists the creator as projectAdmin, then adds, reads, updates and removes a user member', async () => {
     const initial = await call('GET', '/projects/app/members', { headers: byName });
-    expect(initial.json).toEqual([{ id: 1, project_id: 1, entity_name: 'admin', role_name: 'projectAdmin', role_id: 1, entity_id: 1, entity_type: 'u' }]);
+    expect(initial.json).toEqual([
+      {
+        id: 1,
+        project_id: 1,
+        entity_name: 'admin',
+        role_name: 'projectAdmin',
+        role_id: 1,
+        entity_id: 1,
+        entity_type: 'u',
+      },
+    ]);
 
-    const created = await call('POST', '/projects/app/members', { headers: byName, body: { role_id: 3, member_user: { username: 'alice' } } });
+    const created = await call('POST', '/projects/app/members', {
+      headers: byName,
+      body: { role_id: 3, member_user: { username: 'alice' } },
+    });
     expect(created.status).toBe(201);
     expect(created.text).toBe('');
     expect(created.headers.get('location')).toBe('/api/v2.0/projects/app/members/2');
@@ -265,7 +313,10 @@ describe('members', () => {
     expect(one.json).toMatchObject({ entity_name: 'alice', role_id: 3, role_name: 'guest', entity_type: 'u' });
 
     expect((await call('PUT', '/projects/app/members/2', { headers: byName, body: { role_id: 4 } })).status).toBe(200);
-    expect((await call('GET', '/projects/app/members/2', { headers: byName })).json).toMatchObject({ role_id: 4, role_name: 'maintainer' });
+    expect((await call('GET', '/projects/app/members/2', { headers: byName })).json).toMatchObject({
+      role_id: 4,
+      role_name: 'maintainer',
+    });
 
     expect((await call('DELETE', '/projects/app/members/2', { headers: byName })).status).toBe(200);
     expect((await call('GET', '/projects/app/members/2', { headers: byName })).status).toBe(404);
@@ -276,25 +327,55 @@ describe('members', () => {
     expect((await call('POST', '/projects/app/members', { headers: byName, body })).status).toBe(201);
     const dup = await call('POST', '/projects/app/members', { headers: byName, body: { ...body, role_id: 3 } });
     expect(dup.status).toBe(409);
-    expect((await call('POST', '/projects/app/members', { headers: byName, body: { role_id: 2, member_user: { username: 'admin' } } })).status).toBe(409);
-    const unknownUser = await call('POST', '/projects/app/members', { headers: byName, body: { role_id: 2, member_user: { username: 'ghost' } } });
+    expect(
+      (
+        await call('POST', '/projects/app/members', {
+          headers: byName,
+          body: { role_id: 2, member_user: { username: 'admin' } },
+        })
+      ).status,
+    ).toBe(409);
+    const unknownUser = await call('POST', '/projects/app/members', {
+      headers: byName,
+      body: { role_id: 2, member_user: { username: 'ghost' } },
+    });
     expect(unknownUser.status).toBe(404);
     expect(unknownUser.json.errors[0].message).toBe('user ghost is not found');
-    expect((await call('POST', '/projects/app/members', { headers: byName, body: { role_id: 2, member_group: { group_name: 'nobody' } } })).status).toBe(404);
-    expect((await call('POST', '/projects/app/members', { headers: byName, body: { role_id: 9, member_user: { username: 'bob' } } })).status).toBe(400);
+    expect(
+      (
+        await call('POST', '/projects/app/members', {
+          headers: byName,
+          body: { role_id: 2, member_group: { group_name: 'nobody' } },
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await call('POST', '/projects/app/members', {
+          headers: byName,
+          body: { role_id: 9, member_user: { username: 'bob' } },
+        })
+      ).status,
+    ).toBe(400);
     expect((await call('POST', '/projects/app/members', { headers: byName, body: { role_id: 2 } })).status).toBe(400);
     expect((await call('POST', '/projects/nope/members', { headers: byName, body })).status).toBe(404);
   });
 
   it('adds a group member by name', async () => {
-    const r = await call('POST', '/projects/app/members', { headers: byName, body: { role_id: 2, member_group: { group_name: 'ops' } } });
+    const r = await call('POST', '/projects/app/members', {
+      headers: byName,
+      body: { role_id: 2, member_group: { group_name: 'ops' } },
+    });
     expect(r.status).toBe(201);
     const list = await call('GET', '/projects/app/members?entityname=ops', { headers: byName });
     expect(list.json).toEqual([expect.objectContaining({ entity_name: 'ops', entity_type: 'g', role_id: 2 })]);
   });
 
   it('filters by EXACT entityname while X-Total-Count counts every member (as Harbor does)', async () => {
-    await call('POST', '/projects/app/members', { headers: byName, body: { role_id: 2, member_user: { username: 'alice' } } });
+    await call('POST', '/projects/app/members', {
+      headers: byName,
+      body: { role_id: 2, member_user: { username: 'alice' } },
+    });
     const exact = await call('GET', '/projects/app/members?entityname=alice', { headers: byName });
     expect(exact.json.map((m: { entity_name: string }) => m.entity_name)).toEqual(['alice']);
     expect(exact.headers.get('x-total-count')).toBe('2');
@@ -319,7 +400,13 @@ describe('robots', () => {
     const r = await call('POST', '/robots', { body: robotBody('app', 'puller', { secret: 'Chosen-Secret-1' }) });
     expect(r.status).toBe(201);
     expect(r.headers.get('location')).toBe(`/api/v2.0/robots/${r.json.id}`);
-    expect(r.json).toEqual({ id: 1, name: 'robot$app+puller', secret: expect.any(String), creation_time: '2030-01-01T00:00:00.000Z', expires_at: -1 });
+    expect(r.json).toEqual({
+      id: 1,
+      name: 'robot$app+puller',
+      secret: expect.any(String),
+      creation_time: '2030-01-01T00:00:00.000Z',
+      expires_at: -1,
+    });
     // The `secret` of the body is ignored: a random one is generated.
     expect(r.json.secret).not.toBe('Chosen-Secret-1');
     expect(r.json.secret).toMatch(/^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[A-Za-z0-9]{32}$/);
@@ -330,8 +417,22 @@ describe('robots', () => {
     expect(got.status).toBe(200);
     expect(got.text).not.toContain(r.json.secret);
     expect(got.json).not.toHaveProperty('secret');
-    expect(got.json).toMatchObject({ id: 1, name: 'robot$app+puller', level: 'project', duration: -1, disable: false, expires_at: -1, editable: true });
-    expect(got.json.permissions).toEqual([{ kind: 'project', namespace: 'app', access: [expect.objectContaining({ resource: 'repository', action: 'pull' })] }]);
+    expect(got.json).toMatchObject({
+      id: 1,
+      name: 'robot$app+puller',
+      level: 'project',
+      duration: -1,
+      disable: false,
+      expires_at: -1,
+      editable: true,
+    });
+    expect(got.json.permissions).toEqual([
+      {
+        kind: 'project',
+        namespace: 'app',
+        access: [expect.objectContaining({ resource: 'repository', action: 'pull' })],
+      },
+    ]);
     expect(JSON.stringify(emulator.state())).not.toContain(r.json.secret);
   });
 
@@ -359,10 +460,20 @@ describe('robots', () => {
       expect([name, r.status]).toEqual([name, 400]);
     }
     const two = robotBody('app', 'two');
-    (two.permissions as unknown[]).push({ kind: 'project', namespace: 'app', access: [{ resource: 'repository', action: 'push' }] });
+    (two.permissions as unknown[]).push({
+      kind: 'project',
+      namespace: 'app',
+      access: [{ resource: 'repository', action: 'push' }],
+    });
     expect((await call('POST', '/robots', { body: two })).status).toBe(400);
     expect((await call('POST', '/robots', { body: robotBody('app', 'none', { permissions: [] }) })).status).toBe(400);
-    expect((await call('POST', '/robots', { body: robotBody('app', 'noaccess', { permissions: [{ kind: 'project', namespace: 'app', access: [] }] }) })).status).toBe(400);
+    expect(
+      (
+        await call('POST', '/robots', {
+          body: robotBody('app', 'noaccess', { permissions: [{ kind: 'project', namespace: 'app', access: [] }] }),
+        })
+      ).status,
+    ).toBe(400);
     expect((await call('POST', '/robots', { body: robotBody('ghost', 'x') })).status).toBe(404);
 
     await createRobot('app', 'puller');
@@ -395,14 +506,19 @@ describe('robots', () => {
   });
 
   it('returns permissions in an unstable order with effect "allow", "" or absent: same set every time', async () => {
-    const access = ['pull', 'push', 'read', 'list'].map((action) => ({ resource: action === 'pull' || action === 'push' ? 'repository' : 'artifact', action }));
+    const access = ['pull', 'push', 'read', 'list'].map((action) => ({
+      resource: action === 'pull' || action === 'push' ? 'repository' : 'artifact',
+      action,
+    }));
     const r = await createRobot('app', 'many', { permissions: [{ kind: 'project', namespace: 'app', access }] });
     const orders = new Set<string>();
     const effects = new Set<string>();
     for (let i = 0; i < 12; i += 1) {
       const got = await call('GET', `/robots/${r.id}`);
       const entries: Array<{ resource: string; action: string; effect?: string }> = got.json.permissions[0].access;
-      expect(entries.map((a) => `${a.resource}:${a.action}`).sort()).toEqual(access.map((a) => `${a.resource}:${a.action}`).sort());
+      expect(entries.map((a) => `${a.resource}:${a.action}`).sort()).toEqual(
+        access.map((a) => `${a.resource}:${a.action}`).sort(),
+      );
       orders.add(entries.map((a) => a.action).join(','));
       for (const a of entries) effects.add(a.effect === undefined ? '(absent)' : JSON.stringify(a.effect));
     }
@@ -411,8 +527,14 @@ describe('robots', () => {
   });
 
   it('creates a system robot (admin only) whose permissions also come back in an unstable order', async () => {
-    const perms = ['app', 'other', '*'].map((namespace) => ({ kind: 'project', namespace, access: [{ resource: 'repository', action: 'pull' }] }));
-    const r = await call('POST', '/robots', { body: { name: 'ci', level: 'system', duration: -1, permissions: perms } });
+    const perms = ['app', 'other', '*'].map((namespace) => ({
+      kind: 'project',
+      namespace,
+      access: [{ resource: 'repository', action: 'pull' }],
+    }));
+    const r = await call('POST', '/robots', {
+      body: { name: 'ci', level: 'system', duration: -1, permissions: perms },
+    });
     expect(r.status).toBe(201);
     expect(r.json.name).toBe('robot$ci');
     expect(emulator.authorize('robot$ci', r.json.secret, 'other')).toEqual(['pull']);
@@ -428,13 +550,24 @@ describe('robots', () => {
 
   it('PUT needs the full name and level, replaces permissions and description, and re-enables when disable is absent', async () => {
     const r = await createRobot('app', 'puller', { duration: 10 });
-    const full = { name: 'robot$app+puller', level: 'project', duration: 10, disable: true, description: 'new', permissions: [{ kind: 'project', namespace: 'app', access: [{ resource: 'repository', action: 'push' }] }] };
+    const full = {
+      name: 'robot$app+puller',
+      level: 'project',
+      duration: 10,
+      disable: true,
+      description: 'new',
+      permissions: [{ kind: 'project', namespace: 'app', access: [{ resource: 'repository', action: 'push' }] }],
+    };
     expect((await call('PUT', `/robots/${r.id}`, { body: { ...full, name: 'puller' } })).status).toBe(400);
     expect((await call('PUT', `/robots/${r.id}`, { body: { ...full, level: 'system' } })).status).toBe(400);
     expect((await call('PUT', `/robots/${r.id}`, { body: { ...full, permissions: [] } })).status).toBe(400);
     expect((await call('PUT', `/robots/${r.id}`, { body: full })).status).toBe(200);
     let s = emulator.state().robots[0];
-    expect(s).toMatchObject({ disabled: true, description: 'new', permissions: [{ kind: 'project', namespace: 'app', access: [{ resource: 'repository', action: 'push' }] }] });
+    expect(s).toMatchObject({
+      disabled: true,
+      description: 'new',
+      permissions: [{ kind: 'project', namespace: 'app', access: [{ resource: 'repository', action: 'push' }] }],
+    });
 
     const { disable: _ignored, description: _d, ...withoutDisable } = full;
     clock += 5 * 86400 * 1000;
@@ -457,7 +590,10 @@ describe('robots', () => {
     expect(emulator.state().robots[0].expiresAt).toBe(r.expires_at);
 
     for (const weak of ['short1A', 'alllowercase1', 'ALLUPPERCASE1', 'NoDigitsHere', `Aa1${'x'.repeat(126)}`]) {
-      expect([weak.length, (await call('PATCH', `/robots/${r.id}`, { body: { secret: weak } })).status]).toEqual([weak.length, 400]);
+      expect([weak.length, (await call('PATCH', `/robots/${r.id}`, { body: { secret: weak } })).status]).toEqual([
+        weak.length,
+        400,
+      ]);
     }
     const chosen = `Chosen${randomBytes(4).toString('hex')}9Z`;
     const set = await call('PATCH', `/robots/${r.id}`, { body: { secret: chosen } });
@@ -485,7 +621,10 @@ describe('authorize() (what the token service grants)', () => {
     for (const [user, role] of Object.entries(roles)) {
       passwords[user] = pw(user);
       emulator.addUser(user, passwords[user]);
-      expect((await call('POST', '/projects/1/members', { body: { role_id: role, member_user: { username: user } } })).status).toBe(201);
+      expect(
+        (await call('POST', '/projects/1/members', { body: { role_id: role, member_user: { username: user } } }))
+          .status,
+      ).toBe(201);
     }
     expect(emulator.authorize('admin', ADMIN_PASSWORD, 'app')).toEqual(['pull', 'push']);
     expect(emulator.authorize('padmin', passwords.padmin, 'app')).toEqual(['pull', 'push']);
@@ -518,7 +657,16 @@ describe('authorize() (what the token service grants)', () => {
     await createProject('other');
     const puller = await createRobot('app', 'puller', { duration: 1 });
     const pusher = await createRobot('app', 'pusher', {
-      permissions: [{ kind: 'project', namespace: 'app', access: [{ resource: 'repository', action: 'pull' }, { resource: 'repository', action: 'push' }] }],
+      permissions: [
+        {
+          kind: 'project',
+          namespace: 'app',
+          access: [
+            { resource: 'repository', action: 'pull' },
+            { resource: 'repository', action: 'push' },
+          ],
+        },
+      ],
     });
     expect(emulator.authorize(puller.name, puller.secret, 'app')).toEqual(['pull']);
     expect(emulator.authorize(pusher.name, pusher.secret, 'app')).toEqual(['pull', 'push']);
@@ -545,7 +693,14 @@ describe('authorize() (what the token service grants)', () => {
     await call('POST', '/projects/1/members', { body: { role_id: 2, member_user: { username: 'dev' } } });
     const asDev = { auth: ['dev', devPw] as [string, string] };
     expect((await call('GET', '/projects/1', asDev)).json).toMatchObject({ name: 'app', current_user_role_id: 2 });
-    expect((await call('POST', '/projects/1/members', { ...asDev, body: { role_id: 2, member_user: { username: 'stranger' } } })).status).toBe(403);
+    expect(
+      (
+        await call('POST', '/projects/1/members', {
+          ...asDev,
+          body: { role_id: 2, member_user: { username: 'stranger' } },
+        })
+      ).status,
+    ).toBe(403);
     expect((await call('POST', '/robots', { ...asDev, body: robotBody('app', 'x') })).status).toBe(403);
     expect((await call('GET', '/projects/1', { auth: ['stranger', strangerPw] })).status).toBe(403);
     expect((await call('GET', '/projects', { auth: ['stranger', strangerPw] })).json).toEqual([]);
@@ -563,7 +718,9 @@ describe('out-of-band edits (drift)', () => {
     expect((await call('GET', '/projects/1')).json.metadata.public).toBe('true');
     emulator.setMemberRole('app', 'alice', 3);
     expect((await call('GET', '/projects/1/members?entityname=alice')).json[0].role_id).toBe(3);
-    emulator.setRobotPermissions(r.name, [{ kind: 'project', namespace: 'app', access: [{ resource: 'repository', action: 'push' }] }]);
+    emulator.setRobotPermissions(r.name, [
+      { kind: 'project', namespace: 'app', access: [{ resource: 'repository', action: 'push' }] },
+    ]);
     expect((await call('GET', `/robots/${r.id}`)).json.permissions[0].access[0].action).toBe('push');
     emulator.removeMemberOutOfBand('app', 'alice');
     expect((await call('GET', '/projects/1/members?entityname=alice')).json).toEqual([]);
@@ -578,7 +735,13 @@ describe('out-of-band edits (drift)', () => {
 
 describe('faults', () => {
   it('status: answers the status with Retry-After without applying, `times` times', async () => {
-    emulator.injectFault({ kind: 'status', status: 503, retryAfterSeconds: 2, match: { method: 'POST', path: /\/projects$/ }, times: 2 });
+    emulator.injectFault({
+      kind: 'status',
+      status: 503,
+      retryAfterSeconds: 2,
+      match: { method: 'POST', path: /\/projects$/ },
+      times: 2,
+    });
     for (let i = 0; i < 2; i += 1) {
       const r = await call('POST', '/projects', { body: { project_name: 'app' } });
       expect(r.status).toBe(503);
@@ -587,7 +750,11 @@ describe('faults', () => {
     }
     expect(emulator.state().projects).toEqual([]);
     expect((await call('POST', '/projects', { body: { project_name: 'app' } })).status).toBe(201);
-    expect(emulator.requests.map((e) => [e.status, e.fault])).toEqual([[503, 'status'], [503, 'status'], [201, undefined]]);
+    expect(emulator.requests.map((e) => [e.status, e.fault])).toEqual([
+      [503, 'status'],
+      [503, 'status'],
+      [201, undefined],
+    ]);
   });
 
   it('matches on method and path only', async () => {
@@ -603,7 +770,13 @@ describe('faults', () => {
     await createProject('app');
     await expect(call('POST', '/robots', { body: robotBody('app', 'puller') })).rejects.toThrow();
     expect(emulator.state().robots).toEqual([]);
-    expect(emulator.requests.at(-1)).toMatchObject({ method: 'POST', path: '/api/v2.0/robots', status: 0, fault: 'reset', write: true });
+    expect(emulator.requests.at(-1)).toMatchObject({
+      method: 'POST',
+      path: '/api/v2.0/robots',
+      status: 0,
+      fault: 'reset',
+      write: true,
+    });
   });
 
   it('reset-after-commit: the connection drops but the create happened', async () => {
@@ -631,11 +804,19 @@ describe('faults', () => {
     await call('PUT', '/projects/1', { body: { metadata: { auto_scan: 'true' } } });
     expect(emulator.requests).toHaveLength(3);
     expect(emulator.writes()).toBe(2);
-    expect(emulator.requests[1]).toEqual({ method: 'GET', path: '/api/v2.0/projects/1', query: '', status: 200, write: false });
+    expect(emulator.requests[1]).toEqual({
+      method: 'GET',
+      path: '/api/v2.0/projects/1',
+      query: '',
+      status: 200,
+      write: false,
+    });
     emulator.resetLog();
     expect(emulator.writes()).toBe(0);
     await call('HEAD', '/projects?project_name=app');
-    expect(emulator.requests).toEqual([{ method: 'HEAD', path: '/api/v2.0/projects', query: 'project_name=app', status: 200, write: false }]);
+    expect(emulator.requests).toEqual([
+      { method: 'HEAD', path: '/api/v2.0/projects', query: 'project_name=app', status: 200, write: false },
+    ]);
   });
 
   it('rejects a fault with a non-error status', () => {
@@ -671,7 +852,10 @@ describe('contract check against the swagger', () => {
       expect((await call('GET', '/projects/1', { headers: { 'X-Is-Resource-Name': 'yes' } })).status).toBe(500);
       expect((await call('GET', '/no/such/path')).status).toBe(500);
       expect((await call('PATCH', '/projects')).status).toBe(500);
-      expect((await call('POST', '/projects', { body: { project_name: 'x' }, headers: { 'Content-Type': 'text/plain' } })).status).toBe(500);
+      expect(
+        (await call('POST', '/projects', { body: { project_name: 'x' }, headers: { 'Content-Type': 'text/plain' } }))
+          .status,
+      ).toBe(500);
       expect((await call('POST', '/robots')).status).toBe(500);
       expect((await call('GET', '/projects/1/summary')).status).toBe(500);
     });
@@ -691,11 +875,17 @@ describe('contract check against the swagger', () => {
   it('checks its own responses too (an out-of-band edit that yields a non-schema answer is caught)', async () => {
     await createProject('app');
     const r = await createRobot('app', 'puller');
-    emulator.setRobotPermissions(r.name, [{ kind: 'project', namespace: 'app', access: [{ resource: 42 as unknown as string, action: 'pull' }] }]);
+    emulator.setRobotPermissions(r.name, [
+      { kind: 'project', namespace: 'app', access: [{ resource: 42 as unknown as string, action: 'pull' }] },
+    ]);
     const v = await violations(async () => {
       expect((await call('GET', `/robots/${r.id}`)).status).toBe(500);
     });
-    expect(v).toEqual([expect.stringMatching(/^response GET \/robots\/\{robot_id\} \(GetRobotByID\): response 200 body \/permissions\/0\/access\/0\/resource must be string/)]);
+    expect(v).toEqual([
+      expect.stringMatching(
+        /^response GET \/robots\/\{robot_id\} \(GetRobotByID\): response 200 body \/permissions\/0\/access\/0\/resource must be string/,
+      ),
+    ]);
   });
 
   it('ignores paths outside /api/v2.0', async () => {
@@ -711,23 +901,38 @@ describe('HarborSwagger and the q parser (units)', () => {
     const a = HarborSwagger.load();
     expect(HarborSwagger.load()).toBe(a);
     const m = a.findOperation('GET', '/projects/app/members/3');
-    expect('operation' in m && [m.operation.operationId, m.pathParams]).toEqual(['getProjectMember', { project_name_or_id: 'app', mid: '3' }]);
+    expect('operation' in m && [m.operation.operationId, m.pathParams]).toEqual([
+      'getProjectMember',
+      { project_name_or_id: 'app', mid: '3' },
+    ]);
     const d = a.findOperation('GET', '/projects/app/_deletable');
     expect('operation' in d && d.operation.operationId).toBe('getProjectDeletable');
   });
 
   it('splits the document lazily without losing an operation; the project/robot/user schemas compile', () => {
     const s = HarborSwagger.load();
-    const full = parseYaml(readFileSync(DEFAULT_SWAGGER_PATH, 'utf8')) as { paths: Record<string, Record<string, { operationId?: string }>> };
+    const full = parseYaml(readFileSync(DEFAULT_SWAGGER_PATH, 'utf8')) as {
+      paths: Record<string, Record<string, { operationId?: string }>>;
+    };
     const expected = Object.entries(full.paths)
-      .flatMap(([template, item]) => Object.entries(item).filter(([m]) => ['get', 'put', 'post', 'delete', 'patch', 'head'].includes(m)).map(([m, op]) => `${m.toUpperCase()} ${template} ${op.operationId}`))
+      .flatMap(([template, item]) =>
+        Object.entries(item)
+          .filter(([m]) => ['get', 'put', 'post', 'delete', 'patch', 'head'].includes(m))
+          .map(([m, op]) => `${m.toUpperCase()} ${template} ${op.operationId}`),
+      )
       .sort();
     const ops = s.operations();
     expect(ops.map((o) => `${o.method} ${o.template} ${o.operationId}`).sort()).toEqual(expected);
     // Every schema of the operations the emulator serves compiles (a full compile of all 1,600 takes ~1 s).
     let compiled = 0;
-    for (const op of ops.filter((o) => /^\/(projects|robots|users\/current)/.test(o.template) && !o.template.includes('repositories'))) {
-      for (const schema of [op.body?.schema, ...[...op.responses.values()].map((r) => r.schema), ...op.parameters.map((p) => p.schema)]) {
+    for (const op of ops.filter(
+      (o) => /^\/(projects|robots|users\/current)/.test(o.template) && !o.template.includes('repositories'),
+    )) {
+      for (const schema of [
+        op.body?.schema,
+        ...[...op.responses.values()].map((r) => r.schema),
+        ...op.parameters.map((p) => p.schema),
+      ]) {
         if (schema) {
           expect(typeof s.validator(schema)).toBe('function');
           compiled += 1;
@@ -742,7 +947,9 @@ describe('HarborSwagger and the q parser (units)', () => {
     const m = s.findOperation('GET', '/robots/1');
     if (!('operation' in m)) throw new Error(m.problem);
     expect(s.validateResponse(m.operation, 200, JSON.stringify({ id: 1, duration: null }))).toEqual([]);
-    expect(s.validateResponse(m.operation, 200, JSON.stringify({ id: 1, creation_time: 'yesterday' }))).toEqual([expect.stringMatching(/creation_time must match format "date-time"/)]);
+    expect(s.validateResponse(m.operation, 200, JSON.stringify({ id: 1, creation_time: 'yesterday' }))).toEqual([
+      expect.stringMatching(/creation_time must match format "date-time"/),
+    ]);
     expect(s.validateResponse(m.operation, 409, '')).toEqual([expect.stringMatching(/status 409 is not declared/)]);
   });
 

@@ -196,7 +196,8 @@ interface RobotRec {
   updated: number;
 }
 
-type Principal = { readonly kind: 'user'; readonly user: UserRec } | { readonly kind: 'robot'; readonly robot: RobotRec };
+type Principal =
+  { readonly kind: 'user'; readonly user: UserRec } | { readonly kind: 'robot'; readonly robot: RobotRec };
 
 interface Reply {
   readonly status: number;
@@ -231,11 +232,26 @@ class HarborError extends Error {
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const PROJECT_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const ROBOT_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-const ROLE_NAMES: Readonly<Record<number, string>> = { 1: 'projectAdmin', 2: 'developer', 3: 'guest', 4: 'maintainer', 5: 'limitedGuest' };
+const ROLE_NAMES: Readonly<Record<number, string>> = {
+  1: 'projectAdmin',
+  2: 'developer',
+  3: 'guest',
+  4: 'maintainer',
+  5: 'limitedGuest',
+};
 /** Harbor's ranking of roles, most powerful first (for `current_user_role_id`). */
 const ROLE_RANK = [1, 4, 2, 3, 5];
 const PUSH_ROLES = new Set([1, 2, 4]);
-const BOOL_METADATA = ['public', 'enable_content_trust', 'enable_content_trust_cosign', 'prevent_vul', 'auto_scan', 'auto_sbom_generation', 'reuse_sys_cve_allowlist', 'proxy_cache_local_on_not_found'];
+const BOOL_METADATA = [
+  'public',
+  'enable_content_trust',
+  'enable_content_trust_cosign',
+  'prevent_vul',
+  'auto_scan',
+  'auto_sbom_generation',
+  'reuse_sys_cve_allowlist',
+  'proxy_cache_local_on_not_found',
+];
 const SEVERITIES = ['none', 'low', 'medium', 'high', 'critical'];
 /** Proxy-cache-only metadata Harbor drops for ordinary projects. */
 const PROXY_ONLY_METADATA = ['proxy_speed_kb', 'max_upstream_conn', 'proxy_cache_local_on_not_found'];
@@ -302,7 +318,11 @@ function clonePermissions(perms: readonly EmulatorPermission[]): EmulatorPermiss
   return perms.map((p) => ({
     kind: p.kind,
     namespace: p.namespace,
-    access: p.access.map((a) => (a.effect === undefined ? { resource: a.resource, action: a.action } : { resource: a.resource, action: a.action, effect: a.effect })),
+    access: p.access.map((a) =>
+      a.effect === undefined
+        ? { resource: a.resource, action: a.action }
+        : { resource: a.resource, action: a.action, effect: a.effect },
+    ),
   }));
 }
 
@@ -335,7 +355,9 @@ export class HarborEmulator {
 
   constructor(opts: HarborEmulatorOptions) {
     if (!opts || typeof opts.adminPassword !== 'string' || opts.adminPassword === '') {
-      throw new Error('HarborEmulator: adminPassword must be a non-empty string; generate one per test run, e.g. crypto.randomBytes(12).toString("hex").');
+      throw new Error(
+        'HarborEmulator: adminPassword must be a non-empty string; generate one per test run, e.g. crypto.randomBytes(12).toString("hex").',
+      );
     }
     this.adminUsername = opts.adminUsername ?? 'admin';
     this.robotNamePrefix = opts.robotNamePrefix ?? 'robot$';
@@ -411,9 +433,12 @@ export class HarborEmulator {
   /** Adds a fault; see {@link Fault}. */
   injectFault(f: Fault): void {
     const times = f.times ?? 1;
-    if (!(times > 0)) throw new Error(`HarborEmulator.injectFault: times must be > 0 (or Infinity), got ${String(f.times)}.`);
+    if (!(times > 0))
+      throw new Error(`HarborEmulator.injectFault: times must be > 0 (or Infinity), got ${String(f.times)}.`);
     if (f.kind === 'status' && !(Number.isInteger(f.status) && f.status >= 400 && f.status <= 599)) {
-      throw new Error(`HarborEmulator.injectFault: a status fault needs an HTTP error status 400-599, got ${String(f.status)}.`);
+      throw new Error(
+        `HarborEmulator.injectFault: a status fault needs an HTTP error status 400-599, got ${String(f.status)}.`,
+      );
     }
     this.faults.push({ fault: f, remaining: times });
   }
@@ -559,7 +584,13 @@ export class HarborEmulator {
     if (url.pathname !== base && !url.pathname.startsWith(`${base}/`)) return false;
 
     const method = (req.method ?? 'GET').toUpperCase();
-    const entry: RequestLogEntry = { method, path: url.pathname, query: url.search.replace(/^\?/, ''), status: 0, write: WRITE_METHODS.has(method) };
+    const entry: RequestLogEntry = {
+      method,
+      path: url.pathname,
+      query: url.search.replace(/^\?/, ''),
+      status: 0,
+      write: WRITE_METHODS.has(method),
+    };
     this.requests.push(entry);
     const incomingId = req.headers['x-request-id'];
     const requestId = typeof incomingId === 'string' && incomingId !== '' ? incomingId : randomRequestId();
@@ -578,9 +609,20 @@ export class HarborEmulator {
       return true;
     }
     const op = found.operation;
-    const requestProblems = this.swagger.validateRequest(op, { pathParams: found.pathParams, query: url.searchParams, headers: req.headers, rawBody });
+    const requestProblems = this.swagger.validateRequest(op, {
+      pathParams: found.pathParams,
+      query: url.searchParams,
+      headers: req.headers,
+      rawBody,
+    });
     if (requestProblems.length > 0) {
-      this.sendContractError(res, entry, requestId, method, requestProblems.map((p) => `request ${p}`));
+      this.sendContractError(
+        res,
+        entry,
+        requestId,
+        method,
+        requestProblems.map((p) => `request ${p}`),
+      );
       return true;
     }
 
@@ -589,7 +631,11 @@ export class HarborEmulator {
     if (fault?.kind === 'status') {
       const headers: Record<string, string> = {};
       if (fault.retryAfterSeconds !== undefined) headers['Retry-After'] = String(fault.retryAfterSeconds);
-      this.write(res, entry, requestId, method, { status: fault.status, body: errorBody(fault.status, `injected fault: HTTP ${fault.status}`), headers });
+      this.write(res, entry, requestId, method, {
+        status: fault.status,
+        body: errorBody(fault.status, `injected fault: HTTP ${fault.status}`),
+        headers,
+      });
       return true;
     }
     if (fault?.kind === 'reset') {
@@ -603,11 +649,19 @@ export class HarborEmulator {
     }
 
     let reply = this.apply(op, found.pathParams, url, req.headers, rawBody, method);
-    const responseProblems = this.swagger.validateResponse(op, reply.status, reply.body === undefined ? '' : JSON.stringify(reply.body), undeclaredStatusesFor(op.operationId));
+    const responseProblems = this.swagger.validateResponse(
+      op,
+      reply.status,
+      reply.body === undefined ? '' : JSON.stringify(reply.body),
+      undeclaredStatusesFor(op.operationId),
+    );
     if (responseProblems.length > 0) {
       const messages = responseProblems.map((p) => `response ${p}`);
       this.contractViolations.push(...messages);
-      reply = { status: 500, body: errorBody(500, `Harbor emulator contract violation: ${messages.join(' | ')}`, 'CONTRACT_VIOLATION') };
+      reply = {
+        status: 500,
+        body: errorBody(500, `Harbor emulator contract violation: ${messages.join(' | ')}`, 'CONTRACT_VIOLATION'),
+      };
     }
     if (fault?.kind === 'reset-after-commit') {
       entry.status = reply.status;
@@ -619,7 +673,14 @@ export class HarborEmulator {
   }
 
   /** Authenticates and runs the handler; turns Harbor errors into error replies. */
-  private apply(op: SwaggerOperation, rawParams: Record<string, string>, url: URL, headers: http.IncomingHttpHeaders, rawBody: string, method: string): Reply {
+  private apply(
+    op: SwaggerOperation,
+    rawParams: Record<string, string>,
+    url: URL,
+    headers: http.IncomingHttpHeaders,
+    rawBody: string,
+    method: string,
+  ): Reply {
     try {
       const cookies = String(headers.cookie ?? '');
       if (WRITE_METHODS.has(method) && /(^|;\s*)sid=/.test(cookies)) {
@@ -646,7 +707,13 @@ export class HarborEmulator {
     }
   }
 
-  private sendContractError(res: http.ServerResponse, entry: RequestLogEntry, requestId: string, method: string, problems: string[]): void {
+  private sendContractError(
+    res: http.ServerResponse,
+    entry: RequestLogEntry,
+    requestId: string,
+    method: string,
+    problems: string[],
+  ): void {
     this.contractViolations.push(...problems);
     this.write(res, entry, requestId, method, {
       status: 500,
@@ -654,7 +721,13 @@ export class HarborEmulator {
     });
   }
 
-  private write(res: http.ServerResponse, entry: RequestLogEntry, requestId: string, method: string, reply: Reply): void {
+  private write(
+    res: http.ServerResponse,
+    entry: RequestLogEntry,
+    requestId: string,
+    method: string,
+    reply: Reply,
+  ): void {
     entry.status = reply.status;
     res.statusCode = reply.status;
     res.setHeader('X-Request-Id', requestId);
@@ -699,7 +772,8 @@ export class HarborEmulator {
   /** The principal for these credentials, or undefined (unknown, wrong password, disabled or expired robot). */
   private login(username: string, password: string): Principal | undefined {
     const user = this.userByName(username);
-    if (user) return user.password !== undefined && safeEqual(user.password, password) ? { kind: 'user', user } : undefined;
+    if (user)
+      return user.password !== undefined && safeEqual(user.password, password) ? { kind: 'user', user } : undefined;
     if (!username.startsWith(this.robotNamePrefix)) return undefined;
     const robot = this.robotByName(username);
     if (!robot || robot.disabled || this.isExpired(robot) || !safeEqual(robot.secret, password)) return undefined;
@@ -714,7 +788,11 @@ export class HarborEmulator {
     if (principal.kind !== 'user') return [];
     const u = principal.user;
     const roles = [...this.members.values()]
-      .filter((m) => m.projectId === p.id && ((m.entityType === 'u' && m.entityId === u.id) || (m.entityType === 'g' && u.groupIds.has(m.entityId))))
+      .filter(
+        (m) =>
+          m.projectId === p.id &&
+          ((m.entityType === 'u' && m.entityId === u.id) || (m.entityType === 'g' && u.groupIds.has(m.entityId))),
+      )
       .map((m) => m.roleId);
     return [...new Set(roles)];
   }
@@ -729,11 +807,18 @@ export class HarborEmulator {
    * robot whose permission names the project; `list-members`: any role but limitedGuest; `list-robots`:
    * projectAdmin or maintainer; `admin`: projectAdmin (update/delete project, manage members and robots).
    */
-  private requireProject(principal: Principal, p: ProjectRec, need: 'read' | 'list-members' | 'list-robots' | 'admin'): void {
+  private requireProject(
+    principal: Principal,
+    p: ProjectRec,
+    need: 'read' | 'list-members' | 'list-robots' | 'admin',
+  ): void {
     if (principal.kind === 'user' && principal.user.admin) return;
     let ok: boolean;
     if (principal.kind === 'robot') {
-      ok = need === 'read' && (p.metadata.public === 'true' || principal.robot.permissions.some((perm) => this.permissionCovers(principal.robot, perm, p)));
+      ok =
+        need === 'read' &&
+        (p.metadata.public === 'true' ||
+          principal.robot.permissions.some((perm) => this.permissionCovers(principal.robot, perm, p)));
     } else {
       const roles = this.rolesOf(principal, p);
       switch (need) {
@@ -775,14 +860,18 @@ export class HarborEmulator {
     const visible = (p: ProjectRec): boolean => {
       if (principal.kind === 'user' && principal.user.admin) return true;
       if (p.metadata.public === 'true') return true;
-      if (principal.kind === 'robot') return principal.robot.permissions.some((perm) => this.permissionCovers(principal.robot, perm, p));
+      if (principal.kind === 'robot')
+        return principal.robot.permissions.some((perm) => this.permissionCovers(principal.robot, perm, p));
       return this.rolesOf(principal, p).length > 0;
     };
     const all = [...this.projects.values()]
       .filter(visible)
       .filter((p) => name === '' || p.name.includes(name))
       .filter((p) => !owner || this.users.get(p.ownerId)?.username === owner)
-      .filter((p) => publicParam === null || (p.metadata.public === 'true') === ['true', '1'].includes(publicParam.toLowerCase()))
+      .filter(
+        (p) =>
+          publicParam === null || (p.metadata.public === 'true') === ['true', '1'].includes(publicParam.toLowerCase()),
+      )
       .filter((p) => {
         const byName = conditions.get('name');
         const byId = conditions.get('project_id');
@@ -810,14 +899,23 @@ export class HarborEmulator {
     const name = typeof body.project_name === 'string' ? body.project_name : '';
     if (name === '') throw new HarborError(400, 'project_name is required');
     if (!PROJECT_NAME.test(name)) {
-      throw new HarborError(400, `project name "${name}" is invalid: use lower-case letters, digits and single ".", "_" or "-" between them (^[a-z0-9]+(?:[._-][a-z0-9]+)*$)`);
+      throw new HarborError(
+        400,
+        `project name "${name}" is invalid: use lower-case letters, digits and single ".", "_" or "-" between them (^[a-z0-9]+(?:[._-][a-z0-9]+)*$)`,
+      );
     }
     if (body.registry_id !== undefined && body.registry_id !== null) {
-      throw new HarborError(400, `registry_id ${String(body.registry_id)}: proxy-cache projects are not supported by the lab emulator`);
+      throw new HarborError(
+        400,
+        `registry_id ${String(body.registry_id)}: proxy-cache projects are not supported by the lab emulator`,
+      );
     }
     const inMeta = isRecord(body.metadata) ? body.metadata : {};
     if (typeof inMeta.retention_id === 'string' && inMeta.retention_id !== '') {
-      throw new HarborError(400, "the retention_id in the request's payload when creating a project should be omitted, alternatively passing an empty string");
+      throw new HarborError(
+        400,
+        "the retention_id in the request's payload when creating a project should be omitted, alternatively passing an empty string",
+      );
     }
     const metadata = this.normaliseMetadata(inMeta);
     if (metadata.public === undefined && typeof body.public === 'boolean') metadata.public = String(body.public);
@@ -858,7 +956,10 @@ export class HarborEmulator {
     if (isRecord(body.metadata)) {
       const rid = body.metadata.retention_id;
       if (typeof rid === 'string' && rid !== '' && rid !== p.metadata.retention_id) {
-        throw new HarborError(400, "the retention_id in the request's payload when updating a project should be omitted, alternatively passing the one that has already been associated to this project");
+        throw new HarborError(
+          400,
+          "the retention_id in the request's payload when updating a project should be omitted, alternatively passing the one that has already been associated to this project",
+        );
       }
       Object.assign(p.metadata, this.normaliseMetadata(body.metadata));
     }
@@ -879,7 +980,8 @@ export class HarborEmulator {
     if (p.repositories.size > 0) throw new HarborError(412, 'the project contains repositories, can not be deleted');
     this.projects.delete(p.id);
     for (const m of [...this.members.values()]) if (m.projectId === p.id) this.members.delete(m.id);
-    for (const r of [...this.robots.values()]) if (r.level === 'project' && r.projectId === p.id) this.robots.delete(r.id);
+    for (const r of [...this.robots.values()])
+      if (r.level === 'project' && r.projectId === p.id) this.robots.delete(r.id);
     return { status: 200 };
   }
 
@@ -888,7 +990,10 @@ export class HarborEmulator {
     this.requireProject(c.principal, p, 'admin');
     return {
       status: 200,
-      body: p.repositories.size > 0 ? { deletable: false, message: 'the project contains repositories, can not be deleted' } : { deletable: true },
+      body:
+        p.repositories.size > 0
+          ? { deletable: false, message: 'the project contains repositories, can not be deleted' }
+          : { deletable: true },
     };
   }
 
@@ -898,7 +1003,13 @@ export class HarborEmulator {
     this.requireProject(c.principal, p, 'read');
     const created = iso(p.created);
     const all = [...p.repositories].sort().map((r, i) => ({
-      id: i + 1, project_id: p.id, name: `${p.name}/${r}`, artifact_count: 1, pull_count: 0, creation_time: created, update_time: created,
+      id: i + 1,
+      project_id: p.id,
+      name: `${p.name}/${r}`,
+      artifact_count: 1,
+      pull_count: 0,
+      creation_time: created,
+      update_time: created,
     }));
     const page = paginate(all, c.query, c.fullPath);
     return { status: 200, body: page.items, headers: page.headers };
@@ -943,7 +1054,9 @@ export class HarborEmulator {
       deleted: false,
       owner_name: this.users.get(p.ownerId)?.username ?? '',
       togglable: true,
-      ...(top !== undefined ? { current_user_role_id: top, current_user_role_ids: [...roles].sort((a, b) => a - b) } : {}),
+      ...(top !== undefined
+        ? { current_user_role_id: top, current_user_role_ids: [...roles].sort((a, b) => a - b) }
+        : {}),
       repo_count: p.repositories.size,
       metadata: { ...p.metadata },
       cve_allowlist: cve,
@@ -962,7 +1075,8 @@ export class HarborEmulator {
         else if (GO_FALSE.has(v)) out[key] = 'false';
         else throw new HarborError(400, `metadata.${key} should only be 'true' or 'false', but got: '${v}'`);
       } else if (key === 'severity') {
-        if (!SEVERITIES.includes(v.toLowerCase())) throw new HarborError(400, `invalid severity ${v}: use one of ${SEVERITIES.join(', ')}`);
+        if (!SEVERITIES.includes(v.toLowerCase()))
+          throw new HarborError(400, `invalid severity ${v}: use one of ${SEVERITIES.join(', ')}`);
         out[key] = v.toLowerCase();
       } else {
         out[key] = v;
@@ -974,12 +1088,17 @@ export class HarborEmulator {
   private storageLimit(v: unknown): number {
     if (v === undefined || v === null || v === 0) return -1;
     if (typeof v === 'number' && (v === -1 || v > 0)) return v;
-    throw new HarborError(400, `storage_limit ${String(v)} is invalid: use -1 (unlimited) or a positive number of bytes`);
+    throw new HarborError(
+      400,
+      `storage_limit ${String(v)} is invalid: use -1 (unlimited) or a positive number of bytes`,
+    );
   }
 
   private cveAllowlist(v: unknown): CveAllowlist {
     if (!isRecord(v)) return { items: [] };
-    const items = Array.isArray(v.items) ? v.items.filter(isRecord).map((i) => (typeof i.cve_id === 'string' ? { cve_id: i.cve_id } : {})) : [];
+    const items = Array.isArray(v.items)
+      ? v.items.filter(isRecord).map((i) => (typeof i.cve_id === 'string' ? { cve_id: i.cve_id } : {}))
+      : [];
     const out: CveAllowlist = { items };
     if (typeof v.expires_at === 'number' || v.expires_at === null) out.expiresAt = v.expires_at;
     return out;
@@ -996,7 +1115,9 @@ export class HarborEmulator {
     const ofProject = [...this.members.values()].filter((m) => m.projectId === p.id);
     const matching = ofProject
       .filter((m) => entityName === '' || this.entityName(m) === entityName)
-      .sort((a, b) => (this.entityName(a) < this.entityName(b) ? -1 : this.entityName(a) > this.entityName(b) ? 1 : a.id - b.id));
+      .sort((a, b) =>
+        this.entityName(a) < this.entityName(b) ? -1 : this.entityName(a) > this.entityName(b) ? 1 : a.id - b.id,
+      );
     // Harbor's GetTotalOfProjectMembers ignores `entityname`: X-Total-Count is the project's member count.
     const page = paginate(matching, c.query, c.fullPath, ofProject.length);
     return { status: 200, body: page.items.map((m) => this.memberJson(m)), headers: page.headers };
@@ -1032,21 +1153,32 @@ export class HarborEmulator {
       entityType = 'u';
       entityId = u.id;
     } else if (ldapDn !== '') {
-      throw new HarborError(400, `ldap_group_dn ${ldapDn}: LDAP groups are not supported by the lab emulator (database auth mode)`);
+      throw new HarborError(
+        400,
+        `ldap_group_dn ${ldapDn}: LDAP groups are not supported by the lab emulator (database auth mode)`,
+      );
     } else {
       const g = [...this.groups.values()].find((x) => x.name === groupName);
       if (!g) throw new HarborError(404, `group ${groupName} is not found`);
       entityType = 'g';
       entityId = g.id;
     }
-    if ([...this.members.values()].some((m) => m.projectId === p.id && m.entityType === entityType && m.entityId === entityId)) {
+    if (
+      [...this.members.values()].some(
+        (m) => m.projectId === p.id && m.entityType === entityType && m.entityId === entityId,
+      )
+    ) {
       throw new HarborError(409, 'The project member specified already exist');
     }
     const roleId = typeof c.body.role_id === 'number' ? c.body.role_id : 0;
-    if (!ROLE_NAMES[roleId]) throw new HarborError(400, 'invalid role: must be a built-in project role (1-5) or an existing custom role');
+    if (!ROLE_NAMES[roleId])
+      throw new HarborError(400, 'invalid role: must be a built-in project role (1-5) or an existing custom role');
     const m = this.addMember(p.id, entityType, entityId, roleId);
     // Harbor formats the project as the caller addressed it (name or id).
-    return { status: 201, headers: { Location: `${this.swagger.basePath}/projects/${c.params.project_name_or_id}/members/${m.id}` } };
+    return {
+      status: 201,
+      headers: { Location: `${this.swagger.basePath}/projects/${c.params.project_name_or_id}/members/${m.id}` },
+    };
   }
 
   private getMember(c: Ctx): Reply {
@@ -1066,7 +1198,8 @@ export class HarborEmulator {
     const mid = Number(c.params.mid);
     if (mid === 0) throw new HarborError(400, 'member id can not be empty');
     const roleId = typeof c.body.role_id === 'number' ? c.body.role_id : 0;
-    if (!ROLE_NAMES[roleId]) throw new HarborError(400, 'invalid role: must be a built-in project role (1-5) or an existing custom role');
+    if (!ROLE_NAMES[roleId])
+      throw new HarborError(400, 'invalid role: must be a built-in project role (1-5) or an existing custom role');
     const m = this.members.get(mid);
     // Harbor runs `update project_member set role=? where project_id=? and id=?`: an unknown id changes nothing, 200.
     if (m && m.projectId === p.id) m.roleId = roleId;
@@ -1128,7 +1261,8 @@ export class HarborEmulator {
       if (level === 'project') {
         const pidCond = conditions.get('ProjectID');
         if (!pidCond) throw new HarborError(400, 'must with project ID when to query project robots');
-        if (pidCond.kind !== 'exact' || !/^-?\d+$/.test(pidCond.value)) throw new HarborError(400, 'Project ID must be int type.');
+        if (pidCond.kind !== 'exact' || !/^-?\d+$/.test(pidCond.value))
+          throw new HarborError(400, 'Project ID must be int type.');
         projectId = Number(pidCond.value);
       }
     }
@@ -1152,7 +1286,10 @@ export class HarborEmulator {
     const body = isRecord(c.body) ? c.body : {};
     const name = typeof body.name === 'string' ? body.name : '';
     if (!ROBOT_NAME.test(name)) {
-      throw new HarborError(400, `robot name "${name}" is not in lower case or contains illegal characters: use lower-case letters, digits and single ".", "_" or "-" between them`);
+      throw new HarborError(
+        400,
+        `robot name "${name}" is not in lower case or contains illegal characters: use lower-case letters, digits and single ".", "_" or "-" between them`,
+      );
     }
     const level = typeof body.level === 'string' ? body.level : '';
     const permissions = this.validateRobotInput(body.duration, level, body.permissions, true);
@@ -1169,7 +1306,8 @@ export class HarborEmulator {
     } else {
       this.requireSysAdmin(c.principal);
       for (const perm of permissions) {
-        if (perm.namespace !== '*' && !this.projectByName(perm.namespace)) throw new HarborError(404, `project ${perm.namespace} not found`);
+        if (perm.namespace !== '*' && !this.projectByName(perm.namespace))
+          throw new HarborError(404, `project ${perm.namespace} not found`);
       }
       fullName = `${this.robotNamePrefix}${name}`;
     }
@@ -1214,7 +1352,10 @@ export class HarborEmulator {
       const p = this.projects.get(r.projectId)!;
       this.requireProject(c.principal, p, 'admin');
       if (permissions[0].namespace !== p.name) {
-        throw new HarborError(400, `permissions[0].namespace must stay "${p.name}" for robot ${r.fullName}; create a robot in the other project instead`);
+        throw new HarborError(
+          400,
+          `permissions[0].namespace must stay "${p.name}" for robot ${r.fullName}; create a robot in the other project instead`,
+        );
       }
     } else {
       this.requireSysAdmin(c.principal);
@@ -1238,7 +1379,10 @@ export class HarborEmulator {
     const chosen = isRecord(c.body) && typeof c.body.secret === 'string' ? c.body.secret : '';
     if (chosen !== '') {
       if (!isValidRobotSecret(chosen)) {
-        throw new HarborError(400, 'the secret must be 8 to 128 characters long with at least 1 uppercase letter, 1 lowercase letter and 1 number');
+        throw new HarborError(
+          400,
+          'the secret must be 8 to 128 characters long with at least 1 uppercase letter, 1 lowercase letter and 1 number',
+        );
       }
       r.secret = chosen;
       r.updated = this.now();
@@ -1256,28 +1400,53 @@ export class HarborEmulator {
   }
 
   /** Harbor's robot checks (duration, level, permissions); returns a clean copy of the permissions. */
-  private validateRobotInput(duration: unknown, level: string, permissions: unknown, creating: boolean): EmulatorPermission[] {
-    if (typeof duration !== 'number' || !Number.isInteger(duration) || duration === 0 || duration < -1 || duration >= 2 ** 31 - 1) {
+  private validateRobotInput(
+    duration: unknown,
+    level: string,
+    permissions: unknown,
+    creating: boolean,
+  ): EmulatorPermission[] {
+    if (
+      typeof duration !== 'number' ||
+      !Number.isInteger(duration) ||
+      duration === 0 ||
+      duration < -1 ||
+      duration >= 2 ** 31 - 1
+    ) {
       throw new HarborError(
         400,
         `bad request error duration input: ${String(duration)}; duration is in days: -1 (never expires) or a positive integer${creating ? ' and is required' : ''}`,
       );
     }
-    if (level !== 'project' && level !== 'system') throw new HarborError(400, `bad request error level input: ${level}; use "project" or "system"`);
-    if (!Array.isArray(permissions) || permissions.length === 0) throw new HarborError(400, 'bad request empty permission');
+    if (level !== 'project' && level !== 'system')
+      throw new HarborError(400, `bad request error level input: ${level}; use "project" or "system"`);
+    if (!Array.isArray(permissions) || permissions.length === 0)
+      throw new HarborError(400, 'bad request empty permission');
     const out: EmulatorPermission[] = [];
     for (const [i, perm] of permissions.entries()) {
-      if (!isRecord(perm) || !Array.isArray(perm.access) || perm.access.length === 0) throw new HarborError(400, 'bad request empty access');
+      if (!isRecord(perm) || !Array.isArray(perm.access) || perm.access.length === 0)
+        throw new HarborError(400, 'bad request empty access');
       const kind = typeof perm.kind === 'string' ? perm.kind : '';
       const namespace = typeof perm.namespace === 'string' ? perm.namespace : '';
-      if (level === 'project' && kind !== 'project') throw new HarborError(400, `permissions[${i}].kind must be "project" for a project robot, got "${kind}"`);
+      if (level === 'project' && kind !== 'project')
+        throw new HarborError(400, `permissions[${i}].kind must be "project" for a project robot, got "${kind}"`);
       if (namespace === '') throw new HarborError(400, `permissions[${i}].namespace is required`);
       const access: EmulatorPermission['access'] = [];
       for (const a of perm.access) {
-        if (!isRecord(a) || typeof a.resource !== 'string' || a.resource === '' || typeof a.action !== 'string' || a.action === '') {
+        if (
+          !isRecord(a) ||
+          typeof a.resource !== 'string' ||
+          a.resource === '' ||
+          typeof a.action !== 'string' ||
+          a.action === ''
+        ) {
           throw new HarborError(400, `permissions[${i}].access entries need a non-empty resource and action`);
         }
-        access.push(typeof a.effect === 'string' && a.effect !== '' ? { resource: a.resource, action: a.action, effect: a.effect } : { resource: a.resource, action: a.action });
+        access.push(
+          typeof a.effect === 'string' && a.effect !== ''
+            ? { resource: a.resource, action: a.action, effect: a.effect }
+            : { resource: a.resource, action: a.action },
+        );
       }
       out.push({ kind, namespace, access });
     }
@@ -1292,7 +1461,8 @@ export class HarborEmulator {
       kind: p.kind,
       namespace: p.namespace,
       access: this.rng.shuffle(p.access).map((a) => {
-        if (a.effect !== undefined && a.effect !== 'allow') return { resource: a.resource, action: a.action, effect: a.effect };
+        if (a.effect !== undefined && a.effect !== 'allow')
+          return { resource: a.resource, action: a.action, effect: a.effect };
         const variant = this.rng.int(3);
         if (variant === 0) return { resource: a.resource, action: a.action, effect: 'allow' };
         if (variant === 1) return { resource: a.resource, action: a.action, effect: '' };
@@ -1358,11 +1528,15 @@ export class HarborEmulator {
   // ---------------------------------------------------------------------------------------------------------------
 
   private createUser(username: string, password: string | undefined, admin: boolean): void {
-    if (typeof username !== 'string' || username === '') throw new Error('HarborEmulator.addUser: username must be a non-empty string.');
+    if (typeof username !== 'string' || username === '')
+      throw new Error('HarborEmulator.addUser: username must be a non-empty string.');
     if (username.startsWith(this.robotNamePrefix)) {
-      throw new Error(`HarborEmulator.addUser: "${username}" starts with the robot prefix "${this.robotNamePrefix}"; users cannot.`);
+      throw new Error(
+        `HarborEmulator.addUser: "${username}" starts with the robot prefix "${this.robotNamePrefix}"; users cannot.`,
+      );
     }
-    if (this.userByName(username)) throw new Error(`HarborEmulator.addUser: user "${username}" already exists; use another name.`);
+    if (this.userByName(username))
+      throw new Error(`HarborEmulator.addUser: user "${username}" already exists; use another name.`);
     const id = this.nextId.user++;
     this.users.set(id, { id, username, password, admin, groupIds: new Set(), created: this.now() });
   }
@@ -1395,14 +1569,19 @@ export class HarborEmulator {
 
   private projectOrThrow(method: string, name: string): ProjectRec {
     const p = this.projectByName(name);
-    if (!p) throw new Error(`HarborEmulator.${method}: no project "${name}"; known: ${[...this.projects.values()].map((x) => x.name).join(', ') || '(none)'}.`);
+    if (!p)
+      throw new Error(
+        `HarborEmulator.${method}: no project "${name}"; known: ${[...this.projects.values()].map((x) => x.name).join(', ') || '(none)'}.`,
+      );
     return p;
   }
 
   private robotOrThrow(method: string, fullName: string): RobotRec {
     const r = this.robotByName(fullName);
     if (!r) {
-      throw new Error(`HarborEmulator.${method}: no robot "${fullName}" (use the full name, e.g. "${this.robotNamePrefix}<project>+<name>"); known: ${[...this.robots.values()].map((x) => x.fullName).join(', ') || '(none)'}.`);
+      throw new Error(
+        `HarborEmulator.${method}: no robot "${fullName}" (use the full name, e.g. "${this.robotNamePrefix}<project>+<name>"); known: ${[...this.robots.values()].map((x) => x.fullName).join(', ') || '(none)'}.`,
+      );
     }
     return r;
   }
@@ -1426,7 +1605,9 @@ export function startEmulatorServer(emulator: HarborEmulator): Promise<{ url: st
         if (!handled) {
           res.statusCode = 404;
           res.setHeader('Content-Type', 'application/json; charset=utf-8');
-          res.end(JSON.stringify(errorBody(404, `not found: ${req.method} ${req.url?.split('?')[0]} is outside /api/v2.0`)));
+          res.end(
+            JSON.stringify(errorBody(404, `not found: ${req.method} ${req.url?.split('?')[0]} is outside /api/v2.0`)),
+          );
         }
       },
       (err: unknown) => {

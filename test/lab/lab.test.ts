@@ -28,7 +28,12 @@ describeLab('end-to-end lab: a node pulls from a private Harbor project', () => 
   const memberName = `dev${randomBytes(3).toString('hex')}`;
   const memberPassword = `Lab${randomBytes(12).toString('hex')}`;
 
-  async function api(method: string, path: string, body?: unknown, auth?: { user: string; pass: string }): Promise<Response> {
+  async function api(
+    method: string,
+    path: string,
+    body?: unknown,
+    auth?: { user: string; pass: string },
+  ): Promise<Response> {
     const who = auth ?? { user: lab.adminUsername, pass: lab.adminPassword };
     return fetch(`${lab.harborUrl}${API}${path}`, {
       method,
@@ -42,11 +47,16 @@ describeLab('end-to-end lab: a node pulls from a private Harbor project', () => 
   }
 
   async function expectStatus(res: Response, status: number, what: string): Promise<void> {
-    if (res.status !== status) throw new Error(`${what}: expected HTTP ${status}, got ${res.status}: ${await res.text()}`);
+    if (res.status !== status)
+      throw new Error(`${what}: expected HTTP ${status}, got ${res.status}: ${await res.text()}`);
   }
 
   async function createProject(name: string, isPublic: boolean): Promise<void> {
-    await expectStatus(await api('POST', '/projects', { project_name: name, metadata: { public: String(isPublic) } }), 201, `create project ${name}`);
+    await expectStatus(
+      await api('POST', '/projects', { project_name: name, metadata: { public: String(isPublic) } }),
+      201,
+      `create project ${name}`,
+    );
   }
 
   async function createPullRobot(project: string, name: string): Promise<Robot> {
@@ -116,7 +126,11 @@ describeLab('end-to-end lab: a node pulls from a private Harbor project', () => 
     beforeAll(async () => {
       // Harbor users come from its database/LDAP; the emulator's set-up API stands in for that (no REST call).
       lab.emulator.addUser(memberName, memberPassword);
-      await expectStatus(await api('POST', '/projects/k8s/members', { role_id: 3, member_user: { username: memberName } }), 201, 'add guest member');
+      await expectStatus(
+        await api('POST', '/projects/k8s/members', { role_id: 3, member_user: { username: memberName } }),
+        201,
+        'add guest member',
+      );
       robot = await createPullRobot('k8s', 'kubelet');
       otherRobot = await createPullRobot('other', 'kubelet');
     });
@@ -140,7 +154,10 @@ describeLab('end-to-end lab: a node pulls from a private Harbor project', () => 
     });
 
     it('denies the robot of another project', async () => {
-      const own = await lab.pull(`${lab.registryHost}/other/app:1.0`, dockerConfigJson(lab.registryHost, otherRobot.name, otherRobot.secret));
+      const own = await lab.pull(
+        `${lab.registryHost}/other/app:1.0`,
+        dockerConfigJson(lab.registryHost, otherRobot.name, otherRobot.secret),
+      );
       expect(own.ok).toBe(true);
       const r = await lab.pull(coredns, dockerConfigJson(lab.registryHost, otherRobot.name, otherRobot.secret));
       expect(r.ok).toBe(false);
@@ -149,7 +166,10 @@ describeLab('end-to-end lab: a node pulls from a private Harbor project', () => 
     });
 
     it('denies the robot name with a wrong secret', async () => {
-      const r = await lab.pull(coredns, dockerConfigJson(lab.registryHost, robot.name, 'Wrong-placeholder-not-a-secret1'));
+      const r = await lab.pull(
+        coredns,
+        dockerConfigJson(lab.registryHost, robot.name, 'Wrong-placeholder-not-a-secret1'),
+      );
       expect(r.ok).toBe(false);
       expect(r.stderr).toMatch(/unauthorized|denied/i);
     });

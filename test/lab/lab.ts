@@ -94,7 +94,8 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
         errors.push(e);
       }
     }
-    if (errors.length > 0) throw new Error(`Lab cleanup: ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`);
+    if (errors.length > 0)
+      throw new Error(`Lab cleanup: ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`);
   };
 
   try {
@@ -120,7 +121,16 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
           if (tokenHandler(req, res)) return;
           if (await emulator.handle(req, res)) return;
           res.writeHead(404, { 'Content-Type': 'application/json' });
-          res.end(JSON.stringify({ errors: [{ code: 'NOT_FOUND', message: `no lab route for ${req.method} ${new URL(req.url ?? '/', 'http://lab.invalid').pathname}` }] }));
+          res.end(
+            JSON.stringify({
+              errors: [
+                {
+                  code: 'NOT_FOUND',
+                  message: `no lab route for ${req.method} ${new URL(req.url ?? '/', 'http://lab.invalid').pathname}`,
+                },
+              ],
+            }),
+          );
         } catch {
           // Never echo the request (it may carry an Authorization header).
           if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
@@ -162,12 +172,21 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       adminUsername,
       adminPassword,
       async pushImage(project, repo, tag) {
-        const layout = await writeOciLayout({ tag, dir: join(work, `oci-${++counter}`), content: `${project}/${repo}:${tag}\n` });
+        const layout = await writeOciLayout({
+          tag,
+          dir: join(work, `oci-${++counter}`),
+          content: `${project}/${repo}:${tag}\n`,
+        });
         try {
           const imageRef = `${registry.host}/${project}/${repo}:${tag}`;
-          const r = await copy(layout.reference, imageRef, { destCreds: `${adminUsername}:${adminPassword}`, timeoutMs });
+          const r = await copy(layout.reference, imageRef, {
+            destCreds: `${adminUsername}:${adminPassword}`,
+            timeoutMs,
+          });
           if (!r.ok) {
-            throw new Error(`Lab.pushImage: pushing ${imageRef} as ${adminUsername} failed (does project '${project}' exist in the emulator?): ${r.stderr.trim()}`);
+            throw new Error(
+              `Lab.pushImage: pushing ${imageRef} as ${adminUsername} failed (does project '${project}' exist in the emulator?): ${r.stderr.trim()}`,
+            );
           }
           emulator.addRepository(project, repo);
           return { imageRef, digest: layout.manifest.digest };

@@ -50,7 +50,8 @@ const sha256 = (b: Buffer): string => `sha256:${createHash('sha256').update(b).d
 
 /** One ustar header block plus the file data padded to 512 bytes. */
 export function tarEntry(name: string, data: Buffer, mtime = 0): Buffer {
-  if (Buffer.byteLength(name) > 100) throw new Error(`tarEntry: name '${name}' is longer than 100 bytes; use a shorter name.`);
+  if (Buffer.byteLength(name) > 100)
+    throw new Error(`tarEntry: name '${name}' is longer than 100 bytes; use a shorter name.`);
   const header = Buffer.alloc(512, 0);
   const field = (offset: number, length: number, value: string): void => {
     header.write(value, offset, length, 'ascii');
@@ -90,12 +91,16 @@ async function writeBlob(dir: string, data: Buffer, mediaType: string): Promise<
 /** Writes the layout and returns where it is. */
 export async function writeOciLayout(opts: WriteOciLayoutOptions): Promise<OciLayout> {
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(opts.tag)) {
-    throw new Error(`writeOciLayout: tag '${opts.tag}' is not a valid image tag; use [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}.`);
+    throw new Error(
+      `writeOciLayout: tag '${opts.tag}' is not a valid image tag; use [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}.`,
+    );
   }
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'harbor-lab-oci-')));
   await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
 
-  const tar = tarArchive([{ name: 'lab.txt', data: Buffer.from(opts.content ?? `harbor-private-app lab image ${opts.tag}\n`) }]);
+  const tar = tarArchive([
+    { name: 'lab.txt', data: Buffer.from(opts.content ?? `harbor-private-app lab image ${opts.tag}\n`) },
+  ]);
   const layer = await writeBlob(dir, gzipSync(tar, { level: 9 }), 'application/vnd.oci.image.layer.v1.tar+gzip');
   const config = await writeBlob(
     dir,

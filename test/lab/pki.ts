@@ -61,9 +61,20 @@ export async function createPki(opts: CreatePkiOptions = {}): Promise<LabPki> {
     await execFileAsync(
       openssl,
       [
-        'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '1',
-        '-subj', `/CN=${commonName}`,
-        '-keyout', keyPath, '-out', certPath,
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-sha256',
+        '-days',
+        '1',
+        '-subj',
+        `/CN=${commonName}`,
+        '-keyout',
+        keyPath,
+        '-out',
+        certPath,
       ],
       { timeout: 20_000 },
     );
@@ -74,6 +85,8 @@ export async function createPki(opts: CreatePkiOptions = {}): Promise<LabPki> {
   } catch (err) {
     await cleanup();
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new Error(`createPki: openssl could not create the lab's self-signed certificate (${reason}); check that '${openssl}' is installed (apt-get install -y openssl).`);
+    throw new Error(
+      `createPki: openssl could not create the lab's self-signed certificate (${reason}); check that '${openssl}' is installed (apt-get install -y openssl).`,
+    );
   }
 }

@@ -28,7 +28,12 @@ const stubAuthorize: Authorizer = (username, password, project) => {
   return out;
 };
 
-function decodeJwt(token: string): { header: Record<string, unknown>; claims: Record<string, any>; signingInput: string; signature: Buffer } {
+function decodeJwt(token: string): {
+  header: Record<string, unknown>;
+  claims: Record<string, any>;
+  signingInput: string;
+  signature: Buffer;
+} {
   const [h, c, s] = token.split('.');
   return {
     header: JSON.parse(Buffer.from(h, 'base64url').toString('utf8')),
@@ -66,7 +71,9 @@ describeLab('lab registry with a Harbor-like token service (stub authorizer)', (
     registry = await startRegistry({ realm: tokenUrl, issuer, service: SERVICE, pki });
     layout = await writeOciLayout({ tag: '1.0' });
     for (const project of ['proja', 'projb', 'pub']) {
-      const pushed = await copy(layout.reference, `${registry.host}/${project}/app:1.0`, { destCreds: `${admin.user}:${admin.pass}` });
+      const pushed = await copy(layout.reference, `${registry.host}/${project}/app:1.0`, {
+        destCreds: `${admin.user}:${admin.pass}`,
+      });
       if (!pushed.ok) throw new Error(`admin push to ${project} failed: ${pushed.stderr}`);
     }
   });
@@ -110,7 +117,9 @@ describeLab('lab registry with a Harbor-like token service (stub authorizer)', (
       const cert = new X509Certificate(Buffer.from((jwt.header.x5c as string[])[0], 'base64'));
       expect(verify('sha256', Buffer.from(jwt.signingInput), cert.publicKey, jwt.signature)).toBe(true);
       // A tampered payload must not verify.
-      expect(verify('sha256', Buffer.from(`${jwt.signingInput}x`), createPublicKey(pki.certPem), jwt.signature)).toBe(false);
+      expect(verify('sha256', Buffer.from(`${jwt.signingInput}x`), createPublicKey(pki.certPem), jwt.signature)).toBe(
+        false,
+      );
       const now = Math.floor(Date.now() / 1000);
       expect(jwt.claims).toMatchObject({ iss: issuer, aud: SERVICE, sub: '' });
       expect(jwt.claims.exp).toBeGreaterThan(now);
@@ -135,16 +144,21 @@ describeLab('lab registry with a Harbor-like token service (stub authorizer)', (
     });
 
     it('denies a pull with a wrong password', async () => {
-      const r = await inspect(`${registry.host}/proja/app:1.0`, { creds: `${robotA.user}:wrong-placeholder-not-a-secret` });
+      const r = await inspect(`${registry.host}/proja/app:1.0`, {
+        creds: `${robotA.user}:wrong-placeholder-not-a-secret`,
+      });
       expect(r.ok).toBe(false);
       expect(r.stderr).toMatch(/unauthorized|denied/i);
     });
 
     it('allows the project robot to pull, from a docker config file ($ in the name intact)', async () => {
       const authfile = join(work, 'robot-a.json');
-      await writeFile(authfile, JSON.stringify({
-        auths: { [registry.host]: { auth: Buffer.from(`${robotA.user}:${robotA.pass}`).toString('base64') } },
-      }));
+      await writeFile(
+        authfile,
+        JSON.stringify({
+          auths: { [registry.host]: { auth: Buffer.from(`${robotA.user}:${robotA.pass}`).toString('base64') } },
+        }),
+      );
       const r = await inspect(`${registry.host}/proja/app:1.0`, { authfile });
       expect(r.stderr).toBe('');
       expect(r.ok).toBe(true);
@@ -161,11 +175,15 @@ describeLab('lab registry with a Harbor-like token service (stub authorizer)', (
     });
 
     it('needs the push action to push: a pull-only robot cannot push, admin can', async () => {
-      const denied = await copy(layout.reference, `${registry.host}/proja/other:1.0`, { destCreds: `${robotA.user}:${robotA.pass}` });
+      const denied = await copy(layout.reference, `${registry.host}/proja/other:1.0`, {
+        destCreds: `${robotA.user}:${robotA.pass}`,
+      });
       expect(denied.ok).toBe(false);
       expect(denied.stderr).toMatch(/unauthorized|denied/i);
       expect(denied.stderr).not.toContain(robotA.pass);
-      const allowed = await copy(layout.reference, `${registry.host}/proja/other:1.0`, { destCreds: `${admin.user}:${admin.pass}` });
+      const allowed = await copy(layout.reference, `${registry.host}/proja/other:1.0`, {
+        destCreds: `${admin.user}:${admin.pass}`,
+      });
       expect(allowed.stderr).toBe('');
       expect(allowed.ok).toBe(true);
     });
@@ -175,7 +193,13 @@ describeLab('lab registry with a Harbor-like token service (stub authorizer)', (
       try {
         const now = Math.floor(Date.now() / 1000);
         const claims = {
-          iss: issuer, aud: SERVICE, sub: 'rogue', iat: now, nbf: now, exp: now + 300, jti: 'rogue-jti',
+          iss: issuer,
+          aud: SERVICE,
+          sub: 'rogue',
+          iat: now,
+          nbf: now,
+          exp: now + 300,
+          jti: 'rogue-jti',
           access: [{ type: 'repository', name: 'proja/app', actions: ['pull'] }],
         };
         const good = await inspect(`${registry.host}/proja/app:1.0`, { registryToken: signToken(claims, pki) });

@@ -237,5 +237,7 @@ export async function startRegistry(opts: StartRegistryOptions): Promise<Running
     lastReason = err instanceof Error ? err.message : String(err);
   }
   await rm(dir, { recursive: true, force: true });
-  throw new Error(`startRegistry: ${binary} did not become ready: ${lastReason}. Install it with 'apt-get install -y docker-registry' or pass opts.binary.`);
+  throw new Error(
+    `startRegistry: ${binary} did not become ready: ${lastReason}. Install it with 'apt-get install -y docker-registry' or pass opts.binary.`,
+  );
 }

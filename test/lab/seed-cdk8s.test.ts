@@ -8,7 +8,13 @@ import { SimCluster } from './yaml-path';
 
 jest.setTimeout(60_000);
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; spec?: any; [k: string]: any };
+type Obj = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  spec?: any;
+  [k: string]: any;
+};
 
 // The seed's story on the YAML engine: the objects `cdk8s synth` emits, applied by stand-ins for Crossplane
 // and External Secrets against the lab, and a node pulling with the Secret that results.
@@ -21,7 +27,12 @@ describeLab('seed on the cdk8s engine: ErrImagePull, then the synthesized fix pu
 
   beforeAll(async () => {
     lab = await startLab();
-    harbor = new HarborClient({ url: lab.harborUrl, username: lab.adminUsername, password: lab.adminPassword, retryBaseDelayMs: 10 });
+    harbor = new HarborClient({
+      url: lab.harborUrl,
+      username: lab.adminUsername,
+      password: lab.adminPassword,
+      retryBaseDelayMs: 10,
+    });
     lab.emulator.addUser('k8s-puller');
     const { image: seedImage, ...props } = labSeedProps(lab.registryHost);
     image = seedImage;
@@ -60,7 +71,9 @@ describeLab('seed on the cdk8s engine: ErrImagePull, then the synthesized fix pu
     // The Deployment references exactly that Secret, in its own namespace.
     const deployment = objects.find((o) => o.kind === 'Deployment')!;
     expect(deployment.spec.template.spec.imagePullSecrets).toEqual([{ name: 'registry-secret' }]);
-    expect(`${deployment.metadata.namespace}/${deployment.spec.template.spec.imagePullSecrets[0].name}`).toBe('kube-system/registry-secret');
+    expect(`${deployment.metadata.namespace}/${deployment.spec.template.spec.imagePullSecrets[0].name}`).toBe(
+      'kube-system/registry-secret',
+    );
 
     // The node pulls with it.
     const pulled = await lab.pull(deployment.spec.template.spec.containers[0].image, secret.data['.dockerconfigjson']);

@@ -32,7 +32,7 @@ function one(type: string): LiveRegistration {
 
 // The seed's story on the Pulumi engine: HarborPrivateApp creates the project, member and robot through Harbor's
 // API (the dynamic provider, run for real against the lab), and a node pulls with the Secret it would apply.
-describeLab('seed on the Pulumi engine: ErrImagePull, then the component\'s Secret pulls', () => {
+describeLab("seed on the Pulumi engine: ErrImagePull, then the component's Secret pulls", () => {
   let lab: Lab;
   let harbor: HarborClient;
   let app: HarborPrivateApp;
@@ -52,13 +52,20 @@ describeLab('seed on the Pulumi engine: ErrImagePull, then the component\'s Secr
       writes: log.filter((r) => r.write).map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`),
       ms: Date.now() - phaseStart,
     };
-    story(`phase ${name}: ${phases[name].requests} API call(s), writes ${JSON.stringify(phases[name].writes)}, ${phases[name].ms} ms`);
+    story(
+      `phase ${name}: ${phases[name].requests} API call(s), writes ${JSON.stringify(phases[name].writes)}, ${phases[name].ms} ms`,
+    );
     return phases[name];
   };
 
   beforeAll(async () => {
     lab = await startLab();
-    harbor = new HarborClient({ url: lab.harborUrl, username: lab.adminUsername, password: lab.adminPassword, retryBaseDelayMs: 10 });
+    harbor = new HarborClient({
+      url: lab.harborUrl,
+      username: lab.adminUsername,
+      password: lab.adminPassword,
+      retryBaseDelayMs: 10,
+    });
     lab.emulator.addUser('k8s-puller');
     const { image: seedImage, ...props } = labSeedProps(lab.registryHost);
     image = seedImage;
@@ -91,7 +98,11 @@ describeLab('seed on the Pulumi engine: ErrImagePull, then the component\'s Secr
     expect(engine.providerLoads).toBe(1);
     const robots = lab.emulator.state().robots;
     expect(robots.map((r) => [r.name, r.project, r.permissions])).toEqual([
-      ['robot$k8s+coredns-pull', 'k8s', [{ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'pull' }] }]],
+      [
+        'robot$k8s+coredns-pull',
+        'k8s',
+        [{ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'pull' }] }],
+      ],
     ]);
     const puller = lab.emulator.state().members.filter((m) => m.project === 'k8s' && m.entityName === 'k8s-puller');
     expect(puller.map((m) => m.roleId)).toEqual([3]);
@@ -129,7 +140,9 @@ describeLab('seed on the Pulumi engine: ErrImagePull, then the component\'s Secr
 
     // The node pulls with it.
     const pulled = await lab.pull(deployment.spec.template.spec.containers[0].image, dockerConfigJson);
-    story(`pull with the Secret's .dockerconfigjson: ok=${pulled.ok} digest=${pulled.digest} stderr=${JSON.stringify(pulled.stderr)}`);
+    story(
+      `pull with the Secret's .dockerconfigjson: ok=${pulled.ok} digest=${pulled.digest} stderr=${JSON.stringify(pulled.stderr)}`,
+    );
     expect(pulled.stderr).toBe('');
     expect(pulled.ok).toBe(true);
     // Pulls talk to the token service, never to Harbor's API.
@@ -146,11 +159,16 @@ describeLab('seed on the Pulumi engine: ErrImagePull, then the component\'s Secr
     // `pulumi destroy`: robot, then member, then project. Harbor refuses to delete a project that still holds
     // repositories (412), so the first run stops there, with the fix, after deleting the robot and the member.
     beginPhase();
-    const refused = await engine.destroyAll().then(() => undefined, (e: Error) => e);
+    const refused = await engine.destroyAll().then(
+      () => undefined,
+      (e: Error) => e,
+    );
     endPhase('destroy (project still holds coredns)');
     refusedMessage = refused?.message;
     story(`destroy while the image is still in the project:\n${refused?.message}`);
-    expect(refused?.message).toMatch(/deleting .*coredns-project.*still holds repositories.*Fix: delete the repositories/);
+    expect(refused?.message).toMatch(
+      /deleting .*coredns-project.*still holds repositories.*Fix: delete the repositories/,
+    );
     expect(refused?.message).not.toContain(lab.adminPassword);
     expect(engine.deletions).toEqual(['coredns-robot', 'coredns-member-user-k8s-puller']);
     expect(phases['destroy (project still holds coredns)'].writes).toEqual([
@@ -183,7 +201,7 @@ describeLab('seed on the Pulumi engine: ErrImagePull, then the component\'s Secr
   // Pulumi's closure serializer turns `class HarborApiError extends Error` into a function calling
   // `Error.call(this, message)`, which sets nothing on `this`; lib/harbor/errors.ts sets the message itself so that
   // Harbor's answer reaches the user from the provider `pulumi up` runs.
-  test('the destroy error carries Harbor\'s 412 answer through the serialized provider', () => {
+  test("the destroy error carries Harbor's 412 answer through the serialized provider", () => {
     expect(refusedMessage).toMatch(/still holds repositories: Harbor API DELETE .*HTTP 412/);
   });
 });

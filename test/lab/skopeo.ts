@@ -92,11 +92,16 @@ async function run(subcommand: string[], secrets: readonly string[], opts: Skope
     await writeFile(registriesConf, '');
     await writeFile(policy, JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }));
     const args = [
-      '--registries-conf', registriesConf,
-      '--registries.d', registriesD,
-      '--policy', policy,
-      '--tmpdir', home,
-      '--command-timeout', `${Math.max(1, Math.floor(timeoutMs / 1000))}s`,
+      '--registries-conf',
+      registriesConf,
+      '--registries.d',
+      registriesD,
+      '--policy',
+      policy,
+      '--tmpdir',
+      home,
+      '--command-timeout',
+      `${Math.max(1, Math.floor(timeoutMs / 1000))}s`,
       ...subcommand,
     ];
     const env: NodeJS.ProcessEnv = {
@@ -109,13 +114,19 @@ async function run(subcommand: string[], secrets: readonly string[], opts: Skope
       TMPDIR: home,
     };
     return await new Promise<SkopeoResult>((resolve) => {
-      execFile(binary, args, { env, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-        let err = String(stderr);
-        if (error && typeof error.code === 'string') err += `\nskopeo could not run (${error.code}); install it with 'apt-get install -y skopeo'.`;
-        if (error && error.killed) err += `\nskopeo was killed after ${timeoutMs} ms.`;
-        resolve({ ok: !error, code, stdout: redact(String(stdout), secrets), stderr: redact(err, secrets) });
-      });
+      execFile(
+        binary,
+        args,
+        { env, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 4 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+          let err = String(stderr);
+          if (error && typeof error.code === 'string')
+            err += `\nskopeo could not run (${error.code}); install it with 'apt-get install -y skopeo'.`;
+          if (error && error.killed) err += `\nskopeo was killed after ${timeoutMs} ms.`;
+          resolve({ ok: !error, code, stdout: redact(String(stdout), secrets), stderr: redact(err, secrets) });
+        },
+      );
     });
   } finally {
     await rm(home, { recursive: true, force: true });
@@ -142,7 +153,8 @@ export function inspect(imageRef: string, opts: InspectOptions = {}): Promise<Sk
  * loopback lab registry.
  */
 export function copy(src: string, dest: string, opts: CopyOptions = {}): Promise<SkopeoResult> {
-  if (opts.destAuthfile && opts.destCreds) throw new Error('skopeo.copy: pass either destAuthfile or destCreds, not both.');
+  if (opts.destAuthfile && opts.destCreds)
+    throw new Error('skopeo.copy: pass either destAuthfile or destCreds, not both.');
   const args = ['copy', '--quiet', '--src-tls-verify=false', '--dest-tls-verify=false'];
   if (opts.srcCreds) args.push('--src-creds', opts.srcCreds);
   if (opts.destCreds) args.push('--dest-creds', opts.destCreds);

@@ -31,7 +31,25 @@ import { parse as parseYaml } from 'yaml';
 export const DEFAULT_SWAGGER_PATH = path.resolve(__dirname, '../../../shared/harbor/swagger.yaml');
 
 /** Numeric formats Swagger 2.0 / go-swagger use; they only document the width, so they are accepted as is. */
-const LENIENT_FORMATS = ['int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'float', 'float32', 'float64', 'double', 'byte', 'binary', 'password'];
+const LENIENT_FORMATS = [
+  'int',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint',
+  'uint8',
+  'uint16',
+  'uint32',
+  'uint64',
+  'float',
+  'float32',
+  'float64',
+  'double',
+  'byte',
+  'binary',
+  'password',
+];
 
 const DEFINITION_ID_PREFIX = 'https://harbor-swagger.invalid/definitions/';
 const DEFINITION_ID_SUFFIX = '.json';
@@ -49,7 +67,12 @@ function referencedDefinitions(schema: unknown): string[] {
       v.forEach(walk);
     } else if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
-        if (k === '$ref' && typeof x === 'string' && x.startsWith(DEFINITION_ID_PREFIX) && x.endsWith(DEFINITION_ID_SUFFIX)) {
+        if (
+          k === '$ref' &&
+          typeof x === 'string' &&
+          x.startsWith(DEFINITION_ID_PREFIX) &&
+          x.endsWith(DEFINITION_ID_SUFFIX)
+        ) {
           out.add(decodeURIComponent(x.slice(DEFINITION_ID_PREFIX.length, -DEFINITION_ID_SUFFIX.length)));
         } else {
           walk(x);
@@ -209,7 +232,9 @@ export class HarborSwagger {
           return escapeRegExp(segment);
         })
         .join('/');
-      const methods = [...text.matchAll(/^ {2}(get|put|post|delete|patch|head|options):\s*$/gm)].map((m) => m[1].toUpperCase());
+      const methods = [...text.matchAll(/^ {2}(get|put|post|delete|patch|head|options):\s*$/gm)].map((m) =>
+        m[1].toUpperCase(),
+      );
       this.routes.push({ template, regex: new RegExp(`^${pattern}/?$`), paramNames, literalSegments, methods, text });
     }
     // Most specific first: `/projects/{p}/members` before a template with more parameters at the same depth.
@@ -221,7 +246,10 @@ export class HarborSwagger {
     if (route.operations) return route.operations;
     const parsed = parseYaml(route.text, { uniqueKeys: false }) as JsonObject;
     const pathItem = parsed[route.template] as JsonObject | undefined;
-    if (!pathItem) throw new Error(`Swagger path item ${route.template} did not parse to that key (got ${Object.keys(parsed).join(', ')}).`);
+    if (!pathItem)
+      throw new Error(
+        `Swagger path item ${route.template} did not parse to that key (got ${Object.keys(parsed).join(', ')}).`,
+      );
     const resolveRef = (obj: JsonObject, table: Record<string, JsonObject>, prefix: string): JsonObject => {
       const ref = obj.$ref;
       if (typeof ref === 'string' && ref.startsWith(prefix)) {
@@ -242,7 +270,11 @@ export class HarborSwagger {
         const p = resolveRef(raw, this.sharedParams, '#/parameters/');
         const where = p.in as string;
         if (where === 'body') {
-          body = { name: String(p.name), required: p.required === true, schema: toJsonSchema((p.schema ?? {}) as JsonObject) };
+          body = {
+            name: String(p.name),
+            required: p.required === true,
+            schema: toJsonSchema((p.schema ?? {}) as JsonObject),
+          };
         } else if (where === 'path' || where === 'query' || where === 'header') {
           parameters.push({
             name: String(p.name),
@@ -256,7 +288,10 @@ export class HarborSwagger {
       const responses = new Map<string, SwaggerResponse>();
       for (const [status, rawResp] of Object.entries((op.responses ?? {}) as Record<string, JsonObject>)) {
         const r = resolveRef(rawResp, this.sharedResponses, '#/responses/');
-        responses.set(status, r.schema ? { schema: this.converted(r, () => toJsonSchema(r.schema as JsonObject)) } : {});
+        responses.set(
+          status,
+          r.schema ? { schema: this.converted(r, () => toJsonSchema(r.schema as JsonObject)) } : {},
+        );
       }
       operations.set(method.toUpperCase(), {
         operationId: typeof op.operationId === 'string' ? op.operationId : `${method} ${route.template}`,
@@ -291,7 +326,8 @@ export class HarborSwagger {
     if (text === undefined) throw new Error(`Swagger reference #/definitions/${name} does not resolve.`);
     const parsed = parseYaml(text, { uniqueKeys: false }) as JsonObject;
     const def = parsed[name] as JsonObject | undefined;
-    if (!def) throw new Error(`Swagger definition ${name} did not parse to that key (got ${Object.keys(parsed).join(', ')}).`);
+    if (!def)
+      throw new Error(`Swagger definition ${name} did not parse to that key (got ${Object.keys(parsed).join(', ')}).`);
     const schema = toJsonSchema(def);
     this.registeredDefinitions.add(name);
     this.ajv.addSchema({ ...schema, $id: definitionId(name) });
@@ -325,7 +361,9 @@ export class HarborSwagger {
     }
     if (pathMatched) {
       const allowed = pathMatched.methods.join(', ');
-      return { problem: `${upper} ${this.basePath}${pathBelowBase}: the swagger declares only ${allowed} on ${pathMatched.template}` };
+      return {
+        problem: `${upper} ${this.basePath}${pathBelowBase}: the swagger declares only ${allowed} on ${pathMatched.template}`,
+      };
     }
     return { problem: `${upper} ${this.basePath}${pathBelowBase}: no path of the swagger matches` };
   }
@@ -359,7 +397,9 @@ export class HarborSwagger {
         continue;
       }
       if (p.type !== 'array' && raw.length > 1) {
-        problems.push(`${where}: ${p.in} parameter ${p.name} is given ${raw.length} times; the swagger declares one ${p.type}`);
+        problems.push(
+          `${where}: ${p.in} parameter ${p.name} is given ${raw.length} times; the swagger declares one ${p.type}`,
+        );
         continue;
       }
       const value = coerce(p.type, p.type === 'array' ? raw.flatMap((r) => r.split(',')) : raw[0]);
@@ -368,11 +408,14 @@ export class HarborSwagger {
         continue;
       }
       const v = this.validator(p.schema);
-      if (!v(value)) problems.push(`${where}: ${p.in} parameter ${p.name}=${JSON.stringify(raw[0])} ${formatErrors(v.errors)}`);
+      if (!v(value))
+        problems.push(`${where}: ${p.in} parameter ${p.name}=${JSON.stringify(raw[0])} ${formatErrors(v.errors)}`);
     }
     for (const name of new Set(req.query.keys())) {
       if (!declaredQuery.has(name)) {
-        problems.push(`${where}: query parameter ${name} is not declared by the swagger (declared: ${[...declaredQuery].join(', ') || 'none'})`);
+        problems.push(
+          `${where}: query parameter ${name} is not declared by the swagger (declared: ${[...declaredQuery].join(', ') || 'none'})`,
+        );
       }
     }
 
@@ -387,7 +430,9 @@ export class HarborSwagger {
     }
     const contentType = String(req.headers['content-type'] ?? '');
     if (!/^application\/json\s*(;|$)/i.test(contentType)) {
-      problems.push(`${where}: the body must be sent with Content-Type: application/json (got ${JSON.stringify(contentType || '(none)')})`);
+      problems.push(
+        `${where}: the body must be sent with Content-Type: application/json (got ${JSON.stringify(contentType || '(none)')})`,
+      );
     }
     let parsed: unknown;
     try {
@@ -406,18 +451,28 @@ export class HarborSwagger {
    * @param body the raw body sent ('' for none); checked as JSON against the declared schema
    * @param extraStatuses statuses Harbor really sends for this operation although the swagger omits them
    */
-  validateResponse(op: SwaggerOperation, status: number, body: string, extraStatuses: readonly number[] = []): string[] {
+  validateResponse(
+    op: SwaggerOperation,
+    status: number,
+    body: string,
+    extraStatuses: readonly number[] = [],
+  ): string[] {
     const where = `${op.method} ${op.template} (${op.operationId})`;
     const declared = op.responses.get(String(status)) ?? op.responses.get('default');
     if (!declared) {
       if (extraStatuses.includes(status)) return [];
-      return [`${where}: response status ${status} is not declared by the swagger (declared: ${[...op.responses.keys()].join(', ')})`];
+      return [
+        `${where}: response status ${status} is not declared by the swagger (declared: ${[...op.responses.keys()].join(', ')})`,
+      ];
     }
     const hasBody = body.trim() !== '';
     if (!declared.schema) {
-      return hasBody && op.method !== 'HEAD' ? [`${where}: response ${status} has a body but the swagger declares none`] : [];
+      return hasBody && op.method !== 'HEAD'
+        ? [`${where}: response ${status} has a body but the swagger declares none`]
+        : [];
     }
-    if (!hasBody) return op.method === 'HEAD' ? [] : [`${where}: response ${status} has no body but the swagger declares one`];
+    if (!hasBody)
+      return op.method === 'HEAD' ? [] : [`${where}: response ${status} has no body but the swagger declares one`];
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
@@ -448,7 +503,10 @@ function formatErrors(errors: ErrorObject[] | null | undefined): string {
   if (!errors || errors.length === 0) return 'does not match the schema';
   return errors
     .slice(0, 5)
-    .map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}${e.params && 'allowedValues' in e.params ? ` ${JSON.stringify(e.params.allowedValues)}` : ''}`)
+    .map(
+      (e) =>
+        `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}${e.params && 'allowedValues' in e.params ? ` ${JSON.stringify(e.params.allowedValues)}` : ''}`,
+    )
     .join('; ');
 }
 
@@ -474,14 +532,44 @@ function coerce(type: string, raw: string | string[]): unknown {
 /** The schema part of a Swagger 2.0 non-body parameter. */
 function paramToSchema(p: JsonObject): JsonObject {
   const schema: JsonObject = {};
-  for (const k of ['type', 'format', 'enum', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'pattern', 'items', 'minItems', 'maxItems']) {
+  for (const k of [
+    'type',
+    'format',
+    'enum',
+    'minimum',
+    'maximum',
+    'exclusiveMinimum',
+    'exclusiveMaximum',
+    'minLength',
+    'maxLength',
+    'pattern',
+    'items',
+    'minItems',
+    'maxItems',
+  ]) {
     if (p[k] !== undefined) schema[k] = p[k];
   }
   if (schema.type === 'file') delete schema.type;
   return schema;
 }
 
-const COPIED_KEYWORDS = ['type', 'enum', 'minimum', 'maximum', 'minLength', 'maxLength', 'pattern', 'minItems', 'maxItems', 'uniqueItems', 'required', 'format', 'minProperties', 'maxProperties', 'multipleOf'];
+const COPIED_KEYWORDS = [
+  'type',
+  'enum',
+  'minimum',
+  'maximum',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'required',
+  'format',
+  'minProperties',
+  'maxProperties',
+  'multipleOf',
+];
 
 /** Converts a Swagger 2.0 schema object to JSON Schema (draft-07, as ajv 8 reads it). */
 export function toJsonSchema(s: JsonObject): JsonObject {
@@ -509,10 +597,15 @@ export function toJsonSchema(s: JsonObject): JsonObject {
     out.properties = props;
   }
   if (s.items !== undefined) {
-    out.items = Array.isArray(s.items) ? s.items.map((i) => toJsonSchema(i as JsonObject)) : toJsonSchema(s.items as JsonObject);
+    out.items = Array.isArray(s.items)
+      ? s.items.map((i) => toJsonSchema(i as JsonObject))
+      : toJsonSchema(s.items as JsonObject);
   }
   if (s.additionalProperties !== undefined) {
-    out.additionalProperties = typeof s.additionalProperties === 'boolean' ? s.additionalProperties : toJsonSchema(s.additionalProperties as JsonObject);
+    out.additionalProperties =
+      typeof s.additionalProperties === 'boolean'
+        ? s.additionalProperties
+        : toJsonSchema(s.additionalProperties as JsonObject);
   }
   if (Array.isArray(s.allOf)) out.allOf = s.allOf.map((x) => toJsonSchema(x as JsonObject));
   if (nullable) {

@@ -90,7 +90,10 @@ export function parseScopes(values: readonly string[]): RequestedScope[] {
       if (first <= 0 || last <= first) continue;
       const type = part.slice(0, first);
       const name = part.slice(first + 1, last);
-      const actions = part.slice(last + 1).split(',').filter((a) => a.length > 0);
+      const actions = part
+        .slice(last + 1)
+        .split(',')
+        .filter((a) => a.length > 0);
       if (name.length === 0) continue;
       scopes.push({ type, name, actions });
     }
@@ -143,7 +146,9 @@ export function grantAccess(
     }
     const actions = scope.actions.filter(
       (a, i, all): a is RepositoryAction =>
-        (KNOWN_ACTIONS as readonly string[]).includes(a) && allowed.includes(a as RepositoryAction) && all.indexOf(a) === i,
+        (KNOWN_ACTIONS as readonly string[]).includes(a) &&
+        allowed.includes(a as RepositoryAction) &&
+        all.indexOf(a) === i,
     );
     return { type: scope.type, name: scope.name, actions };
   });
@@ -158,7 +163,11 @@ export function createTokenHandler(opts: TokenHandlerOptions): TokenHandler {
     if (url.pathname !== path) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { 'Content-Type': 'application/json', Allow: 'GET' });
-      res.end(JSON.stringify({ errors: [{ code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not allowed on ${path}; use GET.` }] }));
+      res.end(
+        JSON.stringify({
+          errors: [{ code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not allowed on ${path}; use GET.` }],
+        }),
+      );
       return true;
     }
     const { username, password } = parseBasicAuth(req.headers.authorization);
@@ -169,7 +178,11 @@ export function createTokenHandler(opts: TokenHandlerOptions): TokenHandler {
     } catch {
       // An authorizer failure is an internal error; the message never echoes the credentials.
       res.writeHead(500, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ errors: [{ code: 'UNKNOWN', message: 'the lab token service could not authorize the request' }] }));
+      res.end(
+        JSON.stringify({
+          errors: [{ code: 'UNKNOWN', message: 'the lab token service could not authorize the request' }],
+        }),
+      );
       return true;
     }
     const now = Math.floor(Date.now() / 1000);

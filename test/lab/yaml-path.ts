@@ -9,7 +9,13 @@ import { HarborRoleName, TERRAFORM_ROLE_NAMES } from '../../lib/core';
 import { HarborClient } from '../../lib/harbor';
 import { renderGoTemplate } from './go-template';
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; spec?: any; [k: string]: any };
+type Obj = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  spec?: any;
+  [k: string]: any;
+};
 
 /** A Kubernetes Secret as the simulated cluster holds it (string data, not base64, for the tests' ease). */
 export interface SimSecret {
@@ -32,7 +38,12 @@ export class SimCluster {
     for (const o of objects.filter((x) => x.kind === 'Project')) {
       const f = o.spec.forProvider;
       projectByResource.set(o.metadata.name, f.name);
-      await this.harbor.createProject({ name: f.name, public: f.public, autoScan: f.vulnerabilityScanning, preventVul: f.deploymentSecurity !== undefined });
+      await this.harbor.createProject({
+        name: f.name,
+        public: f.public,
+        autoScan: f.vulnerabilityScanning,
+        preventVul: f.deploymentSecurity !== undefined,
+      });
       this.projects.push(f.name);
     }
     const roleOf = (tf: string): HarborRoleName => {
@@ -43,17 +54,30 @@ export class SimCluster {
     for (const o of objects.filter((x) => x.kind === 'MemberUser' || x.kind === 'MemberGroup')) {
       const f = o.spec.forProvider;
       const project = projectByResource.get(f.projectIdRef.name);
-      if (!project) throw new Error(`${o.kind} ${o.metadata.name}: projectIdRef ${f.projectIdRef.name} does not resolve`);
-      const entity = o.kind === 'MemberUser' ? { kind: 'user' as const, name: f.userName } : { kind: 'group' as const, name: f.groupName };
+      if (!project)
+        throw new Error(`${o.kind} ${o.metadata.name}: projectIdRef ${f.projectIdRef.name} does not resolve`);
+      const entity =
+        o.kind === 'MemberUser'
+          ? { kind: 'user' as const, name: f.userName }
+          : { kind: 'group' as const, name: f.groupName };
       const { id } = await this.harbor.addMember(project, entity, roleOf(f.role));
       this.members.push({ project, id });
     }
     for (const o of objects.filter((x) => x.kind === 'RobotAccount')) {
       const f = o.spec.forProvider;
-      const created = await this.harbor.createRobot({ name: f.name, description: f.description, duration: f.duration, level: f.level, permissions: f.permissions });
+      const created = await this.harbor.createRobot({
+        name: f.name,
+        description: f.description,
+        duration: f.duration,
+        level: f.level,
+        permissions: f.permissions,
+      });
       const ref = o.spec.writeConnectionSecretToRef;
       const connection = `${ref.namespace}/${ref.name}`;
-      this.secrets.set(connection, { type: 'connection.crossplane.io/v1alpha1', data: { 'attribute.secret': created.secret } });
+      this.secrets.set(connection, {
+        type: 'connection.crossplane.io/v1alpha1',
+        data: { 'attribute.secret': created.secret },
+      });
       this.robots.push({ id: created.id, connection });
     }
   }
@@ -64,9 +88,13 @@ export class SimCluster {
       const fetched: Record<string, string> = {};
       for (const d of o.spec.data) {
         const source = this.secrets.get(`${remoteNamespace}/${d.remoteRef.key}`);
-        if (!source) throw new Error(`ExternalSecret ${o.metadata.namespace}/${o.metadata.name}: ${remoteNamespace}/${d.remoteRef.key} does not exist`);
+        if (!source)
+          throw new Error(
+            `ExternalSecret ${o.metadata.namespace}/${o.metadata.name}: ${remoteNamespace}/${d.remoteRef.key} does not exist`,
+          );
         const value = source.data[d.remoteRef.property];
-        if (value === undefined) throw new Error(`ExternalSecret ${o.metadata.name}: key ${d.remoteRef.property} missing`);
+        if (value === undefined)
+          throw new Error(`ExternalSecret ${o.metadata.name}: key ${d.remoteRef.property} missing`);
         fetched[d.secretKey] = value;
       }
       const t = o.spec.target.template;

@@ -21,29 +21,49 @@ const ROOT = join(__dirname, '..', '..');
 // installMocks() runs the program as project "project": its own configuration keys are "project:<key>".
 test('a clear-text harborPassword is refused with the fix; a missing username names the key', () => {
   pulumi.runtime.setAllConfig({ 'project:harborUsername': 'admin', 'project:harborPassword': PASSWORD }, []);
-  expect(() => harborConnectionFromConfig()).toThrow(/harborPassword is stored in clear text.*pulumi config set --secret harborPassword/);
+  expect(() => harborConnectionFromConfig()).toThrow(
+    /harborPassword is stored in clear text.*pulumi config set --secret harborPassword/,
+  );
   pulumi.runtime.setAllConfig({ 'project:harborPassword': PASSWORD }, ['project:harborPassword']);
   expect(() => harborConnectionFromConfig()).toThrow(/harborUsername/);
 });
 
-test('the program creates the seed\'s coredns from the stack configuration and exports its outputs', async () => {
-  pulumi.runtime.setAllConfig({ 'project:harborUrl': 'https://harbor.example.invalid', 'project:harborUsername': 'admin', 'project:harborPassword': PASSWORD, 'project:harborCaBundle': '' }, ['project:harborPassword']);
+test("the program creates the seed's coredns from the stack configuration and exports its outputs", async () => {
+  pulumi.runtime.setAllConfig(
+    {
+      'project:harborUrl': 'https://harbor.example.invalid',
+      'project:harborUsername': 'admin',
+      'project:harborPassword': PASSWORD,
+      'project:harborCaBundle': '',
+    },
+    ['project:harborPassword'],
+  );
   const program = require('../../apps/pulumi/index') as typeof import('../../apps/pulumi/index');
   await settled('apps/pulumi/index.ts');
   const project = registrations.find((r) => r.type === 'pulumi-nodejs:dynamic/harbor:Project')!;
-  expect(unwrapSecrets(project.inputs.connection)).toEqual({ url: 'https://harbor.example.invalid', username: 'admin', password: PASSWORD });
+  expect(unwrapSecrets(project.inputs.connection)).toEqual({
+    url: 'https://harbor.example.invalid',
+    username: 'admin',
+    password: PASSWORD,
+  });
   expect(await promiseOf(program.robotFullName, 'robotFullName')).toBe('robot$k8s+coredns-pull');
   expect(await isSecretOutput(program.robotSecret, 'robotSecret')).toBe(true);
   expect(await promiseOf(program.robotSecret, 'robotSecret')).toBe(MOCK_HARBOR.robotSecret);
   expect(await promiseOf(program.projectId, 'projectId')).toBe(MOCK_HARBOR.projectId);
   expect(await promiseOf(program.pullSecretName, 'pullSecretName')).toBe('registry-secret');
   expect(await promiseOf(program.namespaces, 'namespaces')).toEqual(['kube-system']);
-  expect(registrations.filter((r) => r.type === 'kubernetes:core/v1:ConfigMap').map((r) => r.name)).toEqual(['coredns-base-kube-system-coredns']);
+  expect(registrations.filter((r) => r.type === 'kubernetes:core/v1:ConfigMap').map((r) => r.name)).toEqual([
+    'coredns-base-kube-system-coredns',
+  ]);
 });
 
 test('Pulumi.yaml: the project, its TypeScript program, and config that Pulumi accepts', () => {
   const project = parse(readFileSync(join(ROOT, 'Pulumi.yaml'), 'utf8'));
-  expect(project).toMatchObject({ name: 'harbor-private-app-coredns', runtime: { name: 'nodejs', options: { typescript: true } }, main: 'apps/pulumi/index.ts' });
+  expect(project).toMatchObject({
+    name: 'harbor-private-app-coredns',
+    runtime: { name: 'nodejs', options: { typescript: true } },
+    main: 'apps/pulumi/index.ts',
+  });
   readFileSync(join(ROOT, project.main));
   // Pulumi's project rules (sdk/go/common/workspace/project.go): a key outside the project's namespace may not
   // declare a type, a default or secret, and must carry a value.
@@ -60,5 +80,9 @@ test('Pulumi.yaml: the project, its TypeScript program, and config that Pulumi a
   expect(Object.keys(config).sort()).toEqual(Object.values(CONFIG_KEYS).sort());
   for (const key of Object.values(CONFIG_KEYS)) expect([key, config[key].type]).toEqual([key, 'string']);
   expect(config[CONFIG_KEYS.password].secret).toBe(true);
-  expect(Object.keys(config).filter((k) => 'default' in config[k]).sort()).toEqual([CONFIG_KEYS.caBundle, CONFIG_KEYS.url].sort());
+  expect(
+    Object.keys(config)
+      .filter((k) => 'default' in config[k])
+      .sort(),
+  ).toEqual([CONFIG_KEYS.caBundle, CONFIG_KEYS.url].sort());
 });

@@ -13,9 +13,10 @@ let emulator: HarborEmulator;
 let server: { url: string; close(): Promise<void> };
 let url: string;
 /** The repository calls the emulator logged, as `METHOD /path` below /api/v2.0. */
-const repositoryCalls = (): string[] => emulator.requests
-  .filter((r) => r.path.includes('/repositories'))
-  .map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
+const repositoryCalls = (): string[] =>
+  emulator.requests
+    .filter((r) => r.path.includes('/repositories'))
+    .map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
 
 beforeAll(async () => {
   emulator = new HarborEmulator({ adminPassword: ADMIN_PASSWORD });
@@ -39,7 +40,11 @@ test('with forceDestroy, delete removes the repositories (nested names too) and 
   emulator.resetLog();
   const [project] = stack;
   await harborProvider.delete!(project.id!, project.outs);
-  expect(repositoryCalls()).toEqual(['GET /projects/k8s/repositories', 'DELETE /projects/k8s/repositories/coredns', 'DELETE /projects/k8s/repositories/tools%252Fdebug']);
+  expect(repositoryCalls()).toEqual([
+    'GET /projects/k8s/repositories',
+    'DELETE /projects/k8s/repositories/coredns',
+    'DELETE /projects/k8s/repositories/tools%252Fdebug',
+  ]);
   expect(emulator.requests.filter((r) => r.write).map((r) => `${r.method} ${r.path}`)).toEqual([
     'DELETE /api/v2.0/projects/1', // by id: 412, the project still holds repositories
     'DELETE /api/v2.0/projects/k8s/repositories/coredns',
@@ -59,7 +64,13 @@ test('an empty project is deleted without listing repositories', async () => {
 });
 
 test('a failure names the call and never the password', async () => {
-  const error: Error = await deleteProjectRepositories({ url, username: 'admin', password: `no-${ADMIN_PASSWORD}` }, 'k8s').then(() => new Error('no error'), (e: Error) => e);
+  const error: Error = await deleteProjectRepositories(
+    { url, username: 'admin', password: `no-${ADMIN_PASSWORD}` },
+    'k8s',
+  ).then(
+    () => new Error('no error'),
+    (e: Error) => e,
+  );
   expect(error.message).toMatch(/GET .*\/projects\/k8s\/repositories.*401/);
   expect(error.message).not.toContain(ADMIN_PASSWORD);
 });

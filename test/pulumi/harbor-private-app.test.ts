@@ -12,11 +12,26 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { corednsAppProps, SEED } from '../../apps/cdk8s/coredns';
 import {
-  HARBOR_PRIVATE_APP_TYPE, HarborMember, HarborPrivateApp, HarborPrivateAppError, HarborPrivateAppProps, HarborRole,
-  PullCredentials, SecretValue,
+  HARBOR_PRIVATE_APP_TYPE,
+  HarborMember,
+  HarborPrivateApp,
+  HarborPrivateAppError,
+  HarborPrivateAppProps,
+  HarborRole,
+  PullCredentials,
+  SecretValue,
 } from '../../lib/pulumi';
 import { STUB_PROVIDER_TEXT } from './support/stub-serialization';
-import { MOCK_HARBOR, Registration, installMocks, isSecretInput, isSecretOutput, promiseOf, settled, unwrapSecrets } from './support/mocks';
+import {
+  MOCK_HARBOR,
+  Registration,
+  installMocks,
+  isSecretInput,
+  isSecretOutput,
+  promiseOf,
+  settled,
+  unwrapSecrets,
+} from './support/mocks';
 
 const registrations = installMocks();
 const PASSWORD = `pw-${randomBytes(9).toString('hex')}`;
@@ -29,14 +44,23 @@ const ROBOT = 'pulumi-nodejs:dynamic/harbor:RobotAccount';
 const sorted = (pairs: string[][]): string[][] => [...pairs].sort((a, b) => a.join(' ').localeCompare(b.join(' ')));
 
 /** The connection input is a secret: as a whole (how the SDK serializes a nested secret) or at its password. */
-const connectionIsSecret = (inputs: Record<string, any>): boolean => isSecretInput(inputs.connection) || isSecretInput(inputs.connection?.password);
+const connectionIsSecret = (inputs: Record<string, any>): boolean =>
+  isSecretInput(inputs.connection) || isSecretInput(inputs.connection?.password);
 
 function seedProps(): Omit<HarborPrivateAppProps, 'harbor'> {
   return corednsAppProps(new Chart(new App(), 'scratch'));
 }
 
-async function build(name: string, extra: Partial<HarborPrivateAppProps> = {}, base = seedProps()): Promise<{ app: HarborPrivateApp; children: Registration[]; self: Registration }> {
-  const app = new HarborPrivateApp(name, { ...base, harbor: { username: 'admin', password: pulumi.secret(PASSWORD) }, ...extra });
+async function build(
+  name: string,
+  extra: Partial<HarborPrivateAppProps> = {},
+  base = seedProps(),
+): Promise<{ app: HarborPrivateApp; children: Registration[]; self: Registration }> {
+  const app = new HarborPrivateApp(name, {
+    ...base,
+    harbor: { username: 'admin', password: pulumi.secret(PASSWORD) },
+    ...extra,
+  });
   await settled(`HarborPrivateApp "${name}"`);
   const urn = await promiseOf(app.urn, `${name}.urn`);
   const self = registrations.find((r) => r.urn === urn)!;
@@ -49,7 +73,7 @@ function inputsOf(r: Registration | undefined): Record<string, any> {
   return rest;
 }
 
-describe('the seed\'s coredns as a Pulumi component', () => {
+describe("the seed's coredns as a Pulumi component", () => {
   let built: Awaited<ReturnType<typeof build>>;
   beforeAll(async () => {
     built = await build('coredns');
@@ -64,13 +88,15 @@ describe('the seed\'s coredns as a Pulumi component', () => {
     expect(built.self.type).toBe(HARBOR_PRIVATE_APP_TYPE);
     expect(built.self.name).toBe('coredns');
     expect(built.self.custom).toBe(false);
-    expect(sorted(built.children.map((c) => [c.type, c.name]))).toEqual(sorted([
-      ['kubernetes:apps/v1:Deployment', 'coredns-kube-system-coredns'],
-      ['kubernetes:core/v1:Secret', 'coredns-kube-system-registry-secret'],
-      [MEMBER, 'coredns-member-user-k8s-puller'],
-      [PROJECT, 'coredns-project'],
-      [ROBOT, 'coredns-robot'],
-    ]));
+    expect(sorted(built.children.map((c) => [c.type, c.name]))).toEqual(
+      sorted([
+        ['kubernetes:apps/v1:Deployment', 'coredns-kube-system-coredns'],
+        ['kubernetes:core/v1:Secret', 'coredns-kube-system-registry-secret'],
+        [MEMBER, 'coredns-member-user-k8s-puller'],
+        [PROJECT, 'coredns-project'],
+        [ROBOT, 'coredns-robot'],
+      ]),
+    );
     // Nothing else was registered under another parent (e.g. at the stack).
     expect(registrations.filter((r) => r.name.startsWith('coredns')).length).toBe(built.children.length + 1);
   });
@@ -78,11 +104,31 @@ describe('the seed\'s coredns as a Pulumi component', () => {
   test('the Harbor project, member and robot get the resolved props and the connection', () => {
     const connection = { url: 'https://reg.harbor.com', username: 'admin', password: PASSWORD };
     expect(unwrapSecrets(inputsOf(child(PROJECT)))).toEqual({
-      resourceKind: 'project', connection, name: 'k8s', public: false, autoScan: true, preventVulnerableImages: false, storageQuotaGb: -1, adopt: false, forceDestroy: false,
+      resourceKind: 'project',
+      connection,
+      name: 'k8s',
+      public: false,
+      autoScan: true,
+      preventVulnerableImages: false,
+      storageQuotaGb: -1,
+      adopt: false,
+      forceDestroy: false,
     });
-    expect(unwrapSecrets(inputsOf(child(MEMBER)))).toEqual({ resourceKind: 'member', connection, project: 'k8s', kind: 'user', entityName: SEED.member, role: 'guest' });
+    expect(unwrapSecrets(inputsOf(child(MEMBER)))).toEqual({
+      resourceKind: 'member',
+      connection,
+      project: 'k8s',
+      kind: 'user',
+      entityName: SEED.member,
+      role: 'guest',
+    });
     expect(unwrapSecrets(inputsOf(child(ROBOT)))).toEqual({
-      resourceKind: 'robot', connection, project: 'k8s', name: 'coredns-pull', description: 'Pull secret of coredns, managed by harbor-private-app', durationDays: -1,
+      resourceKind: 'robot',
+      connection,
+      project: 'k8s',
+      name: 'coredns-pull',
+      description: 'Pull secret of coredns, managed by harbor-private-app',
+      durationDays: -1,
       permissions: [{ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'pull' }] }],
     });
     // The serialized provider (a stand-in here) travels with every Harbor resource, the same for all three kinds.
@@ -101,15 +147,26 @@ describe('the seed\'s coredns as a Pulumi component', () => {
     expect(child(MEMBER).additionalSecretOutputs).toEqual(['connection']);
   });
 
-  test('the pull Secret is the one cdk8s renders, with data from Harbor\'s robot name and secret, as a secret', () => {
+  test("the pull Secret is the one cdk8s renders, with data from Harbor's robot name and secret, as a secret", () => {
     const secret = child('kubernetes:core/v1:Secret');
     expect(isSecretInput(secret.inputs.data)).toBe(true);
     const { data, ...rest } = secret.inputs;
-    expect(rest).toEqual({ apiVersion: 'v1', kind: 'Secret', metadata: { name: SEED.pullSecretName, namespace: SEED.namespace }, type: 'kubernetes.io/dockerconfigjson' });
+    expect(rest).toEqual({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: SEED.pullSecretName, namespace: SEED.namespace },
+      type: 'kubernetes.io/dockerconfigjson',
+    });
     const json = JSON.parse(Buffer.from(unwrapSecrets(data)['.dockerconfigjson'], 'base64').toString('utf8'));
     const username = 'robot$k8s+coredns-pull';
     expect(json).toEqual({
-      auths: { [SEED.registryHost]: { username, password: MOCK_HARBOR.robotSecret, auth: Buffer.from(`${username}:${MOCK_HARBOR.robotSecret}`).toString('base64') } },
+      auths: {
+        [SEED.registryHost]: {
+          username,
+          password: MOCK_HARBOR.robotSecret,
+          auth: Buffer.from(`${username}:${MOCK_HARBOR.robotSecret}`).toString('base64'),
+        },
+      },
     });
   });
 
@@ -146,15 +203,26 @@ describe('other shapes', () => {
   });
 
   test('harbor.url, caBundle-free: the URL given wins over https://<registryHost>', async () => {
-    const { children } = await build('withurl', { harbor: { url: 'https://harbor.internal.example', username: 'admin', password: pulumi.secret(PASSWORD) } });
-    expect(unwrapSecrets(children.find((c) => c.type === PROJECT)!.inputs.connection).url).toBe('https://harbor.internal.example');
+    const { children } = await build('withurl', {
+      harbor: { url: 'https://harbor.internal.example', username: 'admin', password: pulumi.secret(PASSWORD) },
+    });
+    expect(unwrapSecrets(children.find((c) => c.type === PROJECT)!.inputs.connection).url).toBe(
+      'https://harbor.internal.example',
+    );
   });
 
   test('retry and timeout tuning reaches every Harbor resource; unset fields stay unset', async () => {
-    const { children } = await build('tuned', { harbor: { username: 'admin', password: pulumi.secret(PASSWORD), timeoutMs: 5000, maxRetries: 1 } });
+    const { children } = await build('tuned', {
+      harbor: { username: 'admin', password: pulumi.secret(PASSWORD), timeoutMs: 5000, maxRetries: 1 },
+    });
     for (const type of [PROJECT, MEMBER, ROBOT]) {
       const connection = unwrapSecrets(children.find((c) => c.type === type)!.inputs.connection);
-      expect([type, connection.timeoutMs, connection.maxRetries, 'retryBaseDelayMs' in connection]).toEqual([type, 5000, 1, false]);
+      expect([type, connection.timeoutMs, connection.maxRetries, 'retryBaseDelayMs' in connection]).toEqual([
+        type,
+        5000,
+        1,
+        false,
+      ]);
     }
   });
 
@@ -167,24 +235,34 @@ describe('other shapes', () => {
 
   test('literal credentials: no robot; the Secret data is still a secret', async () => {
     const { children, app } = await build('literal', {
-      credentials: PullCredentials.fromLiteralUnsafeForLocalClustersOnly({ username: 'robot$k8s+ci', password: SecretValue.unsafePlainText(PASSWORD) }),
+      credentials: PullCredentials.fromLiteralUnsafeForLocalClustersOnly({
+        username: 'robot$k8s+ci',
+        password: SecretValue.unsafePlainText(PASSWORD),
+      }),
       robot: undefined,
     });
-    expect(children.map((c) => c.type).sort()).toEqual(['kubernetes:apps/v1:Deployment', 'kubernetes:core/v1:Secret', MEMBER, PROJECT].sort());
+    expect(children.map((c) => c.type).sort()).toEqual(
+      ['kubernetes:apps/v1:Deployment', 'kubernetes:core/v1:Secret', MEMBER, PROJECT].sort(),
+    );
     const secret = children.find((c) => c.type === 'kubernetes:core/v1:Secret')!;
     expect(isSecretInput(secret.inputs.data)).toBe(true);
     expect(await promiseOf(app.robotFullName, 'robotFullName')).toBe('robot$k8s+ci');
   });
 
   test('an existing Secret: no robot, no Secret; the workload still references it', async () => {
-    const { children } = await build('existing', { credentials: PullCredentials.fromExistingSecret('registry-secret'), robot: undefined });
+    const { children } = await build('existing', {
+      credentials: PullCredentials.fromExistingSecret('registry-secret'),
+      robot: undefined,
+    });
     expect(children.map((c) => c.type).sort()).toEqual(['kubernetes:apps/v1:Deployment', MEMBER, PROJECT].sort());
     const d = children.find((c) => c.type === 'kubernetes:apps/v1:Deployment')!;
     expect(d.inputs.spec.template.spec.imagePullSecrets).toEqual([{ name: 'registry-secret' }]);
   });
 
   test('members whose names sanitize alike get distinct resource names', async () => {
-    const { children } = await build('alike', { members: [HarborMember.user('Alice', HarborRole.GUEST), HarborMember.user('alice', HarborRole.GUEST)] });
+    const { children } = await build('alike', {
+      members: [HarborMember.user('Alice', HarborRole.GUEST), HarborMember.user('alice', HarborRole.GUEST)],
+    });
     const names = children.filter((c) => c.type === MEMBER).map((c) => c.name);
     expect(names[1]).toBe('alike-member-user-alice');
     expect(names[0]).toMatch(/^alike-member-user-alice-[0-9a-f]{8}$/);
@@ -198,19 +276,28 @@ describe('other shapes', () => {
         cdk8sApp.workload!.exposeViaService({ name: 'kube-dns', ports: [{ port: 53, protocol: kplus.Protocol.UDP }] });
       },
     });
-    expect(sorted(children.map((c) => [c.type, c.name]))).toEqual(sorted([
-      ['kubernetes:apps/v1:Deployment', 'tenant-kube-system-coredns'],
-      ['kubernetes:core/v1:Secret', 'tenant-kube-system-registry-secret'],
-      ['kubernetes:core/v1:Service', 'tenant-kube-system-kube-dns'],
-      ['kubernetes:core/v1:ServiceAccount', 'tenant-kube-system-default'],
-      [MEMBER, 'tenant-member-group-team-devs'],
-      [PROJECT, 'tenant-project'],
-      [ROBOT, 'tenant-robot'],
-    ]));
+    expect(sorted(children.map((c) => [c.type, c.name]))).toEqual(
+      sorted([
+        ['kubernetes:apps/v1:Deployment', 'tenant-kube-system-coredns'],
+        ['kubernetes:core/v1:Secret', 'tenant-kube-system-registry-secret'],
+        ['kubernetes:core/v1:Service', 'tenant-kube-system-kube-dns'],
+        ['kubernetes:core/v1:ServiceAccount', 'tenant-kube-system-default'],
+        [MEMBER, 'tenant-member-group-team-devs'],
+        [PROJECT, 'tenant-project'],
+        [ROBOT, 'tenant-robot'],
+      ]),
+    );
     const member = children.find((c) => c.type === MEMBER)!;
-    expect(unwrapSecrets(inputsOf(member))).toMatchObject({ kind: 'group', entityName: 'team-devs', groupType: 3, role: 'developer' });
+    expect(unwrapSecrets(inputsOf(member))).toMatchObject({
+      kind: 'group',
+      entityName: 'team-devs',
+      groupType: 3,
+      role: 'developer',
+    });
     const sa = children.find((c) => c.type === 'kubernetes:core/v1:ServiceAccount')!;
-    expect(children.find((c) => c.type === 'kubernetes:apps/v1:Deployment')!.dependencies).toEqual(expect.arrayContaining([sa.urn]));
+    expect(children.find((c) => c.type === 'kubernetes:apps/v1:Deployment')!.dependencies).toEqual(
+      expect.arrayContaining([sa.urn]),
+    );
   });
 
   test('a Kubernetes provider given in props is used by the Kubernetes objects only', async () => {
@@ -218,7 +305,9 @@ describe('other shapes', () => {
     const { children } = await build('withprovider', { provider });
     const providerUrn = await promiseOf(provider.urn, 'provider.urn');
     const byType = (t: string) => children.find((c) => c.type === t)!;
-    expect(byType('kubernetes:core/v1:Secret').provider).toMatch(new RegExp(`^${providerUrn.replace(/[$]/g, '\\$&')}::`));
+    expect(byType('kubernetes:core/v1:Secret').provider).toMatch(
+      new RegExp(`^${providerUrn.replace(/[$]/g, '\\$&')}::`),
+    );
     expect(byType('kubernetes:apps/v1:Deployment').provider).toMatch(/k8s-test::/);
     expect(byType(PROJECT).provider).not.toMatch(/k8s-test/);
   });
@@ -226,23 +315,44 @@ describe('other shapes', () => {
 
 describe('validation happens before anything is registered', () => {
   const cases: Array<[string, () => Partial<HarborPrivateAppProps>, string]> = [
-    ['an image on another registry', () => {
-      const p = seedProps();
-      return { workload: { ...p.workload!, containers: [{ ...p.workload!.containers![0], image: 'docker.io/coredns/coredns:1.2.6' }] } };
-    }, 'workload.containers[0].image'],
+    [
+      'an image on another registry',
+      () => {
+        const p = seedProps();
+        return {
+          workload: {
+            ...p.workload!,
+            containers: [{ ...p.workload!.containers![0], image: 'docker.io/coredns/coredns:1.2.6' }],
+          },
+        };
+      },
+      'workload.containers[0].image',
+    ],
     ['a bad project name', () => ({ project: { name: 'K8S' } }), 'project.name'],
     ['no namespaces', () => ({ namespaces: [] }), 'namespaces'],
     ['an empty Harbor password', () => ({ harbor: { username: 'admin', password: '' } }), 'harbor.password'],
     ['no Harbor connection at all', () => ({ harbor: undefined as never }), 'harbor'],
-    ['plain http to a non-loopback Harbor', () => ({ harbor: { url: 'http://reg.harbor.com', username: 'admin', password: pulumi.secret(PASSWORD) } }), 'harbor.url'],
-    ['a caBundle that is not PEM', () => ({ harbor: { username: 'admin', password: pulumi.secret(PASSWORD), caBundle: '/etc/ssl/ca.pem' } }), 'harbor.caBundle'],
+    [
+      'plain http to a non-loopback Harbor',
+      () => ({ harbor: { url: 'http://reg.harbor.com', username: 'admin', password: pulumi.secret(PASSWORD) } }),
+      'harbor.url',
+    ],
+    [
+      'a caBundle that is not PEM',
+      () => ({ harbor: { username: 'admin', password: pulumi.secret(PASSWORD), caBundle: '/etc/ssl/ca.pem' } }),
+      'harbor.caBundle',
+    ],
   ];
   test.each(cases)('%s', async (_what, override, field) => {
     await settled('earlier tests');
     const before = registrations.length;
     let thrown: unknown;
     try {
-      new HarborPrivateApp('invalid', { ...seedProps(), harbor: { username: 'admin', password: pulumi.secret(PASSWORD) }, ...override() });
+      new HarborPrivateApp('invalid', {
+        ...seedProps(),
+        harbor: { username: 'admin', password: pulumi.secret(PASSWORD) },
+        ...override(),
+      });
     } catch (e) {
       thrown = e;
     }

@@ -26,7 +26,9 @@ const CROSSPLANE = /\.crossplane\.io\//;
 
 /** The Kubernetes objects among registrations, as manifests (inputs without Pulumi's additions). */
 function kubernetesObjects(regs: Registration[]): Manifest[] {
-  return regs.filter((r) => r.custom && r.type.startsWith('kubernetes:')).map((r) => unwrapSecrets(r.inputs) as Manifest);
+  return regs
+    .filter((r) => r.custom && r.type.startsWith('kubernetes:'))
+    .map((r) => unwrapSecrets(r.inputs) as Manifest);
 }
 
 const key = (m: Manifest): string => `${m.apiVersion}/${m.kind}/${m.metadata.namespace ?? ''}/${m.metadata.name}`;
@@ -39,15 +41,23 @@ const byKey = (objs: Manifest[]): Manifest[] => [...objs].sort((a, b) => key(a).
  */
 function expectedFromCdk8s(objs: Manifest[], app: Cdk8sHarborPrivateApp): Manifest[] {
   const store = app.config.robotStore;
-  const storeChain = (o: Manifest): boolean => store !== undefined && (
-    o.kind === 'ClusterSecretStore'
-    || (o.kind === 'Namespace' && o.metadata.name === store.connectionSecretNamespace)
-    || o.metadata.namespace === store.connectionSecretNamespace);
+  const storeChain = (o: Manifest): boolean =>
+    store !== undefined &&
+    (o.kind === 'ClusterSecretStore' ||
+      (o.kind === 'Namespace' && o.metadata.name === store.connectionSecretNamespace) ||
+      o.metadata.namespace === store.connectionSecretNamespace);
   return objs
     .filter((o) => !CROSSPLANE.test(o.apiVersion) && !storeChain(o))
-    .map((o) => (o.kind === 'ExternalSecret'
-      ? { apiVersion: 'v1', kind: 'Secret', metadata: { name: o.spec.target.name, namespace: o.metadata.namespace }, type: o.spec.target.template.type }
-      : o));
+    .map((o) =>
+      o.kind === 'ExternalSecret'
+        ? {
+            apiVersion: 'v1',
+            kind: 'Secret',
+            metadata: { name: o.spec.target.name, namespace: o.metadata.namespace },
+            type: o.spec.target.template.type,
+          }
+        : o,
+    );
 }
 
 function withoutSecretData(objs: Manifest[]): Manifest[] {
@@ -59,7 +69,7 @@ function withoutSecretData(objs: Manifest[]): Manifest[] {
   });
 }
 
-describe('HarborPrivateApp with the seed\'s props', () => {
+describe("HarborPrivateApp with the seed's props", () => {
   let cdk8sObjects: Manifest[];
   let cdk8sApp: Cdk8sHarborPrivateApp;
   let pulumiRegs: Registration[];
@@ -80,22 +90,35 @@ describe('HarborPrivateApp with the seed\'s props', () => {
     expect(byKey(withoutSecretData(kubernetesObjects(pulumiRegs)))).toEqual(byKey(expected));
   });
 
-  test('the Pulumi Secret has the ExternalSecret\'s target name, namespace and type', () => {
+  test("the Pulumi Secret has the ExternalSecret's target name, namespace and type", () => {
     const [es] = cdk8sObjects.filter((o) => o.kind === 'ExternalSecret');
     const [secret] = kubernetesObjects(pulumiRegs).filter((o) => o.kind === 'Secret');
-    expect([secret.metadata.name, secret.metadata.namespace, secret.type]).toEqual([es.spec.target.name, es.metadata.namespace, es.spec.target.template.type]);
+    expect([secret.metadata.name, secret.metadata.namespace, secret.type]).toEqual([
+      es.spec.target.name,
+      es.metadata.namespace,
+      es.spec.target.template.type,
+    ]);
   });
 
-  test('the Harbor objects carry the Crossplane resources\' settings', () => {
+  test("the Harbor objects carry the Crossplane resources' settings", () => {
     const cp = (kind: string) => cdk8sObjects.find((o) => o.kind === kind)!.spec.forProvider;
-    const harborInputs = (type: string) => unwrapSecrets(pulumiRegs.find((r) => r.type === `pulumi-nodejs:dynamic/harbor:${type}`)!.inputs);
+    const harborInputs = (type: string) =>
+      unwrapSecrets(pulumiRegs.find((r) => r.type === `pulumi-nodejs:dynamic/harbor:${type}`)!.inputs);
     const project = harborInputs('Project');
-    expect([project.name, project.public, project.autoScan, project.forceDestroy]).toEqual([cp('Project').name, cp('Project').public, cp('Project').vulnerabilityScanning, cp('Project').forceDestroy]);
+    expect([project.name, project.public, project.autoScan, project.forceDestroy]).toEqual([
+      cp('Project').name,
+      cp('Project').public,
+      cp('Project').vulnerabilityScanning,
+      cp('Project').forceDestroy,
+    ]);
     const member = harborInputs('ProjectMember');
     expect([member.entityName, member.role.toLowerCase()]).toEqual([cp('MemberUser').userName, cp('MemberUser').role]);
     const robot = harborInputs('RobotAccount');
     expect([robot.name, robot.description, robot.durationDays, robot.permissions]).toEqual([
-      cp('RobotAccount').name, cp('RobotAccount').description, cp('RobotAccount').duration, cp('RobotAccount').permissions,
+      cp('RobotAccount').name,
+      cp('RobotAccount').description,
+      cp('RobotAccount').duration,
+      cp('RobotAccount').permissions,
     ]);
     expect(pulumiRegs.filter((r) => HARBOR_TYPES.test(r.type))).toHaveLength(3);
   });
@@ -110,7 +133,15 @@ describe('apps/pulumi deploys what apps/cdk8s synthesizes', () => {
     await settled('apps/pulumi');
     const created = kubernetesObjects(registrations.slice(before));
     const expected = expectedFromCdk8s(synthesized, chart.app);
-    expect(expected.map((o) => o.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Deployment', 'Secret', 'Service', 'ServiceAccount']);
+    expect(expected.map((o) => o.kind).sort()).toEqual([
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'ConfigMap',
+      'Deployment',
+      'Secret',
+      'Service',
+      'ServiceAccount',
+    ]);
     expect(byKey(withoutSecretData(created))).toEqual(byKey(expected));
   });
 });

@@ -17,7 +17,8 @@ let connection: HarborConnectionState;
 
 /** The requests since the last reset, as `METHOD /path` below /api/v2.0 (ids as seen). */
 const calls = (): string[] => emulator.requests.map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
-const writes = (): string[] => emulator.requests.filter((r) => r.write).map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
+const writes = (): string[] =>
+  emulator.requests.filter((r) => r.write).map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
 const find = (resources: StackResource[], name: string): StackResource => resources.find((r) => r.name === name)!;
 
 beforeEach(async () => {
@@ -31,22 +32,26 @@ afterEach(async () => {
   expect(emulator.contractViolations).toEqual([]);
 });
 
-test('create = 3 writes (project, member, robot); the robot\'s name and secret come from Harbor and the secret pulls', async () => {
+test("create = 3 writes (project, member, robot); the robot's name and secret come from Harbor and the secret pulls", async () => {
   const stack = seedResources(connection);
   emulator.resetLog();
   await create(harborProvider, stack);
-  expect(writes()).toEqual([
-    'POST /projects',
-    'POST /projects/k8s/members',
-    'POST /robots',
-  ]);
+  expect(writes()).toEqual(['POST /projects', 'POST /projects/k8s/members', 'POST /robots']);
   expect(calls()).toEqual(writes());
 
   const state = emulator.state();
-  expect(state.projects.map((p) => [p.name, p.metadata.public, p.metadata.auto_scan, p.storageLimit])).toEqual([['k8s', 'false', 'true', -1]]);
+  expect(state.projects.map((p) => [p.name, p.metadata.public, p.metadata.auto_scan, p.storageLimit])).toEqual([
+    ['k8s', 'false', 'true', -1],
+  ]);
   expect(state.members.filter((m) => m.entityName === 'k8s-puller').map((m) => m.roleId)).toEqual([3]);
   const [robot] = state.robots;
-  expect([robot.name, robot.level, robot.project, robot.duration, robot.disabled]).toEqual(['robot$k8s+coredns-pull', 'project', 'k8s', -1, false]);
+  expect([robot.name, robot.level, robot.project, robot.duration, robot.disabled]).toEqual([
+    'robot$k8s+coredns-pull',
+    'project',
+    'k8s',
+    -1,
+    false,
+  ]);
 
   const outs = find(stack, 'robot').outs!;
   expect(outs.fullName).toBe(robot.name);
@@ -91,7 +96,19 @@ test('changing robot permissions updates in place (PUT): same robot, same secret
   const robot = find(stack, 'robot');
   const { id, outs } = robot;
 
-  robot.inputs = { ...robot.inputs, permissions: [{ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'push' }, { resource: 'repository', action: 'pull' }] }] };
+  robot.inputs = {
+    ...robot.inputs,
+    permissions: [
+      {
+        kind: 'project',
+        namespace: 'k8s',
+        access: [
+          { resource: 'repository', action: 'push' },
+          { resource: 'repository', action: 'pull' },
+        ],
+      },
+    ],
+  };
   emulator.resetLog();
   const report = await up(harborProvider, stack);
   expect(report.robot).toMatchObject({ changes: true, replaces: [], deleteBeforeReplace: false });
@@ -101,7 +118,19 @@ test('changing robot permissions updates in place (PUT): same robot, same secret
   expect(emulator.authorize(outs!.fullName, outs!.secret, 'k8s')).toEqual(['pull', 'push']);
 
   // The same permissions in another order, with effect "allow": no change.
-  robot.inputs = { ...robot.inputs, permissions: [{ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'pull', effect: 'allow' }, { resource: 'repository', action: 'push' }] }] };
+  robot.inputs = {
+    ...robot.inputs,
+    permissions: [
+      {
+        kind: 'project',
+        namespace: 'k8s',
+        access: [
+          { resource: 'repository', action: 'pull', effect: 'allow' },
+          { resource: 'repository', action: 'push' },
+        ],
+      },
+    ],
+  };
   emulator.resetLog();
   expect((await up(harborProvider, stack)).robot.changes).toBe(false);
   expect(calls()).toEqual([]);
@@ -118,7 +147,9 @@ test('drift made in Harbor (robot disabled, member role changed) is read by refr
   emulator.resetLog();
   const report = await up(harborProvider, stack);
   expect(Object.fromEntries(Object.entries(report).map(([k, d]) => [k, [d.changes, d.replaces]]))).toEqual({
-    project: [true, []], member: [true, []], robot: [true, []],
+    project: [true, []],
+    member: [true, []],
+    robot: [true, []],
   });
   expect(writes()).toEqual([
     'PUT /projects/k8s',
@@ -126,7 +157,11 @@ test('drift made in Harbor (robot disabled, member role changed) is read by refr
     `PUT /robots/${find(stack, 'robot').id}`,
   ]);
   const state = emulator.state();
-  expect([state.projects[0].metadata.public, state.members.find((m) => m.entityName === 'k8s-puller')!.roleId, state.robots[0].disabled]).toEqual(['false', 3, false]);
+  expect([
+    state.projects[0].metadata.public,
+    state.members.find((m) => m.entityName === 'k8s-puller')!.roleId,
+    state.robots[0].disabled,
+  ]).toEqual(['false', 3, false]);
   expect(emulator.authorize('robot$k8s+coredns-pull', find(stack, 'robot').outs!.secret, 'k8s')).toEqual(['pull']);
 });
 
@@ -152,12 +187,26 @@ test('replacements: another robot name or project, another Harbor; the same logi
   const robot = find(stack, 'robot');
   const project = find(stack, 'project');
   emulator.resetLog();
-  expect(await harborProvider.diff!(robot.id!, robot.outs, { ...robot.inputs, name: 'coredns-pull-2' })).toMatchObject({ changes: true, replaces: ['name'], deleteBeforeReplace: false });
-  expect(await harborProvider.diff!(project.id!, project.outs, { ...project.inputs, name: 'k8s-2' })).toMatchObject({ changes: true, replaces: ['name'] });
+  expect(await harborProvider.diff!(robot.id!, robot.outs, { ...robot.inputs, name: 'coredns-pull-2' })).toMatchObject({
+    changes: true,
+    replaces: ['name'],
+    deleteBeforeReplace: false,
+  });
+  expect(await harborProvider.diff!(project.id!, project.outs, { ...project.inputs, name: 'k8s-2' })).toMatchObject({
+    changes: true,
+    replaces: ['name'],
+  });
   const elsewhere = { ...connection, url: 'https://harbor.example.invalid' };
-  expect(await harborProvider.diff!(robot.id!, robot.outs, { ...robot.inputs, connection: elsewhere })).toMatchObject({ replaces: ['connection'], deleteBeforeReplace: false });
+  expect(await harborProvider.diff!(robot.id!, robot.outs, { ...robot.inputs, connection: elsewhere })).toMatchObject({
+    replaces: ['connection'],
+    deleteBeforeReplace: false,
+  });
   // An expired robot cannot log in any more: replace it (same login name, so delete first).
-  expect(await harborProvider.diff!(robot.id!, { ...robot.outs, expiresAt: 1 }, robot.inputs)).toMatchObject({ changes: true, replaces: ['expiresAt'], deleteBeforeReplace: true });
+  expect(await harborProvider.diff!(robot.id!, { ...robot.outs, expiresAt: 1 }, robot.inputs)).toMatchObject({
+    changes: true,
+    replaces: ['expiresAt'],
+    deleteBeforeReplace: true,
+  });
   // A new password only needs to be stored: an update without any call to Harbor.
   const rotated = { ...connection, password: `${ADMIN_PASSWORD}x` };
   const diff = await harborProvider.diff!(robot.id!, robot.outs, { ...robot.inputs, connection: rotated });
@@ -173,7 +222,11 @@ test('destroy removes exactly what create made: 3 writes in reverse order', asyn
   const ids = { robot: find(stack, 'robot').id, member: find(stack, 'member').outs!.memberId };
   emulator.resetLog();
   await destroy(harborProvider, stack);
-  expect(writes()).toEqual([`DELETE /robots/${ids.robot}`, `DELETE /projects/k8s/members/${ids.member}`, expect.stringMatching(/^DELETE \/projects\/\d+$/)]);
+  expect(writes()).toEqual([
+    `DELETE /robots/${ids.robot}`,
+    `DELETE /projects/k8s/members/${ids.member}`,
+    expect.stringMatching(/^DELETE \/projects\/\d+$/),
+  ]);
   expect(calls()).toEqual(writes());
   const state = emulator.state();
   expect([state.projects, state.robots]).toEqual([[], []]);
@@ -208,7 +261,9 @@ describe('an adopted project', () => {
   test('that does not exist fails create with the fix, and writes nothing', async () => {
     const [project] = seedResources(connection, { adopt: true });
     emulator.resetLog();
-    await expect(harborProvider.create(project.inputs)).rejects.toThrow(/does not exist.*project\.adopt: true.*create it in Harbor first/);
+    await expect(harborProvider.create(project.inputs)).rejects.toThrow(
+      /does not exist.*project\.adopt: true.*create it in Harbor first/,
+    );
     expect(writes()).toEqual([]);
   });
 });
@@ -235,7 +290,10 @@ test('deleting a project that holds repositories fails with the 412 hint unless 
 
 test('errors never carry the password', async () => {
   const [project] = seedResources({ ...connection, password: `wrong-${ADMIN_PASSWORD}` });
-  const error: Error = await harborProvider.create(project.inputs).then(() => new Error('no error'), (e: Error) => e);
+  const error: Error = await harborProvider.create(project.inputs).then(
+    () => new Error('no error'),
+    (e: Error) => e,
+  );
   expect(error.message).toMatch(/401/);
   expect(error.message).not.toContain(ADMIN_PASSWORD);
 });

@@ -60,7 +60,8 @@ test('loaded standalone, it runs the whole lifecycle with the same API budget', 
   writeFileSync(file, text);
   const provider = loadLikeTheHost(file, text);
   expect(provider).not.toBe(harborProvider);
-  const writes = (): string[] => emulator.requests.filter((r) => r.write).map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
+  const writes = (): string[] =>
+    emulator.requests.filter((r) => r.write).map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
   const stack = seedResources({ url: server.url, username: 'admin', password: ADMIN_PASSWORD });
 
   emulator.resetLog();
@@ -75,7 +76,19 @@ test('loaded standalone, it runs the whole lifecycle with the same API budget', 
   expect(Object.values(await up(provider, stack)).map((d) => d.changes)).toEqual([false, false, false]);
   expect(writes()).toEqual([]);
 
-  robot.inputs = { ...robot.inputs, permissions: [{ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'pull' }, { resource: 'repository', action: 'push' }] }] };
+  robot.inputs = {
+    ...robot.inputs,
+    permissions: [
+      {
+        kind: 'project',
+        namespace: 'k8s',
+        access: [
+          { resource: 'repository', action: 'pull' },
+          { resource: 'repository', action: 'push' },
+        ],
+      },
+    ],
+  };
   emulator.resetLog();
   const report = await up(provider, stack);
   expect(report.robot).toMatchObject({ changes: true, replaces: [] });
@@ -87,6 +100,9 @@ test('loaded standalone, it runs the whole lifecycle with the same API budget', 
 
   emulator.resetLog();
   await destroy(provider, stack);
-  expect(writes()).toEqual([expect.stringMatching(/^DELETE \/projects\/k8s\/members\/\d+$/), expect.stringMatching(/^DELETE \/projects\/\d+$/)]);
+  expect(writes()).toEqual([
+    expect.stringMatching(/^DELETE \/projects\/k8s\/members\/\d+$/),
+    expect.stringMatching(/^DELETE \/projects\/\d+$/),
+  ]);
   expect(emulator.state().projects).toEqual([]);
 }, 20_000);

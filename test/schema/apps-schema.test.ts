@@ -3,7 +3,13 @@ import * as kplus from 'cdk8s-plus-27';
 import { CorednsChart } from '../../apps/cdk8s/coredns';
 import { TenantsChart } from '../../apps/cdk8s/tenants';
 import {
-  HarborGroupType, HarborMember, HarborPrivateApp, HarborRole, PullCredentials, SecretStoreRef, SecretValue,
+  HarborGroupType,
+  HarborMember,
+  HarborPrivateApp,
+  HarborRole,
+  PullCredentials,
+  SecretStoreRef,
+  SecretValue,
 } from '../../lib/cdk8s';
 import { ChecksSummary, checkAll, checkObject } from '../support/schemas';
 
@@ -23,7 +29,8 @@ class EveryModeChart extends Chart {
       project: { name: 'robot-mode', storageQuotaGb: 10, preventVulnerableImages: true, forceDestroy: true },
       members: [
         HarborMember.group('cn=devs,ou=groups,dc=example,dc=com', HarborRole.MAINTAINER, {
-          type: HarborGroupType.LDAP, ldapGroupDn: 'cn=devs,ou=groups,dc=example,dc=com',
+          type: HarborGroupType.LDAP,
+          ldapGroupDn: 'cn=devs,ou=groups,dc=example,dc=com',
         }),
         HarborMember.group('ops', HarborRole.LIMITED_GUEST, { type: HarborGroupType.INTERNAL }),
         HarborMember.user('alice', HarborRole.PROJECT_ADMIN),
@@ -31,8 +38,10 @@ class EveryModeChart extends Chart {
       robot: { name: 'nodes', durationDays: 90, description: 'placeholder robot for schema tests' },
       namespaces: ['team-a', 'team-b'],
       credentials: PullCredentials.fromRobot({
-        store: SecretStoreRef.cluster('harbor-robots'), emitStore: true,
-        connectionSecretNamespace: 'harbor-connections', refreshInterval: '15m',
+        store: SecretStoreRef.cluster('harbor-robots'),
+        emitStore: true,
+        connectionSecretNamespace: 'harbor-connections',
+        refreshInterval: '15m',
       }),
       serviceAccounts: ['default', 'builder'],
       providerConfigName: 'harbor-prod',
@@ -57,7 +66,11 @@ class EveryModeChart extends Chart {
       namespaces: ['team-d'],
       pullSecretName: 'external-pull',
       credentials: PullCredentials.fromExternalStore({
-        store: SecretStoreRef.namespaced('vault'), key: 'harbor/pull', usernameProperty: 'user', passwordProperty: 'pass', refreshInterval: '30m',
+        store: SecretStoreRef.namespaced('vault'),
+        key: 'harbor/pull',
+        usernameProperty: 'user',
+        passwordProperty: 'pass',
+        refreshInterval: '30m',
       }),
     });
     // A literal credential for a local cluster.
@@ -66,7 +79,8 @@ class EveryModeChart extends Chart {
       project: { name: 'local-mode' },
       namespaces: ['local'],
       credentials: PullCredentials.fromLiteralUnsafeForLocalClustersOnly({
-        username: 'robot$k8s+local', password: SecretValue.unsafePlainText('placeholder-not-a-secret'),
+        username: 'robot$k8s+local',
+        password: SecretValue.unsafePlainText('placeholder-not-a-secret'),
       }),
       serviceAccounts: ['runner'],
     });
@@ -85,14 +99,21 @@ function synth(make: (app: App) => Chart): unknown[] {
 }
 
 function kindsOf(objs: readonly unknown[]): string[] {
-  return [...new Set(objs.map((o) => {
-    const r = o as { apiVersion: string; kind: string };
-    return `${r.apiVersion}/${r.kind}`;
-  }))].sort();
+  return [
+    ...new Set(
+      objs.map((o) => {
+        const r = o as { apiVersion: string; kind: string };
+        return `${r.apiVersion}/${r.kind}`;
+      }),
+    ),
+  ].sort();
 }
 
 function checkedKinds(summary: ChecksSummary): string[] {
-  return [...Object.keys(summary.kindsByChecker['kubernetes-models']), ...Object.keys(summary.kindsByChecker.crd)].sort();
+  return [
+    ...Object.keys(summary.kindsByChecker['kubernetes-models']),
+    ...Object.keys(summary.kindsByChecker.crd),
+  ].sort();
 }
 
 const BUILTIN = 'kubernetes-models';
@@ -140,9 +161,15 @@ describe('schemas of the synthesized apps', () => {
     expect(summary.kindsByChecker.none).toEqual({});
     expect(checkedKinds(summary)).toEqual(kindsOf(objs));
     expect(summary.kindsByChecker[BUILTIN]).toEqual({
-      'v1/ConfigMap': 1, 'v1/ServiceAccount': 2, 'v1/Service': 1, 'apps/v1/Deployment': 1, 'v1/Namespace': 1,
-      'rbac.authorization.k8s.io/v1/ClusterRole': 1, 'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 1,
-      'rbac.authorization.k8s.io/v1/Role': 1, 'rbac.authorization.k8s.io/v1/RoleBinding': 1,
+      'v1/ConfigMap': 1,
+      'v1/ServiceAccount': 2,
+      'v1/Service': 1,
+      'apps/v1/Deployment': 1,
+      'v1/Namespace': 1,
+      'rbac.authorization.k8s.io/v1/ClusterRole': 1,
+      'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 1,
+      'rbac.authorization.k8s.io/v1/Role': 1,
+      'rbac.authorization.k8s.io/v1/RoleBinding': 1,
     });
     expect(summary.kindsByChecker.crd).toEqual({
       'project.harbor.crossplane.io/v1alpha1/Project': 1,
@@ -170,7 +197,11 @@ describe('schemas of the synthesized apps', () => {
     ]);
     expect(summary.kindsByChecker.crd['external-secrets.io/v1/ExternalSecret']).toBe(4);
     expect(Object.keys(summary.kindsByChecker[BUILTIN]).sort()).toEqual([
-      'apps/v1/Deployment', 'rbac.authorization.k8s.io/v1/Role', 'rbac.authorization.k8s.io/v1/RoleBinding', 'v1/Namespace', 'v1/ServiceAccount',
+      'apps/v1/Deployment',
+      'rbac.authorization.k8s.io/v1/Role',
+      'rbac.authorization.k8s.io/v1/RoleBinding',
+      'v1/Namespace',
+      'v1/ServiceAccount',
     ]);
     // 3 projects x 1 + 3 groups x 2 + 3 robots x 3 (the store's kubernetes provider has no CEL rule).
     expect(summary.celRulesEvaluated).toBe(18);
@@ -194,13 +225,22 @@ describe('schemas of the synthesized apps', () => {
     expect(summary.kindsByChecker.crd['external-secrets.io/v1/ExternalSecret']).toBe(3);
     expect(summary.kindsByChecker[BUILTIN]['v1/Secret']).toBe(1);
     expect(Object.keys(summary.kindsByChecker[BUILTIN]).sort()).toEqual([
-      'apps/v1/Deployment', 'rbac.authorization.k8s.io/v1/Role', 'rbac.authorization.k8s.io/v1/RoleBinding', 'v1/Namespace', 'v1/Secret', 'v1/ServiceAccount',
+      'apps/v1/Deployment',
+      'rbac.authorization.k8s.io/v1/Role',
+      'rbac.authorization.k8s.io/v1/RoleBinding',
+      'v1/Namespace',
+      'v1/Secret',
+      'v1/ServiceAccount',
     ]);
     // The LDAP group (with its DN) and the namespaced-store ExternalSecret were among the checked objects.
     const specs = objs.map((o) => o as { kind: string; spec?: Record<string, any> });
     expect(specs.filter((o) => o.kind === 'MemberGroup').map((o) => o.spec!.forProvider)).toContainEqual(
-      expect.objectContaining({ type: 'ldap', ldapGroupDn: 'cn=devs,ou=groups,dc=example,dc=com' }));
-    expect(specs.filter((o) => o.kind === 'ExternalSecret').map((o) => o.spec!.secretStoreRef)).toContainEqual({ kind: 'SecretStore', name: 'vault' });
+      expect.objectContaining({ type: 'ldap', ldapGroupDn: 'cn=devs,ou=groups,dc=example,dc=com' }),
+    );
+    expect(specs.filter((o) => o.kind === 'ExternalSecret').map((o) => o.spec!.secretStoreRef)).toContainEqual({
+      kind: 'SecretStore',
+      name: 'vault',
+    });
   });
 
   it('really checks every emitted object: a corrupted copy of each is rejected by its checker', () => {
@@ -209,7 +249,10 @@ describe('schemas of the synthesized apps', () => {
       const { copy, expected } = corrupt(obj);
       const check = checkObject(copy);
       const problems = check.problems.join('\n');
-      if (!problems.includes(expected)) throw new Error(`${check.id} (${check.checker}) was not rejected with "${expected}": ${problems || '(no problem)'}`);
+      if (!problems.includes(expected))
+        throw new Error(
+          `${check.id} (${check.checker}) was not rejected with "${expected}": ${problems || '(no problem)'}`,
+        );
     }
   });
 });

@@ -19,7 +19,10 @@
 
 /** A rule uses CEL this evaluator does not implement. */
 export class CelUnsupportedError extends Error {
-  constructor(public readonly rule: string, detail: string) {
+  constructor(
+    public readonly rule: string,
+    detail: string,
+  ) {
     super(`unsupported CEL: ${detail} in rule ${JSON.stringify(rule)}`);
     this.name = 'CelUnsupportedError';
   }
@@ -55,7 +58,13 @@ type Node =
   | { readonly t: 'rel'; readonly op: RelOp; readonly left: Node; readonly right: Node }
   | { readonly t: 'list'; readonly elements: readonly Node[] }
   | { readonly t: 'size'; readonly operand: Node }
-  | { readonly t: 'macro'; readonly kind: MacroKind; readonly operand: Node; readonly variable: string; readonly body: Node };
+  | {
+      readonly t: 'macro';
+      readonly kind: MacroKind;
+      readonly operand: Node;
+      readonly variable: string;
+      readonly body: Node;
+    };
 
 type RelOp = '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in';
 type MacroKind = 'filter' | 'all' | 'exists';
@@ -68,14 +77,35 @@ interface Token {
 }
 
 const OPERATORS = ['||', '&&', '==', '!=', '<=', '>=', '<', '>', '!', '(', ')', '[', ']', ',', '.'];
-const RESERVED = new Set(['as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while']);
+const RESERVED = new Set([
+  'as',
+  'break',
+  'const',
+  'continue',
+  'else',
+  'for',
+  'function',
+  'if',
+  'import',
+  'let',
+  'loop',
+  'package',
+  'namespace',
+  'return',
+  'var',
+  'void',
+  'while',
+]);
 
 function tokenize(src: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < src.length) {
     const c = src[i];
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (/[A-Za-z_]/.test(c)) {
       const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i))!;
       tokens.push({ kind: 'ident', text: m[0], pos: i });
@@ -85,7 +115,8 @@ function tokenize(src: string): Token[] {
     if (/[0-9]/.test(c)) {
       const m = /^[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(src.slice(i))!;
       const next = src[i + m[0].length];
-      if (next !== undefined && /[A-Za-z_]/.test(next)) throw new CelUnsupportedError(src, `number suffix or hex literal at ${i}`);
+      if (next !== undefined && /[A-Za-z_]/.test(next))
+        throw new CelUnsupportedError(src, `number suffix or hex literal at ${i}`);
       tokens.push({ kind: 'num', text: m[0], value: Number(m[0]), pos: i });
       i += m[0].length;
       continue;
@@ -155,7 +186,8 @@ class Parser {
   }
 
   private expectOp(text: string): void {
-    if (!this.isOp(text)) this.fail(`expected ${JSON.stringify(text)} at ${this.peek().pos}, found ${JSON.stringify(this.peek().text)}`);
+    if (!this.isOp(text))
+      this.fail(`expected ${JSON.stringify(text)} at ${this.peek().pos}, found ${JSON.stringify(this.peek().text)}`);
     this.at++;
   }
 
@@ -229,7 +261,8 @@ class Parser {
     }
     if (name === 'filter' || name === 'all' || name === 'exists') {
       const v = this.take();
-      if (v.kind !== 'ident' || RESERVED.has(v.text) || v.text === 'self') this.fail(`${name}() needs a variable name, found ${JSON.stringify(v.text)}`);
+      if (v.kind !== 'ident' || RESERVED.has(v.text) || v.text === 'self')
+        this.fail(`${name}() needs a variable name, found ${JSON.stringify(v.text)}`);
       this.expectOp(',');
       this.scope.push(v.text);
       const body = this.or();
@@ -330,12 +363,14 @@ function evaluate(node: Node, env: Env): unknown {
       const v = evaluate(node.operand, env);
       const i = evaluate(node.index, env);
       if (Array.isArray(v)) {
-        if (typeof i !== 'number' || !Number.isInteger(i)) throw new CelEvalError(`list index must be an int, got ${typeName(i)}`);
+        if (typeof i !== 'number' || !Number.isInteger(i))
+          throw new CelEvalError(`list index must be an int, got ${typeName(i)}`);
         if (i < 0 || i >= v.length) throw new CelEvalError(`index out of bounds: ${i}`);
         return v[i];
       }
       if (isMap(v)) {
-        if (typeof i !== 'string' || !Object.prototype.hasOwnProperty.call(v, i)) throw new CelEvalError(`no such key: ${String(i)}`);
+        if (typeof i !== 'string' || !Object.prototype.hasOwnProperty.call(v, i))
+          throw new CelEvalError(`no such key: ${String(i)}`);
         return v[i];
       }
       throw new CelEvalError(`cannot index a ${typeName(v)}`);
@@ -367,14 +402,17 @@ function evaluate(node: Node, env: Env): unknown {
       const a = evaluate(node.left, env);
       const b = evaluate(node.right, env);
       switch (node.op) {
-        case '==': return celEquals(a, b);
-        case '!=': return !celEquals(a, b);
+        case '==':
+          return celEquals(a, b);
+        case '!=':
+          return !celEquals(a, b);
         case 'in':
           if (Array.isArray(b)) return b.some((x) => celEquals(a, x));
           if (isMap(b)) return typeof a === 'string' && Object.prototype.hasOwnProperty.call(b, a);
           throw new CelEvalError(`'in' needs a list or a map on its right, got ${typeName(b)}`);
         default: {
-          const comparable = (typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string');
+          const comparable =
+            (typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string');
           if (!comparable) throw new CelEvalError(`no such overload: ${typeName(a)} ${node.op} ${typeName(b)}`);
           const x = a as number | string;
           const y = b as number | string;

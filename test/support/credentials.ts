@@ -23,7 +23,8 @@ function nonEmpty(x: unknown): boolean {
 function walk(value: unknown, where: string, visit: (s: string, where: string) => void): void {
   if (typeof value === 'string') visit(value, where);
   else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${where}[${i}]`, visit));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, where ? `${where}.${k}` : k, visit);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) walk(v, where ? `${where}.${k}` : k, visit);
 }
 
 const TEMPLATE = /^\s*\{\{.*\}\}\s*$/;

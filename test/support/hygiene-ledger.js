@@ -33,7 +33,9 @@ function ledgerDir(env = process.env) {
 function recordSecret(kind, value, dir = ledgerDir()) {
   if (!dir || typeof value !== 'string' || value === '') return false;
   try {
-    fs.appendFileSync(path.join(dir, `ledger-${process.pid}.jsonl`), `${JSON.stringify({ kind, value })}\n`, { mode: 0o600 });
+    fs.appendFileSync(path.join(dir, `ledger-${process.pid}.jsonl`), `${JSON.stringify({ kind, value })}\n`, {
+      mode: 0o600,
+    });
     return true;
   } catch {
     return false;
@@ -47,7 +49,9 @@ function recordSecret(kind, value, dir = ledgerDir()) {
 function recordOutput(file, stream, text, dir = ledgerDir()) {
   if (!dir || typeof text !== 'string' || text === '') return false;
   try {
-    fs.appendFileSync(path.join(dir, `log-${process.pid}.jsonl`), `${JSON.stringify({ file, stream, text })}\n`, { mode: 0o600 });
+    fs.appendFileSync(path.join(dir, `log-${process.pid}.jsonl`), `${JSON.stringify({ file, stream, text })}\n`, {
+      mode: 0o600,
+    });
     return true;
   } catch {
     return false;

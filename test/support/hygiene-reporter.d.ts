@@ -18,7 +18,8 @@ declare class HygieneReporter {
   /** The current run's ledger directory (between onRunStart and onRunComplete). */
   ledgerDir: string | undefined;
   /** The last scan's result and duration. */
-  lastScan: { findings: HygieneFinding[]; secrets: number; skipped: string[]; filesScanned: number; ms: number } | undefined;
+  lastScan:
+    { findings: HygieneFinding[]; secrets: number; skipped: string[]; filesScanned: number; ms: number } | undefined;
   onRunStart(): void;
   onTestResult(test: { path?: string } | undefined, result: any): void;
   onRunComplete(): void;

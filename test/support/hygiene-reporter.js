@@ -45,11 +45,17 @@ class HygieneReporter {
     const perf = result.perfStats;
     if (perf && perf.setupFilesEnd >= perf.setupFilesStart) this.setupMs += perf.setupFilesEnd - perf.setupFilesStart;
     if (result.failureMessage) this.messages.push({ where: `failure message of ${file}`, text: result.failureMessage });
-    if (result.testExecError) this.messages.push({ where: `error running ${file}`, text: `${result.testExecError.message}\n${result.testExecError.stack ?? ''}` });
+    if (result.testExecError)
+      this.messages.push({
+        where: `error running ${file}`,
+        text: `${result.testExecError.message}\n${result.testExecError.stack ?? ''}`,
+      });
     for (const a of result.testResults ?? []) {
-      for (const m of a.failureMessages ?? []) this.messages.push({ where: `failure of "${a.fullName}" in ${file}`, text: m });
+      for (const m of a.failureMessages ?? [])
+        this.messages.push({ where: `failure of "${a.fullName}" in ${file}`, text: m });
     }
-    for (const c of result.console ?? []) this.messages.push({ where: `console.${c.type} of ${file}`, text: String(c.message) });
+    for (const c of result.console ?? [])
+      this.messages.push({ where: `console.${c.type} of ${file}`, text: String(c.message) });
   }
 
   onRunComplete() {
@@ -57,17 +63,24 @@ class HygieneReporter {
     if (!dir) return;
     const started = Date.now();
     try {
-      const scan = runHygieneScan({ ledgerDir: dir, rootDir: this.rootDir, tmpDir: this.tmpDir, messages: this.messages });
+      const scan = runHygieneScan({
+        ledgerDir: dir,
+        rootDir: this.rootDir,
+        tmpDir: this.tmpDir,
+        messages: this.messages,
+      });
       this.lastScan = { ...scan, ms: Date.now() - started };
       if (scan.findings.length > 0) {
         const lines = scan.findings.map((f) => `  - ${formatFinding(f)}`);
         this.error = new Error(
-          `Secret hygiene: ${scan.findings.length} leak(s) of secrets the lab issued (of ${scan.secrets} recorded this run):\n${lines.join('\n')}\n`
-          + 'A robot secret or password must only ever be inside a Secret object or a Pulumi secret: never in a log line, an error message, a snapshot or a file.',
+          `Secret hygiene: ${scan.findings.length} leak(s) of secrets the lab issued (of ${scan.secrets} recorded this run):\n${lines.join('\n')}\n` +
+            'A robot secret or password must only ever be inside a Secret object or a Pulumi secret: never in a log line, an error message, a snapshot or a file.',
         );
         if (!this.quiet) process.stderr.write(`\n${this.error.message}\n`);
       } else if (!this.quiet && this.env.HPA_HYGIENE_VERBOSE) {
-        process.stderr.write(`Secret hygiene: ${scan.secrets} secret(s), ${scan.filesScanned} file(s), ${this.messages.length} message(s), no leak (scan ${this.lastScan.ms} ms, setup files ${this.setupMs} ms in all)${scan.skipped.length ? `; ${scan.skipped.length} too short to scan` : ''}\n`);
+        process.stderr.write(
+          `Secret hygiene: ${scan.secrets} secret(s), ${scan.filesScanned} file(s), ${this.messages.length} message(s), no leak (scan ${this.lastScan.ms} ms, setup files ${this.setupMs} ms in all)${scan.skipped.length ? `; ${scan.skipped.length} too short to scan` : ''}\n`,
+        );
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

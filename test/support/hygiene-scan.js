@@ -51,7 +51,8 @@ function secretVariants(secret) {
   const out = [{ variant: 'raw', text: secret }];
   const once = base64Cores(Buffer.from(secret, 'utf8'));
   for (const c of once) out.push({ variant: 'base64', text: c });
-  for (const c of once) for (const cc of base64Cores(Buffer.from(c, 'latin1'))) out.push({ variant: 'base64x2', text: cc });
+  for (const c of once)
+    for (const cc of base64Cores(Buffer.from(c, 'latin1'))) out.push({ variant: 'base64x2', text: cc });
   return out.filter((v) => v.text.length >= WINDOW);
 }
 
@@ -81,7 +82,8 @@ function createScanner(entries) {
     if (seen.has(e.value)) continue;
     seen.add(e.value);
     const fp = fingerprint(e.value);
-    for (const v of secretVariants(e.value)) patterns.push({ kind: e.kind, fingerprint: fp, variant: v.variant, bytes: Buffer.from(v.text, 'latin1') });
+    for (const v of secretVariants(e.value))
+      patterns.push({ kind: e.kind, fingerprint: fp, variant: v.variant, bytes: Buffer.from(v.text, 'latin1') });
   }
   let top = 1;
   for (let i = 0; i < WINDOW - 1; i += 1) top = mul(top, BASE);
@@ -198,7 +200,11 @@ function walk(dir, rel = '', out = []) {
  */
 function workingTreeFiles(root) {
   try {
-    const out = execFileSync('git', ['ls-files', '-z', '-co', '--exclude-standard'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
+    const out = execFileSync('git', ['ls-files', '-z', '-co', '--exclude-standard'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return [...new Set(out.toString('utf8').split('\0').filter(Boolean))];
   } catch {
     return walk(root);
@@ -258,13 +264,20 @@ function runHygieneScan(opts) {
   const result = { findings: [], secrets: scanner.secretCount, skipped: scanner.skipped, filesScanned: 0 };
   if (scanner.secretCount === 0) return result;
   for (const r of readCapturedLogs(opts.ledgerDir)) {
-    for (const hit of scanner.scan(String(r.text ?? ''))) result.findings.push({ ...hit, where: `log (${r.stream}) of ${r.file || 'an unknown test file'}` });
+    for (const hit of scanner.scan(String(r.text ?? '')))
+      result.findings.push({ ...hit, where: `log (${r.stream}) of ${r.file || 'an unknown test file'}` });
   }
   for (const m of opts.messages ?? []) {
     for (const hit of scanner.scan(String(m.text ?? ''))) result.findings.push({ ...hit, where: m.where });
   }
   const tree = workingTreeFiles(opts.rootDir);
-  result.findings.push(...scanFiles(scanner, tree.map((f) => path.join(opts.rootDir, f)), (f) => `file ${path.relative(opts.rootDir, f)}`));
+  result.findings.push(
+    ...scanFiles(
+      scanner,
+      tree.map((f) => path.join(opts.rootDir, f)),
+      (f) => `file ${path.relative(opts.rootDir, f)}`,
+    ),
+  );
   result.filesScanned += tree.length;
   if (opts.tmpDir) {
     const tmp = labTmpFiles(opts.tmpDir);

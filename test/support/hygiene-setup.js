@@ -23,7 +23,8 @@ const dir = ledgerDir();
 /** A copy of a module's exports (getters and `__esModule` included) with some exports replaced. */
 function withOverrides(actual, overrides) {
   const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(actual));
-  for (const [k, v] of Object.entries(overrides)) Object.defineProperty(copy, k, { value: v, enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of Object.entries(overrides))
+    Object.defineProperty(copy, k, { value: v, enumerable: true, writable: true, configurable: true });
   return copy;
 }
 
@@ -47,7 +48,10 @@ if (dir) {
 
   jest.mock(emulatorRandom, () => {
     const actual = jest.requireActual(emulatorRandom);
-    if (typeof actual.randomRobotSecret !== 'function') throw new Error('hygiene-setup: test/lab/emulator-random no longer exports randomRobotSecret; update test/support/hygiene-setup.js');
+    if (typeof actual.randomRobotSecret !== 'function')
+      throw new Error(
+        'hygiene-setup: test/lab/emulator-random no longer exports randomRobotSecret; update test/support/hygiene-setup.js',
+      );
     return withOverrides(actual, {
       randomRobotSecret() {
         const secret = actual.randomRobotSecret();
@@ -61,7 +65,9 @@ if (dir) {
     const actual = jest.requireActual(harborEmulator);
     const Base = actual.HarborEmulator;
     if (typeof Base !== 'function' || typeof Base.prototype.addUser !== 'function') {
-      throw new Error('hygiene-setup: test/lab/harbor-emulator no longer exports HarborEmulator with addUser; update test/support/hygiene-setup.js');
+      throw new Error(
+        'hygiene-setup: test/lab/harbor-emulator no longer exports HarborEmulator with addUser; update test/support/hygiene-setup.js',
+      );
     }
     // Same name, same behaviour; it only writes down the passwords it is given.
     class HarborEmulator extends Base {
@@ -118,7 +124,12 @@ if (dir) {
       const write = stream.write;
       stream.write = function hygieneTee(chunk, ...rest) {
         try {
-          const text = typeof chunk === 'string' ? chunk : ArrayBuffer.isView(chunk) ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8') : '';
+          const text =
+            typeof chunk === 'string'
+              ? chunk
+              : ArrayBuffer.isView(chunk)
+                ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8')
+                : '';
           recordOutput(tee.file(), name, text, tee.dir);
         } catch {
           // never break output for the tee

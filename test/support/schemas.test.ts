@@ -2,7 +2,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { CelEvalError, CelUnsupportedError, compileCel, evaluateCel } from './cel';
-import { CrdDocument, CrdRegistry, SHARED_CRDS_DIR, checkAll, checkObject, readCrdFile, sharedCrds, validateAll, validateObject } from './schemas';
+import {
+  CrdDocument,
+  CrdRegistry,
+  SHARED_CRDS_DIR,
+  checkAll,
+  checkObject,
+  readCrdFile,
+  sharedCrds,
+  validateAll,
+  validateObject,
+} from './schemas';
 
 /** The validator must be able to fail: each case below is rejected, and a valid twin of it passes. */
 
@@ -10,22 +20,32 @@ const PLACEHOLDER = 'placeholder-not-a-secret';
 
 function deployment(): Record<string, any> {
   return {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'apps' },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'apps' },
     spec: {
       replicas: 2,
       selector: { matchLabels: { app: 'web' } },
-      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'reg.example.com/p/web:1' }] } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: { containers: [{ name: 'web', image: 'reg.example.com/p/web:1' }] },
+      },
     },
   };
 }
 
 function robotAccount(): Record<string, any> {
   return {
-    apiVersion: 'robotaccount.harbor.crossplane.io/v1alpha1', kind: 'RobotAccount', metadata: { name: 'p-nodes' },
+    apiVersion: 'robotaccount.harbor.crossplane.io/v1alpha1',
+    kind: 'RobotAccount',
+    metadata: { name: 'p-nodes' },
     spec: {
       providerConfigRef: { name: 'default' },
       forProvider: {
-        name: 'nodes', level: 'project', duration: -1, description: 'pull',
+        name: 'nodes',
+        level: 'project',
+        duration: -1,
+        description: 'pull',
         permissions: [{ kind: 'project', namespace: 'p', access: [{ action: 'pull', resource: 'repository' }] }],
       },
       writeConnectionSecretToRef: { name: 'p-nodes-robot', namespace: 'crossplane-system' },
@@ -35,13 +55,20 @@ function robotAccount(): Record<string, any> {
 
 function externalSecret(): Record<string, any> {
   return {
-    apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'pull', namespace: 'apps' },
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ExternalSecret',
+    metadata: { name: 'pull', namespace: 'apps' },
     spec: {
       refreshInterval: '1h',
       secretStoreRef: { kind: 'ClusterSecretStore', name: 'harbor-robot-secrets' },
       target: {
-        name: 'pull', creationPolicy: 'Owner',
-        template: { type: 'kubernetes.io/dockerconfigjson', engineVersion: 'v2', data: { '.dockerconfigjson': '{{ .password }}' } },
+        name: 'pull',
+        creationPolicy: 'Owner',
+        template: {
+          type: 'kubernetes.io/dockerconfigjson',
+          engineVersion: 'v2',
+          data: { '.dockerconfigjson': '{{ .password }}' },
+        },
       },
       data: [{ secretKey: 'password', remoteRef: { key: 'p-nodes-robot', property: 'attribute.secret' } }],
     },
@@ -49,20 +76,28 @@ function externalSecret(): Record<string, any> {
 }
 
 function clusterSecretStore(provider: Record<string, unknown>): Record<string, any> {
-  return { apiVersion: 'external-secrets.io/v1', kind: 'ClusterSecretStore', metadata: { name: 'store' }, spec: { provider } };
+  return {
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ClusterSecretStore',
+    metadata: { name: 'store' },
+    spec: { provider },
+  };
 }
 
 const KUBERNETES_PROVIDER = {
   kubernetes: {
     remoteNamespace: 'crossplane-system',
-    server: { caProvider: { type: 'ConfigMap', name: 'kube-root-ca.crt', key: 'ca.crt', namespace: 'crossplane-system' } },
+    server: {
+      caProvider: { type: 'ConfigMap', name: 'kube-root-ca.crt', key: 'ca.crt', namespace: 'crossplane-system' },
+    },
     auth: { serviceAccount: { name: 'reader', namespace: 'crossplane-system' } },
   },
 };
 
 function expectProblem(problems: string[], ...parts: string[]): void {
   const hit = problems.find((p) => parts.every((part) => p.includes(part)));
-  if (!hit) throw new Error(`no problem contains ${JSON.stringify(parts)}; problems were:\n${problems.join('\n') || '(none)'}`);
+  if (!hit)
+    throw new Error(`no problem contains ${JSON.stringify(parts)}; problems were:\n${problems.join('\n') || '(none)'}`);
 }
 
 describe('validateObject: built-in kinds (kubernetes-models)', () => {
@@ -90,7 +125,12 @@ describe('validateObject: built-in kinds (kubernetes-models)', () => {
     const d = deployment();
     delete d.metadata.namespace;
     expectProblem(validateObject(d), 'Deployment/web: metadata.namespace: is required');
-    const role: Record<string, any> = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'r', namespace: 'apps' }, rules: [] };
+    const role: Record<string, any> = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'r', namespace: 'apps' },
+      rules: [],
+    };
     expectProblem(validateObject(role), 'ClusterRole/r (namespace apps): metadata.namespace: must be absent');
     delete role.metadata.namespace;
     expect(validateObject(role)).toEqual([]);
@@ -103,7 +143,12 @@ describe('validateObject: built-in kinds (kubernetes-models)', () => {
   });
 
   it('never shows a Secret value in a message', () => {
-    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'a' }, stringData: { password: [PLACEHOLDER] } };
+    const secret = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's', namespace: 'a' },
+      stringData: { password: [PLACEHOLDER] },
+    };
     const problems = validateObject(secret);
     expectProblem(problems, 'Secret/s (namespace a): stringData.password: must be string');
     expect(problems.join('\n')).not.toContain(PLACEHOLDER);
@@ -160,10 +205,15 @@ describe('validateObject: CRD kinds (shared CRDs)', () => {
   it('rejects a namespaced ExternalSecret without a namespace, and a cluster-scoped object with one', () => {
     const e = externalSecret();
     delete e.metadata.namespace;
-    expect(validateObject(e)).toEqual(['ExternalSecret/pull: metadata.namespace: is required, ExternalSecret is namespaced. Set metadata.namespace']);
+    expect(validateObject(e)).toEqual([
+      'ExternalSecret/pull: metadata.namespace: is required, ExternalSecret is namespaced. Set metadata.namespace',
+    ]);
     const r = robotAccount();
     r.metadata.namespace = 'apps';
-    expectProblem(validateObject(r), 'RobotAccount/p-nodes (namespace apps): metadata.namespace: must be absent, RobotAccount is cluster-scoped');
+    expectProblem(
+      validateObject(r),
+      'RobotAccount/p-nodes (namespace apps): metadata.namespace: must be absent, RobotAccount is cluster-scoped',
+    );
   });
 
   it('rejects a custom resource name that is not a DNS subdomain', () => {
@@ -173,16 +223,25 @@ describe('validateObject: CRD kinds (shared CRDs)', () => {
   });
 
   it('runs CEL on ClusterSecretStore providers: caBundle and caProvider together are rejected where the CRD says so', () => {
-    const openBao = (server: Record<string, unknown>) => clusterSecretStore({
-      openBao: { server: 'https://bao.example.com', ...server, auth: { tokenSecretRef: { name: 'bao', key: 'token' } } },
-    });
+    const openBao = (server: Record<string, unknown>) =>
+      clusterSecretStore({
+        openBao: {
+          server: 'https://bao.example.com',
+          ...server,
+          auth: { tokenSecretRef: { name: 'bao', key: 'token' } },
+        },
+      });
     const caProvider = { caProvider: { type: 'ConfigMap', name: 'ca', key: 'ca.crt', namespace: 'x' } };
     expect(validateObject(openBao(caProvider))).toEqual([]);
-    expectProblem(validateObject(openBao({ ...caProvider, caBundle: 'Y2EK' })),
-      'ClusterSecretStore/store: spec.provider.openBao: at most one of the fields in [caBundle caProvider] may be set');
+    expectProblem(
+      validateObject(openBao({ ...caProvider, caBundle: 'Y2EK' })),
+      'ClusterSecretStore/store: spec.provider.openBao: at most one of the fields in [caBundle caProvider] may be set',
+    );
     // openBao's auth: exactly one of appRole, tokenSecretRef, userPass.
-    expectProblem(validateObject(clusterSecretStore({ openBao: { server: 'https://bao.example.com', auth: {} } })),
-      'spec.provider.openBao.auth: exactly one of the fields in [appRole tokenSecretRef userPass] must be set');
+    expectProblem(
+      validateObject(clusterSecretStore({ openBao: { server: 'https://bao.example.com', auth: {} } })),
+      'spec.provider.openBao.auth: exactly one of the fields in [appRole tokenSecretRef userPass] must be set',
+    );
   });
 
   it('reports what the CRD really says for the kubernetes provider: no CEL rule on caBundle+caProvider, but auth takes exactly one method', () => {
@@ -194,30 +253,53 @@ describe('validateObject: CRD kinds (shared CRDs)', () => {
     expect(check.celRulesEvaluated).toBe(0);
     const twoAuths = structuredClone(KUBERNETES_PROVIDER) as any;
     twoAuths.kubernetes.auth.token = { bearerToken: { name: 't', key: 'token' } };
-    expectProblem(validateObject(clusterSecretStore(twoAuths)), 'spec.provider.kubernetes.auth: must NOT have more than 1 properties');
+    expectProblem(
+      validateObject(clusterSecretStore(twoAuths)),
+      'spec.provider.kubernetes.auth: must NOT have more than 1 properties',
+    );
     const badCa = structuredClone(KUBERNETES_PROVIDER) as any;
     badCa.kubernetes.server.caBundle = 'not base64!';
-    expectProblem(validateObject(clusterSecretStore(badCa)), 'spec.provider.kubernetes.server.caBundle: must match format "byte"');
+    expectProblem(
+      validateObject(clusterSecretStore(badCa)),
+      'spec.provider.kubernetes.server.caBundle: must match format "byte"',
+    );
   });
 
   it('reports unknown kinds, unknown CRD kinds and unserved versions instead of passing them', () => {
-    expectProblem(validateObject({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }),
-      'Widget/w: (root): unknown apiVersion/kind example.com/v1 Widget');
-    expectProblem(validateObject({ apiVersion: 'apps/v1', kind: 'Deploymnet', metadata: { name: 'w', namespace: 'a' } }),
-      'unknown apiVersion/kind apps/v1 Deploymnet');
-    expectProblem(validateObject({ apiVersion: 'v1', kind: 'Container', metadata: { name: 'w', namespace: 'a' } }),
-      'unknown apiVersion/kind v1 Container');
-    expectProblem(validateObject({ apiVersion: 'external-secrets.io/v1', kind: 'SecretSink', metadata: { name: 's' } }),
-      'no CRD defines kind SecretSink in group external-secrets.io');
-    expectProblem(validateObject({ ...externalSecret(), apiVersion: 'external-secrets.io/v1beta1' }),
-      'apiVersion: external-secrets.io/v1beta1 is not served for ExternalSecret; use external-secrets.io/v1');
-    expectProblem(validateObject({ ...externalSecret(), apiVersion: 'external-secrets.io/v9' }), 'is not a version of ExternalSecret');
+    expectProblem(
+      validateObject({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }),
+      'Widget/w: (root): unknown apiVersion/kind example.com/v1 Widget',
+    );
+    expectProblem(
+      validateObject({ apiVersion: 'apps/v1', kind: 'Deploymnet', metadata: { name: 'w', namespace: 'a' } }),
+      'unknown apiVersion/kind apps/v1 Deploymnet',
+    );
+    expectProblem(
+      validateObject({ apiVersion: 'v1', kind: 'Container', metadata: { name: 'w', namespace: 'a' } }),
+      'unknown apiVersion/kind v1 Container',
+    );
+    expectProblem(
+      validateObject({ apiVersion: 'external-secrets.io/v1', kind: 'SecretSink', metadata: { name: 's' } }),
+      'no CRD defines kind SecretSink in group external-secrets.io',
+    );
+    expectProblem(
+      validateObject({ ...externalSecret(), apiVersion: 'external-secrets.io/v1beta1' }),
+      'apiVersion: external-secrets.io/v1beta1 is not served for ExternalSecret; use external-secrets.io/v1',
+    );
+    expectProblem(
+      validateObject({ ...externalSecret(), apiVersion: 'external-secrets.io/v9' }),
+      'is not a version of ExternalSecret',
+    );
     expectProblem(validateObject('nope'), 'not an object');
-    const summary = checkAll([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }, deployment(), robotAccount()]);
+    const summary = checkAll([
+      { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } },
+      deployment(),
+      robotAccount(),
+    ]);
     expect(summary.kindsByChecker).toEqual({
-      'none': { 'example.com/v1/Widget': 1 },
+      none: { 'example.com/v1/Widget': 1 },
       'kubernetes-models': { 'apps/v1/Deployment': 1 },
-      'crd': { 'robotaccount.harbor.crossplane.io/v1alpha1/RobotAccount': 1 },
+      crd: { 'robotaccount.harbor.crossplane.io/v1alpha1/RobotAccount': 1 },
     });
   });
 
@@ -225,33 +307,52 @@ describe('validateObject: CRD kinds (shared CRDs)', () => {
     const a = robotAccount();
     const b = robotAccount();
     b.spec.forProvider.name = 'other';
-    const sa = (ns: string) => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: ns } });
+    const sa = (ns: string) => ({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'default', namespace: ns },
+    });
     expect(validateAll([a, b, sa('x'), sa('y'), sa('x')])).toEqual([
       'RobotAccount/p-nodes: (root): same object (group, kind, namespace, name) as object #0 of this list; kubectl apply would keep only the last. Give each a distinct name',
       'ServiceAccount/default (namespace x): (root): same object (group, kind, namespace, name) as object #2 of this list; kubectl apply would keep only the last. Give each a distinct name',
     ]);
     // The same name in another group or kind is another object.
-    expect(validateAll([sa('x'), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'default', namespace: 'x' } }])).toEqual([]);
+    expect(
+      validateAll([sa('x'), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'default', namespace: 'x' } }]),
+    ).toEqual([]);
   });
 
   it('reads the CRDs from the shared folder next to the repo, and throws naming the path when it is missing', () => {
     expect(SHARED_CRDS_DIR).toBe(path.resolve(__dirname, '..', '..', '..', 'shared', 'crds'));
-    expect(sharedCrds().kinds).toEqual(expect.arrayContaining([
-      'external-secrets.io/ClusterSecretStore', 'external-secrets.io/ExternalSecret', 'external-secrets.io/SecretStore',
-      'project.harbor.crossplane.io/MemberGroup', 'project.harbor.crossplane.io/MemberUser', 'project.harbor.crossplane.io/Project',
-      'robotaccount.harbor.crossplane.io/RobotAccount',
-    ]));
+    expect(sharedCrds().kinds).toEqual(
+      expect.arrayContaining([
+        'external-secrets.io/ClusterSecretStore',
+        'external-secrets.io/ExternalSecret',
+        'external-secrets.io/SecretStore',
+        'project.harbor.crossplane.io/MemberGroup',
+        'project.harbor.crossplane.io/MemberUser',
+        'project.harbor.crossplane.io/Project',
+        'robotaccount.harbor.crossplane.io/RobotAccount',
+      ]),
+    );
     const missing = path.join(SHARED_CRDS_DIR, 'no-such-folder');
     expect(() => CrdRegistry.fromDirectory(missing)).toThrow(`CRD folder ${missing} is missing`);
   });
 
   it('indexes each shared CRD file lazily, version by version, exactly as a full parse reads it', () => {
-    const files = fs.readdirSync(SHARED_CRDS_DIR, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).map((f) => path.join(SHARED_CRDS_DIR, f));
+    const files = fs
+      .readdirSync(SHARED_CRDS_DIR, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => path.join(SHARED_CRDS_DIR, f));
     expect(files.length).toBe(9);
     for (const file of files) {
-      const full = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS() as CrdDocument).filter((d) => d?.kind === 'CustomResourceDefinition');
+      const full = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8'))
+        .map((d) => d.toJS() as CrdDocument)
+        .filter((d) => d?.kind === 'CustomResourceDefinition');
       const entries = readCrdFile(file);
-      expect(entries.map((e) => [e.group, e.kind, e.scope, e.lazy])).toEqual(full.map((d) => [d.spec.group, d.spec.names.kind, d.spec.scope, true]));
+      expect(entries.map((e) => [e.group, e.kind, e.scope, e.lazy])).toEqual(
+        full.map((d) => [d.spec.group, d.spec.names.kind, d.spec.scope, true]),
+      );
       for (const [i, e] of entries.entries()) {
         expect(e.versions).toEqual(full[i].spec.versions.map((v) => ({ name: v.name, served: v.served })));
         for (const v of full[i].spec.versions) expect(e.schemaOf(v.name)).toEqual(v.schema?.openAPIV3Schema);
@@ -282,19 +383,46 @@ describe('CRD features, on small in-memory CRDs', () => {
     const doc: CrdDocument = {
       kind: 'CustomResourceDefinition',
       spec: {
-        group: 'test.example.com', scope, names: { kind: 'Thing' },
-        versions: [{ name: 'v1', served: true, schema: { openAPIV3Schema: { type: 'object', properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, spec } } } }],
+        group: 'test.example.com',
+        scope,
+        names: { kind: 'Thing' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: {
+                  apiVersion: { type: 'string' },
+                  kind: { type: 'string' },
+                  metadata: { type: 'object' },
+                  spec,
+                },
+              },
+            },
+          },
+        ],
       },
     };
     return new CrdRegistry([doc]);
   }
-  const thing = (spec: unknown) => ({ apiVersion: 'test.example.com/v1', kind: 'Thing', metadata: { name: 't' }, spec });
+  const thing = (spec: unknown) => ({
+    apiVersion: 'test.example.com/v1',
+    kind: 'Thing',
+    metadata: { name: 't' },
+    spec,
+  });
 
   it('reports a CEL rule it cannot evaluate, only where the data is present', () => {
     const reg = crd({
       type: 'object',
       properties: {
-        a: { type: 'object', properties: { x: { type: 'string' } }, 'x-kubernetes-validations': [{ rule: "self.x.startsWith('p')", message: 'x starts with p' }] },
+        a: {
+          type: 'object',
+          properties: { x: { type: 'string' } },
+          'x-kubernetes-validations': [{ rule: "self.x.startsWith('p')", message: 'x starts with p' }],
+        },
         b: { type: 'string' },
       },
     });
@@ -305,7 +433,11 @@ describe('CRD features, on small in-memory CRDs', () => {
   });
 
   it('reports a CEL rule that fails to evaluate (no such key)', () => {
-    const reg = crd({ type: 'object', properties: { a: { type: 'object', properties: { b: { type: 'string' } } } }, 'x-kubernetes-validations': [{ rule: 'has(self.a.b)', message: 'needs a.b' }] });
+    const reg = crd({
+      type: 'object',
+      properties: { a: { type: 'object', properties: { b: { type: 'string' } } } },
+      'x-kubernetes-validations': [{ rule: 'has(self.a.b)', message: 'needs a.b' }],
+    });
     expectProblem(validateObject(thing({}), reg), 'Thing/t: spec: CEL rule failed to evaluate (no such key: a)');
     expectProblem(validateObject(thing({ a: {} }), reg), 'Thing/t: spec: needs a.b');
     expect(validateObject(thing({ a: { b: 'x' } }), reg)).toEqual([]);
@@ -315,10 +447,17 @@ describe('CRD features, on small in-memory CRDs', () => {
     const item = {
       type: 'object',
       properties: { value: { type: 'string' }, secretRef: { type: 'string' } },
-      'x-kubernetes-validations': [{ rule: 'has(self.value) != has(self.secretRef)', message: 'exactly one of value or secretRef' }],
+      'x-kubernetes-validations': [
+        { rule: 'has(self.value) != has(self.secretRef)', message: 'exactly one of value or secretRef' },
+      ],
     };
-    const reg = crd({ type: 'object', properties: { list: { type: 'array', items: item }, map: { type: 'object', additionalProperties: item } } });
-    expect(validateObject(thing({ list: [{ value: 'a' }, { value: 'a', secretRef: 'b' }], map: { k: {} } }), reg)).toEqual([
+    const reg = crd({
+      type: 'object',
+      properties: { list: { type: 'array', items: item }, map: { type: 'object', additionalProperties: item } },
+    });
+    expect(
+      validateObject(thing({ list: [{ value: 'a' }, { value: 'a', secretRef: 'b' }], map: { k: {} } }), reg),
+    ).toEqual([
       'Thing/t: spec.list[1]: exactly one of value or secretRef (CEL rule: has(self.value) != has(self.secretRef))',
       'Thing/t: spec.map.k: exactly one of value or secretRef (CEL rule: has(self.value) != has(self.secretRef))',
     ]);
@@ -349,8 +488,13 @@ describe('CRD features, on small in-memory CRDs', () => {
   it('applies nested defaults before CEL, as the API server does', () => {
     const reg = crd({
       type: 'object',
-      properties: { mode: { type: 'string', default: 'strict' }, opts: { type: 'object', properties: { level: { type: 'integer', default: 3 } } } },
-      'x-kubernetes-validations': [{ rule: "self.mode == 'strict' && (!has(self.opts) || self.opts.level >= 3)", message: 'strict, level >= 3' }],
+      properties: {
+        mode: { type: 'string', default: 'strict' },
+        opts: { type: 'object', properties: { level: { type: 'integer', default: 3 } } },
+      },
+      'x-kubernetes-validations': [
+        { rule: "self.mode == 'strict' && (!has(self.opts) || self.opts.level >= 3)", message: 'strict, level >= 3' },
+      ],
     });
     expect(validateObject(thing({}), reg)).toEqual([]);
     expect(validateObject(thing({ opts: {} }), reg)).toEqual([]);
@@ -361,8 +505,16 @@ describe('CRD features, on small in-memory CRDs', () => {
 
 describe('CEL evaluator', () => {
   const self = {
-    name: 'nodes', n: 2, on: true, off: false, empty: '',
-    list: ['a', 'b'], policies: ['*'], nested: { a: { b: 'x' } }, map: { k: 'v', 'dotted.key': 1 }, items: [{ v: 1 }, { v: 5 }],
+    name: 'nodes',
+    n: 2,
+    on: true,
+    off: false,
+    empty: '',
+    list: ['a', 'b'],
+    policies: ['*'],
+    nested: { a: { b: 'x' } },
+    map: { k: 'v', 'dotted.key': 1 },
+    items: [{ v: 1 }, { v: 5 }],
   };
   const ev = (rule: string) => evaluateCel(rule, self);
 
@@ -457,15 +609,31 @@ describe('CEL evaluator', () => {
   });
 
   it('the rules of the shared CRDs evaluate as Kubernetes would', () => {
-    const required = "!('*' in self.managementPolicies || 'Create' in self.managementPolicies || 'Update' in self.managementPolicies) || has(self.forProvider.name) || (has(self.initProvider) && has(self.initProvider.name))";
+    const required =
+      "!('*' in self.managementPolicies || 'Create' in self.managementPolicies || 'Update' in self.managementPolicies) || has(self.forProvider.name) || (has(self.initProvider) && has(self.initProvider.name))";
     expect(evaluateCel(required, { managementPolicies: ['*'], forProvider: {} })).toBe(false);
     expect(evaluateCel(required, { managementPolicies: ['*'], forProvider: { name: 'x' } })).toBe(true);
     expect(evaluateCel(required, { managementPolicies: ['Observe'], forProvider: {} })).toBe(true);
-    expect(evaluateCel(required, { managementPolicies: ['Create'], forProvider: {}, initProvider: { name: 'x' } })).toBe(true);
+    expect(
+      evaluateCel(required, { managementPolicies: ['Create'], forProvider: {}, initProvider: { name: 'x' } }),
+    ).toBe(true);
   });
 
   it('rejects CEL outside the subset as unsupported, never as a pass', () => {
-    for (const rule of ['self.a + 1', 'self.a ? 1 : 2', 'oldSelf == self', "self.x.startsWith('a')", 'int(self.x)', 'self.x.matches("a")', "r'raw'", '{"a": 1}', 'self.a,', "'''x'''", '-1', '1u']) {
+    for (const rule of [
+      'self.a + 1',
+      'self.a ? 1 : 2',
+      'oldSelf == self',
+      "self.x.startsWith('a')",
+      'int(self.x)',
+      'self.x.matches("a")',
+      "r'raw'",
+      '{"a": 1}',
+      'self.a,',
+      "'''x'''",
+      '-1',
+      '1u',
+    ]) {
       expect(() => compileCel(rule)).toThrow(CelUnsupportedError);
     }
   });

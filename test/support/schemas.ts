@@ -146,16 +146,41 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * @see https://kubernetes.io/docs/reference/using-api/api-concepts/ (`kubectl api-resources --namespaced=false`)
  */
 const CLUSTER_SCOPED_BUILTINS = new Set([
-  'Namespace', 'Node', 'PersistentVolume', 'ComponentStatus',
-  'ClusterRole', 'ClusterRoleBinding',
-  'StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment', 'VolumeAttributesClass',
-  'CustomResourceDefinition', 'APIService',
-  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
-  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding',
-  'PriorityClass', 'RuntimeClass', 'IngressClass', 'IPAddress', 'ServiceCIDR',
-  'CertificateSigningRequest', 'ClusterTrustBundle', 'FlowSchema', 'PriorityLevelConfiguration',
-  'TokenReview', 'SelfSubjectReview', 'SubjectAccessReview', 'SelfSubjectAccessReview', 'SelfSubjectRulesReview',
-  'DeviceClass', 'ResourceSlice',
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'ComponentStatus',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'StorageClass',
+  'CSIDriver',
+  'CSINode',
+  'VolumeAttachment',
+  'VolumeAttributesClass',
+  'CustomResourceDefinition',
+  'APIService',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'MutatingAdmissionPolicy',
+  'MutatingAdmissionPolicyBinding',
+  'PriorityClass',
+  'RuntimeClass',
+  'IngressClass',
+  'IPAddress',
+  'ServiceCIDR',
+  'CertificateSigningRequest',
+  'ClusterTrustBundle',
+  'FlowSchema',
+  'PriorityLevelConfiguration',
+  'TokenReview',
+  'SelfSubjectReview',
+  'SubjectAccessReview',
+  'SelfSubjectAccessReview',
+  'SelfSubjectRulesReview',
+  'DeviceClass',
+  'ResourceSlice',
 ]);
 
 /**
@@ -170,22 +195,32 @@ function checkMetadata(obj: JsonObject, scope: 'Cluster' | 'Namespaced', dnsSubd
   if (typeof meta.name !== 'string' || meta.name === '') {
     problems.push(`metadata.name: must be a non-empty string, got ${JSON.stringify(meta.name)}`);
   } else if (dnsSubdomainName && (meta.name.length > 253 || !DNS_SUBDOMAIN.test(meta.name))) {
-    problems.push(`metadata.name: must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253), got ${JSON.stringify(meta.name)}`);
+    problems.push(
+      `metadata.name: must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253), got ${JSON.stringify(meta.name)}`,
+    );
   }
-  if (meta.namespace !== undefined && (typeof meta.namespace !== 'string' || meta.namespace.length > 63 || !DNS_LABEL.test(meta.namespace))) {
+  if (
+    meta.namespace !== undefined &&
+    (typeof meta.namespace !== 'string' || meta.namespace.length > 63 || !DNS_LABEL.test(meta.namespace))
+  ) {
     problems.push(`metadata.namespace: must be a DNS-1123 label, got ${JSON.stringify(meta.namespace)}`);
   }
   for (const field of ['labels', 'annotations']) {
     const m = meta[field];
     if (m === undefined) continue;
     if (!isObject(m)) problems.push(`metadata.${field}: must be a map of strings`);
-    else for (const [k, v] of Object.entries(m)) if (typeof v !== 'string') problems.push(`${childPath(`metadata.${field}`, k)}: must be a string, got ${JSON.stringify(v)}`);
+    else
+      for (const [k, v] of Object.entries(m))
+        if (typeof v !== 'string')
+          problems.push(`${childPath(`metadata.${field}`, k)}: must be a string, got ${JSON.stringify(v)}`);
   }
   if (scope === 'Namespaced' && meta.namespace === undefined) {
     problems.push(`metadata.namespace: is required, ${String(obj.kind)} is namespaced. Set metadata.namespace`);
   }
   if (scope === 'Cluster' && meta.namespace !== undefined) {
-    problems.push(`metadata.namespace: must be absent, ${String(obj.kind)} is cluster-scoped (got ${JSON.stringify(meta.namespace)})`);
+    problems.push(
+      `metadata.namespace: must be absent, ${String(obj.kind)} is cluster-scoped (got ${JSON.stringify(meta.namespace)})`,
+    );
   }
   return problems;
 }
@@ -280,9 +315,14 @@ function toAjvSchema(s: Schema, atRoot: boolean): Schema {
     if (k.startsWith('x-kubernetes-') || k === 'description' || k === 'example' || k === 'externalDocs') continue;
     if (k === 'format' && !(CHECKED_FORMATS as readonly string[]).includes(String(v))) continue;
     if (SUBSCHEMA_MAPS.includes(k) && isObject(v)) {
-      out[k] = Object.fromEntries(Object.entries(v).map(([pk, pv]) => [
-        pk, k === 'properties' && pk === 'metadata' && (atRoot || s['x-kubernetes-embedded-resource'] === true) ? OBJECT_META_SCHEMA : toAjvSchema(pv as Schema, false),
-      ]));
+      out[k] = Object.fromEntries(
+        Object.entries(v).map(([pk, pv]) => [
+          pk,
+          k === 'properties' && pk === 'metadata' && (atRoot || s['x-kubernetes-embedded-resource'] === true)
+            ? OBJECT_META_SCHEMA
+            : toAjvSchema(pv as Schema, false),
+        ]),
+      );
     } else if (SUBSCHEMA_ONE.includes(k) && isObject(v)) {
       out[k] = toAjvSchema(v as Schema, false);
     } else if (SUBSCHEMA_LISTS.includes(k) && Array.isArray(v)) {
@@ -294,7 +334,8 @@ function toAjvSchema(s: Schema, atRoot: boolean): Schema {
   if (s['x-kubernetes-int-or-string'] === true) {
     delete out.type;
     const anyOf = out.anyOf as Schema[] | undefined;
-    if (anyOf && anyOf.every((a) => Object.keys(a).length === 1 && (a.type === 'integer' || a.type === 'string'))) delete out.anyOf;
+    if (anyOf && anyOf.every((a) => Object.keys(a).length === 1 && (a.type === 'integer' || a.type === 'string')))
+      delete out.anyOf;
     out.type = ['integer', 'string'];
   }
   if (atRoot || s['x-kubernetes-embedded-resource'] === true) {
@@ -363,10 +404,10 @@ function pruneToShape(s: Schema, shape: Shape | undefined): Schema {
 }
 
 function mergeShape(into: Shape, from: Shape): void {
-  if (from.a) mergeShape(into.a ??= {}, from.a);
+  if (from.a) mergeShape((into.a ??= {}), from.a);
   if (from.o) {
     into.o ??= {};
-    for (const [k, v] of Object.entries(from.o)) mergeShape(into.o[k] ??= {}, v);
+    for (const [k, v] of Object.entries(from.o)) mergeShape((into.o[k] ??= {}), v);
   }
 }
 
@@ -396,14 +437,21 @@ export interface CrdEntry {
 function isCrd(js: unknown): js is CrdDocument {
   if (!isObject(js) || js.kind !== 'CustomResourceDefinition' || !isObject(js.spec)) return false;
   const spec = js.spec;
-  return typeof spec.group === 'string' && isObject(spec.names) && typeof spec.names.kind === 'string'
-    && (spec.scope === 'Cluster' || spec.scope === 'Namespaced') && Array.isArray(spec.versions)
-    && spec.versions.every((v) => isObject(v) && typeof v.name === 'string' && typeof v.served === 'boolean');
+  return (
+    typeof spec.group === 'string' &&
+    isObject(spec.names) &&
+    typeof spec.names.kind === 'string' &&
+    (spec.scope === 'Cluster' || spec.scope === 'Namespaced') &&
+    Array.isArray(spec.versions) &&
+    spec.versions.every((v) => isObject(v) && typeof v.name === 'string' && typeof v.served === 'boolean')
+  );
 }
 
 function entryOf(doc: CrdDocument): CrdEntry {
   return {
-    group: doc.spec.group, kind: doc.spec.names.kind, scope: doc.spec.scope,
+    group: doc.spec.group,
+    kind: doc.spec.names.kind,
+    scope: doc.spec.scope,
     versions: doc.spec.versions.map((v) => ({ name: v.name, served: v.served })),
     schemaOf: (version) => doc.spec.versions.find((v) => v.name === version)?.schema?.openAPIV3Schema,
     lazy: false,
@@ -447,12 +495,19 @@ function lazyEntry(file: string, text: string): CrdEntry | undefined {
   } catch {
     return undefined;
   }
-  if (!isObject(header) || header.kind !== 'CustomResourceDefinition' || !isObject(header.spec) || !isObject(header.spec.names)) return undefined;
+  if (
+    !isObject(header) ||
+    header.kind !== 'CustomResourceDefinition' ||
+    !isObject(header.spec) ||
+    !isObject(header.spec.names)
+  )
+    return undefined;
   const spec = header.spec;
   const kind = (spec.names as JsonObject).kind;
   const group = spec.group;
   const scope = spec.scope;
-  if (typeof group !== 'string' || typeof kind !== 'string' || (scope !== 'Cluster' && scope !== 'Namespaced')) return undefined;
+  if (typeof group !== 'string' || typeof kind !== 'string' || (scope !== 'Cluster' && scope !== 'Namespaced'))
+    return undefined;
 
   let items = text.slice(versionsLine.index + versionsLine[0].length);
   const end = END_OF_VERSIONS.exec(items);
@@ -464,13 +519,19 @@ function lazyEntry(file: string, text: string): CrdEntry | undefined {
   const starts = [...items.matchAll(/^ {2}- /gm)].map((m) => m.index ?? 0);
   if (starts.length === 0 || starts[0] !== 0) return undefined;
   const chunks = starts.map((start, i) => items.slice(start, starts[i + 1] ?? items.length));
-  const versions = chunks.map((chunk) => ({ name: VERSION_NAME.exec(chunk)?.[1], served: VERSION_SERVED.exec(chunk)?.[1] }));
+  const versions = chunks.map((chunk) => ({
+    name: VERSION_NAME.exec(chunk)?.[1],
+    served: VERSION_SERVED.exec(chunk)?.[1],
+  }));
   if (versions.some((v) => v.name === undefined || v.served === undefined)) return undefined;
   if (new Set(versions.map((v) => v.name)).size !== versions.length) return undefined;
 
   const schemas = new Map<string, Schema | undefined>();
   return {
-    group, kind, scope, lazy: true,
+    group,
+    kind,
+    scope,
+    lazy: true,
     versions: versions.map((v) => ({ name: v.name!, served: v.served === 'true' })),
     schemaOf: (version) => {
       const i = versions.findIndex((v) => v.name === version);
@@ -479,7 +540,9 @@ function lazyEntry(file: string, text: string): CrdEntry | undefined {
         const [doc] = parseYaml(file, `${headerText}${versionsLine[0]}${chunks[i]}`);
         const parsed = isCrd(doc) ? doc.spec.versions : [];
         if (parsed.length !== 1 || parsed[0].name !== version || String(parsed[0].served) !== versions[i].served) {
-          throw new Error(`CRD file ${file}: version ${version} of ${group}/${kind} did not parse as indexed; the file's layout is unusual`);
+          throw new Error(
+            `CRD file ${file}: version ${version} of ${group}/${kind} did not parse as indexed; the file's layout is unusual`,
+          );
         }
         schemas.set(version, parsed[0].schema?.openAPIV3Schema);
       }
@@ -499,7 +562,9 @@ export class CrdRegistry {
    */
   public static fromDirectory(dir: string, options: CrdRegistryOptions = {}): CrdRegistry {
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-      throw new Error(`CRD folder ${dir} is missing: the schema checks need the shared reference CRDs (provider-harbor/, external-secrets/) there. Put the shared/ folder next to the repository.`);
+      throw new Error(
+        `CRD folder ${dir} is missing: the schema checks need the shared reference CRDs (provider-harbor/, external-secrets/) there. Put the shared/ folder next to the repository.`,
+      );
     }
     const entries: CrdEntry[] = [];
     const visit = (d: string): void => {
@@ -510,7 +575,8 @@ export class CrdRegistry {
       }
     };
     visit(dir);
-    if (entries.length === 0) throw new Error(`CRD folder ${dir} holds no CustomResourceDefinition: the schema checks need them.`);
+    if (entries.length === 0)
+      throw new Error(`CRD folder ${dir} holds no CustomResourceDefinition: the schema checks need them.`);
     return new CrdRegistry(entries, dir, options);
   }
 
@@ -523,7 +589,11 @@ export class CrdRegistry {
    * @param crds parsed CustomResourceDefinition documents (or lazily loaded entries)
    * @param source where they come from, for messages
    */
-  constructor(crds: ReadonlyArray<CrdDocument | CrdEntry>, public readonly source: string = '<in memory>', private readonly options: CrdRegistryOptions = {}) {
+  constructor(
+    crds: ReadonlyArray<CrdDocument | CrdEntry>,
+    public readonly source: string = '<in memory>',
+    private readonly options: CrdRegistryOptions = {},
+  ) {
     for (const c of crds) {
       const entry: CrdEntry = 'schemaOf' in c ? c : entryOf(c);
       this.byGroupKind.set(`${entry.group}/${entry.kind}`, entry);
@@ -554,15 +624,30 @@ export class CrdRegistry {
     const entry = this.byGroupKind.get(`${group}/${kind}`);
     if (!entry) {
       const known = this.kinds.filter((k) => k.startsWith(`${group}/`)).map((k) => k.slice(group.length + 1));
-      return { problems: [`(root): no CRD defines kind ${kind} in group ${group} (known there: ${known.join(', ') || 'none'}; CRDs from ${this.source})`], celRulesEvaluated: 0 };
+      return {
+        problems: [
+          `(root): no CRD defines kind ${kind} in group ${group} (known there: ${known.join(', ') || 'none'}; CRDs from ${this.source})`,
+        ],
+        celRulesEvaluated: 0,
+      };
     }
     const v = entry.versions.find((x) => x.name === version);
     if (!v) {
-      return { problems: [`apiVersion: ${apiVersion} is not a version of ${kind} (versions: ${entry.versions.map((x) => x.name).join(', ')})`], celRulesEvaluated: 0 };
+      return {
+        problems: [
+          `apiVersion: ${apiVersion} is not a version of ${kind} (versions: ${entry.versions.map((x) => x.name).join(', ')})`,
+        ],
+        celRulesEvaluated: 0,
+      };
     }
     if (!v.served) {
       const served = entry.versions.filter((x) => x.served).map((x) => `${group}/${x.name}`);
-      return { problems: [`apiVersion: ${apiVersion} is not served for ${kind}; use ${served.join(' or ') || '(none served)'}`], celRulesEvaluated: 0 };
+      return {
+        problems: [
+          `apiVersion: ${apiVersion} is not served for ${kind}; use ${served.join(' or ') || '(none served)'}`,
+        ],
+        celRulesEvaluated: 0,
+      };
     }
     const compiled = this.compile(entry, v.name, obj);
     const clone = structuredClone(obj) as JsonObject;
@@ -582,7 +667,10 @@ export class CrdRegistry {
     let v = this.prepared.get(key);
     if (!v) {
       const schema = entry.schemaOf(version);
-      if (!schema) throw new Error(`CRD ${entry.kind}.${entry.group} version ${version} has no openAPIV3Schema (in ${this.source}): it cannot be validated`);
+      if (!schema)
+        throw new Error(
+          `CRD ${entry.kind}.${entry.group} version ${version} has no openAPIV3Schema (in ${this.source}): it cannot be validated`,
+        );
       v = { schema, ajvSchema: toAjvSchema(schema, true), validators: new Map() };
       this.prepared.set(key, v);
     }
@@ -610,7 +698,12 @@ function runCel(schema: Schema, data: unknown, at: string, problems: string[], c
   if (data === undefined || data === null) return;
   const rules = schema['x-kubernetes-validations'];
   if (Array.isArray(rules)) {
-    for (const r of rules as Array<{ rule?: string; message?: string; messageExpression?: string; fieldPath?: string }>) {
+    for (const r of rules as Array<{
+      rule?: string;
+      message?: string;
+      messageExpression?: string;
+      fieldPath?: string;
+    }>) {
       const where = at || '(root)';
       const rule = String(r.rule);
       let program;
@@ -628,21 +721,26 @@ function runCel(schema: Schema, data: unknown, at: string, problems: string[], c
       try {
         const result = program.evaluate(data);
         if (result !== true) {
-          problems.push(result === false
-            ? `${target}: ${r.message ?? `failed rule: ${rule}`} (CEL rule: ${rule})`
-            : `${target}: CEL rule returned ${JSON.stringify(result)}, not a bool: ${rule}`);
+          problems.push(
+            result === false
+              ? `${target}: ${r.message ?? `failed rule: ${rule}`} (CEL rule: ${rule})`
+              : `${target}: CEL rule returned ${JSON.stringify(result)}, not a bool: ${rule}`,
+          );
         }
       } catch (e) {
         if (!(e instanceof CelEvalError)) throw e;
-        problems.push(`${target}: CEL rule failed to evaluate (${e.message}), the API server rejects the object: ${rule}`);
+        problems.push(
+          `${target}: CEL rule failed to evaluate (${e.message}), the API server rejects the object: ${rule}`,
+        );
       }
     }
   }
   if (isObject(data)) {
-    const props = isObject(schema.properties as Json) ? schema.properties as Record<string, Schema> : {};
+    const props = isObject(schema.properties as Json) ? (schema.properties as Record<string, Schema>) : {};
     for (const [k, v] of Object.entries(data)) {
       if (props[k]) runCel(props[k], v, childPath(at, k), problems, counter);
-      else if (isObject(schema.additionalProperties as Json)) runCel(schema.additionalProperties as Schema, v, childPath(at, k), problems, counter);
+      else if (isObject(schema.additionalProperties as Json))
+        runCel(schema.additionalProperties as Schema, v, childPath(at, k), problems, counter);
     }
   } else if (Array.isArray(data) && isObject(schema.items as Json)) {
     data.forEach((item, i) => runCel(schema.items as Schema, item, childPath(at, i), problems, counter));
@@ -672,7 +770,12 @@ export function sharedCrds(): CrdRegistry {
 export function checkObject(obj: unknown, registry: CrdRegistry = sharedCrds()): ObjectCheck {
   const { id, apiVersion, kind } = objectId(obj);
   const result = (checker: Checker, problems: string[], celRulesEvaluated = 0): ObjectCheck => ({
-    id, apiVersion, kind, checker, celRulesEvaluated, problems: problems.map((p) => `${id}: ${p}`),
+    id,
+    apiVersion,
+    kind,
+    checker,
+    celRulesEvaluated,
+    problems: problems.map((p) => `${id}: ${p}`),
   });
   if (!isObject(obj)) return result('none', [`(root): not an object: ${typeof obj}`]);
   if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') {
@@ -685,7 +788,9 @@ export function checkObject(obj: unknown, registry: CrdRegistry = sharedCrds()):
   }
   const ctor = builtinModel(obj.apiVersion, obj.kind);
   if (ctor) return result('kubernetes-models', validateBuiltin(obj, ctor));
-  return result('none', [`(root): unknown apiVersion/kind ${obj.apiVersion} ${obj.kind}: not a kubernetes-models kind and no CRD in ${registry.source} defines group ${JSON.stringify(group)}`]);
+  return result('none', [
+    `(root): unknown apiVersion/kind ${obj.apiVersion} ${obj.kind}: not a kubernetes-models kind and no CRD in ${registry.source} defines group ${JSON.stringify(group)}`,
+  ]);
 }
 
 /**
@@ -697,7 +802,13 @@ export function checkAll(objs: readonly unknown[], registry: CrdRegistry = share
   const seen = new Map<string, number>();
   const checks = objs.map((o, i): ObjectCheck => {
     const c = checkObject(o, registry);
-    if (!isObject(o) || typeof o.apiVersion !== 'string' || !isObject(o.metadata) || typeof o.metadata.name !== 'string') return c;
+    if (
+      !isObject(o) ||
+      typeof o.apiVersion !== 'string' ||
+      !isObject(o.metadata) ||
+      typeof o.metadata.name !== 'string'
+    )
+      return c;
     const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
     const identity = `${group}/${String(o.kind)}/${typeof o.metadata.namespace === 'string' ? o.metadata.namespace : ''}/${o.metadata.name}`;
     const first = seen.get(identity);
@@ -707,10 +818,13 @@ export function checkAll(objs: readonly unknown[], registry: CrdRegistry = share
     }
     return {
       ...c,
-      problems: [...c.problems, `${c.id}: (root): same object (group, kind, namespace, name) as object #${first} of this list; kubectl apply would keep only the last. Give each a distinct name`],
+      problems: [
+        ...c.problems,
+        `${c.id}: (root): same object (group, kind, namespace, name) as object #${first} of this list; kubectl apply would keep only the last. Give each a distinct name`,
+      ],
     };
   });
-  const kindsByChecker: Record<Checker, Record<string, number>> = { 'kubernetes-models': {}, 'crd': {}, 'none': {} };
+  const kindsByChecker: Record<Checker, Record<string, number>> = { 'kubernetes-models': {}, crd: {}, none: {} };
   for (const c of checks) {
     const key = `${c.apiVersion}/${c.kind}`;
     kindsByChecker[c.checker][key] = (kindsByChecker[c.checker][key] ?? 0) + 1;

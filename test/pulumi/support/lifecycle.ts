@@ -15,21 +15,46 @@ export interface StackResource {
 }
 
 /** The Harbor resources of the seed's coredns, as HarborPrivateApp declares them. */
-export function seedResources(connection: HarborConnectionState, overrides: { adopt?: boolean; forceDestroy?: boolean } = {}): StackResource[] {
+export function seedResources(
+  connection: HarborConnectionState,
+  overrides: { adopt?: boolean; forceDestroy?: boolean } = {},
+): StackResource[] {
   return [
     {
       name: 'project',
       inputs: {
-        resourceKind: 'project', connection, name: 'k8s', public: false, autoScan: true, preventVulnerableImages: false,
-        storageQuotaGb: -1, adopt: overrides.adopt ?? false, forceDestroy: overrides.forceDestroy ?? false,
+        resourceKind: 'project',
+        connection,
+        name: 'k8s',
+        public: false,
+        autoScan: true,
+        preventVulnerableImages: false,
+        storageQuotaGb: -1,
+        adopt: overrides.adopt ?? false,
+        forceDestroy: overrides.forceDestroy ?? false,
       },
     },
-    { name: 'member', inputs: { resourceKind: 'member', connection, project: 'k8s', kind: 'user', entityName: 'k8s-puller', role: 'guest' } },
+    {
+      name: 'member',
+      inputs: {
+        resourceKind: 'member',
+        connection,
+        project: 'k8s',
+        kind: 'user',
+        entityName: 'k8s-puller',
+        role: 'guest',
+      },
+    },
     {
       name: 'robot',
       inputs: {
-        resourceKind: 'robot', connection, project: 'k8s', name: 'coredns-pull', description: 'Pull secret of coredns, managed by harbor-private-app',
-        durationDays: -1, permissions: [{ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'pull' }] }],
+        resourceKind: 'robot',
+        connection,
+        project: 'k8s',
+        name: 'coredns-pull',
+        description: 'Pull secret of coredns, managed by harbor-private-app',
+        durationDays: -1,
+        permissions: [{ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'pull' }] }],
       },
     },
   ];
@@ -53,7 +78,7 @@ export async function up(provider: dynamic.ResourceProvider, resources: StackRes
   for (const r of resources) {
     const diff = await provider.diff!(r.id!, r.outs, r.inputs);
     report[r.name] = diff;
-    if (diff.changes && !(diff.replaces?.length)) {
+    if (diff.changes && !diff.replaces?.length) {
       const result = await provider.update!(r.id!, r.outs, r.inputs);
       r.outs = result.outs;
     }

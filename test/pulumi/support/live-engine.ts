@@ -21,7 +21,15 @@ import { join } from 'node:path';
 import Module = require('node:module');
 import * as pulumi from '@pulumi/pulumi';
 import type { dynamic } from '@pulumi/pulumi';
-import { isSecretInput, PendingRequests, recordRegistrationRequests, Registration, settled, takeRequest, unwrapSecrets } from './mocks';
+import {
+  isSecretInput,
+  PendingRequests,
+  recordRegistrationRequests,
+  Registration,
+  settled,
+  takeRequest,
+  unwrapSecrets,
+} from './mocks';
 
 /** The type token prefix of every dynamic resource (`pulumi-nodejs:dynamic:Resource`, `pulumi-nodejs:dynamic/harbor:Project`...). */
 export const DYNAMIC_TYPE_PREFIX = 'pulumi-nodejs:dynamic';
@@ -107,7 +115,9 @@ function loadSerializedProvider(text: string): dynamic.ResourceProvider {
   m.paths = M._nodeModulePaths(REPO_ROOT);
   m._compile(text, filename);
   if (typeof m.exports?.handler !== 'function') {
-    throw new Error(`live engine: the ${PROVIDER_KEY} text does not export handler(); it is not a serialized dynamic provider.`);
+    throw new Error(
+      `live engine: the ${PROVIDER_KEY} text does not export handler(); it is not a serialized dynamic provider.`,
+    );
   }
   return m.exports.handler();
 }
@@ -146,7 +156,9 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
   const providerFor = (state: Record<string, any>, what: string): dynamic.ResourceProvider => {
     const text = state[PROVIDER_KEY];
     if (typeof text !== 'string' || text === '') {
-      throw new Error(`live engine: ${what} has no ${PROVIDER_KEY} input; a dynamic resource always carries its serialized provider.`);
+      throw new Error(
+        `live engine: ${what} has no ${PROVIDER_KEY} input; a dynamic resource always carries its serialized provider.`,
+      );
     }
     if (mode !== 'serialized') return mode;
     let provider = providers.get(text);
@@ -195,8 +207,13 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
         reg.state = outs;
         created.push(reg);
         // The engine marks as secret the outputs listed in additionalSecretOutputs and those named like a secret input.
-        const secretKeys = new Set([...reg.additionalSecretOutputs, ...Object.keys(args.inputs).filter((k) => isSecretInput(args.inputs[k]))]);
-        const state = Object.fromEntries(Object.entries(outs).map(([k, v]) => [k, secretKeys.has(k) && v !== undefined ? pulumi.secret(v) : v]));
+        const secretKeys = new Set([
+          ...reg.additionalSecretOutputs,
+          ...Object.keys(args.inputs).filter((k) => isSecretInput(args.inputs[k])),
+        ]);
+        const state = Object.fromEntries(
+          Object.entries(outs).map(([k, v]) => [k, secretKeys.has(k) && v !== undefined ? pulumi.secret(v) : v]),
+        );
         return { id: result.id, state };
       },
       call: (args: pulumi.runtime.MockCallArgs) => args.inputs,
@@ -220,7 +237,10 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
     liveDynamicResources,
     byType: (type, name) => registrations.filter((r) => r.type === type && (name === undefined || r.name === name)),
     async settled(what, ms = 15_000) {
-      if (errors.length > 0) throw new Error(`live engine: ${what}: creating ${errors[0].type} "${errors[0].name}" failed: ${errors[0].message}`);
+      if (errors.length > 0)
+        throw new Error(
+          `live engine: ${what}: creating ${errors[0].type} "${errors[0].name}" failed: ${errors[0].message}`,
+        );
       const failed = new Promise<never>((_, reject) => onError.push(reject));
       failed.catch(() => undefined);
       await Promise.race([settled(what, ms), failed]);
@@ -231,7 +251,9 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
         const what = `${r.type} "${r.name}" (id ${r.id})`;
         const dependents = liveDynamicResources().filter((o) => o !== r && o.dependencies.includes(r.urn));
         if (dependents.length > 0) {
-          throw new Error(`live engine: destroyAll would delete ${what} before ${dependents.map((d) => `"${d.name}"`).join(', ')}, which depend on it.`);
+          throw new Error(
+            `live engine: destroyAll would delete ${what} before ${dependents.map((d) => `"${d.name}"`).join(', ')}, which depend on it.`,
+          );
         }
         try {
           const provider = providerFor(r.state!, what);

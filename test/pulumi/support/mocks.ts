@@ -55,7 +55,10 @@ export type PendingRequests = Map<string, Omit<Registration, 'inputs' | 'urn'>>;
  * provider: wraps the monitor (call right after setMocks) to record them from each request into `pending`, and to
  * fill in the URN of the matching registration once the monitor answers.
  */
-export function recordRegistrationRequests(pending: PendingRequests, registrations: Array<{ type: string; name: string; urn: string }>): void {
+export function recordRegistrationRequests(
+  pending: PendingRequests,
+  registrations: Array<{ type: string; name: string; urn: string }>,
+): void {
   const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: any, cb: unknown): unknown };
   const original = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req: any, cb: unknown) => {
@@ -77,11 +80,24 @@ export function recordRegistrationRequests(pending: PendingRequests, registratio
 }
 
 /** Takes (and forgets) what the monitor recorded of the resource the mock is asked to create. */
-export function takeRequest(pending: PendingRequests, args: pulumi.runtime.MockResourceArgs): Omit<Registration, 'inputs' | 'urn'> {
+export function takeRequest(
+  pending: PendingRequests,
+  args: pulumi.runtime.MockResourceArgs,
+): Omit<Registration, 'inputs' | 'urn'> {
   const key = `${args.type}::${args.name}`;
   const meta = pending.get(key);
   pending.delete(key);
-  return meta ?? { type: args.type, name: args.name, custom: args.custom ?? false, parent: '?', dependencies: [], additionalSecretOutputs: [], provider: '?' };
+  return (
+    meta ?? {
+      type: args.type,
+      name: args.name,
+      custom: args.custom ?? false,
+      parent: '?',
+      dependencies: [],
+      additionalSecretOutputs: [],
+      provider: '?',
+    }
+  );
 }
 
 /**
@@ -100,7 +116,8 @@ export function installMocks(): Registration[] {
           urn: '?',
         });
         const state: Record<string, unknown> = { ...args.inputs };
-        if (args.type === 'pulumi-nodejs:dynamic/harbor:Project') Object.assign(state, { projectId: MOCK_HARBOR.projectId, created: !args.inputs.adopt });
+        if (args.type === 'pulumi-nodejs:dynamic/harbor:Project')
+          Object.assign(state, { projectId: MOCK_HARBOR.projectId, created: !args.inputs.adopt });
         if (args.type === 'pulumi-nodejs:dynamic/harbor:ProjectMember') Object.assign(state, { memberId: 7 });
         if (args.type === 'pulumi-nodejs:dynamic/harbor:RobotAccount') {
           Object.assign(state, {
@@ -129,7 +146,15 @@ export function installMocks(): Registration[] {
  */
 export function promiseOf<T>(output: pulumi.Output<T> | pulumi.Input<T>, what: string, ms = 4000): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for the value of ${what} (unknown under mocks, or never registered?)`)), ms);
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `timed out after ${ms} ms waiting for the value of ${what} (unknown under mocks, or never registered?)`,
+          ),
+        ),
+      ms,
+    );
     pulumi.output(output).apply((v) => {
       clearTimeout(timer);
       resolve(v as T);
@@ -141,7 +166,10 @@ export function promiseOf<T>(output: pulumi.Output<T> | pulumi.Input<T>, what: s
 /** Whether an Output is a secret, with the same timeout guard. */
 export function isSecretOutput(output: pulumi.Output<unknown>, what: string, ms = 4000): Promise<boolean> {
   return new Promise<boolean>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms asking whether ${what} is a secret`)), ms);
+    const timer = setTimeout(
+      () => reject(new Error(`timed out after ${ms} ms asking whether ${what} is a secret`)),
+      ms,
+    );
     pulumi.isSecret(output).then((s) => {
       clearTimeout(timer);
       resolve(s);
@@ -156,7 +184,10 @@ export async function settled(what: string, ms = 8000): Promise<void> {
   await Promise.race([
     waitForRPCs(),
     new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for the registrations of ${what}`)), ms);
+      timer = setTimeout(
+        () => reject(new Error(`timed out after ${ms} ms waiting for the registrations of ${what}`)),
+        ms,
+      );
     }),
   ]).finally(() => clearTimeout(timer));
 }

@@ -7,7 +7,8 @@
  */
 
 /** The text the stub returns: a valid module whose handler says it is a stand-in. */
-export const STUB_PROVIDER_TEXT = 'exports.handler = () => { throw new Error("stub-serialization: not a real provider"); };\n';
+export const STUB_PROVIDER_TEXT =
+  'exports.handler = () => { throw new Error("stub-serialization: not a real provider"); };\n';
 
 /** Same signature as the real serializeFunction, without the work. */
 export async function serializeFunction(): Promise<{ text: string; exportName: string; containsSecrets: boolean }> {
