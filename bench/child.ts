@@ -54,7 +54,6 @@ async function main(): Promise<void> {
   if (task.kind === 'synth') result = measureSynth(task);
   else if (task.kind === 'pulumi') result = await measurePulumi(task.n);
   else {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { countHarborRequests } = require('./harbor-calls') as typeof import('./harbor-calls');
     result = await countHarborRequests(task.n);
   }
@@ -83,7 +82,7 @@ function measureSynth(task: Extract<ChildTask, { kind: 'synth' }>): ChildResult 
 
 async function measurePulumi(n: number): Promise<ChildResult> {
   // Loaded lazily: lib/pulumi may not exist yet, and synth children must not pay for @pulumi/pulumi.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   const { runPulumiMockScenario } = require('./pulumi-scenario') as typeof import('./pulumi-scenario');
   const startRss = process.memoryUsage().rss;
   const r = await runPulumiMockScenario(n);

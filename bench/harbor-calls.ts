@@ -71,7 +71,7 @@ export async function countHarborRequests(n: number): Promise<Record<HarborOpera
 
     const create = await phase(async () => {
       for (const r of resources) {
-        const created = await providers[r.type].create!(r.inputs);
+        const created = await providers[r.type].create(r.inputs);
         state.set(r, { id: created.id, outs: created.outs ?? {} });
       }
     });

@@ -39,7 +39,6 @@ export function benchPulumiApp(
 }
 
 export function loadPulumiLib(): PulumiLib {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const lib = require('../lib/pulumi') as Partial<PulumiLib>;
   if (typeof lib.HarborPrivateApp !== 'function') {
     throw new Error('lib/pulumi/index.ts does not export HarborPrivateApp (yet)');

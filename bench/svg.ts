@@ -23,7 +23,7 @@ export function renderScalingSvg(results: readonly ResultEntry[], subtitle: stri
     field: 'median_ms' | 'baseline_ms' | 'rss_mb' | 'baseline_rss_mb',
   ): Array<[number, number]> =>
     results
-      .filter((r) => r.name === name && typeof r[field] === 'number' && (r[field] as number) > 0)
+      .filter((r) => r.name === name && typeof r[field] === 'number' && r[field] > 0)
       .sort((a, b) => a.n - b.n)
       .map((r) => [r.n, r[field] as number]);
   const blue = '#1f5fbf';

@@ -41,9 +41,9 @@ export function showValue(value: unknown): string {
   else if (typeof value === 'string') text = JSON.stringify(redactUrlCredentials(value));
   else {
     try {
-      text = redactUrlCredentials(JSON.stringify(value) ?? String(value));
+      text = redactUrlCredentials(JSON.stringify(value) ?? `<${typeof value}>`);
     } catch {
-      text = redactUrlCredentials(String(value));
+      text = redactUrlCredentials(typeof value === 'bigint' ? value.toString() : Object.prototype.toString.call(value));
     }
   }
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;

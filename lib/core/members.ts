@@ -67,6 +67,6 @@ export class HarborMember {
 
   /** The role as the core's role name. */
   public get roleName(): HarborRoleName {
-    return this.role as unknown as HarborRoleName;
+    return this.role;
   }
 }

@@ -6,7 +6,7 @@ import {
 } from './credentials';
 import { HarborPrivateAppError } from './errors';
 import { parseImageReference } from './image-reference';
-import { HARBOR_GROUP_TYPE_IDS, HarborMember } from './members';
+import { HARBOR_GROUP_TYPE_IDS, HarborGroupType, HarborMember } from './members';
 import {
   checkHarborProjectName,
   checkHarborRobotName,
@@ -225,7 +225,7 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
       if (m.groupType === undefined || !(m.groupType in HARBOR_GROUP_TYPE_IDS)) {
         fail(`${field}.type`, m.groupType, 'is not a Harbor group type', 'use HarborGroupType.LDAP, INTERNAL or OIDC');
       }
-      if (m.ldapGroupDn !== undefined && m.groupType !== 'ldap') {
+      if (m.ldapGroupDn !== undefined && m.groupType !== HarborGroupType.LDAP) {
         fail(
           `${field}.ldapGroupDn`,
           m.ldapGroupDn,
@@ -237,7 +237,7 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
     members.push({
       kind: m.kind,
       name: m.name,
-      role: m.role as HarborRoleName,
+      role: m.role,
       groupType: m.groupType,
       groupTypeId: m.groupType ? HARBOR_GROUP_TYPE_IDS[m.groupType] : undefined,
       ldapGroupDn: m.ldapGroupDn,
@@ -501,7 +501,7 @@ function checkDuration(
 ): string {
   if (typeof value !== 'string' || !GO_DURATION.test(value))
     fail(field, value, 'is not a Go duration', 'use e.g. "1h" or "15m"');
-  return value as string;
+  return value;
 }
 
 /** One image of a workload, with the prop path it came from. */

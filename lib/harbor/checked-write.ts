@@ -97,6 +97,7 @@ export async function createChecked<C, F>(op: CheckedCreate<C, F>): Promise<Chec
             `${op.what}: the create failed without a clear answer (${failure.message}), and looking it up afterwards failed too ` +
               `(${lookupError instanceof Error ? lookupError.message : String(lookupError)}). It may exist in Harbor now without ` +
               'this stack knowing it: look it up in Harbor (and delete it if this stack should create it) before running again.',
+            { cause: lookupError },
           );
         }
         if (found !== undefined) return { kind: 'found', value: found, attempts: attempt, sinceMs };

@@ -153,7 +153,7 @@ function toProject(raw: unknown): HarborProject | undefined {
   const metadata: Record<string, string> = {};
   if (isRecord(raw.metadata)) {
     for (const [k, v] of Object.entries(raw.metadata)) {
-      if (v !== null && v !== undefined) metadata[k] = String(v);
+      if (v !== null && v !== undefined) metadata[k] = typeof v === 'string' ? v : JSON.stringify(v);
     }
   }
   const id = num(raw.project_id, NaN);

@@ -12,6 +12,9 @@ import { harborRobotProvider } from './robot-provider';
 /** The kinds of Harbor resources, as the `resourceKind` input names them. */
 export type HarborResourceKind = 'project' | 'member' | 'robot';
 
+/** The state of any Harbor resource, as far as dispatching goes. */
+type KindProps = Readonly<Record<string, unknown>> | undefined;
+
 /** Create, read, diff, update and delete of Harbor projects, members and robots, by `resourceKind`. */
 export class HarborProvider implements dynamic.ResourceProvider {
   private readonly kinds: Readonly<Record<HarborResourceKind, dynamic.ResourceProvider>> = {
@@ -20,32 +23,32 @@ export class HarborProvider implements dynamic.ResourceProvider {
     robot: harborRobotProvider,
   };
 
-  async create(inputs: any): Promise<dynamic.CreateResult> {
+  async create(inputs: KindProps): Promise<dynamic.CreateResult> {
     return this.of(inputs).create(inputs);
   }
 
-  async read(id: string, props: any): Promise<dynamic.ReadResult> {
+  async read(id: string, props: KindProps): Promise<dynamic.ReadResult> {
     const p = this.of(props);
     return p.read ? p.read(id, props) : { id, props };
   }
 
-  async diff(id: string, olds: any, news: any): Promise<dynamic.DiffResult> {
+  async diff(id: string, olds: KindProps, news: KindProps): Promise<dynamic.DiffResult> {
     const p = this.of(news);
     if (olds?.resourceKind !== news?.resourceKind) return { changes: true, replaces: ['resourceKind'] };
     return p.diff ? p.diff(id, olds, news) : { changes: true };
   }
 
-  async update(id: string, olds: any, news: any): Promise<dynamic.UpdateResult> {
+  async update(id: string, olds: KindProps, news: KindProps): Promise<dynamic.UpdateResult> {
     const p = this.of(news);
     return p.update ? p.update(id, olds, news) : { outs: news };
   }
 
-  async delete(id: string, props: any): Promise<void> {
+  async delete(id: string, props: KindProps): Promise<void> {
     const p = this.of(props);
     if (p.delete) await p.delete(id, props);
   }
 
-  private of(props: { resourceKind?: unknown } | undefined): dynamic.ResourceProvider {
+  private of(props: KindProps): dynamic.ResourceProvider {
     const kind = props?.resourceKind;
     if (kind !== 'project' && kind !== 'member' && kind !== 'robot') {
       throw new Error(

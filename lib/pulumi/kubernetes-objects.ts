@@ -66,7 +66,7 @@ export function kubernetesResource(
   const args = { ...manifest, ...overrides };
   const typed = TYPED[`${manifest.apiVersion}/${manifest.kind}`];
   if (typed) return new typed(name, args as never, opts);
-  return new k8s.apiextensions.CustomResource(name, args as k8s.apiextensions.CustomResourceArgs, opts);
+  return new k8s.apiextensions.CustomResource(name, args, opts);
 }
 
 /**

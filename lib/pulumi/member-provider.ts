@@ -79,11 +79,13 @@ export class HarborMemberProvider implements dynamic.ResourceProvider {
           throw new Error(
             `${memberLabel(inputs)} already exists in Harbor, and this stack did not add it. ` +
               `Fix: remove that member in Harbor (the stack then adds it with role ${inputs.role}), or drop it from members. (${e.message})`,
+            { cause: e },
           );
         }
         if (isHarborApiError(e) && e.status === 404) {
           throw new Error(
             `${memberLabel(inputs)} cannot be added: Harbor does not know the ${inputs.kind} or the project. Fix: create the ${inputs.kind} in Harbor (or check its name). (${e.message})`,
+            { cause: e },
           );
         }
         throw e;

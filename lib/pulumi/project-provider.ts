@@ -107,6 +107,7 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
             `${projectLabel(inputs)} already exists at ${harbor.origin}; this stack did not create it. ` +
               'Fix: set project.adopt: true to use it without owning it, or choose another project name. ' +
               `(${e.message})`,
+            { cause: e },
           );
         }
         throw e;
@@ -186,6 +187,7 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
           throw new Error(
             `${projectLabel(props)} was not deleted because it still holds repositories: ${e.message}. ` +
               'Fix: delete the repositories in Harbor, or set project.forceDestroy: true (run "pulumi up" first) to let the stack delete them.',
+            { cause: e },
           );
         }
         await deleteProjectRepositories(props.connection, props.name);

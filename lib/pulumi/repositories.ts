@@ -107,6 +107,8 @@ export async function deleteProjectRepositories(connection: HarborConnectionStat
     return deleted;
   } catch (e) {
     if (e instanceof HarborApiError) throw e;
+    // No `cause`: the original error may hold the credentials this message was redacted of.
+    // eslint-disable-next-line preserve-caught-error
     throw new Error(redactSecrets(e instanceof Error ? e.message : String(e), secrets));
   } finally {
     await agent.close();

@@ -284,11 +284,13 @@ async function refreshOrRemove(harbor: HarborClient, robot: HarborRobot, inputs:
         `${robotLabel(inputs)}: created as ${robot.name} (id ${robot.id}) but its secret was lost with the create's answer, getting a new ` +
           `secret failed (${why}) and deleting it failed too (${d instanceof Error ? d.message : String(d)}). ` +
           `Fix: delete robot ${robot.name} in Harbor (Projects > Robot Accounts), then run "pulumi up" again.`,
+        { cause: d },
       );
     }
     throw new Error(
       `${robotLabel(inputs)}: created, but its secret was lost with the create's answer and getting a new secret failed, so the robot ` +
         `was deleted again (nothing is left behind): run "pulumi up" again. (${why})`,
+      { cause: e },
     );
   }
 }

@@ -235,7 +235,7 @@ describe('resolveHarborPrivateApp rejects bad input, naming field, value and fix
   ];
 
   test.each(cases)('%s', (_name, override, field, fix) => {
-    const props = { ...base, ...(typeof override === 'function' ? override() : override) } as HarborPrivateAppOptions;
+    const props = { ...base, ...(typeof override === 'function' ? override() : override) };
     const e = errorOf(() => resolveHarborPrivateApp('coredns', props));
     expect(e.field).toBe(field);
     expect(e.message).toContain(`HarborPrivateApp "coredns": ${field} = `);

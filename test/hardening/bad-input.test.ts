@@ -30,6 +30,7 @@ function errorOf(what: string, fn: () => unknown): HarborPrivateAppError {
     if (e instanceof HarborPrivateAppError) return e;
     throw new Error(
       `${what}: expected a HarborPrivateAppError, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
+      { cause: e },
     );
   }
   throw new Error(`${what}: was accepted; expected a HarborPrivateAppError`);

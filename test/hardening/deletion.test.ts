@@ -101,7 +101,7 @@ describe('an adopted project', () => {
     stack = seedResources(connection, { adopt: true, forceDestroy: true });
     await create(harborProvider, stack.slice(0, 1));
     calls = [];
-    await harborProvider.delete!(res('project').id!, res('project').outs);
+    await harborProvider.delete(res('project').id!, res('project').outs);
     expect(calls).toEqual([]);
   });
 
@@ -125,7 +125,7 @@ describe('an adopted project', () => {
     await up(harborProvider, stack.slice(0, 1));
     expect(res('project').outs).toMatchObject({ adopt: false, created: false });
     calls = [];
-    await harborProvider.delete!(res('project').id!, res('project').outs);
+    await harborProvider.delete(res('project').id!, res('project').outs);
     expect(calls).toEqual([]);
     expect(emulator.state().projects).toHaveLength(1);
   });
@@ -162,7 +162,7 @@ test('without a refresh, destroy of a project recreated by someone else deletes 
   await theirProject();
   const theirs = emulator.state().projects.map((p) => p.id);
   // No refresh: the state still holds the old project id.
-  await harborProvider.delete!(res('project').id!, res('project').outs);
+  await harborProvider.delete(res('project').id!, res('project').outs);
   expect(emulator.state().projects.map((p) => p.id)).toEqual(theirs);
 });
 
@@ -173,7 +173,7 @@ describe('a project the stack created that still holds repositories', () => {
     emulator.addRepository('k8s', 'coredns');
     const before = emulator.state();
     calls = [];
-    const error = await harborProvider.delete!(res('project').id!, res('project').outs).then(
+    const error = await harborProvider.delete(res('project').id!, res('project').outs).then(
       () => undefined,
       (e: Error) => e,
     );

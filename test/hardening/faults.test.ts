@@ -42,15 +42,15 @@ beforeAll(async () => {
   try {
     const s = seedResources({ url: warmServer.url, username: 'admin', password: ADMIN_PASSWORD });
     await create(harborProvider, s);
-    for (const r of s) await harborProvider.read!(r.id!, r.outs);
-    await harborProvider.update!(s[0].id!, s[0].outs, { ...s[0].inputs, public: true });
-    await harborProvider.update!(s[1].id!, s[1].outs, { ...s[1].inputs, role: 'developer' });
-    await harborProvider.update!(s[2].id!, s[2].outs, { ...s[2].inputs, permissions: PUSH_PULL });
+    for (const r of s) await harborProvider.read(r.id!, r.outs);
+    await harborProvider.update(s[0].id!, s[0].outs, { ...s[0].inputs, public: true });
+    await harborProvider.update(s[1].id!, s[1].outs, { ...s[1].inputs, role: 'developer' });
+    await harborProvider.update(s[2].id!, s[2].outs, { ...s[2].inputs, permissions: PUSH_PULL });
     const h = new HarborClient({ url: warmServer.url, username: 'admin', password: ADMIN_PASSWORD });
     await h.findProjectRobot('k8s', 'coredns-pull');
     await h.refreshRobotSecret(Number(s[2].id));
     await h.close();
-    for (const r of [...s].reverse()) await harborProvider.delete!(r.id!, r.outs);
+    for (const r of [...s].reverse()) await harborProvider.delete(r.id!, r.outs);
   } finally {
     await warmServer.close();
   }
@@ -123,22 +123,22 @@ async function runCreate(kind: Kind): Promise<void> {
 }
 async function runRead(kind: Kind): Promise<void> {
   const r = res(kind);
-  const result = await harborProvider.read!(r.id!, r.outs);
+  const result = await harborProvider.read(r.id!, r.outs);
   expect(result.id).toBe(r.id);
   expect(result.props).toMatchObject({ resourceKind: kind });
 }
 async function runUpdate(kind: Kind, change: Record<string, unknown>): Promise<void> {
   const r = res(kind);
   const news = { ...r.inputs, ...change };
-  const diff = await harborProvider.diff!(r.id!, r.outs, news);
+  const diff = await harborProvider.diff(r.id!, r.outs, news);
   expect(diff).toMatchObject({ changes: true, replaces: [] });
-  const result = await harborProvider.update!(r.id!, r.outs, news);
+  const result = await harborProvider.update(r.id!, r.outs, news);
   r.inputs = news;
   r.outs = result.outs;
 }
 async function runDelete(kind: Kind): Promise<void> {
   const r = res(kind);
-  await harborProvider.delete!(r.id!, r.outs);
+  await harborProvider.delete(r.id!, r.outs);
   r.id = undefined;
   r.outs = undefined;
 }
@@ -342,7 +342,7 @@ describe.each(OPS.map((op) => [`${op.action} ${op.kind}`, op] as const))('%s', (
     async (_label, fault) => {
       await prepare(op);
       const primary = op.primary();
-      emulator.injectFault({ ...fault, match: op.match } as Fault);
+      emulator.injectFault({ ...fault, match: op.match });
       await op.run();
       // Idempotent: the same request again. Create: the lookup first (nothing found), then the create again.
       expect(log()).toEqual(op.lookup ? [primary, ...op.lookup(), primary] : [primary, primary]);
@@ -551,7 +551,7 @@ test('a timeout that never ends is bounded too (3 attempts of timeoutMs) and say
   await create(harborProvider, stack);
   emulator.resetLog();
   emulator.injectFault({ kind: 'hang', match: { method: 'GET', path: /\/robots\/\d+$/ }, times: Infinity });
-  const error = await outcome(harborProvider.read!(res('robot').id!, res('robot').outs));
+  const error = await outcome(harborProvider.read(res('robot').id!, res('robot').outs));
   expect(error?.message).toMatch(/TIMEOUT.*after 3 attempts.*raise timeoutMs for a slow Harbor/s);
   expect(log()).toEqual(Array.from({ length: 3 }, () => `GET /robots/${res('robot').id}`));
 });

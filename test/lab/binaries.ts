@@ -90,7 +90,7 @@ export function describeLab(name: string, fn: () => void, found: LabBinaries = l
     return;
   }
   const bar = '!'.repeat(78);
-  // eslint-disable-next-line no-console
+
   console.warn(`\n${bar}\nSKIPPED: ${message}\n(Set CI=true to make this a failure.)\n${bar}\n`);
   describe.skip(name, fn);
 }

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { HarborEmulator, startEmulatorServer, type Fault } from './harbor-emulator';
+import { HarborEmulator, startEmulatorServer } from './harbor-emulator';
 import { DEFAULT_SWAGGER_PATH, HarborSwagger } from './swagger';
 import { parseHarborQuery, QuerySyntaxError } from './emulator-query';
 
@@ -15,7 +15,7 @@ interface ApiResult {
   status: number;
   headers: Headers;
   text: string;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  json: any;
 }
 
 interface CallOptions {
@@ -198,7 +198,7 @@ describe('projects', () => {
     expect(
       (await call('POST', '/projects', { body: { project_name: 'bad', metadata: { public: 'yes' } } })).status,
     ).toBe(400);
-    await createProject('typo', { public: 'false', auto_scna: 'true' } as Record<string, string>);
+    await createProject('typo', { public: 'false', auto_scna: 'true' });
     expect(emulator.state().projects[0].metadata).toEqual({ public: 'false' });
     const r = await call('POST', '/projects', { body: { project_name: 'legacy', public: true } });
     expect(r.status).toBe(201);
@@ -820,7 +820,7 @@ describe('faults', () => {
   });
 
   it('rejects a fault with a non-error status', () => {
-    expect(() => emulator.injectFault({ kind: 'status', status: 200, match: {} } as Fault)).toThrow(/400-599/);
+    expect(() => emulator.injectFault({ kind: 'status', status: 200, match: {} })).toThrow(/400-599/);
   });
 });
 

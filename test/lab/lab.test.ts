@@ -90,7 +90,6 @@ describeLab('end-to-end lab: a node pulls from a private Harbor project', () => 
     await lab?.stop();
     expect(violations).toEqual([]);
     if (startedAt) {
-      // eslint-disable-next-line no-console
       console.log(`lab wall time: startLab ${labStartMs} ms, whole suite ${Date.now() - startedAt} ms`);
     }
   });

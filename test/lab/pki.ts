@@ -87,6 +87,7 @@ export async function createPki(opts: CreatePkiOptions = {}): Promise<LabPki> {
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new Error(
       `createPki: openssl could not create the lab's self-signed certificate (${reason}); check that '${openssl}' is installed (apt-get install -y openssl).`,
+      { cause: err },
     );
   }
 }

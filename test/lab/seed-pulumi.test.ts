@@ -20,7 +20,6 @@ const DEPLOYMENT = 'kubernetes:apps/v1:Deployment';
 
 /** `LAB_STORY=1 npx jest test/lab/seed-pulumi.test.ts` prints the story (the README's lines come from it). */
 const story = (line: string): void => {
-  // eslint-disable-next-line no-console
   if (process.env.LAB_STORY) console.log(line);
 };
 

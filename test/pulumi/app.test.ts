@@ -67,11 +67,11 @@ test('Pulumi.yaml: the project, its TypeScript program, and config that Pulumi a
   readFileSync(join(ROOT, project.main));
   // Pulumi's project rules (sdk/go/common/workspace/project.go): a key outside the project's namespace may not
   // declare a type, a default or secret, and must carry a value.
-  for (const [key, decl] of Object.entries<Record<string, unknown> | unknown>(project.config ?? {})) {
+  for (const [key, decl] of Object.entries<unknown>(project.config ?? {})) {
     const own = !key.includes(':') || key.startsWith(`${project.name}:`);
     if (!own && decl && typeof decl === 'object') {
-      expect([key, Object.keys(decl as object).filter((k) => k !== 'value' && k !== 'description')]).toEqual([key, []]);
-      expect([key, 'value' in (decl as object)]).toEqual([key, true]);
+      expect([key, Object.keys(decl).filter((k) => k !== 'value' && k !== 'description')]).toEqual([key, []]);
+      expect([key, 'value' in decl]).toEqual([key, true]);
     }
   }
   // The program's keys are the project's own, typed, the password declared secret; the optional ones have a default

@@ -39,7 +39,7 @@ test('with forceDestroy, delete removes the repositories (nested names too) and 
   emulator.addRepository('k8s', 'tools/debug');
   emulator.resetLog();
   const [project] = stack;
-  await harborProvider.delete!(project.id!, project.outs);
+  await harborProvider.delete(project.id!, project.outs);
   expect(repositoryCalls()).toEqual([
     'GET /projects/k8s/repositories',
     'DELETE /projects/k8s/repositories/coredns',
@@ -58,7 +58,7 @@ test('an empty project is deleted without listing repositories', async () => {
   const stack = seedResources({ url, username: 'admin', password: ADMIN_PASSWORD }, { forceDestroy: true });
   await create(harborProvider, stack.slice(0, 1));
   emulator.resetLog();
-  await harborProvider.delete!(stack[0].id!, stack[0].outs);
+  await harborProvider.delete(stack[0].id!, stack[0].outs);
   expect(repositoryCalls()).toEqual([]);
   expect(emulator.state().projects).toEqual([]);
 });

@@ -331,7 +331,7 @@ describe('validation happens before anything is registered', () => {
     ['a bad project name', () => ({ project: { name: 'K8S' } }), 'project.name'],
     ['no namespaces', () => ({ namespaces: [] }), 'namespaces'],
     ['an empty Harbor password', () => ({ harbor: { username: 'admin', password: '' } }), 'harbor.password'],
-    ['no Harbor connection at all', () => ({ harbor: undefined as never }), 'harbor'],
+    ['no Harbor connection at all', () => ({ harbor: undefined }), 'harbor'],
     [
       'plain http to a non-loopback Harbor',
       () => ({ harbor: { url: 'http://reg.harbor.com', username: 'admin', password: pulumi.secret(PASSWORD) } }),

@@ -65,7 +65,7 @@ function withoutSecretData(objs: Manifest[]): Manifest[] {
     if (o.kind !== 'Secret') return o;
     const { data, ...rest } = o;
     expect(Object.keys(data ?? {})).toEqual(['.dockerconfigjson']);
-    return rest as Manifest;
+    return rest;
   });
 }
 

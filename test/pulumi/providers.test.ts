@@ -187,31 +187,31 @@ test('replacements: another robot name or project, another Harbor; the same logi
   const robot = find(stack, 'robot');
   const project = find(stack, 'project');
   emulator.resetLog();
-  expect(await harborProvider.diff!(robot.id!, robot.outs, { ...robot.inputs, name: 'coredns-pull-2' })).toMatchObject({
+  expect(await harborProvider.diff(robot.id!, robot.outs, { ...robot.inputs, name: 'coredns-pull-2' })).toMatchObject({
     changes: true,
     replaces: ['name'],
     deleteBeforeReplace: false,
   });
-  expect(await harborProvider.diff!(project.id!, project.outs, { ...project.inputs, name: 'k8s-2' })).toMatchObject({
+  expect(await harborProvider.diff(project.id!, project.outs, { ...project.inputs, name: 'k8s-2' })).toMatchObject({
     changes: true,
     replaces: ['name'],
   });
   const elsewhere = { ...connection, url: 'https://harbor.example.invalid' };
-  expect(await harborProvider.diff!(robot.id!, robot.outs, { ...robot.inputs, connection: elsewhere })).toMatchObject({
+  expect(await harborProvider.diff(robot.id!, robot.outs, { ...robot.inputs, connection: elsewhere })).toMatchObject({
     replaces: ['connection'],
     deleteBeforeReplace: false,
   });
   // An expired robot cannot log in any more: replace it (same login name, so delete first).
-  expect(await harborProvider.diff!(robot.id!, { ...robot.outs, expiresAt: 1 }, robot.inputs)).toMatchObject({
+  expect(await harborProvider.diff(robot.id!, { ...robot.outs, expiresAt: 1 }, robot.inputs)).toMatchObject({
     changes: true,
     replaces: ['expiresAt'],
     deleteBeforeReplace: true,
   });
   // A new password only needs to be stored: an update without any call to Harbor.
   const rotated = { ...connection, password: `${ADMIN_PASSWORD}x` };
-  const diff = await harborProvider.diff!(robot.id!, robot.outs, { ...robot.inputs, connection: rotated });
+  const diff = await harborProvider.diff(robot.id!, robot.outs, { ...robot.inputs, connection: rotated });
   expect(diff).toMatchObject({ changes: true, replaces: [] });
-  const updated = await harborProvider.update!(robot.id!, robot.outs, { ...robot.inputs, connection: rotated });
+  const updated = await harborProvider.update(robot.id!, robot.outs, { ...robot.inputs, connection: rotated });
   expect(updated.outs.connection.password).toBe(rotated.password);
   expect(calls()).toEqual([]);
 });
@@ -282,7 +282,7 @@ test('deleting a project that holds repositories fails with the 412 hint unless 
   emulator.addRepository('k8s', 'coredns');
   const project = find(stack, 'project');
   emulator.resetLog();
-  const failure = harborProvider.delete!(project.id!, project.outs);
+  const failure = harborProvider.delete(project.id!, project.outs);
   await expect(failure).rejects.toThrow(/412.*still holds repositories.*forceDestroy: true/s);
   expect(emulator.state().projects.map((p) => p.name)).toEqual(['k8s']);
   expect(writes()).toEqual([expect.stringMatching(/^DELETE \/projects\/\d+$/)]);

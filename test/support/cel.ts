@@ -386,7 +386,7 @@ function evaluate(node: Node, env: Env): unknown {
     case 'or': {
       // CEL's logical operators are commutative over errors: a determining side wins over an error.
       const decisive = node.t === 'or';
-      let leftError: unknown;
+      let leftError: CelEvalError | undefined;
       try {
         if (asBool(evaluate(node.left, env), node.t === 'or' ? '||' : '&&') === decisive) return decisive;
       } catch (e) {
@@ -414,8 +414,8 @@ function evaluate(node: Node, env: Env): unknown {
           const comparable =
             (typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string');
           if (!comparable) throw new CelEvalError(`no such overload: ${typeName(a)} ${node.op} ${typeName(b)}`);
-          const x = a as number | string;
-          const y = b as number | string;
+          const x = a;
+          const y = b;
           return node.op === '<' ? x < y : node.op === '<=' ? x <= y : node.op === '>' ? x > y : x >= y;
         }
       }

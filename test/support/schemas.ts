@@ -238,7 +238,6 @@ function builtinModel(apiVersion: string, kind: string): ModelCtor | undefined {
   let ctor: ModelCtor | undefined;
   if (/^([a-z0-9.-]+\/)?v\d+((alpha|beta)\d+)?$/.test(apiVersion) && /^[A-Z][A-Za-z0-9]*$/.test(kind)) {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const mod = require(`kubernetes-models/${apiVersion}/${kind}`) as Record<string, ModelCtor>;
       const c = mod[kind];
       // Only real kinds carry apiVersion/kind statics (Container, PodSpec... do not).
@@ -324,7 +323,7 @@ function toAjvSchema(s: Schema, atRoot: boolean): Schema {
         ]),
       );
     } else if (SUBSCHEMA_ONE.includes(k) && isObject(v)) {
-      out[k] = toAjvSchema(v as Schema, false);
+      out[k] = toAjvSchema(v, false);
     } else if (SUBSCHEMA_LISTS.includes(k) && Array.isArray(v)) {
       out[k] = v.map((x) => toAjvSchema(x as Schema, false));
     } else {
@@ -385,7 +384,7 @@ function shapeOf(data: unknown, into: Shape = {}): Shape {
  */
 function pruneToShape(s: Schema, shape: Shape | undefined): Schema {
   const out: Schema = { ...s };
-  if (isObject(s.properties as Json)) {
+  if (isObject(s.properties)) {
     const kept: Record<string, Schema> = {};
     for (const [k, sub] of Object.entries(s.properties as Record<string, Schema>)) {
       const sh = shape?.o?.[k];
@@ -394,12 +393,12 @@ function pruneToShape(s: Schema, shape: Shape | undefined): Schema {
     }
     out.properties = kept;
   }
-  if (isObject(s.additionalProperties as Json)) {
+  if (isObject(s.additionalProperties)) {
     const values: Shape = {};
     for (const v of Object.values(shape?.o ?? {})) mergeShape(values, v);
-    out.additionalProperties = pruneToShape(s.additionalProperties as Schema, values);
+    out.additionalProperties = pruneToShape(s.additionalProperties, values);
   }
-  if (isObject(s.items as Json)) out.items = pruneToShape(s.items as Schema, shape?.a);
+  if (isObject(s.items)) out.items = pruneToShape(s.items, shape?.a);
   return out;
 }
 
@@ -650,7 +649,7 @@ export class CrdRegistry {
       };
     }
     const compiled = this.compile(entry, v.name, obj);
-    const clone = structuredClone(obj) as JsonObject;
+    const clone = structuredClone<JsonObject>(obj);
     const problems: string[] = [];
     if (!compiled.validate(clone)) {
       problems.push(...(compiled.validate.errors ?? []).map((e) => formatAjvError(kind, e, clone)));
@@ -736,13 +735,13 @@ function runCel(schema: Schema, data: unknown, at: string, problems: string[], c
     }
   }
   if (isObject(data)) {
-    const props = isObject(schema.properties as Json) ? (schema.properties as Record<string, Schema>) : {};
+    const props = isObject(schema.properties) ? (schema.properties as Record<string, Schema>) : {};
     for (const [k, v] of Object.entries(data)) {
       if (props[k]) runCel(props[k], v, childPath(at, k), problems, counter);
-      else if (isObject(schema.additionalProperties as Json))
-        runCel(schema.additionalProperties as Schema, v, childPath(at, k), problems, counter);
+      else if (isObject(schema.additionalProperties))
+        runCel(schema.additionalProperties, v, childPath(at, k), problems, counter);
     }
-  } else if (Array.isArray(data) && isObject(schema.items as Json)) {
+  } else if (Array.isArray(data) && isObject(schema.items)) {
     data.forEach((item, i) => runCel(schema.items as Schema, item, childPath(at, i), problems, counter));
   }
 }

@@ -169,7 +169,7 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
     return provider;
   };
 
-  pulumi.runtime.setMocks(
+  void pulumi.runtime.setMocks(
     {
       async newResource(args: pulumi.runtime.MockResourceArgs) {
         const dynamicResource = args.type.startsWith(DYNAMIC_TYPE_PREFIX);
@@ -260,7 +260,9 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
           if (provider.delete) await provider.delete(r.id!, r.state);
         } catch (e) {
           const message = messageOf(e);
-          throw new Error(`live engine: deleting ${what} failed after deleting [${done.join(', ')}]: ${message}`);
+          throw new Error(`live engine: deleting ${what} failed after deleting [${done.join(', ')}]: ${message}`, {
+            cause: e,
+          });
         }
         r.deleted = true;
         done.push(r.name);

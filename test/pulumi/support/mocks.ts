@@ -107,7 +107,7 @@ export function takeRequest(
 export function installMocks(): Registration[] {
   const registrations: Registration[] = [];
   const pending: PendingRequests = new Map();
-  pulumi.runtime.setMocks(
+  void pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
         registrations.push({
@@ -179,7 +179,7 @@ export function isSecretOutput(output: pulumi.Output<unknown>, what: string, ms 
 
 /** Waits until every registration and output registration has gone through the mock monitor. */
 export async function settled(what: string, ms = 8000): Promise<void> {
-  const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs;
+  const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs(this: void): Promise<void> }).waitForRPCs;
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
     waitForRPCs(),
