@@ -15,6 +15,7 @@ import {
   dockerConfigJsonTemplate,
   kubernetesNameFor,
   resolveHarborPrivateApp,
+  workloadSelectorValue,
 } from '../core';
 import {
   MemberGroupForProvider,
@@ -39,6 +40,14 @@ export const RENDER_FOR_PULUMI: unique symbol = Symbol.for('harbor-private-app.r
 export interface HarborWorkloadProps extends Omit<kplus.DeploymentProps, 'dockerRegistryAuth'> {
   /** Name and namespace of the Deployment; the namespace defaults to the app's first namespace. */
   readonly metadata?: kplus.DeploymentProps['metadata'];
+  /**
+   * How the Deployment selects its pods. Unset: cdk8s-plus' address label (`cdk8s.io/metadata.addr`) with a value
+   * from the Deployment's own name, on the pods and in the selector, so that renaming the app or moving the construct
+   * never changes the selector (Kubernetes cannot change one in place). `true`: cdk8s-plus' own value, derived from
+   * the construct's path (the selector of versions up to 0.1). `false`: none; add yours with `workload.select(...)`.
+   * @default - a label from the Deployment's name
+   */
+  readonly select?: boolean;
 }
 
 /** Props of the cdk8s HarborPrivateApp. */
@@ -105,6 +114,7 @@ export class HarborPrivateApp extends Construct {
       this.scopeName,
     );
     const forPulumi = props[RENDER_FOR_PULUMI] === true;
+    if (!forPulumi) this.rejectAdoption(config);
 
     // Validate the workload before anything is emitted.
     let workloadNamespace: string | undefined;
@@ -209,13 +219,22 @@ export class HarborPrivateApp extends Construct {
       }
     }
 
-    // The workload.
+    // The workload. Its pods are selected by a label from the Deployment's own name (cdk8s-plus' address label, with
+    // a value that does not depend on this construct's path): renaming the app or moving the construct never changes
+    // the selector, which Kubernetes cannot change in place. `select: true` keeps cdk8s-plus' own, path-derived one.
     if (props.workload) {
+      const stableSelector = props.workload.select === undefined;
       this.workload = new kplus.Deployment(this, 'Workload', {
         ...props.workload,
+        ...(stableSelector ? { select: false } : {}),
         metadata: { ...props.workload.metadata, namespace: workloadNamespace },
         dockerRegistryAuth: this.pullSecret,
       });
+      if (stableSelector) {
+        const value = workloadSelectorValue(this.workload.name);
+        this.workload.podMetadata.addLabel(kplus.Pod.ADDRESS_LABEL, value);
+        this.workload.select(kplus.LabelSelector.of({ labels: { [kplus.Pod.ADDRESS_LABEL]: value } }));
+      }
       this.workloads.push(this.workload);
       this.markChecked(this.workload);
     }
@@ -251,6 +270,34 @@ export class HarborPrivateApp extends Construct {
     }
     if (!this.workloads.includes(workload)) this.workloads.push(workload);
     this.markChecked(workload);
+  }
+
+  /**
+   * Taking over an existing member or robot is the Pulumi engine's: Crossplane's provider-harbor creates them and
+   * fails on one that exists.
+   */
+  private rejectAdoption(config: ResolvedHarborPrivateApp): void {
+    const fix = 'drop adopt on the YAML engine: remove the existing one in Harbor so that Crossplane creates it';
+    config.members.forEach((m, i) => {
+      if (m.adopt) {
+        throw new HarborPrivateAppError({
+          scope: this.scopeName,
+          field: `members[${i}].adopt`,
+          value: true,
+          problem: "is supported by the Pulumi engine only (Crossplane's provider-harbor cannot take over a member)",
+          fix,
+        });
+      }
+    });
+    if (config.robot?.adopt) {
+      throw new HarborPrivateAppError({
+        scope: this.scopeName,
+        field: 'robot.adopt',
+        value: true,
+        problem: "is supported by the Pulumi engine only (Crossplane's provider-harbor cannot take over a robot)",
+        fix: `${fix}, or give robot.name another value`,
+      });
+    }
   }
 
   private markChecked(workload: PodWorkload): void {

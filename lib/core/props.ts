@@ -77,6 +77,14 @@ export interface HarborRobotOptions {
    * @default false
    */
   readonly allowPush?: boolean;
+  /**
+   * A robot of this name may exist already (made by hand, or by a stack that lost it): take it over instead of
+   * failing with Harbor's 409. Harbor shows a robot's secret only when it creates it, so taking it over means having
+   * Harbor generate a NEW secret for it: a rotation. Whatever still uses the robot's current secret stops pulling.
+   * Its settings are set to these. Pulumi engine only (the YAML engine rejects it).
+   * @default false
+   */
+  readonly adopt?: boolean;
 }
 
 /** Everything HarborPrivateApp declares, in Harbor's and Kubernetes' words; the same for both engines. */

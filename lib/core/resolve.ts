@@ -28,6 +28,8 @@ export interface ResolvedMember {
   readonly groupType?: string;
   readonly groupTypeId?: number;
   readonly ldapGroupDn?: string;
+  /** Take over an existing member. */
+  readonly adopt: boolean;
 }
 
 /** The project options with their defaults applied. */
@@ -55,6 +57,8 @@ export interface ResolvedRobot {
   readonly durationDays: number;
   readonly description: string;
   readonly permission: RobotPermissionSpec;
+  /** Take over an existing robot of this name, with a new secret (a rotation). */
+  readonly adopt: boolean;
 }
 
 /** HarborPrivateAppOptions with every default applied and every rule checked. */
@@ -213,6 +217,8 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
       );
     }
     const key = `${m.kind}:${m.name}`;
+    if (m.adopt !== undefined && typeof m.adopt !== 'boolean')
+      fail(`${field}.adopt`, m.adopt, 'must be a boolean', 'use true or false');
     if (seen.has(key))
       fail(
         `${field}.name`,
@@ -241,6 +247,7 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
       groupType: m.groupType,
       groupTypeId: m.groupType ? HARBOR_GROUP_TYPE_IDS[m.groupType] : undefined,
       ldapGroupDn: m.ldapGroupDn,
+      adopt: m.adopt === true,
     });
   });
 
@@ -406,12 +413,15 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
     const description = robotOpts.description ?? `Pull secret of ${appName}, managed by harbor-private-app`;
     if (typeof description !== 'string' || description.length > 1024)
       fail('robot.description', description, 'must be a string of at most 1024 characters', 'shorten it');
+    if (robotOpts.adopt !== undefined && typeof robotOpts.adopt !== 'boolean')
+      fail('robot.adopt', robotOpts.adopt, 'must be a boolean', 'use true (a rotation: see its documentation) or false');
     robot = {
       name,
       fullName: robotFullName(robotNamePrefix, projectName, name),
       durationDays,
       description,
       permission: robotPermission(projectName, wantsPush),
+      adopt: robotOpts.adopt === true,
     };
     const ro = credentials.robot ?? {};
     const store = ro.store ?? SecretStoreRef.cluster(DEFAULT_ROBOT_STORE_NAME);
