@@ -414,7 +414,12 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
     if (typeof description !== 'string' || description.length > 1024)
       fail('robot.description', description, 'must be a string of at most 1024 characters', 'shorten it');
     if (robotOpts.adopt !== undefined && typeof robotOpts.adopt !== 'boolean')
-      fail('robot.adopt', robotOpts.adopt, 'must be a boolean', 'use true (a rotation: see its documentation) or false');
+      fail(
+        'robot.adopt',
+        robotOpts.adopt,
+        'must be a boolean',
+        'use true (a rotation: see its documentation) or false',
+      );
     robot = {
       name,
       fullName: robotFullName(robotNamePrefix, projectName, name),

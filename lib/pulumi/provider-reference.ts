@@ -34,6 +34,12 @@ export class HarborProviderReference implements dynamic.ResourceProvider {
     public readonly module: string,
   ) {}
 
+  /** Hands the stack configuration (the Harbor login) to the installed implementation. */
+  async configure(req: dynamic.ConfigureRequest): Promise<void> {
+    const target = this.target();
+    if (target.configure) await target.configure(req);
+  }
+
   async create(inputs: unknown): Promise<dynamic.CreateResult> {
     return this.target().create(inputs);
   }

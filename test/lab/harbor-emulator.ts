@@ -291,6 +291,9 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** Quota ids are the project's id plus this, so that a client mixing the two up is caught. */
+const QUOTA_ID_OFFSET = 1000;
+
 function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
@@ -387,6 +390,10 @@ export class HarborEmulator {
       RefreshSec: (c) => this.refreshSecret(c),
       DeleteRobot: (c) => this.deleteRobot(c),
       getCurrentUserInfo: (c) => this.currentUser(c),
+      getProjectSummary: (c) => this.projectSummary(c),
+      listQuotas: (c) => this.listQuotas(c),
+      getQuota: (c) => this.getQuota(c),
+      updateQuota: (c) => this.updateQuota(c),
     };
   }
 
@@ -400,6 +407,20 @@ export class HarborEmulator {
    */
   addUser(username: string, password?: string): void {
     this.createUser(username, password, false);
+  }
+
+  /** Out-of-band edit (an administrator in the UI): gives an existing user a new password; the old one stops working. */
+  setUserPassword(username: string, password: string): void {
+    const user = this.userByName(username);
+    if (!user) throw new Error(`HarborEmulator.setUserPassword: no user "${username}"; call addUser first.`);
+    if (typeof password !== 'string' || password === '')
+      throw new Error('HarborEmulator.setUserPassword: the password must be a non-empty string.');
+    user.password = password;
+  }
+
+  /** Out-of-band edit: sets a project's storage quota in bytes (-1 unlimited), as an administrator in the UI would. */
+  setProjectStorageLimit(project: string, bytes: number): void {
+    this.projectOrThrow('setProjectStorageLimit', project).storageLimit = bytes;
   }
 
   /** Adds a user group (group members are existing groups). @throws when the name is taken */
@@ -1102,6 +1123,76 @@ export class HarborEmulator {
     const out: CveAllowlist = { items };
     if (typeof v.expires_at === 'number' || v.expires_at === null) out.expiresAt = v.expires_at;
     return out;
+  }
+
+  /** `GET /projects/{p}/summary`: the repository count and, for members (and admins), the storage quota. */
+  private projectSummary(c: Ctx): Reply {
+    const p = this.projectFromPath(c);
+    this.requireProject(c.principal, p, 'read');
+    return {
+      status: 200,
+      body: {
+        repo_count: p.repositories.size,
+        quota: { hard: { storage: p.storageLimit }, used: { storage: 0 } },
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Quotas (system administrators only, as in Harbor). A project's quota has an id of its own (not the project's).
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private quotaJson(p: ProjectRec): Record<string, unknown> {
+    return {
+      id: p.id + QUOTA_ID_OFFSET,
+      ref: { id: p.id, name: p.name, owner_name: this.users.get(p.ownerId)?.username ?? '' },
+      hard: { storage: p.storageLimit },
+      used: { storage: 0 },
+      creation_time: iso(p.created),
+      update_time: iso(p.updated),
+    };
+  }
+
+  private listQuotas(c: Ctx): Reply {
+    this.requireSysAdmin(c.principal);
+    const reference = c.query.get('reference');
+    const referenceId = c.query.get('reference_id');
+    const all = [...this.projects.values()]
+      .filter(
+        (p) =>
+          (reference === null || reference === 'project') && (referenceId === null || String(p.id) === referenceId),
+      )
+      .sort((a, b) => a.id - b.id)
+      .map((p) => this.quotaJson(p));
+    const page = paginate(all, c.query, c.fullPath);
+    return { status: 200, body: page.items, headers: page.headers };
+  }
+
+  private quotaProject(c: Ctx): ProjectRec {
+    const p = this.projects.get(Number(c.params.id) - QUOTA_ID_OFFSET);
+    if (!p) throw new HarborError(404, `quota ${c.params.id} not found`);
+    return p;
+  }
+
+  private getQuota(c: Ctx): Reply {
+    this.requireSysAdmin(c.principal);
+    return { status: 200, body: this.quotaJson(this.quotaProject(c)) };
+  }
+
+  private updateQuota(c: Ctx): Reply {
+    this.requireSysAdmin(c.principal);
+    const p = this.quotaProject(c);
+    const hard = isRecord(c.body) && isRecord(c.body.hard) ? c.body.hard : undefined;
+    const storage = hard?.storage;
+    if (typeof storage !== 'number' || !Number.isInteger(storage) || (storage !== -1 && storage <= 0)) {
+      throw new HarborError(
+        400,
+        `hard.storage ${String(storage)} is invalid: use -1 (unlimited) or a positive number of bytes`,
+      );
+    }
+    p.storageLimit = storage;
+    p.updated = this.now();
+    return { status: 200 };
   }
 
   // ---------------------------------------------------------------------------------------------------------------
