@@ -707,6 +707,45 @@ describe('authorize() (what the token service grants)', () => {
   });
 });
 
+describe('passwords', () => {
+  it("PUT /users/{id}/password: admins change any, users their own with the current one; Harbor's rules", async () => {
+    const devPw = `Dev-${randomBytes(9).toString('hex')}`;
+    emulator.addUser('dev', devPw);
+    const asDev = (pw: string) => ({ auth: ['dev', pw] as [string, string] });
+    const newDev = `Dev2-${randomBytes(9).toString('hex')}`;
+    // The user's own: the current password is required.
+    expect((await call('PUT', '/users/2/password', { ...asDev(devPw), body: { new_password: newDev } })).status).toBe(
+      403,
+    );
+    expect(
+      (await call('PUT', '/users/2/password', { ...asDev(devPw), body: { old_password: devPw, new_password: 'weak' } }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await call('PUT', '/users/2/password', { ...asDev(devPw), body: { old_password: devPw, new_password: newDev } }))
+        .status,
+    ).toBe(200);
+    expect((await call('GET', '/users/current', asDev(devPw))).status).toBe(401);
+    expect((await call('GET', '/users/current', asDev(newDev))).status).toBe(200);
+    // Not someone else's.
+    expect((await call('PUT', '/users/1/password', { ...asDev(newDev), body: { new_password: newDev } })).status).toBe(
+      403,
+    );
+    // The admin changes anyone's without the current one; its own, like anyone, with it, and never to the same.
+    const thirdDev = `Dev3-${randomBytes(9).toString('hex')}`;
+    expect((await call('PUT', '/users/2/password', { body: { new_password: thirdDev } })).status).toBe(200);
+    expect((await call('GET', '/users/current', asDev(thirdDev))).status).toBe(200);
+    const newAdmin = `Adm2-${randomBytes(9).toString('hex')}`;
+    expect((await call('PUT', '/users/1/password', { body: { new_password: newAdmin } })).status).toBe(403);
+    const same = { old_password: ADMIN_PASSWORD, new_password: ADMIN_PASSWORD };
+    expect((await call('PUT', '/users/1/password', { body: same })).status).toBe(400);
+    const rotate = { old_password: ADMIN_PASSWORD, new_password: newAdmin };
+    expect((await call('PUT', '/users/1/password', { body: rotate })).status).toBe(200);
+    expect((await call('GET', '/projects')).status).toBe(401);
+    expect((await call('GET', '/projects', { auth: ['admin', newAdmin] })).status).toBe(200);
+  });
+});
+
 describe('quotas', () => {
   it("a project's quota: read by members in its summary, listed and changed by system administrators only", async () => {
     const id = await call('POST', '/projects', {

@@ -394,6 +394,7 @@ export class HarborEmulator {
       listQuotas: (c) => this.listQuotas(c),
       getQuota: (c) => this.getQuota(c),
       updateQuota: (c) => this.updateQuota(c),
+      updateUserPassword: (c) => this.updateUserPassword(c),
     };
   }
 
@@ -1612,6 +1613,30 @@ export class HarborEmulator {
         update_time: iso(u.created),
       },
     };
+  }
+
+  /**
+   * `PUT /users/{user_id}/password` as Harbor's database auth mode does it (server/v2.0/handler/user.go
+   * `UpdateUserPassword`): a system administrator changes anyone's, a user their own after giving the current one; the
+   * new password must be 8-128 characters with an upper-case letter, a lower-case letter and a digit, and not the old.
+   */
+  private updateUserPassword(c: Ctx): Reply {
+    // The swagger declares its 400 and 403 without a body: they are answered without one here.
+    const id = Number(c.params.user_id);
+    const self = c.principal.kind === 'user' && c.principal.user.id === id;
+    if (!self && !(c.principal.kind === 'user' && c.principal.user.admin)) return { status: 403 };
+    const user = this.users.get(id);
+    if (!user) throw new HarborError(404, `user ${id} not found`);
+    const body = isRecord(c.body) ? c.body : {};
+    if (self && (typeof body.old_password !== 'string' || !safeEqual(user.password ?? '', body.old_password))) {
+      return { status: 403 };
+    }
+    const next = typeof body.new_password === 'string' ? body.new_password : '';
+    const valid =
+      next.length >= 8 && next.length <= 128 && /[a-z]/.test(next) && /[A-Z]/.test(next) && /[0-9]/.test(next);
+    if (!valid || (user.password !== undefined && safeEqual(user.password, next))) return { status: 400 };
+    this.setUserPassword(user.username, next);
+    return { status: 200 };
   }
 
   // ---------------------------------------------------------------------------------------------------------------
