@@ -1,5 +1,7 @@
 /**
- * The dynamic provider of a robot's login as the pull Secret uses it. Serialized by Pulumi: imports nothing at run time.
+ * The dynamic provider of a robot's login as the pull Secret uses it. Serialized by Pulumi BY VALUE, on its own: it
+ * imports nothing at run time, so its text is a few KB, and a login resource does not store a copy of the Harbor
+ * provider (about 160 KB where the package is not installed).
  *
  * Why a resource of its own: during a preview, Pulumi's engine takes the NEW INPUTS of a dynamic resource that is
  * updated in place as its outputs, because the dynamic provider host does not support previews of updates
@@ -17,6 +19,9 @@ import type { dynamic } from '@pulumi/pulumi';
 
 /** Pulumi's marker of a value that is not known yet (during a preview), as the dynamic provider host receives it. */
 export const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+
+/** The input that carries a dynamic resource's serialized provider (@pulumi/pulumi cmd/dynamic-provider `providerKey`). */
+const PROVIDER_KEY = '__provider';
 
 /** The inputs (and outputs) of a robot login resource. */
 export interface HarborRobotLoginInputs {
@@ -38,7 +43,8 @@ function unknown(v: unknown): boolean {
  * - create / update: stores the inputs as they are.
  * - diff: a change when the robot resource's id is unknown (created or replaced) or another one; with the same id, a
  *   change when the name or the secret are known and differ, none while they are unknown (an in-place update of the
- *   robot keeps them; the run that applies it compares the real values).
+ *   robot keeps them; the run that applies it compares the real values). Also a change (stored, nothing else) when the
+ *   stored provider text is not the program's: the engine keeps it until an update.
  * - read: the state as it is. delete: nothing (deleting the robot ends the login).
  *
  * A later in-place renewal of the secret (same robot id) must give this resource an input the preview knows, so that
@@ -65,7 +71,10 @@ export class HarborRobotLoginProvider implements dynamic.ResourceProvider {
   async diff(_id: string, olds: HarborRobotLoginInputs, news: HarborRobotLoginInputs): Promise<dynamic.DiffResult> {
     if (unknown(news.robotResourceId) || news.robotResourceId !== olds.robotResourceId) return { changes: true };
     const changed = (['fullName', 'secret'] as const).some((k) => !unknown(news[k]) && news[k] !== olds[k]);
-    return { changes: changed };
+    const a = (olds as unknown as Record<string, unknown>)[PROVIDER_KEY];
+    const b = (news as unknown as Record<string, unknown>)[PROVIDER_KEY];
+    const textChanged = typeof a === 'string' && typeof b === 'string' && b !== UNKNOWN && a !== b;
+    return { changes: changed || textChanged };
   }
 
   async update(
@@ -81,5 +90,5 @@ export class HarborRobotLoginProvider implements dynamic.ResourceProvider {
   }
 }
 
-/** A ready instance (the resources use it through HarborProvider, which dispatches by kind). */
+/** The one instance every robot login registers with (so Pulumi serializes it once per program). */
 export const harborRobotLoginProvider = new HarborRobotLoginProvider();

@@ -17,13 +17,13 @@ import { dockerConfigJson } from '../../lib/core';
 import type { HarborTarget } from '../../lib/pulumi/connection';
 import { UNKNOWN } from '../../lib/pulumi/robot-login-provider';
 import { create, destroy, preview, refresh, seedResources, seedStack, StackResource, up } from './support/lifecycle';
-import { hostRun, serializeLikePulumiUp } from './support/serialized';
+import { hostRun, ProviderTexts, serializeLikePulumiUp } from './support/serialized';
 
 jest.setTimeout(30_000);
 
 const password = (): string => `Pw-${randomBytes(9).toString('hex')}`;
 const GB = 1024 ** 3;
-let text: string;
+let texts: ProviderTexts;
 let emulator: HarborEmulator;
 let server: { url: string; close(): Promise<void> };
 let passwordA: string;
@@ -48,7 +48,7 @@ const failure = (p: Promise<unknown>): Promise<{ message: string }> =>
   );
 
 beforeAll(() => {
-  text = serializeLikePulumiUp();
+  texts = serializeLikePulumiUp();
 }, 60_000);
 
 beforeEach(async () => {
@@ -64,8 +64,8 @@ afterEach(async () => {
 
 describe('rotating the Harbor admin password', () => {
   test('create with A; Harbor now wants B; the configuration says B: refresh, update and destroy succeed, no request carries A', async () => {
-    const stack = seedStack(target(), { providerText: text });
-    await create(await hostRun(text, login(passwordA)), stack);
+    const stack = seedStack(target(), { providers: texts });
+    await create(await hostRun(texts, login(passwordA)), stack);
     expect(JSON.stringify(stack.map((r) => [r.inputs, r.outs]))).not.toContain(passwordA);
 
     // An administrator changes the password in Harbor (its own API, Harbor's rules).
@@ -81,13 +81,13 @@ describe('rotating the Harbor admin password', () => {
     expect(admin.status).toBe(200);
 
     // The stack configuration still says A: a refresh (stored configuration) fails with Harbor's 401, and says so.
-    const stale = await failure(refresh(await hostRun(text, login(passwordA)), stack));
+    const stale = await failure(refresh(await hostRun(texts, login(passwordA)), stack));
     expect(stale.message).toMatch(/HTTP 401/);
     expect(stale.message).not.toContain(passwordA);
 
     // `pulumi config set --secret harborPassword B`, then `pulumi up` (it stores the configuration) and the rest.
     emulator.resetLog();
-    const run = await hostRun(text, login(passwordB));
+    const run = await hostRun(texts, login(passwordB));
     expect(Object.values(await up(run, stack)).map((d) => d.changes)).toEqual([false, false, false, false]);
     expect(await refresh(run, stack)).toEqual([]);
     find(stack, 'member').inputs = { ...find(stack, 'member').inputs, role: 'developer' };
@@ -107,11 +107,11 @@ describe('rotating the Harbor admin password', () => {
   });
 
   test('a replacement in the same up deletes the old object with the new password', async () => {
-    const stack = seedStack(target(), { providerText: text });
-    await create(await hostRun(text, login(passwordA)), stack);
+    const stack = seedStack(target(), { providers: texts });
+    await create(await hostRun(texts, login(passwordA)), stack);
     const passwordB = password();
     emulator.setUserPassword('admin', passwordB);
-    const run = await hostRun(text, login(passwordB));
+    const run = await hostRun(texts, login(passwordB));
     const robot = find(stack, 'robot');
     const old = { id: robot.id!, outs: robot.outs! };
     robot.inputs = { ...robot.inputs, name: 'coredns-pull-2' };
@@ -127,15 +127,15 @@ describe('rotating the Harbor admin password', () => {
   });
 
   test('the login missing from the configuration: refresh and destroy fail at once, naming the keys', async () => {
-    const stack = seedStack(target(), { providerText: text });
-    await create(await hostRun(text, login(passwordA)), stack);
+    const stack = seedStack(target(), { providers: texts });
+    await create(await hostRun(texts, login(passwordA)), stack);
     emulator.resetLog();
-    const unconfigured = await hostRun(text, { 'example:harborUsername': 'admin' });
+    const unconfigured = await hostRun(texts, { 'example:harborUsername': 'admin' });
     const read = await failure(refresh(unconfigured, stack));
     expect(read.message).toMatch(
       /Harbor project "k8s": the Harbor login for http:\/\/127\.0\.0\.1:\d+ is not in the stack configuration: example:harborPassword is not set\. Fix: pulumi config set example:harborUsername <user>; pulumi config set --secret example:harborPassword <password>\. "pulumi refresh" and "pulumi destroy" use the configuration stored by the last "pulumi up"/,
     );
-    const none = await failure(destroy(await hostRun(text, {}), [...stack]));
+    const none = await failure(destroy(await hostRun(texts, {}), [...stack]));
     expect(none.message).toMatch(/example:harborUsername and example:harborPassword are not set/);
     expect(requests()).toEqual([]);
   });
@@ -143,8 +143,8 @@ describe('rotating the Harbor admin password', () => {
 
 describe("moving Harbor's URL", () => {
   test('a cosmetic change (case, default port, trailing slash, /api/v2.0) is no replacement and no request', async () => {
-    const stack = seedStack(target(), { providerText: text });
-    const run = await hostRun(text, login(passwordA));
+    const stack = seedStack(target(), { providers: texts });
+    const run = await hostRun(texts, login(passwordA));
     await create(run, stack);
     const port = new URL(server.url).port;
     for (const r of stack) r.inputs = { ...r.inputs, harbor: target(`HTTP://127.0.0.1:${port}/api/v2.0/`) };
@@ -157,8 +157,8 @@ describe("moving Harbor's URL", () => {
   });
 
   test('a new hostname for the same Harbor (127.0.0.1 -> localhost) is an update: checked by reads, nothing written', async () => {
-    const stack = seedStack(target(), { providerText: text });
-    const run = await hostRun(text, login(passwordA));
+    const stack = seedStack(target(), { providers: texts });
+    const run = await hostRun(texts, login(passwordA));
     await create(run, stack);
     const moved = `http://localhost:${new URL(server.url).port}`;
     for (const r of stack) r.inputs = { ...r.inputs, harbor: target(moved) };
@@ -185,8 +185,8 @@ describe("moving Harbor's URL", () => {
   });
 
   test('an address that reaches another Harbor fails before anything is written, naming both', async () => {
-    const stack = seedStack(target(), { providerText: text });
-    const run = await hostRun(text, login(passwordA));
+    const stack = seedStack(target(), { providers: texts });
+    const run = await hostRun(texts, login(passwordA));
     await create(run, stack);
     // Another Harbor with the same admin password, whose project 1 is another project.
     const other = new HarborEmulator({ adminPassword: passwordA });
@@ -218,8 +218,8 @@ describe("moving Harbor's URL", () => {
   });
 
   test('an address not known yet (a preview) is an update, never a replacement', async () => {
-    const stack = seedStack(target(), { providerText: text });
-    const run = await hostRun(text, login(passwordA));
+    const stack = seedStack(target(), { providers: texts });
+    const run = await hostRun(texts, login(passwordA));
     await create(run, stack);
     emulator.resetLog();
     for (const name of ['project', 'member', 'robot']) {
@@ -260,8 +260,8 @@ describe('adopting existing objects', () => {
   afterEach(() => client.close());
 
   test('without adopt, the 409s name the option (and, for the robot, that it is a rotation)', async () => {
-    const stack = seedStack(target(), { adopt: true, providerText: text });
-    const run = await hostRun(text, login(passwordA));
+    const stack = seedStack(target(), { adopt: true, providers: texts });
+    const run = await hostRun(texts, login(passwordA));
     await create(run, stack.slice(0, 1));
     const member = await failure(run.create(find(stack, 'member').inputs));
     expect(member.message).toMatch(
@@ -275,9 +275,9 @@ describe('adopting existing objects', () => {
   });
 
   test('with adopt: the member gets its role, the robot its settings and a new secret (the old one stops pulling)', async () => {
-    const stack = seedStack(target(), { adopt: true, providerText: text });
+    const stack = seedStack(target(), { adopt: true, providers: texts });
     for (const name of ['member', 'robot']) find(stack, name).inputs.adopt = true;
-    const run = await hostRun(text, login(passwordA));
+    const run = await hostRun(texts, login(passwordA));
     emulator.resetLog();
     await create(run, stack);
     const robotId = find(stack, 'robot').id;
@@ -306,8 +306,8 @@ describe('adopting existing objects', () => {
 
 describe('every prop in place', () => {
   test('the storage quota: changed in place, its drift read back by refresh and repaired by up', async () => {
-    const stack = seedStack(target(), { providerText: text });
-    const run = await hostRun(text, login(passwordA));
+    const stack = seedStack(target(), { providers: texts });
+    const run = await hostRun(texts, login(passwordA));
     await create(run, stack);
     const project = find(stack, 'project');
     project.inputs = { ...project.inputs, storageQuotaGb: 5 };
@@ -328,10 +328,10 @@ describe('every prop in place', () => {
 
   test("a group's type or LDAP DN replaces its member deleting the old one first; creating first would 409", async () => {
     emulator.addGroup('team-devs');
-    const stack = seedStack(target(), { providerText: text });
+    const stack = seedStack(target(), { providers: texts });
     const member = find(stack, 'member');
     member.inputs = { ...member.inputs, kind: 'group', entityName: 'team-devs', groupType: 3 };
-    const run = await hostRun(text, login(passwordA));
+    const run = await hostRun(texts, login(passwordA));
     await create(run, stack.slice(0, 2));
     const news = { ...member.inputs, groupType: 2 };
     expect(await run.diff!(member.id!, member.outs, news)).toMatchObject({
@@ -362,14 +362,14 @@ describe('upgrading from a state that held the password', () => {
     // A stack created by version 0.1: the connection, password included, in every resource's inputs and outputs.
     const legacy = seedResources({ url: server.url, username: 'admin', password: passwordA });
     for (const r of legacy) r.inputs = { ...r.inputs, __provider: 'the 0.1 provider text' };
-    const run = await hostRun(text, login(passwordA));
+    const run = await hostRun(texts, login(passwordA));
     await create(run, legacy);
     expect(JSON.stringify(legacy.map((r) => r.outs))).toContain(passwordA);
     // Before that up, refresh still works with what the state holds.
     expect(await refresh(run, legacy)).toEqual([]);
 
     // The program now declares the connection from the configuration; `pulumi up`.
-    const upgraded = seedStack(target(), { providerText: text });
+    const upgraded = seedStack(target(), { providers: texts });
     for (const r of legacy) Object.assign(find(upgraded, r.name), { id: r.id, outs: r.outs });
     emulator.resetLog();
     const migrate = upgraded.slice(0, 3);
@@ -391,17 +391,20 @@ describe('upgrading from a state that held the password', () => {
   });
 
   test('a provider text that changed is an update that writes nothing; an unchanged one is no change', async () => {
-    const stack = seedStack(target(), { providerText: 'an older provider text' });
-    const run = await hostRun(text, login(passwordA));
+    const stack = seedStack(target(), { providers: { harbor: 'an older text', login: 'an older login text' } });
+    const run = await hostRun(texts, login(passwordA));
     await create(run, stack);
     emulator.resetLog();
     // The same program, with the library upgraded: the same inputs, another provider text.
-    const upgraded = seedStack(target(), { providerText: text });
+    const upgraded = seedStack(target(), { providers: texts });
     for (const r of stack) Object.assign(find(upgraded, r.name), { id: r.id, outs: r.outs });
     expect(Object.values(await up(run, upgraded)).map((d) => d.changes)).toEqual([true, true, true, true]);
     expect(requests()).toEqual([]);
     for (const r of upgraded) {
-      expect([r.name, r.outs!.__provider === text]).toEqual([r.name, true]);
+      expect([r.name, r.outs!.__provider === (r.name === 'robotLogin' ? texts.login : texts.harbor)]).toEqual([
+        r.name,
+        true,
+      ]);
     }
     expect(Object.values(await up(run, upgraded)).map((d) => d.changes)).toEqual([false, false, false, false]);
   });
@@ -418,8 +421,8 @@ describe('what a preview shows of the pull Secret', () => {
   let run: dynamic.ResourceProvider;
   let now: string;
   beforeEach(async () => {
-    stack = seedStack(target(), { providerText: text });
-    run = await hostRun(text, login(passwordA));
+    stack = seedStack(target(), { providers: texts });
+    run = await hostRun(texts, login(passwordA));
     await create(run, stack);
     now = pullSecret(find(stack, 'robotLogin'));
   });

@@ -12,15 +12,15 @@ import { builtinModules } from 'node:module';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { harborProvider } from '../../lib/pulumi/harbor-provider';
 import { create, destroy, refresh, seedStack, up } from './support/lifecycle';
-import { hostRun, serializeLikePulumiUp } from './support/serialized';
+import { hostRun, ProviderTexts, serializeLikePulumiUp } from './support/serialized';
 
 const ADMIN_PASSWORD = randomBytes(12).toString('hex');
-let text: string;
+let texts: ProviderTexts;
 let emulator: HarborEmulator;
 let server: { url: string; close(): Promise<void> };
 
 beforeAll(async () => {
-  text = serializeLikePulumiUp();
+  texts = serializeLikePulumiUp();
   emulator = new HarborEmulator({ adminPassword: ADMIN_PASSWORD });
   emulator.addUser('k8s-puller');
   server = await startEmulatorServer(emulator);
@@ -30,16 +30,20 @@ afterAll(async () => {
   expect(emulator.contractViolations).toEqual([]);
 });
 
-test('the text holds no secret and requires only node built-ins and undici', () => {
-  const required = [...new Set([...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))];
+test('the texts hold no secret and require only node built-ins and undici; the login text requires nothing', () => {
+  const required = [...new Set([...texts.harbor.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))];
   const builtins = new Set(builtinModules);
   expect(required.filter((r) => !builtins.has(r.replace(/^node:/, '')) && !/^undici(\/|$)/.test(r))).toEqual([]);
-  expect(text).toContain('exports.handler');
-  expect(text).not.toContain(ADMIN_PASSWORD);
+  expect(texts.login).not.toMatch(/require\(/);
+  for (const text of [texts.harbor, texts.login]) {
+    expect(text).toContain('exports.handler');
+    expect(text).not.toContain(ADMIN_PASSWORD);
+  }
+  expect(texts.login.length).toBeLessThan(8_000);
 });
 
 test('loaded and configured like the host, it runs the whole lifecycle with the same API budget', async () => {
-  const provider = await hostRun(text, {
+  const provider = await hostRun(texts, {
     'example:harborUsername': 'admin',
     'example:harborPassword': ADMIN_PASSWORD,
   });

@@ -45,9 +45,10 @@ export function robotLoginInputs(robot: ResourceState | undefined): Record<strin
  */
 export function seedStack(
   harbor: HarborTarget,
-  overrides: { adopt?: boolean; providerText?: string } = {},
+  overrides: { adopt?: boolean; providers?: { readonly harbor: string; readonly login: string } } = {},
 ): StackResource[] {
-  const provider = overrides.providerText !== undefined ? { __provider: overrides.providerText } : {};
+  const provider = overrides.providers !== undefined ? { __provider: overrides.providers.harbor } : {};
+  const loginProvider = overrides.providers !== undefined ? { __provider: overrides.providers.login } : {};
   const legacy = seedResources({ url: harbor.url, username: '', password: '' }, { adopt: overrides.adopt });
   const resources: StackResource[] = legacy.map((r) => {
     const { connection: _connection, ...rest } = r.inputs;
@@ -58,7 +59,7 @@ export function seedStack(
   resources.push({
     name: 'robotLogin',
     inputs: {},
-    derive: (state) => ({ ...robotLoginInputs(state('robot')), ...provider }),
+    derive: (state) => ({ ...robotLoginInputs(state('robot')), ...loginProvider }),
   });
   return resources;
 }
