@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { HarborRobotAccount } from './harbor-robot';
-import { harborRobotLoginProvider } from './robot-login-provider';
+import { serializableRobotLoginProvider } from './provider-reference';
 
 /** Arguments of a {@link HarborRobotLogin}. */
 export interface HarborRobotLoginArgs {
@@ -11,7 +11,7 @@ export interface HarborRobotLoginArgs {
 /**
  * A robot's login (full name and secret) as the pull Secret is built from it. Type token
  * `pulumi-nodejs:dynamic/harbor:RobotLogin`; no Harbor call, and a provider of its own, a few KB serialized
- * (see `HarborRobotLoginProvider`). In a preview, its outputs
+ * (see `HarborRobotLoginProvider`, and `serializableRobotLoginProvider` for where the package is installed). In a preview, its outputs
  * stay known while the robot is updated in place (new permissions, a new Harbor address, a rewritten state), so the
  * pull Secret does not show as changing; they become unknown when the robot is created or replaced.
  */
@@ -23,7 +23,7 @@ export class HarborRobotLogin extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: HarborRobotLoginArgs, opts: pulumi.CustomResourceOptions = {}) {
     super(
-      harborRobotLoginProvider,
+      serializableRobotLoginProvider(),
       name,
       {
         resourceKind: 'robotLogin',

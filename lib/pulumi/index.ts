@@ -34,4 +34,10 @@ export { kubernetesResource, kubernetesResourceName, kubernetesResources } from 
 export type { KubernetesManifest } from './kubernetes-objects';
 export { renderHarborPrivateApp } from './render';
 export type { RenderedApp } from './render';
-export { DYNAMIC_PROVIDER_MODULE, HarborProviderReference, serializableHarborProvider } from './provider-reference';
+export {
+  DYNAMIC_PROVIDER_MODULE,
+  HarborProviderReference,
+  serializableHarborProvider,
+  serializableRobotLoginProvider,
+} from './provider-reference';
+export type { DynamicProviderExport } from './provider-reference';

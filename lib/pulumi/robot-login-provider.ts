@@ -1,7 +1,8 @@
 /**
- * The dynamic provider of a robot's login as the pull Secret uses it. Serialized by Pulumi BY VALUE, on its own: it
- * imports nothing at run time, so its text is a few KB, and a login resource does not store a copy of the Harbor
- * provider (about 160 KB where the package is not installed).
+ * The dynamic provider of a robot's login as the pull Secret uses it. A provider of its own, importing nothing at run
+ * time: where the package is not installed it is serialized by value in a few KB, and a login resource does not store
+ * a copy of the Harbor provider (about 160 KB there); where it is installed, a reference to it is (see
+ * provider-reference.ts).
  *
  * Why a resource of its own: during a preview, Pulumi's engine takes the NEW INPUTS of a dynamic resource that is
  * updated in place as its outputs, because the dynamic provider host does not support previews of updates

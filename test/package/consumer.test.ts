@@ -247,12 +247,13 @@ describe('a Pulumi project', () => {
       'kubernetes:core/v1:Secret',
       'kubernetes:apps/v1:Deployment',
     ]);
-    // Two provider texts: for the project, the member and the robot, a reference to the installed package, not a copy
-    // of it; the robot login's own, a few KB that require nothing.
+    // Two provider texts, each a reference to the installed package, not a copy of it: to its Harbor provider (for the
+    // project, the member and the robot) and to its robot login provider.
     expect(report.providerTexts).toHaveLength(2);
     const [provider, login] = report.providerTexts;
     expect(provider.text).toContain('"harbor-private-app/pulumi/dynamic-provider"');
-    expect(login.text).not.toMatch(/require\(/);
+    expect(login.text).toContain('"harbor-private-app/pulumi/dynamic-provider"');
+    expect(login.text).toContain('"harborRobotLoginProvider"');
     for (const text of [provider, login]) {
       expect(text.mentionsDistLib).toBe(false);
       expect(text.mentionsPassword).toBe(false);

@@ -7,13 +7,12 @@
  * Run: node -r ts-node/register test/pulumi/support/serialize-provider.ts   (from the repository root)
  */
 import * as pulumi from '@pulumi/pulumi';
-import { serializableHarborProvider } from '../../../lib/pulumi/provider-reference';
-import { harborRobotLoginProvider } from '../../../lib/pulumi/robot-login-provider';
+import { serializableHarborProvider, serializableRobotLoginProvider } from '../../../lib/pulumi/provider-reference';
 
 const serialize = async (provider: pulumi.dynamic.ResourceProvider): Promise<string> =>
   (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text;
 
-Promise.all([serialize(serializableHarborProvider()), serialize(harborRobotLoginProvider)]).then(
+Promise.all([serialize(serializableHarborProvider()), serialize(serializableRobotLoginProvider())]).then(
   ([harbor, login]) => process.stdout.write(JSON.stringify({ harbor, login })),
   (e: unknown) => {
     process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
