@@ -1,6 +1,14 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
 import {
+  CrossplaneDelivery,
+  DeliveredHarborObjects,
+  IHarborDelivery,
+  NameClaim,
+  ResolvedHarborPrivateApp,
   HarborGroupType,
   HarborMember,
   HarborPrivateApp,
@@ -387,5 +395,72 @@ describe('several apps in one chart', () => {
     for (let i = 0; i < 1000; i++)
       new HarborPrivateApp(chart, `app${i}`, { ...props, project: { name: `team${i}` }, namespaces: [`ns${i}`] });
     expect(ofKind(Testing.synth(chart) as Obj[], 'ExternalSecret')).toHaveLength(1000);
+  });
+});
+
+describe('delivery (the engine-specific part)', () => {
+  /** A delivery that emits one marker object per call and claims one name. */
+  class MarkerDelivery implements IHarborDelivery {
+    public claims(config: ResolvedHarborPrivateApp): NameClaim[] {
+      return [{ key: `Marker/${config.project.name}`, field: 'project.name', value: config.project.name, fix: 'x' }];
+    }
+    public emitHarborObjects(app: Construct, config: ResolvedHarborPrivateApp): DeliveredHarborObjects {
+      const robot = new ApiObject(app, 'Marker', {
+        apiVersion: 'example.com/v1',
+        kind: 'Marker',
+        metadata: { name: config.robot!.name },
+      });
+      return { robot };
+    }
+    public emitRobotPullSecret(app: Construct, id: string, config: ResolvedHarborPrivateApp, namespace: string) {
+      return new ApiObject(app, id, {
+        apiVersion: 'example.com/v1',
+        kind: 'MarkerSecret',
+        metadata: { name: config.pullSecretName, namespace },
+      });
+    }
+  }
+
+  test('a delivery given in props replaces Crossplane and External Secrets: its objects and claims are used', () => {
+    const chart = Testing.chart();
+    const app = new HarborPrivateApp(chart, 'a', { ...props, namespaces: ['a', 'b'], delivery: new MarkerDelivery() });
+    const objs = Testing.synth(chart) as Obj[];
+    expect(objs.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)).toEqual([
+      'Marker//a-pull',
+      'MarkerSecret/a/harbor-k8s',
+      'MarkerSecret/b/harbor-k8s',
+    ]);
+    expect(app.robot?.kind).toBe('Marker');
+    expect(app.project).toBeUndefined();
+    expect(app.pullSecretObjects.map((o) => o.kind)).toEqual(['MarkerSecret', 'MarkerSecret']);
+    // Its claims are checked like the construct's own: a second app of the same chart clashes on the marker.
+    expect(
+      () =>
+        new HarborPrivateApp(chart, 'b', {
+          ...props,
+          project: { name: 'k8s', adopt: true },
+          robot: { name: 'other' },
+          pullSecretName: 'other',
+          delivery: new MarkerDelivery(),
+        }),
+    ).toThrow(/project.name = "k8s": clashes with HarborPrivateApp "test\/a"/);
+  });
+
+  test('the default delivery is CrossplaneDelivery with the providerConfigName prop', () => {
+    const withDefault = synth({ providerConfigName: 'harbor-prod' });
+    const explicit = synth({ delivery: new CrossplaneDelivery({ providerConfigName: 'harbor-prod' }) });
+    expect(explicit).toEqual(withDefault);
+  });
+
+  test('lib/cdk8s knows nothing of the Pulumi engine', () => {
+    const dir = join(__dirname, '..', '..', 'lib', 'cdk8s');
+    for (const file of readdirSync(dir)) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      expect([file, /from '(\.\.\/pulumi|@pulumi\/)/.test(text), /RENDER_FOR_PULUMI|forPulumi/.test(text)]).toEqual([
+        file,
+        false,
+        false,
+      ]);
+    }
   });
 });
