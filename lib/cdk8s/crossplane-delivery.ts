@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
   ResolvedHarborPrivateApp,
+  RobotSlot,
   TERRAFORM_ROLE_NAMES,
   connectionSecretName,
   dockerConfigJsonTemplate,
@@ -56,18 +57,20 @@ export class CrossplaneDelivery implements IHarborDelivery {
     }
     if (config.robot) {
       const store = config.robotStore!;
-      claims.push({
-        key: `RobotAccount/${names.robot}`,
-        field: 'robot.name',
-        value: config.robot.name,
-        fix: `rename the robot: its Kubernetes name "${names.robot}" is taken`,
-      });
-      claims.push({
-        key: `Secret/${store.connectionSecretNamespace}/${names.connectionSecret}`,
-        field: 'robot.name',
-        value: config.robot.name,
-        fix: `rename the robot: its connection Secret "${names.connectionSecret}" is taken`,
-      });
+      for (const robot of names.robots) {
+        claims.push({
+          key: `RobotAccount/${robot.objectName}`,
+          field: 'robot.name',
+          value: config.robot.name,
+          fix: `rename the robot: its Kubernetes name "${robot.objectName}" is taken`,
+        });
+        claims.push({
+          key: `Secret/${store.connectionSecretNamespace}/${robot.connectionSecret}`,
+          field: 'robot.name',
+          value: config.robot.name,
+          fix: `rename the robot: its connection Secret "${robot.connectionSecret}" is taken`,
+        });
+      }
       if (store.emitStore) {
         claims.push({
           key: `ClusterSecretStore/${store.store.name}`,
@@ -135,27 +138,30 @@ export class CrossplaneDelivery implements IHarborDelivery {
     });
     if (config.robot && config.robotStore) {
       const r = config.robot;
-      const forProvider: RobotAccountForProvider = {
-        name: r.name,
-        description: r.description,
-        level: 'project',
-        duration: r.durationDays,
-        permissions: [
-          {
-            kind: 'project',
-            namespace: r.permission.namespace,
-            access: r.permission.access.map((a) => ({ action: a.action, resource: a.resource })),
+      for (const slot of names.robots) {
+        const forProvider: RobotAccountForProvider = {
+          name: slot.name,
+          description: r.description,
+          level: 'project',
+          duration: r.durationDays,
+          permissions: [
+            {
+              kind: 'project',
+              namespace: r.permission.namespace,
+              access: r.permission.access.map((a) => ({ action: a.action, resource: a.resource })),
+            },
+          ],
+        };
+        const object = managedResource(app, slot.id, ROBOT_API_VERSION, 'RobotAccount', slot.objectName, {
+          ...common,
+          forProvider,
+          writeConnectionSecretToRef: {
+            name: slot.connectionSecret,
+            namespace: config.robotStore.connectionSecretNamespace,
           },
-        ],
-      };
-      robot = managedResource(app, 'Robot', ROBOT_API_VERSION, 'RobotAccount', names.robot!, {
-        ...common,
-        forProvider,
-        writeConnectionSecretToRef: {
-          name: names.connectionSecret!,
-          namespace: config.robotStore.connectionSecretNamespace,
-        },
-      });
+        });
+        if (slot.active) robot = object;
+      }
       if (config.robotStore.emitStore) emitStore(app, config);
     }
     return { project, robot };
@@ -168,6 +174,7 @@ export class CrossplaneDelivery implements IHarborDelivery {
     namespace: string,
   ): ApiObject {
     const store = config.robotStore!;
+    const active = objectNames(config).robots.find((r) => r.active)!;
     const spec: ExternalSecretSpec = {
       refreshInterval: store.refreshInterval,
       secretStoreRef: { kind: store.store.kind, name: store.store.name },
@@ -180,7 +187,7 @@ export class CrossplaneDelivery implements IHarborDelivery {
           data: {
             '.dockerconfigjson': dockerConfigJsonTemplate(
               config.registryHost,
-              { literal: config.robot!.fullName },
+              { literal: active.fullName },
               { variable: 'password' },
             ),
           },
@@ -189,10 +196,7 @@ export class CrossplaneDelivery implements IHarborDelivery {
       data: [
         {
           secretKey: 'password',
-          remoteRef: {
-            key: connectionSecretName(config.project.name, config.robot!.name),
-            property: 'attribute.secret',
-          },
+          remoteRef: { key: active.connectionSecret, property: 'attribute.secret' },
         },
       ],
     };
@@ -231,12 +235,28 @@ function emitStore(app: Construct, config: ResolvedHarborPrivateApp): void {
   });
 }
 
+/** One RobotAccount: its construct id, Harbor names and Kubernetes names. */
+interface RobotNames {
+  /** Construct id under the app (`Robot` for the robot without rotation and for blue). */
+  readonly id: string;
+  /** Short Harbor name. */
+  readonly name: string;
+  /** Full login name. */
+  readonly fullName: string;
+  /** The RobotAccount's Kubernetes name. */
+  readonly objectName: string;
+  /** Its connection Secret's name. */
+  readonly connectionSecret: string;
+  /** The robot the pull Secret uses. */
+  readonly active: boolean;
+}
+
 /** The Kubernetes names of the Crossplane objects, derived once from the Harbor names. */
 interface ObjectNames {
   readonly project: string;
   readonly members: readonly string[];
-  readonly robot?: string;
-  readonly connectionSecret?: string;
+  /** One robot, or both slots (blue first) with rotation; none without a robot. */
+  readonly robots: readonly RobotNames[];
 }
 
 const NAMES = new WeakMap<ResolvedHarborPrivateApp, ObjectNames>();
@@ -245,11 +265,25 @@ function objectNames(config: ResolvedHarborPrivateApp): ObjectNames {
   let names = NAMES.get(config);
   if (!names) {
     const project = kubernetesNameFor(config.project.name);
+    const robot = (id: string, name: string, fullName: string, active: boolean): RobotNames => ({
+      id,
+      name,
+      fullName,
+      objectName: `${project}-${kubernetesNameFor(name, 180)}`,
+      connectionSecret: connectionSecretName(config.project.name, name),
+      active,
+    });
+    const r = config.robot;
     names = {
       project,
       members: config.members.map((m) => `${project}-${m.kind}-${kubernetesNameFor(m.name, 180)}`),
-      robot: config.robot && `${project}-${kubernetesNameFor(config.robot.name, 180)}`,
-      connectionSecret: config.robot && connectionSecretName(config.project.name, config.robot.name),
+      robots: !r
+        ? []
+        : r.rotation
+          ? r.rotation.slots.map((s) =>
+              robot(s.slot === RobotSlot.BLUE ? 'Robot' : 'RobotGreen', s.name, s.fullName, s.active),
+            )
+          : [robot('Robot', r.name, r.fullName, true)],
     };
     NAMES.set(config, names);
   }

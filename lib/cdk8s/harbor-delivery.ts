@@ -44,7 +44,8 @@ export interface DeliveredHarborObjects {
 export interface IHarborDelivery {
   /**
    * The chart-wide names the objects of {@link emitHarborObjects} and {@link emitRobotPullSecret} take, beyond the
-   * Harbor names and the pull Secrets the construct claims itself. Checked before anything is emitted.
+   * Harbor names and the pull Secrets the construct claims itself. Checked before anything is emitted. A delivery
+   * that cannot honour a prop throws its HarborPrivateAppError here.
    */
   claims(config: ResolvedHarborPrivateApp): NameClaim[];
 

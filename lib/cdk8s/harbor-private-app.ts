@@ -72,7 +72,7 @@ export class HarborPrivateApp extends Construct {
   public readonly workload?: kplus.Deployment;
   /** The Crossplane `Project`, unless the project is adopted. */
   public readonly project?: ApiObject;
-  /** The Crossplane `RobotAccount`, with the default credentials. */
+  /** The Crossplane `RobotAccount`, with the default credentials (with rotation: the one the pull Secret uses). */
   public readonly robot?: ApiObject;
   /** The Kubernetes objects that provide the pull Secret, one per namespace (ExternalSecret or Secret). */
   public readonly pullSecretObjects: readonly ApiObject[];
@@ -229,12 +229,14 @@ export class HarborPrivateApp extends Construct {
       });
     }
     if (config.robot) {
-      claims.push({
-        key: `harbor-robot:${config.robot.fullName}`,
-        field: 'robot.name',
-        value: config.robot.name,
-        fix: 'give each app in this project its own robot name',
-      });
+      for (const fullName of config.robot.rotation?.slots.map((s) => s.fullName) ?? [config.robot.fullName]) {
+        claims.push({
+          key: `harbor-robot:${fullName}`,
+          field: 'robot.name',
+          value: config.robot.name,
+          fix: 'give each app in this project its own robot name',
+        });
+      }
     }
     claims.push(...deliveryClaims);
     if (config.credentials.kind !== 'existingSecret') {
