@@ -7,9 +7,9 @@ import { Testing } from 'cdk8s';
 import { HarborPrivateApp, HarborPrivateAppProps } from '../../lib/cdk8s';
 import { HarborClient } from '../../lib/harbor';
 import { HarborEmulator, startEmulatorServer } from './harbor-emulator';
-import { SimCluster, goDurationMs } from './yaml-path';
+import { SimCluster, goDurationMs, type SimObject } from './yaml-path';
 
-type Obj = { kind: string; metadata: { name: string; namespace?: string }; spec?: any; [k: string]: any };
+type Obj = SimObject;
 
 const ADMIN_PASSWORD = `Adm1n${randomBytes(9).toString('hex')}`;
 const DAY = 86_400_000;

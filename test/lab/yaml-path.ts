@@ -37,13 +37,15 @@ import { HarborRoleName, TERRAFORM_ROLE_NAMES } from '../../lib/core';
 import { HarborClient, samePermissions, type RobotPermission } from '../../lib/harbor';
 import { renderGoTemplate } from './go-template';
 
-type Obj = {
+/** A Kubernetes object as `cdk8s synth` emits it. */
+export type SimObject = {
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string };
   spec?: any;
   [k: string]: any;
 };
+type Obj = SimObject;
 
 /** A Kubernetes Secret as the simulated cluster holds it (string data, not base64, for the tests' ease). */
 export interface SimSecret {
