@@ -7,6 +7,7 @@
  * harbor-private-app --help | --version
  * ```
  */
+import { CheckedRegistries, RegistryFlagError } from '../lint/checked-registries';
 import { FORMATS, type Format } from '../lint/format';
 
 /** The commands. */
@@ -121,6 +122,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     } else {
       throw new UsageError(`unknown option ${JSON.stringify(flag)}.`);
     }
+  }
+  try {
+    CheckedRegistries.fromFlags(registries);
+  } catch (e) {
+    if (e instanceof RegistryFlagError) throw new UsageError(e.message);
+    throw e;
   }
   if (paths.length === 0) {
     throw new UsageError(`${command} needs at least one PATH (a file, a directory, or - for standard input).`);
