@@ -1077,7 +1077,13 @@ export class HarborEmulator {
         repository_name: `${p.name}/${repo}`,
         digest: a.digest,
         push_time: pushed,
-        tags: a.tags.map((name, i) => ({ id: i + 1, artifact_id: index + 1, name, push_time: pushed, immutable: false })),
+        tags: a.tags.map((name, i) => ({
+          id: i + 1,
+          artifact_id: index + 1,
+          name,
+          push_time: pushed,
+          immutable: false,
+        })),
       },
     };
   }

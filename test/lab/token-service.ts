@@ -196,9 +196,7 @@ export function createTokenHandler(opts: TokenHandlerOptions): TokenHandler {
       iss: opts.issuer,
       aud: opts.service,
       sub:
-        username === undefined || (opts.authenticate && !opts.authenticate(username, password ?? ''))
-          ? ''
-          : username,
+        username === undefined || (opts.authenticate && !opts.authenticate(username, password ?? '')) ? '' : username,
       iat: now,
       nbf: now,
       exp: now + expiresIn,
