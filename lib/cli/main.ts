@@ -7,13 +7,13 @@
  */
 import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { HarborClient } from '../harbor/client';
+import type { HarborClient } from '../harbor/client';
 import { RegistryFlagError } from '../lint/checked-registries';
 import { formatReport } from '../lint/format';
 import { lintSources, type LintResult } from '../lint/lint';
 import { ManifestParseError } from '../lint/manifests';
 import { ManifestInputError, readManifestSources } from '../lint/sources';
-import { preflight, PreflightConnectionError } from '../preflight/harbor-preflight';
+import { PreflightConnectionError } from '../preflight/errors';
 import { parseArgs, UsageError, USAGE, type CommandArgs } from './args';
 
 /** No finding. */
@@ -91,9 +91,12 @@ async function runPreflight(args: CommandArgs, io: CliIo): Promise<number> {
       );
     }
   }
+  // Loaded here so that lint never pays for the HTTP client.
+  const { HarborClient: Client } = await import('../harbor/client');
+  const { preflight } = await import('../preflight/harbor-preflight');
   let client: HarborClient;
   try {
-    client = new HarborClient({ url, username, password, caBundle, maxRetries: 2, timeoutMs: 15_000 });
+    client = new Client({ url, username, password, caBundle, maxRetries: 2, timeoutMs: 15_000 });
   } catch (e) {
     throw new UsageError(
       `${PREFLIGHT_ENV.url}, ${PREFLIGHT_ENV.username} or ${PREFLIGHT_ENV.password}: ${(e as Error).message}`,

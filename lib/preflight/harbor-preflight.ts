@@ -16,6 +16,7 @@ import { HarborApiError } from '../harbor/errors';
 import type { ImageCheck } from '../lint/check';
 import type { Finding, FindingCode, Note, Report } from '../lint/findings';
 import type { LintResult } from '../lint/lint';
+import { PreflightConnectionError } from './errors';
 
 /** The Harbor calls preflight makes (a `HarborClient` has them). */
 export interface PreflightHarbor {
@@ -36,14 +37,6 @@ export interface PreflightOptions {
    * @default Date.now
    */
   readonly now?: () => number;
-}
-
-/** Harbor's answer could not be had at all (bad credentials, no connection): the run stops (exit code 2). */
-export class PreflightConnectionError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'PreflightConnectionError';
-  }
 }
 
 type Verdict =

@@ -105,6 +105,25 @@ describe('harbor-private-app preflight', () => {
     expect(run.stdout).not.toContain('not-a-real-secret');
   });
 
+  test('HarborClient.getArtifact: a repository with "/" is encoded twice, as Harbor wants; absent is undefined', async () => {
+    emulator.addArtifact('k8s', 'tools/debug', `sha256:${'9c'.repeat(32)}`, ['1.0', 'latest']);
+    const client = new HarborClient({ url: server.url, username: emulator.adminUsername, password: adminPassword });
+    try {
+      emulator.resetLog();
+      expect(await client.getArtifact('k8s', 'tools/debug', 'latest')).toEqual({
+        digest: `sha256:${'9c'.repeat(32)}`,
+        tags: ['1.0', 'latest'],
+      });
+      expect(emulator.requests.map((r) => r.path)).toEqual([
+        '/api/v2.0/projects/k8s/repositories/tools%252Fdebug/artifacts/latest',
+      ]);
+      expect(await client.getArtifact('k8s', 'tools/debug', '2.0')).toBeUndefined();
+      expect(await client.getArtifact('k8s', 'tools', '1.0')).toBeUndefined();
+    } finally {
+      await client.close();
+    }
+  });
+
   test('by default it checks the registry on the host of HARBOR_URL', async () => {
     const host = new URL(server.url).host;
     const yaml = [
