@@ -224,6 +224,12 @@ export async function preflight(
     for (const v of verdicts)
       if (v.kind === 'unknown') note({ file: check.workload.file, line: check.workload.line, message: v.why });
   }
+  // Lint's findings and Harbor's, in the order of the input.
+  const order = new Map(
+    lint.checks.map((c, i) => [`${c.workload.file}\u0000${c.workload.line}\u0000${c.container.name}`, i]),
+  );
+  const at = (f: Finding): number => order.get(`${f.file}\u0000${f.line}\u0000${f.container}`) ?? -1;
+  findings.sort((a, b) => at(a) - at(b));
   return { command: 'preflight', findings, notes, summary: lint.summary };
 }
 

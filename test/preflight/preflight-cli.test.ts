@@ -67,7 +67,6 @@ describe('harbor-private-app preflight', () => {
     expect(report.command).toBe('preflight');
     // coredns (tag), pinned (digest), public (a public project needs no robot) pass; store's robot is unknown.
     expect(report.findings.map((f) => [f.name, f.code])).toEqual([
-      ['bare', 'no-pull-secret'],
       ['typo', 'image-missing'],
       ['ghost', 'project-missing'],
       ['other', 'robot-denied'],
@@ -75,6 +74,7 @@ describe('harbor-private-app preflight', () => {
       ['old', 'robot-expired'],
       ['gone', 'robot-missing'],
       ['pusher', 'robot-denied'],
+      ['bare', 'no-pull-secret'],
     ]);
     const by = (name: string) => report.findings.find((f) => f.name === name)!;
     expect(by('typo').problem).toBe('is not in Harbor: project k8s has no coredns:1.2.7 (tag)');
