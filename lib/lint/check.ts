@@ -17,7 +17,7 @@ import type { DockerConfigEntry } from './docker-config-document';
 import type { Finding, FindingCode } from './findings';
 import type { ManifestInventory } from './inventory';
 import { DOCKER_CONFIG_JSON_TYPE, isPullSecretType, type PullSecret } from './pull-secrets';
-import { imageRepository, matchingKeys, splitHostPort, type ImageRepository } from './registry-keys';
+import { imageRepository, matchingKeys, splitHostPort, type ImageRepository, type RegistryKey } from './registry-keys';
 import type { Workload, WorkloadContainer } from './workloads';
 
 /** A Secret entry kubelet would use for an image. */
@@ -171,10 +171,7 @@ export class ContainerChecker {
       out.push({ secret });
       return undefined;
     }
-    const usable = content.entries.filter(
-      (e): e is DockerConfigEntry & { key: NonNullable<DockerConfigEntry['key']> } => Boolean(e.key),
-    );
-    const matched = matchingKeys(usable, repo);
+    const matched = matchingKeys(keyed(content.entries), repo);
     if (matched.length > 0) {
       for (const entry of matched) out.push({ secret, entry });
       return undefined;
@@ -195,12 +192,7 @@ export class ContainerChecker {
     const ns = workload.namespace;
     const covering = this.inventory.secrets.find((s) => {
       if (s.namespace !== ns || !isPullSecretType(s.type) || s.content.state !== 'entries') return false;
-      return (
-        matchingKeys(
-          s.content.entries.filter((e) => e.key) as Array<{ key: NonNullable<DockerConfigEntry['key']> }>,
-          repo,
-        ).length > 0
-      );
+      return matchingKeys(keyed(s.content.entries), repo).length > 0;
     });
     if (covering) {
       return `add imagePullSecrets: [{name: ${covering.name}}] to ${workload.podSpecPath} (${describe(covering)} in namespace ${ns} covers ${repo.host})`;
@@ -267,6 +259,13 @@ export class ContainerChecker {
     }
     return p;
   }
+}
+
+type KeyedEntry = DockerConfigEntry & { readonly key: RegistryKey };
+
+/** The entries whose key kubelet can read. */
+function keyed(entries: readonly DockerConfigEntry[]): KeyedEntry[] {
+  return entries.filter((e): e is KeyedEntry => e.key !== undefined);
 }
 
 /** Why keys that look close to the image's registry do not cover it. */

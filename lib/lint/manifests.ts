@@ -79,8 +79,7 @@ export function parseManifests(text: string, file: string): ManifestObject[] {
     // JSON (kubectl -o json): the native parser is much faster. On a syntax error, YAML below finds the line.
     try {
       const value: unknown = JSON.parse(source);
-      const line =
-        source.length - trimmed.length > 0 ? source.slice(0, source.length - trimmed.length).split('\n').length : 1;
+      const line = source.slice(0, source.length - trimmed.length).split('\n').length;
       for (const v of Array.isArray(value) ? value : [value]) push(out, file, line, v);
       return out;
     } catch {
