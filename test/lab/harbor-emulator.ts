@@ -1,5 +1,6 @@
 /**
- * A stateful emulator of Harbor's REST API v2.0 (projects, members, robot accounts) for the project's tests.
+ * A stateful emulator of Harbor's REST API v2.0 (projects, members, robot accounts, reading artifacts) for the project's
+ * tests.
  *
  * It behaves like Harbor v2.15 as described in /work/shared/docs/HARBOR-FACTS.md, and it checks EVERY request it
  * receives and every response it sends against Harbor's swagger (see {@link HarborSwagger}): a request or response
