@@ -4,7 +4,7 @@
  * Self-contained on purpose (node built-ins, `undici`, `lib/core/roles` only; no module-level state) because Pulumi
  * dynamic providers serialize it with `pulumi.runtime.serializeFunction`.
  *
- * @see /work/shared/docs/HARBOR-FACTS.md
+ * @see HARBOR-FACTS.md (the team's notes on how Harbor behaves, kept with the reference docs beside the repository)
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -2,7 +2,7 @@
  * A stateful emulator of Harbor's REST API v2.0 (projects, members, robot accounts, reading artifacts) for the project's
  * tests.
  *
- * It behaves like Harbor v2.15 as described in /work/shared/docs/HARBOR-FACTS.md, and it checks EVERY request it
+ * It behaves like Harbor v2.15 as described in HARBOR-FACTS.md (the team's notes), and it checks EVERY request it
  * receives and every response it sends against Harbor's swagger (see {@link HarborSwagger}): a request or response
  * that breaks the contract is recorded in {@link HarborEmulator.contractViolations} and answered with
  * `500 {"errors":[{"code":"CONTRACT_VIOLATION",...}]}` so the client notices too. Assert
@@ -23,8 +23,8 @@
  *   namespace (400).
  * - Unknown metadata keys and unknown body fields are dropped, as go-swagger's decoding does.
  *
- * @see /work/shared/docs/HARBOR-FACTS.md
- * @see /work/shared/harbor/swagger.yaml
+ * @see HARBOR-FACTS.md (the team's notes on how Harbor behaves, beside the repository)
+ * @see test/contracts/harbor-api.json (Harbor's swagger, the path families we use)
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -87,7 +87,7 @@ export interface HarborEmulatorOptions {
   readonly seed?: number;
   /** The clock, in milliseconds since the epoch (advance it to expire robots). @default Date.now */
   readonly now?: () => number;
-  /** The swagger to check against. @default DEFAULT_SWAGGER_PATH (../shared/harbor/swagger.yaml) */
+  /** The swagger to check against. @default DEFAULT_SWAGGER_PATH (test/contracts/harbor-api.json) */
   readonly swaggerPath?: string;
 }
 

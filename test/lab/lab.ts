@@ -4,7 +4,7 @@
  * it pulls from a private Harbor project with an imagePullSecret: `pull(imageRef, dockerConfigJson)` runs
  * `skopeo inspect --authfile` with exactly the `.dockerconfigjson` a Secret would hold.
  *
- * @see /work/shared/docs/HARBOR-FACTS.md "How a pull authenticates" and "Notes for the lab"
+ * @see HARBOR-FACTS.md (the team's notes on Harbor) "How a pull authenticates" and "Notes for the lab"
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

@@ -16,7 +16,7 @@ import { ChecksSummary, checkAll, checkObject } from '../support/schemas';
 /**
  * Everything the cdk8s HarborPrivateApp emits must be accepted by the API server's schemas: built-in
  * kinds by kubernetes-models, Crossplane provider-harbor and External Secrets objects by their CRDs
- * (../shared/crds), CEL rules included.
+ * (test/contracts/crds, from upstream by npm run contracts), CEL rules included.
  */
 
 /** One chart with every credential mode, an LDAP group, ServiceAccounts and a workload. */
