@@ -8,4 +8,5 @@ export * from './props';
 export * from './resolve';
 export * from './robot';
 export * from './roles';
+export * from './rotation';
 export * from './secret-value';

@@ -34,7 +34,7 @@ const PULL_SECRET_PROVIDER_KINDS = new Set(['Secret', 'ExternalSecret', 'Service
  * Props of the Pulumi HarborPrivateApp: the same as the cdk8s construct's (every HarborPrivateAppOptions prop plus
  * `workload`), plus the Harbor connection.
  */
-export interface HarborPrivateAppProps extends Cdk8sHarborPrivateAppProps {
+export interface HarborPrivateAppProps extends Omit<Cdk8sHarborPrivateAppProps, 'delivery'> {
   /**
    * Where the Harbor objects are made, and the stack configuration keys the Harbor login is read from when Pulumi runs
    * their provider. The Harbor resources store Harbor's canonical URL and the keys' name, never the password: a new

@@ -50,6 +50,7 @@ describe('resolveHarborPrivateApp defaults', () => {
       durationDays: -1,
       description: 'Pull secret of coredns, managed by harbor-private-app',
       permission: { kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'pull' }] },
+      adopt: false,
     });
   });
 
@@ -107,6 +108,7 @@ describe('resolveHarborPrivateApp defaults', () => {
         groupType: undefined,
         groupTypeId: undefined,
         ldapGroupDn: undefined,
+        adopt: false,
       },
       {
         kind: 'group',
@@ -115,8 +117,31 @@ describe('resolveHarborPrivateApp defaults', () => {
         groupType: 'ldap',
         groupTypeId: 1,
         ldapGroupDn: 'cn=devs,dc=example,dc=org',
+        adopt: false,
       },
     ]);
+  });
+
+  test('adopt: members and the robot take over existing ones only when asked; a non-boolean is refused', () => {
+    const x = resolveHarborPrivateApp('a', {
+      ...base,
+      members: [
+        HarborMember.user('alice', HarborRole.GUEST, { adopt: true }),
+        HarborMember.group('devs', HarborRole.DEVELOPER, { adopt: true }),
+      ],
+      robot: { name: 'a-pull', adopt: true },
+    });
+    expect(x.members.map((m) => m.adopt)).toEqual([true, true]);
+    expect(x.robot!.adopt).toBe(true);
+    expect(() => resolveHarborPrivateApp('a', { ...base, robot: { adopt: 'yes' as never } })).toThrow(
+      /robot\.adopt = "yes": must be a boolean/,
+    );
+    expect(() =>
+      resolveHarborPrivateApp('a', {
+        ...base,
+        members: [HarborMember.user('alice', HarborRole.GUEST, { adopt: 1 as never })],
+      }),
+    ).toThrow(/members\[0\]\.adopt = 1: must be a boolean/);
   });
 });
 
@@ -152,6 +177,15 @@ describe('resolveHarborPrivateApp rejects bad input, naming field, value and fix
     ['robot duration 0', { robot: { durationDays: 0 } }, 'robot.durationDays', /Harbor rejects \(400\)/],
     ['robot duration -2', { robot: { durationDays: -2 } }, 'robot.durationDays', /-1/],
     ['robot duration 1.5', { robot: { durationDays: 1.5 } }, 'robot.durationDays', /whole number/],
+    ['rotation not an object', { robot: { rotation: 3 as never } }, 'robot.rotation', /rotation: \{ step: 0 \}/],
+    ['rotation step negative', { robot: { rotation: { step: -1 } } }, 'robot.rotation.step', /raise it by one/],
+    ['rotation step fraction', { robot: { rotation: { step: 0.5 } } }, 'robot.rotation.step', /start at 0/],
+    [
+      'rotation with a name too long for its slots',
+      { robot: { name: 'r'.repeat(250), rotation: { step: 0 } } },
+      'robot.name',
+      /shorten it to at most 247 characters/,
+    ],
     [
       'push without opt-in',
       { robot: { actions: [RobotAction.PULL, RobotAction.PUSH] } },

@@ -1,7 +1,8 @@
 /**
- * A stateful emulator of Harbor's REST API v2.0 (projects, members, robot accounts) for the project's tests.
+ * A stateful emulator of Harbor's REST API v2.0 (projects, members, robot accounts, reading artifacts) for the project's
+ * tests.
  *
- * It behaves like Harbor v2.15 as described in /work/shared/docs/HARBOR-FACTS.md, and it checks EVERY request it
+ * It behaves like Harbor v2.15 as described in HARBOR-FACTS.md (the team's notes), and it checks EVERY request it
  * receives and every response it sends against Harbor's swagger (see {@link HarborSwagger}): a request or response
  * that breaks the contract is recorded in {@link HarborEmulator.contractViolations} and answered with
  * `500 {"errors":[{"code":"CONTRACT_VIOLATION",...}]}` so the client notices too. Assert
@@ -20,10 +21,20 @@
  *   the full name and level, replaces permissions and description, and sets `disable` to the body's value
  *   (absent = false, as Harbor's Go handler does). Emulator choice: PUT may not move a project robot to another
  *   namespace (400).
+ * - Robot lifecycle (src/server/v2.0/handler/robot.go, src/controller/robot, src/server/middleware/security/robot.go):
+ *   POST ignores a `secret` in the body; `PATCH {secret:""}` generates a new secret and returns it; `PATCH {secret}`
+ *   with a chosen secret (8-128 bytes, an upper-case letter, a lower-case letter, a digit; else 400) sets it and
+ *   answers `{}` (Harbor's `RobotSec{Secret: ""}`, whose empty `secret` go-swagger omits). Every login re-checks the
+ *   secret, so the old one fails at once (registry tokens already issued stay valid until they expire: the registry
+ *   checks their signature, not the robot). PATCH never moves `expires_at`. PUT moves it only when `duration`
+ *   changes, to creation time + duration days (-1: never), without any check against the robot's age: a duration
+ *   shorter than the age is accepted and leaves the robot expired. Expired robots are kept (never deleted) but
+ *   cannot log in (`expires_at <= now`); disabled robots cannot log in. The clock is {@link HarborEmulatorOptions.now},
+ *   also sent as the `Date` header.
  * - Unknown metadata keys and unknown body fields are dropped, as go-swagger's decoding does.
  *
- * @see /work/shared/docs/HARBOR-FACTS.md
- * @see /work/shared/harbor/swagger.yaml
+ * @see HARBOR-FACTS.md (the team's notes on how Harbor behaves, beside the repository)
+ * @see test/contracts/harbor-api.json (Harbor's swagger, the path families we use)
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -86,7 +97,7 @@ export interface HarborEmulatorOptions {
   readonly seed?: number;
   /** The clock, in milliseconds since the epoch (advance it to expire robots). @default Date.now */
   readonly now?: () => number;
-  /** The swagger to check against. @default DEFAULT_SWAGGER_PATH (../shared/harbor/swagger.yaml) */
+  /** The swagger to check against. @default DEFAULT_SWAGGER_PATH (test/contracts/harbor-api.json) */
   readonly swaggerPath?: string;
 }
 
@@ -351,6 +362,8 @@ export class HarborEmulator {
   private readonly projects = new Map<number, ProjectRec>();
   private readonly members = new Map<number, MemberRec>();
   private readonly robots = new Map<number, RobotRec>();
+  /** Artifacts by `<project id>/<repository>`, recorded by {@link addArtifact}. */
+  private readonly artifacts = new Map<string, Array<{ digest: string; tags: string[]; pushed: number }>>();
   private readonly faults: Array<{ fault: Fault; remaining: number }> = [];
   private readonly hung = new Set<http.ServerResponse>();
   private nextId = { user: 1, group: 1, project: 1, member: 1, robot: 1 };
@@ -378,6 +391,7 @@ export class HarborEmulator {
       getProjectDeletable: (c) => this.getProjectDeletable(c),
       listRepositories: (c) => this.listRepositories(c),
       deleteRepository: (c) => this.deleteRepository(c),
+      getArtifact: (c) => this.getArtifact(c),
       listProjectMembers: (c) => this.listMembers(c),
       createProjectMember: (c) => this.createMember(c),
       getProjectMember: (c) => this.getMember(c),
@@ -449,7 +463,26 @@ export class HarborEmulator {
 
   /** Removes a repository from `project` (as deleting it in the UI would). */
   removeRepository(project: string, repository: string): void {
-    this.projectOrThrow('removeRepository', project).repositories.delete(repository);
+    const p = this.projectOrThrow('removeRepository', project);
+    p.repositories.delete(repository);
+    this.artifacts.delete(`${p.id}/${repository}`);
+  }
+
+  /** Records a pushed artifact (its manifest digest and tags) and its repository, as a push would. */
+  addArtifact(project: string, repository: string, digest: string, tags: readonly string[]): void {
+    const p = this.projectOrThrow('addArtifact', project);
+    p.repositories.add(repository);
+    const key = `${p.id}/${repository}`;
+    const list = (this.artifacts.get(key) ?? []).map((a) => ({ ...a, tags: a.tags.filter((t) => !tags.includes(t)) }));
+    const same = list.find((a) => a.digest === digest);
+    if (same) same.tags.push(...tags);
+    else list.push({ digest, tags: [...tags], pushed: this.now() });
+    this.artifacts.set(key, list);
+  }
+
+  /** True when these credentials log in (a user, or a robot that is enabled, not expired and has this secret). */
+  authenticates(username: string, password: string): boolean {
+    return this.login(username, password) !== undefined;
   }
 
   /** Adds a fault; see {@link Fault}. */
@@ -753,6 +786,8 @@ export class HarborEmulator {
     entry.status = reply.status;
     res.statusCode = reply.status;
     res.setHeader('X-Request-Id', requestId);
+    // Harbor's clock: the Date header follows the emulator's clock (clients compare it with creation times).
+    res.setHeader('Date', new Date(this.now()).toUTCString());
     for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
     if (reply.body === undefined || method === 'HEAD') {
       res.end();
@@ -1047,7 +1082,45 @@ export class HarborEmulator {
     const repo = decodeURIComponent(c.params.repository_name);
     if (!p.repositories.has(repo)) throw new HarborError(404, `repository ${p.name}/${repo} not found`);
     p.repositories.delete(repo);
+    this.artifacts.delete(`${p.id}/${repo}`);
     return { status: 200 };
+  }
+
+  /**
+   * `GET /projects/{project_name}/repositories/{repository_name}/artifacts/{reference}`: an artifact recorded by
+   * {@link addArtifact}, by tag or digest (the repository name encoded twice, as for deleteRepository).
+   */
+  private getArtifact(c: Ctx): Reply {
+    const p = this.projectByPathName(c);
+    this.requireProject(c.principal, p, 'read');
+    const repo = decodeURIComponent(c.params.repository_name);
+    const ref = c.params.reference;
+    if (!p.repositories.has(repo)) throw new HarborError(404, `repository ${p.name}/${repo} not found`);
+    const list = this.artifacts.get(`${p.id}/${repo}`) ?? [];
+    const index = list.findIndex((a) => a.digest === ref || a.tags.includes(ref));
+    if (index < 0) throw new HarborError(404, `artifact ${p.name}/${repo}:${ref} not found`);
+    const a = list[index];
+    const pushed = iso(a.pushed);
+    return {
+      status: 200,
+      body: {
+        id: index + 1,
+        type: 'IMAGE',
+        media_type: 'application/vnd.oci.image.config.v1+json',
+        manifest_media_type: 'application/vnd.oci.image.manifest.v1+json',
+        project_id: p.id,
+        repository_name: `${p.name}/${repo}`,
+        digest: a.digest,
+        push_time: pushed,
+        tags: a.tags.map((name, i) => ({
+          id: i + 1,
+          artifact_id: index + 1,
+          name,
+          push_time: pushed,
+          immutable: false,
+        })),
+      },
+    };
   }
 
   private projectByPathName(c: Ctx): ProjectRec {

@@ -7,7 +7,7 @@
  * RS256 JWTs whose protected header carries `x5c: [<certificate DER, base64>]`, which is what CNCF
  * distribution's `auth: token` verifies against its `rootcertbundle`.
  *
- * @see /work/shared/docs/HARBOR-FACTS.md "How a pull authenticates"
+ * @see HARBOR-FACTS.md (the team's notes on Harbor) "How a pull authenticates"
  */
 import { randomBytes, sign } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -33,6 +33,12 @@ export interface TokenHandlerOptions {
   readonly pki: Pick<LabPki, 'keyPem' | 'certDerBase64'>;
   /** Which actions `username`/`password` (both undefined when anonymous) have on `project`. */
   readonly authorize: Authorizer;
+  /**
+   * Whether the credentials log in. When given, the token's `sub` is the user name only for credentials that do, and
+   * `''` otherwise, as Harbor's token service fills `sub` from the authenticated security context.
+   * @default - `sub` is the user name sent, whatever the password
+   */
+  readonly authenticate?: (username: string, password: string) => boolean;
   /**
    * Token lifetime in seconds.
    * @default 1800 (Harbor's default `token_expiration`, 30 minutes)
@@ -189,7 +195,8 @@ export function createTokenHandler(opts: TokenHandlerOptions): TokenHandler {
     const claims: TokenClaims = {
       iss: opts.issuer,
       aud: opts.service,
-      sub: username ?? '',
+      sub:
+        username === undefined || (opts.authenticate && !opts.authenticate(username, password ?? '')) ? '' : username,
       iat: now,
       nbf: now,
       exp: now + expiresIn,
