@@ -1,17 +1,18 @@
 /**
  * The one dynamic provider behind every Harbor resource of this package. Pulumi serializes a dynamic provider once
  * per provider object and stores the text with each resource; one object for all kinds means one serialization per
- * program instead of one per kind (a robot's login has its own small provider: robot-login-provider.ts). It dispatches on the `resourceKind` input, which each resource sets and which the
+ * program instead of one per kind. (Robot logins register with their own small provider, robot-login-provider.ts, so
+ * that their state does not hold this one; it handles them too, for callers that use one provider for all.) It dispatches on the `resourceKind` input, which each resource sets and which the
  * kind providers carry into the outputs (so `read` and `delete` see it too).
  */
 import type { dynamic } from '@pulumi/pulumi';
 import { harborMemberProvider } from './member-provider';
 import { harborProjectProvider } from './project-provider';
-import { UNKNOWN } from './robot-login-provider';
+import { harborRobotLoginProvider, UNKNOWN } from './robot-login-provider';
 import { harborRobotProvider } from './robot-provider';
 
 /** The kinds of Harbor resources, as the `resourceKind` input names them. */
-export type HarborResourceKind = 'project' | 'member' | 'robot';
+export type HarborResourceKind = 'project' | 'member' | 'robot' | 'robotLogin';
 
 /** The input that carries a dynamic resource's serialized provider (@pulumi/pulumi cmd/dynamic-provider `providerKey`). */
 const PROVIDER_KEY = '__provider';
@@ -20,7 +21,7 @@ const PROVIDER_KEY = '__provider';
 type KindProps = Readonly<Record<string, unknown>> | undefined;
 
 /**
- * Create, read, diff, update and delete of Harbor projects, members and robots, by `resourceKind`.
+ * Create, read, diff, update and delete of Harbor projects, members, robots (and robot logins), by `resourceKind`.
  *
  * `configure` (called by Pulumi's dynamic provider host with the stack configuration before any operation) hands the
  * configuration to every kind: they read the Harbor login from it.
@@ -35,6 +36,7 @@ export class HarborProvider implements dynamic.ResourceProvider {
     project: harborProjectProvider,
     member: harborMemberProvider,
     robot: harborRobotProvider,
+    robotLogin: harborRobotLoginProvider,
   };
 
   async configure(req: dynamic.ConfigureRequest): Promise<void> {
@@ -69,9 +71,9 @@ export class HarborProvider implements dynamic.ResourceProvider {
 
   private of(props: KindProps): dynamic.ResourceProvider {
     const kind = props?.resourceKind;
-    if (kind !== 'project' && kind !== 'member' && kind !== 'robot') {
+    if (kind !== 'project' && kind !== 'member' && kind !== 'robot' && kind !== 'robotLogin') {
       throw new Error(
-        `Harbor dynamic provider: resourceKind ${JSON.stringify(kind)} is not "project", "member" or "robot"; the resource's state was not written by harbor-private-app.`,
+        `Harbor dynamic provider: resourceKind ${JSON.stringify(kind)} is not "project", "member", "robot" or "robotLogin"; the resource's state was not written by harbor-private-app.`,
       );
     }
     return this.kinds[kind];
