@@ -472,7 +472,7 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
     };
     engine.setConfig(config, ['project:harborPassword']);
     // What the dynamic provider host does before any operation (here the provider runs in-process).
-    await harborProvider.configure!({ config: new DynamicProviderConfig(config, 'project') });
+    await harborProvider.configure({ config: new DynamicProviderConfig(config, 'project') });
     const app = new HarborPrivateApp('hygiene-config', {
       registryHost: 'reg.harbor.com',
       project: { name: 'k8s-config' },
