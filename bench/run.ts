@@ -20,17 +20,18 @@ import { assertSameObjects } from './equivalence';
 import { describeMachine } from './machine';
 import { asConfiguredVariant, cliSynthOnce, measureCliSynth, precompiledVariant } from './measure-cli';
 import { measureLint, writeLintInput } from './measure-lint';
+import { checkPulumiObjects, measurePulumi } from './measure-pulumi';
+import { installPackageForBench } from './pulumi-install';
 import { measureSynth } from './measure-synth';
 import { compareMarkdown, profileMarkdown, ProfileSummary, summariseProfileDir } from './profile';
 import { renderResultsMarkdown } from './report';
 import { BenchResults, ResultEntry, TargetResult } from './results';
 import { runChild } from './run-child';
-import { median, round } from './stats';
+import { round } from './stats';
 import { renderScalingSvg } from './svg';
 import { evaluateTargets } from './targets';
 import { transpileTree, TranspiledTree } from './transpile';
 import { BenchLayout } from './fixtures';
-import type { ChildResult } from './child';
 import type { HarborOperation, HarborOperationCount } from './harbor-calls';
 
 const REPO = path.resolve(__dirname, '..');
@@ -41,7 +42,10 @@ interface Plan {
   readonly quick: boolean;
   readonly oneChart: ReadonlyArray<readonly [n: number, runs: number]>;
   readonly chartPerApp: ReadonlyArray<readonly [n: number, runs: number]>;
+  /** Pulumi with the package installed in the program's directory (as users run it). */
   readonly pulumi: ReadonlyArray<readonly [n: number, runs: number]>;
+  /** Pulumi with the library loaded from the repository's sources (its provider serialized by value). */
+  readonly pulumiSource: ReadonlyArray<readonly [n: number, runs: number]>;
   readonly harborApps: readonly number[];
   readonly cliRuns: number;
   /** Objects in the lint input, and runs per side. */
@@ -61,9 +65,13 @@ const FULL: Plan = {
     [1_000, 3],
   ],
   pulumi: [
-    [1, 5],
-    [100, 3],
+    [1, 7],
+    [100, 5],
     [1_000, 3],
+  ],
+  pulumiSource: [
+    [1, 3],
+    [100, 3],
   ],
   harborApps: [1, 100],
   cliRuns: 7,
@@ -82,6 +90,7 @@ const QUICK: Plan = {
     [1, 1],
     [100, 1],
   ],
+  pulumiSource: [[1, 1]],
   harborApps: [1],
   cliRuns: 2,
   lint: [10_000, 1],
@@ -132,9 +141,18 @@ async function main(): Promise<void> {
     }
 
     if (only.includes('pulumi')) {
-      log('\nPulumi mock-mode construction (lib/pulumi HarborPrivateApp):');
+      log('\nPulumi mock mode: N HarborPrivateApp components vs the hand-written program (median of fresh processes):');
       try {
-        for (const [n, runs] of plan.pulumi) results.push(await measurePulumi(tree, n, runs));
+        const installed = {
+          mode: 'installed' as const,
+          cwd: installPackageForBench(REPO, tree, path.join(work, 'program')),
+        };
+        const source = { mode: 'source' as const, cwd: tree.dir };
+        for (const setup of [installed, source]) log(`  ${await checkPulumiObjects(tree, setup, 5)}`);
+        await runChild(tree, { kind: 'pulumi', side: 'ours', n: 1, mode: 'installed' }, { cwd: installed.cwd }); // warm the file cache
+        await runChild(tree, { kind: 'pulumi', side: 'baseline', n: 1, mode: 'installed' }, { cwd: installed.cwd });
+        for (const [n, runs] of plan.pulumi) results.push(await measurePulumi(tree, installed, n, runs, log));
+        for (const [n, runs] of plan.pulumiSource) results.push(await measurePulumi(tree, source, n, runs, log));
       } catch (e) {
         todo.push(`Pulumi mock-mode construction not measured: ${firstLine(e)}`);
         log(`  TODO: ${firstLine(e)}`);
@@ -217,34 +235,6 @@ async function main(): Promise<void> {
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
-}
-
-async function measurePulumi(tree: TranspiledTree, n: number, runs: number): Promise<ResultEntry> {
-  const all: ChildResult[] = [];
-  for (let r = 0; r < runs; r++) all.push(await runChild(tree, { kind: 'pulumi', n }, { timeoutMs: 20 * 60_000 }));
-  const ms = median(all.map((x) => x.ms));
-  const rss = median(all.map((x) => x.maxRssMb));
-  const entry: ResultEntry = {
-    name: 'pulumi/mock',
-    n,
-    runs,
-    median_ms: round(ms),
-    baseline_ms: null,
-    ratio: null,
-    rss_mb: round(rss),
-    detail: {
-      registrations: all[0].objects,
-      by_type: all[0].byType,
-      construct_phase_ms: round(median(all.map((x) => x.constructMs))),
-      settle_phase_ms: round(median(all.map((x) => x.synthMs))),
-      start_rss_mb: round(median(all.map((x) => x.startRssMb))),
-      runs_ms: all.map((x) => round(x.ms)),
-    },
-  };
-  log(
-    `  n=${String(n).padStart(5)}  ${(ms / 1000).toFixed(2)} s (construct ${((entry.detail!.construct_phase_ms as number) / 1000).toFixed(2)} s + registrations ${((entry.detail!.settle_phase_ms as number) / 1000).toFixed(2)} s), RSS ${rss.toFixed(0)} MB, ${all[0].objects} registrations (${runs} runs)`,
-  );
-  return entry;
 }
 
 async function measureHarborCalls(tree: TranspiledTree, n: number): Promise<ResultEntry[]> {

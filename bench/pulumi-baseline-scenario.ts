@@ -1,0 +1,151 @@
+/**
+ * The Pulumi baseline: the program a platform engineer would write by hand for the same outcome as N HarborPrivateApps,
+ * with plain resources and no library. Per app: three custom resources of a Harbor provider package (a project, a
+ * user member, a pull-only robot whose `secret` is an additional secret output), a `@pulumi/kubernetes` Secret whose
+ * `.dockerconfigjson` is built from the robot's outputs, and the Deployment, written out as a literal: 5 resources.
+ *
+ * The Harbor resources are declared like the classes a generated provider SDK has (type token, inputs, output
+ * properties set to undefined): the same registration path as any provider package's resource, but no package to
+ * install (mock mode calls no provider). The Kubernetes objects are those HarborPrivateApp creates, input for input:
+ * bench/pulumi-equivalence.ts checks it.
+ *
+ * What HarborPrivateApp has on top and this program has not: the component resource per app, the robot's login
+ * (`RobotLogin`, which keeps the pull Secret known in a preview while the robot is updated in place), and, where
+ * the package has it, the registry pull check between the robot and the workload. A hand-written program does
+ * without them, so the baseline does too: their cost is part of what the rows measure.
+ *
+ * It imports nothing from lib/ on purpose.
+ */
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { BENCH_REGISTRY_HOST, benchApp } from './fixtures';
+
+class Project extends pulumi.CustomResource {
+  declare public readonly projectId: pulumi.Output<number>;
+  declare public readonly name: pulumi.Output<string>;
+  constructor(name: string, args: Record<string, pulumi.Input<unknown>>, opts?: pulumi.CustomResourceOptions) {
+    super('harbor:index/project:Project', name, { ...args, projectId: undefined }, opts);
+  }
+}
+
+class ProjectMemberUser extends pulumi.CustomResource {
+  declare public readonly memberId: pulumi.Output<number>;
+  constructor(name: string, args: Record<string, pulumi.Input<unknown>>, opts?: pulumi.CustomResourceOptions) {
+    super('harbor:index/projectMemberUser:ProjectMemberUser', name, { ...args, memberId: undefined }, opts);
+  }
+}
+
+class RobotAccount extends pulumi.CustomResource {
+  declare public readonly fullName: pulumi.Output<string>;
+  declare public readonly secret: pulumi.Output<string>;
+  constructor(name: string, args: Record<string, pulumi.Input<unknown>>, opts?: pulumi.CustomResourceOptions) {
+    super(
+      'harbor:index/robotAccount:RobotAccount',
+      name,
+      { ...args, robotId: undefined, fullName: undefined, secret: undefined },
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ['secret'] }),
+    );
+  }
+}
+
+/** The resources of one hand-written app, for the bench to wait on. */
+export interface BaselineApp {
+  readonly resources: readonly pulumi.CustomResource[];
+}
+
+/** Declares app `i` (bench/fixtures.ts) by hand. */
+export function declareBaselinePulumiApp(i: number): BaselineApp {
+  const a = benchApp(i);
+  const robotName = `${a.id}-pull`;
+  const pullSecret = `harbor-${a.project}`;
+
+  const project = new Project(`${a.id}-project`, {
+    name: a.project,
+    public: false,
+    autoScan: true,
+    storageQuotaGb: -1,
+    forceDestroy: false,
+  });
+  const member = new ProjectMemberUser(`${a.id}-member-user-${a.member}`, {
+    project: project.name,
+    userName: a.member,
+    role: 'guest',
+  });
+  const robot = new RobotAccount(
+    `${a.id}-robot`,
+    {
+      project: project.name,
+      name: robotName,
+      description: `Pull secret of ${a.id}, managed by harbor-private-app`,
+      duration: -1,
+      permissions: [{ kind: 'project', namespace: a.project, access: [{ action: 'pull', resource: 'repository' }] }],
+    },
+    { dependsOn: [member] },
+  );
+  const secret = new k8s.core.v1.Secret(`${a.id}-${a.namespace}-${pullSecret}`, {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: pullSecret, namespace: a.namespace },
+    type: 'kubernetes.io/dockerconfigjson',
+    data: pulumi.secret(
+      pulumi.all([robot.fullName, robot.secret]).apply(([username, password]) => ({
+        '.dockerconfigjson': Buffer.from(
+          JSON.stringify({
+            auths: {
+              [BENCH_REGISTRY_HOST]: {
+                username,
+                password,
+                auth: Buffer.from(`${username}:${password}`).toString('base64'),
+              },
+            },
+          }),
+        ).toString('base64'),
+      })),
+    ),
+  });
+  const labels = { 'cdk8s.io/metadata.addr': a.deployment };
+  const deployment = new k8s.apps.v1.Deployment(
+    `${a.id}-${a.namespace}-${a.deployment}`,
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: a.deployment, namespace: a.namespace },
+      spec: {
+        minReadySeconds: 0,
+        progressDeadlineSeconds: 600,
+        replicas: 2,
+        selector: { matchLabels: labels },
+        strategy: { rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' }, type: 'RollingUpdate' },
+        template: {
+          metadata: { labels },
+          spec: {
+            automountServiceAccountToken: false,
+            containers: [
+              {
+                image: a.image,
+                imagePullPolicy: 'Always',
+                name: 'main',
+                resources: { limits: { cpu: '1500m', memory: '2048Mi' }, requests: { cpu: '1000m', memory: '512Mi' } },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  privileged: false,
+                  readOnlyRootFilesystem: true,
+                  runAsNonRoot: true,
+                },
+              },
+            ],
+            dnsPolicy: 'ClusterFirst',
+            hostNetwork: false,
+            imagePullSecrets: [{ name: pullSecret }],
+            restartPolicy: 'Always',
+            securityContext: { fsGroupChangePolicy: 'Always', runAsNonRoot: true },
+            setHostnameAsFQDN: false,
+            terminationGracePeriodSeconds: 30,
+          },
+        },
+      },
+    },
+    { dependsOn: [secret] },
+  );
+  return { resources: [project, member, robot, secret, deployment] };
+}
