@@ -4,9 +4,9 @@
  * user member, a pull-only robot whose `secret` is an additional secret output), a `@pulumi/kubernetes` Secret whose
  * `.dockerconfigjson` is built from the robot's outputs, and the Deployment, written out as a literal: 5 resources.
  *
- * The Harbor resources are declared like the classes a generated provider SDK has (type token, inputs, output
- * properties set to undefined): the same registration path as any provider package's resource, but no package to
- * install (mock mode calls no provider). The Kubernetes objects are those HarborPrivateApp creates, input for input:
+ * The Harbor resources are declared as the Harbor provider package's generated classes declare them (type token, every
+ * schema property a key of the inputs, the package version in the options): the same registration as with the
+ * package, without installing it (mock mode calls no provider). The Kubernetes objects are those HarborPrivateApp creates, input for input:
  * bench/pulumi-equivalence.ts checks it.
  *
  * What HarborPrivateApp has on top and this program has not: the component resource per app, the robot's login
@@ -20,18 +20,54 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { BENCH_REGISTRY_HOST, benchApp } from './fixtures';
 
+/**
+ * A resource of the Harbor provider package, declared as its generated SDK class does: every property of the resource's
+ * schema is a key of the registered inputs (unset inputs and outputs as undefined, so each becomes an output property),
+ * the package's version in the options. The key lists are those of the community Harbor provider's Node SDK
+ * (`harbor:index/project:Project`, `.../projectMemberUser:ProjectMemberUser`, `.../robotAccount:RobotAccount`).
+ */
+function harborResourceOptions(
+  opts: pulumi.CustomResourceOptions | undefined,
+  secretOutputs: string[] = [],
+): pulumi.CustomResourceOptions {
+  const withVersion = pulumi.mergeOptions({ version: HARBOR_PROVIDER_VERSION }, opts);
+  return secretOutputs.length
+    ? pulumi.mergeOptions(withVersion, { additionalSecretOutputs: secretOutputs })
+    : withVersion;
+}
+
+/** The provider package version the hand-written program would pin. */
+const HARBOR_PROVIDER_VERSION = '3.10.0';
+
 class Project extends pulumi.CustomResource {
   declare public readonly projectId: pulumi.Output<number>;
   declare public readonly name: pulumi.Output<string>;
   constructor(name: string, args: Record<string, pulumi.Input<unknown>>, opts?: pulumi.CustomResourceOptions) {
-    super('harbor:index/project:Project', name, { ...args, projectId: undefined }, opts);
+    const inputs: pulumi.Inputs = {};
+    for (const k of [
+      'cveAllowlists',
+      'deploymentSecurity',
+      'enableContentTrust',
+      'enableContentTrustCosign',
+      'forceDestroy',
+      'name',
+      'public',
+      'registryId',
+      'storageQuota',
+      'vulnerabilityScanning',
+    ])
+      inputs[k] = args[k];
+    inputs.projectId = undefined;
+    super('harbor:index/project:Project', name, inputs, harborResourceOptions(opts));
   }
 }
 
 class ProjectMemberUser extends pulumi.CustomResource {
   declare public readonly memberId: pulumi.Output<number>;
   constructor(name: string, args: Record<string, pulumi.Input<unknown>>, opts?: pulumi.CustomResourceOptions) {
-    super('harbor:index/projectMemberUser:ProjectMemberUser', name, { ...args, memberId: undefined }, opts);
+    const inputs: pulumi.Inputs = { projectId: args.projectId, role: args.role, userName: args.userName };
+    inputs.memberId = undefined;
+    super('harbor:index/projectMemberUser:ProjectMemberUser', name, inputs, harborResourceOptions(opts));
   }
 }
 
@@ -39,12 +75,12 @@ class RobotAccount extends pulumi.CustomResource {
   declare public readonly fullName: pulumi.Output<string>;
   declare public readonly secret: pulumi.Output<string>;
   constructor(name: string, args: Record<string, pulumi.Input<unknown>>, opts?: pulumi.CustomResourceOptions) {
-    super(
-      'harbor:index/robotAccount:RobotAccount',
-      name,
-      { ...args, robotId: undefined, fullName: undefined, secret: undefined },
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ['secret'] }),
-    );
+    const inputs: pulumi.Inputs = {};
+    for (const k of ['description', 'disable', 'duration', 'level', 'name', 'permissions']) inputs[k] = args[k];
+    inputs.secret = args.secret ? pulumi.secret(args.secret) : undefined;
+    inputs.fullName = undefined;
+    inputs.robotId = undefined;
+    super('harbor:index/robotAccount:RobotAccount', name, inputs, harborResourceOptions(opts, ['secret']));
   }
 }
 
@@ -62,23 +98,25 @@ export function declareBaselinePulumiApp(i: number): BaselineApp {
   const project = new Project(`${a.id}-project`, {
     name: a.project,
     public: false,
-    autoScan: true,
-    storageQuotaGb: -1,
+    vulnerabilityScanning: true,
+    storageQuota: -1,
     forceDestroy: false,
   });
   const member = new ProjectMemberUser(`${a.id}-member-user-${a.member}`, {
-    project: project.name,
+    projectId: project.id,
     userName: a.member,
     role: 'guest',
   });
   const robot = new RobotAccount(
     `${a.id}-robot`,
     {
-      project: project.name,
       name: robotName,
       description: `Pull secret of ${a.id}, managed by harbor-private-app`,
+      level: 'project',
       duration: -1,
-      permissions: [{ kind: 'project', namespace: a.project, access: [{ action: 'pull', resource: 'repository' }] }],
+      permissions: [
+        { kind: 'project', namespace: project.name, accesses: [{ action: 'pull', resource: 'repository' }] },
+      ],
     },
     { dependsOn: [member] },
   );

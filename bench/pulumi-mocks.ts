@@ -30,7 +30,9 @@ export function benchMocks(record: MockRecord): pulumi.runtime.Mocks {
       if (/:ProjectMember$/.test(args.type) || /:MemberUser$/.test(args.type)) state.memberId = 1;
       if (/:RobotAccount$/.test(args.type)) {
         state.robotId = 1;
-        state.fullName = `robot$${String(inputs.project)}+${String(inputs.name)}`;
+        // Ours has the project as an input; the provider package's robot names it in its permission.
+        const permissions = inputs.permissions as Array<{ namespace?: string }> | undefined;
+        state.fullName = `robot$${String(inputs.project ?? permissions?.[0]?.namespace)}+${String(inputs.name)}`;
         state.secret = BENCH_ROBOT_SECRET;
       }
       return { id: `${args.name}-id`, state };
