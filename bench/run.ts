@@ -6,7 +6,7 @@
  * - Pulumi mock-mode construction of N components (lib/pulumi);
  * - Harbor API requests per create / unchanged update / refresh / destroy (lab emulator);
  * - the cold wall time of `npm run synth` of the example against a bare cdk8s app;
- * - `harbor-private-app lint` of 10,000 objects against the yaml package parsing the same file.
+ * - `harbor-private-app lint` of 10,000 objects against js-yaml parsing the same file.
  * Prints PASS/MISS per target and profiles what misses. A full run writes bench/results.json,
  * bench/RESULTS.md and bench/scaling.svg; a quick run writes nothing unless `--write` is given.
  *
@@ -184,7 +184,7 @@ async function main(): Promise<void> {
     }
 
     if (only.includes('lint')) {
-      log('\n`harbor-private-app lint` (lib/lint: read, parse, check) vs the yaml package parsing the same file:');
+      log('\n`harbor-private-app lint` (lib/lint: read, parse, check) vs js-yaml parsing the same file:');
       const file = path.join(work, 'lint-input.yaml');
       const objects = writeLintInput(file, plan.lint[0]);
       log(`  input: ${objects.toLocaleString('en-US')} objects, the YAML cdk8s synthesizes for ${objects / 5} apps`);
