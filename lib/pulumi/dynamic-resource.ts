@@ -39,7 +39,11 @@ export const HarborDynamicResource = function HarborDynamicResource(
 ): pulumi.dynamic.Resource {
   if (new.target === undefined) throw new TypeError('HarborDynamicResource must be called with new');
   if (typeof provider !== 'string') {
-    return Reflect.construct(pulumi.dynamic.Resource, [provider, name, props, opts, module, type], new.target);
+    return Reflect.construct(
+      pulumi.dynamic.Resource,
+      [provider, name, props, opts, module, type],
+      new.target,
+    ) as pulumi.dynamic.Resource;
   }
   if (props[PROVIDER_KEY] !== undefined) throw new Error('A dynamic resource must not define the __provider key');
   return Reflect.construct(

@@ -11,7 +11,6 @@ import * as pulumi from '@pulumi/pulumi';
 import { HarborDynamicResource } from '../../lib/pulumi/dynamic-resource';
 import { HarborProviderReference, providerReferenceText } from '../../lib/pulumi/provider-reference';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const requireFromString = require(
   require.resolve('require-from-string', { paths: [require.resolve('@pulumi/pulumi')] }),
 ) as (code: string) => { handler(): pulumi.dynamic.ResourceProvider };
