@@ -57,7 +57,7 @@ export interface ChildResult {
   readonly objects: number;
   /** Bytes of YAML produced (synth tasks) or read (lint). */
   readonly bytes: number;
-  /** CPU time (user + system) of the measured work, in ms (lint tasks): on a busy machine, what the work costs. */
+  /** CPU time (user + system) of the measured work, in ms (lint and Pulumi tasks): on a busy machine, what the work costs. */
   readonly cpuMs?: number;
   /** Registrations by type (Pulumi tasks). */
   readonly byType?: Readonly<Record<string, number>>;
@@ -112,12 +112,15 @@ function measureSynth(task: Extract<ChildTask, { kind: 'synth' }>): ChildResult 
 
 async function measurePulumi(task: Extract<ChildTask, { kind: 'pulumi' }>): Promise<ChildResult> {
   const startRss = process.memoryUsage().rss;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   // @pulumi/pulumi (and the bench's own small modules): loaded by both sides, on the clock like the rest of the load.
   const { runPulumiMockScenario } = require('./pulumi-scenario') as typeof import('./pulumi-scenario');
   const loadPulumi = performance.now() - t0;
   const r = await runPulumiMockScenario(task.side, task.n, task.mode);
+  const cpu = process.cpuUsage(cpu0);
   return {
+    cpuMs: (cpu.user + cpu.system) / 1000,
     ms: loadPulumi + r.loadMs + r.constructMs + r.settleMs,
     constructMs: r.constructMs,
     synthMs: r.settleMs,

@@ -80,6 +80,8 @@ export async function measurePulumi(
       baseline_load_phase_ms: phase(base, (x) => x.loadMs),
       baseline_construct_phase_ms: phase(base, (x) => x.constructMs),
       baseline_settle_phase_ms: phase(base, (x) => x.synthMs),
+      cpu_ms: phase(ours, (x) => x.cpuMs),
+      baseline_cpu_ms: phase(base, (x) => x.cpuMs),
       start_rss_mb: phase(ours, (x) => x.startRssMb),
       runs_ms: ours.map((x) => round(x.ms)),
       baseline_runs_ms: base.map((x) => round(x.ms)),
@@ -91,7 +93,7 @@ export async function measurePulumi(
       `RSS ${rss.toFixed(0)} vs ${brss.toFixed(0)} MB  x${entry.rss_ratio!.toFixed(2)}   ` +
       `(load+construct+register ${fmt(d.load_phase_ms as number).trim()} + ${fmt(d.construct_phase_ms as number).trim()} + ${fmt(d.settle_phase_ms as number).trim()} vs ` +
       `${fmt(d.baseline_load_phase_ms as number).trim()} + ${fmt(d.baseline_construct_phase_ms as number).trim()} + ${fmt(d.baseline_settle_phase_ms as number).trim()}; ` +
-      `${ours[0].objects} vs ${base[0].objects} registrations; provider text ${ours[0].providerChars} chars; ${runs} runs)`,
+      `CPU ${fmt(d.cpu_ms as number).trim()} vs ${fmt(d.baseline_cpu_ms as number).trim()}; ${ours[0].objects} vs ${base[0].objects} registrations; provider text ${ours[0].providerChars} chars; ${runs} runs)`,
   );
   return entry;
 }

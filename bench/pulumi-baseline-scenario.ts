@@ -89,28 +89,46 @@ export interface BaselineApp {
   readonly resources: readonly pulumi.CustomResource[];
 }
 
-/** Declares app `i` (bench/fixtures.ts) by hand. */
+/**
+ * Declares app `i` (bench/fixtures.ts) by hand, one short function per resource, as the library declares its own
+ * (V8 formats each frame of the stack trace Pulumi takes for every output in time proportional to the call's offset
+ * in its function: one long function per app would make this baseline slower than it need be).
+ */
 export function declareBaselinePulumiApp(i: number): BaselineApp {
   const a = benchApp(i);
-  const robotName = `${a.id}-pull`;
-  const pullSecret = `harbor-${a.project}`;
+  const project = declareProject(a);
+  const member = declareMember(a, project);
+  const robot = declareRobot(a, project, member);
+  const secret = declarePullSecret(a, robot);
+  const deployment = declareDeployment(a, secret);
+  return { resources: [project, member, robot, secret, deployment] };
+}
 
-  const project = new Project(`${a.id}-project`, {
+type App = ReturnType<typeof benchApp>;
+
+function declareProject(a: App): Project {
+  return new Project(`${a.id}-project`, {
     name: a.project,
     public: false,
     vulnerabilityScanning: true,
     storageQuota: -1,
     forceDestroy: false,
   });
-  const member = new ProjectMemberUser(`${a.id}-member-user-${a.member}`, {
+}
+
+function declareMember(a: App, project: Project): ProjectMemberUser {
+  return new ProjectMemberUser(`${a.id}-member-user-${a.member}`, {
     projectId: project.id,
     userName: a.member,
     role: 'guest',
   });
-  const robot = new RobotAccount(
+}
+
+function declareRobot(a: App, project: Project, member: ProjectMemberUser): RobotAccount {
+  return new RobotAccount(
     `${a.id}-robot`,
     {
-      name: robotName,
+      name: `${a.id}-pull`,
       description: `Pull secret of ${a.id}, managed by harbor-private-app`,
       level: 'project',
       duration: -1,
@@ -120,29 +138,31 @@ export function declareBaselinePulumiApp(i: number): BaselineApp {
     },
     { dependsOn: [member] },
   );
-  const secret = new k8s.core.v1.Secret(`${a.id}-${a.namespace}-${pullSecret}`, {
+}
+
+function dockerConfigJson(username: string, password: string): string {
+  const auth = Buffer.from(`${username}:${password}`).toString('base64');
+  return JSON.stringify({ auths: { [BENCH_REGISTRY_HOST]: { username, password, auth } } });
+}
+
+function declarePullSecret(a: App, robot: RobotAccount): k8s.core.v1.Secret {
+  const name = `harbor-${a.project}`;
+  return new k8s.core.v1.Secret(`${a.id}-${a.namespace}-${name}`, {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name: pullSecret, namespace: a.namespace },
+    metadata: { name, namespace: a.namespace },
     type: 'kubernetes.io/dockerconfigjson',
     data: pulumi.secret(
       pulumi.all([robot.fullName, robot.secret]).apply(([username, password]) => ({
-        '.dockerconfigjson': Buffer.from(
-          JSON.stringify({
-            auths: {
-              [BENCH_REGISTRY_HOST]: {
-                username,
-                password,
-                auth: Buffer.from(`${username}:${password}`).toString('base64'),
-              },
-            },
-          }),
-        ).toString('base64'),
+        '.dockerconfigjson': Buffer.from(dockerConfigJson(username, password)).toString('base64'),
       })),
     ),
   });
+}
+
+function declareDeployment(a: App, secret: k8s.core.v1.Secret): k8s.apps.v1.Deployment {
   const labels = { 'cdk8s.io/metadata.addr': a.deployment };
-  const deployment = new k8s.apps.v1.Deployment(
+  return new k8s.apps.v1.Deployment(
     `${a.id}-${a.namespace}-${a.deployment}`,
     {
       apiVersion: 'apps/v1',
@@ -174,7 +194,7 @@ export function declareBaselinePulumiApp(i: number): BaselineApp {
             ],
             dnsPolicy: 'ClusterFirst',
             hostNetwork: false,
-            imagePullSecrets: [{ name: pullSecret }],
+            imagePullSecrets: [{ name: `harbor-${a.project}` }],
             restartPolicy: 'Always',
             securityContext: { fsGroupChangePolicy: 'Always', runAsNonRoot: true },
             setHostnameAsFQDN: false,
@@ -185,5 +205,4 @@ export function declareBaselinePulumiApp(i: number): BaselineApp {
     },
     { dependsOn: [secret] },
   );
-  return { resources: [project, member, robot, secret, deployment] };
 }

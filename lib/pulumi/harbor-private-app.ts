@@ -20,7 +20,7 @@ import { HarborProject } from './harbor-project';
 import { HarborRobotAccount } from './harbor-robot';
 import { HarborRobotLogin } from './harbor-robot-login';
 import { kubernetesResource, kubernetesResourceName, KubernetesManifest } from './kubernetes-objects';
-import { renderHarborPrivateApp } from './render';
+import { renderHarborPrivateApp, RenderedApp } from './render';
 
 /** The Pulumi type token of the component. */
 export const HARBOR_PRIVATE_APP_TYPE = 'harbor-private-app:index:HarborPrivateApp';
@@ -104,136 +104,22 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
    * @throws HarborPrivateAppError for any invalid prop, before any resource is registered.
    */
   constructor(name: string, props: HarborPrivateAppProps, opts: pulumi.ComponentResourceOptions = {}) {
-    // Validate and render everything BEFORE registering anything.
-    const { harbor, connection, provider, configure, ...appProps } = props ?? ({} as HarborPrivateAppProps);
-    const scope = `HarborPrivateApp ${JSON.stringify(name)}`;
-    if (harbor !== undefined && connection !== undefined) {
-      throw new HarborPrivateAppError({
-        scope,
-        field: 'harbor',
-        value: '{ ... }',
-        problem: 'is given together with connection',
-        fix: 'drop harbor (deprecated): connection reads the Harbor login from the stack configuration',
-      });
-    }
-    if (connection !== undefined && !(connection instanceof HarborConnection)) {
-      throw new HarborPrivateAppError({
-        scope,
-        field: 'connection',
-        value: connection,
-        problem: 'is not a HarborConnection',
-        fix: 'use HarborConnection.fromConfig() (keys harborUsername, harborPassword), or fromConfig("<name>") for another Harbor',
-      });
-    }
-    if (harbor !== undefined) checkHarborConnection(name, harbor);
-    const rendered = renderHarborPrivateApp(name, appProps, configure);
-    const config = rendered.construct.config;
-    let location: HarborLocationArgs;
-    if (harbor !== undefined) {
-      const url = harbor.url ?? config.harborUrl;
-      checkHarborEndpoint(name, url, harbor.caBundle);
-      location = {
-        connection: {
-          url: typeof url === 'string' ? (canonicalHarborUrl(url) ?? url) : url,
-          username: harbor.username,
-          password: pulumi.secret(harbor.password),
-          ...(harbor.caBundle !== undefined ? { caBundle: harbor.caBundle } : {}),
-          ...Object.fromEntries(
-            CONNECTION_TUNING_KEYS.filter((k) => harbor[k] !== undefined).map((k) => [k, harbor[k]]),
-          ),
-        },
-      };
-    } else {
-      location = { harbor: (connection ?? HarborConnection.fromConfig()).target(scope, config.harborUrl) };
-    }
+    // Validate and render everything BEFORE registering anything. Each step is a small function of its own: Pulumi
+    // formats a stack trace for every output of every resource, and V8 formats a frame in time proportional to the
+    // call's offset in its function, so resources are declared from short functions (bench/RESULTS.md, Pulumi).
+    const { rendered, location, provider, deprecatedHarbor } = prepareHarborPrivateApp(name, props);
     super(HARBOR_PRIVATE_APP_TYPE, name, {}, opts);
-    if (harbor !== undefined) {
-      void pulumi.log.warn(
-        `${scope}: the harbor prop is deprecated. It stores the Harbor password in the state of every Harbor resource, ` +
-          'and "pulumi refresh" and "pulumi destroy" keep using the stored one after it changed. Fix: drop harbor and ' +
-          'set the stack configuration keys harborUsername and harborPassword (--secret), which the default ' +
-          'connection, HarborConnection.fromConfig(), reads; then "pulumi up" (README: "Operating it").',
-        this,
-      );
-    }
-
+    if (deprecatedHarbor) warnHarborPropDeprecated(name, this);
+    const config = rendered.construct.config;
     this.config = config;
-
     // Harbor: project <- members <- robot <- robot login (deleted in the reverse order).
-    this.project = new HarborProject(
-      `${name}-project`,
-      {
-        ...location,
-        name: config.project.name,
-        public: config.project.public,
-        autoScan: config.project.autoScan,
-        preventVulnerableImages: config.project.preventVulnerableImages,
-        storageQuotaGb: config.project.storageQuotaGb,
-        adopt: config.project.adopt,
-        forceDestroy: config.project.forceDestroy,
-      },
-      { parent: this },
-    );
-    const memberNames = memberResourceNames(name, config.members);
-    this.members = config.members.map(
-      (m, i) =>
-        new HarborProjectMember(
-          memberNames[i].name,
-          {
-            ...location,
-            project: this.project.name,
-            kind: m.kind,
-            entityName: m.name,
-            groupType: m.groupTypeId,
-            ldapGroupDn: m.ldapGroupDn,
-            role: m.role,
-            adopt: m.adopt,
-          },
-          { parent: this, aliases: memberNames[i].aliases.map((alias) => ({ name: alias })) },
-        ),
-    );
+    this.project = declareProject(this, name, config, location);
+    this.members = declareMembers(this, name, config, location);
     if (config.robot) {
-      const r = config.robot;
-      this.robot = new HarborRobotAccount(
-        `${name}-robot`,
-        {
-          ...location,
-          project: this.project.name,
-          name: r.name,
-          description: r.description,
-          durationDays: r.durationDays,
-          permissions: normalisePermissions([
-            { kind: 'project', namespace: r.permission.namespace, access: r.permission.access.map((a) => ({ ...a })) },
-          ]),
-          adopt: r.adopt,
-        },
-        { parent: this, dependsOn: [...this.members] },
-      );
+      this.robot = declareRobot(this, name, config.robot, location);
       this.robotLogin = new HarborRobotLogin(`${name}-robot-login`, { robot: this.robot }, { parent: this });
     }
-
-    // Kubernetes: the pull Secrets (and ServiceAccounts) first, the workloads after them.
-    const k8sOpts: pulumi.CustomResourceOptions = { parent: this, ...(provider ? { provider } : {}) };
-    const objects: pulumi.CustomResource[] = [];
-    const secretProviders: pulumi.CustomResource[] = [];
-    const ordered = [
-      ...rendered.manifests.filter((m) => !WORKLOAD_KINDS.has(m.kind)),
-      ...rendered.manifests.filter((m) => WORKLOAD_KINDS.has(m.kind)),
-    ];
-    for (const manifest of ordered) {
-      const resourceName = kubernetesResourceName(name, manifest);
-      const isWorkload = WORKLOAD_KINDS.has(manifest.kind);
-      const resource = kubernetesResource(
-        resourceName,
-        manifest,
-        isWorkload ? { ...k8sOpts, dependsOn: [...secretProviders] } : k8sOpts,
-        this.pullSecretData(config, manifest),
-      );
-      if (PULL_SECRET_PROVIDER_KINDS.has(manifest.kind)) secretProviders.push(resource);
-      objects.push(resource);
-    }
-    // Keep the chart's order in the public list.
-    this.kubernetesObjects = rendered.manifests.map((m) => objects[ordered.indexOf(m)]);
+    this.kubernetesObjects = this.declareKubernetesObjects(name, config, rendered.manifests, provider);
 
     const literal = config.credentials.kind === 'literal' ? config.credentials.literal : undefined;
     this.robotFullName = this.robotLogin ? this.robotLogin.fullName : pulumi.output(literal?.username);
@@ -248,6 +134,38 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
       pullSecretName: this.pullSecretName,
       namespaces: this.namespaces,
     });
+  }
+
+  /**
+   * One resource per Kubernetes object: the pull Secrets (and ServiceAccounts) first, the workloads after them. Returns
+   * them in the chart's order.
+   */
+  private declareKubernetesObjects(
+    name: string,
+    config: ResolvedHarborPrivateApp,
+    manifests: readonly KubernetesManifest[],
+    provider: k8s.Provider | undefined,
+  ): pulumi.CustomResource[] {
+    const k8sOpts: pulumi.CustomResourceOptions = { parent: this, ...(provider ? { provider } : {}) };
+    const objects: pulumi.CustomResource[] = [];
+    const secretProviders: pulumi.CustomResource[] = [];
+    const ordered = [
+      ...manifests.filter((m) => !WORKLOAD_KINDS.has(m.kind)),
+      ...manifests.filter((m) => WORKLOAD_KINDS.has(m.kind)),
+    ];
+    for (const manifest of ordered) {
+      const isWorkload = WORKLOAD_KINDS.has(manifest.kind);
+      const resource = kubernetesResource(
+        kubernetesResourceName(name, manifest),
+        manifest,
+        isWorkload ? { ...k8sOpts, dependsOn: [...secretProviders] } : k8sOpts,
+        this.pullSecretData(config, manifest),
+      );
+      if (PULL_SECRET_PROVIDER_KINDS.has(manifest.kind)) secretProviders.push(resource);
+      objects.push(resource);
+    }
+    // Keep the chart's order in the public list.
+    return manifests.map((m) => objects[ordered.indexOf(m)]);
   }
 
   /**
@@ -279,6 +197,157 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
       ),
     };
   }
+}
+
+/** Checks the props, renders the Kubernetes objects and resolves where the Harbor objects live; registers nothing. */
+function prepareHarborPrivateApp(
+  name: string,
+  props: HarborPrivateAppProps,
+): {
+  readonly rendered: RenderedApp;
+  readonly location: HarborLocationArgs;
+  readonly provider?: k8s.Provider;
+  readonly deprecatedHarbor: boolean;
+} {
+  const { harbor, connection, provider, configure, ...appProps } = props ?? ({} as HarborPrivateAppProps);
+  const scope = `HarborPrivateApp ${JSON.stringify(name)}`;
+  if (harbor !== undefined && connection !== undefined) {
+    throw new HarborPrivateAppError({
+      scope,
+      field: 'harbor',
+      value: '{ ... }',
+      problem: 'is given together with connection',
+      fix: 'drop harbor (deprecated): connection reads the Harbor login from the stack configuration',
+    });
+  }
+  if (connection !== undefined && !(connection instanceof HarborConnection)) {
+    throw new HarborPrivateAppError({
+      scope,
+      field: 'connection',
+      value: connection,
+      problem: 'is not a HarborConnection',
+      fix: 'use HarborConnection.fromConfig() (keys harborUsername, harborPassword), or fromConfig("<name>") for another Harbor',
+    });
+  }
+  if (harbor !== undefined) checkHarborConnection(name, harbor);
+  const rendered = renderHarborPrivateApp(name, appProps, configure);
+  const config = rendered.construct.config;
+  if (harbor === undefined) {
+    return {
+      rendered,
+      location: { harbor: (connection ?? HarborConnection.fromConfig()).target(scope, config.harborUrl) },
+      provider,
+      deprecatedHarbor: false,
+    };
+  }
+  const url = harbor.url ?? config.harborUrl;
+  checkHarborEndpoint(name, url, harbor.caBundle);
+  return {
+    rendered,
+    location: {
+      connection: {
+        url: typeof url === 'string' ? (canonicalHarborUrl(url) ?? url) : url,
+        username: harbor.username,
+        password: pulumi.secret(harbor.password),
+        ...(harbor.caBundle !== undefined ? { caBundle: harbor.caBundle } : {}),
+        ...Object.fromEntries(CONNECTION_TUNING_KEYS.filter((k) => harbor[k] !== undefined).map((k) => [k, harbor[k]])),
+      },
+    },
+    provider,
+    deprecatedHarbor: true,
+  };
+}
+
+/** Warns, on the component, that the `harbor` prop is deprecated. */
+function warnHarborPropDeprecated(name: string, app: HarborPrivateApp): void {
+  void pulumi.log.warn(
+    `HarborPrivateApp ${JSON.stringify(name)}: the harbor prop is deprecated. It stores the Harbor password in the state of every Harbor resource, ` +
+      'and "pulumi refresh" and "pulumi destroy" keep using the stored one after it changed. Fix: drop harbor and ' +
+      'set the stack configuration keys harborUsername and harborPassword (--secret), which the default ' +
+      'connection, HarborConnection.fromConfig(), reads; then "pulumi up" (README: "Operating it").',
+    app,
+  );
+}
+
+/** The Harbor project of the app. */
+function declareProject(
+  app: HarborPrivateApp,
+  name: string,
+  config: ResolvedHarborPrivateApp,
+  location: HarborLocationArgs,
+): HarborProject {
+  const p = config.project;
+  return new HarborProject(
+    `${name}-project`,
+    {
+      ...location,
+      name: p.name,
+      public: p.public,
+      autoScan: p.autoScan,
+      preventVulnerableImages: p.preventVulnerableImages,
+      storageQuotaGb: p.storageQuotaGb,
+      adopt: p.adopt,
+      forceDestroy: p.forceDestroy,
+    },
+    { parent: app },
+  );
+}
+
+/** The project members of the app, after its project. */
+function declareMembers(
+  app: HarborPrivateApp,
+  name: string,
+  config: ResolvedHarborPrivateApp,
+  location: HarborLocationArgs,
+): HarborProjectMember[] {
+  const memberNames = memberResourceNames(name, config.members);
+  return config.members.map((m, i) => declareMember(app, memberNames[i], m, location));
+}
+
+function declareMember(
+  app: HarborPrivateApp,
+  names: { readonly name: string; readonly aliases: string[] },
+  m: ResolvedMember,
+  location: HarborLocationArgs,
+): HarborProjectMember {
+  return new HarborProjectMember(
+    names.name,
+    {
+      ...location,
+      project: app.project.name,
+      kind: m.kind,
+      entityName: m.name,
+      groupType: m.groupTypeId,
+      ldapGroupDn: m.ldapGroupDn,
+      role: m.role,
+      adopt: m.adopt,
+    },
+    { parent: app, aliases: names.aliases.map((alias) => ({ name: alias })) },
+  );
+}
+
+/** The app's robot account, after its members. */
+function declareRobot(
+  app: HarborPrivateApp,
+  name: string,
+  r: NonNullable<ResolvedHarborPrivateApp['robot']>,
+  location: HarborLocationArgs,
+): HarborRobotAccount {
+  return new HarborRobotAccount(
+    `${name}-robot`,
+    {
+      ...location,
+      project: app.project.name,
+      name: r.name,
+      description: r.description,
+      durationDays: r.durationDays,
+      permissions: normalisePermissions([
+        { kind: 'project', namespace: r.permission.namespace, access: r.permission.access.map((a) => ({ ...a })) },
+      ]),
+      adopt: r.adopt,
+    },
+    { parent: app, dependsOn: [...app.members] },
+  );
 }
 
 /**
