@@ -15,7 +15,7 @@
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { BenchLayout } from './fixtures';
-import type { PulumiMode } from './pulumi-scenario';
+import type { PulumiMode, PulumiSide } from './pulumi-scenario';
 
 /** What a child measures. */
 export type ChildTask =
@@ -27,7 +27,7 @@ export type ChildTask =
     }
   | {
       readonly kind: 'pulumi';
-      readonly side: 'ours' | 'baseline';
+      readonly side: PulumiSide;
       readonly n: number;
       /** Where our side loads the library from (bench/pulumi-install.ts); the child runs in the program's directory. */
       readonly mode: PulumiMode;
@@ -36,7 +36,7 @@ export type ChildTask =
   | { readonly kind: 'harbor-calls'; readonly n: number }
   | {
       readonly kind: 'pulumi-objects';
-      readonly side: 'ours' | 'baseline';
+      readonly side: PulumiSide;
       readonly n: number;
       readonly mode: PulumiMode;
     };

@@ -1,6 +1,6 @@
 import { ChildResult } from './child';
-import { assertSameKubernetesObjects, MockRegistration } from './pulumi-equivalence';
-import type { PulumiMode } from './pulumi-scenario';
+import { assertSameKubernetesObjects, assertSameRegistrations, MockRegistration } from './pulumi-equivalence';
+import type { PulumiMode, PulumiSide } from './pulumi-scenario';
 import { ResultEntry } from './results';
 import { runChild } from './run-child';
 import { median, round } from './stats';
@@ -22,20 +22,23 @@ export interface PulumiModeSetup {
  * returns a line saying so.
  */
 export async function checkPulumiObjects(tree: TranspiledTree, setup: PulumiModeSetup, n: number): Promise<string> {
-  const regs = async (side: 'ours' | 'baseline') =>
+  const regs = async (side: PulumiSide) =>
     runChild<MockRegistration[]>(tree, { kind: 'pulumi-objects', side, n, mode: setup.mode }, { cwd: setup.cwd });
   const ours = await regs('ours');
   const baseline = await regs('baseline');
   const same = assertSameKubernetesObjects(ours, baseline, n);
+  const all = assertSameRegistrations(ours, await regs('same-registrations'), n);
   return (
     `ok (${setup.mode}): the component and the hand-written program register identical Kubernetes objects for ${n} apps ` +
-    `(${same.objects} objects, equal inputs); besides them, ours: ${same.oursOther.join(', ')}; baseline: ${same.baselineOther.join(', ')}`
+    `(${same.objects} objects, equal inputs); besides them, ours: ${same.oursOther.join(', ')}; baseline: ${same.baselineOther.join(', ')}. ` +
+    `The same-registrations program registers all ${all} of ours with equal inputs.`
   );
 }
 
 /**
- * Runs the Pulumi program of `n` apps `runs` times on each side, ours and the hand-written baseline interleaved, each
- * run in a fresh process in the program's directory, and returns the medians.
+ * Runs the Pulumi program of `n` apps `runs` times on each side, ours and the hand-written baseline interleaved (and the
+ * same-registrations program when `withSameRegistrations`), each run in a fresh process in the program's directory,
+ * and returns the medians.
  */
 export async function measurePulumi(
   tree: TranspiledTree,
@@ -43,13 +46,18 @@ export async function measurePulumi(
   n: number,
   runs: number,
   log: (s: string) => void,
+  withSameRegistrations = false,
 ): Promise<ResultEntry> {
   const ours: ChildResult[] = [];
   const base: ChildResult[] = [];
+  const same: ChildResult[] = [];
   const opts = { cwd: setup.cwd, timeoutMs: 20 * 60_000 };
   for (let r = 0; r < runs; r++) {
     ours.push(await runChild(tree, { kind: 'pulumi', side: 'ours', n, mode: setup.mode }, opts));
     base.push(await runChild(tree, { kind: 'pulumi', side: 'baseline', n, mode: setup.mode }, opts));
+    if (withSameRegistrations) {
+      same.push(await runChild(tree, { kind: 'pulumi', side: 'same-registrations', n, mode: setup.mode }, opts));
+    }
   }
   const ms = median(ours.map((x) => x.ms));
   const bms = median(base.map((x) => x.ms));
@@ -85,6 +93,16 @@ export async function measurePulumi(
       start_rss_mb: phase(ours, (x) => x.startRssMb),
       runs_ms: ours.map((x) => round(x.ms)),
       baseline_runs_ms: base.map((x) => round(x.ms)),
+      ...(same.length
+        ? {
+            same_registrations_ms: round(median(same.map((x) => x.ms))),
+            same_registrations_cpu_ms: phase(same, (x) => x.cpuMs),
+            same_registrations_rss_mb: round(median(same.map((x) => x.maxRssMb))),
+            same_registrations_runs_ms: same.map((x) => round(x.ms)),
+            library_ratio: round(ms / median(same.map((x) => x.ms)), 3),
+            library_rss_ratio: round(rss / median(same.map((x) => x.maxRssMb)), 3),
+          }
+        : {}),
     },
   };
   const d = entry.detail!;
@@ -95,6 +113,12 @@ export async function measurePulumi(
       `${fmt(d.baseline_load_phase_ms as number).trim()} + ${fmt(d.baseline_construct_phase_ms as number).trim()} + ${fmt(d.baseline_settle_phase_ms as number).trim()}; ` +
       `CPU ${fmt(d.cpu_ms as number).trim()} vs ${fmt(d.baseline_cpu_ms as number).trim()}; ${ours[0].objects} vs ${base[0].objects} registrations; provider text ${ours[0].providerChars} chars; ${runs} runs)`,
   );
+  if (same.length) {
+    log(
+      `  ${''.padEnd(17)}          same registrations written by hand: ${fmt(d.same_registrations_ms as number)}, RSS ${(d.same_registrations_rss_mb as number).toFixed(0)} MB, ` +
+        `CPU ${fmt(d.same_registrations_cpu_ms as number).trim()}: the library's own cost x${(d.library_ratio as number).toFixed(2)} time, x${(d.library_rss_ratio as number).toFixed(2)} RSS`,
+    );
+  }
   return entry;
 }
 

@@ -4,7 +4,7 @@
  * a secret on both sides, included). Run in a fresh process per side (bench/child.ts, task `pulumi-objects`), since
  * Pulumi's mock state is per process.
  */
-import type { PulumiMode } from './pulumi-scenario';
+import type { PulumiMode, PulumiSide } from './pulumi-scenario';
 
 /** One registration as the mock monitor received it. */
 export interface MockRegistration {
@@ -14,17 +14,13 @@ export interface MockRegistration {
 }
 
 /** Registrations of one side's program for `n` apps (in the child). */
-export async function pulumiRegistrations(
-  side: 'ours' | 'baseline',
-  n: number,
-  mode: PulumiMode,
-): Promise<MockRegistration[]> {
+export async function pulumiRegistrations(side: PulumiSide, n: number, mode: PulumiMode): Promise<MockRegistration[]> {
   const { runPulumiMockScenario } = require('./pulumi-scenario') as typeof import('./pulumi-scenario');
   const log: MockRegistration[] = [];
   await runPulumiMockScenario(side, n, mode, { registrations: 0, byType: {}, log });
   return log.map((r) => {
     const inputs = { ...r.inputs };
-    if (typeof inputs.__provider === 'string') inputs.__provider = `<${inputs.__provider.length} chars>`;
+    if (typeof inputs.__provider === 'string') inputs.__provider = '<provider text>';
     return { ...r, inputs };
   });
 }
@@ -61,4 +57,31 @@ export function assertSameKubernetesObjects(
     return [...counts].map(([t, c]) => `${t} x${c}`);
   };
   return { objects: a.length, oursOther: other(ours), baselineOther: other(baseline) };
+}
+
+/**
+ * Compares every registration of both sides (type, name, inputs; the provider text masked): throws naming the first
+ * that differs, returns how many were compared.
+ */
+export function assertSameRegistrations(
+  ours: readonly MockRegistration[],
+  other: readonly MockRegistration[],
+  n: number,
+): number {
+  const key = (r: MockRegistration): string => `${r.type} ${r.name}`;
+  const sort = (rs: readonly MockRegistration[]) => [...rs].sort((a, b) => key(a).localeCompare(key(b)));
+  const a = sort(ours);
+  const b = sort(other);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ? `${key(a[i])} ${JSON.stringify(a[i].inputs)}` : '(none)';
+    const y = b[i] ? `${key(b[i])} ${JSON.stringify(b[i].inputs)}` : '(none)';
+    if (x !== y) {
+      throw new Error(
+        `bench: the Pulumi component and the same-registrations program differ at registration #${i} (n=${n}):\n` +
+          `  ours:               ${x}\n  same-registrations: ${y}\n` +
+          'Fix bench/pulumi-same-registrations-scenario.ts (or report the component change).',
+      );
+    }
+  }
+  return a.length;
 }

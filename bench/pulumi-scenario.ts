@@ -74,8 +74,19 @@ export function loadPulumiLib(mode: PulumiMode = 'source'): PulumiLib {
 /** Declares app `i` and returns the outputs that resolve once all its resources are registered. */
 type Declare = (i: number) => ReadonlyArray<pulumi.Output<unknown>>;
 
+/**
+ * The programs compared: HarborPrivateApp (`ours`), the minimal hand-written program (`baseline`), and the hand-written
+ * program that registers what HarborPrivateApp registers (`same-registrations`).
+ */
+export type PulumiSide = 'ours' | 'baseline' | 'same-registrations';
+
 /** Loads one side's modules and returns how it declares an app. */
-export function loadSide(side: 'ours' | 'baseline', mode: PulumiMode): Declare {
+export function loadSide(side: PulumiSide, mode: PulumiMode): Declare {
+  if (side === 'same-registrations') {
+    const { declareSameRegistrationsApp } =
+      require('./pulumi-same-registrations-scenario') as typeof import('./pulumi-same-registrations-scenario');
+    return declareSameRegistrationsApp;
+  }
   if (side === 'baseline') {
     const { declareBaselinePulumiApp } =
       require('./pulumi-baseline-scenario') as typeof import('./pulumi-baseline-scenario');
@@ -101,7 +112,7 @@ export function loadSide(side: 'ours' | 'baseline', mode: PulumiMode): Declare {
  * registration (for the equivalence check).
  */
 export async function runPulumiMockScenario(
-  side: 'ours' | 'baseline',
+  side: PulumiSide,
   n: number,
   mode: PulumiMode,
   record: MockRecord = { registrations: 0, byType: {} },

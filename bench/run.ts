@@ -151,7 +151,7 @@ async function main(): Promise<void> {
         for (const setup of [installed, source]) log(`  ${await checkPulumiObjects(tree, setup, 5)}`);
         await runChild(tree, { kind: 'pulumi', side: 'ours', n: 1, mode: 'installed' }, { cwd: installed.cwd }); // warm the file cache
         await runChild(tree, { kind: 'pulumi', side: 'baseline', n: 1, mode: 'installed' }, { cwd: installed.cwd });
-        for (const [n, runs] of plan.pulumi) results.push(await measurePulumi(tree, installed, n, runs, log));
+        for (const [n, runs] of plan.pulumi) results.push(await measurePulumi(tree, installed, n, runs, log, n >= 100));
         for (const [n, runs] of plan.pulumiSource) results.push(await measurePulumi(tree, source, n, runs, log));
       } catch (e) {
         todo.push(`Pulumi mock-mode construction not measured: ${firstLine(e)}`);
