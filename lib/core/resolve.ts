@@ -5,6 +5,7 @@ import {
   SecretStoreRef,
 } from './credentials';
 import { HarborPrivateAppError } from './errors';
+import { httpsFormOf, plainHttpProblem } from './harbor-url';
 import { parseImageReference } from './image-reference';
 import { HARBOR_GROUP_TYPE_IDS, HarborGroupType, HarborMember } from './members';
 import {
@@ -16,9 +17,16 @@ import {
   toDnsLabel,
 } from './names';
 import { HarborPrivateAppOptions, RobotAction } from './props';
-import { DEFAULT_ROBOT_NAME_PREFIX, RobotPermissionSpec, robotFullName, robotPermission } from './robot';
+import {
+  DEFAULT_ROBOT_NAME_PREFIX,
+  MAX_ROBOT_DURATION_DAYS,
+  RobotPermissionSpec,
+  robotFullName,
+  robotPermission,
+} from './robot';
 import { HarborRoleName, isHarborRoleName } from './roles';
 import { SecretValue } from './secret-value';
+import { goTemplateDelimiterIn } from './template';
 
 /** A member with its role checked. */
 export interface ResolvedMember {
@@ -150,6 +158,15 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
       '<URL with user info>',
       'embeds credentials',
       'remove the user:password part; pass credentials through the Harbor connection settings',
+    );
+  }
+  const plainHttp = plainHttpProblem(parsedUrl!);
+  if (plainHttp) {
+    fail(
+      'harborUrl',
+      harborUrl,
+      plainHttp,
+      `use ${JSON.stringify(httpsFormOf(parsedUrl!))} (a private CA: harbor.caBundle on the Pulumi engine); plain http:// is allowed only to a loopback host (127.0.0.1, ::1, localhost)`,
     );
   }
 
@@ -306,7 +323,7 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
     if (!(lit.password instanceof SecretValue)) {
       fail(
         'credentials.password',
-        '<plain string>',
+        lit.password,
         'is not a SecretValue: a password typed as a plain string is not an explicit opt-in to a literal credential',
         'wrap it: SecretValue.unsafePlainText(...) or SecretValue.fromEnv("VAR")',
       );
@@ -357,6 +374,23 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
       'use Harbor\'s robot_name_prefix, "robot$" unless your Harbor changed it',
     );
   }
+  if (robotNamePrefix.includes(':')) {
+    fail(
+      'robotNamePrefix',
+      robotNamePrefix,
+      'contains ":", which a login name cannot hold (the .dockerconfigjson auth is base64 of "username:password")',
+      'use Harbor\'s robot_name_prefix, "robot$" unless your Harbor changed it',
+    );
+  }
+  const delimiter = goTemplateDelimiterIn(robotNamePrefix);
+  if (delimiter) {
+    fail(
+      'robotNamePrefix',
+      robotNamePrefix,
+      `contains the Go template delimiter "${delimiter}"; the robot's login name is written into the ExternalSecret's template, which External Secrets could then not parse`,
+      'use Harbor\'s robot_name_prefix, "robot$" unless your Harbor changed it',
+    );
+  }
   let robot: ResolvedRobot | undefined;
   let robotStore: ResolvedHarborPrivateApp['robotStore'];
   if (credentials.kind === 'robot') {
@@ -369,14 +403,16 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
     if (
       typeof durationDays !== 'number' ||
       !Number.isInteger(durationDays) ||
-      (durationDays !== -1 && durationDays < 1)
+      (durationDays !== -1 && (durationDays < 1 || durationDays > MAX_ROBOT_DURATION_DAYS))
     ) {
       fail(
         'robot.durationDays',
         durationDays,
         durationDays === 0
           ? 'is 0, which Harbor rejects (400)'
-          : 'must be -1 (never expires) or a whole number of days >= 1',
+          : typeof durationDays === 'number' && durationDays > MAX_ROBOT_DURATION_DAYS
+            ? `is above ${MAX_ROBOT_DURATION_DAYS}, the most Harbor takes (it requires a duration below MaxInt32, else 400)`
+            : 'must be -1 (never expires) or a whole number of days >= 1',
         'use -1, or e.g. 90 and rotate before it expires',
       );
     }
@@ -395,6 +431,17 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
     if (!actions.includes(RobotAction.PULL))
       fail('robot.actions', actions, 'does not include pull, which the pull Secret exists for', 'add RobotAction.PULL');
     const wantsPush = actions.includes(RobotAction.PUSH);
+    if (robotOpts.allowPush !== undefined && typeof robotOpts.allowPush !== 'boolean') {
+      fail('robot.allowPush', robotOpts.allowPush, 'must be a boolean', 'use true or false');
+    }
+    if (robotOpts.allowPush === true && !wantsPush) {
+      fail(
+        'robot.allowPush',
+        true,
+        `is set but robot.actions ${JSON.stringify(actions)} holds no push, so the robot stays pull-only; allowPush is only the opt-in that lets RobotAction.PUSH through`,
+        'add RobotAction.PUSH to robot.actions if this robot must push, or drop allowPush',
+      );
+    }
     if (wantsPush && robotOpts.allowPush !== true) {
       fail(
         'robot.actions',

@@ -2,7 +2,7 @@
  * How the dynamic providers reach Harbor. Shared by the provider code that Pulumi serializes, so this file imports
  * nothing but the Harbor client (no `@pulumi/pulumi` at run time).
  */
-import { HarborClient, isHarborApiError } from '../harbor';
+import { CONNECTION_TUNING_KEYS, HarborClient, isHarborApiError } from '../harbor';
 
 /**
  * The Harbor connection as it is stored in each dynamic resource's inputs and outputs. The dynamic provider needs it
@@ -44,7 +44,7 @@ export interface HarborConnectionState {
 }
 
 /** The optional tuning fields of {@link HarborConnectionState}. */
-export const TUNING_KEYS = ['maxRetries', 'timeoutMs', 'retryBaseDelayMs', 'maxRetryDelayMs'] as const;
+export const TUNING_KEYS = CONNECTION_TUNING_KEYS;
 
 /** Opens a client on a stored connection, with a clear error when the connection is incomplete. */
 export function harborClientFor(connection: HarborConnectionState | undefined, resource: string): HarborClient {

@@ -4,8 +4,15 @@ import type {
   HarborPrivateApp as Cdk8sHarborPrivateApp,
   HarborPrivateAppProps as Cdk8sHarborPrivateAppProps,
 } from '../cdk8s/harbor-private-app';
-import { dockerConfigJson, HarborPrivateAppError, kubernetesNameFor, ResolvedHarborPrivateApp } from '../core';
-import { normalisePermissions, resolveHarborEndpoint } from '../harbor';
+import {
+  dockerConfigJson,
+  HarborPrivateAppError,
+  httpsFormOf,
+  kubernetesNameFor,
+  plainHttpProblem,
+  ResolvedHarborPrivateApp,
+} from '../core';
+import { CONNECTION_TUNING, connectionTuningProblem, normalisePermissions, resolveHarborEndpoint } from '../harbor';
 import { CONNECTION_TUNING_KEYS, HarborConnectionArgs, HarborConnectionInputs } from './harbor-connection';
 import { HarborProjectMember } from './harbor-member';
 import { HarborProject } from './harbor-project';
@@ -82,8 +89,17 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
     const { harbor, provider, configure, ...appProps } = props ?? ({} as HarborPrivateAppProps);
     checkHarborConnection(name, harbor);
     const rendered = renderHarborPrivateApp(name, appProps, configure);
-    checkHarborEndpoint(name, harbor.url ?? rendered.construct.config.harborUrl, harbor.caBundle);
+    checkHarborEndpoint(name, harbor, rendered.construct.config.harborUrl);
     super(HARBOR_PRIVATE_APP_TYPE, name, {}, opts);
+    if (typeof harbor.password === 'string') {
+      // Accepted (and made a secret below), but a plain string usually comes from source code or plain config.
+      void pulumi.log.warn(
+        `HarborPrivateApp ${JSON.stringify(name)}: harbor.password is a plain string; it is made a Pulumi secret ` +
+          '(encrypted in the state, hidden in previews), but a plain string is easily committed or logged. ' +
+          'Pass a secret instead: config.requireSecret("harborPassword") after `pulumi config set --secret harborPassword`.',
+        this,
+      );
+    }
 
     const config = rendered.construct.config;
     this.config = config;
@@ -248,20 +264,65 @@ function checkHarborConnection(name: string, harbor: HarborConnectionArgs | unde
     throw new HarborPrivateAppError({
       scope,
       field: 'harbor.password',
-      value: '<empty>',
+      value: harbor.password,
       problem: 'is empty',
       fix: 'set it as a secret: `pulumi config set --secret harbor:password ...`, and pass config.requireSecret("password")',
     });
   }
+  // The provider's own rule (HarborClient's), on the values known now; an Output is checked by the provider at `up`.
+  for (const key of CONNECTION_TUNING_KEYS) {
+    const value: unknown = harbor[key];
+    if (value === undefined || !isPlainValue(value)) continue;
+    const problem = connectionTuningProblem(key, value);
+    if (problem) {
+      throw new HarborPrivateAppError({
+        scope,
+        field: `harbor.${key}`,
+        value,
+        problem,
+        fix: `give a whole number in range, or leave it out for the default (${CONNECTION_TUNING[key].defaultValue})`,
+      });
+    }
+  }
 }
 
-/** Checks Harbor's URL and CA bundle when they are plain values (an Output is checked by the provider). */
-function checkHarborEndpoint(
-  name: string,
-  url: pulumi.Input<string>,
-  caBundle: pulumi.Input<string> | undefined,
-): void {
+/** A value known at construction: not a pulumi.Output and not a promise. */
+function isPlainValue(value: unknown): boolean {
+  return (
+    !pulumi.Output.isInstance(value) &&
+    !(typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function')
+  );
+}
+
+/**
+ * Checks Harbor's URL (`harbor.url`, else the app's `harborUrl`) and CA bundle when they are plain values (an Output is
+ * checked by the provider). The error names the prop the URL came from.
+ */
+function checkHarborEndpoint(name: string, harbor: HarborConnectionArgs, harborUrl: string): void {
+  const scope = `HarborPrivateApp ${JSON.stringify(name)}`;
+  const urlField = harbor.url !== undefined ? 'harbor.url' : 'harborUrl';
+  const url = harbor.url ?? harborUrl;
+  const caBundle = harbor.caBundle;
   if (typeof url !== 'string' && typeof caBundle !== 'string') return;
+  if (typeof url === 'string') {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url.trim());
+    } catch {
+      parsed = undefined;
+    }
+    // The plain-HTTP rule of lib/core, as for harborUrl: the component has no switch to turn it off.
+    const plainHttp = parsed && plainHttpProblem(parsed);
+    if (parsed && plainHttp) {
+      throw new HarborPrivateAppError({
+        scope,
+        field: urlField,
+        value: url,
+        problem: plainHttp,
+        fix: `use ${JSON.stringify(httpsFormOf(parsed))} (with harbor.caBundle for a private CA); plain http:// is allowed only to a loopback host (127.0.0.1, ::1, localhost)`,
+      });
+    }
+  }
   try {
     resolveHarborEndpoint({
       url: typeof url === 'string' ? url : 'https://placeholder.invalid',
@@ -271,10 +332,10 @@ function checkHarborEndpoint(
     const message = (e as Error).message;
     const isCa = message.startsWith('HarborClientOptions.caBundle');
     throw new HarborPrivateAppError({
-      scope: `HarborPrivateApp ${JSON.stringify(name)}`,
-      field: isCa ? 'harbor.caBundle' : 'harbor.url',
+      scope,
+      field: isCa ? 'harbor.caBundle' : urlField,
       value: isCa ? '<PEM text>' : url,
-      problem: message.replace(/\.$/, ''),
+      problem: message.replace(/^HarborClientOptions\.(url|caBundle) /, '').replace(/\.$/, ''),
       fix: isCa
         ? "pass the PEM text of the CA certificate that signed Harbor's certificate"
         : "give Harbor's https:// base URL (plain http:// only on loopback)",

@@ -194,12 +194,49 @@ describe("the seed's coredns as a Pulumi component", () => {
 });
 
 describe('other shapes', () => {
-  test('a plain-string password is made a secret too', async () => {
+  test('a plain-string password is accepted, made a secret, with a warning that never shows it', async () => {
+    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    try {
+      const before = registrations.length;
+      new HarborPrivateApp('plainpw', { ...seedProps(), harbor: { username: 'admin', password: PASSWORD } });
+      await settled('plainpw');
+      const robot = registrations.slice(before).find((r) => r.type === ROBOT)!;
+      expect(connectionIsSecret(robot.inputs)).toBe(true);
+      expect(warn).toHaveBeenCalledTimes(1);
+      const [message] = warn.mock.calls[0];
+      expect(message).toMatch(
+        /^HarborPrivateApp "plainpw": harbor\.password is a plain string; it is made a Pulumi secret/,
+      );
+      expect(message).toMatch(/config\.requireSecret\("harborPassword"\)/);
+      expect(message).not.toContain(PASSWORD);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test('a secret password gets no warning', async () => {
+    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    try {
+      new HarborPrivateApp('secretpw', {
+        ...seedProps(),
+        harbor: { username: 'admin', password: pulumi.secret(PASSWORD) },
+      });
+      await settled('secretpw');
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test('connection tuning given as Outputs is left to the provider (checked at up), not refused at construction', async () => {
     const before = registrations.length;
-    new HarborPrivateApp('plainpw', { ...seedProps(), harbor: { username: 'admin', password: PASSWORD } });
-    await settled('plainpw');
+    new HarborPrivateApp('tuningout', {
+      ...seedProps(),
+      harbor: { username: 'admin', password: pulumi.secret(PASSWORD), timeoutMs: pulumi.output(5000) },
+    });
+    await settled('tuningout');
     const robot = registrations.slice(before).find((r) => r.type === ROBOT)!;
-    expect(connectionIsSecret(robot.inputs)).toBe(true);
+    expect(unwrapSecrets(robot.inputs.connection).timeoutMs).toBe(5000);
   });
 
   test('harbor.url, caBundle-free: the URL given wins over https://<registryHost>', async () => {
@@ -336,6 +373,25 @@ describe('validation happens before anything is registered', () => {
       'plain http to a non-loopback Harbor',
       () => ({ harbor: { url: 'http://reg.harbor.com', username: 'admin', password: pulumi.secret(PASSWORD) } }),
       'harbor.url',
+    ],
+    [
+      'plain http in harborUrl (no harbor.url): the error names harborUrl',
+      () => ({ harborUrl: 'http://reg.harbor.com' }),
+      'harborUrl',
+    ],
+    [
+      'a connection timeout of 0',
+      () => ({ harbor: { username: 'admin', password: pulumi.secret(PASSWORD), timeoutMs: 0 } }),
+      'harbor.timeoutMs',
+    ],
+    [
+      "a Secret added in configure with the pull Secret's name and namespace",
+      () => ({
+        configure: (app) => {
+          new kplus.k8s.KubeSecret(app, 'Mine', { metadata: { name: app.pullSecretName, namespace: 'kube-system' } });
+        },
+      }),
+      'configure',
     ],
     [
       'a caBundle that is not PEM',
