@@ -25,6 +25,7 @@ import {
   RobotAccountForProvider,
   managedResource,
 } from './crossplane';
+import { ChartChecks } from './chart-checks';
 import { ExternalSecretSpec, clusterSecretStore, externalSecret } from './external-secrets';
 
 /**
@@ -198,6 +199,26 @@ export class HarborPrivateApp extends Construct {
       .map((ns) => this.emitPullSecret(config, ns, forPulumi))
       .filter((o): o is ApiObject => o !== undefined);
     this.pullSecret = kplus.Secret.fromSecretName(this, 'PullSecretRef', config.pullSecretName);
+    // Checked once per chart at synthesis: objects of the user's that make the same Secret, stores that do not serve.
+    ChartChecks.of(Chart.of(this)).add({
+      scope: this.scopeName,
+      path: this.node.path,
+      pullSecret:
+        config.credentials.kind === 'existingSecret'
+          ? undefined
+          : { name: config.pullSecretName, namespaces: config.namespaces },
+      pullSecretObjects: this.pullSecretObjects,
+      robotStore:
+        config.robotStore && !forPulumi
+          ? {
+              kind: config.robotStore.store.kind,
+              name: config.robotStore.store.name,
+              emitted: config.robotStore.emitStore,
+              namespaces: config.namespaces,
+              connectionSecretNamespace: config.robotStore.connectionSecretNamespace,
+            }
+          : undefined,
+    });
 
     // ServiceAccounts that carry the pull Secret.
     for (const ns of config.namespaces) {

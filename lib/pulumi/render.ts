@@ -37,10 +37,10 @@ export function renderHarborPrivateApp(
   if (errors.length > 0) {
     throw new HarborPrivateAppError({
       scope: `HarborPrivateApp ${JSON.stringify(name)}`,
-      field: 'workloads',
+      field: 'configure',
       value: `${errors.length} validation error(s)`,
       problem: errors.join('; '),
-      fix: 'correct the workloads named above',
+      fix: 'correct what the errors above name (workloads wired or objects added in configure)',
     });
   }
   return { construct, manifests: chart.toJson() as KubernetesManifest[] };

@@ -1,0 +1,171 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { HarborPrivateAppError } from '../core';
+
+/** What one HarborPrivateApp declares that the chart-wide checks compare. */
+export interface ChartAppEntry {
+  /** `HarborPrivateApp "<id>"`: the scope of the app's messages. */
+  readonly scope: string;
+  /** The app's construct path, to name it in another app's message. */
+  readonly path: string;
+  /** The pull Secret this app provides (not with `fromExistingSecret`, whose Secret is the user's own). */
+  readonly pullSecret?: { readonly name: string; readonly namespaces: readonly string[] };
+  /** The objects that provide the pull Secret (Secret or ExternalSecret), one per namespace. */
+  readonly pullSecretObjects: readonly ApiObject[];
+  /** The robot's External Secrets store (YAML path, `fromRobot`). */
+  readonly robotStore?: {
+    readonly kind: 'ClusterSecretStore' | 'SecretStore';
+    readonly name: string;
+    /** True when this app emits the store (`emitStore: true`). */
+    readonly emitted: boolean;
+    /** The app's namespaces (those of its ExternalSecrets; an emitted store admits only these). */
+    readonly namespaces: readonly string[];
+    /** Where its robot's connection Secret is written (an emitted store reads only this namespace). */
+    readonly connectionSecretNamespace: string;
+  };
+}
+
+const CHECKS = new WeakMap<Chart, ChartChecks>();
+
+/**
+ * Checks that need the finished chart, run once per chart at synthesis (a validation on the chart, not one per app,
+ * so a chart of thousands of apps is scanned once):
+ * - an object the user declares in the chart that would make a Secret with a pull Secret's name and namespace (a
+ *   `Secret`, or an `ExternalSecret` targeting that name): kubectl apply would keep one of the two;
+ * - an app that reads its robot secret through a ClusterSecretStore another app of the chart emits
+ *   (`emitStore: true`), while that store admits none of its namespaces or reads another connection Secret namespace.
+ */
+export class ChartChecks {
+  /** The checks of `chart`, registered on it the first time. */
+  public static of(chart: Chart): ChartChecks {
+    let checks = CHECKS.get(chart);
+    if (!checks) {
+      const created = new ChartChecks(chart);
+      chart.node.addValidation({ validate: () => created.validate() });
+      CHECKS.set(chart, created);
+      checks = created;
+    }
+    return checks;
+  }
+
+  private readonly apps: ChartAppEntry[] = [];
+
+  private constructor(private readonly chart: Chart) {}
+
+  /** Adds an app to the chart's checks. */
+  public add(app: ChartAppEntry): void {
+    this.apps.push(app);
+  }
+
+  /** The error messages (HarborPrivateAppError texts), empty when the chart is fine. */
+  public validate(): string[] {
+    return [...this.secretClashes(), ...this.storeCoverage()];
+  }
+
+  private secretClashes(): string[] {
+    const owners = new Map<string, ChartAppEntry>();
+    const own = new Set<ApiObject>();
+    for (const app of this.apps) {
+      app.pullSecretObjects.forEach((o) => own.add(o));
+      if (!app.pullSecret) continue;
+      for (const ns of app.pullSecret.namespaces) owners.set(`${ns}/${app.pullSecret.name}`, app);
+    }
+    if (owners.size === 0) return [];
+    const errors: string[] = [];
+    for (const node of this.chart.node.findAll()) {
+      if (!(node instanceof ApiObject) || own.has(node)) continue;
+      const made = secretMadeBy(node);
+      if (!made) continue;
+      const app = owners.get(`${made.namespace}/${made.name}`);
+      if (!app) continue;
+      errors.push(
+        new HarborPrivateAppError({
+          scope: app.scope,
+          field: 'pullSecretName',
+          value: made.name,
+          problem:
+            `clashes with ${made.what} "${made.name}" in namespace "${made.namespace}" declared at ${pathOf(node)} in the same chart` +
+            `${made.defaultedNamespace ? ' (no namespace: kubectl puts it in "default")' : ''}; ` +
+            'kubectl apply would keep one of the two, and pods would pull with whichever credentials won',
+          fix:
+            `give this app another pullSecretName, or remove your ${made.what}; to have pods use your own Secret instead, ` +
+            `set credentials: PullCredentials.fromExistingSecret(${JSON.stringify(made.name)})`,
+        }).message,
+      );
+    }
+    return errors;
+  }
+
+  private storeCoverage(): string[] {
+    const emitters = new Map<string, ChartAppEntry>();
+    for (const app of this.apps) {
+      const s = app.robotStore;
+      if (s?.emitted && s.kind === 'ClusterSecretStore') emitters.set(s.name, app);
+    }
+    const errors: string[] = [];
+    for (const app of this.apps) {
+      const s = app.robotStore;
+      if (!s || s.emitted || s.kind !== 'ClusterSecretStore') continue;
+      const emitter = emitters.get(s.name);
+      if (!emitter) continue;
+      const served = emitter.robotStore!;
+      const refused = s.namespaces.filter((ns) => !served.namespaces.includes(ns));
+      const ownStore =
+        `emit a store for this app too: PullCredentials.fromRobot({ store: SecretStoreRef.cluster("<another name>"), ` +
+        `emitStore: true, connectionSecretNamespace: "<another namespace>" }) (one store per tenant), or declare these ` +
+        `namespaces in the app that emits "${s.name}"`;
+      if (refused.length > 0) {
+        errors.push(
+          new HarborPrivateAppError({
+            scope: app.scope,
+            field: 'credentials.store',
+            value: s.name,
+            problem:
+              `is the ClusterSecretStore that HarborPrivateApp "${emitter.path}" emits (emitStore: true) in the same chart, and it ` +
+              `admits only that app's namespaces ${JSON.stringify(served.namespaces)}: this app's ExternalSecrets in ` +
+              `${JSON.stringify(refused)} would be refused, and no pull Secret would appear there`,
+            fix: ownStore,
+          }).message,
+        );
+      } else if (s.connectionSecretNamespace !== served.connectionSecretNamespace) {
+        errors.push(
+          new HarborPrivateAppError({
+            scope: app.scope,
+            field: 'credentials.connectionSecretNamespace',
+            value: s.connectionSecretNamespace,
+            problem:
+              `differs from "${served.connectionSecretNamespace}", the only namespace the ClusterSecretStore "${s.name}" ` +
+              `emitted by HarborPrivateApp "${emitter.path}" reads: this app's robot secret would never be found`,
+            fix: `use connectionSecretNamespace "${served.connectionSecretNamespace}", or ${ownStore}`,
+          }).message,
+        );
+      }
+    }
+    return errors;
+  }
+}
+
+/** The Secret an object would make: a v1 Secret itself, or the target of an External Secrets `ExternalSecret`. */
+function secretMadeBy(
+  o: ApiObject,
+): { what: string; name: string; namespace: string; defaultedNamespace: boolean } | undefined {
+  let what: string;
+  let name: string | undefined;
+  if (o.kind === 'Secret' && o.apiVersion === 'v1') {
+    what = 'Secret';
+    name = o.name;
+  } else if (o.kind === 'ExternalSecret' && o.apiVersion.startsWith('external-secrets.io/')) {
+    what = 'ExternalSecret target';
+    const spec = (o.toJson() as { spec?: { target?: { name?: string } } }).spec;
+    name = spec?.target?.name ?? o.name;
+  } else {
+    return undefined;
+  }
+  if (name === undefined) return undefined;
+  const namespace = o.metadata.namespace;
+  return { what, name, namespace: namespace ?? 'default', defaultedNamespace: namespace === undefined };
+}
+
+function pathOf(node: IConstruct): string {
+  return node.node.path;
+}
