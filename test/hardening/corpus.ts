@@ -895,3 +895,174 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     fix: /PEM text of the CA certificate/,
   },
 ];
+
+/** One valid input, unusual but right: both engines must accept it (and Harbor, played by the emulator, too). */
+export interface ValidInputCase {
+  /** Unique id (kebab-case). */
+  readonly id: string;
+  /** Why it is valid and worth checking. */
+  readonly why: string;
+  /** Where it applies. */
+  readonly engines: CorpusEngines;
+  /** The app's name (construct id / resource name); `coredns` unless given. */
+  readonly name?: string;
+  /** Props replacing those of {@link validCorpusProps} (shallow merge). */
+  readonly props?: () => Partial<HarborPrivateAppProps>;
+  /** Pulumi only: fields replacing those of the valid Harbor connection. */
+  readonly harbor?: () => Partial<Record<keyof HarborConnectionArgs, unknown>>;
+  /** Pulumi only: pass the Harbor password as a plain string, not as a secret. */
+  readonly plainPassword?: boolean;
+  /** Harbor users the case's members name (beside {@link CORPUS_MEMBER}). */
+  readonly users?: readonly string[];
+  /** Harbor writes the Pulumi engine makes: 3 (project, member, robot) unless given. */
+  readonly writes?: number;
+}
+
+/** Valid inputs at the edges of the rules above: none may be rejected. */
+export const VALID_INPUTS: readonly ValidInputCase[] = [
+  { id: 'seed', why: 'the valid props themselves', engines: 'both' },
+  {
+    id: 'robot-name-every-separator',
+    why: 'single ".", "_" and "-" between alphanumerics',
+    engines: 'both',
+    props: () => ({ robot: { name: 'a.b_c-d9' } }),
+  },
+  {
+    id: 'robot-name-one-char',
+    why: 'a one-character robot name',
+    engines: 'both',
+    props: () => ({ robot: { name: 'r' } }),
+  },
+  {
+    id: 'odd-app-name',
+    why: 'the default robot name <app>-pull from an app name with upper case, "_" and "."',
+    engines: 'both',
+    name: 'CoreDNS_v1.2',
+  },
+  {
+    id: 'duration-one-day',
+    why: 'the shortest lifetime',
+    engines: 'both',
+    props: () => ({ robot: { durationDays: 1 } }),
+  },
+  {
+    id: 'duration-max',
+    why: 'the longest lifetime Harbor takes (MaxInt32 - 1)',
+    engines: 'both',
+    props: () => ({ robot: { durationDays: 2 ** 31 - 2 } }),
+  },
+  {
+    id: 'push-with-opt-in',
+    why: 'push, with the explicit opt-in',
+    engines: 'both',
+    props: () => ({ robot: { actions: [RobotAction.PULL, RobotAction.PUSH], allowPush: true } }),
+  },
+  {
+    id: 'allow-push-false',
+    why: 'allowPush: false, said out loud',
+    engines: 'both',
+    props: () => ({ robot: { allowPush: false } }),
+  },
+  {
+    id: 'prefix-custom',
+    why: "a Harbor whose robot_name_prefix is not robot$ (with '$', '+' and '_' in it)",
+    engines: 'both',
+    props: () => ({ robotNamePrefix: 'bot_$+' }),
+  },
+  {
+    id: 'prefix-with-single-braces',
+    why: 'single braces are not template delimiters',
+    engines: 'both',
+    props: () => ({ robotNamePrefix: 'r{b}$' }),
+  },
+  {
+    id: 'harbor-url-loopback-http',
+    why: 'plain http:// is fine to loopback',
+    engines: 'both',
+    props: () => ({ harborUrl: 'http://127.0.0.1:8080' }),
+  },
+  {
+    id: 'harbor-url-localhost-http',
+    why: 'plain http:// to localhost',
+    engines: 'both',
+    props: () => ({ harborUrl: 'http://localhost' }),
+  },
+  {
+    id: 'harbor-url-https-path',
+    why: 'https with a port and a base path',
+    engines: 'both',
+    props: () => ({ harborUrl: 'https://harbor.example.com:8443/harbor' }),
+  },
+  {
+    id: 'registry-with-port',
+    why: 'a registry host with a port, and the image on it',
+    engines: 'both',
+    props: () => ({ registryHost: 'harbor.local:8443', ...workloadWith(['harbor.local:8443/k8s/coredns:1.2.6']) }),
+  },
+  {
+    id: 'image-digest',
+    why: 'an image by digest, and by tag and digest',
+    engines: 'both',
+    props: () =>
+      workloadWith([`${CORPUS_REGISTRY}/k8s/coredns@${DIGEST}`, `${CORPUS_REGISTRY}/k8s/coredns:1.2.6@${DIGEST}`]),
+  },
+  {
+    id: 'member-email',
+    why: 'a Harbor user named by an e-mail address ("@" is not user info)',
+    engines: 'both',
+    props: () => ({ members: [HarborMember.user('alice@example.com', HarborRole.DEVELOPER)] }),
+    users: ['alice@example.com'],
+  },
+  {
+    id: 'namespaces-and-service-accounts',
+    why: 'several namespaces and ServiceAccounts',
+    engines: 'both',
+    props: () => ({ namespaces: ['kube-system', 'apps', 'default'], serviceAccounts: ['default', 'coredns'] }),
+  },
+  {
+    id: 'literal-credentials',
+    why: 'a literal credential with a robot login name',
+    engines: 'both',
+    props: () => ({
+      credentials: PullCredentials.fromLiteralUnsafeForLocalClustersOnly({
+        username: 'robot$k8s+ci',
+        password: SecretValue.unsafePlainText(CORPUS_PLANTED.literalPassword),
+      }),
+    }),
+    writes: 2,
+  },
+  {
+    id: 'existing-secret',
+    why: 'a Secret managed elsewhere',
+    engines: 'both',
+    props: () => ({ credentials: PullCredentials.fromExistingSecret('registry-secret') }),
+    writes: 2,
+  },
+  {
+    id: 'external-store',
+    why: 'credentials from an external store',
+    engines: 'both',
+    props: () => ({
+      credentials: PullCredentials.fromExternalStore({ store: SecretStoreRef.cluster('vault'), key: 'harbor/k8s' }),
+    }),
+    writes: 2,
+  },
+  {
+    id: 'emitted-store',
+    why: 'the robot store emitted by the app',
+    engines: 'both',
+    props: () => ({ credentials: PullCredentials.fromRobot({ emitStore: true }) }),
+  },
+  {
+    id: 'tuning-at-bounds',
+    why: 'connection tuning at its bounds',
+    engines: 'pulumi',
+    harbor: () => ({ maxRetries: 0, timeoutMs: 2 ** 31 - 1, retryBaseDelayMs: 0, maxRetryDelayMs: 0 }),
+  },
+  {
+    id: 'plain-string-password',
+    why: 'a plain-string password: accepted, made a secret, with a warning',
+    engines: 'pulumi',
+    plainPassword: true,
+  },
+];
