@@ -109,7 +109,8 @@ describe('idempotent calls retry', () => {
 
   it('HEAD retries after a timeout (a hanging server) and reports TIMEOUT', async () => {
     script(['hang'], { status: 200 });
-    await expect(makeClient({ timeoutMs: 100 }).projectExists('app')).resolves.toBe(true);
+    // 1 s: the hung attempt costs that long, and the retry's real answer stays far inside it on a busy machine.
+    await expect(makeClient({ timeoutMs: 1000 }).projectExists('app')).resolves.toBe(true);
     expect(fake.requests).toHaveLength(2);
     expect(events[0].error).toMatch(/^TIMEOUT/);
   });
@@ -162,7 +163,9 @@ describe('backoff', () => {
   });
 
   it('honours Retry-After given as an HTTP date', async () => {
-    const when = new Date(Date.now() + 1500).toUTCString(); // HTTP-date form, second resolution: 0.5-1.5 s ahead
+    // HTTP-date form, second resolution: 9-10 s ahead, so it is still far beyond the 60 ms cap when the client reads it,
+    // however late that is on a busy machine.
+    const when = new Date(Date.now() + 10_000).toUTCString();
     script([{ status: 503, headers: { 'retry-after': when } }], { status: 200 });
     await makeClient({ retryBaseDelayMs: 1, maxRetryDelayMs: 60 }).projectExists('app');
     expect(events[0].retryInMs).toBe(60);

@@ -134,7 +134,7 @@ describe('Pulumi engine rejects every case before any registration or API call (
       );
       expect(e.message).toBe(cdk8s.message);
     }
-    await engine.settled(`rejected case ${c.id}`, 5000);
+    await engine.settled(`rejected case ${c.id}`);
     expect(engine.registrations).toEqual([]);
     expect(emulator.requests).toEqual([]);
     messages.set(c.id, e.message);
