@@ -6,7 +6,18 @@ import { goStringLiteral, goTemplateText } from './template';
  * `username:password`. The key must equal the registry host of the image reference exactly.
  */
 export interface DockerConfigJson {
-  readonly auths: Record<string, { readonly username: string; readonly password: string; readonly auth: string }>;
+  /** One entry per registry host (`host[:port]`, exactly as in image references). */
+  readonly auths: Record<string, DockerConfigAuth>;
+}
+
+/** The credentials of one registry host in a `.dockerconfigjson`. */
+export interface DockerConfigAuth {
+  /** The login name (a robot's full name, `robot$<project>+<name>`). */
+  readonly username: string;
+  /** The password or robot secret. */
+  readonly password: string;
+  /** base64 of `username:password`, which is what kubelet and containerd send. */
+  readonly auth: string;
 }
 
 /** Builds the `.dockerconfigjson` document for one registry host. */
@@ -28,7 +39,15 @@ export function dockerConfigJson(registryHost: string, username: string, passwor
 }
 
 /** Where the `.dockerconfigjson` template finds a value: a fixed string, or a template variable (`.password`). */
-export type TemplateValue = { readonly literal: string } | { readonly variable: string };
+export type TemplateValue =
+  | {
+      /** A fixed string, written into the template (escaped for Go's template syntax). */
+      readonly literal: string;
+    }
+  | {
+      /** The name of a key of the fetched secret, read as `.name`. */
+      readonly variable: string;
+    };
 
 /**
  * An External Secrets (template engine v2: Go templates + sprig) template that renders the same

@@ -30,11 +30,17 @@ import { goTemplateDelimiterIn } from './template';
 
 /** A member with its role checked. */
 export interface ResolvedMember {
+  /** A Harbor user or a group. */
   readonly kind: 'user' | 'group';
+  /** The user's or group's name in Harbor. */
   readonly name: string;
+  /** The project role. */
   readonly role: HarborRoleName;
+  /** The group type (`ldap`, `internal`, `oidc`), groups only. */
   readonly groupType?: string;
+  /** Harbor's numeric group type, groups only. */
   readonly groupTypeId?: number;
+  /** The LDAP group DN, LDAP groups only. */
   readonly ldapGroupDn?: string;
 }
 
@@ -58,34 +64,56 @@ export interface ResolvedProject {
 
 /** The robot, with its full login name and its single permission. */
 export interface ResolvedRobot {
+  /** The short name (Harbor's robot name rule checked). */
   readonly name: string;
+  /** `<robotNamePrefix><project>+<name>`: the login name the YAML engine writes (Pulumi uses Harbor's answer). */
   readonly fullName: string;
+  /** `-1` (never expires) or 1 to {@link MAX_ROBOT_DURATION_DAYS}. */
   readonly durationDays: number;
+  /** The description in Harbor. */
   readonly description: string;
+  /** The robot's one project permission. */
   readonly permission: RobotPermissionSpec;
 }
 
 /** HarborPrivateAppOptions with every default applied and every rule checked. */
 export interface ResolvedHarborPrivateApp {
+  /** The construct id / Pulumi resource name. */
   readonly appName: string;
+  /** `host[:port]` as in image references. */
   readonly registryHost: string;
+  /** Harbor's base URL, without a trailing slash. */
   readonly harborUrl: string;
+  /** The project, with its defaults. */
   readonly project: ResolvedProject;
+  /** The members, roles checked, in the order given. */
   readonly members: readonly ResolvedMember[];
   /** Declared only with `PullCredentials.fromRobot()` (the default). */
   readonly robot?: ResolvedRobot;
+  /** Harbor's `robot_name_prefix`. */
   readonly robotNamePrefix: string;
+  /** The namespaces that get the pull Secret. */
   readonly namespaces: readonly string[];
+  /** The pull Secret's name in each namespace. */
   readonly pullSecretName: string;
+  /** Where the credentials come from. */
   readonly credentials: PullCredentials;
   /** Defaults of the robot credential chain, resolved (kind `robot`). */
-  readonly robotStore?: {
-    readonly store: SecretStoreRef;
-    readonly emitStore: boolean;
-    readonly connectionSecretNamespace: string;
-    readonly refreshInterval: string;
-  };
+  readonly robotStore?: ResolvedRobotStore;
+  /** ServiceAccounts emitted in every namespace with the pull Secret. */
   readonly serviceAccounts: readonly string[];
+}
+
+/** The robot credential chain of the YAML engine, with its defaults. */
+export interface ResolvedRobotStore {
+  /** The External Secrets store that reads the robot's connection Secret. */
+  readonly store: SecretStoreRef;
+  /** Whether the app emits that store. */
+  readonly emitStore: boolean;
+  /** Where Crossplane writes the robot's connection Secret. */
+  readonly connectionSecretNamespace: string;
+  /** External Secrets' re-sync period (a Go duration). */
+  readonly refreshInterval: string;
 }
 
 const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
@@ -392,7 +420,7 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
     );
   }
   let robot: ResolvedRobot | undefined;
-  let robotStore: ResolvedHarborPrivateApp['robotStore'];
+  let robotStore: ResolvedRobotStore | undefined;
   if (credentials.kind === 'robot') {
     const name = checkHarborRobotName(
       'robot.name',
@@ -553,7 +581,9 @@ function checkDuration(
 
 /** One image of a workload, with the prop path it came from. */
 export interface WorkloadImage {
+  /** The prop path, for messages (`workload.containers[0].image`). */
   readonly field: string;
+  /** The image reference. */
   readonly image: string;
 }
 

@@ -20,14 +20,19 @@ export function robotFullName(prefix: string, project: string, name: string): st
 
 /** One access entry of a robot permission. */
 export interface RobotAccess {
+  /** The resource, `repository` here. */
   readonly resource: string;
+  /** The action on it: `pull` or `push`. */
   readonly action: string;
 }
 
 /** A project-level robot permission (Harbor allows exactly one per project robot). */
 export interface RobotPermissionSpec {
+  /** A project permission. */
   readonly kind: 'project';
+  /** The project's name (Harbor calls it the permission's namespace). */
   readonly namespace: string;
+  /** What the robot may do there. */
   readonly access: readonly RobotAccess[];
 }
 

@@ -7,19 +7,31 @@
 /** Node's longest timer: a longer `setTimeout` or `AbortSignal.timeout` fires at once (TimeoutOverflowWarning). */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/**
- * The tuning fields with their defaults and bounds. (`defaultValue`, not `default`: Pulumi's closure serializer, which
- * captures this file into the dynamic provider, mistakes an object with a `default` key for a module.)
- */
-export const CONNECTION_TUNING = {
+/** A tuning field's name. */
+export type ConnectionTuningKey = 'maxRetries' | 'timeoutMs' | 'retryBaseDelayMs' | 'maxRetryDelayMs';
+
+/** The default and the bounds of one tuning field. */
+export interface ConnectionTuningSpec {
+  /**
+   * The value when the field is not given. (`defaultValue`, not `default`: Pulumi's closure serializer, which captures
+   * this file into the dynamic provider, mistakes an object with a `default` key for a module.)
+   */
+  readonly defaultValue: number;
+  /** The smallest value allowed. */
+  readonly min: number;
+  /** The largest value allowed. */
+  readonly max: number;
+  /** The unit, for messages (` ms`, or nothing). */
+  readonly unit: string;
+}
+
+/** The tuning fields with their defaults and bounds. */
+export const CONNECTION_TUNING: Readonly<Record<ConnectionTuningKey, ConnectionTuningSpec>> = {
   maxRetries: { defaultValue: 3, min: 0, max: Number.MAX_SAFE_INTEGER, unit: '' },
   timeoutMs: { defaultValue: 30_000, min: 1, max: MAX_TIMER_MS, unit: ' ms' },
   retryBaseDelayMs: { defaultValue: 200, min: 0, max: MAX_TIMER_MS, unit: ' ms' },
   maxRetryDelayMs: { defaultValue: 10_000, min: 0, max: MAX_TIMER_MS, unit: ' ms' },
-} as const;
-
-/** A tuning field's name. */
-export type ConnectionTuningKey = keyof typeof CONNECTION_TUNING;
+};
 
 /** The tuning fields, in a fixed order. */
 export const CONNECTION_TUNING_KEYS = Object.keys(CONNECTION_TUNING) as readonly ConnectionTuningKey[];
