@@ -332,5 +332,5 @@ describe("the Kubernetes pull Secret follows the robot's secret (component, unde
     // The Secret depends on the robot: the engine writes the new data right after the robot changes, in the same run.
     expect(a.secret.dependencies).toContain(a.robotUrn);
     expect(b.secret.dependencies).toContain(b.robotUrn);
-  }, 20_000);
+  }, 60_000);
 });

@@ -71,7 +71,7 @@ beforeAll(async () => {
     await warmServer.close();
   }
   expect(warm.contractViolations).toEqual([]);
-}, 20_000);
+}, 60_000);
 
 beforeEach(async () => {
   emulator = new HarborEmulator({ adminPassword: ADMIN_PASSWORD });

@@ -9,7 +9,7 @@ import { HarborEmulator, startEmulatorServer } from './harbor-emulator';
 import { DEFAULT_SWAGGER_PATH, HarborSwagger } from './swagger';
 import { parseHarborQuery, QuerySyntaxError } from './emulator-query';
 
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 interface ApiResult {
   status: number;

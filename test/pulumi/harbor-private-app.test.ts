@@ -77,7 +77,7 @@ describe("the seed's coredns as a Pulumi component", () => {
   let built: Awaited<ReturnType<typeof build>>;
   beforeAll(async () => {
     built = await build('coredns');
-  }, 20_000);
+  }, 60_000);
   const child = (type: string): Registration => {
     const found = built.children.filter((c) => c.type === type);
     expect(found).toHaveLength(1);

@@ -40,7 +40,7 @@ beforeAll(async () => {
   emulator = new HarborEmulator({ adminPassword: ADMIN_PASSWORD });
   emulator.addUser('k8s-puller');
   server = await startEmulatorServer(emulator);
-}, 20_000);
+}, 120_000);
 afterAll(async () => {
   await server?.close();
   rmSync(dir, { recursive: true, force: true });
@@ -105,4 +105,4 @@ test('loaded standalone, it runs the whole lifecycle with the same API budget', 
     expect.stringMatching(/^DELETE \/projects\/\d+$/),
   ]);
   expect(emulator.state().projects).toEqual([]);
-}, 20_000);
+}, 120_000);
