@@ -2,27 +2,32 @@ import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { HarborPrivateAppError } from '../core';
 
-/** What one HarborPrivateApp declares that the chart-wide checks compare. */
-export interface ChartAppEntry {
+/** The pull Secret an app provides, for the chart-wide checks (registered by the construct). */
+export interface ChartPullSecretEntry {
   /** `HarborPrivateApp "<id>"`: the scope of the app's messages. */
   readonly scope: string;
-  /** The app's construct path, to name it in another app's message. */
-  readonly path: string;
   /** The pull Secret this app provides (not with `fromExistingSecret`, whose Secret is the user's own). */
   readonly pullSecret?: { readonly name: string; readonly namespaces: readonly string[] };
   /** The objects that provide the pull Secret (Secret or ExternalSecret), one per namespace. */
   readonly pullSecretObjects: readonly ApiObject[];
-  /** The robot's External Secrets store (YAML path, `fromRobot`). */
-  readonly robotStore?: {
-    readonly kind: 'ClusterSecretStore' | 'SecretStore';
-    readonly name: string;
-    /** True when this app emits the store (`emitStore: true`). */
-    readonly emitted: boolean;
-    /** The app's namespaces (those of its ExternalSecrets; an emitted store admits only these). */
-    readonly namespaces: readonly string[];
-    /** Where its robot's connection Secret is written (an emitted store reads only this namespace). */
-    readonly connectionSecretNamespace: string;
-  };
+}
+
+/** The External Secrets store an app reads its robot secret through (registered by the delivery that uses one). */
+export interface ChartRobotStoreEntry {
+  /** `HarborPrivateApp "<id>"`: the scope of the app's messages. */
+  readonly scope: string;
+  /** The app's construct path, to name it in another app's message. */
+  readonly path: string;
+  /** `ClusterSecretStore` or `SecretStore`. */
+  readonly kind: 'ClusterSecretStore' | 'SecretStore';
+  /** The store's name. */
+  readonly name: string;
+  /** True when this app emits the store (`emitStore: true`). */
+  readonly emitted: boolean;
+  /** The app's namespaces (those of its ExternalSecrets; an emitted store admits only these). */
+  readonly namespaces: readonly string[];
+  /** Where its robot's connection Secret is written (an emitted store reads only this namespace). */
+  readonly connectionSecretNamespace: string;
 }
 
 const CHECKS = new WeakMap<Chart, ChartChecks>();
@@ -48,13 +53,19 @@ export class ChartChecks {
     return checks;
   }
 
-  private readonly apps: ChartAppEntry[] = [];
+  private readonly pullSecrets: ChartPullSecretEntry[] = [];
+  private readonly stores: ChartRobotStoreEntry[] = [];
 
   private constructor(private readonly chart: Chart) {}
 
-  /** Adds an app to the chart's checks. */
-  public add(app: ChartAppEntry): void {
-    this.apps.push(app);
+  /** Adds an app's pull Secret to the chart's checks. */
+  public addPullSecret(entry: ChartPullSecretEntry): void {
+    this.pullSecrets.push(entry);
+  }
+
+  /** Adds the store an app reads its robot secret through. */
+  public addRobotStore(entry: ChartRobotStoreEntry): void {
+    this.stores.push(entry);
   }
 
   /** The error messages (HarborPrivateAppError texts), empty when the chart is fine. */
@@ -63,9 +74,9 @@ export class ChartChecks {
   }
 
   private secretClashes(): string[] {
-    const owners = new Map<string, ChartAppEntry>();
+    const owners = new Map<string, ChartPullSecretEntry>();
     const own = new Set<ApiObject>();
-    for (const app of this.apps) {
+    for (const app of this.pullSecrets) {
       app.pullSecretObjects.forEach((o) => own.add(o));
       if (!app.pullSecret) continue;
       for (const ns of app.pullSecret.namespaces) owners.set(`${ns}/${app.pullSecret.name}`, app);
@@ -97,18 +108,13 @@ export class ChartChecks {
   }
 
   private storeCoverage(): string[] {
-    const emitters = new Map<string, ChartAppEntry>();
-    for (const app of this.apps) {
-      const s = app.robotStore;
-      if (s?.emitted && s.kind === 'ClusterSecretStore') emitters.set(s.name, app);
-    }
+    const emitters = new Map<string, ChartRobotStoreEntry>();
+    for (const s of this.stores) if (s.emitted && s.kind === 'ClusterSecretStore') emitters.set(s.name, s);
     const errors: string[] = [];
-    for (const app of this.apps) {
-      const s = app.robotStore;
-      if (!s || s.emitted || s.kind !== 'ClusterSecretStore') continue;
-      const emitter = emitters.get(s.name);
-      if (!emitter) continue;
-      const served = emitter.robotStore!;
+    for (const s of this.stores) {
+      if (s.emitted || s.kind !== 'ClusterSecretStore') continue;
+      const served = emitters.get(s.name);
+      if (!served) continue;
       const refused = s.namespaces.filter((ns) => !served.namespaces.includes(ns));
       const ownStore =
         `emit a store for this app too: PullCredentials.fromRobot({ store: SecretStoreRef.cluster("<another name>"), ` +
@@ -117,11 +123,11 @@ export class ChartChecks {
       if (refused.length > 0) {
         errors.push(
           new HarborPrivateAppError({
-            scope: app.scope,
+            scope: s.scope,
             field: 'credentials.store',
             value: s.name,
             problem:
-              `is the ClusterSecretStore that HarborPrivateApp "${emitter.path}" emits (emitStore: true) in the same chart, and it ` +
+              `is the ClusterSecretStore that HarborPrivateApp "${served.path}" emits (emitStore: true) in the same chart, and it ` +
               `admits only that app's namespaces ${JSON.stringify(served.namespaces)}: this app's ExternalSecrets in ` +
               `${JSON.stringify(refused)} would be refused, and no pull Secret would appear there`,
             fix: ownStore,
@@ -130,12 +136,12 @@ export class ChartChecks {
       } else if (s.connectionSecretNamespace !== served.connectionSecretNamespace) {
         errors.push(
           new HarborPrivateAppError({
-            scope: app.scope,
+            scope: s.scope,
             field: 'credentials.connectionSecretNamespace',
             value: s.connectionSecretNamespace,
             problem:
               `differs from "${served.connectionSecretNamespace}", the only namespace the ClusterSecretStore "${s.name}" ` +
-              `emitted by HarborPrivateApp "${emitter.path}" reads: this app's robot secret would never be found`,
+              `emitted by HarborPrivateApp "${served.path}" reads: this app's robot secret would never be found`,
             fix: `use connectionSecretNamespace "${served.connectionSecretNamespace}", or ${ownStore}`,
           }).message,
         );

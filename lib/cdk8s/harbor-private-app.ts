@@ -5,36 +5,18 @@ import {
   HarborPrivateAppError,
   HarborPrivateAppOptions,
   ResolvedHarborPrivateApp,
-  TERRAFORM_ROLE_NAMES,
   WorkloadImage,
   checkObjectName,
   checkWorkloadImages,
   checkWorkloadNamespace,
-  connectionSecretName,
   dockerConfigJson,
   dockerConfigJsonTemplate,
-  kubernetesNameFor,
   resolveHarborPrivateApp,
 } from '../core';
-import {
-  MemberGroupForProvider,
-  MemberUserForProvider,
-  PROJECT_API_VERSION,
-  ProjectForProvider,
-  ROBOT_API_VERSION,
-  RobotAccountForProvider,
-  managedResource,
-} from './crossplane';
 import { ChartChecks } from './chart-checks';
-import { ExternalSecretSpec, clusterSecretStore, externalSecret } from './external-secrets';
-
-/**
- * Marks props rendered for the Pulumi engine: no Crossplane or External Secrets objects, and for the
- * robot credentials a `kubernetes.io/dockerconfigjson` Secret without data, which the Pulumi engine fills
- * from Harbor's create response. Not part of the public API.
- * @internal
- */
-export const RENDER_FOR_PULUMI: unique symbol = Symbol.for('harbor-private-app.render-for-pulumi') as never;
+import { CrossplaneDelivery } from './crossplane-delivery';
+import { ExternalSecretSpec, externalSecret } from './external-secrets';
+import { IHarborDelivery, NameClaim } from './harbor-delivery';
 
 /** The workload HarborPrivateApp creates: a cdk8s-plus Deployment, given the pull Secret. */
 export interface HarborWorkloadProps extends Omit<kplus.DeploymentProps, 'dockerRegistryAuth'> {
@@ -54,8 +36,13 @@ export interface HarborPrivateAppProps extends HarborPrivateAppOptions {
    * @default 'default'
    */
   readonly providerConfigName?: string;
-  /** @internal */
-  readonly [RENDER_FOR_PULUMI]?: boolean;
+  /**
+   * How the Harbor objects and the robot's credentials reach Harbor and the cluster. Engines other than the YAML one
+   * pass their own (the Pulumi engine does).
+   * @default - `new CrossplaneDelivery({ providerConfigName })`: Crossplane provider-harbor resources and External
+   * Secrets
+   */
+  readonly delivery?: IHarborDelivery;
 }
 
 /** A workload HarborPrivateApp can wire: anything with a cdk8s-plus pod spec. */
@@ -86,7 +73,7 @@ export class HarborPrivateApp extends Construct {
   public readonly workload?: kplus.Deployment;
   /** The Crossplane `Project`, unless the project is adopted. */
   public readonly project?: ApiObject;
-  /** The Crossplane `RobotAccount`, with the default credentials. */
+  /** The Crossplane `RobotAccount`, with the default credentials (with rotation: the one the pull Secret uses). */
   public readonly robot?: ApiObject;
   /** The Kubernetes objects that provide the pull Secret, one per namespace (ExternalSecret or Secret). */
   public readonly pullSecretObjects: readonly ApiObject[];
@@ -105,7 +92,7 @@ export class HarborPrivateApp extends Construct {
       props.providerConfigName ?? 'default',
       this.scopeName,
     );
-    const forPulumi = props[RENDER_FOR_PULUMI] === true;
+    const delivery = props.delivery ?? new CrossplaneDelivery({ providerConfigName });
 
     // Validate the workload before anything is emitted.
     let workloadNamespace: string | undefined;
@@ -126,98 +113,26 @@ export class HarborPrivateApp extends Construct {
         })),
       ]);
     }
-    const names = objectNames(config);
-    this.claimNames(config, names, forPulumi);
+    this.claimNames(config, delivery.claims(config));
 
-    // Harbor objects, as Crossplane provider-harbor resources.
-    const projectResourceName = names.project;
-    if (!forPulumi) {
-      const common = { providerConfigRef: { name: providerConfigName } };
-      if (!config.project.adopt) {
-        const forProvider: ProjectForProvider = {
-          name: config.project.name,
-          public: config.project.public,
-          vulnerabilityScanning: config.project.autoScan,
-          storageQuota: config.project.storageQuotaGb === -1 ? undefined : config.project.storageQuotaGb,
-          deploymentSecurity: config.project.preventVulnerableImages ? 'high' : undefined,
-          forceDestroy: config.project.forceDestroy,
-        };
-        this.project = managedResource(this, 'Project', PROJECT_API_VERSION, 'Project', projectResourceName, {
-          ...common,
-          forProvider,
-        });
-      }
-      config.members.forEach((m, i) => {
-        const name = names.members[i];
-        if (m.kind === 'user') {
-          const forProvider: MemberUserForProvider = {
-            projectIdRef: { name: projectResourceName },
-            userName: m.name,
-            role: TERRAFORM_ROLE_NAMES[m.role],
-          };
-          managedResource(this, `Member${i}`, PROJECT_API_VERSION, 'MemberUser', name, { ...common, forProvider });
-        } else {
-          const forProvider: MemberGroupForProvider = {
-            projectIdRef: { name: projectResourceName },
-            groupName: m.name,
-            type: m.groupType!,
-            role: TERRAFORM_ROLE_NAMES[m.role],
-            ldapGroupDn: m.ldapGroupDn,
-          };
-          managedResource(this, `Member${i}`, PROJECT_API_VERSION, 'MemberGroup', name, { ...common, forProvider });
-        }
-      });
-      if (config.robot && config.robotStore) {
-        const r = config.robot;
-        const forProvider: RobotAccountForProvider = {
-          name: r.name,
-          description: r.description,
-          level: 'project',
-          duration: r.durationDays,
-          permissions: [
-            {
-              kind: 'project',
-              namespace: r.permission.namespace,
-              access: r.permission.access.map((a) => ({ action: a.action, resource: a.resource })),
-            },
-          ],
-        };
-        this.robot = managedResource(this, 'Robot', ROBOT_API_VERSION, 'RobotAccount', names.robot!, {
-          ...common,
-          forProvider,
-          writeConnectionSecretToRef: {
-            name: names.connectionSecret!,
-            namespace: config.robotStore.connectionSecretNamespace,
-          },
-        });
-        if (config.robotStore.emitStore) this.emitStore(config);
-      }
-    }
+    // Harbor objects (for the YAML engine, Crossplane provider-harbor resources).
+    const harborObjects = delivery.emitHarborObjects(this, config);
+    this.project = harborObjects.project;
+    this.robot = harborObjects.robot;
 
     // The pull Secret in each namespace.
     this.pullSecretObjects = config.namespaces
-      .map((ns) => this.emitPullSecret(config, ns, forPulumi))
+      .map((ns) => this.emitPullSecret(config, ns, delivery))
       .filter((o): o is ApiObject => o !== undefined);
     this.pullSecret = kplus.Secret.fromSecretName(this, 'PullSecretRef', config.pullSecretName);
     // Checked once per chart at synthesis: objects of the user's that make the same Secret, stores that do not serve.
-    ChartChecks.of(Chart.of(this)).add({
+    ChartChecks.of(Chart.of(this)).addPullSecret({
       scope: this.scopeName,
-      path: this.node.path,
       pullSecret:
         config.credentials.kind === 'existingSecret'
           ? undefined
           : { name: config.pullSecretName, namespaces: config.namespaces },
       pullSecretObjects: this.pullSecretObjects,
-      robotStore:
-        config.robotStore && !forPulumi
-          ? {
-              kind: config.robotStore.store.kind,
-              name: config.robotStore.store.name,
-              emitted: config.robotStore.emitStore,
-              namespaces: config.namespaces,
-              connectionSecretNamespace: config.robotStore.connectionSecretNamespace,
-            }
-          : undefined,
     });
 
     // ServiceAccounts that carry the pull Secret.
@@ -304,95 +219,57 @@ export class HarborPrivateApp extends Construct {
 
   /**
    * Rejects two apps in one chart that would declare the same Harbor project or robot, or emit objects with
-   * the same kind, namespace and name (kubectl apply would keep only the last).
+   * the same kind, namespace and name (kubectl apply would keep only the last). `deliveryClaims` are the names
+   * the delivery's objects take.
    */
-  private claimNames(config: ResolvedHarborPrivateApp, names: ObjectNames, forPulumi: boolean): void {
+  private claimNames(config: ResolvedHarborPrivateApp, deliveryClaims: readonly NameClaim[]): void {
     const chart = Chart.of(this);
     let registry = REGISTRIES.get(chart);
     if (!registry) {
       registry = { taken: new Map() };
       REGISTRIES.set(chart, registry);
     }
-    // [key, field, value, fix]
-    const claims: Array<[string, string, string, string]> = [];
-    const adoptFix = 'declare the project in one app and set project.adopt: true in the others';
+    const claims: NameClaim[] = [];
     if (!config.project.adopt) {
-      claims.push([`harbor-project:${config.project.name}`, 'project.name', config.project.name, adoptFix]);
-      if (!forPulumi)
-        claims.push([
-          `Project/${names.project}`,
-          'project.name',
-          config.project.name,
-          `rename the project: its Kubernetes name "${names.project}" is taken`,
-        ]);
+      claims.push({
+        key: `harbor-project:${config.project.name}`,
+        field: 'project.name',
+        value: config.project.name,
+        fix: 'declare the project in one app and set project.adopt: true in the others',
+      });
     }
     if (config.robot) {
-      claims.push([
-        `harbor-robot:${config.robot.fullName}`,
-        'robot.name',
-        config.robot.name,
-        'give each app in this project its own robot name',
-      ]);
-      if (!forPulumi) {
-        claims.push([
-          `RobotAccount/${names.robot}`,
-          'robot.name',
-          config.robot.name,
-          `rename the robot: its Kubernetes name "${names.robot}" is taken`,
-        ]);
-        claims.push([
-          `Secret/${config.robotStore!.connectionSecretNamespace}/${names.connectionSecret}`,
-          'robot.name',
-          config.robot.name,
-          `rename the robot: its connection Secret "${names.connectionSecret}" is taken`,
-        ]);
-        if (config.robotStore!.emitStore) {
-          claims.push([
-            `ClusterSecretStore/${config.robotStore!.store.name}`,
-            'credentials.store.name',
-            config.robotStore!.store.name,
-            'emit each store from one app only (emitStore: true), or name another store',
-          ]);
-          claims.push([
-            `Namespace/${config.robotStore!.connectionSecretNamespace}`,
-            'credentials.connectionSecretNamespace',
-            config.robotStore!.connectionSecretNamespace,
-            'give each emitted store its own connection Secret namespace',
-          ]);
-        }
+      for (const fullName of config.robot.rotation?.slots.map((s) => s.fullName) ?? [config.robot.fullName]) {
+        claims.push({
+          key: `harbor-robot:${fullName}`,
+          field: 'robot.name',
+          value: config.robot.name,
+          fix: 'give each app in this project its own robot name',
+        });
       }
     }
-    if (!forPulumi) {
-      config.members.forEach((m, i) =>
-        claims.push([
-          `Member/${names.members[i]}`,
-          `members[${i}].name`,
-          m.name,
-          'declare each project member in one app only',
-        ]),
-      );
-    }
+    claims.push(...deliveryClaims);
     if (config.credentials.kind !== 'existingSecret') {
       for (const ns of config.namespaces) {
-        claims.push([
-          `Secret/${ns}/${config.pullSecretName}`,
-          'pullSecretName',
-          config.pullSecretName,
-          `pick another pullSecretName for namespace "${ns}", or share the Secret with PullCredentials.fromExistingSecret()`,
-        ]);
+        claims.push({
+          key: `Secret/${ns}/${config.pullSecretName}`,
+          field: 'pullSecretName',
+          value: config.pullSecretName,
+          fix: `pick another pullSecretName for namespace "${ns}", or share the Secret with PullCredentials.fromExistingSecret()`,
+        });
       }
     }
     for (const ns of config.namespaces) {
       for (const sa of config.serviceAccounts) {
-        claims.push([
-          `ServiceAccount/${ns}/${sa}`,
-          'serviceAccounts',
-          sa,
-          `list ServiceAccount "${sa}" of namespace "${ns}" in one app only`,
-        ]);
+        claims.push({
+          key: `ServiceAccount/${ns}/${sa}`,
+          field: 'serviceAccounts',
+          value: sa,
+          fix: `list ServiceAccount "${sa}" of namespace "${ns}" in one app only`,
+        });
       }
     }
-    for (const [key, field, value, fix] of claims) {
+    for (const { key, field, value, fix } of claims) {
       const owner = registry.taken.get(key);
       if (owner !== undefined) {
         throw new HarborPrivateAppError({
@@ -404,13 +281,13 @@ export class HarborPrivateApp extends Construct {
         });
       }
     }
-    for (const [key] of claims) registry.taken.set(key, `HarborPrivateApp "${this.node.path}"`);
+    for (const { key } of claims) registry.taken.set(key, `HarborPrivateApp "${this.node.path}"`);
   }
 
   private emitPullSecret(
     config: ResolvedHarborPrivateApp,
     namespace: string,
-    forPulumi: boolean,
+    delivery: IHarborDelivery,
   ): ApiObject | undefined {
     const creds = config.credentials;
     const id = `PullSecret-${namespace}`;
@@ -430,42 +307,8 @@ export class HarborPrivateApp extends Construct {
           data: { '.dockerconfigjson': Buffer.from(json, 'utf8').toString('base64') },
         });
       }
-      case 'robot': {
-        if (forPulumi) {
-          // The Pulumi engine fills `data` from Harbor's create response.
-          return new kplus.k8s.KubeSecret(this, id, { metadata, type: 'kubernetes.io/dockerconfigjson' });
-        }
-        const store = config.robotStore!;
-        const spec: ExternalSecretSpec = {
-          refreshInterval: store.refreshInterval,
-          secretStoreRef: { kind: store.store.kind, name: store.store.name },
-          target: {
-            name: config.pullSecretName,
-            creationPolicy: 'Owner',
-            template: {
-              type: 'kubernetes.io/dockerconfigjson',
-              engineVersion: 'v2',
-              data: {
-                '.dockerconfigjson': dockerConfigJsonTemplate(
-                  config.registryHost,
-                  { literal: config.robot!.fullName },
-                  { variable: 'password' },
-                ),
-              },
-            },
-          },
-          data: [
-            {
-              secretKey: 'password',
-              remoteRef: {
-                key: connectionSecretName(config.project.name, config.robot!.name),
-                property: 'attribute.secret',
-              },
-            },
-          ],
-        };
-        return externalSecret(this, id, config.pullSecretName, namespace, spec);
-      }
+      case 'robot':
+        return delivery.emitRobotPullSecret(this, id, config, namespace);
       case 'externalStore': {
         const ext = creds.externalStore!;
         const spec: ExternalSecretSpec = {
@@ -495,55 +338,6 @@ export class HarborPrivateApp extends Construct {
       }
     }
   }
-
-  /** The ClusterSecretStore reading connection Secrets, with its ServiceAccount and RBAC. */
-  private emitStore(config: ResolvedHarborPrivateApp): void {
-    const store = config.robotStore!;
-    const ns = store.connectionSecretNamespace;
-    const reader = `${store.store.name}-reader`;
-    new kplus.k8s.KubeNamespace(this, 'StoreNamespace', { metadata: { name: ns } });
-    new kplus.k8s.KubeServiceAccount(this, 'StoreServiceAccount', { metadata: { name: reader, namespace: ns } });
-    new kplus.k8s.KubeRole(this, 'StoreRole', {
-      metadata: { name: reader, namespace: ns },
-      rules: [
-        { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectrulesreviews'], verbs: ['create'] },
-      ],
-    });
-    new kplus.k8s.KubeRoleBinding(this, 'StoreRoleBinding', {
-      metadata: { name: reader, namespace: ns },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: reader },
-      subjects: [{ kind: 'ServiceAccount', name: reader, namespace: ns }],
-    });
-    clusterSecretStore(this, 'Store', store.store.name, {
-      conditions: [{ namespaces: [...config.namespaces] }],
-      provider: {
-        kubernetes: {
-          remoteNamespace: ns,
-          server: { caProvider: { type: 'ConfigMap', name: 'kube-root-ca.crt', key: 'ca.crt', namespace: ns } },
-          auth: { serviceAccount: { name: reader, namespace: ns } },
-        },
-      },
-    });
-  }
-}
-
-/** The names of the objects an app emits, derived once from the Harbor names. */
-interface ObjectNames {
-  readonly project: string;
-  readonly members: readonly string[];
-  readonly robot?: string;
-  readonly connectionSecret?: string;
-}
-
-function objectNames(config: ResolvedHarborPrivateApp): ObjectNames {
-  const project = kubernetesNameFor(config.project.name);
-  return {
-    project,
-    members: config.members.map((m) => `${project}-${m.kind}-${kubernetesNameFor(m.name, 180)}`),
-    robot: config.robot && `${project}-${kubernetesNameFor(config.robot.name, 180)}`,
-    connectionSecret: config.robot && connectionSecretName(config.project.name, config.robot.name),
-  };
 }
 
 function imagesOf(workload: PodWorkload, field: string): WorkloadImage[] {

@@ -9,5 +9,6 @@ export * from './props';
 export * from './resolve';
 export * from './robot';
 export * from './roles';
+export * from './rotation';
 export * from './secret-value';
 export * from './template';

@@ -49,6 +49,22 @@ export interface HarborProjectOptions {
   readonly forceDestroy?: boolean;
 }
 
+/**
+ * Blue/green rotation of the robot's secret (YAML engine): the app keeps two robots, blue and green, and the pull
+ * Secret follows one of them. See README "Rotation and expiry" for the steps and their timings.
+ */
+export interface RobotRotationOptions {
+  /**
+   * The rotation step, a whole number >= 0. Raise it by exactly one per reviewed change, and apply the next step only
+   * once the previous one has taken effect. An odd step moves the pull Secret to the other robot (both robots are
+   * valid, nothing is refused); an even step above 0 replaces the robot the pull Secret has just left with a new one
+   * (new secret; the old secret is refused from then on). Step 0 is the app as without rotation, plus an idle green
+   * robot. Blue generation 0 is the robot the app has without rotation, so turning rotation on keeps it.
+   * @default 0
+   */
+  readonly step?: number;
+}
+
 /** The robot account whose credentials the pull Secret carries. */
 export interface HarborRobotOptions {
   /**
@@ -81,6 +97,12 @@ export interface HarborRobotOptions {
    * @default false
    */
   readonly allowPush?: boolean;
+  /**
+   * (YAML engine) Rotate the robot's secret without a pull outage: two robots, blue and green, and the pull Secret
+   * follows one of them, switched by `rotation.step` in a reviewed change.
+   * @default - no rotation: one robot, whose secret never changes
+   */
+  readonly rotation?: RobotRotationOptions;
 }
 
 /** Everything HarborPrivateApp declares, in Harbor's and Kubernetes' words; the same for both engines. */

@@ -24,6 +24,7 @@ import {
   robotFullName,
   robotPermission,
 } from './robot';
+import { ResolvedRobotRotation, RobotSlot, robotRotation, slotRobotName } from './rotation';
 import { HarborRoleName, isHarborRoleName } from './roles';
 import { SecretValue } from './secret-value';
 import { goTemplateDelimiterIn } from './template';
@@ -74,6 +75,8 @@ export interface ResolvedRobot {
   readonly description: string;
   /** The robot's one project permission. */
   readonly permission: RobotPermissionSpec;
+  /** The blue/green rotation, when `robot.rotation` is set: its two robots and the one the pull Secret uses. */
+  readonly rotation?: ResolvedRobotRotation;
 }
 
 /** HarborPrivateAppOptions with every default applied and every rule checked. */
@@ -481,12 +484,40 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
     const description = robotOpts.description ?? `Pull secret of ${appName}, managed by harbor-private-app`;
     if (typeof description !== 'string' || description.length > 1024)
       fail('robot.description', description, 'must be a string of at most 1024 characters', 'shorten it');
+    let rotation: ResolvedRobotRotation | undefined;
+    if (robotOpts.rotation !== undefined) {
+      const ro = robotOpts.rotation;
+      if (ro === null || typeof ro !== 'object' || Array.isArray(ro)) {
+        fail('robot.rotation', ro, 'must be an object', 'use rotation: { step: 0 } to start rotating');
+      }
+      const step = ro.step ?? 0;
+      if (typeof step !== 'number' || !Number.isSafeInteger(step) || step < 0) {
+        fail(
+          'robot.rotation.step',
+          step,
+          'must be a whole number >= 0',
+          'start at 0 and raise it by one per reviewed change (odd: the pull Secret moves to the other robot; even: the robot it left is replaced)',
+        );
+      }
+      // The longest name a slot will take within the next steps: `<name>-green-<generation>`.
+      const longest = slotRobotName(name, RobotSlot.GREEN, Math.floor(step / 4) + 1);
+      if (longest.length > 255) {
+        fail(
+          'robot.name',
+          name,
+          `is too long to rotate: its robots are named "<name>-<blue|green>-<generation>" (e.g. ${longest.length} characters), and Harbor allows 255`,
+          `shorten it to at most ${255 - (longest.length - name.length)} characters`,
+        );
+      }
+      rotation = robotRotation(step, name, robotNamePrefix, projectName);
+    }
     robot = {
       name,
       fullName: robotFullName(robotNamePrefix, projectName, name),
       durationDays,
       description,
       permission: robotPermission(projectName, wantsPush),
+      ...(rotation ? { rotation } : {}),
     };
     const ro = credentials.robot ?? {};
     const store = ro.store ?? SecretStoreRef.cluster(DEFAULT_ROBOT_STORE_NAME);
@@ -512,7 +543,11 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
       connectionSecretNamespace,
       refreshInterval: checkDuration('credentials.refreshInterval', ro.refreshInterval ?? '1h', fail),
     };
-    if (namespaces.includes(connectionSecretNamespace) && pullSecretName === connectionSecretName(projectName, name)) {
+    const robotNames = rotation ? rotation.slots.map((sl) => sl.name) : [name];
+    if (
+      namespaces.includes(connectionSecretNamespace) &&
+      robotNames.some((n) => pullSecretName === connectionSecretName(projectName, n))
+    ) {
       fail(
         'pullSecretName',
         pullSecretName,

@@ -2,7 +2,8 @@
  * Types of the Harbor REST API v2.0 client: its options and the Harbor objects it reads and writes,
  * in this project's words (camelCase), not Harbor's wire format (snake_case, string metadata).
  *
- * @see /work/shared/harbor/swagger.yaml (Harbor v2.15 contract)
+ * @see https://github.com/goharbor/harbor/blob/v2.15.2/api/v2.0/swagger.yaml (Harbor v2.15 contract; the subset the
+ *   tests check against: test/contracts/harbor-api.json)
  */
 import type { HarborRoleName } from '../core/roles';
 

@@ -152,3 +152,29 @@ export function assertRobotUpdate(robot: RobotUpdate): void {
     throw new TypeError(`robot update disable must be true or false, got ${show(robot.disable)}.`);
   assertProjectPermissions(robot.permissions, 'robot update permissions');
 }
+
+/** Throws unless `durationDays` is a robot lifetime Harbor accepts: -1, or a whole number of days >= 1. */
+export function assertRobotDuration(durationDays: unknown, field: string): asserts durationDays is number {
+  assertDuration(durationDays, field);
+}
+
+/**
+ * Throws unless `secret` passes Harbor's rule for a chosen robot secret (`IsValidSec`): 8 to 128 bytes with an
+ * upper-case letter, a lower-case letter and a digit. The message never shows the secret.
+ */
+export function assertRobotSecret(secret: unknown): asserts secret is string {
+  const ok =
+    typeof secret === 'string' &&
+    Buffer.byteLength(secret, 'utf8') >= 8 &&
+    Buffer.byteLength(secret, 'utf8') <= 128 &&
+    /[a-z]/.test(secret) &&
+    /[A-Z]/.test(secret) &&
+    /[0-9]/.test(secret);
+  if (!ok) {
+    throw new TypeError(
+      `robot secret (${typeof secret === 'string' ? `${Buffer.byteLength(secret, 'utf8')} bytes, not shown` : show(typeof secret)}) ` +
+        "does not pass Harbor's rule: 8 to 128 bytes with at least one upper-case letter, one lower-case letter and one digit. " +
+        'Or let Harbor generate one (refreshRobotSecret).',
+    );
+  }
+}

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { HarborRoleName } from '../core/roles';
 import { connectionInput, HarborConnectionInputs } from './harbor-connection';
-import { harborProvider } from './harbor-provider';
+import { serializableHarborProvider } from './provider-reference';
 
 /** Arguments of a {@link HarborProjectMember}. */
 export interface HarborProjectMemberArgs {
@@ -39,7 +39,7 @@ export class HarborProjectMember extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: HarborProjectMemberArgs, opts: pulumi.CustomResourceOptions = {}) {
     super(
-      harborProvider,
+      serializableHarborProvider(),
       name,
       {
         resourceKind: 'member',

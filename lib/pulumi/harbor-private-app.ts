@@ -32,7 +32,7 @@ const PULL_SECRET_PROVIDER_KINDS = new Set(['Secret', 'ExternalSecret', 'Service
  * Props of the Pulumi HarborPrivateApp: the same as the cdk8s construct's (every HarborPrivateAppOptions prop plus
  * `workload`), plus the Harbor connection.
  */
-export interface HarborPrivateAppProps extends Cdk8sHarborPrivateAppProps {
+export interface HarborPrivateAppProps extends Omit<Cdk8sHarborPrivateAppProps, 'delivery'> {
   /** How to reach Harbor's API (the password as a Pulumi secret). */
   readonly harbor: HarborConnectionArgs;
   /**

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { connectionInput, HarborConnectionInputs } from './harbor-connection';
-import { harborProvider } from './harbor-provider';
+import { serializableHarborProvider } from './provider-reference';
 
 /** Arguments of a {@link HarborProject}. */
 export interface HarborProjectArgs {
@@ -54,7 +54,7 @@ export class HarborProject extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: HarborProjectArgs, opts: pulumi.CustomResourceOptions = {}) {
     super(
-      harborProvider,
+      serializableHarborProvider(),
       name,
       {
         resourceKind: 'project',

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { RobotPermission } from '../harbor';
 import { connectionInput, HarborConnectionInputs } from './harbor-connection';
-import { harborProvider } from './harbor-provider';
+import { serializableHarborProvider } from './provider-reference';
 
 /** Arguments of a {@link HarborRobotAccount}. */
 export interface HarborRobotAccountArgs {
@@ -42,7 +42,7 @@ export class HarborRobotAccount extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: HarborRobotAccountArgs, opts: pulumi.CustomResourceOptions = {}) {
     super(
-      harborProvider,
+      serializableHarborProvider(),
       name,
       {
         resourceKind: 'robot',

@@ -2,6 +2,7 @@
  * harbor-private-app for Pulumi (`harbor-private-app/pulumi`): the HarborPrivateApp component, the Harbor resources
  * behind it (dynamic providers on Harbor's REST API) and the helper that turns cdk8s objects into Pulumi resources.
  */
+import './peers';
 export * from '../core';
 export type { HarborWorkloadProps, PodWorkload } from '../cdk8s/harbor-private-app';
 export { HARBOR_PRIVATE_APP_TYPE, HarborPrivateApp } from './harbor-private-app';
@@ -27,3 +28,4 @@ export { kubernetesResource, kubernetesResourceName, kubernetesResources } from 
 export type { KubernetesManifest } from './kubernetes-objects';
 export { renderHarborPrivateApp } from './render';
 export type { RenderedApp } from './render';
+export { DYNAMIC_PROVIDER_MODULE, HarborProviderReference, serializableHarborProvider } from './provider-reference';

@@ -1,11 +1,8 @@
 import { App, Chart } from 'cdk8s';
-import {
-  HarborPrivateApp as Cdk8sHarborPrivateApp,
-  HarborPrivateAppProps,
-  RENDER_FOR_PULUMI,
-} from '../cdk8s/harbor-private-app';
+import { HarborPrivateApp as Cdk8sHarborPrivateApp, HarborPrivateAppProps } from '../cdk8s/harbor-private-app';
 import { HarborPrivateAppError } from '../core';
 import type { KubernetesManifest } from './kubernetes-objects';
+import { PulumiDelivery } from './pulumi-delivery';
 
 /** What the cdk8s construct renders for the Pulumi engine. */
 export interface RenderedApp {
@@ -18,7 +15,7 @@ export interface RenderedApp {
 /**
  * Renders the Kubernetes objects of a HarborPrivateApp once, in memory, with the cdk8s construct itself: a cdk8s App
  * and a Chart named `name` (resource name hashes off, as in the cdk8s apps), the construct with id `name` and the
- * Pulumi rendering switched on (no Crossplane or External Secrets objects for the robot; a pull Secret without
+ * Pulumi engine's delivery ({@link PulumiDelivery}: no Crossplane or External Secrets objects; a pull Secret without
  * data). All validation of lib/core and the construct happens here, so a bad prop throws before Pulumi sees anything.
  *
  * @param configure called on the construct before rendering (to wire more workloads, tune the Deployment...).
@@ -26,11 +23,11 @@ export interface RenderedApp {
  */
 export function renderHarborPrivateApp(
   name: string,
-  props: HarborPrivateAppProps,
+  props: Omit<HarborPrivateAppProps, 'delivery'>,
   configure?: (app: Cdk8sHarborPrivateApp) => void,
 ): RenderedApp {
   const chart = new Chart(new App(), name, { disableResourceNameHashes: true });
-  const construct = new Cdk8sHarborPrivateApp(chart, name, { ...props, [RENDER_FOR_PULUMI]: true });
+  const construct = new Cdk8sHarborPrivateApp(chart, name, { ...props, delivery: new PulumiDelivery() });
   configure?.(construct);
   // chart.toJson() does not run construct validations (App.synth does): run them here, as synthesis would.
   const errors = chart.node.findAll().flatMap((c) => c.node.validate().map((message) => `${c.node.path}: ${message}`));

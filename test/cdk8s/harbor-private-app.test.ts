@@ -1,6 +1,14 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
 import {
+  CrossplaneDelivery,
+  DeliveredHarborObjects,
+  IHarborDelivery,
+  NameClaim,
+  ResolvedHarborPrivateApp,
   HarborGroupType,
   HarborMember,
   HarborPrivateApp,
@@ -387,5 +395,166 @@ describe('several apps in one chart', () => {
     for (let i = 0; i < 1000; i++)
       new HarborPrivateApp(chart, `app${i}`, { ...props, project: { name: `team${i}` }, namespaces: [`ns${i}`] });
     expect(ofKind(Testing.synth(chart) as Obj[], 'ExternalSecret')).toHaveLength(1000);
+  });
+});
+
+describe('delivery (the engine-specific part)', () => {
+  /** A delivery that emits one marker object per call and claims one name. */
+  class MarkerDelivery implements IHarborDelivery {
+    public claims(config: ResolvedHarborPrivateApp): NameClaim[] {
+      return [{ key: `Marker/${config.project.name}`, field: 'project.name', value: config.project.name, fix: 'x' }];
+    }
+    public emitHarborObjects(app: Construct, config: ResolvedHarborPrivateApp): DeliveredHarborObjects {
+      const robot = new ApiObject(app, 'Marker', {
+        apiVersion: 'example.com/v1',
+        kind: 'Marker',
+        metadata: { name: config.robot!.name },
+      });
+      return { robot };
+    }
+    public emitRobotPullSecret(app: Construct, id: string, config: ResolvedHarborPrivateApp, namespace: string) {
+      return new ApiObject(app, id, {
+        apiVersion: 'example.com/v1',
+        kind: 'MarkerSecret',
+        metadata: { name: config.pullSecretName, namespace },
+      });
+    }
+  }
+
+  test('a delivery given in props replaces Crossplane and External Secrets: its objects and claims are used', () => {
+    const chart = Testing.chart();
+    const app = new HarborPrivateApp(chart, 'a', { ...props, namespaces: ['a', 'b'], delivery: new MarkerDelivery() });
+    const objs = Testing.synth(chart) as Obj[];
+    expect(objs.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)).toEqual([
+      'Marker//a-pull',
+      'MarkerSecret/a/harbor-k8s',
+      'MarkerSecret/b/harbor-k8s',
+    ]);
+    expect(app.robot?.kind).toBe('Marker');
+    expect(app.project).toBeUndefined();
+    expect(app.pullSecretObjects.map((o) => o.kind)).toEqual(['MarkerSecret', 'MarkerSecret']);
+    // Its claims are checked like the construct's own: a second app of the same chart clashes on the marker.
+    expect(
+      () =>
+        new HarborPrivateApp(chart, 'b', {
+          ...props,
+          project: { name: 'k8s', adopt: true },
+          robot: { name: 'other' },
+          pullSecretName: 'other',
+          delivery: new MarkerDelivery(),
+        }),
+    ).toThrow(/project.name = "k8s": clashes with HarborPrivateApp "test\/a"/);
+  });
+
+  test('the default delivery is CrossplaneDelivery with the providerConfigName prop', () => {
+    const withDefault = synth({ providerConfigName: 'harbor-prod' });
+    const explicit = synth({ delivery: new CrossplaneDelivery({ providerConfigName: 'harbor-prod' }) });
+    expect(explicit).toEqual(withDefault);
+  });
+
+  test('lib/cdk8s knows nothing of the Pulumi engine', () => {
+    const dir = join(__dirname, '..', '..', 'lib', 'cdk8s');
+    for (const file of readdirSync(dir)) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      expect([file, /from '(\.\.\/pulumi|@pulumi\/)/.test(text), /RENDER_FOR_PULUMI|forPulumi/.test(text)]).toEqual([
+        file,
+        false,
+        false,
+      ]);
+    }
+  });
+});
+
+describe('robot rotation (blue/green, YAML engine)', () => {
+  const rotating = (step: number, extra: Partial<HarborPrivateAppProps> = {}): Obj[] =>
+    synth({ robot: { name: 'coredns-pull', rotation: { step } }, namespaces: ['kube-system', 'apps'], ...extra });
+  const key = (o: Obj): string => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  /** Objects of `after` that are new or differ from `before`, and keys of `before` gone from `after`. */
+  const changes = (before: Obj[], after: Obj[]): { changed: string[]; gone: string[] } => {
+    const old = new Map(before.map((o) => [key(o), JSON.stringify(o)]));
+    const now = new Set(after.map(key));
+    return {
+      changed: after.filter((o) => old.get(key(o)) !== JSON.stringify(o)).map(key),
+      gone: [...old.keys()].filter((k) => !now.has(k)),
+    };
+  };
+  const activeOf = (objs: Obj[]) =>
+    ofKind(objs, 'ExternalSecret').map((e) => ({
+      key: e.spec.data[0].remoteRef.key,
+      username: JSON.parse(e.spec.target.template.data['.dockerconfigjson'].replace(/\{\{[^}]*\}\}/g, '"x"')).auths[
+        'reg.harbor.com'
+      ].username,
+    }));
+
+  test('step 0 is the output without rotation plus an idle green robot', () => {
+    const plain = synth({ robot: { name: 'coredns-pull' }, namespaces: ['kube-system', 'apps'] });
+    const start = rotating(0);
+    expect(changes(plain, start)).toEqual({ changed: ['RobotAccount//k8s-coredns-pull-green-0'], gone: [] });
+    const green = start.find((o) => o.metadata.name === 'k8s-coredns-pull-green-0')!;
+    const blue = start.find((o) => o.metadata.name === 'k8s-coredns-pull')!;
+    expect(green.spec).toEqual({
+      ...blue.spec,
+      forProvider: { ...blue.spec.forProvider, name: 'coredns-pull-green-0' },
+      writeConnectionSecretToRef: { name: 'k8s-coredns-pull-green-0-robot', namespace: 'harbor-robots' },
+    });
+  });
+
+  test('an odd step moves only the ExternalSecrets to the other robot; an even one replaces only the idle robot', () => {
+    let before = rotating(0);
+    const seen: string[] = [];
+    for (let step = 1; step <= 4; step++) {
+      const after = rotating(step);
+      const { changed, gone } = changes(before, after);
+      const robots = ofKind(after, 'RobotAccount').map((r) => r.spec.forProvider.name);
+      seen.push(`${step}: ${robots.join(',')} <- ${activeOf(after)[0].username}`);
+      if (step % 2 === 1) {
+        expect(changed).toEqual(['ExternalSecret/kube-system/harbor-k8s', 'ExternalSecret/apps/harbor-k8s']);
+        expect(gone).toEqual([]);
+      } else {
+        expect(changed).toHaveLength(1);
+        expect(changed[0]).toMatch(/^RobotAccount\/\//);
+        expect(gone).toHaveLength(1);
+        expect(gone[0]).toMatch(/^RobotAccount\/\//);
+      }
+      // Both namespaces follow the same robot, through its own connection Secret.
+      const active = activeOf(after);
+      expect(new Set(active.map((a) => JSON.stringify(a))).size).toBe(1);
+      const activeRobot = ofKind(after, 'RobotAccount').find(
+        (r) => `robot$k8s+${r.spec.forProvider.name}` === active[0].username,
+      )!;
+      expect(activeRobot.spec.writeConnectionSecretToRef.name).toBe(active[0].key);
+      before = after;
+    }
+    expect(seen).toEqual([
+      '1: coredns-pull,coredns-pull-green-0 <- robot$k8s+coredns-pull-green-0',
+      '2: coredns-pull-blue-1,coredns-pull-green-0 <- robot$k8s+coredns-pull-green-0',
+      '3: coredns-pull-blue-1,coredns-pull-green-0 <- robot$k8s+coredns-pull-blue-1',
+      '4: coredns-pull-blue-1,coredns-pull-green-1 <- robot$k8s+coredns-pull-blue-1',
+    ]);
+  });
+
+  test('renewal: a new durationDays changes only the robots duration, in both slots', () => {
+    const { changed, gone } = changes(
+      rotating(3, { robot: { name: 'coredns-pull', durationDays: 30, rotation: { step: 3 } } }),
+      rotating(3, { robot: { name: 'coredns-pull', durationDays: 90, rotation: { step: 3 } } }),
+    );
+    expect(changed).toEqual(['RobotAccount//k8s-coredns-pull-blue-1', 'RobotAccount//k8s-coredns-pull-green-0']);
+    expect(gone).toEqual([]);
+  });
+
+  test('the app exposes the robot the pull Secret uses; slot names are claimed in the chart', () => {
+    const chart = Testing.chart();
+    const app = new HarborPrivateApp(chart, 'a', { ...props, robot: { name: 'pull', rotation: { step: 1 } } });
+    expect(app.robot?.metadata.name).toBe('k8s-pull-green-0');
+    expect(app.config.robot?.rotation?.active).toBe('green');
+    expect(
+      () =>
+        new HarborPrivateApp(chart, 'b', {
+          ...props,
+          project: { name: 'k8s', adopt: true },
+          robot: { name: 'pull-green-0' },
+          pullSecretName: 'other',
+        }),
+    ).toThrow(/robot.name = "pull-green-0": clashes with HarborPrivateApp "test\/a"/);
   });
 });

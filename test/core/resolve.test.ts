@@ -152,6 +152,15 @@ describe('resolveHarborPrivateApp rejects bad input, naming field, value and fix
     ['robot duration 0', { robot: { durationDays: 0 } }, 'robot.durationDays', /Harbor rejects \(400\)/],
     ['robot duration -2', { robot: { durationDays: -2 } }, 'robot.durationDays', /-1/],
     ['robot duration 1.5', { robot: { durationDays: 1.5 } }, 'robot.durationDays', /whole number/],
+    ['rotation not an object', { robot: { rotation: 3 as never } }, 'robot.rotation', /rotation: \{ step: 0 \}/],
+    ['rotation step negative', { robot: { rotation: { step: -1 } } }, 'robot.rotation.step', /raise it by one/],
+    ['rotation step fraction', { robot: { rotation: { step: 0.5 } } }, 'robot.rotation.step', /start at 0/],
+    [
+      'rotation with a name too long for its slots',
+      { robot: { name: 'r'.repeat(250), rotation: { step: 0 } } },
+      'robot.name',
+      /shorten it to at most 247 characters/,
+    ],
     [
       'push without opt-in',
       { robot: { actions: [RobotAction.PULL, RobotAction.PUSH] } },

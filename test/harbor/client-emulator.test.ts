@@ -222,6 +222,73 @@ it('bad credentials: 401 with the credentials hint, not retried', async () => {
   expect(emulator.requests).toHaveLength(1);
 });
 
+describe('robot rotation and renewal (setRobotSecret, renewRobot)', () => {
+  const DAY = 86_400_000;
+  let clock = Date.UTC(2031, 5, 1);
+  let timed: HarborEmulator;
+  let timedServer: { url: string; close(): Promise<void> };
+  let h: HarborClient;
+
+  beforeAll(async () => {
+    timed = new HarborEmulator({ adminPassword: ADMIN_PASSWORD, now: () => clock });
+    timedServer = await startEmulatorServer(timed);
+    h = new HarborClient({ url: timedServer.url, username: 'admin', password: ADMIN_PASSWORD, retryBaseDelayMs: 1 });
+    clients.push(h);
+    await h.createProject({ name: 'app', public: false, autoScan: false, preventVul: false });
+  });
+  afterEach(() => expect(timed.contractViolations).toEqual([]));
+  afterAll(async () => timedServer?.close());
+
+  it("setRobotSecret sets a chosen secret (the old one fails at once), checked against Harbor's rule first", async () => {
+    const r = await h.createRobot({ name: 'chosen', duration: 10, level: 'project', permissions: pullOn('app') });
+    const chosen = `Ch0sen${randomBytes(6).toString('hex')}`;
+    await h.setRobotSecret(r.id, chosen);
+    expect(timed.authorize(r.name, chosen, 'app')).toEqual(['pull']);
+    expect(timed.authorize(r.name, r.secret, 'app')).toEqual([]);
+    expect((await h.getRobot(r.id))?.expiresAt).toBe(r.expiresAt);
+    timed.resetLog();
+    for (const weak of ['Sh0rt', 'nouppercase1', 'NOLOWERCASE1', 'NoDigitsAtAll', `Aa1${'\u00e9'.repeat(63)}`]) {
+      const err = (await h.setRobotSecret(r.id, weak).catch((e: unknown) => e)) as Error;
+      expect(err).toBeInstanceOf(TypeError);
+      expect(err.message).toMatch(/8 to 128 bytes .* upper-case .* lower-case .* digit/);
+      expect(err.message).not.toContain(weak);
+    }
+    expect(timed.requests).toEqual([]);
+  });
+
+  it('renewRobot moves expires_at to creation + duration with one GET and one PUT; the secret stays', async () => {
+    const created = clock;
+    const r = await h.createRobot({ name: 'finite', duration: 30, level: 'project', permissions: pullOn('app') });
+    clock += 25 * DAY;
+    timed.resetLog();
+    const renewed = await h.renewRobot(r.id, 90);
+    expect(renewed).toMatchObject({ id: r.id, name: r.name, duration: 90, expiresAt: created / 1000 + 90 * 86400 });
+    expect(timed.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
+      `GET /api/v2.0/robots/${r.id}`,
+      `PUT /api/v2.0/robots/${r.id}`,
+      `GET /api/v2.0/robots/${r.id}`,
+    ]);
+    expect(timed.authorize(r.name, r.secret, 'app')).toEqual(['pull']);
+    await expect(h.renewRobot(r.id, -1)).resolves.toMatchObject({ expiresAt: -1 });
+  });
+
+  it('renewRobot refuses, before the PUT, the same duration and one that does not exceed the age', async () => {
+    const r = await h.createRobot({ name: 'aged', duration: 30, level: 'project', permissions: pullOn('app') });
+    clock += 40 * DAY;
+    timed.resetLog();
+    await expect(h.renewRobot(r.id, 30)).rejects.toThrow(/already has a duration of 30 days.*only when the/);
+    await expect(h.renewRobot(r.id, 40)).rejects.toThrow(/created 40 days ago .* 40 days would leave it expired.* 70/);
+    await expect(h.renewRobot(r.id, 0)).rejects.toThrow(/-1 \(never expires\) or a positive number of DAYS/);
+    expect(timed.requests.filter((q) => q.write)).toEqual([]);
+    // The expired robot is still there: renewing it lets its secret log in again.
+    expect(timed.authorize(r.name, r.secret, 'app')).toEqual([]);
+    await h.renewRobot(r.id, 41);
+    expect(timed.authorize(r.name, r.secret, 'app')).toEqual(['pull']);
+    const gone = await failure(h.renewRobot(999, 10));
+    expect(gone.status).toBe(404);
+  });
+});
+
 describe('faults', () => {
   it('GET retries a 503 with Retry-After 0 and a connection reset, then succeeds', async () => {
     emulator.resetLog();

@@ -117,7 +117,9 @@ describe('idempotent calls retry', () => {
 
   it('a timeout on every attempt ends in a retryable TIMEOUT error', async () => {
     script([], 'hang');
-    const err = await failure(makeClient({ timeoutMs: 50, maxRetries: 1 }).getRobot(1));
+    // 500 ms, not less: each attempt must at least reach the server (which counts it) before it times out, and on a
+    // busy machine connecting alone may take longer than a few tens of milliseconds.
+    const err = await failure(makeClient({ timeoutMs: 500, maxRetries: 1 }).getRobot(1));
     expect(fake.requests).toHaveLength(2);
     expect(err.code).toBe('TIMEOUT');
     expect(err.status).toBeUndefined();
@@ -208,7 +210,7 @@ describe('POST and PATCH are never retried', () => {
 
   it('PATCH on a timeout: one attempt', async () => {
     script([], 'hang');
-    const err = await failure(makeClient({ timeoutMs: 50 }).refreshRobotSecret(4));
+    const err = await failure(makeClient({ timeoutMs: 500 }).refreshRobotSecret(4)); // reaches the server, then hangs
     expect(fake.requests).toHaveLength(1);
     expect(err.code).toBe('TIMEOUT');
     expect(err.retryable).toBe(false);

@@ -6,8 +6,6 @@
  *   emulator) with zero resources registered and an emulator request log that stays EMPTY. A valid control case in
  *   the same harness then makes exactly 3 writes (project, member, robot), so the harness provably sees calls.
  */
-// The provider object is handed to the live engine directly; serializing it would only cost time here.
-jest.mock('@pulumi/pulumi/runtime/closure/serializeClosure', () => require('../pulumi/support/stub-serialization'));
 
 import { randomBytes } from 'node:crypto';
 import { App, Chart } from 'cdk8s';

@@ -8,8 +8,6 @@
  * Last, at the component level under Pulumi's mocks: the Kubernetes pull Secret's data is derived from the robot
  * resource's `secret` output, so a new robot secret (robot deleted or recreated) changes the Secret in the same run.
  */
-// Serializing the dynamic provider is slow and irrelevant under mocks (see test/pulumi/support/stub-serialization.ts).
-jest.mock('@pulumi/pulumi/runtime/closure/serializeClosure', () => require('../pulumi/support/stub-serialization'));
 
 import { randomBytes } from 'node:crypto';
 import type { dynamic } from '@pulumi/pulumi';

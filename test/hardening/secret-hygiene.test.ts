@@ -10,7 +10,6 @@
  *    value secret: every output of the component and its children whose value holds the robot secret or the Harbor
  *    password is a Pulumi secret, and so is every recorded input that holds one (the Kubernetes Secret's data).
  */
-jest.mock('@pulumi/pulumi/runtime/closure/serializeClosure', () => require('../pulumi/support/stub-serialization'));
 
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';

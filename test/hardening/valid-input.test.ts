@@ -5,9 +5,6 @@
  *   case, which answers as Harbor does (robot name rule, duration bound, swagger contract): the creates succeed, with
  *   the expected number of writes and no contract violation. So the rules are not stricter than Harbor, either.
  */
-// The provider object is handed to the live engine directly; serializing it would only cost time here.
-jest.mock('@pulumi/pulumi/runtime/closure/serializeClosure', () => require('../pulumi/support/stub-serialization'));
-
 import { randomBytes } from 'node:crypto';
 import { App, Chart } from 'cdk8s';
 import * as pulumi from '@pulumi/pulumi';

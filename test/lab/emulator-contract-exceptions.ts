@@ -3,7 +3,7 @@
  * contract check accepts these, and ONLY these, beyond the declared ones. Keep this list short and explain each
  * entry: anything else the emulator answers must be in the swagger.
  *
- * @see /work/shared/docs/HARBOR-FACTS.md
+ * @see HARBOR-FACTS.md (the team's notes on how Harbor behaves, beside the repository)
  */
 
 /** One accepted, undeclared status. */

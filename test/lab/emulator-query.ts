@@ -2,7 +2,7 @@
  * Harbor's list conventions for the lab emulator: the `q` query language (`k=v`, `k=~v`, `k=[min~max]`,
  * `k={v1 v2}`, `k=(v1 v2)`, joined by `,`) and paging (`page`, `page_size`, `X-Total-Count`, `Link`).
  *
- * @see /work/shared/harbor/swagger.yaml `#/parameters/query`
+ * @see test/contracts/harbor-api.json `#/parameters/query`
  */
 
 /** One condition of a Harbor `q` query. */

@@ -53,9 +53,13 @@ export function randomRobotSecret(): string {
   }
 }
 
-/** Harbor's rule for a chosen robot secret: 8 to 128 characters with an upper-case letter, a lower-case letter and a digit. */
+/**
+ * Harbor's rule for a chosen robot secret (`IsValidSec`): 8 to 128 bytes (Go's `len`, so UTF-8 bytes) with an
+ * upper-case letter, a lower-case letter and a digit (ASCII classes, as Go's regexp `[a-z]`, `[A-Z]`, `\d`).
+ */
 export function isValidRobotSecret(s: string): boolean {
-  return s.length >= 8 && s.length <= 128 && /[a-z]/.test(s) && /[A-Z]/.test(s) && /[0-9]/.test(s);
+  const bytes = Buffer.byteLength(s, 'utf8');
+  return bytes >= 8 && bytes <= 128 && /[a-z]/.test(s) && /[A-Z]/.test(s) && /[0-9]/.test(s);
 }
 
 /** A request id like Harbor's (a UUID). */

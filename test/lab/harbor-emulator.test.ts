@@ -3,10 +3,12 @@
  * and its contract check against Harbor's swagger.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { stringify as stringifyYaml } from 'yaml';
 import { HarborEmulator, startEmulatorServer } from './harbor-emulator';
-import { DEFAULT_SWAGGER_PATH, HarborSwagger } from './swagger';
+import { DEFAULT_SWAGGER_PATH, HarborSwagger, type SwaggerOperation } from './swagger';
 import { parseHarborQuery, QuerySyntaxError } from './emulator-query';
 
 jest.setTimeout(60_000);
@@ -610,6 +612,112 @@ describe('robots', () => {
   });
 });
 
+describe('robot lifecycle: rotation, renewal, expiry (Harbor v2 RefreshSec / UpdateRobot)', () => {
+  const DAY = 86400 * 1000;
+  const created = Date.UTC(2030, 0, 1) / 1000;
+  /** A REST call as the robot itself: 200 while its credentials log in, 401 once they no longer do. */
+  const asRobot = async (name: string, secret: string): Promise<number> =>
+    (await call('GET', '/projects/app', { auth: [name, secret], headers: { 'X-Is-Resource-Name': 'true' } })).status;
+  const robotNow = async (id: number): Promise<{ expires_at: number; duration: number; disable: boolean }> =>
+    (await call('GET', `/robots/${id}`)).json;
+  const put = (r: { id: number; name: string }, extra: Record<string, unknown>): Promise<ApiResult> =>
+    call('PUT', `/robots/${r.id}`, { body: { ...robotBody('app', 'x'), name: r.name, ...extra } });
+
+  beforeEach(async () => {
+    await createProject('app');
+  });
+
+  it('PATCH {secret:""} returns a new secret; the old one fails at once on the API and the token service', async () => {
+    const r = await createRobot('app', 'puller', { duration: 30 });
+    expect(await asRobot(r.name, r.secret)).toBe(200);
+    const refreshed = await call('PATCH', `/robots/${r.id}`, { body: { secret: '' } });
+    expect(refreshed.status).toBe(200);
+    expect(Object.keys(refreshed.json)).toEqual(['secret']);
+    expect(await asRobot(r.name, r.secret)).toBe(401);
+    expect(emulator.authorize(r.name, r.secret, 'app')).toEqual([]);
+    expect(await asRobot(r.name, refreshed.json.secret)).toBe(200);
+    expect(emulator.authorize(r.name, refreshed.json.secret, 'app')).toEqual(['pull']);
+    // Neither variant moves the expiry, however late it comes.
+    clock += 10 * DAY;
+    await call('PATCH', `/robots/${r.id}`, { body: { secret: '' } });
+    expect((await robotNow(r.id)).expires_at).toBe(created + 30 * 86400);
+  });
+
+  it("PATCH with a chosen secret checks Harbor's rule in bytes, sets it, answers {} (no secret), old one fails", async () => {
+    const r = await createRobot('app', 'puller');
+    // 3 + 63 two-byte characters: 66 characters but 129 bytes, over Harbor's 128.
+    const tooLong = `Aa1${'\u00e9'.repeat(63)}`;
+    expect([tooLong.length, (await call('PATCH', `/robots/${r.id}`, { body: { secret: tooLong } })).status]).toEqual([
+      66, 400,
+    ]);
+    const chosen = `Rot4te${randomBytes(6).toString('hex')}`;
+    const set = await call('PATCH', `/robots/${r.id}`, { body: { secret: chosen } });
+    expect(set.status).toBe(200);
+    expect(set.text).toBe('{}');
+    expect(await asRobot(r.name, r.secret)).toBe(401);
+    expect(await asRobot(r.name, chosen)).toBe(200);
+    expect(JSON.stringify(emulator.state())).not.toContain(chosen);
+  });
+
+  it('PUT renews from the creation time, only when the duration changes; the secret stays', async () => {
+    const r = await createRobot('app', 'puller', { duration: 30 });
+    expect(r.expires_at).toBe(created + 30 * 86400);
+    clock += 25 * DAY;
+    // The same duration again: Harbor recomputes nothing.
+    expect((await put(r, { duration: 30 })).status).toBe(200);
+    expect((await robotNow(r.id)).expires_at).toBe(created + 30 * 86400);
+    // A longer one: creation time + 90 days, not now + 90 days.
+    expect((await put(r, { duration: 90 })).status).toBe(200);
+    expect(await robotNow(r.id)).toMatchObject({ duration: 90, expires_at: created + 90 * 86400 });
+    expect(await asRobot(r.name, r.secret)).toBe(200);
+    // -1: never expires; and back to finite, from the creation time again.
+    expect((await put(r, { duration: -1 })).status).toBe(200);
+    expect((await robotNow(r.id)).expires_at).toBe(-1);
+    expect((await put(r, { duration: 60 })).status).toBe(200);
+    expect((await robotNow(r.id)).expires_at).toBe(created + 60 * 86400);
+  });
+
+  it("PUT with a duration shorter than the robot's age is accepted and leaves it expired (Harbor does not check)", async () => {
+    const r = await createRobot('app', 'puller', { duration: 30 });
+    clock += 25 * DAY;
+    expect((await put(r, { duration: 20 })).status).toBe(200);
+    expect((await robotNow(r.id)).expires_at).toBe(created + 20 * 86400);
+    expect(await asRobot(r.name, r.secret)).toBe(401);
+    expect(emulator.authorize(r.name, r.secret, 'app')).toEqual([]);
+  });
+
+  it('an expired robot is kept but cannot log in; renewing it lets the same secret log in again', async () => {
+    const r = await createRobot('app', 'puller', { duration: 1 });
+    clock += DAY - 1000;
+    expect(await asRobot(r.name, r.secret)).toBe(200);
+    clock += 1000; // expires_at <= now: expired
+    expect(await asRobot(r.name, r.secret)).toBe(401);
+    expect(emulator.authorize(r.name, r.secret, 'app')).toEqual([]);
+    // Not deleted: GET and the project's list still show it.
+    expect((await call('GET', `/robots/${r.id}`)).json).toMatchObject({ name: r.name, expires_at: created + 86400 });
+    const list = await call('GET', `/robots?q=${encodeURIComponent('Level=project,ProjectID=1')}`);
+    expect(list.json.map((x: { name: string }) => x.name)).toEqual([r.name]);
+    expect((await put(r, { duration: 7 })).status).toBe(200);
+    expect(await asRobot(r.name, r.secret)).toBe(200);
+    expect(emulator.authorize(r.name, r.secret, 'app')).toEqual(['pull']);
+  });
+
+  it('a disabled robot cannot log in; enabling it restores the same secret', async () => {
+    const r = await createRobot('app', 'puller');
+    expect((await put(r, { duration: -1, disable: true })).status).toBe(200);
+    expect(await asRobot(r.name, r.secret)).toBe(401);
+    expect(emulator.authorize(r.name, r.secret, 'app')).toEqual([]);
+    expect((await put(r, { duration: -1, disable: false })).status).toBe(200);
+    expect(await asRobot(r.name, r.secret)).toBe(200);
+  });
+
+  it("answers with Harbor's clock in the Date header", async () => {
+    clock += 3 * DAY;
+    const r = await call('GET', '/projects/app', { headers: { 'X-Is-Resource-Name': 'true' } });
+    expect(new Date(r.headers.get('date')!).getTime()).toBe(clock);
+  });
+});
+
 describe('authorize() (what the token service grants)', () => {
   const pw = (n: string): string => `Pw-${n}-${randomBytes(6).toString('hex')}`;
 
@@ -792,8 +900,9 @@ describe('faults', () => {
   it('hang: never answers; the client times out; close() releases the connection', async () => {
     emulator.injectFault({ kind: 'hang', match: { path: /\/projects$/ } });
     const started = Date.now();
-    await expect(call('GET', '/projects', { signal: AbortSignal.timeout(200) })).rejects.toThrow(/abort|timeout/i);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    // 1 s: the request must reach the emulator (which logs it) before the client gives up, even on a busy machine.
+    await expect(call('GET', '/projects', { signal: AbortSignal.timeout(1000) })).rejects.toThrow(/abort|timeout/i);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(emulator.requests.at(-1)).toMatchObject({ status: 0, fault: 'hang' });
     expect((await call('GET', '/projects')).status).toBe(200);
   });
@@ -909,12 +1018,12 @@ describe('HarborSwagger and the q parser (units)', () => {
     expect('operation' in d && d.operation.operationId).toBe('getProjectDeletable');
   });
 
-  it('splits the document lazily without losing an operation; the project/robot/user schemas compile', () => {
+  it('lists every operation of the contract file; the project/robot/user schemas compile', () => {
     const s = HarborSwagger.load();
-    const full = parseYaml(readFileSync(DEFAULT_SWAGGER_PATH, 'utf8')) as {
+    const doc = JSON.parse(readFileSync(DEFAULT_SWAGGER_PATH, 'utf8')) as {
       paths: Record<string, Record<string, { operationId?: string }>>;
     };
-    const expected = Object.entries(full.paths)
+    const expected = Object.entries(doc.paths)
       .flatMap(([template, item]) =>
         Object.entries(item)
           .filter(([m]) => ['get', 'put', 'post', 'delete', 'patch', 'head'].includes(m))
@@ -923,7 +1032,7 @@ describe('HarborSwagger and the q parser (units)', () => {
       .sort();
     const ops = s.operations();
     expect(ops.map((o) => `${o.method} ${o.template} ${o.operationId}`).sort()).toEqual(expected);
-    // Every schema of the operations the emulator serves compiles (a full compile of all 1,600 takes ~1 s).
+    // Every schema of the operations the emulator serves compiles.
     let compiled = 0;
     for (const op of ops.filter(
       (o) => /^\/(projects|robots|users\/current)/.test(o.template) && !o.template.includes('repositories'),
@@ -940,6 +1049,34 @@ describe('HarborSwagger and the q parser (units)', () => {
       }
     }
     expect(compiled).toBeGreaterThan(100);
+  });
+
+  it('loads a YAML swagger as it loads the JSON contract', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'swagger-'));
+    try {
+      const file = path.join(dir, 'swagger.yaml');
+      const doc = JSON.parse(readFileSync(DEFAULT_SWAGGER_PATH, 'utf8'));
+      doc.paths = { '/robots': doc.paths['/robots'], '/robots/{robot_id}': doc.paths['/robots/{robot_id}'] };
+      writeFileSync(file, stringifyYaml(doc));
+      const yaml = HarborSwagger.load(file);
+      expect(yaml).not.toBe(HarborSwagger.load());
+      const signature = (ops: readonly SwaggerOperation[]) =>
+        ops.map((o) => `${o.method} ${o.template} ${o.operationId}`);
+      expect(signature(yaml.operations())).toEqual(
+        signature(
+          HarborSwagger.load()
+            .operations()
+            .filter((o) => o.template.startsWith('/robots')),
+        ),
+      );
+      const m = yaml.findOperation('GET', '/robots/1');
+      if (!('operation' in m)) throw new Error(m.problem);
+      expect(yaml.validateResponse(m.operation, 200, JSON.stringify({ id: 1, creation_time: 'yesterday' }))).toEqual([
+        expect.stringMatching(/creation_time must match format "date-time"/),
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('accepts x-nullable null values and rejects wrong types in responses', () => {

@@ -1,7 +1,7 @@
 /**
  * A stateful emulator of Harbor's REST API v2.0 (projects, members, robot accounts) for the project's tests.
  *
- * It behaves like Harbor v2.15 as described in /work/shared/docs/HARBOR-FACTS.md, and it checks EVERY request it
+ * It behaves like Harbor v2.15 as described in HARBOR-FACTS.md (the team's notes), and it checks EVERY request it
  * receives and every response it sends against Harbor's swagger (see {@link HarborSwagger}): a request or response
  * that breaks the contract is recorded in {@link HarborEmulator.contractViolations} and answered with
  * `500 {"errors":[{"code":"CONTRACT_VIOLATION",...}]}` so the client notices too. Assert
@@ -20,10 +20,20 @@
  *   the full name and level, replaces permissions and description, and sets `disable` to the body's value
  *   (absent = false, as Harbor's Go handler does). Emulator choice: PUT may not move a project robot to another
  *   namespace (400).
+ * - Robot lifecycle (src/server/v2.0/handler/robot.go, src/controller/robot, src/server/middleware/security/robot.go):
+ *   POST ignores a `secret` in the body; `PATCH {secret:""}` generates a new secret and returns it; `PATCH {secret}`
+ *   with a chosen secret (8-128 bytes, an upper-case letter, a lower-case letter, a digit; else 400) sets it and
+ *   answers `{}` (Harbor's `RobotSec{Secret: ""}`, whose empty `secret` go-swagger omits). Every login re-checks the
+ *   secret, so the old one fails at once (registry tokens already issued stay valid until they expire: the registry
+ *   checks their signature, not the robot). PATCH never moves `expires_at`. PUT moves it only when `duration`
+ *   changes, to creation time + duration days (-1: never), without any check against the robot's age: a duration
+ *   shorter than the age is accepted and leaves the robot expired. Expired robots are kept (never deleted) but
+ *   cannot log in (`expires_at <= now`); disabled robots cannot log in. The clock is {@link HarborEmulatorOptions.now},
+ *   also sent as the `Date` header.
  * - Unknown metadata keys and unknown body fields are dropped, as go-swagger's decoding does.
  *
- * @see /work/shared/docs/HARBOR-FACTS.md
- * @see /work/shared/harbor/swagger.yaml
+ * @see HARBOR-FACTS.md (the team's notes on how Harbor behaves, beside the repository)
+ * @see test/contracts/harbor-api.json (Harbor's swagger, the path families we use)
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -86,7 +96,7 @@ export interface HarborEmulatorOptions {
   readonly seed?: number;
   /** The clock, in milliseconds since the epoch (advance it to expire robots). @default Date.now */
   readonly now?: () => number;
-  /** The swagger to check against. @default DEFAULT_SWAGGER_PATH (../shared/harbor/swagger.yaml) */
+  /** The swagger to check against. @default DEFAULT_SWAGGER_PATH (test/contracts/harbor-api.json) */
   readonly swaggerPath?: string;
 }
 
@@ -731,6 +741,8 @@ export class HarborEmulator {
     entry.status = reply.status;
     res.statusCode = reply.status;
     res.setHeader('X-Request-Id', requestId);
+    // Harbor's clock: the Date header follows the emulator's clock (clients compare it with creation times).
+    res.setHeader('Date', new Date(this.now()).toUTCString());
     for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
     if (reply.body === undefined || method === 'HEAD') {
       res.end();

@@ -4,7 +4,7 @@
  * it pulls from a private Harbor project with an imagePullSecret: `pull(imageRef, dockerConfigJson)` runs
  * `skopeo inspect --authfile` with exactly the `.dockerconfigjson` a Secret would hold.
  *
- * @see /work/shared/docs/HARBOR-FACTS.md "How a pull authenticates" and "Notes for the lab"
+ * @see HARBOR-FACTS.md (the team's notes on Harbor) "How a pull authenticates" and "Notes for the lab"
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -35,6 +35,13 @@ export interface StartLabOptions {
    * @default 20000
    */
   readonly skopeoTimeoutMs?: number;
+  /**
+   * Harbor's clock, in milliseconds since the epoch (move it to expire or renew robots without waiting days). Only
+   * Harbor's side follows it (robot expiry, `creation_time`, the API's `Date`); the registry and its tokens keep the
+   * real time, as a real registry would.
+   * @default Date.now
+   */
+  readonly now?: () => number;
 }
 
 /** The result of {@link Lab.pull}. */
@@ -77,6 +84,11 @@ export interface Lab {
    * written to a temp file and passed as `--authfile`; `undefined` pulls anonymously.
    */
   pull(imageRef: string, dockerConfigJson: string | undefined): Promise<LabPullResult>;
+  /**
+   * How many requests the token service (`/service/token`) has answered so far: every pull asks it once for a
+   * bearer token, so this proves pulls really reach it.
+   */
+  tokenRequests(): number;
   /** Stops the registry and the HTTP server and removes every temp file. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -104,7 +116,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
     const pki: LabPki = await createPki();
     cleanups.push(() => pki.cleanup());
 
-    const emulator = new HarborEmulator({ adminPassword });
+    const emulator = new HarborEmulator({ adminPassword, ...(opts.now ? { now: opts.now } : {}) });
     const adminUsername = emulator.adminUsername;
     cleanups.push(async () => emulator.dispose());
     const tokenHandler = createTokenHandler({
@@ -115,10 +127,14 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       authorize: (username, password, project) => emulator.authorize(username ?? '', password ?? '', project),
     });
 
+    let tokenRequests = 0;
     const server: Server = createServer((req, res) => {
       void (async () => {
         try {
-          if (tokenHandler(req, res)) return;
+          if (tokenHandler(req, res)) {
+            tokenRequests += 1;
+            return;
+          }
           if (await emulator.handle(req, res)) return;
           res.writeHead(404, { 'Content-Type': 'application/json' });
           res.end(
@@ -214,6 +230,9 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
         } finally {
           if (authfile) await rm(authfile, { force: true });
         }
+      },
+      tokenRequests() {
+        return tokenRequests;
       },
       stop() {
         stopped ??= runCleanups();

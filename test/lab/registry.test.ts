@@ -188,6 +188,31 @@ describeLab('lab registry with a Harbor-like token service (stub authorizer)', (
       expect(allowed.ok).toBe(true);
     });
 
+    it('checks only the token, not the credentials behind it, until it expires (beyond its 60 s leeway)', async () => {
+      // The registry never asks the token service again: a robot whose secret changed keeps its token until
+      // `exp`, and an expired token is refused however valid its signature.
+      const now = Math.floor(Date.now() / 1000);
+      const claims = (iat: number, exp: number) => ({
+        iss: issuer,
+        aud: SERVICE,
+        sub: robotA.user,
+        iat,
+        nbf: iat,
+        exp,
+        jti: `jti-${exp}`,
+        access: [{ type: 'repository', name: 'proja/app', actions: ['pull'] }],
+      });
+      const live = await inspect(`${registry.host}/proja/app:1.0`, {
+        registryToken: signToken(claims(now - 600, now + 300), pki),
+      });
+      expect(live.ok).toBe(true);
+      const expired = await inspect(`${registry.host}/proja/app:1.0`, {
+        registryToken: signToken(claims(now - 600, now - 120), pki),
+      });
+      expect(expired.ok).toBe(false);
+      expect(expired.stderr).toMatch(/unauthorized|denied|invalid/i);
+    });
+
     it('rejects a token granting pull that was signed by another key', async () => {
       const rogue = await createPki({ commonName: 'rogue-signer' });
       try {

@@ -43,13 +43,15 @@ describeLab('seed on the cdk8s engine: ErrImagePull, then the synthesized fix pu
   });
 
   afterAll(async () => {
+    cluster?.stop();
     await harbor?.close();
     await lab?.stop();
   });
 
   test('the story', async () => {
     // Crossplane creates the project, member and robot; the admin pushes the seed's image.
-    await cluster.applyHarborObjects(objects);
+    cluster.apply(objects);
+    await cluster.settle();
     await lab.pushImage('k8s', 'coredns', '1.2.6');
 
     // Without the Secret: the seed's ErrImagePull.
@@ -57,8 +59,7 @@ describeLab('seed on the cdk8s engine: ErrImagePull, then the synthesized fix pu
     expect(anonymous.ok).toBe(false);
     expect(anonymous.stderr).toMatch(/unauthorized|denied/);
 
-    // External Secrets renders the ExternalSecret from the robot's connection Secret.
-    cluster.syncExternalSecrets(objects, 'harbor-robots');
+    // External Secrets rendered the ExternalSecret from the robot's connection Secret.
     const secret = cluster.secrets.get('kube-system/registry-secret')!;
     expect(secret.type).toBe('kubernetes.io/dockerconfigjson');
     const doc = JSON.parse(secret.data['.dockerconfigjson']);

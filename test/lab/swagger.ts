@@ -1,6 +1,8 @@
 /**
- * Harbor's REST API v2.0 contract (its Swagger 2.0 document), loaded once per process and used to check every
- * request the lab's Harbor emulator receives and every response it sends.
+ * Harbor's REST API v2.0 contract (a Swagger 2.0 document), loaded once per process and used to check every
+ * request the lab's Harbor emulator receives and every response it sends. By default the project's contract file
+ * `test/contracts/harbor-api.json`: the path families the project calls or serves, extracted from Harbor's swagger
+ * by `npm run contracts` (scripts/contracts.ts); any Swagger 2.0 document (JSON or YAML) loads the same way.
  *
  * What is checked, per operation:
  * - the route: the method and path must be an operation the swagger declares;
@@ -15,10 +17,10 @@
  * `null`, Swagger 2.0's boolean `exclusiveMinimum`/`exclusiveMaximum` rewritten, vendor extensions dropped, numeric
  * `format`s (int32, int64, ...) accepted leniently, the others (`date-time`, `uri`, ...) checked by ajv-formats.
  *
- * Speed: the document is parsed (with `yaml`) lazily, one path item or definition at a time, and each schema is
- * compiled (with ajv) on first use; both are cached for the life of the process. Loading costs ~40 ms.
+ * Speed: each path item and definition is converted, and each schema compiled (with ajv), on first use; all are
+ * cached for the life of the process. Loading the contract file costs a few milliseconds.
  *
- * @see /work/shared/harbor/swagger.yaml
+ * @see https://github.com/goharbor/harbor/blob/v2.15.2/api/v2.0/swagger.yaml (upstream; see `x-contract` in the file)
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -27,8 +29,8 @@ import Ajv, { type ValidateFunction, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 
-/** Where the Harbor swagger lives in this workspace. */
-export const DEFAULT_SWAGGER_PATH = path.resolve(__dirname, '../../../shared/harbor/swagger.yaml');
+/** The project's Harbor API contract (written by `npm run contracts`). */
+export const DEFAULT_SWAGGER_PATH = path.resolve(__dirname, '..', 'contracts', 'harbor-api.json');
 
 /** Numeric formats Swagger 2.0 / go-swagger use; they only document the width, so they are accepted as is. */
 const LENIENT_FORMATS = [
@@ -50,6 +52,8 @@ const LENIENT_FORMATS = [
   'binary',
   'password',
 ];
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 
 const DEFINITION_ID_PREFIX = 'https://harbor-swagger.invalid/definitions/';
 const DEFINITION_ID_SUFFIX = '.json';
@@ -146,10 +150,10 @@ interface Route {
   readonly regex: RegExp;
   readonly paramNames: readonly string[];
   readonly literalSegments: number;
-  /** Upper-case methods the path item declares (scanned from its text). */
+  /** Upper-case methods the path item declares. */
   readonly methods: readonly string[];
-  /** The path item's YAML text (its key line included). */
-  readonly text: string;
+  /** The path item, as the document has it. */
+  readonly item: JsonObject;
   /** Parsed on first use. */
   operations?: Map<string, SwaggerOperation>;
 }
@@ -163,14 +167,17 @@ export class HarborSwagger {
 
   /**
    * The contract for `file`, parsed on first use and cached for the life of the process.
-   * @param file the Swagger 2.0 YAML document
+   * @param file a Swagger 2.0 document: JSON when the name ends in `.json`, else YAML
    * @default file DEFAULT_SWAGGER_PATH
    */
   static load(file: string = DEFAULT_SWAGGER_PATH): HarborSwagger {
     const key = path.resolve(file);
     let found = HarborSwagger.cache.get(key);
     if (!found) {
-      found = new HarborSwagger(readFileSync(key, 'utf8'));
+      const text = readFileSync(key, 'utf8');
+      found = new HarborSwagger(
+        (key.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { uniqueKeys: false })) as JsonObject,
+      );
       HarborSwagger.cache.set(key, found);
     }
     return found;
@@ -184,30 +191,17 @@ export class HarborSwagger {
   private readonly conversions = new WeakMap<object, JsonObject>();
   private readonly sharedParams: Record<string, JsonObject>;
   private readonly sharedResponses: Record<string, JsonObject>;
-  /** YAML text of each definition, parsed and registered in ajv on first use. */
-  private readonly definitionText = new Map<string, string>();
+  /** The document's definitions, each converted and registered in ajv on first use. */
+  private readonly definitions: Record<string, JsonObject>;
   private readonly registeredDefinitions = new Set<string>();
 
-  /**
-   * Parsing the whole 10,000-line document with `yaml` costs about a second on a busy machine, for every Jest test
-   * file. So the document is split by its (regular, two-space) indentation first: the small top-level sections are
-   * parsed at once, each path item and each definition only when a request first needs it.
-   */
-  private constructor(yamlText: string) {
-    const sections = splitSections(yamlText);
-    const paths = sections.get('paths');
-    const definitions = sections.get('definitions');
-    if (!paths) throw new Error('Expected a Swagger 2.0 document with a top-level "paths:" section.');
-    const head = parseYaml(
-      [...sections.entries()]
-        .filter(([k]) => k !== 'paths' && k !== 'definitions')
-        .map(([k, sec]) => [`${k}:${sec.inline ? ` ${sec.inline}` : ''}`, ...sec.lines].join('\n'))
-        .join('\n'),
-      { uniqueKeys: false },
-    ) as JsonObject;
+  private constructor(head: JsonObject) {
     if (head.swagger !== '2.0') {
       throw new Error(`Expected a Swagger 2.0 document; got swagger=${JSON.stringify(head.swagger)}.`);
     }
+    const paths = head.paths;
+    if (!paths || typeof paths !== 'object' || Array.isArray(paths))
+      throw new Error('Expected a Swagger 2.0 document with a "paths" object.');
     this.basePath = typeof head.basePath === 'string' ? head.basePath : '';
     this.sharedParams = (head.parameters ?? {}) as Record<string, JsonObject>;
     this.sharedResponses = (head.responses ?? {}) as Record<string, JsonObject>;
@@ -215,9 +209,9 @@ export class HarborSwagger {
     this.ajv = new Ajv({ strict: false, allErrors: true, logger: false, validateFormats: true });
     addFormats(this.ajv);
     for (const f of LENIENT_FORMATS) this.ajv.addFormat(f, () => true);
-    for (const [name, text] of splitEntries(definitions?.lines ?? [])) this.definitionText.set(name, text);
+    this.definitions = (head.definitions ?? {}) as Record<string, JsonObject>;
 
-    for (const [template, text] of splitEntries(paths.lines)) {
+    for (const [template, item] of Object.entries(paths as Record<string, JsonObject>)) {
       const paramNames: string[] = [];
       let literalSegments = 0;
       const pattern = template
@@ -232,24 +226,20 @@ export class HarborSwagger {
           return escapeRegExp(segment);
         })
         .join('/');
-      const methods = [...text.matchAll(/^ {2}(get|put|post|delete|patch|head|options):\s*$/gm)].map((m) =>
-        m[1].toUpperCase(),
-      );
-      this.routes.push({ template, regex: new RegExp(`^${pattern}/?$`), paramNames, literalSegments, methods, text });
+      const methods = Object.keys(item)
+        .filter((m) => HTTP_METHODS.includes(m))
+        .map((m) => m.toUpperCase());
+      this.routes.push({ template, regex: new RegExp(`^${pattern}/?$`), paramNames, literalSegments, methods, item });
     }
-    // Most specific first: `/projects/{p}/members` before a template with more parameters at the same depth.
-    this.routes.sort((a, b) => b.literalSegments - a.literalSegments);
+    // Most specific first: `/projects/{p}/members` before a template with more parameters at the same depth; the
+    // template breaks ties, so the order does not depend on the document's key order.
+    this.routes.sort((a, b) => b.literalSegments - a.literalSegments || a.template.localeCompare(b.template));
   }
 
-  /** The operations of a path item, parsed on first use. */
+  /** The operations of a path item, converted on first use. */
   private operationsOf(route: Route): Map<string, SwaggerOperation> {
     if (route.operations) return route.operations;
-    const parsed = parseYaml(route.text, { uniqueKeys: false }) as JsonObject;
-    const pathItem = parsed[route.template] as JsonObject | undefined;
-    if (!pathItem)
-      throw new Error(
-        `Swagger path item ${route.template} did not parse to that key (got ${Object.keys(parsed).join(', ')}).`,
-      );
+    const pathItem = route.item;
     const resolveRef = (obj: JsonObject, table: Record<string, JsonObject>, prefix: string): JsonObject => {
       const ref = obj.$ref;
       if (typeof ref === 'string' && ref.startsWith(prefix)) {
@@ -262,7 +252,7 @@ export class HarborSwagger {
     const pathLevelParams = Array.isArray(pathItem.parameters) ? (pathItem.parameters as JsonObject[]) : [];
     const operations = new Map<string, SwaggerOperation>();
     for (const [method, rawOp] of Object.entries(pathItem)) {
-      if (!['get', 'put', 'post', 'delete', 'patch', 'head', 'options'].includes(method)) continue;
+      if (!HTTP_METHODS.includes(method)) continue;
       const op = rawOp as JsonObject;
       const parameters: SwaggerParameter[] = [];
       let body: SwaggerOperation['body'];
@@ -319,22 +309,18 @@ export class HarborSwagger {
     return c;
   }
 
-  /** Parses, converts and registers the definition `name` and, transitively, those it references. */
+  /** Converts and registers the definition `name` and, transitively, those it references. */
   private registerDefinition(name: string): void {
     if (this.registeredDefinitions.has(name)) return;
-    const text = this.definitionText.get(name);
-    if (text === undefined) throw new Error(`Swagger reference #/definitions/${name} does not resolve.`);
-    const parsed = parseYaml(text, { uniqueKeys: false }) as JsonObject;
-    const def = parsed[name] as JsonObject | undefined;
-    if (!def)
-      throw new Error(`Swagger definition ${name} did not parse to that key (got ${Object.keys(parsed).join(', ')}).`);
+    const def = Object.prototype.hasOwnProperty.call(this.definitions, name) ? this.definitions[name] : undefined;
+    if (!def) throw new Error(`Swagger reference #/definitions/${name} does not resolve.`);
     const schema = toJsonSchema(def);
     this.registeredDefinitions.add(name);
     this.ajv.addSchema({ ...schema, $id: definitionId(name) });
     for (const ref of referencedDefinitions(schema)) this.registerDefinition(ref);
   }
 
-  /** Every operation in the swagger (parses every path item: slow, for coverage checks only). */
+  /** Every operation in the swagger (converts every path item: for coverage checks). */
   operations(): SwaggerOperation[] {
     return this.routes.flatMap((r) => [...this.operationsOf(r).values()]);
   }
@@ -365,7 +351,9 @@ export class HarborSwagger {
         problem: `${upper} ${this.basePath}${pathBelowBase}: the swagger declares only ${allowed} on ${pathMatched.template}`,
       };
     }
-    return { problem: `${upper} ${this.basePath}${pathBelowBase}: no path of the swagger matches` };
+    return {
+      problem: `${upper} ${this.basePath}${pathBelowBase}: no path of the swagger matches (the default contract, test/contracts/harbor-api.json, keeps the path families listed in scripts/contracts.ts: add one there and run npm run contracts)`,
+    };
   }
 
   /** Problems with a request to `op`; an empty array when it honours the contract. */
@@ -618,48 +606,4 @@ export function toJsonSchema(s: JsonObject): JsonObject {
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** One top-level section of a YAML document: the value on its key line, if any, and the lines below it. */
-interface Section {
-  readonly inline: string;
-  readonly lines: string[];
-}
-
-/** Splits a YAML document into its top-level sections (keys at column 0). */
-function splitSections(text: string): Map<string, Section> {
-  const sections = new Map<string, Section>();
-  let current: Section | undefined;
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^([A-Za-z_][\w-]*):(.*)$/.exec(line);
-    if (m) {
-      current = { inline: m[2].trim(), lines: [] };
-      sections.set(m[1], current);
-    } else {
-      current?.lines.push(line);
-    }
-  }
-  return sections;
-}
-
-/** Splits a section's lines into its two-space-indented entries: key -> the entry's YAML text (key line included, unindented). */
-function splitEntries(lines: readonly string[]): Map<string, string> {
-  const entries = new Map<string, string>();
-  let key: string | undefined;
-  let buf: string[] = [];
-  const flush = (): void => {
-    if (key !== undefined) entries.set(key, buf.join('\n'));
-  };
-  for (const line of lines) {
-    const m = /^ {2}(?:'([^']*)'|"([^"]*)"|([^\s'"#-][^:]*)):(.*)$/.exec(line);
-    if (m) {
-      flush();
-      key = m[1] ?? m[2] ?? m[3];
-      buf = [line.slice(2)];
-    } else if (key !== undefined) {
-      buf.push(line.startsWith('  ') ? line.slice(2) : line);
-    }
-  }
-  flush();
-  return entries;
 }

@@ -7,7 +7,7 @@
  * RS256 JWTs whose protected header carries `x5c: [<certificate DER, base64>]`, which is what CNCF
  * distribution's `auth: token` verifies against its `rootcertbundle`.
  *
- * @see /work/shared/docs/HARBOR-FACTS.md "How a pull authenticates"
+ * @see HARBOR-FACTS.md (the team's notes on Harbor) "How a pull authenticates"
  */
 import { randomBytes, sign } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -3,8 +3,6 @@
  * configuration, insists on a secret password, exports the app's outputs; Pulumi.yaml declares those keys with their
  * types (the password `secret: true`) under Pulumi's rules for project files.
  */
-// Serializing the dynamic provider is slow and irrelevant under mocks: see support/stub-serialization.ts.
-jest.mock('@pulumi/pulumi/runtime/closure/serializeClosure', () => require('./support/stub-serialization'));
 
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';

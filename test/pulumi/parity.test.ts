@@ -4,8 +4,6 @@
  * ExternalSecret (the default, robot credentials), the Pulumi Secret has the ExternalSecret's target name, namespace
  * and type. The Harbor objects carry the same settings as the Crossplane resources.
  */
-// Serializing the dynamic provider is slow and irrelevant under mocks: see support/stub-serialization.ts.
-jest.mock('@pulumi/pulumi/runtime/closure/serializeClosure', () => require('./support/stub-serialization'));
 
 import { randomBytes } from 'node:crypto';
 import { App, Chart, Testing } from 'cdk8s';

@@ -1,9 +1,12 @@
 /**
- * The Harbor dynamic provider in the form Pulumi stores it: serialized exactly as `pulumi.dynamic.Resource` does
- * (`serializeFunction(() => provider, { allowSecrets: true })`), written to a temp .js file and loaded standalone the
+ * The Harbor dynamic provider in the form Pulumi stores it when it runs this repository's own program: serialized in a
+ * child process under ts-node in swc mode, as `pulumi up` runs apps/pulumi (support/serialize-provider.ts), exactly as
+ * `pulumi.dynamic.Resource` does (`serializeFunction(() => provider, { allowSecrets: true })`; here, outside
+ * node_modules, by value), written to a temp .js file and loaded standalone the
  * way Pulumi's dynamic provider host loads it (`requireFromString(text).handler()`: a fresh module whose requires
  * resolve from the program's directory), then driven through create/read/diff/update/delete against the emulator.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -11,7 +14,6 @@ import Module = require('node:module');
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { dynamic } from '@pulumi/pulumi';
-import * as pulumi from '@pulumi/pulumi';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { harborProvider } from '../../lib/pulumi/harbor-provider';
 import { create, destroy, refresh, seedResources, up } from './support/lifecycle';
@@ -34,9 +36,15 @@ function loadLikeTheHost(file: string, source: string): dynamic.ResourceProvider
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'harbor-provider-'));
-  // The same call as @pulumi/pulumi/dynamic/index.js serializeFunctionMaybeSecret().
-  const serialized = await pulumi.runtime.serializeFunction(() => harborProvider, { allowSecrets: true });
-  text = serialized.text;
+  text = execFileSync(
+    process.execPath,
+    ['-r', 'ts-node/register', join(__dirname, 'support', 'serialize-provider.ts')],
+    {
+      cwd: join(__dirname, '..', '..'),
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   emulator = new HarborEmulator({ adminPassword: ADMIN_PASSWORD });
   emulator.addUser('k8s-puller');
   server = await startEmulatorServer(emulator);

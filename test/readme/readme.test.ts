@@ -4,9 +4,6 @@
  * and its mirror differ (apart from white space, trailing commas and the package's import path), then RUNS each mirror:
  * the cdk8s program synthesizes into a temporary outdir, the Pulumi program runs under Pulumi's mocks.
  */
-// Serializing the dynamic provider is slow and irrelevant under mocks: see ../pulumi/support/stub-serialization.ts.
-jest.mock('@pulumi/pulumi/runtime/closure/serializeClosure', () => require('../pulumi/support/stub-serialization'));
-
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -16,7 +16,7 @@ import { ChecksSummary, checkAll, checkObject } from '../support/schemas';
 /**
  * Everything the cdk8s HarborPrivateApp emits must be accepted by the API server's schemas: built-in
  * kinds by kubernetes-models, Crossplane provider-harbor and External Secrets objects by their CRDs
- * (../shared/crds), CEL rules included.
+ * (test/contracts/crds, from upstream by npm run contracts), CEL rules included.
  */
 
 /** One chart with every credential mode, an LDAP group, ServiceAccounts and a workload. */
@@ -49,6 +49,13 @@ class EveryModeChart extends Chart {
         metadata: { name: 'api', namespace: 'team-b' },
         containers: [{ image: 'harbor.example.com:8443/robot-mode/api:1.0.0', portNumber: 8080 }],
       },
+    });
+    // A rotating robot with a finite lifetime: two RobotAccounts, the ExternalSecret following one of them.
+    new HarborPrivateApp(this, 'rotating', {
+      registryHost: 'harbor.example.com:8443',
+      project: { name: 'rotate-mode' },
+      robot: { name: 'nodes', durationDays: 60, rotation: { step: 5 } },
+      namespaces: ['team-e'],
     });
     // An existing pull Secret: no robot, no ExternalSecret.
     new HarborPrivateApp(this, 'existing', {
@@ -215,8 +222,10 @@ describe('schemas of the synthesized apps', () => {
       'project.harbor.crossplane.io/v1alpha1/Project',
       'robotaccount.harbor.crossplane.io/v1alpha1/RobotAccount',
     ]);
-    // Robot mode in 2 namespaces + the external store in 1.
-    expect(summary.kindsByChecker.crd['external-secrets.io/v1/ExternalSecret']).toBe(3);
+    // Robot mode in 2 namespaces + the rotating robot in 1 + the external store in 1.
+    expect(summary.kindsByChecker.crd['external-secrets.io/v1/ExternalSecret']).toBe(4);
+    // One robot, and the rotating app's blue and green.
+    expect(summary.kindsByChecker.crd['robotaccount.harbor.crossplane.io/v1alpha1/RobotAccount']).toBe(3);
     expect(summary.kindsByChecker[BUILTIN]['v1/Secret']).toBe(1);
     expect(Object.keys(summary.kindsByChecker[BUILTIN]).sort()).toEqual([
       'apps/v1/Deployment',

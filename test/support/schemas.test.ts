@@ -1,15 +1,15 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import * as YAML from 'yaml';
 import { CelEvalError, CelUnsupportedError, compileCel, evaluateCel } from './cel';
 import {
+  CONTRACT_CRDS_DIR,
   CrdDocument,
   CrdRegistry,
-  SHARED_CRDS_DIR,
   checkAll,
   checkObject,
-  readCrdFile,
-  sharedCrds,
+  contractCrds,
+  readContractFile,
   validateAll,
   validateObject,
 } from './schemas';
@@ -155,7 +155,7 @@ describe('validateObject: built-in kinds (kubernetes-models)', () => {
   });
 });
 
-describe('validateObject: CRD kinds (shared CRDs)', () => {
+describe('validateObject: CRD kinds (the CRD contracts)', () => {
   it('accepts valid RobotAccount, ExternalSecret and ClusterSecretStore objects', () => {
     expect(validateAll([robotAccount(), externalSecret(), clusterSecretStore(KUBERNETES_PROVIDER)])).toEqual([]);
   });
@@ -322,46 +322,75 @@ describe('validateObject: CRD kinds (shared CRDs)', () => {
     ).toEqual([]);
   });
 
-  it('reads the CRDs from the shared folder next to the repo, and throws naming the path when it is missing', () => {
-    expect(SHARED_CRDS_DIR).toBe(path.resolve(__dirname, '..', '..', '..', 'shared', 'crds'));
-    expect(sharedCrds().kinds).toEqual(
-      expect.arrayContaining([
-        'external-secrets.io/ClusterSecretStore',
-        'external-secrets.io/ExternalSecret',
-        'external-secrets.io/SecretStore',
-        'project.harbor.crossplane.io/MemberGroup',
-        'project.harbor.crossplane.io/MemberUser',
-        'project.harbor.crossplane.io/Project',
-        'robotaccount.harbor.crossplane.io/RobotAccount',
-      ]),
-    );
-    const missing = path.join(SHARED_CRDS_DIR, 'no-such-folder');
+  it('reads the CRD contracts from test/contracts/crds, and throws naming the path when it is missing', () => {
+    expect(CONTRACT_CRDS_DIR).toBe(path.resolve(__dirname, '..', 'contracts', 'crds'));
+    expect(contractCrds().kinds).toEqual([
+      'external-secrets.io/ClusterSecretStore',
+      'external-secrets.io/ExternalSecret',
+      'project.harbor.crossplane.io/MemberGroup',
+      'project.harbor.crossplane.io/MemberUser',
+      'project.harbor.crossplane.io/Project',
+      'robotaccount.harbor.crossplane.io/RobotAccount',
+    ]);
+    const missing = path.join(CONTRACT_CRDS_DIR, 'no-such-folder');
     expect(() => CrdRegistry.fromDirectory(missing)).toThrow(`CRD folder ${missing} is missing`);
   });
 
-  it('indexes each shared CRD file lazily, version by version, exactly as a full parse reads it', () => {
-    const files = fs
-      .readdirSync(SHARED_CRDS_DIR, { recursive: true, encoding: 'utf8' })
-      .filter((f) => f.endsWith('.yaml'))
-      .map((f) => path.join(SHARED_CRDS_DIR, f));
-    expect(files.length).toBe(9);
-    for (const file of files) {
-      const full = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8'))
-        .map((d) => d.toJS() as CrdDocument)
-        .filter((d) => d?.kind === 'CustomResourceDefinition');
-      const entries = readCrdFile(file);
-      expect(entries.map((e) => [e.group, e.kind, e.scope, e.lazy])).toEqual(
-        full.map((d) => [d.spec.group, d.spec.names.kind, d.spec.scope, true]),
-      );
-      for (const [i, e] of entries.entries()) {
-        expect(e.versions).toEqual(full[i].spec.versions.map((v) => ({ name: v.name, served: v.served })));
-        for (const v of full[i].spec.versions) expect(e.schemaOf(v.name)).toEqual(v.schema?.openAPIV3Schema);
-      }
+  it('keeps every version with its flags, and the schema of the emitted ones; a served version without one throws', () => {
+    const entries = ['provider-harbor.json', 'external-secrets.json'].flatMap((f) =>
+      readContractFile(path.join(CONTRACT_CRDS_DIR, f)),
+    );
+    expect(Object.fromEntries(entries.map((e) => [e.kind, e.versions]))).toEqual({
+      Project: [{ name: 'v1alpha1', served: true }],
+      MemberUser: [{ name: 'v1alpha1', served: true }],
+      MemberGroup: [{ name: 'v1alpha1', served: true }],
+      RobotAccount: [{ name: 'v1alpha1', served: true }],
+      ExternalSecret: [
+        { name: 'v1', served: true },
+        { name: 'v1beta1', served: false },
+      ],
+      ClusterSecretStore: [
+        { name: 'v1', served: true },
+        { name: 'v1beta1', served: false },
+      ],
+    });
+    for (const e of entries) {
+      const [emitted, ...others] = e.versions.map((v) => e.schemaOf(v.name));
+      expect(emitted).toMatchObject({ type: 'object', properties: { spec: { type: 'object' } } });
+      expect(others).toEqual(others.map(() => undefined));
+    }
+    // A served version whose schema the contracts did not keep cannot be checked: that is an error, never a pass.
+    const doc: CrdDocument = {
+      kind: 'CustomResourceDefinition',
+      spec: {
+        group: 'test.example.com',
+        scope: 'Cluster',
+        names: { kind: 'Thing' },
+        versions: [{ name: 'v2', served: true }],
+      },
+    };
+    expect(() =>
+      new CrdRegistry([doc]).check({ apiVersion: 'test.example.com/v2', kind: 'Thing', metadata: { name: 't' } }),
+    ).toThrow(/version v2 has no openAPIV3Schema .* add this one there and run npm run contracts/);
+  });
+
+  it('rejects a contract file that is not one, naming it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-contract-'));
+    try {
+      const file = path.join(dir, 'bad.json');
+      fs.writeFileSync(file, JSON.stringify({ crds: [{ kind: 'CustomResourceDefinition', spec: {} }] }));
+      expect(() => readContractFile(file)).toThrow(`CRD contract ${file} is not a {"crds"`);
+      fs.writeFileSync(file, '{"crds": [');
+      expect(() => readContractFile(file)).toThrow(`CRD contract ${file} is not valid JSON`);
+      fs.writeFileSync(file, JSON.stringify({ crds: [] }));
+      expect(() => CrdRegistry.fromDirectory(dir)).toThrow(`CRD folder ${dir} holds no CustomResourceDefinition`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it('gives the same verdicts with schemas pruned to the data and whole schemas', () => {
-    const whole = CrdRegistry.fromDirectory(SHARED_CRDS_DIR, { pruneSchemas: false });
+    const whole = CrdRegistry.fromDirectory(CONTRACT_CRDS_DIR, { pruneSchemas: false });
     const bad = robotAccount();
     bad.spec.forProvider.nmae = 'x';
     delete bad.spec.forProvider.name;
@@ -608,7 +637,7 @@ describe('CEL evaluator', () => {
     expect(() => ev('self.items.all(i, i.v)')).toThrow(CelEvalError);
   });
 
-  it('the rules of the shared CRDs evaluate as Kubernetes would', () => {
+  it('the rules of the contracted CRDs evaluate as Kubernetes would', () => {
     const required =
       "!('*' in self.managementPolicies || 'Create' in self.managementPolicies || 'Update' in self.managementPolicies) || has(self.forProvider.name) || (has(self.initProvider) && has(self.initProvider.name))";
     expect(evaluateCel(required, { managementPolicies: ['*'], forProvider: {} })).toBe(false);

@@ -2,8 +2,8 @@
  * Validates the Kubernetes objects this project emits against the schemas the API server would apply:
  *
  * - built-in kinds (core, apps, rbac...) with `kubernetes-models` 4 (`new Kind(obj).validate()`);
- * - custom resources against the CRDs kept in the shared folder next to the repo
- *   (`../shared/crds`: Crossplane provider-harbor, External Secrets), read at test time and never copied:
+ * - custom resources against the project's CRD contracts (`test/contracts/crds/*.json`: the Crossplane
+ *   provider-harbor and External Secrets CRDs of the kinds the construct emits, written by `npm run contracts`):
  *   the served version's openAPIV3Schema (ajv 8), Kubernetes pruning of unknown fields reported as errors,
  *   server-side defaults applied to a clone, then the CRD's CEL `x-kubernetes-validations` rules
  *   (see `./cel`), the resource's scope and the version's `served` flag.
@@ -14,11 +14,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import * as YAML from 'yaml';
 import { CelEvalError, CelUnsupportedError, compileCel } from './cel';
 
-/** Where the shared reference CRDs live: `<repo root>/../shared/crds`. */
-export const SHARED_CRDS_DIR = path.resolve(__dirname, '..', '..', '..', 'shared', 'crds');
+/** Where the project's CRD contracts live: `test/contracts/crds` (written by `npm run contracts`). */
+export const CONTRACT_CRDS_DIR = path.resolve(__dirname, '..', 'contracts', 'crds');
 
 /** Which path checked an object. */
 export type Checker = 'kubernetes-models' | 'crd' | 'none';
@@ -429,8 +428,6 @@ export interface CrdEntry {
   readonly versions: ReadonlyArray<{ readonly name: string; readonly served: boolean }>;
   /** The `openAPIV3Schema` of a version (undefined when it has none). */
   readonly schemaOf: (version: string) => Schema | undefined;
-  /** Whether each version is parsed separately on first use (else the whole file was parsed). */
-  readonly lazy: boolean;
 }
 
 function isCrd(js: unknown): js is CrdDocument {
@@ -453,101 +450,28 @@ function entryOf(doc: CrdDocument): CrdEntry {
     scope: doc.spec.scope,
     versions: doc.spec.versions.map((v) => ({ name: v.name, served: v.served })),
     schemaOf: (version) => doc.spec.versions.find((v) => v.name === version)?.schema?.openAPIV3Schema,
-    lazy: false,
   };
 }
-
-function parseYaml(file: string, text: string): unknown[] {
-  return YAML.parseAllDocuments(text).map((doc) => {
-    if (doc.errors.length > 0) throw new Error(`CRD file ${file} is not valid YAML: ${doc.errors[0].message}`);
-    return doc.toJS() as unknown;
-  });
-}
-
-/** A line at indentation 0-2 that is not a `  - ` list item: the end of `spec.versions`. */
-const END_OF_VERSIONS = /^(?! {2}- ) {0,2}\S/m;
-const VERSION_NAME = /^(?: {2}- | {4})name: *["']?([A-Za-z0-9]+)["']? *$/m;
-const VERSION_SERVED = /^(?: {2}- | {4})served: *(true|false) *$/m;
 
 /**
- * Reads the CRDs of one file. A single-document file laid out as controller-gen writes it (`spec.versions`
- * last, one `  - ` item per version) is indexed from its header and version lines, and each version is
- * parsed only when an object of that version is checked: the External Secrets store CRDs are 700 KB,
- * half of it an unserved version. Any other layout is parsed whole.
+ * Reads the CRDs of one contract file (`{ "x-contract": {...}, "crds": [CustomResourceDefinition...] }`).
+ * @throws Error naming the file when it is not such a file
  */
-export function readCrdFile(file: string): CrdEntry[] {
-  const text = fs.readFileSync(file, 'utf8');
-  const lazy = lazyEntry(file, text);
-  if (lazy) return [lazy];
-  return parseYaml(file, text).filter(isCrd).map(entryOf);
-}
-
-function lazyEntry(file: string, text: string): CrdEntry | undefined {
-  const separators = text.match(/^---[ \t]*$/gm)?.length ?? 0;
-  const singleDoc = separators === 0 || (separators === 1 && /^---[ \t]*\r?\n/.test(text));
-  const versionsLine = /^ {2}versions:[ \t]*\r?\n/m.exec(text);
-  if (!singleDoc || !versionsLine) return undefined;
-  const headerText = text.slice(0, versionsLine.index);
-  let header: unknown;
+export function readContractFile(file: string): CrdEntry[] {
+  let doc: unknown;
   try {
-    header = YAML.parse(headerText);
-  } catch {
-    return undefined;
+    doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`CRD contract ${file} is not valid JSON: ${(e as Error).message}. Run npm run contracts`, {
+      cause: e,
+    });
   }
-  if (
-    !isObject(header) ||
-    header.kind !== 'CustomResourceDefinition' ||
-    !isObject(header.spec) ||
-    !isObject(header.spec.names)
-  )
-    return undefined;
-  const spec = header.spec;
-  const kind = (spec.names as JsonObject).kind;
-  const group = spec.group;
-  const scope = spec.scope;
-  if (typeof group !== 'string' || typeof kind !== 'string' || (scope !== 'Cluster' && scope !== 'Namespaced'))
-    return undefined;
-
-  let items = text.slice(versionsLine.index + versionsLine[0].length);
-  const end = END_OF_VERSIONS.exec(items);
-  if (end) {
-    // Something follows spec.versions: fine only if it is not part of spec (e.g. a top-level `status:`).
-    if (/^ {1,2}\S/.test(items.slice(end.index))) return undefined;
-    items = items.slice(0, end.index);
-  }
-  const starts = [...items.matchAll(/^ {2}- /gm)].map((m) => m.index ?? 0);
-  if (starts.length === 0 || starts[0] !== 0) return undefined;
-  const chunks = starts.map((start, i) => items.slice(start, starts[i + 1] ?? items.length));
-  const versions = chunks.map((chunk) => ({
-    name: VERSION_NAME.exec(chunk)?.[1],
-    served: VERSION_SERVED.exec(chunk)?.[1],
-  }));
-  if (versions.some((v) => v.name === undefined || v.served === undefined)) return undefined;
-  if (new Set(versions.map((v) => v.name)).size !== versions.length) return undefined;
-
-  const schemas = new Map<string, Schema | undefined>();
-  return {
-    group,
-    kind,
-    scope,
-    lazy: true,
-    versions: versions.map((v) => ({ name: v.name!, served: v.served === 'true' })),
-    schemaOf: (version) => {
-      const i = versions.findIndex((v) => v.name === version);
-      if (i < 0) return undefined;
-      if (!schemas.has(version)) {
-        const [doc] = parseYaml(file, `${headerText}${versionsLine[0]}${chunks[i]}`);
-        const parsed = isCrd(doc) ? doc.spec.versions : [];
-        if (parsed.length !== 1 || parsed[0].name !== version || String(parsed[0].served) !== versions[i].served) {
-          throw new Error(
-            `CRD file ${file}: version ${version} of ${group}/${kind} did not parse as indexed; the file's layout is unusual`,
-          );
-        }
-        schemas.set(version, parsed[0].schema?.openAPIV3Schema);
-      }
-      return schemas.get(version);
-    },
-  };
+  const crds: unknown[] | undefined = isObject(doc) && Array.isArray(doc.crds) ? doc.crds : undefined;
+  if (!crds || !crds.every(isCrd))
+    throw new Error(
+      `CRD contract ${file} is not a {"crds": [CustomResourceDefinition...]} document. Run npm run contracts`,
+    );
+  return crds.map(entryOf);
 }
 
 /**
@@ -556,24 +480,20 @@ function lazyEntry(file: string, text: string): CrdEntry | undefined {
  */
 export class CrdRegistry {
   /**
-   * Indexes every CustomResourceDefinition in the `.yaml`/`.yml` files under `dir` (recursively).
+   * Indexes every CustomResourceDefinition of the contract files (`*.json`) in `dir`.
    * @throws Error when `dir` does not exist or holds no CRD: a schema check is never skipped
    */
   public static fromDirectory(dir: string, options: CrdRegistryOptions = {}): CrdRegistry {
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
       throw new Error(
-        `CRD folder ${dir} is missing: the schema checks need the shared reference CRDs (provider-harbor/, external-secrets/) there. Put the shared/ folder next to the repository.`,
+        `CRD folder ${dir} is missing: the schema checks need the CRD contracts (provider-harbor.json, external-secrets.json) there. Restore test/contracts/crds from git, or run npm run contracts`,
       );
     }
-    const entries: CrdEntry[] = [];
-    const visit = (d: string): void => {
-      for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-        const p = path.join(d, entry.name);
-        if (entry.isDirectory()) visit(p);
-        else if (/\.ya?ml$/.test(entry.name)) entries.push(...readCrdFile(p));
-      }
-    };
-    visit(dir);
+    const entries = fs
+      .readdirSync(dir)
+      .filter((name) => name.endsWith('.json'))
+      .sort()
+      .flatMap((name) => readContractFile(path.join(dir, name)));
     if (entries.length === 0)
       throw new Error(`CRD folder ${dir} holds no CustomResourceDefinition: the schema checks need them.`);
     return new CrdRegistry(entries, dir, options);
@@ -585,7 +505,7 @@ export class CrdRegistry {
   private readonly ajv: Ajv;
 
   /**
-   * @param crds parsed CustomResourceDefinition documents (or lazily loaded entries)
+   * @param crds parsed CustomResourceDefinition documents (or entries)
    * @param source where they come from, for messages
    */
   constructor(
@@ -668,7 +588,7 @@ export class CrdRegistry {
       const schema = entry.schemaOf(version);
       if (!schema)
         throw new Error(
-          `CRD ${entry.kind}.${entry.group} version ${version} has no openAPIV3Schema (in ${this.source}): it cannot be validated`,
+          `CRD ${entry.kind}.${entry.group} version ${version} has no openAPIV3Schema (in ${this.source}): it cannot be validated. The contracts keep the schema of the versions listed in scripts/contracts.ts (CRD_KINDS): add this one there and run npm run contracts`,
         );
       v = { schema, ajvSchema: toAjvSchema(schema, true), validators: new Map() };
       this.prepared.set(key, v);
@@ -752,11 +672,11 @@ function runCel(schema: Schema, data: unknown, at: string, problems: string[], c
 let DEFAULT_REGISTRY: CrdRegistry | undefined;
 
 /**
- * The registry of the shared reference CRDs ({@link SHARED_CRDS_DIR}), loaded once per process.
+ * The registry of the project's CRD contracts ({@link CONTRACT_CRDS_DIR}), loaded once per process.
  * @throws Error naming the folder when it is missing
  */
-export function sharedCrds(): CrdRegistry {
-  DEFAULT_REGISTRY ??= CrdRegistry.fromDirectory(SHARED_CRDS_DIR);
+export function contractCrds(): CrdRegistry {
+  DEFAULT_REGISTRY ??= CrdRegistry.fromDirectory(CONTRACT_CRDS_DIR);
   return DEFAULT_REGISTRY;
 }
 
@@ -764,9 +684,9 @@ export function sharedCrds(): CrdRegistry {
  * Checks one object: custom resources (by group) against `registry`, built-in kinds with kubernetes-models;
  * anything else is a problem.
  * @param registry the CRDs to use
- * @default registry - the shared reference CRDs
+ * @default registry - the project's CRD contracts
  */
-export function checkObject(obj: unknown, registry: CrdRegistry = sharedCrds()): ObjectCheck {
+export function checkObject(obj: unknown, registry: CrdRegistry = contractCrds()): ObjectCheck {
   const { id, apiVersion, kind } = objectId(obj);
   const result = (checker: Checker, problems: string[], celRulesEvaluated = 0): ObjectCheck => ({
     id,
@@ -797,7 +717,7 @@ export function checkObject(obj: unknown, registry: CrdRegistry = sharedCrds()):
  * namespace and name are also a problem: the API server holds one object per identity, so
  * `kubectl apply` would keep only the last one.
  */
-export function checkAll(objs: readonly unknown[], registry: CrdRegistry = sharedCrds()): ChecksSummary {
+export function checkAll(objs: readonly unknown[], registry: CrdRegistry = contractCrds()): ChecksSummary {
   const seen = new Map<string, number>();
   const checks = objs.map((o, i): ObjectCheck => {
     const c = checkObject(o, registry);

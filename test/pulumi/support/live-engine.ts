@@ -62,8 +62,7 @@ export interface LiveEngineError {
 export interface LiveEngineOptions {
   /**
    * How the dynamic provider is obtained: `'serialized'` loads the `__provider` text of each resource as Pulumi's
-   * dynamic provider host does; a provider object is used as is (for test files that stub Pulumi's closure
-   * serializer with ./stub-serialization.ts: the text is then a stand-in that cannot run).
+   * dynamic provider host does; a provider object is used as is.
    * @default 'serialized'
    */
   readonly provider?: 'serialized' | dynamic.ResourceProvider;

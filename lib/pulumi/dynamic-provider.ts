@@ -1,0 +1,7 @@
+/**
+ * The module that Harbor resources' serialized providers load at run time, by its package path
+ * `harbor-private-app/pulumi/dynamic-provider` (see {@link HarborProviderReference}). Its path and its `harborProvider`
+ * export are a stable contract: every stack that ever stored a reference to them loads them, whatever version of the
+ * package is installed then.
+ */
+export { HarborProvider, harborProvider } from './harbor-provider';

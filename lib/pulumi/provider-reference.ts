@@ -1,0 +1,101 @@
+/**
+ * What the Harbor resources give `pulumi.dynamic.Resource` as their provider, and so what Pulumi serializes into each
+ * resource's state (`__provider`) and runs later in its dynamic provider host for create, read, diff, update and delete.
+ *
+ * Pulumi's closure serializer captures a provider BY VALUE: its code and, recursively, what that code uses. A module it
+ * uses is referenced by its package path only when the module sits under `node_modules`, and then only through a path
+ * the package's `exports` map lists; anything else (this repository, a symlinked install) is copied in whole. So:
+ * - where this package is installed (under `node_modules`, or symlinked there by `npm install <dir>`), the provider
+ *   is a {@link HarborProviderReference}: a few lines that `require('harbor-private-app/pulumi/dynamic-provider')` when
+ *   they run. The host resolves that from the program's directory, as the program did, so the stored text is small,
+ *   holds no copy of this package, and `refresh`/`destroy` run the installed version of the package;
+ * - where the package cannot be found by that name from the program's directory (this repository's own apps and
+ *   tests), the implementation itself is serialized, by value, as before.
+ */
+import { realpathSync } from 'node:fs';
+import type { dynamic } from '@pulumi/pulumi';
+import { harborProvider } from './harbor-provider';
+
+/** The package path the serialized provider loads. Never change it: stored states reference it. */
+export const DYNAMIC_PROVIDER_MODULE = 'harbor-private-app/pulumi/dynamic-provider';
+
+/** The shape of {@link DYNAMIC_PROVIDER_MODULE}'s exports that the reference relies on. */
+interface DynamicProviderModule {
+  readonly harborProvider: dynamic.ResourceProvider;
+}
+
+/**
+ * A dynamic provider that forwards every operation to `harborProvider` of the module at `module`, loaded with the
+ * host's own `require` when the first operation runs. Only the class and the module path are serialized.
+ */
+export class HarborProviderReference implements dynamic.ResourceProvider {
+  constructor(
+    /** The package path of the module to load, {@link DYNAMIC_PROVIDER_MODULE}. */
+    public readonly module: string,
+  ) {}
+
+  async create(inputs: unknown): Promise<dynamic.CreateResult> {
+    return this.target().create(inputs);
+  }
+
+  async read(id: string, props: unknown): Promise<dynamic.ReadResult> {
+    const target = this.target();
+    return target.read ? target.read(id, props) : { id, props };
+  }
+
+  async diff(id: string, olds: unknown, news: unknown): Promise<dynamic.DiffResult> {
+    const target = this.target();
+    return target.diff ? target.diff(id, olds, news) : { changes: true };
+  }
+
+  async update(id: string, olds: unknown, news: unknown): Promise<dynamic.UpdateResult> {
+    const target = this.target();
+    return target.update ? target.update(id, olds, news) : { outs: news };
+  }
+
+  async delete(id: string, props: unknown): Promise<void> {
+    const target = this.target();
+    if (target.delete) await target.delete(id, props);
+  }
+
+  /** The installed implementation. `require` here is the host's: the serializer never captures it. */
+  private target(): dynamic.ResourceProvider {
+    let loaded: DynamicProviderModule;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      loaded = require(this.module) as DynamicProviderModule;
+    } catch (e) {
+      throw new Error(
+        `Harbor dynamic provider: cannot load ${JSON.stringify(this.module)} from ${process.cwd()}: ` +
+          `${e instanceof Error ? e.message : String(e)}. Fix: run Pulumi in the program's directory, with ` +
+          'harbor-private-app installed there (npm install harbor-private-app).',
+        { cause: e },
+      );
+    }
+    return loaded.harborProvider;
+  }
+}
+
+let chosen: dynamic.ResourceProvider | undefined;
+
+/**
+ * The provider object the Harbor resources register with (one per process, so Pulumi serializes it once): a
+ * {@link HarborProviderReference} when {@link DYNAMIC_PROVIDER_MODULE}, resolved from the program's directory, is this
+ * very package; otherwise the implementation itself.
+ */
+export function serializableHarborProvider(): dynamic.ResourceProvider {
+  if (chosen === undefined) {
+    chosen = installedHere() ? new HarborProviderReference(DYNAMIC_PROVIDER_MODULE) : harborProvider;
+  }
+  return chosen;
+}
+
+/** True when the program's directory resolves {@link DYNAMIC_PROVIDER_MODULE} to this package's own file. */
+function installedHere(): boolean {
+  try {
+    const fromProgram = require.resolve(DYNAMIC_PROVIDER_MODULE, { paths: [process.cwd()] });
+    return realpathSync(fromProgram) === realpathSync(require.resolve('./dynamic-provider'));
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,281 @@
+/**
+ * The package as a platform team consumes it: `npm pack`, installed from the tarball into scratch projects outside the
+ * repository with the README's own install commands, then the README's own examples (extracted from README.md, so the
+ * two cannot drift) type-checked with the tsconfig of each engine's project template and run:
+ *
+ * - cdk8s: a cdk8s-only project (no `@pulumi` package may be installed) synthesizes the README's example; its objects
+ *   pass the same schema checks as the repository's own apps and hold no credential;
+ * - Pulumi: the README's Pulumi example runs under mocks with the project's own @pulumi/pulumi and the REAL closure
+ *   serializer; each serialized provider is loaded the way Pulumi's dynamic provider host loads it and creates, reads
+ *   and deletes the project, member and robot on the Harbor emulator (test/package/pulumi-driver.js). The same again
+ *   with the package symlinked into the project, as an npm workspace lays it out.
+ *
+ * Installs use the npm cache first (`--prefer-offline`), so after `npm ci` the test needs the registry only for package
+ * metadata. The package is packed from a copy of the repository's package files, so that this test never rebuilds
+ * the repository's own dist-lib/ under the other test files' feet.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { parseAllDocuments } from 'yaml';
+import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
+import { findCredentials } from '../support/credentials';
+import { validateAll } from '../support/schemas';
+
+const run = promisify(execFile);
+const ROOT = resolve(__dirname, '..', '..');
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+/** The tsconfig `cdk8s init typescript-app` writes, from the cdk8s-cli the repository uses. */
+const CDK8S_TEMPLATE_TSCONFIG = join(ROOT, 'node_modules', 'cdk8s-cli', 'templates', 'typescript-app', 'tsconfig.json');
+/** The tsconfig `pulumi new typescript` writes (pulumi/templates, typescript/tsconfig.json). */
+const PULUMI_TEMPLATE_TSCONFIG = join(__dirname, 'pulumi-template.tsconfig.json');
+const NPM_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
+
+/** The fenced block that follows `<!-- marker -->` in the README. */
+function readmeBlock(marker: string): string {
+  const at = README.indexOf(`<!-- ${marker} -->`);
+  if (at < 0) throw new Error(`README.md has no <!-- ${marker} --> marker`);
+  const m = /```[a-z]*\n([\s\S]*?)```/.exec(README.slice(at));
+  if (!m) throw new Error(`README.md: no fenced block after <!-- ${marker} -->`);
+  return m[1];
+}
+
+/** The README's `npm install harbor-private-app ...` line of a block, as arguments, the package replaced by `tarball`. */
+function readmeInstall(marker: string, tarball: string): string[] {
+  const line = readmeBlock(marker)
+    .split('\n')
+    .find((l) => l.startsWith('npm install harbor-private-app'));
+  if (!line) throw new Error(`README.md: the <!-- ${marker} --> block has no "npm install harbor-private-app" line`);
+  const args = line.split('#')[0].trim().split(/\s+/).slice(2);
+  return args.map((a) => (a === 'harbor-private-app' ? tarball : a));
+}
+
+async function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
+  try {
+    const { stdout } = await run(cmd, args, { cwd, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+    return stdout;
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string; message: string };
+    throw new Error(
+      `${cmd} ${args.join(' ')} (in ${cwd}) failed: ${err.message}\n${err.stderr ?? ''}\n${err.stdout ?? ''}`,
+      {
+        cause: e,
+      },
+    );
+  }
+}
+
+async function scratchProject(dir: string, installArgs: string[]): Promise<number> {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'scratch', version: '1.0.0', private: true }));
+  const t0 = Date.now();
+  await sh('npm', ['install', ...NPM_FLAGS, ...installArgs], dir);
+  return Date.now() - t0;
+}
+
+let work: string;
+let tarball: string;
+let packed: { size: number; unpackedSize: number; entryCount: number; files: Array<{ path: string }> };
+const timings: Record<string, number> = {};
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'hpa-consumer-'));
+  // Pack from a copy of the package's own files, with the repository's node_modules for the build's tools.
+  const src = join(work, 'src');
+  mkdirSync(src);
+  for (const f of [
+    'package.json',
+    'tsconfig.json',
+    'tsconfig.build.json',
+    'README.md',
+    'LICENSE',
+    'CHANGELOG.md',
+    'lib',
+  ]) {
+    if (existsSync(join(ROOT, f))) cpSync(join(ROOT, f), join(src, f), { recursive: true });
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(src, 'node_modules'), 'dir');
+  let t0 = Date.now();
+  const out = await sh('npm', ['pack', '--json', '--pack-destination', work, '--loglevel=error'], src);
+  timings.packMs = Date.now() - t0;
+  packed = JSON.parse(out)[0];
+  tarball = join(work, (packed as unknown as { filename: string }).filename);
+
+  t0 = Date.now();
+  const [cdk8s, pulumi] = await Promise.all([
+    scratchProject(join(work, 'cdk8s-app'), readmeInstall('install: cdk8s', tarball)),
+    scratchProject(join(work, 'pulumi-app'), readmeInstall('install: pulumi', tarball)),
+  ]);
+  timings.installCdk8sMs = cdk8s;
+  timings.installPulumiMs = pulumi;
+  timings.installBothMs = Date.now() - t0;
+}, 240_000);
+
+afterAll(() => {
+  // The figures the closing notes quote.
+  console.log(
+    `consumer test: ${JSON.stringify({ ...timings, tarballBytes: packed?.size, files: packed?.entryCount })}`,
+  );
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('the packed tarball', () => {
+  test('holds the compiled library, its types, README, LICENSE and CHANGELOG: no sources, tests, bench or CI', () => {
+    const files = packed.files.map((f) => f.path);
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'dist-lib/lib/index.js']));
+    for (const entry of ['cdk8s', 'pulumi', 'harbor', 'pulumi/dynamic-provider']) {
+      expect(files).toContain(`dist-lib/lib/${entry}${entry.includes('/') ? '' : '/index'}.js`);
+      expect(files).toContain(`dist-lib/lib/${entry}${entry.includes('/') ? '' : '/index'}.d.ts`);
+    }
+    expect(
+      files.filter((f) => !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist-lib\/lib\/.*\.(js|d\.ts))$/.test(f)),
+    ).toEqual([]);
+  });
+});
+
+describe('a cdk8s-only project', () => {
+  const dir = (): string => join(work, 'cdk8s-app');
+
+  test('installs no @pulumi package', () => {
+    expect(existsSync(join(dir(), 'node_modules', 'harbor-private-app', 'package.json'))).toBe(true);
+    expect(existsSync(join(dir(), 'node_modules', '@pulumi'))).toBe(false);
+  });
+
+  test("the README's cdk8s example type-checks with cdk8s init's tsconfig and synthesizes valid objects", async () => {
+    writeFileSync(join(dir(), 'main.ts'), readmeBlock('example: cdk8s'));
+    cpSync(CDK8S_TEMPLATE_TSCONFIG, join(dir(), 'tsconfig.json'));
+    await sh(process.execPath, [TSC, '-p', '.'], dir());
+    await sh(process.execPath, ['main.js'], dir());
+    const files = readdirSync(join(dir(), 'dist'));
+    expect(files.length).toBeGreaterThan(0);
+    const objects = files.flatMap((f) =>
+      parseAllDocuments(readFileSync(join(dir(), 'dist', f), 'utf8')).map((d) => d.toJS() as Record<string, any>),
+    );
+    expect(objects.map((o) => o.kind).sort()).toEqual(
+      expect.arrayContaining(['Deployment', 'ExternalSecret', 'MemberUser', 'Project', 'RobotAccount']),
+    );
+    const deployment = objects.find((o) => o.kind === 'Deployment')!;
+    expect(deployment.spec.template.spec.imagePullSecrets).toEqual([{ name: 'registry-secret' }]);
+    expect(validateAll(objects)).toEqual([]);
+    expect(findCredentials(objects)).toEqual([]);
+  }, 60_000);
+
+  test('harbor-private-app/pulumi says what to install when @pulumi is missing', async () => {
+    writeFileSync(join(dir(), 'load-pulumi.js'), "require('harbor-private-app/pulumi');\n");
+    await expect(sh(process.execPath, ['load-pulumi.js'], dir())).rejects.toThrow(
+      /harbor-private-app\/pulumi needs @pulumi\/pulumi and @pulumi\/kubernetes, which are not installed\. Fix: npm install @pulumi\/pulumi @pulumi\/kubernetes/,
+    );
+  });
+});
+
+describe('a Pulumi project', () => {
+  const dir = (): string => join(work, 'pulumi-app');
+  const password = `Lab-${randomBytes(9).toString('hex')}`;
+  let emulator: HarborEmulator;
+  let server: { url: string; close(): Promise<void> };
+
+  beforeAll(async () => {
+    writeFileSync(join(dir(), 'index.ts'), readmeBlock('example: pulumi'));
+    cpSync(PULUMI_TEMPLATE_TSCONFIG, join(dir(), 'tsconfig.json'));
+    await sh(process.execPath, [TSC, '-p', '.'], dir());
+    cpSync(join(dir(), 'bin', 'index.js'), join(dir(), 'index.js'));
+    cpSync(join(__dirname, 'pulumi-driver.js'), join(dir(), 'pulumi-driver.js'));
+    emulator = new HarborEmulator({ adminPassword: password });
+    emulator.addUser('k8s-puller');
+    server = await startEmulatorServer(emulator);
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    expect(emulator.contractViolations).toEqual([]);
+  });
+
+  interface DriverReport {
+    types: string[];
+    harbor: Array<{ type: string; name: string }>;
+    providerTexts: Array<{ length: number; text: string; mentionsDistLib: boolean; mentionsPassword: boolean }>;
+    operations: Array<{ op: string; type: string; found?: boolean }>;
+  }
+
+  async function drive(): Promise<DriverReport> {
+    emulator.resetLog();
+    const out = await sh(process.execPath, ['pulumi-driver.js'], dir(), {
+      HARBOR_URL: server.url,
+      HARBOR_USERNAME: 'admin',
+      HARBOR_PASSWORD: password,
+      PROJECT: 'example',
+    });
+    return JSON.parse(out.trim().split('\n').pop()!) as DriverReport;
+  }
+
+  function expectLifecycle(report: DriverReport): void {
+    expect(report.types).toEqual([
+      'harbor-private-app:index:HarborPrivateApp',
+      'pulumi-nodejs:dynamic/harbor:Project',
+      'pulumi-nodejs:dynamic/harbor:ProjectMember',
+      'pulumi-nodejs:dynamic/harbor:RobotAccount',
+      'kubernetes:core/v1:Secret',
+      'kubernetes:apps/v1:Deployment',
+    ]);
+    // One provider text for the three resources: a reference to the installed package, not a copy of it.
+    expect(report.providerTexts).toHaveLength(1);
+    const [provider] = report.providerTexts;
+    expect(provider.text).toContain('"harbor-private-app/pulumi/dynamic-provider"');
+    expect(provider.mentionsDistLib).toBe(false);
+    expect(provider.mentionsPassword).toBe(false);
+    expect(provider.length).toBeLessThan(8_000);
+    expect(
+      report.operations.map((o) => `${o.op} ${o.type.split(':').pop()}${o.found === false ? ' (not found)' : ''}`),
+    ).toEqual([
+      'create Project',
+      'create ProjectMember',
+      'create RobotAccount',
+      'read Project',
+      'read ProjectMember',
+      'read RobotAccount',
+      'delete RobotAccount',
+      'delete ProjectMember',
+      'delete Project',
+    ]);
+    const writes = emulator.requests
+      .filter((r) => r.write)
+      .map((r) => `${r.method} ${r.path.replace(/^\/api\/v2\.0/, '')}`);
+    expect(writes).toEqual([
+      'POST /projects',
+      'POST /projects/k8s/members',
+      'POST /robots',
+      expect.stringMatching(/^DELETE \/robots\/\d+$/),
+      expect.stringMatching(/^DELETE \/projects\/k8s\/members\/\d+$/),
+      expect.stringMatching(/^DELETE \/projects\/\d+$/),
+    ]);
+  }
+
+  test("the README's Pulumi example, installed from the tarball: serialized providers create, read and delete on Harbor", async () => {
+    const t0 = Date.now();
+    expectLifecycle(await drive());
+    timings.pulumiDriverMs = Date.now() - t0;
+  }, 60_000);
+
+  test('the same with the package symlinked into the project, as an npm workspace lays it out', async () => {
+    const installed = join(dir(), 'node_modules', 'harbor-private-app');
+    const workspace = join(dir(), 'packages', 'harbor-private-app');
+    mkdirSync(join(dir(), 'packages'), { recursive: true });
+    cpSync(installed, workspace, { recursive: true });
+    rmSync(installed, { recursive: true, force: true });
+    symlinkSync(join('..', 'packages', 'harbor-private-app'), installed, 'dir');
+    expectLifecycle(await drive());
+  }, 60_000);
+});

@@ -1,0 +1,113 @@
+/**
+ * Runs inside a scratch project that installed harbor-private-app from its tarball (see consumer.test.ts), with the
+ * project's own @pulumi/pulumi, as `pulumi up` would and then as Pulumi's dynamic provider host would:
+ *
+ * 1. the program (`./index.js`, the README's Pulumi example compiled) runs under `pulumi.runtime.setMocks`, with the
+ *    REAL closure serializer: every dynamic resource's `__provider` is the text `pulumi up` would store;
+ * 2. each distinct provider text is loaded the way `@pulumi/pulumi/cmd/dynamic-provider` loads it
+ *    (`requireFromString(text).handler()`, then `configure({ config })` when the provider has it), from this
+ *    directory, and drives create, read and delete of the Harbor resources against the emulator at HARBOR_URL.
+ *
+ * Prints one JSON line: what was registered, the provider texts' sizes and required modules, and each operation.
+ * Environment: HARBOR_URL, HARBOR_USERNAME, HARBOR_PASSWORD (the lab emulator's, made up per run), PROJECT (the
+ * Pulumi project name the config keys use).
+ */
+'use strict';
+const pulumi = require('@pulumi/pulumi');
+const requireFromString = require(
+  require.resolve('require-from-string', { paths: [require.resolve('@pulumi/pulumi')] }),
+);
+const DynConfig = require('@pulumi/pulumi/cmd/dynamic-provider/config').Config;
+
+const project = process.env.PROJECT;
+const rawConfig = {
+  [`${project}:harborUrl`]: process.env.HARBOR_URL,
+  [`${project}:harborUsername`]: process.env.HARBOR_USERNAME,
+  [`${project}:harborPassword`]: process.env.HARBOR_PASSWORD,
+};
+
+async function main() {
+  const registrations = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        registrations.push({ type: args.type, name: args.name, inputs: args.inputs });
+        return { id: `${args.name}-id`, state: { ...args.inputs } };
+      },
+      call: (args) => args.inputs,
+    },
+    project,
+    'dev',
+    false,
+  );
+  pulumi.runtime.setAllConfig(rawConfig, [`${project}:harborPassword`]);
+  require('./index.js');
+  // Every registration (and the provider serialization it waits for) has gone through the mock monitor after this.
+  await pulumi.runtime.waitForRPCs();
+
+  const harbor = registrations.filter((r) => r.type.startsWith('pulumi-nodejs:dynamic/harbor:'));
+  const texts = [...new Set(harbor.map((r) => r.inputs.__provider))];
+  const report = {
+    types: registrations.map((r) => r.type),
+    harbor: harbor.map((r) => ({ type: r.type, name: r.name, inputKeys: Object.keys(r.inputs).sort() })),
+    providerTexts: texts.map((t) => ({
+      length: typeof t === 'string' ? t.length : -1,
+      text: typeof t === 'string' ? t : '',
+      requires:
+        typeof t === 'string' ? [...new Set([...t.matchAll(/require\(["'`]([^"'`]+)["'`]\)/g)].map((m) => m[1]))] : [],
+      mentionsDistLib: typeof t === 'string' && t.includes('dist-lib'),
+      mentionsPassword: typeof t === 'string' && t.includes(process.env.HARBOR_PASSWORD),
+    })),
+    operations: [],
+  };
+
+  // The dynamic provider host's part.
+  const providers = new Map();
+  const providerFor = async (text) => {
+    if (!providers.has(text)) {
+      const provider = requireFromString(text).handler();
+      if (provider.configure) await provider.configure({ config: new DynConfig(rawConfig, project) });
+      providers.set(text, provider);
+    }
+    return providers.get(text);
+  };
+  // What the host hands a provider: plain values (it does not accept secrets, so the engine unwraps them).
+  const SECRET_SIG = '4dabf18193072939515e22adb298388d';
+  const unwrap = (v) => {
+    if (Array.isArray(v)) return v.map(unwrap);
+    if (v && typeof v === 'object') {
+      if (v[SECRET_SIG] === '1b47061264138c4ac30d75fd1eb44270') return unwrap(v.value);
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrap(x)]));
+    }
+    return v;
+  };
+  const plain = (inputs) => {
+    const { __provider, ...rest } = inputs;
+    return unwrap(rest);
+  };
+  const order = ['Project', 'ProjectMember', 'RobotAccount'];
+  const sorted = [...harbor].sort((a, b) => order.indexOf(a.type.split(':')[2]) - order.indexOf(b.type.split(':')[2]));
+  const created = [];
+  for (const r of sorted) {
+    const provider = await providerFor(r.inputs.__provider);
+    const res = await provider.create(plain(r.inputs));
+    created.push({ r, id: res.id, outs: res.outs });
+    report.operations.push({ op: 'create', type: r.type, id: res.id, outKeys: Object.keys(res.outs).sort() });
+  }
+  for (const c of created) {
+    const provider = await providerFor(c.r.inputs.__provider);
+    const res = await provider.read(c.id, c.outs);
+    report.operations.push({ op: 'read', type: c.r.type, found: res.id === c.id });
+  }
+  for (const c of [...created].reverse()) {
+    const provider = await providerFor(c.r.inputs.__provider);
+    await provider.delete(c.id, c.outs);
+    report.operations.push({ op: 'delete', type: c.r.type });
+  }
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e && e.stack ? e.stack : e}\n`);
+  process.exit(1);
+});
