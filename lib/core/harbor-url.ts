@@ -19,18 +19,33 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /**
+ * The parts of a parsed URL (a WHATWG `URL`) the rules read. Structural, so the public types need neither the DOM
+ * library nor Node's types.
+ */
+export interface UrlParts {
+  /** `http:` or `https:`. */
+  readonly protocol: string;
+  /** The host name, without port (IPv6 in brackets). */
+  readonly hostname: string;
+  /** The host name with its port, if any. */
+  readonly host: string;
+  /** The path (`/` at least). */
+  readonly pathname: string;
+}
+
+/**
  * The plain-HTTP rule: Harbor's API is reached over `http://` only on a loopback host (127.0.0.0/8, ::1, localhost),
  * because the Harbor password goes with every request and would otherwise cross the network in clear text.
  *
  * @returns why `url` is refused (a sentence without a final period), or undefined when it is `https://`, or `http://`
  * to a loopback host.
  */
-export function plainHttpProblem(url: URL): string | undefined {
+export function plainHttpProblem(url: UrlParts): string | undefined {
   if (url.protocol !== 'http:' || isLoopbackHost(url.hostname)) return undefined;
   return `uses plain http:// to the non-loopback host "${url.hostname}", which would send the Harbor password in clear text`;
 }
 
 /** The `https://` form of a plain-HTTP URL, for a fix (`http://h:8080/x` gives `https://h:8080/x`). */
-export function httpsFormOf(url: URL): string {
+export function httpsFormOf(url: UrlParts): string {
   return `https://${url.host}${url.pathname.replace(/\/+$/, '')}`;
 }

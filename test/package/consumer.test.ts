@@ -224,6 +224,8 @@ describe('a Pulumi project', () => {
   function expectLifecycle(report: DriverReport): void {
     expect(report.types).toEqual([
       'harbor-private-app:index:HarborPrivateApp',
+      // The README's configure exposes the Deployment's port 53 through a Service.
+      'kubernetes:core/v1:Service',
       'pulumi-nodejs:dynamic/harbor:Project',
       'pulumi-nodejs:dynamic/harbor:ProjectMember',
       'pulumi-nodejs:dynamic/harbor:RobotAccount',
