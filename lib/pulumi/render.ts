@@ -15,7 +15,7 @@ export interface RenderedApp {
 /**
  * Renders the Kubernetes objects of a HarborPrivateApp once, in memory, with the cdk8s construct itself: a cdk8s App
  * and a Chart named `name` (resource name hashes off, as in the cdk8s apps), the construct with id `name` and the
- * Pulumi engine's delivery ({@link PulumiDelivery}: no Crossplane or External Secrets objects; a pull Secret without
+ * Pulumi engine's delivery (`PulumiDelivery`, internal: no Crossplane or External Secrets objects; a pull Secret without
  * data). All validation of lib/core and the construct happens here, so a bad prop throws before Pulumi sees anything.
  *
  * @param configure called on the construct before rendering (to wire more workloads, tune the Deployment...).
