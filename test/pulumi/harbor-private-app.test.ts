@@ -416,3 +416,23 @@ describe('validation happens before anything is registered', () => {
     expect(registrations.length).toBe(before);
   });
 });
+
+test("a Secret added in configure with the pull Secret's name: the message names the clash and the fix", () => {
+  let message = '';
+  try {
+    new HarborPrivateApp('clash', {
+      ...seedProps(),
+      harbor: { username: 'admin', password: pulumi.secret(PASSWORD) },
+      configure: (app) => {
+        new kplus.k8s.KubeSecret(app, 'Mine', { metadata: { name: app.pullSecretName, namespace: SEED.namespace } });
+      },
+    });
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  expect(message).toContain(`HarborPrivateApp "clash": configure = "1 validation error(s)"`);
+  expect(message).toContain(
+    `pullSecretName = "${SEED.pullSecretName}": clashes with Secret "${SEED.pullSecretName}" in namespace "${SEED.namespace}" declared at clash/clash/Mine`,
+  );
+  expect(message).toMatch(/fromExistingSecret/);
+});
