@@ -8,6 +8,7 @@
  * Both scenarios are imported by every child, so both sides load the same modules and start from the
  * same RSS: peak RSS differs only by what the measured work allocates.
  */
+import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { App } from 'cdk8s';
 import { declareBaselineApps } from './baseline-scenario';
@@ -23,24 +24,27 @@ export type ChildTask =
       readonly layout: BenchLayout;
     }
   | { readonly kind: 'pulumi'; readonly n: number }
+  | { readonly kind: 'lint'; readonly side: 'lint' | 'parse'; readonly file: string }
   | { readonly kind: 'harbor-calls'; readonly n: number };
 
 /** What a child reports. */
 export interface ChildResult {
   /** Wall time of the whole measured work, in ms. */
   readonly ms: number;
-  /** Of which: declaring the constructs / resources. */
+  /** Of which: declaring the constructs / resources (lint: parsing). */
   readonly constructMs: number;
-  /** Of which: `synthYaml()` (synth tasks) or waiting for every registration (Pulumi). */
+  /** Of which: `synthYaml()` (synth tasks), waiting for every registration (Pulumi), or checking (lint). */
   readonly synthMs: number;
   /** Peak RSS of the process (`process.resourceUsage().maxRSS`), in MB. */
   readonly maxRssMb: number;
   /** RSS once modules were loaded, before the measured work, in MB. */
   readonly startRssMb: number;
-  /** Kubernetes objects synthesized, or Pulumi resources registered. */
+  /** Kubernetes objects synthesized or linted, or Pulumi resources registered. */
   readonly objects: number;
-  /** Bytes of YAML produced (synth tasks). */
+  /** Bytes of YAML produced (synth tasks) or read (lint). */
   readonly bytes: number;
+  /** CPU time (user + system) of the measured work, in ms (lint tasks): on a busy machine, what the work costs. */
+  readonly cpuMs?: number;
   /** Registrations by type (Pulumi tasks). */
   readonly byType?: Readonly<Record<string, number>>;
 }
@@ -53,6 +57,7 @@ async function main(): Promise<void> {
   let result: unknown;
   if (task.kind === 'synth') result = measureSynth(task);
   else if (task.kind === 'pulumi') result = await measurePulumi(task.n);
+  else if (task.kind === 'lint') result = measureLint(task);
   else {
     const { countHarborRequests } = require('./harbor-calls') as typeof import('./harbor-calls');
     result = await countHarborRequests(task.n);
@@ -95,6 +100,45 @@ async function measurePulumi(n: number): Promise<ChildResult> {
     objects: r.registrations,
     bytes: 0,
     byType: r.byType,
+  };
+}
+
+/**
+ * Lints a file as `harbor-private-app lint FILE` does (read, parse, check every container; no output), or, for the
+ * baseline, only parses it with the yaml package. Modules are loaded before the clock starts.
+ */
+function measureLint(task: Extract<ChildTask, { kind: 'lint' }>): ChildResult {
+  const { parseManifests } = require('../lib/lint/manifests') as typeof import('../lib/lint/manifests');
+  const { lintManifests } = require('../lib/lint/lint') as typeof import('../lib/lint/lint');
+  const { parseAllDocuments } = require('yaml') as typeof import('yaml');
+  const startRss = process.memoryUsage().rss;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const text = fs.readFileSync(task.file, 'utf8');
+  let objects: number;
+  let t1: number;
+  if (task.side === 'lint') {
+    const parsed = parseManifests(text, task.file);
+    t1 = performance.now();
+    const report = lintManifests(parsed, {}, 1);
+    if (report.summary.checked === 0) throw new Error(`bench: lint of ${task.file} checked no container`);
+    objects = report.summary.objects;
+  } else {
+    const docs = parseAllDocuments(text);
+    objects = (Array.isArray(docs) ? docs : []).map((d) => d.toJS() as unknown).length;
+    t1 = performance.now();
+  }
+  const t2 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    ms: t2 - t0,
+    constructMs: t1 - t0,
+    synthMs: t2 - t1,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    startRssMb: startRss / 1048576,
+    objects,
+    bytes: Buffer.byteLength(text),
+    cpuMs: (cpu.user + cpu.system) / 1000,
   };
 }
 

@@ -5,12 +5,13 @@
  * - synthesis of N HarborPrivateApps against raw cdk8s-plus emitting the same objects (one chart; one chart per app);
  * - Pulumi mock-mode construction of N components (lib/pulumi);
  * - Harbor API requests per create / unchanged update / refresh / destroy (lab emulator);
- * - the cold wall time of `npm run synth` of the example against a bare cdk8s app.
+ * - the cold wall time of `npm run synth` of the example against a bare cdk8s app;
+ * - `harbor-private-app lint` of 10,000 objects against the yaml package parsing the same file.
  * Prints PASS/MISS per target and profiles what misses. A full run writes bench/results.json,
  * bench/RESULTS.md and bench/scaling.svg; a quick run writes nothing unless `--write` is given.
  *
  * Flags: --quick, --write (quick run writes too), --profile (profile even when every target passes),
- * --only=synth,pulumi,harbor,cli (a subset; implies no write unless --write).
+ * --only=synth,pulumi,harbor,cli,lint (a subset; implies no write unless --write).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -18,6 +19,7 @@ import * as path from 'node:path';
 import { assertSameObjects } from './equivalence';
 import { describeMachine } from './machine';
 import { asConfiguredVariant, cliSynthOnce, measureCliSynth, precompiledVariant } from './measure-cli';
+import { measureLint, writeLintInput } from './measure-lint';
 import { measureSynth } from './measure-synth';
 import { compareMarkdown, profileMarkdown, ProfileSummary, summariseProfileDir } from './profile';
 import { renderResultsMarkdown } from './report';
@@ -32,7 +34,7 @@ import type { ChildResult } from './child';
 import type { HarborOperation, HarborOperationCount } from './harbor-calls';
 
 const REPO = path.resolve(__dirname, '..');
-const PARTS = ['synth', 'pulumi', 'harbor', 'cli'] as const;
+const PARTS = ['synth', 'pulumi', 'harbor', 'cli', 'lint'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Plan {
@@ -42,6 +44,8 @@ interface Plan {
   readonly pulumi: ReadonlyArray<readonly [n: number, runs: number]>;
   readonly harborApps: readonly number[];
   readonly cliRuns: number;
+  /** Objects in the lint input, and runs per side. */
+  readonly lint: readonly [objects: number, runs: number];
 }
 
 const FULL: Plan = {
@@ -63,6 +67,7 @@ const FULL: Plan = {
   ],
   harborApps: [1, 100],
   cliRuns: 7,
+  lint: [10_000, 5],
 };
 
 const QUICK: Plan = {
@@ -79,6 +84,7 @@ const QUICK: Plan = {
   ],
   harborApps: [1],
   cliRuns: 2,
+  lint: [10_000, 1],
 };
 
 const log = (s: string): void => {
@@ -157,6 +163,14 @@ async function main(): Promise<void> {
           variant: precompiledVariant(tree.dir),
         }),
       );
+    }
+
+    if (only.includes('lint')) {
+      log('\n`harbor-private-app lint` (lib/lint: read, parse, check) vs the yaml package parsing the same file:');
+      const file = path.join(work, 'lint-input.yaml');
+      const objects = writeLintInput(file, plan.lint[0]);
+      log(`  input: ${objects.toLocaleString('en-US')} objects, the YAML cdk8s synthesizes for ${objects / 5} apps`);
+      results.push(await measureLint(tree, file, plan.lint[1], log));
     }
 
     const targets = evaluateTargets(results);

@@ -10,6 +10,8 @@ export const LIMITS = {
   growth: 12,
   /** `npm run synth` of the example / the bare app. */
   cliRatio: 1.2,
+  /** `harbor-private-app lint` of 10,000 objects, in seconds ("a few seconds", issue #12). */
+  lintSeconds: 3,
 } as const;
 
 /**
@@ -22,6 +24,7 @@ export function evaluateTargets(results: readonly ResultEntry[]): TargetResult[]
   const proxy = big && big.n !== 10_000 ? `quick run: measured at n=${big.n}, not 10,000` : undefined;
   const prev = big ? oneChart.find((r) => r.n === big.n / 10) : undefined;
   const cli = results.find((r) => r.name === 'npm-run-synth');
+  const lint = results.find((r) => r.name === 'lint');
   const target = (
     id: string,
     description: string,
@@ -59,6 +62,13 @@ export function evaluateTargets(results: readonly ResultEntry[]): TargetResult[]
       big && prev && big.n !== 10_000 ? `quick run: time at ${big.n} / time at ${prev.n}` : undefined,
     ),
     target('npm-run-synth', '`npm run synth` of the example vs a bare cdk8s app (cold)', cli?.ratio, LIMITS.cliRatio),
+    target(
+      'lint-10k',
+      '`harbor-private-app lint` of 10,000 objects, seconds',
+      lint && lint.median_ms !== null ? round3(lint.median_ms / 1000) : undefined,
+      LIMITS.lintSeconds,
+      lint && lint.n < 10_000 ? `measured at ${lint.n} objects` : undefined,
+    ),
   ];
 }
 

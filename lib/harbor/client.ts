@@ -24,6 +24,7 @@ import {
 } from './retry';
 import type {
   CreatedRobot,
+  HarborArtifact,
   HarborClientOptions,
   HarborLookup,
   HarborMember,
@@ -636,6 +637,27 @@ export class HarborClient {
   async deleteRobot(id: number): Promise<void> {
     assertId(id, 'robot id');
     await this.call('DELETE', `/robots/${id}`, { ok: [200, 204], absentOk: true });
+  }
+
+  // ---------------------------------------------------------------- artifacts
+
+  /**
+   * Reads an artifact by tag or digest (`GET /projects/{p}/repositories/{r}/artifacts/{reference}`, the repository
+   * encoded twice as Harbor wants it); `undefined` when the project, the repository or the artifact is absent.
+   */
+  async getArtifact(project: string, repository: string, reference: string): Promise<HarborArtifact | undefined> {
+    assertProjectName(project, 'project');
+    if (typeof repository !== 'string' || repository === '' || typeof reference !== 'string' || reference === '') {
+      throw new TypeError(`repository and reference must not be empty, e.g. "coredns" and "1.2.6".`);
+    }
+    const repo = encodeURIComponent(encodeURIComponent(repository));
+    const path = `/projects/${encodeURIComponent(project)}/repositories/${repo}/artifacts/${encodeURIComponent(reference)}`;
+    const res = await this.call('GET', path, { ok: [200], absentOk: true });
+    if (res.status === 404) return undefined;
+    const raw = this.json(res);
+    if (!isRecord(raw) || typeof raw.digest !== 'string') throw this.unexpected(res, 'an artifact with its digest');
+    const tags = Array.isArray(raw.tags) ? raw.tags.map((t) => (isRecord(t) ? t.name : undefined)) : [];
+    return { digest: raw.digest, tags: tags.filter((t): t is string => typeof t === 'string') };
   }
 
   // ---------------------------------------------------------------- lifecycle

@@ -227,6 +227,14 @@ export interface HarborLookup<T> {
   readonly harborTimeMs?: number;
 }
 
+/** An artifact (an image manifest or index) as read back from Harbor. */
+export interface HarborArtifact {
+  /** Its manifest digest (`sha256:...`). */
+  readonly digest: string;
+  /** The tags that point at it. */
+  readonly tags: readonly string[];
+}
+
 /** The full robot record `PUT /robots/{id}` expects (Harbor replaces all permissions). */
 export interface RobotUpdate {
   /** The FULL name as Harbor returned it; Harbor refuses a changed name. */

@@ -1,5 +1,6 @@
 /**
- * A stateful emulator of Harbor's REST API v2.0 (projects, members, robot accounts) for the project's tests.
+ * A stateful emulator of Harbor's REST API v2.0 (projects, members, robot accounts, reading artifacts) for the project's
+ * tests.
  *
  * It behaves like Harbor v2.15 as described in HARBOR-FACTS.md (the team's notes), and it checks EVERY request it
  * receives and every response it sends against Harbor's swagger (see {@link HarborSwagger}): a request or response
@@ -358,6 +359,8 @@ export class HarborEmulator {
   private readonly projects = new Map<number, ProjectRec>();
   private readonly members = new Map<number, MemberRec>();
   private readonly robots = new Map<number, RobotRec>();
+  /** Artifacts by `<project id>/<repository>`, recorded by {@link addArtifact}. */
+  private readonly artifacts = new Map<string, Array<{ digest: string; tags: string[]; pushed: number }>>();
   private readonly faults: Array<{ fault: Fault; remaining: number }> = [];
   private readonly hung = new Set<http.ServerResponse>();
   private nextId = { user: 1, group: 1, project: 1, member: 1, robot: 1 };
@@ -385,6 +388,7 @@ export class HarborEmulator {
       getProjectDeletable: (c) => this.getProjectDeletable(c),
       listRepositories: (c) => this.listRepositories(c),
       deleteRepository: (c) => this.deleteRepository(c),
+      getArtifact: (c) => this.getArtifact(c),
       listProjectMembers: (c) => this.listMembers(c),
       createProjectMember: (c) => this.createMember(c),
       getProjectMember: (c) => this.getMember(c),
@@ -437,7 +441,26 @@ export class HarborEmulator {
 
   /** Removes a repository from `project` (as deleting it in the UI would). */
   removeRepository(project: string, repository: string): void {
-    this.projectOrThrow('removeRepository', project).repositories.delete(repository);
+    const p = this.projectOrThrow('removeRepository', project);
+    p.repositories.delete(repository);
+    this.artifacts.delete(`${p.id}/${repository}`);
+  }
+
+  /** Records a pushed artifact (its manifest digest and tags) and its repository, as a push would. */
+  addArtifact(project: string, repository: string, digest: string, tags: readonly string[]): void {
+    const p = this.projectOrThrow('addArtifact', project);
+    p.repositories.add(repository);
+    const key = `${p.id}/${repository}`;
+    const list = (this.artifacts.get(key) ?? []).map((a) => ({ ...a, tags: a.tags.filter((t) => !tags.includes(t)) }));
+    const same = list.find((a) => a.digest === digest);
+    if (same) same.tags.push(...tags);
+    else list.push({ digest, tags: [...tags], pushed: this.now() });
+    this.artifacts.set(key, list);
+  }
+
+  /** True when these credentials log in (a user, or a robot that is enabled, not expired and has this secret). */
+  authenticates(username: string, password: string): boolean {
+    return this.login(username, password) !== undefined;
   }
 
   /** Adds a fault; see {@link Fault}. */
@@ -1037,7 +1060,45 @@ export class HarborEmulator {
     const repo = decodeURIComponent(c.params.repository_name);
     if (!p.repositories.has(repo)) throw new HarborError(404, `repository ${p.name}/${repo} not found`);
     p.repositories.delete(repo);
+    this.artifacts.delete(`${p.id}/${repo}`);
     return { status: 200 };
+  }
+
+  /**
+   * `GET /projects/{project_name}/repositories/{repository_name}/artifacts/{reference}`: an artifact recorded by
+   * {@link addArtifact}, by tag or digest (the repository name encoded twice, as for deleteRepository).
+   */
+  private getArtifact(c: Ctx): Reply {
+    const p = this.projectByPathName(c);
+    this.requireProject(c.principal, p, 'read');
+    const repo = decodeURIComponent(c.params.repository_name);
+    const ref = c.params.reference;
+    if (!p.repositories.has(repo)) throw new HarborError(404, `repository ${p.name}/${repo} not found`);
+    const list = this.artifacts.get(`${p.id}/${repo}`) ?? [];
+    const index = list.findIndex((a) => a.digest === ref || a.tags.includes(ref));
+    if (index < 0) throw new HarborError(404, `artifact ${p.name}/${repo}:${ref} not found`);
+    const a = list[index];
+    const pushed = iso(a.pushed);
+    return {
+      status: 200,
+      body: {
+        id: index + 1,
+        type: 'IMAGE',
+        media_type: 'application/vnd.oci.image.config.v1+json',
+        manifest_media_type: 'application/vnd.oci.image.manifest.v1+json',
+        project_id: p.id,
+        repository_name: `${p.name}/${repo}`,
+        digest: a.digest,
+        push_time: pushed,
+        tags: a.tags.map((name, i) => ({
+          id: i + 1,
+          artifact_id: index + 1,
+          name,
+          push_time: pushed,
+          immutable: false,
+        })),
+      },
+    };
   }
 
   private projectByPathName(c: Ctx): ProjectRec {

@@ -125,6 +125,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       pki,
       // Anonymous callers are ('', ''): the emulator then grants pull on public projects only.
       authorize: (username, password, project) => emulator.authorize(username ?? '', password ?? '', project),
+      authenticate: (username, password) => emulator.authenticates(username, password),
     });
 
     let tokenRequests = 0;
@@ -204,7 +205,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
               `Lab.pushImage: pushing ${imageRef} as ${adminUsername} failed (does project '${project}' exist in the emulator?): ${r.stderr.trim()}`,
             );
           }
-          emulator.addRepository(project, repo);
+          emulator.addArtifact(project, repo, layout.manifest.digest, [tag]);
           return { imageRef, digest: layout.manifest.digest };
         } finally {
           await removeOciLayout(layout);

@@ -34,6 +34,12 @@ export interface TokenHandlerOptions {
   /** Which actions `username`/`password` (both undefined when anonymous) have on `project`. */
   readonly authorize: Authorizer;
   /**
+   * Whether the credentials log in. When given, the token's `sub` is the user name only for credentials that do, and
+   * `''` otherwise, as Harbor's token service fills `sub` from the authenticated security context.
+   * @default - `sub` is the user name sent, whatever the password
+   */
+  readonly authenticate?: (username: string, password: string) => boolean;
+  /**
    * Token lifetime in seconds.
    * @default 1800 (Harbor's default `token_expiration`, 30 minutes)
    */
@@ -189,7 +195,8 @@ export function createTokenHandler(opts: TokenHandlerOptions): TokenHandler {
     const claims: TokenClaims = {
       iss: opts.issuer,
       aud: opts.service,
-      sub: username ?? '',
+      sub:
+        username === undefined || (opts.authenticate && !opts.authenticate(username, password ?? '')) ? '' : username,
       iat: now,
       nbf: now,
       exp: now + expiresIn,

@@ -105,6 +105,7 @@ beforeAll(async () => {
     'LICENSE',
     'CHANGELOG.md',
     'lib',
+    'bin',
   ]) {
     if (existsSync(join(ROOT, f))) cpSync(join(ROOT, f), join(src, f), { recursive: true });
   }
@@ -134,15 +135,20 @@ afterAll(() => {
 });
 
 describe('the packed tarball', () => {
-  test('holds the compiled library, its types, README, LICENSE and CHANGELOG: no sources, tests, bench or CI', () => {
+  test('holds the compiled library, its types, the bin, README, LICENSE and CHANGELOG: no sources, tests, bench or CI', () => {
     const files = packed.files.map((f) => f.path);
     expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'dist-lib/lib/index.js']));
-    for (const entry of ['cdk8s', 'pulumi', 'harbor', 'pulumi/dynamic-provider']) {
+    for (const entry of ['cdk8s', 'pulumi', 'harbor', 'lint', 'pulumi/dynamic-provider']) {
       expect(files).toContain(`dist-lib/lib/${entry}${entry.includes('/') ? '' : '/index'}.js`);
       expect(files).toContain(`dist-lib/lib/${entry}${entry.includes('/') ? '' : '/index'}.d.ts`);
     }
     expect(
-      files.filter((f) => !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist-lib\/lib\/.*\.(js|d\.ts))$/.test(f)),
+      files.filter(
+        (f) =>
+          !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|bin\/harbor-private-app\.js|dist-lib\/lib\/.*\.(js|d\.ts))$/.test(
+            f,
+          ),
+      ),
     ).toEqual([]);
   });
 });
@@ -173,6 +179,24 @@ describe('a cdk8s-only project', () => {
     expect(validateAll(objects)).toEqual([]);
     expect(findCredentials(objects)).toEqual([]);
   }, 60_000);
+
+  test('npx harbor-private-app lint passes on the example it synthesized, and finds an image without pull Secret', async () => {
+    const ok = await sh('npx', ['--no-install', 'harbor-private-app', 'lint', 'dist'], dir());
+    expect(ok).toMatch(/^harbor-private-app lint: no finding\. Checked 1 of 1 container image/);
+    const seed = [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: { name: coredns, namespace: kube-system }',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      containers: [{ name: coredns, image: reg.harbor.com/k8s/coredns:1.2.6 }]',
+    ].join('\n');
+    writeFileSync(join(dir(), 'seed.yaml'), `${seed}\n`);
+    await expect(
+      sh('npx', ['--no-install', 'harbor-private-app', 'lint', '--registry', 'reg.harbor.com', 'seed.yaml'], dir()),
+    ).rejects.toMatchObject({ cause: { code: 1 } });
+  });
 
   test('harbor-private-app/pulumi says what to install when @pulumi is missing', async () => {
     writeFileSync(join(dir(), 'load-pulumi.js'), "require('harbor-private-app/pulumi');\n");

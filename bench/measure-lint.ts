@@ -1,0 +1,81 @@
+import * as fs from 'node:fs';
+import { App } from 'cdk8s';
+import type { ChildResult } from './child';
+import { declareConstructApps } from './construct-scenario';
+import { ResultEntry } from './results';
+import { runChild } from './run-child';
+import { median, round } from './stats';
+import { TranspiledTree } from './transpile';
+
+/** What the baseline of the lint row is, in words. */
+export const LINT_BASELINE =
+  'the same file parsed by the yaml package alone (parseAllDocuments + toJS): the floor lint builds on';
+
+/**
+ * Writes the lint input: the YAML `cdk8s synth` makes for `objects / 5` bench apps in one chart (each a Project,
+ * MemberUser, RobotAccount, ExternalSecret that templates the pull Secret, and a Deployment that names it).
+ * @returns the number of objects written
+ */
+export function writeLintInput(file: string, objects: number): number {
+  const app = new App();
+  declareConstructApps(app, Math.ceil(objects / 5), 'one-chart');
+  const yaml = app.synthYaml();
+  fs.writeFileSync(file, yaml);
+  return yaml.split('\n---\n').length;
+}
+
+/**
+ * Lints `file` `runs` times in fresh processes (lib/lint: read, parse, check every container), interleaved with the
+ * baseline (the yaml package parsing the same file), and returns the medians.
+ */
+export async function measureLint(
+  tree: TranspiledTree,
+  file: string,
+  runs: number,
+  log: (s: string) => void,
+): Promise<ResultEntry> {
+  const lint: ChildResult[] = [];
+  const parse: ChildResult[] = [];
+  for (let r = 0; r < runs; r++) {
+    lint.push(await runChild(tree, { kind: 'lint', side: 'lint', file }));
+    parse.push(await runChild(tree, { kind: 'lint', side: 'parse', file }));
+  }
+  if (lint[0].objects !== parse[0].objects) {
+    throw new Error(
+      `bench: lint read ${lint[0].objects} objects but the yaml package parsed ${parse[0].objects} documents of ${file}`,
+    );
+  }
+  const ms = median(lint.map((x) => x.ms));
+  const bms = median(parse.map((x) => x.ms));
+  const rss = median(lint.map((x) => x.maxRssMb));
+  const brss = median(parse.map((x) => x.maxRssMb));
+  const entry: ResultEntry = {
+    name: 'lint',
+    n: lint[0].objects,
+    runs,
+    median_ms: round(ms),
+    baseline_ms: round(bms),
+    ratio: round(ms / bms, 3),
+    rss_mb: round(rss),
+    baseline_rss_mb: round(brss),
+    rss_ratio: round(rss / brss, 3),
+    baseline: LINT_BASELINE,
+    detail: {
+      objects: lint[0].objects,
+      yaml_bytes: lint[0].bytes,
+      parse_phase_ms: round(median(lint.map((x) => x.constructMs))),
+      check_phase_ms: round(median(lint.map((x) => x.synthMs))),
+      cpu_ms: round(median(lint.map((x) => x.cpuMs ?? 0))),
+      baseline_cpu_ms: round(median(parse.map((x) => x.cpuMs ?? 0))),
+      runs_ms: lint.map((x) => round(x.ms)),
+      baseline_runs_ms: parse.map((x) => round(x.ms)),
+    },
+  };
+  log(
+    `  lint n=${entry.n.toLocaleString('en-US')} objects (${(lint[0].bytes / 1e6).toFixed(1)} MB)  ${(ms / 1000).toFixed(2)} s ` +
+      `(parse ${((entry.detail!.parse_phase_ms as number) / 1000).toFixed(2)} s + check ${((entry.detail!.check_phase_ms as number) / 1000).toFixed(2)} s) ` +
+      `vs yaml alone ${(bms / 1000).toFixed(2)} s  x${entry.ratio!.toFixed(2)}; CPU ${((entry.detail!.cpu_ms as number) / 1000).toFixed(2)} s vs ` +
+      `${((entry.detail!.baseline_cpu_ms as number) / 1000).toFixed(2)} s; RSS ${rss.toFixed(0)} vs ${brss.toFixed(0)} MB   (${runs} runs)`,
+  );
+  return entry;
+}

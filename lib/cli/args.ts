@@ -1,0 +1,136 @@
+/**
+ * The command line of `harbor-private-app`:
+ *
+ * ```
+ * harbor-private-app lint      [--registry HOST]... [--namespace NS] [--format text|json|github] PATH...
+ * harbor-private-app preflight [--registry HOST]... [--namespace NS] [--format text|json|github] PATH...
+ * harbor-private-app --help | --version
+ * ```
+ */
+import { CheckedRegistries, RegistryFlagError } from '../lint/checked-registries';
+import { FORMATS, type Format } from '../lint/format';
+
+/** The commands. */
+export const COMMANDS = ['lint', 'preflight'] as const;
+/** One of {@link COMMANDS}. */
+export type Command = (typeof COMMANDS)[number];
+
+/** What a command runs with. */
+export interface CommandArgs {
+  readonly command: Command;
+  /** `--registry` values, in order. */
+  readonly registries: readonly string[];
+  /** `--format`. @default 'text' */
+  readonly format: Format;
+  /** `--namespace`: where objects without a namespace go. @default 'default' */
+  readonly namespace: string;
+  /** Files, directories, `-` for standard input. */
+  readonly paths: readonly string[];
+}
+
+/** The parsed command line. */
+export type ParsedArgs =
+  | { readonly kind: 'help'; readonly command?: Command }
+  | { readonly kind: 'version' }
+  | { readonly kind: 'run'; readonly args: CommandArgs };
+
+/** A command line that cannot be run (exit code 2). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** The usage text. */
+export const USAGE = `Usage:
+  harbor-private-app lint      [--registry HOST]... [--namespace NS] [--format text|json|github] PATH...
+  harbor-private-app preflight [--registry HOST]... [--namespace NS] [--format text|json|github] PATH...
+
+lint       finds images that kubelet would pull without credentials (ErrImagePull) in Kubernetes YAML or JSON:
+           the output of cdk8s synth, helm template or kustomize build.
+preflight  lint, then asks Harbor whether each image exists and whether the pull Secret's robot may pull it.
+           Reads HARBOR_URL, HARBOR_USERNAME, HARBOR_PASSWORD, HARBOR_CA_FILE (optional) from the environment.
+
+PATH                 a file, a directory (searched recursively for *.yaml, *.yml, *.json) or - for standard input
+--registry HOST      check images on HOST (host or host:port; repeatable). Default: lint checks every registry a
+                     pull Secret of the input names; preflight checks the host of HARBOR_URL
+--namespace NS       the namespace of objects that name none (as kubectl apply -n NS). Default: default
+--format FORMAT      text (default), json, or github (GitHub Actions annotations)
+
+Exit codes: 0 no finding, 1 findings, 2 usage, input or connection error.
+`;
+
+function takeValue(argv: readonly string[], i: number, flag: string): [string, number] {
+  const arg = argv[i];
+  const eq = arg.indexOf('=');
+  if (eq >= 0) return [arg.slice(eq + 1), i];
+  const next = argv[i + 1];
+  if (next === undefined || (next.startsWith('-') && next !== '-')) {
+    throw new UsageError(`${flag} needs a value.`);
+  }
+  return [next, i + 1];
+}
+
+/**
+ * Parses the arguments after the program name.
+ * @throws UsageError naming the argument and the fix
+ */
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  if (argv.length === 0) throw new UsageError('no command given: use "lint" or "preflight".');
+  const first = argv[0];
+  if (first === '--help' || first === '-h' || first === 'help') return { kind: 'help' };
+  if (first === '--version' || first === '-v') return { kind: 'version' };
+  if (!(COMMANDS as readonly string[]).includes(first)) {
+    throw new UsageError(`unknown command ${JSON.stringify(first)}: use "lint" or "preflight".`);
+  }
+  const command = first as Command;
+  const registries: string[] = [];
+  const paths: string[] = [];
+  let format: Format = 'text';
+  let namespace = 'default';
+  let options = true;
+  for (let i = 1; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!options || arg === '-' || !arg.startsWith('-')) {
+      paths.push(arg);
+      continue;
+    }
+    if (arg === '--') {
+      options = false;
+      continue;
+    }
+    const flag = arg.split('=')[0];
+    if (flag === '--help' || flag === '-h') return { kind: 'help', command };
+    let value: string;
+    if (flag === '--registry') {
+      [value, i] = takeValue(argv, i, flag);
+      if (value === '') throw new UsageError('--registry needs a host, e.g. --registry reg.harbor.com.');
+      registries.push(value);
+    } else if (flag === '--format') {
+      [value, i] = takeValue(argv, i, flag);
+      if (!(FORMATS as readonly string[]).includes(value)) {
+        throw new UsageError(`--format ${JSON.stringify(value)} is not one of ${FORMATS.join(', ')}.`);
+      }
+      format = value as Format;
+    } else if (flag === '--namespace' || flag === '-n') {
+      [value, i] = takeValue(argv, i, flag);
+      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value) || value.length > 63) {
+        throw new UsageError(`--namespace ${JSON.stringify(value)} is not a Kubernetes namespace name.`);
+      }
+      namespace = value;
+    } else {
+      throw new UsageError(`unknown option ${JSON.stringify(flag)}.`);
+    }
+  }
+  try {
+    CheckedRegistries.fromFlags(registries);
+  } catch (e) {
+    if (e instanceof RegistryFlagError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (paths.length === 0) {
+    throw new UsageError(`${command} needs at least one PATH (a file, a directory, or - for standard input).`);
+  }
+  return { kind: 'run', args: { command, registries, format, namespace, paths } };
+}

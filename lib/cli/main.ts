@@ -1,0 +1,168 @@
+/**
+ * The `harbor-private-app` command: `main(argv, io)` runs one command in-process and returns its exit code, so tests
+ * call it directly; `bin/harbor-private-app.js` wires it to the process.
+ *
+ * Exit codes: 0 no finding, 1 findings, 2 usage error, unreadable input (a parse error names file and line) or, for
+ * preflight, no usable connection to Harbor.
+ */
+import { promises as fs, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { HarborClient } from '../harbor/client';
+import { RegistryFlagError } from '../lint/checked-registries';
+import { formatReport } from '../lint/format';
+import { lintSources, type LintResult } from '../lint/lint';
+import { ManifestParseError } from '../lint/manifests';
+import { ManifestInputError, readManifestSources } from '../lint/sources';
+import { PreflightConnectionError } from '../preflight/errors';
+import { parseArgs, UsageError, USAGE, type CommandArgs } from './args';
+
+/** No finding. */
+export const EXIT_OK = 0;
+/** Findings. */
+export const EXIT_FINDINGS = 1;
+/** Usage, input or connection error. */
+export const EXIT_ERROR = 2;
+
+/** What the command needs from the outside world. */
+export interface CliIo {
+  /** Writes to standard output. */
+  stdout(text: string): void;
+  /** Writes to standard error. */
+  stderr(text: string): void;
+  /** Reads all of standard input (for the path `-`). */
+  readStdin(): Promise<string>;
+  /** The working directory relative paths are read from. */
+  readonly cwd: string;
+  /** The environment (preflight reads HARBOR_* from it). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** The environment variables preflight reads. */
+export const PREFLIGHT_ENV = {
+  url: 'HARBOR_URL',
+  username: 'HARBOR_USERNAME',
+  password: 'HARBOR_PASSWORD',
+  caFile: 'HARBOR_CA_FILE',
+  robotNamePrefix: 'HARBOR_ROBOT_NAME_PREFIX',
+} as const;
+
+function version(): string {
+  // dist-lib/lib/cli/main.js and lib/cli/main.ts both find the package's own package.json above them.
+  for (let dir = __dirname, i = 0; i < 5; i++, dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+        name?: unknown;
+        version?: unknown;
+      };
+      if (pkg.name === 'harbor-private-app' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      /* not here */
+    }
+  }
+  return 'unknown';
+}
+
+async function lintFor(args: CommandArgs, io: CliIo, registries: readonly string[]): Promise<LintResult> {
+  const sources = await readManifestSources(args.paths, { cwd: io.cwd, readStdin: () => io.readStdin() });
+  return lintSources(sources, { registries, defaultNamespace: args.namespace });
+}
+
+async function runPreflight(args: CommandArgs, io: CliIo): Promise<number> {
+  const need = (name: string): string => {
+    const v = io.env[name];
+    if (v === undefined || v === '') {
+      throw new UsageError(
+        `preflight needs ${name} in the environment (${PREFLIGHT_ENV.url}, ${PREFLIGHT_ENV.username}, ${PREFLIGHT_ENV.password}; the password never on the command line).`,
+      );
+    }
+    return v;
+  };
+  const url = need(PREFLIGHT_ENV.url);
+  const username = need(PREFLIGHT_ENV.username);
+  const password = need(PREFLIGHT_ENV.password);
+  const caFile = io.env[PREFLIGHT_ENV.caFile];
+  let caBundle: string | undefined;
+  if (caFile) {
+    try {
+      caBundle = await fs.readFile(path.resolve(io.cwd, caFile), 'utf8');
+    } catch {
+      throw new UsageError(
+        `${PREFLIGHT_ENV.caFile}=${caFile} cannot be read: give the path of the CA certificate (PEM).`,
+      );
+    }
+  }
+  // Loaded here so that lint never pays for the HTTP client.
+  const { HarborClient: Client } = await import('../harbor/client');
+  const { preflight } = await import('../preflight/harbor-preflight');
+  let client: HarborClient;
+  try {
+    client = new Client({ url, username, password, caBundle, maxRetries: 2, timeoutMs: 15_000 });
+  } catch (e) {
+    throw new UsageError(
+      `${PREFLIGHT_ENV.url}, ${PREFLIGHT_ENV.username} or ${PREFLIGHT_ENV.password}: ${(e as Error).message}`,
+    );
+  }
+  try {
+    const registries = args.registries.length > 0 ? args.registries : [new URL(client.origin).host];
+    const lint = await lintFor(args, io, registries);
+    const prefix = io.env[PREFLIGHT_ENV.robotNamePrefix];
+    const report = await preflight(lint, client, prefix ? { robotNamePrefix: prefix } : {});
+    io.stdout(formatReport(report, args.format));
+    return report.findings.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * Runs `harbor-private-app` with `argv` (the arguments after the program name).
+ * @returns the exit code
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const parsed = parseArgs(argv);
+    if (parsed.kind === 'help') {
+      io.stdout(USAGE);
+      return EXIT_OK;
+    }
+    if (parsed.kind === 'version') {
+      io.stdout(`${version()}\n`);
+      return EXIT_OK;
+    }
+    const args = parsed.args;
+    if (args.command === 'preflight') return await runPreflight(args, io);
+    const report = await lintFor(args, io, args.registries);
+    io.stdout(formatReport(report, args.format));
+    return report.findings.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`harbor-private-app: ${e.message}\n\n${USAGE}`);
+      return EXIT_ERROR;
+    }
+    if (
+      e instanceof ManifestParseError ||
+      e instanceof ManifestInputError ||
+      e instanceof RegistryFlagError ||
+      e instanceof PreflightConnectionError
+    ) {
+      io.stderr(`harbor-private-app: ${e.message}\n`);
+      return EXIT_ERROR;
+    }
+    throw e;
+  }
+}
+
+/** The process's own I/O, for the executable. */
+export function processIo(): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Uint8Array));
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    cwd: process.cwd(),
+    env: process.env,
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * What `harbor-private-app lint` and `preflight` report: findings (exit code 1) and notes (informational).
+ * Neither ever carries Secret data: no password, `auth` value or token (lint does not show user names either).
+ */
+
+/**
+ * Why an image would not be pulled.
+ *
+ * lint: `invalid-image`, `no-pull-secret` (neither the pod nor its ServiceAccount names one), `secret-not-found` (not
+ * in the pod's namespace), `secret-wrong-type`, `secret-without-credentials` (no readable `.dockerconfigjson`),
+ * `no-entry-for-registry` (no key matches the image's host the way kubelet matches it), `no-usable-pull-secret`
+ * (several pull Secrets, each unusable for its own reason).
+ *
+ * preflight: `image-missing`, `project-missing`, `robot-missing`, `robot-disabled`, `robot-expired`, `robot-denied`,
+ * `check-failed` (Harbor could not answer for this image).
+ */
+export type FindingCode =
+  | 'invalid-image'
+  | 'no-pull-secret'
+  | 'secret-not-found'
+  | 'secret-wrong-type'
+  | 'secret-without-credentials'
+  | 'no-entry-for-registry'
+  | 'no-usable-pull-secret'
+  | 'image-missing'
+  | 'project-missing'
+  | 'robot-missing'
+  | 'robot-disabled'
+  | 'robot-expired'
+  | 'robot-denied'
+  | 'check-failed';
+
+/** One image that would not be pulled, and how to fix it. */
+export interface Finding {
+  /** Why, as a stable code. */
+  readonly code: FindingCode;
+  /** The file and line of the workload. */
+  readonly file: string;
+  readonly line: number;
+  /** The workload's kind, namespace and name. */
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** The container's name, and whether it is an init container. */
+  readonly container: string;
+  readonly init: boolean;
+  /** The image, as written. */
+  readonly image: string;
+  /** The image's registry host (`host[:port]`), `''` when the reference cannot be parsed. */
+  readonly registry: string;
+  /** What is wrong. */
+  readonly problem: string;
+  /** What to do about it. */
+  readonly fix: string;
+}
+
+/** Something worth knowing that is not a finding (exit code unaffected). */
+export interface Note {
+  /** Where, when it concerns one object. */
+  readonly file?: string;
+  readonly line?: number;
+  /** What. */
+  readonly message: string;
+}
+
+/** Counts of what a run read and checked. */
+export interface Summary {
+  /** Input files read. */
+  readonly files: number;
+  /** Kubernetes objects read. */
+  readonly objects: number;
+  /** Workloads (pods, Deployments, ... CronJobs) found. */
+  readonly workloads: number;
+  /** Containers and init containers of those workloads. */
+  readonly containers: number;
+  /** Containers whose image is on a checked registry. */
+  readonly checked: number;
+  /** The registries checked. */
+  readonly registries: readonly string[];
+  /** Where the registries came from: `--registry` flags, or the pull Secrets of the input. */
+  readonly registriesFrom: 'flags' | 'secrets';
+}
+
+/** The result of a run. */
+export interface Report {
+  /** The command that made it. */
+  readonly command: 'lint' | 'preflight';
+  readonly findings: readonly Finding[];
+  readonly notes: readonly Note[];
+  readonly summary: Summary;
+}
+
+/** `Deployment kube-system/coredns`. */
+export function objectLabel(f: Pick<Finding, 'kind' | 'namespace' | 'name'>): string {
+  return `${f.kind} ${f.namespace}/${f.name}`;
+}

@@ -1,0 +1,84 @@
+/**
+ * The three output formats of `lint` and `preflight`: `text` for people, `json` for tools, `github` for GitHub
+ * Actions workflow commands (`::error file=...,line=...::`), which annotate the pull request's diff.
+ */
+import { objectLabel, type Finding, type Report } from './findings';
+
+/** The output formats. */
+export const FORMATS = ['text', 'json', 'github'] as const;
+/** One of {@link FORMATS}. */
+export type Format = (typeof FORMATS)[number];
+
+function where(f: { file?: string; line?: number }): string {
+  if (!f.file) return '';
+  return f.line ? `${f.file}:${f.line}: ` : `${f.file}: `;
+}
+
+function subject(f: Finding): string {
+  return `${objectLabel(f)}, ${f.init ? 'init container' : 'container'} ${JSON.stringify(f.container)}, image ${JSON.stringify(f.image)}`;
+}
+
+function summaryLine(r: Report): string {
+  const s = r.summary;
+  const regs = s.registries.length > 0 ? s.registries.join(', ') : 'none';
+  const from = s.registriesFrom === 'flags' ? '--registry' : 'from the pull Secrets';
+  const verdict =
+    r.findings.length === 0 ? 'no finding' : `${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}`;
+  return (
+    `harbor-private-app ${r.command}: ${verdict}. Checked ${s.checked} of ${s.containers} container image(s) ` +
+    `in ${s.workloads} workload(s), ${s.objects} object(s), ${s.files} file(s); registries (${from}): ${regs}.`
+  );
+}
+
+/** Text: one block per finding (`file:line: what. Fix: ...`), notes, then a summary line. */
+export function formatText(r: Report): string {
+  const lines: string[] = [];
+  for (const f of r.findings) {
+    lines.push(`${where(f)}${subject(f)} ${f.problem}.`, `  Fix: ${f.fix}.`);
+  }
+  for (const n of r.notes) lines.push(`${where(n)}note: ${n.message}.`);
+  lines.push(summaryLine(r));
+  return `${lines.join('\n')}\n`;
+}
+
+/** JSON: the report as one document (`findings`, `notes`, `summary`). */
+export function formatJson(r: Report): string {
+  const out = { command: r.command, findings: r.findings, notes: r.notes, summary: r.summary };
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+/** Escapes a workflow command's message (`%`, CR, LF). */
+function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** Escapes a workflow command's property value (also `:` and `,`). */
+function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/** GitHub Actions: `::error` per finding and `::notice` per note, on the file and line, then the summary line. */
+export function formatGithub(r: Report): string {
+  const lines: string[] = [];
+  for (const f of r.findings) {
+    const props = `file=${escapeProperty(f.file)},line=${f.line},title=${escapeProperty(`harbor-private-app ${r.command}: ${f.code}`)}`;
+    lines.push(`::error ${props}::${escapeData(`${subject(f)} ${f.problem}. Fix: ${f.fix}.`)}`);
+  }
+  for (const n of r.notes) {
+    const props = [
+      ...(n.file ? [`file=${escapeProperty(n.file)}`] : []),
+      ...(n.file && n.line ? [`line=${n.line}`] : []),
+      `title=${escapeProperty(`harbor-private-app ${r.command}`)}`,
+    ].join(',');
+    lines.push(`::notice ${props}::${escapeData(`${n.message}.`)}`);
+  }
+  lines.push(summaryLine(r));
+  return `${lines.join('\n')}\n`;
+}
+
+/** Formats a report. */
+export function formatReport(r: Report, format: Format): string {
+  if (format === 'json') return formatJson(r);
+  if (format === 'github') return formatGithub(r);
+  return formatText(r);
+}
