@@ -55,6 +55,8 @@ export class ChartChecks {
 
   private readonly pullSecrets: ChartPullSecretEntry[] = [];
   private readonly stores: ChartRobotStoreEntry[] = [];
+  /** The last scan's result, for the rest of the synchronous synthesis pass that made it. */
+  private memo?: { readonly key: string; readonly errors: string[] };
 
   private constructor(private readonly chart: Chart) {}
 
@@ -70,7 +72,18 @@ export class ChartChecks {
 
   /** The error messages (HarborPrivateAppError texts), empty when the chart is fine. */
   public validate(): string[] {
-    return [...this.secretClashes(), ...this.storeCoverage()];
+    // cdk8s validates the whole app again for every chart it synthesizes (a chart per app: once per app), all in one
+    // synchronous pass: the scan is kept for that pass only (dropped at the next microtask), and dropped at once when
+    // an app registers or the chart gets another direct child.
+    const key = `${this.pullSecrets.length}/${this.stores.length}/${this.chart.node.children.length}`;
+    if (this.memo?.key === key) return this.memo.errors;
+    const errors = [...this.secretClashes(), ...this.storeCoverage()];
+    const memo = { key, errors };
+    this.memo = memo;
+    queueMicrotask(() => {
+      if (this.memo === memo) this.memo = undefined;
+    });
+    return errors;
   }
 
   private secretClashes(): string[] {

@@ -163,3 +163,23 @@ test('one chart-wide validation, however many apps the chart holds (scanned once
   expect(added).toHaveBeenCalledTimes(1);
   expect(synthError(chart)).toBeUndefined();
 });
+
+describe('the scan is kept for one synthesis pass only', () => {
+  test('a Secret added to the chart right after a synthesis, in the same turn, is found by the next one', () => {
+    const chart = Testing.chart();
+    new HarborPrivateApp(chart, 'coredns', props);
+    expect(synthError(chart)).toBeUndefined();
+    new kplus.k8s.KubeSecret(chart, 'Late', { metadata: { name: 'registry-secret', namespace: 'kube-system' } });
+    expect(synthError(chart)).toMatch(/clashes with Secret "registry-secret".*declared at test\/Late/);
+  });
+
+  test('a Secret nested in an existing construct is found by a synthesis in a later turn', async () => {
+    const chart = Testing.chart();
+    const holder = new kplus.k8s.KubeConfigMap(chart, 'Holder', { metadata: { name: 'x', namespace: 'kube-system' } });
+    new HarborPrivateApp(chart, 'coredns', props);
+    expect(synthError(chart)).toBeUndefined();
+    await Promise.resolve();
+    new kplus.k8s.KubeSecret(holder, 'Nested', { metadata: { name: 'registry-secret', namespace: 'kube-system' } });
+    expect(synthError(chart)).toMatch(/declared at test\/Holder\/Nested/);
+  });
+});
