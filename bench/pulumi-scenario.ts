@@ -21,12 +21,11 @@ export interface PulumiMockRun {
 }
 
 /** Loads lib/pulumi, or explains why it cannot be used. */
-/** The i-th bench app as a Pulumi HarborPrivateApp (the same app as the cdk8s scenarios declare). */
-export function benchPulumiApp(
-  lib: PulumiLib,
-  i: number,
-  harbor: { url?: string; username: string; password: string },
-): InstanceType<PulumiLib['HarborPrivateApp']> {
+/**
+ * The i-th bench app as a Pulumi HarborPrivateApp (the same app as the cdk8s scenarios declare). Its Harbor login is
+ * the stack configuration's (`bench:harborUsername`, `bench:harborPassword`; see {@link benchConfig}).
+ */
+export function benchPulumiApp(lib: PulumiLib, i: number): InstanceType<PulumiLib['HarborPrivateApp']> {
   const a = benchApp(i);
   return new lib.HarborPrivateApp(a.id, {
     registryHost: BENCH_REGISTRY_HOST,
@@ -34,8 +33,18 @@ export function benchPulumiApp(
     members: [lib.HarborMember.user(a.member, lib.HarborRole.GUEST)],
     namespaces: [a.namespace],
     workload: { metadata: { name: a.deployment }, containers: [{ image: a.image }] },
-    harbor,
   });
+}
+
+/** Sets the mock stack configuration the bench apps' connection reads (project `bench`). */
+export function benchConfig(login: { url?: string; username: string; password: string }): Record<string, string> {
+  const config: Record<string, string> = {
+    'bench:harborUsername': login.username,
+    'bench:harborPassword': login.password,
+    ...(login.url !== undefined ? { 'bench:harborUrl': login.url } : {}),
+  };
+  pulumi.runtime.setAllConfig(config, ['bench:harborPassword']);
+  return config;
 }
 
 export function loadPulumiLib(): PulumiLib {
@@ -77,10 +86,11 @@ export async function runPulumiMockScenario(n: number): Promise<PulumiMockRun> {
     false,
   );
 
+  benchConfig({ username: 'admin', password: 'placeholder-not-a-secret' });
   const t0 = performance.now();
   const apps: InstanceType<PulumiLib['HarborPrivateApp']>[] = [];
   for (let i = 0; i < n; i++) {
-    apps.push(benchPulumiApp(lib, i, { username: 'admin', password: 'placeholder-not-a-secret' }));
+    apps.push(benchPulumiApp(lib, i));
   }
   const t1 = performance.now();
   await Promise.all(

@@ -42,6 +42,8 @@ export const HARBOR_PATH_FAMILIES: readonly RegExp[] = [
   /^\/robots(\/|$)/, // robot accounts (system and project level)
   /^\/repositories$/, // repositories across projects
   /^\/users\/current(\/|$)/, // the caller's identity and permissions (the emulator serves /users/current)
+  /^\/quotas(\/|$)/, // project storage quotas (the Pulumi engine changes them)
+  /^\/users\/\{user_id\}\/password$/, // a user's password (the lab rotates the admin's, as Harbor's UI does)
 ];
 
 /** Top-level fields of the swagger kept as they are. */

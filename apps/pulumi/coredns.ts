@@ -2,12 +2,15 @@ import { App, Chart } from 'cdk8s';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { configureCoredns, corednsAppProps } from '../cdk8s/coredns';
-import { HarborConnectionArgs, HarborPrivateApp, kubernetesResources } from '../../lib/pulumi';
+import { HarborConnection, HarborPrivateApp, kubernetesResources } from '../../lib/pulumi';
 
 /** What the seed's coredns needs besides its props: the Harbor connection and, optionally, a Kubernetes provider. */
 export interface CorednsStackArgs {
-  /** How to reach Harbor (the password as a Pulumi secret). */
-  readonly harbor: HarborConnectionArgs;
+  /**
+   * Where Harbor is and which stack configuration keys hold its login.
+   * @default HarborConnection.fromConfig()
+   */
+  readonly connection?: HarborConnection;
   /**
    * The Kubernetes provider.
    * @default - the default provider
@@ -28,13 +31,13 @@ export interface CorednsStack {
  * objects: the cdk8s-plus objects corednsAppProps declares on its scope (a scratch chart here) become Pulumi
  * resources, and HarborPrivateApp creates the Harbor objects through Harbor's API and the rest.
  */
-export function corednsStack(args: CorednsStackArgs): CorednsStack {
+export function corednsStack(args: CorednsStackArgs = {}): CorednsStack {
   const scratch = new Chart(new App(), 'coredns', { disableResourceNameHashes: true });
   const props = corednsAppProps(scratch);
   const base = kubernetesResources('coredns-base', scratch.toJson(), args.provider ? { provider: args.provider } : {});
   const app = new HarborPrivateApp(
     'coredns',
-    { ...props, harbor: args.harbor, provider: args.provider, configure: configureCoredns },
+    { ...props, connection: args.connection, provider: args.provider, configure: configureCoredns },
     { dependsOn: [...base] },
   );
   return { app, base };

@@ -5,11 +5,14 @@
  *   pulumi config set harborUsername admin
  *   pulumi config set --secret harborPassword               # declared secret: true in Pulumi.yaml
  *   pulumi up
+ *
+ * The Harbor resources keep Harbor's URL, never the password: after a password change, `pulumi config set --secret
+ * harborPassword` and `pulumi up` (README, "Operating it").
  */
-import { harborConnectionFromConfig } from './config';
+import { harborConnection } from './config';
 import { corednsStack } from './coredns';
 
-const { app } = corednsStack({ harbor: harborConnectionFromConfig() });
+const { app } = corednsStack({ connection: harborConnection() });
 
 /** The robot's login name, as Harbor returned it. */
 export const robotFullName = app.robotFullName;

@@ -2,6 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
+  HarborPrivateAppError,
   ResolvedHarborPrivateApp,
   RobotSlot,
   TERRAFORM_ROLE_NAMES,
@@ -46,6 +47,7 @@ export class CrossplaneDelivery implements IHarborDelivery {
   }
 
   public claims(config: ResolvedHarborPrivateApp): NameClaim[] {
+    rejectAdoption(config);
     const names = objectNames(config);
     const claims: NameClaim[] = [];
     if (!config.project.adopt) {
@@ -299,4 +301,33 @@ function objectNames(config: ResolvedHarborPrivateApp): ObjectNames {
     NAMES.set(config, names);
   }
   return names;
+}
+
+/**
+ * Taking over an existing member or robot (`adopt`) is the Pulumi engine's: Crossplane's provider-harbor creates them
+ * and fails on one that exists.
+ */
+function rejectAdoption(config: ResolvedHarborPrivateApp): void {
+  const scope = `HarborPrivateApp ${JSON.stringify(config.appName)}`;
+  const fix = 'drop adopt on the YAML engine: remove the existing one in Harbor so that Crossplane creates it';
+  config.members.forEach((m, i) => {
+    if (m.adopt) {
+      throw new HarborPrivateAppError({
+        scope,
+        field: `members[${i}].adopt`,
+        value: true,
+        problem: "is supported by the Pulumi engine only (Crossplane's provider-harbor cannot take over a member)",
+        fix,
+      });
+    }
+  });
+  if (config.robot?.adopt) {
+    throw new HarborPrivateAppError({
+      scope,
+      field: 'robot.adopt',
+      value: true,
+      problem: "is supported by the Pulumi engine only (Crossplane's provider-harbor cannot take over a robot)",
+      fix: `${fix}, or give robot.name another value`,
+    });
+  }
 }

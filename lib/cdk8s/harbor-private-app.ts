@@ -12,6 +12,7 @@ import {
   dockerConfigJson,
   dockerConfigJsonTemplate,
   resolveHarborPrivateApp,
+  workloadSelectorValue,
 } from '../core';
 import { ChartChecks } from './chart-checks';
 import { CrossplaneDelivery } from './crossplane-delivery';
@@ -22,6 +23,14 @@ import { IHarborDelivery, NameClaim } from './harbor-delivery';
 export interface HarborWorkloadProps extends Omit<kplus.DeploymentProps, 'dockerRegistryAuth'> {
   /** Name and namespace of the Deployment; the namespace defaults to the app's first namespace. */
   readonly metadata?: kplus.DeploymentProps['metadata'];
+  /**
+   * How the Deployment selects its pods. Unset: cdk8s-plus' address label (`cdk8s.io/metadata.addr`) with a value
+   * from the Deployment's own name, on the pods and in the selector, so that renaming the app or moving the construct
+   * never changes the selector (Kubernetes cannot change one in place). `true`: cdk8s-plus' own value, derived from
+   * the construct's path (the selector of versions up to 0.1). `false`: none; add yours with `workload.select(...)`.
+   * @default - a label from the Deployment's name
+   */
+  readonly select?: boolean;
 }
 
 /** Props of the cdk8s HarborPrivateApp. */
@@ -145,13 +154,22 @@ export class HarborPrivateApp extends Construct {
       }
     }
 
-    // The workload.
+    // The workload. Its pods are selected by a label from the Deployment's own name (cdk8s-plus' address label, with
+    // a value that does not depend on this construct's path): renaming the app or moving the construct never changes
+    // the selector, which Kubernetes cannot change in place. `select: true` keeps cdk8s-plus' own, path-derived one.
     if (props.workload) {
+      const stableSelector = props.workload.select === undefined;
       this.workload = new kplus.Deployment(this, 'Workload', {
         ...props.workload,
+        ...(stableSelector ? { select: false } : {}),
         metadata: { ...props.workload.metadata, namespace: workloadNamespace },
         dockerRegistryAuth: this.pullSecret,
       });
+      if (stableSelector) {
+        const value = workloadSelectorValue(this.workload.name);
+        this.workload.podMetadata.addLabel(kplus.Pod.ADDRESS_LABEL, value);
+        this.workload.select(kplus.LabelSelector.of({ labels: { [kplus.Pod.ADDRESS_LABEL]: value } }));
+      }
       this.workloads.push(this.workload);
       this.markChecked(this.workload);
     }

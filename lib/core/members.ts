@@ -31,8 +31,19 @@ export const HARBOR_GROUP_TYPE_IDS: Readonly<Record<HarborGroupType, number>> = 
   [HarborGroupType.OIDC]: 3,
 });
 
+/** Options of a member. */
+export interface HarborMemberOptions {
+  /**
+   * The user (or group) may be a member of the project already: take that member over instead of failing with
+   * Harbor's 409 "already a member". Its role is set to the declared one, and from then on it is this app's member,
+   * removed by `pulumi destroy`. Pulumi engine only (the YAML engine rejects it).
+   * @default false
+   */
+  readonly adopt?: boolean;
+}
+
 /** Options of a group member. */
-export interface HarborGroupMemberOptions {
+export interface HarborGroupMemberOptions extends HarborMemberOptions {
   /**
    * How Harbor knows the group.
    * @default HarborGroupType.OIDC
@@ -51,13 +62,20 @@ export interface HarborGroupMemberOptions {
  */
 export class HarborMember {
   /** An existing Harbor user (the seed's "user added to the project"). */
-  public static user(username: string, role: HarborRole): HarborMember {
-    return new HarborMember('user', username, role);
+  public static user(username: string, role: HarborRole, options: HarborMemberOptions = {}): HarborMember {
+    return new HarborMember('user', username, role, undefined, undefined, options.adopt);
   }
 
   /** An existing Harbor group (LDAP, OIDC or internal). */
   public static group(groupName: string, role: HarborRole, options: HarborGroupMemberOptions = {}): HarborMember {
-    return new HarborMember('group', groupName, role, options.type ?? HarborGroupType.OIDC, options.ldapGroupDn);
+    return new HarborMember(
+      'group',
+      groupName,
+      role,
+      options.type ?? HarborGroupType.OIDC,
+      options.ldapGroupDn,
+      options.adopt,
+    );
   }
 
   private constructor(
@@ -71,6 +89,8 @@ export class HarborMember {
     public readonly groupType?: HarborGroupType,
     /** The LDAP group DN (LDAP groups only). */
     public readonly ldapGroupDn?: string,
+    /** Take over an existing member (see {@link HarborMemberOptions.adopt}). */
+    public readonly adopt?: boolean,
   ) {}
 
   /** The role as the core's role name. */

@@ -115,3 +115,19 @@ export function kubernetesNameFor(harborName: string, max = 63): string {
   const hash = createHash('sha256').update(harborName).digest('hex').slice(0, 8);
   return `${toDnsLabel(harborName, max - 9) || 'x'}-${hash}`;
 }
+
+/** Kubernetes' limit of a label value. */
+const LABEL_VALUE_MAX = 63;
+
+/**
+ * The label value that selects a workload's pods, from the workload's own name: the name itself when it fits a label
+ * value (at most 63 characters), else its first 54 characters and a short hash of the whole. It depends on nothing
+ * else (not on the app's name, nor on where the construct sits), so renaming the app never changes a selector, which
+ * Kubernetes cannot change in place. Two workloads of one kind and namespace cannot share a name, so neither can they
+ * share this value.
+ */
+export function workloadSelectorValue(workloadName: string): string {
+  if (workloadName.length <= LABEL_VALUE_MAX) return workloadName;
+  const hash = createHash('sha256').update(workloadName).digest('hex').slice(0, 8);
+  return `${workloadName.slice(0, LABEL_VALUE_MAX - 9).replace(/[^A-Za-z0-9]+$/, '')}-${hash}`;
+}

@@ -98,6 +98,14 @@ export interface HarborRobotOptions {
    */
   readonly allowPush?: boolean;
   /**
+   * A robot of this name may exist already (made by hand, or by a stack that lost it): take it over instead of
+   * failing with Harbor's 409. Harbor shows a robot's secret only when it creates it, so taking it over means having
+   * Harbor generate a NEW secret for it: a rotation. Whatever still uses the robot's current secret stops pulling.
+   * Its settings are set to these. Pulumi engine only (the YAML engine rejects it).
+   * @default false
+   */
+  readonly adopt?: boolean;
+  /**
    * (YAML engine) Rotate the robot's secret without a pull outage: two robots, blue and green, and the pull Secret
    * follows one of them, switched by `rotation.step` in a reviewed change.
    * @default - no rotation: one robot, whose secret never changes

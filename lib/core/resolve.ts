@@ -43,6 +43,8 @@ export interface ResolvedMember {
   readonly groupTypeId?: number;
   /** The LDAP group DN, LDAP groups only. */
   readonly ldapGroupDn?: string;
+  /** Take over an existing member. */
+  readonly adopt: boolean;
 }
 
 /** The project options with their defaults applied. */
@@ -75,6 +77,8 @@ export interface ResolvedRobot {
   readonly description: string;
   /** The robot's one project permission. */
   readonly permission: RobotPermissionSpec;
+  /** Take over an existing robot of this name, with a new secret (a rotation). */
+  readonly adopt: boolean;
   /** The blue/green rotation, when `robot.rotation` is set: its two robots and the one the pull Secret uses. */
   readonly rotation?: ResolvedRobotRotation;
 }
@@ -261,6 +265,8 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
       );
     }
     const key = `${m.kind}:${m.name}`;
+    if (m.adopt !== undefined && typeof m.adopt !== 'boolean')
+      fail(`${field}.adopt`, m.adopt, 'must be a boolean', 'use true or false');
     if (seen.has(key))
       fail(
         `${field}.name`,
@@ -289,6 +295,7 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
       groupType: m.groupType,
       groupTypeId: m.groupType ? HARBOR_GROUP_TYPE_IDS[m.groupType] : undefined,
       ldapGroupDn: m.ldapGroupDn,
+      adopt: m.adopt === true,
     });
   });
 
@@ -484,6 +491,13 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
     const description = robotOpts.description ?? `Pull secret of ${appName}, managed by harbor-private-app`;
     if (typeof description !== 'string' || description.length > 1024)
       fail('robot.description', description, 'must be a string of at most 1024 characters', 'shorten it');
+    if (robotOpts.adopt !== undefined && typeof robotOpts.adopt !== 'boolean')
+      fail(
+        'robot.adopt',
+        robotOpts.adopt,
+        'must be a boolean',
+        'use true (a rotation: see its documentation) or false',
+      );
     let rotation: ResolvedRobotRotation | undefined;
     if (robotOpts.rotation !== undefined) {
       const ro = robotOpts.rotation;
@@ -517,6 +531,7 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
       durationDays,
       description,
       permission: robotPermission(projectName, wantsPush),
+      adopt: robotOpts.adopt === true,
       ...(rotation ? { rotation } : {}),
     };
     const ro = credentials.robot ?? {};

@@ -379,6 +379,73 @@ export class HarborClient {
     await this.call('DELETE', `/projects/${id}`, { byName: false, ok: [200, 204], absentOk: true });
   }
 
+  /**
+   * Reads a project by its numeric id (`GET /projects/{id}`, without `X-Is-Resource-Name`); `undefined` when absent.
+   * Used to tell whether an address reaches the Harbor that holds a project this stack knows by id.
+   */
+  async getProjectById(id: number): Promise<HarborProject | undefined> {
+    assertId(id, 'project id');
+    const res = await this.call('GET', `/projects/${id}`, { ok: [200], absentOk: true });
+    if (res.status === 404) return undefined;
+    const project = toProject(this.json(res));
+    if (!project) throw this.unexpected(res, 'a project object with project_id and name');
+    return project;
+  }
+
+  /**
+   * The project's storage quota in bytes, `-1` unlimited (`GET /projects/{name}/summary`, `quota.hard.storage`;
+   * readable by the project's members). `undefined` when Harbor shows no quota: quotas per project are switched
+   * off, or the user may not read it.
+   */
+  async getProjectStorageLimit(name: string): Promise<number | undefined> {
+    assertProjectName(name);
+    const res = await this.call('GET', `/projects/${encodeURIComponent(name)}/summary`, { byName: true, ok: [200] });
+    const raw = this.json(res);
+    const quota = isRecord(raw) && isRecord(raw.quota) ? raw.quota : undefined;
+    const hard = quota && isRecord(quota.hard) ? quota.hard : undefined;
+    return hard && typeof hard.storage === 'number' ? hard.storage : undefined;
+  }
+
+  /**
+   * Sets a project's storage quota (`GET /quotas?reference=project&reference_id=<id>` for the quota's id, then
+   * `PUT /quotas/{id}` `{hard: {storage}}`). Harbor lets only a system administrator change quotas; `PUT /projects`
+   * ignores `storage_limit`.
+   * @param bytes the limit in bytes, `-1` unlimited
+   * @throws HarborApiError 403 for a user who is not a system administrator; `NO_QUOTA` when Harbor keeps no quota for
+   * the project (quotas per project switched off)
+   */
+  async setProjectStorageLimit(projectId: number, bytes: number): Promise<void> {
+    assertId(projectId, 'project id');
+    if (!Number.isSafeInteger(bytes) || (bytes !== -1 && bytes < 1))
+      throw new TypeError(`storage limit ${String(bytes)} must be -1 (unlimited) or a positive number of bytes.`);
+    const res = await this.call('GET', '/quotas', {
+      query: { reference: 'project', reference_id: String(projectId) },
+      ok: [200],
+    });
+    const items = this.json(res);
+    const quota: unknown = Array.isArray(items)
+      ? (items as unknown[]).find(
+          (q) => isRecord(q) && typeof q.id === 'number' && isRecord(q.ref) && q.ref.id === projectId,
+        )
+      : undefined;
+    const quotaId = isRecord(quota) && typeof quota.id === 'number' ? quota.id : undefined;
+    if (quotaId === undefined) {
+      throw new HarborApiError({
+        method: 'GET',
+        path: `/quotas?reference=project&reference_id=${projectId}`,
+        origin: this.origin,
+        status: res.status,
+        code: 'NO_QUOTA',
+        harborMessage: `Harbor keeps no storage quota for project ${projectId}`,
+        requestId: res.requestId,
+        hint: "quotas per project may be switched off in Harbor's configuration (quota_per_project_enable)",
+        retryable: false,
+        secrets: this.secrets,
+      });
+    }
+    await this.call('PUT', `/quotas/${quotaId}`, { body: { hard: { storage: bytes } }, ok: [200, 204] });
+  }
+
   // ---------------------------------------------------------------- members
 
   /**
@@ -429,6 +496,21 @@ export class HarborClient {
     );
     const type = entity.kind === 'user' ? 'u' : 'g';
     return members.find((m) => m.entityType === type && m.entityName === entity.name);
+  }
+
+  /** Reads a member by its id (`GET /projects/{p}/members/{mid}`); `undefined` when absent. */
+  async getMember(project: string, memberId: number): Promise<HarborMember | undefined> {
+    assertProjectName(project, 'project');
+    assertId(memberId, 'memberId');
+    const res = await this.call('GET', `/projects/${encodeURIComponent(project)}/members/${memberId}`, {
+      byName: true,
+      ok: [200],
+      absentOk: true,
+    });
+    if (res.status === 404) return undefined;
+    const member = toMember(this.json(res));
+    if (!member) throw this.unexpected(res, 'a project member with id, entity_name and entity_type');
+    return member;
   }
 
   /** Changes a member's role (`PUT /projects/{p}/members/{mid}`). */

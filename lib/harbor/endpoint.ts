@@ -80,3 +80,32 @@ export function resolveHarborEndpoint(opts: {
   const origin = `${u.origin}${basePath}`;
   return { origin, apiBase: `${origin}/api/v2.0`, tls };
 }
+
+/**
+ * Harbor's address in one canonical form, so that two spellings of the same address compare equal: scheme and host
+ * in lower case, the scheme's default port dropped (`:443` for https, `:80` for http), no trailing `/`, no
+ * `/api/v2.0`. `https://Reg.Harbor.com:443/api/v2.0/` becomes `https://reg.harbor.com`. Another scheme, host or port
+ * (http -> https, an IP address for a DNS name) stays another address: whether it reaches the same Harbor is for
+ * Harbor to answer.
+ *
+ * @returns the canonical URL, or `undefined` for anything that is not an http(s) URL without user info, query or
+ * fragment (such as a value Pulumi does not know yet during a preview).
+ */
+export function canonicalHarborUrl(url: unknown): string | undefined {
+  if (typeof url !== 'string') return undefined;
+  let u: URL;
+  try {
+    u = new URL(url.trim());
+  } catch {
+    return undefined;
+  }
+  if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.username || u.password || u.search || u.hash) {
+    return undefined;
+  }
+  // URL already lower-cases the scheme and the host and drops the scheme's default port.
+  const path = u.pathname
+    .replace(/\/+$/, '')
+    .replace(/\/api\/v2\.0$/i, '')
+    .replace(/\/+$/, '');
+  return `${u.protocol}//${u.host}${path}`;
+}

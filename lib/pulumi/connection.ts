@@ -1,25 +1,37 @@
 /**
  * How the dynamic providers reach Harbor. Shared by the provider code that Pulumi serializes, so this file imports
  * nothing but the Harbor client (no `@pulumi/pulumi` at run time).
+ *
+ * A Harbor resource's state names its Harbor (a {@link HarborTarget}: the canonical URL, and which stack configuration
+ * keys hold the login) and never holds a credential: the provider reads the user name and the password from the stack
+ * configuration that Pulumi's dynamic provider host hands to `configure`. Facts this rests on (Pulumi 3.248):
+ * - the engine configures a dynamic provider with the WHOLE stack configuration, namespaces kept (`example:harborUrl`),
+ *   secrets decrypted (pulumi/pulumi pkg/resource/deploy/target.go, `GetPackageConfig`: "For dynamic providers, we
+ *   always pass the full configuration"); the host unwraps secrets (`acceptSecrets: false`) and calls
+ *   `provider.configure({ config })` once per provider text and process, with `config.get(key)` over those raw values
+ *   (@pulumi/pulumi cmd/dynamic-provider/index.js `getProvider`, config.js);
+ * - `pulumi up` configures the stack's default `pulumi-nodejs` provider with the current configuration and stores it
+ *   in the state (a changed configuration is a provider update, never a replacement: the host has no DiffConfig, and
+ *   the engine then reports "no replace", sdk/go/common/resource/plugin/provider_plugin.go `DiffConfig`);
+ *   `pulumi refresh` and `pulumi destroy` configure it from that stored state unless run with `--run-program`
+ *   (pkg/resource/deploy/providers/registry.go `Same`: `Configure(... Inputs: res.Inputs)`).
+ *
+ * States written before (the `connection` input with user and password, {@link HarborConnectionState}) still work:
+ * their stored provider text uses them as before, and the first `pulumi up` with this version rewrites them.
  */
-import { CONNECTION_TUNING_KEYS, HarborClient, isHarborApiError } from '../harbor';
+import { canonicalHarborUrl, CONNECTION_TUNING_KEYS, HarborClient, isHarborApiError } from '../harbor';
 
 /**
- * The Harbor connection as it is stored in each dynamic resource's inputs and outputs. The dynamic provider needs it
- * in the outputs too: Pulumi hands `read` and `delete` the outputs only. Resources mark it as a secret output.
+ * The stack configuration as Pulumi's dynamic provider host passes it to `configure`
+ * (`@pulumi/pulumi/cmd/dynamic-provider/config` `Config`): raw values by fully qualified key, secrets decrypted.
  */
-export interface HarborConnectionState {
-  /** Harbor's base URL, e.g. `https://reg.harbor.com`. */
-  readonly url: string;
-  /** A Harbor user allowed to create projects and robots (system admin, or projectAdmin of an adopted project). */
-  readonly username: string;
-  /** The user's password. Always a Pulumi secret. */
-  readonly password: string;
-  /**
-   * PEM of the CA that signed Harbor's certificate.
-   * @default - Node's default trust store
-   */
-  readonly caBundle?: string;
+export interface StackConfig {
+  /** The value of `key` (`<namespace>:<name>`), or `undefined` when the stack does not set it. */
+  get(key: string): string | undefined;
+}
+
+/** The optional tuning fields of a connection (not secret; stored in the state). */
+export interface HarborTuning {
   /**
    * Retries after the first attempt of an idempotent call (and the bound of checked re-creates).
    * @default 3
@@ -43,45 +55,169 @@ export interface HarborConnectionState {
   readonly maxRetryDelayMs?: number;
 }
 
-/** The optional tuning fields of {@link HarborConnectionState}. */
+/** The optional tuning fields of {@link HarborTuning} (the Harbor client's, lib/harbor/tuning.ts). */
 export const TUNING_KEYS = CONNECTION_TUNING_KEYS;
 
-/** Opens a client on a stored connection, with a clear error when the connection is incomplete. */
-export function harborClientFor(connection: HarborConnectionState | undefined, resource: string): HarborClient {
-  if (!connection || typeof connection !== 'object') {
-    throw new Error(
-      `${resource}: the Harbor connection is missing from the resource's state; run "pulumi up" with harbor.url, harbor.username and harbor.password set.`,
-    );
+/**
+ * Which Harbor a resource lives in, as its inputs and outputs store it: Harbor's identity and where the login is read,
+ * never a credential.
+ */
+export interface HarborTarget extends HarborTuning {
+  /** Harbor's canonical base URL (see `canonicalHarborUrl`), e.g. `https://reg.harbor.com`. */
+  readonly url: string;
+  /**
+   * The stack configuration keys of the login, as `<namespace>:<name>`: the provider reads `<namespace>:<name>Username`,
+   * `<namespace>:<name>Password` and, when set, `<namespace>:<name>CaBundle`.
+   */
+  readonly config: string;
+}
+
+/**
+ * The Harbor connection as resources written by earlier versions store it, credentials included (in inputs and
+ * outputs, as a secret). Still read, so that such states refresh, update and destroy; the first `pulumi up` with this
+ * version replaces it by a {@link HarborTarget}.
+ */
+export interface HarborConnectionState extends HarborTuning {
+  /** Harbor's base URL, e.g. `https://reg.harbor.com`. */
+  readonly url: string;
+  /** A Harbor user allowed to create projects and robots (system admin, or projectAdmin of an adopted project). */
+  readonly username: string;
+  /** The user's password. Always a Pulumi secret. */
+  readonly password: string;
+  /**
+   * PEM of the CA that signed Harbor's certificate.
+   * @default - Node's default trust store
+   */
+  readonly caBundle?: string;
+}
+
+/** What every Harbor resource's state holds about its Harbor: a target, or (older states) a connection. */
+export interface HarborLocated {
+  readonly harbor?: HarborTarget;
+  readonly connection?: HarborConnectionState;
+}
+
+/** The configuration keys a target's login is read from. */
+export function loginKeys(target: Pick<HarborTarget, 'config'>): {
+  readonly username: string;
+  readonly password: string;
+  readonly caBundle: string;
+} {
+  return {
+    username: `${target.config}Username`,
+    password: `${target.config}Password`,
+    caBundle: `${target.config}CaBundle`,
+  };
+}
+
+/** The tuning fields that are set. */
+function tuningOf(t: HarborTuning | undefined): HarborTuning {
+  const out: { -readonly [K in keyof HarborTuning]: HarborTuning[K] } = {};
+  for (const k of TUNING_KEYS) {
+    const v = t?.[k];
+    if (v !== undefined && v !== null) out[k] = v;
   }
+  return out;
+}
+
+/**
+ * The login of a resource's Harbor: for a {@link HarborTarget}, its URL with the user name, password and CA bundle
+ * read from the stack configuration; for an older state, its inline connection.
+ * @throws Error naming the configuration keys when the login is not configured, or when the state names no Harbor.
+ */
+export function resolveLogin(
+  config: StackConfig | undefined,
+  located: HarborLocated | undefined,
+  resource: string,
+): HarborConnectionState {
+  const target = located?.harbor;
+  if (target && typeof target === 'object') {
+    const keys = loginKeys(target);
+    const read = (key: string): string | undefined => {
+      const v = config?.get(key);
+      return typeof v === 'string' && v !== '' ? v : undefined;
+    };
+    const username = read(keys.username);
+    const password = read(keys.password);
+    if (username === undefined || password === undefined) {
+      const missing = [username === undefined ? keys.username : '', password === undefined ? keys.password : ''].filter(
+        (k) => k !== '',
+      );
+      throw new Error(
+        `${resource}: the Harbor login for ${target.url} is not in the stack configuration: ` +
+          `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set` +
+          (config === undefined
+            ? ' (the dynamic provider was given no configuration: Pulumi >= 3.139 passes it)'
+            : '') +
+          `. Fix: pulumi config set ${keys.username} <user>; pulumi config set --secret ${keys.password} <password>. ` +
+          '"pulumi refresh" and "pulumi destroy" use the configuration stored by the last "pulumi up": run "pulumi up" ' +
+          'after changing it, or run them with --run-program.',
+      );
+    }
+    const caBundle = read(keys.caBundle);
+    return {
+      url: target.url,
+      username,
+      password,
+      ...(caBundle !== undefined ? { caBundle } : {}),
+      ...tuningOf(target),
+    };
+  }
+  const connection = located?.connection;
+  if (connection && typeof connection === 'object') return connection;
+  throw new Error(
+    `${resource}: the resource's state names no Harbor (neither "harbor" nor "connection"); it was not written by harbor-private-app.`,
+  );
+}
+
+/** Opens a client with a login (see {@link resolveLogin}). */
+export function clientFor(login: HarborConnectionState): HarborClient {
   return new HarborClient({
-    url: connection.url,
-    username: connection.username,
-    password: connection.password,
-    ...(connection.caBundle ? { caBundle: connection.caBundle } : {}),
-    ...Object.fromEntries(
-      TUNING_KEYS.filter((k) => connection[k] !== undefined && connection[k] !== null).map((k) => [k, connection[k]]),
-    ),
+    url: login.url,
+    username: login.username,
+    password: login.password,
+    ...(login.caBundle ? { caBundle: login.caBundle } : {}),
+    ...tuningOf(login),
   });
 }
 
-/** Harbor's address in a comparable form: no trailing slash, no `/api/v2.0`. */
-export function normaliseHarborUrl(url: string | undefined): string {
-  return String(url ?? '')
-    .trim()
-    .replace(/\/+$/, '')
-    .replace(/\/api\/v2\.0$/, '')
-    .replace(/\/+$/, '');
+/** Harbor's canonical URL of a state or inputs (`undefined` when unknown, e.g. during a preview). */
+export function harborUrlOf(located: HarborLocated | undefined): string | undefined {
+  return canonicalHarborUrl(located?.harbor?.url ?? located?.connection?.url);
 }
 
-/** True when both connections point at the same Harbor (a different one means a different object: replace). */
-export function sameHarbor(a: HarborConnectionState | undefined, b: HarborConnectionState | undefined): boolean {
-  return normaliseHarborUrl(a?.url) === normaliseHarborUrl(b?.url);
+/**
+ * True when the canonical URLs of both differ and are both known: the resource is addressed somewhere else now, and
+ * whether that is the same Harbor must be checked before anything is written there.
+ */
+export function harborMoved(olds: HarborLocated | undefined, news: HarborLocated | undefined): boolean {
+  const a = harborUrlOf(olds);
+  const b = harborUrlOf(news);
+  return a !== undefined && b !== undefined && a !== b;
 }
 
-/** True when the connections differ in anything (url, user, password, CA): the new one must be stored. */
-export function connectionChanged(a: HarborConnectionState | undefined, b: HarborConnectionState | undefined): boolean {
+/**
+ * True when the state must be rewritten to match the inputs, without anything written to Harbor for it: the address
+ * changed (even cosmetically: the state keeps what the program declares), the configuration keys or the tuning changed,
+ * an older state still holds a connection with credentials (it is dropped), or that connection changed, or the URL is
+ * not known yet (a preview).
+ */
+export function harborStateChanged(olds: HarborLocated | undefined, news: HarborLocated | undefined): boolean {
+  const o = olds?.harbor;
+  const n = news?.harbor;
+  if (n) {
+    if (!o || olds?.connection !== undefined) return true;
+    if (canonicalHarborUrl(n.url) === undefined) return true;
+    return (
+      o.url !== n.url || o.config !== n.config || TUNING_KEYS.some((k) => (o[k] ?? undefined) !== (n[k] ?? undefined))
+    );
+  }
+  const a = olds?.connection;
+  const b = news?.connection;
   return (
-    !sameHarbor(a, b) ||
+    o !== undefined ||
+    harborUrlOf(olds) !== harborUrlOf(news) ||
+    harborUrlOf(news) === undefined ||
     a?.username !== b?.username ||
     a?.password !== b?.password ||
     (a?.caBundle ?? '') !== (b?.caBundle ?? '') ||
@@ -94,16 +230,30 @@ export function isNotFound(e: unknown): boolean {
   return isHarborApiError(e) && e.status === 404;
 }
 
-/** Runs `fn` with a client and always closes the client's connections. */
+/** Runs `fn` with a client on the resource's Harbor (and its login) and always closes the client's connections. */
 export async function withHarbor<T>(
-  connection: HarborConnectionState | undefined,
+  config: StackConfig | undefined,
+  located: HarborLocated | undefined,
   resource: string,
-  fn: (client: HarborClient) => Promise<T>,
+  fn: (client: HarborClient, login: HarborConnectionState) => Promise<T>,
 ): Promise<T> {
-  const client = harborClientFor(connection, resource);
+  const login = resolveLogin(config, located, resource);
+  const client = clientFor(login);
   try {
-    return await fn(client);
+    return await fn(client, login);
   } finally {
     await client.close();
   }
+}
+
+/**
+ * The error for a resource whose address changed to one that does not reach the Harbor holding it (checked before
+ * anything is written there). `detail` says what the new address answered.
+ */
+export function otherHarborError(resource: string, oldUrl: string | undefined, newUrl: string, detail: string): Error {
+  return new Error(
+    `${resource}: ${newUrl} is not the Harbor this stack manages it in (${oldUrl ?? 'unknown'}): ${detail}. Nothing was ` +
+      'written. Fix: if Harbor moved, point the URL at the Harbor that holds these objects; to use another Harbor, ' +
+      'declare the app there in a new stack (or run "pulumi state delete" on these resources first).',
+  );
 }

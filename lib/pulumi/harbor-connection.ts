@@ -1,7 +1,12 @@
 import * as pulumi from '@pulumi/pulumi';
-import { TUNING_KEYS } from './connection';
+import { HarborTarget, TUNING_KEYS } from './connection';
 
-/** How HarborPrivateApp (and the Harbor resources) reach Harbor's API. */
+/**
+ * How HarborPrivateApp (and the Harbor resources) reached Harbor's API up to version 0.1: the login given in the
+ * program, and so stored in every Harbor resource's state.
+ * @deprecated the password then sits in the state of every Harbor resource, and `pulumi refresh` and `pulumi destroy`
+ * use the one stored there (after a password change they fail with 401). Use `HarborConnection.fromConfig()`.
+ */
 export interface HarborConnectionArgs {
   /**
    * Harbor's base URL.
@@ -47,7 +52,10 @@ export interface HarborConnectionArgs {
 /** The tuning fields of a connection, copied only when set. */
 export const CONNECTION_TUNING_KEYS = TUNING_KEYS;
 
-/** The connection as the Harbor resources take it, with `url` required. */
+/**
+ * The connection as the Harbor resources took it, with `url` required.
+ * @deprecated the password is stored in the resource's state; give the resources `harbor` instead.
+ */
 export interface HarborConnectionInputs extends HarborConnectionArgs {
   readonly url: pulumi.Input<string>;
 }
@@ -67,4 +75,38 @@ export function connectionInput(
   if (connection.caBundle !== undefined) out.caBundle = connection.caBundle;
   for (const key of CONNECTION_TUNING_KEYS) if (connection[key] !== undefined) out[key] = connection[key];
   return out;
+}
+
+/** Where a Harbor resource's Harbor is: `harbor` (no credential in the state) or, deprecated, `connection`. */
+export interface HarborLocationArgs {
+  /**
+   * Harbor's canonical URL and the stack configuration keys of its login, e.g.
+   * `HarborConnection.fromConfig().target('HarborProject "p"', 'https://reg.harbor.com')`. Nothing secret: the
+   * provider reads the user and the password from the stack configuration.
+   * @default - none: give this or `connection`
+   */
+  readonly harbor?: pulumi.Input<HarborTarget>;
+  /**
+   * Harbor with its login.
+   * @default - none: give this or `harbor`
+   * @deprecated the password is stored in this resource's state (as a secret), and `refresh`/`destroy` use the stored
+   * one. Use `harbor`.
+   */
+  readonly connection?: HarborConnectionInputs;
+}
+
+/**
+ * The inputs that place a Harbor resource in its Harbor, and the outputs to keep secret: `harbor` as given, or the
+ * deprecated `connection` (its password a secret, the whole connection a secret output).
+ * @throws Error when neither is given
+ */
+export function locationInputs(
+  args: HarborLocationArgs,
+  resource: string,
+): { readonly inputs: Record<string, pulumi.Input<unknown>>; readonly secretOutputs: string[] } {
+  if (args.harbor !== undefined) return { inputs: { harbor: args.harbor }, secretOutputs: [] };
+  if (args.connection !== undefined) {
+    return { inputs: { connection: connectionInput(args.connection) }, secretOutputs: ['connection'] };
+  }
+  throw new Error(`${resource}: give harbor (HarborConnection.fromConfig().target(...)); it names the Harbor to use.`);
 }

@@ -1,12 +1,10 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { HarborRoleName } from '../core/roles';
-import { connectionInput, HarborConnectionInputs } from './harbor-connection';
+import { HarborLocationArgs, locationInputs } from './harbor-connection';
 import { serializableHarborProvider } from './provider-reference';
 
 /** Arguments of a {@link HarborProjectMember}. */
-export interface HarborProjectMemberArgs {
-  /** Where Harbor is and who logs in. */
-  readonly connection: HarborConnectionInputs;
+export interface HarborProjectMemberArgs extends HarborLocationArgs {
   /** The project's name. */
   readonly project: pulumi.Input<string>;
   /** `user` or `group`. */
@@ -25,6 +23,12 @@ export interface HarborProjectMemberArgs {
   readonly ldapGroupDn?: pulumi.Input<string>;
   /** The project role (`guest` is enough to pull). */
   readonly role: pulumi.Input<HarborRoleName>;
+  /**
+   * Take over a member that exists already (its role set to `role`, removed by `pulumi destroy`) instead of failing
+   * with Harbor's 409.
+   * @default false
+   */
+  readonly adopt?: pulumi.Input<boolean>;
 }
 
 /**
@@ -38,21 +42,25 @@ export class HarborProjectMember extends pulumi.dynamic.Resource {
   declare public readonly role: pulumi.Output<HarborRoleName>;
 
   constructor(name: string, args: HarborProjectMemberArgs, opts: pulumi.CustomResourceOptions = {}) {
+    const location = locationInputs(args, `HarborProjectMember ${JSON.stringify(name)}`);
     super(
       serializableHarborProvider(),
       name,
       {
         resourceKind: 'member',
-        connection: connectionInput(args.connection),
+        ...location.inputs,
         project: args.project,
         kind: args.kind,
         entityName: args.entityName,
         groupType: args.groupType,
         ldapGroupDn: args.ldapGroupDn,
         role: args.role,
+        adopt: args.adopt ?? false,
         memberId: undefined,
       },
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ['connection'] }),
+      location.secretOutputs.length > 0
+        ? pulumi.mergeOptions(opts, { additionalSecretOutputs: location.secretOutputs })
+        : opts,
       'harbor',
       'ProjectMember',
     );

@@ -11,12 +11,22 @@ import {
   kubernetesNameFor,
   plainHttpProblem,
   ResolvedHarborPrivateApp,
+  ResolvedMember,
+  toDnsLabel,
 } from '../core';
-import { CONNECTION_TUNING, connectionTuningProblem, normalisePermissions, resolveHarborEndpoint } from '../harbor';
-import { CONNECTION_TUNING_KEYS, HarborConnectionArgs, HarborConnectionInputs } from './harbor-connection';
+import {
+  canonicalHarborUrl,
+  CONNECTION_TUNING,
+  connectionTuningProblem,
+  normalisePermissions,
+  resolveHarborEndpoint,
+} from '../harbor';
+import { HarborConnection } from './config-connection';
+import { CONNECTION_TUNING_KEYS, HarborConnectionArgs, HarborLocationArgs } from './harbor-connection';
 import { HarborProjectMember } from './harbor-member';
 import { HarborProject } from './harbor-project';
 import { HarborRobotAccount } from './harbor-robot';
+import { HarborRobotLogin } from './harbor-robot-login';
 import { kubernetesResource, kubernetesResourceName, KubernetesManifest } from './kubernetes-objects';
 import { renderHarborPrivateApp } from './render';
 
@@ -33,8 +43,23 @@ const PULL_SECRET_PROVIDER_KINDS = new Set(['Secret', 'ExternalSecret', 'Service
  * `workload`), plus the Harbor connection.
  */
 export interface HarborPrivateAppProps extends Omit<Cdk8sHarborPrivateAppProps, 'delivery'> {
-  /** How to reach Harbor's API (the password as a Pulumi secret). */
-  readonly harbor: HarborConnectionArgs;
+  /**
+   * Where the Harbor objects are made, and the stack configuration keys the Harbor login is read from when Pulumi runs
+   * their provider. The Harbor resources store Harbor's canonical URL and the keys' name, never the password: a new
+   * password is a configuration change (see the README, "Operating it").
+   * @default HarborConnection.fromConfig(): `harborUrl` (optional; else `harborUrl` of these props, else
+   * `https://<registryHost>`), `harborUsername`, `harborPassword` (a secret) and `harborCaBundle` (optional), in the
+   * project's namespace
+   */
+  readonly connection?: HarborConnection;
+  /**
+   * The Harbor login given in the program.
+   * @default - none: `connection` is used
+   * @deprecated the password is then stored in the state of every Harbor resource, and `pulumi refresh` and
+   * `pulumi destroy` keep using the stored one once it changed in Harbor (401). Use `connection` (by default the
+   * stack configuration keys `harborUsername` and `harborPassword`, the ones the README's example read into `harbor`).
+   */
+  readonly harbor?: HarborConnectionArgs;
   /**
    * The Kubernetes provider of the Kubernetes objects.
    * @default - the default provider (or the `providers` given to the component)
@@ -68,6 +93,8 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
   public readonly members: readonly HarborProjectMember[];
   /** The robot account, with the default credentials (`PullCredentials.fromRobot()`). */
   public readonly robot?: HarborRobotAccount;
+  /** The robot's login the pull Secret is built from (known in a preview while the robot is updated in place). */
+  public readonly robotLogin?: HarborRobotLogin;
   /** One resource per Kubernetes object, in the cdk8s chart's order. */
   public readonly kubernetesObjects: readonly pulumi.CustomResource[];
   /** The robot's login name as Harbor returned it (the literal username with literal credentials; else undefined). */
@@ -86,36 +113,74 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
    */
   constructor(name: string, props: HarborPrivateAppProps, opts: pulumi.ComponentResourceOptions = {}) {
     // Validate and render everything BEFORE registering anything.
-    const { harbor, provider, configure, ...appProps } = props ?? ({} as HarborPrivateAppProps);
-    checkHarborConnection(name, harbor);
+    const { harbor, connection, provider, configure, ...appProps } = props ?? ({} as HarborPrivateAppProps);
+    const scope = `HarborPrivateApp ${JSON.stringify(name)}`;
+    if (harbor !== undefined && connection !== undefined) {
+      throw new HarborPrivateAppError({
+        scope,
+        field: 'harbor',
+        value: '{ ... }',
+        problem: 'is given together with connection',
+        fix: 'drop harbor (deprecated): connection reads the Harbor login from the stack configuration',
+      });
+    }
+    if (connection !== undefined && !(connection instanceof HarborConnection)) {
+      throw new HarborPrivateAppError({
+        scope,
+        field: 'connection',
+        value: connection,
+        problem: 'is not a HarborConnection',
+        fix: 'use HarborConnection.fromConfig() (keys harborUsername, harborPassword), or fromConfig("<name>") for another Harbor',
+      });
+    }
+    if (harbor !== undefined) checkHarborConnection(name, harbor);
     const rendered = renderHarborPrivateApp(name, appProps, configure);
-    checkHarborEndpoint(name, harbor, rendered.construct.config.harborUrl);
+    const config = rendered.construct.config;
+    let location: HarborLocationArgs;
+    if (harbor !== undefined) {
+      const url = harbor.url ?? config.harborUrl;
+      checkHarborEndpoint(name, harbor, config.harborUrl);
+      location = {
+        connection: {
+          url: typeof url === 'string' ? (canonicalHarborUrl(url) ?? url) : url,
+          username: harbor.username,
+          password: pulumi.secret(harbor.password),
+          ...(harbor.caBundle !== undefined ? { caBundle: harbor.caBundle } : {}),
+          ...Object.fromEntries(
+            CONNECTION_TUNING_KEYS.filter((k) => harbor[k] !== undefined).map((k) => [k, harbor[k]]),
+          ),
+        },
+      };
+    } else {
+      location = { harbor: (connection ?? HarborConnection.fromConfig()).target(scope, config.harborUrl) };
+    }
     super(HARBOR_PRIVATE_APP_TYPE, name, {}, opts);
-    if (typeof harbor.password === 'string') {
-      // Accepted (and made a secret below), but a plain string usually comes from source code or plain config.
+    if (harbor !== undefined) {
       void pulumi.log.warn(
-        `HarborPrivateApp ${JSON.stringify(name)}: harbor.password is a plain string; it is made a Pulumi secret ` +
-          '(encrypted in the state, hidden in previews), but a plain string is easily committed or logged. ' +
-          'Pass a secret instead: config.requireSecret("harborPassword") after `pulumi config set --secret harborPassword`.',
+        `${scope}: the harbor prop is deprecated. It stores the Harbor password in the state of every Harbor resource, ` +
+          'and "pulumi refresh" and "pulumi destroy" keep using the stored one after it changed. Fix: drop harbor and ' +
+          'set the stack configuration keys harborUsername and harborPassword (--secret), which the default ' +
+          'connection, HarborConnection.fromConfig(), reads; then "pulumi up" (README: "Operating it").',
         this,
       );
+      if (typeof harbor.password === 'string') {
+        // Accepted (and made a secret), but a plain string usually comes from source code or plain config.
+        void pulumi.log.warn(
+          `${scope}: harbor.password is a plain string; it is made a Pulumi secret (encrypted in the state, hidden in ` +
+            'previews), but a plain string is easily committed or logged. Pass a secret, or better the default ' +
+            'connection: `pulumi config set --secret harborPassword`, read by HarborConnection.fromConfig().',
+          this,
+        );
+      }
     }
 
-    const config = rendered.construct.config;
     this.config = config;
-    const connection: HarborConnectionInputs = {
-      url: harbor.url ?? config.harborUrl,
-      username: harbor.username,
-      password: pulumi.secret(harbor.password),
-      ...(harbor.caBundle !== undefined ? { caBundle: harbor.caBundle } : {}),
-      ...Object.fromEntries(CONNECTION_TUNING_KEYS.filter((k) => harbor[k] !== undefined).map((k) => [k, harbor[k]])),
-    };
 
-    // Harbor: project <- members <- robot (deleted in the reverse order).
+    // Harbor: project <- members <- robot <- robot login (deleted in the reverse order).
     this.project = new HarborProject(
       `${name}-project`,
       {
-        connection,
+        ...location,
         name: config.project.name,
         public: config.project.public,
         autoScan: config.project.autoScan,
@@ -126,21 +191,22 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    // kubernetesNameFor: members whose names sanitize alike (`Alice`, `alice`) still get distinct resource names.
+    const memberNames = memberResourceNames(name, config.members);
     this.members = config.members.map(
-      (m) =>
+      (m, i) =>
         new HarborProjectMember(
-          `${name}-member-${m.kind}-${kubernetesNameFor(m.name, 100)}`,
+          memberNames[i].name,
           {
-            connection,
+            ...location,
             project: this.project.name,
             kind: m.kind,
             entityName: m.name,
             groupType: m.groupTypeId,
             ldapGroupDn: m.ldapGroupDn,
             role: m.role,
+            adopt: m.adopt,
           },
-          { parent: this },
+          { parent: this, aliases: memberNames[i].aliases.map((alias) => ({ name: alias })) },
         ),
     );
     if (config.robot) {
@@ -148,7 +214,7 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
       this.robot = new HarborRobotAccount(
         `${name}-robot`,
         {
-          connection,
+          ...location,
           project: this.project.name,
           name: r.name,
           description: r.description,
@@ -156,9 +222,11 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
           permissions: normalisePermissions([
             { kind: 'project', namespace: r.permission.namespace, access: r.permission.access.map((a) => ({ ...a })) },
           ]),
+          adopt: r.adopt,
         },
         { parent: this, dependsOn: [...this.members] },
       );
+      this.robotLogin = new HarborRobotLogin(`${name}-robot-login`, { robot: this.robot }, { parent: this });
     }
 
     // Kubernetes: the pull Secrets (and ServiceAccounts) first, the workloads after them.
@@ -185,8 +253,8 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
     this.kubernetesObjects = rendered.manifests.map((m) => objects[ordered.indexOf(m)]);
 
     const literal = config.credentials.kind === 'literal' ? config.credentials.literal : undefined;
-    this.robotFullName = this.robot ? this.robot.fullName : pulumi.output(literal?.username);
-    this.robotSecret = this.robot ? pulumi.secret(this.robot.secret) : pulumi.output(undefined);
+    this.robotFullName = this.robotLogin ? this.robotLogin.fullName : pulumi.output(literal?.username);
+    this.robotSecret = this.robotLogin ? pulumi.secret(this.robotLogin.secret) : pulumi.output(undefined);
     this.projectId = this.project.projectId;
     this.pullSecretName = pulumi.output(config.pullSecretName);
     this.namespaces = pulumi.output([...config.namespaces]);
@@ -218,16 +286,34 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
       // Literal credentials: cdk8s rendered the data already; keep it, as a secret.
       return { data: pulumi.secret(manifest.data) };
     }
-    if (!this.robot) return {};
+    if (!this.robotLogin) return {};
     const host = config.registryHost;
     return {
       data: pulumi.secret(
-        pulumi.all([this.robot.fullName, this.robot.secret]).apply(([username, secret]) => ({
+        pulumi.all([this.robotLogin.fullName, this.robotLogin.secret]).apply(([username, secret]) => ({
           '.dockerconfigjson': Buffer.from(dockerConfigJson(host, username, secret), 'utf8').toString('base64'),
         })),
       ),
     };
   }
+}
+
+/**
+ * The resource names of the members, and the names versions up to 0.1 gave them (`<app>-member-<kind>-<name as a DNS
+ * label, or the member's index>`), as aliases where they differ, so that an existing stack keeps its members instead
+ * of creating them again (409 "already a member"). Names that two members shared then get no alias: such a stack
+ * could not have been created.
+ */
+function memberResourceNames(
+  app: string,
+  members: readonly ResolvedMember[],
+): Array<{ readonly name: string; readonly aliases: string[] }> {
+  const legacy = members.map((m, i) => `${app}-member-${m.kind}-${toDnsLabel(m.name, 100) || i}`);
+  return members.map((m, i) => {
+    const name = `${app}-member-${m.kind}-${kubernetesNameFor(m.name, 100)}`;
+    const shared = legacy.filter((l) => l === legacy[i]).length > 1;
+    return { name, aliases: legacy[i] !== name && !shared ? [legacy[i]] : [] };
+  });
 }
 
 /** Checks `harbor` before anything is registered; never shows the password. */

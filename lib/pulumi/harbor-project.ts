@@ -1,11 +1,9 @@
 import * as pulumi from '@pulumi/pulumi';
-import { connectionInput, HarborConnectionInputs } from './harbor-connection';
+import { HarborLocationArgs, locationInputs } from './harbor-connection';
 import { serializableHarborProvider } from './provider-reference';
 
 /** Arguments of a {@link HarborProject}. */
-export interface HarborProjectArgs {
-  /** Where Harbor is and who logs in. */
-  readonly connection: HarborConnectionInputs;
+export interface HarborProjectArgs extends HarborLocationArgs {
   /** The project name; changing it replaces the project. */
   readonly name: pulumi.Input<string>;
   /**
@@ -24,7 +22,8 @@ export interface HarborProjectArgs {
    */
   readonly preventVulnerableImages?: pulumi.Input<boolean>;
   /**
-   * Storage quota in GB, `-1` unlimited. Applied when the project is created only.
+   * Storage quota in GB, `-1` unlimited. Set when the project is created, changed in place (Harbor lets only a system
+   * administrator change quotas), and read back by `pulumi refresh`.
    * @default -1
    */
   readonly storageQuotaGb?: pulumi.Input<number>;
@@ -42,7 +41,7 @@ export interface HarborProjectArgs {
 
 /**
  * A Harbor project, created (or adopted) through Harbor's REST API by a Pulumi dynamic provider.
- * Type token `pulumi-nodejs:dynamic/harbor:Project`. The connection is a secret output.
+ * Type token `pulumi-nodejs:dynamic/harbor:Project`.
  */
 export class HarborProject extends pulumi.dynamic.Resource {
   /** The project name. */
@@ -53,12 +52,13 @@ export class HarborProject extends pulumi.dynamic.Resource {
   declare public readonly created: pulumi.Output<boolean>;
 
   constructor(name: string, args: HarborProjectArgs, opts: pulumi.CustomResourceOptions = {}) {
+    const location = locationInputs(args, `HarborProject ${JSON.stringify(name)}`);
     super(
       serializableHarborProvider(),
       name,
       {
         resourceKind: 'project',
-        connection: connectionInput(args.connection),
+        ...location.inputs,
         name: args.name,
         public: args.public ?? false,
         autoScan: args.autoScan ?? true,
@@ -69,7 +69,9 @@ export class HarborProject extends pulumi.dynamic.Resource {
         projectId: undefined,
         created: undefined,
       },
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ['connection'] }),
+      location.secretOutputs.length > 0
+        ? pulumi.mergeOptions(opts, { additionalSecretOutputs: location.secretOutputs })
+        : opts,
       'harbor',
       'Project',
     );

@@ -1,27 +1,47 @@
 /**
  * The one dynamic provider behind every Harbor resource of this package. Pulumi serializes a dynamic provider once
- * per provider object and stores the text with each resource; one object for the three kinds means one
- * serialization per program instead of three. It dispatches on the `resourceKind` input, which each resource sets
- * and which the kind providers carry into the outputs (so `read` and `delete` see it too).
+ * per provider object and stores the text with each resource; one object for all kinds means one serialization per
+ * program instead of one per kind. (Robot logins register with their own small provider, robot-login-provider.ts, so
+ * that their state does not hold this one; it handles them too, for callers that use one provider for all.) It dispatches on the `resourceKind` input, which each resource sets and which the
+ * kind providers carry into the outputs (so `read` and `delete` see it too).
  */
 import type { dynamic } from '@pulumi/pulumi';
 import { harborMemberProvider } from './member-provider';
 import { harborProjectProvider } from './project-provider';
+import { harborRobotLoginProvider, UNKNOWN } from './robot-login-provider';
 import { harborRobotProvider } from './robot-provider';
 
 /** The kinds of Harbor resources, as the `resourceKind` input names them. */
-export type HarborResourceKind = 'project' | 'member' | 'robot';
+export type HarborResourceKind = 'project' | 'member' | 'robot' | 'robotLogin';
+
+/** The input that carries a dynamic resource's serialized provider (@pulumi/pulumi cmd/dynamic-provider `providerKey`). */
+const PROVIDER_KEY = '__provider';
 
 /** The state of any Harbor resource, as far as dispatching goes. */
 type KindProps = Readonly<Record<string, unknown>> | undefined;
 
-/** Create, read, diff, update and delete of Harbor projects, members and robots, by `resourceKind`. */
+/**
+ * Create, read, diff, update and delete of Harbor projects, members, robots (and robot logins), by `resourceKind`.
+ *
+ * `configure` (called by Pulumi's dynamic provider host with the stack configuration before any operation) hands the
+ * configuration to every kind: they read the Harbor login from it.
+ *
+ * `diff` also reports a change, to be applied without any Harbor write, when the resource's stored provider text is
+ * not the one the program serializes now: the engine keeps a resource's outputs, and so the provider text `refresh`
+ * and `destroy` run, until an update stores new ones (the host's `update` returns the outputs with the NEW text,
+ * cmd/dynamic-provider/index.js `resultIncludingProvider(result.outs, news)`; a diff without changes keeps the old).
+ */
 export class HarborProvider implements dynamic.ResourceProvider {
   private readonly kinds: Readonly<Record<HarborResourceKind, dynamic.ResourceProvider>> = {
     project: harborProjectProvider,
     member: harborMemberProvider,
     robot: harborRobotProvider,
+    robotLogin: harborRobotLoginProvider,
   };
+
+  async configure(req: dynamic.ConfigureRequest): Promise<void> {
+    for (const kind of Object.values(this.kinds)) if (kind.configure) await kind.configure(req);
+  }
 
   async create(inputs: KindProps): Promise<dynamic.CreateResult> {
     return this.of(inputs).create(inputs);
@@ -35,7 +55,8 @@ export class HarborProvider implements dynamic.ResourceProvider {
   async diff(id: string, olds: KindProps, news: KindProps): Promise<dynamic.DiffResult> {
     const p = this.of(news);
     if (olds?.resourceKind !== news?.resourceKind) return { changes: true, replaces: ['resourceKind'] };
-    return p.diff ? p.diff(id, olds, news) : { changes: true };
+    const result = p.diff ? await p.diff(id, olds, news) : { changes: true };
+    return !result.changes && providerTextChanged(olds, news) ? { ...result, changes: true } : result;
   }
 
   async update(id: string, olds: KindProps, news: KindProps): Promise<dynamic.UpdateResult> {
@@ -50,13 +71,20 @@ export class HarborProvider implements dynamic.ResourceProvider {
 
   private of(props: KindProps): dynamic.ResourceProvider {
     const kind = props?.resourceKind;
-    if (kind !== 'project' && kind !== 'member' && kind !== 'robot') {
+    if (kind !== 'project' && kind !== 'member' && kind !== 'robot' && kind !== 'robotLogin') {
       throw new Error(
-        `Harbor dynamic provider: resourceKind ${JSON.stringify(kind)} is not "project", "member" or "robot"; the resource's state was not written by harbor-private-app.`,
+        `Harbor dynamic provider: resourceKind ${JSON.stringify(kind)} is not "project", "member", "robot" or "robotLogin"; the resource's state was not written by harbor-private-app.`,
       );
     }
     return this.kinds[kind];
   }
+}
+
+/** True when the stored provider text differs from the one the program serializes now (both known). */
+function providerTextChanged(olds: KindProps, news: KindProps): boolean {
+  const a = olds?.[PROVIDER_KEY];
+  const b = news?.[PROVIDER_KEY];
+  return typeof a === 'string' && typeof b === 'string' && b !== UNKNOWN && a !== b;
 }
 
 /** The one instance every Harbor resource uses. */

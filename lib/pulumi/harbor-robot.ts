@@ -1,12 +1,10 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { RobotPermission } from '../harbor';
-import { connectionInput, HarborConnectionInputs } from './harbor-connection';
+import { HarborLocationArgs, locationInputs } from './harbor-connection';
 import { serializableHarborProvider } from './provider-reference';
 
-/** Arguments of a {@link HarborRobotAccount}. */
-export interface HarborRobotAccountArgs {
-  /** Where Harbor is and who logs in (it needs projectAdmin in the project, or system admin). */
-  readonly connection: HarborConnectionInputs;
+/** Arguments of a {@link HarborRobotAccount}: its Harbor (the login needs projectAdmin in the project, or system admin). */
+export interface HarborRobotAccountArgs extends HarborLocationArgs {
   /** The project's name. */
   readonly project: pulumi.Input<string>;
   /** The short name (Harbor adds `robot$<project>+`). Changing it replaces the robot. */
@@ -23,12 +21,19 @@ export interface HarborRobotAccountArgs {
   readonly durationDays?: pulumi.Input<number>;
   /** Exactly one project permission, e.g. `repository:pull`. Changes are applied in place (same robot, same secret). */
   readonly permissions: pulumi.Input<RobotPermission[]>;
+  /**
+   * Take over a robot of this name that exists already instead of failing with Harbor's 409: Harbor generates a new
+   * secret for it, a ROTATION (whatever uses its current secret stops pulling).
+   * @default false
+   */
+  readonly adopt?: pulumi.Input<boolean>;
 }
 
 /**
  * A project robot account, managed through Harbor's REST API by a Pulumi dynamic provider.
  * Type token `pulumi-nodejs:dynamic/harbor:RobotAccount`. `fullName` is the login name Harbor returned; `secret`
- * (from Harbor's create response) and the connection are secret outputs.
+ * (from Harbor's create response) is a secret output. Build what uses the login from a `HarborRobotLogin`: its
+ * outputs stay known in a preview while the robot is updated in place.
  */
 export class HarborRobotAccount extends pulumi.dynamic.Resource {
   /** Harbor's robot id. */
@@ -41,24 +46,26 @@ export class HarborRobotAccount extends pulumi.dynamic.Resource {
   declare public readonly expiresAt: pulumi.Output<number>;
 
   constructor(name: string, args: HarborRobotAccountArgs, opts: pulumi.CustomResourceOptions = {}) {
+    const location = locationInputs(args, `HarborRobotAccount ${JSON.stringify(name)}`);
     super(
       serializableHarborProvider(),
       name,
       {
         resourceKind: 'robot',
-        connection: connectionInput(args.connection),
+        ...location.inputs,
         project: args.project,
         name: args.name,
         description: args.description ?? '',
         durationDays: args.durationDays ?? -1,
         permissions: args.permissions,
+        adopt: args.adopt ?? false,
         robotId: undefined,
         fullName: undefined,
         secret: undefined,
         expiresAt: undefined,
         disabled: undefined,
       },
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ['secret', 'connection'] }),
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ['secret', ...location.secretOutputs] }),
       'harbor',
       'RobotAccount',
     );

@@ -7,14 +7,18 @@ export * from '../core';
 export type { HarborWorkloadProps, PodWorkload } from '../cdk8s/harbor-private-app';
 export { HARBOR_PRIVATE_APP_TYPE, HarborPrivateApp } from './harbor-private-app';
 export type { HarborPrivateAppProps } from './harbor-private-app';
-export type { HarborConnectionArgs, HarborConnectionInputs } from './harbor-connection';
+export { HarborConnection } from './config-connection';
+export type { HarborConnectionKeys, HarborConnectionOptions } from './config-connection';
+export type { HarborConnectionArgs, HarborConnectionInputs, HarborLocationArgs } from './harbor-connection';
 export { HarborProject } from './harbor-project';
 export type { HarborProjectArgs } from './harbor-project';
 export { HarborProjectMember } from './harbor-member';
 export type { HarborProjectMemberArgs } from './harbor-member';
 export { HarborRobotAccount } from './harbor-robot';
 export type { HarborRobotAccountArgs } from './harbor-robot';
-export type { HarborConnectionState } from './connection';
+export { HarborRobotLogin } from './harbor-robot-login';
+export type { HarborRobotLoginArgs } from './harbor-robot-login';
+export type { HarborConnectionState, HarborLocated, HarborTarget, HarborTuning, StackConfig } from './connection';
 export { HarborProvider, harborProvider } from './harbor-provider';
 export type { HarborResourceKind } from './harbor-provider';
 export { HarborProjectProvider, harborProjectProvider } from './project-provider';
@@ -23,9 +27,17 @@ export { HarborMemberProvider, harborMemberProvider } from './member-provider';
 export type { HarborMemberInputs, HarborMemberOutputs } from './member-provider';
 export { HarborRobotProvider, harborRobotProvider } from './robot-provider';
 export type { HarborRobotInputs, HarborRobotOutputs } from './robot-provider';
+export { HarborRobotLoginProvider, harborRobotLoginProvider } from './robot-login-provider';
+export type { HarborRobotLoginInputs } from './robot-login-provider';
 export { deleteProjectRepositories } from './repositories';
 export { kubernetesResource, kubernetesResourceName, kubernetesResources } from './kubernetes-objects';
 export type { KubernetesManifest } from './kubernetes-objects';
 export { renderHarborPrivateApp } from './render';
 export type { RenderedApp } from './render';
-export { DYNAMIC_PROVIDER_MODULE, HarborProviderReference, serializableHarborProvider } from './provider-reference';
+export {
+  DYNAMIC_PROVIDER_MODULE,
+  HarborProviderReference,
+  serializableHarborProvider,
+  serializableRobotLoginProvider,
+} from './provider-reference';
+export type { DynamicProviderExport } from './provider-reference';

@@ -4,11 +4,19 @@
 import type { dynamic } from '@pulumi/pulumi';
 import { createChecked, isHarborApiError, type HarborMember, type MemberEntity } from '../harbor';
 import type { HarborRoleName } from '../core/roles';
-import { connectionChanged, HarborConnectionState, isNotFound, sameHarbor, withHarbor } from './connection';
+import {
+  harborMoved,
+  harborStateChanged,
+  harborUrlOf,
+  HarborLocated,
+  isNotFound,
+  otherHarborError,
+  StackConfig,
+  withHarbor,
+} from './connection';
 
-/** The inputs of a Harbor project member resource. */
-export interface HarborMemberInputs {
-  readonly connection: HarborConnectionState;
+/** The inputs of a Harbor project member resource (its Harbor in `harbor`; older states: `connection`). */
+export interface HarborMemberInputs extends HarborLocated {
   /** The project's name. */
   readonly project: string;
   /** `user` or `group`. */
@@ -21,15 +29,30 @@ export interface HarborMemberInputs {
   readonly ldapGroupDn?: string;
   /** The project role. */
   readonly role: HarborRoleName;
+  /**
+   * Take over a member that exists already (its role is set to `role`; from then on it is this stack's, removed by
+   * `pulumi destroy`) instead of failing with Harbor's 409.
+   * @default false
+   */
+  readonly adopt?: boolean;
 }
 
 /** The outputs of a Harbor project member resource. */
 export interface HarborMemberOutputs extends HarborMemberInputs {
   /** Harbor's member id (`/projects/{p}/members/{mid}`). */
   readonly memberId: number;
+  /** True when the member existed and was taken over (`adopt`). */
+  readonly adopted?: boolean;
 }
 
 const IDENTITY_KEYS = ['project', 'kind', 'entityName', 'groupType', 'ldapGroupDn'] as const;
+/** Keys that name the member itself: Harbor keeps one member per project and user (or group). */
+const MEMBER_KEYS = ['project', 'kind', 'entityName'] as const;
+
+/** The same value, `null` and `undefined` alike. */
+function same(a: unknown, b: unknown): boolean {
+  return (a ?? undefined) === (b ?? undefined);
+}
 
 function memberLabel(m: Partial<HarborMemberInputs>): string {
   return `Harbor member ${m?.kind ?? 'user'} ${JSON.stringify(m?.entityName ?? '')} of project ${JSON.stringify(m?.project ?? '')}`;
@@ -49,19 +72,30 @@ function entityOf(m: HarborMemberInputs): MemberEntity {
 /**
  * Create, read (refresh), diff, update and delete of a project member through Harbor's REST API.
  *
- * - create: `POST /projects/{p}/members` (1 write); a 409 (already a member) fails with the fix. A create that fails
+ * - create: `POST /projects/{p}/members` (1 write). A 409 (already a member) fails with the fix, unless `adopt`: then
+ *   the member is looked up (`findMember`) and taken over, its role set with a PUT if it differs. A create that fails
  *   without a clear answer (reset, timeout, 429/5xx) is never repeated blindly: the member is looked up first
  *   (`findMember`). Found, it is the member asked for (same project, same user or group; Harbor records no creation
  *   time for members, so nothing more can be told) and is taken, its role set with a PUT if it differs. Absent, the
  *   create is repeated, at most `maxRetries + 1` times.
  * - read: `GET /projects/{p}/members?entityname=` (exact match kept); gone (or its project gone) reads as empty.
- * - diff: another project, entity or Harbor replaces; a role or connection change updates.
- * - update: `PUT /projects/{p}/members/{mid}` only when the role changed.
+ * - diff: another project, user or group replaces; a group's new type or LDAP DN replaces too, deleting the old
+ *   member first (Harbor keeps one member per group name: creating first would fail with 409). A role, `adopt` or
+ *   Harbor address change updates.
+ * - update: when the address changed, `GET /projects/{p}/members/{mid}` there first (the member must be there, the same
+ *   user or group), failing before any write otherwise; `PUT /projects/{p}/members/{mid}` when the role changed.
  * - delete: `DELETE /projects/{p}/members/{mid}` (1 write).
  */
 export class HarborMemberProvider implements dynamic.ResourceProvider {
+  /** The stack configuration (the Harbor login), from the dynamic provider host's `configure`. */
+  private config?: StackConfig;
+
+  async configure(req: dynamic.ConfigureRequest): Promise<void> {
+    this.config = req.config;
+  }
+
   async create(inputs: HarborMemberInputs): Promise<dynamic.CreateResult> {
-    return withHarbor(inputs.connection, memberLabel(inputs), async (harbor) => {
+    return withHarbor(this.config, inputs, memberLabel(inputs), async (harbor) => {
       try {
         const result = await createChecked<{ id: number }, HarborMember>({
           what: memberLabel(inputs),
@@ -75,10 +109,23 @@ export class HarborMemberProvider implements dynamic.ResourceProvider {
         const outs: HarborMemberOutputs = { ...inputs, memberId: id };
         return { id: String(id), outs };
       } catch (e) {
+        if (isHarborApiError(e) && e.status === 409 && inputs.adopt === true) {
+          const found = await harbor.findMember(inputs.project, entityOf(inputs));
+          if (found) {
+            if (found.role !== inputs.role) await harbor.updateMemberRole(inputs.project, found.id, inputs.role);
+            const outs: HarborMemberOutputs = { ...inputs, memberId: found.id, adopted: true };
+            return { id: String(found.id), outs };
+          }
+        }
         if (isHarborApiError(e) && e.status === 409) {
+          const how =
+            inputs.kind === 'group'
+              ? `HarborMember.group(${JSON.stringify(inputs.entityName)}, role, { adopt: true })`
+              : `HarborMember.user(${JSON.stringify(inputs.entityName)}, role, { adopt: true })`;
           throw new Error(
             `${memberLabel(inputs)} already exists in Harbor, and this stack did not add it. ` +
-              `Fix: remove that member in Harbor (the stack then adds it with role ${inputs.role}), or drop it from members. (${e.message})`,
+              `Fix: take it over with ${how} (its role becomes ${inputs.role}, and "pulumi destroy" removes it), ` +
+              `or remove that member in Harbor, or drop it from members. (${e.message})`,
             { cause: e },
           );
         }
@@ -94,7 +141,7 @@ export class HarborMemberProvider implements dynamic.ResourceProvider {
   }
 
   async read(id: string, props: HarborMemberOutputs): Promise<dynamic.ReadResult> {
-    return withHarbor(props.connection, memberLabel(props), async (harbor) => {
+    return withHarbor(this.config, props, memberLabel(props), async (harbor) => {
       let found;
       try {
         found = await harbor.findMember(props.project, entityOf(props));
@@ -109,25 +156,48 @@ export class HarborMemberProvider implements dynamic.ResourceProvider {
   }
 
   async diff(_id: string, olds: HarborMemberOutputs, news: HarborMemberInputs): Promise<dynamic.DiffResult> {
-    const replaces: string[] = IDENTITY_KEYS.filter((k) => (olds[k] ?? undefined) !== (news[k] ?? undefined));
-    if (!sameHarbor(olds.connection, news.connection)) replaces.push('connection');
+    const replaces: string[] = IDENTITY_KEYS.filter((k) => !same(olds[k], news[k]));
     const changes =
-      replaces.length > 0 || olds.role !== news.role || connectionChanged(olds.connection, news.connection);
-    return { changes, replaces, deleteBeforeReplace: false };
+      replaces.length > 0 ||
+      olds.role !== news.role ||
+      Boolean(olds.adopt) !== Boolean(news.adopt) ||
+      harborStateChanged(olds, news);
+    // Only the group's type or DN changed: the replacement is the same member for Harbor, so the old one goes first.
+    const sameMember = MEMBER_KEYS.every((k) => same(olds[k], news[k]));
+    return { changes, replaces, deleteBeforeReplace: replaces.length > 0 && sameMember };
   }
 
   async update(_id: string, olds: HarborMemberOutputs, news: HarborMemberInputs): Promise<dynamic.UpdateResult> {
-    if (olds.role !== news.role) {
-      await withHarbor(news.connection, memberLabel(news), (harbor) =>
-        harbor.updateMemberRole(news.project, olds.memberId, news.role),
-      );
+    const moved = harborMoved(olds, news);
+    if (moved || olds.role !== news.role) {
+      await withHarbor(this.config, news, memberLabel(news), async (harbor) => {
+        if (moved) {
+          const there = await harbor.getMember(olds.project, olds.memberId);
+          const entityType = olds.kind === 'group' ? 'g' : 'u';
+          if (!there || there.entityName !== olds.entityName || there.entityType !== entityType) {
+            throw otherHarborError(
+              memberLabel(news),
+              harborUrlOf(olds),
+              harbor.origin,
+              there
+                ? `member ${olds.memberId} of project ${JSON.stringify(olds.project)} there is ${JSON.stringify(there.entityName)}`
+                : `project ${JSON.stringify(olds.project)} there has no member ${olds.memberId}`,
+            );
+          }
+        }
+        if (olds.role !== news.role) await harbor.updateMemberRole(news.project, olds.memberId, news.role);
+      });
     }
-    const outs: HarborMemberOutputs = { ...news, memberId: olds.memberId };
+    const outs: HarborMemberOutputs = {
+      ...news,
+      memberId: olds.memberId,
+      ...(olds.adopted === true ? { adopted: true } : {}),
+    };
     return { outs };
   }
 
   async delete(_id: string, props: HarborMemberOutputs): Promise<void> {
-    await withHarbor(props.connection, memberLabel(props), async (harbor) => {
+    await withHarbor(this.config, props, memberLabel(props), async (harbor) => {
       try {
         await harbor.removeMember(props.project, props.memberId);
       } catch (e) {

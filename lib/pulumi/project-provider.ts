@@ -4,18 +4,24 @@
  */
 import type { dynamic } from '@pulumi/pulumi';
 import { createChecked, createdWithin, isHarborApiError, type HarborLookup, type HarborProject } from '../harbor';
-import { connectionChanged, HarborConnectionState, sameHarbor, withHarbor } from './connection';
+import {
+  harborMoved,
+  harborStateChanged,
+  harborUrlOf,
+  HarborLocated,
+  otherHarborError,
+  StackConfig,
+  withHarbor,
+} from './connection';
 import { deleteProjectRepositories } from './repositories';
 import type { ResolvedProject } from '../core/resolve';
 
 /**
  * The inputs of a Harbor project resource (plain values, as the provider receives them): the project as lib/core
- * resolves it (a new name replaces the project; the storage quota is applied at creation only, since Harbor keeps
- * quotas apart from projects), and the connection.
+ * resolves it (a new name replaces the project; everything else is updated in place), and its Harbor (`harbor`; older
+ * states: `connection`).
  */
-export interface HarborProjectInputs extends ResolvedProject {
-  readonly connection: HarborConnectionState;
-}
+export interface HarborProjectInputs extends ResolvedProject, HarborLocated {}
 
 /** The outputs of a Harbor project resource. */
 export interface HarborProjectOutputs extends HarborProjectInputs {
@@ -35,6 +41,16 @@ function metadataDiffers(a: Partial<HarborProjectInputs>, b: Partial<HarborProje
   return a.public !== b.public || a.autoScan !== b.autoScan || a.preventVulnerableImages !== b.preventVulnerableImages;
 }
 
+/** The quota in bytes as Harbor takes it (`-1` unlimited). */
+function quotaBytes(gb: number): number {
+  return gb === -1 ? -1 : Math.round(gb * GB);
+}
+
+/** True when the storage quotas differ (compared in bytes, as Harbor keeps them). */
+function quotaDiffers(a: Partial<HarborProjectInputs>, b: Partial<HarborProjectInputs>): boolean {
+  return quotaBytes(a.storageQuotaGb ?? -1) !== quotaBytes(b.storageQuotaGb ?? -1);
+}
+
 /**
  * Create, read (refresh), diff, update and delete of a Harbor project through Harbor's REST API.
  *
@@ -44,16 +60,28 @@ function metadataDiffers(a: Partial<HarborProjectInputs>, b: Partial<HarborProje
  *   says it was created by the connection's user after the create was sent (Harbor's `owner_name` and
  *   `creation_time` against its own clock); otherwise create fails and asks to adopt it. Absent, the create is
  *   repeated, at most `maxRetries + 1` times.
- * - read: `GET /projects/{name}`; an absent project reads as empty, so refresh drops it. So does a project this stack
+ * - read: `GET /projects/{name}`, and for a project it manages `GET /projects/{name}/summary` for the storage quota
+ *   (its drift is read back); an absent project reads as empty, so refresh drops it. So does a project this stack
  *   created that now has another id: it was deleted and recreated outside the stack, it is not ours to change or
  *   delete (the next `up` then fails at create and asks to adopt it).
- * - diff: a new name or another Harbor replaces; metadata, adopt, forceDestroy and connection changes update.
- * - update: `PUT /projects/{name}` only when public/autoScan/preventVulnerableImages changed and it is not adopted.
+ * - diff: a new name replaces; metadata, storage quota, adopt, forceDestroy and the Harbor address update. A new
+ *   address is never a replacement: it is checked to reach the same Harbor when the update runs.
+ * - update: when the address changed, `GET /projects/{id}` there first (the project this stack knows by id must be
+ *   there, with its name), failing before any write otherwise; `PUT /projects/{name}` when
+ *   public/autoScan/preventVulnerableImages changed; `GET /quotas?reference_id=` and `PUT /quotas/{id}` when the
+ *   storage quota changed (Harbor lets only a system administrator change quotas). Nothing for an adopted project.
  * - delete: `DELETE /projects/{name}` only when `created`; a 412 (repositories left) fails unless `forceDestroy`.
  */
 export class HarborProjectProvider implements dynamic.ResourceProvider {
+  /** The stack configuration (the Harbor login), from the dynamic provider host's `configure`. */
+  private config?: StackConfig;
+
+  async configure(req: dynamic.ConfigureRequest): Promise<void> {
+    this.config = req.config;
+  }
+
   async create(inputs: HarborProjectInputs): Promise<dynamic.CreateResult> {
-    return withHarbor(inputs.connection, projectLabel(inputs), async (harbor) => {
+    return withHarbor(this.config, inputs, projectLabel(inputs), async (harbor, login) => {
       if (inputs.adopt) {
         const found = await harbor.getProject(inputs.name);
         if (!found) {
@@ -89,8 +117,7 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
           const { lookup, atMs } = result.value;
           const found = lookup.found as HarborProject;
           const ours =
-            found.ownerName === inputs.connection.username &&
-            createdWithin(found.creationTime, lookup, result.sinceMs, atMs);
+            found.ownerName === login.username && createdWithin(found.creationTime, lookup, result.sinceMs, atMs);
           if (!ours) {
             throw new Error(
               `${projectLabel(inputs)}: the create failed without a clear answer, and a project with this name exists at ${harbor.origin} ` +
@@ -118,21 +145,23 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
   }
 
   async read(id: string, props: HarborProjectOutputs): Promise<dynamic.ReadResult> {
-    return withHarbor(props.connection, projectLabel(props), async (harbor) => {
+    return withHarbor(this.config, props, projectLabel(props), async (harbor) => {
       const found = await harbor.getProject(props.name);
       if (!found) return {};
       const knownId = Number(props.projectId ?? id);
       // Created by this stack, but now another project under the same name: never change or delete that one.
       if (!props.adopt && props.created === true && Number.isFinite(knownId) && found.id !== knownId) return {};
-      const outs: HarborProjectOutputs = props.adopt
-        ? { ...props, projectId: found.id }
-        : {
-            ...props,
-            projectId: found.id,
-            public: found.public,
-            autoScan: found.autoScan,
-            preventVulnerableImages: found.preventVul,
-          };
+      if (props.adopt)
+        return { id: found.id === Number(id) ? id : String(found.id), props: { ...props, projectId: found.id } };
+      const limit = await harbor.getProjectStorageLimit(props.name);
+      const outs: HarborProjectOutputs = {
+        ...props,
+        projectId: found.id,
+        public: found.public,
+        autoScan: found.autoScan,
+        preventVulnerableImages: found.preventVul,
+        ...(limit !== undefined ? { storageQuotaGb: limit === -1 ? -1 : limit / GB } : {}),
+      };
       return { id: found.id === Number(id) ? id : String(found.id), props: outs };
     });
   }
@@ -140,26 +169,46 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
   async diff(_id: string, olds: HarborProjectOutputs, news: HarborProjectInputs): Promise<dynamic.DiffResult> {
     const replaces: string[] = [];
     if (olds.name !== news.name) replaces.push('name');
-    if (!sameHarbor(olds.connection, news.connection)) replaces.push('connection');
     const changed =
       replaces.length > 0 ||
-      (!news.adopt && metadataDiffers(olds, news)) ||
+      (!news.adopt && (metadataDiffers(olds, news) || quotaDiffers(olds, news))) ||
       Boolean(olds.adopt) !== Boolean(news.adopt) ||
       Boolean(olds.forceDestroy) !== Boolean(news.forceDestroy) ||
-      connectionChanged(olds.connection, news.connection);
+      harborStateChanged(olds, news);
     return { changes: changed, replaces, deleteBeforeReplace: false };
   }
 
   async update(_id: string, olds: HarborProjectOutputs, news: HarborProjectInputs): Promise<dynamic.UpdateResult> {
-    if (!news.adopt && metadataDiffers(olds, news)) {
-      await withHarbor(news.connection, projectLabel(news), (harbor) =>
-        harbor.updateProject(news.name, {
-          name: news.name,
-          public: news.public,
-          autoScan: news.autoScan,
-          preventVul: news.preventVulnerableImages,
-        }),
-      );
+    const moved = harborMoved(olds, news);
+    const writes = !news.adopt && (metadataDiffers(olds, news) || quotaDiffers(olds, news));
+    if (moved || writes) {
+      await withHarbor(this.config, news, projectLabel(news), async (harbor) => {
+        if (moved) {
+          // The project this stack knows by id must be at the new address, under its name: else it is another Harbor.
+          const there = await harbor.getProjectById(olds.projectId);
+          if (!there || there.name !== olds.name) {
+            throw otherHarborError(
+              projectLabel(news),
+              harborUrlOf(olds),
+              harbor.origin,
+              there
+                ? `project id ${olds.projectId} there is ${JSON.stringify(there.name)}`
+                : `it has no project with id ${olds.projectId}`,
+            );
+          }
+        }
+        if (!news.adopt && metadataDiffers(olds, news)) {
+          await harbor.updateProject(news.name, {
+            name: news.name,
+            public: news.public,
+            autoScan: news.autoScan,
+            preventVul: news.preventVulnerableImages,
+          });
+        }
+        if (!news.adopt && quotaDiffers(olds, news)) {
+          await harbor.setProjectStorageLimit(olds.projectId, quotaBytes(news.storageQuotaGb));
+        }
+      });
     }
     // Adopting a project we created hands it over (never deleted from now on); un-adopting never makes it ours.
     const outs: HarborProjectOutputs = {
@@ -172,7 +221,7 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
 
   async delete(_id: string, props: HarborProjectOutputs): Promise<void> {
     if (props.created !== true) return;
-    await withHarbor(props.connection, projectLabel(props), async (harbor) => {
+    await withHarbor(this.config, props, projectLabel(props), async (harbor, login) => {
       // By id, not by name: a project someone deleted and recreated under this name since the last refresh is
       // not this stack's, and deleting by id cannot reach it.
       const remove = (): Promise<void> =>
@@ -190,7 +239,7 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
             { cause: e },
           );
         }
-        await deleteProjectRepositories(props.connection, props.name);
+        await deleteProjectRepositories(login, props.name);
         await remove();
       }
     });

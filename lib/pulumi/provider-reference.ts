@@ -15,24 +15,38 @@
 import { realpathSync } from 'node:fs';
 import type { dynamic } from '@pulumi/pulumi';
 import { harborProvider } from './harbor-provider';
+import { harborRobotLoginProvider } from './robot-login-provider';
 
 /** The package path the serialized provider loads. Never change it: stored states reference it. */
 export const DYNAMIC_PROVIDER_MODULE = 'harbor-private-app/pulumi/dynamic-provider';
 
+/** The exports of {@link DYNAMIC_PROVIDER_MODULE} a reference may forward to. */
+export type DynamicProviderExport = 'harborProvider' | 'harborRobotLoginProvider';
+
 /** The shape of {@link DYNAMIC_PROVIDER_MODULE}'s exports that the reference relies on. */
-interface DynamicProviderModule {
-  readonly harborProvider: dynamic.ResourceProvider;
-}
+type DynamicProviderModule = Readonly<Record<DynamicProviderExport, dynamic.ResourceProvider | undefined>>;
 
 /**
- * A dynamic provider that forwards every operation to `harborProvider` of the module at `module`, loaded with the
- * host's own `require` when the first operation runs. Only the class and the module path are serialized.
+ * A dynamic provider that forwards every operation to the export `exportName` of the module at `module`, loaded with
+ * the host's own `require` when the first operation runs. Only the class, the module path and the export's name are
+ * serialized.
  */
 export class HarborProviderReference implements dynamic.ResourceProvider {
   constructor(
     /** The package path of the module to load, {@link DYNAMIC_PROVIDER_MODULE}. */
     public readonly module: string,
+    /**
+     * The export to forward to.
+     * @default 'harborProvider'
+     */
+    public readonly exportName: DynamicProviderExport = 'harborProvider',
   ) {}
+
+  /** Hands the stack configuration (the Harbor login) to the installed implementation. */
+  async configure(req: dynamic.ConfigureRequest): Promise<void> {
+    const target = this.target();
+    if (target.configure) await target.configure(req);
+  }
 
   async create(inputs: unknown): Promise<dynamic.CreateResult> {
     return this.target().create(inputs);
@@ -72,11 +86,19 @@ export class HarborProviderReference implements dynamic.ResourceProvider {
         { cause: e },
       );
     }
-    return loaded.harborProvider;
+    const target = loaded[this.exportName];
+    if (!target) {
+      throw new Error(
+        `Harbor dynamic provider: ${JSON.stringify(this.module)} exports no ${this.exportName}; the installed ` +
+          'harbor-private-app is older than the one that wrote this state. Fix: install that version or a newer one.',
+      );
+    }
+    return target;
   }
 }
 
 let chosen: dynamic.ResourceProvider | undefined;
+let chosenLogin: dynamic.ResourceProvider | undefined;
 
 /**
  * The provider object the Harbor resources register with (one per process, so Pulumi serializes it once): a
@@ -88,6 +110,19 @@ export function serializableHarborProvider(): dynamic.ResourceProvider {
     chosen = installedHere() ? new HarborProviderReference(DYNAMIC_PROVIDER_MODULE) : harborProvider;
   }
   return chosen;
+}
+
+/**
+ * The provider the robot logins register with, chosen the same way: a {@link HarborProviderReference} to
+ * `harborRobotLoginProvider` where the package is installed, else the (small) implementation itself.
+ */
+export function serializableRobotLoginProvider(): dynamic.ResourceProvider {
+  if (chosenLogin === undefined) {
+    chosenLogin = installedHere()
+      ? new HarborProviderReference(DYNAMIC_PROVIDER_MODULE, 'harborRobotLoginProvider')
+      : harborRobotLoginProvider;
+  }
+  return chosenLogin;
 }
 
 /** True when the program's directory resolves {@link DYNAMIC_PROVIDER_MODULE} to this package's own file. */

@@ -14,11 +14,19 @@ import {
   type HarborRobot,
   type RobotPermission,
 } from '../harbor';
-import { connectionChanged, HarborConnectionState, isNotFound, sameHarbor, withHarbor } from './connection';
+import {
+  harborMoved,
+  harborStateChanged,
+  harborUrlOf,
+  HarborLocated,
+  isNotFound,
+  otherHarborError,
+  StackConfig,
+  withHarbor,
+} from './connection';
 
-/** The inputs of a Harbor robot account resource. */
-export interface HarborRobotInputs {
-  readonly connection: HarborConnectionState;
+/** The inputs of a Harbor robot account resource (its Harbor in `harbor`; older states: `connection`). */
+export interface HarborRobotInputs extends HarborLocated {
   /** The project's name (the robot's level is always `project`). */
   readonly project: string;
   /** The short name; Harbor makes the login name `<prefix><project>+<name>`. */
@@ -28,6 +36,13 @@ export interface HarborRobotInputs {
   readonly durationDays: number;
   /** Exactly one project permission. */
   readonly permissions: RobotPermission[];
+  /**
+   * Take over a robot of this name that exists already instead of failing with Harbor's 409. Its secret can only be
+   * had by having Harbor generate a new one (`PATCH /robots/{id}`): adopting is a ROTATION, and whatever still uses
+   * the old secret stops pulling. Its settings are set to these inputs.
+   * @default false
+   */
+  readonly adopt?: boolean;
 }
 
 /** The outputs of a Harbor robot account resource. */
@@ -45,6 +60,8 @@ export interface HarborRobotOutputs extends HarborRobotInputs {
   readonly expiresAt: number;
   /** Harbor's `disable` flag as last read; a disabled robot is enabled again by the next update. */
   readonly disabled: boolean;
+  /** True when the robot existed and was taken over (`adopt`), with a new secret. */
+  readonly adopted?: boolean;
 }
 
 function robotLabel(r: Partial<HarborRobotInputs>): string {
@@ -91,19 +108,30 @@ function settingsDiffer(olds: Partial<HarborRobotOutputs>, news: HarborRobotInpu
  *   write instead of two, the robot keeps its id, and no second create can fail ambiguously in turn. If the refresh
  *   fails, the robot is deleted again, so that after any failure Harbor holds no robot the state does not know.
  *   Found but not provably ours: create fails (as for a 409) and leaves it alone.
+ *   A 409 (the name is taken) fails with the fix, unless `adopt`: then the robot is looked up by name and taken over,
+ *   its settings set with `PUT` when they differ and a new secret generated with `PATCH` (a rotation).
  * - read: `GET /robots/{id}`; the secret is kept from the state (Harbor never returns it). A robot deleted out of band
  *   is looked up by name: absent, it reads as empty (refresh drops it; the next `up` creates a new one, with a new
  *   secret); recreated outside the stack with exactly the declared settings, it is read as this robot with an empty
  *   secret, and the next update has Harbor generate a new secret (the one it was created with is unknown).
- * - diff: permissions compared as sets (order, duplicates and `effect` ""/"allow" ignored). Another name, project or
- *   Harbor, or an expired robot, replaces (deleting first when the login name would collide).
- * - update: `PUT /robots/{id}` in place (1 write) for description, duration, permissions or a disabled robot; the
- *   robot and its secret are kept. Never deletes first. `PATCH /robots/{id}` `{secret:""}` when the secret is unknown.
+ * - diff: permissions compared as sets (order, duplicates and `effect` ""/"allow" ignored). Another name or project,
+ *   or an expired robot, replaces (deleting first when the login name would collide). A new Harbor address updates.
+ * - update, in this order: {@link checkSameHarbor} when the address changed (`GET /robots/{id}` there: the same robot,
+ *   else fail before any write); {@link applySettings}, `PUT /robots/{id}` in place for description, duration,
+ *   permissions or a disabled robot (the robot and its secret are kept; never deletes first); {@link renewSecret},
+ *   `PATCH /robots/{id}` `{secret:""}` when the secret is unknown.
  * - delete: `DELETE /robots/{id}` (1 write); a robot already gone counts as deleted.
  */
 export class HarborRobotProvider implements dynamic.ResourceProvider {
+  /** The stack configuration (the Harbor login), from the dynamic provider host's `configure`. */
+  private config?: StackConfig;
+
+  async configure(req: dynamic.ConfigureRequest): Promise<void> {
+    this.config = req.config;
+  }
+
   async create(inputs: HarborRobotInputs): Promise<dynamic.CreateResult> {
-    return withHarbor(inputs.connection, robotLabel(inputs), async (harbor) => {
+    return withHarbor(this.config, inputs, robotLabel(inputs), async (harbor) => {
       let result;
       try {
         result = await createChecked<
@@ -126,6 +154,8 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
           },
         });
       } catch (e) {
+        if (isHarborApiError(e) && e.status === 409 && inputs.adopt === true)
+          return this.adopt(harbor, inputs, e.message);
         if (isHarborApiError(e) && e.status === 409) throw alreadyExists(inputs, e.message);
         throw e;
       }
@@ -168,7 +198,7 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
   }
 
   async read(id: string, props: HarborRobotOutputs): Promise<dynamic.ReadResult> {
-    return withHarbor(props.connection, robotLabel(props), async (harbor) => {
+    return withHarbor(this.config, props, robotLabel(props), async (harbor) => {
       let found = await harbor.getRobot(Number(id));
       let secret = props.secret;
       if (!found) {
@@ -203,43 +233,27 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
     const replaces: string[] = [];
     if (olds.name !== news.name) replaces.push('name');
     if (olds.project !== news.project) replaces.push('project');
-    const otherHarbor = !sameHarbor(olds.connection, news.connection);
-    if (otherHarbor) replaces.push('connection');
     if (expired(olds, Date.now())) replaces.push('expiresAt');
     const changes =
       replaces.length > 0 ||
       settingsDiffer(olds, news) ||
       secretUnknown(olds) ||
-      connectionChanged(olds.connection, news.connection);
+      Boolean(olds.adopt) !== Boolean(news.adopt) ||
+      harborStateChanged(olds, news);
     // The replacement would take the same login name in the same Harbor: the old robot must go first.
-    const sameLogin = olds.name === news.name && olds.project === news.project && !otherHarbor;
+    const sameLogin = olds.name === news.name && olds.project === news.project;
     return { changes, replaces, deleteBeforeReplace: replaces.length > 0 && sameLogin };
   }
 
   async update(id: string, olds: HarborRobotOutputs, news: HarborRobotInputs): Promise<dynamic.UpdateResult> {
     let expiresAt = olds.expiresAt;
     let secret = olds.secret;
-    if (settingsDiffer(olds, news) || secretUnknown(olds)) {
-      await withHarbor(news.connection, robotLabel(news), async (harbor) => {
-        if (settingsDiffer(olds, news)) {
-          // In place: PUT replaces the permissions of the same robot; never delete-and-recreate (the secret would change).
-          await harbor.updateRobot(Number(id), {
-            name: olds.fullName,
-            description: news.description,
-            duration: news.durationDays,
-            level: 'project',
-            disable: false,
-            permissions: news.permissions,
-          });
-          if (olds.durationDays !== news.durationDays) {
-            expiresAt = (await harbor.getRobot(Number(id)))?.expiresAt ?? expiresAt;
-          }
-        }
-        if (secretUnknown(olds)) {
-          // The robot was recreated outside the stack: its secret is unknown, so have Harbor generate a new one.
-          // Repeating this write is harmless: each answer replaces the secret, and only the last one is kept.
-          secret = await repeatHarmlessWrite(harbor, () => harbor.refreshRobotSecret(Number(id)));
-        }
+    const moved = harborMoved(olds, news);
+    if (moved || settingsDiffer(olds, news) || secretUnknown(olds)) {
+      await withHarbor(this.config, news, robotLabel(news), async (harbor) => {
+        if (moved) await checkSameHarbor(harbor, olds, news);
+        if (settingsDiffer(olds, news)) expiresAt = await applySettings(harbor, Number(id), olds, news);
+        if (secretUnknown(olds)) secret = await renewSecret(harbor, Number(id));
       });
     }
     const outs: HarborRobotOutputs = {
@@ -250,21 +264,112 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
       secret,
       expiresAt,
       disabled: false,
+      ...(olds.adopted === true ? { adopted: true } : {}),
     };
     return { outs };
   }
 
   async delete(id: string, props: HarborRobotOutputs): Promise<void> {
-    await withHarbor(props.connection, robotLabel(props), (harbor) => harbor.deleteRobot(Number(id)));
+    await withHarbor(this.config, props, robotLabel(props), (harbor) => harbor.deleteRobot(Number(id)));
   }
+
+  /**
+   * `adopt` after a 409: takes over the robot of this name (`findProjectRobot`), sets its settings (`PUT`, when they
+   * differ or it is disabled) and has Harbor generate a new secret (`PATCH`): the only way to learn a secret, and a
+   * rotation for whoever used the old one.
+   */
+  private async adopt(
+    harbor: HarborClient,
+    inputs: HarborRobotInputs,
+    conflict: string,
+  ): Promise<dynamic.CreateResult> {
+    const found = (await harbor.findProjectRobot(inputs.project, inputs.name)).found;
+    if (!found) throw alreadyExists(inputs, `${conflict}; and no robot of that name was found in the project to adopt`);
+    const current: HarborRobotOutputs = {
+      ...inputs,
+      robotId: found.id,
+      fullName: found.name,
+      secret: '',
+      description: found.description,
+      durationDays: found.duration,
+      permissions: found.permissions,
+      expiresAt: found.expiresAt,
+      disabled: found.disabled,
+    };
+    const expiresAt = settingsDiffer(current, inputs)
+      ? await applySettings(harbor, found.id, current, inputs)
+      : found.expiresAt;
+    const secret = await renewSecret(harbor, found.id);
+    const outs: HarborRobotOutputs = {
+      ...inputs,
+      permissions: normalisePermissions(inputs.permissions),
+      robotId: found.id,
+      fullName: found.name,
+      secret,
+      expiresAt,
+      disabled: false,
+      adopted: true,
+    };
+    return { id: String(found.id), outs };
+  }
+}
+
+/**
+ * Checks that the robot this stack knows by id is at the new address (`GET /robots/{id}`, the same full name): else
+ * the address reaches another Harbor, and nothing may be written there.
+ */
+async function checkSameHarbor(harbor: HarborClient, olds: HarborRobotOutputs, news: HarborRobotInputs): Promise<void> {
+  const there = await harbor.getRobot(Number(olds.robotId));
+  if (!there || there.name !== olds.fullName) {
+    throw otherHarborError(
+      robotLabel(news),
+      harborUrlOf(olds),
+      harbor.origin,
+      there
+        ? `robot id ${olds.robotId} there is ${JSON.stringify(there.name)}`
+        : `it has no robot with id ${olds.robotId}`,
+    );
+  }
+}
+
+/**
+ * Puts the declared settings on the robot in place (`PUT /robots/{id}`, enabled): permissions, description, duration.
+ * The robot and its secret are kept; never delete-and-recreate (the secret would change).
+ * @returns the robot's expiry afterwards (read back when the duration changed)
+ */
+async function applySettings(
+  harbor: HarborClient,
+  id: number,
+  olds: HarborRobotOutputs,
+  news: HarborRobotInputs,
+): Promise<number> {
+  await harbor.updateRobot(id, {
+    name: olds.fullName,
+    description: news.description,
+    duration: news.durationDays,
+    level: 'project',
+    disable: false,
+    permissions: news.permissions,
+  });
+  if (olds.durationDays === news.durationDays) return olds.expiresAt;
+  return (await harbor.getRobot(id))?.expiresAt ?? olds.expiresAt;
+}
+
+/**
+ * Has Harbor generate a new secret (`PATCH /robots/{id}` `{secret:""}`) and returns it; the old secret stops working.
+ * Repeating this write is harmless: each answer replaces the secret, and only the last one is kept.
+ */
+async function renewSecret(harbor: HarborClient, id: number): Promise<string> {
+  return repeatHarmlessWrite(harbor, () => harbor.refreshRobotSecret(id));
 }
 
 /** The error for a robot name taken by a robot this stack did not create (409, or found after a lost create answer). */
 function alreadyExists(inputs: HarborRobotInputs, detail: string): Error {
   return new Error(
     `${robotLabel(inputs)} already exists in Harbor, and its secret can only be read when it is created. ` +
-      'Fix: delete that robot in Harbor (Projects > Robot Accounts) and run "pulumi up" again, or give robot.name another value. ' +
-      `(${detail})`,
+      'Fix: set robot.adopt: true to take it over: Harbor then generates a new secret for it, a ROTATION (whatever ' +
+      'uses its current secret stops pulling); or delete that robot in Harbor (Projects > Robot Accounts) and run ' +
+      `"pulumi up" again, or give robot.name another value. (${detail})`,
   );
 }
 
@@ -274,7 +379,7 @@ function alreadyExists(inputs: HarborRobotInputs, detail: string): Error {
  */
 async function refreshOrRemove(harbor: HarborClient, robot: HarborRobot, inputs: HarborRobotInputs): Promise<string> {
   try {
-    return await repeatHarmlessWrite(harbor, () => harbor.refreshRobotSecret(robot.id));
+    return await renewSecret(harbor, robot.id);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     try {

@@ -266,6 +266,23 @@ describe('workloads', () => {
     expect(d.spec.template.spec.containers[0].image).toBe('reg.harbor.com/k8s/coredns:1.2.6');
   });
 
+  test("the selector is a label from the Deployment's own name: the same under another app name or construct path", () => {
+    const workload = { metadata: { name: 'coredns' }, containers: [{ image: 'reg.harbor.com/k8s/coredns:1.2.6' }] };
+    const spec = (id: string, select?: boolean) =>
+      one(synth({ workload: { ...workload, select } }, id), 'Deployment').spec;
+    const d = spec('coredns');
+    expect(d.selector).toEqual({ matchLabels: { 'cdk8s.io/metadata.addr': 'coredns' } });
+    expect(d.template.metadata.labels).toEqual({ 'cdk8s.io/metadata.addr': 'coredns' });
+    expect(spec('dns').selector).toEqual(d.selector);
+    // select: true keeps cdk8s-plus' own, derived from the construct's path: another id, another selector.
+    expect(spec('coredns', true).selector).not.toEqual(spec('dns', true).selector);
+    // A name too long for a label value: cut, with a hash of the whole.
+    const long = `a${'b'.repeat(80)}`;
+    const labels = one(synth({ workload: { ...workload, metadata: { name: long } } }), 'Deployment').spec.selector
+      .matchLabels['cdk8s.io/metadata.addr'] as string;
+    expect(labels).toMatch(/^ab{53}-[0-9a-f]{8}$/);
+  });
+
   test('an image outside the registry host or the project fails at construction, naming it', () => {
     expect(() => synth({ workload: { containers: [{ image: 'docker.io/coredns/coredns:1.2.6' }] } })).toThrow(
       'HarborPrivateApp "coredns": workload.containers[0].image = "docker.io/coredns/coredns:1.2.6": is on registry "docker.io", not on "reg.harbor.com"',
@@ -333,6 +350,17 @@ describe('workloads', () => {
     hpa.workload!.addContainer({ name: 'sidecar', image: 'docker.io/library/busybox' });
     expect(() => app.synthYaml()).toThrow(
       /containers\[1\].image = "docker.io\/library\/busybox": is on registry "docker.io"/,
+    );
+  });
+});
+
+describe('adopting existing members and robots', () => {
+  test("is the Pulumi engine's: the YAML engine refuses it, naming the field", () => {
+    expect(() => synth({ members: [HarborMember.user('k8s-puller', HarborRole.GUEST, { adopt: true })] })).toThrow(
+      /members\[0\]\.adopt = true: is supported by the Pulumi engine only.*Fix: drop adopt on the YAML engine/,
+    );
+    expect(() => synth({ robot: { name: 'pull', adopt: true } })).toThrow(
+      /robot\.adopt = true: is supported by the Pulumi engine only.*or give robot\.name another value/,
     );
   });
 });

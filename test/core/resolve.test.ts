@@ -50,6 +50,7 @@ describe('resolveHarborPrivateApp defaults', () => {
       durationDays: -1,
       description: 'Pull secret of coredns, managed by harbor-private-app',
       permission: { kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'pull' }] },
+      adopt: false,
     });
   });
 
@@ -107,6 +108,7 @@ describe('resolveHarborPrivateApp defaults', () => {
         groupType: undefined,
         groupTypeId: undefined,
         ldapGroupDn: undefined,
+        adopt: false,
       },
       {
         kind: 'group',
@@ -115,8 +117,31 @@ describe('resolveHarborPrivateApp defaults', () => {
         groupType: 'ldap',
         groupTypeId: 1,
         ldapGroupDn: 'cn=devs,dc=example,dc=org',
+        adopt: false,
       },
     ]);
+  });
+
+  test('adopt: members and the robot take over existing ones only when asked; a non-boolean is refused', () => {
+    const x = resolveHarborPrivateApp('a', {
+      ...base,
+      members: [
+        HarborMember.user('alice', HarborRole.GUEST, { adopt: true }),
+        HarborMember.group('devs', HarborRole.DEVELOPER, { adopt: true }),
+      ],
+      robot: { name: 'a-pull', adopt: true },
+    });
+    expect(x.members.map((m) => m.adopt)).toEqual([true, true]);
+    expect(x.robot!.adopt).toBe(true);
+    expect(() => resolveHarborPrivateApp('a', { ...base, robot: { adopt: 'yes' as never } })).toThrow(
+      /robot\.adopt = "yes": must be a boolean/,
+    );
+    expect(() =>
+      resolveHarborPrivateApp('a', {
+        ...base,
+        members: [HarborMember.user('alice', HarborRole.GUEST, { adopt: 1 as never })],
+      }),
+    ).toThrow(/members\[0\]\.adopt = 1: must be a boolean/);
   });
 });
 

@@ -801,13 +801,14 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
 
   // The Pulumi engine's Harbor connection.
   {
+    // Without the (deprecated) harbor prop, the default connection reads the login from the stack configuration.
     id: 'harbor-missing',
-    mistake: 'no Harbor connection',
+    mistake: 'no Harbor login: neither the harbor prop nor the stack configuration keys',
     engines: 'pulumi',
     harbor: () => null,
-    field: 'harbor',
+    field: 'project:harborUsername',
     shown: '= undefined:',
-    fix: /config\.requireSecret\("password"\)/,
+    fix: /pulumi config set harborUsername/,
   },
   {
     id: 'harbor-password-missing',

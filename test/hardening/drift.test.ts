@@ -294,16 +294,19 @@ describe('drift made in Harbor is read by refresh and repaired by the next up', 
 describe("the Kubernetes pull Secret follows the robot's secret (component, under mocks)", () => {
   const registrations = installMocks();
   const PASSWORD = `pw-${randomBytes(9).toString('hex')}`;
+  // The login the default connection reads (project "project" under the mocks).
+  pulumi.runtime.setAllConfig({ 'project:harborUsername': 'admin', 'project:harborPassword': PASSWORD }, [
+    'project:harborPassword',
+  ]);
 
   /** One `pulumi up` of the seed's coredns whose robot "returns" `robotSecret`: the pull Secret's registration. */
   async function run(name: string, robotSecret: string) {
     MOCK_HARBOR.robotSecret = robotSecret;
-    const app = new HarborPrivateApp(name, {
-      ...corednsAppProps(new Chart(new App(), 'scratch')),
-      harbor: { username: 'admin', password: pulumi.secret(PASSWORD) },
-    });
+    const app = new HarborPrivateApp(name, corednsAppProps(new Chart(new App(), 'scratch')));
     await settled(`HarborPrivateApp "${name}"`);
     const robotUrn = await promiseOf(app.robot!.urn, `${name} robot urn`);
+    const loginUrn = await promiseOf(app.robotLogin!.urn, `${name} robot login urn`);
+    const login = registrations.find((r) => r.urn === loginUrn)!;
     const secret = registrations.find(
       (r) => r.type === 'kubernetes:core/v1:Secret' && r.name === `${name}-kube-system-registry-secret`,
     )!;
@@ -313,6 +316,7 @@ describe("the Kubernetes pull Secret follows the robot's secret (component, unde
     return {
       secret,
       robotUrn,
+      login,
       auth: json.auths[SEED.registryHost] as { username: string; password: string; auth: string },
     };
   }
@@ -327,8 +331,11 @@ describe("the Kubernetes pull Secret follows the robot's secret (component, unde
     expect(Buffer.from(b.auth.auth, 'base64').toString('utf8')).toBe(`robot$k8s+coredns-pull:${second}`);
     expect(unwrapSecrets(a.secret.inputs.data)).not.toEqual(unwrapSecrets(b.secret.inputs.data));
     expect([isSecretInput(a.secret.inputs.data), isSecretInput(b.secret.inputs.data)]).toEqual([true, true]);
-    // The Secret depends on the robot: the engine writes the new data right after the robot changes, in the same run.
-    expect(a.secret.dependencies).toContain(a.robotUrn);
-    expect(b.secret.dependencies).toContain(b.robotUrn);
+    // The Secret depends on the robot's login, which depends on the robot: the engine writes the new data right after
+    // the robot changes, in the same run.
+    for (const x of [a, b]) {
+      expect(x.secret.dependencies).toContain(x.login.urn);
+      expect(x.login.dependencies).toContain(x.robotUrn);
+    }
   }, 60_000);
 });

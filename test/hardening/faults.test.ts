@@ -118,6 +118,8 @@ interface Op {
   readonly primary: () => string;
   /** Creates only: the lookup made after a failure that may have been applied. */
   readonly lookup?: () => string[];
+  /** The requests that follow the operation's own once it succeeded (a project's read: its summary, for the quota). */
+  readonly followUp?: () => string[];
   /** How many seed resources exist before the operation (in order project, member, robot). */
   readonly before: number;
   /** Runs the operation as the engine would and records the result in the stack. */
@@ -229,6 +231,7 @@ const OPS: readonly Op[] = [
           ? 'GET /projects/k8s/members'
           : `GET /robots/${res('robot').id}`,
     run: () => runRead(kind),
+    ...(kind === 'project' ? { followUp: () => ['GET /projects/k8s/summary'] } : {}),
     applied: () => undefined,
     untouched: () => undefined,
   })),
@@ -362,7 +365,10 @@ describe.each(OPS.map((op) => [`${op.action} ${op.kind}`, op] as const))('%s', (
       emulator.injectFault({ ...fault, match: op.match });
       await op.run();
       // Idempotent: the same request again. Create: the lookup first (nothing found), then the create again.
-      expect(log()).toEqual(op.lookup ? [primary, ...op.lookup(), primary] : [primary, primary]);
+      expect(log()).toEqual([
+        ...(op.lookup ? [primary, ...op.lookup(), primary] : [primary, primary]),
+        ...(op.followUp?.() ?? []),
+      ]);
       expect(emulator.requests[0].fault).toBe(fault.kind);
       op.applied();
       expectNoUnknownRobot();
@@ -383,7 +389,7 @@ describe.each(OPS.map((op) => [`${op.action} ${op.kind}`, op] as const))('%s', (
       ]);
       expect(emulator.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
     } else {
-      expect(log()).toEqual([primary, primary]);
+      expect(log()).toEqual([primary, primary, ...(op.followUp?.() ?? [])]);
     }
     op.applied();
     expectNoUnknownRobot();

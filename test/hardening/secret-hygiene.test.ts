@@ -22,6 +22,7 @@ import { HarborMember, HarborRole, PullCredentials, SecretStoreRef, SecretValue 
 import { HarborPrivateApp } from '../../lib/pulumi';
 import { harborProvider } from '../../lib/pulumi/harbor-provider';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
+import { Config as DynamicProviderConfig } from '@pulumi/pulumi/cmd/dynamic-provider/config';
 import { installLiveEngine, LiveRegistration } from '../pulumi/support/live-engine';
 import { isSecretInput, isSecretOutput, promiseOf, SECRET_SIG, SECRET_SIG_KEY } from '../pulumi/support/mocks';
 import { findCredentials } from '../support/credentials';
@@ -405,6 +406,7 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
       ...outputsOf('app.project', app.project),
       ...app.members.flatMap((m, i) => outputsOf(`app.members[${i}]`, m)),
       ...(app.robot ? outputsOf('app.robot', app.robot) : []),
+      ...(app.robotLogin ? outputsOf('app.robotLogin', app.robotLogin) : []),
       ...app.kubernetesObjects.flatMap((o, i) => outputsOf(`app.kubernetesObjects[${i}]`, o)),
     ];
     expect(outputs.length).toBeGreaterThan(10);
@@ -413,8 +415,10 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
 
     const urn = await promiseOf(app.urn, 'app.urn');
     const mine = engine.registrations.filter((r: LiveRegistration) => r.urn === urn || r.parent === urn);
-    // The component and every child: project, members, robot, Kubernetes objects.
-    expect(mine.length).toBe(2 + app.members.length + (app.robot ? 1 : 0) + app.kubernetesObjects.length);
+    // The component and every child: project, members, robot, the robot's login, Kubernetes objects.
+    expect(mine.length).toBe(
+      2 + app.members.length + (app.robot ? 1 : 0) + (app.robotLogin ? 1 : 0) + app.kubernetesObjects.length,
+    );
     const inputLeaks = mine.flatMap((r) => plainCredentials((s) => scanner.scan(s), r.inputs, `${r.type} ${r.name}`));
     expect(inputLeaks).toEqual([]);
     const secretInputs = mine.filter((r) => scanner.scan(JSON.stringify(r.inputs)).length > 0).map((r) => r.name);
@@ -438,7 +442,13 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
     const { secretOutputs, secretInputs } = await check(app, [issued, adminPassword]);
     // The walk saw the credentials where they must be (so it could have failed).
     expect(secretOutputs).toEqual(
-      expect.arrayContaining(['app.robotSecret', 'app.robot.secret', 'app.project.connection', 'app.robot.connection']),
+      expect.arrayContaining([
+        'app.robotSecret',
+        'app.robot.secret',
+        'app.robotLogin.secret',
+        'app.project.connection',
+        'app.robot.connection',
+      ]),
     );
     expect(secretInputs).toEqual(
       expect.arrayContaining([
@@ -452,6 +462,27 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
     expect(isSecretInput(pullSecret.inputs.data)).toBe(true);
     const config = JSON.parse(Buffer.from(pullSecret.state!.data['.dockerconfigjson'], 'base64').toString('utf8'));
     expect(config.auths['reg.harbor.com'].password === issued).toBe(true);
+  });
+
+  test('a connection from the stack configuration: the admin password is in no input and no output at all', async () => {
+    const config = {
+      'project:harborUrl': server.url,
+      'project:harborUsername': 'admin',
+      'project:harborPassword': adminPassword,
+    };
+    engine.setConfig(config, ['project:harborPassword']);
+    // What the dynamic provider host does before any operation (here the provider runs in-process).
+    await harborProvider.configure({ config: new DynamicProviderConfig(config, 'project') });
+    const app = new HarborPrivateApp('hygiene-config', {
+      registryHost: 'reg.harbor.com',
+      project: { name: 'k8s-config' },
+      namespaces: ['kube-system'],
+      members: [HarborMember.user('k8s-puller', HarborRole.GUEST)],
+      workload: { metadata: { name: 'coredns' }, containers: [{ image: 'reg.harbor.com/k8s-config/coredns:1.2.6' }] },
+    });
+    const { secretOutputs, secretInputs } = await check(app, [adminPassword]);
+    expect([secretOutputs, secretInputs]).toEqual([[], []]);
+    expect(await isSecretOutput(app.robotSecret, 'robotSecret')).toBe(true);
   });
 
   test("literal credentials: the Secret's data is secret, the password appears in no plain output or input", async () => {

@@ -41,6 +41,12 @@ export const UNDECLARED_STATUSES: readonly UndeclaredStatus[] = [
     reason:
       "Harbor resolves the project first (RequireProjectAccess -> project not found -> 404); createProjectMember also answers 404 'user <name> is not found' for an unknown username (SearchAndOnBoardUser, database auth mode).",
   },
+  {
+    status: 404,
+    operations: ['updateUserPassword'],
+    reason:
+      "An unknown user id: the handler's getUserByID returns Harbor's NOT_FOUND error (server/v2.0/handler/user.go).",
+  },
 ];
 
 /** The undeclared statuses accepted for `operationId`. */

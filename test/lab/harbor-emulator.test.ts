@@ -815,6 +815,73 @@ describe('authorize() (what the token service grants)', () => {
   });
 });
 
+describe('passwords', () => {
+  it("PUT /users/{id}/password: admins change any, users their own with the current one; Harbor's rules", async () => {
+    const devPw = `Dev-${randomBytes(9).toString('hex')}`;
+    emulator.addUser('dev', devPw);
+    const asDev = (pw: string) => ({ auth: ['dev', pw] as [string, string] });
+    const newDev = `Dev2-${randomBytes(9).toString('hex')}`;
+    // The user's own: the current password is required.
+    expect((await call('PUT', '/users/2/password', { ...asDev(devPw), body: { new_password: newDev } })).status).toBe(
+      403,
+    );
+    expect(
+      (await call('PUT', '/users/2/password', { ...asDev(devPw), body: { old_password: devPw, new_password: 'weak' } }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await call('PUT', '/users/2/password', { ...asDev(devPw), body: { old_password: devPw, new_password: newDev } }))
+        .status,
+    ).toBe(200);
+    expect((await call('GET', '/users/current', asDev(devPw))).status).toBe(401);
+    expect((await call('GET', '/users/current', asDev(newDev))).status).toBe(200);
+    // Not someone else's.
+    expect((await call('PUT', '/users/1/password', { ...asDev(newDev), body: { new_password: newDev } })).status).toBe(
+      403,
+    );
+    // The admin changes anyone's without the current one; its own, like anyone, with it, and never to the same.
+    const thirdDev = `Dev3-${randomBytes(9).toString('hex')}`;
+    expect((await call('PUT', '/users/2/password', { body: { new_password: thirdDev } })).status).toBe(200);
+    expect((await call('GET', '/users/current', asDev(thirdDev))).status).toBe(200);
+    const newAdmin = `Adm2-${randomBytes(9).toString('hex')}`;
+    expect((await call('PUT', '/users/1/password', { body: { new_password: newAdmin } })).status).toBe(403);
+    const same = { old_password: ADMIN_PASSWORD, new_password: ADMIN_PASSWORD };
+    expect((await call('PUT', '/users/1/password', { body: same })).status).toBe(400);
+    const rotate = { old_password: ADMIN_PASSWORD, new_password: newAdmin };
+    expect((await call('PUT', '/users/1/password', { body: rotate })).status).toBe(200);
+    expect((await call('GET', '/projects')).status).toBe(401);
+    expect((await call('GET', '/projects', { auth: ['admin', newAdmin] })).status).toBe(200);
+  });
+});
+
+describe('quotas', () => {
+  it("a project's quota: read by members in its summary, listed and changed by system administrators only", async () => {
+    const id = await call('POST', '/projects', {
+      body: { project_name: 'app', metadata: { public: 'false' }, storage_limit: 10 * 1024 ** 3 },
+    });
+    expect(id.status).toBe(201);
+    const devPw = `Dev-${randomBytes(9).toString('hex')}`;
+    emulator.addUser('dev', devPw);
+    await call('POST', '/projects/1/members', { body: { role_id: 3, member_user: { username: 'dev' } } });
+    const asDev = { auth: ['dev', devPw] as [string, string] };
+    expect((await call('GET', '/projects/1/summary', asDev)).json).toMatchObject({
+      quota: { hard: { storage: 10 * 1024 ** 3 } },
+    });
+    expect((await call('GET', '/quotas?reference=project&reference_id=1', asDev)).status).toBe(403);
+
+    const list = await call('GET', '/quotas?reference=project&reference_id=1');
+    expect(list.json).toEqual([expect.objectContaining({ ref: expect.objectContaining({ id: 1, name: 'app' }) })]);
+    const quotaId = list.json[0].id as number;
+    expect(quotaId).not.toBe(1);
+    expect((await call('PUT', `/quotas/${quotaId}`, { ...asDev, body: { hard: { storage: -1 } } })).status).toBe(403);
+    expect((await call('PUT', `/quotas/${quotaId}`, { body: { hard: { storage: 0 } } })).status).toBe(400);
+    expect((await call('PUT', `/quotas/${quotaId}`, { body: { hard: { storage: 2 * 1024 ** 3 } } })).status).toBe(200);
+    expect((await call('GET', `/quotas/${quotaId}`)).json.hard).toEqual({ storage: 2 * 1024 ** 3 });
+    expect(emulator.state().projects[0].storageLimit).toBe(2 * 1024 ** 3);
+    expect((await call('PUT', '/quotas/1', { body: { hard: { storage: -1 } } })).status).toBe(404);
+  });
+});
+
 describe('out-of-band edits (drift)', () => {
   it('changes state behind the API as an admin in the UI would', async () => {
     await createProject('app');
@@ -834,6 +901,16 @@ describe('out-of-band edits (drift)', () => {
     expect((await call('GET', '/projects/1/members?entityname=alice')).json).toEqual([]);
     emulator.deleteRobotOutOfBand(r.name);
     expect((await call('GET', `/robots/${r.id}`)).status).toBe(404);
+
+    emulator.setProjectStorageLimit('app', 5 * 1024 ** 3);
+    expect(
+      (await call('GET', '/projects/app/summary', { headers: { 'X-Is-Resource-Name': 'true' } })).json.quota.hard,
+    ).toEqual({ storage: 5 * 1024 ** 3 });
+    const newPw = `Adm1n-${randomBytes(9).toString('hex')}`;
+    emulator.setUserPassword('admin', newPw);
+    expect((await call('GET', '/projects')).status).toBe(401);
+    expect((await call('GET', '/projects', { auth: ['admin', newPw] })).status).toBe(200);
+    emulator.setUserPassword('admin', ADMIN_PASSWORD);
 
     expect(() => emulator.setRobotDisabled('robot$app+gone', true)).toThrow(/no robot "robot\$app\+gone"/);
     expect(() => emulator.setMemberRole('app', 'nobody', 2)).toThrow(/"nobody" is not a member of project "app"/);
@@ -966,7 +1043,7 @@ describe('contract check against the swagger', () => {
           .status,
       ).toBe(500);
       expect((await call('POST', '/robots')).status).toBe(500);
-      expect((await call('GET', '/projects/1/summary')).status).toBe(500);
+      expect((await call('GET', '/projects/app/logs')).status).toBe(500);
     });
     expect(v).toEqual([
       expect.stringMatching(/page_size="500" .*must be <= 100/),
@@ -977,7 +1054,7 @@ describe('contract check against the swagger', () => {
       expect.stringMatching(/PATCH \/api\/v2.0\/projects: the swagger declares only GET, HEAD, POST/),
       expect.stringMatching(/Content-Type: application\/json/),
       expect.stringMatching(/body "robot" is required/),
-      expect.stringMatching(/emulator does not implement GET \/projects\/\{project_name_or_id\}\/summary/),
+      expect.stringMatching(/emulator does not implement GET \/projects\/\{project_name\}\/logs/),
     ]);
   });
 

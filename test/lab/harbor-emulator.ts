@@ -302,6 +302,9 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** Quota ids are the project's id plus this, so that a client mixing the two up is caught. */
+const QUOTA_ID_OFFSET = 1000;
+
 function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
@@ -401,6 +404,11 @@ export class HarborEmulator {
       RefreshSec: (c) => this.refreshSecret(c),
       DeleteRobot: (c) => this.deleteRobot(c),
       getCurrentUserInfo: (c) => this.currentUser(c),
+      getProjectSummary: (c) => this.projectSummary(c),
+      listQuotas: (c) => this.listQuotas(c),
+      getQuota: (c) => this.getQuota(c),
+      updateQuota: (c) => this.updateQuota(c),
+      updateUserPassword: (c) => this.updateUserPassword(c),
     };
   }
 
@@ -414,6 +422,20 @@ export class HarborEmulator {
    */
   addUser(username: string, password?: string): void {
     this.createUser(username, password, false);
+  }
+
+  /** Out-of-band edit (an administrator in the UI): gives an existing user a new password; the old one stops working. */
+  setUserPassword(username: string, password: string): void {
+    const user = this.userByName(username);
+    if (!user) throw new Error(`HarborEmulator.setUserPassword: no user "${username}"; call addUser first.`);
+    if (typeof password !== 'string' || password === '')
+      throw new Error('HarborEmulator.setUserPassword: the password must be a non-empty string.');
+    user.password = password;
+  }
+
+  /** Out-of-band edit: sets a project's storage quota in bytes (-1 unlimited), as an administrator in the UI would. */
+  setProjectStorageLimit(project: string, bytes: number): void {
+    this.projectOrThrow('setProjectStorageLimit', project).storageLimit = bytes;
   }
 
   /** Adds a user group (group members are existing groups). @throws when the name is taken */
@@ -1177,6 +1199,76 @@ export class HarborEmulator {
     return out;
   }
 
+  /** `GET /projects/{p}/summary`: the repository count and, for members (and admins), the storage quota. */
+  private projectSummary(c: Ctx): Reply {
+    const p = this.projectFromPath(c);
+    this.requireProject(c.principal, p, 'read');
+    return {
+      status: 200,
+      body: {
+        repo_count: p.repositories.size,
+        quota: { hard: { storage: p.storageLimit }, used: { storage: 0 } },
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Quotas (system administrators only, as in Harbor). A project's quota has an id of its own (not the project's).
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private quotaJson(p: ProjectRec): Record<string, unknown> {
+    return {
+      id: p.id + QUOTA_ID_OFFSET,
+      ref: { id: p.id, name: p.name, owner_name: this.users.get(p.ownerId)?.username ?? '' },
+      hard: { storage: p.storageLimit },
+      used: { storage: 0 },
+      creation_time: iso(p.created),
+      update_time: iso(p.updated),
+    };
+  }
+
+  private listQuotas(c: Ctx): Reply {
+    this.requireSysAdmin(c.principal);
+    const reference = c.query.get('reference');
+    const referenceId = c.query.get('reference_id');
+    const all = [...this.projects.values()]
+      .filter(
+        (p) =>
+          (reference === null || reference === 'project') && (referenceId === null || String(p.id) === referenceId),
+      )
+      .sort((a, b) => a.id - b.id)
+      .map((p) => this.quotaJson(p));
+    const page = paginate(all, c.query, c.fullPath);
+    return { status: 200, body: page.items, headers: page.headers };
+  }
+
+  private quotaProject(c: Ctx): ProjectRec {
+    const p = this.projects.get(Number(c.params.id) - QUOTA_ID_OFFSET);
+    if (!p) throw new HarborError(404, `quota ${c.params.id} not found`);
+    return p;
+  }
+
+  private getQuota(c: Ctx): Reply {
+    this.requireSysAdmin(c.principal);
+    return { status: 200, body: this.quotaJson(this.quotaProject(c)) };
+  }
+
+  private updateQuota(c: Ctx): Reply {
+    this.requireSysAdmin(c.principal);
+    const p = this.quotaProject(c);
+    const hard = isRecord(c.body) && isRecord(c.body.hard) ? c.body.hard : undefined;
+    const storage = hard?.storage;
+    if (typeof storage !== 'number' || !Number.isInteger(storage) || (storage !== -1 && storage <= 0)) {
+      throw new HarborError(
+        400,
+        `hard.storage ${String(storage)} is invalid: use -1 (unlimited) or a positive number of bytes`,
+      );
+    }
+    p.storageLimit = storage;
+    p.updated = this.now();
+    return { status: 200 };
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
   // Members
   // ---------------------------------------------------------------------------------------------------------------
@@ -1594,6 +1686,30 @@ export class HarborEmulator {
         update_time: iso(u.created),
       },
     };
+  }
+
+  /**
+   * `PUT /users/{user_id}/password` as Harbor's database auth mode does it (server/v2.0/handler/user.go
+   * `UpdateUserPassword`): a system administrator changes anyone's, a user their own after giving the current one; the
+   * new password must be 8-128 characters with an upper-case letter, a lower-case letter and a digit, and not the old.
+   */
+  private updateUserPassword(c: Ctx): Reply {
+    // The swagger declares its 400 and 403 without a body: they are answered without one here.
+    const id = Number(c.params.user_id);
+    const self = c.principal.kind === 'user' && c.principal.user.id === id;
+    if (!self && !(c.principal.kind === 'user' && c.principal.user.admin)) return { status: 403 };
+    const user = this.users.get(id);
+    if (!user) throw new HarborError(404, `user ${id} not found`);
+    const body = isRecord(c.body) ? c.body : {};
+    if (self && (typeof body.old_password !== 'string' || !safeEqual(user.password ?? '', body.old_password))) {
+      return { status: 403 };
+    }
+    const next = typeof body.new_password === 'string' ? body.new_password : '';
+    const valid =
+      next.length >= 8 && next.length <= 128 && /[a-z]/.test(next) && /[A-Z]/.test(next) && /[0-9]/.test(next);
+    if (!valid || (user.password !== undefined && safeEqual(user.password, next))) return { status: 400 };
+    this.setUserPassword(user.username, next);
+    return { status: 200 };
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -1,4 +1,3 @@
-import * as pulumi from '@pulumi/pulumi';
 import { HarborPrivateApp } from '../../lib/pulumi';
 import { HarborClient } from '../../lib/harbor';
 import { installLiveEngine, type LiveRegistration } from '../pulumi/support/live-engine';
@@ -15,6 +14,7 @@ const engine = installLiveEngine();
 const PROJECT = 'pulumi-nodejs:dynamic/harbor:Project';
 const MEMBER = 'pulumi-nodejs:dynamic/harbor:ProjectMember';
 const ROBOT = 'pulumi-nodejs:dynamic/harbor:RobotAccount';
+const LOGIN = 'pulumi-nodejs:dynamic/harbor:RobotLogin';
 const SECRET = 'kubernetes:core/v1:Secret';
 const DEPLOYMENT = 'kubernetes:apps/v1:Deployment';
 
@@ -69,12 +69,19 @@ describeLab("seed on the Pulumi engine: ErrImagePull, then the component's Secre
     const { image: seedImage, ...props } = labSeedProps(lab.registryHost);
     image = seedImage;
 
+    // The stack configuration (`pulumi config set harborUrl ...`, `--secret harborPassword`): the component reads the
+    // URL, the provider the login.
+    engine.setConfig(
+      {
+        'project:harborUrl': lab.harborUrl,
+        'project:harborUsername': lab.adminUsername,
+        'project:harborPassword': lab.adminPassword,
+      },
+      ['project:harborPassword'],
+    );
     // `pulumi up`: the component and its children, the Harbor ones created in the lab's Harbor.
     beginPhase();
-    app = new HarborPrivateApp('coredns', {
-      ...props,
-      harbor: { url: lab.harborUrl, username: lab.adminUsername, password: pulumi.secret(lab.adminPassword) },
-    });
+    app = new HarborPrivateApp('coredns', props);
     await engine.settled('HarborPrivateApp "coredns"');
     endPhase('up');
   }, 120_000);
@@ -88,13 +95,20 @@ describeLab("seed on the Pulumi engine: ErrImagePull, then the component's Secre
     // `pulumi up` created exactly the project, the member and the robot: three writes, in dependency order.
     expect(engine.errors).toEqual([]);
     expect(phases.up.writes).toEqual(['POST /projects', 'POST /projects/k8s/members', 'POST /robots']);
-    expect(engine.liveDynamicResources().map((r) => r.type)).toEqual([PROJECT, MEMBER, ROBOT]);
+    expect(engine.liveDynamicResources().map((r) => r.type)).toEqual([PROJECT, MEMBER, ROBOT, LOGIN]);
     // The dependencies behind that order (and behind destroy's reverse order).
-    const [project, member, robot] = engine.liveDynamicResources();
+    const [project, member, robot, login] = engine.liveDynamicResources();
     expect(member.dependencies).toContain(project.urn);
     expect(robot.dependencies).toEqual(expect.arrayContaining([project.urn, member.urn]));
-    // One provider text for the three resources, loaded from its serialized form (not the test's own module).
-    expect(engine.providerLoads).toBe(1);
+    expect(login.dependencies).toContain(robot.urn);
+    // Two provider texts, loaded from their serialized form (not the test's own module): the Harbor provider of the
+    // project, the member and the robot, and the robot login's own small one.
+    expect(engine.providerLoads).toBe(2);
+    // No resource's state holds the Harbor password: they name Harbor and the configuration keys of its login.
+    for (const r of engine.liveDynamicResources()) {
+      expect([r.name, JSON.stringify(r.state).includes(lab.adminPassword)]).toEqual([r.name, false]);
+    }
+    expect(project.state!.harbor).toEqual({ url: lab.harborUrl, config: 'project:harbor' });
     const robots = lab.emulator.state().robots;
     expect(robots.map((r) => [r.name, r.project, r.permissions])).toEqual([
       [
@@ -169,7 +183,7 @@ describeLab("seed on the Pulumi engine: ErrImagePull, then the component's Secre
       /deleting .*coredns-project.*still holds repositories.*Fix: delete the repositories/,
     );
     expect(refused?.message).not.toContain(lab.adminPassword);
-    expect(engine.deletions).toEqual(['coredns-robot', 'coredns-member-user-k8s-puller']);
+    expect(engine.deletions).toEqual(['coredns-robot-login', 'coredns-robot', 'coredns-member-user-k8s-puller']);
     expect(phases['destroy (project still holds coredns)'].writes).toEqual([
       expect.stringMatching(/^DELETE \/robots\/\d+$/),
       expect.stringMatching(/^DELETE \/projects\/k8s\/members\/\d+$/),

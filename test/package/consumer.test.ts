@@ -6,9 +6,11 @@
  * - cdk8s: a cdk8s-only project (no `@pulumi` package may be installed) synthesizes the README's example; its objects
  *   pass the same schema checks as the repository's own apps and hold no credential;
  * - Pulumi: the README's Pulumi example runs under mocks with the project's own @pulumi/pulumi and the REAL closure
- *   serializer; each serialized provider is loaded the way Pulumi's dynamic provider host loads it and creates, reads
- *   and deletes the project, member and robot on the Harbor emulator (test/package/pulumi-driver.js). The same again
- *   with the package symlinked into the project, as an npm workspace lays it out.
+ *   serializer; each serialized provider is loaded and configured the way Pulumi's dynamic provider host does it and
+ *   creates and reads the project, member, robot and robot login on the Harbor emulator; then Harbor's admin password
+ *   is rotated, and a new run with the new password in the stack configuration reads, updates and deletes them
+ *   (test/package/pulumi-driver.js). The same again with the package symlinked into the project, as an npm workspace
+ *   lays it out.
  *
  * Installs use the npm cache first (`--prefer-offline`), so after `npm ci` the test needs the registry only for package
  * metadata. The package is packed from a copy of the repository's package files, so that this test never rebuilds
@@ -89,6 +91,8 @@ async function scratchProject(dir: string, installArgs: string[]): Promise<numbe
 
 let work: string;
 let tarball: string;
+/** The stored state's size per Harbor resource, from the driver (the closing notes quote it). */
+let stateBytes: Array<{ type: string; inputs: number; outputs: number }> = [];
 let packed: { size: number; unpackedSize: number; entryCount: number; files: Array<{ path: string }> };
 const timings: Record<string, number> = {};
 
@@ -129,7 +133,12 @@ beforeAll(async () => {
 afterAll(() => {
   // The figures the closing notes quote.
   console.log(
-    `consumer test: ${JSON.stringify({ ...timings, tarballBytes: packed?.size, files: packed?.entryCount })}`,
+    `consumer test: ${JSON.stringify({
+      ...timings,
+      tarballBytes: packed?.size,
+      files: packed?.entryCount,
+      stateBytes: stateBytes.map((s) => `${s.type.split(':').pop()} ${s.inputs}+${s.outputs}`),
+    })}`,
   );
   if (work) rmSync(work, { recursive: true, force: true });
 });
@@ -208,7 +217,8 @@ describe('a cdk8s-only project', () => {
 
 describe('a Pulumi project', () => {
   const dir = (): string => join(work, 'pulumi-app');
-  const password = `Lab-${randomBytes(9).toString('hex')}`;
+  /** Harbor's admin password now (each run rotates it). */
+  let password = `Lab-${randomBytes(9).toString('hex')}`;
   let emulator: HarborEmulator;
   let server: { url: string; close(): Promise<void> };
 
@@ -229,19 +239,25 @@ describe('a Pulumi project', () => {
 
   interface DriverReport {
     types: string[];
+    inputsHoldPassword: boolean;
     harbor: Array<{ type: string; name: string }>;
     providerTexts: Array<{ length: number; text: string; mentionsDistLib: boolean; mentionsPassword: boolean }>;
-    operations: Array<{ op: string; type: string; found?: boolean }>;
+    operations: Array<{ op: string; type: string; found?: boolean; status?: number; replaces?: string[] }>;
+    stateBytes: Array<{ type: string; inputs: number; outputs: number; holdsPassword: boolean }>;
   }
 
+  /** Runs the driver: `pulumi up` with the current password, then a rotation to a new one and a run with that. */
   async function drive(): Promise<DriverReport> {
     emulator.resetLog();
+    const next = `Lab-${randomBytes(9).toString('hex')}`;
     const out = await sh(process.execPath, ['pulumi-driver.js'], dir(), {
       HARBOR_URL: server.url,
       HARBOR_USERNAME: 'admin',
       HARBOR_PASSWORD: password,
+      HARBOR_NEW_PASSWORD: next,
       PROJECT: 'example',
     });
+    password = next;
     return JSON.parse(out.trim().split('\n').pop()!) as DriverReport;
   }
 
@@ -253,29 +269,43 @@ describe('a Pulumi project', () => {
       'pulumi-nodejs:dynamic/harbor:Project',
       'pulumi-nodejs:dynamic/harbor:ProjectMember',
       'pulumi-nodejs:dynamic/harbor:RobotAccount',
+      'pulumi-nodejs:dynamic/harbor:RobotLogin',
       'kubernetes:core/v1:Secret',
       'kubernetes:apps/v1:Deployment',
     ]);
-    // One provider text for the three resources: a reference to the installed package, not a copy of it.
-    expect(report.providerTexts).toHaveLength(1);
-    const [provider] = report.providerTexts;
+    // Two provider texts, each a reference to the installed package, not a copy of it: to its Harbor provider (for the
+    // project, the member and the robot) and to its robot login provider.
+    expect(report.providerTexts).toHaveLength(2);
+    const [provider, login] = report.providerTexts;
     expect(provider.text).toContain('"harbor-private-app/pulumi/dynamic-provider"');
-    expect(provider.mentionsDistLib).toBe(false);
-    expect(provider.mentionsPassword).toBe(false);
-    expect(provider.length).toBeLessThan(8_000);
+    expect(login.text).toContain('"harbor-private-app/pulumi/dynamic-provider"');
+    expect(login.text).toContain('"harborRobotLoginProvider"');
+    for (const text of [provider, login]) {
+      expect(text.mentionsDistLib).toBe(false);
+      expect(text.mentionsPassword).toBe(false);
+      expect(text.length).toBeLessThan(8_000);
+    }
+    // No input or output of any resource holds the Harbor password; each stores its provider text twice and a little.
+    expect(report.inputsHoldPassword).toBe(false);
+    for (const s of report.stateBytes) {
+      expect([s.type, s.holdsPassword, s.inputs < 10_000, s.outputs < 10_000]).toEqual([s.type, false, true, true]);
+    }
+    stateBytes = report.stateBytes;
+    const kinds = ['Project', 'ProjectMember', 'RobotAccount', 'RobotLogin'];
     expect(
-      report.operations.map((o) => `${o.op} ${o.type.split(':').pop()}${o.found === false ? ' (not found)' : ''}`),
+      report.operations.map(
+        (o) =>
+          `${o.op} ${o.type.split(':').pop()}${o.found === false ? ' (not found)' : ''}${o.status ? ` ${o.status}` : ''}`,
+      ),
     ).toEqual([
-      'create Project',
-      'create ProjectMember',
-      'create RobotAccount',
-      'read Project',
-      'read ProjectMember',
-      'read RobotAccount',
-      'delete RobotAccount',
-      'delete ProjectMember',
-      'delete Project',
+      ...kinds.map((k) => `create ${k}`),
+      ...kinds.map((k) => `read ${k}`),
+      'rotate password 200',
+      ...kinds.map((k) => `read ${k}`),
+      'update ProjectMember',
+      ...[...kinds].reverse().map((k) => `delete ${k}`),
     ]);
+    expect(report.operations.find((o) => o.op === 'update')).toMatchObject({ changes: true, replaces: [] });
     const writes = emulator.requests
       .filter((r) => r.write)
       .map((r) => `${r.method} ${r.path.replace(/^\/api\/v2\.0/, '')}`);
@@ -283,13 +313,17 @@ describe('a Pulumi project', () => {
       'POST /projects',
       'POST /projects/k8s/members',
       'POST /robots',
+      'PUT /users/1/password',
+      expect.stringMatching(/^PUT \/projects\/k8s\/members\/\d+$/),
       expect.stringMatching(/^DELETE \/robots\/\d+$/),
       expect.stringMatching(/^DELETE \/projects\/k8s\/members\/\d+$/),
       expect.stringMatching(/^DELETE \/projects\/\d+$/),
     ]);
+    // After the rotation, every request authenticated with the new password: none carried the old one (401).
+    expect(emulator.requests.filter((r) => r.status === 401)).toEqual([]);
   }
 
-  test("the README's Pulumi example, installed from the tarball: serialized providers create, read and delete on Harbor", async () => {
+  test("the README's Pulumi example, installed from the tarball: serialized providers create and read on Harbor; after a password rotation, read, update and delete", async () => {
     const t0 = Date.now();
     expectLifecycle(await drive());
     timings.pulumiDriverMs = Date.now() - t0;

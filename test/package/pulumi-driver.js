@@ -6,11 +6,16 @@
  *    REAL closure serializer: every dynamic resource's `__provider` is the text `pulumi up` would store;
  * 2. each distinct provider text is loaded the way `@pulumi/pulumi/cmd/dynamic-provider` loads it
  *    (`requireFromString(text).handler()`, then `configure({ config })` when the provider has it), from this
- *    directory, and drives create, read and delete of the Harbor resources against the emulator at HARBOR_URL.
+ *    directory, and drives create and read of the Harbor resources against the emulator at HARBOR_URL (a robot's
+ *    login gets the robot's outputs as its inputs, as the engine resolves them);
+ * 3. with HARBOR_NEW_PASSWORD: the admin's password is changed in Harbor (`PUT /users/1/password`, Harbor's own API)
+ *    and in the stack configuration, and a new run (new provider host: providers loaded and configured again) reads,
+ *    updates the member's role and deletes everything with it;
  *
- * Prints one JSON line: what was registered, the provider texts' sizes and required modules, and each operation.
- * Environment: HARBOR_URL, HARBOR_USERNAME, HARBOR_PASSWORD (the lab emulator's, made up per run), PROJECT (the
- * Pulumi project name the config keys use).
+ * Prints one JSON line: what was registered, the provider texts' sizes and required modules, each operation, and the
+ * size of each resource's stored state (inputs and outputs as JSON, the provider text included).
+ * Environment: HARBOR_URL, HARBOR_USERNAME, HARBOR_PASSWORD (the lab emulator's, made up per run),
+ * HARBOR_NEW_PASSWORD (optional), PROJECT (the Pulumi project name the config keys use).
  */
 'use strict';
 const pulumi = require('@pulumi/pulumi');
@@ -49,6 +54,7 @@ async function main() {
   const texts = [...new Set(harbor.map((r) => r.inputs.__provider))];
   const report = {
     types: registrations.map((r) => r.type),
+    inputsHoldPassword: registrations.some((r) => JSON.stringify(r.inputs).includes(process.env.HARBOR_PASSWORD)),
     harbor: harbor.map((r) => ({ type: r.type, name: r.name, inputKeys: Object.keys(r.inputs).sort() })),
     providerTexts: texts.map((t) => ({
       length: typeof t === 'string' ? t.length : -1,
@@ -59,14 +65,15 @@ async function main() {
       mentionsPassword: typeof t === 'string' && t.includes(process.env.HARBOR_PASSWORD),
     })),
     operations: [],
+    stateBytes: [],
   };
 
-  // The dynamic provider host's part.
+  // The dynamic provider host's part (one host process per `pulumi` run: a provider is loaded and configured once).
   const providers = new Map();
   const providerFor = async (text) => {
     if (!providers.has(text)) {
       const provider = requireFromString(text).handler();
-      if (provider.configure) await provider.configure({ config: new DynConfig(rawConfig, project) });
+      if (provider.configure) await provider.configure({ config: new DynConfig({ ...rawConfig }, project) });
       providers.set(text, provider);
     }
     return providers.get(text);
@@ -85,19 +92,58 @@ async function main() {
     const { __provider, ...rest } = inputs;
     return unwrap(rest);
   };
-  const order = ['Project', 'ProjectMember', 'RobotAccount'];
-  const sorted = [...harbor].sort((a, b) => order.indexOf(a.type.split(':')[2]) - order.indexOf(b.type.split(':')[2]));
+  const order = ['Project', 'ProjectMember', 'RobotAccount', 'RobotLogin'];
+  const kind = (r) => r.type.split(':')[2];
+  const sorted = [...harbor].sort((a, b) => order.indexOf(kind(a)) - order.indexOf(kind(b)));
   const created = [];
   for (const r of sorted) {
     const provider = await providerFor(r.inputs.__provider);
-    const res = await provider.create(plain(r.inputs));
-    created.push({ r, id: res.id, outs: res.outs });
+    let inputs = plain(r.inputs);
+    if (kind(r) === 'RobotLogin') {
+      const robot = created.find((c) => kind(c.r) === 'RobotAccount');
+      inputs = { ...inputs, robotResourceId: robot.id, fullName: robot.outs.fullName, secret: robot.outs.secret };
+    }
+    const res = await provider.create(inputs);
+    created.push({ r, id: res.id, inputs, outs: res.outs });
     report.operations.push({ op: 'create', type: r.type, id: res.id, outKeys: Object.keys(res.outs).sort() });
+    // What the state keeps: the inputs and the outputs, each with the provider text (the host's resultIncludingProvider).
+    report.stateBytes.push({
+      type: r.type,
+      inputs: JSON.stringify({ ...inputs, __provider: r.inputs.__provider }).length,
+      outputs: JSON.stringify({ ...res.outs, __provider: r.inputs.__provider }).length,
+      holdsPassword: JSON.stringify([inputs, res.outs]).includes(process.env.HARBOR_PASSWORD),
+    });
   }
   for (const c of created) {
     const provider = await providerFor(c.r.inputs.__provider);
     const res = await provider.read(c.id, c.outs);
     report.operations.push({ op: 'read', type: c.r.type, found: res.id === c.id });
+  }
+  if (process.env.HARBOR_NEW_PASSWORD) {
+    // Harbor's admin password changes, in Harbor and in the stack configuration; then a new `pulumi` run.
+    const old = process.env.HARBOR_PASSWORD;
+    const res = await fetch(`${process.env.HARBOR_URL}/api/v2.0/users/1/password`, {
+      method: 'PUT',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${process.env.HARBOR_USERNAME}:${old}`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ old_password: old, new_password: process.env.HARBOR_NEW_PASSWORD }),
+    });
+    report.operations.push({ op: 'rotate', type: 'password', status: res.status });
+    rawConfig[`${project}:harborPassword`] = process.env.HARBOR_NEW_PASSWORD;
+    providers.clear();
+    for (const c of created) {
+      const provider = await providerFor(c.r.inputs.__provider);
+      const read = await provider.read(c.id, c.outs);
+      report.operations.push({ op: 'read', type: c.r.type, found: read.id === c.id });
+    }
+    const member = created.find((c) => kind(c.r) === 'ProjectMember');
+    const provider = await providerFor(member.r.inputs.__provider);
+    const news = { ...member.inputs, role: 'developer' };
+    const diff = await provider.diff(member.id, member.outs, news);
+    member.outs = (await provider.update(member.id, member.outs, news)).outs;
+    report.operations.push({ op: 'update', type: member.r.type, changes: diff.changes, replaces: diff.replaces });
   }
   for (const c of [...created].reverse()) {
     const provider = await providerFor(c.r.inputs.__provider);

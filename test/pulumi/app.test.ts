@@ -1,7 +1,8 @@
 /**
- * apps/pulumi and Pulumi.yaml: the program reads harborUrl/harborUsername/harborPassword from the project's stack
- * configuration, insists on a secret password, exports the app's outputs; Pulumi.yaml declares those keys with their
- * types (the password `secret: true`) under Pulumi's rules for project files.
+ * apps/pulumi and Pulumi.yaml: the program's connection is the project's stack configuration keys
+ * harborUrl/harborUsername/harborPassword, it insists on a secret password, keeps the password out of every resource's
+ * inputs, exports the app's outputs; Pulumi.yaml declares those keys with their types (the password `secret: true`)
+ * under Pulumi's rules for project files.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -9,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
-import { CONFIG_KEYS, harborConnectionFromConfig } from '../../apps/pulumi/config';
+import { CONFIG_KEYS, harborConnection } from '../../apps/pulumi/config';
 import { MOCK_HARBOR, installMocks, isSecretOutput, promiseOf, settled, unwrapSecrets } from './support/mocks';
 
 const registrations = installMocks();
@@ -18,12 +19,19 @@ const ROOT = join(__dirname, '..', '..');
 
 // installMocks() runs the program as project "project": its own configuration keys are "project:<key>".
 test('a clear-text harborPassword is refused with the fix; a missing username names the key', () => {
+  const target = (): unknown => harborConnection().target('apps/pulumi', 'https://reg.harbor.com');
+  expect(harborConnection().keys()).toEqual({
+    url: `project:${CONFIG_KEYS.url}`,
+    username: `project:${CONFIG_KEYS.username}`,
+    password: `project:${CONFIG_KEYS.password}`,
+    caBundle: `project:${CONFIG_KEYS.caBundle}`,
+  });
   pulumi.runtime.setAllConfig({ 'project:harborUsername': 'admin', 'project:harborPassword': PASSWORD }, []);
-  expect(() => harborConnectionFromConfig()).toThrow(
-    /harborPassword is stored in clear text.*pulumi config set --secret harborPassword/,
+  expect(target).toThrow(
+    /harborPassword = "<not shown>": is stored in clear text.*pulumi config set --secret harborPassword/,
   );
   pulumi.runtime.setAllConfig({ 'project:harborPassword': PASSWORD }, ['project:harborPassword']);
-  expect(() => harborConnectionFromConfig()).toThrow(/harborUsername/);
+  expect(target).toThrow(/project:harborUsername = undefined: is not set in the stack configuration/);
 });
 
 test("the program creates the seed's coredns from the stack configuration and exports its outputs", async () => {
@@ -39,11 +47,11 @@ test("the program creates the seed's coredns from the stack configuration and ex
   const program = require('../../apps/pulumi/index') as typeof import('../../apps/pulumi/index');
   await settled('apps/pulumi/index.ts');
   const project = registrations.find((r) => r.type === 'pulumi-nodejs:dynamic/harbor:Project')!;
-  expect(unwrapSecrets(project.inputs.connection)).toEqual({
+  expect(unwrapSecrets(project.inputs.harbor)).toEqual({
     url: 'https://harbor.example.invalid',
-    username: 'admin',
-    password: PASSWORD,
+    config: 'project:harbor',
   });
+  expect(registrations.filter((r) => JSON.stringify(r.inputs).includes(PASSWORD)).map((r) => r.name)).toEqual([]);
   expect(await promiseOf(program.robotFullName, 'robotFullName')).toBe('robot$k8s+coredns-pull');
   expect(await isSecretOutput(program.robotSecret, 'robotSecret')).toBe(true);
   expect(await promiseOf(program.robotSecret, 'robotSecret')).toBe(MOCK_HARBOR.robotSecret);

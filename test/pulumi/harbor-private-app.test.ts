@@ -11,6 +11,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { corednsAppProps, SEED } from '../../apps/cdk8s/coredns';
 import {
   HARBOR_PRIVATE_APP_TYPE,
+  HarborConnection,
   HarborMember,
   HarborPrivateApp,
   HarborPrivateAppError,
@@ -32,10 +33,15 @@ import {
 
 const registrations = installMocks();
 const PASSWORD = `pw-${randomBytes(9).toString('hex')}`;
+// The stack configuration the default connection reads (installMocks() runs the program as project "project").
+pulumi.runtime.setAllConfig({ 'project:harborUsername': 'admin', 'project:harborPassword': PASSWORD }, [
+  'project:harborPassword',
+]);
 
 const PROJECT = 'pulumi-nodejs:dynamic/harbor:Project';
 const MEMBER = 'pulumi-nodejs:dynamic/harbor:ProjectMember';
 const ROBOT = 'pulumi-nodejs:dynamic/harbor:RobotAccount';
+const LOGIN = 'pulumi-nodejs:dynamic/harbor:RobotLogin';
 
 /** Pairs [type, name] in a stable order. */
 const sorted = (pairs: string[][]): string[][] => [...pairs].sort((a, b) => a.join(' ').localeCompare(b.join(' ')));
@@ -53,11 +59,7 @@ async function build(
   extra: Partial<HarborPrivateAppProps> = {},
   base = seedProps(),
 ): Promise<{ app: HarborPrivateApp; children: Registration[]; self: Registration }> {
-  const app = new HarborPrivateApp(name, {
-    ...base,
-    harbor: { username: 'admin', password: pulumi.secret(PASSWORD) },
-    ...extra,
-  });
+  const app = new HarborPrivateApp(name, { ...base, ...extra });
   await settled(`HarborPrivateApp "${name}"`);
   const urn = await promiseOf(app.urn, `${name}.urn`);
   const self = registrations.find((r) => r.urn === urn)!;
@@ -92,17 +94,18 @@ describe("the seed's coredns as a Pulumi component", () => {
         [MEMBER, 'coredns-member-user-k8s-puller'],
         [PROJECT, 'coredns-project'],
         [ROBOT, 'coredns-robot'],
+        [LOGIN, 'coredns-robot-login'],
       ]),
     );
     // Nothing else was registered under another parent (e.g. at the stack).
     expect(registrations.filter((r) => r.name.startsWith('coredns')).length).toBe(built.children.length + 1);
   });
 
-  test('the Harbor project, member and robot get the resolved props and the connection', () => {
-    const connection = { url: 'https://reg.harbor.com', username: 'admin', password: PASSWORD };
+  test("the Harbor project, member and robot get the resolved props and Harbor's URL and login keys", () => {
+    const harbor = { url: 'https://reg.harbor.com', config: 'project:harbor' };
     expect(unwrapSecrets(inputsOf(child(PROJECT)))).toEqual({
       resourceKind: 'project',
-      connection,
+      harbor,
       name: 'k8s',
       public: false,
       autoScan: true,
@@ -113,35 +116,43 @@ describe("the seed's coredns as a Pulumi component", () => {
     });
     expect(unwrapSecrets(inputsOf(child(MEMBER)))).toEqual({
       resourceKind: 'member',
-      connection,
+      harbor,
       project: 'k8s',
       kind: 'user',
       entityName: SEED.member,
       role: 'guest',
+      adopt: false,
     });
     expect(unwrapSecrets(inputsOf(child(ROBOT)))).toEqual({
       resourceKind: 'robot',
-      connection,
+      harbor,
       project: 'k8s',
       name: 'coredns-pull',
       description: 'Pull secret of coredns, managed by harbor-private-app',
       durationDays: -1,
       permissions: [{ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'pull' }] }],
+      adopt: false,
+    });
+    expect(unwrapSecrets(inputsOf(child(LOGIN)))).toEqual({
+      resourceKind: 'robotLogin',
+      robotResourceId: 'coredns-robot-id',
+      fullName: 'robot$k8s+coredns-pull',
+      secret: MOCK_HARBOR.robotSecret,
     });
     // The serialized provider (the real serializer's text) travels with every Harbor resource, one for all three kinds.
     expect(child(ROBOT).inputs.__provider).toContain('exports.handler');
     expect(child(PROJECT).inputs.__provider).toBe(child(MEMBER).inputs.__provider);
   });
 
-  test('the password is a secret input everywhere and a secret output (connection, robot secret)', () => {
-    for (const type of [PROJECT, MEMBER, ROBOT]) {
-      const c = child(type);
-      expect([type, connectionIsSecret(c.inputs)]).toEqual([type, true]);
-      expect(c.inputs.resourceKind).toBe({ [PROJECT]: 'project', [MEMBER]: 'member', [ROBOT]: 'robot' }[type]);
+  test('no input of any resource holds the Harbor password; the robot secret is a secret output', () => {
+    for (const r of [built.self, ...built.children]) {
+      expect([r.type, r.name, JSON.stringify(r.inputs).includes(PASSWORD)]).toEqual([r.type, r.name, false]);
     }
-    expect(child(ROBOT).additionalSecretOutputs.sort()).toEqual(['connection', 'secret']);
-    expect(child(PROJECT).additionalSecretOutputs).toEqual(['connection']);
-    expect(child(MEMBER).additionalSecretOutputs).toEqual(['connection']);
+    expect(child(ROBOT).additionalSecretOutputs).toEqual(['secret']);
+    expect(child(LOGIN).additionalSecretOutputs).toEqual(['secret']);
+    expect(isSecretInput(child(LOGIN).inputs.secret)).toBe(true);
+    expect(child(PROJECT).additionalSecretOutputs).toEqual([]);
+    expect(child(MEMBER).additionalSecretOutputs).toEqual([]);
   });
 
   test("the pull Secret is the one cdk8s renders, with data from Harbor's robot name and secret, as a secret", () => {
@@ -167,10 +178,11 @@ describe("the seed's coredns as a Pulumi component", () => {
     });
   });
 
-  test('deletion order workload -> Secret -> robot -> member -> project, from the dependencies', () => {
+  test('deletion order workload -> Secret -> robot login -> robot -> member -> project, from the dependencies', () => {
     const urn = (type: string) => child(type).urn;
     expect(child('kubernetes:apps/v1:Deployment').dependencies).toContain(urn('kubernetes:core/v1:Secret'));
-    expect(child('kubernetes:core/v1:Secret').dependencies).toContain(urn(ROBOT));
+    expect(child('kubernetes:core/v1:Secret').dependencies).toContain(urn(LOGIN));
+    expect(child(LOGIN).dependencies).toContain(urn(ROBOT));
     expect(child(ROBOT).dependencies).toEqual(expect.arrayContaining([urn(MEMBER), urn(PROJECT)]));
     expect(child(MEMBER).dependencies).toContain(urn(PROJECT));
     // No cycle back: the project depends on none of them.
@@ -191,27 +203,50 @@ describe("the seed's coredns as a Pulumi component", () => {
 });
 
 describe('other shapes', () => {
-  test('a plain-string password is accepted, made a secret, with a warning that never shows it', async () => {
-    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+  test('the deprecated harbor prop still works, with a warning: its password a secret input and output', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
       const before = registrations.length;
-      new HarborPrivateApp('plainpw', { ...seedProps(), harbor: { username: 'admin', password: PASSWORD } });
+      new HarborPrivateApp('plainpw', {
+        ...seedProps(),
+        harbor: { url: 'https://Reg.Harbor.com:443/', username: 'admin', password: PASSWORD },
+      });
       await settled('plainpw');
       const robot = registrations.slice(before).find((r) => r.type === ROBOT)!;
       expect(connectionIsSecret(robot.inputs)).toBe(true);
-      expect(warn).toHaveBeenCalledTimes(1);
-      const [message] = warn.mock.calls[0];
-      expect(message).toMatch(
-        /^HarborPrivateApp "plainpw": harbor\.password is a plain string; it is made a Pulumi secret/,
+      expect(robot.additionalSecretOutputs.sort()).toEqual(['connection', 'secret']);
+      expect(unwrapSecrets(robot.inputs.connection).url).toBe('https://reg.harbor.com');
+      expect(warn.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(
+        /HarborPrivateApp "plainpw": the harbor prop is deprecated\. It stores the Harbor password in the state.*harborUsername and harborPassword/,
       );
-      expect(message).toMatch(/config\.requireSecret\("harborPassword"\)/);
-      expect(message).not.toContain(PASSWORD);
     } finally {
       warn.mockRestore();
     }
   });
 
-  test('a secret password gets no warning', async () => {
+  test('a plain-string harbor.password is accepted, made a secret, with a warning that never shows it', async () => {
+    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    try {
+      const before = registrations.length;
+      new HarborPrivateApp('plainpw-warn', { ...seedProps(), harbor: { username: 'admin', password: PASSWORD } });
+      await settled('plainpw-warn');
+      const robot = registrations.slice(before).find((r) => r.type === ROBOT)!;
+      expect(connectionIsSecret(robot.inputs)).toBe(true);
+      // Two warnings: the harbor prop is deprecated, and its password is a plain string.
+      const messages = warn.mock.calls.map(([m]) => m);
+      expect(messages).toHaveLength(2);
+      const plain = messages.filter((m) => /harbor\.password is a plain string/.test(m));
+      expect(plain).toHaveLength(1);
+      expect(plain[0]).toMatch(
+        /^HarborPrivateApp "plainpw-warn": harbor\.password is a plain string; it is made a Pulumi secret.*pulumi config set --secret harborPassword/,
+      );
+      for (const m of messages) expect(m).not.toContain(PASSWORD);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test('a secret harbor.password gets no plain-string warning (only the deprecation one)', async () => {
     const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
     try {
       new HarborPrivateApp('secretpw', {
@@ -219,7 +254,7 @@ describe('other shapes', () => {
         harbor: { username: 'admin', password: pulumi.secret(PASSWORD) },
       });
       await settled('secretpw');
-      expect(warn).not.toHaveBeenCalled();
+      expect(warn.mock.calls.map(([m]) => m)).toEqual([expect.stringMatching(/the harbor prop is deprecated/)]);
     } finally {
       warn.mockRestore();
     }
@@ -236,26 +271,60 @@ describe('other shapes', () => {
     expect(unwrapSecrets(robot.inputs.connection).timeoutMs).toBe(5000);
   });
 
-  test('harbor.url, caBundle-free: the URL given wins over https://<registryHost>', async () => {
-    const { children } = await build('withurl', {
-      harbor: { url: 'https://harbor.internal.example', username: 'admin', password: pulumi.secret(PASSWORD) },
-    });
-    expect(unwrapSecrets(children.find((c) => c.type === PROJECT)!.inputs.connection).url).toBe(
-      'https://harbor.internal.example',
+  test("the harborUrl key wins over https://<registryHost>; Harbor's URL is stored canonical", async () => {
+    pulumi.runtime.setAllConfig(
+      {
+        'project:harborUsername': 'admin',
+        'project:harborPassword': PASSWORD,
+        'project:harborUrl': 'HTTPS://Harbor.Internal.Example:443/api/v2.0/',
+      },
+      ['project:harborPassword'],
     );
+    try {
+      const { children } = await build('withurl');
+      expect(unwrapSecrets(children.find((c) => c.type === PROJECT)!.inputs.harbor).url).toBe(
+        'https://harbor.internal.example',
+      );
+    } finally {
+      pulumi.runtime.setAllConfig({ 'project:harborUsername': 'admin', 'project:harborPassword': PASSWORD }, [
+        'project:harborPassword',
+      ]);
+    }
   });
 
-  test('retry and timeout tuning reaches every Harbor resource; unset fields stay unset', async () => {
-    const { children } = await build('tuned', {
-      harbor: { username: 'admin', password: pulumi.secret(PASSWORD), timeoutMs: 5000, maxRetries: 1 },
-    });
-    for (const type of [PROJECT, MEMBER, ROBOT]) {
-      const connection = unwrapSecrets(children.find((c) => c.type === type)!.inputs.connection);
-      expect([type, connection.timeoutMs, connection.maxRetries, 'retryBaseDelayMs' in connection]).toEqual([
-        type,
-        5000,
-        1,
-        false,
+  test('a second Harbor: a named connection reads its own keys; its tuning reaches every Harbor resource', async () => {
+    pulumi.runtime.setAllConfig(
+      {
+        'project:harborUsername': 'admin',
+        'project:harborPassword': PASSWORD,
+        'other:harborStagingUrl': 'https://staging.example',
+        'other:harborStagingUsername': 'robot-admin',
+        'other:harborStagingPassword': PASSWORD,
+      },
+      ['project:harborPassword', 'other:harborStagingPassword'],
+    );
+    try {
+      const connection = HarborConnection.fromConfig('harborStaging', {
+        namespace: 'other',
+        timeoutMs: 5000,
+        maxRetries: 1,
+      });
+      expect(connection.keys()).toEqual({
+        url: 'other:harborStagingUrl',
+        username: 'other:harborStagingUsername',
+        password: 'other:harborStagingPassword',
+        caBundle: 'other:harborStagingCaBundle',
+      });
+      const { children } = await build('tuned', { connection });
+      for (const type of [PROJECT, MEMBER, ROBOT]) {
+        expect([type, unwrapSecrets(children.find((c) => c.type === type)!.inputs.harbor)]).toEqual([
+          type,
+          { url: 'https://staging.example', config: 'other:harborStaging', timeoutMs: 5000, maxRetries: 1 },
+        ]);
+      }
+    } finally {
+      pulumi.runtime.setAllConfig({ 'project:harborUsername': 'admin', 'project:harborPassword': PASSWORD }, [
+        'project:harborPassword',
       ]);
     }
   });
@@ -319,6 +388,7 @@ describe('other shapes', () => {
         [MEMBER, 'tenant-member-group-team-devs'],
         [PROJECT, 'tenant-project'],
         [ROBOT, 'tenant-robot'],
+        [LOGIN, 'tenant-robot-login'],
       ]),
     );
     const member = children.find((c) => c.type === MEMBER)!;
@@ -364,10 +434,13 @@ describe('validation happens before anything is registered', () => {
     ],
     ['a bad project name', () => ({ project: { name: 'K8S' } }), 'project.name'],
     ['no namespaces', () => ({ namespaces: [] }), 'namespaces'],
-    ['an empty Harbor password', () => ({ harbor: { username: 'admin', password: '' } }), 'harbor.password'],
-    ['no Harbor connection at all', () => ({ harbor: undefined }), 'harbor'],
     [
-      'plain http to a non-loopback Harbor',
+      'an empty Harbor password (deprecated harbor prop)',
+      () => ({ harbor: { username: 'admin', password: '' } }),
+      'harbor.password',
+    ],
+    [
+      'plain http to a non-loopback Harbor (deprecated harbor prop)',
       () => ({ harbor: { url: 'http://reg.harbor.com', username: 'admin', password: pulumi.secret(PASSWORD) } }),
       'harbor.url',
     ],
@@ -395,17 +468,24 @@ describe('validation happens before anything is registered', () => {
       () => ({ harbor: { username: 'admin', password: pulumi.secret(PASSWORD), caBundle: '/etc/ssl/ca.pem' } }),
       'harbor.caBundle',
     ],
+    [
+      'harbor and connection together',
+      () => ({ harbor: { username: 'admin', password: PASSWORD }, connection: HarborConnection.fromConfig() }),
+      'harbor',
+    ],
+    ['a connection that is not a HarborConnection', () => ({ connection: {} as HarborConnection }), 'connection'],
+    [
+      'a connection whose keys are not set',
+      () => ({ connection: HarborConnection.fromConfig('harborProd') }),
+      'project:harborProdUsername',
+    ],
   ];
   test.each(cases)('%s', async (_what, override, field) => {
     await settled('earlier tests');
     const before = registrations.length;
     let thrown: unknown;
     try {
-      new HarborPrivateApp('invalid', {
-        ...seedProps(),
-        harbor: { username: 'admin', password: pulumi.secret(PASSWORD) },
-        ...override(),
-      });
+      new HarborPrivateApp('invalid', { ...seedProps(), ...override() });
     } catch (e) {
       thrown = e;
     }
@@ -435,4 +515,74 @@ test("a Secret added in configure with the pull Secret's name: the message names
     `pullSecretName = "${SEED.pullSecretName}": clashes with Secret "${SEED.pullSecretName}" in namespace "${SEED.namespace}" declared at clash/clash/Mine`,
   );
   expect(message).toMatch(/fromExistingSecret/);
+});
+
+describe('the connection is checked against the stack configuration before anything is registered', () => {
+  const cases: Array<[string, Record<string, string>, string[], RegExp]> = [
+    [
+      'no password',
+      { 'project:harborUsername': 'admin' },
+      [],
+      /project:harborPassword = "<empty>": is not set.*pulumi config set --secret harborPassword/,
+    ],
+    [
+      'a password in clear text',
+      { 'project:harborUsername': 'admin', 'project:harborPassword': PASSWORD },
+      [],
+      /project:harborPassword = "<not shown>": is stored in clear text.*pulumi config set --secret harborPassword/,
+    ],
+    [
+      'plain http to a non-loopback Harbor',
+      {
+        'project:harborUsername': 'admin',
+        'project:harborPassword': PASSWORD,
+        'project:harborUrl': 'http://reg.harbor.com',
+      },
+      ['project:harborPassword'],
+      /project:harborUrl = "http:\/\/reg\.harbor\.com": .*plain http.*pulumi config set harborUrl https:/,
+    ],
+    [
+      'a CA bundle that is not PEM',
+      {
+        'project:harborUsername': 'admin',
+        'project:harborPassword': PASSWORD,
+        'project:harborCaBundle': '/etc/ssl/ca.pem',
+      },
+      ['project:harborPassword'],
+      /project:harborCaBundle = "<PEM text>": .*no PEM certificate/,
+    ],
+  ];
+  afterAll(() =>
+    pulumi.runtime.setAllConfig({ 'project:harborUsername': 'admin', 'project:harborPassword': PASSWORD }, [
+      'project:harborPassword',
+    ]),
+  );
+  test.each(cases)('%s', async (_what, config, secretKeys, message) => {
+    await settled('earlier tests');
+    pulumi.runtime.setAllConfig(config, secretKeys);
+    const before = registrations.length;
+    let thrown: unknown;
+    try {
+      new HarborPrivateApp('unconfigured', seedProps());
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(HarborPrivateAppError);
+    expect(String((thrown as Error).message)).toMatch(message);
+    expect(String((thrown as Error).message)).not.toContain(PASSWORD);
+    await settled('the unconfigured app');
+    expect(registrations.length).toBe(before);
+  });
+
+  test('a bad connection name or namespace is refused at once', () => {
+    expect(() => HarborConnection.fromConfig('harbor-prod')).toThrow(/name = "harbor-prod": is not a camelCase word/);
+    expect(() => HarborConnection.fromConfig('harbor', { namespace: 'a:b' })).toThrow(/namespace = "a:b"/);
+    expect(() => HarborConnection.fromConfig('harbor', { timeoutMs: 0 })).toThrow(
+      /timeoutMs = 0: must be a whole number >= 1/,
+    );
+    // The Harbor client's rule (lib/harbor/tuning.ts): a longer timer would fire at once in Node.
+    expect(() => HarborConnection.fromConfig('harbor', { timeoutMs: 2 ** 31 })).toThrow(
+      /timeoutMs = 2147483648: must be at most 2147483647 ms/,
+    );
+  });
 });

@@ -78,12 +78,14 @@ test('an unchanged up = 0 calls; refresh = 0 writes (reads only) and leaves noth
     expect(writes()).toEqual([]);
     // The member lookup (HarborClient.findMember, `?entityname=`) may read a second page: Harbor's X-Total-Count
     // counts every member of the project whatever the filter, and the emulator does the same.
+    // The project's summary carries its storage quota (read back for drift).
     expect([...new Set(calls())]).toEqual([
       'GET /projects/k8s',
+      'GET /projects/k8s/summary',
       'GET /projects/k8s/members',
       `GET /robots/${find(stack, 'robot').id}`,
     ]);
-    expect(calls().length).toBeLessThanOrEqual(4);
+    expect(calls().length).toBeLessThanOrEqual(5);
     emulator.resetLog();
     expect(Object.values(await up(harborProvider, stack)).map((d) => d.changes)).toEqual([false, false, false]);
     expect(calls()).toEqual([]);
@@ -181,7 +183,7 @@ test('a robot deleted out of band reads as empty; the next up creates a new one 
   expect(emulator.authorize(created.outs.fullName, oldSecret, 'k8s')).toEqual([]);
 });
 
-test('replacements: another robot name or project, another Harbor; the same login deletes first', async () => {
+test('replacements: another robot name or project; the same login deletes first; another Harbor address is an update', async () => {
   const stack = seedResources(connection);
   await create(harborProvider, stack);
   const robot = find(stack, 'robot');
@@ -196,9 +198,11 @@ test('replacements: another robot name or project, another Harbor; the same logi
     changes: true,
     replaces: ['name'],
   });
+  // Never a replacement: the update checks that the new address reaches the same Harbor (test/pulumi/day2.test.ts).
   const elsewhere = { ...connection, url: 'https://harbor.example.invalid' };
   expect(await harborProvider.diff(robot.id!, robot.outs, { ...robot.inputs, connection: elsewhere })).toMatchObject({
-    replaces: ['connection'],
+    changes: true,
+    replaces: [],
     deleteBeforeReplace: false,
   });
   // An expired robot cannot log in any more: replace it (same login name, so delete first).

@@ -5,7 +5,7 @@
  *    - test/lab/emulator-random `randomRobotSecret`: every robot secret the Harbor emulator generates (create and
  *      PATCH refresh);
  *    - test/lab/harbor-emulator `HarborEmulator`: the admin password it is constructed with and every user password
- *      given to `addUser`;
+ *      given to `addUser` or `setUserPassword`;
  *    - test/pulumi/support/mocks `MOCK_HARBOR.robotSecret`: the robot secret the Pulumi mocks hand out;
  * 2. tees the test file's console output (entries of jest's console buffer) and the worker's stdout/stderr writes
  *    into the ledger directory, so the run's end can scan everything a test printed.
@@ -79,6 +79,11 @@ if (dir) {
       addUser(username, password) {
         recordSecret('user-password', password, dir);
         return super.addUser(username, password);
+      }
+
+      setUserPassword(username, password) {
+        recordSecret('user-password', password, dir);
+        return super.setUserPassword(username, password);
       }
     }
     return withOverrides(actual, { HarborEmulator });

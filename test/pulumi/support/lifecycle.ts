@@ -1,10 +1,18 @@
 /**
  * Plays the Pulumi engine's part for the dynamic providers (there is no Pulumi CLI here): create in dependency order,
  * an `up` without changes (diff, and update only where diff reports a change), refresh (read; an empty answer drops
- * the resource), destroy in reverse order. Inputs are the plain values the provider host hands the provider.
+ * the resource), destroy in reverse order, and a preview. Inputs are the plain values the provider host hands the
+ * provider; a resource's inputs that come from another resource's outputs are derived from that one's state.
  */
 import type { dynamic } from '@pulumi/pulumi';
-import type { HarborConnectionState } from '../../../lib/pulumi/connection';
+import type { HarborConnectionState, HarborTarget } from '../../../lib/pulumi/connection';
+import { UNKNOWN } from '../../../lib/pulumi/robot-login-provider';
+
+/** The state of a resource as another one's inputs see it (`undefined` fields are unknown). */
+export interface ResourceState {
+  readonly id?: string;
+  readonly outs?: Record<string, any>;
+}
 
 /** One Harbor resource of a stack: its kind's inputs and, once created, its state. */
 export interface StackResource {
@@ -12,6 +20,48 @@ export interface StackResource {
   inputs: Record<string, any>;
   id?: string;
   outs?: Record<string, any>;
+  /** Inputs taken from other resources' state (by name), as the engine resolves outputs into inputs. */
+  readonly derive?: (state: (name: string) => ResourceState | undefined) => Record<string, any>;
+}
+
+/** Sets the derived inputs of `r` from the others' current state. */
+function resolveInputs(r: StackResource, resources: StackResource[]): void {
+  if (r.derive) r.inputs = r.derive((name) => resources.find((o) => o.name === name));
+}
+
+/** The robot login's inputs: the robot resource's id, full name and secret (unknown while it has none). */
+export function robotLoginInputs(robot: ResourceState | undefined): Record<string, any> {
+  return {
+    resourceKind: 'robotLogin',
+    robotResourceId: robot?.id ?? UNKNOWN,
+    fullName: robot?.outs?.fullName ?? UNKNOWN,
+    secret: robot?.outs?.secret ?? UNKNOWN,
+  };
+}
+
+/**
+ * The Harbor resources of the seed's coredns as HarborPrivateApp declares them with a connection from the stack
+ * configuration: project, member, robot and the robot's login, each naming Harbor by `harbor` (no credential).
+ */
+export function seedStack(
+  harbor: HarborTarget,
+  overrides: { adopt?: boolean; providers?: { readonly harbor: string; readonly login: string } } = {},
+): StackResource[] {
+  const provider = overrides.providers !== undefined ? { __provider: overrides.providers.harbor } : {};
+  const loginProvider = overrides.providers !== undefined ? { __provider: overrides.providers.login } : {};
+  const legacy = seedResources({ url: harbor.url, username: '', password: '' }, { adopt: overrides.adopt });
+  const resources: StackResource[] = legacy.map((r) => {
+    const { connection: _connection, ...rest } = r.inputs;
+    const inputs: Record<string, any> = { ...rest, harbor, ...provider };
+    if (r.name === 'member' || r.name === 'robot') inputs.adopt = false;
+    return { name: r.name, inputs };
+  });
+  resources.push({
+    name: 'robotLogin',
+    inputs: {},
+    derive: (state) => ({ ...robotLoginInputs(state('robot')), ...loginProvider }),
+  });
+  return resources;
 }
 
 /** The Harbor resources of the seed's coredns, as HarborPrivateApp declares them. */
@@ -63,6 +113,7 @@ export function seedResources(
 /** `pulumi up` on an empty stack. */
 export async function create(provider: dynamic.ResourceProvider, resources: StackResource[]): Promise<void> {
   for (const r of resources) {
+    resolveInputs(r, resources);
     const result = await provider.create(r.inputs);
     r.id = result.id;
     r.outs = result.outs;
@@ -76,6 +127,7 @@ export type DiffReport = Record<string, dynamic.DiffResult>;
 export async function up(provider: dynamic.ResourceProvider, resources: StackResource[]): Promise<DiffReport> {
   const report: DiffReport = {};
   for (const r of resources) {
+    resolveInputs(r, resources);
     const diff = await provider.diff!(r.id!, r.outs, r.inputs);
     report[r.name] = diff;
     if (diff.changes && !diff.replaces?.length) {
@@ -111,4 +163,31 @@ export async function destroy(provider: dynamic.ResourceProvider, resources: Sta
     r.id = undefined;
     r.outs = undefined;
   }
+}
+
+/**
+ * `pulumi preview` of an existing stack: each resource's diff, with the state the engine would show for it and hand to
+ * the resources that take its outputs: unchanged, its outputs; updated in place, its NEW INPUTS as outputs and its id
+ * kept (a dynamic provider supports no preview of updates: sdk/go/common/resource/plugin/provider_plugin.go `Update`;
+ * pkg/resource/deploy/step.go `UpdateStep.Apply` propagates the id); replaced, its inputs and no id. Nothing is written.
+ * @returns each resource's diff and the state it would show
+ */
+export async function preview(
+  provider: dynamic.ResourceProvider,
+  resources: StackResource[],
+): Promise<Record<string, { diff: dynamic.DiffResult; state: ResourceState }>> {
+  const planned = new Map<string, ResourceState>();
+  const report: Record<string, { diff: dynamic.DiffResult; state: ResourceState }> = {};
+  for (const r of resources) {
+    const inputs = r.derive ? r.derive((name) => planned.get(name)) : r.inputs;
+    const diff = await provider.diff!(r.id!, r.outs, inputs);
+    const state: ResourceState = !diff.changes
+      ? { id: r.id, outs: r.outs }
+      : diff.replaces?.length
+        ? { outs: { ...inputs } }
+        : { id: r.id, outs: { ...inputs } };
+    planned.set(r.name, state);
+    report[r.name] = { diff, state };
+  }
+  return report;
 }

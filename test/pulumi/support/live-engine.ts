@@ -6,12 +6,18 @@
  * What it plays of the real engine and of Pulumi's dynamic provider host (@pulumi/pulumi/cmd/dynamic-provider):
  * - a dynamic resource's `__provider` input is the serialized provider text; it is loaded like the host does
  *   (`requireFromString(text).handler()`: a fresh Node module, requires resolved from the repository, one load per
- *   distinct text) and its `create` gets the plain inputs (secrets unwrapped, `__provider` included);
+ *   distinct text), then configured like the host does (`configure({ config })` with
+ *   `@pulumi/pulumi/cmd/dynamic-provider/config`'s Config over the raw stack configuration, namespaces kept, secrets
+ *   decrypted: what the engine hands a dynamic provider), and its `create` gets the plain inputs (secrets unwrapped,
+ *   `__provider` included);
  * - the state is the create outputs plus `__provider`, the id is the provider's id;
  * - outputs named in `additionalSecretOutputs`, or named like a secret input, come back as secrets;
  * - a failed create fails the registration (the resource's outputs reject) and is listed in `errors`;
  * - `destroyAll()` plays `pulumi destroy` for the dynamic resources: delete in reverse creation order, stopping at
  *   the first failure (a later call carries on from there).
+ *
+ * - `setConfig()` plays `pulumi config set`: the program reads the new configuration, and so does every provider
+ *   loaded after `restart()` (a new `pulumi` run starts a new provider host, which configures the provider again).
  *
  * Not played: preview, diff/update (see ./lifecycle.ts), the Kubernetes API.
  *
@@ -21,6 +27,7 @@ import { join } from 'node:path';
 import Module = require('node:module');
 import * as pulumi from '@pulumi/pulumi';
 import type { dynamic } from '@pulumi/pulumi';
+import { Config as DynamicProviderConfig } from '@pulumi/pulumi/cmd/dynamic-provider/config';
 import {
   isSecretInput,
   PendingRequests,
@@ -72,6 +79,16 @@ export interface LiveEngineOptions {
    */
   readonly project?: string;
   readonly stack?: string;
+  /**
+   * The stack configuration (fully qualified keys), as the program and the dynamic provider host see it.
+   * @default - none
+   */
+  readonly config?: Readonly<Record<string, string>>;
+  /**
+   * Which configuration keys are secrets.
+   * @default - none
+   */
+  readonly secretKeys?: readonly string[];
 }
 
 /** The running live engine. */
@@ -96,6 +113,13 @@ export interface LiveEngine {
    */
   settled(what: string, ms?: number): Promise<void>;
   /**
+   * `pulumi config set`: the stack configuration from now on (the program reads it at once; providers loaded after
+   * {@link restart} are configured with it).
+   */
+  setConfig(config: Readonly<Record<string, string>>, secretKeys?: readonly string[]): void;
+  /** A new `pulumi` run: the providers loaded so far are forgotten, the next operation loads and configures them again. */
+  restart(): void;
+  /**
    * `pulumi destroy` for the dynamic resources: calls the provider's `delete(id, state)` for each live one in reverse
    * creation order (robot, members, project for a HarborPrivateApp), checking that nothing still alive depends on it.
    * Stops at the first failure with an error naming the resource (the provider's message included); the resources
@@ -106,7 +130,7 @@ export interface LiveEngine {
 }
 
 /** Loads a serialized provider exactly as the dynamic provider host does (require-from-string, then `handler()`). */
-function loadSerializedProvider(text: string): dynamic.ResourceProvider {
+export function loadSerializedProvider(text: string): dynamic.ResourceProvider {
   const M = Module as unknown as { new (id: string, parent?: unknown): any; _nodeModulePaths(dir: string): string[] };
   const filename = join(REPO_ROOT, '__pulumi_dynamic_provider__.js');
   const m = new M(filename, undefined);
@@ -147,12 +171,14 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
   const errors: LiveEngineError[] = [];
   const deletions: string[] = [];
   const created: LiveRegistration[] = [];
-  const providers = new Map<string, dynamic.ResourceProvider>();
+  const providers = new Map<string, Promise<dynamic.ResourceProvider>>();
   const pending: PendingRequests = new Map();
   const mode = options.provider ?? 'serialized';
   const onError: Array<(e: Error) => void> = [];
+  const project = options.project ?? 'project';
+  let rawConfig: Record<string, string> = { ...(options.config ?? {}) };
 
-  const providerFor = (state: Record<string, any>, what: string): dynamic.ResourceProvider => {
+  const providerFor = async (state: Record<string, any>, what: string): Promise<dynamic.ResourceProvider> => {
     const text = state[PROVIDER_KEY];
     if (typeof text !== 'string' || text === '') {
       throw new Error(
@@ -162,7 +188,10 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
     if (mode !== 'serialized') return mode;
     let provider = providers.get(text);
     if (!provider) {
-      provider = loadSerializedProvider(text);
+      // The host's getProvider(): deserialize, then configure once with the stack configuration.
+      const loaded = loadSerializedProvider(text);
+      const config = new DynamicProviderConfig({ ...rawConfig }, project);
+      provider = (loaded.configure ? loaded.configure({ config }) : Promise.resolve()).then(() => loaded);
       providers.set(text, provider);
     }
     return provider;
@@ -192,7 +221,7 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
         const plain = unwrapSecrets(args.inputs) as Record<string, any>;
         let result: dynamic.CreateResult;
         try {
-          result = await providerFor(plain, what).create(plain);
+          result = await (await providerFor(plain, what)).create(plain);
         } catch (e) {
           const message = messageOf(e);
           errors.push({ type: args.type, name: args.name, message });
@@ -217,10 +246,11 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
       },
       call: (args: pulumi.runtime.MockCallArgs) => args.inputs,
     },
-    options.project ?? 'project',
+    project,
     options.stack ?? 'stack',
     false,
   );
+  pulumi.runtime.setAllConfig(rawConfig, [...(options.secretKeys ?? [])]);
 
   recordRegistrationRequests(pending, registrations);
 
@@ -235,6 +265,13 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
     },
     liveDynamicResources,
     byType: (type, name) => registrations.filter((r) => r.type === type && (name === undefined || r.name === name)),
+    setConfig(config, secretKeys = []) {
+      rawConfig = { ...config };
+      pulumi.runtime.setAllConfig(rawConfig, [...secretKeys]);
+    },
+    restart() {
+      providers.clear();
+    },
     async settled(what, ms = 60_000) {
       if (errors.length > 0)
         throw new Error(
@@ -255,7 +292,7 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
           );
         }
         try {
-          const provider = providerFor(r.state!, what);
+          const provider = await providerFor(r.state!, what);
           if (provider.delete) await provider.delete(r.id!, r.state);
         } catch (e) {
           const message = messageOf(e);

@@ -22,6 +22,11 @@ export interface Registration {
   readonly additionalSecretOutputs: string[];
   /** The provider reference (`<provider urn>::<provider id>`), '' for the default provider. */
   readonly provider: string;
+  /**
+   * The aliases the SDK sent (alias specs: the engine resolves them, and derives children's aliases from their
+   * parent's): `{ name }` for a spec that renames, `{ urn }` for a URN alias.
+   */
+  readonly aliases: ReadonlyArray<{ readonly name?: string; readonly urn?: string }>;
   /** Inputs as the monitor received them (secrets wrapped in the signature object). */
   readonly inputs: Record<string, any>;
   /** The URN the mock gave it. */
@@ -70,6 +75,9 @@ export function recordRegistrationRequests(
       dependencies: req.getDependenciesList(),
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
       provider: req.getProvider(),
+      aliases: (req.getAliasesList() as any[]).map((a) =>
+        a.getUrn() ? { urn: a.getUrn() as string } : { name: (a.getSpec()?.getName() as string) || undefined },
+      ),
     });
     return original(req, (err: unknown, resp: any) => {
       const reg = registrations.find((r) => r.type === req.getType() && r.name === req.getName() && r.urn === '?');
@@ -96,6 +104,7 @@ export function takeRequest(
       dependencies: [],
       additionalSecretOutputs: [],
       provider: '?',
+      aliases: [],
     }
   );
 }

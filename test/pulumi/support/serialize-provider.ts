@@ -1,20 +1,21 @@
 /**
- * Prints the Harbor dynamic provider as `pulumi up` serializes it in this repository: Pulumi runs a TypeScript program
- * through ts-node (here in swc mode, from tsconfig.json), so lib/ is compiled by swc, and `pulumi.dynamic.Resource`
- * calls `serializeFunction(() => provider, { allowSecrets: true })` on the provider the resources register with.
+ * Prints the dynamic providers as `pulumi up` serializes them in this repository, as JSON `{ harbor, login }`: Pulumi
+ * runs a TypeScript program through ts-node (here in swc mode, from tsconfig.json), so lib/ is compiled by swc, and
+ * `pulumi.dynamic.Resource` calls `serializeFunction(() => provider, { allowSecrets: true })` on the provider the
+ * resources register with: the Harbor provider (project, member, robot) and the robot login's own.
  *
  * Run: node -r ts-node/register test/pulumi/support/serialize-provider.ts   (from the repository root)
  */
 import * as pulumi from '@pulumi/pulumi';
-import { serializableHarborProvider } from '../../../lib/pulumi/provider-reference';
+import { serializableHarborProvider, serializableRobotLoginProvider } from '../../../lib/pulumi/provider-reference';
 
-const provider = serializableHarborProvider();
-pulumi.runtime
-  .serializeFunction(() => provider, { allowSecrets: true })
-  .then(
-    (s) => process.stdout.write(s.text),
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-      process.exit(1);
-    },
-  );
+const serialize = async (provider: pulumi.dynamic.ResourceProvider): Promise<string> =>
+  (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text;
+
+Promise.all([serialize(serializableHarborProvider()), serialize(serializableRobotLoginProvider())]).then(
+  ([harbor, login]) => process.stdout.write(JSON.stringify({ harbor, login })),
+  (e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  },
+);
