@@ -140,13 +140,12 @@ async function main(): Promise<void> {
       for (const [n, runs] of plan.chartPerApp) results.push(await measureSynth(tree, 'chart-per-app', n, runs, log));
     }
 
+    let pulumiProgramDir: string | undefined;
     if (only.includes('pulumi')) {
       log('\nPulumi mock mode: N HarborPrivateApp components vs the hand-written program (median of fresh processes):');
       try {
-        const installed = {
-          mode: 'installed' as const,
-          cwd: installPackageForBench(REPO, tree, path.join(work, 'program')),
-        };
+        pulumiProgramDir = installPackageForBench(REPO, tree, path.join(work, 'program'));
+        const installed = { mode: 'installed' as const, cwd: pulumiProgramDir };
         const source = { mode: 'source' as const, cwd: tree.dir };
         for (const setup of [installed, source]) log(`  ${await checkPulumiObjects(tree, setup, 5)}`);
         await runChild(tree, { kind: 'pulumi', side: 'ours', n: 1, mode: 'installed' }, { cwd: installed.cwd }); // warm the file cache
@@ -203,7 +202,9 @@ async function main(): Promise<void> {
       if (targets.some((t) => t.status === 'MISS'))
         log('\n(quick run: missed targets are profiled by the full run, or add --profile)');
     } else {
-      profiles.push(...(await profileMisses(tree, targets, results, work, !plan.quick, forceProfile)));
+      profiles.push(
+        ...(await profileMisses(tree, targets, results, work, !plan.quick, forceProfile, pulumiProgramDir)),
+      );
       const shown = write ? profiles.filter((p) => p.includes('where the difference goes')) : profiles;
       for (const p of shown) log(`\n${p}`);
       if (write && profiles.length) log('(full profile tables: bench/RESULTS.md)');
@@ -266,7 +267,8 @@ async function measureHarborCalls(tree: TranspiledTree, n: number): Promise<Resu
 
 /**
  * Profiles (node --cpu-prof) what misses a target, paired with its baseline: synthesis in one chart at the
- * largest N, `npm run synth` as configured and precompiled. A full run also profiles one chart per app at its
+ * largest N, 300 Pulumi components (installed) with both hand-written programs, `npm run synth` as configured and
+ * precompiled. A full run also profiles one chart per app at its
  * largest N (not a target; it shows what the layout costs). Returns markdown.
  */
 async function profileMisses(
@@ -276,6 +278,7 @@ async function profileMisses(
   work: string,
   full: boolean,
   force: boolean,
+  pulumiProgramDir: string | undefined,
 ): Promise<string[]> {
   const out: string[] = [];
   const roots: Array<[string, string]> = [
@@ -295,7 +298,9 @@ async function profileMisses(
     summaries.forEach((s, i) => out.push(profileMarkdown(`${what}: ${i === 0 ? 'construct' : 'baseline'}`, s)));
   };
 
-  const synthMiss = targets.some((t) => t.id !== 'npm-run-synth' && t.status === 'MISS');
+  const synthMiss = targets.some(
+    (t) => ['time-ratio-10k', 'rss-ratio-10k', 'growth-1k-10k'].includes(t.id) && t.status === 'MISS',
+  );
   const big = results.filter((r) => r.name === 'synth/one-chart').sort((a, b) => b.n - a.n)[0];
   if (big && (synthMiss || force))
     await profileSynth('one-chart', big.n, `Synthesis of ${big.n.toLocaleString('en-US')} apps in one chart`);
@@ -306,6 +311,36 @@ async function profileMisses(
       perApp.n,
       `Synthesis of ${perApp.n.toLocaleString('en-US')} apps, one chart per app (not a target)`,
     );
+
+  const pulumiMiss = targets.some((t) => t.id.startsWith('pulumi-') && t.status === 'MISS');
+  if (pulumiProgramDir && (pulumiMiss || force)) {
+    const n = 300;
+    const what = `Pulumi, ${n} components (package installed)`;
+    log(`\nProfiling ${what} (node --cpu-prof)...`);
+    const installedRoots: Array<[string, string]> = [
+      [`${pulumiProgramDir}/node_modules/harbor-private-app/dist-lib/`, ''],
+      ...roots,
+    ];
+    const summaries: ProfileSummary[] = [];
+    const sides = ['ours', 'same-registrations', 'baseline'] as const;
+    for (const side of sides) {
+      const dir = path.join(work, `prof-pulumi-${side}`);
+      fs.mkdirSync(dir);
+      await runChild(tree, { kind: 'pulumi', side, n, mode: 'installed' }, { cwd: pulumiProgramDir, cpuProfDir: dir });
+      summaries.push(summariseProfileDir(dir, installedRoots));
+    }
+    out.push(compareMarkdown(what, 'HarborPrivateApp', summaries[0], 'hand-written', summaries[2]));
+    out.push(
+      compareMarkdown(
+        `${what}, against the same registrations`,
+        'HarborPrivateApp',
+        summaries[0],
+        'same registrations',
+        summaries[1],
+      ),
+    );
+    summaries.forEach((s, i) => out.push(profileMarkdown(`${what}: ${sides[i]}`, s)));
+  }
 
   const cliMiss = targets.some((t) => t.id === 'npm-run-synth' && t.status === 'MISS');
   if (cliMiss || force) {
