@@ -20,6 +20,8 @@ import { HarborProject } from './harbor-project';
 import { HarborRobotAccount } from './harbor-robot';
 import { HarborRobotLogin } from './harbor-robot-login';
 import { kubernetesResource, kubernetesResourceName, KubernetesManifest } from './kubernetes-objects';
+import type { HarborPullCheck } from './harbor-pull-check';
+import { HarborPreflightOptions, preflightPullCheck, resolvePreflight } from './preflight';
 import { renderHarborPrivateApp } from './render';
 
 /** The Pulumi type token of the component. */
@@ -64,6 +66,13 @@ export interface HarborPrivateAppProps extends Omit<Cdk8sHarborPrivateAppProps, 
    * @default - nothing
    */
   readonly configure?: (app: Cdk8sHarborPrivateApp) => void;
+  /**
+   * What `pulumi up` checks before it creates or changes a workload: by default, that every image of every workload on
+   * `registryHost` can be pulled with the robot's login; a failed check stops the `up` before the workloads, naming
+   * the cause. Never in a preview. See the README, "Catch it before rollout".
+   * @default { pull: true }
+   */
+  readonly preflight?: HarborPreflightOptions;
 }
 
 /**
@@ -87,6 +96,8 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
   public readonly robot?: HarborRobotAccount;
   /** The robot's login the pull Secret is built from (known in a preview while the robot is updated in place). */
   public readonly robotLogin?: HarborRobotLogin;
+  /** The preflight pull check the workloads depend on (none when off, or without the app's robot or such images). */
+  public readonly pullCheck?: HarborPullCheck;
   /** One resource per Kubernetes object, in the cdk8s chart's order. */
   public readonly kubernetesObjects: readonly pulumi.CustomResource[];
   /** The robot's login name as Harbor returned it (the literal username with literal credentials; else undefined). */
@@ -105,7 +116,7 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
    */
   constructor(name: string, props: HarborPrivateAppProps, opts: pulumi.ComponentResourceOptions = {}) {
     // Validate and render everything BEFORE registering anything.
-    const { harbor, connection, provider, configure, ...appProps } = props ?? ({} as HarborPrivateAppProps);
+    const { harbor, connection, provider, configure, preflight, ...appProps } = props ?? ({} as HarborPrivateAppProps);
     const scope = `HarborPrivateApp ${JSON.stringify(name)}`;
     if (harbor !== undefined && connection !== undefined) {
       throw new HarborPrivateAppError({
@@ -128,6 +139,7 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
     if (harbor !== undefined) checkHarborConnection(name, harbor);
     const rendered = renderHarborPrivateApp(name, appProps, configure);
     const config = rendered.construct.config;
+    const checks = resolvePreflight(scope, preflight, config.registryHost);
     let location: HarborLocationArgs;
     if (harbor !== undefined) {
       const url = harbor.url ?? config.harborUrl;
@@ -211,6 +223,9 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
       );
       this.robotLogin = new HarborRobotLogin(`${name}-robot-login`, { robot: this.robot }, { parent: this });
     }
+    const registryHost = config.registryHost;
+    const check = { preflight: checks, manifests: rendered.manifests, registryHost, login: this.robotLogin };
+    this.pullCheck = preflightPullCheck(name, { ...check, harbor: location.harbor }, { parent: this });
 
     // Kubernetes: the pull Secrets (and ServiceAccounts) first, the workloads after them.
     const k8sOpts: pulumi.CustomResourceOptions = { parent: this, ...(provider ? { provider } : {}) };
@@ -226,7 +241,9 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
       const resource = kubernetesResource(
         resourceName,
         manifest,
-        isWorkload ? { ...k8sOpts, dependsOn: [...secretProviders] } : k8sOpts,
+        isWorkload
+          ? { ...k8sOpts, dependsOn: [...secretProviders, ...(this.pullCheck ? [this.pullCheck] : [])] }
+          : k8sOpts,
         this.pullSecretData(config, manifest),
       );
       if (PULL_SECRET_PROVIDER_KINDS.has(manifest.kind)) secretProviders.push(resource);
