@@ -165,7 +165,7 @@ export class HarborPullCheckProvider implements dynamic.ResourceProvider {
 
   /** Checks every image; throws one error naming every image that cannot be pulled and why. */
   private async run(inputs: HarborPullCheckInputs): Promise<HarborPullCheckOutputs> {
-    const images = Array.isArray(inputs.images) ? inputs.images : [];
+    const images: readonly string[] = Array.isArray(inputs.images) ? inputs.images : [];
     const ca = inputs.caBundle ?? this.configuredCaBundle(inputs.harbor);
     const results = await mapLimited(images, CONCURRENCY, (image) =>
       checkPull({
@@ -228,7 +228,7 @@ export class HarborPullCheckProvider implements dynamic.ResourceProvider {
       if (found.expiresAt !== -1 && found.expiresAt * 1000 <= Date.now()) {
         return {
           cause: 'robot expired',
-          detail: `Harbor says ${robot} expired on ${new Date(found.expiresAt * 1000).toISOString()}. Fix: renew it in Harbor (Projects > Robot Accounts), or give it a new lifetime (robot.durationDays; -1 never expires) and "pulumi up".`,
+          detail: `Harbor says ${robot} expired on ${new Date(found.expiresAt * 1000).toISOString()}. Fix: "pulumi refresh", then "pulumi up" replaces it (a new robot and secret; the pull Secret follows), or renew it in Harbor (Projects > Robot Accounts); robot.durationDays: -1 never expires.`,
         };
       }
       return {
@@ -247,9 +247,13 @@ export class HarborPullCheckProvider implements dynamic.ResourceProvider {
 /** The message of a failed check: which images, why, and what to do. */
 function failureMessage(inputs: HarborPullCheckInputs, total: number, failures: readonly Failure[]): string {
   const causes = [...new Set(failures.map((f) => f.cause))].join(', ');
-  const lines = failures.map(
-    (f) => `- ${f.result.image}: ${f.cause}. ${f.result.message}${f.detail ? `\n  ${f.detail}` : ''}`,
-  );
+  const lines = failures.map((f) => {
+    const prefix = `${f.result.image}: `;
+    let message = f.result.message.startsWith(prefix) ? f.result.message.slice(prefix.length) : f.result.message;
+    // Harbor told which: its fix replaces the registry side's general one.
+    if (f.detail && message.includes(' Fix: ')) message = message.slice(0, message.indexOf(' Fix: '));
+    return `- ${f.result.image}: ${f.cause}. ${message}${f.detail ? `\n  ${f.detail}` : ''}`;
+  });
   return [
     `Pull check: ${failures.length} of ${total} image(s) cannot be pulled from ${inputs.registryHost} with the login of ${inputs.username} (${causes}); ` +
       'the workloads that use them were not created or changed.',
