@@ -28,6 +28,8 @@ import { HarborProject } from './harbor-project';
 import { HarborRobotAccount } from './harbor-robot';
 import { HarborRobotLogin } from './harbor-robot-login';
 import { kubernetesResource, kubernetesResourceName, KubernetesManifest } from './kubernetes-objects';
+import type { HarborPullCheck } from './harbor-pull-check';
+import { HarborPreflightOptions, preflightPullCheck, ResolvedPreflight, resolvePreflight } from './preflight';
 import { renderHarborPrivateApp, RenderedApp } from './render';
 
 /** The Pulumi type token of the component. */
@@ -72,6 +74,13 @@ export interface HarborPrivateAppProps extends Omit<Cdk8sHarborPrivateAppProps, 
    * @default - nothing
    */
   readonly configure?: (app: Cdk8sHarborPrivateApp) => void;
+  /**
+   * What `pulumi up` checks before it creates or changes a workload: by default, that every image of every workload on
+   * `registryHost` can be pulled with the robot's login; a failed check stops the `up` before the workloads, naming
+   * the cause. Never in a preview. See the README, "Catch it before rollout".
+   * @default { pull: true }
+   */
+  readonly preflight?: HarborPreflightOptions;
 }
 
 /**
@@ -95,6 +104,8 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
   public readonly robot?: HarborRobotAccount;
   /** The robot's login the pull Secret is built from (known in a preview while the robot is updated in place). */
   public readonly robotLogin?: HarborRobotLogin;
+  /** The preflight pull check the workloads depend on (none when off, or without the app's robot or such images). */
+  public readonly pullCheck?: HarborPullCheck;
   /** One resource per Kubernetes object, in the cdk8s chart's order. */
   public readonly kubernetesObjects: readonly pulumi.CustomResource[];
   /** The robot's login name as Harbor returned it (the literal username with literal credentials; else undefined). */
@@ -115,7 +126,7 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
     // Validate and render everything BEFORE registering anything. Each step is a small function of its own: Pulumi
     // formats a stack trace for every output of every resource, and V8 formats a frame in time proportional to the
     // call's offset in its function, so resources are declared from short functions (bench/RESULTS.md, Pulumi).
-    const { rendered, location, provider, deprecatedHarbor } = prepareHarborPrivateApp(name, props);
+    const { rendered, location, provider, checks, deprecatedHarbor } = prepareHarborPrivateApp(name, props);
     super(HARBOR_PRIVATE_APP_TYPE, name, {}, opts);
     if (deprecatedHarbor) warnHarborPropDeprecated(name, deprecatedHarbor, this);
     const config = rendered.construct.config;
@@ -127,6 +138,7 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
       this.robot = declareRobot(this, name, config.robot, location);
       this.robotLogin = new HarborRobotLogin(`${name}-robot-login`, { robot: this.robot }, { parent: this });
     }
+    this.pullCheck = declarePullCheck(this, name, checks, rendered.manifests, location);
     this.kubernetesObjects = this.declareKubernetesObjects(name, config, rendered.manifests, provider);
 
     const literal = config.credentials.kind === 'literal' ? config.credentials.literal : undefined;
@@ -166,7 +178,9 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
       const resource = kubernetesResource(
         kubernetesResourceName(name, manifest),
         manifest,
-        isWorkload ? { ...k8sOpts, dependsOn: [...secretProviders] } : k8sOpts,
+        isWorkload
+          ? { ...k8sOpts, dependsOn: [...secretProviders, ...(this.pullCheck ? [this.pullCheck] : [])] }
+          : k8sOpts,
         this.pullSecretData(config, manifest),
       );
       if (PULL_SECRET_PROVIDER_KINDS.has(manifest.kind)) secretProviders.push(resource);
@@ -215,10 +229,12 @@ function prepareHarborPrivateApp(
   readonly rendered: RenderedApp;
   readonly location: HarborLocationArgs;
   readonly provider?: k8s.Provider;
+  /** The preflight checks, resolved. */
+  readonly checks: ResolvedPreflight;
   /** The deprecated `harbor` prop, when given. */
   readonly deprecatedHarbor?: HarborConnectionArgs;
 } {
-  const { harbor, connection, provider, configure, ...appProps } = props ?? ({} as HarborPrivateAppProps);
+  const { harbor, connection, provider, configure, preflight, ...appProps } = props ?? ({} as HarborPrivateAppProps);
   const scope = `HarborPrivateApp ${JSON.stringify(name)}`;
   if (harbor !== undefined && connection !== undefined) {
     throw new HarborPrivateAppError({
@@ -241,11 +257,13 @@ function prepareHarborPrivateApp(
   if (harbor !== undefined) checkHarborConnection(name, harbor);
   const rendered = renderHarborPrivateApp(name, appProps, configure);
   const config = rendered.construct.config;
+  const checks = resolvePreflight(scope, preflight, config.registryHost);
   if (harbor === undefined) {
     return {
       rendered,
       location: { harbor: (connection ?? HarborConnection.fromConfig()).target(scope, config.harborUrl) },
       provider,
+      checks,
     };
   }
   const url = harbor.url ?? config.harborUrl;
@@ -262,6 +280,7 @@ function prepareHarborPrivateApp(
       },
     },
     provider,
+    checks,
     deprecatedHarbor: harbor,
   };
 }
@@ -366,6 +385,19 @@ function declareRobot(
     },
     { parent: app, dependsOn: [...app.members] },
   );
+}
+
+/** The preflight pull check the workloads wait for (none when off, or without the app's robot or such images). */
+function declarePullCheck(
+  app: HarborPrivateApp,
+  name: string,
+  checks: ResolvedPreflight,
+  manifests: readonly KubernetesManifest[],
+  location: HarborLocationArgs,
+): HarborPullCheck | undefined {
+  const registryHost = app.config.registryHost;
+  const check = { preflight: checks, manifests, registryHost, login: app.robotLogin };
+  return preflightPullCheck(name, { ...check, harbor: location.harbor }, { parent: app });
 }
 
 /**

@@ -17,13 +17,14 @@
 import { realpathSync } from 'node:fs';
 import type { dynamic } from '@pulumi/pulumi';
 import { harborProvider } from './harbor-provider';
+import { harborPullCheckProvider } from './pull-check-provider';
 import { harborRobotLoginProvider } from './robot-login-provider';
 
 /** The package path the serialized provider loads. Never change it: stored states reference it. */
 export const DYNAMIC_PROVIDER_MODULE = 'harbor-private-app/pulumi/dynamic-provider';
 
 /** The exports of {@link DYNAMIC_PROVIDER_MODULE} a reference may forward to. */
-export type DynamicProviderExport = 'harborProvider' | 'harborRobotLoginProvider';
+export type DynamicProviderExport = 'harborProvider' | 'harborRobotLoginProvider' | 'harborPullCheckProvider';
 
 /** The shape of {@link DYNAMIC_PROVIDER_MODULE}'s exports that the reference relies on. */
 type DynamicProviderModule = Readonly<Record<DynamicProviderExport, dynamic.ResourceProvider | undefined>>;
@@ -115,6 +116,7 @@ export function providerReferenceText(reference: HarborProviderReference): strin
 
 let chosen: dynamic.ResourceProvider | undefined;
 let chosenLogin: dynamic.ResourceProvider | undefined;
+let chosenPullCheck: dynamic.ResourceProvider | undefined;
 const texts = new Map<dynamic.ResourceProvider, string>();
 
 /**
@@ -128,6 +130,11 @@ export function harborProviderInput(): dynamic.ResourceProvider | string {
 /** What a robot login registers as its provider, chosen like {@link harborProviderInput}. */
 export function robotLoginProviderInput(): dynamic.ResourceProvider | string {
   return asText(serializableRobotLoginProvider());
+}
+
+/** What a pull check registers as its provider, chosen like {@link harborProviderInput}. */
+export function pullCheckProviderInput(): dynamic.ResourceProvider | string {
+  return asText(serializablePullCheckProvider());
 }
 
 function asText(provider: dynamic.ResourceProvider): dynamic.ResourceProvider | string {
@@ -163,6 +170,19 @@ export function serializableRobotLoginProvider(): dynamic.ResourceProvider {
       : harborRobotLoginProvider;
   }
   return chosenLogin;
+}
+
+/**
+ * The provider the preflight pull checks register with, chosen the same way: a {@link HarborProviderReference} to
+ * `harborPullCheckProvider` where the package is installed, else the implementation itself.
+ */
+export function serializablePullCheckProvider(): dynamic.ResourceProvider {
+  if (chosenPullCheck === undefined) {
+    chosenPullCheck = installedHere()
+      ? new HarborProviderReference(DYNAMIC_PROVIDER_MODULE, 'harborPullCheckProvider')
+      : harborPullCheckProvider;
+  }
+  return chosenPullCheck;
 }
 
 /** True when the program's directory resolves {@link DYNAMIC_PROVIDER_MODULE} to this package's own file. */

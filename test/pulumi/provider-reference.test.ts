@@ -37,7 +37,11 @@ const provider = (name) => ({
   update: async (id, olds, news) => { calls.push([name, 'update', id]); return { outs: { ...news, updated: true } }; },
   delete: async (id) => { calls.push([name, 'delete', id]); },
 });
-module.exports = { harborProvider: provider('harbor'), harborRobotLoginProvider: provider('login') };
+module.exports = {
+  harborProvider: provider('harbor'),
+  harborRobotLoginProvider: provider('login'),
+  harborPullCheckProvider: provider('pullCheck'),
+};
 `,
   );
 });
@@ -70,7 +74,7 @@ async function drive(text: string): Promise<unknown[]> {
 }
 
 describe('providerReferenceText', () => {
-  test.each(['harborProvider', 'harborRobotLoginProvider'] as const)(
+  test.each(['harborProvider', 'harborRobotLoginProvider', 'harborPullCheckProvider'] as const)(
     'the %s reference behaves in the host as the closure serializer text does',
     async (exportName) => {
       const reference = new HarborProviderReference(fakeModule, exportName);
@@ -79,7 +83,9 @@ describe('providerReferenceText', () => {
       expect(ours).toEqual(await drive(await serializerText(reference)));
       expect((ours as unknown[][])[1]).toEqual(
         ['configure', 'create', 'read', 'diff', 'diff', 'update', 'delete'].map((op) => [
-          exportName === 'harborProvider' ? 'harbor' : 'login',
+          { harborProvider: 'harbor', harborRobotLoginProvider: 'login', harborPullCheckProvider: 'pullCheck' }[
+            exportName
+          ],
           op,
         ]),
       );

@@ -19,7 +19,12 @@
  * - `setConfig()` plays `pulumi config set`: the program reads the new configuration, and so does every provider
  *   loaded after `restart()` (a new `pulumi` run starts a new provider host, which configures the provider again).
  *
- * Not played: preview, diff/update (see ./lifecycle.ts), the Kubernetes API.
+ * - `setPreview(true)` plays `pulumi preview` of a new stack: for a dynamic resource, the host's `check` (the provider's
+ *   when it has one) and no `create` (the host supports no preview of create: its `Configure` answers no
+ *   `supportsPreview`), its inputs as its planned state.
+ * - `beforeCreate` plays what happens outside while `pulumi up` runs (an admin disabling a robot between two steps).
+ *
+ * Not played: diff/update (see ./lifecycle.ts), the Kubernetes API.
  *
  * Install it once per test file, before any resource is created: `const engine = installLiveEngine();`.
  */
@@ -56,6 +61,10 @@ export interface LiveRegistration extends Registration {
   state?: Record<string, any>;
   /** True once {@link LiveEngine.destroyAll} deleted it. */
   deleted: boolean;
+  /** How long the provider's `create` took, in milliseconds (a dynamic resource, not in a preview). */
+  createMs?: number;
+  /** True when it was registered during a preview (planned, not created). */
+  planned?: boolean;
 }
 
 /** A registration that failed (the provider's create threw). */
@@ -89,6 +98,20 @@ export interface LiveEngineOptions {
    * @default - none
    */
   readonly secretKeys?: readonly string[];
+  /**
+   * Called before each dynamic resource's `create` with its type, name and plain inputs: plays what happens outside
+   * while `pulumi up` runs.
+   * @default - nothing
+   */
+  readonly beforeCreate?: (type: string, name: string, inputs: Record<string, any>) => void | Promise<void>;
+  /**
+   * What a failed create does to the program: `'reject'` fails its registration (its outputs, and those of everything
+   * that depends on it, reject: jest reports them as errors of the running test); `'stop'` never answers it, as the
+   * deployment stopped: nothing that waits for the resource is registered, and nothing rejects (the registrations
+   * never settle after that: wait for registrations, not with {@link LiveEngine.settled}).
+   * @default 'reject'
+   */
+  readonly onCreateFailure?: 'reject' | 'stop';
 }
 
 /** The running live engine. */
@@ -119,6 +142,8 @@ export interface LiveEngine {
   setConfig(config: Readonly<Record<string, string>>, secretKeys?: readonly string[]): void;
   /** A new `pulumi` run: the providers loaded so far are forgotten, the next operation loads and configures them again. */
   restart(): void;
+  /** `pulumi preview` (true) or `pulumi up` (false, the default) for the registrations from now on. */
+  setPreview(preview: boolean): void;
   /**
    * `pulumi destroy` for the dynamic resources: calls the provider's `delete(id, state)` for each live one in reverse
    * creation order (robot, members, project for a HarborPrivateApp), checking that nothing still alive depends on it.
@@ -177,6 +202,7 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
   const onError: Array<(e: Error) => void> = [];
   const project = options.project ?? 'project';
   let rawConfig: Record<string, string> = { ...(options.config ?? {}) };
+  let preview = false;
 
   const providerFor = async (state: Record<string, any>, what: string): Promise<dynamic.ResourceProvider> => {
     const text = state[PROVIDER_KEY];
@@ -219,14 +245,27 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
 
         const what = `${args.type} "${args.name}"`;
         const plain = unwrapSecrets(args.inputs) as Record<string, any>;
+        if (preview) {
+          // The host's check(): the provider's own when it has one, else the inputs as they are; no create.
+          const provider = await providerFor(plain, what);
+          const checked = provider.check ? ((await provider.check({}, plain)).inputs ?? plain) : plain;
+          reg.planned = true;
+          reg.state = { ...checked };
+          return { id: undefined, state: { ...args.inputs } };
+        }
         let result: dynamic.CreateResult;
+        const started = Date.now();
         try {
+          if (options.beforeCreate) await options.beforeCreate(args.type, args.name, plain);
           result = await (await providerFor(plain, what)).create(plain);
+          reg.createMs = Date.now() - started;
         } catch (e) {
           const message = messageOf(e);
           errors.push({ type: args.type, name: args.name, message });
           const error = new Error(`live engine: creating ${what} failed: ${message}`);
           for (const listener of onError.splice(0)) listener(error);
+          // 'stop': the deployment ends here, as `pulumi up` does; nothing that waits for this resource registers.
+          if (options.onCreateFailure === 'stop') return new Promise<never>(() => undefined);
           throw error;
         }
         // The host's resultIncludingProvider(): the outputs keep the provider text.
@@ -271,6 +310,9 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
     },
     restart() {
       providers.clear();
+    },
+    setPreview(on) {
+      preview = on;
     },
     async settled(what, ms = 60_000) {
       if (errors.length > 0)
