@@ -1,8 +1,8 @@
 /**
  * A second Pulumi baseline, for where the cost goes: a hand-written program that registers exactly what N
- * HarborPrivateApps register (per app a component resource, the four Harbor dynamic resources with the component's
- * very inputs, the robot's login among them, the pull Secret and the Deployment, with the same parents, dependencies
- * and component outputs), written out directly, without the library: no validation, no cdk8s rendering, no provider
+ * HarborPrivateApps register (per app a component resource, the five Harbor dynamic resources with the component's
+ * very inputs, the robot's login and the registry pull check among them, the pull Secret and the Deployment, with the
+ * same parents, dependencies and component outputs), written out directly, without the library: no validation, no cdk8s rendering, no provider
  * choice. bench/pulumi-equivalence.ts checks that it registers the same resources with the same inputs as ours (the
  * provider text aside: a placeholder of the same kind, a plain string).
  *
@@ -49,8 +49,9 @@ export function declareSameRegistrationsApp(i: number): Array<pulumi.Output<unkn
   const member = declareMember(app, a, harbor, project);
   const robot = declareRobot(app, a, harbor, project, member);
   const login = declareLogin(app, a, robot);
+  const pullCheck = declarePullCheck(app, a, harbor, login);
   const secret = declarePullSecret(app, a, login);
-  const deployment = declareDeployment(app, a, secret);
+  const deployment = declareDeployment(app, a, secret, pullCheck);
   const outputs = {
     robotFullName: login.fullName as pulumi.Output<string>,
     robotSecret: pulumi.secret(login.secret as pulumi.Output<string>),
@@ -134,6 +135,22 @@ function declareLogin(app: Component, a: App, robot: Dyn): Dyn {
   return new Dynamic('RobotLogin', `${a.id}-robot-login`, inputs, opts) as Dyn;
 }
 
+function declarePullCheck(app: Component, a: App, harbor: object, login: Dyn): Dyn {
+  const inputs = {
+    resourceKind: 'pullCheck',
+    images: [a.image],
+    registryHost: BENCH_REGISTRY_HOST,
+    username: login.fullName as pulumi.Output<string>,
+    secret: pulumi.secret(login.secret as pulumi.Output<string>),
+    plainHttp: false,
+    robotId: login.id,
+    harbor,
+    checked: undefined,
+  };
+  const opts = { parent: app, additionalSecretOutputs: ['secret'] };
+  return new Dynamic('PullCheck', `${a.id}-pull-check`, inputs, opts) as Dyn;
+}
+
 function declarePullSecret(app: Component, a: App, login: Dyn): k8s.core.v1.Secret {
   const name = `harbor-${a.project}`;
   const data = pulumi
@@ -148,7 +165,7 @@ function declarePullSecret(app: Component, a: App, login: Dyn): k8s.core.v1.Secr
   return new k8s.core.v1.Secret(`${a.id}-${a.namespace}-${name}`, typed, { parent: app });
 }
 
-function declareDeployment(app: Component, a: App, secret: k8s.core.v1.Secret): k8s.apps.v1.Deployment {
+function declareDeployment(app: Component, a: App, secret: k8s.core.v1.Secret, pullCheck: Dyn): k8s.apps.v1.Deployment {
   const labels = { 'cdk8s.io/metadata.addr': a.deployment };
   const container = {
     image: a.image,
@@ -189,6 +206,6 @@ function declareDeployment(app: Component, a: App, secret: k8s.core.v1.Secret): 
   return new k8s.apps.v1.Deployment(
     `${a.id}-${a.namespace}-${a.deployment}`,
     { ...args, spec },
-    { parent: app, dependsOn: [secret] },
+    { parent: app, dependsOn: [secret, pullCheck] },
   );
 }
