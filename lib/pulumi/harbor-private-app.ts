@@ -8,6 +8,7 @@ import {
   dockerConfigJson,
   HarborPrivateAppError,
   kubernetesNameFor,
+  renewalWindowDays,
   ResolvedHarborPrivateApp,
   ResolvedMember,
   toDnsLabel,
@@ -19,8 +20,10 @@ import { HarborProjectMember } from './harbor-member';
 import { HarborProject } from './harbor-project';
 import { HarborRobotAccount } from './harbor-robot';
 import { HarborRobotLogin } from './harbor-robot-login';
+import { HarborRobotRotation } from './harbor-robot-rotation';
 import { kubernetesResource, kubernetesResourceName, KubernetesManifest } from './kubernetes-objects';
 import { renderHarborPrivateApp } from './render';
+import { robotLifecycleWarnings } from './robot-warnings';
 
 /** The Pulumi type token of the component. */
 export const HARBOR_PRIVATE_APP_TYPE = 'harbor-private-app:index:HarborPrivateApp';
@@ -87,6 +90,8 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
   public readonly robot?: HarborRobotAccount;
   /** The robot's login the pull Secret is built from (known in a preview while the robot is updated in place). */
   public readonly robotLogin?: HarborRobotLogin;
+  /** The robot's rotation generation, with `robot.rotation` (`trigger`, `everyDays`). */
+  public readonly robotRotation?: HarborRobotRotation;
   /** One resource per Kubernetes object, in the cdk8s chart's order. */
   public readonly kubernetesObjects: readonly pulumi.CustomResource[];
   /** The robot's login name as Harbor returned it (the literal username with literal credentials; else undefined). */
@@ -194,6 +199,15 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
     );
     if (config.robot) {
       const r = config.robot;
+      if (r.rotationPolicy) {
+        // The generation lives in this resource's state; a new one replaces the robot (created first, under the next
+        // name; the engine deletes the old robot once every other step of the up, the pull Secrets included, is done).
+        this.robotRotation = new HarborRobotRotation(
+          `${name}-robot-rotation`,
+          { trigger: r.rotationPolicy.trigger, everyDays: r.rotationPolicy.everyDays },
+          { parent: this },
+        );
+      }
       this.robot = new HarborRobotAccount(
         `${name}-robot`,
         {
@@ -206,10 +220,31 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
             { kind: 'project', namespace: r.permission.namespace, access: r.permission.access.map((a) => ({ ...a })) },
           ]),
           adopt: r.adopt,
+          generation: this.robotRotation?.generation,
+          renewBeforeDays: renewalWindowDays(r),
         },
         { parent: this, dependsOn: [...this.members] },
       );
       this.robotLogin = new HarborRobotLogin(`${name}-robot-login`, { robot: this.robot }, { parent: this });
+      // Warn about the robot's state as this run leaves it: inside its renewal window without a renewal (a preview),
+      // expired, or disabled. After an up that renewed or rotated the robot, its login holds the new state.
+      void pulumi
+        .all([this.robotLogin.fullName, this.robotLogin.expiresAt, this.robotLogin.disabled])
+        .apply(([fullName, expiresAt, disabled]) => {
+          const warnings = robotLifecycleWarnings(
+            {
+              scope,
+              fullName,
+              expiresAt,
+              disabled,
+              durationDays: r.durationDays,
+              renewBeforeDays: renewalWindowDays(r),
+              pullSecretName: config.pullSecretName,
+            },
+            Date.now(),
+          );
+          for (const warning of warnings) void pulumi.log.warn(warning, this);
+        });
     }
 
     // Kubernetes: the pull Secrets (and ServiceAccounts) first, the workloads after them.

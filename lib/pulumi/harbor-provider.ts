@@ -1,8 +1,9 @@
 /**
  * The one dynamic provider behind every Harbor resource of this package. Pulumi serializes a dynamic provider once
  * per provider object and stores the text with each resource; one object for all kinds means one serialization per
- * program instead of one per kind. (Robot logins register with their own small provider, robot-login-provider.ts, so
- * that their state does not hold this one; it handles them too, for callers that use one provider for all.) It dispatches on the `resourceKind` input, which each resource sets and which the
+ * program instead of one per kind. (Robot logins and rotations register with their own small providers, robot-login-provider.ts and
+ * robot-rotation-provider.ts, so that their state does not hold this one; it handles them too, for callers that use one
+ * provider for all.) It dispatches on the `resourceKind` input, which each resource sets and which the
  * kind providers carry into the outputs (so `read` and `delete` see it too).
  */
 import type { dynamic } from '@pulumi/pulumi';
@@ -10,9 +11,10 @@ import { harborMemberProvider } from './member-provider';
 import { harborProjectProvider } from './project-provider';
 import { harborRobotLoginProvider, UNKNOWN } from './robot-login-provider';
 import { harborRobotProvider } from './robot-provider';
+import { harborRobotRotationProvider } from './robot-rotation-provider';
 
 /** The kinds of Harbor resources, as the `resourceKind` input names them. */
-export type HarborResourceKind = 'project' | 'member' | 'robot' | 'robotLogin';
+export type HarborResourceKind = 'project' | 'member' | 'robot' | 'robotLogin' | 'robotRotation';
 
 /** The input that carries a dynamic resource's serialized provider (@pulumi/pulumi cmd/dynamic-provider `providerKey`). */
 const PROVIDER_KEY = '__provider';
@@ -37,6 +39,7 @@ export class HarborProvider implements dynamic.ResourceProvider {
     member: harborMemberProvider,
     robot: harborRobotProvider,
     robotLogin: harborRobotLoginProvider,
+    robotRotation: harborRobotRotationProvider,
   };
 
   async configure(req: dynamic.ConfigureRequest): Promise<void> {
@@ -71,12 +74,12 @@ export class HarborProvider implements dynamic.ResourceProvider {
 
   private of(props: KindProps): dynamic.ResourceProvider {
     const kind = props?.resourceKind;
-    if (kind !== 'project' && kind !== 'member' && kind !== 'robot' && kind !== 'robotLogin') {
+    if (typeof kind !== 'string' || !Object.prototype.hasOwnProperty.call(this.kinds, kind)) {
       throw new Error(
-        `Harbor dynamic provider: resourceKind ${JSON.stringify(kind)} is not "project", "member", "robot" or "robotLogin"; the resource's state was not written by harbor-private-app.`,
+        `Harbor dynamic provider: resourceKind ${JSON.stringify(kind)} is not "project", "member", "robot", "robotLogin" or "robotRotation"; the resource's state was not written by harbor-private-app.`,
       );
     }
-    return this.kinds[kind];
+    return this.kinds[kind as HarborResourceKind];
   }
 }
 

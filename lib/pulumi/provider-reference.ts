@@ -16,12 +16,13 @@ import { realpathSync } from 'node:fs';
 import type { dynamic } from '@pulumi/pulumi';
 import { harborProvider } from './harbor-provider';
 import { harborRobotLoginProvider } from './robot-login-provider';
+import { harborRobotRotationProvider } from './robot-rotation-provider';
 
 /** The package path the serialized provider loads. Never change it: stored states reference it. */
 export const DYNAMIC_PROVIDER_MODULE = 'harbor-private-app/pulumi/dynamic-provider';
 
 /** The exports of {@link DYNAMIC_PROVIDER_MODULE} a reference may forward to. */
-export type DynamicProviderExport = 'harborProvider' | 'harborRobotLoginProvider';
+export type DynamicProviderExport = 'harborProvider' | 'harborRobotLoginProvider' | 'harborRobotRotationProvider';
 
 /** The shape of {@link DYNAMIC_PROVIDER_MODULE}'s exports that the reference relies on. */
 type DynamicProviderModule = Readonly<Record<DynamicProviderExport, dynamic.ResourceProvider | undefined>>;
@@ -99,6 +100,7 @@ export class HarborProviderReference implements dynamic.ResourceProvider {
 
 let chosen: dynamic.ResourceProvider | undefined;
 let chosenLogin: dynamic.ResourceProvider | undefined;
+let chosenRotation: dynamic.ResourceProvider | undefined;
 
 /**
  * The provider object the Harbor resources register with (one per process, so Pulumi serializes it once): a
@@ -123,6 +125,19 @@ export function serializableRobotLoginProvider(): dynamic.ResourceProvider {
       : harborRobotLoginProvider;
   }
   return chosenLogin;
+}
+
+/**
+ * The provider the robot rotations register with, chosen the same way: a {@link HarborProviderReference} to
+ * `harborRobotRotationProvider` where the package is installed, else the (small) implementation itself.
+ */
+export function serializableRobotRotationProvider(): dynamic.ResourceProvider {
+  if (chosenRotation === undefined) {
+    chosenRotation = installedHere()
+      ? new HarborProviderReference(DYNAMIC_PROVIDER_MODULE, 'harborRobotRotationProvider')
+      : harborRobotRotationProvider;
+  }
+  return chosenRotation;
 }
 
 /** True when the program's directory resolves {@link DYNAMIC_PROVIDER_MODULE} to this package's own file. */
