@@ -485,6 +485,9 @@ async function applySettings(
       found.creationTime ??
       (found.duration > 0 && found.expiresAt > 0 ? (found.expiresAt - found.duration * 86_400) * 1000 : nowMs);
     duration = Math.ceil(Math.max(0, nowMs - createdMs) / DAY_MS) + news.durationDays;
+    // Harbor recomputes expires_at only for ANOTHER duration: when it has this one already (its expiry moved by hand
+    // since), one day more.
+    if (duration === found.duration) duration += 1;
   }
   await harbor.updateRobot(id, {
     name: fullName,

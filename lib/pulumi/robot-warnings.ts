@@ -52,7 +52,7 @@ export function robotLifecycleWarnings(state: RobotLifecycleState, nowMs: number
   } else if (renewBeforeDays !== undefined && state.durationDays !== -1 && leftMs <= renewBeforeDays * DAY_MS) {
     const days = leftMs / DAY_MS;
     warnings.push(
-      `${scope}: robot ${fullName} expires on ${at} (in ${days < 1 ? `${Math.round(days * 24)} hours` : `${Math.floor(days)} days`}), ` +
+      `${scope}: robot ${fullName} expires on ${at} (in ${days < 1 ? `${Math.round(days * 24)} hours` : `${days.toFixed(1)} days`}), ` +
         `inside its renewal window (robot.renewBeforeDays: ${renewBeforeDays}), and this run does not renew it (a ` +
         'preview, or an up that leaves the robot out). Fix: run "pulumi up" before then: it renews the robot in place ' +
         `(PUT, the same secret: the pull Secret does not change) for ${state.durationDays} more days.`,
