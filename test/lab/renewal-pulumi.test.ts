@@ -97,7 +97,7 @@ describeLab('Pulumi engine: renewal under a pull loop', () => {
   test('day 25 of 30: a plain up renews in place; 0 failed pulls, the Secret unchanged, expires_at 30 days on', async () => {
     expect(createWarnings).toEqual([
       expect.stringMatching(
-        /HarborPrivateApp "coredns": robot robot\$k8s\+coredns-pull expires on \S+ \(in 4\.9 days\), inside its renewal window \(robot\.renewBeforeDays: 10\), and this run does not renew it .* Fix: run "pulumi up" before then: it renews the robot in place \(PUT, the same secret: the pull Secret does not change\) for 30 more days\./,
+        /HarborPrivateApp "coredns": robot robot\$k8s\+coredns-pull expires on \S+ \(in [45]\.\d days\), inside its renewal window \(robot\.renewBeforeDays: 10\), and this run does not renew it .* Fix: run "pulumi up" before then: it renews the robot in place \(PUT, the same secret: the pull Secret does not change\) for 30 more days\./,
       ),
     ]);
     const before = harborRobot();
