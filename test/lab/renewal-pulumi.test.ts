@@ -1,5 +1,5 @@
 /**
- * Renewal on the Pulumi engine, on real pulls: the seed's app with a robot of 30 days, created 25 days ago on
+ * Renewal on the Pulumi engine, on real pulls: the seed's app with a robot of 30 days, created 25.5 days ago on
  * Harbor's clock (inside the default renewal window, the last third), run by the live engine with the dynamic
  * providers as `pulumi up` serializes them. A plain `pulumi up` (no prop changed) renews it while a node pulls every
  * ~200 ms with the pull Secret's content as the engine last applied it.
@@ -71,8 +71,8 @@ describeLab('Pulumi engine: renewal under a pull loop', () => {
       },
       ['project:harborPassword'],
     );
-    // The first `pulumi up`, 25 days ago on Harbor's clock: the robot (30 days) was created then.
-    harborOffsetMs = -25 * DAY;
+    // The first `pulumi up`, 25.5 days ago on Harbor's clock: the robot (30 days) was created then.
+    harborOffsetMs = -25.5 * DAY;
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     new HarborPrivateApp('coredns', props());
     await engine.settled('HarborPrivateApp "coredns"', 30_000);
@@ -94,17 +94,17 @@ describeLab('Pulumi engine: renewal under a pull loop', () => {
     await lab?.stop();
   });
 
-  test('day 25 of 30: a plain up renews in place; 0 failed pulls, the Secret unchanged, expires_at 30 days on', async () => {
+  test('day 25.5 of 30: a plain up renews in place; 0 failed pulls, the Secret unchanged, expires_at 30 days on', async () => {
     expect(createWarnings).toEqual([
       expect.stringMatching(
-        /HarborPrivateApp "coredns": robot robot\$k8s\+coredns-pull expires on \S+ \(in [45]\.\d days\), inside its renewal window \(robot\.renewBeforeDays: 10\), and this run does not renew it .* Fix: run "pulumi up" before then: it renews the robot in place \(PUT, the same secret: the pull Secret does not change\) for 30 more days\./,
+        /HarborPrivateApp "coredns": robot robot\$k8s\+coredns-pull expires on \S+ \(in 4\.\d days\), inside its renewal window \(robot\.renewBeforeDays: 10\), and this run does not renew it .* Fix: run "pulumi up" before then: it renews the robot in place \(PUT, the same secret: the pull Secret does not change\) for 30 more days\./,
       ),
     ]);
     const before = harborRobot();
-    // Created 25 days ago with 30 days: it expires in 5 days, inside the last third.
+    // Created 25.5 days ago with 30 days: it expires in 4.5 days, inside the last third.
     expect(before).toMatchObject({ duration: 30 });
     const createdS = before.expiresAt - 30 * 86_400;
-    expect(Date.now() - createdS * 1000).toBeGreaterThanOrEqual(25 * DAY - 60_000);
+    expect(Date.now() - createdS * 1000).toBeGreaterThanOrEqual(25.5 * DAY - 60_000);
     const secretBefore = pullSecret()!;
     const seen = new Set<string>();
     const loop = startPullLoop({
@@ -132,13 +132,13 @@ describeLab('Pulumi engine: renewal under a pull loop', () => {
     harborOffsetMs = 10 * DAY;
     await loop.waitForPulls(5);
     const report = await loop.stop();
-    if (process.env.LAB_STORY) console.log(describeReport('Pulumi renewal at day 25 of 30', report));
+    if (process.env.LAB_STORY) console.log(describeReport('Pulumi renewal at day 25.5 of 30', report));
 
     expect(report.failures).toBe(0);
     expect(report.pulls).toBeGreaterThanOrEqual(15);
     expect([...seen]).toEqual([secretBefore]);
     expect(pullSecret()).toBe(secretBefore);
-    // Harbor counts from the creation: 25 days and a few seconds of age, rounded up to 26, + 30 = 56 days.
+    // Harbor counts from the creation: 25.5 days of age, rounded up to 26, + 30 = 56 days.
     const after = harborRobot();
     expect(after).toMatchObject({ id: before.id, duration: 56, expiresAt: createdS + 56 * 86_400 });
     expect(after.expiresAt * 1000).toBeGreaterThanOrEqual(t0 + 30 * DAY);
