@@ -226,25 +226,22 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
         { parent: this, dependsOn: [...this.members] },
       );
       this.robotLogin = new HarborRobotLogin(`${name}-robot-login`, { robot: this.robot }, { parent: this });
-      // Warn about the robot's state as this run leaves it: inside its renewal window without a renewal (a preview),
-      // expired, or disabled. After an up that renewed or rotated the robot, its login holds the new state.
-      void pulumi
-        .all([this.robotLogin.fullName, this.robotLogin.expiresAt, this.robotLogin.disabled])
-        .apply(([fullName, expiresAt, disabled]) => {
-          const warnings = robotLifecycleWarnings(
-            {
-              scope,
-              fullName,
-              expiresAt,
-              disabled,
-              durationDays: r.durationDays,
-              renewBeforeDays: renewalWindowDays(r),
-              pullSecretName: config.pullSecretName,
-            },
-            Date.now(),
-          );
-          for (const warning of warnings) void pulumi.log.warn(warning, this);
-        });
+      // Warn about the robot's expiry as this run leaves it: inside its renewal window without a renewal (a preview),
+      // or expired. After an up that renewed or rotated the robot, its login holds the new expiry.
+      void pulumi.all([this.robotLogin.fullName, this.robotLogin.expiresAt]).apply(([fullName, expiresAt]) => {
+        const warnings = robotLifecycleWarnings(
+          {
+            scope,
+            fullName,
+            expiresAt,
+            durationDays: r.durationDays,
+            renewBeforeDays: renewalWindowDays(r),
+            pullSecretName: config.pullSecretName,
+          },
+          Date.now(),
+        );
+        for (const warning of warnings) void pulumi.log.warn(warning, this);
+      });
     }
 
     // Kubernetes: the pull Secrets (and ServiceAccounts) first, the workloads after them.

@@ -22,8 +22,6 @@ export class HarborRobotLogin extends pulumi.dynamic.Resource {
   declare public readonly secret: pulumi.Output<string>;
   /** The robot's expiry as its state last saw it, seconds since the epoch (`-1` never). */
   declare public readonly expiresAt: pulumi.Output<number | undefined>;
-  /** Harbor's `disable` flag as the robot's state last saw it. */
-  declare public readonly disabled: pulumi.Output<boolean | undefined>;
 
   constructor(name: string, args: HarborRobotLoginArgs, opts: pulumi.CustomResourceOptions = {}) {
     super(
@@ -35,7 +33,6 @@ export class HarborRobotLogin extends pulumi.dynamic.Resource {
         fullName: args.robot.fullName,
         secret: pulumi.secret(args.robot.secret),
         expiresAt: args.robot.expiresAt,
-        disabled: args.robot.disabled,
       },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ['secret'] }),
       'harbor',

@@ -34,15 +34,11 @@ export interface HarborRobotLoginInputs {
   readonly secret: string;
   /**
    * The robot's expiry as its state last saw it, seconds since the epoch (`-1` never): what the component warns
-   * about (a robot inside its renewal window, or expired) when the robot is not renewed in this run.
+   * about (a robot inside its renewal window, or expired) when the robot is not renewed in this run. Known in a
+   * preview, as the login's state is, while the robot's own outputs are not when it is to be updated.
    * @default - unknown (states written before renewal)
    */
   readonly expiresAt?: number;
-  /**
-   * Harbor's `disable` flag as the robot's state last saw it (a refresh).
-   * @default false
-   */
-  readonly disabled?: boolean;
 }
 
 function unknown(v: unknown): boolean {
@@ -54,7 +50,7 @@ function unknown(v: unknown): boolean {
  *
  * - create / update: stores the inputs as they are.
  * - diff: a change when the robot resource's id is unknown (created or replaced) or another one; with the same id, a
- *   change when the name, the secret, the expiry or the disabled flag are known and differ, none while they are
+ *   change when the name, the secret or the expiry are known and differ, none while they are
  *   unknown (an in-place update of the robot, a renewal included, keeps the name and the secret; the run that applies
  *   it compares the real values, and a renewal's new expiry is stored without changing the pull Secret's data). Also a change (stored, nothing else) when the
  *   stored provider text is not the program's: the engine keeps it until an update.
@@ -83,7 +79,7 @@ export class HarborRobotLoginProvider implements dynamic.ResourceProvider {
 
   async diff(_id: string, olds: HarborRobotLoginInputs, news: HarborRobotLoginInputs): Promise<dynamic.DiffResult> {
     if (unknown(news.robotResourceId) || news.robotResourceId !== olds.robotResourceId) return { changes: true };
-    const changed = (['fullName', 'secret', 'expiresAt', 'disabled'] as const).some(
+    const changed = (['fullName', 'secret', 'expiresAt'] as const).some(
       (k) => !unknown(news[k]) && news[k] !== olds[k],
     );
     const a = (olds as unknown as Record<string, unknown>)[PROVIDER_KEY];

@@ -1,8 +1,8 @@
 /**
- * What the component tells the user about its robot's lifecycle, from the robot's state as the run sees it (the
- * robot login's outputs): a robot inside its renewal window that this run does not renew (a preview, or an `up` that
- * leaves the robot out with `--target`), a robot Harbor reports expired, or disabled. Pure: the component logs them
- * with `pulumi.log.warn`.
+ * What the component tells the user about its robot's lifecycle, from the robot's expiry as the run sees it (the
+ * robot login's outputs, known in a preview): a robot inside its renewal window that this run does not renew (a
+ * preview, or an `up` that leaves the robot out with `--target`), or expired. Pure: the component logs them with
+ * `pulumi.log.warn`.
  */
 
 /** The robot's state as a run sees it. */
@@ -13,8 +13,6 @@ export interface RobotLifecycleState {
   readonly fullName: string;
   /** Its expiry, seconds since the epoch, `-1` never; `undefined` when not known (older states). */
   readonly expiresAt?: number;
-  /** Harbor's `disable` flag as last read. */
-  readonly disabled?: boolean;
   /** The declared lifetime (`robot.durationDays`), `-1` never. */
   readonly durationDays: number;
   /** The renewal window in days; `undefined` for a robot that never expires. */
@@ -29,22 +27,13 @@ const DAY_MS = 86_400_000;
 export function robotLifecycleWarnings(state: RobotLifecycleState, nowMs: number): string[] {
   const { scope, fullName, expiresAt, renewBeforeDays, pullSecretName } = state;
   const warnings: string[] = [];
-  const failing = `so every pull with the pull Secret "${pullSecretName}" fails (ErrImagePull)`;
-  if (state.disabled === true) {
-    warnings.push(
-      `${scope}: Harbor reports robot ${fullName} disabled ("disable": true, read by "pulumi refresh"): Harbor refuses ` +
-        `its logins, ${failing}. Fix: run "pulumi up": it enables the robot again (PUT, the same secret pulls again). ` +
-        'If it was disabled on purpose (a leaked secret), rotate to a new robot instead: give robot.rotation.trigger ' +
-        'a new value.',
-    );
-  }
   if (typeof expiresAt !== 'number' || expiresAt <= 0) return warnings;
   const at = new Date(expiresAt * 1000).toISOString();
   const leftMs = expiresAt * 1000 - nowMs;
   if (leftMs <= 0) {
     warnings.push(
       `${scope}: robot ${fullName} EXPIRED on ${at} (Harbor's "expires_at", as last read): Harbor refuses its logins, ` +
-        `${failing} since then. Fix: run "pulumi up": ` +
+        `so every pull with the pull Secret "${pullSecretName}" fails (ErrImagePull) since then. Fix: run "pulumi up": ` +
         (state.durationDays === -1
           ? 'it replaces the robot by a new one and writes its secret to the pull Secret.'
           : 'it renews the robot in place (PUT, the same secret: pulls work again at once, the pull Secret does not change).'),

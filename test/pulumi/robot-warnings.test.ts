@@ -1,6 +1,6 @@
 /**
  * What the component warns about its robot (pulumi.log.warn), from the robot's state as the run sees it: inside its
- * renewal window without a renewal in this run (a preview shows the robot's state before the up), expired, disabled.
+ * renewal window without a renewal in this run (a preview shows the robot's state before the up), or expired.
  * The messages first (pure), then the component under Pulumi's mocks with a robot whose state says so, and the new
  * rotation resource the component registers with `robot.rotation`.
  */
@@ -17,7 +17,6 @@ const state = (over: Partial<RobotLifecycleState> = {}): RobotLifecycleState => 
   scope: 'HarborPrivateApp "coredns"',
   fullName: 'robot$k8s+coredns-pull',
   expiresAt: IN_3_DAYS,
-  disabled: false,
   durationDays: 30,
   renewBeforeDays: 10,
   pullSecretName: 'registry-secret',
@@ -57,16 +56,6 @@ describe('the messages', () => {
       NOW,
     );
     expect(replace).toMatch(/EXPIRED.*Fix: run "pulumi up": it replaces the robot by a new one and writes its secret/);
-  });
-
-  test('disabled: what Harbor said, the failing pulls, and both fixes', () => {
-    expect(robotLifecycleWarnings(state({ expiresAt: -1, disabled: true }), NOW)).toEqual([
-      'HarborPrivateApp "coredns": Harbor reports robot robot$k8s+coredns-pull disabled ("disable": true, read by ' +
-        '"pulumi refresh"): Harbor refuses its logins, so every pull with the pull Secret "registry-secret" fails ' +
-        '(ErrImagePull). Fix: run "pulumi up": it enables the robot again (PUT, the same secret pulls again). If it ' +
-        'was disabled on purpose (a leaked secret), rotate to a new robot instead: give robot.rotation.trigger a new ' +
-        'value.',
-    ]);
   });
 });
 

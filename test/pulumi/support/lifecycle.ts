@@ -30,8 +30,7 @@ function resolveInputs(r: StackResource, resources: StackResource[]): void {
 }
 
 /**
- * The robot login's inputs: the robot resource's id, full name, secret, expiry and disabled flag (unknown while it has
- * none).
+ * The robot login's inputs: the robot resource's id, full name, secret and expiry (unknown while it has none).
  */
 export function robotLoginInputs(robot: ResourceState | undefined): Record<string, any> {
   return {
@@ -40,7 +39,6 @@ export function robotLoginInputs(robot: ResourceState | undefined): Record<strin
     fullName: robot?.outs?.fullName ?? UNKNOWN,
     secret: robot?.outs?.secret ?? UNKNOWN,
     expiresAt: robot?.outs?.expiresAt ?? UNKNOWN,
-    disabled: robot?.outs?.disabled ?? UNKNOWN,
   };
 }
 
