@@ -72,9 +72,15 @@ export interface ResolvedRobot {
    * robots and the one the pull Secret uses.
    */
   readonly rotation?: ResolvedRobotRotation;
-  /** The Pulumi engine's rotation, when `robot.rotation` has `everyDays` or `trigger`. */
+  /**
+   * The Pulumi engine's rotation, when `robot.rotation` has `everyDays` or `trigger`.
+   * @default - none
+   */
   readonly rotationPolicy?: ResolvedRotationPolicy;
-  /** `robot.renewBeforeDays` as declared (see `renewalWindowDays` for the window with its default). */
+  /**
+   * `robot.renewBeforeDays` as declared (see `renewalWindowDays` for the window with its default).
+   * @default - not declared
+   */
   readonly renewBeforeDays?: number;
 }
 

@@ -81,9 +81,15 @@ export function robotRotation(step: number, name: string, prefix: string, projec
 
 /** The Pulumi engine's rotation: when a `pulumi up` replaces the robot by a new one (blue/green). */
 export interface ResolvedRotationPolicy {
-  /** Rotate when the robot's generation is this many days old or older at `pulumi up`. */
+  /**
+   * Rotate when the robot's generation is this many days old or older at `pulumi up`.
+   * @default - no scheduled rotation
+   */
   readonly everyDays?: number;
-  /** Rotate when this value changes (a number is kept as its decimal string). */
+  /**
+   * Rotate when this value changes (a number is kept as its decimal string).
+   * @default - no rotation on demand
+   */
   readonly trigger?: string;
 }
 

@@ -19,9 +19,15 @@ import type { dynamic } from '@pulumi/pulumi';
 
 /** The inputs of a robot rotation resource (`robot.rotation` of the props). */
 export interface HarborRobotRotationInputs {
-  /** A new value rotates; turning rotation on with one does not. */
+  /**
+   * A new value rotates; turning rotation on with one does not.
+   * @default - no rotation on demand
+   */
   readonly trigger?: string;
-  /** Rotate when the generation is this many days old or older. */
+  /**
+   * Rotate when the generation is this many days old or older.
+   * @default - no scheduled rotation
+   */
   readonly everyDays?: number;
 }
 

@@ -11,11 +11,17 @@ export interface RobotLifecycleState {
   readonly scope: string;
   /** The robot's login name. */
   readonly fullName: string;
-  /** Its expiry, seconds since the epoch, `-1` never; `undefined` when not known (older states). */
+  /**
+   * Its expiry, seconds since the epoch, `-1` never.
+   * @default - not known (older states): no warning
+   */
   readonly expiresAt?: number;
   /** The declared lifetime (`robot.durationDays`), `-1` never. */
   readonly durationDays: number;
-  /** The renewal window in days; `undefined` for a robot that never expires. */
+  /**
+   * The renewal window in days.
+   * @default - none: a robot that never expires
+   */
   readonly renewBeforeDays?: number;
   /** The pull Secret's name (what fails to pull). */
   readonly pullSecretName: string;
