@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
@@ -19,6 +19,7 @@ import {
   RobotAccountForProvider,
   managedResource,
 } from './crossplane';
+import { ChartChecks } from './chart-checks';
 import { ExternalSecretSpec, clusterSecretStore, externalSecret } from './external-secrets';
 import { DeliveredHarborObjects, IHarborDelivery, NameClaim } from './harbor-delivery';
 
@@ -166,6 +167,16 @@ export class CrossplaneDelivery implements IHarborDelivery {
         if (slot.active) robot = object;
       }
       if (config.robotStore.emitStore) emitStore(app, config);
+      // Checked once per chart at synthesis: a store emitted by one app and read by another that it does not serve.
+      ChartChecks.of(Chart.of(app)).addRobotStore({
+        scope: `HarborPrivateApp ${JSON.stringify(app.node.id)}`,
+        path: app.node.path,
+        kind: config.robotStore.store.kind,
+        name: config.robotStore.store.name,
+        emitted: config.robotStore.emitStore,
+        namespaces: config.namespaces,
+        connectionSecretNamespace: config.robotStore.connectionSecretNamespace,
+      });
     }
     return { project, robot };
   }

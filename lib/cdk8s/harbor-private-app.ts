@@ -14,6 +14,7 @@ import {
   resolveHarborPrivateApp,
   workloadSelectorValue,
 } from '../core';
+import { ChartChecks } from './chart-checks';
 import { CrossplaneDelivery } from './crossplane-delivery';
 import { ExternalSecretSpec, externalSecret } from './external-secrets';
 import { IHarborDelivery, NameClaim } from './harbor-delivery';
@@ -133,6 +134,15 @@ export class HarborPrivateApp extends Construct {
       .map((ns) => this.emitPullSecret(config, ns, delivery))
       .filter((o): o is ApiObject => o !== undefined);
     this.pullSecret = kplus.Secret.fromSecretName(this, 'PullSecretRef', config.pullSecretName);
+    // Checked once per chart at synthesis: objects of the user's that make the same Secret, stores that do not serve.
+    ChartChecks.of(Chart.of(this)).addPullSecret({
+      scope: this.scopeName,
+      pullSecret:
+        config.credentials.kind === 'existingSecret'
+          ? undefined
+          : { name: config.pullSecretName, namespaces: config.namespaces },
+      pullSecretObjects: this.pullSecretObjects,
+    });
 
     // ServiceAccounts that carry the pull Secret.
     for (const ns of config.namespaces) {

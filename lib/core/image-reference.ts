@@ -41,6 +41,17 @@ export function parseImageReference(image: string, field = 'image', scope?: stri
   let rest = image;
   let digest: string | undefined;
   const at = rest.indexOf('@');
+  if (at > 0 && !rest.slice(0, at).includes('/') && rest.slice(at + 1).includes('/')) {
+    // `user:password@host/...`: the error shows it redacted (HarborPrivateAppError never echoes user info).
+    throw new HarborPrivateAppError({
+      scope,
+      field,
+      value: image,
+      problem:
+        'holds user info ("user:password@") before the registry host; kubelet never reads credentials from an image reference, it takes them from the pull Secret',
+      fix: `remove everything up to the "@": write it as <registry host[:port]>/<project>/<repository>[:tag], e.g. "reg.harbor.com/k8s/coredns:1.2.6"`,
+    });
+  }
   if (at >= 0) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);

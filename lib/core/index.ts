@@ -1,6 +1,7 @@
 export * from './credentials';
 export * from './docker-config';
 export * from './errors';
+export * from './harbor-url';
 export * from './image-reference';
 export * from './members';
 export * from './names';
@@ -10,3 +11,4 @@ export * from './robot';
 export * from './roles';
 export * from './rotation';
 export * from './secret-value';
+export * from './template';

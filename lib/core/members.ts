@@ -2,17 +2,25 @@ import { HarborRoleName } from './roles';
 
 /** Harbor's project roles. Every role can pull; pulling needs at least `LIMITED_GUEST`. */
 export enum HarborRole {
+  /** `projectAdmin` (role_id 1): everything in the project; needed to create robot accounts. */
   PROJECT_ADMIN = 'projectAdmin',
+  /** `maintainer` (role_id 4): push, pull and project settings. */
   MAINTAINER = 'maintainer',
+  /** `developer` (role_id 2): push and pull. */
   DEVELOPER = 'developer',
+  /** `guest` (role_id 3): pull; enough for a node. */
   GUEST = 'guest',
+  /** `limitedGuest` (role_id 5): pull, with the least visibility. */
   LIMITED_GUEST = 'limitedGuest',
 }
 
 /** How Harbor knows a group: `ldap`, `internal` (http auth proxy / local) or `oidc`. */
 export enum HarborGroupType {
+  /** An LDAP group (group_type 1), optionally with its DN. */
   LDAP = 'ldap',
+  /** A group of Harbor's HTTP auth proxy or a local group (group_type 2). */
   INTERNAL = 'internal',
+  /** A group from the OIDC provider's groups claim (group_type 3). */
   OIDC = 'oidc',
 }
 

@@ -3,8 +3,12 @@ import { HarborPrivateAppError } from './errors';
 
 /** Harbor's project name rule (src/common/utils/utils.go): lowercase alphanumerics separated by one of `._-`. */
 export const HARBOR_PROJECT_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-/** Harbor's robot name rule: lowercase letters, digits and `._-` only (no `$`, no `+`). */
-export const HARBOR_ROBOT_NAME = /^[a-z0-9._-]+$/;
+/**
+ * Harbor's robot name rule (`validateName` in src/server/v2.0/handler/robot.go): the same as the project name rule,
+ * lowercase letters and digits separated by single `.`, `_` or `-` (no `$`, no `+`, no leading, trailing or doubled
+ * separator). Harbor answers anything else with 400 "robot name is not in lower case or contains illegal characters".
+ */
+export const HARBOR_ROBOT_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 /** RFC 1123 label (Kubernetes namespaces): at most 63 characters. */
 export const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** RFC 1123 subdomain (Secret, Deployment, ServiceAccount names): at most 253 characters. */
@@ -33,7 +37,8 @@ export function checkHarborRobotName(field: string, value: unknown, scope?: stri
       scope,
       field,
       value,
-      problem: 'is not a valid Harbor robot name (lowercase letters, digits, ".", "_" and "-" only)',
+      problem:
+        'is not a valid Harbor robot name (lowercase letters and digits, separated by single ".", "_" or "-"; Harbor rejects anything else with 400)',
       fix: hasPrefix
         ? 'give the short name only: Harbor adds the "robot$<project>+" prefix itself'
         : `use a name such as ${JSON.stringify(suggestName(value, HARBOR_ROBOT_NAME) ?? 'app-pull')}`,

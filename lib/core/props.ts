@@ -85,15 +85,18 @@ export interface RobotRotationOptions {
 /** The robot account whose credentials the pull Secret carries. */
 export interface HarborRobotOptions {
   /**
-   * The robot's short name; Harbor logs it in as `<prefix><project>+<name>`.
-   * @default - `<app name>-pull`, lowercased
+   * The robot's short name; Harbor logs it in as `<prefix><project>+<name>`. Harbor's rule: lowercase letters and
+   * digits separated by single `.`, `_` or `-` (no leading, trailing or doubled separator), at most 255.
+   * @default - `<app name>-pull`, the app name lowercased with every run of characters other than `a-z`, `0-9` and `-`
+   * made one `-` and no `-` at either end (`CoreDNS_v1` gives `coredns-v1-pull`)
    */
   readonly name?: string;
   /**
-   * Lifetime in days: `-1` never expires, or a whole number >= 1. Harbor rejects 0. A robot that expires
-   * stops every pull at once, so the default never expires: rotate its secret instead. The Pulumi engine renews a
-   * robot that expires within `renewBeforeDays` of its expiry, for `durationDays` more days (Harbor counts a robot's
-   * duration from its creation, so the duration Harbor stores then grows: it is kept in the state, apart from this).
+   * Lifetime in days: `-1` never expires, or a whole number from 1 to 2147483646 (Harbor rejects 0, and anything from
+   * MaxInt32 on). A robot that expires stops every pull at once, so the default never expires: rotate its secret
+   * instead. The Pulumi engine renews a robot that expires within `renewBeforeDays` of its expiry, for `durationDays`
+   * more days (Harbor counts a robot's duration from its creation, so the duration Harbor stores then grows: it is
+   * kept in the state, apart from this).
    * @default -1
    */
   readonly durationDays?: number;
@@ -108,7 +111,8 @@ export interface HarborRobotOptions {
    */
   readonly actions?: RobotAction[];
   /**
-   * The explicit opt-in for `RobotAction.PUSH` (a node never needs to push).
+   * The explicit opt-in for `RobotAction.PUSH` (a node never needs to push). It grants nothing by itself: `true`
+   * without `RobotAction.PUSH` in `actions` is rejected.
    * @default false
    */
   readonly allowPush?: boolean;
@@ -145,7 +149,8 @@ export interface HarborPrivateAppOptions {
    */
   readonly registryHost: string;
   /**
-   * Harbor's URL, for its API.
+   * Harbor's URL, for its API. Plain `http://` only to a loopback host (127.0.0.1, ::1, localhost): the Harbor
+   * password goes with every request.
    * @default - `https://<registryHost>`
    */
   readonly harborUrl?: string;
@@ -162,7 +167,8 @@ export interface HarborPrivateAppOptions {
    */
   readonly robot?: HarborRobotOptions;
   /**
-   * Harbor's `robot_name_prefix`, used where the robot's full name cannot be read back from Harbor.
+   * Harbor's `robot_name_prefix`, used where the robot's full name cannot be read back from Harbor. No white space,
+   * no `:` (the login name goes into `username:password`), no `{{` or `}}` (it is written into a Go template).
    * @default 'robot$'
    */
   readonly robotNamePrefix?: string;

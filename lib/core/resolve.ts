@@ -5,6 +5,7 @@ import {
   SecretStoreRef,
 } from './credentials';
 import { HarborPrivateAppError } from './errors';
+import { httpsFormOf, plainHttpProblem } from './harbor-url';
 import { parseImageReference } from './image-reference';
 import { HARBOR_GROUP_TYPE_IDS, HarborGroupType, HarborMember } from './members';
 import {
@@ -16,7 +17,13 @@ import {
   toDnsLabel,
 } from './names';
 import { HarborPrivateAppOptions, RobotAction, RobotRotationOptions } from './props';
-import { DEFAULT_ROBOT_NAME_PREFIX, RobotPermissionSpec, robotFullName, robotPermission } from './robot';
+import {
+  DEFAULT_ROBOT_NAME_PREFIX,
+  MAX_ROBOT_DURATION_DAYS,
+  RobotPermissionSpec,
+  robotFullName,
+  robotPermission,
+} from './robot';
 import {
   ResolvedRobotRotation,
   ResolvedRotationPolicy,
@@ -27,14 +34,21 @@ import {
 } from './rotation';
 import { HarborRoleName, isHarborRoleName } from './roles';
 import { SecretValue } from './secret-value';
+import { goTemplateDelimiterIn } from './template';
 
 /** A member with its role checked. */
 export interface ResolvedMember {
+  /** A Harbor user or a group. */
   readonly kind: 'user' | 'group';
+  /** The user's or group's name in Harbor. */
   readonly name: string;
+  /** The project role. */
   readonly role: HarborRoleName;
+  /** The group type (`ldap`, `internal`, `oidc`), groups only. */
   readonly groupType?: string;
+  /** Harbor's numeric group type, groups only. */
   readonly groupTypeId?: number;
+  /** The LDAP group DN, LDAP groups only. */
   readonly ldapGroupDn?: string;
   /** Take over an existing member. */
   readonly adopt: boolean;
@@ -60,10 +74,15 @@ export interface ResolvedProject {
 
 /** The robot, with its full login name and its single permission. */
 export interface ResolvedRobot {
+  /** The short name (Harbor's robot name rule checked). */
   readonly name: string;
+  /** `<robotNamePrefix><project>+<name>`: the login name the YAML engine writes (Pulumi uses Harbor's answer). */
   readonly fullName: string;
+  /** `-1` (never expires) or 1 to {@link MAX_ROBOT_DURATION_DAYS}. */
   readonly durationDays: number;
+  /** The description in Harbor. */
   readonly description: string;
+  /** The robot's one project permission. */
   readonly permission: RobotPermissionSpec;
   /** Take over an existing robot of this name, with a new secret (a rotation). */
   readonly adopt: boolean;
@@ -86,25 +105,42 @@ export interface ResolvedRobot {
 
 /** HarborPrivateAppOptions with every default applied and every rule checked. */
 export interface ResolvedHarborPrivateApp {
+  /** The construct id / Pulumi resource name. */
   readonly appName: string;
+  /** `host[:port]` as in image references. */
   readonly registryHost: string;
+  /** Harbor's base URL, without a trailing slash. */
   readonly harborUrl: string;
+  /** The project, with its defaults. */
   readonly project: ResolvedProject;
+  /** The members, roles checked, in the order given. */
   readonly members: readonly ResolvedMember[];
   /** Declared only with `PullCredentials.fromRobot()` (the default). */
   readonly robot?: ResolvedRobot;
+  /** Harbor's `robot_name_prefix`. */
   readonly robotNamePrefix: string;
+  /** The namespaces that get the pull Secret. */
   readonly namespaces: readonly string[];
+  /** The pull Secret's name in each namespace. */
   readonly pullSecretName: string;
+  /** Where the credentials come from. */
   readonly credentials: PullCredentials;
   /** Defaults of the robot credential chain, resolved (kind `robot`). */
-  readonly robotStore?: {
-    readonly store: SecretStoreRef;
-    readonly emitStore: boolean;
-    readonly connectionSecretNamespace: string;
-    readonly refreshInterval: string;
-  };
+  readonly robotStore?: ResolvedRobotStore;
+  /** ServiceAccounts emitted in every namespace with the pull Secret. */
   readonly serviceAccounts: readonly string[];
+}
+
+/** The robot credential chain of the YAML engine, with its defaults. */
+export interface ResolvedRobotStore {
+  /** The External Secrets store that reads the robot's connection Secret. */
+  readonly store: SecretStoreRef;
+  /** Whether the app emits that store. */
+  readonly emitStore: boolean;
+  /** Where Crossplane writes the robot's connection Secret. */
+  readonly connectionSecretNamespace: string;
+  /** External Secrets' re-sync period (a Go duration). */
+  readonly refreshInterval: string;
 }
 
 const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
@@ -177,6 +213,15 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
       '<URL with user info>',
       'embeds credentials',
       'remove the user:password part; pass credentials through the Harbor connection settings',
+    );
+  }
+  const plainHttp = plainHttpProblem(parsedUrl!);
+  if (plainHttp) {
+    fail(
+      'harborUrl',
+      harborUrl,
+      plainHttp,
+      `use ${JSON.stringify(httpsFormOf(parsedUrl!))} (a private CA: harbor.caBundle on the Pulumi engine); plain http:// is allowed only to a loopback host (127.0.0.1, ::1, localhost)`,
     );
   }
 
@@ -336,7 +381,7 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
     if (!(lit.password instanceof SecretValue)) {
       fail(
         'credentials.password',
-        '<plain string>',
+        lit.password,
         'is not a SecretValue: a password typed as a plain string is not an explicit opt-in to a literal credential',
         'wrap it: SecretValue.unsafePlainText(...) or SecretValue.fromEnv("VAR")',
       );
@@ -387,8 +432,25 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
       'use Harbor\'s robot_name_prefix, "robot$" unless your Harbor changed it',
     );
   }
+  if (robotNamePrefix.includes(':')) {
+    fail(
+      'robotNamePrefix',
+      robotNamePrefix,
+      'contains ":", which a login name cannot hold (the .dockerconfigjson auth is base64 of "username:password")',
+      'use Harbor\'s robot_name_prefix, "robot$" unless your Harbor changed it',
+    );
+  }
+  const delimiter = goTemplateDelimiterIn(robotNamePrefix);
+  if (delimiter) {
+    fail(
+      'robotNamePrefix',
+      robotNamePrefix,
+      `contains the Go template delimiter "${delimiter}"; the robot's login name is written into the ExternalSecret's template, which External Secrets could then not parse`,
+      'use Harbor\'s robot_name_prefix, "robot$" unless your Harbor changed it',
+    );
+  }
   let robot: ResolvedRobot | undefined;
-  let robotStore: ResolvedHarborPrivateApp['robotStore'];
+  let robotStore: ResolvedRobotStore | undefined;
   if (credentials.kind === 'robot') {
     const name = checkHarborRobotName(
       'robot.name',
@@ -399,14 +461,16 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
     if (
       typeof durationDays !== 'number' ||
       !Number.isInteger(durationDays) ||
-      (durationDays !== -1 && durationDays < 1)
+      (durationDays !== -1 && (durationDays < 1 || durationDays > MAX_ROBOT_DURATION_DAYS))
     ) {
       fail(
         'robot.durationDays',
         durationDays,
         durationDays === 0
           ? 'is 0, which Harbor rejects (400)'
-          : 'must be -1 (never expires) or a whole number of days >= 1',
+          : typeof durationDays === 'number' && durationDays > MAX_ROBOT_DURATION_DAYS
+            ? `is above ${MAX_ROBOT_DURATION_DAYS}, the most Harbor takes (it requires a duration below MaxInt32, else 400)`
+            : 'must be -1 (never expires) or a whole number of days >= 1',
         'use -1, or e.g. 90 and rotate before it expires',
       );
     }
@@ -425,6 +489,17 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
     if (!actions.includes(RobotAction.PULL))
       fail('robot.actions', actions, 'does not include pull, which the pull Secret exists for', 'add RobotAction.PULL');
     const wantsPush = actions.includes(RobotAction.PUSH);
+    if (robotOpts.allowPush !== undefined && typeof robotOpts.allowPush !== 'boolean') {
+      fail('robot.allowPush', robotOpts.allowPush, 'must be a boolean', 'use true or false');
+    }
+    if (robotOpts.allowPush === true && !wantsPush) {
+      fail(
+        'robot.allowPush',
+        true,
+        `is set but robot.actions ${JSON.stringify(actions)} holds no push, so the robot stays pull-only; allowPush is only the opt-in that lets RobotAction.PUSH through`,
+        'add RobotAction.PUSH to robot.actions if this robot must push, or drop allowPush',
+      );
+    }
     if (wantsPush && robotOpts.allowPush !== true) {
       fail(
         'robot.actions',
@@ -668,7 +743,9 @@ function resolveRotationPolicy(
 
 /** One image of a workload, with the prop path it came from. */
 export interface WorkloadImage {
+  /** The prop path, for messages (`workload.containers[0].image`). */
   readonly field: string;
+  /** The image reference. */
   readonly image: string;
 }
 

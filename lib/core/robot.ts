@@ -2,6 +2,12 @@
 export const DEFAULT_ROBOT_NAME_PREFIX = 'robot$';
 
 /**
+ * The longest robot lifetime Harbor accepts, in days: Harbor's `isValidDuration` (src/server/v2.0/handler/robot.go)
+ * takes `-1` or `0 < d < math.MaxInt32`, so 2147483646.
+ */
+export const MAX_ROBOT_DURATION_DAYS = 2 ** 31 - 2;
+
+/**
  * The full login name Harbor gives a project robot: `<prefix><project>+<name>`.
  *
  * Harbor returns this name when it creates the robot, and that returned name is the one to use
@@ -14,14 +20,19 @@ export function robotFullName(prefix: string, project: string, name: string): st
 
 /** One access entry of a robot permission. */
 export interface RobotAccess {
+  /** The resource, `repository` here. */
   readonly resource: string;
+  /** The action on it: `pull` or `push`. */
   readonly action: string;
 }
 
 /** A project-level robot permission (Harbor allows exactly one per project robot). */
 export interface RobotPermissionSpec {
+  /** A project permission. */
   readonly kind: 'project';
+  /** The project's name (Harbor calls it the permission's namespace). */
   readonly namespace: string;
+  /** What the robot may do there. */
   readonly access: readonly RobotAccess[];
 }
 

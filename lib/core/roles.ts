@@ -6,10 +6,15 @@
  * `projectAdmin` can push.
  */
 export const HARBOR_ROLE_IDS = {
+  /** Everything in the project, robots included. */
   projectAdmin: 1,
+  /** Push and pull. */
   developer: 2,
+  /** Pull (read-only). */
   guest: 3,
+  /** Push and pull, plus project settings such as scanning and tag retention. */
   maintainer: 4,
+  /** Pull only, with the least visibility. */
   limitedGuest: 5,
 } as const;
 

@@ -53,10 +53,12 @@ export class SecretValue {
     return this.value;
   }
 
+  /** Always `<redacted>`: a SecretValue never prints itself. */
   public toString(): string {
     return REDACTED;
   }
 
+  /** Always `<redacted>`: `JSON.stringify` never shows the secret. */
   public toJSON(): string {
     return REDACTED;
   }

@@ -13,6 +13,7 @@ import { harborRoleId, harborRoleName, type HarborRoleName } from '../core/roles
 import { resolveHarborEndpoint, type HarborEndpoint } from './endpoint';
 import { HarborApiError, parseHarborError, redactSecrets } from './errors';
 import { normalisePermissions } from './permissions';
+import { CONNECTION_TUNING, CONNECTION_TUNING_KEYS, connectionTuningProblem, type ConnectionTuningKey } from './tuning';
 import {
   NOT_SENT_NETWORK_CODES,
   isIdempotent,
@@ -275,21 +276,14 @@ export class HarborClient {
     if (typeof opts.password !== 'string' || opts.password === '') {
       throw new TypeError("HarborClientOptions.password is empty: give the account's password or the robot's secret.");
     }
-    const maxRetries = opts.maxRetries ?? 3;
-    const timeoutMs = opts.timeoutMs ?? 30_000;
-    const retryBaseDelayMs = opts.retryBaseDelayMs ?? 200;
-    const maxRetryDelayMs = opts.maxRetryDelayMs ?? 10_000;
-    const checks: Array<[string, number, number]> = [
-      ['maxRetries', maxRetries, 0],
-      ['timeoutMs', timeoutMs, 1],
-      ['retryBaseDelayMs', retryBaseDelayMs, 0],
-      ['maxRetryDelayMs', maxRetryDelayMs, 0],
-    ];
-    for (const [field, value, min] of checks) {
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < min || !Number.isInteger(value)) {
-        throw new TypeError(`HarborClientOptions.${field} ${String(value)} must be a whole number >= ${min}.`);
-      }
+    const tuning = {} as Record<ConnectionTuningKey, number>;
+    for (const key of CONNECTION_TUNING_KEYS) {
+      const value = opts[key] ?? CONNECTION_TUNING[key].defaultValue;
+      const problem = connectionTuningProblem(key, value);
+      if (problem) throw new TypeError(`HarborClientOptions.${key} ${String(value)} ${problem}.`);
+      tuning[key] = value;
     }
+    const { maxRetries, timeoutMs, retryBaseDelayMs, maxRetryDelayMs } = tuning;
     this.origin = this.endpoint.origin;
     this.maxRetries = maxRetries;
     this.timeoutMs = timeoutMs;

@@ -1,7 +1,7 @@
 /**
  * Validation of where the Harbor client connects: the URL, the plain-HTTP policy and the CA bundle.
  */
-import { isIP } from 'node:net';
+import { isLoopbackHost, plainHttpProblem } from '../core/harbor-url';
 
 /** A validated Harbor endpoint. */
 export interface HarborEndpoint {
@@ -13,18 +13,8 @@ export interface HarborEndpoint {
   readonly tls: boolean;
 }
 
-/** True for 127.0.0.0/8, ::1 (also IPv4-mapped) and `localhost` / `*.localhost`. */
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h.endsWith('.localhost')) return true;
-  if (isIP(h) === 4) return h.split('.')[0] === '127';
-  if (isIP(h) === 6) {
-    if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
-    return mapped !== null && mapped[1].split('.')[0] === '127';
-  }
-  return false;
-}
+/** True for 127.0.0.0/8, ::1 (also IPv4-mapped) and `localhost` / `*.localhost` (the rule lives in lib/core). */
+export { isLoopbackHost };
 
 /**
  * Checks the `url`, `allowPlainHttp` and `caBundle` options and computes the API base.
@@ -63,9 +53,10 @@ export function resolveHarborEndpoint(opts: {
     );
   }
   const tls = u.protocol === 'https:';
-  if (!tls && !opts.allowPlainHttp && !isLoopbackHost(u.hostname)) {
+  const plainHttp = opts.allowPlainHttp ? undefined : plainHttpProblem(u);
+  if (plainHttp) {
     throw new Error(
-      `HarborClientOptions.url "${u.origin}" uses plain http:// to a non-loopback host, which would send the password in clear text: ` +
+      `HarborClientOptions.url "${u.origin}" ${plainHttp}: ` +
         `use "https://${u.host}" (with caBundle for a private CA), or set allowPlainHttp: true if you really mean it.`,
     );
   }

@@ -9,3 +9,4 @@ export * from './permissions';
 export * from './retry';
 export * from './types';
 export * from './validate';
+export * from './tuning';

@@ -1,6 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { HarborPrivateAppError } from '../core/errors';
-import { canonicalHarborUrl, resolveHarborEndpoint } from '../harbor';
+import { httpsFormOf, plainHttpProblem } from '../core/harbor-url';
+import { canonicalHarborUrl, CONNECTION_TUNING, connectionTuningProblem, resolveHarborEndpoint } from '../harbor';
 import { HarborTarget, HarborTuning, loginKeys, TUNING_KEYS } from './connection';
 
 /** Options of {@link HarborConnection.fromConfig}. */
@@ -77,16 +78,17 @@ export class HarborConnection {
         fix: 'give a namespace without ":", e.g. your Pulumi project name, or leave it out',
       });
     }
+    // The Harbor client's own rule (lib/harbor/tuning.ts), checked now rather than at `pulumi up`.
     for (const key of TUNING_KEYS) {
-      const v = options[key];
-      const min = key === 'timeoutMs' ? 1 : 0;
-      if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min)) {
+      const v: unknown = options[key];
+      const problem = v === undefined ? undefined : connectionTuningProblem(key, v);
+      if (problem) {
         throw new HarborPrivateAppError({
           scope,
           field: key,
           value: v,
-          problem: `must be a whole number >= ${min}`,
-          fix: 'give a number of milliseconds (or of retries for maxRetries), or leave it out for the default',
+          problem,
+          fix: `give a number of milliseconds (or of retries for maxRetries), or leave it out for the default (${CONNECTION_TUNING[key].defaultValue})`,
         });
       }
     }
@@ -158,6 +160,23 @@ export class HarborConnection {
     }
     const url = get(keys.url) ?? defaultUrl;
     const caBundle = get(keys.caBundle);
+    // The plain-HTTP rule of lib/core, with this engine's fix (the client's own message advises its allowPlainHttp
+    // option, which a connection does not have). The default URL was checked as harborUrl already.
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url.trim());
+    } catch {
+      parsed = undefined;
+    }
+    const plainHttp = parsed && plainHttpProblem(parsed);
+    if (parsed && plainHttp) {
+      fail(
+        keys.url,
+        url,
+        plainHttp,
+        `pulumi config set ${short(keys.url)} ${httpsFormOf(parsed)} (with ${short(keys.caBundle)} for a private CA); plain http:// is allowed only to a loopback host (127.0.0.1, ::1, localhost)`,
+      );
+    }
     try {
       resolveHarborEndpoint({ url, caBundle });
     } catch (e) {

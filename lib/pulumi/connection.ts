@@ -19,7 +19,7 @@
  * States written before (the `connection` input with user and password, {@link HarborConnectionState}) still work:
  * their stored provider text uses them as before, and the first `pulumi up` with this version rewrites them.
  */
-import { canonicalHarborUrl, HarborClient, isHarborApiError } from '../harbor';
+import { canonicalHarborUrl, CONNECTION_TUNING_KEYS, HarborClient, isHarborApiError } from '../harbor';
 
 /**
  * The stack configuration as Pulumi's dynamic provider host passes it to `configure`
@@ -55,8 +55,8 @@ export interface HarborTuning {
   readonly maxRetryDelayMs?: number;
 }
 
-/** The optional tuning fields of {@link HarborTuning}. */
-export const TUNING_KEYS = ['maxRetries', 'timeoutMs', 'retryBaseDelayMs', 'maxRetryDelayMs'] as const;
+/** The optional tuning fields of {@link HarborTuning} (the Harbor client's, lib/harbor/tuning.ts). */
+export const TUNING_KEYS = CONNECTION_TUNING_KEYS;
 
 /**
  * Which Harbor a resource lives in, as its inputs and outputs store it: Harbor's identity and where the login is read,

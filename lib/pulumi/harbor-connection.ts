@@ -15,7 +15,10 @@ export interface HarborConnectionArgs {
   readonly url?: pulumi.Input<string>;
   /** A Harbor user that may create projects and robots (a system admin, or projectAdmin of an adopted project). */
   readonly username: pulumi.Input<string>;
-  /** Its password: pass a secret (`config.requireSecret('password')`); a plain value is made secret. */
+  /**
+   * Its password. Pass a secret (`config.requireSecret('harborPassword')`). A plain string is accepted and made a
+   * Pulumi secret too, with a warning (`pulumi.log.warn`): a plain string is easily committed or logged.
+   */
   readonly password: pulumi.Input<string>;
   /**
    * PEM of the CA that signed Harbor's certificate (it replaces Node's default trust store).
@@ -23,22 +26,24 @@ export interface HarborConnectionArgs {
    */
   readonly caBundle?: pulumi.Input<string>;
   /**
-   * Attempts of idempotent calls (and checked creates) before giving up.
+   * Retries after the first attempt of idempotent calls (and the bound of checked creates): a whole number >= 0.
+   * Checked at construction when it is a plain value.
    * @default 3
    */
   readonly maxRetries?: pulumi.Input<number>;
   /**
-   * Timeout of one HTTP attempt, in milliseconds.
+   * Timeout of one HTTP attempt, in milliseconds: a whole number from 1 to 2147483647 (Node's longest timer).
+   * Checked at construction when it is a plain value.
    * @default 30000
    */
   readonly timeoutMs?: pulumi.Input<number>;
   /**
-   * First backoff delay between attempts, in milliseconds (doubled each time, with jitter).
+   * First backoff delay between attempts, in milliseconds (doubled each time, with jitter): 0 to 2147483647.
    * @default 200
    */
   readonly retryBaseDelayMs?: pulumi.Input<number>;
   /**
-   * Longest wait between attempts, Retry-After included, in milliseconds.
+   * Longest wait between attempts, Retry-After included, in milliseconds: 0 to 2147483647.
    * @default 10000
    */
   readonly maxRetryDelayMs?: pulumi.Input<number>;

@@ -7,13 +7,21 @@ import type {
 import {
   dockerConfigJson,
   HarborPrivateAppError,
+  httpsFormOf,
   kubernetesNameFor,
+  plainHttpProblem,
   renewalWindowDays,
   ResolvedHarborPrivateApp,
   ResolvedMember,
   toDnsLabel,
 } from '../core';
-import { canonicalHarborUrl, normalisePermissions, resolveHarborEndpoint } from '../harbor';
+import {
+  canonicalHarborUrl,
+  CONNECTION_TUNING,
+  connectionTuningProblem,
+  normalisePermissions,
+  resolveHarborEndpoint,
+} from '../harbor';
 import { HarborConnection } from './config-connection';
 import { CONNECTION_TUNING_KEYS, HarborConnectionArgs, HarborLocationArgs } from './harbor-connection';
 import { HarborProjectMember } from './harbor-member';
@@ -136,7 +144,7 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
     let location: HarborLocationArgs;
     if (harbor !== undefined) {
       const url = harbor.url ?? config.harborUrl;
-      checkHarborEndpoint(name, url, harbor.caBundle);
+      checkHarborEndpoint(name, harbor, config.harborUrl);
       location = {
         connection: {
           url: typeof url === 'string' ? (canonicalHarborUrl(url) ?? url) : url,
@@ -160,6 +168,15 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
           'connection, HarborConnection.fromConfig(), reads; then "pulumi up" (README: "Operating it").',
         this,
       );
+      if (typeof harbor.password === 'string') {
+        // Accepted (and made a secret), but a plain string usually comes from source code or plain config.
+        void pulumi.log.warn(
+          `${scope}: harbor.password is a plain string; it is made a Pulumi secret (encrypted in the state, hidden in ` +
+            'previews), but a plain string is easily committed or logged. Pass a secret, or better the default ' +
+            'connection: `pulumi config set --secret harborPassword`, read by HarborConnection.fromConfig().',
+          this,
+        );
+      }
     }
 
     this.config = config;
@@ -365,20 +382,65 @@ function checkHarborConnection(name: string, harbor: HarborConnectionArgs | unde
     throw new HarborPrivateAppError({
       scope,
       field: 'harbor.password',
-      value: '<empty>',
+      value: harbor.password,
       problem: 'is empty',
       fix: 'set it as a secret: `pulumi config set --secret harbor:password ...`, and pass config.requireSecret("password")',
     });
   }
+  // The provider's own rule (HarborClient's), on the values known now; an Output is checked by the provider at `up`.
+  for (const key of CONNECTION_TUNING_KEYS) {
+    const value: unknown = harbor[key];
+    if (value === undefined || !isPlainValue(value)) continue;
+    const problem = connectionTuningProblem(key, value);
+    if (problem) {
+      throw new HarborPrivateAppError({
+        scope,
+        field: `harbor.${key}`,
+        value,
+        problem,
+        fix: `give a whole number in range, or leave it out for the default (${CONNECTION_TUNING[key].defaultValue})`,
+      });
+    }
+  }
 }
 
-/** Checks Harbor's URL and CA bundle when they are plain values (an Output is checked by the provider). */
-function checkHarborEndpoint(
-  name: string,
-  url: pulumi.Input<string>,
-  caBundle: pulumi.Input<string> | undefined,
-): void {
+/** A value known at construction: not a pulumi.Output and not a promise. */
+function isPlainValue(value: unknown): boolean {
+  return (
+    !pulumi.Output.isInstance(value) &&
+    !(typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function')
+  );
+}
+
+/**
+ * Checks Harbor's URL (`harbor.url`, else the app's `harborUrl`) and CA bundle when they are plain values (an Output is
+ * checked by the provider). The error names the prop the URL came from.
+ */
+function checkHarborEndpoint(name: string, harbor: HarborConnectionArgs, harborUrl: string): void {
+  const scope = `HarborPrivateApp ${JSON.stringify(name)}`;
+  const urlField = harbor.url !== undefined ? 'harbor.url' : 'harborUrl';
+  const url = harbor.url ?? harborUrl;
+  const caBundle = harbor.caBundle;
   if (typeof url !== 'string' && typeof caBundle !== 'string') return;
+  if (typeof url === 'string') {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url.trim());
+    } catch {
+      parsed = undefined;
+    }
+    // The plain-HTTP rule of lib/core, as for harborUrl: the component has no switch to turn it off.
+    const plainHttp = parsed && plainHttpProblem(parsed);
+    if (parsed && plainHttp) {
+      throw new HarborPrivateAppError({
+        scope,
+        field: urlField,
+        value: url,
+        problem: plainHttp,
+        fix: `use ${JSON.stringify(httpsFormOf(parsed))} (with harbor.caBundle for a private CA); plain http:// is allowed only to a loopback host (127.0.0.1, ::1, localhost)`,
+      });
+    }
+  }
   try {
     resolveHarborEndpoint({
       url: typeof url === 'string' ? url : 'https://placeholder.invalid',
@@ -388,10 +450,10 @@ function checkHarborEndpoint(
     const message = (e as Error).message;
     const isCa = message.startsWith('HarborClientOptions.caBundle');
     throw new HarborPrivateAppError({
-      scope: `HarborPrivateApp ${JSON.stringify(name)}`,
-      field: isCa ? 'harbor.caBundle' : 'harbor.url',
+      scope,
+      field: isCa ? 'harbor.caBundle' : urlField,
       value: isCa ? '<PEM text>' : url,
-      problem: message.replace(/\.$/, ''),
+      problem: message.replace(/^HarborClientOptions\.(url|caBundle) /, '').replace(/\.$/, ''),
       fix: isCa
         ? "pass the PEM text of the CA certificate that signed Harbor's certificate"
         : "give Harbor's https:// base URL (plain http:// only on loopback)",

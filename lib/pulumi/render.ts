@@ -15,7 +15,7 @@ export interface RenderedApp {
 /**
  * Renders the Kubernetes objects of a HarborPrivateApp once, in memory, with the cdk8s construct itself: a cdk8s App
  * and a Chart named `name` (resource name hashes off, as in the cdk8s apps), the construct with id `name` and the
- * Pulumi engine's delivery ({@link PulumiDelivery}: no Crossplane or External Secrets objects; a pull Secret without
+ * Pulumi engine's delivery (`PulumiDelivery`, internal: no Crossplane or External Secrets objects; a pull Secret without
  * data). All validation of lib/core and the construct happens here, so a bad prop throws before Pulumi sees anything.
  *
  * @param configure called on the construct before rendering (to wire more workloads, tune the Deployment...).
@@ -34,10 +34,10 @@ export function renderHarborPrivateApp(
   if (errors.length > 0) {
     throw new HarborPrivateAppError({
       scope: `HarborPrivateApp ${JSON.stringify(name)}`,
-      field: 'workloads',
+      field: 'configure',
       value: `${errors.length} validation error(s)`,
       problem: errors.join('; '),
-      fix: 'correct the workloads named above',
+      fix: 'correct what the errors above name (workloads wired or objects added in configure)',
     });
   }
   return { construct, manifests: chart.toJson() as KubernetesManifest[] };

@@ -3,6 +3,7 @@
  * rotation names of lib/core only.
  */
 import type { dynamic } from '@pulumi/pulumi';
+import { MAX_ROBOT_DURATION_DAYS } from '../core/robot';
 import { rotationRobotName } from '../core/rotation';
 import {
   createChecked,
@@ -488,6 +489,8 @@ async function applySettings(
     // Harbor recomputes expires_at only for ANOTHER duration: when it has this one already (its expiry moved by hand
     // since), one day more.
     if (duration === found.duration) duration += 1;
+    // Harbor takes at most MaxInt32 - 1 days; a robot that long-lived is renewed no further.
+    duration = Math.min(duration, MAX_ROBOT_DURATION_DAYS);
   }
   await harbor.updateRobot(id, {
     name: fullName,

@@ -356,3 +356,95 @@ describe('workload checks', () => {
     expect(e.fix).toBe('add "default" to namespaces, or run the workload in one of them');
   });
 });
+
+/** Harbor's own robot name rule (validateName, src/server/v2.0/handler/robot.go), written out here on purpose. */
+const HARBOR_ROBOT_RULE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+describe("robot names follow Harbor's rule", () => {
+  test.each(['pull', 'coredns-pull', 'a.b_c-d', '0', 'x1.y2'])('%s is accepted', (name) => {
+    expect(HARBOR_ROBOT_RULE.test(name)).toBe(true);
+    expect(resolveHarborPrivateApp('coredns', { ...base, robot: { name } }).robot!.name).toBe(name);
+  });
+
+  test.each(['-pull', 'pull-', '.pull', 'pull_', 'a--b', 'a._b', 'a..b', '-', 'Pull', 'a$b', 'a+b', 'a b', ''])(
+    '%j is rejected before Harbor would answer 400',
+    (name) => {
+      expect(HARBOR_ROBOT_RULE.test(name)).toBe(false);
+      const e = errorOf(() => resolveHarborPrivateApp('coredns', { ...base, robot: { name } }));
+      expect(e.field).toBe('robot.name');
+    },
+  );
+
+  test('the default name <app>-pull, derived from any app id, passes the rule', () => {
+    const ids = [
+      'coredns',
+      'CoreDNS',
+      'core_dns',
+      'core.dns',
+      '--edge--',
+      '__',
+      '.',
+      'a..b',
+      'App 1',
+      'ünïcode',
+      '$robot+x',
+      'x'.repeat(300),
+      '9',
+      'team-a/app_b.c',
+    ];
+    for (const id of ids) {
+      const name = resolveHarborPrivateApp(id, base).robot!.name;
+      expect([id, HARBOR_ROBOT_RULE.test(name), name.length <= 255]).toEqual([id, true, true]);
+      expect(name.endsWith('-pull')).toBe(true);
+    }
+  });
+
+  test('the project name rule is the same rule (Harbor validates both with one pattern)', () => {
+    for (const name of ['-k8s', 'k8s-', 'k8s--apps', 'k8s._apps']) {
+      expect(errorOf(() => resolveHarborPrivateApp('a', { ...base, project: { name } })).field).toBe('project.name');
+    }
+    expect(resolveHarborPrivateApp('a', { ...base, project: { name: 'k8s.apps_x-y' } }).project.name).toBe(
+      'k8s.apps_x-y',
+    );
+  });
+});
+
+describe("robot.durationDays: -1, or 1 up to Harbor's bound (below MaxInt32)", () => {
+  test.each([-1, 1, 90, 2 ** 31 - 2])('%i is accepted', (durationDays) => {
+    expect(resolveHarborPrivateApp('a', { ...base, robot: { durationDays } }).robot!.durationDays).toBe(durationDays);
+  });
+  test.each([0, -2, 2 ** 31 - 1, 1e10, Infinity, NaN, 1.5])('%d is rejected', (durationDays) => {
+    const e = errorOf(() => resolveHarborPrivateApp('a', { ...base, robot: { durationDays } }));
+    expect(e.field).toBe('robot.durationDays');
+  });
+});
+
+describe('harborUrl: plain http:// only to loopback (the rule the Harbor client and the Pulumi engine share)', () => {
+  test.each(['http://127.0.0.1:8080', 'http://localhost:5000', 'http://[::1]:8080', 'https://reg.example.com'])(
+    '%s is accepted',
+    (harborUrl) => {
+      expect(resolveHarborPrivateApp('a', { ...base, harborUrl }).harborUrl).toBe(harborUrl);
+    },
+  );
+  test.each(['http://reg.harbor.com', 'http://10.0.0.5:8080/harbor', 'http://128.0.0.1'])('%s is rejected', (url) => {
+    const e = errorOf(() => resolveHarborPrivateApp('a', { ...base, harborUrl: url }));
+    expect(e.field).toBe('harborUrl');
+    expect(e.fix).toContain(`"${url.replace('http://', 'https://')}"`);
+    expect(e.message).not.toMatch(/allowPlainHttp/);
+  });
+});
+
+describe('allowPush', () => {
+  test('true with the default actions is rejected: it would grant nothing', () => {
+    const e = errorOf(() => resolveHarborPrivateApp('a', { ...base, robot: { allowPush: true } }));
+    expect([e.field, e.fix]).toEqual([
+      'robot.allowPush',
+      'add RobotAction.PUSH to robot.actions if this robot must push, or drop allowPush',
+    ]);
+  });
+  test('false with the default actions is fine (pull-only, as declared)', () => {
+    expect(resolveHarborPrivateApp('a', { ...base, robot: { allowPush: false } }).robot!.permission.access).toEqual([
+      { resource: 'repository', action: 'pull' },
+    ]);
+  });
+});

@@ -363,7 +363,8 @@ describe('faults', () => {
     emulator.resetLog();
     emulator.injectFault({ kind: 'hang', match: { method: 'GET', path: /\/robots\/\d+$/ } });
     const robots = await client().listProjectRobots((await client().getProject('app'))?.id ?? -1);
-    await expect(client({ timeoutMs: 100 }).getRobot(robots[0].id)).resolves.toMatchObject({ id: robots[0].id });
+    // 1 s: the retry's real answer must arrive within it, which a busy machine does not guarantee for 100 ms.
+    await expect(client({ timeoutMs: 1000 }).getRobot(robots[0].id)).resolves.toMatchObject({ id: robots[0].id });
     expect(emulator.requests.filter((r) => /\/robots\/\d+$/.test(r.path)).map((r) => r.fault)).toEqual([
       'hang',
       undefined,

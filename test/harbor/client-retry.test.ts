@@ -109,14 +109,17 @@ describe('idempotent calls retry', () => {
 
   it('HEAD retries after a timeout (a hanging server) and reports TIMEOUT', async () => {
     script(['hang'], { status: 200 });
-    await expect(makeClient({ timeoutMs: 100 }).projectExists('app')).resolves.toBe(true);
+    // 1 s: the hung attempt costs that long, and the retry's real answer stays far inside it on a busy machine.
+    await expect(makeClient({ timeoutMs: 1000 }).projectExists('app')).resolves.toBe(true);
     expect(fake.requests).toHaveLength(2);
     expect(events[0].error).toMatch(/^TIMEOUT/);
   });
 
   it('a timeout on every attempt ends in a retryable TIMEOUT error', async () => {
     script([], 'hang');
-    const err = await failure(makeClient({ timeoutMs: 50, maxRetries: 1 }).getRobot(1));
+    // 500 ms, not less: each attempt must at least reach the server (which counts it) before it times out, and on a
+    // busy machine connecting alone may take longer than a few tens of milliseconds.
+    const err = await failure(makeClient({ timeoutMs: 500, maxRetries: 1 }).getRobot(1));
     expect(fake.requests).toHaveLength(2);
     expect(err.code).toBe('TIMEOUT');
     expect(err.status).toBeUndefined();
@@ -162,7 +165,9 @@ describe('backoff', () => {
   });
 
   it('honours Retry-After given as an HTTP date', async () => {
-    const when = new Date(Date.now() + 1500).toUTCString(); // HTTP-date form, second resolution: 0.5-1.5 s ahead
+    // HTTP-date form, second resolution: 9-10 s ahead, so it is still far beyond the 60 ms cap when the client reads it,
+    // however late that is on a busy machine.
+    const when = new Date(Date.now() + 10_000).toUTCString();
     script([{ status: 503, headers: { 'retry-after': when } }], { status: 200 });
     await makeClient({ retryBaseDelayMs: 1, maxRetryDelayMs: 60 }).projectExists('app');
     expect(events[0].retryInMs).toBe(60);
@@ -205,7 +210,7 @@ describe('POST and PATCH are never retried', () => {
 
   it('PATCH on a timeout: one attempt', async () => {
     script([], 'hang');
-    const err = await failure(makeClient({ timeoutMs: 50 }).refreshRobotSecret(4));
+    const err = await failure(makeClient({ timeoutMs: 500 }).refreshRobotSecret(4)); // reaches the server, then hangs
     expect(fake.requests).toHaveLength(1);
     expect(err.code).toBe('TIMEOUT');
     expect(err.retryable).toBe(false);

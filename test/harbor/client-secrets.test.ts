@@ -20,6 +20,8 @@ const pull = [{ kind: 'project' as const, namespace: 'app', access: [{ resource:
 
 let fake: FakeHarbor;
 let client: HarborClient;
+/** The same account, for the one call that hangs: only it waits for its (short) timeout. */
+let hangClient: HarborClient;
 const events: HarborRequestEvent[] = [];
 const errors: unknown[] = [];
 
@@ -84,18 +86,21 @@ async function capture(p: Promise<unknown>): Promise<void> {
 
 beforeAll(async () => {
   fake = await startFakeHarbor(hostile);
-  client = new HarborClient({
+  const options = {
     url: fake.url,
     username: USER,
     password: PASSWORD,
     retryBaseDelayMs: 1,
     maxRetries: 1,
-    timeoutMs: 250, // generous: a loaded CI machine must not turn the first answers into timeouts
-    onRequest: (e) => events.push(e),
-  });
+    onRequest: (e: HarborRequestEvent) => events.push(e),
+  };
+  // No answer of the fake ever waits for this timeout, however busy the machine: only the hanging call times out.
+  client = new HarborClient({ ...options, timeoutMs: 30_000 });
+  hangClient = new HarborClient({ ...options, timeoutMs: 250 });
 });
 afterAll(async () => {
   await client.close();
+  await hangClient.close();
   await fake.close();
 });
 
@@ -110,7 +115,7 @@ it('no error or event of a failing run contains the password, a robot secret or 
   await capture(client.deleteProject('app')); // 412 with an HTML page echoing everything
   await capture(client.createProject({ name: 'app', public: false, autoScan: false, preventVul: false })); // 409, secret in code
   await capture(client.refreshRobotSecret(10)); // connection reset on PATCH
-  await capture(client.listProjectRobots(1)); // timeouts
+  await capture(hangClient.listProjectRobots(1)); // timeouts
   await capture(client.addMember('app', { kind: 'user', name: 'alice' }, 'guest')); // 403 echoing everything
 
   expect(errors).toHaveLength(8);
@@ -129,7 +134,7 @@ it('no error or event of a failing run contains the password, a robot secret or 
     for (const k of ['hint', 'harborMessage', 'code', 'requestId', 'path']) texts.push(String(err[k]));
   }
   for (const ev of events) texts.push(JSON.stringify(ev), inspect(ev));
-  texts.push(inspect(client, { depth: 4 }), JSON.stringify(client));
+  for (const c of [client, hangClient]) texts.push(inspect(c, { depth: 4 }), JSON.stringify(c));
 
   for (const t of texts) {
     for (const secret of FORBIDDEN) {

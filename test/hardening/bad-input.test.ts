@@ -108,7 +108,11 @@ describe('Pulumi engine rejects every case before any registration or API call (
     return {
       ...validCorpusProps(),
       ...(c.props?.() ?? {}),
-      harbor: (override === null ? undefined : { ...harbor, ...(override ?? {}) }) as HarborPrivateAppProps['harbor'],
+      harbor: (override === null
+        ? undefined
+        : typeof override === 'string'
+          ? override
+          : { ...harbor, ...(override ?? {}) }) as HarborPrivateAppProps['harbor'],
     };
   };
 
@@ -128,7 +132,7 @@ describe('Pulumi engine rejects every case before any registration or API call (
       );
       expect(e.message).toBe(cdk8s.message);
     }
-    await engine.settled(`rejected case ${c.id}`, 5000);
+    await engine.settled(`rejected case ${c.id}`);
     expect(engine.registrations).toEqual([]);
     expect(emulator.requests).toEqual([]);
     messages.set(c.id, e.message);
@@ -175,4 +179,5 @@ test('a URL with user info is never echoed with it, even when the password holds
 test('planted credentials are random per run', () => {
   expect(CORPUS_PLANTED.urlPassword).toMatch(/^urlpw[0-9a-f]{18}$/);
   expect(CORPUS_PLANTED.literalPassword).not.toBe(CORPUS_PLANTED.urlPassword);
+  expect(CORPUS_PLANTED.strayPassword).toMatch(/^strpw[0-9a-f]{18}$/);
 });

@@ -33,8 +33,11 @@ export interface BadInputCase {
   readonly engines: CorpusEngines;
   /** Props replacing those of {@link validCorpusProps} (shallow merge). */
   readonly props?: () => Partial<HarborPrivateAppProps>;
-  /** Pulumi only: fields replacing those of the valid Harbor connection (shallow merge); `null` drops `harbor`. */
-  readonly harbor?: () => Partial<Record<keyof HarborConnectionArgs, unknown>> | null;
+  /**
+   * Pulumi only: fields replacing those of the valid Harbor connection (shallow merge); `null` drops `harbor`; a string
+   * replaces the whole connection (a URL or a password given where the connection object belongs).
+   */
+  readonly harbor?: () => Partial<Record<keyof HarborConnectionArgs, unknown>> | null | string;
   /** `HarborPrivateAppError.field`, exactly. */
   readonly field: string;
   /** Text the message must show for the value received (usually the JSON-quoted value). */
@@ -57,7 +60,14 @@ export const CORPUS_IMAGE = `${CORPUS_REGISTRY}/${CORPUS_PROJECT}/coredns:1.2.6`
 export const CORPUS_PLANTED = {
   urlPassword: `urlpw${randomBytes(9).toString('hex')}`,
   literalPassword: `litpw${randomBytes(9).toString('hex')}`,
+  /** Put where a login name, an image or a member belongs (a password in the wrong place). */
+  strayPassword: `strpw${randomBytes(9).toString('hex')}`,
 } as const;
+
+/** `<redacted: N characters>`: how a message shows a credential of that length. */
+export function redactedShape(text: string): string {
+  return `<redacted: ${text.length} characters>`;
+}
 
 const DIGEST = `sha256:${'d'.repeat(64)}`;
 
@@ -181,6 +191,69 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     fix: /short name only/,
   },
   {
+    id: 'robot-leading-separator',
+    mistake: 'robot name starting with a separator (Harbor: 400)',
+    engines: 'both',
+    props: () => ({ robot: { name: '-pull' } }),
+    field: 'robot.name',
+    shown: '"-pull"',
+    fix: /"pull"/,
+  },
+  {
+    id: 'robot-trailing-separator',
+    mistake: 'robot name ending with a separator (Harbor: 400)',
+    engines: 'both',
+    props: () => ({ robot: { name: 'coredns.' } }),
+    field: 'robot.name',
+    shown: '"coredns."',
+    fix: /"coredns"/,
+  },
+  {
+    id: 'robot-double-separator',
+    mistake: 'robot name with two separators in a row (Harbor: 400)',
+    engines: 'both',
+    props: () => ({ robot: { name: 'coredns__pull' } }),
+    field: 'robot.name',
+    shown: '"coredns__pull"',
+    fix: /"coredns-pull"/,
+  },
+  {
+    id: 'robot-separators-only',
+    mistake: 'robot name of separators only',
+    engines: 'both',
+    props: () => ({ robot: { name: '._-' } }),
+    field: 'robot.name',
+    shown: '"._-"',
+    fix: /"app-pull"/,
+  },
+  {
+    id: 'robot-prefix-template-open',
+    mistake: 'robot name prefix with the Go template delimiter "{{" (the ExternalSecret template would not parse)',
+    engines: 'both',
+    props: () => ({ robotNamePrefix: 'robot{{' }),
+    field: 'robotNamePrefix',
+    shown: '"robot{{"',
+    fix: /robot_name_prefix/,
+  },
+  {
+    id: 'robot-prefix-template-close',
+    mistake: 'robot name prefix with the Go template delimiter "}}"',
+    engines: 'both',
+    props: () => ({ robotNamePrefix: '}}robot$' }),
+    field: 'robotNamePrefix',
+    shown: '"}}robot$"',
+    fix: /robot_name_prefix/,
+  },
+  {
+    id: 'robot-prefix-colon',
+    mistake: 'robot name prefix with ":" (the login name goes into "username:password")',
+    engines: 'both',
+    props: () => ({ robotNamePrefix: 'robot:' }),
+    field: 'robotNamePrefix',
+    shown: '"robot:"',
+    fix: /robot_name_prefix/,
+  },
+  {
     id: 'robot-prefix-space',
     mistake: 'robot name prefix with white space',
     engines: 'both',
@@ -273,6 +346,42 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     field: 'robot.durationDays',
     shown: '= 1.5:',
     fix: /use -1/,
+  },
+  {
+    id: 'robot-duration-too-large',
+    mistake: 'robot duration of 1e10 days (Harbor requires less than MaxInt32)',
+    engines: 'both',
+    props: () => ({ robot: { durationDays: 1e10 } }),
+    field: 'robot.durationDays',
+    shown: '= 10000000000:',
+    fix: /use -1/,
+  },
+  {
+    id: 'robot-duration-max-int32',
+    mistake: 'robot duration of exactly MaxInt32 days (Harbor: below MaxInt32)',
+    engines: 'both',
+    props: () => ({ robot: { durationDays: 2 ** 31 - 1 } }),
+    field: 'robot.durationDays',
+    shown: '= 2147483647:',
+    fix: /use -1/,
+  },
+  {
+    id: 'allow-push-with-default-actions',
+    mistake: 'allowPush: true with the default actions (the robot would silently stay pull-only)',
+    engines: 'both',
+    props: () => ({ robot: { allowPush: true } }),
+    field: 'robot.allowPush',
+    shown: '= true:',
+    fix: /add RobotAction\.PUSH to robot\.actions/,
+  },
+  {
+    id: 'allow-push-not-boolean',
+    mistake: 'allowPush given as the string "true"',
+    engines: 'both',
+    props: () => ({ robot: { allowPush: 'true' as unknown as boolean } }),
+    field: 'robot.allowPush',
+    shown: '"true"',
+    fix: /use true or false/,
   },
   {
     id: 'rotation-step-negative',
@@ -381,6 +490,25 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     fix: /exactly/,
   },
   {
+    id: 'member-object-with-password',
+    mistake: "a member written as a plain object, with the user's password in it",
+    engines: 'both',
+    props: () => ({
+      members: [
+        {
+          kind: 'user',
+          name: CORPUS_MEMBER,
+          role: 'guest',
+          password: CORPUS_PLANTED.strayPassword,
+        } as unknown as HarborMember,
+      ],
+    }),
+    field: 'members[0]',
+    shown: `"password":"${redactedShape(CORPUS_PLANTED.strayPassword)}"`,
+    fix: /HarborMember\.user/,
+    neverShown: [CORPUS_PLANTED.strayPassword],
+  },
+  {
     id: 'ldap-dn-on-oidc-group',
     mistake: 'an LDAP DN on an OIDC group',
     engines: 'both',
@@ -480,6 +608,16 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     fix: /project "other"/,
   },
   {
+    id: 'image-with-user-info',
+    mistake: 'an image reference with user:password@ before the host',
+    engines: 'both',
+    props: () => workloadWith([`k8s-puller:${CORPUS_PLANTED.strayPassword}@${CORPUS_IMAGE}`]),
+    field: 'workload.containers[0].image',
+    shown: `"${redactedShape(`k8s-puller:${CORPUS_PLANTED.strayPassword}`)}@${CORPUS_IMAGE}"`,
+    fix: /remove everything up to the "@"/,
+    neverShown: [CORPUS_PLANTED.strayPassword],
+  },
+  {
     id: 'image-upper-case-path',
     mistake: 'an image path with upper case',
     engines: 'both',
@@ -523,9 +661,36 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
       }),
     }),
     field: 'credentials.password',
-    shown: '"<plain string>"',
+    shown: `= ${redactedShape(CORPUS_PLANTED.literalPassword)}:`,
     fix: /SecretValue\.unsafePlainText/,
     neverShown: [CORPUS_PLANTED.literalPassword],
+  },
+  {
+    id: 'credentials-plain-object',
+    mistake: 'credentials given as a plain { username, password } object',
+    engines: 'both',
+    props: () => ({
+      credentials: { username: 'robot$k8s+ci', password: CORPUS_PLANTED.strayPassword } as unknown as PullCredentials,
+    }),
+    field: 'credentials',
+    shown: `"password":"${redactedShape(CORPUS_PLANTED.strayPassword)}"`,
+    fix: /PullCredentials\.fromRobot\(\)/,
+    neverShown: [CORPUS_PLANTED.strayPassword],
+  },
+  {
+    id: 'literal-username-with-password',
+    mistake: 'a literal username with the password appended after ":"',
+    engines: 'both',
+    props: () => ({
+      credentials: PullCredentials.fromLiteralUnsafeForLocalClustersOnly({
+        username: `robot$x+y:${CORPUS_PLANTED.strayPassword}`,
+        password: SecretValue.unsafePlainText(CORPUS_PLANTED.literalPassword),
+      }),
+    }),
+    field: 'credentials.username',
+    shown: `"robot$x+y:${redactedShape(CORPUS_PLANTED.strayPassword)}"`,
+    fix: /"robot\$k8s\+ci"/,
+    neverShown: [CORPUS_PLANTED.strayPassword, CORPUS_PLANTED.literalPassword],
   },
   {
     id: 'literal-username-colon',
@@ -538,7 +703,7 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
       }),
     }),
     field: 'credentials.username',
-    shown: '"robot:ci"',
+    shown: `"robot:${redactedShape('ci')}"`,
     fix: /"robot\$k8s\+ci"/,
     neverShown: [CORPUS_PLANTED.literalPassword],
   },
@@ -615,6 +780,16 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     neverShown: [CORPUS_PLANTED.urlPassword],
   },
   {
+    id: 'harbor-url-plain-http',
+    mistake: 'harborUrl with plain http:// to a non-loopback host (the password would travel in clear text)',
+    engines: 'both',
+    props: () => ({ harborUrl: 'http://reg.harbor.com' }),
+    field: 'harborUrl',
+    shown: '"http://reg.harbor.com"',
+    fix: /use "https:\/\/reg\.harbor\.com".*only to a loopback host/,
+    neverShown: ['allowPlainHttp'],
+  },
+  {
     id: 'quota-zero',
     mistake: 'a storage quota of 0 GB',
     engines: 'both',
@@ -659,7 +834,7 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     engines: 'pulumi',
     harbor: () => ({ password: undefined }),
     field: 'harbor.password',
-    shown: '"<empty>"',
+    shown: '= undefined:',
     fix: /pulumi config set --secret harbor:password/,
   },
   {
@@ -673,12 +848,23 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
   },
   {
     id: 'harbor-username-colon',
-    mistake: 'a Harbor user name with ":"',
+    mistake: 'a Harbor user name with ":" and the password after it',
     engines: 'pulumi',
-    harbor: () => ({ username: 'admin:x' }),
+    harbor: () => ({ username: `admin:${CORPUS_PLANTED.strayPassword}` }),
     field: 'harbor.username',
-    shown: '"admin:x"',
+    shown: `"admin:${redactedShape(CORPUS_PLANTED.strayPassword)}"`,
     fix: /login name/,
+    neverShown: [CORPUS_PLANTED.strayPassword],
+  },
+  {
+    id: 'harbor-as-string',
+    mistake: 'harbor given as a URL string with credentials, not as { url, username, password }',
+    engines: 'pulumi',
+    harbor: () => `https://admin:${CORPUS_PLANTED.strayPassword}@harbor.example.com`,
+    field: 'harbor',
+    shown: `= ${redactedShape(`https://admin:${CORPUS_PLANTED.strayPassword}@harbor.example.com`)}:`,
+    fix: /pass harbor: \{ username/,
+    neverShown: [CORPUS_PLANTED.strayPassword],
   },
   {
     id: 'harbor-http-non-loopback',
@@ -687,7 +873,53 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     harbor: () => ({ url: 'http://harbor.example.com' }),
     field: 'harbor.url',
     shown: '"http://harbor.example.com"',
-    fix: /https:\/\/ base URL \(plain http:\/\/ only on loopback\)/,
+    fix: /use "https:\/\/harbor\.example\.com" \(with harbor\.caBundle for a private CA\).*only to a loopback host/,
+    neverShown: ['allowPlainHttp'],
+  },
+  {
+    id: 'harbor-timeout-zero',
+    mistake: 'a connection timeout of 0 ms',
+    engines: 'pulumi',
+    harbor: () => ({ timeoutMs: 0 }),
+    field: 'harbor.timeoutMs',
+    shown: '= 0:',
+    fix: /default \(30000\)/,
+  },
+  {
+    id: 'harbor-timeout-overflow',
+    mistake: "a connection timeout beyond Node's longest timer (it would fire at once)",
+    engines: 'pulumi',
+    harbor: () => ({ timeoutMs: 2 ** 31 }),
+    field: 'harbor.timeoutMs',
+    shown: '= 2147483648:',
+    fix: /default \(30000\)/,
+  },
+  {
+    id: 'harbor-max-retries-negative',
+    mistake: 'maxRetries of -1',
+    engines: 'pulumi',
+    harbor: () => ({ maxRetries: -1 }),
+    field: 'harbor.maxRetries',
+    shown: '= -1:',
+    fix: /default \(3\)/,
+  },
+  {
+    id: 'harbor-retry-delay-fraction',
+    mistake: 'a backoff base of 1.5 ms',
+    engines: 'pulumi',
+    harbor: () => ({ retryBaseDelayMs: 1.5 }),
+    field: 'harbor.retryBaseDelayMs',
+    shown: '= 1.5:',
+    fix: /default \(200\)/,
+  },
+  {
+    id: 'harbor-max-retry-delay-string',
+    mistake: 'maxRetryDelayMs given as a string (read from config without parsing)',
+    engines: 'pulumi',
+    harbor: () => ({ maxRetryDelayMs: '10000' }),
+    field: 'harbor.maxRetryDelayMs',
+    shown: '"10000"',
+    fix: /default \(10000\)/,
   },
   {
     id: 'harbor-connection-url-with-credentials',
@@ -707,5 +939,176 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     field: 'harbor.caBundle',
     shown: '"<PEM text>"',
     fix: /PEM text of the CA certificate/,
+  },
+];
+
+/** One valid input, unusual but right: both engines must accept it (and Harbor, played by the emulator, too). */
+export interface ValidInputCase {
+  /** Unique id (kebab-case). */
+  readonly id: string;
+  /** Why it is valid and worth checking. */
+  readonly why: string;
+  /** Where it applies. */
+  readonly engines: CorpusEngines;
+  /** The app's name (construct id / resource name); `coredns` unless given. */
+  readonly name?: string;
+  /** Props replacing those of {@link validCorpusProps} (shallow merge). */
+  readonly props?: () => Partial<HarborPrivateAppProps>;
+  /** Pulumi only: fields replacing those of the valid Harbor connection. */
+  readonly harbor?: () => Partial<Record<keyof HarborConnectionArgs, unknown>>;
+  /** Pulumi only: pass the Harbor password as a plain string, not as a secret. */
+  readonly plainPassword?: boolean;
+  /** Harbor users the case's members name (beside {@link CORPUS_MEMBER}). */
+  readonly users?: readonly string[];
+  /** Harbor writes the Pulumi engine makes: 3 (project, member, robot) unless given. */
+  readonly writes?: number;
+}
+
+/** Valid inputs at the edges of the rules above: none may be rejected. */
+export const VALID_INPUTS: readonly ValidInputCase[] = [
+  { id: 'seed', why: 'the valid props themselves', engines: 'both' },
+  {
+    id: 'robot-name-every-separator',
+    why: 'single ".", "_" and "-" between alphanumerics',
+    engines: 'both',
+    props: () => ({ robot: { name: 'a.b_c-d9' } }),
+  },
+  {
+    id: 'robot-name-one-char',
+    why: 'a one-character robot name',
+    engines: 'both',
+    props: () => ({ robot: { name: 'r' } }),
+  },
+  {
+    id: 'odd-app-name',
+    why: 'the default robot name <app>-pull from an app name with upper case, "_" and "."',
+    engines: 'both',
+    name: 'CoreDNS_v1.2',
+  },
+  {
+    id: 'duration-one-day',
+    why: 'the shortest lifetime',
+    engines: 'both',
+    props: () => ({ robot: { durationDays: 1 } }),
+  },
+  {
+    id: 'duration-max',
+    why: 'the longest lifetime Harbor takes (MaxInt32 - 1)',
+    engines: 'both',
+    props: () => ({ robot: { durationDays: 2 ** 31 - 2 } }),
+  },
+  {
+    id: 'push-with-opt-in',
+    why: 'push, with the explicit opt-in',
+    engines: 'both',
+    props: () => ({ robot: { actions: [RobotAction.PULL, RobotAction.PUSH], allowPush: true } }),
+  },
+  {
+    id: 'allow-push-false',
+    why: 'allowPush: false, said out loud',
+    engines: 'both',
+    props: () => ({ robot: { allowPush: false } }),
+  },
+  {
+    id: 'prefix-custom',
+    why: "a Harbor whose robot_name_prefix is not robot$ (with '$', '+' and '_' in it)",
+    engines: 'both',
+    props: () => ({ robotNamePrefix: 'bot_$+' }),
+  },
+  {
+    id: 'prefix-with-single-braces',
+    why: 'single braces are not template delimiters',
+    engines: 'both',
+    props: () => ({ robotNamePrefix: 'r{b}$' }),
+  },
+  {
+    id: 'harbor-url-loopback-http',
+    why: 'plain http:// is fine to loopback',
+    engines: 'both',
+    props: () => ({ harborUrl: 'http://127.0.0.1:8080' }),
+  },
+  {
+    id: 'harbor-url-localhost-http',
+    why: 'plain http:// to localhost',
+    engines: 'both',
+    props: () => ({ harborUrl: 'http://localhost' }),
+  },
+  {
+    id: 'harbor-url-https-path',
+    why: 'https with a port and a base path',
+    engines: 'both',
+    props: () => ({ harborUrl: 'https://harbor.example.com:8443/harbor' }),
+  },
+  {
+    id: 'registry-with-port',
+    why: 'a registry host with a port, and the image on it',
+    engines: 'both',
+    props: () => ({ registryHost: 'harbor.local:8443', ...workloadWith(['harbor.local:8443/k8s/coredns:1.2.6']) }),
+  },
+  {
+    id: 'image-digest',
+    why: 'an image by digest, and by tag and digest',
+    engines: 'both',
+    props: () =>
+      workloadWith([`${CORPUS_REGISTRY}/k8s/coredns@${DIGEST}`, `${CORPUS_REGISTRY}/k8s/coredns:1.2.6@${DIGEST}`]),
+  },
+  {
+    id: 'member-email',
+    why: 'a Harbor user named by an e-mail address ("@" is not user info)',
+    engines: 'both',
+    props: () => ({ members: [HarborMember.user('alice@example.com', HarborRole.DEVELOPER)] }),
+    users: ['alice@example.com'],
+  },
+  {
+    id: 'namespaces-and-service-accounts',
+    why: 'several namespaces and ServiceAccounts',
+    engines: 'both',
+    props: () => ({ namespaces: ['kube-system', 'apps', 'default'], serviceAccounts: ['default', 'coredns'] }),
+  },
+  {
+    id: 'literal-credentials',
+    why: 'a literal credential with a robot login name',
+    engines: 'both',
+    props: () => ({
+      credentials: PullCredentials.fromLiteralUnsafeForLocalClustersOnly({
+        username: 'robot$k8s+ci',
+        password: SecretValue.unsafePlainText(CORPUS_PLANTED.literalPassword),
+      }),
+    }),
+    writes: 2,
+  },
+  {
+    id: 'existing-secret',
+    why: 'a Secret managed elsewhere',
+    engines: 'both',
+    props: () => ({ credentials: PullCredentials.fromExistingSecret('registry-secret') }),
+    writes: 2,
+  },
+  {
+    id: 'external-store',
+    why: 'credentials from an external store',
+    engines: 'both',
+    props: () => ({
+      credentials: PullCredentials.fromExternalStore({ store: SecretStoreRef.cluster('vault'), key: 'harbor/k8s' }),
+    }),
+    writes: 2,
+  },
+  {
+    id: 'emitted-store',
+    why: 'the robot store emitted by the app',
+    engines: 'both',
+    props: () => ({ credentials: PullCredentials.fromRobot({ emitStore: true }) }),
+  },
+  {
+    id: 'tuning-at-bounds',
+    why: 'connection tuning at its bounds',
+    engines: 'pulumi',
+    harbor: () => ({ maxRetries: 0, timeoutMs: 2 ** 31 - 1, retryBaseDelayMs: 0, maxRetryDelayMs: 0 }),
+  },
+  {
+    id: 'plain-string-password',
+    why: 'a plain-string password: accepted, made a secret, with a warning',
+    engines: 'pulumi',
+    plainPassword: true,
   },
 ];

@@ -11,7 +11,9 @@
  * - 401, 403, 409 and 412 fail at once, after ONE request, with the hint for their usual cause;
  * - after ANY outcome, Harbor holds no robot that the state does not know.
  *
- * Timeouts and backoff use the connection's tuning fields (`timeoutMs`, `retryBaseDelayMs`...) so this file stays fast.
+ * Backoff uses the connection's tuning fields (`retryBaseDelayMs`...) so this file stays fast. The time limit of one
+ * attempt is long (10 s) everywhere but in the hang cases, so that no real answer is ever taken for a timeout on a busy
+ * machine; the hang cases switch to 1 s just before the operation under test (see useTimeout).
  */
 import { randomBytes } from 'node:crypto';
 import { HarborApiError, HarborClient, createChecked, createdWithin, writeOutcome } from '../../lib/harbor';
@@ -21,8 +23,13 @@ import { HarborEmulator, startEmulatorServer, type Fault } from '../lab/harbor-e
 import { create, seedResources, type StackResource } from '../pulumi/support/lifecycle';
 
 const ADMIN_PASSWORD = randomBytes(12).toString('hex');
-/** Small bounds: 3 attempts, ~no backoff, 150 ms per attempt. */
-const TUNING = { maxRetries: 2, retryBaseDelayMs: 1, maxRetryDelayMs: 5, timeoutMs: 150 } as const;
+/** Small bounds: 3 attempts, ~no backoff; a time limit per attempt that a real answer never reaches. */
+const TUNING = { maxRetries: 2, retryBaseDelayMs: 1, maxRetryDelayMs: 5, timeoutMs: 10_000 } as const;
+/**
+ * The time limit of the hang cases: the hung attempt waits this long, and every other request of the operation (the
+ * lookup after a hung create, the retry) must answer within it, which 1 s leaves ample room for on a loaded machine.
+ */
+const HANG_TIMEOUT_MS = 1000;
 
 let emulator: HarborEmulator;
 let server: { url: string; close(): Promise<void> };
@@ -30,6 +37,15 @@ let connection: HarborConnectionState;
 let stack: StackResource[];
 
 const res = (name: 'project' | 'member' | 'robot'): StackResource => stack.find((r) => r.name === name)!;
+
+/** Gives the connection of every resource of the stack (inputs and state) another time limit per attempt. */
+function useTimeout(timeoutMs: number): void {
+  connection = { ...connection, timeoutMs };
+  for (const r of stack) {
+    r.inputs = { ...r.inputs, connection };
+    if (r.outs) r.outs = { ...r.outs, connection };
+  }
+}
 /** The request log as `METHOD /path` below /api/v2.0. */
 const log = (): string[] => emulator.requests.map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
 
@@ -55,7 +71,7 @@ beforeAll(async () => {
     await warmServer.close();
   }
   expect(warm.contractViolations).toEqual([]);
-}, 20_000);
+}, 60_000);
 
 beforeEach(async () => {
   emulator = new HarborEmulator({ adminPassword: ADMIN_PASSWORD });
@@ -344,6 +360,7 @@ describe.each(OPS.map((op) => [`${op.action} ${op.kind}`, op] as const))('%s', (
     '%s once: recovered, with the exact attempts',
     async (_label, fault) => {
       await prepare(op);
+      if (fault.kind === 'hang') useTimeout(HANG_TIMEOUT_MS);
       const primary = op.primary();
       emulator.injectFault({ ...fault, match: op.match });
       await op.run();
@@ -555,6 +572,7 @@ describe('a create whose answer was lost, and an object that this stack did not 
 
 test('a timeout that never ends is bounded too (3 attempts of timeoutMs) and says what to do', async () => {
   await create(harborProvider, stack);
+  useTimeout(HANG_TIMEOUT_MS);
   emulator.resetLog();
   emulator.injectFault({ kind: 'hang', match: { method: 'GET', path: /\/robots\/\d+$/ }, times: Infinity });
   const error = await outcome(harborProvider.read(res('robot').id!, res('robot').outs));

@@ -2,7 +2,8 @@
  * A small, strict evaluator of the Go template subset (text/template + sprig) that External Secrets'
  * template engine v2 runs on our ExternalSecret templates: `{{ pipeline }}` actions where a pipeline is
  * commands joined by `|`, a command is a function call or a value, values are `.key` (the fetched secret's
- * keys) and "string literals", and the functions are `printf` (%s only), `b64enc`, `toJson` and `quote`.
+ * keys) and "string literals" (a `}}` inside one does not end the action, as in Go's lexer), and the functions are
+ * `printf` (%s only), `b64enc`, `toJson` and `quote`.
  * Anything else throws, so a template we emit that ESO could render differently is caught, not guessed at.
  */
 export function renderGoTemplate(template: string, data: Readonly<Record<string, string>>): string {
@@ -15,12 +16,31 @@ export function renderGoTemplate(template: string, data: Readonly<Record<string,
       break;
     }
     out += template.slice(i, open);
-    const close = template.indexOf('}}', open + 2);
+    const close = actionEnd(template, open + 2);
     if (close < 0) throw new Error(`unclosed action at ${open}`);
     out += evalPipeline(template.slice(open + 2, close), data);
     i = close + 2;
   }
   return out;
+}
+
+/**
+ * Where the action starting at `from` ends (the index of its `}}`), or -1. As in Go's lexer, a `}}` inside a quoted
+ * string does not end the action.
+ */
+function actionEnd(template: string, from: number): number {
+  let j = from;
+  while (j < template.length) {
+    if (template[j] === '"') {
+      j++;
+      while (j < template.length && template[j] !== '"') j += template[j] === '\\' ? 2 : 1;
+      j++;
+      continue;
+    }
+    if (template.startsWith('}}', j)) return j;
+    j++;
+  }
+  return -1;
 }
 
 type Token =

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describeLab, labBinaries, labMode, missingMessage } from './binaries';
 import { startLab, type Lab } from './lab';
 
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 const API = '/api/v2.0';
 

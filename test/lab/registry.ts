@@ -31,7 +31,7 @@ export interface StartRegistryOptions {
   readonly binary?: string;
   /**
    * How long to wait for `GET /v2/` to answer 401, in milliseconds.
-   * @default 10000
+   * @default 30000
    */
   readonly readyTimeoutMs?: number;
 }
@@ -182,7 +182,7 @@ async function waitReady(child: ChildProcess, port: number, timeoutMs: number, l
 export async function startRegistry(opts: StartRegistryOptions): Promise<RunningRegistry> {
   installExitHook();
   const binary = opts.binary ?? '/usr/bin/docker-registry';
-  const readyTimeoutMs = opts.readyTimeoutMs ?? 10_000;
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 30_000;
   const dir = await mkdtemp(join(tmpdir(), 'harbor-lab-registry-'));
   let lastReason = '';
   try {

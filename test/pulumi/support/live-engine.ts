@@ -177,7 +177,7 @@ export interface LiveEngine {
    * Waits until every registration went through the engine. Rejects as soon as a create fails (naming the resource
    * and the provider's message) and after `ms` otherwise. A failed create also rejects the outputs that depend on
    * it, which jest reports as errors of the running test, as `pulumi up` would fail.
-   * @default ms 25000 (under the 30 s test timeout: a busy 2-core machine serializes a provider 3x slower)
+   * @default ms 60000 (a hang guard: the real closure serialization alone may take many seconds on a busy machine)
    */
   settled(what: string, ms?: number): Promise<void>;
   /**
@@ -505,7 +505,7 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
     restart() {
       providers.clear();
     },
-    async settled(what, ms = 25_000) {
+    async settled(what, ms = 60_000) {
       if (errors.length > 0)
         throw new Error(
           `live engine: ${what}: creating ${errors[0].type} "${errors[0].name}" failed: ${errors[0].message}`,

@@ -1,0 +1,185 @@
+/**
+ * Chart-wide checks at synthesis: a Secret (or ExternalSecret target) the user declares in the same chart with a pull
+ * Secret's name and namespace, and apps reading their robot secret through a ClusterSecretStore another app emits
+ * that does not serve them.
+ */
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { HarborPrivateApp, HarborPrivateAppProps, PullCredentials, SecretStoreRef } from '../../lib/cdk8s';
+
+const props: HarborPrivateAppProps = {
+  registryHost: 'reg.harbor.com',
+  project: { name: 'k8s' },
+  namespaces: ['kube-system'],
+  pullSecretName: 'registry-secret',
+};
+
+/** The message of the synthesis failure, or undefined when the chart synthesizes. */
+function synthError(chart: Chart): string | undefined {
+  try {
+    Testing.synth(chart);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+describe('a Secret of the user with the pull Secret name and namespace', () => {
+  test('a v1 Secret in the same chart fails synthesis, naming the field, the Secret, where it is and the fix', () => {
+    const chart = Testing.chart();
+    new HarborPrivateApp(chart, 'coredns', props);
+    new kplus.k8s.KubeSecret(chart, 'Mine', { metadata: { name: 'registry-secret', namespace: 'kube-system' } });
+    const message = synthError(chart);
+    expect(message).toContain('HarborPrivateApp "coredns": pullSecretName = "registry-secret": clashes with Secret');
+    expect(message).toContain('in namespace "kube-system" declared at test/Mine in the same chart');
+    expect(message).toMatch(/Fix: give this app another pullSecretName, or remove your Secret;.*fromExistingSecret/);
+  });
+
+  test('also when it is declared before the app, inside a construct of the user, or through cdk8s-plus', () => {
+    const chart = Testing.chart();
+    new kplus.Secret(chart, 'PlusSecret', { metadata: { name: 'registry-secret', namespace: 'kube-system' } });
+    new HarborPrivateApp(chart, 'coredns', props);
+    expect(synthError(chart)).toMatch(
+      /clashes with Secret "registry-secret" in namespace "kube-system" declared at test\/PlusSecret/,
+    );
+  });
+
+  test('a Secret without a namespace clashes with a pull Secret in "default", and the message says why', () => {
+    const chart = Testing.chart();
+    new HarborPrivateApp(chart, 'web', { ...props, namespaces: ['default'] });
+    new ApiObject(chart, 'Raw', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'registry-secret' } });
+    expect(synthError(chart)).toMatch(/no namespace: kubectl puts it in "default"/);
+  });
+
+  test('an ExternalSecret of the user that targets the same Secret name clashes too', () => {
+    const chart = Testing.chart();
+    new HarborPrivateApp(chart, 'coredns', props);
+    new ApiObject(chart, 'Es', {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: 'other-name', namespace: 'kube-system' },
+      spec: { target: { name: 'registry-secret' } },
+    });
+    expect(synthError(chart)).toMatch(
+      /clashes with ExternalSecret target "registry-secret" in namespace "kube-system"/,
+    );
+  });
+
+  test('no clash: another namespace, another name, another kind, or the app uses that Secret (fromExistingSecret)', () => {
+    const chart = Testing.chart();
+    new HarborPrivateApp(chart, 'coredns', props);
+    new kplus.k8s.KubeSecret(chart, 'OtherNs', { metadata: { name: 'registry-secret', namespace: 'apps' } });
+    new kplus.k8s.KubeSecret(chart, 'OtherName', { metadata: { name: 'tls', namespace: 'kube-system' } });
+    new kplus.k8s.KubeConfigMap(chart, 'Cm', { metadata: { name: 'registry-secret', namespace: 'kube-system' } });
+    new HarborPrivateApp(chart, 'web', {
+      ...props,
+      project: { name: 'web' },
+      namespaces: ['web'],
+      pullSecretName: undefined,
+      credentials: PullCredentials.fromExistingSecret('mine'),
+    });
+    new kplus.k8s.KubeSecret(chart, 'Mine', { metadata: { name: 'mine', namespace: 'web' } });
+    expect(synthError(chart)).toBeUndefined();
+  });
+
+  test('an app in another chart is not compared (the checks are per chart)', () => {
+    const app = Testing.app();
+    new HarborPrivateApp(new Chart(app, 'a'), 'coredns', props);
+    const other = new Chart(app, 'b');
+    new kplus.k8s.KubeSecret(other, 'Mine', { metadata: { name: 'registry-secret', namespace: 'kube-system' } });
+    expect(synthError(other)).toBeUndefined();
+  });
+});
+
+describe('a ClusterSecretStore emitted by one app (emitStore: true) and read by another', () => {
+  const tenant = (name: string, namespaces: string[], emitStore: boolean, connectionSecretNamespace?: string) => ({
+    registryHost: 'reg.harbor.com',
+    project: { name },
+    namespaces,
+    credentials: PullCredentials.fromRobot({ emitStore, connectionSecretNamespace }),
+  });
+
+  test.each([
+    ['emitting app first', true],
+    ['emitting app second', false],
+  ])(
+    "%s: the other app's namespaces are not admitted: synthesis fails naming both apps and the namespaces",
+    (_o, first) => {
+      const chart = Testing.chart();
+      const emit = (): unknown => new HarborPrivateApp(chart, 'team-a', tenant('team-a', ['a1', 'a2'], true));
+      if (first) emit();
+      new HarborPrivateApp(chart, 'team-b', tenant('team-b', ['a1', 'b1'], false));
+      if (!first) emit();
+      const message = synthError(chart);
+      expect(message).toContain('HarborPrivateApp "team-b": credentials.store = "harbor-robot-secrets"');
+      expect(message).toContain('emits (emitStore: true) in the same chart');
+      expect(message).toContain('HarborPrivateApp "test/team-a"');
+      expect(message).toContain(
+        'admits only that app\'s namespaces ["a1","a2"]: this app\'s ExternalSecrets in ["b1"]',
+      );
+      expect(message).toMatch(
+        /Fix: emit a store for this app too: PullCredentials\.fromRobot\(\{ store: SecretStoreRef\.cluster/,
+      );
+    },
+  );
+
+  test('another connection Secret namespace: the store would never find the robot secret', () => {
+    const chart = Testing.chart();
+    new HarborPrivateApp(chart, 'team-a', tenant('team-a', ['a1', 'a2'], true));
+    new HarborPrivateApp(chart, 'team-b', tenant('team-b', ['a2'], false, 'robots-b'));
+    expect(synthError(chart)).toMatch(
+      /credentials\.connectionSecretNamespace = "robots-b": differs from "harbor-robots", the only namespace the ClusterSecretStore "harbor-robot-secrets" emitted by HarborPrivateApp "test\/team-a" reads/,
+    );
+  });
+
+  test('fine: an app whose namespaces the store admits, with the same connection namespace; or its own store', () => {
+    const chart = Testing.chart();
+    new HarborPrivateApp(chart, 'team-a', tenant('team-a', ['a1', 'a2'], true));
+    new HarborPrivateApp(chart, 'team-a-tools', tenant('team-a-tools', ['a2'], false));
+    new HarborPrivateApp(chart, 'team-c', {
+      ...tenant('team-c', ['c1'], true, 'robots-c'),
+      credentials: PullCredentials.fromRobot({
+        store: SecretStoreRef.cluster('team-c-robots'),
+        emitStore: true,
+        connectionSecretNamespace: 'robots-c',
+      }),
+    });
+    expect(synthError(chart)).toBeUndefined();
+  });
+
+  test('a store emitted nowhere in the chart is not checked (it may be managed elsewhere)', () => {
+    const chart = new Chart(new App(), 'x');
+    new HarborPrivateApp(chart, 'team-b', tenant('team-b', ['b1'], false));
+    expect(synthError(chart)).toBeUndefined();
+  });
+});
+
+test('one chart-wide validation, however many apps the chart holds (scanned once, not once per app)', () => {
+  const chart = Testing.chart();
+  const added = jest.spyOn(chart.node, 'addValidation');
+  for (let i = 0; i < 50; i++) {
+    new HarborPrivateApp(chart, `app${i}`, { ...props, project: { name: `p${i}` }, pullSecretName: `s${i}` });
+  }
+  expect(added).toHaveBeenCalledTimes(1);
+  expect(synthError(chart)).toBeUndefined();
+});
+
+describe('the scan is kept for one synthesis pass only', () => {
+  test('a Secret added to the chart right after a synthesis, in the same turn, is found by the next one', () => {
+    const chart = Testing.chart();
+    new HarborPrivateApp(chart, 'coredns', props);
+    expect(synthError(chart)).toBeUndefined();
+    new kplus.k8s.KubeSecret(chart, 'Late', { metadata: { name: 'registry-secret', namespace: 'kube-system' } });
+    expect(synthError(chart)).toMatch(/clashes with Secret "registry-secret".*declared at test\/Late/);
+  });
+
+  test('a Secret nested in an existing construct is found by a synthesis in a later turn', async () => {
+    const chart = Testing.chart();
+    const holder = new kplus.k8s.KubeConfigMap(chart, 'Holder', { metadata: { name: 'x', namespace: 'kube-system' } });
+    new HarborPrivateApp(chart, 'coredns', props);
+    expect(synthError(chart)).toBeUndefined();
+    await Promise.resolve();
+    new kplus.k8s.KubeSecret(holder, 'Nested', { metadata: { name: 'registry-secret', namespace: 'kube-system' } });
+    expect(synthError(chart)).toMatch(/declared at test\/Holder\/Nested/);
+  });
+});
