@@ -998,6 +998,18 @@ export const VALID_INPUTS: readonly ValidInputCase[] = [
     props: () => ({ robot: { durationDays: 2 ** 31 - 2 } }),
   },
   {
+    id: 'rotation-shortest-schedule',
+    why: 'rotation on demand and every day, the shortest schedule (Pulumi engine): generation 0 is the declared robot',
+    engines: 'pulumi',
+    props: () => ({ robot: { durationDays: 2, renewBeforeDays: 1, rotation: { trigger: 0, everyDays: 1 } } }),
+  },
+  {
+    id: 'rotation-longest-name',
+    why: 'the longest robot name that can still rotate (its successors stay within 255 characters)',
+    engines: 'pulumi',
+    props: () => ({ robot: { name: 'r'.repeat(242), rotation: { trigger: 'x'.repeat(1024) } } }),
+  },
+  {
     id: 'push-with-opt-in',
     why: 'push, with the explicit opt-in',
     engines: 'both',
