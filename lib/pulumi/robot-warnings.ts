@@ -34,11 +34,12 @@ export function robotLifecycleWarnings(state: RobotLifecycleState, nowMs: number
   const { scope, fullName, expiresAt, renewBeforeDays, pullSecretName } = state;
   const warnings: string[] = [];
   if (typeof expiresAt !== 'number' || expiresAt <= 0) return warnings;
-  const at = new Date(expiresAt * 1000).toISOString();
   const leftMs = expiresAt * 1000 - nowMs;
+  // Only a date within reach is shown (a robot of 2147483646 days expires beyond what a Date can hold).
+  const at = (): string => new Date(expiresAt * 1000).toISOString();
   if (leftMs <= 0) {
     warnings.push(
-      `${scope}: robot ${fullName} EXPIRED on ${at} (Harbor's "expires_at", as last read): Harbor refuses its logins, ` +
+      `${scope}: robot ${fullName} EXPIRED on ${at()} (Harbor's "expires_at", as last read): Harbor refuses its logins, ` +
         `so every pull with the pull Secret "${pullSecretName}" fails (ErrImagePull) since then. Fix: run "pulumi up": ` +
         (state.durationDays === -1
           ? 'it replaces the robot by a new one and writes its secret to the pull Secret.'
@@ -47,7 +48,7 @@ export function robotLifecycleWarnings(state: RobotLifecycleState, nowMs: number
   } else if (renewBeforeDays !== undefined && state.durationDays !== -1 && leftMs <= renewBeforeDays * DAY_MS) {
     const days = leftMs / DAY_MS;
     warnings.push(
-      `${scope}: robot ${fullName} expires on ${at} (in ${days < 1 ? `${Math.round(days * 24)} hours` : `${days.toFixed(1)} days`}), ` +
+      `${scope}: robot ${fullName} expires on ${at()} (in ${days < 1 ? `${Math.round(days * 24)} hours` : `${days.toFixed(1)} days`}), ` +
         `inside its renewal window (robot.renewBeforeDays: ${renewBeforeDays}), and this run does not renew it (a ` +
         'preview, or an up that leaves the robot out). Fix: run "pulumi up" before then: it renews the robot in place ' +
         `(PUT, the same secret: the pull Secret does not change) for ${state.durationDays} more days.`,

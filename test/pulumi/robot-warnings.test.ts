@@ -29,6 +29,8 @@ describe('the messages', () => {
     expect(robotLifecycleWarnings(state({ expiresAt: -1, durationDays: -1, renewBeforeDays: undefined }), NOW)).toEqual(
       [],
     );
+    // The longest lifetime Harbor takes expires beyond what a Date holds: nothing to say, and no failure.
+    expect(robotLifecycleWarnings(state({ expiresAt: NOW / 1000 + (2 ** 31 - 2) * 86_400 }), NOW)).toEqual([]);
     // Older states do not know the expiry: nothing to say.
     expect(robotLifecycleWarnings(state({ expiresAt: undefined }), NOW)).toEqual([]);
   });
