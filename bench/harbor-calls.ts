@@ -157,8 +157,10 @@ async function captureHarborResources(
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
-        // A robot's login (RobotLogin) makes no Harbor request: left out.
-        if (args.type.startsWith('pulumi-nodejs:dynamic/') && !args.type.endsWith(':RobotLogin')) {
+        // A robot's login (RobotLogin) makes no Harbor request, nor does a pull check that passes (it asks the
+        // registry): left out.
+        const noHarborCall = args.type.endsWith(':RobotLogin') || args.type.endsWith(':PullCheck');
+        if (args.type.startsWith('pulumi-nodejs:dynamic/') && !noHarborCall) {
           const { __provider: _ignored, ...inputs } = args.inputs as Record<string, unknown>;
           captured.push({ type: args.type, name: args.name, inputs: unwrapSecrets(inputs) as Record<string, unknown> });
         }

@@ -30,6 +30,8 @@ import { HarborRobotAccount } from './harbor-robot';
 import { HarborRobotLogin } from './harbor-robot-login';
 import { HarborRobotRotation } from './harbor-robot-rotation';
 import { kubernetesResource, kubernetesResourceName, KubernetesManifest } from './kubernetes-objects';
+import type { HarborPullCheck } from './harbor-pull-check';
+import { HarborPreflightOptions, preflightPullCheck, resolvePreflight } from './preflight';
 import { renderHarborPrivateApp } from './render';
 import { robotLifecycleWarnings } from './robot-warnings';
 
@@ -75,6 +77,13 @@ export interface HarborPrivateAppProps extends Omit<Cdk8sHarborPrivateAppProps, 
    * @default - nothing
    */
   readonly configure?: (app: Cdk8sHarborPrivateApp) => void;
+  /**
+   * What `pulumi up` checks before it creates or changes a workload: by default, that every image of every workload on
+   * `registryHost` can be pulled with the robot's login; a failed check stops the `up` before the workloads, naming
+   * the cause. Never in a preview. See the README, "Catch it before rollout".
+   * @default { pull: true }
+   */
+  readonly preflight?: HarborPreflightOptions;
 }
 
 /**
@@ -100,6 +109,8 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
   public readonly robotLogin?: HarborRobotLogin;
   /** The robot's rotation generation, with `robot.rotation` (`trigger`, `everyDays`). */
   public readonly robotRotation?: HarborRobotRotation;
+  /** The preflight pull check the workloads depend on (none when off, or without the app's robot or such images). */
+  public readonly pullCheck?: HarborPullCheck;
   /** One resource per Kubernetes object, in the cdk8s chart's order. */
   public readonly kubernetesObjects: readonly pulumi.CustomResource[];
   /** The robot's login name as Harbor returned it (the literal username with literal credentials; else undefined). */
@@ -118,7 +129,7 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
    */
   constructor(name: string, props: HarborPrivateAppProps, opts: pulumi.ComponentResourceOptions = {}) {
     // Validate and render everything BEFORE registering anything.
-    const { harbor, connection, provider, configure, ...appProps } = props ?? ({} as HarborPrivateAppProps);
+    const { harbor, connection, provider, configure, preflight, ...appProps } = props ?? ({} as HarborPrivateAppProps);
     const scope = `HarborPrivateApp ${JSON.stringify(name)}`;
     if (harbor !== undefined && connection !== undefined) {
       throw new HarborPrivateAppError({
@@ -141,6 +152,7 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
     if (harbor !== undefined) checkHarborConnection(name, harbor);
     const rendered = renderHarborPrivateApp(name, appProps, configure);
     const config = rendered.construct.config;
+    const checks = resolvePreflight(scope, preflight, config.registryHost);
     let location: HarborLocationArgs;
     if (harbor !== undefined) {
       const url = harbor.url ?? config.harborUrl;
@@ -260,6 +272,9 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
         for (const warning of warnings) void pulumi.log.warn(warning, this);
       });
     }
+    const registryHost = config.registryHost;
+    const check = { preflight: checks, manifests: rendered.manifests, registryHost, login: this.robotLogin };
+    this.pullCheck = preflightPullCheck(name, { ...check, harbor: location.harbor }, { parent: this });
 
     // Kubernetes: the pull Secrets (and ServiceAccounts) first, the workloads after them.
     const k8sOpts: pulumi.CustomResourceOptions = { parent: this, ...(provider ? { provider } : {}) };
@@ -275,7 +290,9 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
       const resource = kubernetesResource(
         resourceName,
         manifest,
-        isWorkload ? { ...k8sOpts, dependsOn: [...secretProviders] } : k8sOpts,
+        isWorkload
+          ? { ...k8sOpts, dependsOn: [...secretProviders, ...(this.pullCheck ? [this.pullCheck] : [])] }
+          : k8sOpts,
         this.pullSecretData(config, manifest),
       );
       if (PULL_SECRET_PROVIDER_KINDS.has(manifest.kind)) secretProviders.push(resource);

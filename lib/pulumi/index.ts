@@ -31,6 +31,12 @@ export { HarborRobotProvider, harborRobotProvider } from './robot-provider';
 export type { HarborRobotInputs, HarborRobotOutputs } from './robot-provider';
 export { HarborRobotLoginProvider, harborRobotLoginProvider } from './robot-login-provider';
 export type { HarborRobotLoginInputs } from './robot-login-provider';
+export { HarborPullCheck } from './harbor-pull-check';
+export type { HarborPullCheckArgs } from './harbor-pull-check';
+export { HarborPullCheckProvider, harborPullCheckProvider } from './pull-check-provider';
+export type { HarborPullCheckInputs, HarborPullCheckOutputs } from './pull-check-provider';
+export { preflightImages, preflightPullCheck, resolvePreflight } from './preflight';
+export type { HarborPreflightOptions, PreflightPullCheckArgs, ResolvedPreflight } from './preflight';
 export { HarborRobotRotationProvider, harborRobotRotationProvider, rotationDue } from './robot-rotation-provider';
 export type { HarborRobotRotationInputs, HarborRobotRotationOutputs } from './robot-rotation-provider';
 export { deleteProjectRepositories } from './repositories';
@@ -42,6 +48,7 @@ export {
   DYNAMIC_PROVIDER_MODULE,
   HarborProviderReference,
   serializableHarborProvider,
+  serializablePullCheckProvider,
   serializableRobotLoginProvider,
 } from './provider-reference';
 export type { DynamicProviderExport } from './provider-reference';

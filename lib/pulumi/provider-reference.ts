@@ -15,6 +15,7 @@
 import { realpathSync } from 'node:fs';
 import type { dynamic } from '@pulumi/pulumi';
 import { harborProvider } from './harbor-provider';
+import { harborPullCheckProvider } from './pull-check-provider';
 import { harborRobotLoginProvider } from './robot-login-provider';
 import { harborRobotRotationProvider } from './robot-rotation-provider';
 
@@ -22,7 +23,8 @@ import { harborRobotRotationProvider } from './robot-rotation-provider';
 export const DYNAMIC_PROVIDER_MODULE = 'harbor-private-app/pulumi/dynamic-provider';
 
 /** The exports of {@link DYNAMIC_PROVIDER_MODULE} a reference may forward to. */
-export type DynamicProviderExport = 'harborProvider' | 'harborRobotLoginProvider' | 'harborRobotRotationProvider';
+export type DynamicProviderExport =
+  'harborProvider' | 'harborRobotLoginProvider' | 'harborRobotRotationProvider' | 'harborPullCheckProvider';
 
 /** The shape of {@link DYNAMIC_PROVIDER_MODULE}'s exports that the reference relies on. */
 type DynamicProviderModule = Readonly<Record<DynamicProviderExport, dynamic.ResourceProvider | undefined>>;
@@ -100,6 +102,7 @@ export class HarborProviderReference implements dynamic.ResourceProvider {
 
 let chosen: dynamic.ResourceProvider | undefined;
 let chosenLogin: dynamic.ResourceProvider | undefined;
+let chosenPullCheck: dynamic.ResourceProvider | undefined;
 let chosenRotation: dynamic.ResourceProvider | undefined;
 
 /**
@@ -125,6 +128,19 @@ export function serializableRobotLoginProvider(): dynamic.ResourceProvider {
       : harborRobotLoginProvider;
   }
   return chosenLogin;
+}
+
+/**
+ * The provider the preflight pull checks register with, chosen the same way: a {@link HarborProviderReference} to
+ * `harborPullCheckProvider` where the package is installed, else the implementation itself.
+ */
+export function serializablePullCheckProvider(): dynamic.ResourceProvider {
+  if (chosenPullCheck === undefined) {
+    chosenPullCheck = installedHere()
+      ? new HarborProviderReference(DYNAMIC_PROVIDER_MODULE, 'harborPullCheckProvider')
+      : harborPullCheckProvider;
+  }
+  return chosenPullCheck;
 }
 
 /**

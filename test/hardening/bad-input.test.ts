@@ -107,6 +107,8 @@ describe('Pulumi engine rejects every case before any registration or API call (
     const override = c.harbor?.();
     return {
       ...validCorpusProps(),
+      // Not about the registry: no pull check (test/lab/preflight-pulumi.test.ts covers it).
+      preflight: { pull: false },
       ...(c.props?.() ?? {}),
       harbor: (override === null
         ? undefined

@@ -434,6 +434,8 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
       serviceAccounts: ['default'],
       harbor: { url: server.url, username: 'admin', password: adminPassword }, // a plain password: the component must make it secret
       workload: { metadata: { name: 'coredns' }, containers: [{ image: 'reg.harbor.com/k8s/coredns:1.2.6' }] },
+      // reg.harbor.com is not reachable here: no pull check (test/lab/preflight-pulumi.test.ts checks its messages).
+      preflight: { pull: false },
     });
     await engine.settled('HarborPrivateApp "hygiene"');
     const robot = engine.byType('pulumi-nodejs:dynamic/harbor:RobotAccount', 'hygiene-robot')[0];
@@ -479,6 +481,7 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
       namespaces: ['kube-system'],
       members: [HarborMember.user('k8s-puller', HarborRole.GUEST)],
       workload: { metadata: { name: 'coredns' }, containers: [{ image: 'reg.harbor.com/k8s-config/coredns:1.2.6' }] },
+      preflight: { pull: false },
     });
     const { secretOutputs, secretInputs } = await check(app, [adminPassword]);
     expect([secretOutputs, secretInputs]).toEqual([[], []]);

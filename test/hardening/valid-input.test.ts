@@ -44,6 +44,8 @@ describe('Pulumi engine accepts every case, and Harbor (the emulator) takes what
       const props: HarborPrivateAppProps = {
         ...validCorpusProps(),
         ...(c.props?.() ?? {}),
+        // Not about the registry: no pull check (test/lab/preflight-pulumi.test.ts covers it).
+        preflight: { pull: false },
         harbor: {
           url: server.url,
           username: 'admin',

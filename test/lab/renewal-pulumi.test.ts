@@ -38,9 +38,14 @@ describeLab('Pulumi engine: renewal under a pull loop', () => {
   /** What the first up warned. */
   let createWarnings: string[] = [];
 
+  /**
+   * The seed's app with a 30-day robot. Without the preflight pull check: the image is pushed after the first up, and
+   * every later up renews this robot (25.5 days old from the start), so no up could add the check first. The rotation
+   * suite runs with it.
+   */
   const props = (): HarborPrivateAppProps => {
     const { image: _image, ...seed } = labSeedProps(lab.registryHost);
-    return { ...seed, robot: { name: 'coredns-pull', durationDays: 30 } };
+    return { ...seed, robot: { name: 'coredns-pull', durationDays: 30 }, preflight: { pull: false } };
   };
   const pullSecret = (): string | undefined => {
     const data = engine.current(SECRET, secretName)?.state?.data as Record<string, string> | undefined;

@@ -4,10 +4,10 @@
  * created, then `pulumi up` again with a new `rotation.trigger`, and again once the generation is older than
  * `rotation.everyDays`. A node pulls every ~200 ms with the pull Secret's content as the engine last applied it
  * (./pull-loop.ts), while each step of the `up` takes 300 ms, as real API calls do, so that the loop sees every state
- * the stack passes through.
+ * the stack passes through. The preflight pull check is on (it checks the new robot pulls before the workload).
  *
  * What it proves: 0 failed pulls through both rotations; the order the engine runs them (the new robot created, the
- * robot login and the pull Secret updated, and only then, in the post-steps, the old robot deleted); the old
+ * robot login, the pull check and the pull Secret updated, and only then, in the post-steps, the old robot deleted); the old
  * credentials refused afterwards; an `up` with nothing due changes nothing and calls Harbor not once. And what the
  * order protects against: the same rotation with the old robot deleted first (the resource option
  * `deleteBeforeReplace: true`) makes pulls fail until the pull Secret is updated. Measured, not hidden.
@@ -40,10 +40,17 @@ describeLab('Pulumi engine: blue/green rotation under a pull loop', () => {
   let secretName: string;
   const loops: PullLoop[] = [];
 
-  /** The seed's app with rotation; `robot` overrides. */
-  const props = (robot: NonNullable<HarborPrivateAppProps['robot']>): HarborPrivateAppProps => {
+  /**
+   * The seed's app with rotation; `robot` overrides. With the preflight pull check (on by default; the lab's registry
+   * is plain http on loopback), except for the very first up: the image is pushed once the project exists.
+   */
+  const props = (robot: NonNullable<HarborPrivateAppProps['robot']>, pull = true): HarborPrivateAppProps => {
     const { image: _image, ...seed } = labSeedProps(lab.registryHost);
-    return { ...seed, robot: { name: 'coredns-pull', durationDays: 30, ...robot } };
+    return {
+      ...seed,
+      robot: { name: 'coredns-pull', durationDays: 30, ...robot },
+      preflight: pull ? { plainHttp: true, timeoutMs: 5000 } : { pull: false },
+    };
   };
   /** The pull Secret's `.dockerconfigjson` as the engine last applied it: what kubelet reads at each pull. */
   const pullSecret = (): string | undefined => {
@@ -67,6 +74,31 @@ describeLab('Pulumi engine: blue/green rotation under a pull loop', () => {
     return engine.events.slice(from);
   };
   const order = (events: readonly LiveEvent[]) => events.filter((e) => e.op !== 'same').map((e) => `${e.op} ${e.name}`);
+  /**
+   * A rotation's steps, in the order the engine can take them: the generation, the new robot, its login; then the
+   * pull check (the new login pulls) and the pull Secret, each once the login is there; the old robot last.
+   */
+  const expectRotationOrder = (events: readonly LiveEvent[]): void => {
+    const steps = order(events);
+    expect([...steps].sort()).toEqual(
+      [
+        'update coredns-robot-rotation',
+        'create-replacement coredns-robot',
+        'update coredns-robot-login',
+        'update coredns-pull-check',
+        `update ${secretName}`,
+        'delete-replaced coredns-robot',
+      ].sort(),
+    );
+    const at = (step: string) => steps.indexOf(step);
+    expect(at('update coredns-robot-rotation')).toBeLessThan(at('create-replacement coredns-robot'));
+    expect(at('create-replacement coredns-robot')).toBeLessThan(at('update coredns-robot-login'));
+    for (const after of ['update coredns-pull-check', `update ${secretName}`]) {
+      expect(at('update coredns-robot-login')).toBeLessThan(at(after));
+      expect(at(after)).toBeLessThan(at('delete-replaced coredns-robot'));
+    }
+    expect(steps[steps.length - 1]).toBe('delete-replaced coredns-robot');
+  };
 
   beforeAll(async () => {
     lab = await startLab();
@@ -81,10 +113,15 @@ describeLab('Pulumi engine: blue/green rotation under a pull loop', () => {
       ['project:harborPassword'],
     );
     // The first `pulumi up`: rotation on from the start (generation 0 is the robot without rotation).
-    new HarborPrivateApp('coredns', props({ rotation: { trigger: 'initial', everyDays: 30 } }));
+    new HarborPrivateApp('coredns', props({ rotation: { trigger: 'initial', everyDays: 30 } }, false));
     await engine.settled('HarborPrivateApp "coredns"', 30_000);
     secretName = engine.byType(SECRET)[0].name;
     await lab.pushImage('k8s', 'coredns', '1.2.6');
+    // The image is there: from now on with the preflight pull check (this up creates it).
+    engine.beginUp();
+    new HarborPrivateApp('coredns', props({ rotation: { trigger: 'initial', everyDays: 30 } }));
+    await engine.settled('HarborPrivateApp "coredns" (the pull check)', 30_000);
+    await engine.finishUp();
   }, 60_000);
 
   afterEach(async () => {
@@ -113,14 +150,9 @@ describeLab('Pulumi engine: blue/green rotation under a pull loop', () => {
     // A new trigger value: a rotation now.
     lab.emulator.resetLog();
     const rotated = await up({ rotation: { trigger: 'leaked-2026-11-30', everyDays: 30 } });
-    // The engine's order: generation, new robot, its login, the pull Secret; the old robot last (post-steps).
-    expect(order(rotated)).toEqual([
-      'update coredns-robot-rotation',
-      'create-replacement coredns-robot',
-      'update coredns-robot-login',
-      `update ${secretName}`,
-      'delete-replaced coredns-robot',
-    ]);
+    // The engine's order: generation, new robot, its login, the pull check and the pull Secret; the old robot last
+    // (post-steps).
+    expectRotationOrder(rotated);
     const secretAt = rotated.find((e) => e.name === secretName)!.at;
     const deletedAt = rotated.find((e) => e.op === 'delete-replaced')!.at;
     expect(secretAt).toBeLessThan(deletedAt);
@@ -136,13 +168,7 @@ describeLab('Pulumi engine: blue/green rotation under a pull loop', () => {
     rotation.state = { ...rotation.state, startedAt: rotation.state!.startedAt - 31 * DAY };
     lab.emulator.resetLog();
     const scheduled = await up({ rotation: { trigger: 'leaked-2026-11-30', everyDays: 30 } });
-    expect(order(scheduled)).toEqual([
-      'update coredns-robot-rotation',
-      'create-replacement coredns-robot',
-      'update coredns-robot-login',
-      `update ${secretName}`,
-      'delete-replaced coredns-robot',
-    ]);
+    expectRotationOrder(scheduled);
     expect(robotNames()).toEqual(['robot$k8s+coredns-pull-blue-1']);
     await loop.waitForPulls(5);
     const report = await loop.stop();
@@ -184,13 +210,14 @@ describeLab('Pulumi engine: blue/green rotation under a pull loop', () => {
     loops.push(loop);
     await loop.waitForPulls(5);
     const events = await up({ rotation: { trigger: 'delete-first', everyDays: 30 } }, true);
-    expect(order(events)).toEqual([
+    const steps = order(events);
+    expect(steps.slice(0, 4)).toEqual([
       'update coredns-robot-rotation',
       'delete-replaced coredns-robot',
       'create-replacement coredns-robot',
       'update coredns-robot-login',
-      `update ${secretName}`,
     ]);
+    expect([...steps.slice(4)].sort()).toEqual(['update coredns-pull-check', `update ${secretName}`].sort());
     await loop.waitForPulls(5);
     const report = await loop.stop();
     if (process.env.LAB_STORY) console.log(describeReport('Pulumi rotation, old robot deleted first', report));

@@ -81,7 +81,9 @@ describeLab("seed on the Pulumi engine: ErrImagePull, then the component's Secre
     );
     // `pulumi up`: the component and its children, the Harbor ones created in the lab's Harbor.
     beginPhase();
-    app = new HarborPrivateApp('coredns', props);
+    // The seed's story pushes the image after this first `up` (the project is new, so empty): without the preflight,
+    // which would stop this `up` before the Deployment (test/lab/preflight-pulumi.test.ts).
+    app = new HarborPrivateApp('coredns', { ...props, preflight: { pull: false } });
     await engine.settled('HarborPrivateApp "coredns"');
     endPhase('up');
   }, 120_000);

@@ -29,6 +29,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -221,6 +222,8 @@ describe('a Pulumi project', () => {
   let password = `Lab-${randomBytes(9).toString('hex')}`;
   let emulator: HarborEmulator;
   let server: { url: string; close(): Promise<void> };
+  /** A loopback `host:port` where nothing listens: the pull check's registry. */
+  let pullCheckRegistry = '';
 
   beforeAll(async () => {
     writeFileSync(join(dir(), 'index.ts'), readmeBlock('example: pulumi'));
@@ -231,6 +234,13 @@ describe('a Pulumi project', () => {
     emulator = new HarborEmulator({ adminPassword: password });
     emulator.addUser('k8s-puller');
     server = await startEmulatorServer(emulator);
+    pullCheckRegistry = await new Promise<string>((resolve) => {
+      const probe = createServer();
+      probe.listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(`127.0.0.1:${port}`));
+      });
+    });
   }, 240_000); // the same: tsc of the Pulumi project (the @pulumi/kubernetes types)
   afterAll(async () => {
     await server?.close();
@@ -242,7 +252,14 @@ describe('a Pulumi project', () => {
     inputsHoldPassword: boolean;
     harbor: Array<{ type: string; name: string }>;
     providerTexts: Array<{ length: number; text: string; mentionsDistLib: boolean; mentionsPassword: boolean }>;
-    operations: Array<{ op: string; type: string; found?: boolean; status?: number; replaces?: string[] }>;
+    operations: Array<{
+      op: string;
+      type: string;
+      found?: boolean;
+      status?: number;
+      replaces?: string[];
+      failed?: string;
+    }>;
     stateBytes: Array<{ type: string; inputs: number; outputs: number; holdsPassword: boolean }>;
   }
 
@@ -256,6 +273,7 @@ describe('a Pulumi project', () => {
       HARBOR_PASSWORD: password,
       HARBOR_NEW_PASSWORD: next,
       PROJECT: 'example',
+      PULL_CHECK_REGISTRY: pullCheckRegistry,
     });
     password = next;
     return JSON.parse(out.trim().split('\n').pop()!) as DriverReport;
@@ -270,17 +288,20 @@ describe('a Pulumi project', () => {
       'pulumi-nodejs:dynamic/harbor:ProjectMember',
       'pulumi-nodejs:dynamic/harbor:RobotAccount',
       'pulumi-nodejs:dynamic/harbor:RobotLogin',
+      'pulumi-nodejs:dynamic/harbor:PullCheck',
       'kubernetes:core/v1:Secret',
       'kubernetes:apps/v1:Deployment',
     ]);
-    // Two provider texts, each a reference to the installed package, not a copy of it: to its Harbor provider (for the
-    // project, the member and the robot) and to its robot login provider.
-    expect(report.providerTexts).toHaveLength(2);
-    const [provider, login] = report.providerTexts;
+    // Three provider texts, each a reference to the installed package, not a copy of it: to its Harbor provider (for
+    // the project, the member and the robot), to its robot login provider and to its pull check provider.
+    expect(report.providerTexts).toHaveLength(3);
+    const [provider, login, pullCheck] = report.providerTexts;
     expect(provider.text).toContain('"harbor-private-app/pulumi/dynamic-provider"');
     expect(login.text).toContain('"harbor-private-app/pulumi/dynamic-provider"');
     expect(login.text).toContain('"harborRobotLoginProvider"');
-    for (const text of [provider, login]) {
+    expect(pullCheck.text).toContain('"harbor-private-app/pulumi/dynamic-provider"');
+    expect(pullCheck.text).toContain('"harborPullCheckProvider"');
+    for (const text of [provider, login, pullCheck]) {
       expect(text.mentionsDistLib).toBe(false);
       expect(text.mentionsPassword).toBe(false);
       expect(text.length).toBeLessThan(8_000);
@@ -295,10 +316,11 @@ describe('a Pulumi project', () => {
     expect(
       report.operations.map(
         (o) =>
-          `${o.op} ${o.type.split(':').pop()}${o.found === false ? ' (not found)' : ''}${o.status ? ` ${o.status}` : ''}`,
+          `${o.op} ${o.type.split(':').pop()}${o.found === false ? ' (not found)' : ''}${o.status ? ` ${o.status}` : ''}${o.failed ? ' (failed)' : ''}`,
       ),
     ).toEqual([
       ...kinds.map((k) => `create ${k}`),
+      'create PullCheck (failed)',
       ...kinds.map((k) => `read ${k}`),
       'rotate password 200',
       ...kinds.map((k) => `read ${k}`),
@@ -306,6 +328,10 @@ describe('a Pulumi project', () => {
       ...[...kinds].reverse().map((k) => `delete ${k}`),
     ]);
     expect(report.operations.find((o) => o.op === 'update')).toMatchObject({ changes: true, replaces: [] });
+    // The installed pull check ran the token flow with the robot's login, and says why it stopped the run.
+    const check = report.operations.find((o) => o.type.endsWith(':PullCheck'))!;
+    expect(check.failed).toContain('(registry unreachable); the workloads that use them were not created or changed');
+    expect(check.failed).toContain(`registry ${pullCheckRegistry} could not be reached (ECONNREFUSED`);
     const writes = emulator.requests
       .filter((r) => r.write)
       .map((r) => `${r.method} ${r.path.replace(/^\/api\/v2\.0/, '')}`);

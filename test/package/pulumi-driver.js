@@ -15,7 +15,8 @@
  * Prints one JSON line: what was registered, the provider texts' sizes and required modules, each operation, and the
  * size of each resource's stored state (inputs and outputs as JSON, the provider text included).
  * Environment: HARBOR_URL, HARBOR_USERNAME, HARBOR_PASSWORD (the lab emulator's, made up per run),
- * HARBOR_NEW_PASSWORD (optional), PROJECT (the Pulumi project name the config keys use).
+ * HARBOR_NEW_PASSWORD (optional), PROJECT (the Pulumi project name the config keys use), PULL_CHECK_REGISTRY
+ * (`127.0.0.1:<port>`).
  */
 'use strict';
 const pulumi = require('@pulumi/pulumi');
@@ -92,7 +93,7 @@ async function main() {
     const { __provider, ...rest } = inputs;
     return unwrap(rest);
   };
-  const order = ['Project', 'ProjectMember', 'RobotAccount', 'RobotLogin'];
+  const order = ['Project', 'ProjectMember', 'RobotAccount', 'RobotLogin', 'PullCheck'];
   const kind = (r) => r.type.split(':')[2];
   const sorted = [...harbor].sort((a, b) => order.indexOf(kind(a)) - order.indexOf(kind(b)));
   const created = [];
@@ -102,6 +103,20 @@ async function main() {
     if (kind(r) === 'RobotLogin') {
       const robot = created.find((c) => kind(c.r) === 'RobotAccount');
       inputs = { ...inputs, robotResourceId: robot.id, fullName: robot.outs.fullName, secret: robot.outs.secret };
+    }
+    if (kind(r) === 'PullCheck') {
+      // The robot login's outputs, as the engine resolves them; the images moved to PULL_CHECK_REGISTRY (a loopback
+      // port where nothing listens), so that the installed check runs its token flow without leaving this machine.
+      const login = created.find((c) => kind(c.r) === 'RobotLogin');
+      const images = inputs.images.map((i) => i.replace(/^[^/]+/, process.env.PULL_CHECK_REGISTRY));
+      inputs = { ...inputs, images, username: login.outs.fullName, secret: login.outs.secret, robotId: login.id };
+      try {
+        await provider.create(inputs);
+        report.operations.push({ op: 'create', type: r.type });
+      } catch (e) {
+        report.operations.push({ op: 'create', type: r.type, failed: String(e && e.message) });
+      }
+      continue;
     }
     const res = await provider.create(inputs);
     created.push({ r, id: res.id, inputs, outs: res.outs });

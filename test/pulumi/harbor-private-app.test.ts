@@ -42,6 +42,7 @@ const PROJECT = 'pulumi-nodejs:dynamic/harbor:Project';
 const MEMBER = 'pulumi-nodejs:dynamic/harbor:ProjectMember';
 const ROBOT = 'pulumi-nodejs:dynamic/harbor:RobotAccount';
 const LOGIN = 'pulumi-nodejs:dynamic/harbor:RobotLogin';
+const PULL_CHECK = 'pulumi-nodejs:dynamic/harbor:PullCheck';
 
 /** Pairs [type, name] in a stable order. */
 const sorted = (pairs: string[][]): string[][] => [...pairs].sort((a, b) => a.join(' ').localeCompare(b.join(' ')));
@@ -95,6 +96,7 @@ describe("the seed's coredns as a Pulumi component", () => {
         [PROJECT, 'coredns-project'],
         [ROBOT, 'coredns-robot'],
         [LOGIN, 'coredns-robot-login'],
+        [PULL_CHECK, 'coredns-pull-check'],
       ]),
     );
     // Nothing else was registered under another parent (e.g. at the stack).
@@ -354,6 +356,7 @@ describe('other shapes', () => {
     expect(await promiseOf(app.robotFullName, 'robotFullName')).toBe('robot$k8s+ci');
   });
 
+  // No pull check either: the component holds no login to check with.
   test('an existing Secret: no robot, no Secret; the workload still references it', async () => {
     const { children } = await build('existing', {
       credentials: PullCredentials.fromExistingSecret('registry-secret'),
@@ -391,6 +394,7 @@ describe('other shapes', () => {
         [PROJECT, 'tenant-project'],
         [ROBOT, 'tenant-robot'],
         [LOGIN, 'tenant-robot-login'],
+        [PULL_CHECK, 'tenant-pull-check'],
       ]),
     );
     const member = children.find((c) => c.type === MEMBER)!;
@@ -416,6 +420,84 @@ describe('other shapes', () => {
     );
     expect(byType('kubernetes:apps/v1:Deployment').provider).toMatch(/k8s-test::/);
     expect(byType(PROJECT).provider).not.toMatch(/k8s-test/);
+  });
+});
+
+describe('the preflight pull check', () => {
+  const of = (children: Registration[], type: string): Registration[] => children.filter((c) => c.type === type);
+
+  test("the seed: one check of the workload's image with the robot's login, which the Deployment (only) depends on", async () => {
+    const { children } = await build('preflight');
+    const [check] = of(children, PULL_CHECK);
+    const [login] = of(children, LOGIN);
+    expect(unwrapSecrets(inputsOf(check))).toEqual({
+      resourceKind: 'pullCheck',
+      images: ['reg.harbor.com/k8s/coredns:1.2.6'],
+      registryHost: 'reg.harbor.com',
+      username: 'robot$k8s+coredns-pull',
+      secret: MOCK_HARBOR.robotSecret,
+      plainHttp: false,
+      robotId: 'preflight-robot-login-id',
+      harbor: { url: 'https://reg.harbor.com', config: 'project:harbor' },
+    });
+    expect(isSecretInput(check.inputs.secret)).toBe(true);
+    expect(check.additionalSecretOutputs).toContain('secret');
+    expect(check.dependencies).toContain(login.urn);
+    const [deployment] = of(children, 'kubernetes:apps/v1:Deployment');
+    const [secret] = of(children, 'kubernetes:core/v1:Secret');
+    expect(deployment.dependencies).toEqual(expect.arrayContaining([check.urn, secret.urn]));
+    expect(secret.dependencies).not.toContain(check.urn);
+  });
+
+  test('every container and init container of every workload on the registry, each image once; other registries are not checked', async () => {
+    const { children } = await build('many', {
+      configure: (app) => {
+        const job = new kplus.Job(app, 'migrate', {
+          metadata: { namespace: 'kube-system' },
+          initContainers: [{ image: 'reg.harbor.com/k8s/migrate-init:1.0' }],
+          containers: [{ image: 'reg.harbor.com/k8s/migrate:2.0' }, { image: 'reg.harbor.com/k8s/coredns:1.2.6' }],
+        });
+        app.addWorkload(job);
+        // Not wired: it pulls from Docker Hub without the robot's login.
+        new kplus.Deployment(app, 'public', {
+          metadata: { namespace: 'kube-system' },
+          containers: [{ image: 'busybox:1.36' }],
+        });
+      },
+    });
+    const [check] = of(children, PULL_CHECK);
+    expect(unwrapSecrets(check.inputs.images)).toEqual([
+      'reg.harbor.com/k8s/coredns:1.2.6',
+      'reg.harbor.com/k8s/migrate-init:1.0',
+      'reg.harbor.com/k8s/migrate:2.0',
+    ]);
+    for (const kind of ['kubernetes:apps/v1:Deployment', 'kubernetes:batch/v1:Job']) {
+      for (const w of of(children, kind)) expect([w.name, w.dependencies.includes(check.urn)]).toEqual([w.name, true]);
+    }
+  });
+
+  test('preflight: { pull: false }: no check, and the workload depends on the pull Secret only', async () => {
+    const { children } = await build('nocheck', { preflight: { pull: false } });
+    expect(of(children, PULL_CHECK)).toEqual([]);
+    expect(of(children, 'kubernetes:apps/v1:Deployment')[0].dependencies).toEqual(
+      expect.arrayContaining([of(children, 'kubernetes:core/v1:Secret')[0].urn]),
+    );
+  });
+
+  test('plainHttp on a loopback registry, a CA bundle and a time limit reach the check', async () => {
+    const base = seedProps();
+    const image = '127.0.0.1:5000/k8s/coredns:1.2.6';
+    const { children } = await build(
+      'loopback',
+      { preflight: { plainHttp: true, timeoutMs: 3000 } },
+      { ...base, registryHost: '127.0.0.1:5000', workload: { ...base.workload!, containers: [{ image }] } },
+    );
+    expect(unwrapSecrets(inputsOf(of(children, PULL_CHECK)[0]))).toMatchObject({
+      images: [image],
+      registryHost: '127.0.0.1:5000',
+      plainHttp: true,
+      timeoutMs: 3000,
+    });
   });
 });
 
@@ -475,6 +557,13 @@ describe('validation happens before anything is registered', () => {
       () => ({ harbor: { username: 'admin', password: PASSWORD }, connection: HarborConnection.fromConfig() }),
       'harbor',
     ],
+    [
+      'preflight.plainHttp to a registry that is not loopback',
+      () => ({ preflight: { plainHttp: true } }),
+      'preflight.plainHttp',
+    ],
+    ['a misspelt preflight option', () => ({ preflight: { pul: false } as never }), 'preflight.pul'],
+    ['a preflight time limit of 0', () => ({ preflight: { timeoutMs: 0 } }), 'preflight.timeoutMs'],
     ['a connection that is not a HarborConnection', () => ({ connection: {} as HarborConnection }), 'connection'],
     [
       'a connection whose keys are not set',

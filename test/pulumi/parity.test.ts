@@ -121,12 +121,14 @@ describe("HarborPrivateApp with the seed's props", () => {
       cp('RobotAccount').duration,
       cp('RobotAccount').permissions,
     ]);
-    // Project, member, robot, and the robot's login the pull Secret is built from (no Crossplane counterpart).
+    // Project, member, robot, the robot's login the pull Secret is built from and the pull check before the
+    // workload (neither has a Crossplane counterpart).
     expect(pulumiRegs.filter((r) => HARBOR_TYPES.test(r.type)).map((r) => r.type.split(':')[2])).toEqual([
       'Project',
       'ProjectMember',
       'RobotAccount',
       'RobotLogin',
+      'PullCheck',
     ]);
   });
 });

@@ -29,7 +29,13 @@
  *   `finishUp()` then deletes the replaced resources and those the program no longer registers. Every step is in
  *   `events`, with its time; `stepDelayMs` makes each step take that long, as real API calls do.
  *
- * Not played: preview (see ./lifecycle.ts), refresh, the Kubernetes API (an object's state is its inputs).
+ * - `setPreview(true)` plays `pulumi preview` of a new stack: for a dynamic resource, the host's `check` (the provider's
+ *   when it has one) and no `create` (the host supports no preview of create: its `Configure` answers no
+ *   `supportsPreview`), its inputs as its planned state.
+ * - `beforeCreate` plays what happens outside while `pulumi up` runs (an admin disabling a robot between two steps).
+ *
+ * Not played: the preview of a later up (see ./lifecycle.ts), refresh, the Kubernetes API (an object's state is its
+ * inputs).
  *
  * Install it once per test file, before any resource is created: `const engine = installLiveEngine();`.
  */
@@ -66,6 +72,10 @@ export interface LiveRegistration extends Registration {
   state?: Record<string, any>;
   /** True once {@link LiveEngine.destroyAll} deleted it. */
   deleted: boolean;
+  /** How long the provider's `create` took, in milliseconds (a dynamic resource, not in a preview). */
+  createMs?: number;
+  /** True when it was registered during a preview (planned, not created). */
+  planned?: boolean;
 }
 
 /** One step of a run, as the engine took it. */
@@ -139,6 +149,20 @@ export interface LiveEngineOptions {
    * @default - none
    */
   readonly secretKeys?: readonly string[];
+  /**
+   * Called before each dynamic resource's `create` with its type, name and plain inputs: plays what happens outside
+   * while `pulumi up` runs.
+   * @default - nothing
+   */
+  readonly beforeCreate?: (type: string, name: string, inputs: Record<string, any>) => void | Promise<void>;
+  /**
+   * What a failed create does to the program: `'reject'` fails its registration (its outputs, and those of everything
+   * that depends on it, reject: jest reports them as errors of the running test); `'stop'` never answers it, as the
+   * deployment stopped: nothing that waits for the resource is registered, and nothing rejects (the registrations
+   * never settle after that: wait for registrations, not with {@link LiveEngine.settled}).
+   * @default 'reject'
+   */
+  readonly onCreateFailure?: 'reject' | 'stop';
 }
 
 /** The running live engine. */
@@ -187,6 +211,8 @@ export interface LiveEngine {
   setConfig(config: Readonly<Record<string, string>>, secretKeys?: readonly string[]): void;
   /** A new `pulumi` run: the providers loaded so far are forgotten, the next operation loads and configures them again. */
   restart(): void;
+  /** `pulumi preview` (true) or `pulumi up` (false, the default) for the registrations from now on. */
+  setPreview(preview: boolean): void;
   /**
    * `pulumi destroy` for the dynamic resources: calls the provider's `delete(id, state)` for each live one in reverse
    * creation order (robot, members, project for a HarborPrivateApp), checking that nothing still alive depends on it.
@@ -270,6 +296,7 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
       Object.entries(outs).map(([k, v]) => [k, secretKeys.has(k) && v !== undefined ? pulumi.secret(v) : v]),
     );
   };
+  let preview = false;
 
   const providerFor = async (state: Record<string, any>, what: string): Promise<dynamic.ResourceProvider> => {
     const text = state[PROVIDER_KEY];
@@ -403,11 +430,25 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
           return { id: result.id, state: answer(reg, args.inputs, outs) };
         }
 
+        if (preview) {
+          // The host's check(): the provider's own when it has one, else the inputs as they are; no create.
+          const provider = await providerFor(plain, what);
+          const checked = provider.check ? ((await provider.check({}, plain)).inputs ?? plain) : plain;
+          reg.planned = true;
+          reg.state = { ...checked };
+          return { id: undefined, state: { ...args.inputs } };
+        }
         let result: dynamic.CreateResult;
+        const started = Date.now();
         try {
+          if (options.beforeCreate) await options.beforeCreate(args.type, args.name, plain);
           result = await (await providerFor(plain, what)).create(plain);
+          reg.createMs = Date.now() - started;
         } catch (e) {
-          throw fail('creating', e);
+          const error = fail('creating', e);
+          // 'stop': the deployment ends here, as `pulumi up` does; nothing that waits for this resource registers.
+          if (options.onCreateFailure === 'stop') return new Promise<never>(() => undefined);
+          throw error;
         }
         // The host's resultIncludingProvider(): the outputs keep the provider text.
         const outs: Record<string, any> = { ...(result.outs ?? {}), [PROVIDER_KEY]: plain[PROVIDER_KEY] };
@@ -504,6 +545,9 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
     },
     restart() {
       providers.clear();
+    },
+    setPreview(on) {
+      preview = on;
     },
     async settled(what, ms = 60_000) {
       if (errors.length > 0)

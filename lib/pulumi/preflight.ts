@@ -1,0 +1,188 @@
+/**
+ * The Pulumi preflight's options (the component's `preflight` prop), their checks, and the images it checks.
+ */
+import type * as pulumi from '@pulumi/pulumi';
+import { HarborPrivateAppError, parseImageReference } from '../core';
+import { isLoopbackHost } from '../harbor/endpoint';
+import type { HarborTarget } from './connection';
+import { HarborPullCheck } from './harbor-pull-check';
+import type { HarborRobotLogin } from './harbor-robot-login';
+import type { KubernetesManifest } from './kubernetes-objects';
+
+/**
+ * What the component checks before it creates or changes a workload.
+ *
+ * With `pull` (the default), `pulumi up` checks with the robot's own login, the way a node's container runtime
+ * starts a pull (the registry's token flow, then a `HEAD` of each manifest; nothing is downloaded), that every image of
+ * every workload on the app's registry can be pulled, and stops before the workloads when one cannot: image or tag
+ * missing, robot denied, robot disabled, expired or deleted, registry unreachable. It runs when the images, the robot's
+ * login or the registry change, never in a preview.
+ */
+export interface HarborPreflightOptions {
+  /**
+   * Check that the workloads' images can be pulled before creating or changing the workloads. Turn it off when the
+   * images are pushed after `pulumi up` (a new project is empty until then: the first `up` stops at the check), when
+   * the machine that runs Pulumi cannot reach the registry, or when the images are meant to be pulled with other
+   * credentials than this app's robot.
+   * @default true
+   */
+  readonly pull?: boolean;
+  /**
+   * Talk plain `http://` to the registry instead of `https://<registryHost>`: only for a registry on a loopback address
+   * (a local test registry); anything else would send the robot's secret in clear text, and is refused.
+   * @default false
+   */
+  readonly plainHttp?: boolean;
+  /**
+   * PEM of the CA that signed the registry's certificate (it replaces Node's default trust store for the check).
+   * @default - the Harbor login's CA bundle in the stack configuration (`harborCaBundle`), else Node's trust store
+   */
+  readonly caBundle?: pulumi.Input<string>;
+  /**
+   * Time limit of each registry request of the check, in milliseconds.
+   * @default 10000
+   */
+  readonly timeoutMs?: number;
+}
+
+/** {@link HarborPreflightOptions} checked, with the defaults applied. */
+export interface ResolvedPreflight {
+  readonly pull: boolean;
+  readonly plainHttp: boolean;
+  readonly caBundle?: pulumi.Input<string>;
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Checks the `preflight` prop before anything is registered.
+ * @throws HarborPrivateAppError naming the field, the value and the fix.
+ */
+export function resolvePreflight(
+  scope: string,
+  preflight: HarborPreflightOptions | undefined,
+  registryHost: string,
+): ResolvedPreflight {
+  if (preflight === undefined) return { pull: true, plainHttp: false };
+  const bad = (field: string, value: unknown, problem: string, fix: string): never => {
+    throw new HarborPrivateAppError({ scope, field: `preflight${field}`, value, problem, fix });
+  };
+  if (preflight === null || typeof preflight !== 'object' || Array.isArray(preflight)) {
+    bad('', preflight, 'is not an object', 'give e.g. { pull: false }, or leave it out');
+  }
+  const known = ['pull', 'plainHttp', 'caBundle', 'timeoutMs'];
+  for (const key of Object.keys(preflight)) {
+    if (!known.includes(key))
+      bad(`.${key}`, preflight[key as keyof HarborPreflightOptions], 'is not an option', `use ${known.join(', ')}`);
+  }
+  const { pull, plainHttp, caBundle, timeoutMs } = preflight;
+  if (pull !== undefined && typeof pull !== 'boolean') bad('.pull', pull, 'is not a boolean', 'true or false');
+  if (plainHttp !== undefined && typeof plainHttp !== 'boolean') {
+    bad('.plainHttp', plainHttp, 'is not a boolean', 'true or false');
+  }
+  if (plainHttp === true && !isLoopbackHost(registryHost.replace(/:\d+$/, ''))) {
+    bad(
+      '.plainHttp',
+      plainHttp,
+      `would send the robot's secret in clear text to registry ${registryHost}, which is not a loopback address`,
+      'leave it out: the check talks https to the registry (give preflight.caBundle for a private CA)',
+    );
+  }
+  if (typeof caBundle === 'string' && !caBundle.includes('-----BEGIN CERTIFICATE-----')) {
+    bad(
+      '.caBundle',
+      '<not PEM>',
+      'holds no PEM certificate',
+      "pass the PEM text of the CA that signed the registry's certificate",
+    );
+  }
+  if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 1)) {
+    bad('.timeoutMs', timeoutMs, 'is not a whole number of milliseconds >= 1', 'e.g. 10000');
+  }
+  return {
+    pull: pull ?? true,
+    plainHttp: plainHttp ?? false,
+    ...(caBundle !== undefined ? { caBundle } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+  };
+}
+
+/** Where each workload kind keeps its pod spec. */
+const POD_SPEC: Readonly<Record<string, readonly string[]>> = {
+  Pod: ['spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+/**
+ * The images the preflight checks: those of every container and init container of every workload among `manifests`
+ * whose registry is `registryHost` (exactly, port included, as kubelet matches the pull Secret's key), sorted, each
+ * once. Images on other registries are not pulled with the robot's login, so they are not checked.
+ */
+export function preflightImages(manifests: readonly KubernetesManifest[], registryHost: string): string[] {
+  const host = registryHost.toLowerCase();
+  const images = new Set<string>();
+  for (const m of manifests) {
+    const path = POD_SPEC[m.kind];
+    if (!path) continue;
+    let spec: unknown = m;
+    for (const key of path) spec = (spec as Record<string, unknown> | undefined)?.[key];
+    const pod = spec as { containers?: unknown; initContainers?: unknown } | undefined;
+    for (const list of [pod?.initContainers, pod?.containers]) {
+      if (!Array.isArray(list)) continue;
+      for (const c of list) {
+        const image = (c as { image?: unknown } | null)?.image;
+        if (typeof image !== 'string') continue;
+        if (parseImageReference(image).host.toLowerCase() === host) images.add(image);
+      }
+    }
+  }
+  return [...images].sort();
+}
+
+/** What {@link preflightPullCheck} needs of the component. */
+export interface PreflightPullCheckArgs {
+  /** The resolved `preflight` prop. */
+  readonly preflight: ResolvedPreflight;
+  /** The Kubernetes objects the component creates. */
+  readonly manifests: readonly KubernetesManifest[];
+  /** The registry host the pull Secret is keyed by. */
+  readonly registryHost: string;
+  /** The robot's login the pull Secret is built from (none: the app does not make the pull Secret's login). */
+  readonly login?: HarborRobotLogin;
+  /** The robot's Harbor, as its resources name it (none with the deprecated `harbor` prop: Harbor is not asked). */
+  readonly harbor?: pulumi.Input<HarborTarget>;
+}
+
+/**
+ * The component's pull check (`<app>-pull-check`): none when `preflight.pull` is off, when the pull Secret is not
+ * built from the app's robot (existing Secret, external store, literal credentials: the component does not hold that
+ * login), or when no workload image is on the app's registry.
+ */
+export function preflightPullCheck(
+  name: string,
+  args: PreflightPullCheckArgs,
+  opts: pulumi.CustomResourceOptions,
+): HarborPullCheck | undefined {
+  if (!args.preflight.pull || !args.login) return undefined;
+  const images = preflightImages(args.manifests, args.registryHost);
+  if (images.length === 0) return undefined;
+  return new HarborPullCheck(
+    `${name}-pull-check`,
+    {
+      images,
+      registryHost: args.registryHost,
+      username: args.login.fullName,
+      secret: args.login.secret,
+      robotId: args.login.id,
+      plainHttp: args.preflight.plainHttp,
+      ...(args.preflight.caBundle !== undefined ? { caBundle: args.preflight.caBundle } : {}),
+      ...(args.preflight.timeoutMs !== undefined ? { timeoutMs: args.preflight.timeoutMs } : {}),
+      ...(args.harbor !== undefined ? { harbor: args.harbor } : {}),
+    },
+    opts,
+  );
+}
