@@ -48,6 +48,7 @@ export class CrossplaneDelivery implements IHarborDelivery {
 
   public claims(config: ResolvedHarborPrivateApp): NameClaim[] {
     rejectAdoption(config);
+    rejectPulumiLifecycle(config);
     const names = objectNames(config);
     const claims: NameClaim[] = [];
     if (!config.project.adopt) {
@@ -328,6 +329,35 @@ function rejectAdoption(config: ResolvedHarborPrivateApp): void {
       value: true,
       problem: "is supported by the Pulumi engine only (Crossplane's provider-harbor cannot take over a robot)",
       fix: `${fix}, or give robot.name another value`,
+    });
+  }
+}
+
+/**
+ * The Pulumi engine's robot lifecycle props: Crossplane's provider-harbor cannot rotate or renew on its own (it never
+ * reads `expires_at`, and its only levers are the reviewed changes of README "Rotation and expiry").
+ */
+function rejectPulumiLifecycle(config: ResolvedHarborPrivateApp): void {
+  const scope = `HarborPrivateApp ${JSON.stringify(config.appName)}`;
+  const robot = config.robot;
+  if (robot?.rotationPolicy) {
+    throw new HarborPrivateAppError({
+      scope,
+      field: 'robot.rotation',
+      value: robot.rotationPolicy,
+      problem:
+        "uses everyDays or trigger, which the Pulumi engine runs at pulumi up; on the YAML engine nothing would rotate (Crossplane's provider-harbor cannot replace a robot on its own)",
+      fix: 'use rotation: { step: 0 } and raise step by one per reviewed change (README "Rotation and expiry")',
+    });
+  }
+  if (robot?.renewBeforeDays !== undefined) {
+    throw new HarborPrivateAppError({
+      scope,
+      field: 'robot.renewBeforeDays',
+      value: robot.renewBeforeDays,
+      problem:
+        "is the Pulumi engine's renewal at pulumi up; on the YAML engine nothing would renew (provider-harbor never reads expires_at)",
+      fix: 'drop it, and renew by raising robot.durationDays in a reviewed change before the robots expire (README "YAML path: renewal")',
     });
   }
 }

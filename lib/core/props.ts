@@ -50,19 +50,36 @@ export interface HarborProjectOptions {
 }
 
 /**
- * Blue/green rotation of the robot's secret (YAML engine): the app keeps two robots, blue and green, and the pull
- * Secret follows one of them. See README "Rotation and expiry" for the steps and their timings.
+ * Blue/green rotation of the robot's secret without a pull outage: a new robot is made, the pull Secret moves to it,
+ * and only then is the old one deleted. Each engine has its own levers (see README "Rotation and expiry"):
+ * - the YAML engine keeps two robots, blue and green, and moves one `step` per reviewed change;
+ * - the Pulumi engine does a whole rotation in one `pulumi up`, on demand (`trigger`) or on a schedule (`everyDays`).
  */
 export interface RobotRotationOptions {
   /**
-   * The rotation step, a whole number >= 0. Raise it by exactly one per reviewed change, and apply the next step only
-   * once the previous one has taken effect. An odd step moves the pull Secret to the other robot (both robots are
-   * valid, nothing is refused); an even step above 0 replaces the robot the pull Secret has just left with a new one
-   * (new secret; the old secret is refused from then on). Step 0 is the app as without rotation, plus an idle green
-   * robot. Blue generation 0 is the robot the app has without rotation, so turning rotation on keeps it.
-   * @default 0
+   * (YAML engine) The rotation step, a whole number >= 0. Raise it by exactly one per reviewed change, and apply the
+   * next step only once the previous one has taken effect. An odd step moves the pull Secret to the other robot (both
+   * robots are valid, nothing is refused); an even step above 0 replaces the robot the pull Secret has just left with
+   * a new one (new secret; the old secret is refused from then on). Step 0 is the app as without rotation, plus an
+   * idle green robot. Blue generation 0 is the robot the app has without rotation, so turning rotation on keeps it.
+   * The Pulumi engine refuses it: use `trigger` or `everyDays` there.
+   * @default 0 on the YAML engine, when neither `everyDays` nor `trigger` is given
    */
   readonly step?: number;
+  /**
+   * (Pulumi engine) Rotate when the robot is this many days old or older at `pulumi up` (a whole number >= 1): a new
+   * robot, the pull Secret moved to it, then the old robot deleted, in that one `up`. Counted from the start of the
+   * robot's generation: its creation under rotation, or the `up` that turned rotation on for an existing robot.
+   * @default - no scheduled rotation
+   */
+  readonly everyDays?: number;
+  /**
+   * (Pulumi engine) Any string or number; a `pulumi up` after it CHANGED rotates at once (a leaked secret, a
+   * colleague leaving): e.g. the date of the request, or a counter. Turning rotation on with a trigger does not
+   * rotate; the next new value does.
+   * @default - no rotation on demand
+   */
+  readonly trigger?: string | number;
 }
 
 /** The robot account whose credentials the pull Secret carries. */
@@ -77,7 +94,9 @@ export interface HarborRobotOptions {
   /**
    * Lifetime in days: `-1` never expires, or a whole number from 1 to 2147483646 (Harbor rejects 0, and anything from
    * MaxInt32 on). A robot that expires stops every pull at once, so the default never expires: rotate its secret
-   * instead.
+   * instead. The Pulumi engine renews a robot that expires within `renewBeforeDays` of its expiry, for `durationDays`
+   * more days (Harbor counts a robot's duration from its creation, so the duration Harbor stores then grows: it is
+   * kept in the state, apart from this).
    * @default -1
    */
   readonly durationDays?: number;
@@ -106,8 +125,17 @@ export interface HarborRobotOptions {
    */
   readonly adopt?: boolean;
   /**
-   * (YAML engine) Rotate the robot's secret without a pull outage: two robots, blue and green, and the pull Secret
-   * follows one of them, switched by `rotation.step` in a reviewed change.
+   * (Pulumi engine) For a robot that expires (`durationDays` >= 1): a `pulumi up` within this many days of its expiry
+   * renews it in place (`PUT`, same robot, same secret: the pull Secret does not change) to expire `durationDays`
+   * days after that `up`. A whole number >= 1, less than `durationDays`. A robot that has expired already is renewed
+   * the same way (its secret pulls again at once). The YAML engine refuses it (it renews by a raised `durationDays`).
+   * @default - a third of `durationDays`, rounded up (10 for 30 days); nothing for a robot that never expires
+   */
+  readonly renewBeforeDays?: number;
+  /**
+   * Rotate the robot's secret without a pull outage: a new robot, the pull Secret moved to it, then the old robot
+   * deleted. YAML engine: two robots, blue and green, switched by `rotation.step` in a reviewed change. Pulumi engine:
+   * a whole rotation in one `pulumi up` when `rotation.trigger` changes or the robot is `rotation.everyDays` old.
    * @default - no rotation: one robot, whose secret never changes
    */
   readonly rotation?: RobotRotationOptions;

@@ -16,7 +16,7 @@ import {
   kubernetesNameFor,
   toDnsLabel,
 } from './names';
-import { HarborPrivateAppOptions, RobotAction } from './props';
+import { HarborPrivateAppOptions, RobotAction, RobotRotationOptions } from './props';
 import {
   DEFAULT_ROBOT_NAME_PREFIX,
   MAX_ROBOT_DURATION_DAYS,
@@ -24,7 +24,14 @@ import {
   robotFullName,
   robotPermission,
 } from './robot';
-import { ResolvedRobotRotation, RobotSlot, robotRotation, slotRobotName } from './rotation';
+import {
+  ResolvedRobotRotation,
+  ResolvedRotationPolicy,
+  ROTATION_NAME_RESERVE,
+  RobotSlot,
+  robotRotation,
+  slotRobotName,
+} from './rotation';
 import { HarborRoleName, isHarborRoleName } from './roles';
 import { SecretValue } from './secret-value';
 import { goTemplateDelimiterIn } from './template';
@@ -79,8 +86,21 @@ export interface ResolvedRobot {
   readonly permission: RobotPermissionSpec;
   /** Take over an existing robot of this name, with a new secret (a rotation). */
   readonly adopt: boolean;
-  /** The blue/green rotation, when `robot.rotation` is set: its two robots and the one the pull Secret uses. */
+  /**
+   * The YAML engine's blue/green rotation, when `robot.rotation` is set without `everyDays` or `trigger`: its two
+   * robots and the one the pull Secret uses.
+   */
   readonly rotation?: ResolvedRobotRotation;
+  /**
+   * The Pulumi engine's rotation, when `robot.rotation` has `everyDays` or `trigger`.
+   * @default - none
+   */
+  readonly rotationPolicy?: ResolvedRotationPolicy;
+  /**
+   * `robot.renewBeforeDays` as declared (see `renewalWindowDays` for the window with its default).
+   * @default - not declared
+   */
+  readonly renewBeforeDays?: number;
 }
 
 /** HarborPrivateAppOptions with every default applied and every rule checked. */
@@ -498,12 +518,49 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
         'must be a boolean',
         'use true (a rotation: see its documentation) or false',
       );
+    const renewBeforeDays = robotOpts.renewBeforeDays;
+    if (renewBeforeDays !== undefined) {
+      if (durationDays === -1) {
+        fail(
+          'robot.renewBeforeDays',
+          renewBeforeDays,
+          'is set for a robot that never expires (durationDays -1), so there is nothing to renew',
+          'drop renewBeforeDays, or give robot.durationDays a number of days',
+        );
+      }
+      if (typeof renewBeforeDays !== 'number' || !Number.isSafeInteger(renewBeforeDays) || renewBeforeDays < 1) {
+        fail(
+          'robot.renewBeforeDays',
+          renewBeforeDays,
+          'must be a whole number of days >= 1',
+          `use e.g. ${Math.ceil(durationDays / 3)} (a third of durationDays, the default)`,
+        );
+      }
+      if (renewBeforeDays >= durationDays) {
+        fail(
+          'robot.renewBeforeDays',
+          renewBeforeDays,
+          `is not less than durationDays (${durationDays}), so every "pulumi up" would renew the robot`,
+          `use fewer days than ${durationDays}, e.g. ${Math.ceil(durationDays / 3)} (the default)`,
+        );
+      }
+    }
     let rotation: ResolvedRobotRotation | undefined;
+    let rotationPolicy: ResolvedRotationPolicy | undefined;
     if (robotOpts.rotation !== undefined) {
       const ro = robotOpts.rotation;
       if (ro === null || typeof ro !== 'object' || Array.isArray(ro)) {
-        fail('robot.rotation', ro, 'must be an object', 'use rotation: { step: 0 } to start rotating');
+        fail(
+          'robot.rotation',
+          ro,
+          'must be an object',
+          'use rotation: { step: 0 } to start rotating on the YAML engine, rotation: { trigger: "..." } and/or { everyDays: 30 } on the Pulumi engine',
+        );
       }
+      rotationPolicy = resolveRotationPolicy(ro, name, fail);
+    }
+    if (robotOpts.rotation !== undefined && rotationPolicy === undefined) {
+      const ro = robotOpts.rotation;
       const step = ro.step ?? 0;
       if (typeof step !== 'number' || !Number.isSafeInteger(step) || step < 0) {
         fail(
@@ -533,6 +590,8 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
       permission: robotPermission(projectName, wantsPush),
       adopt: robotOpts.adopt === true,
       ...(rotation ? { rotation } : {}),
+      ...(rotationPolicy ? { rotationPolicy } : {}),
+      ...(renewBeforeDays !== undefined ? { renewBeforeDays } : {}),
     };
     const ro = credentials.robot ?? {};
     const store = ro.store ?? SecretStoreRef.cluster(DEFAULT_ROBOT_STORE_NAME);
@@ -627,6 +686,59 @@ function checkDuration(
   if (typeof value !== 'string' || !GO_DURATION.test(value))
     fail(field, value, 'is not a Go duration', 'use e.g. "1h" or "15m"');
   return value;
+}
+
+/**
+ * The Pulumi engine's rotation policy from `robot.rotation`, or `undefined` when it has neither `everyDays` nor
+ * `trigger` (then it is the YAML engine's `step` rotation). Refuses `step` together with either.
+ */
+function resolveRotationPolicy(
+  ro: RobotRotationOptions,
+  name: string,
+  fail: (f: string, v: unknown, p: string, x: string) => never,
+): ResolvedRotationPolicy | undefined {
+  const { everyDays, trigger } = ro;
+  if (everyDays === undefined && trigger === undefined) return undefined;
+  if (ro.step !== undefined) {
+    fail(
+      'robot.rotation',
+      ro,
+      "mixes step (the YAML engine's rotation, one step per reviewed change) with everyDays or trigger (the Pulumi engine's, a whole rotation per pulumi up)",
+      'use step with the cdk8s construct, everyDays and/or trigger with the Pulumi component',
+    );
+  }
+  if (everyDays !== undefined && (typeof everyDays !== 'number' || !Number.isSafeInteger(everyDays) || everyDays < 1)) {
+    fail(
+      'robot.rotation.everyDays',
+      everyDays,
+      'must be a whole number of days >= 1',
+      'use e.g. 30 to rotate to a new robot once it is 30 days old',
+    );
+  }
+  if (
+    trigger !== undefined &&
+    !(typeof trigger === 'string' && trigger.length > 0 && trigger.length <= 1024) &&
+    !(typeof trigger === 'number' && Number.isFinite(trigger))
+  ) {
+    fail(
+      'robot.rotation.trigger',
+      trigger,
+      'must be a non-empty string (at most 1024 characters) or a finite number',
+      'use e.g. the date you ask for the rotation ("2026-11-30") or a counter (1, 2, 3...): changing it rotates',
+    );
+  }
+  if (name.length + ROTATION_NAME_RESERVE > 255) {
+    fail(
+      'robot.name',
+      name,
+      `is too long to rotate: its successors are named "<name>-<blue|green>-<generation>" (up to ${name.length + ROTATION_NAME_RESERVE} characters), and Harbor allows 255`,
+      `shorten it to at most ${255 - ROTATION_NAME_RESERVE} characters`,
+    );
+  }
+  return {
+    ...(everyDays !== undefined ? { everyDays } : {}),
+    ...(trigger !== undefined ? { trigger: String(trigger) } : {}),
+  };
 }
 
 /** One image of a workload, with the prop path it came from. */

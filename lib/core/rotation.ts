@@ -78,3 +78,47 @@ export function robotRotation(step: number, name: string, prefix: string, projec
     slots: [slot(RobotSlot.BLUE), slot(RobotSlot.GREEN)],
   };
 }
+
+/** The Pulumi engine's rotation: when a `pulumi up` replaces the robot by a new one (blue/green). */
+export interface ResolvedRotationPolicy {
+  /**
+   * Rotate when the robot's generation is this many days old or older at `pulumi up`.
+   * @default - no scheduled rotation
+   */
+  readonly everyDays?: number;
+  /**
+   * Rotate when this value changes (a number is kept as its decimal string).
+   * @default - no rotation on demand
+   */
+  readonly trigger?: string;
+}
+
+/** The longest generation suffix a rotating robot's name is checked for: `-green-` and 6 digits. */
+export const ROTATION_NAME_RESERVE = `-${RobotSlot.GREEN}-999999`.length;
+
+/**
+ * The short Harbor name of a robot's `generation`-th rotation on the Pulumi engine, following the YAML engine's
+ * slots so that both engines name a robot's successors alike: generation 0 is `name` itself (the robot without
+ * rotation), then `<name>-green-0`, `<name>-blue-1`, `<name>-green-1`, `<name>-blue-2`... (the robot the pull Secret
+ * uses after the YAML engine's steps 1, 3, 5, 7...). Two consecutive generations never share a name, so a new robot
+ * can be created while the old one still serves pulls (Harbor refuses a second robot of the same name: 409).
+ */
+export function rotationRobotName(name: string, generation: number): string {
+  if (!Number.isSafeInteger(generation) || generation < 0) {
+    throw new RangeError(`rotation generation ${String(generation)} must be a whole number >= 0`);
+  }
+  if (generation === 0) return name;
+  return slotRobotName(name, generation % 2 === 1 ? RobotSlot.GREEN : RobotSlot.BLUE, Math.floor(generation / 2));
+}
+
+/**
+ * The renewal window of a robot that expires, in days (Pulumi engine): the declared `renewBeforeDays`, else a third
+ * of `durationDays`, rounded up. `undefined` for a robot that never expires (`durationDays` -1).
+ */
+export function renewalWindowDays(robot: {
+  readonly durationDays: number;
+  readonly renewBeforeDays?: number;
+}): number | undefined {
+  if (robot.durationDays === -1) return undefined;
+  return robot.renewBeforeDays ?? Math.ceil(robot.durationDays / 3);
+}

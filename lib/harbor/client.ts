@@ -575,12 +575,22 @@ export class HarborClient {
 
   /** Reads a robot (`GET /robots/{id}`, never with its secret); `undefined` when absent. */
   async getRobot(id: number): Promise<HarborRobot | undefined> {
+    return (await this.inspectRobot(id)).found;
+  }
+
+  /**
+   * Reads a robot like {@link getRobot}, together with Harbor's clock at the answer, so that its age
+   * (`creationTime`) and expiry can be judged on Harbor's own clock.
+   */
+  async inspectRobot(id: number): Promise<HarborLookup<HarborRobot>> {
     assertId(id, 'robot id');
     const res = await this.call('GET', `/robots/${id}`, { ok: [200], absentOk: true });
-    if (res.status === 404) return undefined;
+    const harborTimeMs = harborTime(res.headers);
+    const at = harborTimeMs !== undefined ? { harborTimeMs } : {};
+    if (res.status === 404) return { found: undefined, ...at };
     const robot = toRobot(this.json(res));
     if (!robot) throw this.unexpected(res, 'a robot object with id and name');
-    return robot;
+    return { found: robot, ...at };
   }
 
   /** Lists a project's robots (`GET /robots?q=Level=project,ProjectID=<id>`), following Harbor's paging. */

@@ -1,9 +1,10 @@
 /**
  * The module that Harbor resources' serialized providers load at run time, by its package path
  * `harbor-private-app/pulumi/dynamic-provider` (see {@link HarborProviderReference}). Its path and its
- * `harborProvider`, `harborRobotLoginProvider` and `harborPullCheckProvider` exports are a stable contract: every stack that ever stored a
+ * `harborProvider`, `harborRobotLoginProvider`, `harborRobotRotationProvider` and `harborPullCheckProvider` exports are a stable contract: every stack that ever stored a
  * reference to them loads them, whatever version of the package is installed then.
  */
 export { HarborProvider, harborProvider } from './harbor-provider';
 export { HarborRobotLoginProvider, harborRobotLoginProvider } from './robot-login-provider';
 export { HarborPullCheckProvider, harborPullCheckProvider } from './pull-check-provider';
+export { HarborRobotRotationProvider, harborRobotRotationProvider } from './robot-rotation-provider';

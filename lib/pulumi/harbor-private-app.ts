@@ -10,6 +10,7 @@ import {
   httpsFormOf,
   kubernetesNameFor,
   plainHttpProblem,
+  renewalWindowDays,
   ResolvedHarborPrivateApp,
   ResolvedMember,
   toDnsLabel,
@@ -27,10 +28,12 @@ import { HarborProjectMember } from './harbor-member';
 import { HarborProject } from './harbor-project';
 import { HarborRobotAccount } from './harbor-robot';
 import { HarborRobotLogin } from './harbor-robot-login';
+import { HarborRobotRotation } from './harbor-robot-rotation';
 import { kubernetesResource, kubernetesResourceName, KubernetesManifest } from './kubernetes-objects';
 import type { HarborPullCheck } from './harbor-pull-check';
 import { HarborPreflightOptions, preflightPullCheck, ResolvedPreflight, resolvePreflight } from './preflight';
 import { renderHarborPrivateApp, RenderedApp } from './render';
+import { robotLifecycleWarnings } from './robot-warnings';
 
 /** The Pulumi type token of the component. */
 export const HARBOR_PRIVATE_APP_TYPE = 'harbor-private-app:index:HarborPrivateApp';
@@ -104,6 +107,8 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
   public readonly robot?: HarborRobotAccount;
   /** The robot's login the pull Secret is built from (known in a preview while the robot is updated in place). */
   public readonly robotLogin?: HarborRobotLogin;
+  /** The robot's rotation generation, with `robot.rotation` (`trigger`, `everyDays`). */
+  public readonly robotRotation?: HarborRobotRotation;
   /** The preflight pull check the workloads depend on (none when off, or without the app's robot or such images). */
   public readonly pullCheck?: HarborPullCheck;
   /** One resource per Kubernetes object, in the cdk8s chart's order. */
@@ -135,8 +140,10 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
     this.project = declareProject(this, name, config, location);
     this.members = declareMembers(this, name, config, location);
     if (config.robot) {
+      this.robotRotation = declareRobotRotation(this, name, config.robot);
       this.robot = declareRobot(this, name, config.robot, location);
       this.robotLogin = new HarborRobotLogin(`${name}-robot-login`, { robot: this.robot }, { parent: this });
+      warnAboutRobotExpiry(this, name, config.robot, this.robotLogin);
     }
     this.pullCheck = declarePullCheck(this, name, checks, rendered.manifests, location);
     this.kubernetesObjects = this.declareKubernetesObjects(name, config, rendered.manifests, provider);
@@ -382,9 +389,57 @@ function declareRobot(
         { kind: 'project', namespace: r.permission.namespace, access: r.permission.access.map((a) => ({ ...a })) },
       ]),
       adopt: r.adopt,
+      generation: app.robotRotation?.generation,
+      renewBeforeDays: renewalWindowDays(r),
     },
     { parent: app, dependsOn: [...app.members] },
   );
+}
+
+/**
+ * The robot's rotation generation, with `robot.rotation`. The generation lives in this resource's state; a new one
+ * replaces the robot (created first, under the next name; the engine deletes the old robot once every other step of
+ * the up, the pull Secrets included, is done).
+ */
+function declareRobotRotation(
+  app: HarborPrivateApp,
+  name: string,
+  r: NonNullable<ResolvedHarborPrivateApp['robot']>,
+): HarborRobotRotation | undefined {
+  if (!r.rotationPolicy) return undefined;
+  return new HarborRobotRotation(
+    `${name}-robot-rotation`,
+    { trigger: r.rotationPolicy.trigger, everyDays: r.rotationPolicy.everyDays },
+    { parent: app },
+  );
+}
+
+/**
+ * Warns about the robot's expiry as this run leaves it: inside its renewal window without a renewal (a preview), or
+ * expired. After an up that renewed or rotated the robot, its login holds the new expiry.
+ */
+function warnAboutRobotExpiry(
+  app: HarborPrivateApp,
+  name: string,
+  r: NonNullable<ResolvedHarborPrivateApp['robot']>,
+  login: HarborRobotLogin,
+): void {
+  const scope = `HarborPrivateApp ${JSON.stringify(name)}`;
+  const pullSecretName = app.config.pullSecretName;
+  void pulumi.all([login.fullName, login.expiresAt]).apply(([fullName, expiresAt]) => {
+    const warnings = robotLifecycleWarnings(
+      {
+        scope,
+        fullName,
+        expiresAt,
+        durationDays: r.durationDays,
+        renewBeforeDays: renewalWindowDays(r),
+        pullSecretName,
+      },
+      Date.now(),
+    );
+    for (const warning of warnings) void pulumi.log.warn(warning, app);
+  });
 }
 
 /** The preflight pull check the workloads wait for (none when off, or without the app's robot or such images). */

@@ -1,9 +1,9 @@
 /**
  * The one dynamic provider behind every Harbor resource of this package. Pulumi serializes a dynamic provider once
  * per provider object and stores the text with each resource; one object for all kinds means one serialization per
- * program instead of one per kind. (Robot logins and pull checks register with their own providers, robot-login-provider.ts
- * and pull-check-provider.ts, so that their state does not hold this one; it handles them too, for callers that use
- * one provider for all.) It dispatches on the `resourceKind` input, which each resource sets and which the
+ * program instead of one per kind. (Robot logins, robot rotations and pull checks register with their own providers,
+ * robot-login-provider.ts, robot-rotation-provider.ts and pull-check-provider.ts, so that their state does not hold
+ * this one; it handles them too, for callers that use one provider for all.) It dispatches on the `resourceKind` input, which each resource sets and which the
  * kind providers carry into the outputs (so `read` and `delete` see it too).
  */
 import type { dynamic } from '@pulumi/pulumi';
@@ -12,9 +12,10 @@ import { harborProjectProvider } from './project-provider';
 import { harborPullCheckProvider } from './pull-check-provider';
 import { harborRobotLoginProvider, UNKNOWN } from './robot-login-provider';
 import { harborRobotProvider } from './robot-provider';
+import { harborRobotRotationProvider } from './robot-rotation-provider';
 
 /** The kinds of Harbor resources, as the `resourceKind` input names them. */
-export type HarborResourceKind = 'project' | 'member' | 'robot' | 'robotLogin' | 'pullCheck';
+export type HarborResourceKind = 'project' | 'member' | 'robot' | 'robotLogin' | 'robotRotation' | 'pullCheck';
 
 /** The input that carries a dynamic resource's serialized provider (@pulumi/pulumi cmd/dynamic-provider `providerKey`). */
 const PROVIDER_KEY = '__provider';
@@ -39,6 +40,7 @@ export class HarborProvider implements dynamic.ResourceProvider {
     member: harborMemberProvider,
     robot: harborRobotProvider,
     robotLogin: harborRobotLoginProvider,
+    robotRotation: harborRobotRotationProvider,
     pullCheck: harborPullCheckProvider,
   };
 
@@ -76,7 +78,7 @@ export class HarborProvider implements dynamic.ResourceProvider {
     const kind = props?.resourceKind;
     if (typeof kind !== 'string' || !Object.prototype.hasOwnProperty.call(this.kinds, kind)) {
       throw new Error(
-        `Harbor dynamic provider: resourceKind ${JSON.stringify(kind)} is not "project", "member", "robot", "robotLogin" or "pullCheck"; the resource's state was not written by harbor-private-app.`,
+        `Harbor dynamic provider: resourceKind ${JSON.stringify(kind)} is not "project", "member", "robot", "robotLogin", "robotRotation" or "pullCheck"; the resource's state was not written by harbor-private-app.`,
       );
     }
     return this.kinds[kind as HarborResourceKind];

@@ -21,6 +21,8 @@ export class HarborRobotLogin extends HarborDynamicResource {
   declare public readonly fullName: pulumi.Output<string>;
   /** The robot's secret (a Pulumi secret). */
   declare public readonly secret: pulumi.Output<string>;
+  /** The robot's expiry as its state last saw it, seconds since the epoch (`-1` never). */
+  declare public readonly expiresAt: pulumi.Output<number | undefined>;
 
   constructor(name: string, args: HarborRobotLoginArgs, opts: pulumi.CustomResourceOptions = {}) {
     super(
@@ -31,6 +33,7 @@ export class HarborRobotLogin extends HarborDynamicResource {
         robotResourceId: args.robot.id,
         fullName: args.robot.fullName,
         secret: pulumi.secret(args.robot.secret),
+        expiresAt: args.robot.expiresAt,
       },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ['secret'] }),
       'harbor',

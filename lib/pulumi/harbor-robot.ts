@@ -28,6 +28,19 @@ export interface HarborRobotAccountArgs extends HarborLocationArgs {
    * @default false
    */
   readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * The rotation generation, e.g. `HarborRobotRotation.generation`: the robot is named after it (`name` for 0, then
+   * `<name>-green-0`, `<name>-blue-1`, ...), and a new generation replaces the robot, the new one created before the
+   * old one is deleted (which the engine does once every other step of the `up` succeeded).
+   * @default - no rotation: the robot is named `name`
+   */
+  readonly generation?: pulumi.Input<number>;
+  /**
+   * For a robot that expires: a `pulumi up` within this many days of its expiry (or after it) renews it in place
+   * (`PUT`, same secret) to expire `durationDays` days later.
+   * @default - never renewed
+   */
+  readonly renewBeforeDays?: pulumi.Input<number>;
 }
 
 /**
@@ -45,6 +58,10 @@ export class HarborRobotAccount extends HarborDynamicResource {
   declare public readonly secret: pulumi.Output<string>;
   /** Expiry in seconds since the epoch, `-1` never. */
   declare public readonly expiresAt: pulumi.Output<number>;
+  /** Harbor's `disable` flag as last read (a refresh); an update enables the robot again. */
+  declare public readonly disabled: pulumi.Output<boolean>;
+  /** The robot's short name in Harbor (`name`, or its rotation generation's name). */
+  declare public readonly harborName: pulumi.Output<string>;
 
   constructor(name: string, args: HarborRobotAccountArgs, opts: pulumi.CustomResourceOptions = {}) {
     const location = locationInputs(args, `HarborRobotAccount ${JSON.stringify(name)}`);
@@ -60,11 +77,15 @@ export class HarborRobotAccount extends HarborDynamicResource {
         durationDays: args.durationDays ?? -1,
         permissions: args.permissions,
         adopt: args.adopt ?? false,
+        generation: args.generation,
+        renewBeforeDays: args.renewBeforeDays,
         robotId: undefined,
         fullName: undefined,
         secret: undefined,
         expiresAt: undefined,
         disabled: undefined,
+        harborName: undefined,
+        harborDurationDays: undefined,
       },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ['secret', ...location.secretOutputs] }),
       'harbor',

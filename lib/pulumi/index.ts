@@ -18,6 +18,8 @@ export { HarborRobotAccount } from './harbor-robot';
 export type { HarborRobotAccountArgs } from './harbor-robot';
 export { HarborRobotLogin } from './harbor-robot-login';
 export type { HarborRobotLoginArgs } from './harbor-robot-login';
+export { HarborRobotRotation } from './harbor-robot-rotation';
+export type { HarborRobotRotationArgs } from './harbor-robot-rotation';
 export type { HarborConnectionState, HarborLocated, HarborTarget, HarborTuning, StackConfig } from './connection';
 export { HarborProvider, harborProvider } from './harbor-provider';
 export type { HarborResourceKind } from './harbor-provider';
@@ -35,6 +37,8 @@ export { HarborPullCheckProvider, harborPullCheckProvider } from './pull-check-p
 export type { HarborPullCheckInputs, HarborPullCheckOutputs } from './pull-check-provider';
 export { preflightImages, preflightPullCheck, resolvePreflight } from './preflight';
 export type { HarborPreflightOptions, PreflightPullCheckArgs, ResolvedPreflight } from './preflight';
+export { HarborRobotRotationProvider, harborRobotRotationProvider, rotationDue } from './robot-rotation-provider';
+export type { HarborRobotRotationInputs, HarborRobotRotationOutputs } from './robot-rotation-provider';
 export { deleteProjectRepositories } from './repositories';
 export { kubernetesResource, kubernetesResourceName, kubernetesResources } from './kubernetes-objects';
 export type { KubernetesManifest } from './kubernetes-objects';

@@ -19,12 +19,14 @@ import type { dynamic } from '@pulumi/pulumi';
 import { harborProvider } from './harbor-provider';
 import { harborPullCheckProvider } from './pull-check-provider';
 import { harborRobotLoginProvider } from './robot-login-provider';
+import { harborRobotRotationProvider } from './robot-rotation-provider';
 
 /** The package path the serialized provider loads. Never change it: stored states reference it. */
 export const DYNAMIC_PROVIDER_MODULE = 'harbor-private-app/pulumi/dynamic-provider';
 
 /** The exports of {@link DYNAMIC_PROVIDER_MODULE} a reference may forward to. */
-export type DynamicProviderExport = 'harborProvider' | 'harborRobotLoginProvider' | 'harborPullCheckProvider';
+export type DynamicProviderExport =
+  'harborProvider' | 'harborRobotLoginProvider' | 'harborRobotRotationProvider' | 'harborPullCheckProvider';
 
 /** The shape of {@link DYNAMIC_PROVIDER_MODULE}'s exports that the reference relies on. */
 type DynamicProviderModule = Readonly<Record<DynamicProviderExport, dynamic.ResourceProvider | undefined>>;
@@ -117,6 +119,7 @@ export function providerReferenceText(reference: HarborProviderReference): strin
 let chosen: dynamic.ResourceProvider | undefined;
 let chosenLogin: dynamic.ResourceProvider | undefined;
 let chosenPullCheck: dynamic.ResourceProvider | undefined;
+let chosenRotation: dynamic.ResourceProvider | undefined;
 const texts = new Map<dynamic.ResourceProvider, string>();
 
 /**
@@ -135,6 +138,11 @@ export function robotLoginProviderInput(): dynamic.ResourceProvider | string {
 /** What a pull check registers as its provider, chosen like {@link harborProviderInput}. */
 export function pullCheckProviderInput(): dynamic.ResourceProvider | string {
   return asText(serializablePullCheckProvider());
+}
+
+/** What a robot rotation registers as its provider, chosen like {@link harborProviderInput}. */
+export function robotRotationProviderInput(): dynamic.ResourceProvider | string {
+  return asText(serializableRobotRotationProvider());
 }
 
 function asText(provider: dynamic.ResourceProvider): dynamic.ResourceProvider | string {
@@ -183,6 +191,19 @@ export function serializablePullCheckProvider(): dynamic.ResourceProvider {
       : harborPullCheckProvider;
   }
   return chosenPullCheck;
+}
+
+/**
+ * The provider the robot rotations register with, chosen the same way: a {@link HarborProviderReference} to
+ * `harborRobotRotationProvider` where the package is installed, else the (small) implementation itself.
+ */
+export function serializableRobotRotationProvider(): dynamic.ResourceProvider {
+  if (chosenRotation === undefined) {
+    chosenRotation = installedHere()
+      ? new HarborProviderReference(DYNAMIC_PROVIDER_MODULE, 'harborRobotRotationProvider')
+      : harborRobotRotationProvider;
+  }
+  return chosenRotation;
 }
 
 /** True when the program's directory resolves {@link DYNAMIC_PROVIDER_MODULE} to this package's own file. */

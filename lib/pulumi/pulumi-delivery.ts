@@ -10,15 +10,19 @@ import { HarborPrivateAppError, ResolvedHarborPrivateApp } from '../core';
  * Secret without data, which the component fills from Harbor's create response as a Pulumi secret.
  */
 export class PulumiDelivery implements IHarborDelivery {
-  /** No names of its own; refuses what the Pulumi engine does not do yet (robot.rotation). */
+  /**
+   * No names of its own. Refuses the YAML engine's `robot.rotation.step`: the Pulumi engine rotates a whole
+   * blue/green cycle in one `pulumi up`, on `rotation.trigger` and `rotation.everyDays`.
+   */
   public claims(config: ResolvedHarborPrivateApp): NameClaim[] {
     if (config.robot?.rotation) {
       throw new HarborPrivateAppError({
         scope: `HarborPrivateApp ${JSON.stringify(config.appName)}`,
         field: 'robot.rotation',
         value: { step: config.robot.rotation.step },
-        problem: "is the YAML engine's blue/green rotation; the Pulumi engine does not rotate with it",
-        fix: 'drop robot.rotation from the Pulumi props (the robot keeps its secret)',
+        problem:
+          "is the YAML engine's step-by-step rotation; the Pulumi engine rotates a whole blue/green cycle in one pulumi up",
+        fix: 'use rotation: { trigger: "<any value; change it to rotate>" } and/or rotation: { everyDays: 30 }',
       });
     }
     return [];

@@ -32,6 +32,13 @@ export interface HarborRobotLoginInputs {
   readonly fullName: string;
   /** The robot's secret (a Pulumi secret). */
   readonly secret: string;
+  /**
+   * The robot's expiry as its state last saw it, seconds since the epoch (`-1` never): what the component warns
+   * about (a robot inside its renewal window, or expired) when the robot is not renewed in this run. Known in a
+   * preview, as the login's state is, while the robot's own outputs are not when it is to be updated.
+   * @default - unknown (states written before renewal)
+   */
+  readonly expiresAt?: number;
 }
 
 function unknown(v: unknown): boolean {
@@ -43,13 +50,14 @@ function unknown(v: unknown): boolean {
  *
  * - create / update: stores the inputs as they are.
  * - diff: a change when the robot resource's id is unknown (created or replaced) or another one; with the same id, a
- *   change when the name or the secret are known and differ, none while they are unknown (an in-place update of the
- *   robot keeps them; the run that applies it compares the real values). Also a change (stored, nothing else) when the
+ *   change when the name, the secret or the expiry are known and differ, none while they are
+ *   unknown (an in-place update of the robot, a renewal included, keeps the name and the secret; the run that applies
+ *   it compares the real values, and a renewal's new expiry is stored without changing the pull Secret's data). Also a change (stored, nothing else) when the
  *   stored provider text is not the program's: the engine keeps it until an update.
  * - read: the state as it is. delete: nothing (deleting the robot ends the login).
  *
- * A later in-place renewal of the secret (same robot id) must give this resource an input the preview knows, so that
- * the preview shows the pull Secret changing: see {@link HarborRobotLoginProvider.diff}.
+ * A rotation replaces the robot (a new robot id, unknown in the preview), so the preview shows the pull Secret
+ * changing; a renewal is an update in place, and the preview shows it unchanged, as it stays.
  */
 export class HarborRobotLoginProvider implements dynamic.ResourceProvider {
   async create(inputs: HarborRobotLoginInputs): Promise<dynamic.CreateResult> {
@@ -71,7 +79,9 @@ export class HarborRobotLoginProvider implements dynamic.ResourceProvider {
 
   async diff(_id: string, olds: HarborRobotLoginInputs, news: HarborRobotLoginInputs): Promise<dynamic.DiffResult> {
     if (unknown(news.robotResourceId) || news.robotResourceId !== olds.robotResourceId) return { changes: true };
-    const changed = (['fullName', 'secret'] as const).some((k) => !unknown(news[k]) && news[k] !== olds[k]);
+    const changed = (['fullName', 'secret', 'expiresAt'] as const).some(
+      (k) => !unknown(news[k]) && news[k] !== olds[k],
+    );
     const a = (olds as unknown as Record<string, unknown>)[PROVIDER_KEY];
     const b = (news as unknown as Record<string, unknown>)[PROVIDER_KEY];
     const textChanged = typeof a === 'string' && typeof b === 'string' && b !== UNKNOWN && a !== b;

@@ -1,7 +1,10 @@
 /**
- * The dynamic provider of a Harbor project robot account. Serialized by Pulumi: imports the Harbor client only.
+ * The dynamic provider of a Harbor project robot account. Serialized by Pulumi: imports the Harbor client and the
+ * rotation names of lib/core only.
  */
 import type { dynamic } from '@pulumi/pulumi';
+import { MAX_ROBOT_DURATION_DAYS } from '../core/robot';
+import { rotationRobotName } from '../core/rotation';
 import {
   createChecked,
   createdWithin,
@@ -43,6 +46,19 @@ export interface HarborRobotInputs extends HarborLocated {
    * @default false
    */
   readonly adopt?: boolean;
+  /**
+   * The rotation generation (from the app's `HarborRobotRotation`): the robot is named
+   * `rotationRobotName(name, generation)`, and a new generation replaces it, creating the new robot before the old
+   * one is deleted. Unset without rotation: the robot is named `name`.
+   * @default - no rotation
+   */
+  readonly generation?: number;
+  /**
+   * For a robot that expires: an update within this many days of its expiry (or after it) renews it in place, to
+   * expire `durationDays` days later. Unset: never renewed (a robot that never expires).
+   * @default - no renewal
+   */
+  readonly renewBeforeDays?: number;
 }
 
 /** The outputs of a Harbor robot account resource. */
@@ -62,15 +78,81 @@ export interface HarborRobotOutputs extends HarborRobotInputs {
   readonly disabled: boolean;
   /** True when the robot existed and was taken over (`adopt`), with a new secret. */
   readonly adopted?: boolean;
+  /**
+   * The robot's short name in Harbor: `name`, or its rotation generation's name.
+   * @default - `name` (states written before rotation)
+   */
+  readonly harborName?: string;
+  /**
+   * The duration Harbor has, in days from the robot's creation: `durationDays` at first, creation age + `durationDays`
+   * after a renewal. Kept apart from `durationDays` (the prop) so that a renewed robot shows no diff.
+   * @default - `durationDays` (states written before renewal)
+   */
+  readonly harborDurationDays?: number;
 }
+
+const DAY_MS = 86_400_000;
 
 function robotLabel(r: Partial<HarborRobotInputs>): string {
   return `Harbor robot ${JSON.stringify(r?.name ?? '')} of project ${JSON.stringify(r?.project ?? '')}`;
 }
 
-/** True when the robot has expired: it can no longer log in, so only a new robot (and secret) helps. */
+/** True when the robot has expired (as the state last saw it): it can no longer log in. */
 function expired(olds: Partial<HarborRobotOutputs>, nowMs: number): boolean {
   return typeof olds.expiresAt === 'number' && olds.expiresAt > 0 && olds.expiresAt * 1000 <= nowMs;
+}
+
+/** The duration Harbor has for the robot (older states: the declared one, which it then was). */
+function harborDuration(olds: Partial<HarborRobotOutputs>): number | undefined {
+  return olds.harborDurationDays ?? olds.durationDays;
+}
+
+/** The robot's short name in Harbor (older states: `name`). */
+function harborNameOf(olds: Partial<HarborRobotOutputs>): string | undefined {
+  return olds.harborName ?? olds.name;
+}
+
+/** The short name a create gives the robot: its rotation generation's name, or `name` without rotation. */
+function createName(inputs: HarborRobotInputs): string {
+  return inputs.generation === undefined ? inputs.name : rotationRobotName(inputs.name, inputs.generation);
+}
+
+/** True when `v` is a number the provider can use (not Pulumi's unknown marker of a preview). */
+function known(v: unknown): v is number {
+  return typeof v === 'number';
+}
+
+/**
+ * True when the robot must be replaced by the next rotation generation: `generation` is unknown (a preview of a
+ * rotation) or another than the robot's. Without rotation (`generation` unset), never.
+ */
+function newGeneration(olds: Partial<HarborRobotOutputs>, news: HarborRobotInputs): boolean {
+  if (news.generation === undefined) return false;
+  return !known(news.generation) || news.generation !== (olds.generation ?? 0);
+}
+
+/**
+ * True when an expired robot cannot be renewed in place: it is to stay without expiry and Harbor has it without
+ * expiry already, so a `PUT` would not move its `expires_at` (Harbor recomputes it only for a new duration). Only a
+ * hand-edited Harbor gets there; the robot is replaced.
+ */
+function expiredForGood(olds: Partial<HarborRobotOutputs>, news: HarborRobotInputs, nowMs: number): boolean {
+  return expired(olds, nowMs) && news.durationDays === -1 && harborDuration(olds) === -1;
+}
+
+/**
+ * True when an update must renew the robot: it expires (`durationDays` >= 1) and its expiry, as the state last saw it,
+ * is within `renewBeforeDays` of now, or past. Decided from the state and the clock only (no Harbor call: a diff).
+ */
+function renewalDue(olds: Partial<HarborRobotOutputs>, news: HarborRobotInputs, nowMs: number): boolean {
+  if (news.durationDays === -1 || !known(news.renewBeforeDays) || !known(olds.expiresAt) || olds.expiresAt <= 0)
+    return false;
+  return olds.expiresAt * 1000 - news.renewBeforeDays * DAY_MS <= nowMs;
+}
+
+/** True when the duration Harbor has must change: the prop changed, or Harbor's expiry kind differs from the prop's. */
+function durationDiffers(olds: Partial<HarborRobotOutputs>, news: HarborRobotInputs): boolean {
+  return olds.durationDays !== news.durationDays || (news.durationDays === -1) !== (harborDuration(olds) === -1);
 }
 
 /** True when the state holds no usable secret (the robot was recreated outside the stack): update refreshes it. */
@@ -79,18 +161,19 @@ function secretUnknown(olds: Partial<HarborRobotOutputs>): boolean {
 }
 
 /** True when a robot read from Harbor has exactly the settings these inputs ask for (name aside). */
-function matchesInputs(robot: HarborRobot, inputs: HarborRobotInputs): boolean {
+function matchesInputs(robot: HarborRobot, inputs: HarborRobotInputs & { harborDurationDays?: number }): boolean {
   return (
     robot.description === (inputs.description ?? '') &&
-    robot.duration === inputs.durationDays &&
+    (robot.duration === inputs.durationDays || robot.duration === inputs.harborDurationDays) &&
     samePermissions(robot.permissions, inputs.permissions)
   );
 }
 
+/** True when the robot's settings in Harbor must be put (`PUT /robots/{id}`), renewal aside. */
 function settingsDiffer(olds: Partial<HarborRobotOutputs>, news: HarborRobotInputs): boolean {
   return (
     (olds.description ?? '') !== news.description ||
-    olds.durationDays !== news.durationDays ||
+    durationDiffers(olds, news) ||
     !samePermissions(olds.permissions ?? [], news.permissions) ||
     olds.disabled === true
   );
@@ -114,12 +197,21 @@ function settingsDiffer(olds: Partial<HarborRobotOutputs>, news: HarborRobotInpu
  *   is looked up by name: absent, it reads as empty (refresh drops it; the next `up` creates a new one, with a new
  *   secret); recreated outside the stack with exactly the declared settings, it is read as this robot with an empty
  *   secret, and the next update has Harbor generate a new secret (the one it was created with is unknown).
- * - diff: permissions compared as sets (order, duplicates and `effect` ""/"allow" ignored). Another name or project,
- *   or an expired robot, replaces (deleting first when the login name would collide). A new Harbor address updates.
+ * - diff, from the state and the clock only (no Harbor call, so a preview and the `up` decide alike): permissions
+ *   compared as sets (order, duplicates and `effect` ""/"allow" ignored). Another name or project, or another
+ *   rotation `generation`, replaces: the new robot is created first, under another name, and the engine deletes the
+ *   old one only after every other step of the `up` succeeded (the pull Secrets moved to the new robot); only a
+ *   replacement that would take the same login name deletes first. A robot within `renewBeforeDays` of its expiry, or
+ *   expired, is renewed in place (an update). A new Harbor address updates.
  * - update, in this order: {@link checkSameHarbor} when the address changed (`GET /robots/{id}` there: the same robot,
  *   else fail before any write); {@link applySettings}, `PUT /robots/{id}` in place for description, duration,
- *   permissions or a disabled robot (the robot and its secret are kept; never deletes first); {@link renewSecret},
- *   `PATCH /robots/{id}` `{secret:""}` when the secret is unknown.
+ *   permissions, a disabled robot or a renewal (the robot and its secret are kept; never deletes first), then, when
+ *   it was to make the robot usable again, a `GET` that checks Harbor no longer reports it expired or disabled;
+ *   {@link renewSecret}, `PATCH /robots/{id}` `{secret:""}` when the secret is unknown.
+ * - renewal: Harbor sets `expires_at` to creation time + duration, and only when the duration changes, so "durationDays
+ *   more days from now" is the robot's age on Harbor's clock (`GET /robots/{id}`: `creation_time` and `Date`), in
+ *   whole days rounded up, + `durationDays`. That duration is kept in the state (`harborDurationDays`), apart from
+ *   `durationDays`: an `up` after a renewal shows no diff.
  * - delete: `DELETE /robots/{id}` (1 write); a robot already gone counts as deleted.
  */
 export class HarborRobotProvider implements dynamic.ResourceProvider {
@@ -132,6 +224,7 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
 
   async create(inputs: HarborRobotInputs): Promise<dynamic.CreateResult> {
     return withHarbor(this.config, inputs, robotLabel(inputs), async (harbor) => {
+      const name = createName(inputs);
       let result;
       try {
         result = await createChecked<
@@ -142,14 +235,14 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
           policy: harbor,
           create: () =>
             harbor.createRobot({
-              name: inputs.name,
+              name,
               description: inputs.description,
               duration: inputs.durationDays,
               level: 'project',
               permissions: inputs.permissions,
             }),
           lookup: async () => {
-            const lookup = await harbor.findProjectRobot(inputs.project, inputs.name);
+            const lookup = await harbor.findProjectRobot(inputs.project, name);
             return lookup.found ? { lookup, atMs: Date.now() } : undefined;
           },
         });
@@ -159,7 +252,12 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
         if (isHarborApiError(e) && e.status === 409) throw alreadyExists(inputs, e.message);
         throw e;
       }
-      const base = { ...inputs, permissions: normalisePermissions(inputs.permissions) };
+      const base = {
+        ...inputs,
+        permissions: normalisePermissions(inputs.permissions),
+        harborName: name,
+        harborDurationDays: inputs.durationDays,
+      };
       if (result.kind === 'created') {
         const created = result.value;
         const outs: HarborRobotOutputs = {
@@ -206,7 +304,7 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
         // settings is taken as this one (its secret unknown, so the next update generates one); else drop it.
         let again: HarborRobot | undefined;
         try {
-          again = (await harbor.findProjectRobot(props.project, props.name)).found;
+          again = (await harbor.findProjectRobot(props.project, harborNameOf(props) ?? props.name)).found;
         } catch (e) {
           if (!isNotFound(e)) throw e;
         }
@@ -220,7 +318,9 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
         secret,
         fullName: found.name,
         description: found.description,
-        durationDays: found.duration,
+        // The prop stays; Harbor's duration (grown by renewals) is kept apart.
+        durationDays: props.durationDays,
+        harborDurationDays: found.duration,
         permissions: found.permissions,
         expiresAt: found.expiresAt,
         disabled: found.disabled,
@@ -230,29 +330,35 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
   }
 
   async diff(_id: string, olds: HarborRobotOutputs, news: HarborRobotInputs): Promise<dynamic.DiffResult> {
+    const nowMs = Date.now();
     const replaces: string[] = [];
     if (olds.name !== news.name) replaces.push('name');
     if (olds.project !== news.project) replaces.push('project');
-    if (expired(olds, Date.now())) replaces.push('expiresAt');
+    if (newGeneration(olds, news)) replaces.push('generation');
+    if (expiredForGood(olds, news, nowMs)) replaces.push('expiresAt');
     const changes =
       replaces.length > 0 ||
       settingsDiffer(olds, news) ||
+      renewalDue(olds, news, nowMs) ||
       secretUnknown(olds) ||
       Boolean(olds.adopt) !== Boolean(news.adopt) ||
       harborStateChanged(olds, news);
-    // The replacement would take the same login name in the same Harbor: the old robot must go first.
-    const sameLogin = olds.name === news.name && olds.project === news.project;
+    // The replacement would take the same login name in the same Harbor: the old robot must go first. A new rotation
+    // generation has another name (unknown in a preview): created first, the old one deleted at the end of the up.
+    const nextName = news.generation === undefined ? news.name : known(news.generation) ? createName(news) : undefined;
+    const sameLogin = nextName === harborNameOf(olds) && olds.project === news.project;
     return { changes, replaces, deleteBeforeReplace: replaces.length > 0 && sameLogin };
   }
 
   async update(id: string, olds: HarborRobotOutputs, news: HarborRobotInputs): Promise<dynamic.UpdateResult> {
-    let expiresAt = olds.expiresAt;
+    let applied: Applied = { expiresAt: olds.expiresAt, harborDurationDays: harborDuration(olds) ?? news.durationDays };
     let secret = olds.secret;
     const moved = harborMoved(olds, news);
-    if (moved || settingsDiffer(olds, news) || secretUnknown(olds)) {
+    const renew = renewalDue(olds, news, Date.now());
+    if (moved || settingsDiffer(olds, news) || renew || secretUnknown(olds)) {
       await withHarbor(this.config, news, robotLabel(news), async (harbor) => {
         if (moved) await checkSameHarbor(harbor, olds, news);
-        if (settingsDiffer(olds, news)) expiresAt = await applySettings(harbor, Number(id), olds, news);
+        if (settingsDiffer(olds, news) || renew) applied = await applySettings(harbor, Number(id), olds, news, renew);
         if (secretUnknown(olds)) secret = await renewSecret(harbor, Number(id));
       });
     }
@@ -261,8 +367,11 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
       permissions: normalisePermissions(news.permissions),
       robotId: olds.robotId,
       fullName: olds.fullName,
+      harborName: harborNameOf(olds) ?? news.name,
+      generation: news.generation ?? olds.generation,
       secret,
-      expiresAt,
+      expiresAt: applied.expiresAt,
+      harborDurationDays: applied.harborDurationDays,
       disabled: false,
       ...(olds.adopted === true ? { adopted: true } : {}),
     };
@@ -283,30 +392,37 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
     inputs: HarborRobotInputs,
     conflict: string,
   ): Promise<dynamic.CreateResult> {
-    const found = (await harbor.findProjectRobot(inputs.project, inputs.name)).found;
+    const name = createName(inputs);
+    const found = (await harbor.findProjectRobot(inputs.project, name)).found;
     if (!found) throw alreadyExists(inputs, `${conflict}; and no robot of that name was found in the project to adopt`);
     const current: HarborRobotOutputs = {
       ...inputs,
       robotId: found.id,
       fullName: found.name,
+      harborName: name,
       secret: '',
       description: found.description,
       durationDays: found.duration,
+      harborDurationDays: found.duration,
       permissions: found.permissions,
       expiresAt: found.expiresAt,
       disabled: found.disabled,
     };
-    const expiresAt = settingsDiffer(current, inputs)
-      ? await applySettings(harbor, found.id, current, inputs)
-      : found.expiresAt;
+    const renew = renewalDue(current, inputs, Date.now());
+    const applied: Applied =
+      settingsDiffer(current, inputs) || renew
+        ? await applySettings(harbor, found.id, current, inputs, renew)
+        : { expiresAt: found.expiresAt, harborDurationDays: found.duration };
     const secret = await renewSecret(harbor, found.id);
     const outs: HarborRobotOutputs = {
       ...inputs,
       permissions: normalisePermissions(inputs.permissions),
       robotId: found.id,
       fullName: found.name,
+      harborName: name,
       secret,
-      expiresAt,
+      expiresAt: applied.expiresAt,
+      harborDurationDays: applied.harborDurationDays,
       disabled: false,
       adopted: true,
     };
@@ -332,27 +448,86 @@ async function checkSameHarbor(harbor: HarborClient, olds: HarborRobotOutputs, n
   }
 }
 
+/** What {@link applySettings} leaves in Harbor: the robot's expiry and the duration Harbor has. */
+interface Applied {
+  /** Expiry in seconds since the epoch, `-1` never. */
+  readonly expiresAt: number;
+  /** The duration Harbor has, in days from the robot's creation. */
+  readonly harborDurationDays: number;
+}
+
 /**
- * Puts the declared settings on the robot in place (`PUT /robots/{id}`, enabled): permissions, description, duration.
- * The robot and its secret are kept; never delete-and-recreate (the secret would change).
- * @returns the robot's expiry afterwards (read back when the duration changed)
+ * Puts the declared settings on the robot in place (`PUT /robots/{id}`, enabled): permissions, description, and the
+ * duration. The robot and its secret are kept; never delete-and-recreate (the secret would change).
+ *
+ * The duration sent: `-1` for a robot that never expires; for one that expires, when it is renewed (`renew`) or its
+ * `durationDays` changed, its age on Harbor's clock in whole days rounded up + `durationDays`, so that it expires
+ * `durationDays` days from now (Harbor counts from the creation); otherwise the duration Harbor has (nothing moves).
+ * When the `PUT` was to make the robot usable again (a renewal, an expiry change, a disabled robot), it is read back:
+ * a robot Harbor still reports expired or disabled fails the update with the fix.
  */
 async function applySettings(
   harbor: HarborClient,
   id: number,
   olds: HarborRobotOutputs,
   news: HarborRobotInputs,
-): Promise<number> {
+  renew: boolean,
+): Promise<Applied> {
+  const label = robotLabel(news);
+  const fullName = olds.fullName;
+  let duration = harborDuration(olds) ?? news.durationDays;
+  if (news.durationDays === -1) {
+    duration = -1;
+  } else if (renew || durationDiffers(olds, news)) {
+    const { found, harborTimeMs } = await harbor.inspectRobot(id);
+    if (!found) throw goneError(label, fullName, id);
+    const nowMs = harborTimeMs ?? Date.now();
+    const createdMs =
+      found.creationTime ??
+      (found.duration > 0 && found.expiresAt > 0 ? (found.expiresAt - found.duration * 86_400) * 1000 : nowMs);
+    duration = Math.ceil(Math.max(0, nowMs - createdMs) / DAY_MS) + news.durationDays;
+    // Harbor recomputes expires_at only for ANOTHER duration: when it has this one already (its expiry moved by hand
+    // since), one day more.
+    if (duration === found.duration) duration += 1;
+    // Harbor takes at most MaxInt32 - 1 days; a robot that long-lived is renewed no further.
+    duration = Math.min(duration, MAX_ROBOT_DURATION_DAYS);
+  }
   await harbor.updateRobot(id, {
-    name: olds.fullName,
+    name: fullName,
     description: news.description,
-    duration: news.durationDays,
+    duration,
     level: 'project',
     disable: false,
     permissions: news.permissions,
   });
-  if (olds.durationDays === news.durationDays) return olds.expiresAt;
-  return (await harbor.getRobot(id))?.expiresAt ?? olds.expiresAt;
+  const revive = renew || olds.disabled === true || duration !== harborDuration(olds);
+  if (!revive) return { expiresAt: olds.expiresAt, harborDurationDays: duration };
+  const { found, harborTimeMs } = await harbor.inspectRobot(id);
+  if (!found) throw goneError(label, fullName, id);
+  const nowMs = harborTimeMs ?? Date.now();
+  const stillExpired = found.expiresAt > 0 && found.expiresAt * 1000 <= nowMs;
+  if (found.disabled || stillExpired) {
+    const what = found.disabled
+      ? 'disabled ("disable": true)'
+      : `expired ("expires_at" ${new Date(found.expiresAt * 1000).toISOString()}, "duration" ${found.duration})`;
+    throw new Error(
+      `${label}: Harbor still reports robot ${fullName} (id ${id}) ${what} after PUT /robots/${id} with "disable": false ` +
+        `and "duration" ${duration}, so nothing can pull with its secret (ErrImagePull). Fix: look at the robot in ` +
+        `Harbor (Projects > ${news.project} > Robot Accounts: something there keeps it ${found.disabled ? 'disabled' : 'expired'}), ` +
+        'then run "pulumi refresh" and "pulumi up"; or move to a new robot: with robot.rotation, give ' +
+        'robot.rotation.trigger a new value; without it, delete this robot in Harbor and run "pulumi refresh", then ' +
+        '"pulumi up" (a new robot and secret, written to the pull Secret).',
+    );
+  }
+  return { expiresAt: found.expiresAt, harborDurationDays: found.duration };
+}
+
+/** The error for a robot that disappeared from Harbor during an update. */
+function goneError(label: string, fullName: string, id: number): Error {
+  return new Error(
+    `${label}: robot ${fullName} (id ${id}) is no longer in Harbor. Fix: run "pulumi refresh" (it drops the robot ` +
+      'from the state), then "pulumi up" (a new robot and secret, written to the pull Secret).',
+  );
 }
 
 /**

@@ -570,6 +570,16 @@ describe('robot rotation (blue/green, YAML engine)', () => {
     expect(gone).toEqual([]);
   });
 
+  test("the Pulumi engine's rotation and renewal props are refused: nothing would rotate or renew on this path", () => {
+    expect(() => synth({ robot: { name: 'pull', rotation: { everyDays: 30 } } })).toThrow(
+      /robot\.rotation = \{"everyDays":30\}: uses everyDays or trigger.*Fix: use rotation: \{ step: 0 \} and raise step by one per reviewed change/,
+    );
+    expect(() => synth({ robot: { name: 'pull', rotation: { trigger: 'now' } } })).toThrow(/robot\.rotation = /);
+    expect(() => synth({ robot: { name: 'pull', durationDays: 30, renewBeforeDays: 5 } })).toThrow(
+      /robot\.renewBeforeDays = 5: is the Pulumi engine's renewal.*Fix: drop it, and renew by raising robot\.durationDays/,
+    );
+  });
+
   test('the app exposes the robot the pull Secret uses; slot names are claimed in the chart', () => {
     const chart = Testing.chart();
     const app = new HarborPrivateApp(chart, 'a', { ...props, robot: { name: 'pull', rotation: { step: 1 } } });

@@ -1,4 +1,11 @@
-import { RobotSlot, resolveHarborPrivateApp, robotRotation, slotRobotName } from '../../lib/core';
+import {
+  RobotSlot,
+  renewalWindowDays,
+  resolveHarborPrivateApp,
+  robotRotation,
+  rotationRobotName,
+  slotRobotName,
+} from '../../lib/core';
 
 const at = (step: number) => robotRotation(step, 'pull', 'robot$', 'k8s');
 /** `<active> blue:<generation> green:<generation>` */
@@ -61,5 +68,41 @@ describe('blue/green rotation steps', () => {
     expect(rotating.rotation).toEqual(robotRotation(0, 'coredns-pull', 'robot$', 'k8s'));
     const { rotation: _r, ...rest } = rotating;
     expect(rest).toEqual(plain);
+  });
+});
+
+describe("the Pulumi engine's rotation (a whole blue/green cycle per pulumi up)", () => {
+  const base = { registryHost: 'reg.harbor.com', project: { name: 'k8s' }, namespaces: ['kube-system'] };
+
+  test('generation names follow the robots the YAML engine moves the pull Secret to (steps 1, 3, 5, ...)', () => {
+    const names = [0, 1, 2, 3, 4, 5].map((g) => rotationRobotName('pull', g));
+    expect(names).toEqual(['pull', 'pull-green-0', 'pull-blue-1', 'pull-green-1', 'pull-blue-2', 'pull-green-2']);
+    const yamlActive = [0, 1, 3, 5, 7, 9].map((step) => at(step).slots.find((s) => s.active)!.name);
+    expect(names).toEqual(yamlActive);
+    // Two consecutive generations never share a name: the new robot is created while the old one still pulls.
+    for (let g = 1; g < 500; g++) expect(rotationRobotName('pull', g)).not.toBe(rotationRobotName('pull', g - 1));
+    expect(() => rotationRobotName('pull', -1)).toThrow(/whole number >= 0/);
+  });
+
+  test('resolve: everyDays and trigger are the policy (a number trigger kept as its string), no YAML slots', () => {
+    const robot = resolveHarborPrivateApp('coredns', {
+      ...base,
+      robot: { durationDays: 30, rotation: { everyDays: 20, trigger: 7 } },
+    }).robot!;
+    expect(robot.rotationPolicy).toEqual({ everyDays: 20, trigger: '7' });
+    expect(robot.rotation).toBeUndefined();
+    expect(resolveHarborPrivateApp('coredns', { ...base, robot: { rotation: { trigger: 'x' } } }).robot).toMatchObject({
+      rotationPolicy: { trigger: 'x' },
+    });
+  });
+
+  test('the renewal window: declared, else a third of durationDays rounded up; none when the robot never expires', () => {
+    const robot = (r: object) => resolveHarborPrivateApp('coredns', { ...base, robot: r }).robot!;
+    expect(renewalWindowDays(robot({ durationDays: 30 }))).toBe(10);
+    expect(renewalWindowDays(robot({ durationDays: 7 }))).toBe(3);
+    expect(renewalWindowDays(robot({ durationDays: 1 }))).toBe(1);
+    expect(renewalWindowDays(robot({ durationDays: 90, renewBeforeDays: 14 }))).toBe(14);
+    expect(renewalWindowDays(robot({}))).toBeUndefined();
+    expect(robot({ durationDays: 30 }).renewBeforeDays).toBeUndefined();
   });
 });

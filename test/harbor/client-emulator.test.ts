@@ -287,6 +287,16 @@ describe('robot rotation and renewal (setRobotSecret, renewRobot)', () => {
     const gone = await failure(h.renewRobot(999, 10));
     expect(gone.status).toBe(404);
   });
+
+  it("inspectRobot reads a robot with Harbor's clock (its Date), so its age is judged on Harbor's time", async () => {
+    const r = await h.createRobot({ name: 'inspected', duration: 30, level: 'project', permissions: pullOn('app') });
+    const createdAt = clock;
+    clock += 3 * DAY + 5000;
+    const seen = await h.inspectRobot(r.id);
+    expect(seen.found).toMatchObject({ id: r.id, name: r.name, duration: 30, creationTime: createdAt });
+    expect(seen.harborTimeMs).toBe(Math.floor(clock / 1000) * 1000);
+    await expect(h.inspectRobot(999)).resolves.toEqual({ found: undefined, harborTimeMs: expect.any(Number) });
+  });
 });
 
 describe('faults', () => {

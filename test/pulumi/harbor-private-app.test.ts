@@ -140,6 +140,8 @@ describe("the seed's coredns as a Pulumi component", () => {
       robotResourceId: 'coredns-robot-id',
       fullName: 'robot$k8s+coredns-pull',
       secret: MOCK_HARBOR.robotSecret,
+      // The robot's expiry as its state says: what the component warns about.
+      expiresAt: -1,
     });
     // The serialized provider (the real serializer's text) travels with every Harbor resource, one for all three kinds.
     expect(child(ROBOT).inputs.__provider).toContain('exports.handler');

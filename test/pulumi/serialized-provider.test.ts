@@ -30,16 +30,18 @@ afterAll(async () => {
   expect(emulator.contractViolations).toEqual([]);
 });
 
-test('the texts hold no secret and require only node built-ins and undici; the login text requires nothing', () => {
+test('the texts hold no secret and require only node built-ins and undici; the login and rotation texts require nothing', () => {
   const required = [...new Set([...texts.harbor.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))];
   const builtins = new Set(builtinModules);
   expect(required.filter((r) => !builtins.has(r.replace(/^node:/, '')) && !/^undici(\/|$)/.test(r))).toEqual([]);
   expect(texts.login).not.toMatch(/require\(/);
-  for (const text of [texts.harbor, texts.login]) {
+  expect(texts.rotation).not.toMatch(/require\(/);
+  for (const text of [texts.harbor, texts.login, texts.rotation!]) {
     expect(text).toContain('exports.handler');
     expect(text).not.toContain(ADMIN_PASSWORD);
   }
   expect(texts.login.length).toBeLessThan(8_000);
+  expect(texts.rotation!.length).toBeLessThan(8_000);
 });
 
 test('loaded and configured like the host, it runs the whole lifecycle with the same API budget', async () => {

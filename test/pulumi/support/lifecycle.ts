@@ -29,13 +29,16 @@ function resolveInputs(r: StackResource, resources: StackResource[]): void {
   if (r.derive) r.inputs = r.derive((name) => resources.find((o) => o.name === name));
 }
 
-/** The robot login's inputs: the robot resource's id, full name and secret (unknown while it has none). */
+/**
+ * The robot login's inputs: the robot resource's id, full name, secret and expiry (unknown while it has none).
+ */
 export function robotLoginInputs(robot: ResourceState | undefined): Record<string, any> {
   return {
     resourceKind: 'robotLogin',
     robotResourceId: robot?.id ?? UNKNOWN,
     fullName: robot?.outs?.fullName ?? UNKNOWN,
     secret: robot?.outs?.secret ?? UNKNOWN,
+    expiresAt: robot?.outs?.expiresAt ?? UNKNOWN,
   };
 }
 

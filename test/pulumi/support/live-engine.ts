@@ -18,13 +18,24 @@
  *
  * - `setConfig()` plays `pulumi config set`: the program reads the new configuration, and so does every provider
  *   loaded after `restart()` (a new `pulumi` run starts a new provider host, which configures the provider again).
+ * - `beginUp()` ... `finishUp()` plays a later `pulumi up` of the same stack: the program runs again (build the
+ *   component again with the same name), and each registration meets the resource of the same type and name in the
+ *   stack. A dynamic one is diffed (`diff(id, olds, news)`, the old state against the new inputs), then left as it is,
+ *   updated (`update`, the id kept) or replaced as Pulumi's engine does (pkg/resource/deploy/step_generator.go):
+ *   create-before-delete by default (the replacement is created at once, the old resource is deleted only in the
+ *   post-steps, after every registration of the run succeeded: "the delete step is generated later on, after all
+ *   creates/updates finish", deployment_executor.go `performPostSteps`), delete-before-replace when the provider's
+ *   diff asks for it (or the run forces it). A Kubernetes object's recorded state becomes its new inputs (the apply).
+ *   `finishUp()` then deletes the replaced resources and those the program no longer registers. Every step is in
+ *   `events`, with its time; `stepDelayMs` makes each step take that long, as real API calls do.
  *
  * - `setPreview(true)` plays `pulumi preview` of a new stack: for a dynamic resource, the host's `check` (the provider's
  *   when it has one) and no `create` (the host supports no preview of create: its `Configure` answers no
  *   `supportsPreview`), its inputs as its planned state.
  * - `beforeCreate` plays what happens outside while `pulumi up` runs (an admin disabling a robot between two steps).
  *
- * Not played: diff/update (see ./lifecycle.ts), the Kubernetes API.
+ * Not played: the preview of a later up (see ./lifecycle.ts), refresh, the Kubernetes API (an object's state is its
+ * inputs).
  *
  * Install it once per test file, before any resource is created: `const engine = installLiveEngine();`.
  */
@@ -65,6 +76,46 @@ export interface LiveRegistration extends Registration {
   createMs?: number;
   /** True when it was registered during a preview (planned, not created). */
   planned?: boolean;
+}
+
+/** One step of a run, as the engine took it. */
+export interface LiveEvent {
+  /** When the step finished (its outcome visible), milliseconds since the epoch. */
+  readonly at: number;
+  /**
+   * What was done: `create` (a new resource), `same` (no change), `update` (in place, or a Kubernetes object's new
+   * inputs applied), `create-replacement` (the new resource of a replacement), `delete-replaced` (the old resource of
+   * a replacement), `delete` (a resource the program no longer registers).
+   */
+  readonly op: 'create' | 'same' | 'update' | 'create-replacement' | 'delete-replaced' | 'delete';
+  readonly type: string;
+  readonly name: string;
+  /** The resource's id after the step (the deleted one's for deletes). */
+  readonly id?: string;
+}
+
+/** Options of one later `pulumi up` ({@link LiveEngine.beginUp}). */
+export interface LiveUpOptions {
+  /**
+   * How long each step takes (a create, an update, a delete, a Kubernetes object applied), in milliseconds: real
+   * steps call APIs. The step's outcome is visible at once; the next dependent step starts after the delay.
+   * @default 0
+   */
+  readonly stepDelayMs?: number;
+  /**
+   * Replace with delete-before-replace whatever the provider says, as the resource option `deleteBeforeReplace: true`
+   * would: the run the rotation must never be, to show what a pull loop sees then.
+   * @default false
+   */
+  readonly forceDeleteBeforeReplace?: boolean;
+  /**
+   * Makes the apply of a Kubernetes object fail (the API server refusing it): return the error message for the
+   * objects that should fail, `undefined` for the others. The run then fails like `pulumi up`: the registration
+   * errors, and {@link LiveEngine.finishUp} deletes nothing (the replaced resources stay pending deletion until the
+   * next up that succeeds, as in Pulumi's state).
+   * @default - every apply succeeds
+   */
+  readonly failApply?: (type: string, name: string) => string | undefined;
 }
 
 /** A registration that failed (the provider's create threw). */
@@ -124,8 +175,26 @@ export interface LiveEngine {
   readonly deletions: readonly string[];
   /** How many distinct serialized provider texts were loaded (1 for HarborPrivateApp: one shared provider). */
   readonly providerLoads: number;
-  /** The dynamic resources created and not yet deleted, in creation order. */
+  /** The dynamic resources created and not yet deleted, in creation order (a replacement in its old one's place). */
   liveDynamicResources(): LiveRegistration[];
+  /** Every step of the runs since {@link beginUp} (the first `up`'s creates included), in the order they finished. */
+  readonly events: readonly LiveEvent[];
+  /**
+   * The current registration of a resource of the stack by type and name (its `state` as the engine last recorded
+   * it: a dynamic resource's outputs, a Kubernetes object's applied inputs), or undefined.
+   */
+  current(type: string, name: string): LiveRegistration | undefined;
+  /**
+   * A later `pulumi up` of the same stack begins: build the component again (same name, the new props), await
+   * {@link settled}, then {@link finishUp}. Providers are loaded and configured anew (a new provider host).
+   */
+  beginUp(options?: LiveUpOptions): void;
+  /**
+   * The end of that `up`, once every registration went through: the post-steps, deleting the resources replaced
+   * create-before-delete and those the program did not register again, dependents first.
+   * @returns the names deleted, in order.
+   */
+  finishUp(): Promise<string[]>;
   /** The registrations of one type token, optionally of one name. */
   byType(type: string, name?: string): LiveRegistration[];
   /**
@@ -202,6 +271,31 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
   const onError: Array<(e: Error) => void> = [];
   const project = options.project ?? 'project';
   let rawConfig: Record<string, string> = { ...(options.config ?? {}) };
+  const events: LiveEvent[] = [];
+  /** The stack: the current registration of each resource, by `type::name`. */
+  const stack = new Map<string, LiveRegistration>();
+  /** The later `up` in progress: what it registered, and the old resources it replaced create-before-delete. */
+  let run: { seen: Set<string>; errorsBefore: number; options: LiveUpOptions } | undefined;
+  /** Old resources of create-before-delete replacements, not deleted yet (Pulumi's `delete: true` state entries). */
+  const pendingDeletes: LiveRegistration[] = [];
+  const keyOf = (r: { type: string; name: string }): string => `${r.type}::${r.name}`;
+  const step = async (): Promise<void> => {
+    const ms = run?.options.stepDelayMs ?? 0;
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+  };
+  const event = (op: LiveEvent['op'], r: LiveRegistration, id = r.id): void => {
+    events.push({ at: Date.now(), op, type: r.type, name: r.name, ...(id !== undefined ? { id } : {}) });
+  };
+  /** The state the engine hands the program: outputs named secret come back as secrets. */
+  const answer = (reg: LiveRegistration, inputs: Record<string, any>, outs: Record<string, any>) => {
+    const secretKeys = new Set([
+      ...reg.additionalSecretOutputs,
+      ...Object.keys(inputs).filter((k) => isSecretInput(inputs[k])),
+    ]);
+    return Object.fromEntries(
+      Object.entries(outs).map(([k, v]) => [k, secretKeys.has(k) && v !== undefined ? pulumi.secret(v) : v]),
+    );
+  };
   let preview = false;
 
   const providerFor = async (state: Record<string, any>, what: string): Promise<dynamic.ResourceProvider> => {
@@ -235,16 +329,107 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
           deleted: false,
         };
         registrations.push(reg);
+        const key = keyOf(reg);
+        run?.seen.add(key);
+        const prior = run ? stack.get(key) : undefined;
 
         if (!dynamicResource) {
-          // Kubernetes objects and components: the inputs are the state.
+          // Kubernetes objects and components: the inputs are the state (a Kubernetes object's apply).
+          const refused = args.custom ? run?.options.failApply?.(args.type, args.name) : undefined;
+          if (refused !== undefined) {
+            errors.push({ type: args.type, name: args.name, message: refused });
+            const error = new Error(`live engine: applying ${args.type} "${args.name}" failed: ${refused}`);
+            for (const listener of onError.splice(0)) listener(error);
+            throw error;
+          }
           reg.id = args.custom ? kubernetesId(args.inputs, args.name) : undefined;
           reg.state = unwrapSecrets(args.inputs);
+          const changed = prior !== undefined && JSON.stringify(prior.state) !== JSON.stringify(reg.state);
+          stack.set(key, reg);
+          if (args.custom) {
+            event(prior === undefined ? 'create' : changed ? 'update' : 'same', reg);
+            if (prior === undefined || changed) await step();
+          }
           return { id: reg.id, state: { ...args.inputs } };
         }
 
         const what = `${args.type} "${args.name}"`;
         const plain = unwrapSecrets(args.inputs) as Record<string, any>;
+        const fail = (doing: string, e: unknown): Error => {
+          const message = messageOf(e);
+          errors.push({ type: args.type, name: args.name, message });
+          const error = new Error(`live engine: ${doing} ${what} failed: ${message}`);
+          for (const listener of onError.splice(0)) listener(error);
+          return error;
+        };
+
+        if (prior !== undefined && !prior.deleted) {
+          // A later up: diff the stack's resource against the new inputs, as the engine does.
+          const provider = await providerFor(plain, what).catch((e: unknown) => {
+            throw fail('loading the provider of', e);
+          });
+          let diff: dynamic.DiffResult;
+          try {
+            diff = provider.diff ? await provider.diff(prior.id!, prior.state, plain) : { changes: true };
+          } catch (e) {
+            throw fail('diffing', e);
+          }
+          const replaces = diff.replaces ?? [];
+          if (!diff.changes) {
+            reg.id = prior.id;
+            reg.state = prior.state;
+            created[created.indexOf(prior)] = reg;
+            stack.set(key, reg);
+            event('same', reg);
+            return { id: reg.id, state: answer(reg, args.inputs, prior.state!) };
+          }
+          if (replaces.length === 0) {
+            let result: dynamic.UpdateResult;
+            try {
+              result = provider.update ? await provider.update(prior.id!, prior.state, plain) : { outs: plain };
+            } catch (e) {
+              throw fail('updating', e);
+            }
+            const outs: Record<string, any> = { ...(result.outs ?? {}), [PROVIDER_KEY]: plain[PROVIDER_KEY] };
+            reg.id = prior.id;
+            reg.state = outs;
+            created[created.indexOf(prior)] = reg;
+            stack.set(key, reg);
+            event('update', reg);
+            await step();
+            return { id: reg.id, state: answer(reg, args.inputs, outs) };
+          }
+          // A replacement.
+          const deleteFirst = run!.options.forceDeleteBeforeReplace === true || diff.deleteBeforeReplace === true;
+          if (deleteFirst) {
+            try {
+              const old = await providerFor(prior.state!, what);
+              if (old.delete) await old.delete(prior.id!, prior.state);
+            } catch (e) {
+              throw fail('deleting (before replacing)', e);
+            }
+            prior.deleted = true;
+            deletions.push(prior.name);
+            event('delete-replaced', prior);
+            await step();
+          }
+          let result: dynamic.CreateResult;
+          try {
+            result = await provider.create(plain);
+          } catch (e) {
+            throw fail('creating the replacement of', e);
+          }
+          const outs: Record<string, any> = { ...(result.outs ?? {}), [PROVIDER_KEY]: plain[PROVIDER_KEY] };
+          reg.id = result.id;
+          reg.state = outs;
+          created[created.indexOf(prior)] = reg;
+          stack.set(key, reg);
+          if (!deleteFirst) pendingDeletes.push(prior);
+          event('create-replacement', reg);
+          await step();
+          return { id: result.id, state: answer(reg, args.inputs, outs) };
+        }
+
         if (preview) {
           // The host's check(): the provider's own when it has one, else the inputs as they are; no create.
           const provider = await providerFor(plain, what);
@@ -260,10 +445,7 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
           result = await (await providerFor(plain, what)).create(plain);
           reg.createMs = Date.now() - started;
         } catch (e) {
-          const message = messageOf(e);
-          errors.push({ type: args.type, name: args.name, message });
-          const error = new Error(`live engine: creating ${what} failed: ${message}`);
-          for (const listener of onError.splice(0)) listener(error);
+          const error = fail('creating', e);
           // 'stop': the deployment ends here, as `pulumi up` does; nothing that waits for this resource registers.
           if (options.onCreateFailure === 'stop') return new Promise<never>(() => undefined);
           throw error;
@@ -273,15 +455,11 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
         reg.id = result.id;
         reg.state = outs;
         created.push(reg);
+        stack.set(key, reg);
+        event('create', reg);
+        await step();
         // The engine marks as secret the outputs listed in additionalSecretOutputs and those named like a secret input.
-        const secretKeys = new Set([
-          ...reg.additionalSecretOutputs,
-          ...Object.keys(args.inputs).filter((k) => isSecretInput(args.inputs[k])),
-        ]);
-        const state = Object.fromEntries(
-          Object.entries(outs).map(([k, v]) => [k, secretKeys.has(k) && v !== undefined ? pulumi.secret(v) : v]),
-        );
-        return { id: result.id, state };
+        return { id: result.id, state: answer(reg, args.inputs, outs) };
       },
       call: (args: pulumi.runtime.MockCallArgs) => args.inputs,
     },
@@ -295,10 +473,67 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
 
   const liveDynamicResources = (): LiveRegistration[] => created.filter((r) => !r.deleted);
 
+  /** Deletes one dynamic resource through its stored provider text, as the engine's delete step does. */
+  const deleteOne = async (r: LiveRegistration, op: 'delete-replaced' | 'delete', done: string[]): Promise<void> => {
+    const what = `${r.type} "${r.name}" (id ${r.id})`;
+    try {
+      const provider = await providerFor(r.state!, what);
+      if (provider.delete) await provider.delete(r.id!, r.state);
+    } catch (e) {
+      throw new Error(`live engine: deleting ${what} failed after deleting [${done.join(', ')}]: ${messageOf(e)}`, {
+        cause: e,
+      });
+    }
+    r.deleted = true;
+    done.push(r.name);
+    deletions.push(r.name);
+    event(op, r);
+    await step();
+  };
+
+  /** The post-steps of a later up (see {@link LiveEngine.finishUp}). */
+  const postSteps = async (current: NonNullable<typeof run>): Promise<string[]> => {
+    if (errors.length > current.errorsBefore) {
+      // A step failed: the engine stops before its post-steps (deployment_executor.go: the main loop returns on
+      // the failure, performPostSteps is not reached); the replaced resources stay pending deletion.
+      throw new Error(
+        `live engine: the up failed (${errors[current.errorsBefore].type} "${errors[current.errorsBefore].name}": ` +
+          `${errors[current.errorsBefore].message}); nothing deleted, ${pendingDeletes.length} replaced resource(s) ` +
+          'pending deletion.',
+      );
+    }
+    const done: string[] = [];
+    // The post-steps: the old resources of create-before-delete replacements (this run's and earlier failed runs'),
+    // then those not registered again (dependents first: reverse creation order).
+    for (const r of pendingDeletes.splice(0)) await deleteOne(r, 'delete-replaced', done);
+    const gone = [...created].reverse().filter((r) => !r.deleted && !current.seen.has(keyOf(r)));
+    for (const r of gone) {
+      await deleteOne(r, 'delete', done);
+      stack.delete(keyOf(r));
+    }
+    return done;
+  };
+
   return {
     registrations,
     errors,
     deletions,
+    events,
+    current: (type, name) => stack.get(`${type}::${name}`),
+    beginUp(upOptions = {}) {
+      if (run) throw new Error('live engine: beginUp() while another up is in progress; call finishUp() first.');
+      providers.clear();
+      run = { seen: new Set(), errorsBefore: errors.length, options: upOptions };
+    },
+    async finishUp() {
+      if (!run) throw new Error('live engine: finishUp() without beginUp().');
+      const current = run;
+      try {
+        return await postSteps(current);
+      } finally {
+        run = undefined;
+      }
+    },
     get providerLoads() {
       return providers.size;
     },

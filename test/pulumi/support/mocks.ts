@@ -111,9 +111,12 @@ export function takeRequest(
 
 /**
  * Installs the mocks and returns the live list of registrations. Dynamic Harbor resources get outputs as Harbor
- * would give them (project id, member id, the robot's full name `robot$<project>+<name>` and a random secret).
+ * would give them (project id, member id, the robot's full name `robot$<project>+<name>` and a random secret; a robot
+ * that never expires and is enabled, unless `robot` says otherwise).
  */
-export function installMocks(): Registration[] {
+export function installMocks(
+  options: { readonly robot?: { readonly expiresAt?: number; readonly disabled?: boolean } } = {},
+): Registration[] {
   const registrations: Registration[] = [];
   const pending: PendingRequests = new Map();
   void pulumi.runtime.setMocks(
@@ -128,13 +131,15 @@ export function installMocks(): Registration[] {
         if (args.type === 'pulumi-nodejs:dynamic/harbor:Project')
           Object.assign(state, { projectId: MOCK_HARBOR.projectId, created: !args.inputs.adopt });
         if (args.type === 'pulumi-nodejs:dynamic/harbor:ProjectMember') Object.assign(state, { memberId: 7 });
+        if (args.type === 'pulumi-nodejs:dynamic/harbor:RobotRotation')
+          Object.assign(state, { generation: 0, startedAt: Date.now() });
         if (args.type === 'pulumi-nodejs:dynamic/harbor:RobotAccount') {
           Object.assign(state, {
             robotId: 9,
             fullName: `robot$${unwrapSecrets(args.inputs.project)}+${unwrapSecrets(args.inputs.name)}`,
             secret: MOCK_HARBOR.robotSecret,
-            expiresAt: -1,
-            disabled: false,
+            expiresAt: options.robot?.expiresAt ?? -1,
+            disabled: options.robot?.disabled ?? false,
           });
         }
         return { id: args.custom ? `${args.name}-id` : undefined, state };

@@ -1,13 +1,13 @@
 /**
  * The dynamic providers as `pulumi up` stores them and as Pulumi's dynamic provider host runs them:
- * - {@link serializeLikePulumiUp}: the provider texts (the Harbor provider of projects, members and robots, and the
- *   robot login's own), serialized in a child process under ts-node in swc mode (the way `pulumi up` runs this
+ * - {@link serializeLikePulumiUp}: the provider texts (the Harbor provider of projects, members and robots, the robot
+ *   login's own and the robot rotation's own), serialized in a child process under ts-node in swc mode (the way `pulumi up` runs this
  *   repository's apps/pulumi), by ./serialize-provider.ts;
  * - {@link hostRun}: a "run" of the host (one per `pulumi` command: a new process), which loads each text like
  *   @pulumi/pulumi cmd/dynamic-provider `getProvider` does (`requireFromString(text).handler()`, requires resolved
  *   from the repository) and configures it once with the raw stack configuration through the host's own `Config`
  *   (`@pulumi/pulumi/cmd/dynamic-provider/config`). The host picks a resource's provider by its `__provider` text;
- *   the run returned does it by `resourceKind` (a robot login, or the rest).
+ *   the run returned does it by `resourceKind` (a robot login, a robot rotation, or the rest).
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -21,6 +21,8 @@ export interface ProviderTexts {
   readonly harbor: string;
   /** The robot login's. */
   readonly login: string;
+  /** The robot rotation's (older callers may leave it out). */
+  readonly rotation?: string;
 }
 
 /** The provider texts `pulumi up` stores in this repository (by value: the package is not installed here). */
@@ -51,8 +53,11 @@ export async function hostRun(
   };
   const harbor = await load(texts.harbor);
   const login = await load(texts.login);
-  const of = (props: unknown): dynamic.ResourceProvider =>
-    (props as { resourceKind?: unknown } | undefined)?.resourceKind === 'robotLogin' ? login : harbor;
+  const rotation = texts.rotation !== undefined ? await load(texts.rotation) : harbor;
+  const of = (props: unknown): dynamic.ResourceProvider => {
+    const kind = (props as { resourceKind?: unknown } | undefined)?.resourceKind;
+    return kind === 'robotLogin' ? login : kind === 'robotRotation' ? rotation : harbor;
+  };
   return {
     create: (inputs) => of(inputs).create(inputs),
     read: (id, props) => of(props).read!(id, props),
