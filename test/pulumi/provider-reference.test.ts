@@ -41,6 +41,7 @@ module.exports = {
   harborProvider: provider('harbor'),
   harborRobotLoginProvider: provider('login'),
   harborPullCheckProvider: provider('pullCheck'),
+  harborRobotRotationProvider: provider('rotation'),
 };
 `,
   );
@@ -74,23 +75,28 @@ async function drive(text: string): Promise<unknown[]> {
 }
 
 describe('providerReferenceText', () => {
-  test.each(['harborProvider', 'harborRobotLoginProvider', 'harborPullCheckProvider'] as const)(
-    'the %s reference behaves in the host as the closure serializer text does',
-    async (exportName) => {
-      const reference = new HarborProviderReference(fakeModule, exportName);
-      const text = providerReferenceText(reference);
-      const ours = await drive(text);
-      expect(ours).toEqual(await drive(await serializerText(reference)));
-      expect((ours as unknown[][])[1]).toEqual(
-        ['configure', 'create', 'read', 'diff', 'diff', 'update', 'delete'].map((op) => [
-          { harborProvider: 'harbor', harborRobotLoginProvider: 'login', harborPullCheckProvider: 'pullCheck' }[
-            exportName
-          ],
-          op,
-        ]),
-      );
-    },
-  );
+  test.each([
+    'harborProvider',
+    'harborRobotLoginProvider',
+    'harborPullCheckProvider',
+    'harborRobotRotationProvider',
+  ] as const)('the %s reference behaves in the host as the closure serializer text does', async (exportName) => {
+    const reference = new HarborProviderReference(fakeModule, exportName);
+    const text = providerReferenceText(reference);
+    const ours = await drive(text);
+    expect(ours).toEqual(await drive(await serializerText(reference)));
+    expect((ours as unknown[][])[1]).toEqual(
+      ['configure', 'create', 'read', 'diff', 'diff', 'update', 'delete'].map((op) => [
+        {
+          harborProvider: 'harbor',
+          harborRobotLoginProvider: 'login',
+          harborPullCheckProvider: 'pullCheck',
+          harborRobotRotationProvider: 'rotation',
+        }[exportName],
+        op,
+      ]),
+    );
+  });
 
   test('is small, names the module and the export, holds nothing of the implementation', () => {
     const text = providerReferenceText(
