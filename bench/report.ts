@@ -58,12 +58,12 @@ export function renderResultsMarkdown(r: BenchResults): string {
     "engineer would write for the same objects (per app the Harbor provider package's project, member and robot, with",
     "the robot's secret an additional secret output, a `@pulumi/kubernetes` Secret built from the robot's outputs, and",
     'the Deployment: 5 resources, the same Kubernetes inputs, checked); and, for where the cost goes, the program that',
-    'registers **the same registrations** as HarborPrivateApp by hand (the component, its 4 Harbor dynamic resources with',
-    'the same inputs, the robot login among them, the Secret and the Deployment; checked input for input). The targets',
-    "compare with the hand-written program: the component, the robot's login and the dynamic providers' inputs are",
-    "costs of the library, not of the outcome. Mode `installed`: the package under the program's node_modules, as users",
-    "run it (the Harbor resources store a provider reference of a few KB); `source`: the repository's own sources (the",
-    "provider serialized by value with Pulumi's closure serializer).",
+    'registers **the same registrations** as HarborPrivateApp by hand (the component, its 5 Harbor dynamic resources with',
+    'the same inputs, the robot login and the pull check among them, the Secret and the Deployment; checked input for',
+    "input). The targets compare with the hand-written program: the component, the robot's login, the pull check and the",
+    "dynamic providers' inputs are costs of the library, not of the outcome. Mode `installed`: the package under the",
+    "program's node_modules, as users run it (the Harbor resources store a provider reference of a few KB); `source`:",
+    "the repository's own sources (the provider serialized by value with Pulumi's closure serializer).",
     '',
     ...(pulumi.length
       ? [
