@@ -7,8 +7,8 @@ import { BenchLayout, BENCH_REGISTRY_HOST, benchApp } from './fixtures';
  * The baseline: the Kubernetes objects HarborPrivateApp emits for the bench apps, written by hand with raw
  * cdk8s `ApiObject`s and a cdk8s-plus `Deployment`, as a user of plain cdk8s would: no construct logic, no
  * validation, no defaults resolution, names spelled out. The construct tree mirrors the construct's
- * (`<chart>/<app id>/Workload`) so that cdk8s-plus derives the same selector label; the bench checks that
- * both sides synthesize identical YAML.
+ * (`<chart>/<app id>/Workload`); the pods are selected by cdk8s-plus' address label with the Deployment's name as
+ * its value, as the construct selects them. The bench checks that both sides synthesize identical YAML.
  *
  * It imports nothing from lib/ on purpose.
  */
@@ -83,10 +83,14 @@ export function declareBaselineApps(app: App, n: number, layout: BenchLayout): v
         data: [{ secretKey: 'password', remoteRef: { key: connectionSecret, property: 'attribute.secret' } }],
       },
     });
-    new kplus.Deployment(scope, 'Workload', {
+    const deployment = new kplus.Deployment(scope, 'Workload', {
       metadata: { name: a.deployment, namespace: a.namespace },
       containers: [{ image: a.image }],
       dockerRegistryAuth: kplus.Secret.fromSecretName(scope, 'PullSecretRef', pullSecret),
+      select: false,
     });
+    // The pods are selected by the address label with the Deployment's own name as its value, as the construct does.
+    deployment.podMetadata.addLabel(kplus.Pod.ADDRESS_LABEL, a.deployment);
+    deployment.select(kplus.LabelSelector.of({ labels: { [kplus.Pod.ADDRESS_LABEL]: a.deployment } }));
   }
 }

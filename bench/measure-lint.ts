@@ -9,7 +9,7 @@ import { TranspiledTree } from './transpile';
 
 /** What the baseline of the lint row is, in words. */
 export const LINT_BASELINE =
-  'the same file parsed by the yaml package alone (parseAllDocuments + toJS): the floor lint builds on';
+  'the same file parsed by js-yaml alone (loadAll, core schema): the parser lint reads such YAML with, the floor it builds on';
 
 /**
  * Writes the lint input: the YAML `cdk8s synth` makes for `objects / 5` bench apps in one chart (each a Project,
@@ -26,7 +26,7 @@ export function writeLintInput(file: string, objects: number): number {
 
 /**
  * Lints `file` `runs` times in fresh processes (lib/lint: read, parse, check every container), interleaved with the
- * baseline (the yaml package parsing the same file), and returns the medians.
+ * baseline (js-yaml parsing the same file), and returns the medians.
  */
 export async function measureLint(
   tree: TranspiledTree,
@@ -42,7 +42,7 @@ export async function measureLint(
   }
   if (lint[0].objects !== parse[0].objects) {
     throw new Error(
-      `bench: lint read ${lint[0].objects} objects but the yaml package parsed ${parse[0].objects} documents of ${file}`,
+      `bench: lint read ${lint[0].objects} objects but js-yaml parsed ${parse[0].objects} documents of ${file}`,
     );
   }
   const ms = median(lint.map((x) => x.ms));
@@ -74,7 +74,7 @@ export async function measureLint(
   log(
     `  lint n=${entry.n.toLocaleString('en-US')} objects (${(lint[0].bytes / 1e6).toFixed(1)} MB)  ${(ms / 1000).toFixed(2)} s ` +
       `(parse ${((entry.detail!.parse_phase_ms as number) / 1000).toFixed(2)} s + check ${((entry.detail!.check_phase_ms as number) / 1000).toFixed(2)} s) ` +
-      `vs yaml alone ${(bms / 1000).toFixed(2)} s  x${entry.ratio!.toFixed(2)}; CPU ${((entry.detail!.cpu_ms as number) / 1000).toFixed(2)} s vs ` +
+      `vs js-yaml alone ${(bms / 1000).toFixed(2)} s  x${entry.ratio!.toFixed(2)}; CPU ${((entry.detail!.cpu_ms as number) / 1000).toFixed(2)} s vs ` +
       `${((entry.detail!.baseline_cpu_ms as number) / 1000).toFixed(2)} s; RSS ${rss.toFixed(0)} vs ${brss.toFixed(0)} MB   (${runs} runs)`,
   );
   return entry;

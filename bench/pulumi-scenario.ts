@@ -1,26 +1,35 @@
 /**
- * Pulumi mock-mode construction of `n` HarborPrivateApp components (lib/pulumi), the same apps as the
- * synthesis benchmark. Loaded lazily by bench/child.ts: @pulumi/pulumi is only paid for by Pulumi runs.
+ * Pulumi mock-mode runs of the bench apps: `n` HarborPrivateApp components (lib/pulumi), or the hand-written program
+ * that makes the same objects (bench/pulumi-baseline-scenario.ts), under the same mocks (bench/pulumi-mocks.ts).
+ * Loaded lazily by bench/child.ts: @pulumi/pulumi is only paid for by Pulumi runs.
  */
 import * as pulumi from '@pulumi/pulumi';
 import { performance } from 'node:perf_hooks';
 import { BENCH_REGISTRY_HOST, benchApp } from './fixtures';
+import { INSTALLED_PULUMI_MODULE } from './pulumi-install';
+import { benchMocks, BENCH_ROBOT_SECRET, MockRecord } from './pulumi-mocks';
 
 type PulumiLib = typeof import('../lib/pulumi');
 
+/** Where our side loads the library from: the package installed in the program's directory, or the repository. */
+export type PulumiMode = 'installed' | 'source';
+
 /** What one mock-mode run measured. */
 export interface PulumiMockRun {
-  /** Constructing the components (the synchronous part: validation, cdk8s rendering, registrations queued). */
+  /** Loading the program's modules (ours: the library and what it loads; baseline: @pulumi/kubernetes). */
+  readonly loadMs: number;
+  /** Declaring the resources (the synchronous part: validation, cdk8s rendering, registrations queued). */
   readonly constructMs: number;
-  /** Waiting until every resource of every component is registered with the mock monitor. */
+  /** Waiting until every resource is registered with the mock monitor. */
   readonly settleMs: number;
   /** Resources registered (components and children). */
   readonly registrations: number;
   /** Registrations by type token. */
   readonly byType: Readonly<Record<string, number>>;
+  /** Length of the longest serialized dynamic provider (`__provider`) registered, 0 for none. */
+  readonly providerChars: number;
 }
 
-/** Loads lib/pulumi, or explains why it cannot be used. */
 /**
  * The i-th bench app as a Pulumi HarborPrivateApp (the same app as the cdk8s scenarios declare). Its Harbor login is
  * the stack configuration's (`bench:harborUsername`, `bench:harborPassword`; see {@link benchConfig}).
@@ -47,66 +56,100 @@ export function benchConfig(login: { url?: string; username: string; password: s
   return config;
 }
 
-export function loadPulumiLib(): PulumiLib {
-  const lib = require('../lib/pulumi') as Partial<PulumiLib>;
+/** Loads the library: `harbor-private-app/pulumi` from the working directory (installed), or lib/pulumi. */
+export function loadPulumiLib(mode: PulumiMode = 'source'): PulumiLib {
+  const lib = (
+    mode === 'installed'
+      ? require(require.resolve(INSTALLED_PULUMI_MODULE, { paths: [process.cwd()] }))
+      : require('../lib/pulumi')
+  ) as Partial<PulumiLib>;
   if (typeof lib.HarborPrivateApp !== 'function') {
-    throw new Error('lib/pulumi/index.ts does not export HarborPrivateApp (yet)');
+    throw new Error(
+      `${mode === 'installed' ? INSTALLED_PULUMI_MODULE : 'lib/pulumi'} does not export HarborPrivateApp`,
+    );
   }
   return lib as PulumiLib;
 }
 
+/** Declares app `i` and returns the outputs that resolve once all its resources are registered. */
+type Declare = (i: number) => ReadonlyArray<pulumi.Output<unknown>>;
+
 /**
- * Declares `n` components under `pulumi.runtime.setMocks` and waits until every child is registered.
- * The Harbor password is a placeholder: mocks never call Harbor.
+ * The programs compared: HarborPrivateApp (`ours`), the minimal hand-written program (`baseline`), and the hand-written
+ * program that registers what HarborPrivateApp registers (`same-registrations`).
  */
-export async function runPulumiMockScenario(n: number): Promise<PulumiMockRun> {
-  const lib = loadPulumiLib();
-  const byType: Record<string, number> = {};
-  let registrations = 0;
+export type PulumiSide = 'ours' | 'baseline' | 'same-registrations';
+
+/** Loads one side's modules and returns how it declares an app. */
+export function loadSide(side: PulumiSide, mode: PulumiMode): Declare {
+  if (side === 'same-registrations') {
+    const { declareSameRegistrationsApp } =
+      require('./pulumi-same-registrations-scenario') as typeof import('./pulumi-same-registrations-scenario');
+    return declareSameRegistrationsApp;
+  }
+  if (side === 'baseline') {
+    const { declareBaselinePulumiApp } =
+      require('./pulumi-baseline-scenario') as typeof import('./pulumi-baseline-scenario');
+    return (i) => declareBaselinePulumiApp(i).resources.map((r) => r.urn);
+  }
+  const lib = loadPulumiLib(mode);
+  return (i) => {
+    const app = benchPulumiApp(lib, i);
+    return [
+      app.urn,
+      app.projectId,
+      app.robotSecret,
+      app.robotFullName,
+      ...app.members.map((m) => m.urn),
+      ...app.kubernetesObjects.map((o) => o.urn),
+    ];
+  };
+}
+
+/**
+ * One side's program in mock mode: loads its modules (timed), declares `n` apps and waits until every resource is
+ * registered. The Harbor password is a placeholder: mocks never call Harbor. `record.log`, when given, keeps every
+ * registration (for the equivalence check).
+ */
+export async function runPulumiMockScenario(
+  side: PulumiSide,
+  n: number,
+  mode: PulumiMode,
+  record: MockRecord = { registrations: 0, byType: {} },
+): Promise<PulumiMockRun> {
+  let providerChars = 0;
+  const t0 = performance.now();
+  const declare = loadSide(side, mode);
+  const t1 = performance.now();
+  const mocks = benchMocks(record);
   await pulumi.runtime.setMocks(
     {
+      ...mocks,
       newResource: (args) => {
-        registrations++;
-        byType[args.type] = (byType[args.type] ?? 0) + 1;
-        return {
-          id: `${args.name}-id`,
-          state: {
-            ...args.inputs,
-            projectId: 1,
-            robotId: 1,
-            fullName: `robot$bench+${args.name}`,
-            secret: 'placeholder-not-a-secret',
-          },
-        };
+        const p = (args.inputs as Record<string, unknown>).__provider;
+        if (typeof p === 'string' && p.length > providerChars) providerChars = p.length;
+        return mocks.newResource(args);
       },
-      call: (args) => args.inputs,
     },
     'bench',
     'bench',
     false,
   );
-
-  benchConfig({ username: 'admin', password: 'placeholder-not-a-secret' });
-  const t0 = performance.now();
-  const apps: InstanceType<PulumiLib['HarborPrivateApp']>[] = [];
-  for (let i = 0; i < n; i++) {
-    apps.push(benchPulumiApp(lib, i));
-  }
-  const t1 = performance.now();
-  await Promise.all(
-    apps.map((app) =>
-      settled([
-        app.urn,
-        app.projectId,
-        app.robotSecret,
-        app.robotFullName,
-        ...app.members.map((m) => m.urn),
-        ...app.kubernetesObjects.map((o) => o.urn),
-      ]),
-    ),
-  );
+  benchConfig({ username: 'admin', password: BENCH_ROBOT_SECRET });
   const t2 = performance.now();
-  return { constructMs: t1 - t0, settleMs: t2 - t1, registrations, byType };
+  const waits: Array<ReadonlyArray<pulumi.Output<unknown>>> = [];
+  for (let i = 0; i < n; i++) waits.push(declare(i));
+  const t3 = performance.now();
+  await Promise.all(waits.map(settled));
+  const t4 = performance.now();
+  return {
+    loadMs: t1 - t0,
+    constructMs: t3 - t2,
+    settleMs: t4 - t3,
+    registrations: record.registrations,
+    byType: record.byType,
+    providerChars,
+  };
 }
 
 /** Resolves once every output has a value (known or not), i.e. its resource is registered. */

@@ -14,6 +14,11 @@ export interface RunChildOptions {
    * @default false
    */
   readonly fromSource?: { readonly repoRoot: string };
+  /**
+   * The child's working directory (a Pulumi program's directory, from which the dynamic provider's package resolves).
+   * @default the transpiled tree (the repository with `fromSource`)
+   */
+  readonly cwd?: string;
 }
 
 /** Runs one measurement in a fresh `node` process (see bench/child.ts) and returns what it reports. */
@@ -29,7 +34,7 @@ export async function runChild<T = ChildResult>(
     ? ['-r', 'ts-node/register/transpile-only', 'bench/child.ts']
     : [tree.jsPath('bench/child.ts')];
   const done = await spawnTimed(process.execPath, [...flags, ...entry, JSON.stringify(task)], {
-    cwd: opts.fromSource?.repoRoot ?? tree.dir,
+    cwd: opts.cwd ?? opts.fromSource?.repoRoot ?? tree.dir,
     env,
     timeoutMs: opts.timeoutMs ?? 10 * 60_000,
   });

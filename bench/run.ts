@@ -6,7 +6,7 @@
  * - Pulumi mock-mode construction of N components (lib/pulumi);
  * - Harbor API requests per create / unchanged update / refresh / destroy (lab emulator);
  * - the cold wall time of `npm run synth` of the example against a bare cdk8s app;
- * - `harbor-private-app lint` of 10,000 objects against the yaml package parsing the same file.
+ * - `harbor-private-app lint` of 10,000 objects against js-yaml parsing the same file.
  * Prints PASS/MISS per target and profiles what misses. A full run writes bench/results.json,
  * bench/RESULTS.md and bench/scaling.svg; a quick run writes nothing unless `--write` is given.
  *
@@ -20,17 +20,18 @@ import { assertSameObjects } from './equivalence';
 import { describeMachine } from './machine';
 import { asConfiguredVariant, cliSynthOnce, measureCliSynth, precompiledVariant } from './measure-cli';
 import { measureLint, writeLintInput } from './measure-lint';
+import { checkPulumiObjects, measurePulumi } from './measure-pulumi';
+import { installPackageForBench } from './pulumi-install';
 import { measureSynth } from './measure-synth';
 import { compareMarkdown, profileMarkdown, ProfileSummary, summariseProfileDir } from './profile';
 import { renderResultsMarkdown } from './report';
 import { BenchResults, ResultEntry, TargetResult } from './results';
 import { runChild } from './run-child';
-import { median, round } from './stats';
+import { round } from './stats';
 import { renderScalingSvg } from './svg';
 import { evaluateTargets } from './targets';
 import { transpileTree, TranspiledTree } from './transpile';
 import { BenchLayout } from './fixtures';
-import type { ChildResult } from './child';
 import type { HarborOperation, HarborOperationCount } from './harbor-calls';
 
 const REPO = path.resolve(__dirname, '..');
@@ -41,7 +42,10 @@ interface Plan {
   readonly quick: boolean;
   readonly oneChart: ReadonlyArray<readonly [n: number, runs: number]>;
   readonly chartPerApp: ReadonlyArray<readonly [n: number, runs: number]>;
+  /** Pulumi with the package installed in the program's directory (as users run it). */
   readonly pulumi: ReadonlyArray<readonly [n: number, runs: number]>;
+  /** Pulumi with the library loaded from the repository's sources (its provider serialized by value). */
+  readonly pulumiSource: ReadonlyArray<readonly [n: number, runs: number]>;
   readonly harborApps: readonly number[];
   readonly cliRuns: number;
   /** Objects in the lint input, and runs per side. */
@@ -61,9 +65,13 @@ const FULL: Plan = {
     [1_000, 3],
   ],
   pulumi: [
-    [1, 5],
-    [100, 3],
+    [1, 7],
+    [100, 5],
     [1_000, 3],
+  ],
+  pulumiSource: [
+    [1, 3],
+    [100, 3],
   ],
   harborApps: [1, 100],
   cliRuns: 7,
@@ -82,6 +90,7 @@ const QUICK: Plan = {
     [1, 1],
     [100, 1],
   ],
+  pulumiSource: [[1, 1]],
   harborApps: [1],
   cliRuns: 2,
   lint: [10_000, 1],
@@ -131,10 +140,18 @@ async function main(): Promise<void> {
       for (const [n, runs] of plan.chartPerApp) results.push(await measureSynth(tree, 'chart-per-app', n, runs, log));
     }
 
+    let pulumiProgramDir: string | undefined;
     if (only.includes('pulumi')) {
-      log('\nPulumi mock-mode construction (lib/pulumi HarborPrivateApp):');
+      log('\nPulumi mock mode: N HarborPrivateApp components vs the hand-written program (median of fresh processes):');
       try {
-        for (const [n, runs] of plan.pulumi) results.push(await measurePulumi(tree, n, runs));
+        pulumiProgramDir = installPackageForBench(REPO, tree, path.join(work, 'program'));
+        const installed = { mode: 'installed' as const, cwd: pulumiProgramDir };
+        const source = { mode: 'source' as const, cwd: tree.dir };
+        for (const setup of [installed, source]) log(`  ${await checkPulumiObjects(tree, setup, 5)}`);
+        await runChild(tree, { kind: 'pulumi', side: 'ours', n: 1, mode: 'installed' }, { cwd: installed.cwd }); // warm the file cache
+        await runChild(tree, { kind: 'pulumi', side: 'baseline', n: 1, mode: 'installed' }, { cwd: installed.cwd });
+        for (const [n, runs] of plan.pulumi) results.push(await measurePulumi(tree, installed, n, runs, log, n >= 100));
+        for (const [n, runs] of plan.pulumiSource) results.push(await measurePulumi(tree, source, n, runs, log));
       } catch (e) {
         todo.push(`Pulumi mock-mode construction not measured: ${firstLine(e)}`);
         log(`  TODO: ${firstLine(e)}`);
@@ -166,7 +183,7 @@ async function main(): Promise<void> {
     }
 
     if (only.includes('lint')) {
-      log('\n`harbor-private-app lint` (lib/lint: read, parse, check) vs the yaml package parsing the same file:');
+      log('\n`harbor-private-app lint` (lib/lint: read, parse, check) vs js-yaml parsing the same file:');
       const file = path.join(work, 'lint-input.yaml');
       const objects = writeLintInput(file, plan.lint[0]);
       log(`  input: ${objects.toLocaleString('en-US')} objects, the YAML cdk8s synthesizes for ${objects / 5} apps`);
@@ -185,7 +202,9 @@ async function main(): Promise<void> {
       if (targets.some((t) => t.status === 'MISS'))
         log('\n(quick run: missed targets are profiled by the full run, or add --profile)');
     } else {
-      profiles.push(...(await profileMisses(tree, targets, results, work, !plan.quick, forceProfile)));
+      profiles.push(
+        ...(await profileMisses(tree, targets, results, work, !plan.quick, forceProfile, pulumiProgramDir)),
+      );
       const shown = write ? profiles.filter((p) => p.includes('where the difference goes')) : profiles;
       for (const p of shown) log(`\n${p}`);
       if (write && profiles.length) log('(full profile tables: bench/RESULTS.md)');
@@ -219,34 +238,6 @@ async function main(): Promise<void> {
   }
 }
 
-async function measurePulumi(tree: TranspiledTree, n: number, runs: number): Promise<ResultEntry> {
-  const all: ChildResult[] = [];
-  for (let r = 0; r < runs; r++) all.push(await runChild(tree, { kind: 'pulumi', n }, { timeoutMs: 20 * 60_000 }));
-  const ms = median(all.map((x) => x.ms));
-  const rss = median(all.map((x) => x.maxRssMb));
-  const entry: ResultEntry = {
-    name: 'pulumi/mock',
-    n,
-    runs,
-    median_ms: round(ms),
-    baseline_ms: null,
-    ratio: null,
-    rss_mb: round(rss),
-    detail: {
-      registrations: all[0].objects,
-      by_type: all[0].byType,
-      construct_phase_ms: round(median(all.map((x) => x.constructMs))),
-      settle_phase_ms: round(median(all.map((x) => x.synthMs))),
-      start_rss_mb: round(median(all.map((x) => x.startRssMb))),
-      runs_ms: all.map((x) => round(x.ms)),
-    },
-  };
-  log(
-    `  n=${String(n).padStart(5)}  ${(ms / 1000).toFixed(2)} s (construct ${((entry.detail!.construct_phase_ms as number) / 1000).toFixed(2)} s + registrations ${((entry.detail!.settle_phase_ms as number) / 1000).toFixed(2)} s), RSS ${rss.toFixed(0)} MB, ${all[0].objects} registrations (${runs} runs)`,
-  );
-  return entry;
-}
-
 async function measureHarborCalls(tree: TranspiledTree, n: number): Promise<ResultEntry[]> {
   const counts = await runChild<Record<HarborOperation, HarborOperationCount>>(
     tree,
@@ -276,7 +267,8 @@ async function measureHarborCalls(tree: TranspiledTree, n: number): Promise<Resu
 
 /**
  * Profiles (node --cpu-prof) what misses a target, paired with its baseline: synthesis in one chart at the
- * largest N, `npm run synth` as configured and precompiled. A full run also profiles one chart per app at its
+ * largest N, 300 Pulumi components (installed) with both hand-written programs, `npm run synth` as configured and
+ * precompiled. A full run also profiles one chart per app at its
  * largest N (not a target; it shows what the layout costs). Returns markdown.
  */
 async function profileMisses(
@@ -286,6 +278,7 @@ async function profileMisses(
   work: string,
   full: boolean,
   force: boolean,
+  pulumiProgramDir: string | undefined,
 ): Promise<string[]> {
   const out: string[] = [];
   const roots: Array<[string, string]> = [
@@ -305,7 +298,9 @@ async function profileMisses(
     summaries.forEach((s, i) => out.push(profileMarkdown(`${what}: ${i === 0 ? 'construct' : 'baseline'}`, s)));
   };
 
-  const synthMiss = targets.some((t) => t.id !== 'npm-run-synth' && t.status === 'MISS');
+  const synthMiss = targets.some(
+    (t) => ['time-ratio-10k', 'rss-ratio-10k', 'growth-1k-10k'].includes(t.id) && t.status === 'MISS',
+  );
   const big = results.filter((r) => r.name === 'synth/one-chart').sort((a, b) => b.n - a.n)[0];
   if (big && (synthMiss || force))
     await profileSynth('one-chart', big.n, `Synthesis of ${big.n.toLocaleString('en-US')} apps in one chart`);
@@ -316,6 +311,36 @@ async function profileMisses(
       perApp.n,
       `Synthesis of ${perApp.n.toLocaleString('en-US')} apps, one chart per app (not a target)`,
     );
+
+  const pulumiMiss = targets.some((t) => t.id.startsWith('pulumi-') && t.status === 'MISS');
+  if (pulumiProgramDir && (pulumiMiss || force)) {
+    const n = 300;
+    const what = `Pulumi, ${n} components (package installed)`;
+    log(`\nProfiling ${what} (node --cpu-prof)...`);
+    const installedRoots: Array<[string, string]> = [
+      [`${pulumiProgramDir}/node_modules/harbor-private-app/dist-lib/`, ''],
+      ...roots,
+    ];
+    const summaries: ProfileSummary[] = [];
+    const sides = ['ours', 'same-registrations', 'baseline'] as const;
+    for (const side of sides) {
+      const dir = path.join(work, `prof-pulumi-${side}`);
+      fs.mkdirSync(dir);
+      await runChild(tree, { kind: 'pulumi', side, n, mode: 'installed' }, { cwd: pulumiProgramDir, cpuProfDir: dir });
+      summaries.push(summariseProfileDir(dir, installedRoots));
+    }
+    out.push(compareMarkdown(what, 'HarborPrivateApp', summaries[0], 'hand-written', summaries[2]));
+    out.push(
+      compareMarkdown(
+        `${what}, against the same registrations`,
+        'HarborPrivateApp',
+        summaries[0],
+        'same registrations',
+        summaries[1],
+      ),
+    );
+    summaries.forEach((s, i) => out.push(profileMarkdown(`${what}: ${sides[i]}`, s)));
+  }
 
   const cliMiss = targets.some((t) => t.id === 'npm-run-synth' && t.status === 'MISS');
   if (cliMiss || force) {

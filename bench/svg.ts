@@ -62,11 +62,18 @@ export function renderScalingSvg(results: readonly ResultEntry[], subtitle: stri
         points: pick('synth/chart-per-app', b),
       },
       {
-        label: 'Pulumi component, mock mode',
+        label: 'Pulumi component (installed), mock mode',
         color: green,
         dashed: false,
         marker: 'triangle',
-        points: pick('pulumi/mock', c),
+        points: pick('pulumi/installed', c),
+      },
+      {
+        label: 'hand-written Pulumi program, mock mode',
+        color: green,
+        dashed: true,
+        marker: 'square',
+        points: pick('pulumi/installed', b),
       },
     ];
     return all.filter((s) => s.points.length > 0);
@@ -78,7 +85,7 @@ export function renderScalingSvg(results: readonly ResultEntry[], subtitle: stri
     `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
     `<text x="${W / 2}" y="24" text-anchor="middle" font-size="17" font-weight="bold" ${FONT}>Synthesis cost against the number of apps (log-log)</text>`,
     `<text x="${W / 2}" y="44" text-anchor="middle" font-size="12" fill="#555" ${FONT}>${esc(subtitle)}</text>`,
-    `<text x="${W / 2}" y="62" text-anchor="middle" font-size="12" fill="#555" ${FONT}>cdk8s: declare the apps + App.synthYaml(), 5 objects per app; Pulumi: mock-mode construction until every resource is registered. Fresh process per run.</text>`,
+    `<text x="${W / 2}" y="62" text-anchor="middle" font-size="12" fill="#555" ${FONT}>cdk8s: declare the apps + App.synthYaml(), 5 objects per app; Pulumi: modules loaded, mock-mode construction until every resource is registered. Fresh process per run.</text>`,
     panel(70, 95, 380, 300, 'Median wall time', 'ms', timeSeries),
     panel(580, 95, 380, 300, 'Peak RSS of the process (maxRSS)', 'MB', rssSeries),
     legend(70, 455, timeSeries.length >= rssSeries.length ? timeSeries : rssSeries),

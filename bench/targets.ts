@@ -12,6 +12,12 @@ export const LIMITS = {
   cliRatio: 1.2,
   /** `harbor-private-app lint` of 10,000 objects, in seconds ("a few seconds", issue #12). */
   lintSeconds: 3,
+  /** 1,000 Pulumi components (package installed): time / the minimal hand-written program's. */
+  pulumiTimeRatio: 1.3,
+  /** 1,000 Pulumi components (package installed): peak RSS / the minimal hand-written program's. */
+  pulumiRssRatio: 1.3,
+  /** One Pulumi component (package installed, modules loaded on the clock): time / the hand-written program's. */
+  pulumiFirstAppRatio: 2,
 } as const;
 
 /**
@@ -24,6 +30,10 @@ export function evaluateTargets(results: readonly ResultEntry[]): TargetResult[]
   const proxy = big && big.n !== 10_000 ? `quick run: measured at n=${big.n}, not 10,000` : undefined;
   const prev = big ? oneChart.find((r) => r.n === big.n / 10) : undefined;
   const cli = results.find((r) => r.name === 'npm-run-synth');
+  const pulumi = results.filter((r) => r.name === 'pulumi/installed').sort((a, b) => a.n - b.n);
+  const pulumiBig = pulumi.find((r) => r.n === 1_000) ?? pulumi[pulumi.length - 1];
+  const pulumiProxy = pulumiBig && pulumiBig.n !== 1_000 ? `measured at n=${pulumiBig.n}, not 1,000` : undefined;
+  const pulumiFirst = pulumi.find((r) => r.n === 1);
   const lint = results.find((r) => r.name === 'lint');
   const target = (
     id: string,
@@ -62,6 +72,26 @@ export function evaluateTargets(results: readonly ResultEntry[]): TargetResult[]
       big && prev && big.n !== 10_000 ? `quick run: time at ${big.n} / time at ${prev.n}` : undefined,
     ),
     target('npm-run-synth', '`npm run synth` of the example vs a bare cdk8s app (cold)', cli?.ratio, LIMITS.cliRatio),
+    target(
+      'pulumi-time-1k',
+      '1,000 Pulumi components, package installed: time vs the hand-written program',
+      pulumiBig?.ratio,
+      LIMITS.pulumiTimeRatio,
+      pulumiProxy,
+    ),
+    target(
+      'pulumi-rss-1k',
+      '1,000 Pulumi components, package installed: peak RSS vs the hand-written program',
+      pulumiBig?.rss_ratio,
+      LIMITS.pulumiRssRatio,
+      pulumiProxy,
+    ),
+    target(
+      'pulumi-first-app',
+      'the first Pulumi component, package installed (modules loaded): time vs the hand-written program',
+      pulumiFirst?.ratio,
+      LIMITS.pulumiFirstAppRatio,
+    ),
     target(
       'lint-10k',
       '`harbor-private-app lint` of 10,000 objects, seconds',

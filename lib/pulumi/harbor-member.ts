@@ -1,7 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { HarborRoleName } from '../core/roles';
 import { HarborLocationArgs, locationInputs } from './harbor-connection';
-import { serializableHarborProvider } from './provider-reference';
+import { HarborDynamicResource } from './dynamic-resource';
+import { harborProviderInput } from './provider-reference';
 
 /** Arguments of a {@link HarborProjectMember}. */
 export interface HarborProjectMemberArgs extends HarborLocationArgs {
@@ -35,7 +36,7 @@ export interface HarborProjectMemberArgs extends HarborLocationArgs {
  * A member (user or group) of a Harbor project with a role, managed through Harbor's REST API by a Pulumi dynamic
  * provider. Type token `pulumi-nodejs:dynamic/harbor:ProjectMember`.
  */
-export class HarborProjectMember extends pulumi.dynamic.Resource {
+export class HarborProjectMember extends HarborDynamicResource {
   /** Harbor's member id. */
   declare public readonly memberId: pulumi.Output<number>;
   /** The role Harbor has for the member. */
@@ -44,7 +45,7 @@ export class HarborProjectMember extends pulumi.dynamic.Resource {
   constructor(name: string, args: HarborProjectMemberArgs, opts: pulumi.CustomResourceOptions = {}) {
     const location = locationInputs(args, `HarborProjectMember ${JSON.stringify(name)}`);
     super(
-      serializableHarborProvider(),
+      harborProviderInput(),
       name,
       {
         resourceKind: 'member',

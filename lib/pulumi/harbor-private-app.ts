@@ -31,8 +31,9 @@ import { HarborRobotLogin } from './harbor-robot-login';
 import { HarborRobotRotation } from './harbor-robot-rotation';
 import { kubernetesResource, kubernetesResourceName, KubernetesManifest } from './kubernetes-objects';
 import type { HarborPullCheck } from './harbor-pull-check';
-import { HarborPreflightOptions, preflightPullCheck, resolvePreflight } from './preflight';
-import { renderHarborPrivateApp } from './render';
+import { HarborPreflightOptions, preflightPullCheck, ResolvedPreflight, resolvePreflight } from './preflight';
+import { renderHarborPrivateApp, RenderedApp } from './render';
+import { quietPromiseStacks } from './promise-stacks';
 import { robotLifecycleWarnings } from './robot-warnings';
 
 /** The Pulumi type token of the component. */
@@ -128,167 +129,72 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
    * @throws HarborPrivateAppError for any invalid prop, before any resource is registered.
    */
   constructor(name: string, props: HarborPrivateAppProps, opts: pulumi.ComponentResourceOptions = {}) {
-    // Validate and render everything BEFORE registering anything.
-    const { harbor, connection, provider, configure, preflight, ...appProps } = props ?? ({} as HarborPrivateAppProps);
-    const scope = `HarborPrivateApp ${JSON.stringify(name)}`;
-    if (harbor !== undefined && connection !== undefined) {
-      throw new HarborPrivateAppError({
-        scope,
-        field: 'harbor',
-        value: '{ ... }',
-        problem: 'is given together with connection',
-        fix: 'drop harbor (deprecated): connection reads the Harbor login from the stack configuration',
-      });
-    }
-    if (connection !== undefined && !(connection instanceof HarborConnection)) {
-      throw new HarborPrivateAppError({
-        scope,
-        field: 'connection',
-        value: connection,
-        problem: 'is not a HarborConnection',
-        fix: 'use HarborConnection.fromConfig() (keys harborUsername, harborPassword), or fromConfig("<name>") for another Harbor',
-      });
-    }
-    if (harbor !== undefined) checkHarborConnection(name, harbor);
-    const rendered = renderHarborPrivateApp(name, appProps, configure);
-    const config = rendered.construct.config;
-    const checks = resolvePreflight(scope, preflight, config.registryHost);
-    let location: HarborLocationArgs;
-    if (harbor !== undefined) {
-      const url = harbor.url ?? config.harborUrl;
-      checkHarborEndpoint(name, harbor, config.harborUrl);
-      location = {
-        connection: {
-          url: typeof url === 'string' ? (canonicalHarborUrl(url) ?? url) : url,
-          username: harbor.username,
-          password: pulumi.secret(harbor.password),
-          ...(harbor.caBundle !== undefined ? { caBundle: harbor.caBundle } : {}),
-          ...Object.fromEntries(
-            CONNECTION_TUNING_KEYS.filter((k) => harbor[k] !== undefined).map((k) => [k, harbor[k]]),
-          ),
-        },
-      };
-    } else {
-      location = { harbor: (connection ?? HarborConnection.fromConfig()).target(scope, config.harborUrl) };
-    }
-    super(HARBOR_PRIVATE_APP_TYPE, name, {}, opts);
-    if (harbor !== undefined) {
-      void pulumi.log.warn(
-        `${scope}: the harbor prop is deprecated. It stores the Harbor password in the state of every Harbor resource, ` +
-          'and "pulumi refresh" and "pulumi destroy" keep using the stored one after it changed. Fix: drop harbor and ' +
-          'set the stack configuration keys harborUsername and harborPassword (--secret), which the default ' +
-          'connection, HarborConnection.fromConfig(), reads; then "pulumi up" (README: "Operating it").',
-        this,
-      );
-      if (typeof harbor.password === 'string') {
-        // Accepted (and made a secret), but a plain string usually comes from source code or plain config.
-        void pulumi.log.warn(
-          `${scope}: harbor.password is a plain string; it is made a Pulumi secret (encrypted in the state, hidden in ` +
-            'previews), but a plain string is easily committed or logged. Pass a secret, or better the default ' +
-            'connection: `pulumi config set --secret harborPassword`, read by HarborConnection.fromConfig().',
-          this,
-        );
+    // Validate and render everything BEFORE registering anything. Each step is a small function of its own: Pulumi
+    // formats a stack trace for every output of every resource (empty inside the window below, unless leak debugging is
+    // on), and V8 formats a frame in time proportional to the call's offset in its function, so resources are declared
+    // from short functions (bench/RESULTS.md, Pulumi).
+    const { rendered, location, provider, checks, deprecatedHarbor } = prepareHarborPrivateApp(name, props);
+    // Pulumi's leak-debugging stack traces stay empty while the resources are declared (see quietPromiseStacks).
+    const loud = quietPromiseStacks();
+    try {
+      super(HARBOR_PRIVATE_APP_TYPE, name, {}, opts);
+      if (deprecatedHarbor) warnHarborPropDeprecated(name, deprecatedHarbor, this);
+      const config = rendered.construct.config;
+      this.config = config;
+      // Harbor: project <- members <- robot <- robot login (deleted in the reverse order).
+      this.project = declareProject(this, name, config, location);
+      this.members = declareMembers(this, name, config, location);
+      if (config.robot) {
+        this.robotRotation = declareRobotRotation(this, name, config.robot);
+        this.robot = declareRobot(this, name, config.robot, location);
+        this.robotLogin = new HarborRobotLogin(`${name}-robot-login`, { robot: this.robot }, { parent: this });
+        warnAboutRobotExpiry(this, name, config.robot, this.robotLogin);
       }
-    }
+      this.pullCheck = declarePullCheck(this, name, checks, rendered.manifests, location);
+      this.kubernetesObjects = this.declareKubernetesObjects(name, config, rendered.manifests, provider);
 
-    this.config = config;
-
-    // Harbor: project <- members <- robot <- robot login (deleted in the reverse order).
-    this.project = new HarborProject(
-      `${name}-project`,
-      {
-        ...location,
-        name: config.project.name,
-        public: config.project.public,
-        autoScan: config.project.autoScan,
-        preventVulnerableImages: config.project.preventVulnerableImages,
-        storageQuotaGb: config.project.storageQuotaGb,
-        adopt: config.project.adopt,
-        forceDestroy: config.project.forceDestroy,
-      },
-      { parent: this },
-    );
-    const memberNames = memberResourceNames(name, config.members);
-    this.members = config.members.map(
-      (m, i) =>
-        new HarborProjectMember(
-          memberNames[i].name,
-          {
-            ...location,
-            project: this.project.name,
-            kind: m.kind,
-            entityName: m.name,
-            groupType: m.groupTypeId,
-            ldapGroupDn: m.ldapGroupDn,
-            role: m.role,
-            adopt: m.adopt,
-          },
-          { parent: this, aliases: memberNames[i].aliases.map((alias) => ({ name: alias })) },
-        ),
-    );
-    if (config.robot) {
-      const r = config.robot;
-      if (r.rotationPolicy) {
-        // The generation lives in this resource's state; a new one replaces the robot (created first, under the next
-        // name; the engine deletes the old robot once every other step of the up, the pull Secrets included, is done).
-        this.robotRotation = new HarborRobotRotation(
-          `${name}-robot-rotation`,
-          { trigger: r.rotationPolicy.trigger, everyDays: r.rotationPolicy.everyDays },
-          { parent: this },
-        );
-      }
-      this.robot = new HarborRobotAccount(
-        `${name}-robot`,
-        {
-          ...location,
-          project: this.project.name,
-          name: r.name,
-          description: r.description,
-          durationDays: r.durationDays,
-          permissions: normalisePermissions([
-            { kind: 'project', namespace: r.permission.namespace, access: r.permission.access.map((a) => ({ ...a })) },
-          ]),
-          adopt: r.adopt,
-          generation: this.robotRotation?.generation,
-          renewBeforeDays: renewalWindowDays(r),
-        },
-        { parent: this, dependsOn: [...this.members] },
-      );
-      this.robotLogin = new HarborRobotLogin(`${name}-robot-login`, { robot: this.robot }, { parent: this });
-      // Warn about the robot's expiry as this run leaves it: inside its renewal window without a renewal (a preview),
-      // or expired. After an up that renewed or rotated the robot, its login holds the new expiry.
-      void pulumi.all([this.robotLogin.fullName, this.robotLogin.expiresAt]).apply(([fullName, expiresAt]) => {
-        const warnings = robotLifecycleWarnings(
-          {
-            scope,
-            fullName,
-            expiresAt,
-            durationDays: r.durationDays,
-            renewBeforeDays: renewalWindowDays(r),
-            pullSecretName: config.pullSecretName,
-          },
-          Date.now(),
-        );
-        for (const warning of warnings) void pulumi.log.warn(warning, this);
+      const literal = config.credentials.kind === 'literal' ? config.credentials.literal : undefined;
+      this.robotFullName = this.robotLogin ? this.robotLogin.fullName : pulumi.output(literal?.username);
+      this.robotSecret = this.robotLogin ? pulumi.secret(this.robotLogin.secret) : pulumi.output(undefined);
+      this.projectId = this.project.projectId;
+      this.pullSecretName = pulumi.output(config.pullSecretName);
+      this.namespaces = pulumi.output([...config.namespaces]);
+      this.registerOutputs({
+        robotFullName: this.robotFullName,
+        robotSecret: this.robotSecret,
+        projectId: this.projectId,
+        pullSecretName: this.pullSecretName,
+        namespaces: this.namespaces,
       });
+    } catch (e) {
+      loud(e);
+      throw e;
+    } finally {
+      loud();
     }
-    const registryHost = config.registryHost;
-    const check = { preflight: checks, manifests: rendered.manifests, registryHost, login: this.robotLogin };
-    this.pullCheck = preflightPullCheck(name, { ...check, harbor: location.harbor }, { parent: this });
+  }
 
-    // Kubernetes: the pull Secrets (and ServiceAccounts) first, the workloads after them.
+  /**
+   * One resource per Kubernetes object: the pull Secrets (and ServiceAccounts) first, the workloads after them. Returns
+   * them in the chart's order.
+   */
+  private declareKubernetesObjects(
+    name: string,
+    config: ResolvedHarborPrivateApp,
+    manifests: readonly KubernetesManifest[],
+    provider: k8s.Provider | undefined,
+  ): pulumi.CustomResource[] {
     const k8sOpts: pulumi.CustomResourceOptions = { parent: this, ...(provider ? { provider } : {}) };
     const objects: pulumi.CustomResource[] = [];
     const secretProviders: pulumi.CustomResource[] = [];
     const ordered = [
-      ...rendered.manifests.filter((m) => !WORKLOAD_KINDS.has(m.kind)),
-      ...rendered.manifests.filter((m) => WORKLOAD_KINDS.has(m.kind)),
+      ...manifests.filter((m) => !WORKLOAD_KINDS.has(m.kind)),
+      ...manifests.filter((m) => WORKLOAD_KINDS.has(m.kind)),
     ];
     for (const manifest of ordered) {
-      const resourceName = kubernetesResourceName(name, manifest);
       const isWorkload = WORKLOAD_KINDS.has(manifest.kind);
       const resource = kubernetesResource(
-        resourceName,
+        kubernetesResourceName(name, manifest),
         manifest,
         isWorkload
           ? { ...k8sOpts, dependsOn: [...secretProviders, ...(this.pullCheck ? [this.pullCheck] : [])] }
@@ -299,21 +205,7 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
       objects.push(resource);
     }
     // Keep the chart's order in the public list.
-    this.kubernetesObjects = rendered.manifests.map((m) => objects[ordered.indexOf(m)]);
-
-    const literal = config.credentials.kind === 'literal' ? config.credentials.literal : undefined;
-    this.robotFullName = this.robotLogin ? this.robotLogin.fullName : pulumi.output(literal?.username);
-    this.robotSecret = this.robotLogin ? pulumi.secret(this.robotLogin.secret) : pulumi.output(undefined);
-    this.projectId = this.project.projectId;
-    this.pullSecretName = pulumi.output(config.pullSecretName);
-    this.namespaces = pulumi.output([...config.namespaces]);
-    this.registerOutputs({
-      robotFullName: this.robotFullName,
-      robotSecret: this.robotSecret,
-      projectId: this.projectId,
-      pullSecretName: this.pullSecretName,
-      namespaces: this.namespaces,
-    });
+    return manifests.map((m) => objects[ordered.indexOf(m)]);
   }
 
   /**
@@ -345,6 +237,233 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
       ),
     };
   }
+}
+
+/** Checks the props, renders the Kubernetes objects and resolves where the Harbor objects live; registers nothing. */
+function prepareHarborPrivateApp(
+  name: string,
+  props: HarborPrivateAppProps,
+): {
+  readonly rendered: RenderedApp;
+  readonly location: HarborLocationArgs;
+  readonly provider?: k8s.Provider;
+  /** The preflight checks, resolved. */
+  readonly checks: ResolvedPreflight;
+  /** The deprecated `harbor` prop, when given. */
+  readonly deprecatedHarbor?: HarborConnectionArgs;
+} {
+  const { harbor, connection, provider, configure, preflight, ...appProps } = props ?? ({} as HarborPrivateAppProps);
+  const scope = `HarborPrivateApp ${JSON.stringify(name)}`;
+  if (harbor !== undefined && connection !== undefined) {
+    throw new HarborPrivateAppError({
+      scope,
+      field: 'harbor',
+      value: '{ ... }',
+      problem: 'is given together with connection',
+      fix: 'drop harbor (deprecated): connection reads the Harbor login from the stack configuration',
+    });
+  }
+  if (connection !== undefined && !(connection instanceof HarborConnection)) {
+    throw new HarborPrivateAppError({
+      scope,
+      field: 'connection',
+      value: connection,
+      problem: 'is not a HarborConnection',
+      fix: 'use HarborConnection.fromConfig() (keys harborUsername, harborPassword), or fromConfig("<name>") for another Harbor',
+    });
+  }
+  if (harbor !== undefined) checkHarborConnection(name, harbor);
+  const rendered = renderHarborPrivateApp(name, appProps, configure);
+  const config = rendered.construct.config;
+  const checks = resolvePreflight(scope, preflight, config.registryHost);
+  if (harbor === undefined) {
+    return {
+      rendered,
+      location: { harbor: (connection ?? HarborConnection.fromConfig()).target(scope, config.harborUrl) },
+      provider,
+      checks,
+    };
+  }
+  const url = harbor.url ?? config.harborUrl;
+  checkHarborEndpoint(name, harbor, config.harborUrl);
+  return {
+    rendered,
+    location: {
+      connection: {
+        url: typeof url === 'string' ? (canonicalHarborUrl(url) ?? url) : url,
+        username: harbor.username,
+        password: pulumi.secret(harbor.password),
+        ...(harbor.caBundle !== undefined ? { caBundle: harbor.caBundle } : {}),
+        ...Object.fromEntries(CONNECTION_TUNING_KEYS.filter((k) => harbor[k] !== undefined).map((k) => [k, harbor[k]])),
+      },
+    },
+    provider,
+    checks,
+    deprecatedHarbor: harbor,
+  };
+}
+
+/** Warns, on the component, that the `harbor` prop is deprecated (and that a plain-string password is risky). */
+function warnHarborPropDeprecated(name: string, harbor: HarborConnectionArgs, app: HarborPrivateApp): void {
+  const scope = `HarborPrivateApp ${JSON.stringify(name)}`;
+  void pulumi.log.warn(
+    `${scope}: the harbor prop is deprecated. It stores the Harbor password in the state of every Harbor resource, ` +
+      'and "pulumi refresh" and "pulumi destroy" keep using the stored one after it changed. Fix: drop harbor and ' +
+      'set the stack configuration keys harborUsername and harborPassword (--secret), which the default ' +
+      'connection, HarborConnection.fromConfig(), reads; then "pulumi up" (README: "Operating it").',
+    app,
+  );
+  if (typeof harbor.password === 'string') {
+    // Accepted (and made a secret), but a plain string usually comes from source code or plain config.
+    void pulumi.log.warn(
+      `${scope}: harbor.password is a plain string; it is made a Pulumi secret (encrypted in the state, hidden in ` +
+        'previews), but a plain string is easily committed or logged. Pass a secret, or better the default ' +
+        'connection: `pulumi config set --secret harborPassword`, read by HarborConnection.fromConfig().',
+      app,
+    );
+  }
+}
+
+/** The Harbor project of the app. */
+function declareProject(
+  app: HarborPrivateApp,
+  name: string,
+  config: ResolvedHarborPrivateApp,
+  location: HarborLocationArgs,
+): HarborProject {
+  const p = config.project;
+  return new HarborProject(
+    `${name}-project`,
+    {
+      ...location,
+      name: p.name,
+      public: p.public,
+      autoScan: p.autoScan,
+      preventVulnerableImages: p.preventVulnerableImages,
+      storageQuotaGb: p.storageQuotaGb,
+      adopt: p.adopt,
+      forceDestroy: p.forceDestroy,
+    },
+    { parent: app },
+  );
+}
+
+/** The project members of the app, after its project. */
+function declareMembers(
+  app: HarborPrivateApp,
+  name: string,
+  config: ResolvedHarborPrivateApp,
+  location: HarborLocationArgs,
+): HarborProjectMember[] {
+  const memberNames = memberResourceNames(name, config.members);
+  return config.members.map((m, i) => declareMember(app, memberNames[i], m, location));
+}
+
+function declareMember(
+  app: HarborPrivateApp,
+  names: { readonly name: string; readonly aliases: string[] },
+  m: ResolvedMember,
+  location: HarborLocationArgs,
+): HarborProjectMember {
+  return new HarborProjectMember(
+    names.name,
+    {
+      ...location,
+      project: app.project.name,
+      kind: m.kind,
+      entityName: m.name,
+      groupType: m.groupTypeId,
+      ldapGroupDn: m.ldapGroupDn,
+      role: m.role,
+      adopt: m.adopt,
+    },
+    { parent: app, aliases: names.aliases.map((alias) => ({ name: alias })) },
+  );
+}
+
+/** The app's robot account, after its members. */
+function declareRobot(
+  app: HarborPrivateApp,
+  name: string,
+  r: NonNullable<ResolvedHarborPrivateApp['robot']>,
+  location: HarborLocationArgs,
+): HarborRobotAccount {
+  return new HarborRobotAccount(
+    `${name}-robot`,
+    {
+      ...location,
+      project: app.project.name,
+      name: r.name,
+      description: r.description,
+      durationDays: r.durationDays,
+      permissions: normalisePermissions([
+        { kind: 'project', namespace: r.permission.namespace, access: r.permission.access.map((a) => ({ ...a })) },
+      ]),
+      adopt: r.adopt,
+      generation: app.robotRotation?.generation,
+      renewBeforeDays: renewalWindowDays(r),
+    },
+    { parent: app, dependsOn: [...app.members] },
+  );
+}
+
+/**
+ * The robot's rotation generation, with `robot.rotation`. The generation lives in this resource's state; a new one
+ * replaces the robot (created first, under the next name; the engine deletes the old robot once every other step of
+ * the up, the pull Secrets included, is done).
+ */
+function declareRobotRotation(
+  app: HarborPrivateApp,
+  name: string,
+  r: NonNullable<ResolvedHarborPrivateApp['robot']>,
+): HarborRobotRotation | undefined {
+  if (!r.rotationPolicy) return undefined;
+  return new HarborRobotRotation(
+    `${name}-robot-rotation`,
+    { trigger: r.rotationPolicy.trigger, everyDays: r.rotationPolicy.everyDays },
+    { parent: app },
+  );
+}
+
+/**
+ * Warns about the robot's expiry as this run leaves it: inside its renewal window without a renewal (a preview), or
+ * expired. After an up that renewed or rotated the robot, its login holds the new expiry.
+ */
+function warnAboutRobotExpiry(
+  app: HarborPrivateApp,
+  name: string,
+  r: NonNullable<ResolvedHarborPrivateApp['robot']>,
+  login: HarborRobotLogin,
+): void {
+  const scope = `HarborPrivateApp ${JSON.stringify(name)}`;
+  const pullSecretName = app.config.pullSecretName;
+  void pulumi.all([login.fullName, login.expiresAt]).apply(([fullName, expiresAt]) => {
+    const warnings = robotLifecycleWarnings(
+      {
+        scope,
+        fullName,
+        expiresAt,
+        durationDays: r.durationDays,
+        renewBeforeDays: renewalWindowDays(r),
+        pullSecretName,
+      },
+      Date.now(),
+    );
+    for (const warning of warnings) void pulumi.log.warn(warning, app);
+  });
+}
+
+/** The preflight pull check the workloads wait for (none when off, or without the app's robot or such images). */
+function declarePullCheck(
+  app: HarborPrivateApp,
+  name: string,
+  checks: ResolvedPreflight,
+  manifests: readonly KubernetesManifest[],
+  location: HarborLocationArgs,
+): HarborPullCheck | undefined {
+  const registryHost = app.config.registryHost;
+  const check = { preflight: checks, manifests, registryHost, login: app.robotLogin };
+  return preflightPullCheck(name, { ...check, harbor: location.harbor }, { parent: app });
 }
 
 /**

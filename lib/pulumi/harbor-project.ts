@@ -1,6 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { HarborLocationArgs, locationInputs } from './harbor-connection';
-import { serializableHarborProvider } from './provider-reference';
+import { HarborDynamicResource } from './dynamic-resource';
+import { harborProviderInput } from './provider-reference';
 
 /** Arguments of a {@link HarborProject}. */
 export interface HarborProjectArgs extends HarborLocationArgs {
@@ -43,7 +44,7 @@ export interface HarborProjectArgs extends HarborLocationArgs {
  * A Harbor project, created (or adopted) through Harbor's REST API by a Pulumi dynamic provider.
  * Type token `pulumi-nodejs:dynamic/harbor:Project`.
  */
-export class HarborProject extends pulumi.dynamic.Resource {
+export class HarborProject extends HarborDynamicResource {
   /** The project name. */
   declare public readonly name: pulumi.Output<string>;
   /** Harbor's numeric project id. */
@@ -54,7 +55,7 @@ export class HarborProject extends pulumi.dynamic.Resource {
   constructor(name: string, args: HarborProjectArgs, opts: pulumi.CustomResourceOptions = {}) {
     const location = locationInputs(args, `HarborProject ${JSON.stringify(name)}`);
     super(
-      serializableHarborProvider(),
+      harborProviderInput(),
       name,
       {
         resourceKind: 'project',

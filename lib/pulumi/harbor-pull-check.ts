@@ -1,6 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { HarborTarget } from './connection';
-import { serializablePullCheckProvider } from './provider-reference';
+import { HarborDynamicResource } from './dynamic-resource';
+import { pullCheckProviderInput } from './provider-reference';
 
 /** Arguments of a {@link HarborPullCheck}. */
 export interface HarborPullCheckArgs {
@@ -47,13 +48,13 @@ export interface HarborPullCheckArgs {
  * created nor changed. A preview never pulls. Type token `pulumi-nodejs:dynamic/harbor:PullCheck`; its provider is
  * `HarborPullCheckProvider` (a reference to it where the package is installed).
  */
-export class HarborPullCheck extends pulumi.dynamic.Resource {
+export class HarborPullCheck extends HarborDynamicResource {
   /** The images checked, with the manifest digest the registry answered for each. */
   declare public readonly checked: pulumi.Output<Array<{ image: string; digest: string }>>;
 
   constructor(name: string, args: HarborPullCheckArgs, opts: pulumi.CustomResourceOptions = {}) {
     super(
-      serializablePullCheckProvider(),
+      pullCheckProviderInput(),
       name,
       {
         resourceKind: 'pullCheck',

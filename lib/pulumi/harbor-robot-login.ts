@@ -1,6 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { HarborRobotAccount } from './harbor-robot';
-import { serializableRobotLoginProvider } from './provider-reference';
+import { HarborDynamicResource } from './dynamic-resource';
+import { robotLoginProviderInput } from './provider-reference';
 
 /** Arguments of a {@link HarborRobotLogin}. */
 export interface HarborRobotLoginArgs {
@@ -15,7 +16,7 @@ export interface HarborRobotLoginArgs {
  * stay known while the robot is updated in place (new permissions, a new Harbor address, a rewritten state), so the
  * pull Secret does not show as changing; they become unknown when the robot is created or replaced.
  */
-export class HarborRobotLogin extends pulumi.dynamic.Resource {
+export class HarborRobotLogin extends HarborDynamicResource {
   /** The robot's login name, as Harbor returned it. */
   declare public readonly fullName: pulumi.Output<string>;
   /** The robot's secret (a Pulumi secret). */
@@ -25,7 +26,7 @@ export class HarborRobotLogin extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: HarborRobotLoginArgs, opts: pulumi.CustomResourceOptions = {}) {
     super(
-      serializableRobotLoginProvider(),
+      robotLoginProviderInput(),
       name,
       {
         resourceKind: 'robotLogin',

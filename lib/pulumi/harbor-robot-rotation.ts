@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
-import { serializableRobotRotationProvider } from './provider-reference';
+import { HarborDynamicResource } from './dynamic-resource';
+import { robotRotationProviderInput } from './provider-reference';
 
 /** Arguments of a {@link HarborRobotRotation} (the props' `robot.rotation` on the Pulumi engine). */
 export interface HarborRobotRotationArgs {
@@ -21,7 +22,7 @@ export interface HarborRobotRotationArgs {
  * `HarborRobotRotationProvider`). Give its `generation` to a {@link HarborRobotAccount}: a new generation replaces the
  * robot, the new one created before the old one is deleted.
  */
-export class HarborRobotRotation extends pulumi.dynamic.Resource {
+export class HarborRobotRotation extends HarborDynamicResource {
   /** The generation the robot should have: 0 at first, +1 per rotation. */
   declare public readonly generation: pulumi.Output<number>;
   /** When the generation started, milliseconds since the epoch. */
@@ -29,7 +30,7 @@ export class HarborRobotRotation extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: HarborRobotRotationArgs, opts: pulumi.CustomResourceOptions = {}) {
     super(
-      serializableRobotRotationProvider(),
+      robotRotationProviderInput(),
       name,
       {
         resourceKind: 'robotRotation',

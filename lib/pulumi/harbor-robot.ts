@@ -1,7 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { RobotPermission } from '../harbor';
 import { HarborLocationArgs, locationInputs } from './harbor-connection';
-import { serializableHarborProvider } from './provider-reference';
+import { HarborDynamicResource } from './dynamic-resource';
+import { harborProviderInput } from './provider-reference';
 
 /** Arguments of a {@link HarborRobotAccount}: its Harbor (the login needs projectAdmin in the project, or system admin). */
 export interface HarborRobotAccountArgs extends HarborLocationArgs {
@@ -48,7 +49,7 @@ export interface HarborRobotAccountArgs extends HarborLocationArgs {
  * (from Harbor's create response) is a secret output. Build what uses the login from a `HarborRobotLogin`: its
  * outputs stay known in a preview while the robot is updated in place.
  */
-export class HarborRobotAccount extends pulumi.dynamic.Resource {
+export class HarborRobotAccount extends HarborDynamicResource {
   /** Harbor's robot id. */
   declare public readonly robotId: pulumi.Output<number>;
   /** The login name exactly as Harbor returned it, e.g. `robot$k8s+coredns-pull`. */
@@ -65,7 +66,7 @@ export class HarborRobotAccount extends pulumi.dynamic.Resource {
   constructor(name: string, args: HarborRobotAccountArgs, opts: pulumi.CustomResourceOptions = {}) {
     const location = locationInputs(args, `HarborRobotAccount ${JSON.stringify(name)}`);
     super(
-      serializableHarborProvider(),
+      harborProviderInput(),
       name,
       {
         resourceKind: 'robot',

@@ -11,25 +11,28 @@ export interface KubernetesManifest {
 
 type Ctor = new (name: string, args: never, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
-/** The typed @pulumi/kubernetes class of each kind cdk8s-plus renders; others use `CustomResource`. */
-const TYPED: Readonly<Record<string, Ctor>> = {
-  'v1/ConfigMap': k8s.core.v1.ConfigMap,
-  'v1/Namespace': k8s.core.v1.Namespace,
-  'v1/Pod': k8s.core.v1.Pod,
-  'v1/Secret': k8s.core.v1.Secret,
-  'v1/Service': k8s.core.v1.Service,
-  'v1/ServiceAccount': k8s.core.v1.ServiceAccount,
-  'apps/v1/DaemonSet': k8s.apps.v1.DaemonSet,
-  'apps/v1/Deployment': k8s.apps.v1.Deployment,
-  'apps/v1/StatefulSet': k8s.apps.v1.StatefulSet,
-  'batch/v1/CronJob': k8s.batch.v1.CronJob,
-  'batch/v1/Job': k8s.batch.v1.Job,
-  'networking.k8s.io/v1/Ingress': k8s.networking.v1.Ingress,
-  'networking.k8s.io/v1/NetworkPolicy': k8s.networking.v1.NetworkPolicy,
-  'rbac.authorization.k8s.io/v1/ClusterRole': k8s.rbac.v1.ClusterRole,
-  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': k8s.rbac.v1.ClusterRoleBinding,
-  'rbac.authorization.k8s.io/v1/Role': k8s.rbac.v1.Role,
-  'rbac.authorization.k8s.io/v1/RoleBinding': k8s.rbac.v1.RoleBinding,
+/**
+ * The typed @pulumi/kubernetes class of each kind cdk8s-plus renders; others use `CustomResource`. Each is read when
+ * first used: @pulumi/kubernetes loads a class's module on first access, so a program pays only for the kinds it has.
+ */
+const TYPED: Readonly<Record<string, () => Ctor>> = {
+  'v1/ConfigMap': () => k8s.core.v1.ConfigMap,
+  'v1/Namespace': () => k8s.core.v1.Namespace,
+  'v1/Pod': () => k8s.core.v1.Pod,
+  'v1/Secret': () => k8s.core.v1.Secret,
+  'v1/Service': () => k8s.core.v1.Service,
+  'v1/ServiceAccount': () => k8s.core.v1.ServiceAccount,
+  'apps/v1/DaemonSet': () => k8s.apps.v1.DaemonSet,
+  'apps/v1/Deployment': () => k8s.apps.v1.Deployment,
+  'apps/v1/StatefulSet': () => k8s.apps.v1.StatefulSet,
+  'batch/v1/CronJob': () => k8s.batch.v1.CronJob,
+  'batch/v1/Job': () => k8s.batch.v1.Job,
+  'networking.k8s.io/v1/Ingress': () => k8s.networking.v1.Ingress,
+  'networking.k8s.io/v1/NetworkPolicy': () => k8s.networking.v1.NetworkPolicy,
+  'rbac.authorization.k8s.io/v1/ClusterRole': () => k8s.rbac.v1.ClusterRole,
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': () => k8s.rbac.v1.ClusterRoleBinding,
+  'rbac.authorization.k8s.io/v1/Role': () => k8s.rbac.v1.Role,
+  'rbac.authorization.k8s.io/v1/RoleBinding': () => k8s.rbac.v1.RoleBinding,
 };
 
 /**
@@ -64,7 +67,9 @@ export function kubernetesResource(
   overrides: Readonly<Record<string, pulumi.Input<unknown>>> = {},
 ): pulumi.CustomResource {
   const args = { ...manifest, ...overrides };
-  const typed = TYPED[`${manifest.apiVersion}/${manifest.kind}`];
+  const typed = Object.hasOwn(TYPED, `${manifest.apiVersion}/${manifest.kind}`)
+    ? TYPED[`${manifest.apiVersion}/${manifest.kind}`]()
+    : undefined;
   if (typed) return new typed(name, args as never, opts);
   return new k8s.apiextensions.CustomResource(name, args, opts);
 }

@@ -8,7 +8,9 @@
  * - where this package is installed (under `node_modules`, or symlinked there by `npm install <dir>`), the provider
  *   is a {@link HarborProviderReference}: a few lines that `require('harbor-private-app/pulumi/dynamic-provider')` when
  *   they run. The host resolves that from the program's directory, as the program did, so the stored text is small,
- *   holds no copy of this package, and `refresh`/`destroy` run the installed version of the package;
+ *   holds no copy of this package, and `refresh`/`destroy` run the installed version of the package. Its text is
+ *   written by {@link providerReferenceText}, not by Pulumi's closure serializer: the serializer loads TypeScript and
+ *   enables the V8 debugger (an inspector session that stays open), which slows every later resource of the program;
  * - where the package cannot be found by that name from the program's directory (this repository's own apps and
  *   tests), the implementation itself is serialized, by value, as before.
  */
@@ -100,10 +102,58 @@ export class HarborProviderReference implements dynamic.ResourceProvider {
   }
 }
 
+/**
+ * The text Pulumi's dynamic provider host loads for a {@link HarborProviderReference} (`requireFromString(text)
+ * .handler()` returns the provider): the class's own JavaScript source and one instance of it. It holds no copy of this
+ * package and no secret; `require` in it is the host's, resolved from the program's directory.
+ */
+export function providerReferenceText(reference: HarborProviderReference): string {
+  return [
+    'exports.handler = () => provider;',
+    `const HarborProviderReference = ${HarborProviderReference.toString()};`,
+    `const provider = new HarborProviderReference(${JSON.stringify(reference.module)}, ${JSON.stringify(reference.exportName)});`,
+    '',
+  ].join('\n');
+}
+
 let chosen: dynamic.ResourceProvider | undefined;
 let chosenLogin: dynamic.ResourceProvider | undefined;
 let chosenPullCheck: dynamic.ResourceProvider | undefined;
 let chosenRotation: dynamic.ResourceProvider | undefined;
+const texts = new Map<dynamic.ResourceProvider, string>();
+
+/**
+ * What a Harbor resource registers as its provider: the text of the {@link HarborProviderReference} where the package
+ * is installed (written once per process), else the implementation, which `pulumi.dynamic.Resource` serializes.
+ */
+export function harborProviderInput(): dynamic.ResourceProvider | string {
+  return asText(serializableHarborProvider());
+}
+
+/** What a robot login registers as its provider, chosen like {@link harborProviderInput}. */
+export function robotLoginProviderInput(): dynamic.ResourceProvider | string {
+  return asText(serializableRobotLoginProvider());
+}
+
+/** What a pull check registers as its provider, chosen like {@link harborProviderInput}. */
+export function pullCheckProviderInput(): dynamic.ResourceProvider | string {
+  return asText(serializablePullCheckProvider());
+}
+
+/** What a robot rotation registers as its provider, chosen like {@link harborProviderInput}. */
+export function robotRotationProviderInput(): dynamic.ResourceProvider | string {
+  return asText(serializableRobotRotationProvider());
+}
+
+function asText(provider: dynamic.ResourceProvider): dynamic.ResourceProvider | string {
+  if (!(provider instanceof HarborProviderReference)) return provider;
+  let text = texts.get(provider);
+  if (text === undefined) {
+    text = providerReferenceText(provider);
+    texts.set(provider, text);
+  }
+  return text;
+}
 
 /**
  * The provider object the Harbor resources register with (one per process, so Pulumi serializes it once): a

@@ -1,0 +1,59 @@
+import * as pulumi from '@pulumi/pulumi';
+
+/** The input that carries a dynamic resource's serialized provider (@pulumi/pulumi `dynamic` and its host). */
+const PROVIDER_KEY = '__provider';
+
+/** The constructor of {@link HarborDynamicResource}. */
+export interface HarborDynamicResourceConstructor {
+  /**
+   * @param provider the provider, serialized by Pulumi's closure serializer as `pulumi.dynamic.Resource` does, or its
+   * serialized text already
+   * @param module the type token's module (`harbor`)
+   * @param type the type token's type (`Project`)
+   */
+  new (
+    provider: pulumi.dynamic.ResourceProvider | string,
+    name: string,
+    props: pulumi.Inputs,
+    opts: pulumi.CustomResourceOptions | undefined,
+    module: string,
+    type: string,
+  ): pulumi.dynamic.Resource;
+}
+
+/**
+ * A `pulumi.dynamic.Resource` (an instance of it, the same type token `pulumi-nodejs:dynamic/<module>:<type>`, the
+ * same inputs) whose provider may be given as its serialized text. Given an object, it is `pulumi.dynamic.Resource`
+ * itself; given the text, it registers the resource as `pulumi.dynamic.Resource` would after serializing, with the text
+ * as `__provider`, but without calling Pulumi's closure serializer, which loads TypeScript and enables the V8 debugger
+ * for the rest of the program (every later resource then costs more).
+ */
+export const HarborDynamicResource = function HarborDynamicResource(
+  this: unknown,
+  provider: pulumi.dynamic.ResourceProvider | string,
+  name: string,
+  props: pulumi.Inputs,
+  opts: pulumi.CustomResourceOptions | undefined,
+  module: string,
+  type: string,
+): pulumi.dynamic.Resource {
+  if (new.target === undefined) throw new TypeError('HarborDynamicResource must be called with new');
+  if (typeof provider !== 'string') {
+    return Reflect.construct(
+      pulumi.dynamic.Resource,
+      [provider, name, props, opts, module, type],
+      new.target,
+    ) as pulumi.dynamic.Resource;
+  }
+  if (props[PROVIDER_KEY] !== undefined) throw new Error('A dynamic resource must not define the __provider key');
+  return Reflect.construct(
+    pulumi.CustomResource,
+    [`pulumi-nodejs:dynamic/${module}:${type}`, name, { ...props, [PROVIDER_KEY]: provider }, opts],
+    new.target,
+  ) as pulumi.dynamic.Resource;
+} as unknown as HarborDynamicResourceConstructor;
+
+Object.setPrototypeOf(HarborDynamicResource, pulumi.dynamic.Resource);
+HarborDynamicResource.prototype = Object.create(pulumi.dynamic.Resource.prototype, {
+  constructor: { value: HarborDynamicResource, writable: true, configurable: true },
+}) as pulumi.dynamic.Resource;
