@@ -9,8 +9,9 @@
  *   serializer; each serialized provider is loaded and configured the way Pulumi's dynamic provider host does it and
  *   creates and reads the project, member, robot and robot login on the Harbor emulator; then Harbor's admin password
  *   is rotated, and a new run with the new password in the stack configuration reads, updates and deletes them
- *   (test/package/pulumi-driver.js). The same again with the package symlinked into the project, as an npm workspace
- *   lays it out.
+ *   (test/package/pulumi-driver.js); an app with robot rotation runs `up` three times with the installed rotation
+ *   and Harbor providers (test/package/rotation-driver.js). The same again with the package symlinked into the
+ *   project, as an npm workspace lays it out.
  *
  * Installs use the npm cache first (`--prefer-offline`), so after `npm ci` the test needs the registry only for package
  * metadata. The package is packed from a copy of the repository's package files, so that this test never rebuilds
@@ -231,6 +232,7 @@ describe('a Pulumi project', () => {
     await sh(process.execPath, [TSC, '-p', '.'], dir());
     cpSync(join(dir(), 'bin', 'index.js'), join(dir(), 'index.js'));
     cpSync(join(__dirname, 'pulumi-driver.js'), join(dir(), 'pulumi-driver.js'));
+    cpSync(join(__dirname, 'rotation-driver.js'), join(dir(), 'rotation-driver.js'));
     emulator = new HarborEmulator({ adminPassword: password });
     emulator.addUser('k8s-puller');
     server = await startEmulatorServer(emulator);
@@ -353,6 +355,64 @@ describe('a Pulumi project', () => {
     const t0 = Date.now();
     expectLifecycle(await drive());
     timings.pulumiDriverMs = Date.now() - t0;
+  }, 120_000);
+
+  test('robot rotation, installed from the tarball: a reference to the installed provider; a new trigger makes the next robot in Harbor and deletes the old one', async () => {
+    interface RotationReport {
+      rotation: {
+        text: { length: number; module: boolean; exportName: boolean; mentionsDistLib: boolean };
+        generation: number;
+        diff?: { changes: boolean };
+      };
+      robot: {
+        generation: number;
+        fullName?: string;
+        diff?: { changes: boolean; replaces?: string[]; deleteBeforeReplace?: boolean };
+      };
+      ops: string[];
+    }
+    const state = join(dir(), 'rotation-state.json');
+    const run = async (trigger: string, destroy = false): Promise<RotationReport> => {
+      const out = await sh(process.execPath, ['rotation-driver.js'], dir(), {
+        PROJECT: 'example',
+        HARBOR_URL: server.url,
+        HARBOR_PASSWORD: password,
+        TRIGGER: trigger,
+        STATE_FILE: state,
+        ...(destroy ? { DESTROY: '1' } : {}),
+      });
+      return JSON.parse(out.trim().split('\n').pop()!) as RotationReport;
+    };
+    const robots = (): string[] =>
+      emulator.requests.filter((r) => r.write && /\/robots/.test(r.path)).map((r) => `${r.method} ${r.path}`);
+    emulator.resetLog();
+    const first = await run('2026-11-30');
+    expect(first.rotation.text).toMatchObject({ module: true, exportName: true, mentionsDistLib: false });
+    expect(first.rotation.text.length).toBeLessThan(8_000);
+    expect([first.rotation.generation, first.robot.generation]).toEqual([0, 0]);
+    expect(first.ops).toEqual(['create Project', 'create ProjectMember', 'create RobotAccount']);
+    expect(first.robot.fullName).toBe('robot$tenant+tenant-pull');
+    // The same trigger: no rotation, nothing to do for the robot.
+    const again = await run('2026-11-30');
+    expect(again.rotation.diff).toEqual({ changes: false });
+    expect(again.robot.diff).toMatchObject({ changes: false, replaces: [] });
+    expect(again.ops).toEqual([]);
+    // A new trigger: the next generation; the robot is replaced, the new one (another name) made before the old goes.
+    const rotated = await run('2026-12-01');
+    expect(rotated.rotation.diff).toEqual({ changes: true });
+    expect([rotated.rotation.generation, rotated.robot.generation]).toEqual([1, 1]);
+    expect(rotated.robot.diff).toMatchObject({ changes: true, replaces: ['generation'], deleteBeforeReplace: false });
+    expect(rotated.ops).toEqual(['create RobotAccount', 'delete RobotAccount (old)']);
+    expect(rotated.robot.fullName).not.toBe(first.robot.fullName);
+    expect(rotated.robot.fullName).toMatch(/^robot\$tenant\+tenant-pull-/);
+    const destroyed = await run('2026-12-01', true);
+    expect(destroyed.ops).toEqual(['delete RobotAccount', 'delete ProjectMember', 'delete Project']);
+    expect(robots()).toEqual([
+      'POST /api/v2.0/robots',
+      'POST /api/v2.0/robots',
+      expect.stringMatching(/^DELETE \/api\/v2\.0\/robots\/\d+$/),
+      expect.stringMatching(/^DELETE \/api\/v2\.0\/robots\/\d+$/),
+    ]);
   }, 120_000);
 
   test('the same with the package symlinked into the project, as an npm workspace lays it out', async () => {
