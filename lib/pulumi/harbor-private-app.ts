@@ -33,7 +33,7 @@ import { kubernetesResource, kubernetesResourceName, KubernetesManifest } from '
 import type { HarborPullCheck } from './harbor-pull-check';
 import { HarborPreflightOptions, preflightPullCheck, ResolvedPreflight, resolvePreflight } from './preflight';
 import { renderHarborPrivateApp, RenderedApp } from './render';
-import { quietPromiseStacks } from './promise-stacks';
+import { hasTransformations, quietPromiseStacks } from './promise-stacks';
 import { robotLifecycleWarnings } from './robot-warnings';
 
 /** The Pulumi type token of the component. */
@@ -130,14 +130,15 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
    */
   constructor(name: string, props: HarborPrivateAppProps, opts: pulumi.ComponentResourceOptions = {}) {
     // Validate and render everything BEFORE registering anything. Each step is a small function of its own: Pulumi
-    // formats a stack trace for every output of every resource (empty inside the window below, unless leak debugging is
-    // on), and V8 formats a frame in time proportional to the call's offset in its function, so resources are declared
-    // from short functions (bench/RESULTS.md, Pulumi).
+    // formats a stack trace for every output of every resource (empty inside the window below), and V8 formats a
+    // frame in time proportional to the call's offset in its function, so resources are declared from short functions
+    // (bench/RESULTS.md, Pulumi).
     const { rendered, location, provider, checks, deprecatedHarbor } = prepareHarborPrivateApp(name, props);
-    // Pulumi's leak-debugging stack traces stay empty while the resources are declared (see quietPromiseStacks).
-    const loud = quietPromiseStacks();
+    super(HARBOR_PRIVATE_APP_TYPE, name, {}, opts);
+    // Pulumi's leak-debugging stack traces stay empty while the resources are declared (see quietPromiseStacks), unless
+    // resource transformations run in this constructor (their code keeps its stack traces).
+    const loud = hasTransformations(this) ? () => undefined : quietPromiseStacks();
     try {
-      super(HARBOR_PRIVATE_APP_TYPE, name, {}, opts);
       if (deprecatedHarbor) warnHarborPropDeprecated(name, deprecatedHarbor, this);
       const config = rendered.construct.config;
       this.config = config;
@@ -167,7 +168,7 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
         namespaces: this.namespaces,
       });
     } catch (e) {
-      loud(e);
+      loud(e, HarborPrivateApp);
       throw e;
     } finally {
       loud();
