@@ -53,8 +53,9 @@ export class HarborProjectMember extends HarborDynamicResource {
         project: args.project,
         kind: args.kind,
         entityName: args.entityName,
-        groupType: args.groupType,
-        ldapGroupDn: args.ldapGroupDn,
+        // Only when given: every key here becomes an output property, which costs Pulumi four promises (bench).
+        ...(args.groupType !== undefined ? { groupType: args.groupType } : {}),
+        ...(args.ldapGroupDn !== undefined ? { ldapGroupDn: args.ldapGroupDn } : {}),
         role: args.role,
         adopt: args.adopt ?? false,
         memberId: undefined,
