@@ -104,16 +104,29 @@ export class HarborProviderReference implements dynamic.ResourceProvider {
 
 /**
  * The text Pulumi's dynamic provider host loads for a {@link HarborProviderReference} (`requireFromString(text)
- * .handler()` returns the provider): the class's own JavaScript source and one instance of it. It holds no copy of this
- * package and no secret; `require` in it is the host's, resolved from the program's directory.
+ * .handler()` returns the provider): the class's own JavaScript source, without its comment lines, and one instance of
+ * it. It holds no copy of this package and no secret; `require` in it is the host's, resolved from the program's
+ * directory. Every Harbor resource stores this text, and a new text shows as an update of each of them at the next
+ * `pulumi up`: comments are left out so that editing them changes nothing stored.
  */
 export function providerReferenceText(reference: HarborProviderReference): string {
   return [
     'exports.handler = () => provider;',
-    `const HarborProviderReference = ${HarborProviderReference.toString()};`,
+    `const HarborProviderReference = ${withoutCommentLines(HarborProviderReference.toString())};`,
     `const provider = new HarborProviderReference(${JSON.stringify(reference.module)}, ${JSON.stringify(reference.exportName)});`,
     '',
   ].join('\n');
+}
+
+/**
+ * `source` without the lines that are only a comment (`//`, or inside a `/** ... *\/` block). The class's source has
+ * no multi-line string, so no such line is part of one.
+ */
+function withoutCommentLines(source: string): string {
+  return source
+    .split('\n')
+    .filter((line) => !/^\s*(\/\/|\/\*|\*)/.test(line))
+    .join('\n');
 }
 
 let chosen: dynamic.ResourceProvider | undefined;

@@ -106,6 +106,9 @@ describe('providerReferenceText', () => {
     expect(text).toContain('"harborRobotLoginProvider"');
     expect(text).not.toMatch(/HarborClient|fetch\(|undici/);
     expect(text.length).toBeLessThan(4_000);
+    // No comment line: editing the class's comments must not change what every Harbor resource stores.
+    expect(HarborProviderReference.toString()).toMatch(/^\s*(\/\/|\/\*|\*)/m);
+    expect(text).not.toMatch(/^\s*(\/\/|\/\*|\*)/m);
   });
 
   test('a module that cannot be loaded fails the operation with the fix', async () => {
