@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { HarborTarget } from './connection';
 import { HarborDynamicResource } from './dynamic-resource';
-import { pullCheckProviderInput } from './provider-reference';
+import { providerInput } from './provider-reference';
 
 /** Arguments of a {@link HarborPullCheck}. */
 export interface HarborPullCheckArgs {
@@ -54,7 +54,7 @@ export class HarborPullCheck extends HarborDynamicResource {
 
   constructor(name: string, args: HarborPullCheckArgs, opts: pulumi.CustomResourceOptions = {}) {
     super(
-      pullCheckProviderInput(),
+      providerInput('harborPullCheckProvider'),
       name,
       {
         resourceKind: 'pullCheck',

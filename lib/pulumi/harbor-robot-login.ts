@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { HarborRobotAccount } from './harbor-robot';
 import { HarborDynamicResource } from './dynamic-resource';
-import { robotLoginProviderInput } from './provider-reference';
+import { providerInput } from './provider-reference';
 
 /** Arguments of a {@link HarborRobotLogin}. */
 export interface HarborRobotLoginArgs {
@@ -26,7 +26,7 @@ export class HarborRobotLogin extends HarborDynamicResource {
 
   constructor(name: string, args: HarborRobotLoginArgs, opts: pulumi.CustomResourceOptions = {}) {
     super(
-      robotLoginProviderInput(),
+      providerInput('harborRobotLoginProvider'),
       name,
       {
         resourceKind: 'robotLogin',

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { HarborDynamicResource } from './dynamic-resource';
-import { robotRotationProviderInput } from './provider-reference';
+import { providerInput } from './provider-reference';
 
 /** Arguments of a {@link HarborRobotRotation} (the props' `robot.rotation` on the Pulumi engine). */
 export interface HarborRobotRotationArgs {
@@ -30,7 +30,7 @@ export class HarborRobotRotation extends HarborDynamicResource {
 
   constructor(name: string, args: HarborRobotRotationArgs, opts: pulumi.CustomResourceOptions = {}) {
     super(
-      robotRotationProviderInput(),
+      providerInput('harborRobotRotationProvider'),
       name,
       {
         resourceKind: 'robotRotation',

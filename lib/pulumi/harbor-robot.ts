@@ -2,7 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { RobotPermission } from '../harbor';
 import { HarborLocationArgs, locationInputs } from './harbor-connection';
 import { HarborDynamicResource } from './dynamic-resource';
-import { harborProviderInput } from './provider-reference';
+import { providerInput } from './provider-reference';
 
 /** Arguments of a {@link HarborRobotAccount}: its Harbor (the login needs projectAdmin in the project, or system admin). */
 export interface HarborRobotAccountArgs extends HarborLocationArgs {
@@ -66,7 +66,7 @@ export class HarborRobotAccount extends HarborDynamicResource {
   constructor(name: string, args: HarborRobotAccountArgs, opts: pulumi.CustomResourceOptions = {}) {
     const location = locationInputs(args, `HarborRobotAccount ${JSON.stringify(name)}`);
     super(
-      harborProviderInput(),
+      providerInput('harborProvider'),
       name,
       {
         resourceKind: 'robot',

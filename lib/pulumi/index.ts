@@ -48,7 +48,9 @@ export {
   DYNAMIC_PROVIDER_MODULE,
   HarborProviderReference,
   serializableHarborProvider,
+  serializableProvider,
   serializablePullCheckProvider,
   serializableRobotLoginProvider,
+  serializableRobotRotationProvider,
 } from './provider-reference';
 export type { DynamicProviderExport } from './provider-reference';

@@ -129,94 +129,72 @@ function withoutCommentLines(source: string): string {
     .join('\n');
 }
 
-let chosen: dynamic.ResourceProvider | undefined;
-let chosenLogin: dynamic.ResourceProvider | undefined;
-let chosenPullCheck: dynamic.ResourceProvider | undefined;
-let chosenRotation: dynamic.ResourceProvider | undefined;
-const texts = new Map<dynamic.ResourceProvider, string>();
+/** The implementation behind each export of {@link DYNAMIC_PROVIDER_MODULE}. */
+const IMPLEMENTATIONS: Readonly<Record<DynamicProviderExport, dynamic.ResourceProvider>> = {
+  harborProvider,
+  harborRobotLoginProvider,
+  harborPullCheckProvider,
+  harborRobotRotationProvider,
+};
 
-/**
- * What a Harbor resource registers as its provider: the text of the {@link HarborProviderReference} where the package
- * is installed (written once per process), else the implementation, which `pulumi.dynamic.Resource` serializes.
- */
-export function harborProviderInput(): dynamic.ResourceProvider | string {
-  return asText(serializableHarborProvider());
-}
+/** Per export: the provider its resources register with, and what they give as `__provider`; chosen once per process. */
+const chosen = new Map<
+  DynamicProviderExport,
+  { readonly provider: dynamic.ResourceProvider; readonly input: dynamic.ResourceProvider | string }
+>();
 
-/** What a robot login registers as its provider, chosen like {@link harborProviderInput}. */
-export function robotLoginProviderInput(): dynamic.ResourceProvider | string {
-  return asText(serializableRobotLoginProvider());
-}
-
-/** What a pull check registers as its provider, chosen like {@link harborProviderInput}. */
-export function pullCheckProviderInput(): dynamic.ResourceProvider | string {
-  return asText(serializablePullCheckProvider());
-}
-
-/** What a robot rotation registers as its provider, chosen like {@link harborProviderInput}. */
-export function robotRotationProviderInput(): dynamic.ResourceProvider | string {
-  return asText(serializableRobotRotationProvider());
-}
-
-function asText(provider: dynamic.ResourceProvider): dynamic.ResourceProvider | string {
-  if (!(provider instanceof HarborProviderReference)) return provider;
-  let text = texts.get(provider);
-  if (text === undefined) {
-    text = providerReferenceText(provider);
-    texts.set(provider, text);
+function choose(exportName: DynamicProviderExport): {
+  readonly provider: dynamic.ResourceProvider;
+  readonly input: dynamic.ResourceProvider | string;
+} {
+  let choice = chosen.get(exportName);
+  if (choice === undefined) {
+    const provider = installedHere()
+      ? new HarborProviderReference(DYNAMIC_PROVIDER_MODULE, exportName)
+      : IMPLEMENTATIONS[exportName];
+    const input = provider instanceof HarborProviderReference ? providerReferenceText(provider) : provider;
+    choice = { provider, input };
+    chosen.set(exportName, choice);
   }
-  return text;
+  return choice;
 }
 
 /**
- * The provider object the Harbor resources register with (one per process, so Pulumi serializes it once): a
- * {@link HarborProviderReference} when {@link DYNAMIC_PROVIDER_MODULE}, resolved from the program's directory, is this
- * very package; otherwise the implementation itself.
+ * The provider object the resources of `exportName` register with (one per process, so Pulumi serializes it once): a
+ * {@link HarborProviderReference} to that export when {@link DYNAMIC_PROVIDER_MODULE}, resolved from the program's
+ * directory, is this very package; otherwise the implementation itself.
  */
+export function serializableProvider(exportName: DynamicProviderExport): dynamic.ResourceProvider {
+  return choose(exportName).provider;
+}
+
+/**
+ * What a resource of `exportName` registers as its provider: the text of the {@link HarborProviderReference} where the
+ * package is installed (written once per process), else the implementation, which `pulumi.dynamic.Resource`
+ * serializes.
+ */
+export function providerInput(exportName: DynamicProviderExport): dynamic.ResourceProvider | string {
+  return choose(exportName).input;
+}
+
+/** {@link serializableProvider} of the project, member and robot provider (`harborProvider`). */
 export function serializableHarborProvider(): dynamic.ResourceProvider {
-  if (chosen === undefined) {
-    chosen = installedHere() ? new HarborProviderReference(DYNAMIC_PROVIDER_MODULE) : harborProvider;
-  }
-  return chosen;
+  return serializableProvider('harborProvider');
 }
 
-/**
- * The provider the robot logins register with, chosen the same way: a {@link HarborProviderReference} to
- * `harborRobotLoginProvider` where the package is installed, else the (small) implementation itself.
- */
+/** {@link serializableProvider} of the robot login provider (`harborRobotLoginProvider`). */
 export function serializableRobotLoginProvider(): dynamic.ResourceProvider {
-  if (chosenLogin === undefined) {
-    chosenLogin = installedHere()
-      ? new HarborProviderReference(DYNAMIC_PROVIDER_MODULE, 'harborRobotLoginProvider')
-      : harborRobotLoginProvider;
-  }
-  return chosenLogin;
+  return serializableProvider('harborRobotLoginProvider');
 }
 
-/**
- * The provider the preflight pull checks register with, chosen the same way: a {@link HarborProviderReference} to
- * `harborPullCheckProvider` where the package is installed, else the implementation itself.
- */
+/** {@link serializableProvider} of the preflight pull check provider (`harborPullCheckProvider`). */
 export function serializablePullCheckProvider(): dynamic.ResourceProvider {
-  if (chosenPullCheck === undefined) {
-    chosenPullCheck = installedHere()
-      ? new HarborProviderReference(DYNAMIC_PROVIDER_MODULE, 'harborPullCheckProvider')
-      : harborPullCheckProvider;
-  }
-  return chosenPullCheck;
+  return serializableProvider('harborPullCheckProvider');
 }
 
-/**
- * The provider the robot rotations register with, chosen the same way: a {@link HarborProviderReference} to
- * `harborRobotRotationProvider` where the package is installed, else the (small) implementation itself.
- */
+/** {@link serializableProvider} of the robot rotation provider (`harborRobotRotationProvider`). */
 export function serializableRobotRotationProvider(): dynamic.ResourceProvider {
-  if (chosenRotation === undefined) {
-    chosenRotation = installedHere()
-      ? new HarborProviderReference(DYNAMIC_PROVIDER_MODULE, 'harborRobotRotationProvider')
-      : harborRobotRotationProvider;
-  }
-  return chosenRotation;
+  return serializableProvider('harborRobotRotationProvider');
 }
 
 /** True when the program's directory resolves {@link DYNAMIC_PROVIDER_MODULE} to this package's own file. */
