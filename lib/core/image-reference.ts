@@ -15,7 +15,8 @@ export interface ImageReference {
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
-const HOST =
+/** A registry host as image references name it: a DNS name or a bracketed IP address, with an optional `:port`. */
+export const REGISTRY_HOST =
   /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$/;
 
 /**
@@ -73,7 +74,7 @@ export function parseImageReference(image: string, field = 'image', scope?: stri
   if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
     host = first;
     parts.shift();
-    if (!HOST.test(host)) bad(`has a malformed registry host "${host}"`);
+    if (!REGISTRY_HOST.test(host)) bad(`has a malformed registry host "${host}"`);
   }
   if (parts.length === 0 || parts.some((p) => !PATH_COMPONENT.test(p))) {
     bad('has a repository path that is empty or not lowercase letters, digits and separators');

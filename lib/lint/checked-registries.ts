@@ -4,6 +4,7 @@
  * parts honoured), so that an image on `reg.harbor.com` is checked, and reported, when the only Secret covers
  * `reg.harbor.com:443`. Images elsewhere (public `docker.io` ones, say) are not checked.
  */
+import { REGISTRY_HOST } from '../core/image-reference';
 import type { DockerConfigEntry } from './docker-config-document';
 import { hostnameMatches, splitHostPort } from './registry-keys';
 
@@ -24,9 +25,6 @@ interface Rule {
   readonly shown: string;
 }
 
-const HOSTPORT =
-  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$/;
-
 function dockerHub(hostname: string): string {
   return hostname === 'index.docker.io' ? 'docker.io' : hostname;
 }
@@ -41,7 +39,7 @@ export class CheckedRegistries {
   static fromFlags(values: readonly string[]): CheckedRegistries {
     const rules = values.map((value): Rule => {
       const host = value.replace(/^https?:\/\//, '').replace(/\/+$/, '');
-      if (!HOSTPORT.test(host)) {
+      if (!REGISTRY_HOST.test(host)) {
         throw new RegistryFlagError(
           `--registry ${JSON.stringify(value)} is not a registry host. Fix: give host or host:port as in image references, e.g. --registry reg.harbor.com`,
         );

@@ -30,8 +30,8 @@ export class ManifestInventory {
       const secret = pullSecretOf(obj, defaultNamespace);
       if (secret) {
         const k = key(secret.namespace, secret.name);
-        inv.secretsAt.set(k, [...(inv.secretsAt.get(k) ?? []), secret]);
-        inv.secretsNamed.set(secret.name, [...(inv.secretsNamed.get(secret.name) ?? []), secret]);
+        appendTo(inv.secretsAt, k, secret);
+        appendTo(inv.secretsNamed, secret.name, secret);
         inv.secrets.push(secret);
         continue;
       }
@@ -72,4 +72,11 @@ export class ManifestInventory {
   serviceAccount(namespace: string, name: string): ServiceAccountInfo | undefined {
     return this.accounts.get(key(namespace, name));
   }
+}
+
+/** Appends `value` to the list at `key`, made when missing. */
+function appendTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
