@@ -262,9 +262,11 @@ describe('input', () => {
   });
 
   test('a bad --registry value is rejected before anything is read', async () => {
-    const run = await runCli(['lint', '--registry', 'https://reg.harbor.com/k8s', fixture('seed')]);
+    // A path that does not exist: read first, the run would fail on it instead.
+    const run = await runCli(['lint', '--registry', 'https://reg.harbor.com/k8s', 'does-not-exist.yaml']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('Fix: give host or host:port');
+    expect(run.stderr).not.toContain('does-not-exist.yaml');
   });
 
   test('--help prints the usage with the exit codes; exit 0', async () => {
