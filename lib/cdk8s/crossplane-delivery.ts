@@ -7,7 +7,6 @@ import {
   RobotSlot,
   TERRAFORM_ROLE_NAMES,
   connectionSecretName,
-  dockerConfigJsonTemplate,
   kubernetesNameFor,
 } from '../core';
 import {
@@ -20,7 +19,7 @@ import {
   managedResource,
 } from './crossplane';
 import { ChartChecks } from './chart-checks';
-import { ExternalSecretSpec, clusterSecretStore, externalSecret } from './external-secrets';
+import { clusterSecretStore, pullSecretExternalSecret } from './external-secrets';
 import { DeliveredHarborObjects, IHarborDelivery, NameClaim } from './harbor-delivery';
 
 /** Options of {@link CrossplaneDelivery}. */
@@ -189,32 +188,15 @@ export class CrossplaneDelivery implements IHarborDelivery {
   ): ApiObject {
     const store = config.robotStore!;
     const active = objectNames(config).robots.find((r) => r.active)!;
-    const spec: ExternalSecretSpec = {
+    return pullSecretExternalSecret(app, id, {
+      name: config.pullSecretName,
+      namespace,
+      registryHost: config.registryHost,
+      store: store.store,
       refreshInterval: store.refreshInterval,
-      secretStoreRef: { kind: store.store.kind, name: store.store.name },
-      target: {
-        name: config.pullSecretName,
-        creationPolicy: 'Owner',
-        template: {
-          type: 'kubernetes.io/dockerconfigjson',
-          engineVersion: 'v2',
-          data: {
-            '.dockerconfigjson': dockerConfigJsonTemplate(
-              config.registryHost,
-              { literal: active.fullName },
-              { variable: 'password' },
-            ),
-          },
-        },
-      },
-      data: [
-        {
-          secretKey: 'password',
-          remoteRef: { key: active.connectionSecret, property: 'attribute.secret' },
-        },
-      ],
-    };
-    return externalSecret(app, id, config.pullSecretName, namespace, spec);
+      username: { literal: active.fullName },
+      data: [{ secretKey: 'password', remoteRef: { key: active.connectionSecret, property: 'attribute.secret' } }],
+    });
   }
 }
 

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { dockerConfigJsonTemplate, type TemplateValue } from '../core/docker-config';
 
 /** External Secrets Operator API version this construct emits (checked against ESO's CRDs by the tests). */
 export const ESO_API_VERSION = 'external-secrets.io/v1';
@@ -21,6 +22,42 @@ export interface ExternalSecretSpec {
     readonly secretKey: string;
     readonly remoteRef: { readonly key: string; readonly property: string };
   }>;
+}
+
+/** What differs between the `ExternalSecret`s that build an app's pull Secret. */
+export interface PullSecretSource {
+  /** The pull Secret's name. */
+  readonly name: string;
+  readonly namespace: string;
+  /** The registry host the `.dockerconfigjson` is for. */
+  readonly registryHost: string;
+  /** The store the values come from. */
+  readonly store: { readonly kind: 'ClusterSecretStore' | 'SecretStore'; readonly name: string };
+  readonly refreshInterval: string;
+  /** The user name: a literal, or a template variable that `data` fills. The password is always `.password`. */
+  readonly username: TemplateValue;
+  /** The values read from the store (`password`, and `username` when it is a variable). */
+  readonly data: ExternalSecretSpec['data'];
+}
+
+/** Emits the `ExternalSecret` that builds a `kubernetes.io/dockerconfigjson` pull Secret from `source`. */
+export function pullSecretExternalSecret(scope: Construct, id: string, source: PullSecretSource): ApiObject {
+  return externalSecret(scope, id, source.name, source.namespace, {
+    refreshInterval: source.refreshInterval,
+    secretStoreRef: { kind: source.store.kind, name: source.store.name },
+    target: {
+      name: source.name,
+      creationPolicy: 'Owner',
+      template: {
+        type: 'kubernetes.io/dockerconfigjson',
+        engineVersion: 'v2',
+        data: {
+          '.dockerconfigjson': dockerConfigJsonTemplate(source.registryHost, source.username, { variable: 'password' }),
+        },
+      },
+    },
+    data: source.data,
+  });
 }
 
 /** Emits an `ExternalSecret` that produces a `kubernetes.io/dockerconfigjson` Secret. */

@@ -10,13 +10,12 @@ import {
   checkWorkloadImages,
   checkWorkloadNamespace,
   dockerConfigJson,
-  dockerConfigJsonTemplate,
   resolveHarborPrivateApp,
   workloadSelectorValue,
 } from '../core';
 import { ChartChecks } from './chart-checks';
 import { CrossplaneDelivery } from './crossplane-delivery';
-import { ExternalSecretSpec, externalSecret } from './external-secrets';
+import { pullSecretExternalSecret } from './external-secrets';
 import { IHarborDelivery, NameClaim } from './harbor-delivery';
 
 /** The workload HarborPrivateApp creates: a cdk8s-plus Deployment, given the pull Secret. */
@@ -329,30 +328,18 @@ export class HarborPrivateApp extends Construct {
         return delivery.emitRobotPullSecret(this, id, config, namespace);
       case 'externalStore': {
         const ext = creds.externalStore!;
-        const spec: ExternalSecretSpec = {
+        return pullSecretExternalSecret(this, id, {
+          name: config.pullSecretName,
+          namespace,
+          registryHost: config.registryHost,
+          store: ext.store,
           refreshInterval: ext.refreshInterval ?? '1h',
-          secretStoreRef: { kind: ext.store.kind, name: ext.store.name },
-          target: {
-            name: config.pullSecretName,
-            creationPolicy: 'Owner',
-            template: {
-              type: 'kubernetes.io/dockerconfigjson',
-              engineVersion: 'v2',
-              data: {
-                '.dockerconfigjson': dockerConfigJsonTemplate(
-                  config.registryHost,
-                  { variable: 'username' },
-                  { variable: 'password' },
-                ),
-              },
-            },
-          },
+          username: { variable: 'username' },
           data: [
             { secretKey: 'username', remoteRef: { key: ext.key, property: ext.usernameProperty ?? 'username' } },
             { secretKey: 'password', remoteRef: { key: ext.key, property: ext.passwordProperty ?? 'password' } },
           ],
-        };
-        return externalSecret(this, id, config.pullSecretName, namespace, spec);
+        });
       }
     }
   }
