@@ -1,8 +1,14 @@
 import * as pulumi from '@pulumi/pulumi';
 import { HarborPrivateAppError } from '../core/errors';
 import { httpsFormOf, plainHttpProblem } from '../core/harbor-url';
-import { canonicalHarborUrl, CONNECTION_TUNING, connectionTuningProblem, resolveHarborEndpoint } from '../harbor';
-import { HarborTarget, HarborTuning, loginKeys, TUNING_KEYS } from './connection';
+import {
+  canonicalHarborUrl,
+  CONNECTION_TUNING,
+  CONNECTION_TUNING_KEYS,
+  connectionTuningProblem,
+  resolveHarborEndpoint,
+} from '../harbor';
+import { HarborTarget, HarborTuning, loginKeys } from './connection';
 
 /** Options of {@link HarborConnection.fromConfig}. */
 export interface HarborConnectionOptions extends HarborTuning {
@@ -79,7 +85,7 @@ export class HarborConnection {
       });
     }
     // The Harbor client's own rule (lib/harbor/tuning.ts), checked now rather than at `pulumi up`.
-    for (const key of TUNING_KEYS) {
+    for (const key of CONNECTION_TUNING_KEYS) {
       const v: unknown = options[key];
       const problem = v === undefined ? undefined : connectionTuningProblem(key, v);
       if (problem) {
@@ -93,7 +99,7 @@ export class HarborConnection {
       }
     }
     const tuning = Object.fromEntries(
-      TUNING_KEYS.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]),
+      CONNECTION_TUNING_KEYS.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]),
     ) as HarborTuning;
     return new HarborConnection(name, options.namespace, tuning);
   }

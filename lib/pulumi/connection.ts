@@ -55,9 +55,6 @@ export interface HarborTuning {
   readonly maxRetryDelayMs?: number;
 }
 
-/** The optional tuning fields of {@link HarborTuning} (the Harbor client's, lib/harbor/tuning.ts). */
-export const TUNING_KEYS = CONNECTION_TUNING_KEYS;
-
 /**
  * Which Harbor a resource lives in, as its inputs and outputs store it: Harbor's identity and where the login is read,
  * never a credential.
@@ -113,7 +110,7 @@ export function loginKeys(target: Pick<HarborTarget, 'config'>): {
 /** The tuning fields that are set. */
 function tuningOf(t: HarborTuning | undefined): HarborTuning {
   const out: { -readonly [K in keyof HarborTuning]: HarborTuning[K] } = {};
-  for (const k of TUNING_KEYS) {
+  for (const k of CONNECTION_TUNING_KEYS) {
     const v = t?.[k];
     if (v !== undefined && v !== null) out[k] = v;
   }
@@ -209,7 +206,9 @@ export function harborStateChanged(olds: HarborLocated | undefined, news: Harbor
     if (!o || olds?.connection !== undefined) return true;
     if (canonicalHarborUrl(n.url) === undefined) return true;
     return (
-      o.url !== n.url || o.config !== n.config || TUNING_KEYS.some((k) => (o[k] ?? undefined) !== (n[k] ?? undefined))
+      o.url !== n.url ||
+      o.config !== n.config ||
+      CONNECTION_TUNING_KEYS.some((k) => (o[k] ?? undefined) !== (n[k] ?? undefined))
     );
   }
   const a = olds?.connection;
@@ -221,7 +220,7 @@ export function harborStateChanged(olds: HarborLocated | undefined, news: Harbor
     a?.username !== b?.username ||
     a?.password !== b?.password ||
     (a?.caBundle ?? '') !== (b?.caBundle ?? '') ||
-    TUNING_KEYS.some((k) => (a?.[k] ?? undefined) !== (b?.[k] ?? undefined))
+    CONNECTION_TUNING_KEYS.some((k) => (a?.[k] ?? undefined) !== (b?.[k] ?? undefined))
   );
 }
 

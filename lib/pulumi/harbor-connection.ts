@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
-import { HarborTarget, TUNING_KEYS } from './connection';
+import { CONNECTION_TUNING_KEYS } from '../harbor';
+import { HarborTarget } from './connection';
 
 /**
  * How HarborPrivateApp (and the Harbor resources) reached Harbor's API up to version 0.1: the login given in the
@@ -48,9 +49,6 @@ export interface HarborConnectionArgs {
    */
   readonly maxRetryDelayMs?: pulumi.Input<number>;
 }
-
-/** The tuning fields of a connection, copied only when set. */
-export const CONNECTION_TUNING_KEYS = TUNING_KEYS;
 
 /**
  * The connection as the Harbor resources took it, with `url` required.

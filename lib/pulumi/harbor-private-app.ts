@@ -18,12 +18,13 @@ import {
 import {
   canonicalHarborUrl,
   CONNECTION_TUNING,
+  CONNECTION_TUNING_KEYS,
   connectionTuningProblem,
   normalisePermissions,
   resolveHarborEndpoint,
 } from '../harbor';
 import { HarborConnection } from './config-connection';
-import { CONNECTION_TUNING_KEYS, HarborConnectionArgs, HarborLocationArgs } from './harbor-connection';
+import { HarborConnectionArgs, HarborLocationArgs } from './harbor-connection';
 import { HarborProjectMember } from './harbor-member';
 import { HarborProject } from './harbor-project';
 import { HarborRobotAccount } from './harbor-robot';
