@@ -67,7 +67,10 @@ export function dockerConfigJsonTemplate(
 ): string {
   for (const v of [username, password]) {
     if ('variable' in v && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(v.variable)) {
-      throw new Error(`dockerConfigJsonTemplate: variable ${JSON.stringify(v.variable)} is not an identifier`);
+      throw new Error(
+        `dockerConfigJsonTemplate: variable ${JSON.stringify(v.variable)} is not an identifier. Fix: use a plain ` +
+          'identifier such as "password" (letters, digits and "_", not starting with a digit).',
+      );
     }
   }
   const expr = (v: TemplateValue): string => ('literal' in v ? goStringLiteral(v.literal) : `.${v.variable}`);

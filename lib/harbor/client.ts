@@ -39,6 +39,7 @@ import type {
 } from './types';
 import {
   assertId,
+  assertNonEmpty,
   assertMemberEntity,
   assertProjectName,
   assertProjectSpec,
@@ -693,7 +694,10 @@ export class HarborClient {
     const robot = toRobot(this.json(res));
     if (!robot) throw this.unexpected(res, 'a robot object with id and name');
     if (robot.level !== 'project') {
-      throw new TypeError(`robot ${id} is a ${robot.level} robot; renewRobot renews project robots only.`);
+      throw new TypeError(
+        `robot ${id} is a ${robot.level} robot; renewRobot renews project robots only. Fix: give the id of a project ` +
+          'robot (listRobots(projectId) lists them).',
+      );
     }
     if (durationDays === robot.duration) {
       throw new TypeError(
@@ -739,9 +743,8 @@ export class HarborClient {
    */
   async getArtifact(project: string, repository: string, reference: string): Promise<HarborArtifact | undefined> {
     assertProjectName(project, 'project');
-    if (typeof repository !== 'string' || repository === '' || typeof reference !== 'string' || reference === '') {
-      throw new TypeError(`repository and reference must not be empty, e.g. "coredns" and "1.2.6".`);
-    }
+    assertNonEmpty(repository, 'repository', 'coredns');
+    assertNonEmpty(reference, 'reference', '1.2.6');
     const repo = encodeURIComponent(encodeURIComponent(repository));
     const path = `/projects/${encodeURIComponent(project)}/repositories/${repo}/artifacts/${encodeURIComponent(reference)}`;
     const res = await this.call('GET', path, { ok: [200], absentOk: true });

@@ -44,6 +44,7 @@ export const CONNECTION_TUNING_KEYS = Object.keys(CONNECTION_TUNING) as readonly
 export function connectionTuningProblem(key: ConnectionTuningKey, value: unknown): string | undefined {
   const { min, max, unit } = CONNECTION_TUNING[key];
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) return `must be a whole number >= ${min}`;
-  if (value > max) return `must be at most ${max}${unit} (a longer timer fires at once in Node)`;
+  if (value > max)
+    return `must be at most ${max}${unit}${unit === ' ms' ? ' (a longer timer fires at once in Node)' : ''}`;
   return undefined;
 }
