@@ -7,6 +7,7 @@
  * harbor-private-app --help | --version
  * ```
  */
+import { RFC1123_LABEL } from '../core/names';
 import { CheckedRegistries, RegistryFlagError } from '../lint/checked-registries';
 import { FORMATS, type Format } from '../lint/format';
 
@@ -115,8 +116,11 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       format = value as Format;
     } else if (flag === '--namespace' || flag === '-n') {
       [value, i] = takeValue(argv, i, flag);
-      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value) || value.length > 63) {
-        throw new UsageError(`--namespace ${JSON.stringify(value)} is not a Kubernetes namespace name.`);
+      if (!RFC1123_LABEL.test(value) || value.length > 63) {
+        throw new UsageError(
+          `--namespace ${JSON.stringify(value)} is not a Kubernetes namespace name. Fix: give an RFC 1123 label ` +
+            '(at most 63 lowercase letters, digits and "-", starting and ending alphanumeric).',
+        );
       }
       namespace = value;
     } else {

@@ -251,6 +251,10 @@ describe('input', () => {
     [['lint', '--registry', 'https://reg.harbor.com/k8s', 'x'], 'is not a registry host'],
     [['lint', '--registry'], '--registry needs a value'],
     [['lint', '--frobnicate', 'x'], 'unknown option "--frobnicate"'],
+    [
+      ['lint', '--namespace', 'Kube_System', 'x'],
+      '--namespace "Kube_System" is not a Kubernetes namespace name. Fix: give an RFC 1123 label',
+    ],
     [['lint', '-', '-'], '"-" (standard input) is given more than once'],
     [['deploy'], 'unknown command "deploy"'],
     [[], 'no command given'],
