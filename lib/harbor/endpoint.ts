@@ -1,7 +1,7 @@
 /**
  * Validation of where the Harbor client connects: the URL, the plain-HTTP policy and the CA bundle.
  */
-import { isLoopbackHost, plainHttpProblem } from '../core/harbor-url';
+import { httpsFormOf, isLoopbackHost, plainHttpProblem } from '../core/harbor-url';
 
 /** A validated Harbor endpoint. */
 export interface HarborEndpoint {
@@ -79,6 +79,39 @@ export function resolveHarborEndpoint(opts: {
   basePath = basePath.replace(/\/api\/v2\.0$/, '');
   const origin = `${u.origin}${basePath}`;
   return { origin, apiBase: `${origin}/api/v2.0`, tls };
+}
+
+/** Why a connection's Harbor URL and CA bundle cannot be used, for callers that name the fields themselves. */
+export interface HarborEndpointProblem {
+  /** The field at fault. */
+  readonly field: 'url' | 'caBundle';
+  /** What is wrong, without the field's name (e.g. `"..." is not a valid URL: ...`). */
+  readonly problem: string;
+  /** For a plain-HTTP URL to a non-loopback host: the `https://` form to suggest. */
+  readonly httpsForm?: string;
+}
+
+/**
+ * The checks of {@link resolveHarborEndpoint} for a connection that has no `allowPlainHttp` switch (the Pulumi engine's):
+ * the plain-HTTP rule of lib/core first, then the URL and CA bundle checks; undefined when both can be used.
+ */
+export function harborEndpointProblem(url: string, caBundle?: string): HarborEndpointProblem | undefined {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    parsed = undefined;
+  }
+  const plainHttp = parsed && plainHttpProblem(parsed);
+  if (parsed && plainHttp) return { field: 'url', problem: plainHttp, httpsForm: httpsFormOf(parsed) };
+  try {
+    resolveHarborEndpoint({ url, caBundle });
+    return undefined;
+  } catch (e) {
+    const message = (e as Error).message;
+    const field = message.startsWith('HarborClientOptions.caBundle') ? 'caBundle' : 'url';
+    return { field, problem: message.replace(/^HarborClientOptions\.(url|caBundle) /, '').replace(/\.$/, '') };
+  }
 }
 
 /**

@@ -1,12 +1,11 @@
 import * as pulumi from '@pulumi/pulumi';
 import { HarborPrivateAppError } from '../core/errors';
-import { httpsFormOf, plainHttpProblem } from '../core/harbor-url';
 import {
   canonicalHarborUrl,
   CONNECTION_TUNING,
   CONNECTION_TUNING_KEYS,
   connectionTuningProblem,
-  resolveHarborEndpoint,
+  harborEndpointProblem,
 } from '../harbor';
 import { HarborTarget, HarborTuning, loginKeys } from './connection';
 
@@ -166,34 +165,23 @@ export class HarborConnection {
     }
     const url = get(keys.url) ?? defaultUrl;
     const caBundle = get(keys.caBundle);
-    // The plain-HTTP rule of lib/core, with this engine's fix (the client's own message advises its allowPlainHttp
-    // option, which a connection does not have). The default URL was checked as harborUrl already.
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(url.trim());
-    } catch {
-      parsed = undefined;
+    // The client's own messages advise its allowPlainHttp option, which a connection does not have: this engine's fix.
+    const bad = harborEndpointProblem(url, caBundle);
+    if (bad?.field === 'caBundle') {
+      fail(
+        keys.caBundle,
+        '<PEM text>',
+        bad.problem,
+        `pulumi config set ${short(keys.caBundle)} "$(cat ca.pem)" with the PEM text of the CA that signed Harbor's certificate`,
+      );
     }
-    const plainHttp = parsed && plainHttpProblem(parsed);
-    if (parsed && plainHttp) {
+    if (bad) {
       fail(
         keys.url,
         url,
-        plainHttp,
-        `pulumi config set ${short(keys.url)} ${httpsFormOf(parsed)} (with ${short(keys.caBundle)} for a private CA); plain http:// is allowed only to a loopback host (127.0.0.1, ::1, localhost)`,
-      );
-    }
-    try {
-      resolveHarborEndpoint({ url, caBundle });
-    } catch (e) {
-      const message = (e as Error).message.replace(/\.$/, '');
-      const isCa = message.startsWith('HarborClientOptions.caBundle');
-      fail(
-        isCa ? keys.caBundle : keys.url,
-        isCa ? '<PEM text>' : url,
-        message,
-        isCa
-          ? `pulumi config set ${short(keys.caBundle)} "$(cat ca.pem)" with the PEM text of the CA that signed Harbor's certificate`
+        bad.problem,
+        bad.httpsForm !== undefined
+          ? `pulumi config set ${short(keys.url)} ${bad.httpsForm} (with ${short(keys.caBundle)} for a private CA); plain http:// is allowed only to a loopback host (127.0.0.1, ::1, localhost)`
           : `pulumi config set ${short(keys.url)} https://<harbor> (plain http:// only on loopback)`,
       );
     }

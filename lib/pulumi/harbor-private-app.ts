@@ -7,9 +7,7 @@ import type {
 import {
   dockerConfigJson,
   HarborPrivateAppError,
-  httpsFormOf,
   kubernetesNameFor,
-  plainHttpProblem,
   renewalWindowDays,
   ResolvedHarborPrivateApp,
   ResolvedMember,
@@ -21,7 +19,7 @@ import {
   CONNECTION_TUNING_KEYS,
   connectionTuningProblem,
   normalisePermissions,
-  resolveHarborEndpoint,
+  harborEndpointProblem,
 } from '../harbor';
 import { HarborConnection } from './config-connection';
 import { HarborConnectionArgs, HarborLocationArgs } from './harbor-connection';
@@ -560,41 +558,23 @@ function checkHarborEndpoint(name: string, harbor: HarborConnectionArgs, harborU
   const url = harbor.url ?? harborUrl;
   const caBundle = harbor.caBundle;
   if (typeof url !== 'string' && typeof caBundle !== 'string') return;
-  if (typeof url === 'string') {
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(url.trim());
-    } catch {
-      parsed = undefined;
-    }
+  // An Output URL is checked by the provider; its CA bundle is checked here all the same.
+  const bad = harborEndpointProblem(
+    typeof url === 'string' ? url : 'https://placeholder.invalid',
+    typeof caBundle === 'string' ? caBundle : undefined,
+  );
+  if (!bad) return;
+  const isCa = bad.field === 'caBundle';
+  throw new HarborPrivateAppError({
+    scope,
+    field: isCa ? 'harbor.caBundle' : urlField,
+    value: isCa ? '<PEM text>' : url,
+    problem: bad.problem,
     // The plain-HTTP rule of lib/core, as for harborUrl: the component has no switch to turn it off.
-    const plainHttp = parsed && plainHttpProblem(parsed);
-    if (parsed && plainHttp) {
-      throw new HarborPrivateAppError({
-        scope,
-        field: urlField,
-        value: url,
-        problem: plainHttp,
-        fix: `use ${JSON.stringify(httpsFormOf(parsed))} (with harbor.caBundle for a private CA); plain http:// is allowed only to a loopback host (127.0.0.1, ::1, localhost)`,
-      });
-    }
-  }
-  try {
-    resolveHarborEndpoint({
-      url: typeof url === 'string' ? url : 'https://placeholder.invalid',
-      caBundle: typeof caBundle === 'string' ? caBundle : undefined,
-    });
-  } catch (e) {
-    const message = (e as Error).message;
-    const isCa = message.startsWith('HarborClientOptions.caBundle');
-    throw new HarborPrivateAppError({
-      scope,
-      field: isCa ? 'harbor.caBundle' : urlField,
-      value: isCa ? '<PEM text>' : url,
-      problem: message.replace(/^HarborClientOptions\.(url|caBundle) /, '').replace(/\.$/, ''),
-      fix: isCa
-        ? "pass the PEM text of the CA certificate that signed Harbor's certificate"
+    fix: isCa
+      ? "pass the PEM text of the CA certificate that signed Harbor's certificate"
+      : bad.httpsForm !== undefined
+        ? `use ${JSON.stringify(bad.httpsForm)} (with harbor.caBundle for a private CA); plain http:// is allowed only to a loopback host (127.0.0.1, ::1, localhost)`
         : "give Harbor's https:// base URL (plain http:// only on loopback)",
-    });
-  }
+  });
 }
