@@ -14,7 +14,7 @@ import { HarborPrivateAppError } from '../core/errors';
 import { parseImageReference, type ImageReference } from '../core/image-reference';
 import type { CheckedRegistries } from './checked-registries';
 import type { DockerConfigEntry } from './docker-config-document';
-import type { Finding, FindingCode } from './findings';
+import { containerFinding, type Finding, type FindingCode } from './findings';
 import type { ManifestInventory } from './inventory';
 import { DOCKER_CONFIG_JSON_TYPE, isPullSecretType, type PullSecret } from './pull-secrets';
 import { imageRepository, matchingKeys, splitHostPort, type ImageRepository, type RegistryKey } from './registry-keys';
@@ -229,20 +229,7 @@ export class ContainerChecker {
   }
 
   private finding(workload: Workload, container: WorkloadContainer, registry: string, reason: Reason): Finding {
-    return {
-      code: reason.code,
-      file: workload.file,
-      line: workload.line,
-      kind: workload.kind,
-      namespace: workload.namespace,
-      name: workload.name,
-      container: container.name,
-      init: container.init,
-      image: container.image,
-      registry,
-      problem: reason.text,
-      fix: reason.fix,
-    };
+    return containerFinding(workload, container, registry, reason.code, reason.text, reason.fix);
   }
 
   private parse(image: string): Parsed {

@@ -2,6 +2,7 @@
  * What `harbor-private-app lint` and `preflight` report: findings (exit code 1) and notes (informational).
  * Neither ever carries Secret data: no password, `auth` value or token (lint does not show user names either).
  */
+import type { Workload, WorkloadContainer } from './workloads';
 
 /**
  * Why an image would not be pulled.
@@ -52,6 +53,31 @@ export interface Finding {
   readonly problem: string;
   /** What to do about it. */
   readonly fix: string;
+}
+
+/** The finding for one container of a workload: where it is, its image and registry, what is wrong and the fix. */
+export function containerFinding(
+  workload: Workload,
+  container: WorkloadContainer,
+  registry: string,
+  code: FindingCode,
+  problem: string,
+  fix: string,
+): Finding {
+  return {
+    code,
+    file: workload.file,
+    line: workload.line,
+    kind: workload.kind,
+    namespace: workload.namespace,
+    name: workload.name,
+    container: container.name,
+    init: container.init,
+    image: container.image,
+    registry,
+    problem,
+    fix,
+  };
 }
 
 /** Something worth knowing that is not a finding (exit code unaffected). */

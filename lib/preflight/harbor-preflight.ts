@@ -14,7 +14,7 @@
 import type { HarborArtifact, HarborLookup, HarborProject, HarborRobot } from '../harbor/types';
 import { HarborApiError } from '../harbor/errors';
 import type { ImageCheck } from '../lint/check';
-import type { Finding, FindingCode, Note, Report } from '../lint/findings';
+import { containerFinding, type Finding, type FindingCode, type Note, type Report } from '../lint/findings';
 import type { LintResult } from '../lint/lint';
 import { PreflightConnectionError } from './errors';
 
@@ -234,20 +234,7 @@ export async function preflight(
 }
 
 function findingFor(check: ImageCheck, code: FindingCode, problem: string, fix: string): Finding {
-  return {
-    code,
-    file: check.workload.file,
-    line: check.workload.line,
-    kind: check.workload.kind,
-    namespace: check.workload.namespace,
-    name: check.workload.name,
-    container: check.container.name,
-    init: check.container.init,
-    image: check.container.image,
-    registry: check.repository?.host ?? '',
-    problem,
-    fix,
-  };
+  return containerFinding(check.workload, check.container, check.repository?.host ?? '', code, problem, fix);
 }
 
 /** Turns failures that concern the whole connection (no answer, bad credentials, TLS) into {@link PreflightConnectionError}. */
