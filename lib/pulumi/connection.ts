@@ -107,6 +107,12 @@ export function loginKeys(target: Pick<HarborTarget, 'config'>): {
   };
 }
 
+/** A stack configuration value, or undefined when it is not set or empty. */
+export function configValue(config: StackConfig | undefined, key: string): string | undefined {
+  const v = config?.get(key);
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
 /** The tuning fields that are set. */
 function tuningOf(t: HarborTuning | undefined): HarborTuning {
   const out: { -readonly [K in keyof HarborTuning]: HarborTuning[K] } = {};
@@ -130,10 +136,7 @@ export function resolveLogin(
   const target = located?.harbor;
   if (target && typeof target === 'object') {
     const keys = loginKeys(target);
-    const read = (key: string): string | undefined => {
-      const v = config?.get(key);
-      return typeof v === 'string' && v !== '' ? v : undefined;
-    };
+    const read = (key: string): string | undefined => configValue(config, key);
     const username = read(keys.username);
     const password = read(keys.password);
     if (username === undefined || password === undefined) {

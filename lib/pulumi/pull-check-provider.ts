@@ -19,7 +19,7 @@
  */
 import type { dynamic } from '@pulumi/pulumi';
 import { checkPull, type PullCheckOutcome, type PullCheckResult } from '../registry/pull-check';
-import { type HarborTarget, type StackConfig, withHarbor } from './connection';
+import { configValue, type HarborTarget, loginKeys, type StackConfig, withHarbor } from './connection';
 import { UNKNOWN } from './robot-login-provider';
 
 /** The input that carries a dynamic resource's serialized provider. */
@@ -195,8 +195,7 @@ export class HarborPullCheckProvider implements dynamic.ResourceProvider {
   /** The CA bundle of the Harbor login in the stack configuration, when the check names its Harbor. */
   private configuredCaBundle(harbor: HarborTarget | undefined): string | undefined {
     if (!harbor || typeof harbor.config !== 'string') return undefined;
-    const v = this.config?.get(`${harbor.config}CaBundle`);
-    return typeof v === 'string' && v !== '' ? v : undefined;
+    return configValue(this.config, loginKeys(harbor).caBundle);
   }
 
   /**
