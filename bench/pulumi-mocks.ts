@@ -31,8 +31,11 @@ export function benchMocks(record: MockRecord): pulumi.runtime.Mocks {
       if (/:RobotAccount$/.test(args.type)) {
         state.robotId = 1;
         // Ours has the project as an input; the provider package's robot names it in its permission.
+        // Ours keeps it under `spec` (lib/pulumi/state-shape.ts).
+        const spec = (inputs.spec ?? {}) as Record<string, unknown>;
         const permissions = inputs.permissions as Array<{ namespace?: string }> | undefined;
-        state.fullName = `robot$${String(inputs.project ?? permissions?.[0]?.namespace)}+${String(inputs.name)}`;
+        const project = spec.project ?? permissions?.[0]?.namespace;
+        state.fullName = `robot$${String(project)}+${String(inputs.name)}`;
         state.secret = BENCH_ROBOT_SECRET;
       }
       return { id: `${args.name}-id`, state };

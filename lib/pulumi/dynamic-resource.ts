@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { packedSecretOutputs, packState } from './state-shape';
 
 /** The input that carries a dynamic resource's serialized provider (@pulumi/pulumi `dynamic` and its host). */
 const PROVIDER_KEY = '__provider';
@@ -38,17 +39,25 @@ export const HarborDynamicResource = function HarborDynamicResource(
   type: string,
 ): pulumi.dynamic.Resource {
   if (new.target === undefined) throw new TypeError('HarborDynamicResource must be called with new');
+  // The inputs only the provider reads go under one key (state-shape.ts): Pulumi makes an output for every top-level
+  // input.
+  const packed = packState(props);
+  const secrets = opts?.additionalSecretOutputs;
+  const packedOpts =
+    secrets && secrets.length > 0
+      ? { ...opts, additionalSecretOutputs: packedSecretOutputs(props.resourceKind, secrets) }
+      : opts;
   if (typeof provider !== 'string') {
     return Reflect.construct(
       pulumi.dynamic.Resource,
-      [provider, name, props, opts, module, type],
+      [provider, name, packed, packedOpts, module, type],
       new.target,
     ) as pulumi.dynamic.Resource;
   }
   if (props[PROVIDER_KEY] !== undefined) throw new Error('A dynamic resource must not define the __provider key');
   return Reflect.construct(
     pulumi.CustomResource,
-    [`pulumi-nodejs:dynamic/${module}:${type}`, name, { ...props, [PROVIDER_KEY]: provider }, opts],
+    [`pulumi-nodejs:dynamic/${module}:${type}`, name, { ...packed, [PROVIDER_KEY]: provider }, packedOpts],
     new.target,
   ) as pulumi.dynamic.Resource;
 } as unknown as HarborDynamicResourceConstructor;

@@ -13,6 +13,7 @@ import { harborPullCheckProvider } from './pull-check-provider';
 import { harborRobotLoginProvider, UNKNOWN } from './robot-login-provider';
 import { harborRobotProvider } from './robot-provider';
 import { harborRobotRotationProvider } from './robot-rotation-provider';
+import { PackedStateProvider } from './state-shape';
 
 /** The kinds of Harbor resources, as the `resourceKind` input names them. */
 export type HarborResourceKind = 'project' | 'member' | 'robot' | 'robotLogin' | 'robotRotation' | 'pullCheck';
@@ -25,6 +26,7 @@ type KindProps = Readonly<Record<string, unknown>> | undefined;
 
 /**
  * Create, read, diff, update and delete of Harbor projects, members, robots (and robot logins), by `resourceKind`.
+ * Given and returning the packed layout of state-shape.ts (either layout is read).
  *
  * `configure` (called by Pulumi's dynamic provider host with the stack configuration before any operation) hands the
  * configuration to every kind: they read the Harbor login from it.
@@ -34,7 +36,14 @@ type KindProps = Readonly<Record<string, unknown>> | undefined;
  * and `destroy` run, until an update stores new ones (the host's `update` returns the outputs with the NEW text,
  * cmd/dynamic-provider/index.js `resultIncludingProvider(result.outs, news)`; a diff without changes keeps the old).
  */
-export class HarborProvider implements dynamic.ResourceProvider {
+export class HarborProvider extends PackedStateProvider {
+  constructor() {
+    super(new HarborKindDispatcher());
+  }
+}
+
+/** {@link HarborProvider}'s dispatch by `resourceKind`, on the layout with every key at the top level. */
+class HarborKindDispatcher implements dynamic.ResourceProvider {
   private readonly kinds: Readonly<Record<HarborResourceKind, dynamic.ResourceProvider>> = {
     project: harborProjectProvider,
     member: harborMemberProvider,

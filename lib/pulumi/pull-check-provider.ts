@@ -18,6 +18,7 @@
  * as to the other Harbor resources), it asks Harbor (`GET /robots/{id}`) which one it is.
  */
 import type { dynamic } from '@pulumi/pulumi';
+import { PackedStateProvider } from './state-shape';
 import { checkPull, type PullCheckOutcome, type PullCheckResult } from '../registry/pull-check';
 import { configValue, type HarborTarget, loginKeys, type StackConfig, withHarbor } from './connection';
 import { UNKNOWN } from './robot-login-provider';
@@ -261,5 +262,8 @@ function failureMessage(inputs: HarborPullCheckInputs, total: number, failures: 
   ].join('\n');
 }
 
-/** The one instance every pull check registers with (so Pulumi serializes it once per program). */
-export const harborPullCheckProvider = new HarborPullCheckProvider();
+/**
+ * The one instance every pull check registers with (so Pulumi serializes it once per program), on the packed layout of
+ * state-shape.ts.
+ */
+export const harborPullCheckProvider: dynamic.ResourceProvider = new PackedStateProvider(new HarborPullCheckProvider());

@@ -16,6 +16,7 @@
  * changing; otherwise the generation is the stored one and nothing changes.
  */
 import type { dynamic } from '@pulumi/pulumi';
+import { PackedStateProvider } from './state-shape';
 
 /** The inputs of a robot rotation resource (`robot.rotation` of the props). */
 export interface HarborRobotRotationInputs {
@@ -98,5 +99,8 @@ export class HarborRobotRotationProvider implements dynamic.ResourceProvider {
   }
 }
 
-/** The one instance every robot rotation registers with (so Pulumi serializes it once per program). */
-export const harborRobotRotationProvider = new HarborRobotRotationProvider();
+/**
+ * The one instance every robot rotation registers with (so Pulumi serializes it once per program), on the packed layout of
+ * state-shape.ts.
+ */
+export const harborRobotRotationProvider: dynamic.ResourceProvider = new PackedStateProvider(new HarborRobotRotationProvider());

@@ -128,15 +128,17 @@ export function installMocks(
           urn: '?',
         });
         const state: Record<string, unknown> = { ...args.inputs };
+        // A Harbor resource keeps what only its provider reads under `spec` (lib/pulumi/state-shape.ts).
+        const spec = (args.inputs.spec ?? {}) as Record<string, unknown>;
         if (args.type === 'pulumi-nodejs:dynamic/harbor:Project')
-          Object.assign(state, { projectId: MOCK_HARBOR.projectId, created: !args.inputs.adopt });
+          Object.assign(state, { projectId: MOCK_HARBOR.projectId, created: !spec.adopt });
         if (args.type === 'pulumi-nodejs:dynamic/harbor:ProjectMember') Object.assign(state, { memberId: 7 });
         if (args.type === 'pulumi-nodejs:dynamic/harbor:RobotRotation')
           Object.assign(state, { generation: 0, startedAt: Date.now() });
         if (args.type === 'pulumi-nodejs:dynamic/harbor:RobotAccount') {
           Object.assign(state, {
             robotId: 9,
-            fullName: `robot$${unwrapSecrets(args.inputs.project)}+${unwrapSecrets(args.inputs.name)}`,
+            fullName: `robot$${unwrapSecrets(spec.project)}+${unwrapSecrets(args.inputs.name)}`,
             secret: MOCK_HARBOR.robotSecret,
             expiresAt: options.robot?.expiresAt ?? -1,
             disabled: options.robot?.disabled ?? false,

@@ -1,0 +1,132 @@
+/**
+ * How a Harbor resource lays out its inputs and its state: the values the program reads (its declared outputs) and the
+ * provider text at the top level, everything else (its Harbor address, `resourceKind`, the settings only the provider
+ * reads) under one key, `spec`.
+ *
+ * Why: Pulumi makes an output, with its promises and closures, for every top-level input of every resource, kept
+ * for the whole program run. One key instead of five to eight per Harbor resource is about a quarter of the
+ * component's outputs, and most of the memory a program of many apps needs over a hand-written one (bench/RESULTS.md,
+ * Pulumi).
+ *
+ * The providers read both layouts: states written before it (every key at the top level) work as they are, and the
+ * first `pulumi up` after an upgrade rewrites them (the stored provider text changes, an update without a Harbor
+ * request). Imports nothing at run time: it is part of every serialized provider.
+ */
+import type { dynamic } from '@pulumi/pulumi';
+
+/** The key under which a Harbor resource keeps the inputs the program does not read. */
+export const SPEC_KEY = 'spec';
+
+/** The input that carries a dynamic resource's serialized provider (@pulumi/pulumi cmd/dynamic-provider `providerKey`). */
+const PROVIDER_KEY = '__provider';
+
+/**
+ * The keys each kind of Harbor resource keeps at the top level: its declared outputs (what the program and users
+ * read), besides `__provider`. A kind not listed keeps every key at the top level.
+ */
+export const TOP_LEVEL_KEYS: Readonly<Record<string, readonly string[]>> = {
+  project: ['name', 'projectId', 'created'],
+  member: ['memberId', 'role'],
+  robot: ['name', 'robotId', 'fullName', 'secret', 'expiresAt', 'disabled', 'harborName'],
+  robotLogin: ['fullName', 'secret', 'expiresAt'],
+  robotRotation: ['generation', 'startedAt'],
+  pullCheck: ['checked', 'secret'],
+};
+
+type Props = Readonly<Record<string, unknown>>;
+/** What the dynamic provider host hands an operation (tests may hand nothing). */
+type MaybeProps = Props | undefined;
+
+function isPlainObject(v: unknown): v is Props {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The top-level keys of a kind, or undefined for a kind that is not packed. */
+function topLevelKeysOf(kind: unknown): readonly string[] | undefined {
+  return typeof kind === 'string' && Object.prototype.hasOwnProperty.call(TOP_LEVEL_KEYS, kind)
+    ? TOP_LEVEL_KEYS[kind]
+    : undefined;
+}
+
+/**
+ * Every key at the top level, as the providers' code reads them: `spec`'s keys lifted (a top-level key wins). A state
+ * without `spec` (written before the layout, or of a kind that is not packed) is returned as it is.
+ */
+export function unpackState<T extends Props | undefined>(props: T): T {
+  if (!isPlainObject(props) || !isPlainObject(props[SPEC_KEY])) return props;
+  const { [SPEC_KEY]: spec, ...rest } = props;
+  return { ...(spec as Props), ...rest } as unknown as T;
+}
+
+/**
+ * The layout a resource registers and stores: the kind's top-level keys (and `__provider`) where they are, every
+ * other key under `spec`. Takes either layout; a kind that is not packed (or no `resourceKind`) is returned as it is.
+ */
+export function packState<T extends Props | undefined>(props: T): T {
+  if (!isPlainObject(props)) return props;
+  const flat = unpackState(props) as Props;
+  const top = topLevelKeysOf(flat.resourceKind);
+  if (!top) return props;
+  const out: Record<string, unknown> = {};
+  const spec: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(flat)) {
+    if (key === PROVIDER_KEY || top.includes(key)) out[key] = value;
+    else spec[key] = value;
+  }
+  out[SPEC_KEY] = spec;
+  return out as unknown as T;
+}
+
+/** The output names to make secret in the packed layout: a key kept under `spec` makes `spec` secret. */
+export function packedSecretOutputs(kind: unknown, names: readonly string[]): string[] {
+  const top = topLevelKeysOf(kind);
+  if (!top) return [...names];
+  return [...new Set(names.map((n) => (n === PROVIDER_KEY || top.includes(n) ? n : SPEC_KEY)))];
+}
+
+/**
+ * A dynamic provider whose code reads every key at the top level, given and returning the packed layout: each
+ * operation gets its props unpacked ({@link unpackState}), and the state it returns is packed ({@link packState}).
+ */
+export class PackedStateProvider implements dynamic.ResourceProvider {
+  constructor(private readonly inner: dynamic.ResourceProvider) {}
+
+  async configure(req: dynamic.ConfigureRequest): Promise<void> {
+    if (this.inner.configure) await this.inner.configure(req);
+  }
+
+  async check(olds: MaybeProps, news: MaybeProps): Promise<dynamic.CheckResult> {
+    if (!this.inner.check) return { inputs: news };
+    const result = await this.inner.check(unpackState(olds), unpackState(news));
+    return { ...result, ...(result.inputs !== undefined ? { inputs: packState(result.inputs as Props) } : {}) };
+  }
+
+  async create(inputs: MaybeProps): Promise<dynamic.CreateResult> {
+    const result = await this.inner.create(unpackState(inputs));
+    return { ...result, ...(result.outs !== undefined ? { outs: packState(result.outs as Props) } : {}) };
+  }
+
+  async read(id: string, props: MaybeProps): Promise<dynamic.ReadResult> {
+    if (!this.inner.read) return { id, props };
+    const result = await this.inner.read(id, unpackState(props));
+    return {
+      ...result,
+      ...(result.props !== undefined ? { props: packState(result.props as Props) } : {}),
+      ...(result.inputs !== undefined ? { inputs: packState(result.inputs as Props) } : {}),
+    };
+  }
+
+  async diff(id: string, olds: MaybeProps, news: MaybeProps): Promise<dynamic.DiffResult> {
+    return this.inner.diff ? this.inner.diff(id, unpackState(olds), unpackState(news)) : {};
+  }
+
+  async update(id: string, olds: MaybeProps, news: MaybeProps): Promise<dynamic.UpdateResult> {
+    if (!this.inner.update) return { outs: news };
+    const result = await this.inner.update(id, unpackState(olds), unpackState(news));
+    return { ...result, ...(result.outs !== undefined ? { outs: packState(result.outs as Props) } : {}) };
+  }
+
+  async delete(id: string, props: MaybeProps): Promise<void> {
+    if (this.inner.delete) await this.inner.delete(id, unpackState(props));
+  }
+}
