@@ -3,6 +3,7 @@
  * secretness of every credential-derived value, and validation before any registration.
  */
 
+import { unpackState } from '../../lib/pulumi/state-shape';
 import { randomBytes } from 'node:crypto';
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
@@ -47,9 +48,16 @@ const PULL_CHECK = 'pulumi-nodejs:dynamic/harbor:PullCheck';
 /** Pairs [type, name] in a stable order. */
 const sorted = (pairs: string[][]): string[][] => [...pairs].sort((a, b) => a.join(' ').localeCompare(b.join(' ')));
 
-/** The connection input is a secret: as a whole (how the SDK serializes a nested secret) or at its password. */
-const connectionIsSecret = (inputs: Record<string, any>): boolean =>
-  isSecretInput(inputs.connection) || isSecretInput(inputs.connection?.password);
+/**
+ * The connection input (under `spec`) is a secret: `spec` as a whole, the connection as a whole (how the SDK serializes
+ * a nested secret) or its password.
+ */
+const connectionIsSecret = (inputs: Record<string, any>): boolean => {
+  const spec = inputs.spec;
+  return (
+    isSecretInput(spec) || isSecretInput(spec?.connection) || isSecretInput(spec?.connection?.password)
+  );
+};
 
 function seedProps(): Omit<HarborPrivateAppProps, 'harbor'> {
   return corednsAppProps(new Chart(new App(), 'scratch'));
@@ -67,9 +75,11 @@ async function build(
   return { app, self, children: registrations.filter((r) => r.parent === urn) };
 }
 
+/** A registration's inputs as its provider reads them (`spec` lifted, lib/pulumi/state-shape.ts), without `__provider`. */
 function inputsOf(r: Registration | undefined): Record<string, any> {
   if (!r) throw new Error('registration not found');
-  const { __provider, ...rest } = r.inputs;
+  const spec = isSecretInput(r.inputs.spec) ? r.inputs.spec.value : r.inputs.spec;
+  const { __provider, ...rest } = unpackState({ ...r.inputs, spec });
   return rest;
 }
 
@@ -218,8 +228,8 @@ describe('other shapes', () => {
       await settled('plainpw');
       const robot = registrations.slice(before).find((r) => r.type === ROBOT)!;
       expect(connectionIsSecret(robot.inputs)).toBe(true);
-      expect(robot.additionalSecretOutputs.sort()).toEqual(['connection', 'secret']);
-      expect(unwrapSecrets(robot.inputs.connection).url).toBe('https://reg.harbor.com');
+      expect(robot.additionalSecretOutputs.sort()).toEqual(['secret', 'spec']);
+      expect(unwrapSecrets(inputsOf(robot).connection).url).toBe('https://reg.harbor.com');
       expect(warn.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(
         /HarborPrivateApp "plainpw": the harbor prop is deprecated\. It stores the Harbor password in the state.*harborUsername and harborPassword/,
       );
@@ -272,7 +282,7 @@ describe('other shapes', () => {
     });
     await settled('tuningout');
     const robot = registrations.slice(before).find((r) => r.type === ROBOT)!;
-    expect(unwrapSecrets(robot.inputs.connection).timeoutMs).toBe(5000);
+    expect(unwrapSecrets(inputsOf(robot).connection).timeoutMs).toBe(5000);
   });
 
   test("the harborUrl key wins over https://<registryHost>; Harbor's URL is stored canonical", async () => {
@@ -286,7 +296,7 @@ describe('other shapes', () => {
     );
     try {
       const { children } = await build('withurl');
-      expect(unwrapSecrets(children.find((c) => c.type === PROJECT)!.inputs.harbor).url).toBe(
+      expect(unwrapSecrets(inputsOf(children.find((c) => c.type === PROJECT)).harbor).url).toBe(
         'https://harbor.internal.example',
       );
     } finally {
@@ -321,7 +331,7 @@ describe('other shapes', () => {
       });
       const { children } = await build('tuned', { connection });
       for (const type of [PROJECT, MEMBER, ROBOT]) {
-        expect([type, unwrapSecrets(children.find((c) => c.type === type)!.inputs.harbor)]).toEqual([
+        expect([type, unwrapSecrets(inputsOf(children.find((c) => c.type === type)).harbor)]).toEqual([
           type,
           { url: 'https://staging.example', config: 'other:harborStaging', timeoutMs: 5000, maxRetries: 1 },
         ]);
@@ -336,7 +346,7 @@ describe('other shapes', () => {
   test('an adopted project is registered with adopt: true (read, never created)', async () => {
     const base = seedProps();
     const { children, app } = await build('adopted', {}, { ...base, project: { name: 'k8s', adopt: true } });
-    expect(children.find((c) => c.type === PROJECT)!.inputs.adopt).toBe(true);
+    expect(inputsOf(children.find((c) => c.type === PROJECT)).adopt).toBe(true);
     expect(await promiseOf(app.project.created, 'project.created')).toBe(false);
   });
 
@@ -466,7 +476,7 @@ describe('the preflight pull check', () => {
       },
     });
     const [check] = of(children, PULL_CHECK);
-    expect(unwrapSecrets(check.inputs.images)).toEqual([
+    expect(unwrapSecrets(inputsOf(check).images)).toEqual([
       'reg.harbor.com/k8s/coredns:1.2.6',
       'reg.harbor.com/k8s/migrate-init:1.0',
       'reg.harbor.com/k8s/migrate:2.0',
