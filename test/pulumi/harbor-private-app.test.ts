@@ -3,7 +3,6 @@
  * secretness of every credential-derived value, and validation before any registration.
  */
 
-import { unpackState } from '../../lib/pulumi/state-shape';
 import { randomBytes } from 'node:crypto';
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
@@ -22,6 +21,7 @@ import {
   SecretValue,
 } from '../../lib/pulumi';
 import {
+  flatProps,
   MOCK_HARBOR,
   Registration,
   installMocks,
@@ -78,8 +78,7 @@ async function build(
 /** A registration's inputs as its provider reads them (`spec` lifted, lib/pulumi/state-shape.ts), without `__provider`. */
 function inputsOf(r: Registration | undefined): Record<string, any> {
   if (!r) throw new Error('registration not found');
-  const spec = isSecretInput(r.inputs.spec) ? r.inputs.spec.value : r.inputs.spec;
-  const { __provider, ...rest } = unpackState({ ...r.inputs, spec });
+  const { __provider, ...rest } = flatProps(r.inputs);
   return rest;
 }
 
