@@ -13,7 +13,7 @@ import { harborPullCheckProvider } from './pull-check-provider';
 import { harborRobotLoginProvider, UNKNOWN } from './robot-login-provider';
 import { harborRobotProvider } from './robot-provider';
 import { harborRobotRotationProvider } from './robot-rotation-provider';
-import { PackedStateProvider } from './state-shape';
+import { PackedStateProvider, TOP_LEVEL_KEYS } from './state-shape';
 
 /** The kinds of Harbor resources, as the `resourceKind` input names them. */
 export type HarborResourceKind = 'project' | 'member' | 'robot' | 'robotLogin' | 'robotRotation' | 'pullCheck';
@@ -38,7 +38,7 @@ type KindProps = Readonly<Record<string, unknown>> | undefined;
  */
 export class HarborProvider extends PackedStateProvider {
   constructor() {
-    super(new HarborKindDispatcher());
+    super(new HarborKindDispatcher(), TOP_LEVEL_KEYS);
   }
 }
 

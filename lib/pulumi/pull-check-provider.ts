@@ -18,7 +18,7 @@
  * as to the other Harbor resources), it asks Harbor (`GET /robots/{id}`) which one it is.
  */
 import type { dynamic } from '@pulumi/pulumi';
-import { PackedStateProvider } from './state-shape';
+import { PackedStateProvider, topLevelKeysOf } from './state-shape';
 import { checkPull, type PullCheckOutcome, type PullCheckResult } from '../registry/pull-check';
 import { configValue, type HarborTarget, loginKeys, type StackConfig, withHarbor } from './connection';
 import { UNKNOWN } from './robot-login-provider';
@@ -266,4 +266,7 @@ function failureMessage(inputs: HarborPullCheckInputs, total: number, failures: 
  * The one instance every pull check registers with (so Pulumi serializes it once per program), on the packed layout of
  * state-shape.ts.
  */
-export const harborPullCheckProvider: dynamic.ResourceProvider = new PackedStateProvider(new HarborPullCheckProvider());
+export const harborPullCheckProvider: dynamic.ResourceProvider = new PackedStateProvider(
+  new HarborPullCheckProvider(),
+  topLevelKeysOf('pullCheck'),
+);

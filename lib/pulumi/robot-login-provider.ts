@@ -17,7 +17,7 @@
  * the pull Secret in the same run.
  */
 import type { dynamic } from '@pulumi/pulumi';
-import { PackedStateProvider } from './state-shape';
+import { PackedStateProvider, topLevelKeysOf } from './state-shape';
 
 /** Pulumi's marker of a value that is not known yet (during a preview), as the dynamic provider host receives it. */
 export const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
@@ -106,4 +106,7 @@ export class HarborRobotLoginProvider implements dynamic.ResourceProvider {
  * The one instance every robot login registers with (so Pulumi serializes it once per program), on the packed layout of
  * state-shape.ts.
  */
-export const harborRobotLoginProvider: dynamic.ResourceProvider = new PackedStateProvider(new HarborRobotLoginProvider());
+export const harborRobotLoginProvider: dynamic.ResourceProvider = new PackedStateProvider(
+  new HarborRobotLoginProvider(),
+  topLevelKeysOf('robotLogin'),
+);

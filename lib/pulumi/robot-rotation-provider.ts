@@ -16,7 +16,7 @@
  * changing; otherwise the generation is the stored one and nothing changes.
  */
 import type { dynamic } from '@pulumi/pulumi';
-import { PackedStateProvider } from './state-shape';
+import { PackedStateProvider, topLevelKeysOf } from './state-shape';
 
 /** The inputs of a robot rotation resource (`robot.rotation` of the props). */
 export interface HarborRobotRotationInputs {
@@ -103,4 +103,7 @@ export class HarborRobotRotationProvider implements dynamic.ResourceProvider {
  * The one instance every robot rotation registers with (so Pulumi serializes it once per program), on the packed layout of
  * state-shape.ts.
  */
-export const harborRobotRotationProvider: dynamic.ResourceProvider = new PackedStateProvider(new HarborRobotRotationProvider());
+export const harborRobotRotationProvider: dynamic.ResourceProvider = new PackedStateProvider(
+  new HarborRobotRotationProvider(),
+  topLevelKeysOf('robotRotation'),
+);

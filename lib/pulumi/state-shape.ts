@@ -41,13 +41,6 @@ function isPlainObject(v: unknown): v is Props {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** The top-level keys of a kind, or undefined for a kind that is not packed. */
-function topLevelKeysOf(kind: unknown): readonly string[] | undefined {
-  return typeof kind === 'string' && Object.prototype.hasOwnProperty.call(TOP_LEVEL_KEYS, kind)
-    ? TOP_LEVEL_KEYS[kind]
-    : undefined;
-}
-
 /**
  * Every key at the top level, as the providers' code reads them: `spec`'s keys lifted (a top-level key wins). A state
  * without `spec` (written before the layout, or of a kind that is not packed) is returned as it is.
@@ -55,7 +48,7 @@ function topLevelKeysOf(kind: unknown): readonly string[] | undefined {
 export function unpackState<T extends Props | undefined>(props: T): T {
   if (!isPlainObject(props) || !isPlainObject(props[SPEC_KEY])) return props;
   const { [SPEC_KEY]: spec, ...rest } = props;
-  return { ...(spec as Props), ...rest } as unknown as T;
+  return { ...spec, ...rest } as unknown as T;
 }
 
 /**
@@ -63,9 +56,15 @@ export function unpackState<T extends Props | undefined>(props: T): T {
  * other key under `spec`. Takes either layout; a kind that is not packed (or no `resourceKind`) is returned as it is.
  */
 export function packState<T extends Props | undefined>(props: T): T {
+  return packWith(TOP_LEVEL_KEYS, props);
+}
+
+/** {@link packState} with the kinds of `table` (a provider of one kind serializes only its own entry). */
+function packWith<T extends Props | undefined>(table: Readonly<Record<string, readonly string[]>>, props: T): T {
   if (!isPlainObject(props)) return props;
   const flat = unpackState(props) as Props;
-  const top = topLevelKeysOf(flat.resourceKind);
+  const kind = flat.resourceKind;
+  const top = typeof kind === 'string' && Object.prototype.hasOwnProperty.call(table, kind) ? table[kind] : undefined;
   if (!top) return props;
   const out: Record<string, unknown> = {};
   const spec: Record<string, unknown> = {};
@@ -77,33 +76,44 @@ export function packState<T extends Props | undefined>(props: T): T {
   return out as unknown as T;
 }
 
+/** The {@link TOP_LEVEL_KEYS} entries of `kinds`. */
+export function topLevelKeysOf(...kinds: string[]): Readonly<Record<string, readonly string[]>> {
+  return Object.fromEntries(kinds.map((k) => [k, TOP_LEVEL_KEYS[k] ?? []]));
+}
+
 /** The output names to make secret in the packed layout: a key kept under `spec` makes `spec` secret. */
 export function packedSecretOutputs(kind: unknown, names: readonly string[]): string[] {
-  const top = topLevelKeysOf(kind);
+  const top =
+    typeof kind === 'string' && Object.prototype.hasOwnProperty.call(TOP_LEVEL_KEYS, kind)
+      ? TOP_LEVEL_KEYS[kind]
+      : undefined;
   if (!top) return [...names];
   return [...new Set(names.map((n) => (n === PROVIDER_KEY || top.includes(n) ? n : SPEC_KEY)))];
 }
 
 /**
  * A dynamic provider whose code reads every key at the top level, given and returning the packed layout: each
- * operation gets its props unpacked ({@link unpackState}), and the state it returns is packed ({@link packState}).
+ * operation gets its props unpacked ({@link unpackState}), and the state it returns is packed ({@link packState}) for
+ * the kinds of `kinds` (states of other kinds are returned as they are).
  */
 export class PackedStateProvider implements dynamic.ResourceProvider {
-  constructor(private readonly inner: dynamic.ResourceProvider) {}
+  /**
+   * @param inner the provider, on the layout with every key at the top level
+   * @param table the top-level keys of the kinds it serves ({@link topLevelKeysOf}): all a provider serialized by
+   * value holds of {@link TOP_LEVEL_KEYS}
+   */
+  constructor(
+    private readonly inner: dynamic.ResourceProvider,
+    private readonly table: Readonly<Record<string, readonly string[]>>,
+  ) {}
 
   async configure(req: dynamic.ConfigureRequest): Promise<void> {
     if (this.inner.configure) await this.inner.configure(req);
   }
 
-  async check(olds: MaybeProps, news: MaybeProps): Promise<dynamic.CheckResult> {
-    if (!this.inner.check) return { inputs: news };
-    const result = await this.inner.check(unpackState(olds), unpackState(news));
-    return { ...result, ...(result.inputs !== undefined ? { inputs: packState(result.inputs as Props) } : {}) };
-  }
-
   async create(inputs: MaybeProps): Promise<dynamic.CreateResult> {
     const result = await this.inner.create(unpackState(inputs));
-    return { ...result, ...(result.outs !== undefined ? { outs: packState(result.outs as Props) } : {}) };
+    return { ...result, ...(result.outs !== undefined ? { outs: packWith(this.table, result.outs as Props) } : {}) };
   }
 
   async read(id: string, props: MaybeProps): Promise<dynamic.ReadResult> {
@@ -111,8 +121,8 @@ export class PackedStateProvider implements dynamic.ResourceProvider {
     const result = await this.inner.read(id, unpackState(props));
     return {
       ...result,
-      ...(result.props !== undefined ? { props: packState(result.props as Props) } : {}),
-      ...(result.inputs !== undefined ? { inputs: packState(result.inputs as Props) } : {}),
+      ...(result.props !== undefined ? { props: packWith(this.table, result.props as Props) } : {}),
+      ...(result.inputs !== undefined ? { inputs: packWith(this.table, result.inputs as Props) } : {}),
     };
   }
 
@@ -123,7 +133,7 @@ export class PackedStateProvider implements dynamic.ResourceProvider {
   async update(id: string, olds: MaybeProps, news: MaybeProps): Promise<dynamic.UpdateResult> {
     if (!this.inner.update) return { outs: news };
     const result = await this.inner.update(id, unpackState(olds), unpackState(news));
-    return { ...result, ...(result.outs !== undefined ? { outs: packState(result.outs as Props) } : {}) };
+    return { ...result, ...(result.outs !== undefined ? { outs: packWith(this.table, result.outs as Props) } : {}) };
   }
 
   async delete(id: string, props: MaybeProps): Promise<void> {

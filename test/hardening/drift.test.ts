@@ -20,7 +20,15 @@ import { harborProvider } from '../../lib/pulumi/harbor-provider';
 import type { HarborConnectionState } from '../../lib/pulumi/connection';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { create, refresh, seedResources, up, type DiffReport, type StackResource } from '../pulumi/support/lifecycle';
-import { installMocks, isSecretInput, MOCK_HARBOR, promiseOf, settled, unwrapSecrets } from '../pulumi/support/mocks';
+import {
+  flatProps,
+  installMocks,
+  isSecretInput,
+  MOCK_HARBOR,
+  promiseOf,
+  settled,
+  unwrapSecrets,
+} from '../pulumi/support/mocks';
 
 const ADMIN_PASSWORD = randomBytes(12).toString('hex');
 const PULL = [{ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'pull' }] }];
@@ -113,7 +121,7 @@ describe('drift made in Harbor is read by refresh and repaired by the next up', 
     expect(emulator.authorize(outs!.fullName, outs!.secret, 'k8s')).toEqual(['push']);
 
     expect(await refresh(harborProvider, stack)).toEqual([]);
-    expect(res('robot').outs!.permissions).toEqual([
+    expect(flatProps(res('robot').outs)!.permissions).toEqual([
       {
         kind: 'project',
         namespace: 'k8s',
@@ -181,7 +189,7 @@ describe('drift made in Harbor is read by refresh and repaired by the next up', 
     const admin = new HarborClient({ url: server.url, username: 'admin', password: ADMIN_PASSWORD });
     const byHand = await admin.createRobot({
       name: 'coredns-pull',
-      description: old.description,
+      description: flatProps(old).description,
       duration: -1,
       level: 'project',
       permissions: PULL as never,
@@ -280,7 +288,7 @@ describe('drift made in Harbor is read by refresh and repaired by the next up', 
     expect(emulator.authorize(undefined, undefined, 'k8s')).toEqual(['pull']);
 
     await refresh(harborProvider, stack);
-    expect(res('project').outs!.public).toBe(true);
+    expect(flatProps(res('project').outs)!.public).toBe(true);
     emulator.resetLog();
     const { report } = await engineUp(harborProvider, stack);
     expect(changed(report)).toEqual(['project']);

@@ -357,6 +357,17 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
     return out;
   };
 
+  /**
+   * The keys of a dynamic resource's stored state (the packed layout, lib/pulumi/state-shape.ts: `spec` holds the
+   * connection) that hold a credential and that the engine would store in plain text: neither named in
+   * additionalSecretOutputs nor named like a secret input (live-engine.ts `answer`, as Pulumi's engine does).
+   */
+  const storedPlainCredentials = (scan: (s: string) => unknown[], r: LiveRegistration): string[] =>
+    Object.entries(r.dynamic ? (r.state ?? {}) : {})
+      .filter(([, v]) => scan(JSON.stringify(v) ?? '').length > 0)
+      .filter(([k]) => !r.additionalSecretOutputs.includes(k) && !isSecretInput(r.inputs[k]))
+      .map(([k]) => `${r.type} ${r.name} state.${k}`);
+
   /** The outputs whose value holds a credential, and those of them that are not Pulumi secrets. */
   async function credentialOutputs(
     outputs: Array<[string, pulumi.Output<unknown>]>,
@@ -392,6 +403,21 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
         'in',
       ),
     ).toEqual(['in.a[0]']);
+    // A stored key holding a credential: reported unless the engine keeps it secret.
+    const stored = {
+      type: 't',
+      name: 'n',
+      dynamic: true,
+      state: { name: 'x', spec: { connection: { password: credential } } },
+      additionalSecretOutputs: [],
+      inputs: { name: 'x', spec: {} },
+    } as unknown as LiveRegistration;
+    const scan = (s: string): unknown[] => scanner.scan(s);
+    expect(storedPlainCredentials(scan, stored)).toEqual(['t n state.spec']);
+    expect(storedPlainCredentials(scan, { ...stored, additionalSecretOutputs: ['spec'] })).toEqual([]);
+    expect(
+      storedPlainCredentials(scan, { ...stored, inputs: { spec: { [SECRET_SIG_KEY]: SECRET_SIG, value: {} } } }),
+    ).toEqual([]);
   });
 
   async function check(
@@ -421,6 +447,9 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
     );
     const inputLeaks = mine.flatMap((r) => plainCredentials((s) => scanner.scan(s), r.inputs, `${r.type} ${r.name}`));
     expect(inputLeaks).toEqual([]);
+    // The state each dynamic resource stores: a key holding a credential is one the engine keeps secret (named in
+    // additionalSecretOutputs, or named like a secret input), whether or not the resource object has an output of it.
+    expect(mine.flatMap((r) => storedPlainCredentials((s) => scanner.scan(s), r))).toEqual([]);
     const secretInputs = mine.filter((r) => scanner.scan(JSON.stringify(r.inputs)).length > 0).map((r) => r.name);
     return { secretOutputs, secretInputs };
   }
@@ -442,14 +471,16 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
     const issued = robot?.state?.secret as string;
     expect(typeof issued).toBe('string');
     const { secretOutputs, secretInputs } = await check(app, [issued, adminPassword]);
-    // The walk saw the credentials where they must be (so it could have failed).
+    // The walk saw the credentials where they must be (so it could have failed). Each Harbor resource keeps its
+    // connection (the admin password) under `spec` (lib/pulumi/state-shape.ts): that output holds it.
     expect(secretOutputs).toEqual(
       expect.arrayContaining([
         'app.robotSecret',
         'app.robot.secret',
         'app.robotLogin.secret',
-        'app.project.connection',
-        'app.robot.connection',
+        'app.project.spec',
+        'app.members[0].spec',
+        'app.robot.spec',
       ]),
     );
     expect(secretInputs).toEqual(

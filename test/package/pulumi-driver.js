@@ -93,6 +93,20 @@ async function main() {
     const { __provider, ...rest } = inputs;
     return unwrap(rest);
   };
+  // A Harbor resource registers the inputs only its provider reads under one key, `spec` (lib/pulumi/state-shape.ts,
+  // which this driver, run from the installed package, cannot import).
+  const SPEC = 'spec';
+  const underSpec = (inputs, key) =>
+    !(key in inputs) && inputs[SPEC] !== null && typeof inputs[SPEC] === 'object' && key in inputs[SPEC];
+  /** An input as the provider reads it: at the top level, or under `spec`. */
+  const inputOf = (inputs, key) => (underSpec(inputs, key) ? inputs[SPEC][key] : inputs[key]);
+  /** The inputs with `key` set where the program registered it (the top level or `spec`), as the engine resolves it. */
+  const withInputs = (inputs, values) =>
+    Object.entries(values).reduce(
+      (acc, [key, value]) =>
+        underSpec(acc, key) ? { ...acc, [SPEC]: { ...acc[SPEC], [key]: value } } : { ...acc, [key]: value },
+      inputs,
+    );
   const order = ['Project', 'ProjectMember', 'RobotAccount', 'RobotLogin', 'PullCheck'];
   const kind = (r) => r.type.split(':')[2];
   const sorted = [...harbor].sort((a, b) => order.indexOf(kind(a)) - order.indexOf(kind(b)));
@@ -102,14 +116,23 @@ async function main() {
     let inputs = plain(r.inputs);
     if (kind(r) === 'RobotLogin') {
       const robot = created.find((c) => kind(c.r) === 'RobotAccount');
-      inputs = { ...inputs, robotResourceId: robot.id, fullName: robot.outs.fullName, secret: robot.outs.secret };
+      inputs = withInputs(inputs, {
+        robotResourceId: robot.id,
+        fullName: robot.outs.fullName,
+        secret: robot.outs.secret,
+      });
     }
     if (kind(r) === 'PullCheck') {
       // The robot login's outputs, as the engine resolves them; the images moved to PULL_CHECK_REGISTRY (a loopback
       // port where nothing listens), so that the installed check runs its token flow without leaving this machine.
       const login = created.find((c) => kind(c.r) === 'RobotLogin');
-      const images = inputs.images.map((i) => i.replace(/^[^/]+/, process.env.PULL_CHECK_REGISTRY));
-      inputs = { ...inputs, images, username: login.outs.fullName, secret: login.outs.secret, robotId: login.id };
+      const images = inputOf(inputs, 'images').map((i) => i.replace(/^[^/]+/, process.env.PULL_CHECK_REGISTRY));
+      inputs = withInputs(inputs, {
+        images,
+        username: login.outs.fullName,
+        secret: login.outs.secret,
+        robotId: login.id,
+      });
       try {
         await provider.create(inputs);
         report.operations.push({ op: 'create', type: r.type });
@@ -155,7 +178,7 @@ async function main() {
     }
     const member = created.find((c) => kind(c.r) === 'ProjectMember');
     const provider = await providerFor(member.r.inputs.__provider);
-    const news = { ...member.inputs, role: 'developer' };
+    const news = withInputs(member.inputs, { role: 'developer' });
     const diff = await provider.diff(member.id, member.outs, news);
     member.outs = (await provider.update(member.id, member.outs, news)).outs;
     report.operations.push({ op: 'update', type: member.r.type, changes: diff.changes, replaces: diff.replaces });

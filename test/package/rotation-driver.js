@@ -30,6 +30,15 @@ const rawConfig = {
 };
 const stored = fs.existsSync(process.env.STATE_FILE) ? JSON.parse(fs.readFileSync(process.env.STATE_FILE, 'utf8')) : {};
 
+/**
+ * An input as the provider reads it: at the top level, or under `spec`, where a Harbor resource registers the inputs only
+ * its provider reads (lib/pulumi/state-shape.ts, which this driver, run from the installed package, cannot import).
+ */
+function inputOf(inputs, key) {
+  const spec = inputs.spec;
+  return !(key in inputs) && spec !== null && typeof spec === 'object' && key in spec ? spec[key] : inputs[key];
+}
+
 /** A provider loaded from its registered text the way Pulumi's dynamic provider host loads it. */
 async function load(text) {
   const provider = requireFromString(text).handler();
@@ -102,7 +111,7 @@ async function main() {
   const of = (kind) => registrations.find((r) => r.type === `pulumi-nodejs:dynamic/harbor:${kind}`);
   const robotInputs = plain(of('RobotAccount').inputs);
   const harbor = await load(of('RobotAccount').inputs.__provider);
-  report.robot.generation = robotInputs.generation;
+  report.robot.generation = inputOf(robotInputs, 'generation');
   if (process.env.DESTROY) {
     await harbor.delete(stored.RobotAccount.id, stored.RobotAccount.outs);
     await harbor.delete(stored.ProjectMember.id, stored.ProjectMember.outs);

@@ -16,7 +16,9 @@ import { HarborClient } from '../../lib/harbor';
 import { dockerConfigJson } from '../../lib/core';
 import type { HarborTarget } from '../../lib/pulumi/connection';
 import { UNKNOWN } from '../../lib/pulumi/robot-login-provider';
+import { SPEC_KEY, TOP_LEVEL_KEYS } from '../../lib/pulumi/state-shape';
 import { create, destroy, preview, refresh, seedResources, seedStack, StackResource, up } from './support/lifecycle';
+import { flatProps } from './support/mocks';
 import { hostRun, ProviderTexts, serializeLikePulumiUp } from './support/serialized';
 
 jest.setTimeout(30_000);
@@ -178,7 +180,7 @@ describe("moving Harbor's URL", () => {
       `GET /robots/${find(stack, 'robot').id}`,
     ]);
     // The state keeps the new address; refresh and destroy use it.
-    expect(find(stack, 'robot').outs!.harbor).toEqual(target(moved));
+    expect(flatProps(find(stack, 'robot').outs!).harbor).toEqual(target(moved));
     expect(await refresh(run, stack)).toEqual([]);
     await destroy(run, stack);
     expect(emulator.state().projects).toEqual([]);
@@ -288,10 +290,10 @@ describe('adopting existing objects', () => {
       `PUT /robots/${robotId}`,
       `PATCH /robots/${robotId}`,
     ]);
-    expect(find(stack, 'member').outs).toMatchObject({ adopted: true, role: 'guest' });
+    expect(flatProps(find(stack, 'member').outs)).toMatchObject({ adopted: true, role: 'guest' });
     expect(emulator.state().members.find((m) => m.entityName === 'k8s-puller')!.roleId).toBe(3);
     const robot = find(stack, 'robot').outs!;
-    expect(robot).toMatchObject({ adopted: true, fullName: 'robot$k8s+coredns-pull' });
+    expect(flatProps(robot)).toMatchObject({ adopted: true, fullName: 'robot$k8s+coredns-pull' });
     expect(emulator.authorize(robot.fullName, robot.secret, 'k8s')).toEqual(['pull']);
     expect(emulator.authorize(robot.fullName, handMadeSecret, 'k8s')).toEqual([]);
     expect(find(stack, 'robotLogin').outs).toMatchObject({ fullName: robot.fullName, secret: robot.secret });
@@ -319,7 +321,7 @@ describe('every prop in place', () => {
 
     emulator.setProjectStorageLimit('k8s', GB);
     await refresh(run, stack);
-    expect(project.outs!.storageQuotaGb).toBe(1);
+    expect(flatProps(project.outs!).storageQuotaGb).toBe(1);
     emulator.resetLog();
     expect((await up(run, stack)).project).toMatchObject({ changes: true, replaces: [] });
     expect(emulator.state().projects[0].storageLimit).toBe(5 * GB);
@@ -364,9 +366,16 @@ describe('upgrading from a state that held the password', () => {
     for (const r of legacy) r.inputs = { ...r.inputs, __provider: 'the 0.1 provider text' };
     const run = await hostRun(texts, login(passwordA));
     await create(run, legacy);
+    // As version 0.1 stored it: every key at the top level (lib/pulumi/state-shape.ts came later).
+    const asStoredBy01 = (): void => {
+      for (const r of legacy) r.outs = flatProps(r.outs!);
+      expect(legacy.map((r) => [r.name, SPEC_KEY in r.outs!])).toEqual(legacy.map((r) => [r.name, false]));
+    };
+    asStoredBy01();
     expect(JSON.stringify(legacy.map((r) => r.outs))).toContain(passwordA);
     // Before that up, refresh still works with what the state holds.
     expect(await refresh(run, legacy)).toEqual([]);
+    asStoredBy01();
 
     // The program now declares the connection from the configuration; `pulumi up`.
     const upgraded = seedStack(target(), { providers: texts });
@@ -381,11 +390,17 @@ describe('upgrading from a state that held the password', () => {
     ]);
     expect(requests()).toEqual([]);
     for (const r of migrate) {
-      expect([r.name, JSON.stringify(r.outs).includes(passwordA), r.outs!.connection, r.outs!.harbor]).toEqual([
+      const state = flatProps(r.outs!);
+      expect([r.name, JSON.stringify(r.outs).includes(passwordA), state.connection, state.harbor]).toEqual([
         r.name,
         false,
         undefined,
         target(),
+      ]);
+      // Rewritten in the packed layout: the kind's declared outputs, `spec` and the provider text at the top level.
+      expect([r.name, Object.keys(r.outs!).sort()]).toEqual([
+        r.name,
+        [...TOP_LEVEL_KEYS[state.resourceKind], SPEC_KEY, '__provider'].sort(),
       ]);
     }
   });

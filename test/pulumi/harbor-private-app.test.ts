@@ -54,9 +54,7 @@ const sorted = (pairs: string[][]): string[][] => [...pairs].sort((a, b) => a.jo
  */
 const connectionIsSecret = (inputs: Record<string, any>): boolean => {
   const spec = inputs.spec;
-  return (
-    isSecretInput(spec) || isSecretInput(spec?.connection) || isSecretInput(spec?.connection?.password)
-  );
+  return isSecretInput(spec) || isSecretInput(spec?.connection) || isSecretInput(spec?.connection?.password);
 };
 
 function seedProps(): Omit<HarborPrivateAppProps, 'harbor'> {

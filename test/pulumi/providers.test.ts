@@ -9,6 +9,7 @@ import { HarborClient } from '../../lib/harbor';
 import { harborProvider } from '../../lib/pulumi/harbor-provider';
 import type { HarborConnectionState } from '../../lib/pulumi/connection';
 import { create, destroy, refresh, seedResources, StackResource, up } from './support/lifecycle';
+import { flatProps } from './support/mocks';
 
 const ADMIN_PASSWORD = randomBytes(12).toString('hex');
 let emulator: HarborEmulator;
@@ -216,7 +217,7 @@ test('replacements: another robot name or project; the same login deletes first;
   const diff = await harborProvider.diff(robot.id!, robot.outs, { ...robot.inputs, connection: rotated });
   expect(diff).toMatchObject({ changes: true, replaces: [] });
   const updated = await harborProvider.update(robot.id!, robot.outs, { ...robot.inputs, connection: rotated });
-  expect(updated.outs.connection.password).toBe(rotated.password);
+  expect(flatProps(updated.outs).connection.password).toBe(rotated.password);
   expect(calls()).toEqual([]);
 });
 

@@ -55,7 +55,7 @@ export function unwrapSecrets(v: any): any {
 export function flatProps<T extends Record<string, any> | undefined>(props: T): T {
   if (!props || typeof props !== 'object') return props;
   const spec = isSecretInput(props.spec) ? props.spec.value : props.spec;
-  return unpackState({ ...props, ...(spec !== undefined ? { spec } : {}) }) as T;
+  return unpackState({ ...props, ...(spec !== undefined ? { spec } : {}) });
 }
 
 /** The values the mocked Harbor "returns"; the robot secret is random per test run. */
