@@ -20,6 +20,7 @@ import {
   PullCredentials,
   SecretValue,
 } from '../../lib/pulumi';
+import { TOP_LEVEL_KEYS } from '../../lib/pulumi/state-shape';
 import {
   flatProps,
   MOCK_HARBOR,
@@ -153,6 +154,27 @@ describe("the seed's coredns as a Pulumi component", () => {
     // The serialized provider (the real serializer's text) travels with every Harbor resource, one for all three kinds.
     expect(child(ROBOT).inputs.__provider).toContain('exports.handler');
     expect(child(PROJECT).inputs.__provider).toBe(child(MEMBER).inputs.__provider);
+  });
+
+  test('each Harbor resource registers its declared outputs (and __provider) at the top level, every other input under spec', () => {
+    const kinds: Record<string, string> = {
+      [PROJECT]: 'project',
+      [MEMBER]: 'member',
+      [ROBOT]: 'robot',
+      [LOGIN]: 'robotLogin',
+      [PULL_CHECK]: 'pullCheck',
+    };
+    const harborChildren = built.children.filter((r) => kinds[r.type] !== undefined);
+    expect(harborChildren.map((r) => r.type).sort()).toEqual(Object.keys(kinds).sort());
+    for (const r of harborChildren) {
+      const kind = kinds[r.type];
+      const topLevel = Object.keys(r.inputs).filter((k) => k !== 'spec' && k !== '__provider');
+      // Only declared outputs at the top level (the ones given a value: outputs to come are not sent).
+      expect([r.type, topLevel.filter((k) => !TOP_LEVEL_KEYS[kind].includes(k))]).toEqual([r.type, []]);
+      expect([r.type, unwrapSecrets(r.inputs.spec).resourceKind]).toEqual([r.type, kind]);
+    }
+    // The pull Secret is built from the login: its secret stays a top-level, secret input of the login.
+    expect(Object.keys(child(ROBOT).inputs).sort()).toEqual(['__provider', 'name', 'spec']);
   });
 
   test('no input of any resource holds the Harbor password; the robot secret is a secret output', () => {
