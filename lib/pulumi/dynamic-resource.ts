@@ -28,6 +28,9 @@ export interface HarborDynamicResourceConstructor {
  * itself; given the text, it registers the resource as `pulumi.dynamic.Resource` would after serializing, with the text
  * as `__provider`, but without calling Pulumi's closure serializer, which loads TypeScript and enables the V8 debugger
  * for the rest of the program (every later resource then costs more).
+ *
+ * Either way, the inputs are registered in the packed layout of state-shape.ts (the kind's declared outputs at the top
+ * level, every other input under `spec`), and an `additionalSecretOutputs` name that is packed becomes `spec`.
  */
 export const HarborDynamicResource = function HarborDynamicResource(
   this: unknown,
