@@ -35,7 +35,7 @@ export function benchMocks(record: MockRecord): pulumi.runtime.Mocks {
         const spec = (inputs.spec ?? {}) as Record<string, unknown>;
         const permissions = inputs.permissions as Array<{ namespace?: string }> | undefined;
         const project = spec.project ?? permissions?.[0]?.namespace;
-        state.fullName = `robot$${String(project)}+${String(inputs.name)}`;
+        state.fullName = `robot$${String(project)}+${String(spec.name ?? inputs.name)}`;
         state.secret = BENCH_ROBOT_SECRET;
       }
       return { id: `${args.name}-id`, state };

@@ -108,7 +108,6 @@ function declareMember(app: Component, a: App, harbor: object, project: Dyn): Dy
 
 function declareRobot(app: Component, a: App, harbor: object, project: Dyn, member: Dyn): Dyn {
   const inputs = {
-    name: `${a.id}-pull`,
     robotId: undefined,
     fullName: undefined,
     secret: undefined,
@@ -118,6 +117,7 @@ function declareRobot(app: Component, a: App, harbor: object, project: Dyn, memb
       resourceKind: 'robot',
       harbor,
       project: project.name as pulumi.Output<string>,
+      name: `${a.id}-pull`,
       description: `Pull secret of ${a.id}, managed by harbor-private-app`,
       durationDays: -1,
       permissions: [{ kind: 'project', namespace: a.project, access: [{ action: 'pull', resource: 'repository' }] }],

@@ -8,9 +8,10 @@
  * component's outputs, and most of the memory a program of many apps needs over a hand-written one (bench/RESULTS.md,
  * Pulumi).
  *
- * The providers read both layouts: states written before it (every key at the top level) work as they are, and the
- * first `pulumi up` after an upgrade rewrites them (the stored provider text changes, an update without a Harbor
- * request). Imports nothing at run time: it is part of every serialized provider.
+ * The providers read both layouts: a state written before it (every key at the top level) works as it is. A state can
+ * be mixed for a while: on an `up` whose diff finds no change the engine stores the new inputs (packed) and keeps the
+ * old outputs (flat) until an update or a refresh writes packed ones. Imports nothing at run time: it is part of every
+ * serialized provider.
  */
 import type { dynamic } from '@pulumi/pulumi';
 
@@ -22,12 +23,14 @@ const PROVIDER_KEY = '__provider';
 
 /**
  * The keys each kind of Harbor resource keeps at the top level: its declared outputs (what the program and users
- * read), besides `__provider`. A kind not listed keeps every key at the top level.
+ * read), besides `__provider`; and `connection`, the deprecated login that holds the Harbor password: states written
+ * before the layout name it in `additionalSecretOutputs`, and a `pulumi refresh` keeps the stored options, so it must
+ * stay where that option covers it. A kind not listed keeps every key at the top level.
  */
 export const TOP_LEVEL_KEYS: Readonly<Record<string, readonly string[]>> = {
-  project: ['name', 'projectId', 'created'],
-  member: ['memberId', 'role'],
-  robot: ['name', 'robotId', 'fullName', 'secret', 'expiresAt', 'disabled', 'harborName'],
+  project: ['name', 'projectId', 'created', 'connection'],
+  member: ['memberId', 'role', 'connection'],
+  robot: ['robotId', 'fullName', 'secret', 'expiresAt', 'disabled', 'harborName', 'connection'],
   robotLogin: ['fullName', 'secret', 'expiresAt'],
   robotRotation: ['generation', 'startedAt'],
   pullCheck: ['checked', 'secret'],

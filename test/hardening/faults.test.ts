@@ -40,14 +40,11 @@ let stack: StackResource[];
 const res = (name: 'project' | 'member' | 'robot'): StackResource => stack.find((r) => r.name === name)!;
 
 /**
- * Props with `connection` set where they keep it: under `spec` in the packed layout the providers return
- * (lib/pulumi/state-shape.ts), at the top level in the flat one (the inputs of lifecycle.seedResources).
+ * Props with `connection` set: the deprecated connection stays at the top level in both layouts (lib/pulumi/state-shape.ts
+ * keeps it there, where the states that hold it mark it secret).
  */
 function withConnection(props: Record<string, any>): Record<string, any> {
-  const spec = props.spec;
-  return spec && typeof spec === 'object' && !Array.isArray(spec)
-    ? { ...props, spec: { ...spec, connection } }
-    : { ...props, connection };
+  return { ...props, connection };
 }
 /** Gives the connection of every resource of the stack (inputs and state) another time limit per attempt. */
 function useTimeout(timeoutMs: number): void {

@@ -358,8 +358,7 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
   };
 
   /**
-   * The keys of a dynamic resource's stored state (the packed layout, lib/pulumi/state-shape.ts: `spec` holds the
-   * connection) that hold a credential and that the engine would store in plain text: neither named in
+   * The keys of a dynamic resource's stored state (the packed layout, lib/pulumi/state-shape.ts) that hold a credential and that the engine would store in plain text: neither named in
    * additionalSecretOutputs nor named like a secret input (live-engine.ts `answer`, as Pulumi's engine does).
    */
   const storedPlainCredentials = (scan: (s: string) => unknown[], r: LiveRegistration): string[] =>
@@ -471,16 +470,16 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
     const issued = robot?.state?.secret as string;
     expect(typeof issued).toBe('string');
     const { secretOutputs, secretInputs } = await check(app, [issued, adminPassword]);
-    // The walk saw the credentials where they must be (so it could have failed). Each Harbor resource keeps its
-    // connection (the admin password) under `spec` (lib/pulumi/state-shape.ts): that output holds it.
+    // The walk saw the credentials where they must be (so it could have failed). Each Harbor resource keeps the
+    // deprecated connection (the admin password) at the top level (lib/pulumi/state-shape.ts): that output holds it.
     expect(secretOutputs).toEqual(
       expect.arrayContaining([
         'app.robotSecret',
         'app.robot.secret',
         'app.robotLogin.secret',
-        'app.project.spec',
-        'app.members[0].spec',
-        'app.robot.spec',
+        'app.project.connection',
+        'app.members[0].connection',
+        'app.robot.connection',
       ]),
     );
     expect(secretInputs).toEqual(

@@ -373,8 +373,16 @@ describe('upgrading from a state that held the password', () => {
     };
     asStoredBy01();
     expect(JSON.stringify(legacy.map((r) => r.outs))).toContain(passwordA);
-    // Before that up, refresh still works with what the state holds.
+    // Before that up, refresh still works with what the state holds. The password stays in `connection`, the key the
+    // 0.1 state names in additionalSecretOutputs (a refresh keeps the stored options), never under `spec`.
     expect(await refresh(run, legacy)).toEqual([]);
+    expect(
+      legacy.map((r) => [
+        r.name,
+        JSON.stringify(r.outs!.connection).includes(passwordA),
+        JSON.stringify(r.outs![SPEC_KEY] ?? {}).includes(passwordA),
+      ]),
+    ).toEqual(legacy.map((r) => [r.name, r.name !== 'robotLogin', false]));
     asStoredBy01();
 
     // The program now declares the connection from the configuration; `pulumi up`.
@@ -397,10 +405,11 @@ describe('upgrading from a state that held the password', () => {
         undefined,
         target(),
       ]);
-      // Rewritten in the packed layout: the kind's declared outputs, `spec` and the provider text at the top level.
+      // Rewritten in the packed layout: the kind's declared outputs, `spec` and the provider text at the top level
+      // (no `connection` any more).
       expect([r.name, Object.keys(r.outs!).sort()]).toEqual([
         r.name,
-        [...TOP_LEVEL_KEYS[state.resourceKind], SPEC_KEY, '__provider'].sort(),
+        [...TOP_LEVEL_KEYS[state.resourceKind].filter((k) => k !== 'connection'), SPEC_KEY, '__provider'].sort(),
       ]);
     }
   });

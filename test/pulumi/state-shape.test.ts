@@ -29,7 +29,6 @@ describe('packState / unpackState', () => {
   test('a robot: its declared outputs and __provider at the top level, the rest under spec', () => {
     const packed = packState(FLAT_ROBOT);
     expect(packed).toEqual({
-      name: 'coredns-pull',
       robotId: 9,
       fullName: 'robot$k8s+coredns-pull',
       expiresAt: -1,
@@ -38,6 +37,7 @@ describe('packState / unpackState', () => {
         resourceKind: 'robot',
         harbor: FLAT_ROBOT.harbor,
         project: 'k8s',
+        name: 'coredns-pull',
         permissions: FLAT_ROBOT.permissions,
       },
     });
@@ -80,8 +80,9 @@ describe('packState / unpackState', () => {
   });
 
   test('secret outputs of packed keys become spec; top-level ones stay', () => {
-    expect(packedSecretOutputs('robot', ['secret', 'connection']).sort()).toEqual(['secret', 'spec']);
-    expect(packedSecretOutputs('project', ['connection', 'harbor'])).toEqual(['spec']);
+    expect(packedSecretOutputs('robot', ['secret', 'harbor']).sort()).toEqual(['secret', 'spec']);
+    expect(packedSecretOutputs('robot', ['secret', 'connection']).sort()).toEqual(['connection', 'secret']);
+    expect(packedSecretOutputs('project', ['harbor'])).toEqual(['spec']);
     expect(packedSecretOutputs('somethingElse', ['connection'])).toEqual(['connection']);
   });
 
@@ -131,7 +132,7 @@ describe('PackedStateProvider', () => {
     const created = await p.create(packedInputs);
     expect(seen[0]).toEqual(['create', { ...inputs, __provider }]);
     expect(created.outs).toEqual(packState({ ...inputs, __provider, robotId: 9, fullName: 'robot$k8s+coredns-pull' }));
-    expect(Object.keys(created.outs as object).sort()).toEqual(['__provider', 'fullName', 'name', 'robotId', 'spec']);
+    expect(Object.keys(created.outs as object).sort()).toEqual(['__provider', 'fullName', 'robotId', 'spec']);
 
     // An old state (flat) against new inputs (packed): the provider compares like with like.
     const flatOld = { ...inputs, __provider, robotId: 9, fullName: 'robot$k8s+coredns-pull' };
@@ -152,6 +153,23 @@ describe('PackedStateProvider', () => {
 
     await p.configure({ config: { get: () => undefined } as never });
     expect(seen.at(-1)).toEqual(['configure', expect.anything()]);
+  });
+
+  test('a flat state holding the deprecated connection (its password) keeps it at the top level when read', async () => {
+    // States written before the layout mark `connection` secret (additionalSecretOutputs), and `pulumi refresh` keeps
+    // the stored options: the password must stay under that name, not move under `spec`.
+    for (const kind of ['project', 'member', 'robot']) {
+      const connection = { url: 'https://harbor.example', username: 'admin', password: 'placeholder-not-a-secret' };
+      const flatState = { resourceKind: kind, name: 'k8s', connection, adopt: false };
+      const p = new PackedStateProvider(
+        { create: async () => ({ id: '1' }), read: async (id: string, props: unknown) => ({ id, props }) },
+        topLevelKeysOf(kind),
+      );
+      const props = (await p.read('1', flatState)).props as Record<string, unknown>;
+      expect([kind, props.connection]).toEqual([kind, connection]);
+      expect([kind, JSON.stringify(props.spec).includes('placeholder')]).toEqual([kind, false]);
+      expect(packedSecretOutputs(kind, ['connection'])).toEqual(['connection']);
+    }
   });
 
   test('a state read as gone stays gone (no props), as the host drops it', async () => {

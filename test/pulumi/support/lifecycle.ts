@@ -2,11 +2,14 @@
  * Plays the Pulumi engine's part for the dynamic providers (there is no Pulumi CLI here): create in dependency order,
  * an `up` without changes (diff, and update only where diff reports a change), refresh (read; an empty answer drops
  * the resource), destroy in reverse order, and a preview. Inputs are the plain values the provider host hands the
- * provider; a resource's inputs that come from another resource's outputs are derived from that one's state.
+ * provider, in the layout the program registers them (lib/pulumi/state-shape.ts: declared outputs at the top level, the
+ * rest under `spec`; `inputs` here are written flat and packed on the way); a resource's inputs that come from another
+ * resource's outputs are derived from that one's state.
  */
 import type { dynamic } from '@pulumi/pulumi';
 import type { HarborConnectionState, HarborTarget } from '../../../lib/pulumi/connection';
 import { UNKNOWN } from '../../../lib/pulumi/robot-login-provider';
+import { packState } from '../../../lib/pulumi/state-shape';
 
 /** The state of a resource as another one's inputs see it (`undefined` fields are unknown). */
 export interface ResourceState {
@@ -117,7 +120,7 @@ export function seedResources(
 export async function create(provider: dynamic.ResourceProvider, resources: StackResource[]): Promise<void> {
   for (const r of resources) {
     resolveInputs(r, resources);
-    const result = await provider.create(r.inputs);
+    const result = await provider.create(packState(r.inputs));
     r.id = result.id;
     r.outs = result.outs;
   }
@@ -131,10 +134,10 @@ export async function up(provider: dynamic.ResourceProvider, resources: StackRes
   const report: DiffReport = {};
   for (const r of resources) {
     resolveInputs(r, resources);
-    const diff = await provider.diff!(r.id!, r.outs, r.inputs);
+    const diff = await provider.diff!(r.id!, r.outs, packState(r.inputs));
     report[r.name] = diff;
     if (diff.changes && !diff.replaces?.length) {
-      const result = await provider.update!(r.id!, r.outs, r.inputs);
+      const result = await provider.update!(r.id!, r.outs, packState(r.inputs));
       r.outs = result.outs;
     }
   }
@@ -182,7 +185,7 @@ export async function preview(
   const planned = new Map<string, ResourceState>();
   const report: Record<string, { diff: dynamic.DiffResult; state: ResourceState }> = {};
   for (const r of resources) {
-    const inputs = r.derive ? r.derive((name) => planned.get(name)) : r.inputs;
+    const inputs = packState(r.derive ? r.derive((name) => planned.get(name)) : r.inputs);
     const diff = await provider.diff!(r.id!, r.outs, inputs);
     const state: ResourceState = !diff.changes
       ? { id: r.id, outs: r.outs }

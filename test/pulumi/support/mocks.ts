@@ -150,7 +150,7 @@ export function installMocks(
         if (args.type === 'pulumi-nodejs:dynamic/harbor:RobotAccount') {
           Object.assign(state, {
             robotId: 9,
-            fullName: `robot$${unwrapSecrets(spec.project)}+${unwrapSecrets(args.inputs.name)}`,
+            fullName: `robot$${unwrapSecrets(spec.project)}+${unwrapSecrets(spec.name)}`,
             secret: MOCK_HARBOR.robotSecret,
             expiresAt: options.robot?.expiresAt ?? -1,
             disabled: options.robot?.disabled ?? false,

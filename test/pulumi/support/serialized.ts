@@ -9,6 +9,7 @@
  *   (`@pulumi/pulumi/cmd/dynamic-provider/config`). The host picks a resource's provider by its `__provider` text;
  *   the run returned does it by `resourceKind` (a robot login, a robot rotation, or the rest).
  */
+import { unpackState } from '../../../lib/pulumi/state-shape';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { dynamic } from '@pulumi/pulumi';
@@ -55,7 +56,9 @@ export async function hostRun(
   const login = await load(texts.login);
   const rotation = texts.rotation !== undefined ? await load(texts.rotation) : harbor;
   const of = (props: unknown): dynamic.ResourceProvider => {
-    const kind = (props as { resourceKind?: unknown } | undefined)?.resourceKind;
+    // Either layout (lib/pulumi/state-shape.ts): the kind may be under `spec`.
+    const kind = (unpackState(props as Record<string, unknown> | undefined) as { resourceKind?: unknown } | undefined)
+      ?.resourceKind;
     return kind === 'robotLogin' ? login : kind === 'robotRotation' ? rotation : harbor;
   };
   return {
