@@ -18,13 +18,9 @@
  * as to the other Harbor resources), it asks Harbor (`GET /robots/{id}`) which one it is.
  */
 import type { dynamic } from '@pulumi/pulumi';
-import { PackedStateProvider, topLevelKeysOf } from './state-shape';
+import { PackedStateProvider, providerTextChanged, topLevelKeysOf, UNKNOWN } from './state-shape';
 import { checkPull, type PullCheckOutcome, type PullCheckResult } from '../registry/pull-check';
 import { configValue, type HarborTarget, loginKeys, type StackConfig, withHarbor } from './connection';
-import { UNKNOWN } from './robot-login-provider';
-
-/** The input that carries a dynamic resource's serialized provider. */
-const PROVIDER_KEY = '__provider';
 
 /** How many images are checked at once. */
 const CONCURRENCY = 4;
@@ -143,11 +139,8 @@ export class HarborPullCheckProvider implements dynamic.ResourceProvider {
   async diff(_id: string, olds: HarborPullCheckOutputs, news: HarborPullCheckInputs): Promise<dynamic.DiffResult> {
     const o = olds as unknown as Record<string, unknown>;
     const n = news as unknown as Record<string, unknown>;
-    const a = o[PROVIDER_KEY];
-    const b = n[PROVIDER_KEY];
-    const textChanged = typeof a === 'string' && typeof b === 'string' && b !== UNKNOWN && a !== b;
     const keys = [...changedKeys(o, n, CHECKED_KEYS), ...changedKeys(o, n, STORED_KEYS)];
-    return { changes: keys.length > 0 || textChanged };
+    return { changes: keys.length > 0 || providerTextChanged(olds, news) };
   }
 
   async update(_id: string, olds: HarborPullCheckOutputs, news: HarborPullCheckInputs): Promise<dynamic.UpdateResult> {
@@ -250,8 +243,10 @@ function failureMessage(inputs: HarborPullCheckInputs, total: number, failures: 
   const lines = failures.map((f) => {
     const prefix = `${f.result.image}: `;
     let message = f.result.message.startsWith(prefix) ? f.result.message.slice(prefix.length) : f.result.message;
-    // Harbor told which: its fix replaces the registry side's general one.
-    if (f.detail && message.includes(' Fix: ')) message = message.slice(0, message.indexOf(' Fix: '));
+    // Harbor told which, with its own fix: that replaces the registry side's general one (kept when Harbor could not
+    // be asked).
+    if (f.detail.includes(' Fix: ') && message.includes(' Fix: '))
+      message = message.slice(0, message.indexOf(' Fix: '));
     return `- ${f.result.image}: ${f.cause}. ${message}${f.detail ? `\n  ${f.detail}` : ''}`;
   });
   return [

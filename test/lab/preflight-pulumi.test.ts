@@ -206,6 +206,26 @@ describeLab('the Pulumi preflight: the workload is created only when its images 
     },
   );
 
+  test("a refused login that Harbor cannot be asked about: the registry's fix stays, with why Harbor could not tell", async () => {
+    const robot = 'robot$k8s+unasked-pull';
+    during.set('unasked-pull-check', () => {
+      lab.emulator.setRobotDisabled(robot, true);
+      lab.emulator.injectFault({
+        kind: 'status',
+        status: 403,
+        match: { method: 'GET', path: /\/robots\/\d+$/ },
+        times: 1,
+      });
+    });
+    const r = await up('unasked', `${lab.registryHost}/k8s/coredns:1.2.6`);
+    expect(r.error).toContain('(robot expired or disabled);');
+    expect(r.error).toContain('(Harbor could not be asked which: ');
+    const line = r.error!.split('\n').find((l) => l.startsWith(`- ${lab.registryHost}/k8s/coredns:1.2.6:`))!;
+    expect(line).toContain(`did not accept the credentials of ${robot}`);
+    expect(line).toContain(' Fix: ');
+    expect(r.workloads).toEqual([]);
+  });
+
   test('every image of every workload (init containers too) is checked before any workload is created', async () => {
     const r = await up(
       'many',
