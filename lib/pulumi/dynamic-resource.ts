@@ -1,8 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { packedSecretOutputs, packState } from './state-shape';
-
-/** The input that carries a dynamic resource's serialized provider (@pulumi/pulumi `dynamic` and its host). */
-const PROVIDER_KEY = '__provider';
+import { packedSecretOutputs, packState, PROVIDER_KEY } from './state-shape';
 
 /** The constructor of {@link HarborDynamicResource}. */
 export interface HarborDynamicResourceConstructor {
@@ -34,12 +31,8 @@ export interface HarborDynamicResourceConstructor {
  */
 export const HarborDynamicResource = function HarborDynamicResource(
   this: unknown,
-  provider: pulumi.dynamic.ResourceProvider | string,
-  name: string,
-  props: pulumi.Inputs,
-  opts: pulumi.CustomResourceOptions | undefined,
-  module: string,
-  type: string,
+  // The parameters are the interface's (written once there, checked here).
+  ...[provider, name, props, opts, module, type]: ConstructorParameters<HarborDynamicResourceConstructor>
 ): pulumi.dynamic.Resource {
   if (new.target === undefined) throw new TypeError('HarborDynamicResource must be called with new');
   // The inputs only the provider reads go under one key (state-shape.ts): Pulumi makes an output for every top-level

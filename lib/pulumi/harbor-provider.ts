@@ -3,23 +3,21 @@
  * per provider object and stores the text with each resource; one object for all kinds means one serialization per
  * program instead of one per kind. (Robot logins, robot rotations and pull checks register with their own providers,
  * robot-login-provider.ts, robot-rotation-provider.ts and pull-check-provider.ts, so that their state does not hold
- * this one; it handles them too, for callers that use one provider for all.) It dispatches on the `resourceKind` input, which each resource sets and which the
- * kind providers carry into the outputs (so `read` and `delete` see it too).
+ * this one; it handles them too, for callers that use one provider for all.) It dispatches on the `resourceKind`
+ * input, which each resource sets and which the kind providers carry into the outputs (so `read` and `delete` see it
+ * too).
  */
 import type { dynamic } from '@pulumi/pulumi';
 import { harborMemberProvider } from './member-provider';
 import { harborProjectProvider } from './project-provider';
-import { harborPullCheckProvider } from './pull-check-provider';
-import { harborRobotLoginProvider, UNKNOWN } from './robot-login-provider';
+import { HarborPullCheckProvider } from './pull-check-provider';
+import { HarborRobotLoginProvider } from './robot-login-provider';
 import { harborRobotProvider } from './robot-provider';
-import { harborRobotRotationProvider } from './robot-rotation-provider';
-import { PackedStateProvider, TOP_LEVEL_KEYS } from './state-shape';
+import { HarborRobotRotationProvider } from './robot-rotation-provider';
+import { PackedStateProvider, providerTextChanged, TOP_LEVEL_KEYS } from './state-shape';
 
 /** The kinds of Harbor resources, as the `resourceKind` input names them. */
 export type HarborResourceKind = 'project' | 'member' | 'robot' | 'robotLogin' | 'robotRotation' | 'pullCheck';
-
-/** The input that carries a dynamic resource's serialized provider (@pulumi/pulumi cmd/dynamic-provider `providerKey`). */
-const PROVIDER_KEY = '__provider';
 
 /** The state of any Harbor resource, as far as dispatching goes. */
 type KindProps = Readonly<Record<string, unknown>> | undefined;
@@ -48,9 +46,10 @@ class HarborKindDispatcher implements dynamic.ResourceProvider {
     project: harborProjectProvider,
     member: harborMemberProvider,
     robot: harborRobotProvider,
-    robotLogin: harborRobotLoginProvider,
-    robotRotation: harborRobotRotationProvider,
-    pullCheck: harborPullCheckProvider,
+    // The kind classes themselves (on the flat layout): the exported instances pack their state on their own.
+    robotLogin: new HarborRobotLoginProvider(),
+    robotRotation: new HarborRobotRotationProvider(),
+    pullCheck: new HarborPullCheckProvider(),
   };
 
   async configure(req: dynamic.ConfigureRequest): Promise<void> {
@@ -92,13 +91,6 @@ class HarborKindDispatcher implements dynamic.ResourceProvider {
     }
     return this.kinds[kind as HarborResourceKind];
   }
-}
-
-/** True when the stored provider text differs from the one the program serializes now (both known). */
-function providerTextChanged(olds: KindProps, news: KindProps): boolean {
-  const a = olds?.[PROVIDER_KEY];
-  const b = news?.[PROVIDER_KEY];
-  return typeof a === 'string' && typeof b === 'string' && b !== UNKNOWN && a !== b;
 }
 
 /** The one instance every Harbor resource uses. */

@@ -143,13 +143,17 @@ const chosen = new Map<
   { readonly provider: dynamic.ResourceProvider; readonly input: dynamic.ResourceProvider | string }
 >();
 
+/** Whether the package is installed where the program runs: worked out once per process (see {@link installedHere}). */
+let installed: boolean | undefined;
+
 function choose(exportName: DynamicProviderExport): {
   readonly provider: dynamic.ResourceProvider;
   readonly input: dynamic.ResourceProvider | string;
 } {
   let choice = chosen.get(exportName);
   if (choice === undefined) {
-    const provider = installedHere()
+    installed ??= installedHere();
+    const provider = installed
       ? new HarborProviderReference(DYNAMIC_PROVIDER_MODULE, exportName)
       : IMPLEMENTATIONS[exportName];
     const input = provider instanceof HarborProviderReference ? providerReferenceText(provider) : provider;

@@ -17,13 +17,9 @@
  * the pull Secret in the same run.
  */
 import type { dynamic } from '@pulumi/pulumi';
-import { PackedStateProvider, topLevelKeysOf } from './state-shape';
+import { PackedStateProvider, providerTextChanged, topLevelKeysOf, UNKNOWN } from './state-shape';
 
-/** Pulumi's marker of a value that is not known yet (during a preview), as the dynamic provider host receives it. */
-export const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
-
-/** The input that carries a dynamic resource's serialized provider (@pulumi/pulumi cmd/dynamic-provider `providerKey`). */
-const PROVIDER_KEY = '__provider';
+export { UNKNOWN } from './state-shape';
 
 /** The inputs (and outputs) of a robot login resource. */
 export interface HarborRobotLoginInputs {
@@ -83,10 +79,7 @@ export class HarborRobotLoginProvider implements dynamic.ResourceProvider {
     const changed = (['fullName', 'secret', 'expiresAt'] as const).some(
       (k) => !unknown(news[k]) && news[k] !== olds[k],
     );
-    const a = (olds as unknown as Record<string, unknown>)[PROVIDER_KEY];
-    const b = (news as unknown as Record<string, unknown>)[PROVIDER_KEY];
-    const textChanged = typeof a === 'string' && typeof b === 'string' && b !== UNKNOWN && a !== b;
-    return { changes: changed || textChanged };
+    return { changes: changed || providerTextChanged(olds, news) };
   }
 
   async update(

@@ -19,7 +19,22 @@ import type { dynamic } from '@pulumi/pulumi';
 export const SPEC_KEY = 'spec';
 
 /** The input that carries a dynamic resource's serialized provider (@pulumi/pulumi cmd/dynamic-provider `providerKey`). */
-const PROVIDER_KEY = '__provider';
+export const PROVIDER_KEY = '__provider';
+
+/** Pulumi's marker of a value that is not known yet (during a preview), as the dynamic provider host receives it. */
+export const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+
+/**
+ * True when the stored provider text differs from the one the program registers now (both known). The engine keeps a
+ * resource's outputs, and so the provider text `refresh` and `destroy` run, until an update stores new ones (the
+ * host's `update` returns the outputs with the NEW text, cmd/dynamic-provider/index.js `resultIncludingProvider`), so
+ * a diff reports this as a change.
+ */
+export function providerTextChanged(olds: unknown, news: unknown): boolean {
+  const a = (olds as Props | undefined)?.[PROVIDER_KEY];
+  const b = (news as Props | undefined)?.[PROVIDER_KEY];
+  return typeof a === 'string' && typeof b === 'string' && b !== UNKNOWN && a !== b;
+}
 
 /**
  * The keys each kind of Harbor resource keeps at the top level: its declared outputs (what the program and users
@@ -62,12 +77,16 @@ export function packState<T extends Props | undefined>(props: T): T {
   return packWith(TOP_LEVEL_KEYS, props);
 }
 
+/** The top-level keys of `kind` in `table`, or undefined for a kind that is not packed. */
+function topKeys(table: Readonly<Record<string, readonly string[]>>, kind: unknown): readonly string[] | undefined {
+  return typeof kind === 'string' && Object.prototype.hasOwnProperty.call(table, kind) ? table[kind] : undefined;
+}
+
 /** {@link packState} with the kinds of `table` (a provider of one kind serializes only its own entry). */
 function packWith<T extends Props | undefined>(table: Readonly<Record<string, readonly string[]>>, props: T): T {
   if (!isPlainObject(props)) return props;
   const flat = unpackState(props) as Props;
-  const kind = flat.resourceKind;
-  const top = typeof kind === 'string' && Object.prototype.hasOwnProperty.call(table, kind) ? table[kind] : undefined;
+  const top = topKeys(table, flat.resourceKind);
   if (!top) return props;
   const out: Record<string, unknown> = {};
   const spec: Record<string, unknown> = {};
@@ -86,10 +105,7 @@ export function topLevelKeysOf(...kinds: string[]): Readonly<Record<string, read
 
 /** The output names to make secret in the packed layout: a key kept under `spec` makes `spec` secret. */
 export function packedSecretOutputs(kind: unknown, names: readonly string[]): string[] {
-  const top =
-    typeof kind === 'string' && Object.prototype.hasOwnProperty.call(TOP_LEVEL_KEYS, kind)
-      ? TOP_LEVEL_KEYS[kind]
-      : undefined;
+  const top = topKeys(TOP_LEVEL_KEYS, kind);
   if (!top) return [...names];
   return [...new Set(names.map((n) => (n === PROVIDER_KEY || top.includes(n) ? n : SPEC_KEY)))];
 }
