@@ -43,9 +43,9 @@ describe('Pulumi engine accepts every case, and Harbor (the emulator) takes what
     try {
       const props: HarborPrivateAppProps = {
         ...validCorpusProps(),
-        ...(c.props?.() ?? {}),
-        // Not about the registry: no pull check (test/lab/preflight-pulumi.test.ts covers it).
+        // Not about the registry: no pull check (test/lab/preflight-pulumi.test.ts covers it); a case may set its own.
         preflight: { pull: false },
+        ...(c.props?.() ?? {}),
         harbor: {
           url: server.url,
           username: 'admin',

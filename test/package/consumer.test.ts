@@ -247,6 +247,7 @@ describe('a Pulumi project', () => {
     cpSync(join(dir(), 'bin', 'index.js'), join(dir(), 'index.js'));
     cpSync(join(__dirname, 'pulumi-driver.js'), join(dir(), 'pulumi-driver.js'));
     cpSync(join(__dirname, 'rotation-driver.js'), join(dir(), 'rotation-driver.js'));
+    cpSync(join(__dirname, 'driver-support.js'), join(dir(), 'driver-support.js'));
     emulator = new HarborEmulator({ adminPassword: password });
     emulator.addUser('k8s-puller');
     server = await startEmulatorServer(emulator);
@@ -408,6 +409,13 @@ describe('a Pulumi project', () => {
     expect(first.rotation.text.length).toBeLessThan(8_000);
     expect([first.rotation.generation, first.robot.generation]).toEqual([0, 0]);
     expect(first.ops).toEqual(['create Project', 'create ProjectMember', 'create RobotAccount']);
+    // Made in Harbor, not only called: the project and the app's member are there (Harbor also makes the creator a
+    // member).
+    const tenantIn = (s: ReturnType<typeof emulator.state>): unknown[] => [
+      s.projects.filter((p) => p.name === 'tenant').length,
+      s.members.filter((m) => m.project === 'tenant' && m.entityName === 'k8s-puller').length,
+    ];
+    expect(tenantIn(emulator.state())).toEqual([1, 1]);
     expect(first.robot.fullName).toBe('robot$tenant+tenant-pull');
     // The same trigger: no rotation, nothing to do for the robot.
     const again = await run('2026-11-30');
@@ -424,6 +432,7 @@ describe('a Pulumi project', () => {
     expect(rotated.robot.fullName).toMatch(/^robot\$tenant\+tenant-pull-/);
     const destroyed = await run('2026-12-01', true);
     expect(destroyed.ops).toEqual(['delete RobotAccount', 'delete ProjectMember', 'delete Project']);
+    expect(tenantIn(emulator.state())).toEqual([0, 0]);
     expect(robots()).toEqual([
       'POST /api/v2.0/robots',
       'POST /api/v2.0/robots',

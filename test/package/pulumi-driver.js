@@ -20,10 +20,7 @@
  */
 'use strict';
 const pulumi = require('@pulumi/pulumi');
-const requireFromString = require(
-  require.resolve('require-from-string', { paths: [require.resolve('@pulumi/pulumi')] }),
-);
-const DynConfig = require('@pulumi/pulumi/cmd/dynamic-provider/config').Config;
+const { inputOf, loadProvider, plain, withInputs } = require('./driver-support.js');
 
 const project = process.env.PROJECT;
 const rawConfig = {
@@ -72,41 +69,9 @@ async function main() {
   // The dynamic provider host's part (one host process per `pulumi` run: a provider is loaded and configured once).
   const providers = new Map();
   const providerFor = async (text) => {
-    if (!providers.has(text)) {
-      const provider = requireFromString(text).handler();
-      if (provider.configure) await provider.configure({ config: new DynConfig({ ...rawConfig }, project) });
-      providers.set(text, provider);
-    }
+    if (!providers.has(text)) providers.set(text, await loadProvider(text, rawConfig, project));
     return providers.get(text);
   };
-  // What the host hands a provider: plain values (it does not accept secrets, so the engine unwraps them).
-  const SECRET_SIG = '4dabf18193072939515e22adb298388d';
-  const unwrap = (v) => {
-    if (Array.isArray(v)) return v.map(unwrap);
-    if (v && typeof v === 'object') {
-      if (v[SECRET_SIG] === '1b47061264138c4ac30d75fd1eb44270') return unwrap(v.value);
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrap(x)]));
-    }
-    return v;
-  };
-  const plain = (inputs) => {
-    const { __provider, ...rest } = inputs;
-    return unwrap(rest);
-  };
-  // A Harbor resource registers the inputs only its provider reads under one key, `spec` (lib/pulumi/state-shape.ts,
-  // which this driver, run from the installed package, cannot import).
-  const SPEC = 'spec';
-  const underSpec = (inputs, key) =>
-    !(key in inputs) && inputs[SPEC] !== null && typeof inputs[SPEC] === 'object' && key in inputs[SPEC];
-  /** An input as the provider reads it: at the top level, or under `spec`. */
-  const inputOf = (inputs, key) => (underSpec(inputs, key) ? inputs[SPEC][key] : inputs[key]);
-  /** The inputs with `key` set where the program registered it (the top level or `spec`), as the engine resolves it. */
-  const withInputs = (inputs, values) =>
-    Object.entries(values).reduce(
-      (acc, [key, value]) =>
-        underSpec(acc, key) ? { ...acc, [SPEC]: { ...acc[SPEC], [key]: value } } : { ...acc, [key]: value },
-      inputs,
-    );
   const order = ['Project', 'ProjectMember', 'RobotAccount', 'RobotLogin', 'PullCheck'];
   const kind = (r) => r.type.split(':')[2];
   const sorted = [...harbor].sort((a, b) => order.indexOf(kind(a)) - order.indexOf(kind(b)));

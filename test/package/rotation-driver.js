@@ -18,10 +18,7 @@
 'use strict';
 const fs = require('node:fs');
 const pulumi = require('@pulumi/pulumi');
-const requireFromString = require(
-  require.resolve('require-from-string', { paths: [require.resolve('@pulumi/pulumi')] }),
-);
-const DynConfig = require('@pulumi/pulumi/cmd/dynamic-provider/config').Config;
+const { inputOf, loadProvider, plain } = require('./driver-support.js');
 
 const project = process.env.PROJECT;
 const rawConfig = {
@@ -30,29 +27,8 @@ const rawConfig = {
 };
 const stored = fs.existsSync(process.env.STATE_FILE) ? JSON.parse(fs.readFileSync(process.env.STATE_FILE, 'utf8')) : {};
 
-/**
- * An input as the provider reads it: at the top level, or under `spec`, where a Harbor resource registers the inputs only
- * its provider reads (lib/pulumi/state-shape.ts, which this driver, run from the installed package, cannot import).
- */
-function inputOf(inputs, key) {
-  const spec = inputs.spec;
-  return !(key in inputs) && spec !== null && typeof spec === 'object' && key in spec ? spec[key] : inputs[key];
-}
-
 /** A provider loaded from its registered text the way Pulumi's dynamic provider host loads it. */
-async function load(text) {
-  const provider = requireFromString(text).handler();
-  if (provider.configure) await provider.configure({ config: new DynConfig({ ...rawConfig }, project) });
-  return provider;
-}
-
-/** What the host hands a provider: the inputs without the provider text, secrets unwrapped. */
-function plain(inputs) {
-  const { __provider, ...rest } = inputs;
-  return JSON.parse(JSON.stringify(rest), (k, v) =>
-    v && typeof v === 'object' && v['4dabf18193072939515e22adb298388d'] ? v.value : v,
-  );
-}
+const load = (text) => loadProvider(text, rawConfig, project);
 
 async function main() {
   const report = { rotation: {}, robot: {}, ops: [] };

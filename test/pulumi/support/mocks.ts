@@ -141,7 +141,7 @@ export function installMocks(
         });
         const state: Record<string, unknown> = { ...args.inputs };
         // A Harbor resource keeps what only its provider reads under `spec` (lib/pulumi/state-shape.ts).
-        const spec = (args.inputs.spec ?? {}) as Record<string, unknown>;
+        const spec = flatProps(args.inputs as Record<string, unknown>);
         if (args.type === 'pulumi-nodejs:dynamic/harbor:Project')
           Object.assign(state, { projectId: MOCK_HARBOR.projectId, created: !spec.adopt });
         if (args.type === 'pulumi-nodejs:dynamic/harbor:ProjectMember') Object.assign(state, { memberId: 7 });
