@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { dockerConfigJsonTemplate, type TemplateValue } from '../core/docker-config';
+import type { SecretStoreRef } from '../core/credentials';
 
 /** External Secrets Operator API version this construct emits (checked against ESO's CRDs by the tests). */
 export const ESO_API_VERSION = 'external-secrets.io/v1';
@@ -32,7 +33,7 @@ export interface PullSecretSource {
   /** The registry host the `.dockerconfigjson` is for. */
   readonly registryHost: string;
   /** The store the values come from. */
-  readonly store: { readonly kind: 'ClusterSecretStore' | 'SecretStore'; readonly name: string };
+  readonly store: Pick<SecretStoreRef, 'kind' | 'name'>;
   readonly refreshInterval: string;
   /** The user name: a literal, or a template variable that `data` fills. The password is always `.password`. */
   readonly username: TemplateValue;
@@ -42,7 +43,7 @@ export interface PullSecretSource {
 
 /** Emits the `ExternalSecret` that builds a `kubernetes.io/dockerconfigjson` pull Secret from `source`. */
 export function pullSecretExternalSecret(scope: Construct, id: string, source: PullSecretSource): ApiObject {
-  return externalSecret(scope, id, source.name, source.namespace, {
+  const spec: ExternalSecretSpec = {
     refreshInterval: source.refreshInterval,
     secretStoreRef: { kind: source.store.kind, name: source.store.name },
     target: {
@@ -57,22 +58,11 @@ export function pullSecretExternalSecret(scope: Construct, id: string, source: P
       },
     },
     data: source.data,
-  });
-}
-
-/** Emits an `ExternalSecret` that produces a `kubernetes.io/dockerconfigjson` Secret. */
-export function externalSecret(
-  scope: Construct,
-  id: string,
-  name: string,
-  namespace: string,
-  spec: ExternalSecretSpec,
-  labels?: Record<string, string>,
-): ApiObject {
+  };
   return new ApiObject(scope, id, {
     apiVersion: ESO_API_VERSION,
     kind: 'ExternalSecret',
-    metadata: { name, namespace, labels },
+    metadata: { name: source.name, namespace: source.namespace },
     spec,
   });
 }

@@ -30,7 +30,6 @@ export function assertProjectName(name: unknown, field = 'project name'): assert
   }
 }
 
-/** Throws unless `id` is a positive integer. */
 /** Throws unless `value` is a non-empty string; the message names the field, the value and an example. */
 export function assertNonEmpty(value: unknown, field: string, example: string): asserts value is string {
   if (typeof value !== 'string' || value === '') {
@@ -38,6 +37,7 @@ export function assertNonEmpty(value: unknown, field: string, example: string): 
   }
 }
 
+/** Throws unless `id` is a positive integer. */
 export function assertId(id: unknown, field: string): asserts id is number {
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) {
     throw new TypeError(`${field} ${show(id)} must be a positive integer id as Harbor returned it.`);
