@@ -4,7 +4,7 @@ import type { ChildResult } from './child';
 import { declareConstructApps } from './construct-scenario';
 import { ResultEntry } from './results';
 import { runChild } from './run-child';
-import { median, round } from './stats';
+import { median, round, pairedMedians } from './stats';
 import { TranspiledTree } from './transpile';
 
 /** What the baseline of the lint row is, in words. */
@@ -45,20 +45,13 @@ export async function measureLint(
       `bench: lint read ${lint[0].objects} objects but js-yaml parsed ${parse[0].objects} documents of ${file}`,
     );
   }
-  const ms = median(lint.map((x) => x.ms));
-  const bms = median(parse.map((x) => x.ms));
-  const rss = median(lint.map((x) => x.maxRssMb));
-  const brss = median(parse.map((x) => x.maxRssMb));
+  const paired = pairedMedians(lint, parse);
+  const { ms, baselineMs: bms, rss, baselineRss: brss } = paired;
   const entry: ResultEntry = {
     name: 'lint',
     n: lint[0].objects,
     runs,
-    median_ms: round(ms),
-    baseline_ms: round(bms),
-    ratio: round(ms / bms, 3),
-    rss_mb: round(rss),
-    baseline_rss_mb: round(brss),
-    rss_ratio: round(rss / brss, 3),
+    ...paired.fields,
     baseline: LINT_BASELINE,
     detail: {
       objects: lint[0].objects,

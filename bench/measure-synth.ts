@@ -2,7 +2,7 @@ import { ChildResult } from './child';
 import { BenchLayout } from './fixtures';
 import { ResultEntry } from './results';
 import { runChild } from './run-child';
-import { median, round } from './stats';
+import { median, round, pairedMedians } from './stats';
 import { TranspiledTree } from './transpile';
 
 /** What the raw side of every synthesis comparison is. */
@@ -34,20 +34,13 @@ export async function measureSynth(
       `bench: at n=${n} (${layout}) the construct synthesized ${c.objects} objects / ${c.bytes} bytes but the baseline ${b.objects} / ${b.bytes}; fix bench/baseline-scenario.ts so both emit the same objects`,
     );
   }
-  const ms = median(construct.map((x) => x.ms));
-  const bms = median(baseline.map((x) => x.ms));
-  const rss = median(construct.map((x) => x.maxRssMb));
-  const brss = median(baseline.map((x) => x.maxRssMb));
+  const paired = pairedMedians(construct, baseline);
+  const { ms, baselineMs: bms, rss, baselineRss: brss } = paired;
   const entry: ResultEntry = {
     name: `synth/${layout}`,
     n,
     runs,
-    median_ms: round(ms),
-    baseline_ms: round(bms),
-    ratio: round(ms / bms, 3),
-    rss_mb: round(rss),
-    baseline_rss_mb: round(brss),
-    rss_ratio: round(rss / brss, 3),
+    ...paired.fields,
     baseline: SYNTH_BASELINE,
     detail: {
       objects: c.objects,

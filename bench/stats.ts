@@ -11,3 +11,50 @@ export function round(value: number, digits = 1): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+/** A measured run: its wall time and peak RSS. */
+export interface TimedRun {
+  readonly ms: number;
+  readonly maxRssMb: number;
+}
+
+/**
+ * The medians of paired runs, ours against a baseline, and their ratios: the raw medians (for the log lines) and the
+ * fields of a results.json entry, rounded as every entry rounds them.
+ */
+export function pairedMedians(
+  ours: readonly TimedRun[],
+  base: readonly TimedRun[],
+): {
+  readonly ms: number;
+  readonly baselineMs: number;
+  readonly rss: number;
+  readonly baselineRss: number;
+  readonly fields: {
+    readonly median_ms: number;
+    readonly baseline_ms: number;
+    readonly ratio: number;
+    readonly rss_mb: number;
+    readonly baseline_rss_mb: number;
+    readonly rss_ratio: number;
+  };
+} {
+  const ms = median(ours.map((x) => x.ms));
+  const baselineMs = median(base.map((x) => x.ms));
+  const rss = median(ours.map((x) => x.maxRssMb));
+  const baselineRss = median(base.map((x) => x.maxRssMb));
+  return {
+    ms,
+    baselineMs,
+    rss,
+    baselineRss,
+    fields: {
+      median_ms: round(ms),
+      baseline_ms: round(baselineMs),
+      ratio: round(ms / baselineMs, 3),
+      rss_mb: round(rss),
+      baseline_rss_mb: round(baselineRss),
+      rss_ratio: round(rss / baselineRss, 3),
+    },
+  };
+}
