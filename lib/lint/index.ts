@@ -9,7 +9,8 @@ export * from './findings';
 export * from './format';
 export * from './inventory';
 export * from './lint';
-export * from './manifests';
+// The two parsers behind parseManifests (parseYamlManifests, parseYamlManifestsFast) stay internal.
+export { ManifestParseError, parseManifests, type ManifestObject } from './manifests';
 export * from './pull-secrets';
 export * from './registry-keys';
 export * from './sources';
