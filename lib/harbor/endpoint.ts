@@ -16,6 +16,113 @@ export interface HarborEndpoint {
 /** True for 127.0.0.0/8, ::1 (also IPv4-mapped) and `localhost` / `*.localhost` (the rule lives in lib/core). */
 export { isLoopbackHost };
 
+/** One check of {@link endpointCheck} that failed: the option at fault, what is wrong and the client's fix. */
+interface EndpointFailure {
+  readonly option: 'url' | 'caBundle';
+  /** What is wrong, without the option's name (e.g. `"..." is not a valid URL`). */
+  readonly problem: string;
+  /** Shown before `problem` in the client's message only (callers that show the value themselves leave it out). */
+  readonly subject?: string;
+  /** The fix for a HarborClient caller (its options' names), if any. */
+  readonly fix?: string;
+  /** TypeError for a value of the wrong form, Error for a combination the client refuses. */
+  readonly type: 'TypeError' | 'Error';
+  /** For a plain-HTTP URL to a non-loopback host: the `https://` form to suggest. */
+  readonly httpsForm?: string;
+  /** A CA bundle given with a plain `http://` URL (the URL is the one to change, or the bundle to drop). */
+  readonly caBundleWithPlainHttp?: boolean;
+}
+
+/** The checks of the `url`, `allowPlainHttp` and `caBundle` options, in order: the first failure, or the endpoint. */
+function endpointCheck(opts: {
+  readonly url: string;
+  readonly allowPlainHttp?: boolean;
+  readonly caBundle?: string;
+}): HarborEndpoint | EndpointFailure {
+  if (typeof opts.url !== 'string' || opts.url.trim() === '') {
+    return {
+      option: 'url',
+      problem: 'is empty',
+      fix: 'give Harbor\'s address, e.g. "https://reg.example.com"',
+      type: 'TypeError',
+    };
+  }
+  let u: URL;
+  try {
+    u = new URL(opts.url.trim());
+  } catch {
+    const shown = opts.url.includes('@') ? '(not shown: it contains "@", maybe credentials)' : `"${opts.url}"`;
+    return {
+      option: 'url',
+      problem: `${shown} is not a valid URL`,
+      fix: 'use e.g. "https://reg.example.com"',
+      type: 'TypeError',
+    };
+  }
+  if (u.username || u.password) {
+    // Never echo the credentials; they belong in username/password.
+    return {
+      option: 'url',
+      problem: `"${u.protocol}//***@${u.host}${u.pathname}" carries credentials`,
+      fix: 'remove them from the URL and pass username and password instead',
+      type: 'TypeError',
+    };
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') {
+    return {
+      option: 'url',
+      problem: `"${u.href}" must start with https:// (got protocol ${u.protocol})`,
+      type: 'TypeError',
+    };
+  }
+  if (u.search || u.hash) {
+    return {
+      option: 'url',
+      problem: `"${u.href}" must not carry a query or fragment`,
+      fix: `give only Harbor's base address, e.g. "${u.origin}"`,
+      type: 'TypeError',
+    };
+  }
+  const tls = u.protocol === 'https:';
+  const plainHttp = opts.allowPlainHttp ? undefined : plainHttpProblem(u);
+  if (plainHttp) {
+    return {
+      option: 'url',
+      subject: `"${u.origin}"`,
+      problem: plainHttp,
+      fix: `use "https://${u.host}" (with caBundle for a private CA), or set allowPlainHttp: true if you really mean it`,
+      type: 'Error',
+      httpsForm: httpsFormOf(u),
+    };
+  }
+  if (opts.caBundle !== undefined) {
+    if (
+      typeof opts.caBundle !== 'string' ||
+      !/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(opts.caBundle)
+    ) {
+      return {
+        option: 'caBundle',
+        problem: 'holds no PEM certificate',
+        fix: 'pass the CA certificate text ("-----BEGIN CERTIFICATE-----..."), not a file path or a key',
+        type: 'TypeError',
+      };
+    }
+    if (!tls) {
+      return {
+        option: 'caBundle',
+        problem: `is set but url "${u.origin}" is plain http://, so it would be ignored`,
+        fix: `use "https://${u.host}" or drop caBundle`,
+        type: 'Error',
+        caBundleWithPlainHttp: true,
+      };
+    }
+  }
+  let basePath = u.pathname.replace(/\/+$/, '');
+  basePath = basePath.replace(/\/api\/v2\.0$/, '');
+  const origin = `${u.origin}${basePath}`;
+  return { origin, apiBase: `${origin}/api/v2.0`, tls };
+}
+
 /**
  * Checks the `url`, `allowPlainHttp` and `caBundle` options and computes the API base.
  *
@@ -28,90 +135,41 @@ export function resolveHarborEndpoint(opts: {
   readonly allowPlainHttp?: boolean;
   readonly caBundle?: string;
 }): HarborEndpoint {
-  if (typeof opts.url !== 'string' || opts.url.trim() === '') {
-    throw new TypeError('HarborClientOptions.url is empty: give Harbor\'s address, e.g. "https://reg.example.com".');
-  }
-  let u: URL;
-  try {
-    u = new URL(opts.url.trim());
-  } catch {
-    const shown = opts.url.includes('@') ? '(not shown: it contains "@", maybe credentials)' : `"${opts.url}"`;
-    throw new TypeError(`HarborClientOptions.url ${shown} is not a valid URL: use e.g. "https://reg.example.com".`);
-  }
-  if (u.username || u.password) {
-    // Never echo the credentials; they belong in username/password.
-    throw new TypeError(
-      `HarborClientOptions.url "${u.protocol}//***@${u.host}${u.pathname}" carries credentials: remove them from the URL and pass username and password instead.`,
-    );
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') {
-    throw new TypeError(`HarborClientOptions.url "${u.href}" must start with https:// (got protocol ${u.protocol}).`);
-  }
-  if (u.search || u.hash) {
-    throw new TypeError(
-      `HarborClientOptions.url "${u.href}" must not carry a query or fragment: give only Harbor's base address, e.g. "${u.origin}".`,
-    );
-  }
-  const tls = u.protocol === 'https:';
-  const plainHttp = opts.allowPlainHttp ? undefined : plainHttpProblem(u);
-  if (plainHttp) {
-    throw new Error(
-      `HarborClientOptions.url "${u.origin}" ${plainHttp}: ` +
-        `use "https://${u.host}" (with caBundle for a private CA), or set allowPlainHttp: true if you really mean it.`,
-    );
-  }
-  if (opts.caBundle !== undefined) {
-    if (
-      typeof opts.caBundle !== 'string' ||
-      !/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(opts.caBundle)
-    ) {
-      throw new TypeError(
-        'HarborClientOptions.caBundle holds no PEM certificate: pass the CA certificate text ("-----BEGIN CERTIFICATE-----..."), not a file path or a key.',
-      );
-    }
-    if (!tls) {
-      throw new Error(
-        `HarborClientOptions.caBundle is set but url "${u.origin}" is plain http://, so it would be ignored: use "https://${u.host}" or drop caBundle.`,
-      );
-    }
-  }
-  let basePath = u.pathname.replace(/\/+$/, '');
-  basePath = basePath.replace(/\/api\/v2\.0$/, '');
-  const origin = `${u.origin}${basePath}`;
-  return { origin, apiBase: `${origin}/api/v2.0`, tls };
+  const checked = endpointCheck(opts);
+  if (!('option' in checked)) return checked;
+  const subject = checked.subject !== undefined ? `${checked.subject} ` : '';
+  const message = `HarborClientOptions.${checked.option} ${subject}${checked.problem}${checked.fix ? `: ${checked.fix}` : ''}.`;
+  throw checked.type === 'TypeError' ? new TypeError(message) : new Error(message);
 }
 
 /** Why a connection's Harbor URL and CA bundle cannot be used, for callers that name the fields themselves. */
 export interface HarborEndpointProblem {
-  /** The field at fault. */
+  /**
+   * The field at fault: the URL, or the CA bundle (one that holds no PEM certificate; one given with a plain
+   * `http://` URL is reported on the URL, as the URL is what to change).
+   */
   readonly field: 'url' | 'caBundle';
-  /** What is wrong, without the field's name (e.g. `"..." is not a valid URL: ...`). */
+  /** What is wrong, without the field's name and without the client's fix (e.g. `"..." is not a valid URL`). */
   readonly problem: string;
   /** For a plain-HTTP URL to a non-loopback host: the `https://` form to suggest. */
   readonly httpsForm?: string;
 }
 
 /**
- * The checks of {@link resolveHarborEndpoint} for a connection that has no `allowPlainHttp` switch (the Pulumi engine's):
- * the plain-HTTP rule of lib/core first, then the URL and CA bundle checks; undefined when both can be used.
+ * The checks of {@link resolveHarborEndpoint} for a connection that has no `allowPlainHttp` switch (the Pulumi
+ * engine's), the same checks in the same order; undefined when the URL and the CA bundle can be used.
  */
 export function harborEndpointProblem(url: string, caBundle?: string): HarborEndpointProblem | undefined {
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url.trim());
-  } catch {
-    parsed = undefined;
+  const checked = endpointCheck({ url, caBundle });
+  if (!('option' in checked)) return undefined;
+  if (checked.caBundleWithPlainHttp) {
+    return { field: 'url', problem: `"${url}" is plain http://, so the CA bundle given with it would be ignored` };
   }
-  const plainHttp = parsed && plainHttpProblem(parsed);
-  if (parsed && plainHttp) return { field: 'url', problem: plainHttp, httpsForm: httpsFormOf(parsed) };
-  try {
-    resolveHarborEndpoint({ url, caBundle });
-    return undefined;
-  } catch (e) {
-    const message = (e as Error).message;
-    const field = message.startsWith('HarborClientOptions.caBundle') ? 'caBundle' : 'url';
-    return { field, problem: message.replace(/^HarborClientOptions\.(url|caBundle) /, '').replace(/\.$/, '') };
-  }
+  return {
+    field: checked.option,
+    problem: checked.problem,
+    ...(checked.httpsForm !== undefined ? { httpsForm: checked.httpsForm } : {}),
+  };
 }
 
 /**

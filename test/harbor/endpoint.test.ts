@@ -1,7 +1,7 @@
 /**
  * Where the client may connect: plain-HTTP refusal outside loopback, URL checks, CA bundle checks.
  */
-import { HarborClient, isLoopbackHost, resolveHarborEndpoint } from '../../lib/harbor';
+import { harborEndpointProblem, HarborClient, isLoopbackHost, resolveHarborEndpoint } from '../../lib/harbor';
 
 const creds = { username: 'admin', password: 'placeholder-not-a-secret' };
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
@@ -114,5 +114,39 @@ describe('other options', () => {
   it('resolves defaults', () => {
     const c = new HarborClient({ url: 'https://r.example.com', ...creds });
     expect([c.maxRetries, c.timeoutMs, c.retryBaseDelayMs, c.maxRetryDelayMs]).toEqual([3, 30000, 200, 10000]);
+  });
+});
+
+describe('harborEndpointProblem (callers with their own field names and fixes: the Pulumi engine)', () => {
+  it('runs the client checks and gives the problem without the client option names or its fix', () => {
+    expect(harborEndpointProblem('https://reg.example.com', PEM)).toBeUndefined();
+    const withCredentials = harborEndpointProblem('https://admin:placeholder-not-a-secret@reg.example.com');
+    expect(withCredentials).toEqual({ field: 'url', problem: '"https://***@reg.example.com/" carries credentials' });
+    expect(harborEndpointProblem('ftp://reg.example.com')).toEqual({
+      field: 'url',
+      problem: '"ftp://reg.example.com/" must start with https:// (got protocol ftp:)',
+    });
+    expect(harborEndpointProblem('https://reg.example.com', 'ca.pem')).toEqual({
+      field: 'caBundle',
+      problem: 'holds no PEM certificate',
+    });
+  });
+
+  it('a plain-http URL to a non-loopback host: the rule of lib/core and the https form to suggest', () => {
+    const bad = harborEndpointProblem('http://reg.example.com');
+    expect(bad).toMatchObject({ field: 'url', httpsForm: 'https://reg.example.com' });
+    expect(bad!.problem).not.toContain('"http://reg.example.com"');
+    expect(bad!.problem).not.toContain('allowPlainHttp');
+  });
+
+  it('a CA bundle with a plain-http (loopback) URL is reported on the URL, which is what to change', () => {
+    expect(harborEndpointProblem('http://127.0.0.1:8080', PEM)).toEqual({
+      field: 'url',
+      problem: '"http://127.0.0.1:8080" is plain http://, so the CA bundle given with it would be ignored',
+    });
+    // The client's own message is unchanged.
+    expect(() => resolveHarborEndpoint({ url: 'http://127.0.0.1:8080', caBundle: PEM })).toThrow(
+      'HarborClientOptions.caBundle is set but url "http://127.0.0.1:8080" is plain http://, so it would be ignored: use "https://127.0.0.1:8080" or drop caBundle.',
+    );
   });
 });
