@@ -7,7 +7,8 @@
  * harbor-private-app --help | --version
  * ```
  */
-import { RFC1123_LABEL } from '../core/names';
+import { HarborPrivateAppError } from '../core/errors';
+import { checkNamespaceName } from '../core/names';
 import { CheckedRegistries, RegistryFlagError } from '../lint/checked-registries';
 import { FORMATS, type Format } from '../lint/format';
 
@@ -116,13 +117,13 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       format = value as Format;
     } else if (flag === '--namespace' || flag === '-n') {
       [value, i] = takeValue(argv, i, flag);
-      if (!RFC1123_LABEL.test(value) || value.length > 63) {
-        throw new UsageError(
-          `--namespace ${JSON.stringify(value)} is not a Kubernetes namespace name. Fix: give an RFC 1123 label ` +
-            '(at most 63 lowercase letters, digits and "-", starting and ending alphanumeric).',
-        );
+      try {
+        namespace = checkNamespaceName('--namespace', value);
+      } catch (e) {
+        // lib/core's rule and message (the value, the rule, a name to use instead).
+        if (e instanceof HarborPrivateAppError) throw new UsageError(e.message);
+        throw e;
       }
-      namespace = value;
     } else {
       throw new UsageError(`unknown option ${JSON.stringify(flag)}.`);
     }

@@ -253,7 +253,7 @@ describe('input', () => {
     [['lint', '--frobnicate', 'x'], 'unknown option "--frobnicate"'],
     [
       ['lint', '--namespace', 'Kube_System', 'x'],
-      '--namespace "Kube_System" is not a Kubernetes namespace name. Fix: give an RFC 1123 label',
+      '--namespace = "Kube_System": is not a valid namespace name (RFC 1123 label: at most 63 lowercase letters, digits and "-", starting and ending alphanumeric). Fix: use a name such as "kube-system"',
     ],
     [['lint', '-', '-'], '"-" (standard input) is given more than once'],
     [['deploy'], 'unknown command "deploy"'],
