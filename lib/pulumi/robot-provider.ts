@@ -362,13 +362,14 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
         if (secretUnknown(olds)) secret = await renewSecret(harbor, Number(id));
       });
     }
+    const generation = news.generation ?? olds.generation;
     const outs: HarborRobotOutputs = {
       ...news,
       permissions: normalisePermissions(news.permissions),
       robotId: olds.robotId,
       fullName: olds.fullName,
       harborName: harborNameOf(olds) ?? news.name,
-      generation: news.generation ?? olds.generation,
+      ...(generation !== undefined ? { generation } : {}),
       secret,
       expiresAt: applied.expiresAt,
       harborDurationDays: applied.harborDurationDays,

@@ -10,10 +10,11 @@
  *
  * The providers read both layouts: a state written before it (every key at the top level) works as it is. A state can
  * be mixed for a while: on an `up` whose diff finds no change the engine stores the new inputs (packed) and keeps the
- * old outputs (flat) until an update or a refresh writes packed ones. Imports nothing at run time: it is part of every
- * serialized provider.
+ * old outputs (flat) until an update or a refresh writes packed ones. Imports nothing at run time but ./wire.ts (itself
+ * import-free): it is part of every serialized provider.
  */
 import type { dynamic } from '@pulumi/pulumi';
+import { onTheWire } from './wire';
 
 /** The key under which a Harbor resource keeps the inputs the program does not read. */
 export const SPEC_KEY = 'spec';
@@ -111,9 +112,48 @@ export function packedSecretOutputs(kind: unknown, names: readonly string[]): st
 }
 
 /**
- * A dynamic provider whose code reads every key at the top level, given and returning the packed layout: each
- * operation gets its props unpacked ({@link unpackState}), and the state it returns is packed ({@link packState}) for
- * the kinds of `kinds` (states of other kinds are returned as they are).
+ * Why a read (`pulumi refresh`) or a delete (`pulumi destroy`) got Harbor's 401, added to its message: the engine
+ * configures the provider of these commands with the configuration stored by the last `pulumi up`.
+ */
+export const STORED_CONFIGURATION_HINT =
+  '"pulumi refresh" and "pulumi destroy" configure the provider with the stack configuration stored by the last ' +
+  '"pulumi up", not the current one. If the Harbor login changed since then (a rotated password), run "pulumi up" ' +
+  'first (it stores the new configuration), or pass --run-program to use the current configuration.';
+
+/** The error of a read handed nothing but an id: what `pulumi import` (or the `import` option) hands a provider. */
+export function importNotSupported(id: string): Error {
+  return new Error(
+    `harbor-private-app: cannot import ${JSON.stringify(id)}: Pulumi hands a dynamic provider only the id on import ` +
+      '(pulumi import, or the import resource option), and a Harbor resource (its Harbor URL, project and kind) ' +
+      'cannot be rebuilt from that. Fix: declare the app with adopt instead and run "pulumi up", which takes the ' +
+      'existing objects over: project: { name, adopt: true }, robot: { adopt: true }, HarborMember.user(name, role, ' +
+      '{ adopt: true }) (README, "Adopting existing objects").',
+  );
+}
+
+/** True for an error of Harbor's 401 (a HarborApiError, duck-typed: this file imports nothing at run time). */
+function isUnauthorized(e: unknown): e is Error {
+  return e instanceof Error && (e as { status?: unknown }).status === 401;
+}
+
+/** `e` with {@link STORED_CONFIGURATION_HINT} when it is Harbor's 401; otherwise `e` itself. */
+function withStoredConfigurationHint(e: unknown): unknown {
+  if (!isUnauthorized(e) || e.message.includes(STORED_CONFIGURATION_HINT)) return e;
+  return Object.assign(new Error(`${e.message} ${STORED_CONFIGURATION_HINT}`, { cause: e }), {
+    status: 401,
+  });
+}
+
+/**
+ * The boundary between the dynamic provider host and the providers' code, for every exported provider:
+ * - layout: the code reads every key at the top level, given and returning the packed layout: each operation gets its
+ *   props unpacked ({@link unpackState}), and the state it returns is packed ({@link packState}) for the kinds of
+ *   `kinds` (states of other kinds are returned as they are);
+ * - the wire: every state it returns is as the host carries it ({@link onTheWire}: `undefined` properties left out,
+ *   anything else the host could not store refused with the path named), never a value the host throws on after the
+ *   provider did its work;
+ * - messages: a read handed nothing but an id (an import) says to use `adopt`; a read or delete refused with Harbor's
+ *   401 says that refresh and destroy use the configuration stored by the last `up`.
  */
 export class PackedStateProvider implements dynamic.ResourceProvider {
   /**
@@ -132,17 +172,19 @@ export class PackedStateProvider implements dynamic.ResourceProvider {
 
   async create(inputs: MaybeProps): Promise<dynamic.CreateResult> {
     const result = await this.inner.create(unpackState(inputs));
-    return { ...result, ...(result.outs !== undefined ? { outs: packWith(this.table, result.outs as Props) } : {}) };
+    return onTheWire({ ...result, outs: this.packed(result.outs) });
   }
 
   async read(id: string, props: MaybeProps): Promise<dynamic.ReadResult> {
-    if (!this.inner.read) return { id, props };
-    const result = await this.inner.read(id, unpackState(props));
-    return {
-      ...result,
-      ...(result.props !== undefined ? { props: packWith(this.table, result.props as Props) } : {}),
-      ...(result.inputs !== undefined ? { inputs: packWith(this.table, result.inputs as Props) } : {}),
-    };
+    const flat = unpackState(props);
+    if (!isPlainObject(flat) || flat.resourceKind === undefined) throw importNotSupported(id);
+    if (!this.inner.read) return onTheWire({ id, props });
+    try {
+      const result = await this.inner.read(id, flat);
+      return onTheWire({ ...result, props: this.packed(result.props), inputs: this.packed(result.inputs) });
+    } catch (e) {
+      throw withStoredConfigurationHint(e);
+    }
   }
 
   async diff(id: string, olds: MaybeProps, news: MaybeProps): Promise<dynamic.DiffResult> {
@@ -150,12 +192,20 @@ export class PackedStateProvider implements dynamic.ResourceProvider {
   }
 
   async update(id: string, olds: MaybeProps, news: MaybeProps): Promise<dynamic.UpdateResult> {
-    if (!this.inner.update) return { outs: news };
+    if (!this.inner.update) return onTheWire({ outs: news });
     const result = await this.inner.update(id, unpackState(olds), unpackState(news));
-    return { ...result, ...(result.outs !== undefined ? { outs: packWith(this.table, result.outs as Props) } : {}) };
+    return onTheWire({ ...result, outs: this.packed(result.outs) });
   }
 
   async delete(id: string, props: MaybeProps): Promise<void> {
-    if (this.inner.delete) await this.inner.delete(id, unpackState(props));
+    try {
+      if (this.inner.delete) await this.inner.delete(id, unpackState(props));
+    } catch (e) {
+      throw withStoredConfigurationHint(e);
+    }
+  }
+
+  private packed(props: unknown): Props | undefined {
+    return props === undefined ? undefined : packWith(this.table, props as Props);
   }
 }

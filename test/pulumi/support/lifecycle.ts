@@ -4,12 +4,15 @@
  * the resource), destroy in reverse order, and a preview. Inputs are the plain values the provider host hands the
  * provider, in the layout the program registers them (lib/pulumi/state-shape.ts: declared outputs at the top level, the
  * rest under `spec`; `inputs` here are written flat and packed on the way); a resource's inputs that come from another
- * resource's outputs are derived from that one's state.
+ * resource's outputs are derived from that one's state. Hand it a {@link hostRun} (./serialized.ts) to run the calls
+ * through Pulumi's own dynamic provider host; an in-process provider's results are checked to cross the wire
+ * unchanged (./wire-check.ts).
  */
 import type { dynamic } from '@pulumi/pulumi';
 import type { HarborConnectionState, HarborTarget } from '../../../lib/pulumi/connection';
 import { UNKNOWN } from '../../../lib/pulumi/robot-login-provider';
 import { packState } from '../../../lib/pulumi/state-shape';
+import { wireChecked } from './wire-check';
 
 /** The state of a resource as another one's inputs see it (`undefined` fields are unknown). */
 export interface ResourceState {
@@ -118,6 +121,7 @@ export function seedResources(
 
 /** `pulumi up` on an empty stack. */
 export async function create(provider: dynamic.ResourceProvider, resources: StackResource[]): Promise<void> {
+  provider = wireChecked(provider);
   for (const r of resources) {
     resolveInputs(r, resources);
     const result = await provider.create(packState(r.inputs));
@@ -131,6 +135,7 @@ export type DiffReport = Record<string, dynamic.DiffResult>;
 
 /** `pulumi up` on an existing stack: diff each, update the changed ones (replacements are reported, not run). */
 export async function up(provider: dynamic.ResourceProvider, resources: StackResource[]): Promise<DiffReport> {
+  provider = wireChecked(provider);
   const report: DiffReport = {};
   for (const r of resources) {
     resolveInputs(r, resources);
@@ -146,6 +151,7 @@ export async function up(provider: dynamic.ResourceProvider, resources: StackRes
 
 /** `pulumi refresh`: read each; a resource that reads as empty is dropped from the stack. */
 export async function refresh(provider: dynamic.ResourceProvider, resources: StackResource[]): Promise<string[]> {
+  provider = wireChecked(provider);
   const dropped: string[] = [];
   for (const r of resources) {
     if (!r.id) continue;
@@ -164,6 +170,7 @@ export async function refresh(provider: dynamic.ResourceProvider, resources: Sta
 
 /** `pulumi destroy`: delete in reverse order. */
 export async function destroy(provider: dynamic.ResourceProvider, resources: StackResource[]): Promise<void> {
+  provider = wireChecked(provider);
   for (const r of [...resources].reverse()) {
     if (r.id) await provider.delete!(r.id, r.outs);
     r.id = undefined;
@@ -182,6 +189,7 @@ export async function preview(
   provider: dynamic.ResourceProvider,
   resources: StackResource[],
 ): Promise<Record<string, { diff: dynamic.DiffResult; state: ResourceState }>> {
+  provider = wireChecked(provider);
   const planned = new Map<string, ResourceState>();
   const report: Record<string, { diff: dynamic.DiffResult; state: ResourceState }> = {};
   for (const r of resources) {

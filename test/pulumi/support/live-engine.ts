@@ -3,13 +3,12 @@
  * of inventing their outputs, so a component built under it really creates its Harbor objects (e.g. in the lab's
  * Harbor emulator), and whose other resources (the Kubernetes objects) are recorded and echoed back as their state.
  *
- * What it plays of the real engine and of Pulumi's dynamic provider host (@pulumi/pulumi/cmd/dynamic-provider):
- * - a dynamic resource's `__provider` input is the serialized provider text; it is loaded like the host does
- *   (`requireFromString(text).handler()`: a fresh Node module, requires resolved from the repository, one load per
- *   distinct text), then configured like the host does (`configure({ config })` with
- *   `@pulumi/pulumi/cmd/dynamic-provider/config`'s Config over the raw stack configuration, namespaces kept, secrets
- *   decrypted: what the engine hands a dynamic provider), and its `create` gets the plain inputs (secrets unwrapped,
- *   `__provider` included);
+ * What it plays of the real engine; the provider calls themselves go to Pulumi's own dynamic provider host:
+ * - a dynamic resource's `__provider` input is the serialized provider text; every provider call (check, diff,
+ *   create, update, delete) goes over gRPC to a real `@pulumi/pulumi/cmd/dynamic-provider` process (./real-host.ts),
+ *   started in the repository (the program's directory) and configured with the whole stack configuration, which
+ *   loads each distinct text once (`requireFromString(text).handler()`) and passes every value through a protobuf
+ *   `Struct`, as under `pulumi up`; its `create` gets the plain inputs (secrets unwrapped, `__provider` included);
  * - the state is the create outputs plus `__provider`, the id is the provider's id;
  * - outputs named in `additionalSecretOutputs`, or named like a secret input, come back as secrets;
  * - a failed create fails the registration (the resource's outputs reject) and is listed in `errors`;
@@ -43,7 +42,8 @@ import { join } from 'node:path';
 import Module = require('node:module');
 import * as pulumi from '@pulumi/pulumi';
 import type { dynamic } from '@pulumi/pulumi';
-import { Config as DynamicProviderConfig } from '@pulumi/pulumi/cmd/dynamic-provider/config';
+import { startRealHost, type RealHost } from './real-host';
+import { wireChecked } from './wire-check';
 import {
   isSecretInput,
   PendingRequests,
@@ -128,8 +128,9 @@ export interface LiveEngineError {
 /** Options of {@link installLiveEngine}. */
 export interface LiveEngineOptions {
   /**
-   * How the dynamic provider is obtained: `'serialized'` loads the `__provider` text of each resource as Pulumi's
-   * dynamic provider host does; a provider object is used as is.
+   * How the dynamic provider is run: `'serialized'` sends each call, with the resource's `__provider` text, to Pulumi's
+   * own dynamic provider host (./real-host.ts); a provider object is called in this process (unit tests only), each
+   * result checked to cross the wire unchanged (./wire-check.ts).
    * @default 'serialized'
    */
   readonly provider?: 'serialized' | dynamic.ResourceProvider;
@@ -173,7 +174,7 @@ export interface LiveEngine {
   readonly errors: readonly LiveEngineError[];
   /** Names of the dynamic resources deleted by {@link destroyAll}, in deletion order, over every call. */
   readonly deletions: readonly string[];
-  /** How many distinct serialized provider texts were loaded (1 for HarborPrivateApp: one shared provider). */
+  /** How many distinct serialized provider texts the current host run was sent (1 for HarborPrivateApp: one shared provider). */
   readonly providerLoads: number;
   /** The dynamic resources created and not yet deleted, in creation order (a replacement in its old one's place). */
   liveDynamicResources(): LiveRegistration[];
@@ -265,12 +266,17 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
   const errors: LiveEngineError[] = [];
   const deletions: string[] = [];
   const created: LiveRegistration[] = [];
-  const providers = new Map<string, Promise<dynamic.ResourceProvider>>();
+  /** The provider host of the current `pulumi` run, started at its first provider call. */
+  let host: Promise<RealHost> | undefined;
+  /** That host, once started. */
+  let runningHost: RealHost | undefined;
   const pending: PendingRequests = new Map();
   const mode = options.provider ?? 'serialized';
   const onError: Array<(e: Error) => void> = [];
   const project = options.project ?? 'project';
   let rawConfig: Record<string, string> = { ...(options.config ?? {}) };
+  let secretConfigKeys: readonly string[] = [...(options.secretKeys ?? [])];
+  const inProcess = mode === 'serialized' ? undefined : wireChecked(mode);
   const events: LiveEvent[] = [];
   /** The stack: the current registration of each resource, by `type::name`. */
   const stack = new Map<string, LiveRegistration>();
@@ -305,16 +311,25 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
         `live engine: ${what} has no ${PROVIDER_KEY} input; a dynamic resource always carries its serialized provider.`,
       );
     }
-    if (mode !== 'serialized') return mode;
-    let provider = providers.get(text);
-    if (!provider) {
-      // The host's getProvider(): deserialize, then configure once with the stack configuration.
-      const loaded = loadSerializedProvider(text);
-      const config = new DynamicProviderConfig({ ...rawConfig }, project);
-      provider = (loaded.configure ? loaded.configure({ config }) : Promise.resolve()).then(() => loaded);
-      providers.set(text, provider);
-    }
-    return provider;
+    if (inProcess) return inProcess;
+    // A new host per `pulumi` run, configured once with the stack configuration (the engine's Configure).
+    host ??= startRealHost({
+      cwd: REPO_ROOT,
+      config: rawConfig,
+      secretKeys: secretConfigKeys,
+      project,
+      stack: options.stack ?? 'stack',
+    });
+    const h = await host;
+    if (host !== undefined) runningHost = h;
+    return h as unknown as dynamic.ResourceProvider;
+  };
+  /** Ends the current host run (the engine stops the host at the end of every `pulumi` command). */
+  const endRun = (): void => {
+    const ending = host;
+    host = undefined;
+    runningHost = undefined;
+    if (ending) void ending.then((h) => h.close()).catch(() => undefined);
   };
 
   void pulumi.runtime.setMocks(
@@ -522,7 +537,7 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
     current: (type, name) => stack.get(`${type}::${name}`),
     beginUp(upOptions = {}) {
       if (run) throw new Error('live engine: beginUp() while another up is in progress; call finishUp() first.');
-      providers.clear();
+      endRun();
       run = { seen: new Set(), errorsBefore: errors.length, options: upOptions };
     },
     async finishUp() {
@@ -535,16 +550,17 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
       }
     },
     get providerLoads() {
-      return providers.size;
+      return runningHost?.providerTexts.size ?? 0;
     },
     liveDynamicResources,
     byType: (type, name) => registrations.filter((r) => r.type === type && (name === undefined || r.name === name)),
     setConfig(config, secretKeys = []) {
       rawConfig = { ...config };
+      secretConfigKeys = [...secretKeys];
       pulumi.runtime.setAllConfig(rawConfig, [...secretKeys]);
     },
     restart() {
-      providers.clear();
+      endRun();
     },
     setPreview(on) {
       preview = on;

@@ -3,18 +3,19 @@
  * - {@link serializeLikePulumiUp}: the provider texts (the Harbor provider of projects, members and robots, the robot
  *   login's own and the robot rotation's own), serialized in a child process under ts-node in swc mode (the way `pulumi up` runs this
  *   repository's apps/pulumi), by ./serialize-provider.ts;
- * - {@link hostRun}: a "run" of the host (one per `pulumi` command: a new process), which loads each text like
- *   @pulumi/pulumi cmd/dynamic-provider `getProvider` does (`requireFromString(text).handler()`, requires resolved
- *   from the repository) and configures it once with the raw stack configuration through the host's own `Config`
- *   (`@pulumi/pulumi/cmd/dynamic-provider/config`). The host picks a resource's provider by its `__provider` text;
- *   the run returned does it by `resourceKind` (a robot login, a robot rotation, or the rest).
+ * - {@link hostRun}: a "run" of the host (one per `pulumi` command: a new process): Pulumi's own dynamic provider
+ *   host, which loads each text (`requireFromString(text).handler()`, requires resolved from the repository) and
+ *   configures it once with the stack configuration. The host picks a resource's provider by its `__provider` text.
  */
 import { unpackState } from '../../../lib/pulumi/state-shape';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { dynamic } from '@pulumi/pulumi';
-import { Config as DynamicProviderConfig } from '@pulumi/pulumi/cmd/dynamic-provider/config';
-import { loadSerializedProvider } from './live-engine';
+import { PROVIDER_KEY } from './live-engine';
+import { startRealHost, type RealHost } from './real-host';
+
+/** The program's directory: the repository (where `pulumi up` runs this repository's apps/pulumi). */
+const REPO_ROOT = join(__dirname, '..', '..', '..');
 
 /** The provider texts `pulumi up` stores. */
 export interface ProviderTexts {
@@ -30,42 +31,52 @@ export interface ProviderTexts {
 export function serializeLikePulumiUp(): ProviderTexts {
   return JSON.parse(
     execFileSync(process.execPath, ['-r', 'ts-node/register', join(__dirname, 'serialize-provider.ts')], {
-      cwd: join(__dirname, '..', '..', '..'),
+      cwd: REPO_ROOT,
       encoding: 'utf8',
       maxBuffer: 16 * 1024 * 1024,
     }),
   ) as ProviderTexts;
 }
 
+/** The hosts {@link hostRun} started for the running test: stopped after it. */
+const runs = new Set<RealHost>();
+declare const afterEach: ((fn: () => Promise<void>) => void) | undefined;
+if (typeof afterEach === 'function') {
+  afterEach(async () => {
+    const ending = [...runs];
+    runs.clear();
+    await Promise.all(ending.map((h) => h.close()));
+  });
+}
+
 /**
- * One run of the dynamic provider host: the providers deserialized from `texts`, each configured with `config` (fully
- * qualified keys, secrets decrypted, as the engine sends them) for project `project`, behind one object that hands
- * each call to the provider of the resource's kind.
+ * One run of the dynamic provider host: Pulumi's own host process (./real-host.ts), started in the repository and
+ * configured with `config` (fully qualified keys, as the engine sends them) for project `project`. Every call goes to
+ * it over gRPC, with the provider text the resource carries (`__provider`); a resource written without one (the
+ * lifecycle helpers' plain inputs) gets the text of its kind, as every registration carries its provider's text.
  */
 export async function hostRun(
   texts: ProviderTexts,
   config: Readonly<Record<string, string>>,
   project = 'example',
 ): Promise<dynamic.ResourceProvider> {
-  const load = async (text: string): Promise<dynamic.ResourceProvider> => {
-    const provider = loadSerializedProvider(text);
-    if (provider.configure) await provider.configure({ config: new DynamicProviderConfig({ ...config }, project) });
-    return provider;
-  };
-  const harbor = await load(texts.harbor);
-  const login = await load(texts.login);
-  const rotation = texts.rotation !== undefined ? await load(texts.rotation) : harbor;
-  const of = (props: unknown): dynamic.ResourceProvider => {
+  const host = await startRealHost({ cwd: REPO_ROOT, config, project });
+  runs.add(host);
+  const withText = (props: unknown): Record<string, any> => {
+    const p = (props ?? {}) as Record<string, any>;
+    if (typeof p[PROVIDER_KEY] === 'string') return p;
     // Either layout (lib/pulumi/state-shape.ts): the kind may be under `spec`.
-    const kind = (unpackState(props as Record<string, unknown> | undefined) as { resourceKind?: unknown } | undefined)
-      ?.resourceKind;
-    return kind === 'robotLogin' ? login : kind === 'robotRotation' ? rotation : harbor;
+    const kind = (unpackState(p) as { resourceKind?: unknown }).resourceKind;
+    const text =
+      kind === 'robotLogin' ? texts.login : kind === 'robotRotation' ? (texts.rotation ?? texts.harbor) : texts.harbor;
+    return { ...p, [PROVIDER_KEY]: text };
   };
   return {
-    create: (inputs) => of(inputs).create(inputs),
-    read: (id, props) => of(props).read!(id, props),
-    diff: (id, olds, news) => of(news).diff!(id, olds, news),
-    update: (id, olds, news) => of(news).update!(id, olds, news),
-    delete: (id, props) => of(props).delete!(id, props),
+    check: (olds, news) => host.check(withText(olds), withText(news)),
+    create: (inputs) => host.create(withText(inputs)),
+    read: (id, props) => host.read(id, withText(props)),
+    diff: (id, olds, news) => host.diff(id, withText(olds), withText(news)),
+    update: (id, olds, news) => host.update(id, withText(olds), withText(news)),
+    delete: (id, props) => host.delete(id, withText(props)),
   };
 }
