@@ -363,7 +363,8 @@ describe('upgrading from a state that held the password', () => {
   test('the first up rewrites each state without a Harbor request: no password, the new provider text', async () => {
     // A stack created by version 0.1: the connection, password included, in every resource's inputs and outputs.
     const legacy = seedResources({ url: server.url, username: 'admin', password: passwordA });
-    for (const r of legacy) r.inputs = { ...r.inputs, __provider: 'the 0.1 provider text' };
+    // Another text of a working provider: the host runs whatever text a resource carries.
+    for (const r of legacy) r.inputs = { ...r.inputs, __provider: `${texts.harbor}\n// the 0.1 provider text` };
     const run = await hostRun(texts, login(passwordA));
     await create(run, legacy);
     // As version 0.1 stored it: every key at the top level (lib/pulumi/state-shape.ts came later).
@@ -415,7 +416,9 @@ describe('upgrading from a state that held the password', () => {
   });
 
   test('a provider text that changed is an update that writes nothing; an unchanged one is no change', async () => {
-    const stack = seedStack(target(), { providers: { harbor: 'an older text', login: 'an older login text' } });
+    // Other texts of working providers (the host runs whatever text a resource carries).
+    const older = { harbor: `${texts.harbor}\n// an older text`, login: `${texts.login}\n// an older login text` };
+    const stack = seedStack(target(), { providers: older });
     const run = await hostRun(texts, login(passwordA));
     await create(run, stack);
     emulator.resetLog();

@@ -201,7 +201,8 @@ export async function startRealHost(options: RealHostOptions): Promise<RealHost>
   };
   const js = (s: { toJavaScript(): Record<string, any> } | undefined): Record<string, any> | undefined =>
     s === undefined ? undefined : s.toJavaScript();
-  const urnOf = (urn: string | undefined): string => urn ?? 'urn:pulumi:stack::project::pulumi-nodejs:dynamic:Resource::r';
+  const urnOf = (urn: string | undefined): string =>
+    urn ?? 'urn:pulumi:stack::project::pulumi-nodejs:dynamic:Resource::r';
 
   // Configure: the whole stack configuration, secrets as the engine sends them; the host answers acceptSecrets false.
   const secretKeys = new Set(options.secretKeys ?? []);
@@ -238,12 +239,13 @@ export async function startRealHost(options: RealHostOptions): Promise<RealHost>
       req.setOlds(struct(olds));
       req.setNews(struct(news));
       const resp = await call<any>('diff', req);
+      // What the engine reads of the answer: DIFF_SOME (2), DIFF_NONE (1) or DIFF_UNKNOWN (0), the replaced
+      // properties (empty when none) and deleteBeforeReplace (false when unset).
       const changes = resp.getChanges();
-      const replaces: string[] = resp.getReplacesList();
       return {
         changes: changes === 2 ? true : changes === 1 ? false : undefined,
-        ...(replaces.length > 0 ? { replaces } : {}),
-        ...(resp.getDeletebeforereplace() ? { deleteBeforeReplace: true } : {}),
+        replaces: resp.getReplacesList() as string[],
+        deleteBeforeReplace: resp.getDeletebeforereplace() as boolean,
       };
     },
     async create(inputs, urn) {

@@ -57,7 +57,9 @@ export function wireChecked(provider: dynamic.ResourceProvider): dynamic.Resourc
       : {}),
     ...(provider.diff ? { diff: (id, olds, news) => provider.diff!(id, olds, news) } : {}),
     create: (inputs) => checked('create', provider.create(inputs), (r) => [r.outs]),
-    ...(provider.read ? { read: (id, props) => checked('read', provider.read!(id, props), (r) => [r.props, r.inputs]) } : {}),
+    ...(provider.read
+      ? { read: (id, props) => checked('read', provider.read!(id, props), (r) => [r.props, r.inputs]) }
+      : {}),
     ...(provider.update
       ? { update: (id, olds, news) => checked('update', provider.update!(id, olds, news), (r) => [r.outs]) }
       : {}),
