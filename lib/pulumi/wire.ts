@@ -35,7 +35,7 @@ function kindOf(value: unknown): string | undefined {
       if (value === null || Array.isArray(value)) return undefined;
       return Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null
         ? undefined
-        : `a ${(value as object).constructor?.name ?? 'class'} instance`;
+        : `a ${value.constructor?.name ?? 'class'} instance`;
     case 'undefined':
       return 'undefined';
     default:
@@ -52,7 +52,7 @@ export function onTheWire<T>(value: T, path = 'result'): T {
   if (Array.isArray(value)) {
     return value.map((v, i) => {
       if (v === undefined) throw new WireValueError(`${path}[${i}]`, 'undefined');
-      return onTheWire(v, `${path}[${i}]`);
+      return onTheWire<unknown>(v, `${path}[${i}]`);
     }) as unknown as T;
   }
   const kind = kindOf(value);

@@ -14,11 +14,22 @@ import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HarborClient } from '../../lib/harbor';
-import { harborProvider } from '../../lib/pulumi/harbor-provider';
 import type { HarborConnectionState } from '../../lib/pulumi/connection';
 import { HarborEmulator } from '../lab/harbor-emulator';
 import { create, destroy, refresh, seedResources, up, type StackResource } from '../pulumi/support/lifecycle';
 import { flatProps } from '../pulumi/support/mocks';
+import { hostRun, serializeLikePulumiUp, type HostRun, type ProviderTexts } from '../pulumi/support/serialized';
+
+/** The provider texts `pulumi up` stores for this repository's program. */
+let texts: ProviderTexts;
+/** Pulumi's own dynamic provider host, a new one for each test (a `pulumi` run), running those texts. */
+let host: HostRun;
+beforeAll(() => {
+  texts = serializeLikePulumiUp();
+}, 120_000);
+beforeEach(async () => {
+  host = await hostRun(texts, {});
+}, 120_000);
 
 const ADMIN_PASSWORD = randomBytes(12).toString('hex');
 const PULL = [{ kind: 'project' as const, namespace: 'k8s', access: [{ resource: 'repository', action: 'pull' }] }];
@@ -82,12 +93,12 @@ describe('an adopted project', () => {
     async (forceDestroy) => {
       const theirs = await theirProject();
       stack = seedResources(connection, { adopt: true, forceDestroy });
-      await create(harborProvider, stack);
+      await create(host, stack);
       expect(res('project').outs).toMatchObject({ created: false });
       const ours = { robot: res('robot').id, member: res('member').outs!.memberId };
 
       calls = [];
-      await destroy(harborProvider, stack);
+      await destroy(host, stack);
       expect(writes()).toEqual([`DELETE /robots/${ours.robot}`, `DELETE /projects/k8s/members/${ours.member}`]);
       const state = emulator.state();
       expect(state.projects.map((p) => [p.name, p.repositories])).toEqual([['k8s', ['coredns']]]);
@@ -100,19 +111,19 @@ describe('an adopted project', () => {
   test('deleting the project resource itself makes no request at all', async () => {
     await theirProject();
     stack = seedResources(connection, { adopt: true, forceDestroy: true });
-    await create(harborProvider, stack.slice(0, 1));
+    await create(host, stack.slice(0, 1));
     calls = [];
-    await harborProvider.delete(res('project').id!, res('project').outs);
+    await host.delete(res('project').id!, res('project').outs);
     expect(calls).toEqual([]);
   });
 
   test('is never changed either: inputs that differ from Harbor write nothing', async () => {
     await theirProject();
     stack = seedResources(connection, { adopt: true });
-    await create(harborProvider, stack.slice(0, 1));
+    await create(host, stack.slice(0, 1));
     res('project').inputs = { ...res('project').inputs, public: true, preventVulnerableImages: true };
     calls = [];
-    const report = await up(harborProvider, stack.slice(0, 1));
+    const report = await up(host, stack.slice(0, 1));
     expect(report.project.changes).toBe(false);
     expect(writes()).toEqual([]);
     expect(emulator.state().projects[0].metadata).toMatchObject({ public: 'false' });
@@ -121,12 +132,12 @@ describe('an adopted project', () => {
   test('stays not ours when adopt is switched off later: created stays false, delete makes no request', async () => {
     await theirProject();
     stack = seedResources(connection, { adopt: true });
-    await create(harborProvider, stack.slice(0, 1));
+    await create(host, stack.slice(0, 1));
     res('project').inputs = { ...res('project').inputs, adopt: false };
-    await up(harborProvider, stack.slice(0, 1));
+    await up(host, stack.slice(0, 1));
     expect(flatProps(res('project').outs)).toMatchObject({ adopt: false, created: false });
     calls = [];
-    await harborProvider.delete(res('project').id!, res('project').outs);
+    await host.delete(res('project').id!, res('project').outs);
     expect(calls).toEqual([]);
     expect(emulator.state().projects).toHaveLength(1);
   });
@@ -134,21 +145,21 @@ describe('an adopted project', () => {
 
 test('a project deleted and recreated by someone else is not ours: refresh lets go, destroy leaves it, up asks to adopt', async () => {
   stack = seedResources(connection);
-  await create(harborProvider, stack);
+  await create(host, stack);
   // Someone deletes the stack's project (its member and robot go with it) and makes their own under the same name.
   const h = admin();
   await h.deleteProject('k8s');
   await h.close();
   const theirs = await theirProject();
 
-  expect(await refresh(harborProvider, stack)).toEqual(['project', 'member', 'robot']);
+  expect(await refresh(host, stack)).toEqual(['project', 'member', 'robot']);
   calls = [];
-  await destroy(harborProvider, stack);
+  await destroy(host, stack);
   expect(calls).toEqual([]);
   expect(emulator.state().projects.map((p) => [p.name, p.repositories])).toEqual([['k8s', ['coredns']]]);
   expect(emulator.state().robots.map((r) => r.id)).toEqual([theirs.robotId]);
 
-  await expect(harborProvider.create(res('project').inputs)).rejects.toThrow(
+  await expect(host.create(res('project').inputs)).rejects.toThrow(
     /already exists.*this stack did not create it.*project\.adopt: true/s,
   );
   expect(emulator.state().projects).toHaveLength(1);
@@ -156,25 +167,25 @@ test('a project deleted and recreated by someone else is not ours: refresh lets 
 
 test('without a refresh, destroy of a project recreated by someone else deletes by id and leaves theirs', async () => {
   stack = seedResources(connection);
-  await create(harborProvider, stack);
+  await create(host, stack);
   const h = admin();
   await h.deleteProject('k8s');
   await h.close();
   await theirProject();
   const theirs = emulator.state().projects.map((p) => p.id);
   // No refresh: the state still holds the old project id.
-  await harborProvider.delete(res('project').id!, res('project').outs);
+  await host.delete(res('project').id!, res('project').outs);
   expect(emulator.state().projects.map((p) => p.id)).toEqual(theirs);
 });
 
 describe('a project the stack created that still holds repositories', () => {
   test('is not deleted without forceDestroy: the 412 hint, one request, nothing lost', async () => {
     stack = seedResources(connection);
-    await create(harborProvider, stack);
+    await create(host, stack);
     emulator.addRepository('k8s', 'coredns');
     const before = emulator.state();
     calls = [];
-    const error = await harborProvider.delete(res('project').id!, res('project').outs).then(
+    const error = await host.delete(res('project').id!, res('project').outs).then(
       () => undefined,
       (e: Error) => e,
     );
@@ -188,15 +199,15 @@ describe('a project the stack created that still holds repositories', () => {
 
   test('is deleted with forceDestroy (set by an up first): repositories, then the project', async () => {
     stack = seedResources(connection);
-    await create(harborProvider, stack);
+    await create(host, stack);
     emulator.addRepository('k8s', 'coredns');
     emulator.addRepository('k8s', 'tools/debug');
     res('project').inputs = { ...res('project').inputs, forceDestroy: true };
     calls = [];
-    expect((await up(harborProvider, stack)).project).toMatchObject({ changes: true, replaces: [] });
+    expect((await up(host, stack)).project).toMatchObject({ changes: true, replaces: [] });
     expect(calls).toEqual([]); // storing forceDestroy needs no call to Harbor
     const ids = { robot: res('robot').id, member: res('member').outs!.memberId };
-    await destroy(harborProvider, stack);
+    await destroy(host, stack);
     expect(writes()).toEqual([
       `DELETE /robots/${ids.robot}`,
       `DELETE /projects/k8s/members/${ids.member}`,

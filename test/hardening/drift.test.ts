@@ -16,7 +16,6 @@ import { App, Chart } from 'cdk8s';
 import { corednsAppProps, SEED } from '../../apps/cdk8s/coredns';
 import { HarborClient } from '../../lib/harbor';
 import { HarborPrivateApp } from '../../lib/pulumi';
-import { harborProvider } from '../../lib/pulumi/harbor-provider';
 import type { HarborConnectionState } from '../../lib/pulumi/connection';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { create, refresh, seedResources, up, type DiffReport, type StackResource } from '../pulumi/support/lifecycle';
@@ -29,6 +28,18 @@ import {
   settled,
   unwrapSecrets,
 } from '../pulumi/support/mocks';
+import { hostRun, serializeLikePulumiUp, type HostRun, type ProviderTexts } from '../pulumi/support/serialized';
+
+/** The provider texts `pulumi up` stores for this repository's program. */
+let texts: ProviderTexts;
+/** Pulumi's own dynamic provider host, a new one for each test (a `pulumi` run), running those texts. */
+let host: HostRun;
+beforeAll(() => {
+  texts = serializeLikePulumiUp();
+}, 120_000);
+beforeEach(async () => {
+  host = await hostRun(texts, {});
+}, 120_000);
 
 const ADMIN_PASSWORD = randomBytes(12).toString('hex');
 const PULL = [{ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'pull' }] }];
@@ -86,9 +97,9 @@ const changed = (report: DiffReport): string[] =>
 
 /** After a repair, the stack has converged: refresh drops nothing, up changes nothing, no write. */
 async function expectConverged(): Promise<void> {
-  expect(await refresh(harborProvider, stack)).toEqual([]);
+  expect(await refresh(host, stack)).toEqual([]);
   emulator.resetLog();
-  expect(changed(await up(harborProvider, stack))).toEqual([]);
+  expect(changed(await up(host, stack))).toEqual([]);
   expect(writes()).toEqual([]);
 }
 
@@ -99,7 +110,7 @@ describe('drift made in Harbor is read by refresh and repaired by the next up', 
     server = await startEmulatorServer(emulator);
     connection = { url: server.url, username: 'admin', password: ADMIN_PASSWORD, retryBaseDelayMs: 1 };
     stack = seedResources(connection);
-    await create(harborProvider, stack);
+    await create(host, stack);
   });
   afterEach(async () => {
     await server.close();
@@ -120,7 +131,7 @@ describe('drift made in Harbor is read by refresh and repaired by the next up', 
     ]);
     expect(emulator.authorize(outs!.fullName, outs!.secret, 'k8s')).toEqual(['push']);
 
-    expect(await refresh(harborProvider, stack)).toEqual([]);
+    expect(await refresh(host, stack)).toEqual([]);
     expect(flatProps(res('robot').outs)!.permissions).toEqual([
       {
         kind: 'project',
@@ -132,7 +143,7 @@ describe('drift made in Harbor is read by refresh and repaired by the next up', 
       },
     ]);
     emulator.resetLog();
-    const { report, created, replaced } = await engineUp(harborProvider, stack);
+    const { report, created, replaced } = await engineUp(host, stack);
     expect(changed(report)).toEqual(['robot']);
     expect(report.robot).toMatchObject({ replaces: [], deleteBeforeReplace: false });
     expect([created, replaced]).toEqual([[], []]);
@@ -148,10 +159,10 @@ describe('drift made in Harbor is read by refresh and repaired by the next up', 
     emulator.setRobotDisabled('robot$k8s+coredns-pull', true);
     expect(emulator.authorize(outs!.fullName, outs!.secret, 'k8s')).toEqual([]);
 
-    await refresh(harborProvider, stack);
+    await refresh(host, stack);
     expect(res('robot').outs!.disabled).toBe(true);
     emulator.resetLog();
-    const { report } = await engineUp(harborProvider, stack);
+    const { report } = await engineUp(host, stack);
     expect(changed(report)).toEqual(['robot']);
     expect(writes()).toEqual([`PUT /robots/${id}`]);
     expect(robotInHarbor()!.disabled).toBe(false);
@@ -164,7 +175,7 @@ describe('drift made in Harbor is read by refresh and repaired by the next up', 
     emulator.deleteRobotOutOfBand('robot$k8s+coredns-pull');
 
     emulator.resetLog();
-    expect(await refresh(harborProvider, stack)).toEqual(['robot']);
+    expect(await refresh(host, stack)).toEqual(['robot']);
     // GET /robots/{id} said 404; the lookup by name found nothing to take over.
     expect(
       emulator.requests
@@ -172,7 +183,7 @@ describe('drift made in Harbor is read by refresh and repaired by the next up', 
         .map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`),
     ).toEqual(['GET /projects/k8s', `GET /robots/${old.robotId}`, 'GET /projects/k8s', 'GET /robots']);
     emulator.resetLog();
-    const { created } = await engineUp(harborProvider, stack);
+    const { created } = await engineUp(host, stack);
     expect(created).toEqual(['robot']);
     expect(writes()).toEqual(['POST /robots']);
     const now = res('robot').outs!;
@@ -196,11 +207,11 @@ describe('drift made in Harbor is read by refresh and repaired by the next up', 
     });
     await admin.close();
 
-    expect(await refresh(harborProvider, stack)).toEqual([]);
+    expect(await refresh(host, stack)).toEqual([]);
     expect(res('robot').id).toBe(String(byHand.id));
     expect(res('robot').outs!.secret).toBe(''); // unknown: it was shown to whoever recreated it, not to the stack
     emulator.resetLog();
-    const { report, created, replaced } = await engineUp(harborProvider, stack);
+    const { report, created, replaced } = await engineUp(host, stack);
     expect(changed(report)).toEqual(['robot']);
     expect([created, replaced]).toEqual([[], []]);
     expect(writes()).toEqual([`PATCH /robots/${byHand.id}`]);
@@ -225,9 +236,9 @@ describe('drift made in Harbor is read by refresh and repaired by the next up', 
     });
     await admin.close();
 
-    expect(await refresh(harborProvider, stack)).toEqual(['robot']);
+    expect(await refresh(host, stack)).toEqual(['robot']);
     emulator.resetLog();
-    await expect(engineUp(harborProvider, stack)).rejects.toThrow(
+    await expect(engineUp(host, stack)).rejects.toThrow(
       /already exists in Harbor.*delete that robot in Harbor.*or give robot\.name another value/s,
     );
     expect(writes()).toEqual(['POST /robots']);
@@ -243,10 +254,10 @@ describe('drift made in Harbor is read by refresh and repaired by the next up', 
     emulator.setRobotExpiresAt('robot$k8s+coredns-pull', past);
     expect(emulator.authorize(old.outs!.fullName, oldSecret, 'k8s')).toEqual([]);
 
-    await refresh(harborProvider, stack);
+    await refresh(host, stack);
     expect(res('robot').outs!.expiresAt).toBe(past);
     emulator.resetLog();
-    const { report, replaced } = await engineUp(harborProvider, stack);
+    const { report, replaced } = await engineUp(host, stack);
     expect(report.robot).toMatchObject({ changes: true, replaces: ['expiresAt'], deleteBeforeReplace: true });
     expect(replaced).toEqual(['robot']);
     expect(writes()).toEqual([`DELETE /robots/${oldId}`, 'POST /robots']);
@@ -260,10 +271,10 @@ describe('drift made in Harbor is read by refresh and repaired by the next up', 
   test('member role changed in Harbor: PUT back to the declared role', async () => {
     emulator.setMemberRole('k8s', 'k8s-puller', 1); // projectAdmin: far more than pulling needs
 
-    await refresh(harborProvider, stack);
+    await refresh(host, stack);
     expect(res('member').outs!.role).toBe('projectAdmin');
     emulator.resetLog();
-    const { report } = await engineUp(harborProvider, stack);
+    const { report } = await engineUp(host, stack);
     expect(changed(report)).toEqual(['member']);
     expect(report.member).toMatchObject({ replaces: [] });
     expect(writes()).toEqual([`PUT /projects/k8s/members/${res('member').outs!.memberId}`]);
@@ -274,9 +285,9 @@ describe('drift made in Harbor is read by refresh and repaired by the next up', 
   test('member removed in Harbor: refresh drops it, up adds it again with the declared role', async () => {
     emulator.removeMemberOutOfBand('k8s', 'k8s-puller');
 
-    expect(await refresh(harborProvider, stack)).toEqual(['member']);
+    expect(await refresh(host, stack)).toEqual(['member']);
     emulator.resetLog();
-    const { created } = await engineUp(harborProvider, stack);
+    const { created } = await engineUp(host, stack);
     expect(created).toEqual(['member']);
     expect(writes()).toEqual(['POST /projects/k8s/members']);
     expect(memberInHarbor()).toMatchObject({ id: res('member').outs!.memberId, roleId: 3 });
@@ -287,10 +298,10 @@ describe('drift made in Harbor is read by refresh and repaired by the next up', 
     emulator.setProjectPublic('k8s', true);
     expect(emulator.authorize(undefined, undefined, 'k8s')).toEqual(['pull']);
 
-    await refresh(harborProvider, stack);
+    await refresh(host, stack);
     expect(flatProps(res('project').outs)!.public).toBe(true);
     emulator.resetLog();
-    const { report } = await engineUp(harborProvider, stack);
+    const { report } = await engineUp(host, stack);
     expect(changed(report)).toEqual(['project']);
     expect(writes()).toEqual(['PUT /projects/k8s']);
     expect(emulator.state().projects[0].metadata.public).toBe('false');

@@ -17,11 +17,22 @@
  */
 import { randomBytes } from 'node:crypto';
 import { HarborApiError, HarborClient, createChecked, createdWithin, writeOutcome } from '../../lib/harbor';
-import { harborProvider } from '../../lib/pulumi/harbor-provider';
 import type { HarborConnectionState } from '../../lib/pulumi/connection';
 import { HarborEmulator, startEmulatorServer, type Fault } from '../lab/harbor-emulator';
 import { create, seedResources, type StackResource } from '../pulumi/support/lifecycle';
 import { flatProps } from '../pulumi/support/mocks';
+import { hostRun, serializeLikePulumiUp, type HostRun, type ProviderTexts } from '../pulumi/support/serialized';
+
+/** The provider texts `pulumi up` stores for this repository's program. */
+let texts: ProviderTexts;
+/** Pulumi's own dynamic provider host, a new one for each test (a `pulumi` run), running those texts. */
+let host: HostRun;
+beforeAll(() => {
+  texts = serializeLikePulumiUp();
+}, 120_000);
+beforeEach(async () => {
+  host = await hostRun(texts, {});
+}, 120_000);
 
 const ADMIN_PASSWORD = randomBytes(12).toString('hex');
 /** Small bounds: 3 attempts, ~no backoff; a time limit per attempt that a real answer never reaches. */
@@ -65,16 +76,16 @@ beforeAll(async () => {
   const warmServer = await startEmulatorServer(warm);
   try {
     const s = seedResources({ url: warmServer.url, username: 'admin', password: ADMIN_PASSWORD });
-    await create(harborProvider, s);
-    for (const r of s) await harborProvider.read(r.id!, r.outs);
-    await harborProvider.update(s[0].id!, s[0].outs, { ...s[0].inputs, public: true });
-    await harborProvider.update(s[1].id!, s[1].outs, { ...s[1].inputs, role: 'developer' });
-    await harborProvider.update(s[2].id!, s[2].outs, { ...s[2].inputs, permissions: PUSH_PULL });
+    await create(host, s);
+    for (const r of s) await host.read(r.id!, r.outs);
+    await host.update(s[0].id!, s[0].outs, { ...s[0].inputs, public: true });
+    await host.update(s[1].id!, s[1].outs, { ...s[1].inputs, role: 'developer' });
+    await host.update(s[2].id!, s[2].outs, { ...s[2].inputs, permissions: PUSH_PULL });
     const h = new HarborClient({ url: warmServer.url, username: 'admin', password: ADMIN_PASSWORD });
     await h.findProjectRobot('k8s', 'coredns-pull');
     await h.refreshRobotSecret(Number(s[2].id));
     await h.close();
-    for (const r of [...s].reverse()) await harborProvider.delete(r.id!, r.outs);
+    for (const r of [...s].reverse()) await host.delete(r.id!, r.outs);
   } finally {
     await warmServer.close();
   }
@@ -143,28 +154,28 @@ const member = (): { id: number; roleId: number } | undefined =>
 
 async function runCreate(kind: Kind): Promise<void> {
   const r = res(kind);
-  const result = await harborProvider.create(r.inputs);
+  const result = await host.create(r.inputs);
   r.id = result.id;
   r.outs = result.outs;
 }
 async function runRead(kind: Kind): Promise<void> {
   const r = res(kind);
-  const result = await harborProvider.read(r.id!, r.outs);
+  const result = await host.read(r.id!, r.outs);
   expect(result.id).toBe(r.id);
   expect(flatProps(result.props)).toMatchObject({ resourceKind: kind });
 }
 async function runUpdate(kind: Kind, change: Record<string, unknown>): Promise<void> {
   const r = res(kind);
   const news = { ...r.inputs, ...change };
-  const diff = await harborProvider.diff(r.id!, r.outs, news);
+  const diff = await host.diff(r.id!, r.outs, news);
   expect(diff).toMatchObject({ changes: true, replaces: [] });
-  const result = await harborProvider.update(r.id!, r.outs, news);
+  const result = await host.update(r.id!, r.outs, news);
   r.inputs = news;
   r.outs = result.outs;
 }
 async function runDelete(kind: Kind): Promise<void> {
   const r = res(kind);
-  await harborProvider.delete(r.id!, r.outs);
+  await host.delete(r.id!, r.outs);
   r.id = undefined;
   r.outs = undefined;
 }
@@ -359,7 +370,7 @@ const FATAL: ReadonlyArray<readonly [number, (op: Op) => RegExp]> = [
 ];
 
 async function prepare(op: Op): Promise<void> {
-  await create(harborProvider, stack.slice(0, op.before));
+  await create(host, stack.slice(0, op.before));
   emulator.resetLog();
 }
 
@@ -499,7 +510,7 @@ describe('a create whose answer was lost, and an object that this stack did not 
   });
 
   test('a robot with other settings is not taken (no PATCH, no DELETE): create fails like a 409', async () => {
-    await create(harborProvider, stack.slice(0, 2));
+    await create(host, stack.slice(0, 2));
     const admin = new HarborClient({ url: server.url, username: 'admin', password: ADMIN_PASSWORD });
     const theirs = await admin.createRobot({
       name: 'coredns-pull',
@@ -521,7 +532,7 @@ describe('a create whose answer was lost, and an object that this stack did not 
   });
 
   test('a robot created but whose new secret cannot be had is deleted again: nothing unknown is left', async () => {
-    await create(harborProvider, stack.slice(0, 2));
+    await create(host, stack.slice(0, 2));
     emulator.resetLog();
     emulator.injectFault({ kind: 'reset-after-commit', match: { method: 'POST', path: /\/robots$/ } });
     emulator.injectFault({ kind: 'status', status: 403, match: { method: 'PATCH', path: /\/robots\/\d+$/ } });
@@ -541,7 +552,7 @@ describe('a create whose answer was lost, and an object that this stack did not 
   });
 
   test('an ambiguous secret refresh is repeated (harmless for a robot nobody uses yet); the last secret works', async () => {
-    await create(harborProvider, stack.slice(0, 2));
+    await create(host, stack.slice(0, 2));
     emulator.resetLog();
     emulator.injectFault({ kind: 'reset-after-commit', match: { method: 'POST', path: /\/robots$/ } });
     emulator.injectFault({ kind: 'reset-after-commit', match: { method: 'PATCH', path: /\/robots\/\d+$/ } });
@@ -558,7 +569,7 @@ describe('a create whose answer was lost, and an object that this stack did not 
   });
 
   test('a member found after a lost answer is taken, and its role set with a PUT (never a second POST)', async () => {
-    await create(harborProvider, stack.slice(0, 1));
+    await create(host, stack.slice(0, 1));
     // Added by hand as guest; the stack asks for developer. The POST never reaches Harbor (else: 409).
     const admin = new HarborClient({ url: server.url, username: 'admin', password: ADMIN_PASSWORD });
     await admin.addMember('k8s', { kind: 'user', name: 'k8s-puller' }, 'guest');
@@ -579,11 +590,11 @@ describe('a create whose answer was lost, and an object that this stack did not 
 });
 
 test('a timeout that never ends is bounded too (3 attempts of timeoutMs) and says what to do', async () => {
-  await create(harborProvider, stack);
+  await create(host, stack);
   useTimeout(HANG_TIMEOUT_MS);
   emulator.resetLog();
   emulator.injectFault({ kind: 'hang', match: { method: 'GET', path: /\/robots\/\d+$/ }, times: Infinity });
-  const error = await outcome(harborProvider.read(res('robot').id!, res('robot').outs));
+  const error = await outcome(host.read(res('robot').id!, res('robot').outs));
   expect(error?.message).toMatch(/TIMEOUT.*after 3 attempts.*raise timeoutMs for a slow Harbor/s);
   expect(log()).toEqual(Array.from({ length: 3 }, () => `GET /robots/${res('robot').id}`));
 });

@@ -117,12 +117,12 @@ describe('rotating the Harbor admin password', () => {
     const robot = find(stack, 'robot');
     const old = { id: robot.id!, outs: robot.outs! };
     robot.inputs = { ...robot.inputs, name: 'coredns-pull-2' };
-    const diff = await run.diff!(old.id, old.outs, robot.inputs);
+    const diff = await run.diff(old.id, old.outs, robot.inputs);
     expect(diff).toMatchObject({ changes: true, replaces: ['name'], deleteBeforeReplace: false });
     emulator.resetLog();
     // The engine: create the replacement, then delete the old one, with the same (newly configured) provider.
     const created = await run.create(robot.inputs);
-    await run.delete!(old.id, old.outs);
+    await run.delete(old.id, old.outs);
     expect(writes()).toEqual(['POST /robots', `DELETE /robots/${old.id}`]);
     expect(emulator.requests.filter((r) => r.status === 401)).toEqual([]);
     expect(emulator.state().robots.map((r) => r.name)).toEqual([created.outs.fullName]);
@@ -200,7 +200,7 @@ describe("moving Harbor's URL", () => {
       other.resetLog();
       const project = find(stack, 'project');
       const error = await failure(
-        run.update!(project.id!, project.outs, { ...project.inputs, harbor: target(otherServer.url) }),
+        run.update(project.id!, project.outs, { ...project.inputs, harbor: target(otherServer.url) }),
       );
       expect(error.message).toMatch(
         new RegExp(
@@ -209,7 +209,7 @@ describe("moving Harbor's URL", () => {
       );
       const robot = find(stack, 'robot');
       const robotError = await failure(
-        run.update!(robot.id!, robot.outs, { ...robot.inputs, harbor: target(otherServer.url) }),
+        run.update(robot.id!, robot.outs, { ...robot.inputs, harbor: target(otherServer.url) }),
       );
       expect(robotError.message).toMatch(/it has no robot with id \d+\. Nothing was written/);
       expect(other.requests.filter((r) => r.write)).toEqual([]);
@@ -226,7 +226,7 @@ describe("moving Harbor's URL", () => {
     emulator.resetLog();
     for (const name of ['project', 'member', 'robot']) {
       const r = find(stack, name);
-      const diff = await run.diff!(r.id!, r.outs, { ...r.inputs, harbor: { url: UNKNOWN, config: 'example:harbor' } });
+      const diff = await run.diff(r.id!, r.outs, { ...r.inputs, harbor: { url: UNKNOWN, config: 'example:harbor' } });
       expect([name, diff.changes, diff.replaces]).toEqual([name, true, []]);
     }
     expect(requests()).toEqual([]);
@@ -336,19 +336,19 @@ describe('every prop in place', () => {
     const run = await hostRun(texts, login(passwordA));
     await create(run, stack.slice(0, 2));
     const news = { ...member.inputs, groupType: 2 };
-    expect(await run.diff!(member.id!, member.outs, news)).toMatchObject({
+    expect(await run.diff(member.id!, member.outs, news)).toMatchObject({
       changes: true,
       replaces: ['groupType'],
       deleteBeforeReplace: true,
     });
-    expect(await run.diff!(member.id!, member.outs, { ...member.inputs, entityName: 'team-ops' })).toMatchObject({
+    expect(await run.diff(member.id!, member.outs, { ...member.inputs, entityName: 'team-ops' })).toMatchObject({
       replaces: ['entityName'],
       deleteBeforeReplace: false,
     });
     // Create-first (what the engine did before) fails: Harbor keeps one member per group.
     expect((await failure(run.create(news))).message).toMatch(/already exists in Harbor/);
     // Delete-first succeeds.
-    await run.delete!(member.id!, member.outs);
+    await run.delete(member.id!, member.outs);
     const created = await run.create(news);
     expect(
       emulator

@@ -4,9 +4,20 @@
  */
 import { randomBytes } from 'node:crypto';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
-import { harborProvider } from '../../lib/pulumi/harbor-provider';
 import { deleteProjectRepositories } from '../../lib/pulumi/repositories';
 import { create, seedResources } from './support/lifecycle';
+import { hostRun, serializeLikePulumiUp, type HostRun, type ProviderTexts } from './support/serialized';
+
+/** The provider texts `pulumi up` stores for this repository's program. */
+let texts: ProviderTexts;
+/** Pulumi's own dynamic provider host, a new one for each test (a `pulumi` run), running those texts. */
+let host: HostRun;
+beforeAll(() => {
+  texts = serializeLikePulumiUp();
+}, 120_000);
+beforeEach(async () => {
+  host = await hostRun(texts, {});
+}, 120_000);
 
 const ADMIN_PASSWORD = randomBytes(12).toString('hex');
 let emulator: HarborEmulator;
@@ -34,12 +45,12 @@ afterEach(() => {
 
 test('with forceDestroy, delete removes the repositories (nested names too) and then the project', async () => {
   const stack = seedResources({ url, username: 'admin', password: ADMIN_PASSWORD }, { forceDestroy: true });
-  await create(harborProvider, stack);
+  await create(host, stack);
   emulator.addRepository('k8s', 'coredns');
   emulator.addRepository('k8s', 'tools/debug');
   emulator.resetLog();
   const [project] = stack;
-  await harborProvider.delete(project.id!, project.outs);
+  await host.delete(project.id!, project.outs);
   expect(repositoryCalls()).toEqual([
     'GET /projects/k8s/repositories',
     'DELETE /projects/k8s/repositories/coredns',
@@ -56,9 +67,9 @@ test('with forceDestroy, delete removes the repositories (nested names too) and 
 
 test('an empty project is deleted without listing repositories', async () => {
   const stack = seedResources({ url, username: 'admin', password: ADMIN_PASSWORD }, { forceDestroy: true });
-  await create(harborProvider, stack.slice(0, 1));
+  await create(host, stack.slice(0, 1));
   emulator.resetLog();
-  await harborProvider.delete(stack[0].id!, stack[0].outs);
+  await host.delete(stack[0].id!, stack[0].outs);
   expect(repositoryCalls()).toEqual([]);
   expect(emulator.state().projects).toEqual([]);
 });

@@ -6,10 +6,21 @@
 import { randomBytes } from 'node:crypto';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { HarborClient } from '../../lib/harbor';
-import { harborProvider } from '../../lib/pulumi/harbor-provider';
 import type { HarborConnectionState } from '../../lib/pulumi/connection';
 import { create, destroy, refresh, seedResources, StackResource, up } from './support/lifecycle';
 import { flatProps } from './support/mocks';
+import { hostRun, serializeLikePulumiUp, type HostRun, type ProviderTexts } from './support/serialized';
+
+/** The provider texts `pulumi up` stores for this repository's program. */
+let texts: ProviderTexts;
+/** Pulumi's own dynamic provider host, a new one for each test (a `pulumi` run), running those texts. */
+let host: HostRun;
+beforeAll(() => {
+  texts = serializeLikePulumiUp();
+}, 120_000);
+beforeEach(async () => {
+  host = await hostRun(texts, {});
+}, 120_000);
 
 const ADMIN_PASSWORD = randomBytes(12).toString('hex');
 let emulator: HarborEmulator;
@@ -36,7 +47,7 @@ afterEach(async () => {
 test("create = 3 writes (project, member, robot); the robot's name and secret come from Harbor and the secret pulls", async () => {
   const stack = seedResources(connection);
   emulator.resetLog();
-  await create(harborProvider, stack);
+  await create(host, stack);
   expect(writes()).toEqual(['POST /projects', 'POST /projects/k8s/members', 'POST /robots']);
   expect(calls()).toEqual(writes());
 
@@ -65,17 +76,17 @@ test("create = 3 writes (project, member, robot); the robot's name and secret co
 
 test('an unchanged up = 0 calls; refresh = 0 writes (reads only) and leaves nothing to change', async () => {
   const stack = seedResources(connection);
-  await create(harborProvider, stack);
+  await create(host, stack);
 
   emulator.resetLog();
-  const report = await up(harborProvider, stack);
+  const report = await up(host, stack);
   expect(Object.values(report).map((d) => d.changes)).toEqual([false, false, false]);
   expect(calls()).toEqual([]);
 
   // The emulator answers robot permissions shuffled, with effect "", "allow" or absent: still no drift.
   for (let i = 0; i < 3; i++) {
     emulator.resetLog();
-    expect(await refresh(harborProvider, stack)).toEqual([]);
+    expect(await refresh(host, stack)).toEqual([]);
     expect(writes()).toEqual([]);
     // The member lookup (HarborClient.findMember, `?entityname=`) may read a second page: Harbor's X-Total-Count
     // counts every member of the project whatever the filter, and the emulator does the same.
@@ -88,14 +99,14 @@ test('an unchanged up = 0 calls; refresh = 0 writes (reads only) and leaves noth
     ]);
     expect(calls().length).toBeLessThanOrEqual(5);
     emulator.resetLog();
-    expect(Object.values(await up(harborProvider, stack)).map((d) => d.changes)).toEqual([false, false, false]);
+    expect(Object.values(await up(host, stack)).map((d) => d.changes)).toEqual([false, false, false]);
     expect(calls()).toEqual([]);
   }
 });
 
 test('changing robot permissions updates in place (PUT): same robot, same secret, never a DELETE', async () => {
   const stack = seedResources(connection);
-  await create(harborProvider, stack);
+  await create(host, stack);
   const robot = find(stack, 'robot');
   const { id, outs } = robot;
 
@@ -113,7 +124,7 @@ test('changing robot permissions updates in place (PUT): same robot, same secret
     ],
   };
   emulator.resetLog();
-  const report = await up(harborProvider, stack);
+  const report = await up(host, stack);
   expect(report.robot).toMatchObject({ changes: true, replaces: [], deleteBeforeReplace: false });
   expect(writes()).toEqual([`PUT /robots/${id}`]);
   expect(robot.id).toBe(id);
@@ -135,20 +146,20 @@ test('changing robot permissions updates in place (PUT): same robot, same secret
     ],
   };
   emulator.resetLog();
-  expect((await up(harborProvider, stack)).robot.changes).toBe(false);
+  expect((await up(host, stack)).robot.changes).toBe(false);
   expect(calls()).toEqual([]);
 });
 
 test('drift made in Harbor (robot disabled, member role changed) is read by refresh and undone by up', async () => {
   const stack = seedResources(connection);
-  await create(harborProvider, stack);
+  await create(host, stack);
   emulator.setRobotDisabled('robot$k8s+coredns-pull', true);
   emulator.setMemberRole('k8s', 'k8s-puller', 1);
   emulator.setProjectPublic('k8s', true);
 
-  await refresh(harborProvider, stack);
+  await refresh(host, stack);
   emulator.resetLog();
-  const report = await up(harborProvider, stack);
+  const report = await up(host, stack);
   expect(Object.fromEntries(Object.entries(report).map(([k, d]) => [k, [d.changes, d.replaces]]))).toEqual({
     project: [true, []],
     member: [true, []],
@@ -170,14 +181,14 @@ test('drift made in Harbor (robot disabled, member role changed) is read by refr
 
 test('a robot deleted out of band reads as empty; the next up creates a new one with a new secret', async () => {
   const stack = seedResources(connection);
-  await create(harborProvider, stack);
+  await create(host, stack);
   const oldSecret = find(stack, 'robot').outs!.secret;
   emulator.deleteRobotOutOfBand('robot$k8s+coredns-pull');
 
-  expect(await refresh(harborProvider, stack)).toEqual(['robot']);
+  expect(await refresh(host, stack)).toEqual(['robot']);
   emulator.resetLog();
   const robot = find(stack, 'robot');
-  const created = await harborProvider.create(robot.inputs);
+  const created = await host.create(robot.inputs);
   expect(writes()).toEqual(['POST /robots']);
   expect(created.outs.secret).not.toBe(oldSecret);
   expect(emulator.authorize(created.outs.fullName, created.outs.secret, 'k8s')).toEqual(['pull']);
@@ -186,47 +197,47 @@ test('a robot deleted out of band reads as empty; the next up creates a new one 
 
 test('replacements: another robot name or project; the same login deletes first; another Harbor address is an update', async () => {
   const stack = seedResources(connection);
-  await create(harborProvider, stack);
+  await create(host, stack);
   const robot = find(stack, 'robot');
   const project = find(stack, 'project');
   emulator.resetLog();
-  expect(await harborProvider.diff(robot.id!, robot.outs, { ...robot.inputs, name: 'coredns-pull-2' })).toMatchObject({
+  expect(await host.diff(robot.id!, robot.outs, { ...robot.inputs, name: 'coredns-pull-2' })).toMatchObject({
     changes: true,
     replaces: ['name'],
     deleteBeforeReplace: false,
   });
-  expect(await harborProvider.diff(project.id!, project.outs, { ...project.inputs, name: 'k8s-2' })).toMatchObject({
+  expect(await host.diff(project.id!, project.outs, { ...project.inputs, name: 'k8s-2' })).toMatchObject({
     changes: true,
     replaces: ['name'],
   });
   // Never a replacement: the update checks that the new address reaches the same Harbor (test/pulumi/day2.test.ts).
   const elsewhere = { ...connection, url: 'https://harbor.example.invalid' };
-  expect(await harborProvider.diff(robot.id!, robot.outs, { ...robot.inputs, connection: elsewhere })).toMatchObject({
+  expect(await host.diff(robot.id!, robot.outs, { ...robot.inputs, connection: elsewhere })).toMatchObject({
     changes: true,
     replaces: [],
     deleteBeforeReplace: false,
   });
   // An expired robot cannot log in any more: replace it (same login name, so delete first).
-  expect(await harborProvider.diff(robot.id!, { ...robot.outs, expiresAt: 1 }, robot.inputs)).toMatchObject({
+  expect(await host.diff(robot.id!, { ...robot.outs, expiresAt: 1 }, robot.inputs)).toMatchObject({
     changes: true,
     replaces: ['expiresAt'],
     deleteBeforeReplace: true,
   });
   // A new password only needs to be stored: an update without any call to Harbor.
   const rotated = { ...connection, password: `${ADMIN_PASSWORD}x` };
-  const diff = await harborProvider.diff(robot.id!, robot.outs, { ...robot.inputs, connection: rotated });
+  const diff = await host.diff(robot.id!, robot.outs, { ...robot.inputs, connection: rotated });
   expect(diff).toMatchObject({ changes: true, replaces: [] });
-  const updated = await harborProvider.update(robot.id!, robot.outs, { ...robot.inputs, connection: rotated });
+  const updated = await host.update(robot.id!, robot.outs, { ...robot.inputs, connection: rotated });
   expect(flatProps(updated.outs).connection.password).toBe(rotated.password);
   expect(calls()).toEqual([]);
 });
 
 test('destroy removes exactly what create made: 3 writes in reverse order', async () => {
   const stack = seedResources(connection);
-  await create(harborProvider, stack);
+  await create(host, stack);
   const ids = { robot: find(stack, 'robot').id, member: find(stack, 'member').outs!.memberId };
   emulator.resetLog();
-  await destroy(harborProvider, stack);
+  await destroy(host, stack);
   expect(writes()).toEqual([
     `DELETE /robots/${ids.robot}`,
     `DELETE /projects/k8s/members/${ids.member}`,
@@ -244,21 +255,21 @@ describe('an adopted project', () => {
     await admin.close();
     const stack = seedResources(connection, { adopt: true });
     emulator.resetLog();
-    await create(harborProvider, stack);
+    await create(host, stack);
     expect(writes()).toEqual(['POST /projects/k8s/members', 'POST /robots']);
     expect(find(stack, 'project').outs).toMatchObject({ created: false });
 
     emulator.resetLog();
-    expect(Object.values(await up(harborProvider, stack)).map((d) => d.changes)).toEqual([false, false, false]);
+    expect(Object.values(await up(host, stack)).map((d) => d.changes)).toEqual([false, false, false]);
     // autoScan differs from the inputs, but an adopted project is never changed.
     emulator.resetLog();
-    await refresh(harborProvider, stack);
-    expect((await up(harborProvider, stack)).project.changes).toBe(false);
+    await refresh(host, stack);
+    expect((await up(host, stack)).project.changes).toBe(false);
     expect(writes()).toEqual([]);
 
     const ids = { robot: find(stack, 'robot').id, member: find(stack, 'member').outs!.memberId };
     emulator.resetLog();
-    await destroy(harborProvider, stack);
+    await destroy(host, stack);
     expect(writes()).toEqual([`DELETE /robots/${ids.robot}`, `DELETE /projects/k8s/members/${ids.member}`]);
     expect(emulator.state().projects.map((p) => p.name)).toEqual(['k8s']);
   });
@@ -266,7 +277,7 @@ describe('an adopted project', () => {
   test('that does not exist fails create with the fix, and writes nothing', async () => {
     const [project] = seedResources(connection, { adopt: true });
     emulator.resetLog();
-    await expect(harborProvider.create(project.inputs)).rejects.toThrow(
+    await expect(host.create(project.inputs)).rejects.toThrow(
       /does not exist.*project\.adopt: true.*create it in Harbor first/,
     );
     expect(writes()).toEqual([]);
@@ -278,16 +289,16 @@ test('a project the stack did not create is never taken over: 409 names adopt as
   await admin.createProject({ name: 'k8s', public: false, autoScan: true, preventVul: false });
   await admin.close();
   const [project] = seedResources(connection);
-  await expect(harborProvider.create(project.inputs)).rejects.toThrow(/already exists.*project\.adopt: true/);
+  await expect(host.create(project.inputs)).rejects.toThrow(/already exists.*project\.adopt: true/);
 });
 
 test('deleting a project that holds repositories fails with the 412 hint unless forceDestroy; nothing else is lost', async () => {
   const stack = seedResources(connection);
-  await create(harborProvider, stack);
+  await create(host, stack);
   emulator.addRepository('k8s', 'coredns');
   const project = find(stack, 'project');
   emulator.resetLog();
-  const failure = harborProvider.delete(project.id!, project.outs);
+  const failure = host.delete(project.id!, project.outs);
   await expect(failure).rejects.toThrow(/412.*still holds repositories.*forceDestroy: true/s);
   expect(emulator.state().projects.map((p) => p.name)).toEqual(['k8s']);
   expect(writes()).toEqual([expect.stringMatching(/^DELETE \/projects\/\d+$/)]);
@@ -295,7 +306,7 @@ test('deleting a project that holds repositories fails with the 412 hint unless 
 
 test('errors never carry the password', async () => {
   const [project] = seedResources({ ...connection, password: `wrong-${ADMIN_PASSWORD}` });
-  const error: Error = await harborProvider.create(project.inputs).then(
+  const error: Error = await host.create(project.inputs).then(
     () => new Error('no error'),
     (e: Error) => e,
   );

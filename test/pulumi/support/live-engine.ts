@@ -322,7 +322,7 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
     });
     const h = await host;
     if (host !== undefined) runningHost = h;
-    return h as unknown as dynamic.ResourceProvider;
+    return h;
   };
   /** Ends the current host run (the engine stops the host at the end of every `pulumi` command). */
   const endRun = (): void => {

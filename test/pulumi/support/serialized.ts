@@ -38,6 +38,11 @@ export function serializeLikePulumiUp(): ProviderTexts {
   ) as ProviderTexts;
 }
 
+/** A run of the host: every operation of a dynamic provider, each a call to the host. */
+export type HostRun = Required<
+  Pick<dynamic.ResourceProvider, 'check' | 'create' | 'read' | 'diff' | 'update' | 'delete'>
+>;
+
 /** The hosts {@link hostRun} started for the running test: stopped after it. */
 const runs = new Set<RealHost>();
 declare const afterEach: ((fn: () => Promise<void>) => void) | undefined;
@@ -59,7 +64,7 @@ export async function hostRun(
   texts: ProviderTexts,
   config: Readonly<Record<string, string>>,
   project = 'example',
-): Promise<dynamic.ResourceProvider> {
+): Promise<HostRun> {
   const host = await startRealHost({ cwd: REPO_ROOT, config, project });
   runs.add(host);
   const withText = (props: unknown): Record<string, any> => {

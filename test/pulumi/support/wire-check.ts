@@ -21,10 +21,11 @@ export function assertOnTheWire(operation: string, result: unknown): void {
   if (result === undefined) return;
   let back: unknown;
   try {
-    back = Struct.fromJavaScript(result as Record<string, unknown>).toJavaScript();
+    back = Struct.fromJavaScript(result).toJavaScript();
   } catch (e) {
     throw new Error(
       `wire check: the provider's ${operation} result cannot cross Pulumi's dynamic provider host (${(e as Error).message}): ${describe(result)}`,
+      { cause: e },
     );
   }
   if (!isDeepStrictEqual(back, result)) {
