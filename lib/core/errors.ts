@@ -26,6 +26,15 @@ export class HarborPrivateAppError extends Error {
 }
 
 /**
+ * The message of anything thrown. Duck-typed: an `Error` subclass serialized by Pulumi's closure serializer (a dynamic
+ * provider stored by value) makes errors that are not `instanceof Error` in the provider host.
+ */
+export function errorMessage(e: unknown): string {
+  const message = (e as { message?: unknown } | null | undefined)?.message;
+  return typeof message === 'string' ? message : String(e);
+}
+
+/**
  * Fields whose values are credentials, or hold them: the last segment of the field path is a password, secret or
  * token, the `credentials` prop itself (when it is not a PullCredentials, e.g. a plain `{ username, password }`), or
  * the Pulumi engine's `harbor` connection (when it is not an object, e.g. a URL or a password given as a string).

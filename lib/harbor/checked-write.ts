@@ -7,6 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HarborApiError, isHarborApiError } from './errors';
 import { NOT_SENT_NETWORK_CODES, isRetryableNetworkCode, isRetryableStatus, retryDelayMs } from './retry';
+import { errorMessage } from '../core/errors';
 
 /** The retry bounds of a client ({@link HarborClient} has these fields). */
 export interface WriteRetryPolicy {
@@ -95,7 +96,7 @@ export async function createChecked<C, F>(op: CheckedCreate<C, F>): Promise<Chec
         } catch (lookupError) {
           throw new Error(
             `${op.what}: the create failed without a clear answer (${failure.message}), and looking it up afterwards failed too ` +
-              `(${lookupError instanceof Error ? lookupError.message : String(lookupError)}). It may exist in Harbor now without ` +
+              `(${errorMessage(lookupError)}). It may exist in Harbor now without ` +
               'this stack knowing it: look it up in Harbor (and delete it if this stack should create it) before running again.',
             { cause: lookupError },
           );

@@ -211,6 +211,11 @@ export class HarborApiError extends Error {
 export function isHarborApiError(e: unknown): e is HarborApiError {
   return (
     e instanceof HarborApiError ||
-    (e instanceof Error && e.name === 'HarborApiError' && typeof (e as { retryable?: unknown }).retryable === 'boolean')
+    // By name and shape, not `instanceof Error`: an error class serialized by Pulumi's closure serializer (a provider
+    // stored by value) makes errors that are not `instanceof Error`.
+    (typeof e === 'object' &&
+      e !== null &&
+      (e as { name?: unknown }).name === 'HarborApiError' &&
+      typeof (e as { retryable?: unknown }).retryable === 'boolean')
   );
 }

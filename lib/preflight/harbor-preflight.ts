@@ -17,6 +17,7 @@ import type { ImageCheck } from '../lint/check';
 import { containerFinding, type Finding, type FindingCode, type Note, type Report } from '../lint/findings';
 import type { LintResult } from '../lint/lint';
 import { PreflightConnectionError } from './errors';
+import { errorMessage } from '../core/errors';
 
 /** The Harbor calls preflight makes (a `HarborClient` has them). */
 export interface PreflightHarbor {
@@ -168,11 +169,7 @@ export async function preflight(
       info = await once(`project:${project}`, () => harbor.getProject(project));
     } catch (e) {
       if (e instanceof PreflightConnectionError) throw e;
-      bad(
-        'check-failed',
-        `could not be checked: ${e instanceof Error ? e.message : String(e)}`,
-        'retry once Harbor answers',
-      );
+      bad('check-failed', `could not be checked: ${errorMessage(e)}`, 'retry once Harbor answers');
       continue;
     }
     if (!info) {
@@ -210,7 +207,7 @@ export async function preflight(
         verdicts.push({
           kind: 'bad',
           code: 'check-failed',
-          problem: `the robot could not be checked: ${e instanceof Error ? e.message : String(e)}`,
+          problem: `the robot could not be checked: ${errorMessage(e)}`,
           fix: 'retry once Harbor answers',
         });
       }

@@ -20,6 +20,7 @@ import { harborProvider } from './harbor-provider';
 import { harborPullCheckProvider } from './pull-check-provider';
 import { harborRobotLoginProvider } from './robot-login-provider';
 import { harborRobotRotationProvider } from './robot-rotation-provider';
+import { errorMessage } from '../core/errors';
 
 /** The package path the serialized provider loads. Never change it: stored states reference it. */
 export const DYNAMIC_PROVIDER_MODULE = 'harbor-private-app/pulumi/dynamic-provider';
@@ -86,7 +87,7 @@ export class HarborProviderReference implements dynamic.ResourceProvider {
     } catch (e) {
       throw new Error(
         `Harbor dynamic provider: cannot load ${JSON.stringify(this.module)} from ${process.cwd()}: ` +
-          `${e instanceof Error ? e.message : String(e)}. Fix: run Pulumi in the program's directory, with ` +
+          `${errorMessage(e)}. Fix: run Pulumi in the program's directory, with ` +
           'harbor-private-app installed there (npm install harbor-private-app).',
         { cause: e },
       );

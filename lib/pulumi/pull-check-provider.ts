@@ -21,6 +21,7 @@ import type { dynamic } from '@pulumi/pulumi';
 import { PackedStateProvider, providerTextChanged, topLevelKeysOf, UNKNOWN } from './state-shape';
 import { checkPull, type PullCheckOutcome, type PullCheckResult } from '../registry/pull-check';
 import { configValue, type HarborTarget, loginKeys, type StackConfig, withHarbor } from './connection';
+import { errorMessage } from '../core/errors';
 
 /** How many images are checked at once. */
 const CONCURRENCY = 4;
@@ -231,7 +232,7 @@ export class HarborPullCheckProvider implements dynamic.ResourceProvider {
     } catch (e) {
       return {
         cause: 'robot expired or disabled',
-        detail: `(Harbor could not be asked which: ${e instanceof Error ? e.message : String(e)})`,
+        detail: `(Harbor could not be asked which: ${errorMessage(e)})`,
       };
     }
   }

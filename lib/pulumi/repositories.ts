@@ -6,6 +6,7 @@
 import { Agent, fetch } from 'undici';
 import { HarborApiError, parseHarborError, redactSecrets, resolveHarborEndpoint } from '../harbor';
 import type { HarborConnectionState } from './connection';
+import { errorMessage } from '../core/errors';
 
 /** Safety bound of listed pages (100 repositories each). */
 const MAX_PAGES = 1000;
@@ -44,7 +45,7 @@ export async function deleteProjectRepositories(connection: HarborConnectionStat
         origin: endpoint.origin,
         code: 'NETWORK_ERROR',
         retryable: method !== 'DELETE',
-        harborMessage: e instanceof Error ? e.message : String(e),
+        harborMessage: errorMessage(e),
         secrets,
       });
     }
@@ -109,7 +110,7 @@ export async function deleteProjectRepositories(connection: HarborConnectionStat
     if (e instanceof HarborApiError) throw e;
     // No `cause`: the original error may hold the credentials this message was redacted of.
     // eslint-disable-next-line preserve-caught-error
-    throw new Error(redactSecrets(e instanceof Error ? e.message : String(e), secrets));
+    throw new Error(redactSecrets(errorMessage(e), secrets));
   } finally {
     await agent.close();
   }

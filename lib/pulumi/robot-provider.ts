@@ -27,6 +27,7 @@ import {
   StackConfig,
   withHarbor,
 } from './connection';
+import { errorMessage } from '../core/errors';
 
 /** The inputs of a Harbor robot account resource (its Harbor in `harbor`; older states: `connection`). */
 export interface HarborRobotInputs extends HarborLocated {
@@ -557,13 +558,13 @@ async function refreshOrRemove(harbor: HarborClient, robot: HarborRobot, inputs:
   try {
     return await renewSecret(harbor, robot.id);
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
+    const why = errorMessage(e);
     try {
       await harbor.deleteRobot(robot.id);
     } catch (d) {
       throw new Error(
         `${robotLabel(inputs)}: created as ${robot.name} (id ${robot.id}) but its secret was lost with the create's answer, getting a new ` +
-          `secret failed (${why}) and deleting it failed too (${d instanceof Error ? d.message : String(d)}). ` +
+          `secret failed (${why}) and deleting it failed too (${errorMessage(d)}). ` +
           `Fix: delete robot ${robot.name} in Harbor (Projects > Robot Accounts), then run "pulumi up" again.`,
         { cause: d },
       );

@@ -131,9 +131,17 @@ export function importNotSupported(id: string): Error {
   );
 }
 
-/** True for an error of Harbor's 401 (a HarborApiError, duck-typed: this file imports nothing at run time). */
+/**
+ * True for an error of Harbor's 401 (a HarborApiError). Duck-typed: this file imports nothing at run time, and an
+ * error class serialized by value makes errors that are not `instanceof Error`.
+ */
 function isUnauthorized(e: unknown): e is Error {
-  return e instanceof Error && (e as { status?: unknown }).status === 401;
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as { message?: unknown }).message === 'string' &&
+    (e as { status?: unknown }).status === 401
+  );
 }
 
 /** `e` with {@link STORED_CONFIGURATION_HINT} when it is Harbor's 401; otherwise `e` itself. */

@@ -20,7 +20,7 @@
  * @see HARBOR-FACTS.md "How a pull authenticates"
  */
 import { Agent, fetch, type Response } from 'undici';
-import { HarborPrivateAppError } from '../core/errors';
+import { HarborPrivateAppError, errorMessage } from '../core/errors';
 import { parseImageReference } from '../core/image-reference';
 import { isLoopbackHost } from '../harbor/endpoint';
 import { redactSecrets } from '../harbor/errors';
@@ -122,7 +122,7 @@ function networkFailure(e: unknown): Unreachable {
     }
     cur = err.cause;
   }
-  return new Unreachable('NETWORK_ERROR', e instanceof Error ? e.message : 'the request failed');
+  return new Unreachable('NETWORK_ERROR', errorMessage(e));
 }
 
 async function readBody(res: Response): Promise<string> {
@@ -377,7 +377,7 @@ export async function checkPull(opts: PullCheckOptions): Promise<PullCheckResult
         `registry ${registry} could not be reached (${e.code}: ${e.message}). Fix: check the registry host in the image, the network, and for TLS errors the CA bundle`,
       );
     }
-    return result('registry-error', `the check failed: ${e instanceof Error ? e.message : String(e)}`);
+    return result('registry-error', `the check failed: ${errorMessage(e)}`);
   } finally {
     await agent.close().catch(() => undefined);
   }

@@ -43,7 +43,7 @@ export type HostRun = Required<
   Pick<dynamic.ResourceProvider, 'check' | 'create' | 'read' | 'diff' | 'update' | 'delete'>
 >;
 
-/** The hosts {@link hostRun} started for the running test: stopped after it. */
+/** The hosts {@link hostRun} started for the running test (lifetime `'test'`): stopped after it. */
 const runs = new Set<RealHost>();
 declare const afterEach: ((fn: () => Promise<void>) => void) | undefined;
 if (typeof afterEach === 'function') {
@@ -59,14 +59,17 @@ if (typeof afterEach === 'function') {
  * configured with `config` (fully qualified keys, as the engine sends them) for project `project`. Every call goes to
  * it over gRPC, with the provider text the resource carries (`__provider`); a resource written without one (the
  * lifecycle helpers' plain inputs) gets the text of its kind, as every registration carries its provider's text.
+ * A run lives for the running test (`lifetime: 'test'`), or for the test file (`'file'`: one host serving many
+ * operations, as one serves a whole `pulumi up`; for suites of many short tests that share the configuration).
  */
 export async function hostRun(
   texts: ProviderTexts,
   config: Readonly<Record<string, string>>,
   project = 'example',
+  lifetime: 'test' | 'file' = 'test',
 ): Promise<HostRun> {
   const host = await startRealHost({ cwd: REPO_ROOT, config, project });
-  runs.add(host);
+  if (lifetime === 'test') runs.add(host);
   const withText = (props: unknown): Record<string, any> => {
     const p = (props ?? {}) as Record<string, any>;
     if (typeof p[PROVIDER_KEY] === 'string') return p;
