@@ -2,7 +2,7 @@
  * The check every in-process provider call of the tests goes through: its result must cross Pulumi's wire unchanged.
  *
  * Pulumi's dynamic provider host turns every provider result into a protobuf `Struct` (`Struct.fromJavaScript`), which
- * throws on `undefined`, functions, `BigInt`, `Date`... and silently changes others (`NaN`, `Infinity`). A provider
+ * throws on `undefined`, functions, `BigInt`, `Date`...; `NaN` and `Infinity` cross it but not the engine's JSON state. A provider
  * called in the test's own process never meets that, so {@link wireChecked} does the host's conversion on every
  * result and fails the call when the result does not come back equal, naming the operation and the value.
  * (Calls through ./real-host.ts need no such check: the host itself does the conversion.)
@@ -16,9 +16,27 @@ const { Struct } = createRequire(require.resolve('@pulumi/pulumi/package.json'))
   'google-protobuf/google/protobuf/struct_pb',
 ) as { Struct: { fromJavaScript(v: unknown): { toJavaScript(): unknown } } };
 
-/** Throws unless `result` comes back unchanged from a protobuf Struct, as the host would carry it. */
+/** The path of the first number in `value` that is not finite (a Struct holds it, the engine's JSON state cannot). */
+function nonFinite(value: unknown, path = 'result'): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const found = nonFinite(v, Array.isArray(value) ? `${path}[${k}]` : `${path}.${k}`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Throws unless `result` comes back unchanged from a protobuf Struct, as the host would carry it, and holds no
+ * number the engine cannot store (`NaN`, `Infinity`: the state is JSON).
+ */
 export function assertOnTheWire(operation: string, result: unknown): void {
   if (result === undefined) return;
+  const bad = nonFinite(result);
+  if (bad !== undefined) {
+    throw new Error(`wire check: the provider's ${operation} result holds a number the engine cannot store at ${bad}`);
+  }
   let back: unknown;
   try {
     back = Struct.fromJavaScript(result).toJavaScript();
