@@ -4,10 +4,11 @@
  * the login of the robot it has just created, and creates the workload only when every image can be pulled.
  */
 import * as kplus from 'cdk8s-plus-27';
-import { Config as DynamicProviderConfig } from '@pulumi/pulumi/cmd/dynamic-provider/config';
+import { join } from 'node:path';
 import { HarborClient } from '../../lib/harbor';
 import { HarborPrivateApp, type HarborPrivateAppProps } from '../../lib/pulumi';
-import { installLiveEngine, loadSerializedProvider, type LiveRegistration } from '../pulumi/support/live-engine';
+import { installLiveEngine, type LiveRegistration } from '../pulumi/support/live-engine';
+import { startRealHost } from '../pulumi/support/real-host';
 import { describeLab } from './binaries';
 import { startLab, type Lab } from './lab';
 
@@ -279,30 +280,31 @@ describeLab('the Pulumi preflight: the workload is created only when its images 
   test('later runs, through the stored provider: no change, no pull; a new image: the preview diff says so without a pull, the up checks it', async () => {
     const created = engine.byType(PULL_CHECK, 'present-pull-check')[0];
     const state = created.state!;
-    const provider = loadSerializedProvider(state.__provider);
-    await provider.configure!({
-      config: new DynamicProviderConfig(
-        {
-          'project:harborUrl': lab.harborUrl,
-          'project:harborUsername': lab.adminUsername,
-          'project:harborPassword': lab.adminPassword,
-        },
-        'project',
-      ),
+    // A later `pulumi` run: a new host, configured with the stack configuration, running the stored text.
+    const provider = await startRealHost({
+      cwd: join(__dirname, '..', '..'),
+      config: {
+        'project:harborUrl': lab.harborUrl,
+        'project:harborUsername': lab.adminUsername,
+        'project:harborPassword': lab.adminPassword,
+      },
+      secretKeys: ['project:harborPassword'],
+      project: 'project',
     });
     const { checked: _checked, ...inputs } = state;
     const tokens = lab.tokenRequests();
-    expect(await provider.diff!(created.id!, state, inputs)).toEqual({ changes: false });
+    expect(await provider.diff(created.id!, state, inputs)).toMatchObject({ changes: false, replaces: [] });
     const news = { ...inputs, images: [`${lab.registryHost}/k8s/coredns:1.2.7`] };
-    expect(await provider.diff!(created.id!, state, news)).toEqual({ changes: true });
+    expect(await provider.diff(created.id!, state, news)).toMatchObject({ changes: true, replaces: [] });
     expect(lab.tokenRequests()).toBe(tokens);
     // `pulumi up`: the update runs the check, which fails (1.2.7 was never pushed): the workload is not changed.
-    await expect(provider.update!(created.id!, state, news)).rejects.toThrow(/1\.2\.7: image or tag missing/);
+    await expect(provider.update(created.id!, state, news)).rejects.toThrow(/1\.2\.7: image or tag missing/);
     expect(lab.tokenRequests()).toBe(tokens + 1);
     await lab.pushImage('k8s', 'coredns', '1.2.7');
     const pushed = lab.tokenRequests();
-    const updated = await provider.update!(created.id!, state, news);
+    const updated = await provider.update(created.id!, state, news);
     expect(updated.outs.checked).toEqual([{ image: news.images[0], digest: expect.stringMatching(/^sha256:/) }]);
     expect(lab.tokenRequests()).toBe(pushed + 1);
+    await provider.close();
   });
 });

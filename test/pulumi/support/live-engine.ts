@@ -39,7 +39,6 @@
  * Install it once per test file, before any resource is created: `const engine = installLiveEngine();`.
  */
 import { join } from 'node:path';
-import Module = require('node:module');
 import * as pulumi from '@pulumi/pulumi';
 import type { dynamic } from '@pulumi/pulumi';
 import { startRealHost, type RealHost } from './real-host';
@@ -222,22 +221,6 @@ export interface LiveEngine {
    * @returns the names deleted by this call, in order.
    */
   destroyAll(): Promise<string[]>;
-}
-
-/** Loads a serialized provider exactly as the dynamic provider host does (require-from-string, then `handler()`). */
-export function loadSerializedProvider(text: string): dynamic.ResourceProvider {
-  const M = Module as unknown as { new (id: string, parent?: unknown): any; _nodeModulePaths(dir: string): string[] };
-  const filename = join(REPO_ROOT, '__pulumi_dynamic_provider__.js');
-  const m = new M(filename, undefined);
-  m.filename = filename;
-  m.paths = M._nodeModulePaths(REPO_ROOT);
-  m._compile(text, filename);
-  if (typeof m.exports?.handler !== 'function') {
-    throw new Error(
-      `live engine: the ${PROVIDER_KEY} text does not export handler(); it is not a serialized dynamic provider.`,
-    );
-  }
-  return m.exports.handler();
 }
 
 /**
