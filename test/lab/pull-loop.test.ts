@@ -100,9 +100,10 @@ describeLab('pull loop: a node pulling every ~200 ms with the Secret as it is no
     expect(bounded.pulls).toBeLessThanOrEqual(6);
     const loop = startPullLoop({ image, pull: (i, c) => lab.pull(i, c), readDockerConfig: () => secret });
     await loop.waitForPulls(1);
-    const t0 = Date.now();
+    // It ends after the pull in flight: at most one more pull, however long that one takes on a busy machine.
+    const before = loop.attempts.length;
     const stopped = await loop.stop();
-    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(stopped.pulls).toBeLessThanOrEqual(before + 1);
     expect(stopped.stoppedBy).toBe('stop');
     expect(await loop.stop()).toBe(stopped);
   });

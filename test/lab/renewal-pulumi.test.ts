@@ -20,14 +20,14 @@ import { startLab, type Lab } from './lab';
 import { describeReport, startPullLoop, type PullLoop } from './pull-loop';
 import { labSeedProps } from './seed-props';
 
-jest.setTimeout(120_000);
+// Hang guards only (nothing here waits for time to pass): generous, for a busy machine.
+jest.setTimeout(600_000);
 
 const engine = installLiveEngine();
 
 const ROBOT = 'pulumi-nodejs:dynamic/harbor:RobotAccount';
 const SECRET = 'kubernetes:core/v1:Secret';
 const DAY = 86_400_000;
-const STEP_MS = 300;
 
 describeLab('Pulumi engine: renewal under a pull loop', () => {
   let lab: Lab;
@@ -56,9 +56,10 @@ describeLab('Pulumi engine: renewal under a pull loop', () => {
   const harborRobot = () => lab.emulator.state().robots.find((r) => r.name === 'robot$k8s+coredns-pull')!;
   const up = async (): Promise<LiveEvent[]> => {
     const from = engine.events.length;
-    engine.beginUp({ stepDelayMs: STEP_MS });
+    // Each step waits until the running pull loop pulled with what it left (a barrier, not a delay).
+    engine.beginUp({ afterStep: () => loops[loops.length - 1]?.waitForPulls(2, 240_000) });
     new HarborPrivateApp('coredns', props());
-    await engine.settled('HarborPrivateApp "coredns" (a later up)', 30_000);
+    await engine.settled('HarborPrivateApp "coredns" (a later up)', 240_000);
     await engine.finishUp();
     return engine.events.slice(from);
   };
@@ -81,14 +82,14 @@ describeLab('Pulumi engine: renewal under a pull loop', () => {
     harborOffsetMs = -25.5 * DAY;
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     new HarborPrivateApp('coredns', props());
-    await engine.settled('HarborPrivateApp "coredns"', 30_000);
+    await engine.settled('HarborPrivateApp "coredns"', 240_000);
     // That run leaves the robot 5 days from its expiry without renewing it: the component says so.
     createWarnings = warn.mock.calls.map((c) => String(c[0]));
     warn.mockRestore();
     harborOffsetMs = 0;
     secretName = engine.byType(SECRET)[0].name;
     await lab.pushImage('k8s', 'coredns', '1.2.6');
-  }, 60_000);
+  }, 300_000);
 
   afterEach(async () => {
     for (const l of loops.splice(0)) await l.stop();
@@ -115,6 +116,7 @@ describeLab('Pulumi engine: renewal under a pull loop', () => {
     const seen = new Set<string>();
     const loop = startPullLoop({
       image,
+      maxDurationMs: 600_000,
       pull: (i, c) => lab.pull(i, c),
       readDockerConfig: () => {
         const c = pullSecret();

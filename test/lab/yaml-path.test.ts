@@ -181,7 +181,8 @@ test('ExternalSecret: the source is re-read every refreshInterval, a changed spe
     'the sync error',
     () => cluster!.errorOf('ExternalSecret/kube-system/harbor-k8s') !== undefined,
   );
-  expect(Date.now() - changedAt).toBeLessThan(5000);
+  // At once, not at the next refreshInterval (2 h): bounded loosely, so that a busy machine cannot break it.
+  expect(Date.now() - changedAt).toBeLessThan(120_000);
   expect(cluster.errorOf('ExternalSecret/kube-system/harbor-k8s')).toMatch(/not-there not found/);
   expect(cluster.dockerConfig('kube-system', 'harbor-k8s')).toBe(kept);
   cluster.secrets.set('harbor-robots/not-there', { type: 'Opaque', data: { 'attribute.secret': fresh } });

@@ -26,7 +26,7 @@
  *   creates/updates finish", deployment_executor.go `performPostSteps`), delete-before-replace when the provider's
  *   diff asks for it (or the run forces it). A Kubernetes object's recorded state becomes its new inputs (the apply).
  *   `finishUp()` then deletes the replaced resources and those the program no longer registers. Every step is in
- *   `events`, with its time; `stepDelayMs` makes each step take that long, as real API calls do.
+ *   `events`, with its time; `afterStep` holds the next dependent step until what watches the stack saw this one.
  *
  * - `setPreview(true)` plays `pulumi preview` of a new stack: for a dynamic resource, the host's `check` (the provider's
  *   when it has one) and no `create` (the host supports no preview of create: its `Configure` answers no
@@ -96,11 +96,12 @@ export interface LiveEvent {
 /** Options of one later `pulumi up` ({@link LiveEngine.beginUp}). */
 export interface LiveUpOptions {
   /**
-   * How long each step takes (a create, an update, a delete, a Kubernetes object applied), in milliseconds: real
-   * steps call APIs. The step's outcome is visible at once; the next dependent step starts after the delay.
-   * @default 0
+   * Called after each step (a create, an update, a delete, a Kubernetes object applied) before the next dependent
+   * step starts: lets what watches the stack (a pull loop) see every state the up goes through, however loaded the
+   * machine is: a barrier, not a delay. Real steps call APIs and take time; here they wait for the watcher.
+   * @default - no wait
    */
-  readonly stepDelayMs?: number;
+  readonly afterStep?: () => Promise<void>;
   /**
    * Replace with delete-before-replace whatever the provider says, as the resource option `deleteBeforeReplace: true`
    * would: the run the rotation must never be, to show what a pull loop sees then.
@@ -269,8 +270,7 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
   const pendingDeletes: LiveRegistration[] = [];
   const keyOf = (r: { type: string; name: string }): string => `${r.type}::${r.name}`;
   const step = async (): Promise<void> => {
-    const ms = run?.options.stepDelayMs ?? 0;
-    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+    await run?.options.afterStep?.();
   };
   const event = (op: LiveEvent['op'], r: LiveRegistration, id = r.id): void => {
     events.push({ at: Date.now(), op, type: r.type, name: r.name, ...(id !== undefined ? { id } : {}) });
