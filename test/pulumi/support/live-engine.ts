@@ -13,7 +13,10 @@
  * - outputs named in `additionalSecretOutputs`, or named like a secret input, come back as secrets;
  * - a failed create fails the registration (the resource's outputs reject) and is listed in `errors`;
  * - `destroyAll()` plays `pulumi destroy` for the dynamic resources: delete in reverse creation order, stopping at
- *   the first failure (a later call carries on from there).
+ *   the first failure (a later call carries on from there); `refreshAll()` plays `pulumi refresh` (read each; one
+ *   read as gone is dropped). Both run a host of their own configured, as the engine does, with the configuration
+ *   stored by the last `up` (the default provider's inputs in the state), or the current one with `runProgram`
+ *   (`--run-program`).
  *
  * - `setConfig()` plays `pulumi config set`: the program reads the new configuration, and so does every provider
  *   loaded after `restart()` (a new `pulumi` run starts a new provider host, which configures the provider again).
@@ -33,8 +36,7 @@
  *   `supportsPreview`), its inputs as its planned state.
  * - `beforeCreate` plays what happens outside while `pulumi up` runs (an admin disabling a robot between two steps).
  *
- * Not played: the preview of a later up (see ./lifecycle.ts), refresh, the Kubernetes API (an object's state is its
- * inputs).
+ * Not played: the preview of a later up (see ./lifecycle.ts), the Kubernetes API (an object's state is its inputs).
  *
  * Install it once per test file, before any resource is created: `const engine = installLiveEngine();`.
  */
@@ -116,6 +118,15 @@ export interface LiveUpOptions {
    * @default - every apply succeeds
    */
   readonly failApply?: (type: string, name: string) => string | undefined;
+}
+
+/**
+ * Options of a command that does not run the program ({@link LiveEngine.refreshAll}, {@link LiveEngine.destroyAll}):
+ * like the engine, it configures the provider with the configuration stored by the last `up`, unless `runProgram`.
+ */
+export interface LiveCommandOptions {
+  /** `--run-program`: run with the current configuration instead of the stored one. @default false */
+  readonly runProgram?: boolean;
 }
 
 /** A registration that failed (the provider's create threw). */
@@ -221,7 +232,13 @@ export interface LiveEngine {
    * deleted so far stay deleted, so calling it again carries on.
    * @returns the names deleted by this call, in order.
    */
-  destroyAll(): Promise<string[]>;
+  destroyAll(options?: LiveCommandOptions): Promise<string[]>;
+  /**
+   * `pulumi refresh` for the dynamic resources: reads each live one; one that reads as gone is dropped from the
+   * stack, the others take the state read.
+   * @returns the names dropped.
+   */
+  refreshAll(options?: LiveCommandOptions): Promise<string[]>;
 }
 
 /**
@@ -295,6 +312,8 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
       );
     }
     if (inProcess) return inProcess;
+    // What this `pulumi up` stores (the default provider's inputs): later refreshes and destroys run with it.
+    storedConfig = { config: rawConfig, secretKeys: secretConfigKeys };
     // A new host per `pulumi` run, configured once with the stack configuration (the engine's Configure).
     host ??= startRealHost({
       cwd: REPO_ROOT,
@@ -306,6 +325,21 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
     const h = await host;
     if (host !== undefined) runningHost = h;
     return h;
+  };
+  /**
+   * The provider for a command that does not run the program (`pulumi refresh`, `pulumi destroy`): a host of its own,
+   * configured with the configuration the last `up` stored, or the current one with `--run-program`.
+   */
+  let storedConfig: { config: Record<string, string>; secretKeys: readonly string[] } | undefined;
+  const commandProvider = async (
+    runProgram: boolean,
+  ): Promise<{ provider: dynamic.ResourceProvider; end(): Promise<void> }> => {
+    if (inProcess) return { provider: inProcess, end: async () => undefined };
+    endRun();
+    const used =
+      runProgram || storedConfig === undefined ? { config: rawConfig, secretKeys: secretConfigKeys } : storedConfig;
+    const h = await startRealHost({ cwd: REPO_ROOT, ...used, project, stack: options.stack ?? 'stack' });
+    return { provider: h as unknown as dynamic.ResourceProvider, end: () => h.close() };
   };
   /** Ends the current host run (the engine stops the host at the end of every `pulumi` command). */
   const endRun = (): void => {
@@ -557,30 +591,63 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
       failed.catch(() => undefined);
       await Promise.race([settled(what, ms), failed]);
     },
-    async destroyAll() {
+    async destroyAll(destroyOptions = {}) {
       const done: string[] = [];
-      for (const r of [...liveDynamicResources()].reverse()) {
-        const what = `${r.type} "${r.name}" (id ${r.id})`;
-        const dependents = liveDynamicResources().filter((o) => o !== r && o.dependencies.includes(r.urn));
-        if (dependents.length > 0) {
-          throw new Error(
-            `live engine: destroyAll would delete ${what} before ${dependents.map((d) => `"${d.name}"`).join(', ')}, which depend on it.`,
-          );
+      const command = await commandProvider(destroyOptions.runProgram === true);
+      const provider = command.provider;
+      try {
+        for (const r of [...liveDynamicResources()].reverse()) {
+          const what = `${r.type} "${r.name}" (id ${r.id})`;
+          const dependents = liveDynamicResources().filter((o) => o !== r && o.dependencies.includes(r.urn));
+          if (dependents.length > 0) {
+            throw new Error(
+              `live engine: destroyAll would delete ${what} before ${dependents.map((d) => `"${d.name}"`).join(', ')}, which depend on it.`,
+            );
+          }
+          try {
+            if (provider.delete) await provider.delete(r.id!, r.state);
+          } catch (e) {
+            const message = messageOf(e);
+            throw new Error(`live engine: deleting ${what} failed after deleting [${done.join(', ')}]: ${message}`, {
+              cause: e,
+            });
+          }
+          r.deleted = true;
+          done.push(r.name);
+          deletions.push(r.name);
         }
-        try {
-          const provider = await providerFor(r.state!, what);
-          if (provider.delete) await provider.delete(r.id!, r.state);
-        } catch (e) {
-          const message = messageOf(e);
-          throw new Error(`live engine: deleting ${what} failed after deleting [${done.join(', ')}]: ${message}`, {
-            cause: e,
-          });
-        }
-        r.deleted = true;
-        done.push(r.name);
-        deletions.push(r.name);
+      } finally {
+        await command.end();
       }
       return done;
+    },
+    async refreshAll(refreshOptions = {}) {
+      const dropped: string[] = [];
+      const command = await commandProvider(refreshOptions.runProgram === true);
+      const provider = command.provider;
+      try {
+        for (const r of liveDynamicResources()) {
+          const what = `${r.type} "${r.name}" (id ${r.id})`;
+          let result: dynamic.ReadResult;
+          try {
+            result = provider.read ? await provider.read(r.id!, r.state) : { id: r.id, props: r.state };
+          } catch (e) {
+            throw new Error(`live engine: reading ${what} failed: ${messageOf(e)}`, { cause: e });
+          }
+          if (!result.id) {
+            // Gone: the engine drops it from the state.
+            r.deleted = true;
+            stack.delete(keyOf(r));
+            dropped.push(r.name);
+          } else {
+            r.id = result.id;
+            r.state = result.props;
+          }
+        }
+      } finally {
+        await command.end();
+      }
+      return dropped;
     },
   };
 }
