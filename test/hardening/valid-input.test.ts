@@ -16,7 +16,7 @@ import { installLiveEngine } from '../pulumi/support/live-engine';
 import { CORPUS_MEMBER, VALID_INPUTS, ValidInputCase, validCorpusProps } from './corpus';
 
 // A hang guard only: each case creates an app on its own Harbor; a busy machine may need more than the default.
-jest.setTimeout(120_000);
+jest.setTimeout(240_000);
 
 const engine = installLiveEngine({ provider: harborProvider });
 const ADMIN_PASSWORD = `adm-${randomBytes(12).toString('hex')}`;

@@ -11,8 +11,6 @@ import { HarborEmulator, startEmulatorServer } from './harbor-emulator';
 import { DEFAULT_SWAGGER_PATH, HarborSwagger, type SwaggerOperation } from './swagger';
 import { parseHarborQuery, QuerySyntaxError } from './emulator-query';
 
-jest.setTimeout(60_000);
-
 interface ApiResult {
   status: number;
   headers: Headers;

@@ -2,8 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { describeLab, labBinaries, labMode, missingMessage } from './binaries';
 import { startLab, type Lab } from './lab';
 
-jest.setTimeout(60_000);
-
 const API = '/api/v2.0';
 
 /** Builds a `.dockerconfigjson` by hand, exactly as HARBOR-FACTS.md describes it. */

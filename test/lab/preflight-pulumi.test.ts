@@ -12,8 +12,6 @@ import { startRealHost } from '../pulumi/support/real-host';
 import { describeLab } from './binaries';
 import { startLab, type Lab } from './lab';
 
-jest.setTimeout(60_000);
-
 /** What happens in Harbor while `pulumi up` runs, by the name of the resource about to be created. */
 const during = new Map<string, () => void>();
 const engine = installLiveEngine({
@@ -77,7 +75,7 @@ describeLab('the Pulumi preflight: the workload is created only when its images 
     });
     const mine = (type: string): LiveRegistration[] => engine.byType(type).filter((r) => r.name.startsWith(`${name}-`));
     const registered = (): LiveRegistration[] => [...mine(DEPLOYMENT), ...mine(JOB)];
-    await until(() => engine.errors.length > errors || registered().length >= workloads, 30_000);
+    await until(() => engine.errors.length > errors || registered().length >= workloads, 150_000);
     const ms = Date.now() - started;
     const error = engine.errors.slice(errors).find((e) => e.type === PULL_CHECK)?.message;
     if (error !== undefined) await new Promise((resolve) => setTimeout(resolve, 1000));

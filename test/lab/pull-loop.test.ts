@@ -8,8 +8,6 @@ import { describeLab } from './binaries';
 import { startLab, type Lab } from './lab';
 import { describeReport, startPullLoop, usernameFor } from './pull-loop';
 
-jest.setTimeout(60_000);
-
 describeLab('pull loop: a node pulling every ~200 ms with the Secret as it is now', () => {
   let lab: Lab;
   let harbor: HarborClient;

@@ -29,8 +29,9 @@ export interface PullLoopOptions {
    */
   readonly intervalMs?: number;
   /**
-   * The loop stops by itself after this long, in milliseconds (a test never hangs on it).
-   * @default 60000
+   * The loop stops by itself after this long, in milliseconds (a test never hangs on it; generous, so that a busy
+   * machine does not end it before the test is done).
+   * @default 300000
    */
   readonly maxDurationMs?: number;
   /**
@@ -85,7 +86,7 @@ export interface PullLoop {
   readonly done: Promise<PullLoopReport>;
   /** Ends the loop after the pull in flight and returns its report. Safe to call twice. */
   stop(): Promise<PullLoopReport>;
-  /** Resolves once `count` more pulls than now have finished; rejects after `timeoutMs` (default 30 s). */
+  /** Resolves once `count` more pulls than now have finished; rejects after `timeoutMs` (default 120 s: a hang guard). */
   waitForPulls(count: number, timeoutMs?: number): Promise<void>;
 }
 
@@ -104,7 +105,7 @@ export function usernameFor(dockerConfigJson: string | undefined, host: string):
 /** Starts a loop; see the module comment. */
 export function startPullLoop(opts: PullLoopOptions): PullLoop {
   const intervalMs = opts.intervalMs ?? 200;
-  const maxDurationMs = opts.maxDurationMs ?? 60_000;
+  const maxDurationMs = opts.maxDurationMs ?? 300_000;
   const maxPulls = opts.maxPulls ?? Number.POSITIVE_INFINITY;
   if (!(intervalMs >= 0) || !(maxDurationMs > 0) || !(maxPulls > 0)) {
     throw new Error('startPullLoop: intervalMs must be >= 0, maxDurationMs and maxPulls > 0.');
@@ -184,7 +185,7 @@ export function startPullLoop(opts: PullLoopOptions): PullLoop {
       wake?.();
       return done;
     },
-    waitForPulls(count, timeoutMs = 30_000) {
+    waitForPulls(count, timeoutMs = 120_000) {
       const target = attempts.length + count;
       if (attempts.length >= target) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {

@@ -10,8 +10,6 @@ import { startRegistry, type RunningRegistry } from './registry';
 import { copy, inspect } from './skopeo';
 import { createTokenHandler, signToken, type Authorizer, type RepositoryAction } from './token-service';
 
-jest.setTimeout(60_000);
-
 const SERVICE = 'harbor-registry';
 const secret = (): string => `Lab${randomBytes(12).toString('hex')}`;
 

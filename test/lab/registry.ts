@@ -182,7 +182,7 @@ async function waitReady(child: ChildProcess, port: number, timeoutMs: number, l
 export async function startRegistry(opts: StartRegistryOptions): Promise<RunningRegistry> {
   installExitHook();
   const binary = opts.binary ?? '/usr/bin/docker-registry';
-  const readyTimeoutMs = opts.readyTimeoutMs ?? 30_000;
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 120_000;
   const dir = await mkdtemp(join(tmpdir(), 'harbor-lab-registry-'));
   let lastReason = '';
   try {

@@ -11,8 +11,6 @@ import { LAB_TOKEN_SERVICE, startLab, type Lab } from './lab';
 import { describeReport, startPullLoop } from './pull-loop';
 import { inspect } from './skopeo';
 
-jest.setTimeout(60_000);
-
 const DAY = 86_400_000;
 
 describeLab('robot lifecycle on real pulls: rotation, renewal, expiry', () => {

@@ -104,7 +104,6 @@ describeLab('YAML path: blue/green rotation and renewal under a pull loop', () =
       image,
       pull: (i, j) => lab.pull(i, j),
       readDockerConfig: pullSecret,
-      maxDurationMs: 60_000,
     });
     loops.push(rotation);
     await rotation.waitForPulls(5);
@@ -157,7 +156,6 @@ describeLab('YAML path: blue/green rotation and renewal under a pull loop', () =
       image,
       pull: (i, j) => lab.pull(i, j),
       readDockerConfig: pullSecret,
-      maxDurationMs: 60_000,
     });
     loops.push(renewal);
     const before = pullSecret();
@@ -205,7 +203,6 @@ describeLab('YAML path: blue/green rotation and renewal under a pull loop', () =
       image,
       pull: (i, j) => lab.pull(i, j),
       readDockerConfig: pullSecret,
-      maxDurationMs: 60_000,
     });
     loops.push(loop);
     await loop.waitForPulls(3);

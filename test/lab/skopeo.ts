@@ -81,7 +81,7 @@ function secretsOf(creds: string | undefined): string[] {
 
 async function run(subcommand: string[], secrets: readonly string[], opts: SkopeoCommonOptions): Promise<SkopeoResult> {
   const binary = opts.binary ?? '/usr/bin/skopeo';
-  const timeoutMs = opts.timeoutMs ?? 20_000;
+  const timeoutMs = opts.timeoutMs ?? 60_000;
   const home = await mkdtemp(join(tmpdir(), 'harbor-lab-skopeo-'));
   try {
     const registriesConf = join(home, 'registries.conf');

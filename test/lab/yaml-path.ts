@@ -272,7 +272,7 @@ export class SimCluster {
   }
 
   /** Waits until no controller has work due for a change or a retry; throws after `timeoutMs` with the errors. */
-  public async settle(timeoutMs = 20_000): Promise<void> {
+  public async settle(timeoutMs = 120_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.crossplane.busy() || this.eso.busy()) {
       if (Date.now() > deadline) {
@@ -284,7 +284,7 @@ export class SimCluster {
   }
 
   /** Waits until `condition` holds (checked every 10 ms); throws after `timeoutMs`. */
-  public async waitFor(what: string, condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  public async waitFor(what: string, condition: () => boolean, timeoutMs = 120_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!condition()) {
       if (Date.now() > deadline) throw new Error(`SimCluster: ${what} did not happen within ${timeoutMs} ms`);

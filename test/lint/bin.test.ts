@@ -24,8 +24,6 @@ import { CorednsChart } from '../../apps/cdk8s/coredns';
 import { TenantsChart } from '../../apps/cdk8s/tenants';
 import { FIXTURES, REPO } from './run-cli';
 
-jest.setTimeout(60_000);
-
 function transpileLib(outDir: string): void {
   const options: ts.CompilerOptions = {
     module: ts.ModuleKind.CommonJS,

@@ -21,8 +21,6 @@ import { create, destroy, preview, refresh, seedResources, seedStack, StackResou
 import { flatProps } from './support/mocks';
 import { hostRun, ProviderTexts, serializeLikePulumiUp } from './support/serialized';
 
-jest.setTimeout(30_000);
-
 const password = (): string => `Pw-${randomBytes(9).toString('hex')}`;
 const GB = 1024 ** 3;
 let texts: ProviderTexts;

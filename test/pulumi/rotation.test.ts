@@ -20,8 +20,6 @@ import { create, preview, refresh, seedStack, StackResource, up } from './suppor
 import { hostRun, ProviderTexts, serializeLikePulumiUp } from './support/serialized';
 import { flatProps } from './support/mocks';
 
-jest.setTimeout(30_000);
-
 const DAY = 86_400_000;
 let texts: ProviderTexts;
 let emulator: HarborEmulator;

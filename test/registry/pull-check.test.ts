@@ -10,8 +10,6 @@ import { parseAuthChallenge } from '../../lib/registry/www-authenticate';
 import { describeLab } from '../lab/binaries';
 import { startLab, type Lab } from '../lab/lab';
 
-jest.setTimeout(60_000);
-
 describe('WWW-Authenticate', () => {
   test("Harbor's registry challenge", () => {
     expect(

@@ -582,7 +582,7 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
     setPreview(on) {
       preview = on;
     },
-    async settled(what, ms = 60_000) {
+    async settled(what, ms = 150_000) {
       if (errors.length > 0)
         throw new Error(
           `live engine: ${what}: creating ${errors[0].type} "${errors[0].name}" failed: ${errors[0].message}`,

@@ -206,7 +206,7 @@ export function isSecretOutput(output: pulumi.Output<unknown>, what: string, ms 
 }
 
 /** Waits until every registration and output registration has gone through the mock monitor. */
-export async function settled(what: string, ms = 20_000): Promise<void> {
+export async function settled(what: string, ms = 150_000): Promise<void> {
   const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs(this: void): Promise<void> }).waitForRPCs;
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
