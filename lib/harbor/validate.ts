@@ -3,6 +3,8 @@
  * names the field, the value received and the fix.
  */
 import { isHarborRoleName } from '../core/roles';
+import { HARBOR_ROBOT_STORED_NAME_MAX, robotStoredNameLength } from '../core/robot';
+import { assertAllowedRobotAccess } from './permissions';
 import type { MemberEntity, ProjectSpec, RobotPermission, RobotSpec, RobotUpdate } from './types';
 
 /** Harbor's project name rule (1-255 characters). */
@@ -116,6 +118,7 @@ function assertProjectPermissions(permissions: RobotPermission[], field: string)
       `${field}[0].access must list at least one {resource, action}, e.g. {resource: "repository", action: "pull"}.`,
     );
   }
+  assertAllowedRobotAccess(permissions, field);
 }
 
 /** Throws unless `spec` is a valid project robot to create. */
@@ -139,6 +142,15 @@ export function assertRobotSpec(spec: RobotSpec): void {
   assertDuration(spec.duration, 'RobotSpec.duration');
   if (spec.level !== 'project') throw new TypeError(`RobotSpec.level must be "project", got ${show(spec.level)}.`);
   assertProjectPermissions(spec.permissions, 'RobotSpec.permissions');
+  const project = spec.permissions[0].namespace;
+  const stored = robotStoredNameLength(project, spec.name);
+  if (stored > HARBOR_ROBOT_STORED_NAME_MAX) {
+    throw new TypeError(
+      `RobotSpec.name ${show(spec.name)} is too long for project ${show(project)}: Harbor stores a project robot as ` +
+        `"<project>+<name>" in at most ${HARBOR_ROBOT_STORED_NAME_MAX} characters (this one: ${stored}) and answers ` +
+        `500 to a longer one. Use a name of at most ${HARBOR_ROBOT_STORED_NAME_MAX - project.length - 1} characters.`,
+    );
+  }
 }
 
 /** Throws unless `robot` is a complete robot record for `PUT /robots/{id}`. */

@@ -28,15 +28,17 @@ describe('harbor-private-app preflight', () => {
       ] as const) {
         await admin.createProject({ name, public: isPublic, autoScan: false, preventVul: false });
       }
-      const robot = (name: string, action = 'pull') =>
+      const robot = (name: string, action = 'pull', resource = 'repository') =>
         admin.createRobot({
           name,
           duration: -1,
           level: 'project',
-          permissions: [{ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action }] }],
+          permissions: [{ kind: 'project', namespace: 'k8s', access: [{ resource, action }] }],
         });
       for (const name of ['coredns-pull', 'off', 'old', 'gone']) await robot(name);
+      // Harbor gives a project robot's repository:push a pull too (src/common/security/robot/context.go).
       await robot('pusher', 'push');
+      await robot('reader', 'read', 'artifact');
     } finally {
       await admin.close();
     }
@@ -65,7 +67,8 @@ describe('harbor-private-app preflight', () => {
     expect(run.code).toBe(1);
     const report = jsonReport(run);
     expect(report.command).toBe('preflight');
-    // coredns (tag), pinned (digest), public (a public project needs no robot) pass; store's robot is unknown.
+    // coredns (tag), pinned (digest), pusher (push grants pull), public (a public project needs no robot) pass; store's
+    // robot is unknown.
     expect(report.findings.map((f) => [f.name, f.code])).toEqual([
       ['typo', 'image-missing'],
       ['ghost', 'project-missing'],
@@ -73,7 +76,7 @@ describe('harbor-private-app preflight', () => {
       ['off', 'robot-disabled'],
       ['old', 'robot-expired'],
       ['gone', 'robot-missing'],
-      ['pusher', 'robot-denied'],
+      ['reader', 'robot-denied'],
       ['bare', 'no-pull-secret'],
     ]);
     const by = (name: string) => report.findings.find((f) => f.name === name)!;
@@ -85,7 +88,9 @@ describe('harbor-private-app preflight', () => {
     expect(by('off').problem).toContain('"robot$k8s+off" is disabled in Harbor');
     expect(by('old').problem).toMatch(/"robot\$k8s\+old" expired on \d{4}-/);
     expect(by('gone').problem).toContain('"robot$k8s+gone" does not exist in Harbor');
-    expect(by('pusher').problem).toContain('"robot$k8s+pusher" has no repository:pull permission on project k8s');
+    expect(by('reader').problem).toContain(
+      '"robot$k8s+reader" has no repository:pull (or push) permission on project k8s',
+    );
     expect(report.notes.map((n) => n.message)).toEqual([
       'Secret "store-pull" in apps names its user only when it is created, so the robot\'s access to project k8s was not checked',
       '"k8s-puller" is not a robot account (no "robot$" prefix), so its access to project k8s was not checked',
