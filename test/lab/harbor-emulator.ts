@@ -8,9 +8,17 @@
  * `500 {"errors":[{"code":"CONTRACT_VIOLATION",...}]}` so the client notices too. Assert
  * `expect(emulator.contractViolations).toEqual([])` in every test that uses it.
  *
- * Behaviour worth knowing (each mirrors Harbor unless marked "emulator choice"):
- * - HTTP Basic auth on every call (emulator choice: anonymous calls get 401 instead of Harbor's public-only view);
- *   a write carrying the `sid` cookie gets 403 (CSRF); every response carries `X-Request-Id`.
+ * Behaviour worth knowing (each mirrors Harbor unless marked "emulator choice"; test/lab/FIDELITY.md lists where it
+ * was checked against Harbor's source, and the tests that prove it):
+ * - HTTP Basic auth; missing or wrong credentials make the caller anonymous (public projects readable, anything else
+ *   401); a write carrying the `sid` cookie gets 403 (CSRF); every response carries `X-Request-Id`.
+ * - Harbor's RBAC per project role, public project and robot permission, checked BEFORE the project is looked up: a
+ *   project that does not exist is 403 to anybody but a system administrator (404), as in Harbor's base.go. Use
+ *   {@link HarborEmulator.addProjectAdmin} for a login that is projectAdmin of a project and no system administrator.
+ * - Robot permissions must be pairs of Harbor's list (lib/harbor/robot-access.ts, from Harbor's const.go); a project
+ *   robot's stored name `<project>+<name>` over 255 characters is a 500; its push brings pull.
+ * - Quotas and group members follow Harbor's configuration ({@link EmulatorConfiguration}: quotas per project, the
+ *   default quota, the auth mode).
  * - The creator of a project becomes its `projectAdmin` member (Harbor's project DAO inserts it), so a new
  *   project lists one member, e.g. `admin`.
  * - Members: `GET ?entityname=` is an EXACT match and `X-Total-Count` counts all members of the project regardless
@@ -19,8 +27,8 @@
  * - Robots: the secret is returned only by create and by PATCH with `{secret:""}`; GET returns permissions in a
  *   shuffled order with `effect` randomly `"allow"`, `""` or absent (seeded, so runs are reproducible); PUT needs
  *   the full name and level, replaces permissions and description, and sets `disable` to the body's value
- *   (absent = false, as Harbor's Go handler does). Emulator choice: PUT may not move a project robot to another
- *   namespace (400).
+ *   (absent = false, as Harbor's Go handler does); PUT may not move a project robot to another project (400, as
+ *   `updateV2Robot` says: "cannot update the project id of robot").
  * - Robot lifecycle (src/server/v2.0/handler/robot.go, src/controller/robot, src/server/middleware/security/robot.go):
  *   POST ignores a `secret` in the body; `PATCH {secret:""}` generates a new secret and returns it; `PATCH {secret}`
  *   with a chosen secret (8-128 bytes, an upper-case letter, a lower-case letter, a digit; else 400) sets it and
@@ -1027,12 +1035,21 @@ export class HarborEmulator {
     resource: RbacResource,
     action: string,
   ): ProjectRec {
-    if (!(p ? this.can(principal, p, resource, action) : this.isSysAdmin(principal))) {
-      if (principal.kind === 'anonymous') throw new HarborError(401, 'UNAUTHORIZED');
-      throw new HarborError(403, 'FORBIDDEN');
-    }
+    this.checkProjectAccess(principal, p, resource, action);
     if (!p) throw new HarborError(404, `project ${shown} not found`);
     return p;
+  }
+
+  /** The access check of {@link requireProjectAccess} alone, for handlers that never look the project up. */
+  private checkProjectAccess(
+    principal: Principal,
+    p: ProjectRec | undefined,
+    resource: RbacResource,
+    action: string,
+  ): void {
+    if (p ? this.can(principal, p, resource, action) : this.isSysAdmin(principal)) return;
+    if (principal.kind === 'anonymous') throw new HarborError(401, 'UNAUTHORIZED');
+    throw new HarborError(403, 'FORBIDDEN');
   }
 
   /** Harbor's `RequireSystemAccess` (base.go): 401 for an anonymous caller, 403 for anybody but a system administrator. */
@@ -1600,7 +1617,8 @@ export class HarborEmulator {
       }
     }
     if (level === 'project') {
-      this.requireProjectAccess(c.principal, this.projects.get(projectId), String(projectId), 'robot', 'list');
+      // No project lookup follows (robot.go ListRobot): an administrator gets an empty list for an unknown id.
+      this.checkProjectAccess(c.principal, this.projects.get(projectId), 'robot', 'list');
     } else {
       this.requireSysAdmin(c.principal);
     }
