@@ -11,6 +11,8 @@ const DIGEST = `sha256:${'5e'.repeat(32)}`;
 
 describe('harbor-private-app preflight', () => {
   const adminPassword = `Lab${randomBytes(12).toString('hex')}`;
+  const devPassword = `Dev${randomBytes(12).toString('hex')}`;
+  const padminPassword = `Padm${randomBytes(12).toString('hex')}`;
   let emulator: HarborEmulator;
   let server: { url: string; close(): Promise<void> };
   let env: Record<string, string>;
@@ -41,6 +43,21 @@ describe('harbor-private-app preflight', () => {
       await robot('reader', 'read', 'artifact');
     } finally {
       await admin.close();
+    }
+    // Logins that are no system administrator: a developer of both private projects, and a projectAdmin of k8s who is
+    // a guest of other (Harbor answers them 403 for a project that does not exist, and lets developers read robots).
+    emulator.addUser('dev', devPassword);
+    emulator.addProjectAdmin('k8s', 'padmin', padminPassword);
+    const asAdmin = new HarborClient({ url: server.url, username: emulator.adminUsername, password: adminPassword });
+    try {
+      for (const [user, project, role] of [
+        ['dev', 'k8s', 'developer'],
+        ['dev', 'other', 'developer'],
+        ['padmin', 'other', 'guest'],
+      ] as const)
+        await asAdmin.addMember(project, { kind: 'user', name: user }, role);
+    } finally {
+      await asAdmin.close();
     }
     emulator.addArtifact('k8s', 'coredns', DIGEST, ['1.2.6']);
     emulator.addArtifact('other', 'app', `sha256:${'7a'.repeat(32)}`, ['1.0']);
@@ -108,6 +125,24 @@ describe('harbor-private-app preflight', () => {
     ]);
     expect(run.stdout).not.toContain(adminPassword);
     expect(run.stdout).not.toContain('not-a-real-secret');
+  });
+
+  test('as a developer or a projectAdmin (no system administrator): the same findings, a missing project included', async () => {
+    const findings = async (username: string, password: string) => {
+      const run = await runCli(
+        ['preflight', '--registry', 'reg.harbor.com', '--format', 'json', `${FIXTURES}/preflight.yaml`],
+        { env: { ...env, HARBOR_USERNAME: username, HARBOR_PASSWORD: password } },
+      );
+      expect([run.code, run.stderr]).toEqual([1, '']);
+      return jsonReport(run).findings.map((f) => [f.name, f.code, f.problem]);
+    };
+    const asAdmin = await findings(emulator.adminUsername, adminPassword);
+    emulator.resetLog();
+    expect(await findings('dev', devPassword)).toEqual(asAdmin);
+    // Harbor hid the missing project behind 403 (base.go); HEAD /projects?project_name= told it apart.
+    const ghost = emulator.requests.filter((r) => r.query.includes('ghost') || r.path.includes('/ghost'));
+    expect(ghost.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 403', 'HEAD 404', 'GET 403', 'HEAD 404']);
+    expect(await findings('padmin', padminPassword)).toEqual(asAdmin);
   });
 
   test('HarborClient.getArtifact: a repository with "/" is encoded twice, as Harbor wants; absent is undefined', async () => {
