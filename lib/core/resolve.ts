@@ -38,6 +38,9 @@ import { HarborRoleName, isHarborRoleName } from './roles';
 import { SecretValue } from './secret-value';
 import { goTemplateDelimiterIn } from './template';
 
+/** Harbor's largest storage quota, 1024 TB, in GB (src/lib/quota_storage_limit.go `ValidateQuotaLimit`). */
+const MAX_STORAGE_QUOTA_GB = 1024 * 1024;
+
 /** A member with its role checked. */
 export interface ResolvedMember {
   /** A Harbor user or a group. */
@@ -242,6 +245,14 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
       storageQuotaGb,
       'must be -1 (unlimited) or a positive number of GB',
       'use -1 or e.g. 10',
+    );
+  }
+  if (storageQuotaGb > MAX_STORAGE_QUOTA_GB) {
+    fail(
+      'project.storageQuotaGb',
+      storageQuotaGb,
+      `is above Harbor's largest quota, 1024 TB (${MAX_STORAGE_QUOTA_GB} GB; Harbor answers 400)`,
+      `use at most ${MAX_STORAGE_QUOTA_GB}, or -1 (unlimited)`,
     );
   }
   for (const key of ['public', 'autoScan', 'preventVulnerableImages', 'adopt', 'forceDestroy'] as const) {

@@ -431,8 +431,10 @@ export class HarborClient {
    */
   async setProjectStorageLimit(projectId: number, bytes: number): Promise<void> {
     assertId(projectId, 'project id');
-    if (!Number.isSafeInteger(bytes) || (bytes !== -1 && bytes < 1))
-      throw new TypeError(`storage limit ${String(bytes)} must be -1 (unlimited) or a positive number of bytes.`);
+    if (!Number.isSafeInteger(bytes) || (bytes !== -1 && (bytes < 1 || bytes > 1024 ** 5)))
+      throw new TypeError(
+        `storage limit ${String(bytes)} must be -1 (unlimited) or a number of bytes from 1 to ${1024 ** 5} (1024 TB).`,
+      );
     const res = await this.call('GET', '/quotas', {
       query: { reference: 'project', reference_id: String(projectId) },
       ok: [200],

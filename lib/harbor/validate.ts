@@ -67,10 +67,11 @@ export function assertProjectSpec(spec: ProjectSpec): void {
   const limit = spec.storageLimitBytes;
   if (
     limit !== undefined &&
-    (typeof limit !== 'number' || !Number.isSafeInteger(limit) || (limit !== -1 && limit < 1))
+    (typeof limit !== 'number' || !Number.isSafeInteger(limit) || (limit !== -1 && (limit < 1 || limit > 1024 ** 5)))
   ) {
     throw new TypeError(
-      `ProjectSpec.storageLimitBytes ${show(limit)} must be -1 (unlimited) or a positive whole number of bytes.`,
+      `ProjectSpec.storageLimitBytes ${show(limit)} must be -1 (unlimited) or a whole number of bytes from 1 to ` +
+        `${1024 ** 5} (1024 TB, Harbor's largest quota).`,
     );
   }
 }

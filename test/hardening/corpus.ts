@@ -808,6 +808,15 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     fix: /use -1 or e\.g\. 10/,
   },
   {
+    id: 'quota-above-harbor-max',
+    mistake: 'a storage quota above 1024 TB (Harbor: 400)',
+    engines: 'both',
+    props: () => ({ project: { name: CORPUS_PROJECT, storageQuotaGb: 1024 * 1024 + 1 } }),
+    field: 'project.storageQuotaGb',
+    shown: '= 1048577:',
+    fix: /use at most 1048576, or -1/,
+  },
+  {
     id: 'adopt-and-force-destroy',
     mistake: 'forceDestroy on an adopted project',
     engines: 'both',
@@ -1011,6 +1020,12 @@ export const VALID_INPUTS: readonly ValidInputCase[] = [
     why: 'the longest lifetime Harbor takes (MaxInt32 - 1)',
     engines: 'both',
     props: () => ({ robot: { durationDays: 2 ** 31 - 2 } }),
+  },
+  {
+    id: 'quota-max',
+    why: "Harbor's largest storage quota, 1024 TB, set by the system administrator the corpus logs in as",
+    engines: 'both',
+    props: () => ({ project: { name: CORPUS_PROJECT, storageQuotaGb: 1024 * 1024 } }),
   },
   {
     id: 'rotation-shortest-schedule',
