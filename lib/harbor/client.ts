@@ -1,7 +1,7 @@
 /**
  * A typed client for the parts of Harbor's REST API v2.0 this project needs: projects, members, robot accounts.
  *
- * Self-contained on purpose (node built-ins, `undici`, `lib/core/roles` only; no module-level state) because Pulumi
+ * Self-contained on purpose (node built-ins, `undici`, a few rule files of `lib/core`; no module-level state) because Pulumi
  * dynamic providers serialize it with `pulumi.runtime.serializeFunction`.
  *
  * @see HARBOR-FACTS.md (the team's notes on how Harbor behaves, kept with the reference docs beside the repository)
