@@ -14,9 +14,15 @@
  * arrays in upstream order, 2-space JSON with a final newline, so a rerun gives byte-identical files. Each file
  * starts with an `x-contract` field naming its source and version (from `../shared/<area>/SOURCE.md`).
  *
+ * It also writes `lib/harbor/robot-access.ts` ({@link ROBOT_ACCESS_MODULE}): the `resource:action` pairs Harbor accepts in
+ * a robot's permissions, which the library checks before any request (so they ship in `lib/`), extracted from Harbor's
+ * Go source (`src/common/rbac/const.go` at {@link HARBOR_RBAC_TAG}) in a git directory of goharbor/harbor named by the
+ * environment variable `HARBOR_GIT_DIR`; without it that module is kept as committed.
+ *
  * The tests read only the committed files; `test/contracts/contracts.test.ts` regenerates them in memory when
- * `../shared` exists and fails when they are stale.
+ * `../shared` (and, for the robot permissions, `HARBOR_GIT_DIR`) exists and fails when they are stale.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
@@ -392,6 +398,192 @@ export function crdContracts(sharedDir: string): ContractFile[] {
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
+// Harbor's robot permissions (shipped in lib/: the library checks a robot's permissions before any request)
+
+/** The environment variable naming a git directory of goharbor/harbor (a bare mirror, or a clone's `.git`). */
+export const HARBOR_GIT_DIR_ENV = 'HARBOR_GIT_DIR';
+
+/**
+ * The Harbor release whose robot permissions are extracted: the one the swagger contract is taken from
+ * (`../shared/harbor/SOURCE.md`).
+ */
+export const HARBOR_RBAC_TAG = 'v2.15.2';
+
+/** Harbor's Go file that lists the permissions a robot may be given. */
+export const HARBOR_RBAC_FILE = 'src/common/rbac/const.go';
+
+/** Where the robot permissions are written, relative to the repository root. */
+export const ROBOT_ACCESS_MODULE = 'lib/harbor/robot-access.ts';
+
+/** The `resource:action` pairs Harbor accepts in a robot's permissions, by scope, each resource's actions sorted. */
+export interface RobotAccessTable {
+  readonly project: Readonly<Record<string, readonly string[]>>;
+  readonly system: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The text between the `{` at `open` and its matching `}` (Go source without braces in strings there). */
+function braceBody(src: string, open: number, where: string): string {
+  if (src[open] !== '{') throw new Error(`${where}: expected "{"`);
+  let depth = 0;
+  for (let i = open; i < src.length; i++) {
+    if (src[i] === '{') depth++;
+    else if (src[i] === '}' && --depth === 0) return src.slice(open + 1, i);
+  }
+  throw new Error(`${where}: unbalanced braces`);
+}
+
+/**
+ * Harbor's robot permissions, read from `src/common/rbac/const.go`: what its robot API's `validate`
+ * (src/server/v2.0/handler/robot.go) checks every `{resource, action}` against, `rbac.GetPermissionProvider()
+ * .GetPermissions(scope)`: `PoliciesMap[scope]` plus what `NolimitProvider` (the provider it returns) appends.
+ * @throws Error naming what it could not find: Harbor changed the file's structure, and the extraction must follow
+ */
+export function parseRobotAccess(goSource: string, where = HARBOR_RBAC_FILE): RobotAccessTable {
+  const idents = new Map<string, string>();
+  for (const m of goSource.matchAll(/\b((?:Resource|Action)\w*)\s*=\s*(?:Resource|Action)\("([^"]*)"\)/g))
+    idents.set(m[1], m[2]);
+  const value = (ident: string): string => {
+    const v = idents.get(ident);
+    if (v === undefined) throw new Error(`${where}: ${ident} is not a Resource or Action constant of the file`);
+    return v;
+  };
+  const policies = (body: string): Array<[string, string]> =>
+    [...body.matchAll(/\{\s*Resource:\s*(\w+),\s*Action:\s*(\w+)\s*[,}]/g)].map((m): [string, string] => [
+      value(m[1]),
+      value(m[2]),
+    ]);
+  /** The body of the block whose `{` ends the first match of `re`. */
+  const block = (src: string, re: RegExp, what: string): string => {
+    const m = re.exec(src);
+    if (!m) throw new Error(`${where}: no ${what}`);
+    return braceBody(src, m.index + m[0].length - 1, `${where} ${what}`);
+  };
+
+  const provider = block(
+    goSource,
+    /func GetPermissionProvider\(\) RobotPermissionProvider \{/,
+    'GetPermissionProvider()',
+  );
+  if (!/^\s*(?:\/\/[^\n]*\n\s*)*return &NolimitProvider\{\}\s*$/.test(provider))
+    throw new Error(`${where}: GetPermissionProvider no longer returns &NolimitProvider{}`);
+  const mapBody = block(goSource, /PoliciesMap\s*=\s*map\[scope\]\[\]\*types\.Policy\{/, 'PoliciesMap');
+  const nolimitBody = block(
+    goSource,
+    /func \(\w+ \*NolimitProvider\) GetPermissions\(\w+ scope\) \[\]\*types\.Policy \{/,
+    'NolimitProvider.GetPermissions',
+  );
+
+  const table = (scope: 'System' | 'Project'): Record<string, string[]> => {
+    const base = policies(block(mapBody, new RegExp(`\\bScope${scope}:\\s*\\{`), `PoliciesMap[Scope${scope}]`));
+    const extraBody = block(
+      nolimitBody,
+      new RegExp(`if \\w+ == Scope${scope} \\{`),
+      `NolimitProvider Scope${scope} branch`,
+    );
+    if (!new RegExp(`BaseProvider\\.GetPermissions\\(Scope${scope}\\)`).test(extraBody))
+      throw new Error(`${where}: NolimitProvider's Scope${scope} branch no longer starts from PoliciesMap`);
+    const out: Record<string, Set<string>> = {};
+    for (const [resource, action] of [...base, ...policies(extraBody)]) (out[resource] ??= new Set()).add(action);
+    if (Object.keys(out).length === 0) throw new Error(`${where}: no permission found for Scope${scope}`);
+    return Object.fromEntries(
+      Object.keys(out)
+        .sort()
+        .map((r) => [r, [...out[r]].sort()]),
+    );
+  };
+  return { project: table('Project'), system: table('System') };
+}
+
+/** Where {@link robotAccessModule} says the pairs come from. */
+export interface RobotAccessOrigin {
+  /** `goharbor/harbor src/common/rbac/const.go`. */
+  readonly upstream: string;
+  /** `v2.15.2 (commit <sha>)`. */
+  readonly version: string;
+}
+
+/** One scope's table as TypeScript source lines, one resource per line. */
+function tableLines(table: Readonly<Record<string, readonly string[]>>): string[] {
+  return Object.entries(table).map(([resource, actions]) => {
+    const key = /^[A-Za-z_$][\w$]*$/.test(resource) ? resource : `'${resource}'`;
+    return `    ${key}: [${actions.map((a) => `'${a}'`).join(', ')}],`;
+  });
+}
+
+/**
+ * The TypeScript module shipped as {@link ROBOT_ACCESS_MODULE}: the pairs as data, and where they come from. Written
+ * as prettier writes it (the lint checks it), one resource per line, so a Harbor upgrade reads as a short diff.
+ */
+export function robotAccessModule(access: RobotAccessTable, origin: RobotAccessOrigin): string {
+  return [
+    '/**',
+    " * The `resource:action` pairs Harbor accepts in a robot account's permissions, by scope: what Harbor's robot API",
+    ' * (`validate` in src/server/v2.0/handler/robot.go) checks each access entry against, answering 400',
+    ' * "bad request permission: <resource>:<action>" for any other: `PoliciesMap` and the additions of',
+    ' * `NolimitProvider` in src/common/rbac/const.go.',
+    ' *',
+    ` * GENERATED by ${GENERATOR} from ${origin.upstream}`,
+    ` * at ${origin.version}; do not edit.`,
+    ` * Regenerate with \`${HARBOR_GIT_DIR_ENV}=<a git directory of goharbor/harbor> npm run contracts\`.`,
+    ' */',
+    '',
+    '/** Where {@link HARBOR_ROBOT_ACCESS} comes from. */',
+    'export const HARBOR_ROBOT_ACCESS_ORIGIN = {',
+    `  upstream: '${origin.upstream}',`,
+    `  version: '${origin.version}',`,
+    '} as const;',
+    '',
+    '/** The actions Harbor accepts for each resource in a robot permission of `kind` `project` or `system`. */',
+    'export const HARBOR_ROBOT_ACCESS: {',
+    '  readonly project: Readonly<Record<string, readonly string[]>>;',
+    '  readonly system: Readonly<Record<string, readonly string[]>>;',
+    '} = {',
+    '  project: {',
+    ...tableLines(access.project),
+    '  },',
+    '  system: {',
+    ...tableLines(access.system),
+    '  },',
+    '};',
+    '',
+  ].join('\n');
+}
+
+/** Runs git on a git directory; its output, or an error naming the command. */
+function git(gitDir: string, args: string[]): string {
+  try {
+    return execFileSync('git', [`--git-dir=${gitDir}`, ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (e) {
+    const stderr = (e as { stderr?: unknown }).stderr;
+    throw new Error(`git ${args.join(' ')} failed in ${HARBOR_GIT_DIR_ENV}: ${String(stderr ?? e).trim()}`, {
+      cause: e,
+    });
+  }
+}
+
+/**
+ * {@link ROBOT_ACCESS_MODULE}, extracted from {@link HARBOR_RBAC_FILE} at {@link HARBOR_RBAC_TAG} in a git directory
+ * of goharbor/harbor (what the `fetch` of github:goharbor/harbor gives, or a clone's `.git`).
+ */
+export function robotAccessContract(gitDir: string, tag: string = HARBOR_RBAC_TAG): ContractFile {
+  if (!fs.existsSync(gitDir))
+    throw new Error(
+      `${HARBOR_GIT_DIR_ENV} names a directory that does not exist; give a git directory of goharbor/harbor.`,
+    );
+  const commit = git(gitDir, ['rev-parse', '--verify', `${tag}^{commit}`]).trim();
+  const source = git(gitDir, ['show', `${commit}:${HARBOR_RBAC_FILE}`]);
+  const access = parseRobotAccess(source, `goharbor/harbor ${tag}:${HARBOR_RBAC_FILE}`);
+  const text = robotAccessModule(access, {
+    upstream: `goharbor/harbor ${HARBOR_RBAC_FILE}`,
+    version: `${tag} (commit ${commit})`,
+  });
+  return { path: ROBOT_ACCESS_MODULE, text, sources: [`goharbor/harbor ${tag}:${HARBOR_RBAC_FILE}`] };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
 // Entry points
 
 /**
@@ -439,11 +631,34 @@ function main(): void {
   }
 }
 
+/**
+ * Writes {@link ROBOT_ACCESS_MODULE} from the git directory named by {@link HARBOR_GIT_DIR_ENV}; without it, keeps the
+ * committed module and says how to regenerate it.
+ */
+function mainRobotAccess(): void {
+  const gitDir = process.env[HARBOR_GIT_DIR_ENV];
+  if (!gitDir) {
+    console.log(
+      `${ROBOT_ACCESS_MODULE.padEnd(43)} kept: set ${HARBOR_GIT_DIR_ENV} to a git directory of goharbor/harbor to regenerate it`,
+    );
+    return;
+  }
+  const f = robotAccessContract(gitDir);
+  const target = path.join(REPO_ROOT, f.path);
+  const before = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : undefined;
+  fs.writeFileSync(target, f.text);
+  const state = before === undefined ? 'new' : before === f.text ? 'unchanged' : 'updated';
+  console.log(`${f.path.padEnd(43)} ${size(Buffer.byteLength(f.text))}  from ${f.sources[0]}  ${state}`);
+}
+
 if (require.main === module) {
-  try {
-    main();
-  } catch (e) {
-    console.error(`npm run contracts: ${e instanceof Error ? e.message : String(e)}`);
-    process.exitCode = 1;
+  // Each part on its own: a missing ../shared does not keep the robot permissions from being written, nor the reverse.
+  for (const part of [main, mainRobotAccess]) {
+    try {
+      part();
+    } catch (e) {
+      console.error(`npm run contracts: ${e instanceof Error ? e.message : String(e)}`);
+      process.exitCode = 1;
+    }
   }
 }

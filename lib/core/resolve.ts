@@ -19,10 +19,12 @@ import {
 import { HarborPrivateAppOptions, RobotAction, RobotRotationOptions } from './props';
 import {
   DEFAULT_ROBOT_NAME_PREFIX,
+  HARBOR_ROBOT_STORED_NAME_MAX,
   MAX_ROBOT_DURATION_DAYS,
   RobotPermissionSpec,
   robotFullName,
   robotPermission,
+  robotStoredNameLength,
 } from './robot';
 import {
   ResolvedRobotRotation,
@@ -35,6 +37,9 @@ import {
 import { HarborRoleName, isHarborRoleName } from './roles';
 import { SecretValue } from './secret-value';
 import { goTemplateDelimiterIn } from './template';
+
+/** Harbor's largest storage quota, 1024 TB, in GB (src/lib/quota_storage_limit.go `ValidateQuotaLimit`). */
+const MAX_STORAGE_QUOTA_GB = 1024 * 1024;
 
 /** A member with its role checked. */
 export interface ResolvedMember {
@@ -240,6 +245,14 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
       storageQuotaGb,
       'must be -1 (unlimited) or a positive number of GB',
       'use -1 or e.g. 10',
+    );
+  }
+  if (storageQuotaGb > MAX_STORAGE_QUOTA_GB) {
+    fail(
+      'project.storageQuotaGb',
+      storageQuotaGb,
+      `is above Harbor's largest quota, 1024 TB (${MAX_STORAGE_QUOTA_GB} GB; Harbor answers 400)`,
+      `use at most ${MAX_STORAGE_QUOTA_GB}, or -1 (unlimited)`,
     );
   }
   for (const key of ['public', 'autoScan', 'preventVulnerableImages', 'adopt', 'forceDestroy'] as const) {
@@ -452,11 +465,22 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
   let robot: ResolvedRobot | undefined;
   let robotStore: ResolvedRobotStore | undefined;
   if (credentials.kind === 'robot') {
+    // The default name leaves room for the project in Harbor's stored name, `<project>+<name>`.
+    const defaultNameMax = Math.min(200, HARBOR_ROBOT_STORED_NAME_MAX - projectName.length - 1 - '-pull'.length);
     const name = checkHarborRobotName(
       'robot.name',
-      robotOpts.name ?? `${toDnsLabel(appName, 200) || 'app'}-pull`,
+      robotOpts.name ?? `${toDnsLabel(appName, Math.max(1, defaultNameMax)) || 'app'}-pull`,
       scope,
     );
+    const storedLength = robotStoredNameLength(projectName, name);
+    if (storedLength > HARBOR_ROBOT_STORED_NAME_MAX) {
+      fail(
+        'robot.name',
+        name,
+        `is too long for project ${JSON.stringify(projectName)}: Harbor stores a project robot as "<project>+<name>" in at most ${HARBOR_ROBOT_STORED_NAME_MAX} characters (this one: ${storedLength}) and answers 500 to a longer one`,
+        `shorten it to at most ${HARBOR_ROBOT_STORED_NAME_MAX - projectName.length - 1} characters, or the project name`,
+      );
+    }
     const durationDays = robotOpts.durationDays ?? -1;
     if (
       typeof durationDays !== 'number' ||
@@ -557,7 +581,7 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
           'use rotation: { step: 0 } to start rotating on the YAML engine, rotation: { trigger: "..." } and/or { everyDays: 30 } on the Pulumi engine',
         );
       }
-      rotationPolicy = resolveRotationPolicy(ro, name, fail);
+      rotationPolicy = resolveRotationPolicy(ro, name, projectName, fail);
     }
     if (robotOpts.rotation !== undefined && rotationPolicy === undefined) {
       const ro = robotOpts.rotation;
@@ -572,12 +596,13 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
       }
       // The longest name a slot will take within the next steps: `<name>-green-<generation>`.
       const longest = slotRobotName(name, RobotSlot.GREEN, Math.floor(step / 4) + 1);
-      if (longest.length > 255) {
+      const longestStored = robotStoredNameLength(projectName, longest);
+      if (longestStored > HARBOR_ROBOT_STORED_NAME_MAX) {
         fail(
           'robot.name',
           name,
-          `is too long to rotate: its robots are named "<name>-<blue|green>-<generation>" (e.g. ${longest.length} characters), and Harbor allows 255`,
-          `shorten it to at most ${255 - (longest.length - name.length)} characters`,
+          `is too long to rotate: its robots are named "<name>-<blue|green>-<generation>", which Harbor stores as "<project>+<name>" (e.g. ${longestStored} characters), and Harbor allows ${HARBOR_ROBOT_STORED_NAME_MAX}`,
+          `shorten it to at most ${HARBOR_ROBOT_STORED_NAME_MAX - (longestStored - name.length)} characters`,
         );
       }
       rotation = robotRotation(step, name, robotNamePrefix, projectName);
@@ -695,6 +720,7 @@ function checkDuration(
 function resolveRotationPolicy(
   ro: RobotRotationOptions,
   name: string,
+  projectName: string,
   fail: (f: string, v: unknown, p: string, x: string) => never,
 ): ResolvedRotationPolicy | undefined {
   const { everyDays, trigger } = ro;
@@ -727,12 +753,13 @@ function resolveRotationPolicy(
       'use e.g. the date you ask for the rotation ("2026-11-30") or a counter (1, 2, 3...): changing it rotates',
     );
   }
-  if (name.length + ROTATION_NAME_RESERVE > 255) {
+  const successorStored = robotStoredNameLength(projectName, name) + ROTATION_NAME_RESERVE;
+  if (successorStored > HARBOR_ROBOT_STORED_NAME_MAX) {
     fail(
       'robot.name',
       name,
-      `is too long to rotate: its successors are named "<name>-<blue|green>-<generation>" (up to ${name.length + ROTATION_NAME_RESERVE} characters), and Harbor allows 255`,
-      `shorten it to at most ${255 - ROTATION_NAME_RESERVE} characters`,
+      `is too long to rotate: its successors are named "<name>-<blue|green>-<generation>", which Harbor stores as "<project>+<name>" (up to ${successorStored} characters), and Harbor allows ${HARBOR_ROBOT_STORED_NAME_MAX}`,
+      `shorten it to at most ${HARBOR_ROBOT_STORED_NAME_MAX - (successorStored - name.length)} characters`,
     );
   }
   return {

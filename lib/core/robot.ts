@@ -18,6 +18,19 @@ export function robotFullName(prefix: string, project: string, name: string): st
   return `${prefix}${project}+${name}`;
 }
 
+/**
+ * The most characters of a project robot's name as Harbor stores it, `<project>+<name>` (the robot's short name with its
+ * project; the prefix is added on read): the robot table's `name varchar(255)` (make/migrations/postgresql
+ * 0004_1.8.0_schema.up.sql; src/controller/robot/controller.go `Create` builds the name). A longer one fails in
+ * Postgres, and Harbor answers 500.
+ */
+export const HARBOR_ROBOT_STORED_NAME_MAX = 255;
+
+/** How long Harbor's stored name of a project robot is: `<project>+<name>`. */
+export function robotStoredNameLength(project: string, name: string): number {
+  return project.length + 1 + name.length;
+}
+
 /** One access entry of a robot permission. */
 export interface RobotAccess {
   /** The resource, `repository` here. */

@@ -1,7 +1,7 @@
 /**
  * A typed client for the parts of Harbor's REST API v2.0 this project needs: projects, members, robot accounts.
  *
- * Self-contained on purpose (node built-ins, `undici`, `lib/core/roles` only; no module-level state) because Pulumi
+ * Self-contained on purpose (node built-ins, `undici`, a few rule files of `lib/core`; no module-level state) because Pulumi
  * dynamic providers serialize it with `pulumi.runtime.serializeFunction`.
  *
  * @see HARBOR-FACTS.md (the team's notes on how Harbor behaves, kept with the reference docs beside the repository)
@@ -69,6 +69,13 @@ interface CallOptions {
    * or a wrong url) stays an error, so that a misconfigured url never looks like "already deleted".
    */
   readonly absentOk?: boolean;
+  /**
+   * The project the path names. Harbor answers a login that is not a system administrator 403, not 404, for a project
+   * that does not exist (src/server/v2.0/handler/base.go `HasProjectPermission`: a missing project becomes project 0,
+   * and the permission check fails); so a 403 is followed by `HEAD /projects?project_name=` (any login may ask), and
+   * when that says the project is absent, the call is answered as Harbor answers an administrator: 404 `NOT_FOUND`.
+   */
+  readonly project?: string;
 }
 
 interface CallResult {
@@ -333,6 +340,7 @@ export class HarborClient {
     assertProjectName(name);
     const res = await this.call('GET', `/projects/${encodeURIComponent(name)}`, {
       byName: true,
+      project: name,
       ok: [200],
       absentOk: true,
     });
@@ -350,6 +358,7 @@ export class HarborClient {
     assertProjectSpec(spec);
     await this.call('PUT', `/projects/${encodeURIComponent(name)}`, {
       byName: true,
+      project: name,
       body: { metadata: projectMetadata(spec) },
       ok: [200, 204],
     });
@@ -364,6 +373,7 @@ export class HarborClient {
     assertProjectName(name);
     await this.call('DELETE', `/projects/${encodeURIComponent(name)}`, {
       byName: true,
+      project: name,
       ok: [200, 204],
       absentOk: true,
     });
@@ -400,7 +410,11 @@ export class HarborClient {
    */
   async getProjectStorageLimit(name: string): Promise<number | undefined> {
     assertProjectName(name);
-    const res = await this.call('GET', `/projects/${encodeURIComponent(name)}/summary`, { byName: true, ok: [200] });
+    const res = await this.call('GET', `/projects/${encodeURIComponent(name)}/summary`, {
+      byName: true,
+      project: name,
+      ok: [200],
+    });
     const raw = this.json(res);
     const quota = isRecord(raw) && isRecord(raw.quota) ? raw.quota : undefined;
     const hard = quota && isRecord(quota.hard) ? quota.hard : undefined;
@@ -417,8 +431,10 @@ export class HarborClient {
    */
   async setProjectStorageLimit(projectId: number, bytes: number): Promise<void> {
     assertId(projectId, 'project id');
-    if (!Number.isSafeInteger(bytes) || (bytes !== -1 && bytes < 1))
-      throw new TypeError(`storage limit ${String(bytes)} must be -1 (unlimited) or a positive number of bytes.`);
+    if (!Number.isSafeInteger(bytes) || (bytes !== -1 && (bytes < 1 || bytes > 1024 ** 5)))
+      throw new TypeError(
+        `storage limit ${String(bytes)} must be -1 (unlimited) or a number of bytes from 1 to ${1024 ** 5} (1024 TB).`,
+      );
     const res = await this.call('GET', '/quotas', {
       query: { reference: 'project', reference_id: String(projectId) },
       ok: [200],
@@ -447,6 +463,18 @@ export class HarborClient {
     await this.call('PUT', `/quotas/${quotaId}`, { body: { hard: { storage: bytes } }, ok: [200, 204] });
   }
 
+  /**
+   * Who the login is (`GET /users/current`): its user name and whether it is a system administrator (Harbor's
+   * `sysadmin_flag`, or `admin_role_in_auth` from an LDAP/OIDC admin group), which decides what Harbor lets it do
+   * beyond its projects' roles (quotas, missing projects answered 404 rather than 403).
+   */
+  async currentUser(): Promise<{ readonly username: string; readonly sysAdmin: boolean }> {
+    const res = await this.call('GET', '/users/current', { ok: [200] });
+    const raw = this.json(res);
+    if (!isRecord(raw) || typeof raw.username !== 'string') throw this.unexpected(res, 'a user with its username');
+    return { username: raw.username, sysAdmin: raw.sysadmin_flag === true || raw.admin_role_in_auth === true };
+  }
+
   // ---------------------------------------------------------------- members
 
   /**
@@ -469,6 +497,7 @@ export class HarborClient {
     }
     const res = await this.call('POST', `/projects/${encodeURIComponent(project)}/members`, {
       byName: true,
+      project,
       body,
       ok: [201],
     });
@@ -478,7 +507,7 @@ export class HarborClient {
   /** Lists all members of a project, following Harbor's paging. */
   async listMembers(project: string): Promise<HarborMember[]> {
     assertProjectName(project, 'project');
-    return this.listAll(`/projects/${encodeURIComponent(project)}/members`, {}, true, toMember, 'project members');
+    return this.listAll(`/projects/${encodeURIComponent(project)}/members`, {}, project, toMember, 'project members');
   }
 
   /**
@@ -491,7 +520,7 @@ export class HarborClient {
     const members = await this.listAll(
       `/projects/${encodeURIComponent(project)}/members`,
       { entityname: entity.name },
-      true,
+      project,
       toMember,
       'project members',
     );
@@ -505,6 +534,7 @@ export class HarborClient {
     assertId(memberId, 'memberId');
     const res = await this.call('GET', `/projects/${encodeURIComponent(project)}/members/${memberId}`, {
       byName: true,
+      project,
       ok: [200],
       absentOk: true,
     });
@@ -521,6 +551,7 @@ export class HarborClient {
     assertRole(role);
     await this.call('PUT', `/projects/${encodeURIComponent(project)}/members/${memberId}`, {
       byName: true,
+      project,
       body: { role_id: harborRoleId(role) },
       ok: [200, 204],
     });
@@ -532,6 +563,7 @@ export class HarborClient {
     assertId(memberId, 'memberId');
     await this.call('DELETE', `/projects/${encodeURIComponent(project)}/members/${memberId}`, {
       byName: true,
+      project,
       ok: [200, 204],
       absentOk: true,
     });
@@ -597,7 +629,7 @@ export class HarborClient {
   /** Lists a project's robots (`GET /robots?q=Level=project,ProjectID=<id>`), following Harbor's paging. */
   async listProjectRobots(projectId: number): Promise<HarborRobot[]> {
     assertId(projectId, 'projectId');
-    return this.listAll('/robots', { q: `Level=project,ProjectID=${projectId}` }, false, toRobot, 'robots');
+    return this.listAll('/robots', { q: `Level=project,ProjectID=${projectId}` }, undefined, toRobot, 'robots');
   }
 
   /**
@@ -616,7 +648,7 @@ export class HarborClient {
     const { items, last } = await this.listPages(
       '/robots',
       { q: `Level=project,ProjectID=${p.found.id}` },
-      false,
+      undefined,
       toRobot,
       'robots',
     );
@@ -747,7 +779,7 @@ export class HarborClient {
     assertNonEmpty(reference, 'reference', '1.2.6');
     const repo = encodeURIComponent(encodeURIComponent(repository));
     const path = `/projects/${encodeURIComponent(project)}/repositories/${repo}/artifacts/${encodeURIComponent(reference)}`;
-    const res = await this.call('GET', path, { ok: [200], absentOk: true });
+    const res = await this.call('GET', path, { project, ok: [200], absentOk: true });
     if (res.status === 404) return undefined;
     const raw = this.json(res);
     if (!isRecord(raw) || typeof raw.digest !== 'string') throw this.unexpected(res, 'an artifact with its digest');
@@ -829,28 +861,36 @@ export class HarborClient {
     });
   }
 
-  /** GETs every page (page_size 100) of a list endpoint and maps each item, dropping none silently. */
+  /**
+   * GETs every page (page_size 100) of a list endpoint and maps each item, dropping none silently. `project`: the
+   * project the path names by name (sent with `X-Is-Resource-Name`).
+   */
   private async listAll<T>(
     path: string,
     query: Query,
-    byName: boolean,
+    project: string | undefined,
     map: (raw: unknown) => T | undefined,
     what: string,
   ): Promise<T[]> {
-    return (await this.listPages(path, query, byName, map, what)).items;
+    return (await this.listPages(path, query, project, map, what)).items;
   }
 
   /** {@link listAll}, also returning the last page's response (for its headers). */
   private async listPages<T>(
     path: string,
     query: Query,
-    byName: boolean,
+    project: string | undefined,
     map: (raw: unknown) => T | undefined,
     what: string,
   ): Promise<{ items: T[]; last: CallResult }> {
     const out: T[] = [];
     for (let page = 1; page <= MAX_PAGES; page++) {
-      const res = await this.call('GET', path, { query: { ...query, page, page_size: PAGE_SIZE }, byName, ok: [200] });
+      const res = await this.call('GET', path, {
+        query: { ...query, page, page_size: PAGE_SIZE },
+        byName: project !== undefined,
+        project,
+        ok: [200],
+      });
       const items = this.json(res);
       if (!Array.isArray(items)) throw this.unexpected(res, `a JSON array of ${what}`);
       for (const item of items) {
@@ -956,6 +996,23 @@ export class HarborClient {
       }
 
       const requestId = resHeaders.get('x-request-id') ?? sentRequestId;
+      if (status === 403 && opts.project !== undefined && (await this.projectAbsent(opts.project))) {
+        this.emit({ method, path: fullPath, status, attempt, error: 'FORBIDDEN', durationMs: Date.now() - started });
+        const harborMessage = `project ${opts.project} not found (Harbor answers 403 for a project that does not exist to a login that is not a system administrator; HEAD /projects?project_name=${opts.project} answered 404)`;
+        if (opts.absentOk) return { status: 404, headers: resHeaders, text, requestId, path: fullPath, method };
+        throw new HarborApiError({
+          method,
+          path: fullPath,
+          origin: this.origin,
+          status: 404,
+          code: 'NOT_FOUND',
+          harborMessage,
+          requestId,
+          attempts: attempt,
+          retryable: false,
+          secrets: this.secrets,
+        });
+      }
       const harborError = parseHarborError(text);
       const absent =
         opts.absentOk === true && status === 404 && (harborError.code ?? '').split(',').includes('NOT_FOUND');
@@ -1005,6 +1062,18 @@ export class HarborClient {
               : undefined,
         secrets: this.secrets,
       });
+    }
+  }
+
+  /**
+   * True when Harbor says no project of this name exists (`HEAD /projects?project_name=`, 404), which any logged-in
+   * user may ask; false when it exists or the question fails (the caller's own answer then stands).
+   */
+  private async projectAbsent(name: string): Promise<boolean> {
+    try {
+      return (await this.call('HEAD', '/projects', { query: { project_name: name }, ok: [200, 404] })).status === 404;
+    } catch {
+      return false;
     }
   }
 

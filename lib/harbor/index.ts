@@ -7,6 +7,7 @@ export * from './endpoint';
 export * from './errors';
 export * from './permissions';
 export * from './retry';
+export * from './robot-access';
 export * from './types';
 export * from './validate';
 export * from './tuning';

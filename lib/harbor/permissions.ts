@@ -2,6 +2,7 @@
  * Robot permissions compared as sets: Harbor returns them in no stable order and with `effect` either `""` or
  * `"allow"` (both mean allow), which otherwise shows up as drift on every read.
  */
+import { HARBOR_ROBOT_ACCESS, HARBOR_ROBOT_ACCESS_ORIGIN } from './robot-access';
 import type { RobotAccess, RobotPermission } from './types';
 
 function describe(value: unknown): string {
@@ -89,4 +90,70 @@ export function normalisePermissions(p: unknown[]): RobotPermission[] {
  */
 export function samePermissions(a: RobotPermission[], b: RobotPermission[]): boolean {
   return JSON.stringify(normalisePermissions(a)) === JSON.stringify(normalisePermissions(b));
+}
+
+/** Levenshtein distance of two short strings. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** Every pair Harbor accepts in a permission of `kind`, as `resource:action`. */
+function allowedPairs(kind: 'project' | 'system'): string[] {
+  return Object.entries(HARBOR_ROBOT_ACCESS[kind]).flatMap(([r, actions]) => actions.map((a) => `${r}:${a}`));
+}
+
+/**
+ * True when Harbor accepts `resource:action` in a robot permission of `kind` (its `PoliciesMap`, see
+ * {@link HARBOR_ROBOT_ACCESS}); Harbor answers any other pair with 400 "bad request permission: resource:action".
+ */
+export function isAllowedRobotAccess(kind: 'project' | 'system', resource: string, action: string): boolean {
+  const actions = Object.prototype.hasOwnProperty.call(HARBOR_ROBOT_ACCESS[kind], resource)
+    ? HARBOR_ROBOT_ACCESS[kind][resource]
+    : undefined;
+  return actions !== undefined && actions.includes(action);
+}
+
+/**
+ * The allowed pairs nearest to `resource:action`: the resource's own actions when Harbor knows the resource, else the
+ * `count` pairs closest in spelling.
+ */
+export function nearestRobotAccess(kind: 'project' | 'system', resource: string, action: string, count = 3): string[] {
+  const own = Object.prototype.hasOwnProperty.call(HARBOR_ROBOT_ACCESS[kind], resource)
+    ? HARBOR_ROBOT_ACCESS[kind][resource]
+    : undefined;
+  if (own) return own.map((a) => `${resource}:${a}`);
+  const wanted = `${resource}:${action}`;
+  return allowedPairs(kind)
+    .map((pair) => ({ pair, d: editDistance(wanted, pair) }))
+    .sort((x, y) => x.d - y.d || compare(x.pair, y.pair))
+    .slice(0, count)
+    .map((x) => x.pair);
+}
+
+/**
+ * Throws unless every access entry of `permissions` (project permissions) is a pair Harbor accepts, before any request:
+ * the message names the entry, the pair, Harbor's answer to it and the nearest allowed pairs.
+ */
+export function assertAllowedRobotAccess(permissions: readonly RobotPermission[], field: string): void {
+  permissions.forEach((p, i) => {
+    (p?.access ?? []).forEach((a, j) => {
+      if (isAllowedRobotAccess('project', a?.resource, a?.action)) return;
+      const pair = `${String(a?.resource)}:${String(a?.action)}`;
+      throw new TypeError(
+        `${field}[${i}].access[${j}] ${JSON.stringify(pair)} is not a permission Harbor accepts for a project robot ` +
+          `(Harbor answers 400 "bad request permission: ${pair}"): use ` +
+          `${nearestRobotAccess('project', String(a?.resource), String(a?.action))
+            .map((x) => JSON.stringify(x))
+            .join(', ')} ` +
+          `(HARBOR_ROBOT_ACCESS lists every pair Harbor ${HARBOR_ROBOT_ACCESS_ORIGIN.version.split(' ')[0]} accepts).`,
+      );
+    });
+  });
 }

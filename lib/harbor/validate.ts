@@ -3,6 +3,8 @@
  * names the field, the value received and the fix.
  */
 import { isHarborRoleName } from '../core/roles';
+import { HARBOR_ROBOT_STORED_NAME_MAX, robotStoredNameLength } from '../core/robot';
+import { assertAllowedRobotAccess } from './permissions';
 import type { MemberEntity, ProjectSpec, RobotPermission, RobotSpec, RobotUpdate } from './types';
 
 /** Harbor's project name rule (1-255 characters). */
@@ -65,10 +67,11 @@ export function assertProjectSpec(spec: ProjectSpec): void {
   const limit = spec.storageLimitBytes;
   if (
     limit !== undefined &&
-    (typeof limit !== 'number' || !Number.isSafeInteger(limit) || (limit !== -1 && limit < 1))
+    (typeof limit !== 'number' || !Number.isSafeInteger(limit) || (limit !== -1 && (limit < 1 || limit > 1024 ** 5)))
   ) {
     throw new TypeError(
-      `ProjectSpec.storageLimitBytes ${show(limit)} must be -1 (unlimited) or a positive whole number of bytes.`,
+      `ProjectSpec.storageLimitBytes ${show(limit)} must be -1 (unlimited) or a whole number of bytes from 1 to ` +
+        `${1024 ** 5} (1024 TB, Harbor's largest quota).`,
     );
   }
 }
@@ -116,6 +119,7 @@ function assertProjectPermissions(permissions: RobotPermission[], field: string)
       `${field}[0].access must list at least one {resource, action}, e.g. {resource: "repository", action: "pull"}.`,
     );
   }
+  assertAllowedRobotAccess(permissions, field);
 }
 
 /** Throws unless `spec` is a valid project robot to create. */
@@ -139,6 +143,15 @@ export function assertRobotSpec(spec: RobotSpec): void {
   assertDuration(spec.duration, 'RobotSpec.duration');
   if (spec.level !== 'project') throw new TypeError(`RobotSpec.level must be "project", got ${show(spec.level)}.`);
   assertProjectPermissions(spec.permissions, 'RobotSpec.permissions');
+  const project = spec.permissions[0].namespace;
+  const stored = robotStoredNameLength(project, spec.name);
+  if (stored > HARBOR_ROBOT_STORED_NAME_MAX) {
+    throw new TypeError(
+      `RobotSpec.name ${show(spec.name)} is too long for project ${show(project)}: Harbor stores a project robot as ` +
+        `"<project>+<name>" in at most ${HARBOR_ROBOT_STORED_NAME_MAX} characters (this one: ${stored}) and answers ` +
+        `500 to a longer one. Use a name of at most ${HARBOR_ROBOT_STORED_NAME_MAX - project.length - 1} characters.`,
+    );
+  }
 }
 
 /** Throws unless `robot` is a complete robot record for `PUT /robots/{id}`. */

@@ -6,7 +6,8 @@
  *   project (`GET /projects/{p}`)?
  * - is the project public (then any node pulls)? Otherwise, may the robot the pull Secret names pull from that project:
  *   it must be a robot of that very project (a project robot pulls from its own project only), exist, be enabled and
- *   unexpired, and hold `repository:pull` there (`GET /robots?q=Level=project,ProjectID=...`).
+ *   unexpired, and hold `repository:pull` there, or `repository:push`, which Harbor makes a project robot's pull too
+ *   (`GET /robots?q=Level=project,ProjectID=...`).
  *
  * The robot is read from the pull Secret (a literal Secret's user name, or the user name written in an
  * ExternalSecret's template). Findings name the robot's login name, never a password.
@@ -126,18 +127,22 @@ export async function preflight(
         fix: 'replace it with a robot that never expires (robot.durationDays: -1, the default) and refresh the pull Secret',
       };
     }
+    // A project robot's repository:push grants pull too (src/common/security/robot/context.go `filterRobotPolicies`).
     const canPull = robot.permissions.some(
       (p) =>
         (p.namespace === project || p.namespace === '*') &&
         p.access.some(
-          (a) => a.resource === 'repository' && (a.action === 'pull' || a.action === '*') && a.effect !== 'deny',
+          (a) =>
+            a.resource === 'repository' &&
+            (a.action === 'pull' || a.action === 'push' || a.action === '*') &&
+            a.effect !== 'deny',
         ),
     );
     if (!canPull) {
       return {
         kind: 'bad',
         code: 'robot-denied',
-        problem: `the pull Secret's robot ${q(username)} has no repository:pull permission on project ${project}`,
+        problem: `the pull Secret's robot ${q(username)} has no repository:pull (or push) permission on project ${project}`,
         fix: 'give the robot repository:pull on the project (HarborPrivateApp robots have it)',
       };
     }

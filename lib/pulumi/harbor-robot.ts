@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import type { RobotPermission } from '../harbor';
+import { assertAllowedRobotAccess, type RobotPermission } from '../harbor';
 import { HarborLocationArgs, locationInputs } from './harbor-connection';
 import { HarborDynamicResource } from './dynamic-resource';
 import { providerInput } from './provider-reference';
@@ -43,6 +43,14 @@ export interface HarborRobotAccountArgs extends HarborLocationArgs {
   readonly renewBeforeDays?: pulumi.Input<number>;
 }
 
+/** True when `v` holds no Pulumi output or promise anywhere (its value is known while the program runs). */
+function known<T>(v: pulumi.Input<T>): v is T {
+  if (pulumi.Output.isInstance(v) || (typeof v === 'object' && v !== null && 'then' in v)) return false;
+  if (Array.isArray(v)) return v.every((x) => known(x));
+  if (typeof v === 'object' && v !== null) return Object.values(v).every((x) => known(x));
+  return true;
+}
+
 /**
  * A project robot account, managed through Harbor's REST API by a Pulumi dynamic provider.
  * Type token `pulumi-nodejs:dynamic/harbor:RobotAccount`. `fullName` is the login name Harbor returned; `secret`
@@ -65,6 +73,9 @@ export class HarborRobotAccount extends HarborDynamicResource {
 
   constructor(name: string, args: HarborRobotAccountArgs, opts: pulumi.CustomResourceOptions = {}) {
     const location = locationInputs(args, `HarborRobotAccount ${JSON.stringify(name)}`);
+    // Known permissions are checked against Harbor's list here, before anything is registered; others when created.
+    if (known(args.permissions))
+      assertAllowedRobotAccess(args.permissions, `HarborRobotAccount ${JSON.stringify(name)} permissions`);
     super(
       providerInput('harborProvider'),
       name,

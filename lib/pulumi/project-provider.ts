@@ -3,7 +3,14 @@
  * `pulumi.dynamic.Resource`), so it imports the Harbor client and nothing of Pulumi at run time.
  */
 import type { dynamic } from '@pulumi/pulumi';
-import { createChecked, createdWithin, isHarborApiError, type HarborLookup, type HarborProject } from '../harbor';
+import {
+  createChecked,
+  createdWithin,
+  isHarborApiError,
+  type HarborClient,
+  type HarborLookup,
+  type HarborProject,
+} from '../harbor';
 import {
   harborMoved,
   harborStateChanged,
@@ -52,6 +59,21 @@ function quotaDiffers(a: Partial<HarborProjectInputs>, b: Partial<HarborProjectI
 }
 
 /**
+ * Refuses a storage quota the login cannot set, before any write: Harbor lets only a system administrator set one
+ * (src/server/v2.0/handler/project.go `CreateProject` replaces a non-administrator's `storage_limit` by the system's
+ * default; `quota.go` `UpdateQuota` needs system access), so it would be recorded and never applied.
+ */
+async function assertMaySetQuota(harbor: HarborClient, inputs: HarborProjectInputs, username: string): Promise<void> {
+  if ((await harbor.currentUser()).sysAdmin) return;
+  throw new Error(
+    `${projectLabel(inputs)}: project.storageQuotaGb ${inputs.storageQuotaGb} cannot be set by ${JSON.stringify(username)}, ` +
+      "who is not a Harbor system administrator: Harbor gives a project created by another user the system's default " +
+      'quota and lets only system administrators change quotas. Nothing was written. Fix: use a system administrator ' +
+      "login for this Harbor, or leave project.storageQuotaGb out (the project keeps Harbor's quota).",
+  );
+}
+
+/**
  * Create, read (refresh), diff, update and delete of a Harbor project through Harbor's REST API.
  *
  * - create: `POST /projects` (1 write); with `adopt`, `GET /projects/{name}` only, failing when it is absent.
@@ -61,7 +83,8 @@ function quotaDiffers(a: Partial<HarborProjectInputs>, b: Partial<HarborProjectI
  *   `creation_time` against its own clock); otherwise create fails and asks to adopt it. Absent, the create is
  *   repeated, at most `maxRetries + 1` times.
  * - read: `GET /projects/{name}`, and for a project it manages `GET /projects/{name}/summary` for the storage quota
- *   (its drift is read back); an absent project reads as empty, so refresh drops it. So does a project this stack
+ *   (its drift is read back, unless the login is no system administrator, `GET /users/current`: a quota it cannot
+ *   set is not drift it could repair); an absent project reads as empty, so refresh drops it. So does a project this stack
  *   created that now has another id: it was deleted and recreated outside the stack, it is not ours to change or
  *   delete (the next `up` then fails at create and asks to adopt it).
  * - diff: a new name replaces; metadata, storage quota, adopt, forceDestroy and the Harbor address update. A new
@@ -69,8 +92,11 @@ function quotaDiffers(a: Partial<HarborProjectInputs>, b: Partial<HarborProjectI
  * - update: when the address changed, `GET /projects/{id}` there first (the project this stack knows by id must be
  *   there, with its name), failing before any write otherwise; `PUT /projects/{name}` when
  *   public/autoScan/preventVulnerableImages changed; `GET /quotas?reference_id=` and `PUT /quotas/{id}` when the
- *   storage quota changed (Harbor lets only a system administrator change quotas). Nothing for an adopted project.
- * - delete: `DELETE /projects/{name}` only when `created`; a 412 (repositories left) fails unless `forceDestroy`.
+ *   storage quota changed (Harbor lets only a system administrator change quotas: another login is refused, before
+ *   any write, by `GET /users/current`; so is a create with a quota). Nothing for an adopted project.
+ * - delete: `DELETE /projects/{name}` only when `created`; a 412 (repositories left) fails unless `forceDestroy`; a
+ *   project already gone counts as deleted (404, or 403 to a login that is no system administrator when
+ *   `HEAD /projects?project_name=` says it is absent).
  */
 export class HarborProjectProvider implements dynamic.ResourceProvider {
   /** The stack configuration (the Harbor login), from the dynamic provider host's `configure`. */
@@ -93,6 +119,7 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
         const outs: HarborProjectOutputs = { ...inputs, projectId: found.id, created: false };
         return { id: String(found.id), outs };
       }
+      if (quotaBytes(inputs.storageQuotaGb) !== -1) await assertMaySetQuota(harbor, inputs, login.username);
       let id: number;
       try {
         const result = await createChecked<{ id: number }, { lookup: HarborLookup<HarborProject>; atMs: number }>({
@@ -153,7 +180,13 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
       if (!props.adopt && props.created === true && Number.isFinite(knownId) && found.id !== knownId) return {};
       if (props.adopt)
         return { id: found.id === Number(id) ? id : String(found.id), props: { ...props, projectId: found.id } };
-      const limit = await harbor.getProjectStorageLimit(props.name);
+      let limit = await harbor.getProjectStorageLimit(props.name);
+      // Another quota than the state's, and a login that cannot set quotas: it is Harbor's default (a project created
+      // by a non-administrator gets it) or an administrator's choice, neither of which this stack can change; it is
+      // not read back as drift, which an update could never repair.
+      if (limit !== undefined && limit !== quotaBytes(props.storageQuotaGb ?? -1)) {
+        if (!(await harbor.currentUser()).sysAdmin) limit = undefined;
+      }
       const outs: HarborProjectOutputs = {
         ...props,
         projectId: found.id,
@@ -182,7 +215,7 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
     const moved = harborMoved(olds, news);
     const writes = !news.adopt && (metadataDiffers(olds, news) || quotaDiffers(olds, news));
     if (moved || writes) {
-      await withHarbor(this.config, news, projectLabel(news), async (harbor) => {
+      await withHarbor(this.config, news, projectLabel(news), async (harbor, login) => {
         if (moved) {
           // The project this stack knows by id must be at the new address, under its name: else it is another Harbor.
           const there = await harbor.getProjectById(olds.projectId);
@@ -197,6 +230,7 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
             );
           }
         }
+        if (!news.adopt && quotaDiffers(olds, news)) await assertMaySetQuota(harbor, news, login.username);
         if (!news.adopt && metadataDiffers(olds, news)) {
           await harbor.updateProject(news.name, {
             name: news.name,
@@ -231,6 +265,9 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
       try {
         await remove();
       } catch (e) {
+        // Deleted already (a repeated destroy): Harbor answers a login that is not a system administrator 403 for a
+        // project that does not exist (src/server/v2.0/handler/base.go), which HEAD /projects?project_name= tells apart.
+        if (isHarborApiError(e) && e.status === 403 && !(await harbor.projectExists(props.name))) return;
         if (!isHarborApiError(e) || e.status !== 412) throw e;
         if (!props.forceDestroy) {
           throw new Error(

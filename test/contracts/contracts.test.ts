@@ -7,13 +7,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   CONTRACTS_DIR,
+  HARBOR_GIT_DIR_ENV,
+  HARBOR_RBAC_TAG,
+  ROBOT_ACCESS_MODULE,
   SHARED_DIR,
   buildContracts,
   committedContracts,
+  parseRobotAccess,
   render,
+  robotAccessContract,
+  robotAccessModule,
   stripProse,
   type ContractFile,
 } from '../../scripts/contracts';
+import { HARBOR_ROBOT_ACCESS, HARBOR_ROBOT_ACCESS_ORIGIN } from '../../lib/harbor/robot-access';
 
 const committed = committedContracts();
 
@@ -174,6 +181,115 @@ describe('staleness against ../shared', () => {
     if (problems.length > 0)
       throw new Error(
         `The contracts in test/contracts/ are stale against ../shared. Run \`npm run contracts\`, review the diff and commit it:\n${problems.join('\n')}`,
+      );
+  }, 60_000);
+});
+
+describe("Harbor's robot permissions, shipped in lib/harbor/robot-access.ts", () => {
+  const committedModule = fs.readFileSync(path.join(__dirname, '..', '..', ROBOT_ACCESS_MODULE), 'utf8');
+
+  it('is written as the generator writes it, from the release of the swagger contract, without a machine path', () => {
+    expect(robotAccessModule(HARBOR_ROBOT_ACCESS, HARBOR_ROBOT_ACCESS_ORIGIN)).toBe(committedModule);
+    expect(HARBOR_ROBOT_ACCESS_ORIGIN).toEqual({
+      upstream: 'goharbor/harbor src/common/rbac/const.go',
+      version: expect.stringMatching(
+        new RegExp(`^${HARBOR_RBAC_TAG.replace(/\./g, '\\.')} \\(commit [0-9a-f]{40}\\)$`),
+      ),
+    });
+    expect(parsed('harbor-api.json')['x-contract'].version.split(' ')[0]).toBe(HARBOR_RBAC_TAG);
+    expect(committedModule).not.toMatch(/\/(work|root|home|tmp|Users)\//);
+  });
+
+  it("holds what Harbor's robot API checks (HARBOR-FACTS): repository:pull and push, tag:list, artifact:read; not repository:* or tag:read", () => {
+    const { project } = HARBOR_ROBOT_ACCESS;
+    expect(project.repository).toEqual(['delete', 'list', 'pull', 'push', 'read', 'update']);
+    expect(project.tag).toEqual(['create', 'delete', 'list']);
+    expect(project.artifact).toContain('read');
+    // NolimitProvider's additions to PoliciesMap.
+    expect(project.robot).toEqual(['create', 'delete', 'list', 'read']);
+    expect(project.member).toEqual(['create', 'delete', 'list', 'read', 'update']);
+    expect(HARBOR_ROBOT_ACCESS.system.quota).toEqual(['list', 'read', 'update']);
+  });
+
+  /** A Go file shaped like Harbor's const.go (written here, not copied): constants, PoliciesMap, NolimitProvider. */
+  const goFile = (
+    provider = 'return &NolimitProvider{}',
+    projectBase = 'n.BaseProvider.GetPermissions(ScopeProject)',
+  ) => `
+package rbac
+const (
+\tActionPull = Action("pull")
+\tActionRead   = Action("read")
+\tActionCreate = Action("create")
+)
+const (
+\tResourceRepository = Resource("repository")
+\tResourceRobot      = Resource("robot")
+\tResourceTagRetention = Resource("tag-retention")
+)
+func GetPermissionProvider() RobotPermissionProvider {
+\t// TODO will determine by the ui configuration
+\t${provider}
+}
+func (n *NolimitProvider) GetPermissions(s scope) []*types.Policy {
+\tif s == ScopeSystem {
+\t\treturn append(n.BaseProvider.GetPermissions(ScopeSystem),
+\t\t\t&types.Policy{Resource: ResourceRobot, Action: ActionCreate})
+\t}
+\tif s == ScopeProject {
+\t\treturn append(${projectBase},
+\t\t\t&types.Policy{Resource: ResourceRobot, Action: ActionRead},
+\t\t\t&types.Policy{Resource: ResourceRobot, Action: ActionCreate})
+\t}
+\treturn []*types.Policy{}
+}
+var (
+\tPoliciesMap = map[scope][]*types.Policy{
+\t\tScopeSystem: {
+\t\t\t{Resource: ResourceRepository, Action: ActionRead},
+\t\t},
+\t\tScopeProject: {
+\t\t\t{Resource: ResourceTagRetention, Action: ActionRead},
+\t\t\t{Resource: ResourceRepository, Action: ActionPull},
+\t\t\t{Resource: ResourceRepository, Action: ActionPull},
+\t\t},
+\t}
+)
+`;
+
+  it('parseRobotAccess reads PoliciesMap and the NolimitProvider additions, sorted and without duplicates', () => {
+    expect(parseRobotAccess(goFile())).toEqual({
+      project: { repository: ['pull'], robot: ['create', 'read'], 'tag-retention': ['read'] },
+      system: { repository: ['read'], robot: ['create'] },
+    });
+  });
+
+  it('parseRobotAccess fails, naming what changed, when the file no longer has the shape it reads', () => {
+    expect(() => parseRobotAccess(goFile('return &BaseProvider{}'))).toThrow(
+      /GetPermissionProvider no longer returns &NolimitProvider\{\}/,
+    );
+    expect(() => parseRobotAccess(goFile(undefined, '[]*types.Policy{}'))).toThrow(
+      /NolimitProvider's ScopeProject branch no longer starts from PoliciesMap/,
+    );
+    expect(() => parseRobotAccess(goFile().replace('ResourceRobot      = Resource("robot")', ''))).toThrow(
+      /ResourceRobot is not a Resource or Action constant/,
+    );
+    expect(() => parseRobotAccess(goFile().replace('PoliciesMap =', 'OtherMap ='))).toThrow(/no PoliciesMap/);
+  });
+
+  const gitDir = process.env[HARBOR_GIT_DIR_ENV];
+  if (!gitDir) {
+    console.warn(
+      `test/contracts: ${HARBOR_GIT_DIR_ENV} is not set, so ${ROBOT_ACCESS_MODULE} is not compared with Harbor's const.go (the staleness test is skipped). Set it to a git directory of goharbor/harbor to check it.`,
+    );
+    test.skip(`SKIPPED: ${HARBOR_GIT_DIR_ENV} is not set; ${ROBOT_ACCESS_MODULE} was not compared with upstream`, () => {});
+    return;
+  }
+  it(`${ROBOT_ACCESS_MODULE} is what npm run contracts writes from ${HARBOR_GIT_DIR_ENV}`, () => {
+    const built = robotAccessContract(gitDir);
+    if (built.text !== committedModule)
+      throw new Error(
+        `${ROBOT_ACCESS_MODULE} is stale against ${built.sources[0]}. Run \`${HARBOR_GIT_DIR_ENV}=<dir> npm run contracts\`, review the diff and commit it.`,
       );
   }, 60_000);
 });

@@ -184,7 +184,7 @@ describe('resolveHarborPrivateApp rejects bad input, naming field, value and fix
       'rotation with a name too long for its slots',
       { robot: { name: 'r'.repeat(250), rotation: { step: 0 } } },
       'robot.name',
-      /shorten it to at most 247 characters/,
+      /shorten it to at most 243 characters/,
     ],
     [
       'rotation mixing step and trigger',
@@ -211,7 +211,7 @@ describe('resolveHarborPrivateApp rejects bad input, naming field, value and fix
       'rotation trigger with a name too long for its successors',
       { robot: { name: 'r'.repeat(243), rotation: { trigger: 1 } } },
       'robot.name',
-      /shorten it to at most 242 characters/,
+      /shorten it to at most 238 characters/,
     ],
     [
       'renewal of a robot that never expires',

@@ -33,7 +33,7 @@ function pullOn(project: string): RobotPermission[] {
 beforeAll(async () => {
   emulator = new HarborEmulator({ adminPassword: ADMIN_PASSWORD });
   emulator.addUser('alice');
-  emulator.addGroup('devs');
+  emulator.addGroup('devs', 1);
   server = await startEmulatorServer(emulator);
 });
 afterEach(() => {

@@ -361,6 +361,45 @@ describe('robots', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  it("createRobot and updateRobot refuse a pair Harbor's PoliciesMap lacks, and a name Harbor cannot store, without a request", async () => {
+    const access = (resource: string, action: string) => [
+      {
+        kind: 'project' as const,
+        namespace: 'k8s',
+        access: [
+          { resource: 'repository', action: 'pull' },
+          { resource, action },
+        ],
+      },
+    ];
+    await expect(
+      client.createRobot({ name: 'p', duration: 30, level: 'project', permissions: access('repository', '*') }),
+    ).rejects.toThrow(
+      'RobotSpec.permissions[0].access[1] "repository:*" is not a permission Harbor accepts for a project robot ' +
+        '(Harbor answers 400 "bad request permission: repository:*"): use "repository:delete", "repository:list", ' +
+        '"repository:pull", "repository:push", "repository:read", "repository:update"',
+    );
+    await expect(
+      client.createRobot({ name: 'p', duration: 30, level: 'project', permissions: access('tag', 'read') }),
+    ).rejects.toThrow(/"tag:read" .* use "tag:create", "tag:delete", "tag:list"/);
+    await expect(
+      client.updateRobot(7, {
+        name: 'robot$k8s+p',
+        duration: 30,
+        level: 'project',
+        disable: false,
+        permissions: access('bogus', 'fly'),
+      }),
+    ).rejects.toThrow(
+      /robot update permissions\[0\]\.access\[1\] "bogus:fly" .*: use "[a-z-]+:[a-z-]+", "[a-z-]+:[a-z-]+", "[a-z-]+:[a-z-]+" \(HARBOR_ROBOT_ACCESS/,
+    );
+    // Harbor stores "<project>+<name>" in 255 characters: "k8s+" leaves 251.
+    await expect(
+      client.createRobot({ name: 'r'.repeat(252), duration: 30, level: 'project', permissions: pull }),
+    ).rejects.toThrow(/too long for project "app": .* \(this one: 256\) .* at most 251 characters/);
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it('createRobot 403 explains projectAdmin', async () => {
     serve(() => ({ status: 403, body: harborError('FORBIDDEN', 'forbidden') }));
     const err = (await client

@@ -209,6 +209,15 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     fix: /"coredns"/,
   },
   {
+    id: 'robot-stored-name-too-long',
+    mistake: 'robot name that fits 255 characters alone but not as Harbor stores it, "k8s+<name>" (Harbor: 500)',
+    engines: 'both',
+    props: () => ({ robot: { name: 'r'.repeat(252) } }),
+    field: 'robot.name',
+    shown: `"${'r'.repeat(70)}`,
+    fix: /at most 251 characters/,
+  },
+  {
     id: 'robot-double-separator',
     mistake: 'robot name with two separators in a row (Harbor: 400)',
     engines: 'both',
@@ -799,6 +808,15 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     fix: /use -1 or e\.g\. 10/,
   },
   {
+    id: 'quota-above-harbor-max',
+    mistake: 'a storage quota above 1024 TB (Harbor: 400)',
+    engines: 'both',
+    props: () => ({ project: { name: CORPUS_PROJECT, storageQuotaGb: 1024 * 1024 + 1 } }),
+    field: 'project.storageQuotaGb',
+    shown: '= 1048577:',
+    fix: /use at most 1048576, or -1/,
+  },
+  {
     id: 'adopt-and-force-destroy',
     mistake: 'forceDestroy on an adopted project',
     engines: 'both',
@@ -974,6 +992,12 @@ export const VALID_INPUTS: readonly ValidInputCase[] = [
     props: () => ({ robot: { name: 'a.b_c-d9' } }),
   },
   {
+    id: 'robot-name-longest',
+    why: 'the longest robot name for project "k8s": Harbor stores "k8s+<name>", 255 characters',
+    engines: 'both',
+    props: () => ({ robot: { name: 'r'.repeat(251) } }),
+  },
+  {
     id: 'robot-name-one-char',
     why: 'a one-character robot name',
     engines: 'both',
@@ -998,6 +1022,12 @@ export const VALID_INPUTS: readonly ValidInputCase[] = [
     props: () => ({ robot: { durationDays: 2 ** 31 - 2 } }),
   },
   {
+    id: 'quota-max',
+    why: "Harbor's largest storage quota, 1024 TB, set by the system administrator the corpus logs in as",
+    engines: 'both',
+    props: () => ({ project: { name: CORPUS_PROJECT, storageQuotaGb: 1024 * 1024 } }),
+  },
+  {
     id: 'rotation-shortest-schedule',
     why: 'rotation on demand and every day, the shortest schedule (Pulumi engine): generation 0 is the declared robot',
     engines: 'pulumi',
@@ -1005,9 +1035,9 @@ export const VALID_INPUTS: readonly ValidInputCase[] = [
   },
   {
     id: 'rotation-longest-name',
-    why: 'the longest robot name that can still rotate (its successors stay within 255 characters)',
+    why: 'the longest robot name that can still rotate (its successors, stored as "k8s+<name>", stay within 255 characters)',
     engines: 'pulumi',
-    props: () => ({ robot: { name: 'r'.repeat(242), rotation: { trigger: 'x'.repeat(1024) } } }),
+    props: () => ({ robot: { name: 'r'.repeat(238), rotation: { trigger: 'x'.repeat(1024) } } }),
   },
   {
     id: 'push-with-opt-in',

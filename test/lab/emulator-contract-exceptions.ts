@@ -42,6 +42,12 @@ export const UNDECLARED_STATUSES: readonly UndeclaredStatus[] = [
       "Harbor resolves the project first (RequireProjectAccess -> project not found -> 404); createProjectMember also answers 404 'user <name> is not found' for an unknown username (SearchAndOnBoardUser, database auth mode).",
   },
   {
+    status: 412,
+    operations: ['getCurrentUserInfo'],
+    reason:
+      'A robot asking who it is: GetCurrentUserInfo answers PreconditionFailed "get current user not available for security context: robot" (server/v2.0/handler/user.go).',
+  },
+  {
     status: 404,
     operations: ['updateUserPassword'],
     reason:

@@ -97,15 +97,25 @@ afterEach(async () => {
 });
 
 describe('authentication and common headers', () => {
-  it('requires HTTP Basic auth and answers a Harbor error body with X-Request-Id', async () => {
-    const none = await call('GET', '/projects', { auth: null });
-    expect(none.status).toBe(401);
-    expect(none.json).toEqual({ errors: [{ code: 'UNAUTHORIZED', message: expect.any(String) }] });
-    expect(none.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-
-    const wrong = await call('GET', '/projects', { auth: ['admin', 'not-the-password'] });
-    expect(wrong.status).toBe(401);
-    expect(wrong.text).not.toContain('not-the-password');
+  it('treats missing or wrong credentials as anonymous (src/server/middleware/security), with Harbor error bodies and X-Request-Id', async () => {
+    await call('POST', '/projects', { body: { project_name: 'priv' } });
+    await call('POST', '/projects', { body: { project_name: 'pub', metadata: { public: 'true' } } });
+    for (const auth of [null, ['admin', 'not-the-password'] as [string, string]]) {
+      // Anonymous: the public projects are listed and read; anything else needs a login (401).
+      const list = await call('GET', '/projects', { auth });
+      expect([list.status, list.json.map((p: { name: string }) => p.name)]).toEqual([200, ['pub']]);
+      expect((await call('GET', '/projects/pub', { auth, headers: { 'X-Is-Resource-Name': 'true' } })).status).toBe(
+        200,
+      );
+      const priv = await call('GET', '/projects/priv', { auth, headers: { 'X-Is-Resource-Name': 'true' } });
+      expect(priv.status).toBe(401);
+      expect(priv.json).toEqual({ errors: [{ code: 'UNAUTHORIZED', message: expect.any(String) }] });
+      expect(priv.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(priv.text).not.toContain('not-the-password');
+      expect((await call('HEAD', '/projects?project_name=priv', { auth })).status).toBe(401);
+      expect((await call('GET', '/users/current', { auth })).status).toBe(401);
+      expect((await call('POST', '/projects', { auth, body: { project_name: 'anon' } })).status).toBe(401);
+    }
 
     const ok = await call('GET', '/projects', { headers: { 'X-Request-Id': 'req-42' } });
     expect(ok.status).toBe(200);
@@ -280,7 +290,7 @@ describe('members', () => {
     await createProject('app');
     emulator.addUser('alice');
     emulator.addUser('bob');
-    emulator.addGroup('ops');
+    emulator.addGroup('ops', 2);
   });
 
   const byName = { 'X-Is-Resource-Name': 'true' };
@@ -364,7 +374,7 @@ describe('members', () => {
   it('adds a group member by name', async () => {
     const r = await call('POST', '/projects/app/members', {
       headers: byName,
-      body: { role_id: 2, member_group: { group_name: 'ops' } },
+      body: { role_id: 2, member_group: { group_name: 'ops', group_type: 2 } },
     });
     expect(r.status).toBe(201);
     const list = await call('GET', '/projects/app/members?entityname=ops', { headers: byName });
@@ -500,7 +510,9 @@ describe('robots', () => {
 
     expect((await call('GET', `/robots?q=${encodeURIComponent('Level=project')}`)).status).toBe(400);
     expect((await call('GET', `/robots?q=${encodeURIComponent('Level=project,ProjectID=abc')}`)).status).toBe(400);
-    expect((await call('GET', `/robots?q=${encodeURIComponent('Level=project,ProjectID=99')}`)).status).toBe(404);
+    // An unknown project id: the administrator gets an empty list (robot.go ListRobot never looks the project up).
+    expect((await call('GET', `/robots?q=${encodeURIComponent('Level=project,ProjectID=99')}`)).json).toEqual([]);
+    expect((await call('GET', `/robots?q=${encodeURIComponent('Level=project,ProjectID=0')}`)).status).toBe(400);
     expect((await call('GET', `/robots?q=${encodeURIComponent('garbage')}`)).status).toBe(400);
     expect((await call('GET', '/robots')).json).toEqual([]); // no system robots
   });
@@ -613,9 +625,12 @@ describe('robots', () => {
 describe('robot lifecycle: rotation, renewal, expiry (Harbor v2 RefreshSec / UpdateRobot)', () => {
   const DAY = 86400 * 1000;
   const created = Date.UTC(2030, 0, 1) / 1000;
-  /** A REST call as the robot itself: 200 while its credentials log in, 401 once they no longer do. */
+  /**
+   * A REST call as the robot itself, one any login may make (`HEAD /projects?project_name=`, Harbor's `HeadProject`
+   * needs only authentication): 200 while its credentials log in, 401 once they no longer do (the caller is anonymous).
+   */
   const asRobot = async (name: string, secret: string): Promise<number> =>
-    (await call('GET', '/projects/app', { auth: [name, secret], headers: { 'X-Is-Resource-Name': 'true' } })).status;
+    (await call('HEAD', '/projects?project_name=app', { auth: [name, secret] })).status;
   const robotNow = async (id: number): Promise<{ expires_at: number; duration: number; disable: boolean }> =>
     (await call('GET', `/robots/${id}`)).json;
   const put = (r: { id: number; name: string }, extra: Record<string, unknown>): Promise<ApiResult> =>
@@ -732,9 +747,11 @@ describe('authorize() (what the token service grants)', () => {
           .status,
       ).toBe(201);
     }
-    expect(emulator.authorize('admin', ADMIN_PASSWORD, 'app')).toEqual(['pull', 'push']);
-    expect(emulator.authorize('padmin', passwords.padmin, 'app')).toEqual(['pull', 'push']);
-    expect(emulator.authorize('maint', passwords.maint, 'app')).toEqual(['pull', 'push']);
+    // Every action of the token service's actionScopeMap the caller has (rbac_role.go): delete for projectAdmin and
+    // maintainer, scanner-pull for the system administrator only.
+    expect(emulator.authorize('admin', ADMIN_PASSWORD, 'app')).toEqual(['pull', 'push', 'delete', 'scanner-pull']);
+    expect(emulator.authorize('padmin', passwords.padmin, 'app')).toEqual(['pull', 'push', 'delete']);
+    expect(emulator.authorize('maint', passwords.maint, 'app')).toEqual(['pull', 'push', 'delete']);
     expect(emulator.authorize('dev', passwords.dev, 'app')).toEqual(['pull', 'push']);
     expect(emulator.authorize('guest', passwords.guest, 'app')).toEqual(['pull']);
     expect(emulator.authorize('limited', passwords.limited, 'app')).toEqual(['pull']);
@@ -745,10 +762,12 @@ describe('authorize() (what the token service grants)', () => {
     // Group membership grants its role to the group's users.
     const carolPw = pw('carol');
     emulator.addUser('carol', carolPw);
-    emulator.addGroup('ops');
+    emulator.addGroup('ops', 2);
     emulator.addUserToGroup('carol', 'ops');
     expect(emulator.authorize('carol', carolPw, 'app')).toEqual([]);
-    await call('POST', '/projects/1/members', { body: { role_id: 2, member_group: { group_name: 'ops' } } });
+    await call('POST', '/projects/1/members', {
+      body: { role_id: 2, member_group: { group_name: 'ops', group_type: 2 } },
+    });
     expect(emulator.authorize('carol', carolPw, 'app')).toEqual(['pull', 'push']);
 
     // Public project: pull for anyone, even with bad or no credentials.
@@ -847,7 +866,8 @@ describe('passwords', () => {
     expect((await call('PUT', '/users/1/password', { body: same })).status).toBe(400);
     const rotate = { old_password: ADMIN_PASSWORD, new_password: newAdmin };
     expect((await call('PUT', '/users/1/password', { body: rotate })).status).toBe(200);
-    expect((await call('GET', '/projects')).status).toBe(401);
+    // The old password no longer logs in: anonymous, so a call that needs a login is 401.
+    expect((await call('GET', '/users/current')).status).toBe(401);
     expect((await call('GET', '/projects', { auth: ['admin', newAdmin] })).status).toBe(200);
   });
 });
@@ -906,7 +926,8 @@ describe('out-of-band edits (drift)', () => {
     ).toEqual({ storage: 5 * 1024 ** 3 });
     const newPw = `Adm1n-${randomBytes(9).toString('hex')}`;
     emulator.setUserPassword('admin', newPw);
-    expect((await call('GET', '/projects')).status).toBe(401);
+    // The old password no longer logs in: anonymous, so a call that needs a login is 401.
+    expect((await call('GET', '/users/current')).status).toBe(401);
     expect((await call('GET', '/projects', { auth: ['admin', newPw] })).status).toBe(200);
     emulator.setUserPassword('admin', ADMIN_PASSWORD);
 

@@ -8,9 +8,17 @@
  * `500 {"errors":[{"code":"CONTRACT_VIOLATION",...}]}` so the client notices too. Assert
  * `expect(emulator.contractViolations).toEqual([])` in every test that uses it.
  *
- * Behaviour worth knowing (each mirrors Harbor unless marked "emulator choice"):
- * - HTTP Basic auth on every call (emulator choice: anonymous calls get 401 instead of Harbor's public-only view);
- *   a write carrying the `sid` cookie gets 403 (CSRF); every response carries `X-Request-Id`.
+ * Behaviour worth knowing (each mirrors Harbor unless marked "emulator choice"; test/lab/FIDELITY.md lists where it
+ * was checked against Harbor's source, and the tests that prove it):
+ * - HTTP Basic auth; missing or wrong credentials make the caller anonymous (public projects readable, anything else
+ *   401); a write carrying the `sid` cookie gets 403 (CSRF); every response carries `X-Request-Id`.
+ * - Harbor's RBAC per project role, public project and robot permission, checked BEFORE the project is looked up: a
+ *   project that does not exist is 403 to anybody but a system administrator (404), as in Harbor's base.go. Use
+ *   {@link HarborEmulator.addProjectAdmin} for a login that is projectAdmin of a project and no system administrator.
+ * - Robot permissions must be pairs of Harbor's list (lib/harbor/robot-access.ts, from Harbor's const.go); a project
+ *   robot's stored name `<project>+<name>` over 255 characters is a 500; its push brings pull.
+ * - Quotas and group members follow Harbor's configuration ({@link EmulatorConfiguration}: quotas per project, the
+ *   default quota, the auth mode).
  * - The creator of a project becomes its `projectAdmin` member (Harbor's project DAO inserts it), so a new
  *   project lists one member, e.g. `admin`.
  * - Members: `GET ?entityname=` is an EXACT match and `X-Total-Count` counts all members of the project regardless
@@ -19,8 +27,8 @@
  * - Robots: the secret is returned only by create and by PATCH with `{secret:""}`; GET returns permissions in a
  *   shuffled order with `effect` randomly `"allow"`, `""` or absent (seeded, so runs are reproducible); PUT needs
  *   the full name and level, replaces permissions and description, and sets `disable` to the body's value
- *   (absent = false, as Harbor's Go handler does). Emulator choice: PUT may not move a project robot to another
- *   namespace (400).
+ *   (absent = false, as Harbor's Go handler does); PUT may not move a project robot to another project (400, as
+ *   `updateV2Robot` says: "cannot update the project id of robot").
  * - Robot lifecycle (src/server/v2.0/handler/robot.go, src/controller/robot, src/server/middleware/security/robot.go):
  *   POST ignores a `secret` in the body; `PATCH {secret:""}` generates a new secret and returns it; `PATCH {secret}`
  *   with a chosen secret (8-128 bytes, an upper-case letter, a lower-case letter, a digit; else 400) sets it and
@@ -39,7 +47,9 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
+import { HARBOR_ROBOT_ACCESS } from '../../lib/harbor/robot-access';
 import { HarborSwagger, type SwaggerOperation } from './swagger';
+import type { RepositoryAction } from './token-service';
 import { undeclaredStatusesFor } from './emulator-contract-exceptions';
 import { matchesCondition, paginate, parseHarborQuery, QuerySyntaxError, type QueryCondition } from './emulator-query';
 import { isValidRobotSecret, randomRequestId, randomRobotSecret, SeededRandom } from './emulator-random';
@@ -99,6 +109,27 @@ export interface HarborEmulatorOptions {
   readonly now?: () => number;
   /** The swagger to check against. @default DEFAULT_SWAGGER_PATH (test/contracts/harbor-api.json) */
   readonly swaggerPath?: string;
+  /** Harbor's system configuration at start (see {@link HarborEmulator.setConfiguration}). @default the defaults of {@link EmulatorConfiguration} */
+  readonly configuration?: Partial<EmulatorConfiguration>;
+}
+
+/** The parts of Harbor's system configuration (`/api/v2.0/configurations`, src/lib/config/metadata) the emulator honours. */
+export interface EmulatorConfiguration {
+  /**
+   * `auth_mode`: how a group member named by name resolves when no group of that name AND type exists
+   * (src/controller/member/controller.go `Create`, src/core/auth): `db_auth` answers 404, `oidc_auth` onboards an OIDC
+   * group of that name (or takes the one that exists).
+   * @default 'db_auth'
+   */
+  readonly authMode: 'db_auth' | 'oidc_auth';
+  /** `quota_per_project_enable`: projects get a storage quota. @default true */
+  readonly quotaPerProject: boolean;
+  /**
+   * `storage_per_project`: the quota, in bytes (-1 unlimited), of a project created by anybody but a system
+   * administrator, or without `storage_limit`.
+   * @default -1
+   */
+  readonly storagePerProject: number;
 }
 
 /** A robot permission as Harbor's API carries it. */
@@ -116,8 +147,8 @@ export interface EmulatorProjectState {
   /** Harbor's string metadata, e.g. `{public: 'false', auto_scan: 'true'}`. */
   readonly metadata: Readonly<Record<string, string>>;
   readonly repositories: readonly string[];
-  /** Bytes; -1 = unlimited. */
-  readonly storageLimit: number;
+  /** Bytes; -1 = unlimited; undefined when Harbor keeps no quota for it (quotas per project off when it was created). */
+  readonly storageLimit?: number;
 }
 
 /** A project member, as {@link HarborEmulator.state} shows it. */
@@ -168,6 +199,8 @@ interface UserRec {
 interface GroupRec {
   readonly id: number;
   readonly name: string;
+  /** Harbor's `group_type`: 1 LDAP, 2 HTTP, 3 OIDC. */
+  readonly type: number;
 }
 interface CveAllowlist {
   items: Array<{ cve_id?: string }>;
@@ -179,7 +212,8 @@ interface ProjectRec {
   readonly ownerId: number;
   metadata: Record<string, string>;
   readonly repositories: Set<string>;
-  storageLimit: number;
+  /** Bytes, -1 unlimited; undefined when Harbor keeps no quota for it (quotas per project were off at its creation). */
+  storageLimit: number | undefined;
   cveAllowlist: CveAllowlist;
   readonly created: number;
   updated: number;
@@ -207,8 +241,70 @@ interface RobotRec {
   updated: number;
 }
 
+/**
+ * Who is calling. Missing or wrong credentials make the caller anonymous, as in Harbor: its security middleware
+ * (src/server/middleware/security/security.go `Middleware`) tries each generator, the basic-auth and robot ones give
+ * none for a failed login (basic_auth.go `Generate`), and `UnauthorizedMiddleware` then sets an unauthenticated context.
+ */
 type Principal =
-  { readonly kind: 'user'; readonly user: UserRec } | { readonly kind: 'robot'; readonly robot: RobotRec };
+  | { readonly kind: 'user'; readonly user: UserRec }
+  | { readonly kind: 'robot'; readonly robot: RobotRec }
+  | { readonly kind: 'anonymous' };
+
+/** The project-scoped RBAC resources the emulated handlers check (`self` is the project itself). */
+type RbacResource = 'self' | 'member' | 'robot' | 'repository' | 'artifact' | 'quota';
+type Policies = Readonly<Partial<Record<RbacResource, readonly string[]>>>;
+
+/**
+ * What each project role may do, for the resources the emulated handlers check: src/common/rbac/project/rbac_role.go
+ * `rolePoliciesMap` (projectAdmin, maintainer, developer, guest, limitedGuest), by role id.
+ */
+const ROLE_POLICIES: Readonly<Record<number, Policies>> = {
+  1: {
+    self: ['read', 'update', 'delete'],
+    member: ['create', 'read', 'update', 'delete', 'list'],
+    robot: ['create', 'read', 'update', 'delete', 'list'],
+    repository: ['create', 'read', 'update', 'delete', 'list', 'pull', 'push'],
+    artifact: ['create', 'read', 'delete', 'list'],
+    quota: ['read'],
+  },
+  4: {
+    self: ['read'],
+    member: ['read', 'list'],
+    robot: ['read', 'list'],
+    repository: ['create', 'read', 'update', 'delete', 'list', 'push', 'pull'],
+    artifact: ['create', 'read', 'delete', 'list'],
+    quota: ['read'],
+  },
+  2: {
+    self: ['read'],
+    member: ['read', 'list'],
+    robot: ['read', 'list'],
+    repository: ['create', 'read', 'update', 'list', 'push', 'pull'],
+    artifact: ['create', 'read', 'list'],
+    quota: ['read'],
+  },
+  3: {
+    self: ['read'],
+    member: ['read', 'list'],
+    robot: ['read', 'list'],
+    repository: ['read', 'list', 'pull'],
+    artifact: ['read', 'list'],
+    quota: ['read'],
+  },
+  5: {
+    self: ['read'],
+    repository: ['list', 'read', 'pull'],
+    artifact: ['read', 'list'],
+    quota: ['read'],
+  },
+};
+
+/** What anybody, even anonymous, may do in a public project: src/common/rbac/project/rbac_util.go `publicProjectPolicies`. */
+const PUBLIC_POLICIES: Policies = { self: ['read'], repository: ['list', 'pull'], artifact: ['read', 'list'] };
+
+/** The repository actions Harbor's token service may grant (src/core/service/token/creator.go `actionScopeMap`). */
+const TOKEN_ACTIONS: readonly RepositoryAction[] = ['pull', 'push', 'delete', 'scanner-pull'];
 
 interface Reply {
   readonly status: number;
@@ -252,7 +348,6 @@ const ROLE_NAMES: Readonly<Record<number, string>> = {
 };
 /** Harbor's ranking of roles, most powerful first (for `current_user_role_id`). */
 const ROLE_RANK = [1, 4, 2, 3, 5];
-const PUSH_ROLES = new Set([1, 2, 4]);
 const BOOL_METADATA = [
   'public',
   'enable_content_trust',
@@ -304,6 +399,10 @@ function safeEqual(a: string, b: string): boolean {
 
 /** Quota ids are the project's id plus this, so that a client mixing the two up is caught. */
 const QUOTA_ID_OFFSET = 1000;
+/** Harbor's robot table keeps the name (`<project>+<name>` for a project robot) in `name varchar(255)`. */
+const ROBOT_NAME_COLUMN = 255;
+/** The largest storage quota Harbor takes: 1024 TB (src/pkg/quota/types `MaxLimitedValue`). */
+const MAX_QUOTA_BYTES = 1024 ** 5;
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -367,6 +466,7 @@ export class HarborEmulator {
   private readonly faults: Array<{ fault: Fault; remaining: number }> = [];
   private readonly hung = new Set<http.ServerResponse>();
   private nextId = { user: 1, group: 1, project: 1, member: 1, robot: 1 };
+  private config: EmulatorConfiguration;
   private readonly handlers: Readonly<Record<string, Handler>>;
 
   constructor(opts: HarborEmulatorOptions) {
@@ -380,6 +480,7 @@ export class HarborEmulator {
     this.rng = new SeededRandom(opts.seed ?? 1);
     this.now = opts.now ?? Date.now;
     this.swagger = HarborSwagger.load(opts.swaggerPath);
+    this.config = { authMode: 'db_auth', quotaPerProject: true, storagePerProject: -1, ...opts.configuration };
     this.createUser(this.adminUsername, opts.adminPassword, true);
     this.handlers = {
       listProjects: (c) => this.listProjects(c),
@@ -433,18 +534,57 @@ export class HarborEmulator {
     user.password = password;
   }
 
+  /** Changes Harbor's system configuration, as an administrator would in the UI (Configuration). */
+  setConfiguration(change: Partial<EmulatorConfiguration>): void {
+    this.config = { ...this.config, ...change };
+  }
+
+  /**
+   * A login that is projectAdmin of `project` and not a system administrator (the README's login for an adopted
+   * project): creates the project as the system administrator when it does not exist, and the user with the
+   * projectAdmin role in it.
+   */
+  addProjectAdmin(project: string, username: string, password: string): void {
+    if (!this.projectByName(project)) {
+      const admin = [...this.users.values()].find((u) => u.admin)!;
+      const id = this.nextId.project++;
+      const now = this.now();
+      this.projects.set(id, {
+        id,
+        name: project,
+        ownerId: admin.id,
+        metadata: { public: 'false' },
+        repositories: new Set(),
+        storageLimit: this.config.quotaPerProject ? this.config.storagePerProject : undefined,
+        cveAllowlist: { items: [] },
+        created: now,
+        updated: now,
+      });
+      this.addMember(id, 'u', admin.id, 1);
+    }
+    this.createUser(username, password, false);
+    this.addMember(this.projectByName(project)!.id, 'u', this.userByName(username)!.id, 1);
+  }
+
   /** Out-of-band edit: sets a project's storage quota in bytes (-1 unlimited), as an administrator in the UI would. */
   setProjectStorageLimit(project: string, bytes: number): void {
     this.projectOrThrow('setProjectStorageLimit', project).storageLimit = bytes;
   }
 
-  /** Adds a user group (group members are existing groups). @throws when the name is taken */
-  addGroup(groupName: string): void {
+  /**
+   * Adds a user group of `groupType` (1 LDAP, 2 HTTP, 3 OIDC). Group names are unique whatever the type (Harbor's
+   * `unique_group_name`, make/migrations/postgresql/0005_1.8.2_schema.up.sql). @throws when the name is taken
+   */
+  addGroup(groupName: string, groupType: 1 | 2 | 3): void {
     if ([...this.groups.values()].some((g) => g.name === groupName)) {
       throw new Error(`HarborEmulator.addGroup: group "${groupName}" already exists; use another name.`);
     }
+    if (![1, 2, 3].includes(groupType))
+      throw new Error(
+        `HarborEmulator.addGroup: groupType ${String(groupType)} must be 1 (LDAP), 2 (HTTP) or 3 (OIDC).`,
+      );
     const id = this.nextId.group++;
-    this.groups.set(id, { id, name: groupName });
+    this.groups.set(id, { id, name: groupName, type: groupType });
   }
 
   /** Puts an existing user in an existing group (so a group membership grants the user that role). */
@@ -520,37 +660,26 @@ export class HarborEmulator {
   }
 
   /**
-   * What this principal may do in `project`, as Harbor's token service would grant it:
-   * the system administrator may pull and push everywhere; a member user may pull with any role and push as
-   * projectAdmin, maintainer or developer (directly or through a group); a robot gets the `repository` actions of
-   * its permission for that namespace, unless it is disabled or expired; anybody, even with bad or no credentials,
-   * may pull from a public project. Unknown project: [].
+   * The repository actions these credentials get in `project` from Harbor's token service
+   * (src/core/service/token/creator.go `repositoryFilter`): every action of `actionScopeMap` (pull, push, delete,
+   * scanner-pull) the caller may do on the project's repositories, whatever it asked for, by {@link can}'s RBAC. Wrong
+   * or missing credentials make the caller anonymous (pull from a public project only). Unknown project: [].
    */
-  authorize(username: string | undefined, password: string | undefined, project: string): Array<'pull' | 'push'> {
+  authorize(username: string | undefined, password: string | undefined, project: string): RepositoryAction[] {
     const p = this.projectByName(project);
     if (!p) return [];
-    const granted = new Set<'pull' | 'push'>();
-    if (p.metadata.public === 'true') granted.add('pull');
-    const principal = username !== undefined && password !== undefined ? this.login(username, password) : undefined;
-    if (principal?.kind === 'user') {
-      if (principal.user.admin) {
-        granted.add('pull');
-        granted.add('push');
-      }
-      const roles = this.rolesOf(principal, p);
-      if (roles.length > 0) granted.add('pull');
-      if (roles.some((r) => PUSH_ROLES.has(r))) granted.add('push');
-    } else if (principal?.kind === 'robot') {
-      for (const perm of principal.robot.permissions) {
-        if (!this.permissionCovers(principal.robot, perm, p)) continue;
-        for (const a of perm.access) {
-          if (a.resource !== 'repository' || a.effect === 'deny') continue;
-          if (a.action === 'pull' || a.action === '*') granted.add('pull');
-          if (a.action === 'push' || a.action === '*') granted.add('push');
-        }
-      }
-    }
-    return (['pull', 'push'] as const).filter((a) => granted.has(a));
+    const principal: Principal = (username !== undefined && password !== undefined
+      ? this.login(username, password)
+      : undefined) ?? {
+      kind: 'anonymous',
+    };
+    return TOKEN_ACTIONS.filter((a) => this.can(principal, p, 'repository', a));
+  }
+
+  /** True when these credentials belong to a Harbor system administrator (the token service's `registry:catalog`). */
+  isSystemAdmin(username: string, password: string): boolean {
+    const principal = this.login(username, password);
+    return principal !== undefined && this.isSysAdmin(principal);
   }
 
   /** Out-of-band edit (an admin in the UI): makes `name` public or private. */
@@ -816,14 +945,14 @@ export class HarborEmulator {
   // Authentication and authorisation
   // ---------------------------------------------------------------------------------------------------------------
 
+  /** The caller: a user or robot whose credentials log in, else anonymous (see {@link Principal}). */
   private authenticate(authorization: string | undefined): Principal {
     const m = /^Basic\s+(\S+)\s*$/i.exec(authorization ?? '');
-    if (!m) throw new HarborError(401, 'unauthorized: HTTP Basic authentication is required');
+    if (!m) return { kind: 'anonymous' };
     const decoded = Buffer.from(m[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     const principal = colon < 0 ? undefined : this.login(decoded.slice(0, colon), decoded.slice(colon + 1));
-    if (!principal) throw new HarborError(401, 'unauthorized: invalid user name or password');
-    return principal;
+    return principal ?? { kind: 'anonymous' };
   }
 
   /** The principal for these credentials, or undefined (unknown, wrong password, disabled or expired robot). */
@@ -839,6 +968,10 @@ export class HarborEmulator {
 
   private isExpired(r: RobotRec): boolean {
     return r.expiresAt !== -1 && Math.floor(this.now() / 1000) >= r.expiresAt;
+  }
+
+  private isSysAdmin(principal: Principal): boolean {
+    return principal.kind === 'user' && principal.user.admin;
   }
 
   private rolesOf(principal: Principal, p: ProjectRec): number[] {
@@ -860,43 +993,74 @@ export class HarborEmulator {
   }
 
   /**
-   * Harbor's RBAC, reduced to what these endpoints need. `read`: any member, or anyone on a public project, or a
-   * robot whose permission names the project; `list-members`: any role but limitedGuest; `list-robots`:
-   * projectAdmin or maintainer; `admin`: projectAdmin (update/delete project, manage members and robots).
+   * Harbor's RBAC on one project (src/common/rbac/project/evaluator.go): a system administrator may do anything
+   * (src/common/security/local/context.go `Can`, the admin evaluator); a user what its roles grant (directly or through a
+   * group, {@link ROLE_POLICIES}); a robot what its permissions for the project grant, where a permission's `project`
+   * resource is the project itself and `push` brings `pull` of the same resource (src/common/security/robot/context.go
+   * `getPolicyResource`, `filterRobotPolicies`), a `deny` winning; and anybody what a public project grants
+   * ({@link PUBLIC_POLICIES}).
    */
-  private requireProject(
-    principal: Principal,
-    p: ProjectRec,
-    need: 'read' | 'list-members' | 'list-robots' | 'admin',
-  ): void {
-    if (principal.kind === 'user' && principal.user.admin) return;
-    let ok: boolean;
-    if (principal.kind === 'robot') {
-      ok =
-        need === 'read' &&
-        (p.metadata.public === 'true' ||
-          principal.robot.permissions.some((perm) => this.permissionCovers(principal.robot, perm, p)));
-    } else {
-      const roles = this.rolesOf(principal, p);
-      switch (need) {
-        case 'read':
-          ok = roles.length > 0 || p.metadata.public === 'true';
-          break;
-        case 'list-members':
-          ok = roles.some((r) => r !== 5);
-          break;
-        case 'list-robots':
-          ok = roles.includes(1) || roles.includes(4);
-          break;
-        default:
-          ok = roles.includes(1);
-      }
-    }
-    if (!ok) throw new HarborError(403, 'forbidden');
+  private can(principal: Principal, p: ProjectRec, resource: RbacResource, action: string): boolean {
+    if (this.isSysAdmin(principal)) return true;
+    const allows = (policies: Policies | undefined): boolean => policies?.[resource]?.includes(action) === true;
+    if (p.metadata.public === 'true' && allows(PUBLIC_POLICIES)) return true;
+    if (principal.kind === 'user') return this.rolesOf(principal, p).some((r) => allows(ROLE_POLICIES[r]));
+    if (principal.kind !== 'robot') return false;
+    const matches = (a: { resource: string; action: string }): boolean => {
+      const res = a.resource === 'project' ? 'self' : a.resource;
+      return (
+        (res === resource || res === '*') &&
+        (a.action === action || a.action === '*' || (action === 'pull' && a.action === 'push'))
+      );
+    };
+    const access = principal.robot.permissions
+      .filter((perm) => this.permissionCovers(principal.robot, perm, p))
+      .flatMap((perm) => perm.access);
+    return (
+      access.some((a) => a.effect !== 'deny' && matches(a)) && !access.some((a) => a.effect === 'deny' && matches(a))
+    );
   }
 
+  /**
+   * Harbor's check of a project-scoped call (src/server/v2.0/handler/base.go `RequireProjectAccess`), made BEFORE the
+   * handler looks the project up: a project that does not exist becomes project 0, on which only a system
+   * administrator has permissions (`HasProjectPermission`). So, without the permission: 401 for an anonymous caller,
+   * 403 for anybody else, whether the project exists or not; with it, the handler's own lookup answers 404.
+   * @returns the project
+   */
+  private requireProjectAccess(
+    principal: Principal,
+    p: ProjectRec | undefined,
+    shown: string,
+    resource: RbacResource,
+    action: string,
+  ): ProjectRec {
+    this.checkProjectAccess(principal, p, resource, action);
+    if (!p) throw new HarborError(404, `project ${shown} not found`);
+    return p;
+  }
+
+  /** The access check of {@link requireProjectAccess} alone, for handlers that never look the project up. */
+  private checkProjectAccess(
+    principal: Principal,
+    p: ProjectRec | undefined,
+    resource: RbacResource,
+    action: string,
+  ): void {
+    if (p ? this.can(principal, p, resource, action) : this.isSysAdmin(principal)) return;
+    if (principal.kind === 'anonymous') throw new HarborError(401, 'UNAUTHORIZED');
+    throw new HarborError(403, 'FORBIDDEN');
+  }
+
+  /** Harbor's `RequireSystemAccess` (base.go): 401 for an anonymous caller, 403 for anybody but a system administrator. */
   private requireSysAdmin(principal: Principal): void {
-    if (!(principal.kind === 'user' && principal.user.admin)) throw new HarborError(403, 'forbidden');
+    if (principal.kind === 'anonymous') throw new HarborError(401, 'UNAUTHORIZED');
+    if (!this.isSysAdmin(principal)) throw new HarborError(403, 'FORBIDDEN');
+  }
+
+  /** Harbor's `RequireAuthenticated` (base.go): 401 for an anonymous caller. */
+  private requireAuthenticated(principal: Principal): void {
+    if (principal.kind === 'anonymous') throw new HarborError(401, 'UNAUTHORIZED');
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -914,8 +1078,10 @@ export class HarborEmulator {
       throw new HarborError(400, (e as Error).message);
     }
     const principal = c.principal;
+    // src/server/v2.0/handler/project.go `ListProjects`: an administrator sees all; a user its projects and the public
+    // ones; a robot the projects its permissions name and the public ones; an anonymous caller the public ones.
     const visible = (p: ProjectRec): boolean => {
-      if (principal.kind === 'user' && principal.user.admin) return true;
+      if (this.isSysAdmin(principal)) return true;
       if (p.metadata.public === 'true') return true;
       if (principal.kind === 'robot')
         return principal.robot.permissions.some((perm) => this.permissionCovers(principal.robot, perm, p));
@@ -939,16 +1105,17 @@ export class HarborEmulator {
     return { status: 200, body: page.items.map((p) => this.projectJson(p, c.principal)), headers: page.headers };
   }
 
+  /** src/server/v2.0/handler/project.go `HeadProject`: any logged-in caller may ask whether a name is taken. */
   private headProject(c: Ctx): Reply {
+    this.requireAuthenticated(c.principal);
     const name = c.query.get('project_name') ?? '';
-    const p = this.projectByName(name);
-    if (!p) throw new HarborError(404, `project ${name} not found`);
-    this.requireProject(c.principal, p, 'read');
+    if (!this.projectByName(name)) throw new HarborError(404, `project ${name} not found`);
     return { status: 200 };
   }
 
   private createProject(c: Ctx): Reply {
     const principal = c.principal;
+    this.requireAuthenticated(principal);
     if (principal.kind === 'robot' && principal.robot.level !== 'system') {
       throw new HarborError(403, 'Only system level robot can create project');
     }
@@ -977,7 +1144,7 @@ export class HarborEmulator {
     const metadata = this.normaliseMetadata(inMeta);
     if (metadata.public === undefined && typeof body.public === 'boolean') metadata.public = String(body.public);
     metadata.public ??= 'false';
-    const storageLimit = this.storageLimit(body.storage_limit);
+    const storageLimit = this.createStorageLimit(principal, body.storage_limit);
     if (this.projectByName(name)) throw new HarborError(409, `The project named ${name} already exists`);
 
     const ownerId = principal.kind === 'user' ? principal.user.id : [...this.users.values()].find((u) => u.admin)!.id;
@@ -1001,14 +1168,12 @@ export class HarborEmulator {
   }
 
   private getProject(c: Ctx): Reply {
-    const p = this.projectFromPath(c);
-    this.requireProject(c.principal, p, 'read');
+    const p = this.pathProject(c, 'self', 'read');
     return { status: 200, body: this.projectJson(p, c.principal) };
   }
 
   private updateProject(c: Ctx): Reply {
-    const p = this.projectFromPath(c);
-    this.requireProject(c.principal, p, 'admin');
+    const p = this.pathProject(c, 'self', 'update');
     const body = isRecord(c.body) ? c.body : {};
     if (isRecord(body.metadata)) {
       const rid = body.metadata.retention_id;
@@ -1032,8 +1197,7 @@ export class HarborEmulator {
   }
 
   private deleteProject(c: Ctx): Reply {
-    const p = this.projectFromPath(c);
-    this.requireProject(c.principal, p, 'admin');
+    const p = this.pathProject(c, 'self', 'delete');
     if (p.repositories.size > 0) throw new HarborError(412, 'the project contains repositories, can not be deleted');
     this.projects.delete(p.id);
     for (const m of [...this.members.values()]) if (m.projectId === p.id) this.members.delete(m.id);
@@ -1043,8 +1207,7 @@ export class HarborEmulator {
   }
 
   private getProjectDeletable(c: Ctx): Reply {
-    const p = this.projectFromPath(c);
-    this.requireProject(c.principal, p, 'admin');
+    const p = this.pathProject(c, 'self', 'delete');
     return {
       status: 200,
       body:
@@ -1056,8 +1219,7 @@ export class HarborEmulator {
 
   /** `GET /projects/{project_name}/repositories`: the repositories recorded by pushes (`addRepository`). */
   private listRepositories(c: Ctx): Reply {
-    const p = this.projectByPathName(c);
-    this.requireProject(c.principal, p, 'read');
+    const p = this.pathProject(c, 'repository', 'list');
     const created = iso(p.created);
     const all = [...p.repositories].sort().map((r, i) => ({
       id: i + 1,
@@ -1077,8 +1239,7 @@ export class HarborEmulator {
    * project and with each `/` encoded twice (`tools%252Fdebug`), so it is decoded once more after the path's own decoding.
    */
   private deleteRepository(c: Ctx): Reply {
-    const p = this.projectByPathName(c);
-    this.requireProject(c.principal, p, 'admin');
+    const p = this.pathProject(c, 'repository', 'delete');
     const repo = decodeURIComponent(c.params.repository_name);
     if (!p.repositories.has(repo)) throw new HarborError(404, `repository ${p.name}/${repo} not found`);
     p.repositories.delete(repo);
@@ -1091,8 +1252,7 @@ export class HarborEmulator {
    * {@link addArtifact}, by tag or digest (the repository name encoded twice, as for deleteRepository).
    */
   private getArtifact(c: Ctx): Reply {
-    const p = this.projectByPathName(c);
-    this.requireProject(c.principal, p, 'read');
+    const p = this.pathProject(c, 'artifact', 'read');
     const repo = decodeURIComponent(c.params.repository_name);
     const ref = c.params.reference;
     if (!p.repositories.has(repo)) throw new HarborError(404, `repository ${p.name}/${repo} not found`);
@@ -1121,12 +1281,6 @@ export class HarborEmulator {
         })),
       },
     };
-  }
-
-  private projectByPathName(c: Ctx): ProjectRec {
-    const p = this.projectByName(c.params.project_name);
-    if (!p) throw new HarborError(404, `project ${c.params.project_name} not found`);
-    return p;
   }
 
   private projectJson(p: ProjectRec, principal: Principal): unknown {
@@ -1180,13 +1334,27 @@ export class HarborEmulator {
     return out;
   }
 
-  private storageLimit(v: unknown): number {
-    if (v === undefined || v === null || v === 0) return -1;
-    if (typeof v === 'number' && (v === -1 || v > 0)) return v;
-    throw new HarborError(
-      400,
-      `storage_limit ${String(v)} is invalid: use -1 (unlimited) or a positive number of bytes`,
-    );
+  /**
+   * The quota a created project gets (src/server/v2.0/handler/project.go `CreateProject`): with quotas per project
+   * switched on, the body's `storage_limit` only from a system administrator, and only when it is not 0 or absent; the
+   * system's default (`storage_per_project`) otherwise; then validated (src/lib/quota_storage_limit.go
+   * `ValidateQuotaLimit`: -1, or 1 byte to 1024 TB). Switched off: no quota at all (undefined), whatever was sent.
+   */
+  private createStorageLimit(principal: Principal, v: unknown): number | undefined {
+    if (!this.config.quotaPerProject) return undefined;
+    const given = typeof v === 'number' && v !== 0 && this.isSysAdmin(principal) ? v : this.config.storagePerProject;
+    this.validateQuotaLimit(given, 'storage_limit');
+    return given;
+  }
+
+  /** src/lib/quota_storage_limit.go `ValidateQuotaLimit` (through src/pkg/quota `Validate`): -1, or 1 B to 1024 TB. */
+  private validateQuotaLimit(v: unknown, field: string): asserts v is number {
+    if (typeof v !== 'number' || !Number.isInteger(v) || (v !== -1 && (v <= 0 || v > MAX_QUOTA_BYTES))) {
+      throw new HarborError(
+        400,
+        `${field} ${String(v)} is invalid: ${typeof v === 'number' && v > MAX_QUOTA_BYTES ? `exceeded 1024TB, which is ${MAX_QUOTA_BYTES} Bytes` : 'use -1 (unlimited) or a positive number of bytes'}`,
+      );
+    }
   }
 
   private cveAllowlist(v: unknown): CveAllowlist {
@@ -1200,16 +1368,17 @@ export class HarborEmulator {
   }
 
   /** `GET /projects/{p}/summary`: the repository count and, for members (and admins), the storage quota. */
+  /**
+   * src/server/v2.0/handler/project.go `GetProjectSummary` and `getProjectQuotaSummary`: the quota only for a caller
+   * with `quota:read` in the project, and only when quotas per project are on and the project has one.
+   */
   private projectSummary(c: Ctx): Reply {
-    const p = this.projectFromPath(c);
-    this.requireProject(c.principal, p, 'read');
-    return {
-      status: 200,
-      body: {
-        repo_count: p.repositories.size,
-        quota: { hard: { storage: p.storageLimit }, used: { storage: 0 } },
-      },
-    };
+    const p = this.pathProject(c, 'self', 'read');
+    const quota =
+      this.config.quotaPerProject && p.storageLimit !== undefined && this.can(c.principal, p, 'quota', 'read')
+        ? { quota: { hard: { storage: p.storageLimit }, used: { storage: 0 } } }
+        : {};
+    return { status: 200, body: { repo_count: p.repositories.size, ...quota } };
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -1234,7 +1403,9 @@ export class HarborEmulator {
     const all = [...this.projects.values()]
       .filter(
         (p) =>
-          (reference === null || reference === 'project') && (referenceId === null || String(p.id) === referenceId),
+          p.storageLimit !== undefined &&
+          (reference === null || reference === 'project') &&
+          (referenceId === null || String(p.id) === referenceId),
       )
       .sort((a, b) => a.id - b.id)
       .map((p) => this.quotaJson(p));
@@ -1244,7 +1415,7 @@ export class HarborEmulator {
 
   private quotaProject(c: Ctx): ProjectRec {
     const p = this.projects.get(Number(c.params.id) - QUOTA_ID_OFFSET);
-    if (!p) throw new HarborError(404, `quota ${c.params.id} not found`);
+    if (!p || p.storageLimit === undefined) throw new HarborError(404, `quota ${c.params.id} not found`);
     return p;
   }
 
@@ -1258,12 +1429,7 @@ export class HarborEmulator {
     const p = this.quotaProject(c);
     const hard = isRecord(c.body) && isRecord(c.body.hard) ? c.body.hard : undefined;
     const storage = hard?.storage;
-    if (typeof storage !== 'number' || !Number.isInteger(storage) || (storage !== -1 && storage <= 0)) {
-      throw new HarborError(
-        400,
-        `hard.storage ${String(storage)} is invalid: use -1 (unlimited) or a positive number of bytes`,
-      );
-    }
+    this.validateQuotaLimit(storage, 'hard.storage');
     p.storageLimit = storage;
     p.updated = this.now();
     return { status: 200 };
@@ -1274,8 +1440,7 @@ export class HarborEmulator {
   // ---------------------------------------------------------------------------------------------------------------
 
   private listMembers(c: Ctx): Reply {
-    const p = this.projectFromPath(c);
-    this.requireProject(c.principal, p, 'list-members');
+    const p = this.pathProject(c, 'member', 'list');
     const entityName = c.query.get('entityname') ?? '';
     const ofProject = [...this.members.values()].filter((m) => m.projectId === p.id);
     const matching = ofProject
@@ -1289,8 +1454,7 @@ export class HarborEmulator {
   }
 
   private createMember(c: Ctx): Reply {
-    const p = this.projectFromPath(c);
-    this.requireProject(c.principal, p, 'admin');
+    const p = this.pathProject(c, 'member', 'create');
     if (!isRecord(c.body)) throw new HarborError(400, 'the project member should provide');
     const mu = isRecord(c.body.member_user) ? c.body.member_user : {};
     const mg = isRecord(c.body.member_group) ? c.body.member_group : {};
@@ -1323,10 +1487,8 @@ export class HarborEmulator {
         `ldap_group_dn ${ldapDn}: LDAP groups are not supported by the lab emulator (database auth mode)`,
       );
     } else {
-      const g = [...this.groups.values()].find((x) => x.name === groupName);
-      if (!g) throw new HarborError(404, `group ${groupName} is not found`);
       entityType = 'g';
-      entityId = g.id;
+      entityId = this.groupForMember(groupName, typeof mg.group_type === 'number' ? mg.group_type : 0).id;
     }
     if (
       [...this.members.values()].some(
@@ -1346,9 +1508,28 @@ export class HarborEmulator {
     };
   }
 
+  /**
+   * The group a member named by `group_name` is (src/controller/member/controller.go `Create`): the group of that name
+   * AND `group_type` (a missing type is 0 and matches nothing); else `auth.SearchAndOnBoardGroup`, which in database
+   * mode answers 404 (src/core/auth/authenticator.go `DefaultAuthenticateHelper.SearchGroup`) and in OIDC mode
+   * onboards an OIDC group of that name (src/core/auth/oidc/oidc.go `SearchGroup`, `OnBoardGroup`: read or created by
+   * name and type 3; a group of that name with another type breaks the unique name: 500).
+   */
+  private groupForMember(name: string, type: number): GroupRec {
+    const all = [...this.groups.values()];
+    const found = all.find((g) => g.name === name && g.type === type);
+    if (found) return found;
+    if (this.config.authMode !== 'oidc_auth') throw new HarborError(404, `${name} not found`);
+    const oidc = all.find((g) => g.name === name && g.type === 3);
+    if (oidc) return oidc;
+    if (all.some((g) => g.name === name)) throw new HarborError(500, 'internal server error');
+    const created: GroupRec = { id: this.nextId.group++, name, type: 3 };
+    this.groups.set(created.id, created);
+    return created;
+  }
+
   private getMember(c: Ctx): Reply {
-    const p = this.projectFromPath(c);
-    this.requireProject(c.principal, p, 'list-members');
+    const p = this.pathProject(c, 'member', 'read');
     const mid = Number(c.params.mid);
     if (mid === 0) throw new HarborError(400, 'the member id can not be empty!');
     const m = this.members.get(mid);
@@ -1357,8 +1538,7 @@ export class HarborEmulator {
   }
 
   private updateMember(c: Ctx): Reply {
-    const p = this.projectFromPath(c);
-    this.requireProject(c.principal, p, 'admin');
+    const p = this.pathProject(c, 'member', 'update');
     if (!isRecord(c.body)) throw new HarborError(400, 'role can not be empty');
     const mid = Number(c.params.mid);
     if (mid === 0) throw new HarborError(400, 'member id can not be empty');
@@ -1372,8 +1552,7 @@ export class HarborEmulator {
   }
 
   private deleteMember(c: Ctx): Reply {
-    const p = this.projectFromPath(c);
-    this.requireProject(c.principal, p, 'admin');
+    const p = this.pathProject(c, 'member', 'delete');
     const mid = Number(c.params.mid);
     if (mid === 0) throw new HarborError(400, 'the project member id is required.');
     const m = this.members.get(mid);
@@ -1408,7 +1587,13 @@ export class HarborEmulator {
   // Robots
   // ---------------------------------------------------------------------------------------------------------------
 
+  /**
+   * src/server/v2.0/handler/robot.go `ListRobot`: logged-in callers only; `Level=project` needs a positive `ProjectID`;
+   * `robot:list` on that project (a developer or guest has it; a project that does not exist answers 403 to anybody
+   * but a system administrator, who gets an empty list).
+   */
   private listRobots(c: Ctx): Reply {
+    this.requireAuthenticated(c.principal);
     let conditions: Map<string, QueryCondition>;
     try {
       conditions = parseHarborQuery(c.query.get('q'));
@@ -1426,15 +1611,14 @@ export class HarborEmulator {
       if (level === 'project') {
         const pidCond = conditions.get('ProjectID');
         if (!pidCond) throw new HarborError(400, 'must with project ID when to query project robots');
-        if (pidCond.kind !== 'exact' || !/^-?\d+$/.test(pidCond.value))
-          throw new HarborError(400, 'Project ID must be int type.');
+        if (pidCond.kind !== 'exact' || !/^\d+$/.test(pidCond.value) || Number(pidCond.value) <= 0)
+          throw new HarborError(400, 'ProjectID must be a positive integer');
         projectId = Number(pidCond.value);
       }
     }
     if (level === 'project') {
-      const p = this.projects.get(projectId);
-      if (!p) throw new HarborError(404, `project ${projectId} not found`);
-      this.requireProject(c.principal, p, 'list-robots');
+      // No project lookup follows (robot.go ListRobot): an administrator gets an empty list for an unknown id.
+      this.checkProjectAccess(c.principal, this.projects.get(projectId), 'robot', 'list');
     } else {
       this.requireSysAdmin(c.principal);
     }
@@ -1447,6 +1631,13 @@ export class HarborEmulator {
     return { status: 200, body: page.items.map((r) => this.robotJson(r)), headers: page.headers };
   }
 
+  /**
+   * src/server/v2.0/handler/robot.go `CreateRobot`: the name (`validateName`) and the input (`validate`: duration, level,
+   * one permission for a project robot, every access pair in Harbor's list) first, then `robot:create` on the project
+   * ({@link requireProjectAccess}; a robot creating one may grant no more than it has, `isValidPermissionScope`), then
+   * the project (`robot.SetProject`: 404 for an administrator), then the row: `<project>+<name>` longer than the
+   * `name varchar(255)` column fails in Postgres (500), a taken name is 409.
+   */
   private createRobot(c: Ctx): Reply {
     const body = isRecord(c.body) ? c.body : {};
     const name = typeof body.name === 'string' ? body.name : '';
@@ -1463,9 +1654,7 @@ export class HarborEmulator {
     let fullName: string;
     if (level === 'project') {
       const ns = permissions[0].namespace;
-      const p = this.projectByName(ns);
-      if (!p) throw new HarborError(404, `project ${ns} not found`);
-      this.requireProject(c.principal, p, 'admin');
+      const p = this.requireProjectAccess(c.principal, this.projectByName(ns), ns, 'robot', 'create');
       projectId = p.id;
       fullName = `${this.robotNamePrefix}${p.name}+${name}`;
     } else {
@@ -1476,6 +1665,15 @@ export class HarborEmulator {
       }
       fullName = `${this.robotNamePrefix}${name}`;
     }
+    if (c.principal.kind === 'robot' && !this.withinScope(permissions, c.principal.robot)) {
+      throw new HarborError(
+        403,
+        `permission scope is invalid. It must be equal to or more restrictive than the creator robot's permissions: ${c.principal.robot.fullName}`,
+      );
+    }
+    // The row stores the name without the prefix (src/controller/robot/controller.go `Create`).
+    if (fullName.length - this.robotNamePrefix.length > ROBOT_NAME_COLUMN)
+      throw new HarborError(500, 'internal server error');
     if (this.robotByName(fullName)) throw new HarborError(409, `robot account ${fullName} already exists`);
     const now = this.now();
     const secret = randomRobotSecret(); // a `secret` in the body is ignored, as Harbor does
@@ -1490,7 +1688,8 @@ export class HarborEmulator {
       disabled: body.disable === true,
       secret,
       permissions,
-      creatorRef: c.principal.kind === 'user' ? c.principal.user.id : c.principal.robot.id,
+      creatorRef:
+        c.principal.kind === 'robot' ? c.principal.robot.id : c.principal.kind === 'user' ? c.principal.user.id : 0,
       created: now,
       updated: now,
     };
@@ -1502,26 +1701,46 @@ export class HarborEmulator {
     };
   }
 
+  /**
+   * src/server/v2.0/handler/robot.go `isValidPermissionScope`: each permission of the new robot names a namespace the
+   * creator robot has (or its `*`), with access entries the creator has too (resource, action and effect alike).
+   */
+  private withinScope(perms: readonly EmulatorPermission[], creator: RobotRec): boolean {
+    const key = (a: { resource: string; action: string; effect?: string }): string =>
+      `${a.resource}:${a.action}:${a.effect ?? ''}`;
+    return perms.every((p) => {
+      const mine =
+        creator.permissions.find((x) => x.kind === p.kind && x.namespace === p.namespace) ??
+        creator.permissions.find((x) => x.kind === p.kind && x.namespace === '*');
+      return mine !== undefined && p.access.every((a) => mine.access.some((m) => key(m) === key(a)));
+    });
+  }
+
+  /** src/server/v2.0/handler/robot.go `GetRobotByID`: 404 for an unknown id (whoever asks), then `robot:read`. */
   private getRobot(c: Ctx): Reply {
     const r = this.robotFromPath(c, 'read');
     return { status: 200, body: this.robotJson(r) };
   }
 
+  /**
+   * src/server/v2.0/handler/robot.go `UpdateRobot`, `updateV2Robot`: 404 for an unknown id; the input validated as on
+   * create (a null `duration` keeps the robot's); a project robot's namespace must be an existing project (404) and its
+   * own (400 "cannot update the project id of robot"); then `robot:update`; then the full name and level unchanged.
+   */
   private updateRobot(c: Ctx): Reply {
-    const r = this.robotFromPath(c, 'read');
+    this.requireAuthenticated(c.principal);
+    const r = this.robots.get(Number(c.params.robot_id));
+    if (!r) throw new HarborError(404, `robot ${c.params.robot_id} not found`);
     const body = isRecord(c.body) ? c.body : {};
     const level = typeof body.level === 'string' ? body.level : '';
     const duration = body.duration === undefined || body.duration === null ? r.duration : body.duration;
     const permissions = this.validateRobotInput(duration, level, body.permissions, false);
     if (r.level === 'project') {
-      const p = this.projects.get(r.projectId)!;
-      this.requireProject(c.principal, p, 'admin');
-      if (permissions[0].namespace !== p.name) {
-        throw new HarborError(
-          400,
-          `permissions[0].namespace must stay "${p.name}" for robot ${r.fullName}; create a robot in the other project instead`,
-        );
-      }
+      const ns = permissions[0].namespace;
+      const target = this.projectByName(ns);
+      if (!target) throw new HarborError(404, `project ${ns} not found`);
+      if (target.id !== r.projectId) throw new HarborError(400, 'cannot update the project id of robot');
+      this.requireProjectAccess(c.principal, target, ns, 'robot', 'update');
     } else {
       this.requireSysAdmin(c.principal);
     }
@@ -1540,7 +1759,7 @@ export class HarborEmulator {
   }
 
   private refreshSecret(c: Ctx): Reply {
-    const r = this.robotFromPath(c, 'admin');
+    const r = this.robotFromPath(c, 'update');
     const chosen = isRecord(c.body) && typeof c.body.secret === 'string' ? c.body.secret : '';
     if (chosen !== '') {
       if (!isValidRobotSecret(chosen)) {
@@ -1559,12 +1778,18 @@ export class HarborEmulator {
   }
 
   private deleteRobot(c: Ctx): Reply {
-    const r = this.robotFromPath(c, 'admin');
+    const r = this.robotFromPath(c, 'delete');
     this.robots.delete(r.id);
     return { status: 200 };
   }
 
-  /** Harbor's robot checks (duration, level, permissions); returns a clean copy of the permissions. */
+  /**
+   * Harbor's robot checks (src/server/v2.0/handler/robot.go `validate`), in its order: the duration (`isValidDuration`),
+   * the level, at least one permission, each with access, one permission only for a project robot, and each access
+   * pair in Harbor's list for the permission's kind (`rbac.GetPermissionProvider().GetPermissions(scope)`, extracted
+   * from src/common/rbac/const.go into lib/harbor/robot-access.ts: 400 "bad request permission: <resource>:<action>").
+   * Returns a clean copy of the permissions.
+   */
   private validateRobotInput(
     duration: unknown,
     level: string,
@@ -1593,9 +1818,6 @@ export class HarborEmulator {
         throw new HarborError(400, 'bad request empty access');
       const kind = typeof perm.kind === 'string' ? perm.kind : '';
       const namespace = typeof perm.namespace === 'string' ? perm.namespace : '';
-      if (level === 'project' && kind !== 'project')
-        throw new HarborError(400, `permissions[${i}].kind must be "project" for a project robot, got "${kind}"`);
-      if (namespace === '') throw new HarborError(400, `permissions[${i}].namespace is required`);
       const access: EmulatorPermission['access'] = [];
       for (const a of perm.access) {
         if (
@@ -1617,6 +1839,15 @@ export class HarborEmulator {
     }
     // A project robot takes exactly one permission entry.
     if (level === 'project' && out.length > 1) throw new HarborError(400, 'bad request permission');
+    for (const perm of out) {
+      if (perm.kind !== 'project' && perm.kind !== 'system')
+        throw new HarborError(400, `bad request permission level: ${perm.kind}`);
+      const allowed = HARBOR_ROBOT_ACCESS[perm.kind];
+      for (const a of perm.access) {
+        if (!(Object.prototype.hasOwnProperty.call(allowed, a.resource) && allowed[a.resource].includes(a.action)))
+          throw new HarborError(400, `bad request permission: ${a.resource}:${a.action}`);
+      }
+    }
     return out;
   }
 
@@ -1651,14 +1882,18 @@ export class HarborEmulator {
     };
   }
 
-  private robotFromPath(c: Ctx, need: 'read' | 'admin'): RobotRec {
+  /**
+   * The robot of `{robot_id}` after Harbor's checks (robot.go `GetRobotByID`, `RefreshSec`, `DeleteRobot`): logged-in
+   * callers only; an unknown id is 404 whoever asks; then `robot:<action>` on its project (`requireAccess`), or system
+   * access for a system robot.
+   */
+  private robotFromPath(c: Ctx, action: 'read' | 'update' | 'delete'): RobotRec {
+    this.requireAuthenticated(c.principal);
     const id = Number(c.params.robot_id);
     const r = this.robots.get(id);
     if (!r) throw new HarborError(404, `robot ${id} not found`);
     if (r.level === 'project') {
-      const p = this.projects.get(r.projectId);
-      if (!p) throw new HarborError(404, `robot ${id} not found`);
-      this.requireProject(c.principal, p, need === 'read' ? 'list-robots' : 'admin');
+      this.requireProjectAccess(c.principal, this.projects.get(r.projectId), String(r.projectId), 'robot', action);
     } else {
       this.requireSysAdmin(c.principal);
     }
@@ -1669,8 +1904,14 @@ export class HarborEmulator {
   // Users
   // ---------------------------------------------------------------------------------------------------------------
 
+  /**
+   * src/server/v2.0/handler/user.go `GetCurrentUserInfo`: logged-in callers only; a robot has no user profile (412,
+   * "get current user not available for security context: robot").
+   */
   private currentUser(c: Ctx): Reply {
-    if (c.principal.kind !== 'user') throw new HarborError(403, 'robot accounts have no user profile');
+    this.requireAuthenticated(c.principal);
+    if (c.principal.kind !== 'user')
+      throw new HarborError(412, 'get current user not available for security context: robot');
     const u = c.principal.user;
     return {
       status: 200,
@@ -1695,6 +1936,7 @@ export class HarborEmulator {
    */
   private updateUserPassword(c: Ctx): Reply {
     // The swagger declares its 400 and 403 without a body: they are answered without one here.
+    this.requireAuthenticated(c.principal);
     const id = Number(c.params.user_id);
     const self = c.principal.kind === 'user' && c.principal.user.id === id;
     if (!self && !(c.principal.kind === 'user' && c.principal.user.admin)) return { status: 403 };
@@ -1742,18 +1984,17 @@ export class HarborEmulator {
     return [...this.robots.values()].find((r) => r.fullName === fullName);
   }
 
-  /** The project addressed by `{project_name_or_id}`, honouring `X-Is-Resource-Name`. */
-  private projectFromPath(c: Ctx): ProjectRec {
-    const raw = c.params.project_name_or_id;
-    const isName = ['true', '1'].includes(String(c.headers['x-is-resource-name'] ?? '').toLowerCase());
-    if (!isName && /^-?\d+$/.test(raw)) {
-      const p = this.projects.get(Number(raw));
-      if (!p) throw new HarborError(404, `project ${raw} not found`);
-      return p;
-    }
-    const p = this.projectByName(raw);
-    if (!p) throw new HarborError(404, `project ${raw} not found`);
-    return p;
+  /**
+   * The project the path names (`{project_name_or_id}`, honouring `X-Is-Resource-Name`, or `{project_name}`), after
+   * Harbor's access check of `resource:action` on it ({@link requireProjectAccess}: a missing project is 403 for a
+   * caller who is not a system administrator, 404 for one who is).
+   */
+  private pathProject(c: Ctx, resource: RbacResource, action: string): ProjectRec {
+    const byNameOnly = c.params.project_name_or_id === undefined;
+    const raw = byNameOnly ? c.params.project_name : c.params.project_name_or_id;
+    const isName = byNameOnly || ['true', '1'].includes(String(c.headers['x-is-resource-name'] ?? '').toLowerCase());
+    const p = !isName && /^-?\d+$/.test(raw) ? this.projects.get(Number(raw)) : this.projectByName(raw);
+    return this.requireProjectAccess(c.principal, p, raw, resource, action);
   }
 
   private projectOrThrow(method: string, name: string): ProjectRec {

@@ -123,9 +123,10 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       issuer: LAB_TOKEN_ISSUER,
       service: LAB_TOKEN_SERVICE,
       pki,
-      // Anonymous callers are ('', ''): the emulator then grants pull on public projects only.
-      authorize: (username, password, project) => emulator.authorize(username ?? '', password ?? '', project),
+      // Wrong or missing credentials are anonymous for the emulator: pull on public projects only.
+      authorize: (username, password, project) => emulator.authorize(username, password, project),
       authenticate: (username, password) => emulator.authenticates(username, password),
+      isSystemAdmin: (username, password) => emulator.isSystemAdmin(username, password),
     });
 
     let tokenRequests = 0;

@@ -85,7 +85,7 @@ describeLab('lab registry with a Harbor-like token service (stub authorizer)', (
   });
 
   describe('token service', () => {
-    it('answers 200 with empty granted actions for bad credentials (like Harbor)', async () => {
+    it('answers bad credentials as anonymous: 200 granting nothing of a private project (like Harbor)', async () => {
       const res = await fetch(`${tokenUrl}?service=${SERVICE}&scope=repository:proja/app:pull`, {
         headers: { Authorization: basic(robotA.user, 'wrong-placeholder-not-a-secret') },
       });
@@ -97,14 +97,28 @@ describeLab('lab registry with a Harbor-like token service (stub authorizer)', (
       expect(decodeJwt(body.token).claims.access).toEqual([{ type: 'repository', name: 'proja/app', actions: [] }]);
     });
 
-    it('grants the intersection of requested actions with the project permissions, per scope', async () => {
-      const url = `${tokenUrl}?service=${SERVICE}&scope=repository:proja/app:pull,push&scope=repository:projb/app:pull`;
+    it('grants every action the caller has on the project, whatever was asked, per scope (creator.go repositoryFilter)', async () => {
+      const url = `${tokenUrl}?service=${SERVICE}&scope=repository:proja/app:push&scope=repository:projb/app:pull`;
       const res = await fetch(url, { headers: { Authorization: basic(robotA.user, robotA.pass) } });
       const { token } = (await res.json()) as { token: string };
       expect(decodeJwt(token).claims.access).toEqual([
         { type: 'repository', name: 'proja/app', actions: ['pull'] },
         { type: 'repository', name: 'projb/app', actions: [] },
       ]);
+      const all = await fetch(`${tokenUrl}?service=${SERVICE}&scope=repository:pub/app:pull`, {
+        headers: { Authorization: basic(admin.user, admin.pass) },
+      });
+      const granted = decodeJwt(((await all.json()) as { token: string }).token).claims.access;
+      expect(granted).toEqual([{ type: 'repository', name: 'pub/app', actions: ['pull', 'push'] }]);
+    });
+
+    it('answers 401 to a caller that is not logged in and asks no scope (a docker login), 400 to another service', async () => {
+      expect((await fetch(`${tokenUrl}?service=${SERVICE}`)).status).toBe(401);
+      const admin200 = await fetch(`${tokenUrl}?service=${SERVICE}`, {
+        headers: { Authorization: basic(admin.user, admin.pass) },
+      });
+      expect(admin200.status).toBe(200);
+      expect((await fetch(`${tokenUrl}?service=other&scope=repository:pub/app:pull`)).status).toBe(400);
     });
 
     it('signs an RS256 JWT that verifies with the per-run certificate and carries it in x5c', async () => {

@@ -1,11 +1,14 @@
 /**
  * A Harbor-like registry token service (`GET /service/token`) for the lab.
  *
- * Behaves like Harbor's: HTTP Basic is optional; each `scope=repository:<project>/<repo>:<actions>` is granted
- * the intersection of the requested actions with what `authorize` allows for the repository's project (its
- * first path segment); bad credentials still get `200` with a token whose granted actions are empty. Tokens are
- * RS256 JWTs whose protected header carries `x5c: [<certificate DER, base64>]`, which is what CNCF
- * distribution's `auth: token` verifies against its `rootcertbundle`.
+ * Behaves like Harbor's (src/core/service/token/token.go `Get`, creator.go `generalCreator.Create`): an unknown
+ * `service` is 400; HTTP Basic is optional, and wrong credentials make the caller anonymous (Harbor's security
+ * middleware, src/server/middleware/security); an anonymous caller asking no `scope` (a `docker login` with a bad
+ * password) gets 401; otherwise each `scope=repository:<project>/<repo>:<actions>` is granted EVERY action `authorize`
+ * allows on the repository's project (its first path segment), whatever was asked (`repositoryFilter`), and
+ * `registry:catalog:*` the asked actions for a system administrator only (`registryFilter`). Tokens are RS256 JWTs
+ * whose protected header carries `x5c: [<certificate DER, base64>]`, which is what CNCF distribution's `auth: token`
+ * verifies against its `rootcertbundle`.
  *
  * @see HARBOR-FACTS.md (the team's notes on Harbor) "How a pull authenticates"
  */
@@ -13,10 +16,13 @@ import { randomBytes, sign } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LabPki } from './pki';
 
-/** An action on a repository that the lab's token service can grant. */
-export type RepositoryAction = 'pull' | 'push';
+/**
+ * An action on a repository that the lab's token service can grant (Harbor's `actionScopeMap`: pull, push, delete,
+ * scanner-pull).
+ */
+export type RepositoryAction = 'pull' | 'push' | 'delete' | 'scanner-pull';
 
-/** Decides which actions a caller has on a project. */
+/** Decides which actions a caller has on a project (wrong or missing credentials: what anonymous has). */
 export type Authorizer = (
   username: string | undefined,
   password: string | undefined,
@@ -35,10 +41,16 @@ export interface TokenHandlerOptions {
   readonly authorize: Authorizer;
   /**
    * Whether the credentials log in. When given, the token's `sub` is the user name only for credentials that do, and
-   * `''` otherwise, as Harbor's token service fills `sub` from the authenticated security context.
-   * @default - `sub` is the user name sent, whatever the password
+   * `''` otherwise, as Harbor's token service fills `sub` from the authenticated security context; and a caller whose
+   * credentials do not log in, asking no scope, gets 401.
+   * @default - credentials sent count as a login: `sub` is the user name sent, whatever the password
    */
   readonly authenticate?: (username: string, password: string) => boolean;
+  /**
+   * Whether the credentials are a Harbor system administrator's (granted the `registry:catalog` scope).
+   * @default - nobody
+   */
+  readonly isSystemAdmin?: (username: string, password: string) => boolean;
   /**
    * Token lifetime in seconds.
    * @default 1800 (Harbor's default `token_expiration`, 30 minutes)
@@ -79,8 +91,6 @@ export interface RequestedScope {
 
 /** Handles one request; returns false (and does nothing) when the path is not the token path. */
 export type TokenHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
-
-const KNOWN_ACTIONS: readonly RepositoryAction[] = ['pull', 'push'];
 
 /**
  * Parses `scope` query values. Each value may hold several space-separated scopes; a scope is
@@ -131,17 +141,25 @@ export function signToken(claims: TokenClaims, pki: Pick<LabPki, 'keyPem' | 'cer
 }
 
 /**
- * Grants the requested repository scopes: for each, the requested actions that `authorize` allows on the
- * repository's project. Scopes of other types (`registry:catalog:*`) get nothing, like for a non-admin on Harbor.
+ * The access granted for the requested scopes (src/core/service/token/creator.go `repositoryFilter`, `registryFilter`,
+ * authutils.go `filterAccess`): for a repository, every action `authorize` allows on its project, whatever was asked;
+ * for `registry:catalog`, the asked actions for a system administrator (`admin`); for any other scope, nothing.
  */
 export function grantAccess(
   scopes: readonly RequestedScope[],
   username: string | undefined,
   password: string | undefined,
   authorize: Authorizer,
+  admin = false,
 ): AccessEntry[] {
   const cache = new Map<string, readonly RepositoryAction[]>();
   return scopes.map((scope) => {
+    if (scope.type === 'registry')
+      return {
+        type: scope.type,
+        name: scope.name,
+        actions: scope.name === 'catalog' && admin ? [...scope.actions] : [],
+      };
     if (scope.type !== 'repository') return { type: scope.type, name: scope.name, actions: [] };
     const slash = scope.name.indexOf('/');
     const project = slash > 0 ? scope.name.slice(0, slash) : '';
@@ -150,13 +168,7 @@ export function grantAccess(
       if (!cache.has(project)) cache.set(project, authorize(username, password, project));
       allowed = cache.get(project) ?? [];
     }
-    const actions = scope.actions.filter(
-      (a, i, all): a is RepositoryAction =>
-        (KNOWN_ACTIONS as readonly string[]).includes(a) &&
-        allowed.includes(a as RepositoryAction) &&
-        all.indexOf(a) === i,
-    );
-    return { type: scope.type, name: scope.name, actions };
+    return { type: scope.type, name: scope.name, actions: [...new Set(allowed)] };
   });
 }
 
@@ -176,11 +188,25 @@ export function createTokenHandler(opts: TokenHandlerOptions): TokenHandler {
       );
       return true;
     }
+    const service = url.searchParams.get('service') ?? '';
+    if (service !== opts.service) {
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(`Unable to handle service: ${service}`);
+      return true;
+    }
     const { username, password } = parseBasicAuth(req.headers.authorization);
     const scopes = parseScopes(url.searchParams.getAll('scope'));
+    const loggedIn = username !== undefined && (opts.authenticate ? opts.authenticate(username, password ?? '') : true);
+    if (!loggedIn && scopes.length === 0) {
+      // creator.go: "for docker login": an unauthenticated caller without a scope is refused.
+      res.writeHead(401);
+      res.end();
+      return true;
+    }
     let access: AccessEntry[];
     try {
-      access = grantAccess(scopes, username, password, opts.authorize);
+      const admin = loggedIn && username !== undefined && opts.isSystemAdmin?.(username, password ?? '') === true;
+      access = grantAccess(scopes, username, password, opts.authorize, admin);
     } catch {
       // An authorizer failure is an internal error; the message never echoes the credentials.
       res.writeHead(500, { 'Content-Type': 'application/json' });
@@ -195,8 +221,7 @@ export function createTokenHandler(opts: TokenHandlerOptions): TokenHandler {
     const claims: TokenClaims = {
       iss: opts.issuer,
       aud: opts.service,
-      sub:
-        username === undefined || (opts.authenticate && !opts.authenticate(username, password ?? '')) ? '' : username,
+      sub: loggedIn ? (username ?? '') : '',
       iat: now,
       nbf: now,
       exp: now + expiresIn,

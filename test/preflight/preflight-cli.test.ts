@@ -11,6 +11,8 @@ const DIGEST = `sha256:${'5e'.repeat(32)}`;
 
 describe('harbor-private-app preflight', () => {
   const adminPassword = `Lab${randomBytes(12).toString('hex')}`;
+  const devPassword = `Dev${randomBytes(12).toString('hex')}`;
+  const padminPassword = `Padm${randomBytes(12).toString('hex')}`;
   let emulator: HarborEmulator;
   let server: { url: string; close(): Promise<void> };
   let env: Record<string, string>;
@@ -28,17 +30,34 @@ describe('harbor-private-app preflight', () => {
       ] as const) {
         await admin.createProject({ name, public: isPublic, autoScan: false, preventVul: false });
       }
-      const robot = (name: string, action = 'pull') =>
+      const robot = (name: string, action = 'pull', resource = 'repository') =>
         admin.createRobot({
           name,
           duration: -1,
           level: 'project',
-          permissions: [{ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action }] }],
+          permissions: [{ kind: 'project', namespace: 'k8s', access: [{ resource, action }] }],
         });
       for (const name of ['coredns-pull', 'off', 'old', 'gone']) await robot(name);
+      // Harbor gives a project robot's repository:push a pull too (src/common/security/robot/context.go).
       await robot('pusher', 'push');
+      await robot('reader', 'read', 'artifact');
     } finally {
       await admin.close();
+    }
+    // Logins that are no system administrator: a developer of both private projects, and a projectAdmin of k8s who is
+    // a guest of other (Harbor answers them 403 for a project that does not exist, and lets developers read robots).
+    emulator.addUser('dev', devPassword);
+    emulator.addProjectAdmin('k8s', 'padmin', padminPassword);
+    const asAdmin = new HarborClient({ url: server.url, username: emulator.adminUsername, password: adminPassword });
+    try {
+      for (const [user, project, role] of [
+        ['dev', 'k8s', 'developer'],
+        ['dev', 'other', 'developer'],
+        ['padmin', 'other', 'guest'],
+      ] as const)
+        await asAdmin.addMember(project, { kind: 'user', name: user }, role);
+    } finally {
+      await asAdmin.close();
     }
     emulator.addArtifact('k8s', 'coredns', DIGEST, ['1.2.6']);
     emulator.addArtifact('other', 'app', `sha256:${'7a'.repeat(32)}`, ['1.0']);
@@ -65,7 +84,8 @@ describe('harbor-private-app preflight', () => {
     expect(run.code).toBe(1);
     const report = jsonReport(run);
     expect(report.command).toBe('preflight');
-    // coredns (tag), pinned (digest), public (a public project needs no robot) pass; store's robot is unknown.
+    // coredns (tag), pinned (digest), pusher (push grants pull), public (a public project needs no robot) pass; store's
+    // robot is unknown.
     expect(report.findings.map((f) => [f.name, f.code])).toEqual([
       ['typo', 'image-missing'],
       ['ghost', 'project-missing'],
@@ -73,7 +93,7 @@ describe('harbor-private-app preflight', () => {
       ['off', 'robot-disabled'],
       ['old', 'robot-expired'],
       ['gone', 'robot-missing'],
-      ['pusher', 'robot-denied'],
+      ['reader', 'robot-denied'],
       ['bare', 'no-pull-secret'],
     ]);
     const by = (name: string) => report.findings.find((f) => f.name === name)!;
@@ -85,7 +105,9 @@ describe('harbor-private-app preflight', () => {
     expect(by('off').problem).toContain('"robot$k8s+off" is disabled in Harbor');
     expect(by('old').problem).toMatch(/"robot\$k8s\+old" expired on \d{4}-/);
     expect(by('gone').problem).toContain('"robot$k8s+gone" does not exist in Harbor');
-    expect(by('pusher').problem).toContain('"robot$k8s+pusher" has no repository:pull permission on project k8s');
+    expect(by('reader').problem).toContain(
+      '"robot$k8s+reader" has no repository:pull (or push) permission on project k8s',
+    );
     expect(report.notes.map((n) => n.message)).toEqual([
       'Secret "store-pull" in apps names its user only when it is created, so the robot\'s access to project k8s was not checked',
       '"k8s-puller" is not a robot account (no "robot$" prefix), so its access to project k8s was not checked',
@@ -103,6 +125,24 @@ describe('harbor-private-app preflight', () => {
     ]);
     expect(run.stdout).not.toContain(adminPassword);
     expect(run.stdout).not.toContain('not-a-real-secret');
+  });
+
+  test('as a developer or a projectAdmin (no system administrator): the same findings, a missing project included', async () => {
+    const findings = async (username: string, password: string) => {
+      const run = await runCli(
+        ['preflight', '--registry', 'reg.harbor.com', '--format', 'json', `${FIXTURES}/preflight.yaml`],
+        { env: { ...env, HARBOR_USERNAME: username, HARBOR_PASSWORD: password } },
+      );
+      expect([run.code, run.stderr]).toEqual([1, '']);
+      return jsonReport(run).findings.map((f) => [f.name, f.code, f.problem]);
+    };
+    const asAdmin = await findings(emulator.adminUsername, adminPassword);
+    emulator.resetLog();
+    expect(await findings('dev', devPassword)).toEqual(asAdmin);
+    // Harbor hid the missing project behind 403 (base.go); HEAD /projects?project_name= told it apart.
+    const ghost = emulator.requests.filter((r) => r.query.includes('ghost') || r.path.includes('/ghost'));
+    expect(ghost.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 403', 'HEAD 404', 'GET 403', 'HEAD 404']);
+    expect(await findings('padmin', padminPassword)).toEqual(asAdmin);
   });
 
   test('HarborClient.getArtifact: a repository with "/" is encoded twice, as Harbor wants; absent is undefined', async () => {

@@ -16,6 +16,7 @@ import {
   HarborPrivateApp,
   HarborPrivateAppError,
   HarborPrivateAppProps,
+  HarborRobotAccount,
   HarborRole,
   PullCredentials,
   SecretValue,
@@ -713,4 +714,28 @@ describe('the connection is checked against the stack configuration before anyth
       /timeoutMs = 2147483648: must be at most 2147483647 ms/,
     );
   });
+});
+
+test("a HarborRobotAccount's known permissions are checked against Harbor's list before it registers", async () => {
+  await settled('earlier tests');
+  const before = registrations.length;
+  const harbor = { url: 'https://reg.harbor.com', config: 'project:harbor' };
+  const access = (resource: string, action: string) => [
+    { kind: 'project' as const, namespace: 'k8s', access: [{ resource, action }] },
+  ];
+  expect(
+    () =>
+      new HarborRobotAccount('wild', { harbor, project: 'k8s', name: 'wild', permissions: access('repository', '*') }),
+  ).toThrow(
+    /HarborRobotAccount "wild" permissions\[0\]\.access\[0\] "repository:\*" is not a permission Harbor accepts/,
+  );
+  // Known later (an output): checked by the client before its request.
+  new HarborRobotAccount('later', {
+    harbor,
+    project: 'k8s',
+    name: 'later',
+    permissions: pulumi.output(access('repository', 'pull')),
+  });
+  await settled('the robot with an output');
+  expect(registrations.slice(before).map((r) => r.name)).toEqual(['later']);
 });
