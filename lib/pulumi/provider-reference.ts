@@ -20,7 +20,6 @@ import { harborProvider } from './harbor-provider';
 import { harborPullCheckProvider } from './pull-check-provider';
 import { harborRobotLoginProvider } from './robot-login-provider';
 import { harborRobotRotationProvider } from './robot-rotation-provider';
-import { errorMessage } from '../core/errors';
 
 /** The package path the serialized provider loads. Never change it: stored states reference it. */
 export const DYNAMIC_PROVIDER_MODULE = 'harbor-private-app/pulumi/dynamic-provider';
@@ -87,7 +86,9 @@ export class HarborProviderReference implements dynamic.ResourceProvider {
     } catch (e) {
       throw new Error(
         `Harbor dynamic provider: cannot load ${JSON.stringify(this.module)} from ${process.cwd()}: ` +
-          `${errorMessage(e)}. Fix: run Pulumi in the program's directory, with ` +
+          // Duck-typed, and no import: this class's text is stored in the state on its own (providerReferenceText).
+          `${typeof (e as { message?: unknown } | null)?.message === 'string' ? (e as Error).message : String(e)}. ` +
+          "Fix: run Pulumi in the program's directory, with " +
           'harbor-private-app installed there (npm install harbor-private-app).',
         { cause: e },
       );
