@@ -18,18 +18,11 @@ import type { HarborConnectionState } from '../../lib/pulumi/connection';
 import { HarborEmulator } from '../lab/harbor-emulator';
 import { create, destroy, refresh, seedResources, up, type StackResource } from '../pulumi/support/lifecycle';
 import { flatProps } from '../pulumi/support/mocks';
-import { hostRun, serializeLikePulumiUp, type HostRun, type ProviderTexts } from '../pulumi/support/serialized';
+import { hostPerTest, type HostRun } from '../pulumi/support/serialized';
 
-/** The provider texts `pulumi up` stores for this repository's program. */
-let texts: ProviderTexts;
-/** Pulumi's own dynamic provider host, a new one for each test (a `pulumi` run), running those texts. */
+/** Pulumi's own dynamic provider host, a new one for each test (a `pulumi` run), running the stored provider texts. */
 let host: HostRun;
-beforeAll(() => {
-  texts = serializeLikePulumiUp();
-}, 120_000);
-beforeEach(async () => {
-  host = await hostRun(texts, {});
-}, 120_000);
+hostPerTest((run) => (host = run));
 
 const ADMIN_PASSWORD = randomBytes(12).toString('hex');
 const PULL = [{ kind: 'project' as const, namespace: 'k8s', access: [{ resource: 'repository', action: 'pull' }] }];

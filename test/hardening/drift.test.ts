@@ -28,18 +28,11 @@ import {
   settled,
   unwrapSecrets,
 } from '../pulumi/support/mocks';
-import { hostRun, serializeLikePulumiUp, type HostRun, type ProviderTexts } from '../pulumi/support/serialized';
+import { hostPerTest, type HostRun } from '../pulumi/support/serialized';
 
-/** The provider texts `pulumi up` stores for this repository's program. */
-let texts: ProviderTexts;
-/** Pulumi's own dynamic provider host, a new one for each test (a `pulumi` run), running those texts. */
+/** Pulumi's own dynamic provider host, a new one for each test (a `pulumi` run), running the stored provider texts. */
 let host: HostRun;
-beforeAll(() => {
-  texts = serializeLikePulumiUp();
-}, 120_000);
-beforeEach(async () => {
-  host = await hostRun(texts, {});
-}, 120_000);
+hostPerTest((run) => (host = run));
 
 const ADMIN_PASSWORD = randomBytes(12).toString('hex');
 const PULL = [{ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'pull' }] }];

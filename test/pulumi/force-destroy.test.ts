@@ -6,18 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { deleteProjectRepositories } from '../../lib/pulumi/repositories';
 import { create, seedResources } from './support/lifecycle';
-import { hostRun, serializeLikePulumiUp, type HostRun, type ProviderTexts } from './support/serialized';
+import { hostPerTest, type HostRun } from './support/serialized';
 
-/** The provider texts `pulumi up` stores for this repository's program. */
-let texts: ProviderTexts;
-/** Pulumi's own dynamic provider host, a new one for each test (a `pulumi` run), running those texts. */
+/** Pulumi's own dynamic provider host, a new one for each test (a `pulumi` run), running the stored provider texts. */
 let host: HostRun;
-beforeAll(() => {
-  texts = serializeLikePulumiUp();
-}, 120_000);
-beforeEach(async () => {
-  host = await hostRun(texts, {});
-}, 120_000);
+hostPerTest((run) => (host = run));
 
 const ADMIN_PASSWORD = randomBytes(12).toString('hex');
 let emulator: HarborEmulator;

@@ -9,18 +9,11 @@ import { HarborClient } from '../../lib/harbor';
 import type { HarborConnectionState } from '../../lib/pulumi/connection';
 import { create, destroy, refresh, seedResources, StackResource, up } from './support/lifecycle';
 import { flatProps } from './support/mocks';
-import { hostRun, serializeLikePulumiUp, type HostRun, type ProviderTexts } from './support/serialized';
+import { hostPerTest, type HostRun } from './support/serialized';
 
-/** The provider texts `pulumi up` stores for this repository's program. */
-let texts: ProviderTexts;
-/** Pulumi's own dynamic provider host, a new one for each test (a `pulumi` run), running those texts. */
+/** Pulumi's own dynamic provider host, a new one for each test (a `pulumi` run), running the stored provider texts. */
 let host: HostRun;
-beforeAll(() => {
-  texts = serializeLikePulumiUp();
-}, 120_000);
-beforeEach(async () => {
-  host = await hostRun(texts, {});
-}, 120_000);
+hostPerTest((run) => (host = run));
 
 const ADMIN_PASSWORD = randomBytes(12).toString('hex');
 let emulator: HarborEmulator;
