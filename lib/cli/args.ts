@@ -2,14 +2,15 @@
  * The command line of `harbor-private-app`:
  *
  * ```
- * harbor-private-app lint      [--registry HOST]... [--namespace NS] [--format text|json|github] PATH...
- * harbor-private-app preflight [--registry HOST]... [--namespace NS] [--format text|json|github] PATH...
+ * harbor-private-app lint      [options] PATH...
+ * harbor-private-app preflight [options] PATH...
  * harbor-private-app --help | --version
  * ```
  */
 import { HarborPrivateAppError } from '../core/errors';
 import { checkNamespaceName } from '../core/names';
 import { CheckedRegistries, RegistryFlagError } from '../lint/checked-registries';
+import { DeclaredSecretError, parseDeclaredSecret } from '../lint/declared-secrets';
 import { FORMATS, type Format } from '../lint/format';
 
 /** The commands. */
@@ -26,6 +27,10 @@ export interface CommandArgs {
   readonly format: Format;
   /** `--namespace`: where objects without a namespace go. @default 'default' */
   readonly namespace: string;
+  /** `--assume-secret` values (`NAMESPACE/NAME=HOST[,HOST]`), in order. */
+  readonly assumeSecrets: readonly string[];
+  /** `--config FILE`; `null` for `--no-config`; `undefined`: look for `.harbor-private-app.yaml`. */
+  readonly config?: string | null;
   /** Files, directories, `-` for standard input. */
   readonly paths: readonly string[];
 }
@@ -46,8 +51,8 @@ export class UsageError extends Error {
 
 /** The usage text. */
 export const USAGE = `Usage:
-  harbor-private-app lint      [--registry HOST]... [--namespace NS] [--format text|json|github] PATH...
-  harbor-private-app preflight [--registry HOST]... [--namespace NS] [--format text|json|github] PATH...
+  harbor-private-app lint      [options] PATH...
+  harbor-private-app preflight [options] PATH...
 
 lint       finds images that kubelet would pull without credentials (ErrImagePull) in Kubernetes YAML or JSON:
            the output of cdk8s synth, helm template or kustomize build.
@@ -56,11 +61,17 @@ preflight  lint, then asks Harbor whether each image exists and whether the pull
 
 PATH                 a file, a directory (searched recursively for *.yaml, *.yml, *.json) or - for standard input
 --registry HOST      check images on HOST (host or host:port; repeatable). Default: lint checks every registry a
-                     pull Secret of the input names; preflight checks the host of HARBOR_URL
+                     pull Secret names; preflight checks the host of HARBOR_URL
+--assume-secret NAMESPACE/NAME=HOST[,HOST]
+                     pull Secret NAME exists in NAMESPACE (* for every namespace) outside the input, keyed by the
+                     HOSTs (made by kubectl create secret, SOPS, another repository...); repeatable
 --namespace NS       the namespace of objects that name none (as kubectl apply -n NS). Default: default
 --format FORMAT      text (default), json, or github (GitHub Actions annotations)
+--config FILE        read FILE instead of the nearest .harbor-private-app.yaml (registries, assumeSecrets)
+--no-config          read no config file
 
 Exit codes: 0 no finding, 1 findings, 2 usage, input or connection error.
+More: docs/lint.md in the harbor-private-app repository.
 `;
 
 function takeValue(argv: readonly string[], i: number, flag: string): [string, number] {
@@ -88,6 +99,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   }
   const command = first as Command;
   const registries: string[] = [];
+  const assumeSecrets: string[] = [];
+  let config: string | null | undefined;
   const paths: string[] = [];
   let format: Format = 'text';
   let namespace = 'default';
@@ -109,6 +122,22 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       [value, i] = takeValue(argv, i, flag);
       if (value === '') throw new UsageError('--registry needs a host, e.g. --registry reg.harbor.com.');
       registries.push(value);
+    } else if (flag === '--assume-secret') {
+      [value, i] = takeValue(argv, i, flag);
+      try {
+        parseDeclaredSecret(value, '--assume-secret');
+      } catch (e) {
+        if (e instanceof DeclaredSecretError) throw new UsageError(e.message);
+        throw e;
+      }
+      assumeSecrets.push(value);
+    } else if (flag === '--config') {
+      [value, i] = takeValue(argv, i, flag);
+      if (value === '') throw new UsageError('--config needs a file, e.g. --config .harbor-private-app.yaml.');
+      config = value;
+    } else if (flag === '--no-config') {
+      if (arg.includes('=')) throw new UsageError('--no-config takes no value.');
+      config = null;
     } else if (flag === '--format') {
       [value, i] = takeValue(argv, i, flag);
       if (!(FORMATS as readonly string[]).includes(value)) {
@@ -137,5 +166,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (paths.length === 0) {
     throw new UsageError(`${command} needs at least one PATH (a file, a directory, or - for standard input).`);
   }
-  return { kind: 'run', args: { command, registries, format, namespace, paths } };
+  return {
+    kind: 'run',
+    args: { command, registries, assumeSecrets, format, namespace, paths, ...(config !== undefined ? { config } : {}) },
+  };
 }

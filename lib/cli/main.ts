@@ -8,13 +8,15 @@
 import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { HarborClient } from '../harbor/client';
-import { RegistryFlagError } from '../lint/checked-registries';
+import { CheckedRegistries, RegistryFlagError } from '../lint/checked-registries';
+import { DeclaredSecretError, parseDeclaredSecret, type DeclaredSecret } from '../lint/declared-secrets';
 import { formatReport } from '../lint/format';
 import { lintSources, type LintResult } from '../lint/lint';
 import { ManifestParseError } from '../lint/manifests';
 import { ManifestInputError, readManifestSources } from '../lint/sources';
 import { PreflightConnectionError } from '../preflight/errors';
 import { parseArgs, UsageError, USAGE, type CommandArgs } from './args';
+import { ConfigFileError, findConfigFile, readConfigFile, type ConfigFile } from './config';
 
 /** No finding. */
 export const EXIT_OK = 0;
@@ -62,12 +64,67 @@ function version(): string {
   return 'unknown';
 }
 
-async function lintFor(args: CommandArgs, io: CliIo, registries: readonly string[]): Promise<LintResult> {
-  const sources = await readManifestSources(args.paths, { cwd: io.cwd, readStdin: () => io.readStdin() });
-  return lintSources(sources, { registries, defaultNamespace: args.namespace });
+/** The facts a run has: the command line's, added to the config file's. */
+interface RunFacts {
+  readonly config?: ConfigFile;
+  /** `--registry` values and the config file's `registries`. */
+  readonly registries: readonly string[];
+  readonly declaredSecrets: readonly DeclaredSecret[];
 }
 
-async function runPreflight(args: CommandArgs, io: CliIo): Promise<number> {
+/**
+ * Reads the config file that applies (`--config`, else the nearest `.harbor-private-app.yaml`, none with
+ * `--no-config`) and adds the command line's facts to it.
+ * @throws ConfigFileError for a config file that cannot be read or whose values are wrong
+ */
+async function factsFor(args: CommandArgs, io: CliIo): Promise<RunFacts> {
+  let file: string | undefined;
+  if (args.config === null) file = undefined;
+  else if (args.config !== undefined) {
+    file = path.resolve(io.cwd, args.config);
+    const stat = await fs.stat(file).catch(() => undefined);
+    if (!stat?.isFile()) throw new ConfigFileError(`--config ${args.config}: no such file.`);
+  } else file = await findConfigFile(io.cwd);
+  const config = file ? await readConfigFile(file, io.cwd) : undefined;
+  if (config) {
+    try {
+      CheckedRegistries.fromFlags(config.registries);
+    } catch (e) {
+      if (e instanceof RegistryFlagError) throw new ConfigFileError(`${config.file}: registries: ${e.message}`);
+      throw e;
+    }
+  }
+  const declaredSecrets: DeclaredSecret[] = [];
+  try {
+    for (const v of config?.assumeSecrets ?? []) declaredSecrets.push(parseDeclaredSecret(v, config!.file));
+  } catch (e) {
+    if (e instanceof DeclaredSecretError) throw new ConfigFileError(`${e.message} (assumeSecrets)`);
+    throw e;
+  }
+  for (const v of args.assumeSecrets) declaredSecrets.push(parseDeclaredSecret(v, '--assume-secret'));
+  return {
+    ...(config ? { config } : {}),
+    registries: [...(config?.registries ?? []), ...args.registries],
+    declaredSecrets,
+  };
+}
+
+async function lintFor(
+  args: CommandArgs,
+  io: CliIo,
+  facts: RunFacts,
+  registries: readonly string[],
+): Promise<LintResult> {
+  const sources = await readManifestSources(args.paths, { cwd: io.cwd, readStdin: () => io.readStdin() });
+  return lintSources(sources, {
+    registries,
+    defaultNamespace: args.namespace,
+    declaredSecrets: facts.declaredSecrets,
+    ...(facts.config ? { configFile: facts.config.file } : {}),
+  });
+}
+
+async function runPreflight(args: CommandArgs, io: CliIo, facts: RunFacts): Promise<number> {
   const need = (name: string): string => {
     const v = io.env[name];
     if (v === undefined || v === '') {
@@ -103,8 +160,8 @@ async function runPreflight(args: CommandArgs, io: CliIo): Promise<number> {
     );
   }
   try {
-    const registries = args.registries.length > 0 ? args.registries : [new URL(client.origin).host];
-    const lint = await lintFor(args, io, registries);
+    const registries = facts.registries.length > 0 ? facts.registries : [new URL(client.origin).host];
+    const lint = await lintFor(args, io, facts, registries);
     const prefix = io.env[PREFLIGHT_ENV.robotNamePrefix];
     const report = await preflight(lint, client, prefix ? { robotNamePrefix: prefix } : {});
     io.stdout(formatReport(report, args.format));
@@ -130,8 +187,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return EXIT_OK;
     }
     const args = parsed.args;
-    if (args.command === 'preflight') return await runPreflight(args, io);
-    const report = await lintFor(args, io, args.registries);
+    const facts = await factsFor(args, io);
+    if (args.command === 'preflight') return await runPreflight(args, io, facts);
+    const report = await lintFor(args, io, facts, facts.registries);
     io.stdout(formatReport(report, args.format));
     return report.findings.length > 0 ? EXIT_FINDINGS : EXIT_OK;
   } catch (e) {
@@ -142,6 +200,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (
       e instanceof ManifestParseError ||
       e instanceof ManifestInputError ||
+      e instanceof ConfigFileError ||
       e instanceof RegistryFlagError ||
       e instanceof PreflightConnectionError
     ) {

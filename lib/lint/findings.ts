@@ -103,8 +103,12 @@ export interface Summary {
   readonly checked: number;
   /** The registries checked. */
   readonly registries: readonly string[];
-  /** Where the registries came from: `--registry` flags, or the pull Secrets of the input. */
+  /** Where the registries came from: `--registry` flags (or the config file), or the pull Secrets. */
   readonly registriesFrom: 'flags' | 'secrets';
+  /** Pull Secrets declared to exist outside the input (`--assume-secret`, the config file). */
+  readonly declaredSecrets: number;
+  /** The config file read, when one was. */
+  readonly config?: string;
 }
 
 /** The result of a run. */

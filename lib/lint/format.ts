@@ -24,9 +24,11 @@ function summaryLine(r: Report): string {
   const from = s.registriesFrom === 'flags' ? '--registry' : 'from the pull Secrets';
   const verdict =
     r.findings.length === 0 ? 'no finding' : `${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}`;
+  const declared = s.declaredSecrets > 0 ? `; ${s.declaredSecrets} pull Secret(s) declared outside the input` : '';
+  const config = s.config ? ` (config ${s.config})` : '';
   return (
     `harbor-private-app ${r.command}: ${verdict}. Checked ${s.checked} of ${s.containers} container image(s) ` +
-    `in ${s.workloads} workload(s), ${s.objects} object(s), ${s.files} file(s); registries (${from}): ${regs}.`
+    `in ${s.workloads} workload(s), ${s.objects} object(s), ${s.files} file(s); registries (${from}): ${regs}${declared}${config}.`
   );
 }
 

@@ -4,10 +4,12 @@
  */
 import { CheckedRegistries } from './checked-registries';
 import { ContainerChecker, type ImageCheck } from './check';
+import type { DeclaredSecret } from './declared-secrets';
 import type { DockerConfigEntry } from './docker-config-document';
 import type { Finding, Note, Report } from './findings';
 import { ManifestInventory } from './inventory';
 import { parseManifests, type ManifestObject } from './manifests';
+import { describeSecret } from './pull-secrets';
 import type { ManifestSource } from './sources';
 
 /** Options of {@link lintManifests}. */
@@ -22,6 +24,17 @@ export interface LintOptions {
    * @default 'default'
    */
   readonly defaultNamespace?: string;
+  /**
+   * Pull Secrets that exist outside the input (`--assume-secret`, the config file's `assumeSecrets`): they are found
+   * as if the input held them, and their hosts are checked registries.
+   * @default - none
+   */
+  readonly declaredSecrets?: readonly DeclaredSecret[];
+  /**
+   * The config file the run's facts come from, named in the summary.
+   * @default - none
+   */
+  readonly configFile?: string;
 }
 
 /** A lint report, with the per-container checks behind it (preflight builds on them). */
@@ -40,7 +53,7 @@ export function lintManifests(
   files = new Set(objects.map((o) => o.file)).size,
 ): LintResult {
   const defaultNamespace = options.defaultNamespace ?? 'default';
-  const inventory = ManifestInventory.from(objects, defaultNamespace);
+  const inventory = ManifestInventory.from(objects, defaultNamespace, options.declaredSecrets ?? []);
   const registries =
     options.registries && options.registries.length > 0
       ? CheckedRegistries.fromFlags(options.registries)
@@ -59,21 +72,22 @@ export function lintManifests(
       checks.push(check);
       if (check.finding) findings.push(check.finding);
       for (const c of check.credentials) {
-        if (c.entry || c.secret.content.state !== 'unknown') continue;
-        const id = `${c.secret.file}:${c.secret.line}`;
+        if (!c.uncertain) continue;
+        const what = `${describeSecret(c.secret)} in ${c.secret.namespace}`;
+        const id = `${c.secret.file ?? ''}:${c.secret.line ?? ''}:${what}:${c.uncertain}`;
         if (noted.has(id)) continue;
         noted.add(id);
         notes.push({
-          file: c.secret.file,
-          line: c.secret.line,
-          message: `the registry hosts of Secret "${c.secret.name}" in ${c.secret.namespace} are known only once it exists (${c.secret.content.reason}); images that use it were counted as covered`,
+          ...(c.secret.file ? { file: c.secret.file } : {}),
+          ...(c.secret.line ? { line: c.secret.line } : {}),
+          message: `${what}: ${c.uncertain}; the images that use it were counted as covered`,
         });
       }
     }
   }
   if (registries.empty && containers > 0) {
     notes.push({
-      message: `no registry was checked: the input holds no pull Secret and no --registry was given, so ${containers} container image(s) went unchecked. Give --registry <your registry host> to check them`,
+      message: `no registry was checked: the input holds no pull Secret and no --registry was given, so ${containers} container image(s) went unchecked. Give --registry <your registry host> to check them, and declare the pull Secrets made outside these files with --assume-secret NAMESPACE/NAME=HOST (or in .harbor-private-app.yaml)`,
     });
   }
   return {
@@ -89,6 +103,8 @@ export function lintManifests(
       checked: checks.length,
       registries: registries.names,
       registriesFrom: registries.origin,
+      declaredSecrets: options.declaredSecrets?.length ?? 0,
+      ...(options.configFile ? { config: options.configFile } : {}),
     },
   };
 }
@@ -104,5 +120,7 @@ export function lintSources(sources: readonly ManifestSource[], options: LintOpt
 }
 
 function* entriesOf(inventory: ManifestInventory): Generator<DockerConfigEntry> {
-  for (const s of inventory.secrets) if (s.content.state === 'entries') yield* s.content.entries;
+  for (const s of [...inventory.secrets, ...inventory.spreadSecrets]) {
+    if (s.content.state === 'entries') yield* s.content.entries;
+  }
 }

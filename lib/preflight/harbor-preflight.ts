@@ -199,7 +199,10 @@ export async function preflight(
       if (!username) {
         verdicts.push({
           kind: 'unknown',
-          why: `Secret ${q(c.secret.name)} in ${c.secret.namespace} names its user only when it is created, so the robot's access to project ${project} was not checked`,
+          why:
+            c.secret.source === 'declared'
+              ? `Secret ${q(c.secret.name)} in ${c.secret.namespace} is declared with ${c.secret.objectName}, which names no user, so the robot's access to project ${project} was not checked`
+              : `Secret ${q(c.secret.name)} in ${c.secret.namespace} names its user only when it is created, so the robot's access to project ${project} was not checked`,
         });
         continue;
       }

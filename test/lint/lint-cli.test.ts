@@ -98,7 +98,7 @@ describe('Helm-style output across namespaces (a directory, walked recursively)'
     expect(wrongType.problem).toContain('Secret "regcred" has type Opaque');
     expect(wrongType.fix).toContain('set type: kubernetes.io/dockerconfigjson on Secret "regcred"');
     expect(notFound.problem).toContain(
-      'the pod names Secret "regcred", which is not in namespace team-c (the input has it in team-a, team-b; kubelet reads only the pod\'s own namespace)',
+      'the pod names Secret "regcred", which is not in namespace team-c (there is one in team-a, team-b; kubelet reads only the pod\'s own namespace)',
     );
     expect(notFound.fix).toContain('in namespace team-c');
   });
@@ -114,6 +114,7 @@ describe('Helm-style output across namespaces (a directory, walked recursively)'
       checked: 4,
       registries: ['reg.harbor.com'],
       registriesFrom: 'secrets',
+      declaredSecrets: 0,
     });
   });
 
@@ -141,7 +142,7 @@ describe('Helm-style output across namespaces (a directory, walked recursively)'
       stdin: `${secret}\n---\n${pod('team-b')}\n`,
     });
     expect(other.code).toBe(1);
-    expect(jsonReport(other).findings[0].problem).toContain('(the input has it in team-a;');
+    expect(jsonReport(other).findings[0].problem).toContain('(there is one in team-a;');
   });
 });
 
@@ -216,9 +217,9 @@ describe('ExternalSecrets that template a dockerconfigjson (what this project em
       {
         file: 'test/lint/fixtures/external-secrets.yaml',
         line: 40,
-        message: expect.stringContaining(
-          'the registry hosts of Secret "edge-pull" in edge are known only once it exists',
-        ),
+        message:
+          'Secret "edge-pull" (made by ExternalSecret "edge-pull") in edge: its registry hosts are known only once it exists ' +
+          '(the registry host of its .dockerconfigjson comes from a template expression); the images that use it were counted as covered',
       },
     ]);
   });
@@ -276,7 +277,8 @@ describe('input', () => {
   test('--help prints the usage with the exit codes; exit 0', async () => {
     const run = await runCli(['--help']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('harbor-private-app lint      [--registry HOST]...');
+    expect(run.stdout).toContain('harbor-private-app lint      [options] PATH...');
+    expect(run.stdout).toContain('--assume-secret NAMESPACE/NAME=HOST[,HOST]');
     expect(run.stdout).toContain('Exit codes: 0 no finding, 1 findings, 2 usage, input or connection error.');
   });
 });

@@ -1,0 +1,54 @@
+/**
+ * The lint corpus: repositories in the shapes of real ones (coredns's deployment, Bitnami Sealed Secrets and SOPS in
+ * GitOps layouts, External Secrets, kube-prometheus, argo-cd's install, kubernetes/examples, Helm charts), written for
+ * this project (no upstream file is copied). Each case is a directory:
+ *
+ * - `repo/`: the repository, linted from its own root (so `.harbor-private-app.yaml` is found as in a real run);
+ * - `expected.yaml`: the arguments, the exit code, every finding (`file:line KIND NS/NAME CONTAINER CODE`), every
+ *   input error (`file:line:column CODE`) and a substring of every note.
+ *
+ * A case fails on any finding, error or note more or fewer than expected.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { jsonReport, runCli } from './run-cli';
+
+const CORPUS = path.join(__dirname, 'corpus');
+
+interface Expected {
+  readonly args: readonly string[];
+  readonly exit: number;
+  readonly findings?: readonly string[];
+  readonly errors?: readonly string[];
+  readonly notes?: readonly string[];
+  /** Fields of the summary that must be as given. */
+  readonly summary?: Readonly<Record<string, unknown>>;
+}
+
+const cases = readdirSync(CORPUS).filter((name) => !name.startsWith('.'));
+
+describe('the lint corpus', () => {
+  test('has cases', () => {
+    expect(cases.length).toBeGreaterThan(0);
+  });
+
+  test.each(cases)('%s', async (name) => {
+    const dir = path.join(CORPUS, name);
+    const expected = parse(readFileSync(path.join(dir, 'expected.yaml'), 'utf8')) as Expected;
+    const run = await runCli(['lint', '--format', 'json', ...expected.args], { cwd: path.join(dir, 'repo') });
+    const report = jsonReport(run);
+    expect(run.stderr).toBe('');
+    const findings = report.findings.map(
+      (f) => `${f.file}:${f.line} ${f.kind} ${f.namespace}/${f.name} ${f.container} ${f.code}`,
+    );
+    expect(findings).toEqual(expected.findings ?? []);
+    const errors = (report.errors ?? []).map((e: any) => `${e.file}:${e.line}:${e.column} ${e.code}`);
+    expect(errors).toEqual(expected.errors ?? []);
+    const notes = report.notes.map((n) => n.message as string);
+    expect(notes).toHaveLength((expected.notes ?? []).length);
+    (expected.notes ?? []).forEach((want, i) => expect([i, notes[i]]).toEqual([i, expect.stringContaining(want)]));
+    if (expected.summary) expect(report.summary).toMatchObject(expected.summary);
+    expect(run.code).toBe(expected.exit);
+  });
+});
