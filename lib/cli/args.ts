@@ -29,6 +29,8 @@ export interface CommandArgs {
   readonly namespace: string;
   /** `--assume-secret` values (`NAMESPACE/NAME=HOST[,HOST]`), in order. */
   readonly assumeSecrets: readonly string[];
+  /** `--max-file-size`: the largest input read, in MiB. @default 128 */
+  readonly maxFileMib: number;
   /** `--config FILE`; `null` for `--no-config`; `undefined`: look for `.harbor-private-app.yaml`. */
   readonly config?: string | null;
   /** Files, directories, `-` for standard input. */
@@ -67,10 +69,12 @@ PATH                 a file, a directory (searched recursively for *.yaml, *.yml
                      HOSTs (made by kubectl create secret, SOPS, another repository...); repeatable
 --namespace NS       the namespace of objects that name none (as kubectl apply -n NS). Default: default
 --format FORMAT      text (default), json, or github (GitHub Actions annotations)
+--max-file-size MIB  the largest input read, in MiB (a larger file, pipe or device is an input error). Default: 128
 --config FILE        read FILE instead of the nearest .harbor-private-app.yaml (registries, assumeSecrets)
 --no-config          read no config file
 
-Exit codes: 0 no finding, 1 findings, 2 usage, input or connection error.
+Exit codes: 0 no finding; 1 findings; 2 an input could not be read (the rest was checked), a usage error or, for
+preflight, no connection to Harbor; 3 findings and an input that could not be read.
 More: docs/lint.md in the harbor-private-app repository.
 `;
 
@@ -101,6 +105,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const registries: string[] = [];
   const assumeSecrets: string[] = [];
   let config: string | null | undefined;
+  let maxFileMib = 128;
   const paths: string[] = [];
   let format: Format = 'text';
   let namespace = 'default';
@@ -135,6 +140,15 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       [value, i] = takeValue(argv, i, flag);
       if (value === '') throw new UsageError('--config needs a file, e.g. --config .harbor-private-app.yaml.');
       config = value;
+    } else if (flag === '--max-file-size') {
+      [value, i] = takeValue(argv, i, flag);
+      const n = Number(value);
+      if (!/^\d+$/.test(value) || n < 1 || n > 4096) {
+        throw new UsageError(
+          `--max-file-size ${JSON.stringify(value)} is not a whole number of MiB from 1 to 4096, e.g. --max-file-size 256.`,
+        );
+      }
+      maxFileMib = n;
     } else if (flag === '--no-config') {
       if (arg.includes('=')) throw new UsageError('--no-config takes no value.');
       config = null;
@@ -168,6 +182,15 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   }
   return {
     kind: 'run',
-    args: { command, registries, assumeSecrets, format, namespace, paths, ...(config !== undefined ? { config } : {}) },
+    args: {
+      command,
+      registries,
+      assumeSecrets,
+      format,
+      namespace,
+      maxFileMib,
+      paths,
+      ...(config !== undefined ? { config } : {}),
+    },
   };
 }

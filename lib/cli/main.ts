@@ -2,8 +2,9 @@
  * The `harbor-private-app` command: `main(argv, io)` runs one command in-process and returns its exit code, so tests
  * call it directly; `bin/harbor-private-app.js` wires it to the process.
  *
- * Exit codes: 0 no finding, 1 findings, 2 usage error, unreadable input (a parse error names file and line) or, for
- * preflight, no usable connection to Harbor.
+ * Exit codes add up: 1 when there are findings, 2 when an input could not be read (each is reported with its file,
+ * line and column, and the rest is still checked), so 3 is both. A usage error, and for preflight no usable
+ * connection to Harbor, is 2 with nothing checked.
  */
 import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -12,6 +13,7 @@ import { CheckedRegistries, RegistryFlagError } from '../lint/checked-registries
 import { DeclaredSecretError, parseDeclaredSecret, type DeclaredSecret } from '../lint/declared-secrets';
 import { formatReport } from '../lint/format';
 import { lintSources, type LintResult } from '../lint/lint';
+import type { Report } from '../lint/findings';
 import { ManifestParseError } from '../lint/manifests';
 import { ManifestInputError, readManifestSources } from '../lint/sources';
 import { PreflightConnectionError } from '../preflight/errors';
@@ -20,10 +22,15 @@ import { ConfigFileError, findConfigFile, readConfigFile, type ConfigFile } from
 
 /** No finding. */
 export const EXIT_OK = 0;
-/** Findings. */
+/** Findings (added to {@link EXIT_ERROR} when some input could not be read too). */
 export const EXIT_FINDINGS = 1;
-/** Usage, input or connection error. */
+/** Usage or connection error, or an input that could not be read. */
 export const EXIT_ERROR = 2;
+
+/** The exit code of a report: 1 for findings, plus 2 for inputs that could not be read. */
+export function exitCodeOf(report: Report): number {
+  return (report.findings.length > 0 ? EXIT_FINDINGS : EXIT_OK) | (report.errors.length > 0 ? EXIT_ERROR : EXIT_OK);
+}
 
 /** What the command needs from the outside world. */
 export interface CliIo {
@@ -31,8 +38,11 @@ export interface CliIo {
   stdout(text: string): void;
   /** Writes to standard error. */
   stderr(text: string): void;
-  /** Reads all of standard input (for the path `-`). */
-  readStdin(): Promise<string>;
+  /**
+   * Reads standard input (for the path `-`), stopping once more than `maxBytes` bytes have come: bytes, or text
+   * already decoded.
+   */
+  readStdin(maxBytes: number): Promise<Uint8Array | string>;
   /** The working directory relative paths are read from. */
   readonly cwd: string;
   /** The environment (preflight reads HARBOR_* from it). */
@@ -115,13 +125,21 @@ async function lintFor(
   facts: RunFacts,
   registries: readonly string[],
 ): Promise<LintResult> {
-  const sources = await readManifestSources(args.paths, { cwd: io.cwd, readStdin: () => io.readStdin() });
-  return lintSources(sources, {
-    registries,
-    defaultNamespace: args.namespace,
-    declaredSecrets: facts.declaredSecrets,
-    ...(facts.config ? { configFile: facts.config.file } : {}),
-  });
+  const read = await readManifestSources(
+    args.paths,
+    { cwd: io.cwd, readStdin: (max) => io.readStdin(max) },
+    { maxFileBytes: args.maxFileMib * 1024 * 1024 },
+  );
+  return lintSources(
+    read.sources,
+    {
+      registries,
+      defaultNamespace: args.namespace,
+      declaredSecrets: facts.declaredSecrets,
+      ...(facts.config ? { configFile: facts.config.file } : {}),
+    },
+    read.errors,
+  );
 }
 
 async function runPreflight(args: CommandArgs, io: CliIo, facts: RunFacts): Promise<number> {
@@ -165,7 +183,7 @@ async function runPreflight(args: CommandArgs, io: CliIo, facts: RunFacts): Prom
     const prefix = io.env[PREFLIGHT_ENV.robotNamePrefix];
     const report = await preflight(lint, client, prefix ? { robotNamePrefix: prefix } : {});
     io.stdout(formatReport(report, args.format));
-    return report.findings.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+    return exitCodeOf(report);
   } finally {
     await client.close();
   }
@@ -191,7 +209,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (args.command === 'preflight') return await runPreflight(args, io, facts);
     const report = await lintFor(args, io, facts, facts.registries);
     io.stdout(formatReport(report, args.format));
-    return report.findings.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+    return exitCodeOf(report);
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`harbor-private-app: ${e.message}\n\n${USAGE}`);
@@ -216,10 +234,16 @@ export function processIo(): CliIo {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    readStdin: async () => {
+    readStdin: async (maxBytes) => {
       const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Uint8Array));
-      return Buffer.concat(chunks).toString('utf8');
+      let total = 0;
+      for await (const chunk of process.stdin) {
+        const b = Buffer.from(chunk as Uint8Array);
+        chunks.push(b);
+        total += b.length;
+        if (total > maxBytes) break; // the caller reports it as too large; the rest is not read
+      }
+      return Buffer.concat(chunks, total);
     },
     cwd: process.cwd(),
     env: process.env,

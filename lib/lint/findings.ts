@@ -2,6 +2,7 @@
  * What `harbor-private-app lint` and `preflight` report: findings (exit code 1) and notes (informational).
  * Neither ever carries Secret data: no password, `auth` value or token (lint does not show user names either).
  */
+import type { ManifestParseCode } from './manifests';
 import type { Workload, WorkloadContainer } from './workloads';
 
 /**
@@ -89,6 +90,30 @@ export interface Note {
   readonly message: string;
 }
 
+/**
+ * Why an input could not be read (exit code 2): `not-found`, `unreadable` (a symbolic link loop, no permission...),
+ * `too-large`, `encoding` (not text kubectl reads), `no-manifest-file` (a directory without one), `helm-chart` (Helm
+ * templates), and for a document of a file: `yaml-syntax`, `duplicate-key`, `template`, `yaml-alias-limit`,
+ * `yaml-unsupported`.
+ */
+export type InputErrorCode =
+  'not-found' | 'unreadable' | 'too-large' | 'encoding' | 'no-manifest-file' | 'helm-chart' | ManifestParseCode;
+
+/** An input (a path, a file, a document of a file) that could not be read: the rest of the input is still checked. */
+export interface InputError {
+  /** Why, as a stable code. */
+  readonly code: InputErrorCode;
+  /** The path or file, as given. */
+  readonly file: string;
+  /** Where in the file, for a document that cannot be read (1-based). */
+  readonly line?: number;
+  readonly column?: number;
+  /** What is wrong. */
+  readonly problem: string;
+  /** What to do about it. */
+  readonly fix: string;
+}
+
 /** Counts of what a run read and checked. */
 export interface Summary {
   /** Input files read. */
@@ -116,6 +141,8 @@ export interface Report {
   /** The command that made it. */
   readonly command: 'lint' | 'preflight';
   readonly findings: readonly Finding[];
+  /** Inputs that could not be read (exit code 2): what they hold was not checked. */
+  readonly errors: readonly InputError[];
   readonly notes: readonly Note[];
   readonly summary: Summary;
 }

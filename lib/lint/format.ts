@@ -2,16 +2,17 @@
  * The three output formats of `lint` and `preflight`: `text` for people, `json` for tools, `github` for GitHub
  * Actions workflow commands (`::error file=...,line=...::`), which annotate the pull request's diff.
  */
-import { objectLabel, type Finding, type Report } from './findings';
+import { objectLabel, type Finding, type InputError, type Report } from './findings';
 
 /** The output formats. */
 export const FORMATS = ['text', 'json', 'github'] as const;
 /** One of {@link FORMATS}. */
 export type Format = (typeof FORMATS)[number];
 
-function where(f: { file?: string; line?: number }): string {
+function where(f: { file?: string; line?: number; column?: number }): string {
   if (!f.file) return '';
-  return f.line ? `${f.file}:${f.line}: ` : `${f.file}: `;
+  if (!f.line) return `${f.file}: `;
+  return f.column ? `${f.file}:${f.line}:${f.column}: ` : `${f.file}:${f.line}: `;
 }
 
 function subject(f: Finding): string {
@@ -23,7 +24,10 @@ function summaryLine(r: Report): string {
   const regs = s.registries.length > 0 ? s.registries.join(', ') : 'none';
   const from = s.registriesFrom === 'flags' ? '--registry' : 'from the pull Secrets';
   const verdict =
-    r.findings.length === 0 ? 'no finding' : `${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}`;
+    (r.findings.length === 0 ? 'no finding' : `${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}`) +
+    (r.errors.length === 0
+      ? ''
+      : `, ${r.errors.length} input error${r.errors.length === 1 ? '' : 's'} (what they hold was not checked)`);
   const declared = s.declaredSecrets > 0 ? `; ${s.declaredSecrets} pull Secret(s) declared outside the input` : '';
   const config = s.config ? ` (config ${s.config})` : '';
   return (
@@ -32,9 +36,14 @@ function summaryLine(r: Report): string {
   );
 }
 
-/** Text: one block per finding (`file:line: what. Fix: ...`), notes, then a summary line. */
+function errorText(e: InputError): string {
+  return `${where(e)}error: ${e.problem}.`;
+}
+
+/** Text: one block per input error and per finding (`file:line: what. Fix: ...`), notes, then a summary line. */
 export function formatText(r: Report): string {
   const lines: string[] = [];
+  for (const e of r.errors) lines.push(errorText(e), `  Fix: ${e.fix}.`);
   for (const f of r.findings) {
     lines.push(`${where(f)}${subject(f)} ${f.problem}.`, `  Fix: ${f.fix}.`);
   }
@@ -43,9 +52,9 @@ export function formatText(r: Report): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** JSON: the report as one document (`findings`, `notes`, `summary`). */
+/** JSON: the report as one document (`findings`, `errors`, `notes`, `summary`). */
 export function formatJson(r: Report): string {
-  const out = { command: r.command, findings: r.findings, notes: r.notes, summary: r.summary };
+  const out = { command: r.command, findings: r.findings, errors: r.errors, notes: r.notes, summary: r.summary };
   return `${JSON.stringify(out, null, 2)}\n`;
 }
 
@@ -59,9 +68,18 @@ function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** GitHub Actions: `::error` per finding and `::notice` per note, on the file and line, then the summary line. */
+/** GitHub Actions: `::error` per input error and finding, `::notice` per note, on the file and line, then the summary line. */
 export function formatGithub(r: Report): string {
   const lines: string[] = [];
+  for (const e of r.errors) {
+    const props = [
+      `file=${escapeProperty(e.file)}`,
+      ...(e.line ? [`line=${e.line}`] : []),
+      ...(e.line && e.column ? [`col=${e.column}`] : []),
+      `title=${escapeProperty(`harbor-private-app ${r.command}: ${e.code}`)}`,
+    ].join(',');
+    lines.push(`::error ${props}::${escapeData(`${e.problem}. Fix: ${e.fix}.`)}`);
+  }
   for (const f of r.findings) {
     const props = `file=${escapeProperty(f.file)},line=${f.line},title=${escapeProperty(`harbor-private-app ${r.command}: ${f.code}`)}`;
     lines.push(`::error ${props}::${escapeData(`${subject(f)} ${f.problem}. Fix: ${f.fix}.`)}`);

@@ -6,9 +6,9 @@ import { CheckedRegistries } from './checked-registries';
 import { ContainerChecker, type ImageCheck } from './check';
 import type { DeclaredSecret } from './declared-secrets';
 import type { DockerConfigEntry } from './docker-config-document';
-import type { Finding, Note, Report } from './findings';
+import type { Finding, InputError, Note, Report } from './findings';
 import { ManifestInventory } from './inventory';
-import { parseManifests, type ManifestObject } from './manifests';
+import { parseManifestFile, type ManifestObject } from './manifests';
 import { describeSecret } from './pull-secrets';
 import type { ManifestSource } from './sources';
 
@@ -51,6 +51,7 @@ export function lintManifests(
   objects: readonly ManifestObject[],
   options: LintOptions = {},
   files = new Set(objects.map((o) => o.file)).size,
+  errors: readonly InputError[] = [],
 ): LintResult {
   const defaultNamespace = options.defaultNamespace ?? 'default';
   const inventory = ManifestInventory.from(objects, defaultNamespace, options.declaredSecrets ?? []);
@@ -93,6 +94,7 @@ export function lintManifests(
   return {
     command: 'lint',
     findings,
+    errors,
     notes,
     checks,
     summary: {
@@ -110,13 +112,25 @@ export function lintManifests(
 }
 
 /**
- * Parses and lints sources.
- * @throws ManifestParseError at the first syntax error; RegistryFlagError for a bad `registries` value
+ * Parses and lints sources. A document that cannot be parsed is an error of the report (with its file, line and
+ * column); the rest is still checked. `inputErrors` are those of reading the sources (readManifestSources).
+ * @throws RegistryFlagError for a bad `registries` value
  */
-export function lintSources(sources: readonly ManifestSource[], options: LintOptions = {}): LintResult {
+export function lintSources(
+  sources: readonly ManifestSource[],
+  options: LintOptions = {},
+  inputErrors: readonly InputError[] = [],
+): LintResult {
   const objects: ManifestObject[] = [];
-  for (const s of sources) for (const o of parseManifests(s.text, s.file)) objects.push(o);
-  return lintManifests(objects, options, sources.length);
+  const errors: InputError[] = [...inputErrors];
+  for (const s of sources) {
+    const parsed = parseManifestFile(s.text, s.file);
+    for (const o of parsed.objects) objects.push(o);
+    for (const e of parsed.errors) {
+      errors.push({ code: e.code, file: e.file, line: e.line, column: e.column, problem: e.problem, fix: e.fix });
+    }
+  }
+  return lintManifests(objects, options, sources.length, errors);
 }
 
 function* entriesOf(inventory: ManifestInventory): Generator<DockerConfigEntry> {

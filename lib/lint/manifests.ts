@@ -3,13 +3,34 @@
  * JSON (`kubectl get -o json`), each object with the file and line it starts on. A `List` (`kind: List`) gives its
  * items. Documents that are no Kubernetes object (no `apiVersion` and `kind`, e.g. a Helm values file) are skipped.
  *
- * YAML is read as YAML 1.2 with the core schema. Two parsers, one result: js-yaml reads the usual input (about ten
- * times faster than the yaml package on 10,000 objects), with scalars resolved exactly as the yaml package resolves
- * them; anything js-yaml refuses, and any input with anchors (the alias-expansion guard) or `%` directives (`%YAML
- * 1.1` changes the schema), is read by the yaml package, which also names the line and column of every syntax error.
+ * A file is read document by document, as kubectl reads a stream: a document that cannot be read is an error of its
+ * own (file, line, column, what is wrong and the fix), and the other documents of the file are still read. The
+ * documents are split where YAML splits them (a line starting with `---` or `...`), unless the file has `%`
+ * directives, which then apply to the whole file.
+ *
+ * YAML is read as YAML 1.2 with the core schema, and merge keys (`<<: *base`) are applied as kubectl applies them
+ * (go-yaml v2, through sigs.k8s.io/yaml): in the order they appear, a later key overriding an earlier one, and in a
+ * `<<: [*a, *b]` list the earlier mapping winning. Two parsers, one result: js-yaml reads the usual document (about
+ * ten times faster than the yaml package), with scalars resolved exactly as the yaml package resolves them; a
+ * document js-yaml refuses, or one with anchors (the alias-expansion guard), explicitly tagged collections or merge
+ * keys, is read by the yaml package, which also names the line and column of every syntax error.
+ *
+ * Nothing of the source text is ever put in a message (it may hold Secret data); the yaml package is told to log
+ * nothing (its warnings quote keys).
  */
 import { FAILSAFE_SCHEMA, loadAll, Type, type State as JsYamlState } from 'js-yaml';
-import { isMap, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  Scalar,
+  type Document,
+  type Node as YamlNode,
+  type ParsedNode,
+} from 'yaml';
 
 /** One Kubernetes object of the input. */
 export interface ManifestObject {
@@ -21,9 +42,12 @@ export interface ManifestObject {
   readonly value: Readonly<Record<string, unknown>>;
 }
 
+/** Why a document cannot be read, as a stable code. */
+export type ManifestParseCode = 'yaml-syntax' | 'duplicate-key' | 'template' | 'yaml-alias-limit' | 'yaml-unsupported';
+
 /**
- * A manifest that cannot be parsed. Its message names the file, line and column, and never quotes the source text
- * (which may hold Secret data).
+ * A document that cannot be read. Its message names the file, line and column, what is wrong and the fix, and never
+ * quotes the source text (which may hold Secret data).
  */
 export class ManifestParseError extends Error {
   /** The file. */
@@ -32,18 +56,40 @@ export class ManifestParseError extends Error {
   public readonly line: number;
   /** 1-based column. */
   public readonly column: number;
+  /** Why, as a stable code. */
+  public readonly code: ManifestParseCode;
+  /** What is wrong. */
+  public readonly problem: string;
+  /** What to do about it. */
+  public readonly fix: string;
 
-  constructor(file: string, line: number, column: number, problem: string) {
-    super(`${file}:${line}:${column}: ${problem}`);
+  constructor(
+    file: string,
+    line: number,
+    column: number,
+    problem: string,
+    fix = '',
+    code: ManifestParseCode = 'yaml-syntax',
+  ) {
+    super(`${file}:${line}:${column}: ${problem}${fix ? `. Fix: ${fix}` : ''}`);
     this.name = 'ManifestParseError';
     this.file = file;
     this.line = line;
     this.column = column;
+    this.code = code;
+    this.problem = problem;
+    this.fix = fix;
   }
 }
 
-/** How many aliases one document may expand (a guard against "billion laughs" input). */
-const MAX_ALIAS_COUNT = 100;
+/** A file's objects, and the documents of it that cannot be read. */
+export interface ParsedManifests {
+  readonly objects: ManifestObject[];
+  readonly errors: ManifestParseError[];
+}
+
+/** How many nodes aliases may expand to in one document (a guard against "billion laughs" input). */
+const MAX_ALIAS_NODES = 100_000;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -63,21 +109,89 @@ function push(out: ManifestObject[], file: string, line: number, value: unknown,
 }
 
 /** The start line of each item of a top-level `items:` sequence. */
-function listItemLines(contents: YamlNode | null, lines: LineCounter): number[] | undefined {
+function listItemLines(contents: YamlNode | null, lines: LineCounter, lineOffset: number): number[] | undefined {
   if (!isMap(contents)) return undefined;
   const items = contents.get('items', true);
   if (!isSeq(items)) return undefined;
   return items.items.map((item) => {
     const offset = (item as { range?: readonly number[] } | null)?.range?.[0];
-    return offset === undefined ? 0 : lines.linePos(offset).line;
+    return offset === undefined ? 0 : lines.linePos(offset).line + lineOffset;
   });
 }
 
+/** True when a failed document looks like a template (Helm, Go templates) rather than YAML. */
+function looksTemplated(text: string): boolean {
+  return /\{\{-?\s*[.$a-zA-Z/(]/.test(text);
+}
+
+/** Plain words and a fix for the yaml package's error codes. */
+function explain(
+  code: string,
+  message: string,
+  templated: boolean,
+): { problem: string; fix: string; code: ManifestParseCode } {
+  if (templated) {
+    return {
+      code: 'template',
+      problem: `is a template (it holds {{ ... }} actions), not Kubernetes YAML yet; the YAML reader stops here (${code})`,
+      fix: 'lint what the template renders: for a Helm chart, helm template RELEASE CHART | harbor-private-app lint -',
+    };
+  }
+  if (code === 'DUPLICATE_KEY') {
+    return {
+      code: 'duplicate-key',
+      problem: 'a key appears twice in the same mapping',
+      fix: 'remove one of the two (kubectl versions differ: some reject the file, some keep the last value)',
+    };
+  }
+  if (code === 'TAB_AS_INDENT') {
+    return {
+      code: 'yaml-syntax',
+      problem: 'a tab indents this line; YAML indents with spaces only',
+      fix: 'replace the tab with spaces',
+    };
+  }
+  return {
+    code: 'yaml-syntax',
+    problem: `YAML syntax error: ${message.split('\n')[0]} (${code})`,
+    fix: 'correct the YAML at this line and column (kubectl cannot read it either)',
+  };
+}
+
 /**
- * Parses one file's text into Kubernetes objects.
- * @throws ManifestParseError at the first syntax error (file, line, column).
+ * The split of a file into YAML documents (a file without `%` directives, which apply to the documents after them):
+ * the offset and 1-based line each part starts at.
  */
-export function parseManifests(text: string, file: string): ManifestObject[] {
+function documentParts(text: string): Array<{ start: number; line: number }> {
+  const parts = [{ start: 0, line: 1 }];
+  const marker = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+  let line = 1;
+  let counted = 0;
+  const lineAt = (offset: number): number => {
+    for (let i = text.indexOf('\n', counted); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+    counted = offset;
+    return line;
+  };
+  for (let m = marker.exec(text); m; m = marker.exec(text)) {
+    let start = m.index;
+    if (m[0] === '...') {
+      // The document ends with this line; the next one starts on the line after.
+      const eol = text.indexOf('\n', start);
+      if (eol < 0) break;
+      start = eol + 1;
+      marker.lastIndex = start;
+    }
+    if (start === 0) continue;
+    parts.push({ start, line: lineAt(start) });
+  }
+  return parts;
+}
+
+/**
+ * Parses one file's text into Kubernetes objects, document by document; the documents that cannot be read are
+ * returned as errors, and the others are still read.
+ */
+export function parseManifestFile(text: string, file: string): ParsedManifests {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const trimmed = source.trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
@@ -85,44 +199,208 @@ export function parseManifests(text: string, file: string): ManifestObject[] {
     try {
       const value: unknown = JSON.parse(source);
       const line = source.slice(0, source.length - trimmed.length).split('\n').length;
-      const out: ManifestObject[] = [];
-      for (const v of Array.isArray(value) ? value : [value]) push(out, file, line, v);
-      return out;
+      const objects: ManifestObject[] = [];
+      for (const v of Array.isArray(value) ? value : [value]) push(objects, file, line, v);
+      return { objects, errors: [] };
     } catch {
       /* fall through to the YAML parser, which reports the position */
     }
   }
-  return parseYamlManifestsFast(source, file) ?? parseYamlManifests(source, file);
+  const objects: ManifestObject[] = [];
+  const errors: ManifestParseError[] = [];
+  const directives = /^%/m.test(source);
+  const parts = directives ? [{ start: 0, line: 1 }] : documentParts(source);
+  for (let i = 0; i < parts.length; i++) {
+    const { start, line } = parts[i];
+    const end = i + 1 < parts.length ? parts[i + 1].start : source.length;
+    const part = start === 0 && end === source.length ? source : source.slice(start, end);
+    const fast = directives ? undefined : readFast(part, file, line - 1);
+    if (fast) {
+      objects.push(...fast);
+      continue;
+    }
+    const slow = readSlow(part, file, line - 1);
+    objects.push(...slow.objects);
+    errors.push(...slow.errors);
+  }
+  return { objects, errors };
 }
 
 /**
- * Parses YAML text with the yaml package (YAML 1.2, core schema, unique keys, at most 100 aliases expanded per
- * document): the reference behaviour, and the path of every input {@link parseManifests} does not read with js-yaml.
- * @throws ManifestParseError at the first syntax error (file, line, column).
+ * Parses one file's text into Kubernetes objects.
+ * @throws ManifestParseError for the first document that cannot be read (file, line, column).
+ */
+export function parseManifests(text: string, file: string): ManifestObject[] {
+  const { objects, errors } = parseManifestFile(text, file);
+  if (errors.length > 0) throw errors[0];
+  return objects;
+}
+
+/**
+ * Parses YAML text with the yaml package alone (YAML 1.2, core schema, unique keys, merge keys as kubectl applies
+ * them, aliases expanded to at most 100,000 nodes per document): the reference behaviour.
+ * @throws ManifestParseError at the first document that cannot be read (file, line, column).
  */
 export function parseYamlManifests(source: string, file: string): ManifestObject[] {
-  const out: ManifestObject[] = [];
+  const { objects, errors } = readSlow(source, file, 0);
+  if (errors.length > 0) throw errors[0];
+  return objects;
+}
+
+/** A scalar key of the yaml package's AST that is a merge key: `<<` written plain, or tagged `!!merge`. */
+function isMergeKey(key: unknown): boolean {
+  return (
+    isScalar(key) &&
+    key.value === '<<' &&
+    (key.tag === 'tag:yaml.org,2002:merge' || (key.type === Scalar.PLAIN && key.tag === undefined))
+  );
+}
+
+/** Keys compare as the yaml package compares them, except that merge keys may repeat (go-yaml v2 allows it). */
+function sameKey(a: ParsedNode, b: ParsedNode): boolean {
+  if (a === b) return true;
+  if (!isScalar(a) || !isScalar(b) || a.value !== b.value) return false;
+  return !(isMergeKey(a) && isMergeKey(b));
+}
+
+class DocumentReadError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number | undefined,
+    readonly code: ManifestParseCode,
+    readonly fix: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Converts a document of the yaml package to plain values, with merge keys applied as go-yaml v2 applies them. */
+class Converter {
+  private aliasNodes = 0;
+  private depthInAlias = 0;
+
+  constructor(private readonly doc: Document.Parsed) {}
+
+  value(node: unknown): unknown {
+    if (node === null || node === undefined) return null;
+    if (this.depthInAlias > 0 && ++this.aliasNodes > MAX_ALIAS_NODES) {
+      throw new DocumentReadError(
+        `YAML aliases expand to more than ${MAX_ALIAS_NODES.toLocaleString('en-US')} nodes (a YAML bomb?)`,
+        undefined,
+        'yaml-alias-limit',
+        'write the repeated parts out, or use fewer nested aliases',
+      );
+    }
+    if (isAlias(node)) {
+      const target = node.resolve(this.doc);
+      if (!target) {
+        throw new DocumentReadError(
+          'an alias names no anchor before it',
+          node.range?.[0],
+          'yaml-syntax',
+          'define the anchor (&name) before the alias (*name)',
+        );
+      }
+      this.depthInAlias++;
+      try {
+        return this.value(target);
+      } finally {
+        this.depthInAlias--;
+      }
+    }
+    if (isScalar(node)) return node.value === undefined ? null : node.value;
+    if (isSeq(node)) return node.items.map((item) => this.value(item));
+    if (isMap(node)) {
+      const out: Record<string, unknown> = {};
+      for (const pair of node.items) {
+        if (isMergeKey(pair.key)) this.merge(pair.value, out, (pair.key as { range?: number[] }).range?.[0]);
+        else out[this.key(pair.key)] = this.value(pair.value);
+      }
+      return out;
+    }
+    return null;
+  }
+
+  private key(key: unknown): string {
+    const resolved = isAlias(key) ? key.resolve(this.doc) : key;
+    if (resolved === null || resolved === undefined) return 'null';
+    if (isScalar(resolved)) {
+      const v: unknown = resolved.value;
+      if (v === null || v === undefined) return 'null';
+      if (typeof v === 'string') return v;
+      if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+    }
+    throw new DocumentReadError(
+      'a mapping key is itself a mapping or a list, which kubectl cannot read',
+      (key as { range?: number[] }).range?.[0],
+      'yaml-unsupported',
+      'quote the key, or write it as a plain string (an unrendered template action {{ ... }} reads as such a key)',
+    );
+  }
+
+  private merge(source: unknown, into: Record<string, unknown>, at: number | undefined): void {
+    const wantMap = (): never => {
+      throw new DocumentReadError(
+        'a merge key (<<) is given something other than a mapping or a list of mappings',
+        at,
+        'yaml-unsupported',
+        'merge a mapping: <<: *anchor or <<: [*a, *b]',
+      );
+    };
+    const target = isAlias(source) ? source.resolve(this.doc) : source;
+    if (isMap(target)) Object.assign(into, this.value(source));
+    else if (isSeq(target) && !isAlias(source)) {
+      // go-yaml v2 steps backwards: the earlier mappings of the list win.
+      for (let i = target.items.length - 1; i >= 0; i--) {
+        const item = target.items[i];
+        const resolved = isAlias(item) ? item.resolve(this.doc) : item;
+        if (!isMap(resolved)) wantMap();
+        Object.assign(into, this.value(item));
+      }
+    } else wantMap();
+  }
+}
+
+/** Reads YAML text with the yaml package: objects, and an error for each document that cannot be read. */
+function readSlow(source: string, file: string, lineOffset: number): ParsedManifests {
+  const objects: ManifestObject[] = [];
+  const errors: ManifestParseError[] = [];
   const lines = new LineCounter();
-  const docs = parseAllDocuments(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const docs = parseAllDocuments(source, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: sameKey,
+    merge: false,
+    logLevel: 'silent',
+  });
+  const templated = looksTemplated(source);
+  const fail = (offset: number, e: { problem: string; fix: string; code: ManifestParseCode }): void => {
+    const pos = lines.linePos(offset);
+    errors.push(new ManifestParseError(file, pos.line + lineOffset, pos.col, e.problem, e.fix, e.code));
+  };
   for (const doc of docs) {
     const error = doc.errors[0];
     if (error) {
-      const pos = lines.linePos(error.pos[0]);
-      throw new ManifestParseError(file, pos.line, pos.col, `YAML syntax error: ${error.message} (${error.code})`);
+      fail(error.pos[0], explain(error.code, error.message, templated));
+      continue;
     }
-    const start = doc.contents?.range?.[0];
-    const line = start === undefined ? 1 : lines.linePos(start).line;
+    const start = doc.contents?.range?.[0] ?? 0;
+    const line = doc.contents?.range ? lines.linePos(start).line + lineOffset : 1 + lineOffset;
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      value = new Converter(doc).value(doc.contents);
     } catch (e) {
-      const problem = e instanceof Error ? e.message.split('\n')[0] : 'cannot be read';
-      throw new ManifestParseError(file, line, 1, `YAML document cannot be read: ${problem}`);
+      if (!(e instanceof DocumentReadError)) throw e;
+      const offset = e.offset ?? start;
+      if (templated && e.code === 'yaml-unsupported') fail(offset, explain('', '', true));
+      else fail(offset, { problem: e.message, fix: e.fix, code: e.code });
+      continue;
     }
-    const itemLines = isRecord(value) && value.kind === 'List' ? listItemLines(doc.contents, lines) : undefined;
-    push(out, file, line, value, itemLines);
+    const itemLines =
+      isRecord(value) && value.kind === 'List' ? listItemLines(doc.contents, lines, lineOffset) : undefined;
+    push(objects, file, line, value, itemLines);
   }
-  return out;
+  return { objects, errors };
 }
 
 /** A scalar type of the YAML 1.2 core schema, resolved as the yaml package resolves it. */
@@ -134,12 +412,22 @@ function coreScalar(tag: string, test: RegExp, construct: (data: string) => unkn
   });
 }
 
+/** Set by the schema below when js-yaml meets a plain `<<` (a merge key: the yaml package must read the document). */
+let mergeKeySeen = false;
+
 /**
  * The YAML 1.2 core schema with the yaml package's patterns (js-yaml's own core schema also reads `0b1` and `1_000` as
- * numbers, the yaml package reads them as strings): no timestamps, no merge keys, no binary.
+ * numbers, the yaml package reads them as strings): no timestamps, no binary, and merge keys only noticed.
  */
 const CORE_SCHEMA_AS_YAML_PACKAGE = FAILSAFE_SCHEMA.extend({
   implicit: [
+    new Type('tag:yaml.org,2002:merge-seen', {
+      kind: 'scalar',
+      resolve: (data: string | null) => {
+        if (data === '<<') mergeKeySeen = true;
+        return false;
+      },
+    }),
     coreScalar('null', /^(?:~|[Nn]ull|NULL)?$/, () => null),
     coreScalar('bool', /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === 't' || s[0] === 'T'),
     coreScalar('int', /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/, (s) =>
@@ -162,11 +450,23 @@ const CORE_SCHEMA_AS_YAML_PACKAGE = FAILSAFE_SCHEMA.extend({
 
 /**
  * Parses YAML text with js-yaml, or returns undefined when the yaml package must read it: js-yaml refused it (a syntax
- * error, a duplicate key, an unknown tag...), or it has anchors, explicitly tagged collections or `%` directives.
- * Lines come from js-yaml's node events: a document starts on the line of its root node, a `List` item on its own.
+ * error, a duplicate key, an unknown tag...), or it has anchors, explicitly tagged collections, merge keys, a
+ * collection as a key or `%` directives. Lines come from js-yaml's node events: a document starts on the line of its root node, a `List` item on
+ * its own.
  */
 export function parseYamlManifestsFast(source: string, file: string): ManifestObject[] | undefined {
   if (/^%/m.test(source)) return undefined;
+  return readFast(source, file, 0);
+}
+
+/**
+ * A flow collection used as a mapping key (`{{ .Values.key }}: x`, `[a, b]: c`): js-yaml turns it into the key
+ * "[object Object]", the yaml package refuses it, as kubectl does. Comment lines are left out of the search.
+ */
+const COLLECTION_KEY = /^[^#\n]*[}\]][ \t]*:(?:[ \t\r\n]|$)/m;
+
+function readFast(source: string, file: string, lineOffset: number): ManifestObject[] | undefined {
+  if (COLLECTION_KEY.test(source)) return undefined;
   const starts: number[] = [];
   /** The start lines of the children of each depth-2 collection (the values of a root mapping), by result. */
   const childLines = new Map<unknown, number[]>();
@@ -175,9 +475,9 @@ export function parseYamlManifestsFast(source: string, file: string): ManifestOb
   const listener = (event: 'open' | 'close', state: JsYamlState): void => {
     const { depth } = state as JsYamlState & { depth: number };
     if (event === 'open') {
-      if (depth === 1) starts.push(state.line + 1);
+      if (depth === 1) starts.push(state.line + 1 + lineOffset);
       else if (depth === 2) current = [];
-      else if (depth === 3) current.push(state.line + 1);
+      else if (depth === 3) current.push(state.line + 1 + lineOffset);
       return;
     }
     const closed = state as JsYamlState & { anchor: string | null; tag: string | null; kind: string | null };
@@ -185,12 +485,13 @@ export function parseYamlManifestsFast(source: string, file: string): ManifestOb
     if (depth === 2 && Array.isArray(state.result)) childLines.set(state.result, current);
   };
   let docs: unknown[];
+  mergeKeySeen = false;
   try {
     docs = loadAll(source, undefined, { schema: CORE_SCHEMA_AS_YAML_PACKAGE, listener, filename: file });
   } catch {
     return undefined;
   }
-  if (slow || docs.length !== starts.length) return undefined;
+  if (slow || mergeKeySeen || docs.length !== starts.length) return undefined;
   const out: ManifestObject[] = [];
   for (let i = 0; i < docs.length; i++) {
     const value = docs[i];

@@ -233,7 +233,7 @@ export async function preflight(
   );
   const at = (f: Finding): number => order.get(`${f.file}\u0000${f.line}\u0000${f.container}`) ?? -1;
   findings.sort((a, b) => at(a) - at(b));
-  return { command: 'preflight', findings, notes, summary: lint.summary };
+  return { command: 'preflight', findings, errors: lint.errors, notes, summary: lint.summary };
 }
 
 function findingFor(check: ImageCheck, code: FindingCode, problem: string, fix: string): Finding {

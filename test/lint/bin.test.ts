@@ -128,8 +128,8 @@ describe('bin/harbor-private-app.js', () => {
   test('a parse error: exit 2 naming file:line:column', async () => {
     const r = await run(pkg, ['lint', 'fixtures/broken.yaml'], work);
     expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^harbor-private-app: fixtures\/broken\.yaml:10:26: YAML syntax error/);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^fixtures\/broken\.yaml:10:26: error: YAML syntax error/);
   });
 
   test('--version prints the package version', async () => {

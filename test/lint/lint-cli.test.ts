@@ -232,22 +232,42 @@ describe('input', () => {
     expect(found(run)).toEqual([['Pod kube-system/debug', 'shell', 'no-pull-secret']]);
   });
 
-  test('a YAML syntax error: exit 2, naming the file, line and column, nothing on stdout', async () => {
+  test('a YAML syntax error: exit 2, the error with its file, line, column and fix in the report', async () => {
     const run = await runCli(['lint', fixture('broken.yaml')]);
     expect(run.code).toBe(2);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^harbor-private-app: test\/lint\/fixtures\/broken\.yaml:10:26: YAML syntax error: /);
+    expect(run.stderr).toBe('');
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toMatch(/^test\/lint\/fixtures\/broken\.yaml:10:26: error: YAML syntax error: /);
+    expect(lines[1]).toBe('  Fix: correct the YAML at this line and column (kubectl cannot read it either).');
+    expect(lines[2]).toMatch(
+      /^harbor-private-app lint: no finding, 1 input error \(what they hold was not checked\)\./,
+    );
   });
 
-  test('a syntax error inside a directory is exit 2 too, even with findings elsewhere', async () => {
-    const run = await runCli(['lint', fixture('')]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('broken.yaml:10:26');
+  test('a syntax error inside a directory: the rest is checked; exit 3 = findings (1) + an input not read (2)', async () => {
+    const run = await runCli(['lint', '--format', 'json', fixture('')]);
+    expect(run.code).toBe(3);
+    const report = jsonReport(run);
+    expect(report.errors).toEqual([
+      expect.objectContaining({ code: 'yaml-syntax', file: 'test/lint/fixtures/broken.yaml', line: 10, column: 26 }),
+    ]);
+    expect(report.findings.length).toBeGreaterThan(5);
+  });
+
+  test.each([
+    [['lint', 'no/such/dir'], 'not-found', 'no/such/dir: error: no such file or directory.'],
+    [['lint', 'test/lint/fixtures/helm/NOTES.txt/x'], 'unreadable', 'cannot be read (ENOTDIR)'],
+  ])('a path that cannot be read is an input error: %j', async (argv, code, message) => {
+    const run = await runCli([...argv, fixture('seed')]);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain(message);
+    const json = await runCli([...argv, '--format', 'json', fixture('seed')]);
+    expect(jsonReport(json).errors.map((e) => e.code)).toEqual([code]);
+    expect(jsonReport(json).summary.checked).toBe(1);
   });
 
   test.each([
     [['lint'], 'lint needs at least one PATH'],
-    [['lint', 'no/such/dir'], 'no/such/dir: no such file or directory'],
     [['lint', '--format', 'xml', 'x'], '--format "xml" is not one of text, json, github'],
     [['lint', '--registry', 'https://reg.harbor.com/k8s', 'x'], 'is not a registry host'],
     [['lint', '--registry'], '--registry needs a value'],
@@ -279,7 +299,8 @@ describe('input', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('harbor-private-app lint      [options] PATH...');
     expect(run.stdout).toContain('--assume-secret NAMESPACE/NAME=HOST[,HOST]');
-    expect(run.stdout).toContain('Exit codes: 0 no finding, 1 findings, 2 usage, input or connection error.');
+    expect(run.stdout).toContain('Exit codes: 0 no finding; 1 findings; 2 an input could not be read');
+    expect(run.stdout).toContain('3 findings and an input that could not be read.');
   });
 });
 
