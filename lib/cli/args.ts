@@ -12,6 +12,8 @@ import { checkNamespaceName } from '../core/names';
 import { CheckedRegistries, RegistryFlagError } from '../lint/checked-registries';
 import { DeclaredSecretError, parseDeclaredSecret } from '../lint/declared-secrets';
 import { FORMATS, type Format } from '../lint/format';
+import { ObjectPathError } from '../lint/object-paths';
+import { parseImagePath } from '../lint/workloads';
 
 /** The commands. */
 export const COMMANDS = ['lint', 'preflight'] as const;
@@ -29,6 +31,8 @@ export interface CommandArgs {
   readonly namespace: string;
   /** `--assume-secret` values (`NAMESPACE/NAME=HOST[,HOST]`), in order. */
   readonly assumeSecrets: readonly string[];
+  /** `--image-path` values (`KIND[.GROUP]:JSONPATH`), in order. */
+  readonly imagePaths: readonly string[];
   /** `--max-file-size`: the largest input read, in MiB. @default 128 */
   readonly maxFileMib: number;
   /** `--config FILE`; `null` for `--no-config`; `undefined`: look for `.harbor-private-app.yaml`. */
@@ -67,10 +71,14 @@ PATH                 a file, a directory (searched recursively for *.yaml, *.yml
 --assume-secret NAMESPACE/NAME=HOST[,HOST]
                      pull Secret NAME exists in NAMESPACE (* for every namespace) outside the input, keyed by the
                      HOSTs (made by kubectl create secret, SOPS, another repository...); repeatable
+--image-path KIND:JSONPATH
+                     also check the images at JSONPATH of objects of KIND (KIND or KIND.GROUP), e.g.
+                     'Workflow.argoproj.io:spec.templates[*].container.image'; repeatable
 --namespace NS       the namespace of objects that name none (as kubectl apply -n NS). Default: default
 --format FORMAT      text (default), json, or github (GitHub Actions annotations)
 --max-file-size MIB  the largest input read, in MiB (a larger file, pipe or device is an input error). Default: 128
---config FILE        read FILE instead of the nearest .harbor-private-app.yaml (registries, assumeSecrets)
+--config FILE        read FILE instead of the nearest .harbor-private-app.yaml (registries, assumeSecrets,
+                     imagePaths)
 --no-config          read no config file
 
 Exit codes: 0 no finding; 1 findings; 2 an input could not be read (the rest was checked), a usage error or, for
@@ -104,6 +112,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const command = first as Command;
   const registries: string[] = [];
   const assumeSecrets: string[] = [];
+  const imagePaths: string[] = [];
   let config: string | null | undefined;
   let maxFileMib = 128;
   const paths: string[] = [];
@@ -136,6 +145,15 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         throw e;
       }
       assumeSecrets.push(value);
+    } else if (flag === '--image-path') {
+      [value, i] = takeValue(argv, i, flag);
+      try {
+        parseImagePath(value);
+      } catch (e) {
+        if (e instanceof ObjectPathError) throw new UsageError(e.message);
+        throw e;
+      }
+      imagePaths.push(value);
     } else if (flag === '--config') {
       [value, i] = takeValue(argv, i, flag);
       if (value === '') throw new UsageError('--config needs a file, e.g. --config .harbor-private-app.yaml.');
@@ -186,6 +204,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       command,
       registries,
       assumeSecrets,
+      imagePaths,
       format,
       namespace,
       maxFileMib,

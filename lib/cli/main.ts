@@ -15,6 +15,8 @@ import { formatReport } from '../lint/format';
 import { lintSources, type LintResult } from '../lint/lint';
 import type { Report } from '../lint/findings';
 import { ManifestParseError } from '../lint/manifests';
+import { ObjectPathError } from '../lint/object-paths';
+import { parseImagePath } from '../lint/workloads';
 import { ManifestInputError, readManifestSources } from '../lint/sources';
 import { PreflightConnectionError } from '../preflight/errors';
 import { parseArgs, UsageError, USAGE, type CommandArgs } from './args';
@@ -80,6 +82,8 @@ interface RunFacts {
   /** `--registry` values and the config file's `registries`. */
   readonly registries: readonly string[];
   readonly declaredSecrets: readonly DeclaredSecret[];
+  /** `--image-path` values and the config file's `imagePaths`. */
+  readonly imagePaths: readonly string[];
 }
 
 /**
@@ -112,10 +116,19 @@ async function factsFor(args: CommandArgs, io: CliIo): Promise<RunFacts> {
     throw e;
   }
   for (const v of args.assumeSecrets) declaredSecrets.push(parseDeclaredSecret(v, '--assume-secret'));
+  for (const v of config?.imagePaths ?? []) {
+    try {
+      parseImagePath(v);
+    } catch (e) {
+      if (e instanceof ObjectPathError) throw new ConfigFileError(`${config!.file}: imagePaths: ${e.message}`);
+      throw e;
+    }
+  }
   return {
     ...(config ? { config } : {}),
     registries: [...(config?.registries ?? []), ...args.registries],
     declaredSecrets,
+    imagePaths: [...(config?.imagePaths ?? []), ...args.imagePaths],
   };
 }
 
@@ -136,6 +149,7 @@ async function lintFor(
       registries,
       defaultNamespace: args.namespace,
       declaredSecrets: facts.declaredSecrets,
+      imagePaths: facts.imagePaths,
       ...(facts.config ? { configFile: facts.config.file } : {}),
     },
     read.errors,

@@ -98,20 +98,31 @@ export class ContainerChecker {
     if (!this.registries.covers(repo.host)) return undefined;
 
     const ns = workload.namespace;
+    const field = workload.pullSecretsField;
     let names = workload.imagePullSecrets;
     let via = 'the pod';
     if (names.length === 0) {
-      const account = this.inventory.serviceAccount(ns, workload.serviceAccountName);
-      names = account?.imagePullSecrets ?? [];
-      via = `ServiceAccount ${q(workload.serviceAccountName)}`;
-      if (names.length === 0) {
-        const why = account
-          ? `its ServiceAccount ${q(workload.serviceAccountName)} names none either`
-          : `its ServiceAccount ${q(workload.serviceAccountName)} is not in the input`;
+      const accountName = workload.serviceAccountName;
+      if (accountName === undefined) {
         return this.fail(workload, container, ref, repo, [
           {
             code: 'no-pull-secret',
-            text: `the pod names no imagePullSecrets and ${why}`,
+            text: `${workload.kind} ${q(workload.name)} names no ${field}, and its puller reads no ServiceAccount's (pull Secrets are read in namespace ${ns})`,
+            fix: this.addSecretFix(workload, repo),
+          },
+        ]);
+      }
+      const account = this.inventory.serviceAccount(ns, accountName);
+      names = account?.imagePullSecrets ?? [];
+      via = `ServiceAccount ${q(accountName)}`;
+      if (names.length === 0) {
+        const why = account
+          ? `its ServiceAccount ${q(accountName)} names none either`
+          : `its ServiceAccount ${q(accountName)} is not in the input`;
+        return this.fail(workload, container, ref, repo, [
+          {
+            code: 'no-pull-secret',
+            text: `the pod names no ${field} and ${why}`,
             fix: this.addSecretFix(workload, repo),
           },
         ]);
@@ -210,13 +221,16 @@ export class ContainerChecker {
 
   private addSecretFix(workload: Workload, repo: ImageRepository): string {
     const ns = workload.namespace;
+    const field = workload.pullSecretsField;
     const covering = this.coveringSecret(ns, repo);
     if (covering) {
-      return `add imagePullSecrets: [{name: ${covering.name}}] to ${workload.podSpecPath} (${describeSecret(covering)} in namespace ${ns} covers ${repo.host})`;
+      return `add ${field}: [{name: ${covering.name}}] to ${workload.podSpecPath} (${describeSecret(covering)} in namespace ${ns} covers ${repo.host})`;
     }
     return (
-      `add imagePullSecrets to ${workload.podSpecPath} naming a ${DOCKER_CONFIG_JSON_TYPE} Secret in namespace ${ns} with an entry for ${q(repo.host)}, ` +
-      `or give ServiceAccount ${q(workload.serviceAccountName)} those imagePullSecrets (HarborPrivateApp makes the Secret in each of its namespaces and wires the workloads it is given)`
+      `add ${field} to ${workload.podSpecPath} naming a ${DOCKER_CONFIG_JSON_TYPE} Secret in namespace ${ns} with an entry for ${q(repo.host)}` +
+      (workload.serviceAccountName === undefined
+        ? ''
+        : `, or give ServiceAccount ${q(workload.serviceAccountName)} those imagePullSecrets (HarborPrivateApp makes the Secret in each of its namespaces and wires the workloads it is given)`)
     );
   }
 

@@ -120,9 +120,9 @@ export interface Summary {
   readonly files: number;
   /** Kubernetes objects read. */
   readonly objects: number;
-  /** Workloads (pods, Deployments, ... CronJobs) found. */
+  /** Workloads found (pods, Deployments, ... CronJobs, and custom resources that make pods: one per pod template). */
   readonly workloads: number;
-  /** Containers and init containers of those workloads. */
+  /** Containers and init containers of those workloads (and their image fields). */
   readonly containers: number;
   /** Containers whose image is on a checked registry. */
   readonly checked: number;
@@ -134,6 +134,19 @@ export interface Summary {
   readonly declaredSecrets: number;
   /** The config file read, when one was. */
   readonly config?: string;
+  /**
+   * Objects of kinds lint does not know that have image fields (`image:`), which were not checked: name the fields
+   * with `--image-path` to check them.
+   */
+  readonly uncheckedObjects: ReadonlyArray<{
+    readonly kind: string;
+    readonly namespace: string;
+    readonly name: string;
+    readonly file: string;
+    readonly line: number;
+    /** How many image fields. */
+    readonly images: number;
+  }>;
 }
 
 /** The result of a run. */

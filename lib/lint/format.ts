@@ -28,11 +28,15 @@ function summaryLine(r: Report): string {
     (r.errors.length === 0
       ? ''
       : `, ${r.errors.length} input error${r.errors.length === 1 ? '' : 's'} (what they hold was not checked)`);
+  const unchecked =
+    s.uncheckedObjects.length > 0
+      ? `; ${s.uncheckedObjects.length} object(s) with images not checked (see the note)`
+      : '';
   const declared = s.declaredSecrets > 0 ? `; ${s.declaredSecrets} pull Secret(s) declared outside the input` : '';
   const config = s.config ? ` (config ${s.config})` : '';
   return (
     `harbor-private-app ${r.command}: ${verdict}. Checked ${s.checked} of ${s.containers} container image(s) ` +
-    `in ${s.workloads} workload(s), ${s.objects} object(s), ${s.files} file(s); registries (${from}): ${regs}${declared}${config}.`
+    `in ${s.workloads} workload(s), ${s.objects} object(s), ${s.files} file(s); registries (${from}): ${regs}${declared}${unchecked}${config}.`
   );
 }
 

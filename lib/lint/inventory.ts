@@ -6,7 +6,15 @@
 import { declaredPullSecret, type DeclaredSecret } from './declared-secrets';
 import type { ManifestObject } from './manifests';
 import { pullSecretOf, type NamespaceLabels, type PullSecret, type SpreadSecret } from './pull-secrets';
-import { apiGroup, objectName, referenceNames, workloadOf, type Workload } from './workloads';
+import {
+  apiGroup,
+  imagesOf,
+  objectName,
+  referenceNames,
+  workloadsOf,
+  type ImagePath,
+  type Workload,
+} from './workloads';
 
 /** A ServiceAccount of the input. */
 export interface ServiceAccountInfo {
@@ -22,26 +30,42 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** An object of no known kind that has image fields: not checked, and named in the summary. */
+export interface UncheckedObject {
+  readonly kind: string;
+  readonly apiVersion: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly file: string;
+  readonly line: number;
+  /** Its image fields' values (at most 100). */
+  readonly images: readonly string[];
+}
+
 /** The indexed input. */
 export class ManifestInventory {
   /**
    * Reads the objects; those without a namespace are placed in `defaultNamespace`. `declared` are Secrets that exist
-   * outside the input.
+   * outside the input; `imagePaths` the image fields of other kinds (`--image-path`).
    */
   static from(
     objects: readonly ManifestObject[],
     defaultNamespace: string,
     declared: readonly DeclaredSecret[] = [],
+    imagePaths: readonly ImagePath[] = [],
   ): ManifestInventory {
     const inv = new ManifestInventory();
+    const known = new Set<ManifestObject>();
     for (const obj of objects) {
-      const workload = workloadOf(obj, defaultNamespace);
-      if (workload) {
-        inv.workloads.push(workload);
+      const workloads = workloadsOf(obj, defaultNamespace, imagePaths);
+      if (workloads) {
+        for (const w of workloads) inv.workloads.push(w);
+        known.add(obj);
         continue;
       }
       const contribution = pullSecretOf(obj, defaultNamespace);
       if (contribution) {
+        known.add(obj);
         if ('one' in contribution) inv.addSecret(contribution.one);
         else inv.addSpread(contribution.spread);
         continue;
@@ -65,6 +89,21 @@ export class ManifestInventory {
         inv.namespaceLabels.set(name, labels);
       }
     }
+    for (const obj of objects) {
+      if (known.has(obj)) continue;
+      const images = imagesOf(obj);
+      if (images.length === 0) continue;
+      const { name, namespace } = objectName(obj, defaultNamespace);
+      inv.unchecked.push({
+        kind: obj.value.kind as string,
+        apiVersion: obj.value.apiVersion as string,
+        namespace,
+        name,
+        file: obj.file,
+        line: obj.line,
+        images,
+      });
+    }
     for (const d of declared) {
       const secret = declaredPullSecret(d);
       if ('one' in secret) inv.addSecret(secret.one);
@@ -75,6 +114,8 @@ export class ManifestInventory {
 
   /** The workloads, in input order. */
   readonly workloads: Workload[] = [];
+  /** Objects of no known kind with image fields, in input order: not checked. */
+  readonly unchecked: UncheckedObject[] = [];
   /** Every Secret of one namespace (literal, made by an object of the input, or declared), in input order. */
   readonly secrets: PullSecret[] = [];
   /** Secrets made in several namespaces (ClusterExternalSecrets, Secrets declared for every namespace). */

@@ -11,6 +11,7 @@ import { ManifestInventory } from './inventory';
 import { parseManifestFile, type ManifestObject } from './manifests';
 import { describeSecret } from './pull-secrets';
 import type { ManifestSource } from './sources';
+import { parseImagePath } from './workloads';
 
 /** Options of {@link lintManifests}. */
 export interface LintOptions {
@@ -31,6 +32,12 @@ export interface LintOptions {
    */
   readonly declaredSecrets?: readonly DeclaredSecret[];
   /**
+   * Image fields of kinds lint does not know, as `KIND[.GROUP]:JSONPATH` (`--image-path`, the config file's
+   * `imagePaths`): checked like containers.
+   * @default - none
+   */
+  readonly imagePaths?: readonly string[];
+  /**
    * The config file the run's facts come from, named in the summary.
    * @default - none
    */
@@ -45,7 +52,7 @@ export interface LintResult extends Report {
 
 /**
  * Lints objects already parsed.
- * @throws RegistryFlagError when a `registries` value is not a registry host
+ * @throws RegistryFlagError when a `registries` value is not a registry host; ObjectPathError for a bad `imagePaths` value
  */
 export function lintManifests(
   objects: readonly ManifestObject[],
@@ -54,7 +61,8 @@ export function lintManifests(
   errors: readonly InputError[] = [],
 ): LintResult {
   const defaultNamespace = options.defaultNamespace ?? 'default';
-  const inventory = ManifestInventory.from(objects, defaultNamespace, options.declaredSecrets ?? []);
+  const imagePaths = (options.imagePaths ?? []).map(parseImagePath);
+  const inventory = ManifestInventory.from(objects, defaultNamespace, options.declaredSecrets ?? [], imagePaths);
   const registries =
     options.registries && options.registries.length > 0
       ? CheckedRegistries.fromFlags(options.registries)
@@ -86,6 +94,17 @@ export function lintManifests(
       }
     }
   }
+  const unchecked = inventory.unchecked;
+  if (unchecked.length > 0) {
+    const shown = unchecked.slice(0, 10).map((u) => `${u.kind} ${u.namespace}/${u.name} (${u.file}:${u.line})`);
+    const more = unchecked.length > shown.length ? ` and ${unchecked.length - shown.length} more` : '';
+    const kinds = [...new Set(unchecked.map((u) => `${u.kind}.${u.apiVersion.split('/')[0]}`))].slice(0, 3);
+    notes.push({
+      message:
+        `${unchecked.length} object(s) of kinds lint does not know have image fields that were not checked: ${shown.join(', ')}${more}. ` +
+        `If their controller pulls those images into pods, name the fields: --image-path ${kinds[0]}:<path to the image> (or imagePaths in .harbor-private-app.yaml)`,
+    });
+  }
   if (registries.empty && containers > 0) {
     notes.push({
       message: `no registry was checked: the input holds no pull Secret and no --registry was given, so ${containers} container image(s) went unchecked. Give --registry <your registry host> to check them, and declare the pull Secrets made outside these files with --assume-secret NAMESPACE/NAME=HOST (or in .harbor-private-app.yaml)`,
@@ -106,6 +125,14 @@ export function lintManifests(
       registries: registries.names,
       registriesFrom: registries.origin,
       declaredSecrets: options.declaredSecrets?.length ?? 0,
+      uncheckedObjects: unchecked.map((u) => ({
+        kind: u.kind,
+        namespace: u.namespace,
+        name: u.name,
+        file: u.file,
+        line: u.line,
+        images: u.images.length,
+      })),
       ...(options.configFile ? { config: options.configFile } : {}),
     },
   };

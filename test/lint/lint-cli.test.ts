@@ -115,6 +115,7 @@ describe('Helm-style output across namespaces (a directory, walked recursively)'
       registries: ['reg.harbor.com'],
       registriesFrom: 'secrets',
       declaredSecrets: 0,
+      uncheckedObjects: [],
     });
   });
 

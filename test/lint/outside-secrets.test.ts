@@ -147,6 +147,7 @@ describe('.harbor-private-app.yaml', () => {
     ],
     ['registries: [a\n', '.harbor-private-app.yaml:2:1: the config file is not valid YAML'],
     ['- a\n', 'the config file must be a mapping'],
+    ['imagePaths: [Tenant]\n', '.harbor-private-app.yaml: imagePaths: --image-path "Tenant" is not KIND:JSONPATH'],
   ])('a config file that cannot be used is an error naming the file and the fix: %j', async (text, message) => {
     config(text);
     const run = await runCli(['lint', 'deploy'], { cwd: root });
