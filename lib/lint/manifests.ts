@@ -206,9 +206,14 @@ export function parseManifestFile(text: string, file: string): ParsedManifests {
       /* fall through to the YAML parser, which reports the position */
     }
   }
+  const directives = /^%/m.test(source);
+  if (!directives) {
+    // The usual file: js-yaml reads it whole. Only a file it cannot read alone is read document by document.
+    const whole = readFast(source, file, 0);
+    if (whole) return { objects: whole, errors: [] };
+  }
   const objects: ManifestObject[] = [];
   const errors: ManifestParseError[] = [];
-  const directives = /^%/m.test(source);
   const parts = directives ? [{ start: 0, line: 1 }] : documentParts(source);
   for (let i = 0; i < parts.length; i++) {
     const { start, line } = parts[i];
@@ -412,22 +417,12 @@ function coreScalar(tag: string, test: RegExp, construct: (data: string) => unkn
   });
 }
 
-/** Set by the schema below when js-yaml meets a plain `<<` (a merge key: the yaml package must read the document). */
-let mergeKeySeen = false;
-
 /**
  * The YAML 1.2 core schema with the yaml package's patterns (js-yaml's own core schema also reads `0b1` and `1_000` as
- * numbers, the yaml package reads them as strings): no timestamps, no binary, and merge keys only noticed.
+ * numbers, the yaml package reads them as strings): no timestamps, no merge keys, no binary.
  */
 const CORE_SCHEMA_AS_YAML_PACKAGE = FAILSAFE_SCHEMA.extend({
   implicit: [
-    new Type('tag:yaml.org,2002:merge-seen', {
-      kind: 'scalar',
-      resolve: (data: string | null) => {
-        if (data === '<<') mergeKeySeen = true;
-        return false;
-      },
-    }),
     coreScalar('null', /^(?:~|[Nn]ull|NULL)?$/, () => null),
     coreScalar('bool', /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === 't' || s[0] === 'T'),
     coreScalar('int', /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/, (s) =>
@@ -461,12 +456,24 @@ export function parseYamlManifestsFast(source: string, file: string): ManifestOb
 
 /**
  * A flow collection used as a mapping key (`{{ .Values.key }}: x`, `[a, b]: c`): js-yaml turns it into the key
- * "[object Object]", the yaml package refuses it, as kubectl does. Comment lines are left out of the search.
+ * "[object Object]", the yaml package refuses it, as kubectl does. A hit on a comment line is no key.
  */
-const COLLECTION_KEY = /^[^#\n]*[}\]][ \t]*:(?:[ \t\r\n]|$)/m;
+const COLLECTION_KEY = /[}\]][ \t]*:(?=[ \t\r\n]|$)/g;
+/** A merge key (`<<:`): js-yaml would apply it in another order than kubectl. */
+const MERGE_KEY = /<<[ \t]*:/;
+
+/** True when the source has a flow collection as a key outside comments. */
+function hasCollectionKey(source: string): boolean {
+  COLLECTION_KEY.lastIndex = 0;
+  for (let m = COLLECTION_KEY.exec(source); m; m = COLLECTION_KEY.exec(source)) {
+    const lineStart = source.lastIndexOf('\n', m.index) + 1;
+    if (!source.slice(lineStart, m.index).includes('#')) return true;
+  }
+  return false;
+}
 
 function readFast(source: string, file: string, lineOffset: number): ManifestObject[] | undefined {
-  if (COLLECTION_KEY.test(source)) return undefined;
+  if (MERGE_KEY.test(source) || hasCollectionKey(source)) return undefined;
   const starts: number[] = [];
   /** The start lines of the children of each depth-2 collection (the values of a root mapping), by result. */
   const childLines = new Map<unknown, number[]>();
@@ -485,13 +492,12 @@ function readFast(source: string, file: string, lineOffset: number): ManifestObj
     if (depth === 2 && Array.isArray(state.result)) childLines.set(state.result, current);
   };
   let docs: unknown[];
-  mergeKeySeen = false;
   try {
     docs = loadAll(source, undefined, { schema: CORE_SCHEMA_AS_YAML_PACKAGE, listener, filename: file });
   } catch {
     return undefined;
   }
-  if (slow || mergeKeySeen || docs.length !== starts.length) return undefined;
+  if (slow || docs.length !== starts.length) return undefined;
   const out: ManifestObject[] = [];
   for (let i = 0; i < docs.length; i++) {
     const value = docs[i];

@@ -122,33 +122,39 @@ function literalSecret(obj: ManifestObject, defaultNamespace: string): PullSecre
   const { name, namespace } = objectName(obj, defaultNamespace);
   const sops = isSopsFile(obj.value);
   const type = sops && sopsEncrypted(obj.value.type) ? undefined : typeOf(obj.value.type);
+  // One object literal (no spread): this runs for every Secret of the input.
+  return {
+    source: 'Secret',
+    name,
+    namespace,
+    objectName: name,
+    file: obj.file,
+    line: obj.line,
+    type,
+    content: literalContent(obj, type),
+  };
+}
+
+function literalContent(obj: ManifestObject, type: string | undefined): PullSecretContent {
   const data = isRecord(obj.value.data) ? obj.value.data : {};
   const stringData = isRecord(obj.value.stringData) ? obj.value.stringData : {};
-  const base = { source: 'Secret' as const, name, namespace, objectName: name, file: obj.file, line: obj.line, type };
   const format = formatFor(type, (k) => k in data || k in stringData);
   if (!format) {
-    if (type === undefined) {
-      return { ...base, content: { state: 'unknown', reason: 'SOPS encrypted its type and data' } };
-    }
-    return { ...base, content: { state: 'missing', problem: 'it holds no .dockerconfigjson' } };
+    if (type === undefined) return { state: 'unknown', reason: 'SOPS encrypted its type and data' };
+    return { state: 'missing', problem: 'it holds no .dockerconfigjson' };
   }
   const raw = typeof stringData[format] === 'string' ? stringData[format] : data[format];
-  if (sopsEncrypted(raw)) {
-    return { ...base, content: { state: 'unknown', reason: `SOPS encrypted its ${format}` } };
-  }
+  if (sopsEncrypted(raw)) return { state: 'unknown', reason: `SOPS encrypted its ${format}` };
   let text: string | undefined;
   if (typeof stringData[format] === 'string') text = stringData[format];
   else if (typeof data[format] === 'string') {
     const encoded = data[format].replace(/\s+/g, '');
-    if (!BASE64.test(encoded)) {
-      return { ...base, content: { state: 'unreadable', problem: `its data ${format} is not valid base64` } };
-    }
+    if (!BASE64.test(encoded)) return { state: 'unreadable', problem: `its data ${format} is not valid base64` };
     text = Buffer.from(encoded, 'base64').toString('utf8');
   }
-  if (text === undefined || text === '') {
-    return { ...base, content: { state: 'missing', problem: `it has no ${format} key (or an empty one)` } };
-  }
-  return { ...base, content: readDockerConfig(text, format) };
+  if (text === undefined || text === '')
+    return { state: 'missing', problem: `it has no ${format} key (or an empty one)` };
+  return readDockerConfig(text, format);
 }
 
 type SecretBase = Pick<PullSecret, 'source' | 'name' | 'namespace' | 'objectName' | 'file' | 'line'>;

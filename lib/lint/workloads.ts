@@ -257,28 +257,57 @@ function accountOf(pod: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-/** The shapes that apply to an object, and whether it is a known kind at all. */
+/** Every shape by kind (built-in, well-known and same-named custom kinds), so an unknown kind costs one lookup. */
+const SHAPES_BY_KIND = new Map<string, PodShape[]>();
+for (const [kind, shape] of Object.entries(BUILT_IN)) SHAPES_BY_KIND.set(kind, [shape]);
+for (const [kind, shapes] of Object.entries(WELL_KNOWN_KINDS)) {
+  SHAPES_BY_KIND.set(kind, [...(SHAPES_BY_KIND.get(kind) ?? []), ...shapes]);
+}
+for (const [key, shape] of Object.entries(SAME_NAME_AS_BUILT_IN)) {
+  const kind = key.split('/')[1];
+  SHAPES_BY_KIND.set(kind, [...(SHAPES_BY_KIND.get(kind) ?? []), shape]);
+}
+
+/** The shapes that apply to an object: those of its kind in its API group, and the `--image-path`s of its kind. */
 function shapesOf(obj: ManifestObject, imagePaths: readonly ImagePath[]): PodShape[] {
   const kind = obj.value.kind as string;
+  const known = SHAPES_BY_KIND.get(kind);
+  if (!known && imagePaths.length === 0) return [];
   const group = apiGroup(obj.value.apiVersion);
-  const out: PodShape[] = [];
-  const builtIn = BUILT_IN[kind];
-  if (builtIn?.groups.includes(group)) out.push(builtIn);
-  const same = SAME_NAME_AS_BUILT_IN[`${group}/${kind}`];
-  if (same) out.push(same);
-  if (Object.prototype.hasOwnProperty.call(WELL_KNOWN_KINDS, kind)) {
-    for (const shape of WELL_KNOWN_KINDS[kind]) if (shape.groups.includes(group)) out.push(shape);
+  const out = known ? known.filter((shape) => shape.groups.includes(group)) : [];
+  if (imagePaths.length > 0) {
+    const given = imagePaths.filter((p) => p.kind === kind && (p.group === undefined || p.group === group));
+    if (given.length > 0) out.push({ groups: [group], images: given.map((p) => p.text) });
   }
-  const given = imagePaths.filter((p) => p.kind === kind && (p.group === undefined || p.group === group));
-  if (given.length > 0) out.push({ groups: [group], images: given.map((p) => p.text) });
   return out;
 }
 
-const segmentsCache = new Map<string, PathSegment[]>();
-function segmentsOf(path: string): PathSegment[] {
-  let s = segmentsCache.get(path);
-  if (!s) segmentsCache.set(path, (s = parseObjectPath(path)));
-  return s;
+/** A path of a shape, parsed once: its segments, and for a path without `[*]` its concrete form and text. */
+interface CompiledPath {
+  readonly segments: readonly PathSegment[];
+  readonly concrete?: ValuePath;
+  readonly text: string;
+}
+
+const compiled = new Map<string, CompiledPath>();
+function compile(path: string): CompiledPath {
+  let c = compiled.get(path);
+  if (!c) {
+    const segments = parseObjectPath(path);
+    const concrete = segments.every((x) => x !== EVERY) ? (segments as ValuePath) : undefined;
+    c = { segments, ...(concrete ? { concrete } : {}), text: concrete ? formatPath(concrete) : path };
+    compiled.set(path, c);
+  }
+  return c;
+}
+
+/** The values a shape's path reaches (one lookup for a path without `[*]`). */
+function reach(root: unknown, path: CompiledPath): Array<{ value: unknown; path: ValuePath; text: string }> {
+  if (path.concrete) {
+    const value = valueAt(root, path.concrete);
+    return value === undefined ? [] : [{ value, path: path.concrete, text: path.text }];
+  }
+  return valuesAt(root, path.segments).map((v) => ({ ...v, text: formatPath(v.path) }));
 }
 
 function containersOf(pod: Record<string, unknown>, podPath: ValuePath): WorkloadContainer[] {
@@ -318,12 +347,19 @@ export function workloadsOf(
   const out: Workload[] = [];
   for (const shape of shapes) {
     for (const specPath of shape.podSpecs ?? []) {
-      const pods = valuesAt(obj.value, segmentsOf(specPath));
-      for (const { value, path } of pods.length > 0 ? pods : [{ value: {}, path: podPathGuess(specPath) }]) {
+      const spec = compile(specPath);
+      const pods = reach(obj.value, spec);
+      if (pods.length === 0) pods.push({ value: {}, path: podPathGuess(spec), text: formatPath(podPathGuess(spec)) });
+      for (const { value, path, text } of pods) {
         const pod = isRecord(value) ? value : {};
         out.push({
-          ...base,
-          podSpecPath: formatPath(path),
+          kind: base.kind,
+          name: base.name,
+          namespace: base.namespace,
+          file: base.file,
+          line: base.line,
+          object: obj,
+          podSpecPath: text,
           pullSecretsField: 'imagePullSecrets',
           containers: containersOf(pod, path),
           imagePullSecrets: referenceNames(pod.imagePullSecrets),
@@ -336,8 +372,8 @@ export function workloadsOf(
   return out;
 }
 
-function podPathGuess(specPath: string): ValuePath {
-  return segmentsOf(specPath).map((s) => (s === EVERY ? 0 : s));
+function podPathGuess(spec: CompiledPath): ValuePath {
+  return spec.segments.map((s) => (s === EVERY ? 0 : s));
 }
 
 /** The workloads of a shape's image fields, grouped by where their pull Secrets and ServiceAccount come from. */
@@ -352,7 +388,7 @@ function imageFieldWorkloads(
     { secretsAt: ValuePath | undefined; account: string | undefined; containers: WorkloadContainer[] }
   >();
   for (const imagePath of shape.images ?? []) {
-    for (const { value, path } of valuesAt(obj.value, segmentsOf(imagePath))) {
+    for (const { value, path } of reach(obj.value, compile(imagePath))) {
       if (typeof value !== 'string') continue;
       let secretsAt: ValuePath | undefined;
       let account: string | undefined;
@@ -405,14 +441,21 @@ export function imagesOf(obj: ManifestObject): string[] {
   const found: string[] = [];
   const visit = (v: unknown, depth: number): void => {
     if (depth > 64 || found.length >= 100) return;
-    if (Array.isArray(v)) for (const x of v) visit(x, depth + 1);
-    else if (isRecord(v)) {
-      for (const [k, x] of Object.entries(v)) {
-        if (k === 'image' && typeof x === 'string' && x !== '') found.push(x);
-        else if (typeof x === 'object' && x !== null) visit(x, depth + 1);
+    if (Array.isArray(v)) {
+      for (const x of v) if (typeof x === 'object' && x !== null) visit(x, depth + 1);
+    } else if (isRecord(v)) {
+      for (const k in v) {
+        const x = v[k];
+        if (typeof x === 'object' && x !== null) visit(x, depth + 1);
+        else if (k === 'image' && typeof x === 'string' && x !== '') found.push(x);
       }
     }
   };
-  visit(obj.value, 0);
+  // metadata (labels, annotations) and status hold no image a controller pulls.
+  for (const k in obj.value) {
+    const x = obj.value[k];
+    if (k === 'image' && typeof x === 'string' && x !== '') found.push(x);
+    else if (k !== 'metadata' && k !== 'status') visit(x, 1);
+  }
   return found;
 }

@@ -147,6 +147,21 @@ describe('Helm-style output across namespaces (a directory, walked recursively)'
   });
 });
 
+describe('messages stay bounded on large inputs', () => {
+  test('a Secret that is in many other namespaces: three are named, the others counted', async () => {
+    const secret = (ns: string): string =>
+      `apiVersion: v1\nkind: Secret\nmetadata: {name: regcred, namespace: ${ns}}\ntype: kubernetes.io/dockerconfigjson\nstringData: {.dockerconfigjson: '{"auths":{"reg.harbor.com":{}}}'}`;
+    const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shared}\nspec:\n  imagePullSecrets: [{name: regcred}]\n  containers: [{name: c, image: reg.harbor.com/x/y:1}]`;
+    const stdin = [...Array.from({ length: 12 }, (_, i) => secret(`team-${String(i).padStart(2, '0')}`)), pod].join(
+      '\n---\n',
+    );
+    const run = await runCli(['lint', '--format', 'json', '-'], { stdin });
+    expect(jsonReport(run).findings[0].problem).toContain(
+      "(there is one in team-00, team-01, team-02 and 9 other namespace(s); kubelet reads only the pod's own namespace)",
+    );
+  });
+});
+
 describe('pull Secrets through ServiceAccounts', () => {
   test("a named ServiceAccount, the implicit default one, and a pod list that replaces the ServiceAccount's", async () => {
     const run = await runCli(['lint', '--format', 'json', fixture('service-accounts.yaml')]);
