@@ -75,7 +75,7 @@ PATH                 a file, a directory (searched recursively for *.yaml, *.yml
                      also check the images at JSONPATH of objects of KIND (KIND or KIND.GROUP), e.g.
                      'Workflow.argoproj.io:spec.templates[*].container.image'; repeatable
 --namespace NS       the namespace of objects that name none (as kubectl apply -n NS). Default: default
---format FORMAT      text (default), json, or github (GitHub Actions annotations)
+--format FORMAT      text (default), json, github (GitHub Actions annotations) or sarif (code scanning)
 --max-file-size MIB  the largest input read, in MiB (a larger file, pipe or device is an input error). Default: 128
 --config FILE        read FILE instead of the nearest .harbor-private-app.yaml (registries, assumeSecrets,
                      imagePaths)

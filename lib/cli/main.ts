@@ -196,7 +196,7 @@ async function runPreflight(args: CommandArgs, io: CliIo, facts: RunFacts): Prom
     const lint = await lintFor(args, io, facts, registries);
     const prefix = io.env[PREFLIGHT_ENV.robotNamePrefix];
     const report = await preflight(lint, client, prefix ? { robotNamePrefix: prefix } : {});
-    io.stdout(formatReport(report, args.format));
+    io.stdout(formatReport(report, args.format, version()));
     return exitCodeOf(report);
   } finally {
     await client.close();
@@ -222,7 +222,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const facts = await factsFor(args, io);
     if (args.command === 'preflight') return await runPreflight(args, io, facts);
     const report = await lintFor(args, io, facts, facts.registries);
-    io.stdout(formatReport(report, args.format));
+    io.stdout(formatReport(report, args.format, version()));
     return exitCodeOf(report);
   } catch (e) {
     if (e instanceof UsageError) {

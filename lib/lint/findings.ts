@@ -2,6 +2,7 @@
  * What `harbor-private-app lint` and `preflight` report: findings (exit code 1) and notes (informational).
  * Neither ever carries Secret data: no password, `auth` value or token (lint does not show user names either).
  */
+import { locateField } from './locate';
 import type { ManifestParseCode } from './manifests';
 import type { Workload, WorkloadContainer } from './workloads';
 
@@ -36,9 +37,13 @@ export type FindingCode =
 export interface Finding {
   /** Why, as a stable code. */
   readonly code: FindingCode;
-  /** The file and line of the workload. */
+  /** The file, and the 1-based line and column of the image in it (the object's first line when not known). */
   readonly file: string;
   readonly line: number;
+  /** Absent when only the object's line is known (an object built in code, not read from a file). */
+  readonly column?: number;
+  /** The line the object starts on. */
+  readonly objectLine: number;
   /** The workload's kind, namespace and name. */
   readonly kind: string;
   readonly namespace: string;
@@ -65,10 +70,13 @@ export function containerFinding(
   problem: string,
   fix: string,
 ): Finding {
+  const at = locateField(workload.object, container.path);
   return {
     code,
     file: workload.file,
-    line: workload.line,
+    line: at?.line ?? workload.line,
+    ...(at ? { column: at.column } : {}),
+    objectLine: workload.line,
     kind: workload.kind,
     namespace: workload.namespace,
     name: workload.name,

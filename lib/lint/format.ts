@@ -1,11 +1,13 @@
 /**
- * The three output formats of `lint` and `preflight`: `text` for people, `json` for tools, `github` for GitHub
- * Actions workflow commands (`::error file=...,line=...::`), which annotate the pull request's diff.
+ * The output formats of `lint` and `preflight`: `text` for people, `json` for tools, `github` for GitHub Actions
+ * workflow commands (`::error file=...,line=...,col=...::`), which annotate the pull request's diff, and `sarif` for
+ * code scanning (sarif.ts).
  */
 import { objectLabel, type Finding, type InputError, type Report } from './findings';
+import { formatSarif } from './sarif';
 
 /** The output formats. */
-export const FORMATS = ['text', 'json', 'github'] as const;
+export const FORMATS = ['text', 'json', 'github', 'sarif'] as const;
 /** One of {@link FORMATS}. */
 export type Format = (typeof FORMATS)[number];
 
@@ -85,7 +87,7 @@ export function formatGithub(r: Report): string {
     lines.push(`::error ${props}::${escapeData(`${e.problem}. Fix: ${e.fix}.`)}`);
   }
   for (const f of r.findings) {
-    const props = `file=${escapeProperty(f.file)},line=${f.line},title=${escapeProperty(`harbor-private-app ${r.command}: ${f.code}`)}`;
+    const props = `file=${escapeProperty(f.file)},line=${f.line}${f.column ? `,col=${f.column}` : ''},title=${escapeProperty(`harbor-private-app ${r.command}: ${f.code}`)}`;
     lines.push(`::error ${props}::${escapeData(`${subject(f)} ${f.problem}. Fix: ${f.fix}.`)}`);
   }
   for (const n of r.notes) {
@@ -100,9 +102,13 @@ export function formatGithub(r: Report): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Formats a report. */
-export function formatReport(r: Report, format: Format): string {
+/**
+ * Formats a report.
+ * @param toolVersion the version SARIF names the tool with
+ */
+export function formatReport(r: Report, format: Format, toolVersion = 'unknown'): string {
   if (format === 'json') return formatJson(r);
+  if (format === 'sarif') return formatSarif(r, toolVersion);
   if (format === 'github') return formatGithub(r);
   return formatText(r);
 }

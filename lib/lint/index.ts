@@ -12,6 +12,7 @@ export * from './format';
 export * from './inventory';
 export * from './label-selectors';
 export * from './lint';
+export { locateField, type Position } from './locate';
 // The two parsers behind parseManifests (parseYamlManifests, parseYamlManifestsFast) stay internal.
 export {
   ManifestParseError,
@@ -24,5 +25,6 @@ export {
 export * from './object-paths';
 export * from './pull-secrets';
 export * from './registry-keys';
+export * from './sarif';
 export * from './sources';
 export * from './workloads';

@@ -150,8 +150,12 @@ export function lintSources(
 ): LintResult {
   const objects: ManifestObject[] = [];
   const errors: InputError[] = [...inputErrors];
+  const locatedKeys = (options.imagePaths ?? []).flatMap((p) => {
+    const last = parseImagePath(p).segments.at(-1);
+    return typeof last === 'string' ? [last] : [];
+  });
   for (const s of sources) {
-    const parsed = parseManifestFile(s.text, s.file);
+    const parsed = parseManifestFile(s.text, s.file, { locatedKeys });
     for (const o of parsed.objects) objects.push(o);
     for (const e of parsed.errors) {
       errors.push({ code: e.code, file: e.file, line: e.line, column: e.column, problem: e.problem, fix: e.fix });

@@ -26,11 +26,11 @@ import {
   isSeq,
   LineCounter,
   parseAllDocuments,
-  Scalar,
   type Document,
   type Node as YamlNode,
   type ParsedNode,
 } from 'yaml';
+import { countKeys, isMergeKey, LOCATED_KEYS, setOrigin, type KeyTable, type ObjectOrigin } from './locate';
 
 /** One Kubernetes object of the input. */
 export interface ManifestObject {
@@ -82,6 +82,16 @@ export class ManifestParseError extends Error {
   }
 }
 
+/** Options of {@link parseManifestFile}. */
+export interface ParseManifestOptions {
+  /**
+   * The names of keys whose values findings may point at, beside `image` and `package` (the last names of the
+   * `--image-path`s).
+   * @default - none
+   */
+  readonly locatedKeys?: Iterable<string>;
+}
+
 /** A file's objects, and the documents of it that cannot be read. */
 export interface ParsedManifests {
   readonly objects: ManifestObject[];
@@ -99,24 +109,100 @@ function isKubernetesObject(v: unknown): v is Record<string, unknown> {
   return isRecord(v) && typeof v.kind === 'string' && typeof v.apiVersion === 'string';
 }
 
-function push(out: ManifestObject[], file: string, line: number, value: unknown, itemLines?: readonly number[]): void {
+/** Where a document and each of its `List` items came from (see locate.ts). */
+interface DocumentOrigins {
+  readonly doc: ObjectOrigin;
+  readonly items?: readonly ObjectOrigin[];
+}
+
+function push(
+  out: ManifestObject[],
+  file: string,
+  line: number,
+  value: unknown,
+  itemLines?: readonly number[],
+  origins?: DocumentOrigins,
+): void {
   if (!isKubernetesObject(value)) return;
   if (value.kind === 'List' && Array.isArray(value.items)) {
-    value.items.forEach((item, i) => push(out, file, itemLines?.[i] ?? line, item));
+    value.items.forEach((item, i) => {
+      const origin = origins?.items?.[i];
+      push(out, file, itemLines?.[i] ?? line, item, undefined, origin ? { doc: origin } : undefined);
+    });
     return;
   }
-  out.push({ file, line, value });
+  const obj: ManifestObject = { file, line, value };
+  if (origins) setOrigin(obj, origins.doc);
+  out.push(obj);
+}
+
+/** The nodes of the items of a top-level `items:` sequence. */
+function listItemNodes(contents: YamlNode | null): unknown[] | undefined {
+  if (!isMap(contents)) return undefined;
+  const items = contents.get('items', true);
+  return isSeq(items) ? items.items : undefined;
 }
 
 /** The start line of each item of a top-level `items:` sequence. */
 function listItemLines(contents: YamlNode | null, lines: LineCounter, lineOffset: number): number[] | undefined {
-  if (!isMap(contents)) return undefined;
-  const items = contents.get('items', true);
-  if (!isSeq(items)) return undefined;
-  return items.items.map((item) => {
+  return listItemNodes(contents)?.map((item) => {
     const offset = (item as { range?: readonly number[] } | null)?.range?.[0];
     return offset === undefined ? 0 : lines.linePos(offset).line + lineOffset;
   });
+}
+
+/** The values of the located keys of a JSON text, in document order. */
+function jsonKeys(text: string, names: ReadonlySet<string>): KeyTable {
+  const table: KeyTable = { names: [], offsets: [], lines: [] };
+  const alternatives = [...names].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  const key = new RegExp(`"(${alternatives})"[ \\t\\r\\n]*:[ \\t\\r\\n]*`, 'g');
+  let line = 1;
+  let counted = 0;
+  for (let m = key.exec(text); m; m = key.exec(text)) {
+    const offset = m.index + m[0].length;
+    for (let i = text.indexOf('\n', counted); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+    counted = offset;
+    table.names.push(m[1]);
+    table.offsets.push(offset);
+    table.lines.push(line);
+  }
+  return table;
+}
+
+/** The objects of a JSON text, each located by how many keys of each located name come before it. */
+function pushJson(
+  out: ManifestObject[],
+  file: string,
+  text: string,
+  line: number,
+  value: unknown,
+  names: ReadonlySet<string>,
+): void {
+  const keys = jsonKeys(text, names);
+  const whole = { kind: 'keys' as const, text, start: 0, end: text.length, keys };
+  const before: Record<string, number> = {};
+  for (const n of names) before[n] = 0;
+  const add = (counts: Record<string, number>): void => {
+    for (const n of names) before[n] += counts[n];
+  };
+  for (const root of Array.isArray(value) ? value : [value]) {
+    if (isRecord(root) && root.kind === 'List' && Array.isArray(root.items)) {
+      // The keys of the List before its items (none in kubectl's output), then each item's.
+      const rootBefore = { ...before };
+      for (const k in root) {
+        if (k === 'items') break;
+        add(countKeys({ [k]: root[k] }, names));
+      }
+      const items = root.items.map((item: unknown): ObjectOrigin => {
+        const origin: ObjectOrigin = { ...whole, before: { ...before } };
+        add(countKeys(item, names));
+        return origin;
+      });
+      for (const n of names) before[n] = rootBefore[n];
+      push(out, file, line, root, undefined, { doc: whole, items });
+    } else push(out, file, line, root, undefined, { doc: { ...whole, before: { ...before } } });
+    add(countKeys(root, names));
+  }
 }
 
 /** True when a failed document looks like a template (Helm, Go templates) rather than YAML. */
@@ -191,7 +277,8 @@ function documentParts(text: string): Array<{ start: number; line: number }> {
  * Parses one file's text into Kubernetes objects, document by document; the documents that cannot be read are
  * returned as errors, and the others are still read.
  */
-export function parseManifestFile(text: string, file: string): ParsedManifests {
+export function parseManifestFile(text: string, file: string, options: ParseManifestOptions = {}): ParsedManifests {
+  const names = options.locatedKeys ? new Set([...LOCATED_KEYS, ...options.locatedKeys]) : LOCATED_KEYS;
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const trimmed = source.trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
@@ -200,7 +287,7 @@ export function parseManifestFile(text: string, file: string): ParsedManifests {
       const value: unknown = JSON.parse(source);
       const line = source.slice(0, source.length - trimmed.length).split('\n').length;
       const objects: ManifestObject[] = [];
-      for (const v of Array.isArray(value) ? value : [value]) push(objects, file, line, v);
+      pushJson(objects, file, source, line, value, names);
       return { objects, errors: [] };
     } catch {
       /* fall through to the YAML parser, which reports the position */
@@ -209,7 +296,7 @@ export function parseManifestFile(text: string, file: string): ParsedManifests {
   const directives = /^%/m.test(source);
   if (!directives) {
     // The usual file: js-yaml reads it whole. Only a file it cannot read alone is read document by document.
-    const whole = readFast(source, file, 0);
+    const whole = readFast(source, file, 0, names);
     if (whole) return { objects: whole, errors: [] };
   }
   const objects: ManifestObject[] = [];
@@ -219,7 +306,7 @@ export function parseManifestFile(text: string, file: string): ParsedManifests {
     const { start, line } = parts[i];
     const end = i + 1 < parts.length ? parts[i + 1].start : source.length;
     const part = start === 0 && end === source.length ? source : source.slice(start, end);
-    const fast = directives ? undefined : readFast(part, file, line - 1);
+    const fast = directives ? undefined : readFast(part, file, line - 1, names);
     if (fast) {
       objects.push(...fast);
       continue;
@@ -250,15 +337,6 @@ export function parseYamlManifests(source: string, file: string): ManifestObject
   const { objects, errors } = readSlow(source, file, 0);
   if (errors.length > 0) throw errors[0];
   return objects;
-}
-
-/** A scalar key of the yaml package's AST that is a merge key: `<<` written plain, or tagged `!!merge`. */
-function isMergeKey(key: unknown): boolean {
-  return (
-    isScalar(key) &&
-    key.value === '<<' &&
-    (key.tag === 'tag:yaml.org,2002:merge' || (key.type === Scalar.PLAIN && key.tag === undefined))
-  );
 }
 
 /** Keys compare as the yaml package compares them, except that merge keys may repeat (go-yaml v2 allows it). */
@@ -401,9 +479,11 @@ function readSlow(source: string, file: string, lineOffset: number): ParsedManif
       else fail(offset, { problem: e.message, fix: e.fix, code: e.code });
       continue;
     }
-    const itemLines =
-      isRecord(value) && value.kind === 'List' ? listItemLines(doc.contents, lines, lineOffset) : undefined;
-    push(objects, file, line, value, itemLines);
+    const list = isRecord(value) && value.kind === 'List';
+    const itemLines = list ? listItemLines(doc.contents, lines, lineOffset) : undefined;
+    const ast = (node: unknown): ObjectOrigin => ({ kind: 'ast', doc, node, lines, lineOffset });
+    const itemNodes = list ? listItemNodes(doc.contents) : undefined;
+    push(objects, file, line, value, itemLines, { doc: ast(doc.contents), items: itemNodes?.map(ast) });
   }
   return { objects, errors };
 }
@@ -451,7 +531,7 @@ const CORE_SCHEMA_AS_YAML_PACKAGE = FAILSAFE_SCHEMA.extend({
  */
 export function parseYamlManifestsFast(source: string, file: string): ManifestObject[] | undefined {
   if (/^%/m.test(source)) return undefined;
-  return readFast(source, file, 0);
+  return readFast(source, file, 0, LOCATED_KEYS);
 }
 
 /**
@@ -472,24 +552,40 @@ function hasCollectionKey(source: string): boolean {
   return false;
 }
 
-function readFast(source: string, file: string, lineOffset: number): ManifestObject[] | undefined {
+function readFast(
+  source: string,
+  file: string,
+  lineOffset: number,
+  names: ReadonlySet<string>,
+): ManifestObject[] | undefined {
   if (MERGE_KEY.test(source) || hasCollectionKey(source)) return undefined;
   const starts: number[] = [];
-  /** The start lines of the children of each depth-2 collection (the values of a root mapping), by result. */
-  const childLines = new Map<unknown, number[]>();
-  let current: number[] = [];
+  /** The span of each document's root node. */
+  const spans: Array<{ start: number; end: number }> = [];
+  /** The start lines and spans of the children of each depth-2 collection (the values of a root mapping), by result. */
+  const children = new Map<unknown, Array<{ line: number; start: number; end: number }>>();
+  let current: Array<{ line: number; start: number; end: number }> = [];
+  const keys: KeyTable = { names: [], offsets: [], lines: [] };
   let slow = false;
   const listener = (event: 'open' | 'close', state: JsYamlState): void => {
     const { depth } = state as JsYamlState & { depth: number };
     if (event === 'open') {
-      if (depth === 1) starts.push(state.line + 1 + lineOffset);
-      else if (depth === 2) current = [];
-      else if (depth === 3) current.push(state.line + 1 + lineOffset);
+      if (depth === 1) {
+        starts.push(state.line + 1 + lineOffset);
+        spans.push({ start: state.position, end: source.length });
+      } else if (depth === 2) current = [];
+      else if (depth === 3)
+        current.push({ line: state.line + 1 + lineOffset, start: state.position, end: source.length });
       return;
     }
     const closed = state as JsYamlState & { anchor: string | null; tag: string | null; kind: string | null };
     if (closed.anchor !== null || (closed.tag !== null && closed.kind !== 'scalar')) slow = true;
-    if (depth === 2 && Array.isArray(state.result)) childLines.set(state.result, current);
+    if (closed.kind === 'scalar' && typeof state.result === 'string' && names.has(state.result)) {
+      locatedKey(source, state, lineOffset, keys);
+    }
+    if (depth === 1) spans[spans.length - 1].end = state.position;
+    else if (depth === 2 && Array.isArray(state.result)) children.set(state.result, current);
+    else if (depth === 3 && current.length > 0) current[current.length - 1].end = state.position;
   };
   let docs: unknown[];
   try {
@@ -499,14 +595,55 @@ function readFast(source: string, file: string, lineOffset: number): ManifestObj
   }
   if (slow || docs.length !== starts.length) return undefined;
   const out: ManifestObject[] = [];
+  const origin = (span: { start: number; end: number }): ObjectOrigin => ({
+    kind: 'keys',
+    text: source,
+    start: span.start,
+    end: span.end,
+    keys,
+  });
   for (let i = 0; i < docs.length; i++) {
     const value = docs[i];
-    let itemLines: number[] | undefined;
+    let items: Array<{ line: number; start: number; end: number }> | undefined;
     if (isRecord(value) && value.kind === 'List' && Array.isArray(value.items)) {
-      itemLines = childLines.get(value.items);
-      if (itemLines?.length !== value.items.length) return undefined;
+      items = children.get(value.items);
+      if (items?.length !== value.items.length) return undefined;
     }
-    push(out, file, starts[i], value, itemLines);
+    push(
+      out,
+      file,
+      starts[i],
+      value,
+      items?.map((c) => c.line),
+      { doc: origin(spans[i]), items: items?.map(origin) },
+    );
   }
   return out;
+}
+
+/**
+ * Records the value of a located key that js-yaml just read (the scalar `image` followed by `:`): its offset and line,
+ * after the `:` and any white space or comment.
+ */
+function locatedKey(source: string, state: JsYamlState, lineOffset: number, keys: KeyTable): void {
+  let i = state.position;
+  let line = state.line + 1 + lineOffset;
+  while (source[i] === ' ' || source[i] === '\t') i++;
+  if (source[i] !== ':') return; // a value that reads "image", not a key
+  i++;
+  for (;;) {
+    const c = source[i];
+    if (c === ' ' || c === '\t' || c === '\r') i++;
+    else if (c === '\n') {
+      i++;
+      line++;
+    } else if (c === '#') {
+      const eol = source.indexOf('\n', i);
+      if (eol < 0) break;
+      i = eol;
+    } else break;
+  }
+  keys.names.push(state.result as string);
+  keys.offsets.push(i);
+  keys.lines.push(line);
 }

@@ -231,7 +231,7 @@ export async function preflight(
   const order = new Map(
     lint.checks.map((c, i) => [`${c.workload.file}\u0000${c.workload.line}\u0000${c.container.name}`, i]),
   );
-  const at = (f: Finding): number => order.get(`${f.file}\u0000${f.line}\u0000${f.container}`) ?? -1;
+  const at = (f: Finding): number => order.get(`${f.file}\u0000${f.objectLine}\u0000${f.container}`) ?? -1;
   findings.sort((a, b) => at(a) - at(b));
   return { command: 'preflight', findings, errors: lint.errors, notes, summary: lint.summary };
 }

@@ -19,7 +19,9 @@ describe("the seed's original mistake: coredns without imagePullSecrets", () => 
     expect(f).toMatchObject({
       code: 'no-pull-secret',
       file: 'test/lint/fixtures/seed/coredns.yaml',
-      line: 17,
+      line: 37,
+      column: 18,
+      objectLine: 17,
       kind: 'Deployment',
       namespace: 'kube-system',
       name: 'coredns',
@@ -40,7 +42,7 @@ describe("the seed's original mistake: coredns without imagePullSecrets", () => 
     expect(run.stderr).toBe('');
     const lines = run.stdout.trim().split('\n');
     expect(lines[0]).toMatch(
-      /^test\/lint\/fixtures\/seed\/coredns\.yaml:17: Deployment kube-system\/coredns, container "coredns", image "reg\.harbor\.com\/k8s\/coredns:1\.2\.6" would be pulled from reg\.harbor\.com without credentials/,
+      /^test\/lint\/fixtures\/seed\/coredns\.yaml:37:18: Deployment kube-system\/coredns, container "coredns", image "reg\.harbor\.com\/k8s\/coredns:1\.2\.6" would be pulled from reg\.harbor\.com without credentials/,
     );
     expect(lines[1]).toMatch(/^ {2}Fix: add imagePullSecrets: \[\{name: registry-secret\}\]/);
     expect(lines[2]).toBe(
@@ -82,7 +84,7 @@ describe("the seed's original mistake: coredns without imagePullSecrets", () => 
       stdin: read('seed/coredns.yaml'),
     });
     expect(run.code).toBe(1);
-    expect(jsonReport(run).findings[0]).toMatchObject({ file: '<stdin>', line: 17, name: 'coredns' });
+    expect(jsonReport(run).findings[0]).toMatchObject({ file: '<stdin>', line: 37, column: 18, name: 'coredns' });
   });
 });
 
@@ -193,7 +195,9 @@ describe('CronJobs with initContainers, and host:port registries both ways', () 
       kind: 'CronJob',
       namespace: 'batch',
       registry: 'reg.harbor.com:8443',
-      line: 22,
+      line: 38,
+      column: 22,
+      objectLine: 22,
     });
     expect(findings[0].problem).toContain('"reg.harbor.com" names no port and the image port 8443');
     expect(findings[0].fix).toContain('by "reg.harbor.com:8443"');
@@ -207,9 +211,9 @@ describe('CronJobs with initContainers, and host:port registries both ways', () 
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(
-      /^::error file=test\/lint\/fixtures\/cronjobs\.yaml,line=22,title=harbor-private-app lint%3A no-entry-for-registry::CronJob batch\/nightly, init container "migrate", image "reg\.harbor\.com:8443\/batch\/migrate:1\.0" would be pulled/,
+      /^::error file=test\/lint\/fixtures\/cronjobs\.yaml,line=38,col=22,title=harbor-private-app lint%3A no-entry-for-registry::CronJob batch\/nightly, init container "migrate", image "reg\.harbor\.com:8443\/batch\/migrate:1\.0" would be pulled/,
     );
-    expect(lines[1]).toMatch(/^::error file=test\/lint\/fixtures\/cronjobs\.yaml,line=43,title=/);
+    expect(lines[1]).toMatch(/^::error file=test\/lint\/fixtures\/cronjobs\.yaml,line=62,col=22,title=/);
     expect(lines[2]).toMatch(/^harbor-private-app lint: 2 findings\./);
   });
 });
@@ -284,7 +288,7 @@ describe('input', () => {
 
   test.each([
     [['lint'], 'lint needs at least one PATH'],
-    [['lint', '--format', 'xml', 'x'], '--format "xml" is not one of text, json, github'],
+    [['lint', '--format', 'xml', 'x'], '--format "xml" is not one of text, json, github, sarif'],
     [['lint', '--registry', 'https://reg.harbor.com/k8s', 'x'], 'is not a registry host'],
     [['lint', '--registry'], '--registry needs a value'],
     [['lint', '--frobnicate', 'x'], 'unknown option "--frobnicate"'],
@@ -326,11 +330,12 @@ describe('Secret data is never printed', () => {
       const full = path.join(dir, n);
       return statSync(full).isDirectory() ? files(full) : [full];
     });
-  const inputs = files(path.join(REPO, FIXTURES))
-    .filter((f) => /\.(ya?ml|json)$/.test(f) && !f.endsWith('broken.yaml'))
-    .map((f) => path.relative(REPO, f));
+  const inputs = [
+    ...files(path.join(REPO, FIXTURES)).filter((f) => /\.(ya?ml|json)$/.test(f)),
+    ...readdirSync(path.join(REPO, 'test/lint/corpus')).map((c) => path.join(REPO, 'test/lint/corpus', c, 'repo')),
+  ].map((f) => path.relative(REPO, f));
 
-  test.each(['text', 'json', 'github'])(
+  test.each(['text', 'json', 'github', 'sarif'])(
     'in %s output of every fixture (no password, auth, data, user name)',
     async (format) => {
       for (const input of inputs) {
@@ -342,6 +347,8 @@ describe('Secret data is never printed', () => {
           expect(out).not.toContain('eyJhdXRocy'); // base64 of '{"auths"...'
           expect(out).not.toMatch(/robot\$/);
           expect(out).not.toContain('password');
+          expect(out).not.toContain('ENC['); // SOPS
+          expect(out).not.toMatch(/Ag[A-Z][A-Za-z0-9+/]{20}/); // Sealed Secrets ciphertext
         }
       }
     },

@@ -143,8 +143,10 @@ describe('harbor-private-app preflight', () => {
     ].join('\n');
     const run = await runCli(['preflight', '-'], { env, stdin: yaml });
     expect(run.code).toBe(1);
+    // The line and column of the image itself.
+    const column = yaml.split('\n')[12].indexOf(`${host}/k8s/coredns:0.1`) + 1;
     expect(run.stdout).toContain(
-      `<stdin>:8: Pod apps/ok, container "gone", image "${host}/k8s/coredns:0.1" is not in Harbor`,
+      `<stdin>:13:${column}: Pod apps/ok, container "gone", image "${host}/k8s/coredns:0.1" is not in Harbor`,
     );
     expect(run.stdout).toContain(`registries (--registry): ${host}.`);
   });
