@@ -33,6 +33,8 @@ export interface CommandArgs {
   readonly assumeSecrets: readonly string[];
   /** `--image-path` values (`KIND[.GROUP]:JSONPATH`), in order. */
   readonly imagePaths: readonly string[];
+  /** `--allow-nothing-to-check` (preflight): asking Harbor about no image is no error. */
+  readonly allowNothingToCheck: boolean;
   /** `--max-file-size`: the largest input read, in MiB. @default 128 */
   readonly maxFileMib: number;
   /** `--config FILE`; `null` for `--no-config`; `undefined`: look for `.harbor-private-app.yaml`. */
@@ -77,6 +79,8 @@ PATH                 a file, a directory (searched recursively for *.yaml, *.yml
 --namespace NS       the namespace of objects that name none (as kubectl apply -n NS). Default: default
 --format FORMAT      text (default), json, github (GitHub Actions annotations) or sarif (code scanning)
 --max-file-size MIB  the largest input read, in MiB (a larger file, pipe or device is an input error). Default: 128
+--allow-nothing-to-check
+                     preflight: no error when no image is left to ask Harbor about (by default that is exit 2)
 --config FILE        read FILE instead of the nearest .harbor-private-app.yaml (registries, assumeSecrets,
                      imagePaths)
 --no-config          read no config file
@@ -115,6 +119,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const imagePaths: string[] = [];
   let config: string | null | undefined;
   let maxFileMib = 128;
+  let allowNothingToCheck = false;
   const paths: string[] = [];
   let format: Format = 'text';
   let namespace = 'default';
@@ -167,6 +172,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         );
       }
       maxFileMib = n;
+    } else if (flag === '--allow-nothing-to-check') {
+      if (arg.includes('=')) throw new UsageError('--allow-nothing-to-check takes no value.');
+      if (command !== 'preflight') throw new UsageError('--allow-nothing-to-check is an option of preflight.');
+      allowNothingToCheck = true;
     } else if (flag === '--no-config') {
       if (arg.includes('=')) throw new UsageError('--no-config takes no value.');
       config = null;
@@ -208,6 +217,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       format,
       namespace,
       maxFileMib,
+      allowNothingToCheck,
       paths,
       ...(config !== undefined ? { config } : {}),
     },

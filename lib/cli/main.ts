@@ -195,7 +195,10 @@ async function runPreflight(args: CommandArgs, io: CliIo, facts: RunFacts): Prom
     const registries = facts.registries.length > 0 ? facts.registries : [new URL(client.origin).host];
     const lint = await lintFor(args, io, facts, registries);
     const prefix = io.env[PREFLIGHT_ENV.robotNamePrefix];
-    const report = await preflight(lint, client, prefix ? { robotNamePrefix: prefix } : {});
+    const report = await preflight(lint, client, {
+      ...(prefix ? { robotNamePrefix: prefix } : {}),
+      allowNothingToCheck: args.allowNothingToCheck,
+    });
     io.stdout(formatReport(report, args.format, version()));
     return exitCodeOf(report);
   } finally {

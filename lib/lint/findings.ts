@@ -102,16 +102,23 @@ export interface Note {
  * Why an input could not be read (exit code 2): `not-found`, `unreadable` (a symbolic link loop, no permission...),
  * `too-large`, `encoding` (not text kubectl reads), `no-manifest-file` (a directory without one), `helm-chart` (Helm
  * templates), and for a document of a file: `yaml-syntax`, `duplicate-key`, `template`, `yaml-alias-limit`,
- * `yaml-unsupported`.
+ * `yaml-unsupported`; and for preflight, `nothing-to-check` (no image was left to ask Harbor about).
  */
 export type InputErrorCode =
-  'not-found' | 'unreadable' | 'too-large' | 'encoding' | 'no-manifest-file' | 'helm-chart' | ManifestParseCode;
+  | 'not-found'
+  | 'unreadable'
+  | 'too-large'
+  | 'encoding'
+  | 'no-manifest-file'
+  | 'helm-chart'
+  | 'nothing-to-check'
+  | ManifestParseCode;
 
 /** An input (a path, a file, a document of a file) that could not be read: the rest of the input is still checked. */
 export interface InputError {
   /** Why, as a stable code. */
   readonly code: InputErrorCode;
-  /** The path or file, as given. */
+  /** The path or file, as given (`''` when the error concerns the whole run: `nothing-to-check`). */
   readonly file: string;
   /** Where in the file, for a document that cannot be read (1-based). */
   readonly line?: number;
@@ -162,7 +169,7 @@ export interface Report {
   /** The command that made it. */
   readonly command: 'lint' | 'preflight';
   readonly findings: readonly Finding[];
-  /** Inputs that could not be read (exit code 2): what they hold was not checked. */
+  /** Inputs that could not be read (exit code 2): what they hold was not checked; preflight's `nothing-to-check`. */
   readonly errors: readonly InputError[];
   readonly notes: readonly Note[];
   readonly summary: Summary;

@@ -79,8 +79,8 @@ export function formatGithub(r: Report): string {
   const lines: string[] = [];
   for (const e of r.errors) {
     const props = [
-      `file=${escapeProperty(e.file)}`,
-      ...(e.line ? [`line=${e.line}`] : []),
+      ...(e.file ? [`file=${escapeProperty(e.file)}`] : []),
+      ...(e.file && e.line ? [`line=${e.line}`] : []),
       ...(e.line && e.column ? [`col=${e.column}`] : []),
       `title=${escapeProperty(`harbor-private-app ${r.command}: ${e.code}`)}`,
     ].join(',');

@@ -37,6 +37,7 @@ const RULES: Readonly<Record<string, string>> = {
   template: 'A template (Helm, Go templates), not Kubernetes YAML yet.',
   'yaml-alias-limit': 'YAML aliases expand beyond the limit.',
   'yaml-unsupported': 'A YAML construct kubectl cannot read.',
+  'nothing-to-check': 'preflight asked Harbor about no image.',
   note: 'Something worth knowing that is not a finding.',
 };
 
