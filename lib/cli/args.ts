@@ -90,6 +90,23 @@ preflight, no connection to Harbor; 3 findings and an input that could not be re
 More: docs/lint.md in the harbor-private-app repository.
 `;
 
+/** Runs a check of a flag's value; the errors checks throw for bad values become usage errors (exit code 2). */
+function asUsage<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (
+      e instanceof DeclaredSecretError ||
+      e instanceof ObjectPathError ||
+      e instanceof HarborPrivateAppError ||
+      e instanceof RegistryFlagError
+    ) {
+      throw new UsageError(e.message);
+    }
+    throw e;
+  }
+}
+
 function takeValue(argv: readonly string[], i: number, flag: string): [string, number] {
   const arg = argv[i];
   const eq = arg.indexOf('=');
@@ -143,21 +160,11 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       registries.push(value);
     } else if (flag === '--assume-secret') {
       [value, i] = takeValue(argv, i, flag);
-      try {
-        parseDeclaredSecret(value, '--assume-secret');
-      } catch (e) {
-        if (e instanceof DeclaredSecretError) throw new UsageError(e.message);
-        throw e;
-      }
+      asUsage(() => parseDeclaredSecret(value, '--assume-secret'));
       assumeSecrets.push(value);
     } else if (flag === '--image-path') {
       [value, i] = takeValue(argv, i, flag);
-      try {
-        parseImagePath(value);
-      } catch (e) {
-        if (e instanceof ObjectPathError) throw new UsageError(e.message);
-        throw e;
-      }
+      asUsage(() => parseImagePath(value));
       imagePaths.push(value);
     } else if (flag === '--config') {
       [value, i] = takeValue(argv, i, flag);
@@ -187,23 +194,13 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       format = value as Format;
     } else if (flag === '--namespace' || flag === '-n') {
       [value, i] = takeValue(argv, i, flag);
-      try {
-        namespace = checkNamespaceName('--namespace', value);
-      } catch (e) {
-        // lib/core's rule and message (the value, the rule, a name to use instead).
-        if (e instanceof HarborPrivateAppError) throw new UsageError(e.message);
-        throw e;
-      }
+      // lib/core's rule and message (the value, the rule, a name to use instead).
+      namespace = asUsage(() => checkNamespaceName('--namespace', value));
     } else {
       throw new UsageError(`unknown option ${JSON.stringify(flag)}.`);
     }
   }
-  try {
-    CheckedRegistries.fromFlags(registries);
-  } catch (e) {
-    if (e instanceof RegistryFlagError) throw new UsageError(e.message);
-    throw e;
-  }
+  asUsage(() => CheckedRegistries.fromFlags(registries));
   if (paths.length === 0) {
     throw new UsageError(`${command} needs at least one PATH (a file, a directory, or - for standard input).`);
   }
