@@ -21,6 +21,7 @@ export {
   type ManifestObject,
   type ManifestParseCode,
   type ParsedManifests,
+  type ParseManifestOptions,
 } from './manifests';
 export * from './object-paths';
 export * from './pull-secrets';
