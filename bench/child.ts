@@ -65,6 +65,8 @@ export interface ChildResult {
   readonly loadMs?: number;
   /** Length of the longest serialized dynamic provider registered (Pulumi tasks). */
   readonly providerChars?: number;
+  /** Findings reported (lint tasks). */
+  readonly findings?: number;
 }
 
 /** The marker before the JSON result on stdout. */
@@ -75,7 +77,7 @@ async function main(): Promise<void> {
   let result: unknown;
   if (task.kind === 'synth') result = measureSynth(task);
   else if (task.kind === 'pulumi') result = await measurePulumi(task);
-  else if (task.kind === 'lint') result = measureLint(task);
+  else if (task.kind === 'lint') result = await measureLint(task);
   else if (task.kind === 'pulumi-objects') {
     const { pulumiRegistrations } = require('./pulumi-equivalence') as typeof import('./pulumi-equivalence');
     result = await pulumiRegistrations(task.side, task.n, task.mode);
@@ -135,28 +137,41 @@ async function measurePulumi(task: Extract<ChildTask, { kind: 'pulumi' }>): Prom
 }
 
 /**
- * Lints a file as `harbor-private-app lint FILE` does (read, parse, check every container; no output), or, for the
- * baseline, only parses it with js-yaml (the parser lint reads such YAML with). Modules are loaded before the clock starts.
+ * Lints a file as `harbor-private-app lint FILE` does (read it, parse it, check every container, format the text
+ * report), or, for the baseline, only reads and parses it with js-yaml (the parser lint reads such YAML with).
+ * Modules are loaded before the clock starts.
  */
-function measureLint(task: Extract<ChildTask, { kind: 'lint' }>): ChildResult {
-  const { parseManifests } = require('../lib/lint/manifests') as typeof import('../lib/lint/manifests');
+async function measureLint(task: Extract<ChildTask, { kind: 'lint' }>): Promise<ChildResult> {
+  const { readManifestSources } = require('../lib/lint/sources') as typeof import('../lib/lint/sources');
+  const { parseManifestFile } = require('../lib/lint/manifests') as typeof import('../lib/lint/manifests');
   const { lintManifests } = require('../lib/lint/lint') as typeof import('../lib/lint/lint');
+  const { formatReport } = require('../lib/lint/format') as typeof import('../lib/lint/format');
   const { CORE_SCHEMA, loadAll } = require('js-yaml') as typeof import('js-yaml');
   const startRss = process.memoryUsage().rss;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const text = fs.readFileSync(task.file, 'utf8');
   let objects: number;
+  let bytes: number;
   let t1: number;
+  let findings = 0;
   if (task.side === 'lint') {
-    const parsed = parseManifests(text, task.file);
+    // What `harbor-private-app lint FILE` runs: lintSources, with the parse and the check timed apart.
+    const read = await readManifestSources([task.file], { cwd: process.cwd(), readStdin: () => Promise.resolve('') });
+    const parsed = parseManifestFile(read.sources[0].text, task.file);
     t1 = performance.now();
-    const report = lintManifests(parsed, {}, 1);
+    const report = lintManifests(parsed.objects, {}, 1, [...read.errors, ...parsed.errors]);
+    const out = formatReport(report, 'text');
     if (report.summary.checked === 0) throw new Error(`bench: lint of ${task.file} checked no container`);
+    if (report.errors.length > 0) throw new Error(`bench: lint of ${task.file}: ${report.errors[0].problem}`);
+    if (out.length === 0) throw new Error('bench: no report');
     objects = report.summary.objects;
+    findings = report.findings.length;
+    bytes = Buffer.byteLength(read.sources[0].text);
   } else {
+    const text = fs.readFileSync(task.file, 'utf8');
     objects = loadAll(text, undefined, { schema: CORE_SCHEMA }).length;
     t1 = performance.now();
+    bytes = Buffer.byteLength(text);
   }
   const t2 = performance.now();
   const cpu = process.cpuUsage(cpu0);
@@ -167,8 +182,9 @@ function measureLint(task: Extract<ChildTask, { kind: 'lint' }>): ChildResult {
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     startRssMb: startRss / 1048576,
     objects,
-    bytes: Buffer.byteLength(text),
+    bytes,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    findings,
   };
 }
 

@@ -25,14 +25,15 @@ export function writeLintInput(file: string, objects: number): number {
 }
 
 /**
- * Lints `file` `runs` times in fresh processes (lib/lint: read, parse, check every container), interleaved with the
- * baseline (js-yaml parsing the same file), and returns the medians.
+ * Lints `file` `runs` times in fresh processes (lib/lint: read, parse, check every container, format the report),
+ * interleaved with the baseline (js-yaml reading and parsing the same file), and returns the medians.
  */
 export async function measureLint(
   tree: TranspiledTree,
   file: string,
   runs: number,
   log: (s: string) => void,
+  name = 'lint',
 ): Promise<ResultEntry> {
   const lint: ChildResult[] = [];
   const parse: ChildResult[] = [];
@@ -48,13 +49,14 @@ export async function measureLint(
   const paired = pairedMedians(lint, parse);
   const { ms, baselineMs: bms, rss, baselineRss: brss } = paired;
   const entry: ResultEntry = {
-    name: 'lint',
+    name,
     n: lint[0].objects,
     runs,
     ...paired.fields,
     baseline: LINT_BASELINE,
     detail: {
       objects: lint[0].objects,
+      findings: lint[0].findings ?? 0,
       yaml_bytes: lint[0].bytes,
       parse_phase_ms: round(median(lint.map((x) => x.constructMs))),
       check_phase_ms: round(median(lint.map((x) => x.synthMs))),
@@ -65,7 +67,7 @@ export async function measureLint(
     },
   };
   log(
-    `  lint n=${entry.n.toLocaleString('en-US')} objects (${(lint[0].bytes / 1e6).toFixed(1)} MB)  ${(ms / 1000).toFixed(2)} s ` +
+    `  ${name} n=${entry.n.toLocaleString('en-US')} objects (${(lint[0].bytes / 1e6).toFixed(1)} MB, ${(lint[0].findings ?? 0).toLocaleString('en-US')} findings)  ${(ms / 1000).toFixed(2)} s ` +
       `(parse ${((entry.detail!.parse_phase_ms as number) / 1000).toFixed(2)} s + check ${((entry.detail!.check_phase_ms as number) / 1000).toFixed(2)} s) ` +
       `vs js-yaml alone ${(bms / 1000).toFixed(2)} s  x${entry.ratio!.toFixed(2)}; CPU ${((entry.detail!.cpu_ms as number) / 1000).toFixed(2)} s vs ` +
       `${((entry.detail!.baseline_cpu_ms as number) / 1000).toFixed(2)} s; RSS ${rss.toFixed(0)} vs ${brss.toFixed(0)} MB   (${runs} runs)`,

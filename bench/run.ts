@@ -6,7 +6,8 @@
  * - Pulumi mock-mode construction of N components (lib/pulumi);
  * - Harbor API requests per create / unchanged update / refresh / destroy (lab emulator);
  * - the cold wall time of `npm run synth` of the example against a bare cdk8s app;
- * - `harbor-private-app lint` of 10,000 objects against js-yaml parsing the same file.
+ * - `harbor-private-app lint` of 10,000 objects (as cdk8s synthesizes them) and of 100,000 (a multi-tenant cluster with
+ *   findings, bench/lint-input.ts) against js-yaml parsing the same file.
  * Prints PASS/MISS per target and profiles what misses. A full run writes bench/results.json,
  * bench/RESULTS.md and bench/scaling.svg; a quick run writes nothing unless `--write` is given.
  *
@@ -19,6 +20,7 @@ import * as path from 'node:path';
 import { assertSameObjects } from './equivalence';
 import { describeMachine } from './machine';
 import { asConfiguredVariant, cliSynthOnce, measureCliSynth, precompiledVariant } from './measure-cli';
+import { writeLargeLintInput } from './lint-input';
 import { measureLint, writeLintInput } from './measure-lint';
 import { checkPulumiObjects, measurePulumi } from './measure-pulumi';
 import { installPackageForBench } from './pulumi-install';
@@ -50,6 +52,8 @@ interface Plan {
   readonly cliRuns: number;
   /** Objects in the lint input, and runs per side. */
   readonly lint: readonly [objects: number, runs: number];
+  /** Objects in the large lint input (bench/lint-input.ts), and runs per side. */
+  readonly lintLarge: readonly [objects: number, runs: number];
 }
 
 const FULL: Plan = {
@@ -76,6 +80,7 @@ const FULL: Plan = {
   harborApps: [1, 100],
   cliRuns: 7,
   lint: [10_000, 5],
+  lintLarge: [100_000, 3],
 };
 
 const QUICK: Plan = {
@@ -94,6 +99,7 @@ const QUICK: Plan = {
   harborApps: [1],
   cliRuns: 2,
   lint: [10_000, 1],
+  lintLarge: [100_000, 1],
 };
 
 const log = (s: string): void => {
@@ -188,6 +194,18 @@ async function main(): Promise<void> {
       const objects = writeLintInput(file, plan.lint[0]);
       log(`  input: ${objects.toLocaleString('en-US')} objects, the YAML cdk8s synthesizes for ${objects / 5} apps`);
       results.push(await measureLint(tree, file, plan.lint[1], log));
+      const large = path.join(work, 'lint-large.yaml');
+      const written = writeLargeLintInput(large, plan.lintLarge[0]);
+      log(
+        `  input: ${written.objects.toLocaleString('en-US')} objects of a multi-tenant cluster (bench/lint-input.ts), ${written.findings.toLocaleString('en-US')} findings expected`,
+      );
+      const entry = await measureLint(tree, large, plan.lintLarge[1], log, 'lint/large');
+      if (entry.detail?.findings !== written.findings) {
+        throw new Error(
+          `bench: lint reported ${String(entry.detail?.findings)} findings, ${written.findings} expected`,
+        );
+      }
+      results.push(entry);
     }
 
     const targets = evaluateTargets(results);

@@ -12,6 +12,10 @@ export const LIMITS = {
   cliRatio: 1.2,
   /** `harbor-private-app lint` of 10,000 objects, in seconds ("a few seconds", issue #12). */
   lintSeconds: 3,
+  /** `harbor-private-app lint` of 100,000 objects, in seconds (issue #23). */
+  lintLargeSeconds: 10,
+  /** `harbor-private-app lint` of 100,000 objects: peak RSS in MB (issue #23: 1 GB). */
+  lintLargeRssMb: 1024,
   /** 1,000 Pulumi components (package installed): time / the minimal hand-written program's. */
   pulumiTimeRatio: 1.3,
   /** 1,000 Pulumi components (package installed): peak RSS / the minimal hand-written program's. */
@@ -35,6 +39,8 @@ export function evaluateTargets(results: readonly ResultEntry[]): TargetResult[]
   const pulumiProxy = pulumiBig && pulumiBig.n !== 1_000 ? `measured at n=${pulumiBig.n}, not 1,000` : undefined;
   const pulumiFirst = pulumi.find((r) => r.n === 1);
   const lint = results.find((r) => r.name === 'lint');
+  const lintLarge = results.find((r) => r.name === 'lint/large');
+  const largeProxy = lintLarge && lintLarge.n < 100_000 ? `measured at ${lintLarge.n} objects` : undefined;
   const target = (
     id: string,
     description: string,
@@ -98,6 +104,20 @@ export function evaluateTargets(results: readonly ResultEntry[]): TargetResult[]
       lint && lint.median_ms !== null ? round3(lint.median_ms / 1000) : undefined,
       LIMITS.lintSeconds,
       lint && lint.n < 10_000 ? `measured at ${lint.n} objects` : undefined,
+    ),
+    target(
+      'lint-100k',
+      '`harbor-private-app lint` of 100,000 objects with 20,000 findings, seconds',
+      lintLarge && lintLarge.median_ms !== null ? round3(lintLarge.median_ms / 1000) : undefined,
+      LIMITS.lintLargeSeconds,
+      largeProxy,
+    ),
+    target(
+      'lint-100k-rss',
+      '`harbor-private-app lint` of 100,000 objects, peak RSS in MB',
+      lintLarge?.rss_mb,
+      LIMITS.lintLargeRssMb,
+      largeProxy,
     ),
   ];
 }

@@ -2,26 +2,37 @@
  * The `harbor-private-app` command: `main(argv, io)` runs one command in-process and returns its exit code, so tests
  * call it directly; `bin/harbor-private-app.js` wires it to the process.
  *
- * Exit codes: 0 no finding, 1 findings, 2 usage error, unreadable input (a parse error names file and line) or, for
- * preflight, no usable connection to Harbor.
+ * Exit codes add up: 1 when there are findings, 2 when an input could not be read (each is reported with its file,
+ * line and column, and the rest is still checked), so 3 is both. A usage error, and for preflight no usable
+ * connection to Harbor, is 2 with nothing checked.
  */
 import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { HarborClient } from '../harbor/client';
-import { RegistryFlagError } from '../lint/checked-registries';
+import { CheckedRegistries, RegistryFlagError } from '../lint/checked-registries';
+import { DeclaredSecretError, parseDeclaredSecret, type DeclaredSecret } from '../lint/declared-secrets';
 import { formatReport } from '../lint/format';
 import { lintSources, type LintResult } from '../lint/lint';
+import type { Report } from '../lint/findings';
 import { ManifestParseError } from '../lint/manifests';
+import { ObjectPathError } from '../lint/object-paths';
+import { parseImagePath } from '../lint/workloads';
 import { ManifestInputError, readManifestSources } from '../lint/sources';
 import { PreflightConnectionError } from '../preflight/errors';
 import { parseArgs, UsageError, USAGE, type CommandArgs } from './args';
+import { ConfigFileError, findConfigFile, readConfigFile, type ConfigFile } from './config';
 
 /** No finding. */
 export const EXIT_OK = 0;
-/** Findings. */
+/** Findings (added to {@link EXIT_ERROR} when some input could not be read too). */
 export const EXIT_FINDINGS = 1;
-/** Usage, input or connection error. */
+/** Usage or connection error, or an input that could not be read. */
 export const EXIT_ERROR = 2;
+
+/** The exit code of a report: 1 for findings, plus 2 for inputs that could not be read. */
+export function exitCodeOf(report: Report): number {
+  return (report.findings.length > 0 ? EXIT_FINDINGS : EXIT_OK) | (report.errors.length > 0 ? EXIT_ERROR : EXIT_OK);
+}
 
 /** What the command needs from the outside world. */
 export interface CliIo {
@@ -29,8 +40,11 @@ export interface CliIo {
   stdout(text: string): void;
   /** Writes to standard error. */
   stderr(text: string): void;
-  /** Reads all of standard input (for the path `-`). */
-  readStdin(): Promise<string>;
+  /**
+   * Reads standard input (for the path `-`), stopping once more than `maxBytes` bytes have come: bytes, or text
+   * already decoded.
+   */
+  readStdin(maxBytes: number): Promise<Uint8Array | string>;
   /** The working directory relative paths are read from. */
   readonly cwd: string;
   /** The environment (preflight reads HARBOR_* from it). */
@@ -62,12 +76,87 @@ function version(): string {
   return 'unknown';
 }
 
-async function lintFor(args: CommandArgs, io: CliIo, registries: readonly string[]): Promise<LintResult> {
-  const sources = await readManifestSources(args.paths, { cwd: io.cwd, readStdin: () => io.readStdin() });
-  return lintSources(sources, { registries, defaultNamespace: args.namespace });
+/** The facts a run has: the command line's, added to the config file's. */
+interface RunFacts {
+  readonly config?: ConfigFile;
+  /** `--registry` values and the config file's `registries`. */
+  readonly registries: readonly string[];
+  readonly declaredSecrets: readonly DeclaredSecret[];
+  /** `--image-path` values and the config file's `imagePaths`. */
+  readonly imagePaths: readonly string[];
 }
 
-async function runPreflight(args: CommandArgs, io: CliIo): Promise<number> {
+/**
+ * Reads the config file that applies (`--config`, else the nearest `.harbor-private-app.yaml`, none with
+ * `--no-config`) and adds the command line's facts to it.
+ * @throws ConfigFileError for a config file that cannot be read or whose values are wrong
+ */
+async function factsFor(args: CommandArgs, io: CliIo): Promise<RunFacts> {
+  let file: string | undefined;
+  if (args.config === null) file = undefined;
+  else if (args.config !== undefined) {
+    file = path.resolve(io.cwd, args.config);
+    const stat = await fs.stat(file).catch(() => undefined);
+    if (!stat?.isFile()) throw new ConfigFileError(`--config ${args.config}: no such file.`);
+  } else file = await findConfigFile(io.cwd);
+  const config = file ? await readConfigFile(file, io.cwd) : undefined;
+  if (config) {
+    try {
+      CheckedRegistries.fromFlags(config.registries);
+    } catch (e) {
+      if (e instanceof RegistryFlagError) throw new ConfigFileError(`${config.file}: registries: ${e.message}`);
+      throw e;
+    }
+  }
+  const declaredSecrets: DeclaredSecret[] = [];
+  try {
+    for (const v of config?.assumeSecrets ?? []) declaredSecrets.push(parseDeclaredSecret(v, config!.file));
+  } catch (e) {
+    if (e instanceof DeclaredSecretError) throw new ConfigFileError(`${e.message} (assumeSecrets)`);
+    throw e;
+  }
+  for (const v of args.assumeSecrets) declaredSecrets.push(parseDeclaredSecret(v, '--assume-secret'));
+  for (const v of config?.imagePaths ?? []) {
+    try {
+      parseImagePath(v);
+    } catch (e) {
+      if (e instanceof ObjectPathError) throw new ConfigFileError(`${config!.file}: imagePaths: ${e.message}`);
+      throw e;
+    }
+  }
+  return {
+    ...(config ? { config } : {}),
+    registries: [...(config?.registries ?? []), ...args.registries],
+    declaredSecrets,
+    imagePaths: [...(config?.imagePaths ?? []), ...args.imagePaths],
+  };
+}
+
+async function lintFor(
+  args: CommandArgs,
+  io: CliIo,
+  facts: RunFacts,
+  registries: readonly string[],
+): Promise<LintResult> {
+  const read = await readManifestSources(
+    args.paths,
+    { cwd: io.cwd, readStdin: (max) => io.readStdin(max) },
+    { maxFileBytes: args.maxFileMib * 1024 * 1024 },
+  );
+  return lintSources(
+    read.sources,
+    {
+      registries,
+      defaultNamespace: args.namespace,
+      declaredSecrets: facts.declaredSecrets,
+      imagePaths: facts.imagePaths,
+      ...(facts.config ? { configFile: facts.config.file } : {}),
+    },
+    read.errors,
+  );
+}
+
+async function runPreflight(args: CommandArgs, io: CliIo, facts: RunFacts): Promise<number> {
   const need = (name: string): string => {
     const v = io.env[name];
     if (v === undefined || v === '') {
@@ -103,12 +192,15 @@ async function runPreflight(args: CommandArgs, io: CliIo): Promise<number> {
     );
   }
   try {
-    const registries = args.registries.length > 0 ? args.registries : [new URL(client.origin).host];
-    const lint = await lintFor(args, io, registries);
+    const registries = facts.registries.length > 0 ? facts.registries : [new URL(client.origin).host];
+    const lint = await lintFor(args, io, facts, registries);
     const prefix = io.env[PREFLIGHT_ENV.robotNamePrefix];
-    const report = await preflight(lint, client, prefix ? { robotNamePrefix: prefix } : {});
-    io.stdout(formatReport(report, args.format));
-    return report.findings.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+    const report = await preflight(lint, client, {
+      ...(prefix ? { robotNamePrefix: prefix } : {}),
+      allowNothingToCheck: args.allowNothingToCheck,
+    });
+    io.stdout(formatReport(report, args.format, version()));
+    return exitCodeOf(report);
   } finally {
     await client.close();
   }
@@ -130,10 +222,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return EXIT_OK;
     }
     const args = parsed.args;
-    if (args.command === 'preflight') return await runPreflight(args, io);
-    const report = await lintFor(args, io, args.registries);
-    io.stdout(formatReport(report, args.format));
-    return report.findings.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+    const facts = await factsFor(args, io);
+    if (args.command === 'preflight') return await runPreflight(args, io, facts);
+    const report = await lintFor(args, io, facts, facts.registries);
+    io.stdout(formatReport(report, args.format, version()));
+    return exitCodeOf(report);
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`harbor-private-app: ${e.message}\n\n${USAGE}`);
@@ -142,6 +235,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (
       e instanceof ManifestParseError ||
       e instanceof ManifestInputError ||
+      e instanceof ConfigFileError ||
       e instanceof RegistryFlagError ||
       e instanceof PreflightConnectionError
     ) {
@@ -157,10 +251,16 @@ export function processIo(): CliIo {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    readStdin: async () => {
+    readStdin: async (maxBytes) => {
       const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Uint8Array));
-      return Buffer.concat(chunks).toString('utf8');
+      let total = 0;
+      for await (const chunk of process.stdin) {
+        const b = Buffer.from(chunk as Uint8Array);
+        chunks.push(b);
+        total += b.length;
+        if (total > maxBytes) break; // the caller reports it as too large; the rest is not read
+      }
+      return Buffer.concat(chunks, total);
     },
     cwd: process.cwd(),
     env: process.env,

@@ -16,7 +16,7 @@ import type { CheckedRegistries } from './checked-registries';
 import type { DockerConfigEntry } from './docker-config-document';
 import { containerFinding, type Finding, type FindingCode } from './findings';
 import type { ManifestInventory } from './inventory';
-import { DOCKER_CONFIG_JSON_TYPE, isPullSecretType, type PullSecret } from './pull-secrets';
+import { describeSecret, DOCKER_CONFIG_JSON_TYPE, isPullSecretType, typeFix, type PullSecret } from './pull-secrets';
 import { imageRepository, matchingKeys, splitHostPort, type ImageRepository, type RegistryKey } from './registry-keys';
 import type { Workload, WorkloadContainer } from './workloads';
 
@@ -26,9 +26,12 @@ export interface CredentialCandidate {
   readonly secret: PullSecret;
   /**
    * The matching entry. `undefined` when the Secret's hosts are not known before it is created (a templated host,
-   * or a document from the secret store): it may cover the image, and is counted as covering it.
+   * a document from the secret store, a sealed or SOPS-encrypted one): it may cover the image, and is counted as
+   * covering it.
    */
   readonly entry?: DockerConfigEntry;
+  /** Set when the Secret counts as covering the image without lint knowing it does: why (for a note). */
+  readonly uncertain?: string;
 }
 
 /** The result of checking one container whose image is on a checked registry. */
@@ -56,12 +59,6 @@ type Parsed =
 
 const q = (s: string): string => JSON.stringify(s);
 
-function describe(s: PullSecret): string {
-  return s.source === 'Secret'
-    ? `Secret ${q(s.name)}`
-    : `Secret ${q(s.name)} (made by ExternalSecret ${q(s.objectName)})`;
-}
-
 /** The host part of an unparsable image, when it has one (`reg.harbor.com/K8S/x` -> `reg.harbor.com`). */
 function rawHost(image: string): string | undefined {
   const slash = image.indexOf('/');
@@ -73,6 +70,7 @@ function rawHost(image: string): string | undefined {
 /** Checks containers against one inventory and set of registries, parsing each distinct image once. */
 export class ContainerChecker {
   private readonly parsed = new Map<string, Parsed>();
+  private readonly covering = new Map<string, PullSecret | undefined>();
 
   constructor(
     private readonly inventory: ManifestInventory,
@@ -100,20 +98,31 @@ export class ContainerChecker {
     if (!this.registries.covers(repo.host)) return undefined;
 
     const ns = workload.namespace;
+    const field = workload.pullSecretsField;
     let names = workload.imagePullSecrets;
     let via = 'the pod';
     if (names.length === 0) {
-      const account = this.inventory.serviceAccount(ns, workload.serviceAccountName);
-      names = account?.imagePullSecrets ?? [];
-      via = `ServiceAccount ${q(workload.serviceAccountName)}`;
-      if (names.length === 0) {
-        const why = account
-          ? `its ServiceAccount ${q(workload.serviceAccountName)} names none either`
-          : `its ServiceAccount ${q(workload.serviceAccountName)} is not in the input`;
+      const accountName = workload.serviceAccountName;
+      if (accountName === undefined) {
         return this.fail(workload, container, ref, repo, [
           {
             code: 'no-pull-secret',
-            text: `the pod names no imagePullSecrets and ${why}`,
+            text: `${workload.kind} ${q(workload.name)} names no ${field}, and its puller reads no ServiceAccount's (pull Secrets are read in namespace ${ns})`,
+            fix: this.addSecretFix(workload, repo),
+          },
+        ]);
+      }
+      const account = this.inventory.serviceAccount(ns, accountName);
+      names = account?.imagePullSecrets ?? [];
+      via = `ServiceAccount ${q(accountName)}`;
+      if (names.length === 0) {
+        const why = account
+          ? `its ServiceAccount ${q(accountName)} names none either`
+          : `its ServiceAccount ${q(accountName)} is not in the input`;
+        return this.fail(workload, container, ref, repo, [
+          {
+            code: 'no-pull-secret',
+            text: `the pod names no ${field} and ${why}`,
             fix: this.addSecretFix(workload, repo),
           },
         ]);
@@ -126,14 +135,24 @@ export class ContainerChecker {
       const secrets = this.inventory.secretsIn(ns, name);
       if (secrets.length === 0) {
         const elsewhere = this.inventory.otherNamespacesOf(name, ns);
+        const more = elsewhere.more > 0 ? ` and ${elsewhere.more} other namespace(s)` : '';
+        const makers = this.inventory.spreadMakersOf(name);
         reasons.push({
           code: 'secret-not-found',
           text:
             `${via} names Secret ${q(name)}, which is not in namespace ${ns}` +
-            (elsewhere.length > 0
-              ? ` (the input has it in ${elsewhere.join(', ')}; kubelet reads only the pod's own namespace)`
-              : ' in the input'),
-          fix: `create Secret ${q(name)} of type ${DOCKER_CONFIG_JSON_TYPE} with an entry for ${q(repo.host)} in namespace ${ns} (HarborPrivateApp: add ${q(ns)} to namespaces)`,
+            (elsewhere.shown.length > 0
+              ? ` (there is one in ${elsewhere.shown.join(', ')}${more}; kubelet reads only the pod's own namespace)`
+              : makers.length === 0
+                ? ' in the input'
+                : '') +
+            (makers.length > 0
+              ? ` (${makers.join(', ')} makes it only in the namespaces it selects, and ${ns} is not one of them)`
+              : ''),
+          fix:
+            (makers.length > 0 ? `label namespace ${ns} so that ${makers.join(' or ')} selects it, or ` : '') +
+            `create Secret ${q(name)} of type ${DOCKER_CONFIG_JSON_TYPE} with an entry for ${q(repo.host)} in namespace ${ns} (HarborPrivateApp: add ${q(ns)} to namespaces)` +
+            `; if it is made outside these files (kubectl create secret, SOPS, another repository), declare it: --assume-secret ${ns}/${name}=${repo.host}`,
         });
         continue;
       }
@@ -148,18 +167,23 @@ export class ContainerChecker {
 
   /** Adds the entries of `secret` that cover `repo` to `out`, or says why it cannot. */
   private use(secret: PullSecret, repo: ImageRepository, out: CredentialCandidate[]): Reason | undefined {
-    const what = describe(secret);
+    const what = describeSecret(secret);
+    const content = secret.content;
+    if (secret.type === undefined) {
+      const reason = content.state === 'unknown' ? content.reason : 'its type is not in the input';
+      out.push({
+        secret,
+        uncertain: joined(secret.uncertain, `its type and registry hosts are known only once it exists (${reason})`),
+      });
+      return undefined;
+    }
     if (!isPullSecretType(secret.type)) {
       return {
         code: 'secret-wrong-type',
         text: `${what} has type ${secret.type}; kubelet reads pull credentials only from type ${DOCKER_CONFIG_JSON_TYPE} (or the legacy kubernetes.io/dockercfg)`,
-        fix:
-          secret.source === 'Secret'
-            ? `set type: ${DOCKER_CONFIG_JSON_TYPE} on Secret ${q(secret.name)}, with the document under .dockerconfigjson`
-            : `set spec.target.template.type: ${DOCKER_CONFIG_JSON_TYPE} on ExternalSecret ${q(secret.objectName)}`,
+        fix: typeFix(secret),
       };
     }
-    const content = secret.content;
     if (content.state === 'missing' || content.state === 'unreadable') {
       return {
         code: 'secret-without-credentials',
@@ -168,12 +192,16 @@ export class ContainerChecker {
       };
     }
     if (content.state === 'unknown') {
-      out.push({ secret });
+      out.push({
+        secret,
+        uncertain: joined(secret.uncertain, `its registry hosts are known only once it exists (${content.reason})`),
+      });
       return undefined;
     }
     const matched = matchingKeys(keyed(content.entries), repo);
     if (matched.length > 0) {
-      for (const entry of matched) out.push({ secret, entry });
+      for (const entry of matched)
+        out.push({ secret, entry, ...(secret.uncertain ? { uncertain: secret.uncertain } : {}) });
       return undefined;
     }
     const keys = content.entries.map((e) => q(e.rawKey));
@@ -184,23 +212,38 @@ export class ContainerChecker {
           ? `${what} has no registry entry`
           : `${what} has entries for ${keys.join(', ')} but none that kubelet uses for ${q(`${repo.host}/${repo.path}`)}`) +
         hints(content.entries, repo),
-      fix: `key the entry of ${what} by ${q(repo.host)}, exactly the registry host the image names (HarborPrivateApp: registryHost: ${q(repo.host)})`,
+      fix:
+        secret.source === 'declared'
+          ? `if the Secret in the cluster has an entry for ${q(repo.host)}, add that host to its declaration in ${secret.objectName}; if not, key its entry by ${q(repo.host)}, exactly the registry host the image names`
+          : `key the entry of ${what} by ${q(repo.host)}, exactly the registry host the image names (HarborPrivateApp: registryHost: ${q(repo.host)})`,
     };
   }
 
   private addSecretFix(workload: Workload, repo: ImageRepository): string {
     const ns = workload.namespace;
-    const covering = this.inventory.secrets.find((s) => {
-      if (s.namespace !== ns || !isPullSecretType(s.type) || s.content.state !== 'entries') return false;
-      return matchingKeys(keyed(s.content.entries), repo).length > 0;
-    });
+    const field = workload.pullSecretsField;
+    const covering = this.coveringSecret(ns, repo);
     if (covering) {
-      return `add imagePullSecrets: [{name: ${covering.name}}] to ${workload.podSpecPath} (${describe(covering)} in namespace ${ns} covers ${repo.host})`;
+      return `add ${field}: [{name: ${covering.name}}] to ${workload.podSpecPath} (${describeSecret(covering)} in namespace ${ns} covers ${repo.host})`;
     }
     return (
-      `add imagePullSecrets to ${workload.podSpecPath} naming a ${DOCKER_CONFIG_JSON_TYPE} Secret in namespace ${ns} with an entry for ${q(repo.host)}, ` +
-      `or give ServiceAccount ${q(workload.serviceAccountName)} those imagePullSecrets (HarborPrivateApp makes the Secret in each of its namespaces and wires the workloads it is given)`
+      `add ${field} to ${workload.podSpecPath} naming a ${DOCKER_CONFIG_JSON_TYPE} Secret in namespace ${ns} with an entry for ${q(repo.host)}` +
+      (workload.serviceAccountName === undefined
+        ? ''
+        : `, or give ServiceAccount ${q(workload.serviceAccountName)} those imagePullSecrets (HarborPrivateApp makes the Secret in each of its namespaces and wires the workloads it is given)`)
     );
+  }
+
+  /** The first Secret of the namespace (in input order) whose entries cover the repository, found once per pair. */
+  private coveringSecret(namespace: string, repo: ImageRepository): PullSecret | undefined {
+    const k = `${namespace}\u0000${repo.host}\u0000${repo.path}`;
+    if (this.covering.has(k)) return this.covering.get(k);
+    const found = this.inventory.secretsInNamespace(namespace).find((s) => {
+      if (s.type === undefined || !isPullSecretType(s.type) || s.content.state !== 'entries') return false;
+      return matchingKeys(keyed(s.content.entries), repo).length > 0;
+    });
+    this.covering.set(k, found);
+    return found;
   }
 
   private fail(
@@ -246,6 +289,11 @@ export class ContainerChecker {
     }
     return p;
   }
+}
+
+/** Two reasons for a note, the first one first. */
+function joined(first: string | undefined, second: string): string {
+  return first ? `${first}; ${second}` : second;
 }
 
 type KeyedEntry = DockerConfigEntry & { readonly key: RegistryKey };

@@ -2,6 +2,8 @@
  * What `harbor-private-app lint` and `preflight` report: findings (exit code 1) and notes (informational).
  * Neither ever carries Secret data: no password, `auth` value or token (lint does not show user names either).
  */
+import { locateField } from './locate';
+import type { ManifestParseCode } from './manifests';
 import type { Workload, WorkloadContainer } from './workloads';
 
 /**
@@ -35,9 +37,13 @@ export type FindingCode =
 export interface Finding {
   /** Why, as a stable code. */
   readonly code: FindingCode;
-  /** The file and line of the workload. */
+  /** The file, and the 1-based line and column of the image in it (the object's first line when not known). */
   readonly file: string;
   readonly line: number;
+  /** Absent when only the object's line is known (an object built in code, not read from a file). */
+  readonly column?: number;
+  /** The line the object starts on. */
+  readonly objectLine: number;
   /** The workload's kind, namespace and name. */
   readonly kind: string;
   readonly namespace: string;
@@ -64,10 +70,13 @@ export function containerFinding(
   problem: string,
   fix: string,
 ): Finding {
+  const at = locateField(workload.object, container.path);
   return {
     code,
     file: workload.file,
-    line: workload.line,
+    line: at?.line ?? workload.line,
+    ...(at ? { column: at.column } : {}),
+    objectLine: workload.line,
     kind: workload.kind,
     namespace: workload.namespace,
     name: workload.name,
@@ -89,22 +98,70 @@ export interface Note {
   readonly message: string;
 }
 
+/**
+ * Why an input could not be read (exit code 2): `not-found`, `unreadable` (a symbolic link loop, no permission...),
+ * `too-large`, `encoding` (not text kubectl reads), `no-manifest-file` (a directory without one), `helm-chart` (Helm
+ * templates), and for a document of a file: `yaml-syntax`, `duplicate-key`, `template`, `yaml-alias-limit`,
+ * `yaml-unsupported`; and for preflight, `nothing-to-check` (no image was left to ask Harbor about).
+ */
+export type InputErrorCode =
+  | 'not-found'
+  | 'unreadable'
+  | 'too-large'
+  | 'encoding'
+  | 'no-manifest-file'
+  | 'helm-chart'
+  | 'nothing-to-check'
+  | ManifestParseCode;
+
+/** An input (a path, a file, a document of a file) that could not be read: the rest of the input is still checked. */
+export interface InputError {
+  /** Why, as a stable code. */
+  readonly code: InputErrorCode;
+  /** The path or file, as given (`''` when the error concerns the whole run: `nothing-to-check`). */
+  readonly file: string;
+  /** Where in the file, for a document that cannot be read (1-based). */
+  readonly line?: number;
+  readonly column?: number;
+  /** What is wrong. */
+  readonly problem: string;
+  /** What to do about it. */
+  readonly fix: string;
+}
+
 /** Counts of what a run read and checked. */
 export interface Summary {
   /** Input files read. */
   readonly files: number;
   /** Kubernetes objects read. */
   readonly objects: number;
-  /** Workloads (pods, Deployments, ... CronJobs) found. */
+  /** Workloads found (pods, Deployments, ... CronJobs, and custom resources that make pods: one per pod template). */
   readonly workloads: number;
-  /** Containers and init containers of those workloads. */
+  /** Containers and init containers of those workloads (and their image fields). */
   readonly containers: number;
   /** Containers whose image is on a checked registry. */
   readonly checked: number;
   /** The registries checked. */
   readonly registries: readonly string[];
-  /** Where the registries came from: `--registry` flags, or the pull Secrets of the input. */
+  /** Where the registries came from: `--registry` flags (or the config file), or the pull Secrets. */
   readonly registriesFrom: 'flags' | 'secrets';
+  /** Pull Secrets declared to exist outside the input (`--assume-secret`, the config file). */
+  readonly declaredSecrets: number;
+  /** The config file read, when one was. */
+  readonly config?: string;
+  /**
+   * Objects of kinds lint does not know that have image fields (`image:`), which were not checked: name the fields
+   * with `--image-path` to check them.
+   */
+  readonly uncheckedObjects: ReadonlyArray<{
+    readonly kind: string;
+    readonly namespace: string;
+    readonly name: string;
+    readonly file: string;
+    readonly line: number;
+    /** How many image fields. */
+    readonly images: number;
+  }>;
 }
 
 /** The result of a run. */
@@ -112,6 +169,8 @@ export interface Report {
   /** The command that made it. */
   readonly command: 'lint' | 'preflight';
   readonly findings: readonly Finding[];
+  /** Inputs that could not be read (exit code 2): what they hold was not checked; preflight's `nothing-to-check`. */
+  readonly errors: readonly InputError[];
   readonly notes: readonly Note[];
   readonly summary: Summary;
 }

@@ -39,6 +39,12 @@ export interface PreflightOptions {
    * @default Date.now
    */
   readonly now?: () => number;
+  /**
+   * When no image was left to ask Harbor about (none on the checked registries, or every one with a lint finding):
+   * `false` makes that an error of the report (`nothing-to-check`, exit code 2), `true` a note.
+   * @default false
+   */
+  readonly allowNothingToCheck?: boolean;
 }
 
 type Verdict =
@@ -201,7 +207,10 @@ export async function preflight(
       if (!username) {
         verdicts.push({
           kind: 'unknown',
-          why: `Secret ${q(c.secret.name)} in ${c.secret.namespace} names its user only when it is created, so the robot's access to project ${project} was not checked`,
+          why:
+            c.secret.source === 'declared'
+              ? `Secret ${q(c.secret.name)} in ${c.secret.namespace} is declared with ${c.secret.objectName}, which names no user, so the robot's access to project ${project} was not checked`
+              : `Secret ${q(c.secret.name)} in ${c.secret.namespace} names its user only when it is created, so the robot's access to project ${project} was not checked`,
         });
         continue;
       }
@@ -226,13 +235,36 @@ export async function preflight(
     for (const v of verdicts)
       if (v.kind === 'unknown') note({ file: check.workload.file, line: check.workload.line, message: v.why });
   }
+  const errors = [...lint.errors];
+  const asked = lint.checks.filter((c) => !c.finding && c.reference).length;
+  if (asked === 0) {
+    const s = lint.summary;
+    const regs = s.registries.length > 0 ? s.registries.join(', ') : 'none';
+    const why =
+      s.checked === 0
+        ? `no container image of the input is on the checked registries (${regs}): Checked 0 of ${s.containers}`
+        : `every one of the ${s.checked} image(s) on ${regs} already has a lint finding`;
+    const message = `preflight asked Harbor about nothing: ${why}`;
+    if (options.allowNothingToCheck || (s.checked > 0 && lint.findings.length > 0)) note({ message });
+    else {
+      errors.push({
+        code: 'nothing-to-check',
+        file: '',
+        problem: message,
+        fix:
+          s.checked === 0
+            ? "give --registry with the registry host your images name (HARBOR_URL names Harbor's API, which may be another host), or --allow-nothing-to-check when no image of this input is meant to be in Harbor"
+            : 'fix the findings, or give --allow-nothing-to-check',
+      });
+    }
+  }
   // Lint's findings and Harbor's, in the order of the input.
   const order = new Map(
     lint.checks.map((c, i) => [`${c.workload.file}\u0000${c.workload.line}\u0000${c.container.name}`, i]),
   );
-  const at = (f: Finding): number => order.get(`${f.file}\u0000${f.line}\u0000${f.container}`) ?? -1;
+  const at = (f: Finding): number => order.get(`${f.file}\u0000${f.objectLine}\u0000${f.container}`) ?? -1;
   findings.sort((a, b) => at(a) - at(b));
-  return { command: 'preflight', findings, notes, summary: lint.summary };
+  return { command: 'preflight', findings, errors, notes, summary: lint.summary };
 }
 
 function findingFor(check: ImageCheck, code: FindingCode, problem: string, fix: string): Finding {

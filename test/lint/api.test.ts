@@ -17,6 +17,6 @@ describe('lint as a library (harbor-private-app/lint), in a unit test of a cdk8s
     expect(again.findings.map((f) => [f.kind, f.namespace, f.name, f.code])).toEqual([
       ['Deployment', 'kube-system', 'coredns', 'no-pull-secret'],
     ]);
-    expect(formatReport(again, 'text')).toMatch(/^app:\d+: Deployment kube-system\/coredns, container "coredns"/);
+    expect(formatReport(again, 'text')).toMatch(/^app:\d+:\d+: Deployment kube-system\/coredns, container "coredns"/);
   });
 });

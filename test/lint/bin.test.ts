@@ -113,21 +113,21 @@ describe('bin/harbor-private-app.js', () => {
   test("the seed's mistake: exit 1 with the finding", async () => {
     const r = await run(pkg, ['lint', '--registry', 'reg.harbor.com', 'fixtures/coredns.yaml'], work);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('fixtures/coredns.yaml:17: Deployment kube-system/coredns, container "coredns"');
+    expect(r.stdout).toContain('fixtures/coredns.yaml:37:18: Deployment kube-system/coredns, container "coredns"');
   });
 
   test('standard input: exit 1 with <stdin> as the file', async () => {
     const seed = readFileSync(path.join(REPO, FIXTURES, 'seed/coredns.yaml'), 'utf8');
     const r = await run(pkg, ['lint', '--registry', 'reg.harbor.com', '--format', 'github', '-'], work, seed);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^::error file=<stdin>,line=17,title=harbor-private-app lint%3A no-pull-secret::/);
+    expect(r.stdout).toMatch(/^::error file=<stdin>,line=37,col=18,title=harbor-private-app lint%3A no-pull-secret::/);
   });
 
   test('a parse error: exit 2 naming file:line:column', async () => {
     const r = await run(pkg, ['lint', 'fixtures/broken.yaml'], work);
     expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^harbor-private-app: fixtures\/broken\.yaml:10:26: YAML syntax error/);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^fixtures\/broken\.yaml:10:26: error: YAML syntax error/);
   });
 
   test('--version prints the package version', async () => {

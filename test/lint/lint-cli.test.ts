@@ -19,7 +19,9 @@ describe("the seed's original mistake: coredns without imagePullSecrets", () => 
     expect(f).toMatchObject({
       code: 'no-pull-secret',
       file: 'test/lint/fixtures/seed/coredns.yaml',
-      line: 17,
+      line: 37,
+      column: 18,
+      objectLine: 17,
       kind: 'Deployment',
       namespace: 'kube-system',
       name: 'coredns',
@@ -40,7 +42,7 @@ describe("the seed's original mistake: coredns without imagePullSecrets", () => 
     expect(run.stderr).toBe('');
     const lines = run.stdout.trim().split('\n');
     expect(lines[0]).toMatch(
-      /^test\/lint\/fixtures\/seed\/coredns\.yaml:17: Deployment kube-system\/coredns, container "coredns", image "reg\.harbor\.com\/k8s\/coredns:1\.2\.6" would be pulled from reg\.harbor\.com without credentials/,
+      /^test\/lint\/fixtures\/seed\/coredns\.yaml:37:18: Deployment kube-system\/coredns, container "coredns", image "reg\.harbor\.com\/k8s\/coredns:1\.2\.6" would be pulled from reg\.harbor\.com without credentials/,
     );
     expect(lines[1]).toMatch(/^ {2}Fix: add imagePullSecrets: \[\{name: registry-secret\}\]/);
     expect(lines[2]).toBe(
@@ -82,7 +84,7 @@ describe("the seed's original mistake: coredns without imagePullSecrets", () => 
       stdin: read('seed/coredns.yaml'),
     });
     expect(run.code).toBe(1);
-    expect(jsonReport(run).findings[0]).toMatchObject({ file: '<stdin>', line: 17, name: 'coredns' });
+    expect(jsonReport(run).findings[0]).toMatchObject({ file: '<stdin>', line: 37, column: 18, name: 'coredns' });
   });
 });
 
@@ -98,7 +100,7 @@ describe('Helm-style output across namespaces (a directory, walked recursively)'
     expect(wrongType.problem).toContain('Secret "regcred" has type Opaque');
     expect(wrongType.fix).toContain('set type: kubernetes.io/dockerconfigjson on Secret "regcred"');
     expect(notFound.problem).toContain(
-      'the pod names Secret "regcred", which is not in namespace team-c (the input has it in team-a, team-b; kubelet reads only the pod\'s own namespace)',
+      'the pod names Secret "regcred", which is not in namespace team-c (there is one in team-a, team-b; kubelet reads only the pod\'s own namespace)',
     );
     expect(notFound.fix).toContain('in namespace team-c');
   });
@@ -114,6 +116,8 @@ describe('Helm-style output across namespaces (a directory, walked recursively)'
       checked: 4,
       registries: ['reg.harbor.com'],
       registriesFrom: 'secrets',
+      declaredSecrets: 0,
+      uncheckedObjects: [],
     });
   });
 
@@ -141,7 +145,22 @@ describe('Helm-style output across namespaces (a directory, walked recursively)'
       stdin: `${secret}\n---\n${pod('team-b')}\n`,
     });
     expect(other.code).toBe(1);
-    expect(jsonReport(other).findings[0].problem).toContain('(the input has it in team-a;');
+    expect(jsonReport(other).findings[0].problem).toContain('(there is one in team-a;');
+  });
+});
+
+describe('messages stay bounded on large inputs', () => {
+  test('a Secret that is in many other namespaces: three are named, the others counted', async () => {
+    const secret = (ns: string): string =>
+      `apiVersion: v1\nkind: Secret\nmetadata: {name: regcred, namespace: ${ns}}\ntype: kubernetes.io/dockerconfigjson\nstringData: {.dockerconfigjson: '{"auths":{"reg.harbor.com":{}}}'}`;
+    const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shared}\nspec:\n  imagePullSecrets: [{name: regcred}]\n  containers: [{name: c, image: reg.harbor.com/x/y:1}]`;
+    const stdin = [...Array.from({ length: 12 }, (_, i) => secret(`team-${String(i).padStart(2, '0')}`)), pod].join(
+      '\n---\n',
+    );
+    const run = await runCli(['lint', '--format', 'json', '-'], { stdin });
+    expect(jsonReport(run).findings[0].problem).toContain(
+      "(there is one in team-00, team-01, team-02 and 9 other namespace(s); kubelet reads only the pod's own namespace)",
+    );
   });
 });
 
@@ -176,7 +195,9 @@ describe('CronJobs with initContainers, and host:port registries both ways', () 
       kind: 'CronJob',
       namespace: 'batch',
       registry: 'reg.harbor.com:8443',
-      line: 22,
+      line: 38,
+      column: 22,
+      objectLine: 22,
     });
     expect(findings[0].problem).toContain('"reg.harbor.com" names no port and the image port 8443');
     expect(findings[0].fix).toContain('by "reg.harbor.com:8443"');
@@ -190,9 +211,9 @@ describe('CronJobs with initContainers, and host:port registries both ways', () 
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(
-      /^::error file=test\/lint\/fixtures\/cronjobs\.yaml,line=22,title=harbor-private-app lint%3A no-entry-for-registry::CronJob batch\/nightly, init container "migrate", image "reg\.harbor\.com:8443\/batch\/migrate:1\.0" would be pulled/,
+      /^::error file=test\/lint\/fixtures\/cronjobs\.yaml,line=38,col=22,title=harbor-private-app lint%3A no-entry-for-registry::CronJob batch\/nightly, init container "migrate", image "reg\.harbor\.com:8443\/batch\/migrate:1\.0" would be pulled/,
     );
-    expect(lines[1]).toMatch(/^::error file=test\/lint\/fixtures\/cronjobs\.yaml,line=43,title=/);
+    expect(lines[1]).toMatch(/^::error file=test\/lint\/fixtures\/cronjobs\.yaml,line=62,col=22,title=/);
     expect(lines[2]).toMatch(/^harbor-private-app lint: 2 findings\./);
   });
 });
@@ -216,9 +237,9 @@ describe('ExternalSecrets that template a dockerconfigjson (what this project em
       {
         file: 'test/lint/fixtures/external-secrets.yaml',
         line: 40,
-        message: expect.stringContaining(
-          'the registry hosts of Secret "edge-pull" in edge are known only once it exists',
-        ),
+        message:
+          'Secret "edge-pull" (made by ExternalSecret "edge-pull") in edge: its registry hosts are known only once it exists ' +
+          '(the registry host of its .dockerconfigjson comes from a template expression); the images that use it were counted as covered',
       },
     ]);
   });
@@ -231,23 +252,43 @@ describe('input', () => {
     expect(found(run)).toEqual([['Pod kube-system/debug', 'shell', 'no-pull-secret']]);
   });
 
-  test('a YAML syntax error: exit 2, naming the file, line and column, nothing on stdout', async () => {
+  test('a YAML syntax error: exit 2, the error with its file, line, column and fix in the report', async () => {
     const run = await runCli(['lint', fixture('broken.yaml')]);
     expect(run.code).toBe(2);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^harbor-private-app: test\/lint\/fixtures\/broken\.yaml:10:26: YAML syntax error: /);
+    expect(run.stderr).toBe('');
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toMatch(/^test\/lint\/fixtures\/broken\.yaml:10:26: error: YAML syntax error: /);
+    expect(lines[1]).toBe('  Fix: correct the YAML at this line and column (kubectl cannot read it either).');
+    expect(lines[2]).toMatch(
+      /^harbor-private-app lint: no finding, 1 input error \(what they hold was not checked\)\./,
+    );
   });
 
-  test('a syntax error inside a directory is exit 2 too, even with findings elsewhere', async () => {
-    const run = await runCli(['lint', fixture('')]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('broken.yaml:10:26');
+  test('a syntax error inside a directory: the rest is checked; exit 3 = findings (1) + an input not read (2)', async () => {
+    const run = await runCli(['lint', '--format', 'json', fixture('')]);
+    expect(run.code).toBe(3);
+    const report = jsonReport(run);
+    expect(report.errors).toEqual([
+      expect.objectContaining({ code: 'yaml-syntax', file: 'test/lint/fixtures/broken.yaml', line: 10, column: 26 }),
+    ]);
+    expect(report.findings.length).toBeGreaterThan(5);
+  });
+
+  test.each([
+    [['lint', 'no/such/dir'], 'not-found', 'no/such/dir: error: no such file or directory.'],
+    [['lint', 'test/lint/fixtures/helm/NOTES.txt/x'], 'unreadable', 'cannot be read (ENOTDIR)'],
+  ])('a path that cannot be read is an input error: %j', async (argv, code, message) => {
+    const run = await runCli([...argv, fixture('seed')]);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain(message);
+    const json = await runCli([...argv, '--format', 'json', fixture('seed')]);
+    expect(jsonReport(json).errors.map((e) => e.code)).toEqual([code]);
+    expect(jsonReport(json).summary.checked).toBe(1);
   });
 
   test.each([
     [['lint'], 'lint needs at least one PATH'],
-    [['lint', 'no/such/dir'], 'no/such/dir: no such file or directory'],
-    [['lint', '--format', 'xml', 'x'], '--format "xml" is not one of text, json, github'],
+    [['lint', '--format', 'xml', 'x'], '--format "xml" is not one of text, json, github, sarif'],
     [['lint', '--registry', 'https://reg.harbor.com/k8s', 'x'], 'is not a registry host'],
     [['lint', '--registry'], '--registry needs a value'],
     [['lint', '--frobnicate', 'x'], 'unknown option "--frobnicate"'],
@@ -276,8 +317,10 @@ describe('input', () => {
   test('--help prints the usage with the exit codes; exit 0', async () => {
     const run = await runCli(['--help']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('harbor-private-app lint      [--registry HOST]...');
-    expect(run.stdout).toContain('Exit codes: 0 no finding, 1 findings, 2 usage, input or connection error.');
+    expect(run.stdout).toContain('harbor-private-app lint      [options] PATH...');
+    expect(run.stdout).toContain('--assume-secret NAMESPACE/NAME=HOST[,HOST]');
+    expect(run.stdout).toContain('Exit codes: 0 no finding; 1 findings; 2 an input could not be read');
+    expect(run.stdout).toContain('3 findings and an input that could not be read.');
   });
 });
 
@@ -287,11 +330,12 @@ describe('Secret data is never printed', () => {
       const full = path.join(dir, n);
       return statSync(full).isDirectory() ? files(full) : [full];
     });
-  const inputs = files(path.join(REPO, FIXTURES))
-    .filter((f) => /\.(ya?ml|json)$/.test(f) && !f.endsWith('broken.yaml'))
-    .map((f) => path.relative(REPO, f));
+  const inputs = [
+    ...files(path.join(REPO, FIXTURES)).filter((f) => /\.(ya?ml|json)$/.test(f)),
+    ...readdirSync(path.join(REPO, 'test/lint/corpus')).map((c) => path.join(REPO, 'test/lint/corpus', c, 'repo')),
+  ].map((f) => path.relative(REPO, f));
 
-  test.each(['text', 'json', 'github'])(
+  test.each(['text', 'json', 'github', 'sarif'])(
     'in %s output of every fixture (no password, auth, data, user name)',
     async (format) => {
       for (const input of inputs) {
@@ -303,6 +347,8 @@ describe('Secret data is never printed', () => {
           expect(out).not.toContain('eyJhdXRocy'); // base64 of '{"auths"...'
           expect(out).not.toMatch(/robot\$/);
           expect(out).not.toContain('password');
+          expect(out).not.toContain('ENC['); // SOPS
+          expect(out).not.toMatch(/Ag[A-Z][A-Za-z0-9+/]{20}/); // Sealed Secrets ciphertext
         }
       }
     },

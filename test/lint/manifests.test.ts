@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { App, Chart } from 'cdk8s';
 import {
   ManifestParseError,
+  parseManifestFile,
   parseManifests,
   parseYamlManifests,
   parseYamlManifestsFast,
@@ -76,7 +77,7 @@ data:
   b: [yes, no, on, off, y, n, True, FALSE, tRUE, 2001-12-14, 2001-12-14t21:59:43.10-05:00, 12:30:00]
   c: ["0b101", '1_000']
   d: "<<"
-  <<: {x: 1}
+  "<<": {x: 1}
   e: |
     line one
       indented
@@ -132,7 +133,18 @@ a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
 b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
 c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
 d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
-e: [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+`,
+  merge: `apiVersion: v1
+kind: ConfigMap
+metadata: {name: merge}
+base: &base {a: base, b: base}
+other: &other {b: other, c: other}
+data:
+  a: explicit-before
+  <<: [*base, *other]
+  c: explicit-after
 `,
   duplicateKey: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dup}\nkind: Secret\n',
   duplicateQuotedKey: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dup, "name": other}\n',
@@ -205,14 +217,87 @@ describe('the js-yaml path reads YAML as the yaml package does', () => {
       'customTag',
       'unclosedFlow',
       'unknownAlias',
+      'merge',
     ]) {
       expect([name, parseYamlManifestsFast(EDGE_CASES[name], 'edge.yaml')]).toEqual([name, undefined]);
     }
     expect(outcome(() => parseManifests(EDGE_CASES.billionLaughs, 'lol.yaml'))).toEqual({
-      error: expect.stringMatching(/^lol\.yaml:1:1: YAML document cannot be read: Excessive alias count/) as unknown,
+      error: expect.stringMatching(/^lol\.yaml:1:1: YAML aliases expand to more than 100,000 nodes/) as unknown,
     });
     expect(outcome(() => parseManifests(EDGE_CASES.duplicateKey, 'dup.yaml'))).toEqual({
-      error: expect.stringMatching(/^dup\.yaml:4:1: YAML syntax error: .*DUPLICATE_KEY/) as unknown,
+      error: expect.stringMatching(
+        /^dup\.yaml:4:1: a key appears twice in the same mapping\. Fix: remove one/,
+      ) as unknown,
     });
+  });
+
+  test('merge keys are applied as kubectl applies them (go-yaml v2): in order, the earlier mapping of a list winning', () => {
+    const [object] = parseManifests(EDGE_CASES.merge, 'merge.yaml');
+    // a: set, then overwritten by the merge; b: *base wins over *other; c: merged, then overwritten.
+    expect(object.value.data).toEqual({ a: 'base', b: 'base', c: 'explicit-after' });
+    // A quoted "<<" is an ordinary key; a merge key may repeat; anything but a mapping is refused.
+    const quoted = parseManifests(
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: q}\ndata: {"<<": {x: "1"}}\n',
+      'q.yaml',
+    );
+    expect(quoted[0].value.data).toEqual({ '<<': { x: '1' } });
+    const twice = parseManifests(
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: t}\ndata:\n  <<: {x: "1"}\n  <<: {y: "2"}\n',
+      't.yaml',
+    );
+    expect(twice[0].value.data).toEqual({ x: '1', y: '2' });
+    expect(
+      outcome(() => parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s}\ndata: {<<: x}\n', 's.yaml')),
+    ).toEqual({
+      error:
+        's.yaml:4:8: a merge key (<<) is given something other than a mapping or a list of mappings. Fix: merge a mapping: <<: *anchor or <<: [*a, *b]',
+    });
+  });
+});
+
+describe('a file is read document by document', () => {
+  test('a document that cannot be read is an error of its own; the documents around it are read', () => {
+    const text = [
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: one}',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: two\n  name: again',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: three}\ndata: {a: [1, 2}',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: four}',
+    ].join('\n---\n');
+    const { objects, errors } = parseManifestFile(text, 'f.yaml');
+    expect(objects.map((o) => [o.line, (o.value.metadata as { name: string }).name])).toEqual([
+      [1, 'one'],
+      [16, 'four'],
+    ]);
+    expect(errors.map((e) => [e.line, e.column, e.code])).toEqual([
+      [9, 3, 'duplicate-key'],
+      [14, 16, 'yaml-syntax'],
+    ]);
+  });
+
+  test('a Helm template says so, and how to lint what it renders', () => {
+    const template =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include "app.fullname" . }}\n  labels:\n    {{- include "app.labels" . | nindent 4 }}\n';
+    const { objects, errors } = parseManifestFile(template, 'deployment.yaml');
+    expect(objects).toEqual([]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0].code).toBe('template');
+    expect(errors[0].message).toMatch(
+      /^deployment\.yaml:\d+:\d+: is a template .*Fix: lint what the template renders: for a Helm chart, helm template RELEASE CHART \| harbor-private-app lint -$/,
+    );
+  });
+
+  test('no warning is ever emitted, so no key text reaches stderr', () => {
+    const warn = jest.spyOn(process, 'emitWarning');
+    try {
+      const secret =
+        'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n  {{ .Values.token }}: not-a-real-secret\n';
+      const { errors } = parseManifestFile(secret, 's.yaml');
+      expect(errors.map((e) => e.code)).toEqual(['template']);
+      expect(errors[0].message).not.toContain('not-a-real-secret');
+      expect(errors[0].message).not.toContain('token');
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -48,6 +48,7 @@ export async function runCli(
 export function jsonReport(run: CliRun): {
   command: string;
   findings: Array<Record<string, any>>;
+  errors: Array<Record<string, any>>;
   notes: Array<Record<string, any>>;
   summary: Record<string, any>;
 } {

@@ -183,10 +183,33 @@ describe('harbor-private-app preflight', () => {
     ].join('\n');
     const run = await runCli(['preflight', '-'], { env, stdin: yaml });
     expect(run.code).toBe(1);
+    // The line and column of the image itself.
+    const column = yaml.split('\n')[12].indexOf(`${host}/k8s/coredns:0.1`) + 1;
     expect(run.stdout).toContain(
-      `<stdin>:8: Pod apps/ok, container "gone", image "${host}/k8s/coredns:0.1" is not in Harbor`,
+      `<stdin>:13:${column}: Pod apps/ok, container "gone", image "${host}/k8s/coredns:0.1" is not in Harbor`,
     );
     expect(run.stdout).toContain(`registries (--registry): ${host}.`);
+  });
+
+  test('nothing to ask Harbor about (the images name another host than HARBOR_URL): exit 2 saying so, unless allowed', async () => {
+    emulator.resetLog();
+    const run = await runCli(['preflight', `${FIXTURES}/seed`], { env });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain(
+      'error: preflight asked Harbor about nothing: no container image of the input is on the checked registries',
+    );
+    expect(run.stdout).toContain('Fix: give --registry with the registry host your images name');
+    expect(emulator.requests).toEqual([]);
+    const allowed = await runCli(['preflight', '--allow-nothing-to-check', '--format', 'json', `${FIXTURES}/seed`], {
+      env,
+    });
+    expect(allowed.code).toBe(0);
+    expect(jsonReport(allowed).notes.map((n) => n.message)).toEqual([
+      expect.stringContaining('preflight asked Harbor about nothing'),
+    ]);
+    const lint = await runCli(['lint', '--allow-nothing-to-check', `${FIXTURES}/seed`]);
+    expect(lint.code).toBe(2);
+    expect(lint.stderr).toContain('--allow-nothing-to-check is an option of preflight');
   });
 
   test('without HARBOR_URL, HARBOR_USERNAME or HARBOR_PASSWORD: exit 2 naming the variable', async () => {
