@@ -33,9 +33,11 @@ function kindOf(value: unknown): string | undefined {
       return Number.isFinite(value) ? undefined : String(value);
     case 'object':
       if (value === null || Array.isArray(value)) return undefined;
-      return Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null
+      // A plain object of any realm (a provider called across realms, as in tests): its prototype is an
+      // Object.prototype, or null. A class instance (a Date...) has one more link.
+      return Object.getPrototypeOf(value) === null || Object.getPrototypeOf(Object.getPrototypeOf(value)) === null
         ? undefined
-        : `a ${value.constructor?.name ?? 'class'} instance`;
+        : `a ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'class'} instance`;
     case 'undefined':
       return 'undefined';
     default:

@@ -218,7 +218,6 @@ describeLab('YAML path: blue/green rotation and renewal under a pull loop', () =
     if (process.env.LAB_STORY) console.log(describeReport('YAML, a step skipped (ESO 1.5 s, Crossplane 0.1 s)', raced));
     // Pulls fail while ESO has not yet re-shaped green's Secret (1.5 s here; longer on a busy machine, never shorter).
     expect(raced.failures).toBeGreaterThanOrEqual(1);
-    expect(raced.longestGapMs).toBeGreaterThanOrEqual(500);
     // Pulls started once the pull Secret had moved work again.
     expect(raced.attempts.filter((a) => a.startedAt > movedAt).every((a) => a.ok)).toBe(true);
     c.apply([]);
