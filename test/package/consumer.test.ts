@@ -98,7 +98,7 @@ const ROWS: readonly VersionRow[] = [
     label: `Node.js 22, the latest @pulumi/pulumi ${PULUMI_MAJOR}.x`,
     nodeMajor: 22,
     pulumi: () => latestVersion('@pulumi/pulumi', PULUMI_MAJOR),
-    readmePulumi: `latest ${PULUMI_MAJOR}.x`,
+    readmePulumi: `latest ${PULUMI_MAJOR}.x, resolved when the tests run`,
   },
 ];
 
@@ -123,6 +123,23 @@ function readmeBlock(marker: string): string {
   const m = /```[a-z]*\n([\s\S]*?)```/.exec(README.slice(at));
   if (!m) throw new Error(`README.md: no fenced block after <!-- ${marker} -->`);
   return m[1];
+}
+
+/** The body rows of the Markdown table that follows `<!-- marker -->` in the README, each as its cells. */
+function readmeTable(marker: string): string[][] {
+  const at = README.indexOf(`<!-- ${marker} -->`);
+  if (at < 0) throw new Error(`README.md has no <!-- ${marker} --> marker`);
+  const lines = README.slice(at).split('\n').slice(1);
+  const table = lines.slice(
+    0,
+    lines.findIndex((l) => !l.startsWith('|')),
+  );
+  return table.slice(2).map((l) =>
+    l
+      .slice(1, -1)
+      .split('|')
+      .map((c) => c.trim()),
+  );
 }
 
 /**
@@ -281,6 +298,12 @@ describe('the packed tarball', () => {
       ),
     ).toEqual([]);
   });
+});
+
+test("the README's tested-versions table names exactly the version rows this test runs", () => {
+  expect(readmeTable('tested versions').map(([nodeMajor, pulumi]) => [nodeMajor, pulumi.split(' (')[0]])).toEqual(
+    ROWS.map((row) => [String(row.nodeMajor), row.readmePulumi]),
+  );
 });
 
 describe(`a cdk8s-only project (${ROWS[0].label.split(',')[0]})`, () => {
