@@ -19,6 +19,9 @@ const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
 const SPEC = 'spec';
 const STACK = 'dev';
 
+// The test stops a driver that hangs with SIGTERM: exit (not die) so that real-host's exit handler stops the hosts.
+process.once('SIGTERM', () => process.exit(143));
+
 /**
  * One `pulumi` run's dynamic provider host: started in this directory (the program's) on this process's Node.js and
  * configured with the whole stack configuration `config` (namespaced keys) of Pulumi project `project`, the keys
