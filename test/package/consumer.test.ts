@@ -40,6 +40,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -217,6 +218,7 @@ let tarball: string;
 let stateBytes: Array<{ type: string; inputs: number; outputs: number }> = [];
 let packed: { size: number; unpackedSize: number; entryCount: number; files: Array<{ path: string }> };
 const timings: Record<string, number> = {};
+const loadedAt = Date.now();
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'hpa-consumer-'));
@@ -282,7 +284,12 @@ beforeAll(async () => {
   timings.installAllMs = Date.now() - t0;
 }, 420_000); // a hang guard: the first run on a machine downloads a Node.js build (about 30 MB) and the latest Pulumi
 
-afterAll(() => {
+afterAll(async () => {
+  // Tens of thousands of files: removed with parallel unlinks (fs.promises.rm), several times faster than rmSync.
+  const t0 = Date.now();
+  if (work) await rm(work, { recursive: true, force: true });
+  timings.cleanupMs = Date.now() - t0;
+  timings.fileMs = Date.now() - loadedAt;
   // The figures the closing notes quote.
   console.log(
     `consumer test: ${JSON.stringify({
@@ -292,7 +299,6 @@ afterAll(() => {
       stateBytes: stateBytes.map((s) => `${s.type.split(':').pop()} ${s.inputs}+${s.outputs}`),
     })}`,
   );
-  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 describe('the packed tarball', () => {
