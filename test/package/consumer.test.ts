@@ -71,8 +71,8 @@ const PULUMI_FLOOR = ((): string => {
   const range = (
     JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { peerDependencies: Record<string, string> }
   ).peerDependencies['@pulumi/pulumi'];
-  const m = /^\^(\d+)\.\d+\.\d+$/.exec(range);
-  if (!m) throw new Error(`package.json: the @pulumi/pulumi peer range ${range} is not ^x.y.z`);
+  if (!/^\^\d+\.\d+\.\d+$/.test(range))
+    throw new Error(`package.json: the @pulumi/pulumi peer range ${range} is not ^x.y.z`);
   return range.slice(1);
 })();
 const PULUMI_MAJOR = PULUMI_FLOOR.split('.')[0];
@@ -201,7 +201,7 @@ async function scratchProject(dir: string, installs: string[][], env: NodeJS.Pro
   return Date.now() - t0;
 }
 
-/** A row's Node.js and `@pulumi/pulumi`, resolved (the registry asked), printed. */
+/** A row's Node.js build and `@pulumi/pulumi` version (the npm registry asked for the latest). */
 async function resolveRow(row: VersionRow): Promise<ResolvedRow> {
   const [node, pulumi] = await Promise.all([nodeBuild(row.nodeMajor), row.pulumi()]);
   const env = { PATH: `${dirname(node.path)}${delimiter}${process.env.PATH ?? ''}` };
@@ -282,7 +282,7 @@ beforeAll(async () => {
     );
   });
   timings.installAllMs = Date.now() - t0;
-}, 420_000); // a hang guard: the first run on a machine downloads a Node.js build (about 30 MB) and the latest Pulumi
+}, 420_000); // a hang guard: the first run on a machine downloads a Node.js build and the latest Pulumi
 
 afterAll(async () => {
   // Tens of thousands of files: removed with parallel unlinks (fs.promises.rm), several times faster than rmSync.
