@@ -1,26 +1,28 @@
 /**
- * Runs inside a scratch project that installed harbor-private-app from its tarball (see consumer.test.ts), with the
- * project's own @pulumi/pulumi, as `pulumi up` would and then as Pulumi's dynamic provider host would:
+ * Runs inside a scratch project that installed harbor-private-app from its tarball (see consumer.test.ts), on the
+ * version row's Node.js, with the project's own @pulumi/pulumi, as `pulumi up` would:
  *
  * 1. the program (`./index.js`, the README's Pulumi example compiled) runs under `pulumi.runtime.setMocks`, with the
  *    REAL closure serializer: every dynamic resource's `__provider` is the text `pulumi up` would store;
- * 2. each distinct provider text is loaded the way `@pulumi/pulumi/cmd/dynamic-provider` loads it
- *    (`requireFromString(text).handler()`, then `configure({ config })` when the provider has it), from this
- *    directory, and drives create and read of the Harbor resources against the emulator at HARBOR_URL (a robot's
- *    login gets the robot's outputs as its inputs, as the engine resolves them);
+ * 2. the engine's part: Pulumi's own dynamic provider host (`@pulumi/pulumi/cmd/dynamic-provider` of the installed
+ *    @pulumi/pulumi, its own process in this directory, ./driver-support.js) is started and configured with the stack
+ *    configuration, and each Harbor resource's registered inputs go to it over gRPC (Check, then Create), the host
+ *    loading each provider text once, against the emulator at HARBOR_URL (a robot's login gets the robot's outputs
+ *    as its inputs, as the engine resolves them); then Read of each with its stored outputs;
  * 3. with HARBOR_NEW_PASSWORD: the admin's password is changed in Harbor (`PUT /users/1/password`, Harbor's own API)
- *    and in the stack configuration, and a new run (new provider host: providers loaded and configured again) reads,
- *    updates the member's role and deletes everything with it;
+ *    and in the stack configuration, and a new run (a new host, configured with the new password) reads, updates the
+ *    member's role and deletes everything with it.
  *
- * Prints one JSON line: what was registered, the provider texts' sizes and required modules, each operation, and the
- * size of each resource's stored state (inputs and outputs as JSON, the provider text included).
+ * Prints one JSON line: the Node.js and each host run (its @pulumi/pulumi version and executable), what was
+ * registered, the provider texts' sizes and required modules, each operation, and the size of each resource's stored
+ * state (inputs and outputs as the host returned them, the provider text included).
  * Environment: HARBOR_URL, HARBOR_USERNAME, HARBOR_PASSWORD (the lab emulator's, made up per run),
  * HARBOR_NEW_PASSWORD (optional), PROJECT (the Pulumi project name the config keys use), PULL_CHECK_REGISTRY
  * (`127.0.0.1:<port>`).
  */
 'use strict';
 const pulumi = require('@pulumi/pulumi');
-const { inputOf, loadProvider, plain, withInputs } = require('./driver-support.js');
+const { checked, engineInputs, hostFacts, inputOf, startHost, urnOf, withInputs } = require('./driver-support.js');
 
 const project = process.env.PROJECT;
 const rawConfig = {
@@ -28,6 +30,7 @@ const rawConfig = {
   [`${project}:harborUsername`]: process.env.HARBOR_USERNAME,
   [`${project}:harborPassword`]: process.env.HARBOR_PASSWORD,
 };
+const secretKeys = [`${project}:harborPassword`];
 
 async function main() {
   const registrations = [];
@@ -43,7 +46,7 @@ async function main() {
     'dev',
     false,
   );
-  pulumi.runtime.setAllConfig(rawConfig, [`${project}:harborPassword`]);
+  pulumi.runtime.setAllConfig(rawConfig, secretKeys);
   require('./index.js');
   // Every registration (and the provider serialization it waits for) has gone through the mock monitor after this.
   await pulumi.runtime.waitForRPCs();
@@ -51,6 +54,8 @@ async function main() {
   const harbor = registrations.filter((r) => r.type.startsWith('pulumi-nodejs:dynamic/harbor:'));
   const texts = [...new Set(harbor.map((r) => r.inputs.__provider))];
   const report = {
+    node: { version: process.version, execPath: process.execPath },
+    hostRuns: [],
     types: registrations.map((r) => r.type),
     inputsHoldPassword: registrations.some((r) => JSON.stringify(r.inputs).includes(process.env.HARBOR_PASSWORD)),
     harbor: harbor.map((r) => ({ type: r.type, name: r.name, inputKeys: Object.keys(r.inputs).sort() })),
@@ -66,19 +71,19 @@ async function main() {
     stateBytes: [],
   };
 
-  // The dynamic provider host's part (one host process per `pulumi` run: a provider is loaded and configured once).
-  const providers = new Map();
-  const providerFor = async (text) => {
-    if (!providers.has(text)) providers.set(text, await loadProvider(text, rawConfig, project));
-    return providers.get(text);
+  // The engine's part: one dynamic provider host per `pulumi` run, configured with the stack configuration.
+  let host = await startHost(rawConfig, project, secretKeys);
+  const endRun = async () => {
+    report.hostRuns.push(hostFacts(host));
+    await host.close();
   };
   const order = ['Project', 'ProjectMember', 'RobotAccount', 'RobotLogin', 'PullCheck'];
   const kind = (r) => r.type.split(':')[2];
+  const urn = (r) => urnOf(project, r.type, r.name);
   const sorted = [...harbor].sort((a, b) => order.indexOf(kind(a)) - order.indexOf(kind(b)));
   const created = [];
   for (const r of sorted) {
-    const provider = await providerFor(r.inputs.__provider);
-    let inputs = plain(r.inputs);
+    let inputs = engineInputs(r.inputs);
     if (kind(r) === 'RobotLogin') {
       const robot = created.find((c) => kind(c.r) === 'RobotAccount');
       inputs = withInputs(inputs, {
@@ -99,27 +104,29 @@ async function main() {
         robotId: login.id,
       });
       try {
-        await provider.create(inputs);
+        await host.create(await checked(host, urn(r), {}, inputs), urn(r));
         report.operations.push({ op: 'create', type: r.type });
       } catch (e) {
         report.operations.push({ op: 'create', type: r.type, failed: String(e && e.message) });
       }
       continue;
     }
-    const res = await provider.create(inputs);
+    inputs = await checked(host, urn(r), {}, inputs);
+    const res = await host.create(inputs, urn(r));
     created.push({ r, id: res.id, inputs, outs: res.outs });
     report.operations.push({ op: 'create', type: r.type, id: res.id, outKeys: Object.keys(res.outs).sort() });
-    // What the state keeps: the inputs and the outputs, each with the provider text (the host's resultIncludingProvider).
+    // What the state keeps: the checked inputs and the outputs as the host answered them (its resultIncludingProvider
+    // keeps the provider text in the outputs).
     report.stateBytes.push({
       type: r.type,
-      inputs: JSON.stringify({ ...inputs, __provider: r.inputs.__provider }).length,
-      outputs: JSON.stringify({ ...res.outs, __provider: r.inputs.__provider }).length,
+      inputs: JSON.stringify(inputs).length,
+      outputs: JSON.stringify(res.outs).length,
+      outputsKeepProvider: res.outs.__provider === r.inputs.__provider,
       holdsPassword: JSON.stringify([inputs, res.outs]).includes(process.env.HARBOR_PASSWORD),
     });
   }
   for (const c of created) {
-    const provider = await providerFor(c.r.inputs.__provider);
-    const res = await provider.read(c.id, c.outs);
+    const res = await host.read(c.id, c.outs, c.inputs, urn(c.r));
     report.operations.push({ op: 'read', type: c.r.type, found: res.id === c.id });
   }
   if (process.env.HARBOR_NEW_PASSWORD) {
@@ -135,24 +142,24 @@ async function main() {
     });
     report.operations.push({ op: 'rotate', type: 'password', status: res.status });
     rawConfig[`${project}:harborPassword`] = process.env.HARBOR_NEW_PASSWORD;
-    providers.clear();
+    await endRun();
+    host = await startHost(rawConfig, project, secretKeys);
     for (const c of created) {
-      const provider = await providerFor(c.r.inputs.__provider);
-      const read = await provider.read(c.id, c.outs);
+      const read = await host.read(c.id, c.outs, c.inputs, urn(c.r));
       report.operations.push({ op: 'read', type: c.r.type, found: read.id === c.id });
     }
     const member = created.find((c) => kind(c.r) === 'ProjectMember');
-    const provider = await providerFor(member.r.inputs.__provider);
-    const news = withInputs(member.inputs, { role: 'developer' });
-    const diff = await provider.diff(member.id, member.outs, news);
-    member.outs = (await provider.update(member.id, member.outs, news)).outs;
+    const news = await checked(host, urn(member.r), member.inputs, withInputs(member.inputs, { role: 'developer' }));
+    const diff = await host.diff(member.id, member.outs, news, urn(member.r));
+    member.outs = (await host.update(member.id, member.outs, news, member.inputs, urn(member.r))).outs;
+    member.inputs = news;
     report.operations.push({ op: 'update', type: member.r.type, changes: diff.changes, replaces: diff.replaces });
   }
   for (const c of [...created].reverse()) {
-    const provider = await providerFor(c.r.inputs.__provider);
-    await provider.delete(c.id, c.outs);
+    await host.delete(c.id, c.outs, urn(c.r));
     report.operations.push({ op: 'delete', type: c.r.type });
   }
+  await endRun();
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 

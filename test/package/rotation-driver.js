@@ -1,16 +1,17 @@
 /**
- * Runs inside the scratch Pulumi project that installed harbor-private-app from its tarball (see consumer.test.ts): one
- * `pulumi up` (or, with DESTROY=1, `pulumi destroy`) of an app with `robot.rotation`, as the engine and Pulumi's dynamic
- * provider host would run it, with the package's INSTALLED providers loaded from the texts the program registered,
- * against the Harbor emulator at HARBOR_URL.
+ * Runs inside the scratch Pulumi project that installed harbor-private-app from its tarball (see consumer.test.ts), on
+ * the version row's Node.js: one `pulumi up` (or, with DESTROY=1, `pulumi destroy`) of an app with `robot.rotation`,
+ * the package's INSTALLED providers run by Pulumi's own dynamic provider host (the project's installed
+ * @pulumi/pulumi's, its own process, ./driver-support.js) from the texts the program registered, against the Harbor
+ * emulator at HARBOR_URL. One host per run, configured with the stack configuration, as the engine does.
  *
  * The program (below, as a platform repository would write it) runs under `pulumi.runtime.setMocks` with the real
- * closure serializer. The mock monitor stands in for the engine for the robot rotation: it loads the registered
- * provider text as the host does (`requireFromString(text).handler()`, then `configure`) and calls `create` on the
- * first run, or `diff` and `update` against the state the previous run left (STATE_FILE); the robot's `generation`
- * input is then the rotation's output, as the engine resolves it. After the program, the engine's part for the Harbor
- * objects: the first run creates the project, the member and the robot; a later run diffs the robot against its stored
- * outputs and replaces it as the engine does (the new robot created, the old one deleted at the end) or updates it.
+ * closure serializer. The mock monitor stands in for the engine for the robot rotation: it sends the registered
+ * inputs to the host (Check, then Create on the first run, or Diff and Update against the state the previous run left,
+ * STATE_FILE); the robot's `generation` input is then the rotation's output, as the engine resolves it. After the
+ * program, the engine's part for the Harbor objects: the first run creates the project, the member and the robot; a
+ * later run diffs the robot against its stored outputs and replaces it as the engine does (the new robot created, the
+ * old one deleted at the end) or updates it.
  *
  * Environment: PROJECT (the Pulumi project name the config keys use), HARBOR_URL, HARBOR_PASSWORD (the emulator's
  * admin), TRIGGER (robot.rotation.trigger), STATE_FILE (JSON the runs share), DESTROY. Prints one JSON line.
@@ -18,20 +19,24 @@
 'use strict';
 const fs = require('node:fs');
 const pulumi = require('@pulumi/pulumi');
-const { inputOf, loadProvider, plain } = require('./driver-support.js');
+const { checked, engineInputs, hostFacts, inputOf, startHost, urnOf } = require('./driver-support.js');
 
 const project = process.env.PROJECT;
 const rawConfig = {
   [`${project}:harborUsername`]: 'admin',
   [`${project}:harborPassword`]: process.env.HARBOR_PASSWORD,
 };
+const secretKeys = [`${project}:harborPassword`];
 const stored = fs.existsSync(process.env.STATE_FILE) ? JSON.parse(fs.readFileSync(process.env.STATE_FILE, 'utf8')) : {};
 
-/** A provider loaded from its registered text the way Pulumi's dynamic provider host loads it. */
-const load = (text) => loadProvider(text, rawConfig, project);
-
 async function main() {
-  const report = { rotation: {}, robot: {}, ops: [] };
+  const report = { node: process.version, rotation: {}, robot: {}, ops: [] };
+  // This run's dynamic provider host (the engine starts one per `pulumi` command).
+  const host = await startHost(rawConfig, project, secretKeys);
+  const urn = (r) => urnOf(project, r.type, r.name);
+  /** The engine's Check of a registration (`pulumi destroy` checks nothing: the inputs as registered). */
+  const check = (r, olds) =>
+    process.env.DESTROY ? engineInputs(r.inputs) : checked(host, urn(r), olds || {}, engineInputs(r.inputs));
   const registrations = [];
   await pulumi.runtime.setMocks(
     {
@@ -45,15 +50,17 @@ async function main() {
             exportName: text.includes('"harborRobotRotationProvider"'),
             mentionsDistLib: text.includes('dist-lib'),
           };
-          const provider = await load(text);
-          const news = plain(args.inputs);
+          const news = await check(args, stored.rotationInputs);
           let outs = stored.rotation;
           if (outs === undefined) {
-            outs = (await provider.create(news)).outs;
+            outs = (await host.create(news, urn(args))).outs;
           } else if (!process.env.DESTROY) {
-            report.rotation.diff = await provider.diff('generation', stored.rotation, news);
-            if (report.rotation.diff.changes) outs = (await provider.update('generation', stored.rotation, news)).outs;
+            report.rotation.diff = await host.diff('generation', stored.rotation, news, urn(args));
+            if (report.rotation.diff.changes) {
+              outs = (await host.update('generation', stored.rotation, news, stored.rotationInputs, urn(args))).outs;
+            }
           }
+          stored.rotationInputs = news;
           report.rotation.generation = outs.generation;
           stored.rotation = outs;
           return { id: 'generation', state: { ...args.inputs, ...outs } };
@@ -66,60 +73,60 @@ async function main() {
     'dev',
     false,
   );
-  pulumi.runtime.setAllConfig(rawConfig, [`${project}:harborPassword`]);
+  pulumi.runtime.setAllConfig(rawConfig, secretKeys);
 
   // The program, as a platform repository writes it.
   const { HarborPrivateApp, HarborMember, HarborRole } = require('harbor-private-app/pulumi');
-  const host = new URL(process.env.HARBOR_URL).host;
+  const registry = new URL(process.env.HARBOR_URL).host;
   new HarborPrivateApp('tenant', {
     harborUrl: process.env.HARBOR_URL,
-    registryHost: host,
+    registryHost: registry,
     project: { name: 'tenant' },
     members: [HarborMember.user('k8s-puller', HarborRole.DEVELOPER)],
     namespaces: ['tenant'],
     robot: { name: 'tenant-pull', rotation: { trigger: process.env.TRIGGER } },
-    workload: { metadata: { name: 'web' }, containers: [{ image: `${host}/tenant/web:1.0` }] },
+    workload: { metadata: { name: 'web' }, containers: [{ image: `${registry}/tenant/web:1.0` }] },
     preflight: { pull: false },
   });
   await pulumi.runtime.waitForRPCs();
 
   // The engine's part for the Harbor objects.
   const of = (kind) => registrations.find((r) => r.type === `pulumi-nodejs:dynamic/harbor:${kind}`);
-  const robotInputs = plain(of('RobotAccount').inputs);
-  const harbor = await load(of('RobotAccount').inputs.__provider);
+  const robot = of('RobotAccount');
+  const robotInputs = await check(robot, stored.RobotAccount && stored.RobotAccount.inputs);
   report.robot.generation = inputOf(robotInputs, 'generation');
   if (process.env.DESTROY) {
-    await harbor.delete(stored.RobotAccount.id, stored.RobotAccount.outs);
-    await harbor.delete(stored.ProjectMember.id, stored.ProjectMember.outs);
-    await harbor.delete(stored.Project.id, stored.Project.outs);
-    report.ops.push('delete RobotAccount', 'delete ProjectMember', 'delete Project');
+    for (const kind of ['RobotAccount', 'ProjectMember', 'Project']) {
+      await host.delete(stored[kind].id, stored[kind].outs, urn(of(kind)));
+      report.ops.push(`delete ${kind}`);
+    }
     fs.rmSync(process.env.STATE_FILE);
   } else if (stored.RobotAccount === undefined) {
     for (const kind of ['Project', 'ProjectMember', 'RobotAccount']) {
-      const res = await harbor.create(plain(of(kind).inputs));
-      stored[kind] = { id: res.id, outs: res.outs };
+      const inputs = kind === 'RobotAccount' ? robotInputs : await check(of(kind));
+      const res = await host.create(inputs, urn(of(kind)));
+      stored[kind] = { id: res.id, inputs, outs: res.outs };
       report.ops.push(`create ${kind}`);
     }
   } else {
     const old = stored.RobotAccount;
-    const diff = await harbor.diff(old.id, old.outs, robotInputs);
-    report.robot.diff = {
-      changes: diff.changes,
-      replaces: diff.replaces,
-      deleteBeforeReplace: diff.deleteBeforeReplace,
-    };
-    if (diff.replaces && diff.replaces.length > 0 && !diff.deleteBeforeReplace) {
-      const res = await harbor.create(robotInputs);
-      stored.RobotAccount = { id: res.id, outs: res.outs };
-      await harbor.delete(old.id, old.outs); // the engine's post-step, once everything else is done
+    const diff = await host.diff(old.id, old.outs, robotInputs, urn(robot));
+    report.robot.diff = diff;
+    if (diff.replaces.length > 0 && !diff.deleteBeforeReplace) {
+      const res = await host.create(robotInputs, urn(robot));
+      stored.RobotAccount = { id: res.id, inputs: robotInputs, outs: res.outs };
+      await host.delete(old.id, old.outs, urn(robot)); // the engine's post-step, once everything else is done
       report.ops.push('create RobotAccount', 'delete RobotAccount (old)');
     } else if (diff.changes) {
-      stored.RobotAccount = { id: old.id, outs: (await harbor.update(old.id, old.outs, robotInputs)).outs };
+      const outs = (await host.update(old.id, old.outs, robotInputs, old.inputs, urn(robot))).outs;
+      stored.RobotAccount = { id: old.id, inputs: robotInputs, outs };
       report.ops.push('update RobotAccount');
     }
   }
   if (stored.RobotAccount && !process.env.DESTROY) report.robot.fullName = stored.RobotAccount.outs.fullName;
   if (!process.env.DESTROY) fs.writeFileSync(process.env.STATE_FILE, JSON.stringify(stored));
+  report.host = hostFacts(host);
+  await host.close();
   console.log(JSON.stringify(report));
 }
 
