@@ -54,7 +54,7 @@ function seed(change: Partial<HarborPrivateAppProps> = {}): HarborPrivateAppProp
 async function pulumiUp(props: HarborPrivateAppProps, later: boolean): Promise<void> {
   if (later) engine.beginUp();
   new HarborPrivateApp('coredns', props);
-  await engine.settled('HarborPrivateApp "coredns"', 30_000);
+  await engine.settled('HarborPrivateApp "coredns"');
   if (later) await engine.finishUp();
 }
 

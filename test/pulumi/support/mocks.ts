@@ -172,7 +172,7 @@ export function installMocks(
  * The value of an Output. Under mocks an Output whose value is unknown never resolves: this fails after `ms` with a
  * message naming `what` instead of hanging until jest's timeout.
  */
-export function promiseOf<T>(output: pulumi.Output<T> | pulumi.Input<T>, what: string, ms = 15_000): Promise<T> {
+export function promiseOf<T>(output: pulumi.Output<T> | pulumi.Input<T>, what: string, ms = 120_000): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(
       () =>
@@ -192,7 +192,7 @@ export function promiseOf<T>(output: pulumi.Output<T> | pulumi.Input<T>, what: s
 }
 
 /** Whether an Output is a secret, with the same timeout guard. */
-export function isSecretOutput(output: pulumi.Output<unknown>, what: string, ms = 15_000): Promise<boolean> {
+export function isSecretOutput(output: pulumi.Output<unknown>, what: string, ms = 120_000): Promise<boolean> {
   return new Promise<boolean>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`timed out after ${ms} ms asking whether ${what} is a secret`)),
