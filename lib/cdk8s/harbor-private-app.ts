@@ -24,7 +24,7 @@ import { PodObject, PodObjectState, addImagePullSecret, podObjectOf, podObjectSt
 
 /**
  * The workload HarborPrivateApp creates: a cdk8s-plus-27 Deployment, given the pull Secret. It is the only part of the
- * package that needs cdk8s-plus (cdk8s-plus-27, an optional peer dependency); on another cdk8s-plus-NN, build the
+ * construct that needs cdk8s-plus (cdk8s-plus-27, an optional peer dependency); on another cdk8s-plus-NN, build the
  * Deployment yourself and wire it with `addWorkload()`.
  */
 export interface HarborWorkloadProps extends Omit<kplus.DeploymentProps, 'dockerRegistryAuth'> {

@@ -13,6 +13,7 @@ import * as plus27 from 'cdk8s-plus-27';
 import * as plus33 from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { HarborPrivateApp, HarborPrivateAppProps } from '../../lib/cdk8s';
+import { synthError } from './synth-error';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; spec?: any };
 
@@ -35,16 +36,6 @@ const named = (objs: Obj[], kind: string, name: string): Obj =>
 function setup(): { chart: Chart; app: HarborPrivateApp } {
   const chart = Testing.chart();
   return { chart, app: new HarborPrivateApp(chart, 'web', props) };
-}
-
-/** The message of the synthesis failure, or undefined when the chart synthesizes. */
-function synthError(chart: Chart): string | undefined {
-  try {
-    Testing.synth(chart);
-    return undefined;
-  } catch (e) {
-    return (e as Error).message;
-  }
 }
 
 /** A Deployment as raw YAML or `ApiObject` props would hold it. */

@@ -17,7 +17,6 @@
  * metadata. The package is packed from a copy of the repository's package files, so that this test never rebuilds
  * the repository's own dist-lib/ under the other test files' feet.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   cpSync,
@@ -32,67 +31,18 @@ import {
 } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { findCredentials } from '../support/credentials';
 import { validateAll } from '../support/schemas';
+import { NPM_FLAGS, PackedPackage, ROOT, packPackage, readmeBlock, readmeInstall, sh } from './support';
 
-const run = promisify(execFile);
-const ROOT = resolve(__dirname, '..', '..');
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 /** The tsconfig `cdk8s init typescript-app` writes, from the cdk8s-cli the repository uses. */
 const CDK8S_TEMPLATE_TSCONFIG = join(ROOT, 'node_modules', 'cdk8s-cli', 'templates', 'typescript-app', 'tsconfig.json');
 /** The tsconfig `pulumi new typescript` writes (pulumi/templates, typescript/tsconfig.json). */
 const PULUMI_TEMPLATE_TSCONFIG = join(__dirname, 'pulumi-template.tsconfig.json');
-const NPM_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
-
-/** The fenced block that follows `<!-- marker -->` in the README. */
-function readmeBlock(marker: string): string {
-  const at = README.indexOf(`<!-- ${marker} -->`);
-  if (at < 0) throw new Error(`README.md has no <!-- ${marker} --> marker`);
-  const m = /```[a-z]*\n([\s\S]*?)```/.exec(README.slice(at));
-  if (!m) throw new Error(`README.md: no fenced block after <!-- ${marker} -->`);
-  return m[1];
-}
-
-/**
- * The README's `npm install ...` lines of a block, each as arguments, the package replaced by `tarball`. The first
- * must install harbor-private-app.
- */
-function readmeInstall(marker: string, tarball: string): string[][] {
-  const lines = readmeBlock(marker)
-    .split('\n')
-    .filter((l) => l.startsWith('npm install '));
-  if (!lines[0]?.startsWith('npm install harbor-private-app')) {
-    throw new Error(`README.md: the <!-- ${marker} --> block does not start with "npm install harbor-private-app"`);
-  }
-  return lines.map((line) =>
-    line
-      .split('#')[0]
-      .trim()
-      .split(/\s+/)
-      .slice(2)
-      .map((a) => (a === 'harbor-private-app' ? tarball : a.replace(/^"(.*)"$/, '$1'))),
-  );
-}
-
-async function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
-  try {
-    const { stdout } = await run(cmd, args, { cwd, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
-    return stdout;
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(
-      `${cmd} ${args.join(' ')} (in ${cwd}) failed: ${err.message}\n${err.stderr ?? ''}\n${err.stdout ?? ''}`,
-      {
-        cause: e,
-      },
-    );
-  }
-}
 
 async function scratchProject(dir: string, installs: string[][]): Promise<number> {
   mkdirSync(dir, { recursive: true });
@@ -106,32 +56,14 @@ let work: string;
 let tarball: string;
 /** The stored state's size per Harbor resource, from the driver (the closing notes quote it). */
 let stateBytes: Array<{ type: string; inputs: number; outputs: number }> = [];
-let packed: { size: number; unpackedSize: number; entryCount: number; files: Array<{ path: string }> };
+let packed: PackedPackage;
 const timings: Record<string, number> = {};
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'hpa-consumer-'));
-  // Pack from a copy of the package's own files, with the repository's node_modules for the build's tools.
-  const src = join(work, 'src');
-  mkdirSync(src);
-  for (const f of [
-    'package.json',
-    'tsconfig.json',
-    'tsconfig.build.json',
-    'README.md',
-    'LICENSE',
-    'CHANGELOG.md',
-    'lib',
-    'bin',
-  ]) {
-    if (existsSync(join(ROOT, f))) cpSync(join(ROOT, f), join(src, f), { recursive: true });
-  }
-  symlinkSync(join(ROOT, 'node_modules'), join(src, 'node_modules'), 'dir');
   let t0 = Date.now();
-  const out = await sh('npm', ['pack', '--json', '--pack-destination', work, '--loglevel=error'], src);
+  ({ tarball, packed } = await packPackage(work));
   timings.packMs = Date.now() - t0;
-  packed = JSON.parse(out)[0];
-  tarball = join(work, (packed as unknown as { filename: string }).filename);
 
   t0 = Date.now();
   const [cdk8s, pulumi] = await Promise.all([
