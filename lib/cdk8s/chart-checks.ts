@@ -48,7 +48,8 @@ const CHECKS = new WeakMap<Chart, ChartChecks>();
  * - an app that reads its robot secret through a ClusterSecretStore another app of the chart emits
  *   (`emitStore: true`), while that store admits none of its namespaces or reads another connection Secret namespace;
  * - every workload an app wired, as it will be written (its JSON patches applied, the user's included): its images, its
- *   namespace, and the pull Secret in its pod spec. Each object is rendered once per pass, however many apps wired it.
+ *   namespace, and the pull Secret in its pod spec. Each object is rendered once per pass, however many apps of the
+ *   chart wired it.
  */
 export class ChartChecks {
   /** The checks of `chart`, registered on it the first time. */
@@ -90,7 +91,9 @@ export class ChartChecks {
   public validate(): string[] {
     // cdk8s validates the whole app again for every chart it synthesizes (a chart per app: once per app), all in one
     // synchronous pass: the scan is kept for that pass only (dropped at the next microtask), and dropped at once when
-    // an app registers or the chart gets another direct child.
+    // an app registers something (a pull Secret, a store, a workload) or the chart gets another direct child. Other
+    // changes made between two syntheses of one synchronous run (a JSON patch, a container) count from the next
+    // microtask on.
     const key = `${this.pullSecrets.length}/${this.stores.length}/${this.workloads.length}/${this.chart.node.children.length}`;
     if (this.memo?.key === key) return this.memo.errors;
     const errors = [...this.secretClashes(), ...this.storeCoverage(), ...this.writtenWorkloads()];
