@@ -30,6 +30,14 @@ export interface ChartRobotStoreEntry {
   readonly connectionSecretNamespace: string;
 }
 
+/** An object whose pods an app gave its pull Secret, checked as it will be written (registered by that app). */
+export interface ChartWorkloadEntry {
+  /** The object that is written: it is rendered (`toJson()`, JSON patches applied) once per synthesis pass. */
+  readonly apiObject: ApiObject;
+  /** The app's checks of the written object: error messages, empty when it is fine. */
+  readonly check: (written: Record<string, unknown>) => string[];
+}
+
 const CHECKS = new WeakMap<Chart, ChartChecks>();
 
 /**
@@ -38,7 +46,10 @@ const CHECKS = new WeakMap<Chart, ChartChecks>();
  * - an object the user declares in the chart that would make a Secret with a pull Secret's name and namespace (a
  *   `Secret`, or an `ExternalSecret` targeting that name): kubectl apply would keep one of the two;
  * - an app that reads its robot secret through a ClusterSecretStore another app of the chart emits
- *   (`emitStore: true`), while that store admits none of its namespaces or reads another connection Secret namespace.
+ *   (`emitStore: true`), while that store admits none of its namespaces or reads another connection Secret namespace;
+ * - every workload an app wired, as it will be written (its JSON patches applied, the user's included): its images, its
+ *   namespace, and the pull Secret in its pod spec. Each object is rendered once per pass, however many apps of the
+ *   chart wired it.
  */
 export class ChartChecks {
   /** The checks of `chart`, registered on it the first time. */
@@ -55,6 +66,7 @@ export class ChartChecks {
 
   private readonly pullSecrets: ChartPullSecretEntry[] = [];
   private readonly stores: ChartRobotStoreEntry[] = [];
+  private readonly workloads: ChartWorkloadEntry[] = [];
   /** The last scan's result, for the rest of the synchronous synthesis pass that made it. */
   private memo?: { readonly key: string; readonly errors: string[] };
 
@@ -70,14 +82,21 @@ export class ChartChecks {
     this.stores.push(entry);
   }
 
+  /** Adds a workload an app wired, to be checked as it will be written. */
+  public addWorkload(entry: ChartWorkloadEntry): void {
+    this.workloads.push(entry);
+  }
+
   /** The error messages (HarborPrivateAppError texts), empty when the chart is fine. */
   public validate(): string[] {
     // cdk8s validates the whole app again for every chart it synthesizes (a chart per app: once per app), all in one
     // synchronous pass: the scan is kept for that pass only (dropped at the next microtask), and dropped at once when
-    // an app registers or the chart gets another direct child.
-    const key = `${this.pullSecrets.length}/${this.stores.length}/${this.chart.node.children.length}`;
+    // an app registers something (a pull Secret, a store, a workload) or the chart gets another direct child. Other
+    // changes made between two syntheses of one synchronous run (a JSON patch, a container) count from the next
+    // microtask on.
+    const key = `${this.pullSecrets.length}/${this.stores.length}/${this.workloads.length}/${this.chart.node.children.length}`;
     if (this.memo?.key === key) return this.memo.errors;
-    const errors = [...this.secretClashes(), ...this.storeCoverage()];
+    const errors = [...this.secretClashes(), ...this.storeCoverage(), ...this.writtenWorkloads()];
     const memo = { key, errors };
     this.memo = memo;
     queueMicrotask(() => {
@@ -116,6 +135,27 @@ export class ChartChecks {
             `set credentials: PullCredentials.fromExistingSecret(${JSON.stringify(made.name)})`,
         }).message,
       );
+    }
+    return errors;
+  }
+
+  private writtenWorkloads(): string[] {
+    const checks = new Map<ApiObject, Array<ChartWorkloadEntry['check']>>();
+    for (const { apiObject, check } of this.workloads) {
+      const list = checks.get(apiObject);
+      if (list) list.push(check);
+      else checks.set(apiObject, [check]);
+    }
+    const errors: string[] = [];
+    for (const [apiObject, list] of checks) {
+      let written: Record<string, unknown>;
+      try {
+        written = apiObject.toJson() as Record<string, unknown>;
+      } catch {
+        // What keeps an object from rendering is cdk8s' to report, when it writes the object.
+        continue;
+      }
+      for (const check of list) errors.push(...check(written));
     }
     return errors;
   }

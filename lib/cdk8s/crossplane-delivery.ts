@@ -1,5 +1,4 @@
 import { ApiObject, Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
   HarborPrivateAppError,
@@ -21,6 +20,7 @@ import {
 import { ChartChecks } from './chart-checks';
 import { clusterSecretStore, pullSecretExternalSecret } from './external-secrets';
 import { DeliveredHarborObjects, IHarborDelivery, NameClaim } from './harbor-delivery';
+import { namespaceObject, roleBindingObject, roleObject, serviceAccountObject } from './kubernetes';
 
 /** Options of {@link CrossplaneDelivery}. */
 export interface CrossplaneDeliveryOptions {
@@ -205,20 +205,14 @@ function emitStore(app: Construct, config: ResolvedHarborPrivateApp): void {
   const store = config.robotStore!;
   const ns = store.connectionSecretNamespace;
   const reader = `${store.store.name}-reader`;
-  new kplus.k8s.KubeNamespace(app, 'StoreNamespace', { metadata: { name: ns } });
-  new kplus.k8s.KubeServiceAccount(app, 'StoreServiceAccount', { metadata: { name: reader, namespace: ns } });
-  new kplus.k8s.KubeRole(app, 'StoreRole', {
-    metadata: { name: reader, namespace: ns },
-    rules: [
-      { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
-      { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectrulesreviews'], verbs: ['create'] },
-    ],
-  });
-  new kplus.k8s.KubeRoleBinding(app, 'StoreRoleBinding', {
-    metadata: { name: reader, namespace: ns },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: reader },
-    subjects: [{ kind: 'ServiceAccount', name: reader, namespace: ns }],
-  });
+  const account = { name: reader, namespace: ns };
+  namespaceObject(app, 'StoreNamespace', ns);
+  serviceAccountObject(app, 'StoreServiceAccount', account);
+  roleObject(app, 'StoreRole', account, [
+    { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectrulesreviews'], verbs: ['create'] },
+  ]);
+  roleBindingObject(app, 'StoreRoleBinding', account, reader, [account]);
   clusterSecretStore(app, 'Store', store.store.name, {
     conditions: [{ namespaces: [...config.namespaces] }],
     provider: {

@@ -1,24 +1,32 @@
 import { ApiObject, Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import type * as kplus from 'cdk8s-plus-27';
+import { Construct, IConstruct } from 'constructs';
 import {
   HarborPrivateAppError,
   HarborPrivateAppOptions,
   ResolvedHarborPrivateApp,
-  WorkloadImage,
   checkObjectName,
   checkWorkloadImages,
   checkWorkloadNamespace,
   dockerConfigJson,
+  parseImageReference,
   resolveHarborPrivateApp,
   workloadSelectorValue,
 } from '../core';
+import { POD_BEARING_KINDS, podSpecImages, podSpecPullSecrets, recordAt } from '../core/workloads';
 import { ChartChecks } from './chart-checks';
 import { CrossplaneDelivery } from './crossplane-delivery';
 import { pullSecretExternalSecret } from './external-secrets';
 import { IHarborDelivery, NameClaim } from './harbor-delivery';
+import { secretObject, serviceAccountObject } from './kubernetes';
+import { loadCdk8sPlus27 } from './plus-27';
+import { PodObject, PodObjectState, addImagePullSecret, podObjectOf, podObjectState, podObjectsIn } from './workloads';
 
-/** The workload HarborPrivateApp creates: a cdk8s-plus Deployment, given the pull Secret. */
+/**
+ * The workload HarborPrivateApp creates: a cdk8s-plus-27 Deployment, given the pull Secret. It is the only part of the
+ * construct that needs cdk8s-plus (cdk8s-plus-27, an optional peer dependency); on another cdk8s-plus-NN, build the
+ * Deployment yourself and wire it with `addWorkload()`.
+ */
 export interface HarborWorkloadProps extends Omit<kplus.DeploymentProps, 'dockerRegistryAuth'> {
   /** Name and namespace of the Deployment; the namespace defaults to the app's first namespace. */
   readonly metadata?: kplus.DeploymentProps['metadata'];
@@ -35,8 +43,9 @@ export interface HarborWorkloadProps extends Omit<kplus.DeploymentProps, 'docker
 /** Props of the cdk8s HarborPrivateApp. */
 export interface HarborPrivateAppProps extends HarborPrivateAppOptions {
   /**
-   * A Deployment to create, whose pods use the pull Secret.
-   * @default - none; wire your own workloads with `addWorkload()`
+   * A Deployment to create, whose pods use the pull Secret: cdk8s-plus-27's `DeploymentProps` (cdk8s-plus-27 must be
+   * installed).
+   * @default - none; wire your own workloads with `addWorkload()` or `addWorkloadsIn()`
    */
   readonly workload?: HarborWorkloadProps;
   /**
@@ -53,8 +62,15 @@ export interface HarborPrivateAppProps extends HarborPrivateAppOptions {
   readonly delivery?: IHarborDelivery;
 }
 
-/** A workload HarborPrivateApp can wire: anything with a cdk8s-plus pod spec. */
-export type PodWorkload = kplus.AbstractPod;
+/**
+ * What `addWorkload()` wires: a cdk8s-plus pod or workload of any cdk8s-plus-NN; an `ApiObject` of a kind that runs
+ * pods (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob), such as a generated
+ * `KubeDeployment`; or a construct holding such objects (an `Include` of existing YAML, a construct of yours).
+ */
+export type PodWorkload = IConstruct;
+
+/** The kinds `addWorkload()` wires, for messages. */
+const POD_KINDS_TEXT = Object.keys(POD_BEARING_KINDS).join(', ');
 
 interface ChartRegistry {
   readonly taken: Map<string, string>;
@@ -75,8 +91,6 @@ export class HarborPrivateApp extends Construct {
   public readonly config: ResolvedHarborPrivateApp;
   /** The name of the pull Secret in every target namespace. */
   public readonly pullSecretName: string;
-  /** The pull Secret, as cdk8s-plus sees it (for `dockerRegistryAuth` of your own workloads). */
-  public readonly pullSecret: kplus.ISecret;
   /** The Deployment, when `workload` was given. */
   public readonly workload?: kplus.Deployment;
   /** The Crossplane `Project`, unless the project is adopted. */
@@ -86,9 +100,8 @@ export class HarborPrivateApp extends Construct {
   /** The Kubernetes objects that provide the pull Secret, one per namespace (ExternalSecret or Secret). */
   public readonly pullSecretObjects: readonly ApiObject[];
 
-  private readonly workloads: PodWorkload[] = [];
-  /** Containers whose image has been checked (see validateWorkloads). */
-  private readonly checkedContainers = new WeakSet<kplus.Container>();
+  /** The objects whose pods this app gave its pull Secret. */
+  private readonly wired = new Set<ApiObject>();
 
   constructor(scope: Construct, id: string, props: HarborPrivateAppProps) {
     super(scope, id);
@@ -104,7 +117,9 @@ export class HarborPrivateApp extends Construct {
 
     // Validate the workload before anything is emitted.
     let workloadNamespace: string | undefined;
+    let plus: typeof kplus | undefined;
     if (props.workload) {
+      plus = loadCdk8sPlus27(this.scopeName);
       workloadNamespace = checkWorkloadNamespace(
         config,
         'workload.metadata.namespace',
@@ -132,7 +147,6 @@ export class HarborPrivateApp extends Construct {
     this.pullSecretObjects = config.namespaces
       .map((ns) => this.emitPullSecret(config, ns, delivery))
       .filter((o): o is ApiObject => o !== undefined);
-    this.pullSecret = kplus.Secret.fromSecretName(this, 'PullSecretRef', config.pullSecretName);
     // Checked once per chart at synthesis: objects of the user's that make the same Secret, stores that do not serve.
     ChartChecks.of(Chart.of(this)).addPullSecret({
       scope: this.scopeName,
@@ -146,92 +160,184 @@ export class HarborPrivateApp extends Construct {
     // ServiceAccounts that carry the pull Secret.
     for (const ns of config.namespaces) {
       for (const sa of config.serviceAccounts) {
-        new kplus.k8s.KubeServiceAccount(this, `ServiceAccount-${ns}-${sa}`, {
-          metadata: { name: sa, namespace: ns },
-          imagePullSecrets: [{ name: config.pullSecretName }],
-        });
+        serviceAccountObject(this, `ServiceAccount-${ns}-${sa}`, { name: sa, namespace: ns }, [
+          { name: config.pullSecretName },
+        ]);
       }
     }
 
     // The workload. Its pods are selected by a label from the Deployment's own name (cdk8s-plus' address label, with
     // a value that does not depend on this construct's path): renaming the app or moving the construct never changes
     // the selector, which Kubernetes cannot change in place. `select: true` keeps cdk8s-plus' own, path-derived one.
-    if (props.workload) {
+    if (props.workload && plus) {
       const stableSelector = props.workload.select === undefined;
-      this.workload = new kplus.Deployment(this, 'Workload', {
+      const workload = new plus.Deployment(this, 'Workload', {
         ...props.workload,
         ...(stableSelector ? { select: false } : {}),
         metadata: { ...props.workload.metadata, namespace: workloadNamespace },
-        dockerRegistryAuth: this.pullSecret,
+        dockerRegistryAuth: plus.Secret.fromSecretName(this, 'PullSecretRef', config.pullSecretName),
       });
       if (stableSelector) {
-        const value = workloadSelectorValue(this.workload.name);
-        this.workload.podMetadata.addLabel(kplus.Pod.ADDRESS_LABEL, value);
-        this.workload.select(kplus.LabelSelector.of({ labels: { [kplus.Pod.ADDRESS_LABEL]: value } }));
+        const value = workloadSelectorValue(workload.name);
+        workload.podMetadata.addLabel(plus.Pod.ADDRESS_LABEL, value);
+        workload.select(plus.LabelSelector.of({ labels: { [plus.Pod.ADDRESS_LABEL]: value } }));
       }
-      this.workloads.push(this.workload);
-      this.markChecked(this.workload);
+      this.workload = workload;
+      // Its images were checked above; containers added later are checked at synthesis, as written.
+      this.track(podObjectOf(workload)!, 'workload');
     }
-
-    // Containers added after construction are checked when the app synthesizes.
-    this.node.addValidation({ validate: () => this.validateWorkloads() });
   }
 
   /**
-   * Wires a workload you built with cdk8s-plus (Deployment, StatefulSet, DaemonSet, Job, Pod...): it gets
-   * the pull Secret as its `imagePullSecrets`, and its images and namespace are checked now and again at
-   * synthesis.
-   * @throws HarborPrivateAppError when an image is not in this app's registry/project, the workload's
-   * namespace gets no pull Secret, or it already uses another pull Secret.
+   * Gives a workload's pods the pull Secret: a cdk8s-plus pod or workload of any cdk8s-plus-NN (27 to 33), an
+   * `ApiObject` of a kind that runs pods (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController,
+   * Job, CronJob), such as your generated `KubeDeployment`, or every such object of a construct (an `Include` of
+   * existing YAML, a construct of yours). The pull Secret is added to the pod spec's `imagePullSecrets` with a JSON
+   * patch on the object (`ApiObject.addJsonPatch`), after any pull Secret it lists already. Its images and namespace
+   * are checked now, and again at synthesis on the object as it will be written (every JSON patch applied).
+   * @throws HarborPrivateAppError when an image is not in this app's registry/project, the workload's namespace gets
+   * no pull Secret, the object runs no pods, or the construct holds no object that does.
    */
   public addWorkload(workload: PodWorkload): void {
-    const field = `addWorkload(${workload.node.path})`;
-    checkWorkloadNamespace(this.config, `${field}.metadata.namespace`, workload.metadata.namespace);
-    checkWorkloadImages(this.config, imagesOf(workload, field));
-    const existing = workload.dockerRegistryAuth;
-    if (existing && existing.name !== this.pullSecretName) {
+    const method = `addWorkload(${workload.node.path})`;
+    const pod = podObjectOf(workload);
+    if (pod) {
+      this.wire(pod, 'addWorkload');
+      return;
+    }
+    if (ApiObject.isApiObject(workload)) {
       throw new HarborPrivateAppError({
         scope: this.scopeName,
-        field: `${field}.dockerRegistryAuth`,
-        value: existing.name,
-        problem: `already uses pull Secret "${existing.name}", and a cdk8s-plus pod takes one`,
-        fix: `drop its dockerRegistryAuth, or give it this app's pull Secret "${this.pullSecretName}"`,
+        field: method,
+        value: `${workload.apiVersion} ${workload.kind}`,
+        problem: 'runs no pods, so it has no imagePullSecrets',
+        fix: `wire the objects that run its pods: a ${POD_KINDS_TEXT}`,
       });
     }
-    if (!existing) {
-      // cdk8s-plus reads dockerRegistryAuth when it renders the pod spec, so setting it now is enough.
-      Object.defineProperty(workload, 'dockerRegistryAuth', { value: this.pullSecret, enumerable: true });
+    const pods = podObjectsIn(workload);
+    if (pods.length === 0) {
+      throw new HarborPrivateAppError({
+        scope: this.scopeName,
+        field: method,
+        value: workload.node.path,
+        problem: `holds no object that runs pods (${POD_KINDS_TEXT}), nor any cdk8s-plus workload`,
+        fix: 'pass the construct that holds the workloads, after declaring them',
+      });
     }
-    if (!this.workloads.includes(workload)) this.workloads.push(workload);
-    this.markChecked(workload);
+    for (const p of pods) this.wire(p, 'addWorkload');
   }
 
-  private markChecked(workload: PodWorkload): void {
-    for (const c of [...workload.containers, ...workload.initContainers]) this.checkedContainers.add(c);
+  /**
+   * Gives the pull Secret to every object in `scope` (a chart, an `Include`, any construct; itself included) whose pods
+   * run an image of this app's project on its registry host (`<registryHost>/<project>/...`): cdk8s-plus workloads of
+   * any cdk8s-plus-NN and `ApiObject`s of the kinds that run pods, as `addWorkload()` does, with the same checks (an
+   * object that also runs an image from elsewhere fails them). Objects declared after the call are not wired: call it
+   * once the chart's workloads are declared. Images of another Harbor project are left to the app of that project.
+   * @returns the objects whose pods use the pull Secret (those wired before included)
+   * @throws HarborPrivateAppError when no object of `scope` runs an image of the project, or as `addWorkload()`.
+   */
+  public addWorkloadsIn(scope: IConstruct): ApiObject[] {
+    const selected: ApiObject[] = [];
+    for (const pod of podObjectsIn(scope)) {
+      let state: PodObjectState;
+      try {
+        state = podObjectState(pod, `addWorkloadsIn(${pod.construct.node.path})`);
+      } catch {
+        continue; // an object without a readable pod spec runs no image of this project
+      }
+      if (!state.images.some((i) => this.isProjectImage(i.image))) continue;
+      this.wire(pod, 'addWorkloadsIn', state);
+      selected.push(pod.apiObject);
+    }
+    if (selected.length === 0) {
+      throw new HarborPrivateAppError({
+        scope: this.scopeName,
+        field: `addWorkloadsIn(${scope.node.path})`,
+        value: `${this.config.registryHost}/${this.config.project.name}/`,
+        problem: `holds no object that runs pods with an image of this project (${POD_KINDS_TEXT}, cdk8s-plus workloads)`,
+        fix: 'call it once the workloads are declared (objects declared later are not wired), on the scope that holds them',
+      });
+    }
+    return selected;
+  }
+
+  /** Checks a pod-bearing object now, gives it the pull Secret, and has it checked again at synthesis, as written. */
+  private wire(pod: PodObject, method: string, known?: PodObjectState): void {
+    if (this.wired.has(pod.apiObject)) return;
+    const field = `${method}(${pod.construct.node.path})`;
+    let state: PodObjectState;
+    try {
+      state = known ?? podObjectState(pod, field);
+    } catch (e) {
+      throw new HarborPrivateAppError({
+        scope: this.scopeName,
+        field,
+        value: `${pod.apiObject.apiVersion} ${pod.apiObject.kind}`,
+        problem: (e as Error).message,
+        fix: 'give the object its pod spec before wiring it',
+      });
+    }
+    checkWorkloadNamespace(this.config, `${field}.metadata.namespace`, state.namespace);
+    checkWorkloadImages(this.config, state.images);
+    addImagePullSecret(pod, state, this.pullSecretName);
+    this.track(pod, field);
+  }
+
+  /** Has a wired object checked at synthesis (once per chart, see ChartChecks), as it will be written. */
+  private track(pod: PodObject, field: string): void {
+    this.wired.add(pod.apiObject);
+    ChartChecks.of(Chart.of(this)).addWorkload({
+      apiObject: pod.apiObject,
+      check: (written) => this.writtenProblems(pod, field, written),
+    });
+  }
+
+  /** The problems of a wired object as it will be written: its namespace, its pull Secret, its images. */
+  private writtenProblems(pod: PodObject, field: string, written: Record<string, unknown>): string[] {
+    const spec = recordAt(written, pod.podSpec);
+    const problems: string[] = [];
+    const check = (rule: () => void): void => {
+      try {
+        rule();
+      } catch (e) {
+        problems.push((e as Error).message);
+      }
+    };
+    check(() =>
+      checkWorkloadNamespace(
+        this.config,
+        `${field}.metadata.namespace`,
+        recordAt(written, ['metadata'])?.namespace as string | undefined,
+      ),
+    );
+    check(() => {
+      const listed = podSpecPullSecrets(spec);
+      if (listed.includes(this.pullSecretName)) return;
+      throw new HarborPrivateAppError({
+        scope: this.scopeName,
+        field: `${[field, ...pod.podSpec].join('.')}.imagePullSecrets`,
+        value: listed.map((name) => ({ name })),
+        problem: `does not list the pull Secret "${this.pullSecretName}" any more: a JSON patch applied after the app's replaced or removed it`,
+        fix: `add to the list instead of replacing it: JsonPatch.add("/${pod.podSpec.join('/')}/imagePullSecrets/-", { name: "..." })`,
+      });
+    });
+    check(() => checkWorkloadImages(this.config, podSpecImages(field, pod.podSpec, spec)));
+    return problems;
+  }
+
+  /** Whether an image is in this app's project on its registry host (a malformed one on the host counts). */
+  private isProjectImage(image: string): boolean {
+    const { registryHost, project } = this.config;
+    try {
+      const ref = parseImageReference(image);
+      return ref.host === registryHost && ref.path.split('/')[0] === project.name;
+    } catch {
+      return typeof image === 'string' && image.startsWith(`${registryHost}/`);
+    }
   }
 
   private get scopeName(): string {
     return `HarborPrivateApp ${JSON.stringify(this.node.id)}`;
-  }
-
-  /**
-   * Checks the images of containers added since the workload was wired. Images and namespaces of cdk8s-plus
-   * objects are fixed once made, so each container is checked once, however often cdk8s validates (with one
-   * chart per app, it validates the whole app once per chart).
-   */
-  private validateWorkloads(): string[] {
-    const errors: string[] = [];
-    for (const w of this.workloads) {
-      const fresh = [...w.containers, ...w.initContainers].filter((c) => !this.checkedContainers.has(c));
-      if (fresh.length === 0) continue;
-      try {
-        checkWorkloadImages(this.config, imagesOf(w, w === this.workload ? 'workload' : `addWorkload(${w.node.path})`));
-        fresh.forEach((c) => this.checkedContainers.add(c));
-      } catch (e) {
-        errors.push((e as Error).message);
-      }
-    }
-    return errors;
   }
 
   /**
@@ -318,10 +424,8 @@ export class HarborPrivateApp extends Construct {
           creds.literal!.username,
           creds.literal!.password.unsafeUnwrap(),
         );
-        return new kplus.k8s.KubeSecret(this, id, {
-          metadata,
-          type: 'kubernetes.io/dockerconfigjson',
-          data: { '.dockerconfigjson': Buffer.from(json, 'utf8').toString('base64') },
+        return secretObject(this, id, metadata, 'kubernetes.io/dockerconfigjson', {
+          '.dockerconfigjson': Buffer.from(json, 'utf8').toString('base64'),
         });
       }
       case 'robot':
@@ -343,11 +447,4 @@ export class HarborPrivateApp extends Construct {
       }
     }
   }
-}
-
-function imagesOf(workload: PodWorkload, field: string): WorkloadImage[] {
-  return [
-    ...workload.containers.map((c, i) => ({ field: `${field}.containers[${i}].image`, image: c.image })),
-    ...workload.initContainers.map((c, i) => ({ field: `${field}.initContainers[${i}].image`, image: c.image })),
-  ];
 }

@@ -6,6 +6,7 @@
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { HarborPrivateApp, HarborPrivateAppProps, PullCredentials, SecretStoreRef } from '../../lib/cdk8s';
+import { synthError } from './synth-error';
 
 const props: HarborPrivateAppProps = {
   registryHost: 'reg.harbor.com',
@@ -13,16 +14,6 @@ const props: HarborPrivateAppProps = {
   namespaces: ['kube-system'],
   pullSecretName: 'registry-secret',
 };
-
-/** The message of the synthesis failure, or undefined when the chart synthesizes. */
-function synthError(chart: Chart): string | undefined {
-  try {
-    Testing.synth(chart);
-    return undefined;
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
 
 describe('a Secret of the user with the pull Secret name and namespace', () => {
   test('a v1 Secret in the same chart fails synthesis, naming the field, the Secret, where it is and the fix', () => {

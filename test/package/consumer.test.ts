@@ -26,7 +26,6 @@
  * package metadata. The package is packed from a copy of the repository's package files, so that this test never
  * rebuilds the repository's own dist-lib/ under the other test files' feet.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   cpSync,
@@ -43,24 +42,21 @@ import {
 import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { delimiter, dirname, join } from 'node:path';
 import * as ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { findCredentials } from '../support/credentials';
 import { validateAll } from '../support/schemas';
+import { NPM_FLAGS, packPackage, type PackedPackage, ROOT, readmeBlock, readmeInstall, sh } from './support';
 import { latestVersion, nodeBuild, type NodeBuild } from './toolchain';
 
-const run = promisify(execFile);
-const ROOT = resolve(__dirname, '..', '..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 /** The tsconfig `cdk8s init typescript-app` writes, from the cdk8s-cli the repository uses. */
 const CDK8S_TEMPLATE_TSCONFIG = join(ROOT, 'node_modules', 'cdk8s-cli', 'templates', 'typescript-app', 'tsconfig.json');
 /** The tsconfig `pulumi new typescript` writes (pulumi/templates, typescript/tsconfig.json). */
 const PULUMI_TEMPLATE_TSCONFIG = join(__dirname, 'pulumi-template.tsconfig.json');
-const NPM_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
 /** A hang guard per driver run (a few seconds each; minutes on a loaded machine). */
 const DRIVER_TIMEOUT_MS = 60_000;
 /** The host client the drivers use: the repository's Pulumi tests' own (one implementation), transpiled for them. */
@@ -119,15 +115,6 @@ const resolvedRow = (row: VersionRow): ResolvedRow => {
   return r;
 };
 
-/** The fenced block that follows `<!-- marker -->` in the README. */
-function readmeBlock(marker: string): string {
-  const at = README.indexOf(`<!-- ${marker} -->`);
-  if (at < 0) throw new Error(`README.md has no <!-- ${marker} --> marker`);
-  const m = /```[a-z]*\n([\s\S]*?)```/.exec(README.slice(at));
-  if (!m) throw new Error(`README.md: no fenced block after <!-- ${marker} -->`);
-  return m[1];
-}
-
 /** The body rows of the Markdown table that follows `<!-- marker -->` in the README, each as its cells. */
 function readmeTable(marker: string): string[][] {
   const at = README.indexOf(`<!-- ${marker} -->`);
@@ -143,54 +130,6 @@ function readmeTable(marker: string): string[][] {
       .split('|')
       .map((c) => c.trim()),
   );
-}
-
-/**
- * The README's `npm install ...` lines of a block, each as arguments, the package replaced by `tarball` and each
- * package named in `pins` by its pinned spec. The first must install harbor-private-app.
- */
-function readmeInstall(marker: string, tarball: string, pins: Readonly<Record<string, string>> = {}): string[][] {
-  const lines = readmeBlock(marker)
-    .split('\n')
-    .filter((l) => l.startsWith('npm install '));
-  if (!lines[0]?.startsWith('npm install harbor-private-app')) {
-    throw new Error(`README.md: the <!-- ${marker} --> block does not start with "npm install harbor-private-app"`);
-  }
-  return lines.map((line) =>
-    line
-      .split('#')[0]
-      .trim()
-      .split(/\s+/)
-      .slice(2)
-      .map((a) => (a === 'harbor-private-app' ? tarball : (pins[a] ?? a.replace(/^"(.*)"$/, '$1')))),
-  );
-}
-
-/** Runs `cmd`; with `timeoutMs`, SIGTERM after that long (the drivers then stop their provider hosts and exit). */
-async function sh(
-  cmd: string,
-  args: string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv = {},
-  timeoutMs?: number,
-): Promise<string> {
-  try {
-    const { stdout } = await run(cmd, args, {
-      cwd,
-      env: { ...process.env, ...env },
-      maxBuffer: 64 * 1024 * 1024,
-      ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
-    });
-    return stdout;
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(
-      `${cmd} ${args.join(' ')} (in ${cwd}) failed: ${err.message}\n${err.stderr ?? ''}\n${err.stdout ?? ''}`,
-      {
-        cause: e,
-      },
-    );
-  }
 }
 
 async function scratchProject(dir: string, installs: string[][], env: NodeJS.ProcessEnv = {}): Promise<number> {
@@ -216,33 +155,15 @@ let work: string;
 let tarball: string;
 /** The stored state's size per Harbor resource, from the driver (the closing notes quote it). */
 let stateBytes: Array<{ type: string; inputs: number; outputs: number }> = [];
-let packed: { size: number; unpackedSize: number; entryCount: number; files: Array<{ path: string }> };
+let packed: PackedPackage;
 const timings: Record<string, number> = {};
 const loadedAt = Date.now();
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'hpa-consumer-'));
-  // Pack from a copy of the package's own files, with the repository's node_modules for the build's tools.
-  const src = join(work, 'src');
-  mkdirSync(src);
-  for (const f of [
-    'package.json',
-    'tsconfig.json',
-    'tsconfig.build.json',
-    'README.md',
-    'LICENSE',
-    'CHANGELOG.md',
-    'lib',
-    'bin',
-  ]) {
-    if (existsSync(join(ROOT, f))) cpSync(join(ROOT, f), join(src, f), { recursive: true });
-  }
-  symlinkSync(join(ROOT, 'node_modules'), join(src, 'node_modules'), 'dir');
   let t0 = Date.now();
-  const out = await sh('npm', ['pack', '--json', '--pack-destination', work, '--loglevel=error'], src);
+  ({ tarball, packed } = await packPackage(work));
   timings.packMs = Date.now() - t0;
-  packed = JSON.parse(out)[0];
-  tarball = join(work, (packed as unknown as { filename: string }).filename);
 
   // The drivers' host client: the repository's own, transpiled to plain CommonJS for the scratch projects.
   writeFileSync(
@@ -491,6 +412,7 @@ describe.each(ROWS)('a Pulumi project on $label', (row) => {
         PULL_CHECK_REGISTRY: pullCheckRegistry,
       },
       DRIVER_TIMEOUT_MS,
+      'SIGTERM',
     );
     password = next;
     return JSON.parse(out.trim().split('\n').pop()!) as DriverReport;
@@ -617,6 +539,7 @@ describe.each(ROWS)('a Pulumi project on $label', (row) => {
           ...(destroy ? { DESTROY: '1' } : {}),
         },
         DRIVER_TIMEOUT_MS,
+        'SIGTERM',
       );
       return JSON.parse(out.trim().split('\n').pop()!) as RotationReport;
     };

@@ -50,12 +50,18 @@ describe('README programs and their mirrors', () => {
 describe('the cdk8s program, run', () => {
   let outdir: string;
   let objects: Array<Record<string, any>>;
+  let example: typeof import('./examples/cdk8s-example');
+  /** The cdk8s the example was loaded with (its own module registry). */
+  let cdk8s: typeof import('cdk8s');
   beforeAll(() => {
     outdir = mkdtempSync(join(tmpdir(), 'readme-cdk8s-'));
     const before = process.env.CDK8S_OUTDIR;
     process.env.CDK8S_OUTDIR = outdir;
     try {
-      jest.isolateModules(() => require('./examples/cdk8s-example'));
+      jest.isolateModules(() => {
+        example = require('./examples/cdk8s-example');
+        cdk8s = require('cdk8s');
+      });
     } finally {
       if (before === undefined) delete process.env.CDK8S_OUTDIR;
       else process.env.CDK8S_OUTDIR = before;
@@ -72,6 +78,22 @@ describe('the cdk8s program, run', () => {
     const deployment = objects.find((o) => o.kind === 'Deployment')!;
     expect(deployment.metadata.namespace).toBe('kube-system');
     expect(deployment.spec.template.spec.imagePullSecrets).toEqual([{ name: 'registry-secret' }]);
+  });
+
+  test("has the shape of cdk8s init typescript-app's main.ts: its main.test.ts synthesizes the exported MyChart", () => {
+    // What the template's main.test.ts does (node_modules/cdk8s-cli/templates/typescript-app/main.test.ts); the
+    // template's own files run it in test/package/cdk8s-scaffold.test.ts.
+    const template = readFileSync(
+      join(__dirname, '..', '..', 'node_modules', 'cdk8s-cli', 'templates', 'typescript-app', 'main.test.ts'),
+      'utf8',
+    );
+    expect(template).toContain("import {MyChart} from './main';");
+    expect(template).toContain("const chart = new MyChart(app, 'test-chart');");
+    const chart = new example.MyChart(cdk8s.Testing.app(), 'test-chart');
+    const results = cdk8s.Testing.synth(chart) as Array<Record<string, any>>;
+    expect(results.find((o) => o.kind === 'Deployment')!.spec.template.spec.imagePullSecrets).toEqual([
+      { name: 'registry-secret' },
+    ]);
   });
 
   test('the store the ExternalSecret reads is emitted too, and admits its namespace', () => {

@@ -1,5 +1,6 @@
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import * as plus33 from 'cdk8s-plus-33';
 import { CorednsChart } from '../../apps/cdk8s/coredns';
 import { TenantsChart } from '../../apps/cdk8s/tenants';
 import {
@@ -97,6 +98,29 @@ class EveryModeChart extends Chart {
       containers: [{ image: 'localhost:5000/local-mode/tool:0.1', portNumber: 9000 }],
     });
     (this.node.findChild('literal') as HarborPrivateApp).addWorkload(extra);
+    // Workloads that are no cdk8s-plus-27 object, given the pull Secret by a JSON patch: a cdk8s-plus-33 Deployment,
+    // a generated KubeCronJob and a plain ReplicationController, all wired in one call.
+    const image = 'harbor.example.com:8443/robot-mode/worker:2.0';
+    new plus33.Deployment(this, 'plus33', { metadata: { namespace: 'team-a' }, containers: [{ image }] });
+    new kplus.k8s.KubeCronJob(this, 'cron', {
+      metadata: { name: 'nightly', namespace: 'team-a' },
+      spec: {
+        schedule: '0 3 * * *',
+        jobTemplate: {
+          spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'job', image }] } } },
+        },
+      },
+    });
+    new ApiObject(this, 'rc', {
+      apiVersion: 'v1',
+      kind: 'ReplicationController',
+      metadata: { name: 'legacy', namespace: 'team-b' },
+      spec: {
+        selector: { app: 'legacy' },
+        template: { metadata: { labels: { app: 'legacy' } }, spec: { containers: [{ name: 'legacy', image }] } },
+      },
+    });
+    (this.node.findChild('robot') as HarborPrivateApp).addWorkloadsIn(this);
   }
 }
 
@@ -229,11 +253,28 @@ describe('schemas of the synthesized apps', () => {
     expect(summary.kindsByChecker[BUILTIN]['v1/Secret']).toBe(1);
     expect(Object.keys(summary.kindsByChecker[BUILTIN]).sort()).toEqual([
       'apps/v1/Deployment',
+      'batch/v1/CronJob',
       'rbac.authorization.k8s.io/v1/Role',
       'rbac.authorization.k8s.io/v1/RoleBinding',
       'v1/Namespace',
+      'v1/ReplicationController',
       'v1/Secret',
       'v1/ServiceAccount',
+    ]);
+    // Every workload got a pull Secret: the robot app's three through JSON patches.
+    const pods = objs.map((o) => o as { kind: string; spec?: Record<string, any> });
+    const podSpecs = [
+      ...pods
+        .filter((o) => o.kind === 'Deployment' || o.kind === 'ReplicationController')
+        .map((o) => o.spec!.template.spec),
+      ...pods.filter((o) => o.kind === 'CronJob').map((o) => o.spec!.jobTemplate.spec.template.spec),
+    ];
+    expect(podSpecs.map((p) => p.imagePullSecrets)).toEqual([
+      [{ name: 'harbor-robot-mode' }],
+      [{ name: 'harbor-local-mode' }],
+      [{ name: 'harbor-robot-mode' }],
+      [{ name: 'harbor-robot-mode' }],
+      [{ name: 'harbor-robot-mode' }],
     ]);
     // The LDAP group (with its DN) and the namespaced-store ExternalSecret were among the checked objects.
     const specs = objs.map((o) => o as { kind: string; spec?: Record<string, any> });

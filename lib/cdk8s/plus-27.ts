@@ -1,0 +1,29 @@
+import type * as kplus from 'cdk8s-plus-27';
+import { HarborPrivateAppError } from '../core';
+
+/**
+ * cdk8s-plus-27, loaded only for the construct's own `workload` prop (a cdk8s-plus-27 Deployment): it is an optional
+ * peer dependency, and nothing else of the package needs any cdk8s-plus. A project on another cdk8s-plus-NN (or on
+ * none) builds its Deployment itself and wires it with `addWorkload()`.
+ *
+ * @param scope the app's name in messages (`HarborPrivateApp "<id>"`)
+ * @throws HarborPrivateAppError naming the `workload` prop and what to do, when cdk8s-plus-27 is not installed
+ */
+export function loadCdk8sPlus27(scope: string): typeof kplus {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('cdk8s-plus-27') as typeof kplus;
+  } catch (e) {
+    const err = e as { code?: string; message?: string };
+    if (err.code !== 'MODULE_NOT_FOUND' || !/'cdk8s-plus-27'/.test(err.message ?? '')) throw e;
+    throw new HarborPrivateAppError({
+      scope,
+      field: 'workload',
+      value: '<cdk8s-plus-27 DeploymentProps>',
+      problem: 'makes a cdk8s-plus-27 Deployment, and cdk8s-plus-27 (an optional peer dependency) is not installed',
+      fix:
+        "npm install cdk8s-plus-27; or leave workload out, build the Deployment with your project's own cdk8s-plus-NN " +
+        '(or a KubeDeployment of its imports) and wire it with addWorkload()',
+    });
+  }
+}
