@@ -5,13 +5,14 @@
  * - synthesis of N HarborPrivateApps against raw cdk8s-plus emitting the same objects (one chart; one chart per app);
  * - Pulumi mock-mode construction of N components (lib/pulumi);
  * - Harbor API requests per create / unchanged update / refresh / destroy (lab emulator);
+ * - preview, no-op up and refresh of N apps through Pulumi's own dynamic provider host against a trivial provider;
  * - the cold wall time of `npm run synth` of the example against a bare cdk8s app;
  * - `harbor-private-app lint` of 10,000 objects against js-yaml parsing the same file.
  * Prints PASS/MISS per target and profiles what misses. A full run writes bench/results.json,
  * bench/RESULTS.md and bench/scaling.svg; a quick run writes nothing unless `--write` is given.
  *
  * Flags: --quick, --write (quick run writes too), --profile (profile even when every target passes),
- * --only=synth,pulumi,harbor,cli,lint (a subset; implies no write unless --write).
+ * --only=synth,pulumi,harbor,host,cli,lint (a subset; implies no write unless --write).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -19,6 +20,7 @@ import * as path from 'node:path';
 import { assertSameObjects } from './equivalence';
 import { describeMachine } from './machine';
 import { asConfiguredVariant, cliSynthOnce, measureCliSynth, precompiledVariant } from './measure-cli';
+import { HostPlan, measureHostOperations } from './measure-host';
 import { measureLint, writeLintInput } from './measure-lint';
 import { checkPulumiObjects, measurePulumi } from './measure-pulumi';
 import { installPackageForBench } from './pulumi-install';
@@ -35,7 +37,7 @@ import { BenchLayout } from './fixtures';
 import type { HarborOperation, HarborOperationCount } from './harbor-calls';
 
 const REPO = path.resolve(__dirname, '..');
-const PARTS = ['synth', 'pulumi', 'harbor', 'cli', 'lint'] as const;
+const PARTS = ['synth', 'pulumi', 'harbor', 'host', 'cli', 'lint'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Plan {
@@ -47,6 +49,8 @@ interface Plan {
   /** Pulumi with the library loaded from the repository's sources (its provider serialized by value). */
   readonly pulumiSource: ReadonlyArray<readonly [n: number, runs: number]>;
   readonly harborApps: readonly number[];
+  /** Operations through Pulumi's own dynamic provider host, against the floor. */
+  readonly host: readonly HostPlan[];
   readonly cliRuns: number;
   /** Objects in the lint input, and runs per side. */
   readonly lint: readonly [objects: number, runs: number];
@@ -74,6 +78,10 @@ const FULL: Plan = {
     [100, 3],
   ],
   harborApps: [1, 100],
+  host: [
+    { mode: 'installed', n: 1_000, runs: 3 },
+    { mode: 'source', n: 25, runs: 3 },
+  ],
   cliRuns: 7,
   lint: [10_000, 5],
 };
@@ -92,6 +100,7 @@ const QUICK: Plan = {
   ],
   pulumiSource: [[1, 1]],
   harborApps: [1],
+  host: [{ mode: 'installed', n: 20, runs: 1 }],
   cliRuns: 2,
   lint: [10_000, 1],
 };
@@ -164,6 +173,19 @@ async function main(): Promise<void> {
         for (const n of plan.harborApps) results.push(...(await measureHarborCalls(tree, n)));
       } catch (e) {
         todo.push(`Harbor API request counts not measured: ${firstLine(e)}`);
+        log(`  TODO: ${firstLine(e)}`);
+      }
+    }
+
+    if (only.includes('host')) {
+      log(
+        "\nPreview, no-op up and refresh through Pulumi's own dynamic provider host (lab emulator) vs the same host with a trivial provider:",
+      );
+      try {
+        const programDir = pulumiProgramDir ?? installPackageForBench(REPO, tree, path.join(work, 'host-program'));
+        for (const host of plan.host) results.push(...(await measureHostOperations(tree, REPO, host, programDir, log)));
+      } catch (e) {
+        todo.push(`Operations through the dynamic provider host not measured: ${firstLine(e)}`);
         log(`  TODO: ${firstLine(e)}`);
       }
     }
