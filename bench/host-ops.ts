@@ -25,7 +25,7 @@
  * Runs under ts-node from the repository (the emulator finds Harbor's swagger relative to its own file).
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { HarborTarget } from '../lib/pulumi/connection';
@@ -54,6 +54,11 @@ export interface HostOpsTask {
   readonly mode: HostMode;
   /** The program's directory with the package installed (bench/pulumi-install.ts), for mode `installed`. */
   readonly programDir?: string;
+  /**
+   * Profile instead of measuring: one run of each operation on each side, every host under `node --cpu-prof`, its
+   * profile written into `<profileDir>/<operation>-<ours|floor>/`.
+   */
+  readonly profileDir?: string;
 }
 
 /** One timed run of one operation on one side. */
@@ -64,6 +69,10 @@ export interface HostRun {
   readonly startMs: number;
   /** The host process's peak RSS (VmHWM), in MB; 0 where /proc is not readable. */
   readonly maxRssMb: number;
+  /** CPU time (user + system) of the host process during the operation, in ms; 0 where /proc is not readable. */
+  readonly hostCpuMs: number;
+  /** CPU time of this process (the engine's part and the emulator) during the operation, in ms. */
+  readonly driverCpuMs: number;
   /** Harbor requests during the operation. */
   readonly requests: number;
   readonly gets: number;
@@ -170,6 +179,51 @@ function peakRssMb(pid: number): number {
   }
 }
 
+/**
+ * A launcher that runs `node` as the host runs it, under `--cpu-prof` into `dir`, exiting by itself on SIGINT (a
+ * process writes its profile only when it exits by itself). Written into `dir`.
+ */
+function profilingNode(dir: string): string {
+  const preload = join(dir, 'exit-on-sigint.js');
+  writeFileSync(preload, "process.on('SIGINT', () => process.exit(0));\n");
+  const launcher = join(dir, 'node-cpu-prof.sh');
+  writeFileSync(
+    launcher,
+    `#!/bin/sh\nexec '${process.execPath}' --cpu-prof --cpu-prof-dir='${dir}' --require '${preload}' "$@"\n`,
+  );
+  chmodSync(launcher, 0o755);
+  return launcher;
+}
+
+/** Sends `signal` to process `pid` and waits (up to a minute) until it is gone. */
+async function exited(pid: number, signal: NodeJS.Signals): Promise<void> {
+  process.kill(pid, signal);
+  for (let waited = 0; waited < 60_000; waited += 50) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`bench: the host (pid ${pid}) did not exit within a minute of ${signal}`);
+}
+
+/** The CPU time (user + system) a live process has used, in ms (Linux, at the kernel's clock tick), else 0. */
+function cpuMsOf(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** The kernel's clock ticks per second (`getconf CLK_TCK`: 100 on Linux). */
+const CLOCK_TICKS = 100;
+
 /** The kind of Harbor resource a route belongs to. */
 function routeKind(r: string): string {
   if (r.startsWith('/robots')) return 'robot';
@@ -200,8 +254,9 @@ export async function runHostOperations(task: HostOpsTask): Promise<HostOpsResul
   const hosts = new Set<RealHost>();
   try {
     const config = benchConfig({ url: server.url, username: 'admin', password: adminPassword });
-    const start = async (): Promise<RealHost> => {
+    const start = async (profileDir?: string): Promise<RealHost> => {
       const host = await startRealHost({
+        ...(profileDir ? { node: profilingNode(profileDir) } : {}),
         cwd,
         config,
         secretKeys: ['bench:harborPassword'],
@@ -212,7 +267,9 @@ export async function runHostOperations(task: HostOpsTask): Promise<HostOpsResul
       hosts.add(host);
       return host;
     };
-    const stop = async (host: RealHost): Promise<void> => {
+    const stop = async (host: RealHost, profiled = false): Promise<void> => {
+      // A profiled host writes its profile when it exits by itself: asked to (SIGINT), not killed.
+      if (profiled) await exited(host.pid, 'SIGINT');
       hosts.delete(host);
       await host.close();
     };
@@ -253,11 +310,13 @@ export async function runHostOperations(task: HostOpsTask): Promise<HostOpsResul
       return { ...r, inputs: { ...r.inputs, [PROVIDER_KEY]: text }, state: { ...r.state, [PROVIDER_KEY]: text } };
     });
 
-    const runOnce = async (op: HostOperation, resources: readonly Stored[]): Promise<HostRun> => {
+    const runOnce = async (op: HostOperation, resources: readonly Stored[], profileDir?: string): Promise<HostRun> => {
       const s0 = performance.now();
-      const host = await start();
+      const host = await start(profileDir);
       const startMs = performance.now() - s0;
       emulator.resetLog();
+      const hostCpu0 = cpuMsOf(host.pid);
+      const driverCpu0 = process.cpuUsage();
       const c0 = performance.now();
       await pool(resources, task.concurrency, async (r) => {
         if (op === 'refresh') {
@@ -273,8 +332,10 @@ export async function runHostOperations(task: HostOpsTask): Promise<HostOpsResul
           throw new Error(`bench: ${op} of ${r.urn} found changes in a stack that has none: ${JSON.stringify(diff)}`);
       });
       const ms = performance.now() - c0;
+      const driverCpu = process.cpuUsage(driverCpu0);
+      const hostCpuMs = cpuMsOf(host.pid) - hostCpu0;
       const maxRssMb = peakRssMb(host.pid);
-      await stop(host);
+      await stop(host, profileDir !== undefined);
       const routes: Record<string, number> = {};
       const getsByKind: Record<string, number> = {};
       for (const q of emulator.requests) {
@@ -286,6 +347,8 @@ export async function runHostOperations(task: HostOpsTask): Promise<HostOpsResul
         ms,
         startMs,
         maxRssMb,
+        hostCpuMs,
+        driverCpuMs: (driverCpu.user + driverCpu.system) / 1000,
         requests: emulator.requests.length,
         gets: emulator.requests.filter((q) => q.method === 'GET').length,
         writes: emulator.writes(),
@@ -296,10 +359,16 @@ export async function runHostOperations(task: HostOpsTask): Promise<HostOpsResul
 
     const runs = {} as Record<HostOperation, { ours: HostRun[]; floor: HostRun[] }>;
     for (const op of HOST_OPERATIONS) runs[op] = { ours: [], floor: [] };
-    for (let i = 0; i < task.runs; i++) {
+    const profileDir = (op: HostOperation, side: string): string | undefined => {
+      if (!task.profileDir) return undefined;
+      const dir = join(task.profileDir, `${op}-${side}`);
+      mkdirSync(dir, { recursive: true });
+      return dir;
+    };
+    for (let i = 0; i < (task.profileDir ? 1 : task.runs); i++) {
       for (const op of HOST_OPERATIONS) {
-        runs[op].ours.push(await runOnce(op, ours));
-        runs[op].floor.push(await runOnce(op, floor));
+        runs[op].ours.push(await runOnce(op, ours, profileDir(op, 'ours')));
+        runs[op].floor.push(await runOnce(op, floor, profileDir(op, 'floor')));
       }
     }
     if (emulator.contractViolations.length) {

@@ -1,4 +1,6 @@
+import * as path from 'node:path';
 import type { HostMode, HostOperation, HostOpsResult, HostRun } from './host-ops';
+import { compareMarkdown, profileMarkdown, summariseProfileDir } from './profile';
 import { ResultEntry } from './results';
 import { runChild } from './run-child';
 import { formatMs as fmt, median, pairedMedians, round } from './stats';
@@ -80,6 +82,10 @@ export async function measureHostOperations(
           baseline_per_call_ms: round(paired.baselineMs / calls, 3),
           provider_text_chars: r.providerChars,
           stored_chars: r.storedChars,
+          host_cpu_ms: round(median(ours.map((x) => x.hostCpuMs))),
+          baseline_host_cpu_ms: round(median(floor.map((x) => x.hostCpuMs))),
+          driver_cpu_ms: round(median(ours.map((x) => x.driverCpuMs))),
+          baseline_driver_cpu_ms: round(median(floor.map((x) => x.driverCpuMs))),
           host_start_ms: round(median(ours.map((x) => x.startMs))),
           baseline_host_start_ms: round(median(floor.map((x) => x.startMs))),
           requests: worst.requests,
@@ -97,6 +103,8 @@ export async function measureHostOperations(
       };
       log(
         `    ${op.padEnd(8)} ${fmt(paired.ms)} vs floor ${fmt(paired.baselineMs)}  x${entry.ratio!.toFixed(2)}   ` +
+          `host CPU ${fmt(median(ours.map((x) => x.hostCpuMs))).trim()} vs ${fmt(median(floor.map((x) => x.hostCpuMs))).trim()}, ` +
+          `engine + emulator CPU ${fmt(median(ours.map((x) => x.driverCpuMs))).trim()} vs ${fmt(median(floor.map((x) => x.driverCpuMs))).trim()}   ` +
           `host RSS ${paired.rss.toFixed(0)} vs ${paired.baselineRss.toFixed(0)} MB   ` +
           `${(paired.ms / calls).toFixed(2)} vs ${(paired.baselineMs / calls).toFixed(2)} ms per call (${calls} calls)   ` +
           `Harbor: ${worst.requests} requests (${worst.gets} GET, ${worst.writes} writes; ${routes})   ${plan.runs} runs`,
@@ -104,4 +112,45 @@ export async function measureHostOperations(
       return entry;
     },
   );
+}
+
+/**
+ * Profiles one run of each operation through the host on each side (bench/host-ops.ts under `node --cpu-prof`) and
+ * returns markdown: per operation, where the extra time of ours over the floor goes, and ours in detail. What the
+ * child itself spends (the emulator, the gRPC client playing the engine) is not in these profiles.
+ */
+export async function profileHostOperations(
+  tree: TranspiledTree,
+  repoRoot: string,
+  plan: HostPlan,
+  programDir: string | undefined,
+  workDir: string,
+): Promise<string[]> {
+  const profileDir = path.join(workDir, `prof-host-${plan.mode}-${plan.n}`);
+  const profiled = await runChild<HostOpsResult>(
+    tree,
+    {
+      kind: 'host-ops',
+      n: plan.n,
+      runs: 1,
+      concurrency: HOST_CONCURRENCY,
+      mode: plan.mode,
+      profileDir,
+      ...(programDir ? { programDir } : {}),
+    },
+    { fromSource: { repoRoot }, timeoutMs: 3 * 60 * 60_000 },
+  );
+  const roots: Array<[string, string]> = [
+    ...(programDir ? [[`${programDir}/node_modules/harbor-private-app/dist-lib/`, ''] as [string, string]] : []),
+    [`${repoRoot}/`, ''],
+  ];
+  const out: string[] = [];
+  for (const op of Object.keys(profiled.runs)) {
+    const ours = summariseProfileDir(path.join(profileDir, `${op}-ours`), roots);
+    const floor = summariseProfileDir(path.join(profileDir, `${op}-floor`), roots);
+    const what = `The dynamic provider host, ${op} of ${plan.n.toLocaleString('en-US')} apps (${plan.mode})`;
+    out.push(compareMarkdown(what, 'ours', ours, 'floor', floor));
+    out.push(profileMarkdown(`${what}: ours`, ours));
+  }
+  return out;
 }

@@ -110,21 +110,25 @@ export function renderResultsMarkdown(r: BenchResults): string {
     "provider text (diff: no change; read: the props as they are) padded to the provider text's length, so every call",
     'carries as many bytes. Ours and the floor alternate run by run. Mode `installed`: the package installed in the',
     "program's directory (each resource stores a provider reference of a few KB); `source`: this repository's providers",
-    'serialized by value as `pulumi up` stores them here (about 240 KB carried in each `Check` and `Diff`, both ways).',
-    "Host RSS is the host process's peak. Harbor requests are counted by the emulator for all apps of one run.",
+    'serialized by value as `pulumi up` stores them here (every call carries the text, in both directions). Host CPU is',
+    "the host process's user + system time during the operation (less sensitive to other work on the machine than the",
+    'wall time); host RSS is its peak. Harbor requests are counted by the emulator for all apps of one run.',
     '',
     ...(host.length
       ? [
-          '| mode | apps | resources | operation | ours | floor | ratio | per call (ours / floor) | host start | host peak RSS (ours / floor) | Harbor requests | GETs per resource | runs |',
-          '|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|---|---:|',
+          '| mode | apps | resources | provider text | operation | ours | floor | ratio | host CPU (ours / floor) | per call (ours / floor) | host start | host peak RSS (ours / floor) | Harbor requests | GETs per resource | runs |',
+          '|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|',
           ...host.map((e) => {
             const d = e.detail ?? {};
             const kinds = Object.entries((d.gets_per_resource_by_kind as Record<string, number>) ?? {})
               .map(([k, v]) => `${k} ${v}`)
               .join(', ');
+            const chars = (d.provider_text_chars as Record<string, number>) ?? {};
+            const text = `${Math.round(Math.max(0, ...Object.values(chars)) / 1000)} KB`;
             return (
-              `| ${String(d.mode)} | ${e.n.toLocaleString('en-US')} | ${String(d.resources)} | ${e.name.slice('pulumi-host/'.length)} | ` +
-              `${ms(e.median_ms)} | ${ms(e.baseline_ms)} | ${x(e.ratio)} | ${ms(d.per_call_ms as number)} / ${ms(d.baseline_per_call_ms as number)} | ` +
+              `| ${String(d.mode)} | ${e.n.toLocaleString('en-US')} | ${String(d.resources)} | ${text} | ${e.name.slice('pulumi-host/'.length)} | ` +
+              `${ms(e.median_ms)} | ${ms(e.baseline_ms)} | ${x(e.ratio)} | ${ms(d.host_cpu_ms as number)} / ${ms(d.baseline_host_cpu_ms as number)} | ` +
+              `${ms(d.per_call_ms as number)} / ${ms(d.baseline_per_call_ms as number)} | ` +
               `${ms(d.host_start_ms as number)} | ${mb(e.rss_mb)} / ${mb(e.baseline_rss_mb)} | ${String(d.requests)}: ${String(d.routes)} | ` +
               `${String(d.gets_per_resource)} (${kinds}) | ${e.runs} |`
             );

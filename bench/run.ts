@@ -20,7 +20,7 @@ import * as path from 'node:path';
 import { assertSameObjects } from './equivalence';
 import { describeMachine } from './machine';
 import { asConfiguredVariant, cliSynthOnce, measureCliSynth, precompiledVariant } from './measure-cli';
-import { HostPlan, measureHostOperations } from './measure-host';
+import { HostPlan, measureHostOperations, profileHostOperations } from './measure-host';
 import { measureLint, writeLintInput } from './measure-lint';
 import { checkPulumiObjects, measurePulumi } from './measure-pulumi';
 import { installPackageForBench } from './pulumi-install';
@@ -177,13 +177,15 @@ async function main(): Promise<void> {
       }
     }
 
+    let hostProgramDir: string | undefined;
     if (only.includes('host')) {
       log(
         "\nPreview, no-op up and refresh through Pulumi's own dynamic provider host (lab emulator) vs the same host with a trivial provider:",
       );
       try {
-        const programDir = pulumiProgramDir ?? installPackageForBench(REPO, tree, path.join(work, 'host-program'));
-        for (const host of plan.host) results.push(...(await measureHostOperations(tree, REPO, host, programDir, log)));
+        hostProgramDir = pulumiProgramDir ?? installPackageForBench(REPO, tree, path.join(work, 'host-program'));
+        for (const host of plan.host)
+          results.push(...(await measureHostOperations(tree, REPO, host, hostProgramDir, log)));
       } catch (e) {
         todo.push(`Operations through the dynamic provider host not measured: ${firstLine(e)}`);
         log(`  TODO: ${firstLine(e)}`);
@@ -225,7 +227,16 @@ async function main(): Promise<void> {
         log('\n(quick run: missed targets are profiled by the full run, or add --profile)');
     } else {
       profiles.push(
-        ...(await profileMisses(tree, targets, results, work, !plan.quick, forceProfile, pulumiProgramDir)),
+        ...(await profileMisses(
+          tree,
+          targets,
+          results,
+          work,
+          !plan.quick,
+          forceProfile,
+          pulumiProgramDir,
+          hostProgramDir,
+        )),
       );
       const shown = write ? profiles.filter((p) => p.includes('where the difference goes')) : profiles;
       for (const p of shown) log(`\n${p}`);
@@ -289,8 +300,9 @@ async function measureHarborCalls(tree: TranspiledTree, n: number): Promise<Resu
 
 /**
  * Profiles (node --cpu-prof) what misses a target, paired with its baseline: synthesis in one chart at the
- * largest N, 300 Pulumi components (installed) with both hand-written programs, `npm run synth` as configured and
- * precompiled. A full run also profiles one chart per app at its
+ * largest N, 300 Pulumi components (installed) with both hand-written programs, the dynamic provider host's
+ * operations on 300 apps (installed) with the floor's, `npm run synth` as configured and precompiled. A full run also
+ * profiles one chart per app at its
  * largest N (not a target; it shows what the layout costs). Returns markdown.
  */
 async function profileMisses(
@@ -301,6 +313,7 @@ async function profileMisses(
   full: boolean,
   force: boolean,
   pulumiProgramDir: string | undefined,
+  hostProgramDir: string | undefined,
 ): Promise<string[]> {
   const out: string[] = [];
   const roots: Array<[string, string]> = [
@@ -362,6 +375,13 @@ async function profileMisses(
       ),
     );
     summaries.forEach((s, i) => out.push(profileMarkdown(`${what}: ${sides[i]}`, s)));
+  }
+
+  const hostMiss = targets.some((t) => /^host-.*-1k$/.test(t.id) && t.status === 'MISS');
+  if (hostProgramDir && (hostMiss || force)) {
+    const n = full ? 300 : 20;
+    log(`\nProfiling the dynamic provider host, ${n} apps, ours and the floor (node --cpu-prof)...`);
+    out.push(...(await profileHostOperations(tree, REPO, { mode: 'installed', n, runs: 1 }, hostProgramDir, work)));
   }
 
   const cliMiss = targets.some((t) => t.id === 'npm-run-synth' && t.status === 'MISS');
