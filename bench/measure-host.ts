@@ -84,6 +84,7 @@ export async function measureHostOperations(
           stored_chars: r.storedChars,
           host_cpu_ms: round(median(ours.map((x) => x.hostCpuMs))),
           baseline_host_cpu_ms: round(median(floor.map((x) => x.hostCpuMs))),
+          host_cpu_ratio: round(median(ours.map((x) => x.hostCpuMs)) / median(floor.map((x) => x.hostCpuMs)), 3),
           driver_cpu_ms: round(median(ours.map((x) => x.driverCpuMs))),
           baseline_driver_cpu_ms: round(median(floor.map((x) => x.driverCpuMs))),
           host_start_ms: round(median(ours.map((x) => x.startMs))),

@@ -18,6 +18,10 @@ export function renderResultsMarkdown(r: BenchResults): string {
     `- Node ${m.node}; date ${m.date}`,
     `- Load average (1/5/15 min) at start: ${m.loadAverage.join(' / ')}${m.loadAverageEnd ? `; at end: ${m.loadAverageEnd.join(' / ')}` : ''} on ${m.cpuCount} CPUs (other work on the machine adds noise; both sides of every comparison are interleaved run by run)`,
     `- Mode: ${r.mode}`,
+    ...(r.partialRuns ?? []).map(
+      (p) =>
+        `- Rerun on its own since (\`npm run bench -- --only=${p.parts.join(',')} --write\`; its entries replace the full run's): ${p.parts.join(', ')}, ${p.machine.date}, load average at start ${p.machine.loadAverage.join(' / ')}${p.machine.loadAverageEnd ? `, at end ${p.machine.loadAverageEnd.join(' / ')}` : ''}`,
+    ),
     '',
     '![time and memory against N, log-log](scaling.svg)',
     '',
@@ -116,7 +120,7 @@ export function renderResultsMarkdown(r: BenchResults): string {
     '',
     ...(host.length
       ? [
-          '| mode | apps | resources | provider text | operation | ours | floor | ratio | host CPU (ours / floor) | per call (ours / floor) | host start | host peak RSS (ours / floor) | Harbor requests | GETs per resource | runs |',
+          '| mode | apps | resources | provider text | operation | ours | floor | ratio | host CPU (ours / floor, ratio) | per call (ours / floor) | host start | host peak RSS (ours / floor) | Harbor requests | GETs per resource | runs |',
           '|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|',
           ...host.map((e) => {
             const d = e.detail ?? {};
@@ -127,7 +131,7 @@ export function renderResultsMarkdown(r: BenchResults): string {
             const text = `${Math.round(Math.max(0, ...Object.values(chars)) / 1000)} KB`;
             return (
               `| ${String(d.mode)} | ${e.n.toLocaleString('en-US')} | ${String(d.resources)} | ${text} | ${e.name.slice('pulumi-host/'.length)} | ` +
-              `${ms(e.median_ms)} | ${ms(e.baseline_ms)} | ${x(e.ratio)} | ${ms(d.host_cpu_ms as number)} / ${ms(d.baseline_host_cpu_ms as number)} | ` +
+              `${ms(e.median_ms)} | ${ms(e.baseline_ms)} | ${x(e.ratio)} | ${ms(d.host_cpu_ms as number)} / ${ms(d.baseline_host_cpu_ms as number)}, ${x(d.host_cpu_ratio as number)} | ` +
               `${ms(d.per_call_ms as number)} / ${ms(d.baseline_per_call_ms as number)} | ` +
               `${ms(d.host_start_ms as number)} | ${mb(e.rss_mb)} / ${mb(e.baseline_rss_mb)} | ${String(d.requests)}: ${String(d.routes)} | ` +
               `${String(d.gets_per_resource)} (${kinds}) | ${e.runs} |`

@@ -28,6 +28,7 @@ import { measureSynth } from './measure-synth';
 import { compareMarkdown, profileMarkdown, ProfileSummary, summariseProfileDir } from './profile';
 import { renderResultsMarkdown } from './report';
 import { BenchResults, ResultEntry, TargetResult } from './results';
+import { BENCH_PARTS, BenchPart, mergePartialRun, profileMarker } from './merge-results';
 import { runChild } from './run-child';
 import { round } from './stats';
 import { renderScalingSvg } from './svg';
@@ -37,8 +38,8 @@ import { BenchLayout } from './fixtures';
 import type { HarborOperation, HarborOperationCount } from './harbor-calls';
 
 const REPO = path.resolve(__dirname, '..');
-const PARTS = ['synth', 'pulumi', 'harbor', 'host', 'cli', 'lint'] as const;
-type Part = (typeof PARTS)[number];
+const PARTS = BENCH_PARTS;
+type Part = BenchPart;
 
 interface Plan {
   readonly quick: boolean;
@@ -79,7 +80,7 @@ const FULL: Plan = {
   ],
   harborApps: [1, 100],
   host: [
-    { mode: 'installed', n: 1_000, runs: 3 },
+    { mode: 'installed', n: 1_000, runs: 5 },
     { mode: 'source', n: 25, runs: 3 },
   ],
   cliRuns: 7,
@@ -239,11 +240,11 @@ async function main(): Promise<void> {
         )),
       );
       const shown = write ? profiles.filter((p) => p.includes('where the difference goes')) : profiles;
-      for (const p of shown) log(`\n${p}`);
+      for (const p of shown) log(`\n${p.replace(/^<!--.*-->\n/, '')}`);
       if (write && profiles.length) log('(full profile tables: bench/RESULTS.md)');
     }
 
-    const out: BenchResults = {
+    const measured: BenchResults = {
       mode: plan.quick ? 'quick' : 'full',
       machine: { ...machine, loadAverageEnd: os.loadavg().map((x) => Math.round(x * 100) / 100) },
       results,
@@ -251,17 +252,31 @@ async function main(): Promise<void> {
       todo,
       profiles,
     };
+    // A partial full-mode run written on top of a full run's results replaces only its parts' entries.
+    const resultsFile = path.join(__dirname, 'results.json');
+    const previous =
+      write && onlyArg && !plan.quick && fs.existsSync(resultsFile)
+        ? (JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as BenchResults)
+        : undefined;
+    const out = previous?.mode === 'full' ? mergePartialRun(previous, measured, only) : measured;
+    if (out !== measured) {
+      log(`\nTargets, with the other parts' entries of the full run of ${out.machine.date}:`);
+      for (const t of out.targets.filter((t) => !targets.some((m) => m.id === t.id && m.status === t.status)))
+        log(`  ${t.status.padEnd(12)} ${t.description}: ${t.measured === null ? 'n/a' : t.measured.toFixed(2)}`);
+    }
     if (write) {
-      fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
+      fs.writeFileSync(resultsFile, `${JSON.stringify(out, null, 2)}\n`);
       fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), renderResultsMarkdown(out));
       fs.writeFileSync(
         path.join(__dirname, 'scaling.svg'),
         renderScalingSvg(
-          results,
-          `${machine.cpuModel}, ${machine.cpuCount} CPUs, node ${machine.node}, ${machine.date.slice(0, 10)}`,
+          out.results,
+          `${out.machine.cpuModel}, ${out.machine.cpuCount} CPUs, node ${out.machine.node}, ${out.machine.date.slice(0, 10)}`,
         ),
       );
-      log('\nWrote bench/results.json, bench/RESULTS.md, bench/scaling.svg');
+      log(
+        `\nWrote bench/results.json, bench/RESULTS.md, bench/scaling.svg${out !== measured ? ` (the entries of ${only.join(', ')} replaced; the other parts' kept)` : ''}`,
+      );
     } else {
       log('\n(no files written: quick or partial run; pass --write to write them)');
     }
@@ -316,6 +331,7 @@ async function profileMisses(
   hostProgramDir: string | undefined,
 ): Promise<string[]> {
   const out: string[] = [];
+  const mark = (part: Part, markdown: string): string => `${profileMarker(part)}\n${markdown}`;
   const roots: Array<[string, string]> = [
     [`${tree.dir}/`, ''],
     [`${REPO}/`, ''],
@@ -329,8 +345,10 @@ async function profileMisses(
       await runChild(tree, { kind: 'synth', side, n, layout }, { cpuProfDir: dir });
       summaries.push(summariseProfileDir(dir, roots));
     }
-    out.push(compareMarkdown(what, 'construct', summaries[0], 'baseline', summaries[1]));
-    summaries.forEach((s, i) => out.push(profileMarkdown(`${what}: ${i === 0 ? 'construct' : 'baseline'}`, s)));
+    out.push(mark('synth', compareMarkdown(what, 'construct', summaries[0], 'baseline', summaries[1])));
+    summaries.forEach((s, i) =>
+      out.push(mark('synth', profileMarkdown(`${what}: ${i === 0 ? 'construct' : 'baseline'}`, s))),
+    );
   };
 
   const synthMiss = targets.some(
@@ -364,24 +382,28 @@ async function profileMisses(
       await runChild(tree, { kind: 'pulumi', side, n, mode: 'installed' }, { cwd: pulumiProgramDir, cpuProfDir: dir });
       summaries.push(summariseProfileDir(dir, installedRoots));
     }
-    out.push(compareMarkdown(what, 'HarborPrivateApp', summaries[0], 'hand-written', summaries[2]));
+    out.push(mark('pulumi', compareMarkdown(what, 'HarborPrivateApp', summaries[0], 'hand-written', summaries[2])));
     out.push(
-      compareMarkdown(
-        `${what}, against the same registrations`,
-        'HarborPrivateApp',
-        summaries[0],
-        'same registrations',
-        summaries[1],
+      mark(
+        'pulumi',
+        compareMarkdown(
+          `${what}, against the same registrations`,
+          'HarborPrivateApp',
+          summaries[0],
+          'same registrations',
+          summaries[1],
+        ),
       ),
     );
-    summaries.forEach((s, i) => out.push(profileMarkdown(`${what}: ${sides[i]}`, s)));
+    summaries.forEach((s, i) => out.push(mark('pulumi', profileMarkdown(`${what}: ${sides[i]}`, s))));
   }
 
   const hostMiss = targets.some((t) => /^host-.*-1k$/.test(t.id) && t.status === 'MISS');
   if (hostProgramDir && (hostMiss || force)) {
     const n = full ? 300 : 20;
     log(`\nProfiling the dynamic provider host, ${n} apps, ours and the floor (node --cpu-prof)...`);
-    out.push(...(await profileHostOperations(tree, REPO, { mode: 'installed', n, runs: 1 }, hostProgramDir, work)));
+    const host = await profileHostOperations(tree, REPO, { mode: 'installed', n, runs: 1 }, hostProgramDir, work);
+    out.push(...host.map((md) => mark('host', md)));
   }
 
   const cliMiss = targets.some((t) => t.id === 'npm-run-synth' && t.status === 'MISS');
@@ -398,9 +420,9 @@ async function profileMisses(
         summaries.push(summariseProfileDir(dir, roots));
       }
       const title = `\`${variant.name}\`, the app process (${variant.description})`;
-      out.push(compareMarkdown(title, 'example', summaries[0], 'bare app', summaries[1]));
-      out.push(profileMarkdown(`${title}: example (apps/cdk8s/main.ts)`, summaries[0]));
-      out.push(profileMarkdown(`${title}: bare cdk8s app (bench/bare-app.ts)`, summaries[1]));
+      out.push(mark('cli', compareMarkdown(title, 'example', summaries[0], 'bare app', summaries[1])));
+      out.push(mark('cli', profileMarkdown(`${title}: example (apps/cdk8s/main.ts)`, summaries[0])));
+      out.push(mark('cli', profileMarkdown(`${title}: bare cdk8s app (bench/bare-app.ts)`, summaries[1])));
     }
   }
   return out;
