@@ -12,7 +12,8 @@
  * bench/RESULTS.md and bench/scaling.svg; a quick run writes nothing unless `--write` is given.
  *
  * Flags: --quick, --write (quick run writes too), --profile (profile even when every target passes),
- * --only=synth,pulumi,harbor,host,cli,lint (a subset; implies no write unless --write).
+ * --only=synth,pulumi,harbor,host,cli,lint (a subset; implies no write unless --write; with --write, a full-mode subset
+ * replaces only its parts' entries in the full run's bench/results.json and keeps the others).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
