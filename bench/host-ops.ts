@@ -16,7 +16,8 @@
  *   send the same calls; `pulumi up` without `--skip-preview` runs a preview first. Every diff must answer no change;
  * - `refresh`: `Read(id, properties = stored state, inputs = stored inputs)` of every resource; every resource must be
  *   found.
- * Calls go out with bounded concurrency (`concurrency` resources at a time), as the engine runs steps in parallel.
+ * Calls go out with bounded concurrency (`concurrency` resources at a time), as the engine runs steps in parallel (the
+ * CLI's `--parallel` is unbounded by default; on this bench's two cores more in flight would not lower the CPU spent).
  *
  * The floor: the same host, the same resources with the same inputs and states, but a trivial provider text (diff: no
  * change; read: the props as they are) padded with a comment to the length of the text it stands for, so that every
@@ -112,7 +113,7 @@ interface Stored {
 }
 
 /** The provider text of the floor: no Harbor, no work; `length` characters long (a comment pads it). */
-export function floorProviderText(length: number): string {
+function floorProviderText(length: number): string {
   const code = [
     'exports.handler = () => provider;',
     'const provider = {',
