@@ -15,6 +15,7 @@
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { BenchLayout } from './fixtures';
+import type { HostOpsTask } from './host-ops';
 import type { PulumiMode, PulumiSide } from './pulumi-scenario';
 
 /** What a child measures. */
@@ -34,6 +35,7 @@ export type ChildTask =
     }
   | { readonly kind: 'lint'; readonly side: 'lint' | 'parse'; readonly file: string }
   | { readonly kind: 'harbor-calls'; readonly n: number }
+  | ({ readonly kind: 'host-ops' } & HostOpsTask)
   | {
       readonly kind: 'pulumi-objects';
       readonly side: PulumiSide;
@@ -81,6 +83,9 @@ async function main(): Promise<void> {
   else if (task.kind === 'pulumi-objects') {
     const { pulumiRegistrations } = require('./pulumi-equivalence') as typeof import('./pulumi-equivalence');
     result = await pulumiRegistrations(task.side, task.n, task.mode);
+  } else if (task.kind === 'host-ops') {
+    const { runHostOperations } = require('./host-ops') as typeof import('./host-ops');
+    result = await runHostOperations(task);
   } else {
     const { countHarborRequests } = require('./harbor-calls') as typeof import('./harbor-calls');
     result = await countHarborRequests(task.n);

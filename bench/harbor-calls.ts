@@ -34,7 +34,8 @@ export interface HarborOperationCount {
   readonly ms: number;
 }
 
-interface CapturedResource {
+/** A Harbor resource the component registered: its type, name and inputs (packed, secrets unwrapped, no `__provider`). */
+export interface CapturedResource {
   readonly type: string;
   readonly name: string;
   readonly inputs: Record<string, unknown>;
@@ -147,7 +148,7 @@ function providersByType(lib: ReturnType<typeof loadPulumiLib>): Readonly<Record
 }
 
 /** Constructs the components under mocks and records the inputs of their Harbor resources, in registration order. */
-async function captureHarborResources(
+export async function captureHarborResources(
   lib: ReturnType<typeof loadPulumiLib>,
   n: number,
   url: string,
@@ -206,7 +207,8 @@ function unwrapSecrets(value: unknown): unknown {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, unwrapSecrets(v)]));
 }
 
-function route(path: string): string {
+/** A request path as a route: `/api/v2.0` dropped, project names and ids replaced by placeholders. */
+export function route(path: string): string {
   return path
     .replace(/^\/api\/v2\.0/, '')
     .replace(/\/projects\/[^/]+/, '/projects/{project}')

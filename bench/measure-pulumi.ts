@@ -3,7 +3,7 @@ import { assertSameKubernetesObjects, assertSameRegistrations, MockRegistration 
 import type { PulumiMode, PulumiSide } from './pulumi-scenario';
 import { ResultEntry } from './results';
 import { runChild } from './run-child';
-import { median, round, pairedMedians } from './stats';
+import { formatMs as fmt, median, round, pairedMedians } from './stats';
 import { TranspiledTree } from './transpile';
 
 /** What the baseline side of every Pulumi comparison is. */
@@ -115,8 +115,4 @@ export async function measurePulumi(
     );
   }
   return entry;
-}
-
-function fmt(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s`.padStart(9) : `${ms.toFixed(0)} ms`.padStart(9);
 }

@@ -6,6 +6,7 @@ export function renderResultsMarkdown(r: BenchResults): string {
   const synth = r.results.filter((e) => e.name.startsWith('synth/'));
   const pulumi = r.results.filter((e) => e.name.startsWith('pulumi/'));
   const harbor = r.results.filter((e) => e.name.startsWith('harbor-api/'));
+  const host = r.results.filter((e) => e.name.startsWith('pulumi-host/'));
   const cli = r.results.filter((e) => e.name.startsWith('npm-run-synth'));
   const lint = r.results.filter((e) => e.name === 'lint' || e.name.startsWith('lint/'));
   const lines: string[] = [
@@ -17,6 +18,10 @@ export function renderResultsMarkdown(r: BenchResults): string {
     `- Node ${m.node}; date ${m.date}`,
     `- Load average (1/5/15 min) at start: ${m.loadAverage.join(' / ')}${m.loadAverageEnd ? `; at end: ${m.loadAverageEnd.join(' / ')}` : ''} on ${m.cpuCount} CPUs (other work on the machine adds noise; both sides of every comparison are interleaved run by run)`,
     `- Mode: ${r.mode}`,
+    ...(r.partialRuns ?? []).map(
+      (p) =>
+        `- Rerun on its own since (\`npm run bench -- --only=${p.parts.join(',')} --write\`; its entries replace the full run's): ${p.parts.join(', ')}, ${p.machine.date}, load average at start ${p.machine.loadAverage.join(' / ')}${p.machine.loadAverageEnd ? `, at end ${p.machine.loadAverageEnd.join(' / ')}` : ''}`,
+    ),
     '',
     '![time and memory against N, log-log](scaling.svg)',
     '',
@@ -96,6 +101,44 @@ export function renderResultsMarkdown(r: BenchResults): string {
           ),
         ]
       : ['Not measured: see TODO below.']),
+    '',
+    "## Preview, no-op up and refresh through Pulumi's own dynamic provider host",
+    '',
+    "Each app's Harbor resources (project, member, robot, the robot's login; as the tests' stack declares them), created",
+    "once through Pulumi's own dynamic provider host (`@pulumi/pulumi/cmd/dynamic-provider`, a process of its own, driven",
+    "over gRPC as the engine drives it; test/pulumi/support/real-host.ts) against the lab's Harbor emulator. Each run",
+    'starts a new host (as every `pulumi` command does) and times one operation from the first call to the last answer:',
+    'preview and no-op up send `Check` then `Diff` for every resource (the same calls: `pulumi up` sends nothing more for',
+    'a resource without changes, and runs a preview first unless `--skip-preview`); refresh sends `Read`. 10 resources',
+    'in flight at once. The **floor** is the same host over the same resources (same inputs and states) with a trivial',
+    "provider text (diff: no change; read: the props as they are) padded to the provider text's length, so every call",
+    'carries as many bytes. Ours and the floor alternate run by run. Mode `installed`: the package installed in the',
+    "program's directory (each resource stores a provider reference of a few KB); `source`: this repository's providers",
+    'serialized by value as `pulumi up` stores them here (every call carries the text, in both directions). Host CPU is',
+    "the host process's user + system time during the operation (less sensitive to other work on the machine than the",
+    'wall time); host RSS is its peak. Harbor requests are counted by the emulator for all apps of one run.',
+    '',
+    ...(host.length
+      ? [
+          '| mode | apps | resources | provider text | operation | ours | floor | ratio | host CPU (ours / floor, ratio) | per call (ours / floor) | host start | host peak RSS (ours / floor) | Harbor requests | GETs per resource | runs |',
+          '|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|',
+          ...host.map((e) => {
+            const d = e.detail ?? {};
+            const kinds = Object.entries((d.gets_per_resource_by_kind as Record<string, number>) ?? {})
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ');
+            const chars = (d.provider_text_chars as Record<string, number>) ?? {};
+            const text = `${Math.round(Math.max(0, ...Object.values(chars)) / 1000)} KB`;
+            return (
+              `| ${String(d.mode)} | ${e.n.toLocaleString('en-US')} | ${String(d.resources)} | ${text} | ${e.name.slice('pulumi-host/'.length)} | ` +
+              `${ms(e.median_ms)} | ${ms(e.baseline_ms)} | ${x(e.ratio)} | ${ms(d.host_cpu_ms as number)} / ${ms(d.baseline_host_cpu_ms as number)}, ${x(d.host_cpu_ratio as number)} | ` +
+              `${ms(d.per_call_ms as number)} / ${ms(d.baseline_per_call_ms as number)} | ` +
+              `${ms(d.host_start_ms as number)} | ${mb(e.rss_mb)} / ${mb(e.baseline_rss_mb)} | ${String(d.requests)}: ${String(d.routes)} | ` +
+              `${String(d.gets_per_resource)} (${kinds}) | ${e.runs} |`
+            );
+          }),
+        ]
+      : ['Not measured.']),
     '',
     '## `npm run synth`, cold',
     '',

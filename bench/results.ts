@@ -1,6 +1,7 @@
 /**
  * The shape of bench/results.json: one entry per measurement. Times are medians in ms, memory is peak RSS
  * in MB (`process.resourceUsage().maxRSS` of a fresh child process), ratios are construct / baseline.
+ * Types only: under ts-node, `require('./results')` finds results.json before this file.
  */
 
 /** One measurement. Fields that do not apply are `null`. */
@@ -54,6 +55,13 @@ export interface MachineInfo {
   readonly loadAverageEnd?: readonly number[];
 }
 
+/** A part rerun on its own after the full run (`--only=<part> --write`): its entries replaced that part's. */
+export interface PartialRun {
+  readonly parts: readonly string[];
+  /** The machine and its load when the part ran. */
+  readonly machine: MachineInfo;
+}
+
 /** Everything bench/results.json holds. */
 export interface BenchResults {
   readonly mode: 'full' | 'quick';
@@ -62,6 +70,8 @@ export interface BenchResults {
   readonly targets: readonly TargetResult[];
   /** Measurements that could not be made, and why. */
   readonly todo: readonly string[];
-  /** Profile summaries of missed targets (markdown). */
+  /** Profile summaries of missed targets (markdown), each starting with its part's marker (bench/merge-results.ts `profileMarker`). */
   readonly profiles: readonly string[];
+  /** Parts rerun on their own since the full run (the machine above is the full run's). */
+  readonly partialRuns?: readonly PartialRun[];
 }

@@ -5,6 +5,7 @@
  * - synthesis of N HarborPrivateApps against raw cdk8s-plus emitting the same objects (one chart; one chart per app);
  * - Pulumi mock-mode construction of N components (lib/pulumi);
  * - Harbor API requests per create / unchanged update / refresh / destroy (lab emulator);
+ * - preview, no-op up and refresh of N apps through Pulumi's own dynamic provider host against a trivial provider;
  * - the cold wall time of `npm run synth` of the example against a bare cdk8s app;
  * - `harbor-private-app lint` of 10,000 objects (as cdk8s synthesizes them) and of 100,000 (a multi-tenant cluster with
  *   findings, bench/lint-input.ts) against js-yaml parsing the same file.
@@ -12,7 +13,8 @@
  * bench/RESULTS.md and bench/scaling.svg; a quick run writes nothing unless `--write` is given.
  *
  * Flags: --quick, --write (quick run writes too), --profile (profile even when every target passes),
- * --only=synth,pulumi,harbor,cli,lint (a subset; implies no write unless --write).
+ * --only=synth,pulumi,harbor,host,cli,lint (a subset; implies no write unless --write; with --write, a full-mode subset
+ * replaces only its parts' entries in the full run's bench/results.json and keeps the others).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -21,6 +23,7 @@ import { assertSameObjects } from './equivalence';
 import { describeMachine } from './machine';
 import { asConfiguredVariant, cliSynthOnce, measureCliSynth, precompiledVariant } from './measure-cli';
 import { writeLargeLintInput } from './lint-input';
+import { HostPlan, measureHostOperations, profileHostOperations } from './measure-host';
 import { measureLint, writeLintInput } from './measure-lint';
 import { checkPulumiObjects, measurePulumi } from './measure-pulumi';
 import { installPackageForBench } from './pulumi-install';
@@ -28,6 +31,7 @@ import { measureSynth } from './measure-synth';
 import { compareMarkdown, profileMarkdown, ProfileSummary, summariseProfileDir } from './profile';
 import { renderResultsMarkdown } from './report';
 import { BenchResults, ResultEntry, TargetResult } from './results';
+import { BENCH_PARTS, BenchPart, mergePartialRun, profileMarker } from './merge-results';
 import { runChild } from './run-child';
 import { round } from './stats';
 import { renderScalingSvg } from './svg';
@@ -37,8 +41,8 @@ import { BenchLayout } from './fixtures';
 import type { HarborOperation, HarborOperationCount } from './harbor-calls';
 
 const REPO = path.resolve(__dirname, '..');
-const PARTS = ['synth', 'pulumi', 'harbor', 'cli', 'lint'] as const;
-type Part = (typeof PARTS)[number];
+const PARTS = BENCH_PARTS;
+type Part = BenchPart;
 
 interface Plan {
   readonly quick: boolean;
@@ -49,6 +53,8 @@ interface Plan {
   /** Pulumi with the library loaded from the repository's sources (its provider serialized by value). */
   readonly pulumiSource: ReadonlyArray<readonly [n: number, runs: number]>;
   readonly harborApps: readonly number[];
+  /** Operations through Pulumi's own dynamic provider host, against the floor. */
+  readonly host: readonly HostPlan[];
   readonly cliRuns: number;
   /** Objects in the lint input, and runs per side. */
   readonly lint: readonly [objects: number, runs: number];
@@ -78,6 +84,10 @@ const FULL: Plan = {
     [100, 3],
   ],
   harborApps: [1, 100],
+  host: [
+    { mode: 'installed', n: 1_000, runs: 5 },
+    { mode: 'source', n: 25, runs: 3 },
+  ],
   cliRuns: 7,
   lint: [10_000, 5],
   lintLarge: [100_000, 3],
@@ -97,6 +107,7 @@ const QUICK: Plan = {
   ],
   pulumiSource: [[1, 1]],
   harborApps: [1],
+  host: [{ mode: 'installed', n: 20, runs: 1 }],
   cliRuns: 2,
   lint: [10_000, 1],
   lintLarge: [100_000, 1],
@@ -174,6 +185,21 @@ async function main(): Promise<void> {
       }
     }
 
+    let hostProgramDir: string | undefined;
+    if (only.includes('host')) {
+      log(
+        "\nPreview, no-op up and refresh through Pulumi's own dynamic provider host (lab emulator) vs the same host with a trivial provider:",
+      );
+      try {
+        hostProgramDir = pulumiProgramDir ?? installPackageForBench(REPO, tree, path.join(work, 'host-program'));
+        for (const host of plan.host)
+          results.push(...(await measureHostOperations(tree, REPO, host, hostProgramDir, log)));
+      } catch (e) {
+        todo.push(`Operations through the dynamic provider host not measured: ${firstLine(e)}`);
+        log(`  TODO: ${firstLine(e)}`);
+      }
+    }
+
     if (only.includes('cli')) {
       log('\n`npm run synth` cold (npx cdk8s synth in the repository):');
       results.push(await measureCliSynth({ repoRoot: REPO, workDir: path.join(work, 'cli'), runs: plan.cliRuns, log }));
@@ -221,14 +247,23 @@ async function main(): Promise<void> {
         log('\n(quick run: missed targets are profiled by the full run, or add --profile)');
     } else {
       profiles.push(
-        ...(await profileMisses(tree, targets, results, work, !plan.quick, forceProfile, pulumiProgramDir)),
+        ...(await profileMisses(
+          tree,
+          targets,
+          results,
+          work,
+          !plan.quick,
+          forceProfile,
+          pulumiProgramDir,
+          hostProgramDir,
+        )),
       );
       const shown = write ? profiles.filter((p) => p.includes('where the difference goes')) : profiles;
-      for (const p of shown) log(`\n${p}`);
+      for (const p of shown) log(`\n${p.replace(/^<!--.*-->\n/, '')}`);
       if (write && profiles.length) log('(full profile tables: bench/RESULTS.md)');
     }
 
-    const out: BenchResults = {
+    const measured: BenchResults = {
       mode: plan.quick ? 'quick' : 'full',
       machine: { ...machine, loadAverageEnd: os.loadavg().map((x) => Math.round(x * 100) / 100) },
       results,
@@ -236,17 +271,31 @@ async function main(): Promise<void> {
       todo,
       profiles,
     };
+    // A partial full-mode run written on top of a full run's results replaces only its parts' entries.
+    const resultsFile = path.join(__dirname, 'results.json');
+    const previous =
+      write && onlyArg && !plan.quick && fs.existsSync(resultsFile)
+        ? (JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as BenchResults)
+        : undefined;
+    const out = previous?.mode === 'full' ? mergePartialRun(previous, measured, only) : measured;
+    if (out !== measured) {
+      log(`\nTargets, with the other parts' entries of the full run of ${out.machine.date}:`);
+      for (const t of out.targets.filter((t) => !targets.some((m) => m.id === t.id && m.status === t.status)))
+        log(`  ${t.status.padEnd(12)} ${t.description}: ${t.measured === null ? 'n/a' : t.measured.toFixed(2)}`);
+    }
     if (write) {
-      fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
+      fs.writeFileSync(resultsFile, `${JSON.stringify(out, null, 2)}\n`);
       fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), renderResultsMarkdown(out));
       fs.writeFileSync(
         path.join(__dirname, 'scaling.svg'),
         renderScalingSvg(
-          results,
-          `${machine.cpuModel}, ${machine.cpuCount} CPUs, node ${machine.node}, ${machine.date.slice(0, 10)}`,
+          out.results,
+          `${out.machine.cpuModel}, ${out.machine.cpuCount} CPUs, node ${out.machine.node}, ${out.machine.date.slice(0, 10)}`,
         ),
       );
-      log('\nWrote bench/results.json, bench/RESULTS.md, bench/scaling.svg');
+      log(
+        `\nWrote bench/results.json, bench/RESULTS.md, bench/scaling.svg${out !== measured ? ` (the entries of ${only.join(', ')} replaced; the other parts' kept)` : ''}`,
+      );
     } else {
       log('\n(no files written: quick or partial run; pass --write to write them)');
     }
@@ -285,8 +334,9 @@ async function measureHarborCalls(tree: TranspiledTree, n: number): Promise<Resu
 
 /**
  * Profiles (node --cpu-prof) what misses a target, paired with its baseline: synthesis in one chart at the
- * largest N, 300 Pulumi components (installed) with both hand-written programs, `npm run synth` as configured and
- * precompiled. A full run also profiles one chart per app at its
+ * largest N, 300 Pulumi components (installed) with both hand-written programs, the dynamic provider host's
+ * operations on 300 apps (installed) with the floor's, `npm run synth` as configured and precompiled. A full run also
+ * profiles one chart per app at its
  * largest N (not a target; it shows what the layout costs). Returns markdown.
  */
 async function profileMisses(
@@ -297,8 +347,10 @@ async function profileMisses(
   full: boolean,
   force: boolean,
   pulumiProgramDir: string | undefined,
+  hostProgramDir: string | undefined,
 ): Promise<string[]> {
   const out: string[] = [];
+  const mark = (part: Part, markdown: string): string => `${profileMarker(part)}\n${markdown}`;
   const roots: Array<[string, string]> = [
     [`${tree.dir}/`, ''],
     [`${REPO}/`, ''],
@@ -312,8 +364,10 @@ async function profileMisses(
       await runChild(tree, { kind: 'synth', side, n, layout }, { cpuProfDir: dir });
       summaries.push(summariseProfileDir(dir, roots));
     }
-    out.push(compareMarkdown(what, 'construct', summaries[0], 'baseline', summaries[1]));
-    summaries.forEach((s, i) => out.push(profileMarkdown(`${what}: ${i === 0 ? 'construct' : 'baseline'}`, s)));
+    out.push(mark('synth', compareMarkdown(what, 'construct', summaries[0], 'baseline', summaries[1])));
+    summaries.forEach((s, i) =>
+      out.push(mark('synth', profileMarkdown(`${what}: ${i === 0 ? 'construct' : 'baseline'}`, s))),
+    );
   };
 
   const synthMiss = targets.some(
@@ -347,17 +401,28 @@ async function profileMisses(
       await runChild(tree, { kind: 'pulumi', side, n, mode: 'installed' }, { cwd: pulumiProgramDir, cpuProfDir: dir });
       summaries.push(summariseProfileDir(dir, installedRoots));
     }
-    out.push(compareMarkdown(what, 'HarborPrivateApp', summaries[0], 'hand-written', summaries[2]));
+    out.push(mark('pulumi', compareMarkdown(what, 'HarborPrivateApp', summaries[0], 'hand-written', summaries[2])));
     out.push(
-      compareMarkdown(
-        `${what}, against the same registrations`,
-        'HarborPrivateApp',
-        summaries[0],
-        'same registrations',
-        summaries[1],
+      mark(
+        'pulumi',
+        compareMarkdown(
+          `${what}, against the same registrations`,
+          'HarborPrivateApp',
+          summaries[0],
+          'same registrations',
+          summaries[1],
+        ),
       ),
     );
-    summaries.forEach((s, i) => out.push(profileMarkdown(`${what}: ${sides[i]}`, s)));
+    summaries.forEach((s, i) => out.push(mark('pulumi', profileMarkdown(`${what}: ${sides[i]}`, s))));
+  }
+
+  const hostMiss = targets.some((t) => /^host-.*-1k$/.test(t.id) && t.status === 'MISS');
+  if (hostProgramDir && (hostMiss || force)) {
+    const n = full ? 300 : 20;
+    log(`\nProfiling the dynamic provider host, ${n} apps, ours and the floor (node --cpu-prof)...`);
+    const host = await profileHostOperations(tree, REPO, { mode: 'installed', n, runs: 1 }, hostProgramDir, work);
+    out.push(...host.map((md) => mark('host', md)));
   }
 
   const cliMiss = targets.some((t) => t.id === 'npm-run-synth' && t.status === 'MISS');
@@ -374,9 +439,9 @@ async function profileMisses(
         summaries.push(summariseProfileDir(dir, roots));
       }
       const title = `\`${variant.name}\`, the app process (${variant.description})`;
-      out.push(compareMarkdown(title, 'example', summaries[0], 'bare app', summaries[1]));
-      out.push(profileMarkdown(`${title}: example (apps/cdk8s/main.ts)`, summaries[0]));
-      out.push(profileMarkdown(`${title}: bare cdk8s app (bench/bare-app.ts)`, summaries[1]));
+      out.push(mark('cli', compareMarkdown(title, 'example', summaries[0], 'bare app', summaries[1])));
+      out.push(mark('cli', profileMarkdown(`${title}: example (apps/cdk8s/main.ts)`, summaries[0])));
+      out.push(mark('cli', profileMarkdown(`${title}: bare cdk8s app (bench/bare-app.ts)`, summaries[1])));
     }
   }
   return out;

@@ -12,6 +12,11 @@ export function round(value: number, digits = 1): number {
   return Math.round(value * f) / f;
 }
 
+/** A duration for a log line: `812 ms` or `1.23 s`, padded to `width`. */
+export function formatMs(ms: number, width = 9): string {
+  return (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`).padStart(width);
+}
+
 /** A measured run: its wall time and peak RSS. */
 export interface TimedRun {
   readonly ms: number;

@@ -22,6 +22,12 @@ export const LIMITS = {
   pulumiRssRatio: 1.3,
   /** One Pulumi component (package installed, modules loaded on the clock): time / the hand-written program's. */
   pulumiFirstAppRatio: 2,
+  /** 1,000 apps through Pulumi's own dynamic provider host (package installed): time per operation / the floor's. */
+  hostTimeRatio: 1.3,
+  /** Harbor requests of a no-op preview and a no-op up through the host, all apps together. */
+  hostNoopRequests: 0,
+  /** Harbor GETs per resource on refresh through the host, the kind of resource with the most. */
+  hostRefreshGets: 1,
 } as const;
 
 /**
@@ -41,6 +47,14 @@ export function evaluateTargets(results: readonly ResultEntry[]): TargetResult[]
   const lint = results.find((r) => r.name === 'lint');
   const lintLarge = results.find((r) => r.name === 'lint/large');
   const largeProxy = lintLarge && lintLarge.n < 100_000 ? `measured at ${lintLarge.n} objects` : undefined;
+  const host = (op: string): ResultEntry | undefined =>
+    results
+      .filter((r) => r.name === `pulumi-host/${op}` && r.detail?.mode === 'installed')
+      .sort((a, b) => a.n - b.n)
+      .find((r, i, all) => r.n === 1_000 || i === all.length - 1);
+  const [preview, upNoop, refresh] = [host('preview'), host('up-noop'), host('refresh')];
+  const hostProxy = preview && preview.n !== 1_000 ? `measured at n=${preview.n}, not 1,000` : undefined;
+  const requestsOf = (r: ResultEntry | undefined): number | undefined => r?.detail?.requests as number | undefined;
   const target = (
     id: string,
     description: string,
@@ -97,6 +111,41 @@ export function evaluateTargets(results: readonly ResultEntry[]): TargetResult[]
       'the first Pulumi component, package installed (modules loaded): time vs the hand-written program',
       pulumiFirst?.ratio,
       LIMITS.pulumiFirstAppRatio,
+    ),
+    target(
+      'host-preview-1k',
+      "1,000 apps' Harbor resources, a preview (Check + Diff) through the dynamic provider host: time vs the same host with a trivial provider",
+      preview?.ratio,
+      LIMITS.hostTimeRatio,
+      hostProxy,
+    ),
+    target(
+      'host-up-noop-1k',
+      "1,000 apps' Harbor resources, a no-op up (Check + Diff) through the dynamic provider host: time vs the trivial provider",
+      upNoop?.ratio,
+      LIMITS.hostTimeRatio,
+      hostProxy,
+    ),
+    target(
+      'host-refresh-1k',
+      "1,000 apps' Harbor resources, a refresh (Read) through the dynamic provider host: time vs the trivial provider",
+      refresh?.ratio,
+      LIMITS.hostTimeRatio,
+      hostProxy,
+    ),
+    target(
+      'host-noop-requests',
+      'a no-op preview and a no-op up through the dynamic provider host: Harbor requests, all apps',
+      preview && upNoop ? (requestsOf(preview) ?? 0) + (requestsOf(upNoop) ?? 0) : undefined,
+      LIMITS.hostNoopRequests,
+      hostProxy,
+    ),
+    target(
+      'host-refresh-gets',
+      'a refresh through the dynamic provider host: Harbor GETs per resource (the kind of resource with the most)',
+      refresh?.detail?.max_gets_per_resource as number | undefined,
+      LIMITS.hostRefreshGets,
+      hostProxy,
     ),
     target(
       'lint-10k',
