@@ -170,10 +170,6 @@ export async function startRealHost(options: RealHostOptions): Promise<RealHost>
     });
   });
   child.removeAllListeners('exit');
-  // A host never keeps the test process alive: one still running when the process ends is killed (below, 'exit').
-  child.unref();
-  (child.stdout as unknown as { unref(): void }).unref();
-  (child.stderr as unknown as { unref(): void }).unref();
   let exited = false;
   child.once('exit', () => {
     exited = true;
