@@ -34,8 +34,7 @@ export interface HarborOperationCount {
   readonly ms: number;
 }
 
-/** A Harbor resource the component registered: its type, name and inputs (packed, secrets unwrapped, no `__provider`). */
-export interface CapturedResource {
+interface CapturedResource {
   readonly type: string;
   readonly name: string;
   readonly inputs: Record<string, unknown>;
@@ -148,7 +147,7 @@ function providersByType(lib: ReturnType<typeof loadPulumiLib>): Readonly<Record
 }
 
 /** Constructs the components under mocks and records the inputs of their Harbor resources, in registration order. */
-export async function captureHarborResources(
+async function captureHarborResources(
   lib: ReturnType<typeof loadPulumiLib>,
   n: number,
   url: string,
