@@ -17,7 +17,18 @@ import { dockerConfigJson } from '../../lib/core';
 import type { HarborTarget } from '../../lib/pulumi/connection';
 import { UNKNOWN } from '../../lib/pulumi/robot-login-provider';
 import { SPEC_KEY, TOP_LEVEL_KEYS } from '../../lib/pulumi/state-shape';
-import { create, destroy, preview, refresh, seedResources, seedStack, StackResource, up } from './support/lifecycle';
+import {
+  create,
+  destroy,
+  preview,
+  refresh,
+  seedResources,
+  seedStack,
+  StackResource,
+  up,
+  failure,
+  findResource,
+} from './support/lifecycle';
 import { flatProps } from './support/mocks';
 import { hostRun, ProviderTexts, serializeLikePulumiUp } from './support/serialized';
 
@@ -34,18 +45,10 @@ const login = (pw: string, name = 'harbor'): Record<string, string> => ({
   [`example:${name}Password`]: pw,
 });
 const target = (url = server.url): HarborTarget => ({ url, config: 'example:harbor' });
-const find = (stack: StackResource[], name: string): StackResource => stack.find((r) => r.name === name)!;
+const find = findResource;
 const requests = (): string[] => emulator.requests.map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
 const writes = (): string[] =>
   emulator.requests.filter((r) => r.write).map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
-/** The error a promise rejects with (the serialized provider's errors come from another realm: duck-typed). */
-const failure = (p: Promise<unknown>): Promise<{ message: string }> =>
-  p.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: { message: string }) => e,
-  );
 
 beforeAll(() => {
   texts = serializeLikePulumiUp();

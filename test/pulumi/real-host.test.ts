@@ -14,7 +14,7 @@ import { onTheWire, WireValueError } from '../../lib/pulumi/wire';
 import { harborProvider } from '../../lib/pulumi/harbor-provider';
 import { STORED_CONFIGURATION_HINT } from '../../lib/pulumi/state-shape';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
-import { create, refresh, seedStack, up, type StackResource } from './support/lifecycle';
+import { create, refresh, seedStack, up, failure, findResource } from './support/lifecycle';
 import { startRealHost } from './support/real-host';
 import { hostRun, serializeLikePulumiUp, type ProviderTexts } from './support/serialized';
 import { assertOnTheWire, wireChecked } from './support/wire-check';
@@ -35,16 +35,9 @@ const login = (password = PASSWORD): Record<string, string> => ({
   'example:harborUsername': 'admin',
   'example:harborPassword': password,
 });
-const find = (stack: StackResource[], name: string): StackResource => stack.find((r) => r.name === name)!;
+const find = findResource;
 const writes = (): string[] =>
   emulator.requests.filter((r) => r.write).map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
-const failure = (p: Promise<unknown>): Promise<{ message: string }> =>
-  p.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: { message: string }) => e,
-  );
 
 beforeAll(() => {
   texts = serializeLikePulumiUp();

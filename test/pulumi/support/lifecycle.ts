@@ -205,3 +205,23 @@ export async function preview(
   }
   return report;
 }
+
+/** The resource of `stack` called `name`. */
+export function findResource(stack: readonly StackResource[], name: string): StackResource {
+  const found = stack.find((r) => r.name === name);
+  if (!found) throw new Error(`no resource "${name}" in the stack: ${stack.map((r) => r.name).join(', ')}`);
+  return found;
+}
+
+/**
+ * The error a promise rejects with; fails when it resolves. Duck-typed: errors from Pulumi's provider host, or from a
+ * provider loaded in another realm, are no `instanceof Error` here.
+ */
+export function failure(p: Promise<unknown>): Promise<{ message: string }> {
+  return p.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (e: { message: string }) => e,
+  );
+}
