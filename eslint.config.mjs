@@ -33,6 +33,36 @@ export default tseslint.config(
     },
   },
   {
+    // The dynamic providers run in Pulumi's provider host, by reference or serialized by value: they take types from
+    // @pulumi/pulumi but never load it (nor the component or the resources, which do).
+    files: ['lib/pulumi/providers/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@pulumi/pulumi',
+              message: 'Provider code runs in the provider host: import type only.',
+              allowTypeImports: true,
+            },
+            {
+              name: '@pulumi/kubernetes',
+              message: 'Provider code runs in the provider host: no Kubernetes SDK.',
+              allowTypeImports: true,
+            },
+          ],
+          patterns: [
+            {
+              group: ['**/component/*', '**/resources/*', '../index', '../peers'],
+              message: 'Providers do not depend on the component or the resources.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',

@@ -29,8 +29,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { HarborTarget } from '../lib/pulumi/connection';
-import { packState, PROVIDER_KEY } from '../lib/pulumi/state-shape';
+import type { HarborTarget } from '../lib/pulumi/providers/connection';
+import { packState, PROVIDER_KEY } from '../lib/pulumi/providers/state-shape';
 import { HarborEmulator, startEmulatorServer } from '../test/lab/harbor-emulator';
 import { robotLoginInputs, seedStack } from '../test/pulumi/support/lifecycle';
 import { startRealHost, type RealHost } from '../test/pulumi/support/real-host';
@@ -237,7 +237,7 @@ function routeKind(r: string): string {
 function installedTexts(programDir: string): ProviderTexts {
   const ref = require(
     join(programDir, 'node_modules', 'harbor-private-app', 'dist-lib', 'lib', 'pulumi', 'provider-reference.js'),
-  ) as typeof import('../lib/pulumi/provider-reference');
+  ) as typeof import('../lib/pulumi/resources/provider-reference');
   const text = (exportName: 'harborProvider' | 'harborRobotLoginProvider'): string =>
     ref.providerReferenceText(new ref.HarborProviderReference(ref.DYNAMIC_PROVIDER_MODULE, exportName));
   return { harbor: text('harborProvider'), login: text('harborRobotLoginProvider') };

@@ -12,7 +12,7 @@ export const INSTALLED_PULUMI_MODULE = 'harbor-private-app/pulumi';
  * (`dist-lib/lib`, here the bench's transpiled `lib/`, compiled with the same options), and every other package
  * of the repository's node_modules is linked beside it. From `<dir>`, `harbor-private-app/pulumi/dynamic-provider`
  * resolves to the package's own file, so the Harbor resources register a provider REFERENCE (a few KB), not a copy of
- * the implementation (lib/pulumi/provider-reference.ts). Returns `dir`.
+ * the implementation (lib/pulumi/resources/provider-reference.ts). Returns `dir`.
  */
 export function installPackageForBench(repoRoot: string, tree: TranspiledTree, dir: string): string {
   const modules = path.join(dir, 'node_modules');

@@ -13,7 +13,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { HarborPrivateApp as Cdk8sHarborPrivateApp } from '../../lib/cdk8s';
 import { HarborPrivateAppError } from '../../lib/core';
 import { HarborPrivateApp, HarborPrivateAppProps } from '../../lib/pulumi';
-import { harborProvider } from '../../lib/pulumi/harbor-provider';
+import { harborProvider } from '../../lib/pulumi/providers/harbor-provider';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { installLiveEngine } from '../pulumi/support/live-engine';
 import { BAD_INPUTS, BadInputCase, CORPUS_MEMBER, CORPUS_PLANTED, validCorpusProps } from './corpus';

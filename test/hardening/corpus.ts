@@ -18,7 +18,7 @@ import {
   SecretStoreRef,
   SecretValue,
 } from '../../lib/core';
-import type { HarborConnectionArgs } from '../../lib/pulumi/harbor-connection';
+import type { HarborConnectionArgs } from '../../lib/pulumi/resources/harbor-connection';
 
 /** Which engines a case applies to: `both`, or only the Pulumi component (its Harbor connection). */
 export type CorpusEngines = 'both' | 'pulumi';

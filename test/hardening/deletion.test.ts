@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HarborClient } from '../../lib/harbor';
-import type { HarborConnectionState } from '../../lib/pulumi/connection';
+import type { HarborConnectionState } from '../../lib/pulumi/providers/connection';
 import { HarborEmulator } from '../lab/harbor-emulator';
 import { create, destroy, refresh, seedResources, up, type StackResource } from '../pulumi/support/lifecycle';
 import { flatProps } from '../pulumi/support/mocks';

@@ -16,7 +16,7 @@ import { App, Chart } from 'cdk8s';
 import { corednsAppProps, SEED } from '../../apps/cdk8s/coredns';
 import { HarborClient } from '../../lib/harbor';
 import { HarborPrivateApp } from '../../lib/pulumi';
-import type { HarborConnectionState } from '../../lib/pulumi/connection';
+import type { HarborConnectionState } from '../../lib/pulumi/providers/connection';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { create, refresh, seedResources, up, type DiffReport, type StackResource } from '../pulumi/support/lifecycle';
 import {

@@ -17,7 +17,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { HarborApiError, HarborClient, createChecked, createdWithin, writeOutcome } from '../../lib/harbor';
-import type { HarborConnectionState } from '../../lib/pulumi/connection';
+import type { HarborConnectionState } from '../../lib/pulumi/providers/connection';
 import { HarborEmulator, startEmulatorServer, type Fault } from '../lab/harbor-emulator';
 import { create, seedResources, type StackResource } from '../pulumi/support/lifecycle';
 import { flatProps } from '../pulumi/support/mocks';
@@ -52,7 +52,7 @@ let stack: StackResource[];
 const res = (name: 'project' | 'member' | 'robot'): StackResource => stack.find((r) => r.name === name)!;
 
 /**
- * Props with `connection` set: the deprecated connection stays at the top level in both layouts (lib/pulumi/state-shape.ts
+ * Props with `connection` set: the deprecated connection stays at the top level in both layouts (lib/pulumi/providers/state-shape.ts
  * keeps it there, where the states that hold it mark it secret).
  */
 function withConnection(props: Record<string, any>): Record<string, any> {

@@ -20,7 +20,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { HarborPrivateApp as Cdk8sHarborPrivateApp } from '../../lib/cdk8s';
 import { HarborMember, HarborRole, PullCredentials, SecretStoreRef, SecretValue } from '../../lib/core';
 import { HarborPrivateApp } from '../../lib/pulumi';
-import { harborProvider } from '../../lib/pulumi/harbor-provider';
+import { harborProvider } from '../../lib/pulumi/providers/harbor-provider';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { Config as DynamicProviderConfig } from '@pulumi/pulumi/cmd/dynamic-provider/config';
 import { installLiveEngine, LiveRegistration } from '../pulumi/support/live-engine';
@@ -358,7 +358,7 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
   };
 
   /**
-   * The keys of a dynamic resource's stored state (the packed layout, lib/pulumi/state-shape.ts) that hold a credential and that the engine would store in plain text: neither named in
+   * The keys of a dynamic resource's stored state (the packed layout, lib/pulumi/providers/state-shape.ts) that hold a credential and that the engine would store in plain text: neither named in
    * additionalSecretOutputs nor named like a secret input (live-engine.ts `answer`, as Pulumi's engine does).
    */
   const storedPlainCredentials = (scan: (s: string) => unknown[], r: LiveRegistration): string[] =>
@@ -471,7 +471,7 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
     expect(typeof issued).toBe('string');
     const { secretOutputs, secretInputs } = await check(app, [issued, adminPassword]);
     // The walk saw the credentials where they must be (so it could have failed). Each Harbor resource keeps the
-    // deprecated connection (the admin password) at the top level (lib/pulumi/state-shape.ts): that output holds it.
+    // deprecated connection (the admin password) at the top level (lib/pulumi/providers/state-shape.ts): that output holds it.
     expect(secretOutputs).toEqual(
       expect.arrayContaining([
         'app.robotSecret',

@@ -10,7 +10,7 @@ import { App, Chart } from 'cdk8s';
 import * as pulumi from '@pulumi/pulumi';
 import { HarborPrivateApp as Cdk8sHarborPrivateApp } from '../../lib/cdk8s';
 import { HarborPrivateApp, HarborPrivateAppProps } from '../../lib/pulumi';
-import { harborProvider } from '../../lib/pulumi/harbor-provider';
+import { harborProvider } from '../../lib/pulumi/providers/harbor-provider';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { installLiveEngine } from '../pulumi/support/live-engine';
 import { CORPUS_MEMBER, VALID_INPUTS, ValidInputCase, validCorpusProps } from './corpus';

@@ -426,7 +426,7 @@ describe.each(ROWS)('a Pulumi project on $label', (row) => {
     report.hostRuns.forEach(expectRowHost);
     // In the order the registrations reach the monitor. The component declares the Harbor resources before the
     // Kubernetes objects; the project's registration (few top-level inputs to serialize since the packed layout,
-    // lib/pulumi/state-shape.ts) now goes out before the Service's, which used to overtake it.
+    // lib/pulumi/providers/state-shape.ts) now goes out before the Service's, which used to overtake it.
     expect(report.types).toEqual([
       'harbor-private-app:index:HarborPrivateApp',
       'pulumi-nodejs:dynamic/harbor:Project',

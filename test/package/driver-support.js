@@ -1,7 +1,7 @@
 /**
  * What test/package's drivers share (plain CommonJS: they run in the scratch project that installed the package, on
  * the Node.js of the version row, where consumer.test.ts copies this file next to them): the engine's part around
- * Pulumi's dynamic provider host, and where a Harbor resource registers an input (lib/pulumi/state-shape.ts: the
+ * Pulumi's dynamic provider host, and where a Harbor resource registers an input (lib/pulumi/providers/state-shape.ts: the
  * inputs only its provider reads under one key, `spec`).
  *
  * The host is the REAL one: `./real-host.js` is test/pulumi/support/real-host.ts (the client the repository's own

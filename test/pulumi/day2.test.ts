@@ -14,9 +14,9 @@ import type { dynamic } from '@pulumi/pulumi';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { HarborClient } from '../../lib/harbor';
 import { dockerConfigJson } from '../../lib/core';
-import type { HarborTarget } from '../../lib/pulumi/connection';
-import { UNKNOWN } from '../../lib/pulumi/robot-login-provider';
-import { SPEC_KEY, TOP_LEVEL_KEYS } from '../../lib/pulumi/state-shape';
+import type { HarborTarget } from '../../lib/pulumi/providers/connection';
+import { UNKNOWN } from '../../lib/pulumi/providers/robot-login-provider';
+import { SPEC_KEY, TOP_LEVEL_KEYS } from '../../lib/pulumi/providers/state-shape';
 import {
   create,
   destroy,
@@ -372,7 +372,7 @@ describe('upgrading from a state that held the password', () => {
     for (const r of legacy) r.inputs = { ...r.inputs, __provider: `${texts.harbor}\n// the 0.1 provider text` };
     const run = await hostRun(texts, login(passwordA));
     await create(run, legacy);
-    // As version 0.1 stored it: every key at the top level (lib/pulumi/state-shape.ts came later).
+    // As version 0.1 stored it: every key at the top level (lib/pulumi/providers/state-shape.ts came later).
     const asStoredBy01 = (): void => {
       for (const r of legacy) r.outs = flatProps(r.outs!);
       expect(legacy.map((r) => [r.name, SPEC_KEY in r.outs!])).toEqual(legacy.map((r) => [r.name, false]));

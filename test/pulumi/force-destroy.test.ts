@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
-import { deleteProjectRepositories } from '../../lib/pulumi/repositories';
+import { deleteProjectRepositories } from '../../lib/pulumi/providers/repositories';
 import { create, seedResources } from './support/lifecycle';
 import { hostPerTest, type HostRun } from './support/serialized';
 

@@ -21,7 +21,7 @@ import {
   PullCredentials,
   SecretValue,
 } from '../../lib/pulumi';
-import { TOP_LEVEL_KEYS } from '../../lib/pulumi/state-shape';
+import { TOP_LEVEL_KEYS } from '../../lib/pulumi/providers/state-shape';
 import {
   flatProps,
   MOCK_HARBOR,
@@ -51,7 +51,7 @@ const PULL_CHECK = 'pulumi-nodejs:dynamic/harbor:PullCheck';
 const sorted = (pairs: string[][]): string[][] => [...pairs].sort((a, b) => a.join(' ').localeCompare(b.join(' ')));
 
 /**
- * The deprecated connection input (kept at the top level, lib/pulumi/state-shape.ts) is a secret: as a whole (how the
+ * The deprecated connection input (kept at the top level, lib/pulumi/providers/state-shape.ts) is a secret: as a whole (how the
  * SDK serializes a nested secret) or at its password.
  */
 const connectionIsSecret = (inputs: Record<string, any>): boolean =>
@@ -73,7 +73,7 @@ async function build(
   return { app, self, children: registrations.filter((r) => r.parent === urn) };
 }
 
-/** A registration's inputs as its provider reads them (`spec` lifted, lib/pulumi/state-shape.ts), without `__provider`. */
+/** A registration's inputs as its provider reads them (`spec` lifted, lib/pulumi/providers/state-shape.ts), without `__provider`. */
 function inputsOf(r: Registration | undefined): Record<string, any> {
   if (!r) throw new Error('registration not found');
   const { __provider, ...rest } = flatProps(r.inputs);

@@ -9,8 +9,8 @@ import { App, Chart } from 'cdk8s';
 import * as pulumi from '@pulumi/pulumi';
 import { corednsAppProps } from '../../apps/cdk8s/coredns';
 import { HarborPrivateApp } from '../../lib/pulumi';
-import * as kubernetesObjects from '../../lib/pulumi/kubernetes-objects';
-import { PULUMI_DEBUG_PROMISE_LEAKS, quietPromiseStacks } from '../../lib/pulumi/promise-stacks';
+import * as kubernetesObjects from '../../lib/pulumi/component/kubernetes-objects';
+import { PULUMI_DEBUG_PROMISE_LEAKS, quietPromiseStacks } from '../../lib/pulumi/component/promise-stacks';
 import { installMocks, settled } from './support/mocks';
 
 installMocks();

@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { HarborDynamicResource } from '../../lib/pulumi/dynamic-resource';
-import { HarborProviderReference, providerReferenceText } from '../../lib/pulumi/provider-reference';
+import { HarborDynamicResource } from '../../lib/pulumi/resources/dynamic-resource';
+import { HarborProviderReference, providerReferenceText } from '../../lib/pulumi/resources/provider-reference';
 
 const requireFromString = require(
   require.resolve('require-from-string', { paths: [require.resolve('@pulumi/pulumi')] }),

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { HarborClient } from '../../lib/harbor';
-import type { HarborConnectionState } from '../../lib/pulumi/connection';
+import type { HarborConnectionState } from '../../lib/pulumi/providers/connection';
 import { create, destroy, refresh, seedResources, StackResource, up } from './support/lifecycle';
 import { flatProps } from './support/mocks';
 import { hostPerTest, type HostRun } from './support/serialized';

@@ -2,7 +2,7 @@
  * Pulumi's own dynamic provider host (support/real-host.ts) and what crosses it:
  * - the harness is the real thing: the installed @pulumi/pulumi's host, in a process of its own, and its wire (a
  *   result holding `undefined` fails there with `Unexpected struct type.`, after the provider did its work);
- * - the provider boundary (lib/pulumi/wire.ts, state-shape.ts `PackedStateProvider`) keeps every result on the wire;
+ * - the provider boundary (lib/pulumi/providers/wire.ts, state-shape.ts `PackedStateProvider`) keeps every result on the wire;
  * - a robot WITHOUT rotation is updated in place through the host (description, duration, permissions, enabled
  *   again), and the next `up` finds nothing to do (its new state was stored);
  * - an import (a read handed only the id) and a refresh refused with Harbor's 401 say what to do.
@@ -10,9 +10,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { onTheWire, WireValueError } from '../../lib/pulumi/wire';
-import { harborProvider } from '../../lib/pulumi/harbor-provider';
-import { STORED_CONFIGURATION_HINT } from '../../lib/pulumi/state-shape';
+import { onTheWire, WireValueError } from '../../lib/pulumi/providers/wire';
+import { harborProvider } from '../../lib/pulumi/providers/harbor-provider';
+import { STORED_CONFIGURATION_HINT } from '../../lib/pulumi/providers/state-shape';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { create, refresh, seedStack, up, failure, findResource } from './support/lifecycle';
 import { startRealHost } from './support/real-host';
@@ -99,7 +99,7 @@ describe('the host is the real one', () => {
   });
 });
 
-describe('the provider boundary keeps results on the wire (lib/pulumi/wire.ts)', () => {
+describe('the provider boundary keeps results on the wire (lib/pulumi/providers/wire.ts)', () => {
   test('undefined properties are left out, as the wire would; what it cannot carry is refused by path', () => {
     expect(onTheWire({ outs: { a: 1, b: undefined, c: { d: undefined, e: [1, { f: undefined }] } } })).toEqual({
       outs: { a: 1, c: { e: [1, {}] } },

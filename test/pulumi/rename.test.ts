@@ -13,7 +13,7 @@ import { App, Chart } from 'cdk8s';
 import * as pulumi from '@pulumi/pulumi';
 import { corednsAppProps } from '../../apps/cdk8s/coredns';
 import { HarborMember, HarborPrivateApp, HarborRole, renderHarborPrivateApp } from '../../lib/pulumi';
-import { harborProvider } from '../../lib/pulumi/harbor-provider';
+import { harborProvider } from '../../lib/pulumi/providers/harbor-provider';
 import { flatProps, installMocks, promiseOf, Registration, settled, unwrapSecrets } from './support/mocks';
 
 const registrations = installMocks();
@@ -44,7 +44,7 @@ function inheritedChildAliasName(childName: string, parentName: string, parentAl
 const inputsOf = (r: Registration): Record<string, any> => unwrapSecrets(r.inputs) as Record<string, any>;
 
 /**
- * A Harbor resource's inputs as its provider reads them: plain values, `spec` lifted (lib/pulumi/state-shape.ts). Not
+ * A Harbor resource's inputs as its provider reads them: plain values, `spec` lifted (lib/pulumi/providers/state-shape.ts). Not
  * for Kubernetes objects, whose own `spec` is theirs.
  */
 const harborInputsOf = (r: Registration): Record<string, any> => flatProps(inputsOf(r));

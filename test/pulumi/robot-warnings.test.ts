@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
 import { HarborPrivateApp, HarborRole, HarborMember } from '../../lib/pulumi';
-import { robotLifecycleWarnings, type RobotLifecycleState } from '../../lib/pulumi/robot-warnings';
+import { robotLifecycleWarnings, type RobotLifecycleState } from '../../lib/pulumi/component/robot-warnings';
 import { flatProps, installMocks, settled, unwrapSecrets } from './support/mocks';
 
 const DAY = 86_400_000;

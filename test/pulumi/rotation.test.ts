@@ -14,8 +14,8 @@
 import { randomBytes } from 'node:crypto';
 import type { dynamic } from '@pulumi/pulumi';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
-import type { HarborTarget } from '../../lib/pulumi/connection';
-import { UNKNOWN } from '../../lib/pulumi/robot-login-provider';
+import type { HarborTarget } from '../../lib/pulumi/providers/connection';
+import { UNKNOWN } from '../../lib/pulumi/providers/robot-login-provider';
 import { create, preview, refresh, seedStack, StackResource, up } from './support/lifecycle';
 import { hostRun, ProviderTexts, serializeLikePulumiUp } from './support/serialized';
 import { flatProps } from './support/mocks';

@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { builtinModules } from 'node:module';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
-import { harborProvider } from '../../lib/pulumi/harbor-provider';
+import { harborProvider } from '../../lib/pulumi/providers/harbor-provider';
 import { create, destroy, refresh, seedStack, up } from './support/lifecycle';
 import { hostRun, ProviderTexts, serializeLikePulumiUp } from './support/serialized';
 
@@ -40,7 +40,7 @@ test('the texts hold no secret and require only node built-ins and undici; the l
     expect(text).toContain('exports.handler');
     expect(text).not.toContain(ADMIN_PASSWORD);
   }
-  // A few KB: their own code and the host boundary's (lib/pulumi/state-shape.ts and wire.ts: layout, wire, messages), nothing
+  // A few KB: their own code and the host boundary's (lib/pulumi/providers/state-shape.ts and wire.ts: layout, wire, messages), nothing
   // of the Harbor client (about 230 KB).
   expect(texts.login.length).toBeLessThan(18_000);
   expect(texts.rotation!.length).toBeLessThan(18_000);

@@ -1,5 +1,5 @@
 /**
- * The packed layout of a Harbor resource's inputs and state (lib/pulumi/state-shape.ts): its declared outputs at the top
+ * The packed layout of a Harbor resource's inputs and state (lib/pulumi/providers/state-shape.ts): its declared outputs at the top
  * level, everything else under `spec`; the providers read both layouts and write the packed one.
  */
 import type { dynamic } from '@pulumi/pulumi';
@@ -11,7 +11,7 @@ import {
   TOP_LEVEL_KEYS,
   topLevelKeysOf,
   unpackState,
-} from '../../lib/pulumi/state-shape';
+} from '../../lib/pulumi/providers/state-shape';
 
 const FLAT_ROBOT = {
   resourceKind: 'robot',

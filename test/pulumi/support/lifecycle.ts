@@ -2,16 +2,16 @@
  * Plays the Pulumi engine's part for the dynamic providers (there is no Pulumi CLI here): create in dependency order,
  * an `up` without changes (diff, and update only where diff reports a change), refresh (read; an empty answer drops
  * the resource), destroy in reverse order, and a preview. Inputs are the plain values the provider host hands the
- * provider, in the layout the program registers them (lib/pulumi/state-shape.ts: declared outputs at the top level, the
+ * provider, in the layout the program registers them (lib/pulumi/providers/state-shape.ts: declared outputs at the top level, the
  * rest under `spec`; `inputs` here are written flat and packed on the way); a resource's inputs that come from another
  * resource's outputs are derived from that one's state. Hand it a {@link hostRun} (./serialized.ts) to run the calls
  * through Pulumi's own dynamic provider host; an in-process provider's results are checked to cross the wire
  * unchanged (./wire-check.ts).
  */
 import type { dynamic } from '@pulumi/pulumi';
-import type { HarborConnectionState, HarborTarget } from '../../../lib/pulumi/connection';
-import { UNKNOWN } from '../../../lib/pulumi/robot-login-provider';
-import { packState } from '../../../lib/pulumi/state-shape';
+import type { HarborConnectionState, HarborTarget } from '../../../lib/pulumi/providers/connection';
+import { UNKNOWN } from '../../../lib/pulumi/providers/robot-login-provider';
+import { packState } from '../../../lib/pulumi/providers/state-shape';
 import { wireChecked } from './wire-check';
 
 /** The state of a resource as another one's inputs see it (`undefined` fields are unknown). */

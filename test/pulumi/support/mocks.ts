@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
-import { unpackState } from '../../../lib/pulumi/state-shape';
+import { unpackState } from '../../../lib/pulumi/providers/state-shape';
 
 /** Pulumi's wire marker of a secret value (runtime/rpc.ts `specialSigKey` / `specialSecretSig`). */
 export const SECRET_SIG_KEY = '4dabf18193072939515e22adb298388d';
@@ -49,7 +49,7 @@ export function unwrapSecrets(v: any): any {
 
 /**
  * A Harbor resource's inputs or state as its provider code reads them: the keys kept under `spec`
- * (lib/pulumi/state-shape.ts) lifted to the top level, `spec` unwrapped first when it is a secret as a whole (how the
+ * (lib/pulumi/providers/state-shape.ts) lifted to the top level, `spec` unwrapped first when it is a secret as a whole (how the
  * SDK serializes an object holding a secret). Other keys, and other resources' props, are returned as they are.
  */
 export function flatProps<T extends Record<string, any> | undefined>(props: T): T {
@@ -140,7 +140,7 @@ export function installMocks(
           urn: '?',
         });
         const state: Record<string, unknown> = { ...args.inputs };
-        // A Harbor resource keeps what only its provider reads under `spec` (lib/pulumi/state-shape.ts).
+        // A Harbor resource keeps what only its provider reads under `spec` (lib/pulumi/providers/state-shape.ts).
         const spec = flatProps(args.inputs as Record<string, unknown>);
         if (args.type === 'pulumi-nodejs:dynamic/harbor:Project')
           Object.assign(state, { projectId: MOCK_HARBOR.projectId, created: !spec.adopt });

@@ -11,7 +11,7 @@ import {
   serializableHarborProvider,
   serializableRobotLoginProvider,
   serializableRobotRotationProvider,
-} from '../../../lib/pulumi/provider-reference';
+} from '../../../lib/pulumi/resources/provider-reference';
 
 const serialize = async (provider: pulumi.dynamic.ResourceProvider): Promise<string> =>
   (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text;

@@ -1,13 +1,13 @@
 import * as pulumi from '@pulumi/pulumi';
-import { HarborPrivateAppError } from '../core/errors';
+import { HarborPrivateAppError } from '../../core/errors';
 import {
   canonicalHarborUrl,
   CONNECTION_TUNING,
   CONNECTION_TUNING_KEYS,
   connectionTuningProblem,
   harborEndpointProblem,
-} from '../harbor';
-import { HarborTarget, HarborTuning, loginKeys } from './connection';
+} from '../../harbor';
+import { HarborTarget, HarborTuning, loginKeys } from '../providers/connection';
 
 /** Options of {@link HarborConnection.fromConfig}. */
 export interface HarborConnectionOptions extends HarborTuning {

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
-import { CONNECTION_TUNING_KEYS } from '../harbor';
-import { HarborTarget } from './connection';
+import { CONNECTION_TUNING_KEYS } from '../../harbor';
+import { HarborTarget } from '../providers/connection';
 
 /**
  * How HarborPrivateApp (and the Harbor resources) reached Harbor's API up to version 0.1: the login given in the

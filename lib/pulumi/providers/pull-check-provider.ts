@@ -19,9 +19,9 @@
  */
 import type { dynamic } from '@pulumi/pulumi';
 import { PackedStateProvider, providerTextChanged, topLevelKeysOf, UNKNOWN } from './state-shape';
-import { checkPull, type PullCheckOutcome, type PullCheckResult } from '../registry/pull-check';
+import { checkPull, type PullCheckOutcome, type PullCheckResult } from '../../registry/pull-check';
 import { configValue, type HarborTarget, loginKeys, type StackConfig, withHarbor } from './connection';
-import { errorMessage } from '../core/errors';
+import { errorMessage } from '../../core/errors';
 
 /** How many images are checked at once. */
 const CONCURRENCY = 4;

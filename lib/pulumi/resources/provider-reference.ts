@@ -16,10 +16,10 @@
  */
 import { realpathSync } from 'node:fs';
 import type { dynamic } from '@pulumi/pulumi';
-import { harborProvider } from './harbor-provider';
-import { harborPullCheckProvider } from './pull-check-provider';
-import { harborRobotLoginProvider } from './robot-login-provider';
-import { harborRobotRotationProvider } from './robot-rotation-provider';
+import { harborProvider } from '../providers/harbor-provider';
+import { harborPullCheckProvider } from '../providers/pull-check-provider';
+import { harborRobotLoginProvider } from '../providers/robot-login-provider';
+import { harborRobotRotationProvider } from '../providers/robot-rotation-provider';
 
 /** The package path the serialized provider loads. Never change it: stored states reference it. */
 export const DYNAMIC_PROVIDER_MODULE = 'harbor-private-app/pulumi/dynamic-provider';
@@ -207,7 +207,7 @@ export function serializableRobotRotationProvider(): dynamic.ResourceProvider {
 function installedHere(): boolean {
   try {
     const fromProgram = require.resolve(DYNAMIC_PROVIDER_MODULE, { paths: [process.cwd()] });
-    return realpathSync(fromProgram) === realpathSync(require.resolve('./dynamic-provider'));
+    return realpathSync(fromProgram) === realpathSync(require.resolve('../dynamic-provider'));
   } catch {
     return false;
   }

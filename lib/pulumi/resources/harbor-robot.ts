@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { assertAllowedRobotAccess, type RobotPermission } from '../harbor';
+import { assertAllowedRobotAccess, type RobotPermission } from '../../harbor';
 import { HarborLocationArgs, locationInputs } from './harbor-connection';
 import { HarborDynamicResource } from './dynamic-resource';
 import { providerInput } from './provider-reference';

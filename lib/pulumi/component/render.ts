@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
-import { HarborPrivateApp as Cdk8sHarborPrivateApp, HarborPrivateAppProps } from '../cdk8s/harbor-private-app';
-import { HarborPrivateAppError } from '../core';
+import { HarborPrivateApp as Cdk8sHarborPrivateApp, HarborPrivateAppProps } from '../../cdk8s/harbor-private-app';
+import { HarborPrivateAppError } from '../../core';
 import type { KubernetesManifest } from './kubernetes-objects';
 import { PulumiDelivery } from './pulumi-delivery';
 

@@ -4,9 +4,9 @@
  * rules as the client: HTTP Basic auth, no cookies, TLS verification always on, credentials never in a message.
  */
 import { Agent, fetch } from 'undici';
-import { HarborApiError, parseHarborError, redactSecrets, resolveHarborEndpoint } from '../harbor';
+import { HarborApiError, parseHarborError, redactSecrets, resolveHarborEndpoint } from '../../harbor';
 import type { HarborConnectionState } from './connection';
-import { errorMessage } from '../core/errors';
+import { errorMessage } from '../../core/errors';
 
 /** Safety bound of listed pages (100 repositories each). */
 const MAX_PAGES = 1000;

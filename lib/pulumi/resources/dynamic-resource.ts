@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { packedSecretOutputs, packState, PROVIDER_KEY } from './state-shape';
+import { packedSecretOutputs, packState, PROVIDER_KEY } from '../providers/state-shape';
 
 /** The constructor of {@link HarborDynamicResource}. */
 export interface HarborDynamicResourceConstructor {

@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import type { HarborRoleName } from '../core/roles';
+import type { HarborRoleName } from '../../core/roles';
 import { HarborLocationArgs, locationInputs } from './harbor-connection';
 import { HarborDynamicResource } from './dynamic-resource';
 import { providerInput } from './provider-reference';

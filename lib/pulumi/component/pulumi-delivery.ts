@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import type { DeliveredHarborObjects, IHarborDelivery, NameClaim } from '../cdk8s/harbor-delivery';
-import { HarborPrivateAppError, ResolvedHarborPrivateApp } from '../core';
+import type { DeliveredHarborObjects, IHarborDelivery, NameClaim } from '../../cdk8s/harbor-delivery';
+import { HarborPrivateAppError, ResolvedHarborPrivateApp } from '../../core';
 
 /**
  * The Pulumi engine's delivery for the cdk8s construct: the Harbor objects are Pulumi resources (dynamic providers on

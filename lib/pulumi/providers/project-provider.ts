@@ -10,7 +10,7 @@ import {
   type HarborClient,
   type HarborLookup,
   type HarborProject,
-} from '../harbor';
+} from '../../harbor';
 import {
   harborMoved,
   harborStateChanged,
@@ -21,7 +21,7 @@ import {
   withHarbor,
 } from './connection';
 import { deleteProjectRepositories } from './repositories';
-import type { ResolvedProject } from '../core/resolve';
+import type { ResolvedProject } from '../../core/resolve';
 
 /**
  * The inputs of a Harbor project resource (plain values, as the provider receives them): the project as lib/core

@@ -3,8 +3,8 @@
  * rotation names of lib/core only.
  */
 import type { dynamic } from '@pulumi/pulumi';
-import { MAX_ROBOT_DURATION_DAYS } from '../core/robot';
-import { rotationRobotName } from '../core/rotation';
+import { MAX_ROBOT_DURATION_DAYS } from '../../core/robot';
+import { rotationRobotName } from '../../core/rotation';
 import {
   createChecked,
   createdWithin,
@@ -16,7 +16,7 @@ import {
   type HarborLookup,
   type HarborRobot,
   type RobotPermission,
-} from '../harbor';
+} from '../../harbor';
 import {
   harborMoved,
   harborStateChanged,
@@ -27,7 +27,7 @@ import {
   StackConfig,
   withHarbor,
 } from './connection';
-import { errorMessage } from '../core/errors';
+import { errorMessage } from '../../core/errors';
 
 /** The inputs of a Harbor robot account resource (its Harbor in `harbor`; older states: `connection`). */
 export interface HarborRobotInputs extends HarborLocated {

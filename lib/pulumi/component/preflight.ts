@@ -2,11 +2,11 @@
  * The Pulumi preflight's options (the component's `preflight` prop), their checks, and the images it checks.
  */
 import type * as pulumi from '@pulumi/pulumi';
-import { HarborPrivateAppError, parseImageReference } from '../core';
-import { isLoopbackHost } from '../harbor/endpoint';
-import type { HarborTarget } from './connection';
-import { HarborPullCheck } from './harbor-pull-check';
-import type { HarborRobotLogin } from './harbor-robot-login';
+import { HarborPrivateAppError, parseImageReference } from '../../core';
+import { isLoopbackHost } from '../../harbor/endpoint';
+import type { HarborTarget } from '../providers/connection';
+import { HarborPullCheck } from '../resources/harbor-pull-check';
+import type { HarborRobotLogin } from '../resources/harbor-robot-login';
 import type { KubernetesManifest } from './kubernetes-objects';
 
 /**

@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type {
   HarborPrivateApp as Cdk8sHarborPrivateApp,
   HarborPrivateAppProps as Cdk8sHarborPrivateAppProps,
-} from '../cdk8s/harbor-private-app';
+} from '../../cdk8s/harbor-private-app';
 import {
   dockerConfigJson,
   HarborPrivateAppError,
@@ -12,7 +12,7 @@ import {
   ResolvedHarborPrivateApp,
   ResolvedMember,
   toDnsLabel,
-} from '../core';
+} from '../../core';
 import {
   canonicalHarborUrl,
   CONNECTION_TUNING,
@@ -20,16 +20,16 @@ import {
   connectionTuningProblem,
   normalisePermissions,
   harborEndpointProblem,
-} from '../harbor';
-import { HarborConnection } from './config-connection';
-import { HarborConnectionArgs, HarborLocationArgs } from './harbor-connection';
-import { HarborProjectMember } from './harbor-member';
-import { HarborProject } from './harbor-project';
-import { HarborRobotAccount } from './harbor-robot';
-import { HarborRobotLogin } from './harbor-robot-login';
-import { HarborRobotRotation } from './harbor-robot-rotation';
+} from '../../harbor';
+import { HarborConnection } from '../resources/config-connection';
+import { HarborConnectionArgs, HarborLocationArgs } from '../resources/harbor-connection';
+import { HarborProjectMember } from '../resources/harbor-member';
+import { HarborProject } from '../resources/harbor-project';
+import { HarborRobotAccount } from '../resources/harbor-robot';
+import { HarborRobotLogin } from '../resources/harbor-robot-login';
+import { HarborRobotRotation } from '../resources/harbor-robot-rotation';
 import { kubernetesResource, kubernetesResourceName, KubernetesManifest } from './kubernetes-objects';
-import type { HarborPullCheck } from './harbor-pull-check';
+import type { HarborPullCheck } from '../resources/harbor-pull-check';
 import { HarborPreflightOptions, preflightPullCheck, ResolvedPreflight, resolvePreflight } from './preflight';
 import { renderHarborPrivateApp, RenderedApp } from './render';
 import { hasTransformations, quietPromiseStacks } from './promise-stacks';

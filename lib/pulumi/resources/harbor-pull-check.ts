@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import type { HarborTarget } from './connection';
+import type { HarborTarget } from '../providers/connection';
 import { HarborDynamicResource } from './dynamic-resource';
 import { providerInput } from './provider-reference';
 

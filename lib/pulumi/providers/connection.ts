@@ -19,7 +19,7 @@
  * States written before (the `connection` input with user and password, {@link HarborConnectionState}) still work:
  * their stored provider text uses them as before, and the first `pulumi up` with this version rewrites them.
  */
-import { canonicalHarborUrl, CONNECTION_TUNING_KEYS, HarborClient, isHarborApiError } from '../harbor';
+import { canonicalHarborUrl, CONNECTION_TUNING_KEYS, HarborClient, isHarborApiError } from '../../harbor';
 
 /**
  * The stack configuration as Pulumi's dynamic provider host passes it to `configure`
