@@ -509,7 +509,7 @@ describe('CRD features, on small in-memory CRDs', () => {
     );
   });
 
-  it('uses messageExpression for the message when it evaluates to a string', () => {
+  it('messages: messageExpression when it gives a string, else message; a result that is not a bool', () => {
     const reg = crd({
       type: 'object',
       properties: { level: { type: 'integer' } },
@@ -526,6 +526,9 @@ describe('CRD features, on small in-memory CRDs', () => {
       validateObject(thing({ level: 2 }), reg),
       'spec: level must be at least 3, got 2 (CEL rule: self.level >= 3)',
     );
+    // A rule must return a bool: anything else is reported with the value.
+    const notBool = crd({ type: 'object', 'x-kubernetes-validations': [{ rule: 'self', message: 'm' }] });
+    expectProblem(validateObject(thing({ a: 1 }), notBool), 'spec: CEL rule returned {"a":1}, not a bool');
     // A messageExpression that is not a string falls back to message.
     expectProblem(validateObject(thing({ level: 10 }), reg), 'spec: level <= 9 (CEL rule: self.level <= 9)');
   });

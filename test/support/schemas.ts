@@ -679,7 +679,7 @@ function runCel(
           problems.push(
             result === false
               ? `${target}: ${celMessage(r, data, schema, oldSelf)} (CEL rule: ${rule})`
-              : `${target}: CEL rule returned ${JSON.stringify(result, (_, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))}, not a bool: ${rule}`,
+              : `${target}: CEL rule returned ${shownCel(result)}, not a bool (the API server rejects such a CRD): ${rule}`,
           );
         }
       } catch (e) {
@@ -705,6 +705,13 @@ function runCel(
       runCel(schema.items as Schema, item, correlatedItem(schema, item, old), childPath(at, i), problems, counter),
     );
   }
+}
+
+/** A CEL result for a message: ints as numbers, maps as objects. */
+function shownCel(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) =>
+    typeof v === 'bigint' ? Number(v) : v instanceof Map ? Object.fromEntries(v) : v,
+  );
 }
 
 /**
