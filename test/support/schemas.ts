@@ -6,7 +6,8 @@
  *   provider-harbor and External Secrets CRDs of the kinds the construct emits, written by `npm run contracts`):
  *   the served version's openAPIV3Schema (ajv 8), Kubernetes pruning of unknown fields reported as errors,
  *   server-side defaults applied to a clone, then the CRD's CEL `x-kubernetes-validations` rules
- *   (see `./cel`), the resource's scope and the version's `served` flag.
+ *   (evaluated by `@bufbuild/cel`, see `./cel`; transition rules, which read `oldSelf`, on updates only:
+ *   {@link validateUpdate}), the resource's scope and the version's `served` flag.
  *
  * Every object that no path can check is a problem, never a silent pass.
  */
@@ -14,7 +15,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { CelEvalError, CelUnsupportedError, compileCel } from './cel';
+import { CelEvalError, CelSyntaxError, compileCel } from './cel';
 
 /** Where the project's CRD contracts live: `test/contracts/crds` (written by `npm run contracts`). */
 export const CONTRACT_CRDS_DIR = path.resolve(__dirname, '..', 'contracts', 'crds');
@@ -535,8 +536,11 @@ export class CrdRegistry {
   /**
    * Checks a custom resource: schema of its served version (unknown fields, types, enums, patterns,
    * required...), server-side defaults then CEL rules on a clone, scope, and metadata.
+   * @param old the object as stored before this change, for an update: transition rules (those that read
+   *   `oldSelf`) are evaluated wherever the old object has a value at the rule's place, as the API server does
+   * @default old - a create: transition rules are not evaluated
    */
-  public check(obj: JsonObject): { problems: string[]; celRulesEvaluated: number } {
+  public check(obj: JsonObject, old?: JsonObject): { problems: string[]; celRulesEvaluated: number } {
     const apiVersion = String(obj.apiVersion);
     const kind = String(obj.kind);
     const [group, version] = apiVersion.includes('/') ? apiVersion.split('/', 2) : ['', apiVersion];
@@ -574,8 +578,14 @@ export class CrdRegistry {
     if (!compiled.validate(clone)) {
       problems.push(...(compiled.validate.errors ?? []).map((e) => formatAjvError(kind, e, clone)));
     }
+    let oldClone: JsonObject | undefined;
+    if (old) {
+      // The stored object went through the same defaulting when it was written.
+      oldClone = structuredClone<JsonObject>(old);
+      this.compile(entry, v.name, old).validate(oldClone);
+    }
     const cel = { evaluated: 0 };
-    runCel(compiled.schema, clone, '', problems, cel);
+    runCel(compiled.schema, clone, oldClone, '', problems, cel);
     problems.push(...checkMetadata(obj, entry.scope, true));
     return { problems: dedupe(problems), celRulesEvaluated: cel.evaluated };
   }
@@ -609,47 +619,75 @@ function dedupe(xs: string[]): string[] {
   return [...new Set(xs)];
 }
 
+/** One `x-kubernetes-validations` entry. */
+interface CelRule {
+  readonly rule?: string;
+  readonly message?: string;
+  readonly messageExpression?: string;
+  readonly fieldPath?: string;
+  readonly optionalOldSelf?: boolean;
+}
+
+/** The item of `old` (a `x-kubernetes-list-type: map` list) with the same map keys as `item`, if any. */
+function correlatedItem(schema: Schema, item: unknown, old: unknown): unknown {
+  const keys = schema['x-kubernetes-list-map-keys'];
+  if (schema['x-kubernetes-list-type'] !== 'map' || !Array.isArray(keys) || !Array.isArray(old) || !isObject(item))
+    return undefined;
+  return old.find((o) => isObject(o) && keys.every((k: string) => o[k] === item[k]));
+}
+
 /**
- * Evaluates `x-kubernetes-validations` wherever the data is present, walking the schema and the
- * (defaulted) data together through properties, additionalProperties and items.
+ * Evaluates `x-kubernetes-validations` wherever the data is present, walking the schema, the (defaulted)
+ * data and, on an update, the old data at the same place (object fields, map values and the items of
+ * `x-kubernetes-list-type: map` lists, as the API server correlates them) through properties,
+ * additionalProperties and items.
  */
-function runCel(schema: Schema, data: unknown, at: string, problems: string[], counter: { evaluated: number }): void {
+function runCel(
+  schema: Schema,
+  data: unknown,
+  old: unknown,
+  at: string,
+  problems: string[],
+  counter: { evaluated: number },
+): void {
   if (data === undefined || data === null) return;
   const rules = schema['x-kubernetes-validations'];
   if (Array.isArray(rules)) {
-    for (const r of rules as Array<{
-      rule?: string;
-      message?: string;
-      messageExpression?: string;
-      fieldPath?: string;
-    }>) {
+    for (const r of rules as CelRule[]) {
       const where = at || '(root)';
       const rule = String(r.rule);
       let program;
       try {
         program = compileCel(rule);
       } catch (e) {
-        if (e instanceof CelUnsupportedError) {
-          problems.push(`unsupported CEL rule at ${where}: ${rule}`);
-          continue;
-        }
-        throw e;
+        if (!(e instanceof CelSyntaxError)) throw e;
+        problems.push(`invalid CEL rule at ${where}: ${rule} (${e.message})`);
+        continue;
       }
+      if (program.transition && r.optionalOldSelf === true) {
+        problems.push(`unsupported CEL rule at ${where}: ${rule} (optionalOldSelf needs CEL optional types)`);
+        continue;
+      }
+      // A transition rule applies to updates only, where the old object has a value here.
+      if (program.transition && (old === undefined || old === null)) continue;
       counter.evaluated++;
       const target = r.fieldPath ? `${at}${r.fieldPath}`.replace(/^\./, '') : where;
+      const oldSelf = program.transition ? old : undefined;
       try {
-        const result = program.evaluate(data);
+        const result = program.evaluate(data, schema, oldSelf);
         if (result !== true) {
           problems.push(
             result === false
-              ? `${target}: ${r.message ?? `failed rule: ${rule}`} (CEL rule: ${rule})`
-              : `${target}: CEL rule returned ${JSON.stringify(result)}, not a bool: ${rule}`,
+              ? `${target}: ${celMessage(r, data, schema, oldSelf)} (CEL rule: ${rule})`
+              : `${target}: CEL rule returned ${shownCel(result)}, not a bool (the API server rejects such a CRD): ${rule}`,
           );
         }
       } catch (e) {
         if (!(e instanceof CelEvalError)) throw e;
         problems.push(
-          `${target}: CEL rule failed to evaluate (${e.message}), the API server rejects the object: ${rule}`,
+          e.unsupported
+            ? `unsupported CEL rule at ${where}: ${rule} (${e.message})`
+            : `${target}: CEL rule failed to evaluate (${e.message}), the API server rejects the object: ${rule}`,
         );
       }
     }
@@ -657,13 +695,39 @@ function runCel(schema: Schema, data: unknown, at: string, problems: string[], c
   if (isObject(data)) {
     const props = isObject(schema.properties) ? (schema.properties as Record<string, Schema>) : {};
     for (const [k, v] of Object.entries(data)) {
-      if (props[k]) runCel(props[k], v, childPath(at, k), problems, counter);
+      const was = isObject(old) ? old[k] : undefined;
+      if (props[k]) runCel(props[k], v, was, childPath(at, k), problems, counter);
       else if (isObject(schema.additionalProperties))
-        runCel(schema.additionalProperties, v, childPath(at, k), problems, counter);
+        runCel(schema.additionalProperties, v, was, childPath(at, k), problems, counter);
     }
   } else if (Array.isArray(data) && isObject(schema.items)) {
-    data.forEach((item, i) => runCel(schema.items as Schema, item, childPath(at, i), problems, counter));
+    data.forEach((item, i) =>
+      runCel(schema.items as Schema, item, correlatedItem(schema, item, old), childPath(at, i), problems, counter),
+    );
   }
+}
+
+/** A CEL result for a message: ints as numbers, maps as objects. */
+function shownCel(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) =>
+    typeof v === 'bigint' ? Number(v) : v instanceof Map ? Object.fromEntries(v) : v,
+  );
+}
+
+/**
+ * The message of a failed rule, as the API server builds it: `messageExpression` when it evaluates to a
+ * non-empty string, else `message`, else `failed rule: <rule>`.
+ */
+function celMessage(r: CelRule, data: unknown, schema: Schema, oldSelf: unknown): string {
+  if (r.messageExpression) {
+    try {
+      const m = compileCel(r.messageExpression).evaluate(data, schema, oldSelf);
+      if (typeof m === 'string' && m.trim() !== '') return m;
+    } catch (e) {
+      if (!(e instanceof CelSyntaxError || e instanceof CelEvalError)) throw e;
+    }
+  }
+  return r.message ?? `failed rule: ${String(r.rule)}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -759,6 +823,20 @@ export function checkAll(objs: readonly unknown[], registry: CrdRegistry = contr
 /** Problems of one object (`Kind/name: path message`); empty when valid. */
 export function validateObject(obj: unknown, registry?: CrdRegistry): string[] {
   return [...checkObject(obj, registry).problems];
+}
+
+/**
+ * Problems of an update of `old` to `obj` (`Kind/name: path message`); empty when valid. Like
+ * {@link validateObject}, plus the CRD's transition rules (those that read `oldSelf`) wherever the old
+ * object has a value at the rule's place.
+ */
+export function validateUpdate(old: unknown, obj: unknown, registry: CrdRegistry = contractCrds()): string[] {
+  const { id } = objectId(obj);
+  if (!isObject(obj) || !isObject(old) || typeof obj.apiVersion !== 'string')
+    return [`${id}: (root): an update needs the old and the new object`];
+  const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
+  if (!registry.hasGroup(group)) return validateObject(obj, registry);
+  return registry.check(obj, old).problems.map((p) => `${id}: ${p}`);
 }
 
 /** Problems of several objects; empty when all are valid. */
