@@ -361,6 +361,18 @@ describe('robots', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  // Harbor's robot rule (validateName in src/server/v2.0/handler/robot.go: ^[a-z0-9]+(?:[._-][a-z0-9]+)*$) refuses a
+  // leading, trailing or doubled separator with 400; the client's own copy of the rule used to let these through.
+  it.each(['a..b', 'a._b', '-pull', 'pull-', '.pull'])(
+    'createRobot refuses the robot name %j as Harbor does, without a request',
+    async (name) => {
+      await expect(client.createRobot({ name, duration: 30, level: 'project', permissions: pull })).rejects.toThrow(
+        /RobotSpec.name/,
+      );
+      expect(fake.requests).toHaveLength(0);
+    },
+  );
+
   it("createRobot and updateRobot refuse a pair Harbor's PoliciesMap lacks, and a name Harbor cannot store, without a request", async () => {
     const access = (resource: string, action: string) => [
       {
