@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, fetch } from 'undici';
+import { classifyNetworkError, type NetworkFailure } from '../core/network-errors';
 import { harborRoleId, harborRoleName, type HarborRoleName } from '../core/roles';
 import { resolveHarborEndpoint, type HarborEndpoint } from './endpoint';
 import { HarborApiError, parseHarborError, redactSecrets } from './errors';
@@ -85,36 +86,6 @@ interface CallResult {
   readonly requestId?: string;
   readonly path: string;
   readonly method: string;
-}
-
-interface NetworkFailure {
-  readonly code: string;
-  readonly message: string;
-  readonly tls: boolean;
-}
-
-const TLS_CODE = /CERT|SELF_SIGNED|VERIFY|ERR_TLS|ERR_SSL|EPROTO|HANDSHAKE/;
-
-/** Finds the most specific error code in an error and its `cause` chain. */
-function classifyNetworkError(e: unknown): NetworkFailure {
-  let cur: unknown = e;
-  let code: string | undefined;
-  let message: string | undefined;
-  for (let depth = 0; cur && depth < 6; depth++) {
-    const err = cur as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown };
-    if (err.name === 'TimeoutError' || err.code === 23 /* DOMException TIMEOUT_ERR */) {
-      return { code: 'TIMEOUT', message: 'no complete answer within timeoutMs', tls: false };
-    }
-    if (typeof err.code === 'string' && err.code) {
-      code = err.code;
-      message = typeof err.message === 'string' ? err.message : undefined;
-    } else if (message === undefined && typeof err.message === 'string' && err.message !== 'fetch failed') {
-      message = err.message;
-    }
-    cur = err.cause;
-  }
-  const c = code ?? 'NETWORK_ERROR';
-  return { code: c, message: message ?? 'the request failed before Harbor answered', tls: TLS_CODE.test(c) };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -962,7 +933,15 @@ export class HarborClient {
         resHeaders = res.headers;
         text = await res.text();
       } catch (e) {
-        const failure = classifyNetworkError(e);
+        const classified = classifyNetworkError(e);
+        const failure: NetworkFailure = {
+          ...classified,
+          message:
+            classified.message ??
+            (classified.code === 'TIMEOUT'
+              ? 'no complete answer within timeoutMs'
+              : 'the request failed before Harbor answered'),
+        };
         const transient = !failure.tls && isRetryableNetworkCode(failure.code);
         const willRetry = idempotent && transient && attempt < maxAttempts;
         const delay = willRetry

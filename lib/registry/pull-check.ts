@@ -22,6 +22,7 @@
 import { Agent, fetch, type Response } from 'undici';
 import { HarborPrivateAppError, errorMessage } from '../core/errors';
 import { parseImageReference } from '../core/image-reference';
+import { classifyNetworkError } from '../core/network-errors';
 import { isLoopbackHost } from '../harbor/endpoint';
 import { redactSecrets } from '../harbor/errors';
 import { parseAuthChallenge } from './www-authenticate';
@@ -113,16 +114,9 @@ class Unreachable extends Error {
 }
 
 function networkFailure(e: unknown): Unreachable {
-  let cur: unknown = e;
-  for (let depth = 0; cur && depth < 6; depth++) {
-    const err = cur as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown };
-    if (err.name === 'TimeoutError') return new Unreachable('TIMEOUT', 'no answer within the time limit');
-    if (typeof err.code === 'string' && err.code !== '') {
-      return new Unreachable(err.code, typeof err.message === 'string' ? err.message : err.code);
-    }
-    cur = err.cause;
-  }
-  return new Unreachable('NETWORK_ERROR', errorMessage(e));
+  const { code, message } = classifyNetworkError(e);
+  if (code === 'TIMEOUT') return new Unreachable(code, 'no answer within the time limit');
+  return new Unreachable(code, message ?? (code === 'NETWORK_ERROR' ? errorMessage(e) : code));
 }
 
 async function readBody(res: Response): Promise<string> {
