@@ -3,6 +3,7 @@
  */
 import type * as pulumi from '@pulumi/pulumi';
 import { HarborPrivateAppError, parseImageReference } from '../core';
+import { podSpecImages, podSpecPathOf, recordAt } from '../core/workloads';
 import { isLoopbackHost } from '../harbor/endpoint';
 import type { HarborTarget } from './connection';
 import { HarborPullCheck } from './harbor-pull-check';
@@ -106,17 +107,6 @@ export function resolvePreflight(
   };
 }
 
-/** Where each workload kind keeps its pod spec. */
-const POD_SPEC: Readonly<Record<string, readonly string[]>> = {
-  Pod: ['spec'],
-  Deployment: ['spec', 'template', 'spec'],
-  StatefulSet: ['spec', 'template', 'spec'],
-  DaemonSet: ['spec', 'template', 'spec'],
-  ReplicaSet: ['spec', 'template', 'spec'],
-  Job: ['spec', 'template', 'spec'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-};
-
 /**
  * The images the preflight checks: those of every container and init container of every workload among `manifests`
  * whose registry is `registryHost` (exactly, port included, as kubelet matches the pull Secret's key), sorted, each
@@ -126,18 +116,11 @@ export function preflightImages(manifests: readonly KubernetesManifest[], regist
   const host = registryHost.toLowerCase();
   const images = new Set<string>();
   for (const m of manifests) {
-    const path = POD_SPEC[m.kind];
+    const path = podSpecPathOf(m.apiVersion, m.kind);
     if (!path) continue;
-    let spec: unknown = m;
-    for (const key of path) spec = (spec as Record<string, unknown> | undefined)?.[key];
-    const pod = spec as { containers?: unknown; initContainers?: unknown } | undefined;
-    for (const list of [pod?.initContainers, pod?.containers]) {
-      if (!Array.isArray(list)) continue;
-      for (const c of list) {
-        const image = (c as { image?: unknown } | null)?.image;
-        if (typeof image !== 'string') continue;
-        if (parseImageReference(image).host.toLowerCase() === host) images.add(image);
-      }
+    for (const { image } of podSpecImages('workload', path, recordAt(m, path))) {
+      if (typeof image !== 'string') continue;
+      if (parseImageReference(image).host.toLowerCase() === host) images.add(image);
     }
   }
   return [...images].sort();
