@@ -2,6 +2,7 @@
  * Validation of where the Harbor client connects: the URL, the plain-HTTP policy and the CA bundle.
  */
 import { httpsFormOf, isLoopbackHost, plainHttpProblem } from '../core/harbor-url';
+import { holdsPemCertificate } from '../core/pem';
 
 /** A validated Harbor endpoint. */
 export interface HarborEndpoint {
@@ -96,10 +97,7 @@ function endpointCheck(opts: {
     };
   }
   if (opts.caBundle !== undefined) {
-    if (
-      typeof opts.caBundle !== 'string' ||
-      !/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(opts.caBundle)
-    ) {
+    if (!holdsPemCertificate(opts.caBundle)) {
       return {
         option: 'caBundle',
         problem: 'holds no PEM certificate',

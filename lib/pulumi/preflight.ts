@@ -4,7 +4,7 @@
 import type * as pulumi from '@pulumi/pulumi';
 import { HarborPrivateAppError, parseImageReference } from '../core';
 import { podSpecImages, podSpecPathOf, recordAt } from '../core/workloads';
-import { isLoopbackHost } from '../harbor/endpoint';
+import { pullCheckOptionProblem } from '../registry/pull-check';
 import type { HarborTarget } from './connection';
 import { HarborPullCheck } from './harbor-pull-check';
 import type { HarborRobotLogin } from './harbor-robot-login';
@@ -80,25 +80,8 @@ export function resolvePreflight(
   if (plainHttp !== undefined && typeof plainHttp !== 'boolean') {
     bad('.plainHttp', plainHttp, 'is not a boolean', 'true or false');
   }
-  if (plainHttp === true && !isLoopbackHost(registryHost.replace(/:\d+$/, ''))) {
-    bad(
-      '.plainHttp',
-      plainHttp,
-      `would send the robot's secret in clear text to registry ${registryHost}, which is not a loopback address`,
-      'leave it out: the check talks https to the registry (give preflight.caBundle for a private CA)',
-    );
-  }
-  if (typeof caBundle === 'string' && !caBundle.includes('-----BEGIN CERTIFICATE-----')) {
-    bad(
-      '.caBundle',
-      '<not PEM>',
-      'holds no PEM certificate',
-      "pass the PEM text of the CA that signed the registry's certificate",
-    );
-  }
-  if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 1)) {
-    bad('.timeoutMs', timeoutMs, 'is not a whole number of milliseconds >= 1', 'e.g. 10000');
-  }
+  const problem = pullCheckOptionProblem(registryHost, { plainHttp, caBundle, timeoutMs });
+  if (problem) bad(`.${problem.field}`, problem.value, problem.problem, problem.fix);
   return {
     pull: pull ?? true,
     plainHttp: plainHttp ?? false,
