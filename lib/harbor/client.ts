@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, fetch } from 'undici';
 import { classifyNetworkError, type NetworkFailure } from '../core/network-errors';
+import { renewedDurationDays } from '../core/renewal';
 import { harborRoleId, harborRoleName, type HarborRoleName } from '../core/roles';
 import { resolveHarborEndpoint, type HarborEndpoint } from './endpoint';
 import { HarborApiError, parseHarborError, redactSecrets } from './errors';
@@ -714,7 +715,7 @@ export class HarborClient {
       if (durationDays <= ageDays) {
         throw new TypeError(
           `robot ${id} was created ${Math.floor(ageDays)} days ago (Harbor's clock), so a duration of ${durationDays} ` +
-            `days would leave it expired: durationDays counts from the creation, e.g. ${Math.ceil(ageDays) + 30} ` +
+            `days would leave it expired: durationDays counts from the creation, e.g. ${renewedDurationDays(robot.creationTime, nowMs, 30)} ` +
             'for 30 more days.',
         );
       }
