@@ -739,6 +739,47 @@ export class HarborClient {
     await this.call('DELETE', `/robots/${id}`, { ok: [200, 204], absentOk: true });
   }
 
+  // ---------------------------------------------------------------- repositories
+
+  /**
+   * The full names (`<project>/<repository>`) of a project's repositories (`GET /projects/{p}/repositories`, every
+   * page).
+   */
+  async listRepositories(project: string): Promise<string[]> {
+    assertProjectName(project, 'project');
+    return this.listAll(
+      `/projects/${encodeURIComponent(project)}/repositories`,
+      {},
+      undefined,
+      (raw) => (isRecord(raw) && typeof raw.name === 'string' && raw.name !== '' ? raw.name : undefined),
+      'repositories',
+    );
+  }
+
+  /**
+   * Deletes a repository and every artifact in it (`DELETE /projects/{p}/repositories/{r}`, the repository named
+   * without its project and encoded twice, as Harbor wants it); one already gone counts as deleted.
+   * @param repository the name within the project (`coredns`, `tools/debug`), or the full name
+   */
+  async deleteRepository(project: string, repository: string): Promise<void> {
+    assertProjectName(project, 'project');
+    assertNonEmpty(repository, 'repository', 'coredns');
+    const inProject = repository.startsWith(`${project}/`) ? repository.slice(project.length + 1) : repository;
+    const path = `/projects/${encodeURIComponent(project)}/repositories/${encodeURIComponent(encodeURIComponent(inProject))}`;
+    await this.call('DELETE', path, { ok: [200], absentOk: true });
+  }
+
+  /**
+   * Deletes every repository of a project, so that the project itself can be deleted (Harbor refuses, 412, to delete
+   * a project that holds repositories): {@link listRepositories}, then {@link deleteRepository} for each.
+   * @returns the full names of the repositories deleted.
+   */
+  async deleteProjectRepositories(project: string): Promise<string[]> {
+    const names = await this.listRepositories(project);
+    for (const name of names) await this.deleteRepository(project, name);
+    return names;
+  }
+
   // ---------------------------------------------------------------- artifacts
 
   /**

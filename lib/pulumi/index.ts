@@ -39,7 +39,6 @@ export { preflightImages, preflightPullCheck, resolvePreflight } from './preflig
 export type { HarborPreflightOptions, PreflightPullCheckArgs, ResolvedPreflight } from './preflight';
 export { HarborRobotRotationProvider, harborRobotRotationProvider, rotationDue } from './robot-rotation-provider';
 export type { HarborRobotRotationInputs, HarborRobotRotationOutputs } from './robot-rotation-provider';
-export { deleteProjectRepositories } from './repositories';
 export { kubernetesResource, kubernetesResourceName, kubernetesResources } from './kubernetes-objects';
 export type { KubernetesManifest } from './kubernetes-objects';
 export { renderHarborPrivateApp } from './render';

@@ -539,3 +539,47 @@ describe('idFromLocation', () => {
     expect(idFromLocation(loc)).toBe(id);
   });
 });
+
+describe('repositories (project.forceDestroy)', () => {
+  it('listRepositories reads every page; deleteRepository names the repository within its project, encoded twice', async () => {
+    serve((r) => {
+      if (r.method === 'GET') {
+        const page = Number(r.query.get('page'));
+        const names = page === 1 ? Array.from({ length: 100 }, (_, i) => `k8s/app-${i}`) : ['k8s/tools/debug'];
+        return { status: 200, headers: { 'x-total-count': '101' }, body: names.map((name, id) => ({ id, name })) };
+      }
+      return { status: 200 };
+    });
+    const names = await client.listRepositories('k8s');
+    expect(names).toHaveLength(101);
+    expect(fake.requests.map((r) => `${r.method} ${r.pathname} ${r.query.get('page')}`)).toEqual([
+      'GET /api/v2.0/projects/k8s/repositories 1',
+      'GET /api/v2.0/projects/k8s/repositories 2',
+    ]);
+    fake.requests.length = 0;
+    await client.deleteRepository('k8s', 'k8s/tools/debug');
+    await client.deleteRepository('k8s', 'coredns');
+    expect(fake.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'DELETE /api/v2.0/projects/k8s/repositories/tools%252Fdebug',
+      'DELETE /api/v2.0/projects/k8s/repositories/coredns',
+    ]);
+  });
+
+  it('deleteRepository shares the client retry (a 503, then done) and takes a repository already gone as deleted', async () => {
+    let n = 0;
+    serve(() => (++n === 1 ? { status: 503 } : { status: 200 }));
+    await client.deleteRepository('k8s', 'coredns');
+    expect(fake.requests).toHaveLength(2);
+    serve(() => ({ status: 404, body: harborError('NOT_FOUND', 'repository k8s/coredns not found') }));
+    await expect(client.deleteRepository('k8s', 'coredns')).resolves.toBeUndefined();
+  });
+
+  it('deleteProjectRepositories deletes what it listed and returns the full names', async () => {
+    serve((r) => (r.method === 'GET' ? { status: 200, body: [{ id: 1, name: 'k8s/coredns' }] } : { status: 200 }));
+    await expect(client.deleteProjectRepositories('k8s')).resolves.toEqual(['k8s/coredns']);
+    expect(fake.requests.map((r) => `${r.method} ${r.pathname}`)).toEqual([
+      'GET /api/v2.0/projects/k8s/repositories',
+      'DELETE /api/v2.0/projects/k8s/repositories/coredns',
+    ]);
+  });
+});
