@@ -49,3 +49,61 @@ export function plainHttpProblem(url: UrlParts): string | undefined {
 export function httpsFormOf(url: UrlParts): string {
   return `https://${url.host}${url.pathname.replace(/\/+$/, '')}`;
 }
+
+/** A URL's parts as {@link parseHarborUrl} reports them, for messages. */
+export interface HarborUrlParts extends UrlParts {
+  /** The whole URL, normalised. */
+  readonly href: string;
+  /** `https://host[:port]`: scheme and host in lower case, the scheme's default port dropped. */
+  readonly origin: string;
+}
+
+/** A Harbor URL that passed {@link parseHarborUrl}. */
+export interface ParsedHarborUrl extends HarborUrlParts {
+  /**
+   * Harbor's base URL in one canonical form: the origin and any base path, without trailing `/` and without
+   * `/api/v2.0` (`https://Reg.Harbor.com:443/api/v2.0/` gives `https://reg.harbor.com`).
+   */
+  readonly base: string;
+  /** True for `https:`. */
+  readonly tls: boolean;
+}
+
+/** Why {@link parseHarborUrl} refused a URL, with its parts when it is a URL at all. */
+export type HarborUrlFault =
+  | { readonly fault: 'not-a-url' }
+  | { readonly fault: 'user-info' | 'not-http' | 'query-or-fragment'; readonly url: HarborUrlParts };
+
+/**
+ * The one parser of Harbor's address (the engines' `harborUrl`, the Pulumi engine's `harbor.url`, the Harbor client's
+ * `url`): a URL, without user info (credentials travel apart), `http:` or `https:`, without query or fragment, in
+ * that order of checks. Harbor serves its API under `/api/v2.0` of its base URL (paths are case-sensitive there), so
+ * a trailing `/api/v2.0` is dropped from the base. The plain-HTTP rule ({@link plainHttpProblem}) is the caller's
+ * to apply: the Harbor client has a switch for it.
+ */
+export function parseHarborUrl(
+  url: string,
+): { readonly fault?: undefined; readonly url: ParsedHarborUrl } | HarborUrlFault {
+  let u: URL;
+  try {
+    u = new URL(url.trim());
+  } catch {
+    return { fault: 'not-a-url' };
+  }
+  const parts: HarborUrlParts = {
+    protocol: u.protocol,
+    hostname: u.hostname,
+    host: u.host,
+    pathname: u.pathname,
+    href: u.href,
+    origin: `${u.protocol}//${u.host}`,
+  };
+  if (u.username || u.password) return { fault: 'user-info', url: parts };
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return { fault: 'not-http', url: parts };
+  if (u.search || u.hash) return { fault: 'query-or-fragment', url: parts };
+  const path = u.pathname
+    .replace(/\/+$/, '')
+    .replace(/\/api\/v2\.0$/, '')
+    .replace(/\/+$/, '');
+  return { url: { ...parts, base: `${parts.origin}${path}`, tls: u.protocol === 'https:' } };
+}

@@ -1,14 +1,10 @@
 import { createHash } from 'node:crypto';
 import { HarborPrivateAppError } from './errors';
+import { HARBOR_PROJECT_NAME, HARBOR_ROBOT_NAME } from './harbor-names';
 
-/** Harbor's project name rule (src/common/utils/utils.go): lowercase alphanumerics separated by one of `._-`. */
-export const HARBOR_PROJECT_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-/**
- * Harbor's robot name rule (`validateName` in src/server/v2.0/handler/robot.go): the same as the project name rule,
- * lowercase letters and digits separated by single `.`, `_` or `-` (no `$`, no `+`, no leading, trailing or doubled
- * separator). Harbor answers anything else with 400 "robot name is not in lower case or contains illegal characters".
- */
-export const HARBOR_ROBOT_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+/** Harbor's name rules (their one copy is lib/core/harbor-names.ts). */
+export { HARBOR_PROJECT_NAME, HARBOR_ROBOT_NAME };
+
 /** RFC 1123 label (Kubernetes namespaces): at most 63 characters. */
 export const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** RFC 1123 subdomain (Secret, Deployment, ServiceAccount names): at most 253 characters. */

@@ -5,7 +5,7 @@ import {
   SecretStoreRef,
 } from './credentials';
 import { HarborPrivateAppError } from './errors';
-import { httpsFormOf, plainHttpProblem } from './harbor-url';
+import { httpsFormOf, parseHarborUrl, plainHttpProblem } from './harbor-url';
 import { parseImageReference } from './image-reference';
 import { HARBOR_GROUP_TYPE_IDS, HarborGroupType, HarborMember } from './members';
 import {
@@ -203,16 +203,8 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
     );
   }
   const harborUrl = options.harborUrl ?? `https://${registryHost}`;
-  let parsedUrl: URL | undefined;
-  try {
-    parsedUrl = new URL(harborUrl);
-  } catch {
-    parsedUrl = undefined;
-  }
-  if (!parsedUrl || (parsedUrl.protocol !== 'https:' && parsedUrl.protocol !== 'http:')) {
-    fail('harborUrl', harborUrl, 'is not an http(s) URL', 'give Harbor\'s base URL, e.g. "https://reg.harbor.com"');
-  }
-  if (parsedUrl!.username || parsedUrl!.password) {
+  const parsed = typeof harborUrl === 'string' ? parseHarborUrl(harborUrl) : ({ fault: 'not-a-url' } as const);
+  if (parsed.fault === 'user-info') {
     fail(
       'harborUrl',
       '<URL with user info>',
@@ -220,13 +212,25 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
       'remove the user:password part; pass credentials through the Harbor connection settings',
     );
   }
-  const plainHttp = plainHttpProblem(parsedUrl!);
+  if (parsed.fault === 'query-or-fragment') {
+    fail(
+      'harborUrl',
+      harborUrl,
+      'carries a query or fragment, which the Harbor client refuses',
+      `give Harbor's base URL only, e.g. ${JSON.stringify(parsed.url.origin)}`,
+    );
+  }
+  const url =
+    parsed.fault === undefined
+      ? parsed.url
+      : fail('harborUrl', harborUrl, 'is not an http(s) URL', 'give Harbor\'s base URL, e.g. "https://reg.harbor.com"');
+  const plainHttp = plainHttpProblem(url);
   if (plainHttp) {
     fail(
       'harborUrl',
       harborUrl,
       plainHttp,
-      `use ${JSON.stringify(httpsFormOf(parsedUrl!))} (a private CA: harbor.caBundle on the Pulumi engine); plain http:// is allowed only to a loopback host (127.0.0.1, ::1, localhost)`,
+      `use ${JSON.stringify(httpsFormOf(url))} (a private CA: harbor.caBundle on the Pulumi engine); plain http:// is allowed only to a loopback host (127.0.0.1, ::1, localhost)`,
     );
   }
 

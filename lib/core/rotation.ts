@@ -111,14 +111,5 @@ export function rotationRobotName(name: string, generation: number): string {
   return slotRobotName(name, generation % 2 === 1 ? RobotSlot.GREEN : RobotSlot.BLUE, Math.floor(generation / 2));
 }
 
-/**
- * The renewal window of a robot that expires, in days (Pulumi engine): the declared `renewBeforeDays`, else a third
- * of `durationDays`, rounded up. `undefined` for a robot that never expires (`durationDays` -1).
- */
-export function renewalWindowDays(robot: {
-  readonly durationDays: number;
-  readonly renewBeforeDays?: number;
-}): number | undefined {
-  if (robot.durationDays === -1) return undefined;
-  return robot.renewBeforeDays ?? Math.ceil(robot.durationDays / 3);
-}
+/** The renewal window with its default (its one copy is lib/core/renewal.ts). */
+export { renewalWindowDays } from './renewal';

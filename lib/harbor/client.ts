@@ -9,6 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, fetch } from 'undici';
+import { classifyNetworkError, type NetworkFailure } from '../core/network-errors';
+import { renewedDurationDays } from '../core/renewal';
 import { harborRoleId, harborRoleName, type HarborRoleName } from '../core/roles';
 import { resolveHarborEndpoint, type HarborEndpoint } from './endpoint';
 import { HarborApiError, parseHarborError, redactSecrets } from './errors';
@@ -85,36 +87,6 @@ interface CallResult {
   readonly requestId?: string;
   readonly path: string;
   readonly method: string;
-}
-
-interface NetworkFailure {
-  readonly code: string;
-  readonly message: string;
-  readonly tls: boolean;
-}
-
-const TLS_CODE = /CERT|SELF_SIGNED|VERIFY|ERR_TLS|ERR_SSL|EPROTO|HANDSHAKE/;
-
-/** Finds the most specific error code in an error and its `cause` chain. */
-function classifyNetworkError(e: unknown): NetworkFailure {
-  let cur: unknown = e;
-  let code: string | undefined;
-  let message: string | undefined;
-  for (let depth = 0; cur && depth < 6; depth++) {
-    const err = cur as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown };
-    if (err.name === 'TimeoutError' || err.code === 23 /* DOMException TIMEOUT_ERR */) {
-      return { code: 'TIMEOUT', message: 'no complete answer within timeoutMs', tls: false };
-    }
-    if (typeof err.code === 'string' && err.code) {
-      code = err.code;
-      message = typeof err.message === 'string' ? err.message : undefined;
-    } else if (message === undefined && typeof err.message === 'string' && err.message !== 'fetch failed') {
-      message = err.message;
-    }
-    cur = err.cause;
-  }
-  const c = code ?? 'NETWORK_ERROR';
-  return { code: c, message: message ?? 'the request failed before Harbor answered', tls: TLS_CODE.test(c) };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -743,7 +715,7 @@ export class HarborClient {
       if (durationDays <= ageDays) {
         throw new TypeError(
           `robot ${id} was created ${Math.floor(ageDays)} days ago (Harbor's clock), so a duration of ${durationDays} ` +
-            `days would leave it expired: durationDays counts from the creation, e.g. ${Math.ceil(ageDays) + 30} ` +
+            `days would leave it expired: durationDays counts from the creation, e.g. ${renewedDurationDays(robot.creationTime, nowMs, 30)} ` +
             'for 30 more days.',
         );
       }
@@ -765,6 +737,47 @@ export class HarborClient {
   async deleteRobot(id: number): Promise<void> {
     assertId(id, 'robot id');
     await this.call('DELETE', `/robots/${id}`, { ok: [200, 204], absentOk: true });
+  }
+
+  // ---------------------------------------------------------------- repositories
+
+  /**
+   * The full names (`<project>/<repository>`) of a project's repositories (`GET /projects/{p}/repositories`, every
+   * page).
+   */
+  async listRepositories(project: string): Promise<string[]> {
+    assertProjectName(project, 'project');
+    return this.listAll(
+      `/projects/${encodeURIComponent(project)}/repositories`,
+      {},
+      undefined,
+      (raw) => (isRecord(raw) && typeof raw.name === 'string' && raw.name !== '' ? raw.name : undefined),
+      'repositories',
+    );
+  }
+
+  /**
+   * Deletes a repository and every artifact in it (`DELETE /projects/{p}/repositories/{r}`, the repository named
+   * without its project and encoded twice, as Harbor wants it); one already gone counts as deleted.
+   * @param repository the name within the project (`coredns`, `tools/debug`), or the full name
+   */
+  async deleteRepository(project: string, repository: string): Promise<void> {
+    assertProjectName(project, 'project');
+    assertNonEmpty(repository, 'repository', 'coredns');
+    const inProject = repository.startsWith(`${project}/`) ? repository.slice(project.length + 1) : repository;
+    const path = `/projects/${encodeURIComponent(project)}/repositories/${encodeURIComponent(encodeURIComponent(inProject))}`;
+    await this.call('DELETE', path, { ok: [200], absentOk: true });
+  }
+
+  /**
+   * Deletes every repository of a project, so that the project itself can be deleted (Harbor refuses, 412, to delete
+   * a project that holds repositories): {@link listRepositories}, then {@link deleteRepository} for each.
+   * @returns the full names of the repositories deleted.
+   */
+  async deleteProjectRepositories(project: string): Promise<string[]> {
+    const names = await this.listRepositories(project);
+    for (const name of names) await this.deleteRepository(project, name);
+    return names;
   }
 
   // ---------------------------------------------------------------- artifacts
@@ -962,7 +975,15 @@ export class HarborClient {
         resHeaders = res.headers;
         text = await res.text();
       } catch (e) {
-        const failure = classifyNetworkError(e);
+        const classified = classifyNetworkError(e);
+        const failure: NetworkFailure = {
+          ...classified,
+          message:
+            classified.message ??
+            (classified.code === 'TIMEOUT'
+              ? 'no complete answer within timeoutMs'
+              : 'the request failed before Harbor answered'),
+        };
         const transient = !failure.tls && isRetryableNetworkCode(failure.code);
         const willRetry = idempotent && transient && attempt < maxAttempts;
         const delay = willRetry

@@ -1,7 +1,8 @@
 /**
  * Validation of where the Harbor client connects: the URL, the plain-HTTP policy and the CA bundle.
  */
-import { httpsFormOf, isLoopbackHost, plainHttpProblem } from '../core/harbor-url';
+import { httpsFormOf, isLoopbackHost, parseHarborUrl, plainHttpProblem } from '../core/harbor-url';
+import { holdsPemCertificate } from '../core/pem';
 
 /** A validated Harbor endpoint. */
 export interface HarborEndpoint {
@@ -47,10 +48,8 @@ function endpointCheck(opts: {
       type: 'TypeError',
     };
   }
-  let u: URL;
-  try {
-    u = new URL(opts.url.trim());
-  } catch {
+  const parsed = parseHarborUrl(opts.url);
+  if (parsed.fault === 'not-a-url') {
     const shown = opts.url.includes('@') ? '(not shown: it contains "@", maybe credentials)' : `"${opts.url}"`;
     return {
       option: 'url',
@@ -59,23 +58,24 @@ function endpointCheck(opts: {
       type: 'TypeError',
     };
   }
-  if (u.username || u.password) {
-    // Never echo the credentials; they belong in username/password.
-    return {
-      option: 'url',
-      problem: `"${u.protocol}//***@${u.host}${u.pathname}" carries credentials`,
-      fix: 'remove them from the URL and pass username and password instead',
-      type: 'TypeError',
-    };
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') {
-    return {
-      option: 'url',
-      problem: `"${u.href}" must start with https:// (got protocol ${u.protocol})`,
-      type: 'TypeError',
-    };
-  }
-  if (u.search || u.hash) {
+  if (parsed.fault !== undefined) {
+    const u = parsed.url;
+    if (parsed.fault === 'user-info') {
+      // Never echo the credentials; they belong in username/password.
+      return {
+        option: 'url',
+        problem: `"${u.protocol}//***@${u.host}${u.pathname}" carries credentials`,
+        fix: 'remove them from the URL and pass username and password instead',
+        type: 'TypeError',
+      };
+    }
+    if (parsed.fault === 'not-http') {
+      return {
+        option: 'url',
+        problem: `"${u.href}" must start with https:// (got protocol ${u.protocol})`,
+        type: 'TypeError',
+      };
+    }
     return {
       option: 'url',
       problem: `"${u.href}" must not carry a query or fragment`,
@@ -83,7 +83,8 @@ function endpointCheck(opts: {
       type: 'TypeError',
     };
   }
-  const tls = u.protocol === 'https:';
+  const u = parsed.url;
+  const tls = u.tls;
   const plainHttp = opts.allowPlainHttp ? undefined : plainHttpProblem(u);
   if (plainHttp) {
     return {
@@ -96,10 +97,7 @@ function endpointCheck(opts: {
     };
   }
   if (opts.caBundle !== undefined) {
-    if (
-      typeof opts.caBundle !== 'string' ||
-      !/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(opts.caBundle)
-    ) {
+    if (!holdsPemCertificate(opts.caBundle)) {
       return {
         option: 'caBundle',
         problem: 'holds no PEM certificate',
@@ -117,10 +115,7 @@ function endpointCheck(opts: {
       };
     }
   }
-  let basePath = u.pathname.replace(/\/+$/, '');
-  basePath = basePath.replace(/\/api\/v2\.0$/, '');
-  const origin = `${u.origin}${basePath}`;
-  return { origin, apiBase: `${origin}/api/v2.0`, tls };
+  return { origin: u.base, apiBase: `${u.base}/api/v2.0`, tls };
 }
 
 /**
@@ -184,19 +179,6 @@ export function harborEndpointProblem(url: string, caBundle?: string): HarborEnd
  */
 export function canonicalHarborUrl(url: unknown): string | undefined {
   if (typeof url !== 'string') return undefined;
-  let u: URL;
-  try {
-    u = new URL(url.trim());
-  } catch {
-    return undefined;
-  }
-  if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.username || u.password || u.search || u.hash) {
-    return undefined;
-  }
-  // URL already lower-cases the scheme and the host and drops the scheme's default port.
-  const path = u.pathname
-    .replace(/\/+$/, '')
-    .replace(/\/api\/v2\.0$/i, '')
-    .replace(/\/+$/, '');
-  return `${u.protocol}//${u.host}${path}`;
+  const parsed = parseHarborUrl(url);
+  return parsed.fault === undefined ? parsed.url.base : undefined;
 }

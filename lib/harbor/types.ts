@@ -169,7 +169,10 @@ export interface RobotPermission {
 
 /** What to create: a project-level robot account. */
 export interface RobotSpec {
-  /** Short name: lowercase letters, digits, `.`, `_`, `-` (Harbor builds the full name `robot$<project>+<name>`). */
+  /**
+   * Short name: lowercase letters and digits separated by single `.`, `_` or `-` (Harbor's rule: `HARBOR_ROBOT_NAME`);
+   * Harbor builds the full name `robot$<project>+<name>`.
+   */
   readonly name: string;
   /** @default "" */
   readonly description?: string;

@@ -2,16 +2,11 @@
  * Checks of the Harbor client's inputs, done before any request so that mistakes fail fast with a message that
  * names the field, the value received and the fix.
  */
+import { HARBOR_PROJECT_NAME, HARBOR_ROBOT_NAME } from '../core/harbor-names';
 import { isHarborRoleName } from '../core/roles';
 import { HARBOR_ROBOT_STORED_NAME_MAX, robotStoredNameLength } from '../core/robot';
 import { assertAllowedRobotAccess } from './permissions';
 import type { MemberEntity, ProjectSpec, RobotPermission, RobotSpec, RobotUpdate } from './types';
-
-/** Harbor's project name rule (1-255 characters). */
-export const PROJECT_NAME_PATTERN = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-
-/** Characters Harbor accepts in a robot's short name (no `$`, no `+`). */
-export const ROBOT_NAME_PATTERN = /^[a-z0-9._-]+$/;
 
 function show(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v.length > 80 ? `${v.slice(0, 77)}...` : v);
@@ -24,7 +19,7 @@ function show(v: unknown): string {
 
 /** Throws unless `name` is a valid Harbor project name. */
 export function assertProjectName(name: unknown, field = 'project name'): asserts name is string {
-  if (typeof name !== 'string' || name.length < 1 || name.length > 255 || !PROJECT_NAME_PATTERN.test(name)) {
+  if (typeof name !== 'string' || name.length < 1 || name.length > 255 || !HARBOR_PROJECT_NAME.test(name)) {
     throw new TypeError(
       `${field} ${show(name)} is not a valid Harbor project name: use 1-255 lowercase letters and digits, ` +
         'optionally separated by single ".", "_" or "-" (e.g. "team-app").',
@@ -130,10 +125,10 @@ export function assertRobotSpec(spec: RobotSpec): void {
     typeof spec.name !== 'string' ||
     spec.name.length < 1 ||
     spec.name.length > 255 ||
-    !ROBOT_NAME_PATTERN.test(spec.name)
+    !HARBOR_ROBOT_NAME.test(spec.name)
   ) {
     throw new TypeError(
-      `RobotSpec.name ${show(spec.name)} must be 1-255 lowercase letters, digits, ".", "_" or "-" (no "$" or "+": ` +
+      `RobotSpec.name ${show(spec.name)} must be 1-255 lowercase letters and digits, separated by single ".", "_" or "-" (no "$" or "+": ` +
         'Harbor adds the "robot$<project>+" prefix itself).',
     );
   }

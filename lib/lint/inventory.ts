@@ -3,18 +3,11 @@
  * ServiceAccounts by namespace and name, and the workloads to check. Secrets declared to exist outside the input
  * (declared-secrets.ts) are indexed with the input's own.
  */
+import { apiGroupOf } from '../core/workloads';
 import { declaredPullSecret, type DeclaredSecret } from './declared-secrets';
 import type { ManifestObject } from './manifests';
 import { pullSecretOf, type NamespaceLabels, type PullSecret, type SpreadSecret } from './pull-secrets';
-import {
-  apiGroup,
-  imagesOf,
-  objectName,
-  referenceNames,
-  workloadsOf,
-  type ImagePath,
-  type Workload,
-} from './workloads';
+import { imagesOf, objectName, referenceNames, workloadsOf, type ImagePath, type Workload } from './workloads';
 
 /** A ServiceAccount of the input. */
 export interface ServiceAccountInfo {
@@ -71,7 +64,7 @@ export class ManifestInventory {
         continue;
       }
       const kind = obj.value.kind;
-      if (apiGroup(obj.value.apiVersion) !== '') continue;
+      if (apiGroupOf(obj.value.apiVersion) !== '') continue;
       if (kind === 'ServiceAccount') {
         const { name, namespace } = objectName(obj, defaultNamespace);
         inv.accounts.set(key(namespace, name), {

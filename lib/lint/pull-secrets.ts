@@ -11,6 +11,7 @@
  *
  * Only registry keys and user names are kept, never a password or an `auth` value.
  */
+import { apiGroupOf } from '../core/workloads';
 import {
   readDockerConfig,
   readDockerConfigTemplate,
@@ -19,7 +20,7 @@ import {
 } from './docker-config-document';
 import { labelSelectorMatch, type LabelMatch } from './label-selectors';
 import type { ManifestObject } from './manifests';
-import { apiGroup, objectName } from './workloads';
+import { objectName } from './workloads';
 
 /** The Secret type kubelet reads `.dockerconfigjson` from. */
 export const DOCKER_CONFIG_JSON_TYPE = 'kubernetes.io/dockerconfigjson';
@@ -279,7 +280,7 @@ function sealedSecret(obj: ManifestObject, defaultNamespace: string): PullSecret
 /** What an object contributes to the Secrets kubelet may find: a Secret, one made in several namespaces, or none. */
 export function pullSecretOf(obj: ManifestObject, defaultNamespace: string): SecretContribution {
   const kind = obj.value.kind;
-  const group = apiGroup(obj.value.apiVersion);
+  const group = apiGroupOf(obj.value.apiVersion);
   if (kind === 'Secret' && group === '') return { one: literalSecret(obj, defaultNamespace) };
   if (group === 'external-secrets.io') {
     if (kind === 'ExternalSecret') {

@@ -12,6 +12,7 @@
  * `imagePullSecrets`, and the ServiceAccount the nearest `serviceAccountName` (else `default`): where the controller
  * copies them from into the pods it makes.
  */
+import { apiGroupOf, POD_BEARING_KINDS } from '../core/workloads';
 import type { ManifestObject } from './manifests';
 import {
   EVERY,
@@ -85,17 +86,13 @@ export interface PodShape {
 
 const TEMPLATE = ['spec.template.spec'];
 
-/** The built-in workload kinds. */
-const BUILT_IN: Readonly<Record<string, PodShape>> = {
-  Pod: { groups: [''], podSpecs: ['spec'] },
-  ReplicationController: { groups: [''], podSpecs: TEMPLATE },
-  Deployment: { groups: ['apps', 'extensions'], podSpecs: TEMPLATE },
-  StatefulSet: { groups: ['apps'], podSpecs: TEMPLATE },
-  DaemonSet: { groups: ['apps', 'extensions'], podSpecs: TEMPLATE },
-  ReplicaSet: { groups: ['apps', 'extensions'], podSpecs: TEMPLATE },
-  Job: { groups: ['batch'], podSpecs: TEMPLATE },
-  CronJob: { groups: ['batch'], podSpecs: ['spec.jobTemplate.spec.template.spec'] },
-};
+/** The built-in workload kinds: lib/core's table (the one owner of where each kind keeps its pod spec). */
+const BUILT_IN: Readonly<Record<string, PodShape>> = Object.fromEntries(
+  Object.entries(POD_BEARING_KINDS).map(([kind, { groups, podSpec }]) => [
+    kind,
+    { groups, podSpecs: [podSpec.join('.')] },
+  ]),
+);
 
 const ARGO_WORKFLOW_IMAGES = (spec: string): string[] => [
   `${spec}.templates[*].container.image`,
@@ -226,13 +223,6 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** The API group of an `apiVersion` (`''` for the core group's `v1`). */
-export function apiGroup(apiVersion: unknown): string {
-  if (typeof apiVersion !== 'string') return '';
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
-
 /** The object's `metadata.name` and namespace (the default namespace when none is set). */
 export function objectName(obj: ManifestObject, defaultNamespace: string): { name: string; namespace: string } {
   const metadata = isRecord(obj.value.metadata) ? obj.value.metadata : {};
@@ -273,7 +263,7 @@ function shapesOf(obj: ManifestObject, imagePaths: readonly ImagePath[]): PodSha
   const kind = obj.value.kind as string;
   const known = SHAPES_BY_KIND.get(kind);
   if (!known && imagePaths.length === 0) return [];
-  const group = apiGroup(obj.value.apiVersion);
+  const group = apiGroupOf(obj.value.apiVersion);
   const out = known ? known.filter((shape) => shape.groups.includes(group)) : [];
   if (imagePaths.length > 0) {
     const given = imagePaths.filter((p) => p.kind === kind && (p.group === undefined || p.group === group));

@@ -19,6 +19,7 @@ import { containerFinding, type Finding, type FindingCode, type Note, type Repor
 import type { LintResult } from '../lint/lint';
 import { PreflightConnectionError } from './errors';
 import { errorMessage } from '../core/errors';
+import { DEFAULT_ROBOT_NAME_PREFIX } from '../core/robot';
 
 /** The Harbor calls preflight makes (a `HarborClient` has them). */
 export interface PreflightHarbor {
@@ -60,7 +61,7 @@ export async function preflight(
   harbor: PreflightHarbor,
   options: PreflightOptions = {},
 ): Promise<Report> {
-  const prefix = options.robotNamePrefix ?? 'robot$';
+  const prefix = options.robotNamePrefix ?? DEFAULT_ROBOT_NAME_PREFIX;
   const now = options.now ?? Date.now;
   const cache = new Map<string, Promise<unknown>>();
   const once = <T>(key: string, call: () => Promise<T>): Promise<T> => {

@@ -49,7 +49,6 @@ export {
   rotationDue,
 } from './providers/robot-rotation-provider';
 export type { HarborRobotRotationInputs, HarborRobotRotationOutputs } from './providers/robot-rotation-provider';
-export { deleteProjectRepositories } from './providers/repositories';
 export { kubernetesResource, kubernetesResourceName, kubernetesResources } from './component/kubernetes-objects';
 export type { KubernetesManifest } from './component/kubernetes-objects';
 export { renderHarborPrivateApp } from './component/render';

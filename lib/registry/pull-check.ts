@@ -22,6 +22,8 @@
 import { Agent, fetch, type Response } from 'undici';
 import { HarborPrivateAppError, errorMessage } from '../core/errors';
 import { parseImageReference } from '../core/image-reference';
+import { classifyNetworkError } from '../core/network-errors';
+import { holdsPemCertificate } from '../core/pem';
 import { isLoopbackHost } from '../harbor/endpoint';
 import { redactSecrets } from '../harbor/errors';
 import { parseAuthChallenge } from './www-authenticate';
@@ -113,16 +115,9 @@ class Unreachable extends Error {
 }
 
 function networkFailure(e: unknown): Unreachable {
-  let cur: unknown = e;
-  for (let depth = 0; cur && depth < 6; depth++) {
-    const err = cur as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown };
-    if (err.name === 'TimeoutError') return new Unreachable('TIMEOUT', 'no answer within the time limit');
-    if (typeof err.code === 'string' && err.code !== '') {
-      return new Unreachable(err.code, typeof err.message === 'string' ? err.message : err.code);
-    }
-    cur = err.cause;
-  }
-  return new Unreachable('NETWORK_ERROR', errorMessage(e));
+  const { code, message } = classifyNetworkError(e);
+  if (code === 'TIMEOUT') return new Unreachable(code, 'no answer within the time limit');
+  return new Unreachable(code, message ?? (code === 'NETWORK_ERROR' ? errorMessage(e) : code));
 }
 
 async function readBody(res: Response): Promise<string> {
@@ -168,14 +163,67 @@ function grantsPull(claims: Claims, repository: string): boolean {
   });
 }
 
+/** The time limit of each request of the check when none is given, in milliseconds. */
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** A connection option of the pull check that cannot be used: the option, the value to show, what is wrong, the fix. */
+export interface PullCheckOptionProblem {
+  readonly field: 'plainHttp' | 'caBundle' | 'timeoutMs';
+  /** The value as it may be shown (a CA bundle is not echoed). */
+  readonly value: unknown;
+  readonly problem: string;
+  readonly fix: string;
+}
+
+/**
+ * The checks of the pull check's connection options, the one copy of them ({@link checkPull} and the Pulumi
+ * component's `preflight` prop both use it): plain http only to a loopback registry, a CA bundle that holds a PEM
+ * certificate, a whole number of milliseconds >= 1. A `caBundle` that is not a string (a Pulumi output not known
+ * yet) is left for later.
+ * @param registryHost the registry's `host[:port]`
+ * @returns the first problem, or `undefined`
+ */
+export function pullCheckOptionProblem(
+  registryHost: string,
+  opts: Pick<PullCheckOptions, 'plainHttp' | 'timeoutMs'> & { readonly caBundle?: unknown },
+): PullCheckOptionProblem | undefined {
+  if (opts.plainHttp === true && !isLoopbackHost(registryHost.replace(/:\d+$/, ''))) {
+    return {
+      field: 'plainHttp',
+      value: true,
+      problem: `would send the robot's secret in clear text to ${registryHost}, which is not a loopback address`,
+      fix: 'leave plainHttp out: the check talks https to the registry (with caBundle for a private CA)',
+    };
+  }
+  if (typeof opts.caBundle === 'string' && !holdsPemCertificate(opts.caBundle)) {
+    return {
+      field: 'caBundle',
+      value: '<not PEM>',
+      problem: 'holds no PEM certificate',
+      fix: "pass the PEM text of the CA that signed the registry's certificate",
+    };
+  }
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
+    return {
+      field: 'timeoutMs',
+      value: timeoutMs,
+      problem: 'is not a whole number of milliseconds >= 1',
+      fix: 'e.g. 10000',
+    };
+  }
+  return undefined;
+}
+
 function bad(field: string, value: unknown, problem: string, fix: string): never {
   throw new HarborPrivateAppError({ scope: 'checkPull', field, value, problem, fix });
 }
 
 /**
  * Runs the pull check. Never throws for what the registry answers (that is the outcome); throws
- * HarborPrivateAppError, before any request, for a malformed image, empty credentials, or plain http to a host that
- * is not loopback.
+ * HarborPrivateAppError, before any request, for a malformed image, empty credentials, or a connection option
+ * {@link pullCheckOptionProblem} refuses (plain http to a host that is not loopback, a CA bundle without a PEM
+ * certificate, a bad time limit).
  */
 export async function checkPull(opts: PullCheckOptions): Promise<PullCheckResult> {
   const ref = parseImageReference(opts.image, 'image', 'checkPull');
@@ -190,14 +238,9 @@ export async function checkPull(opts: PullCheckOptions): Promise<PullCheckResult
   if (typeof opts.password !== 'string' || opts.password === '') {
     bad('password', '<redacted>', 'is empty', "give the robot's secret");
   }
-  const hostname = ref.host.replace(/:\d+$/, '');
-  if (opts.plainHttp && !isLoopbackHost(hostname)) {
-    bad('plainHttp', true, `would send the robot's secret in clear text to ${ref.host}`, 'use https (with caBundle)');
-  }
-  const timeoutMs = opts.timeoutMs ?? 10_000;
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
-    bad('timeoutMs', timeoutMs, 'is not a whole number of milliseconds >= 1', 'e.g. 10000');
-  }
+  const problem = pullCheckOptionProblem(ref.host, opts);
+  if (problem) bad(problem.field, problem.value, problem.problem, problem.fix);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
   const registry = ref.host;
   const apiHost = registry === 'docker.io' ? 'registry-1.docker.io' : registry;

@@ -434,6 +434,22 @@ describe('harborUrl: plain http:// only to loopback (the rule the Harbor client 
   });
 });
 
+describe('harborUrl: the one parser the Harbor client uses too (parseHarborUrl)', () => {
+  // The engines' own parser let these through; the Harbor client refused them only at its first call.
+  test.each(['https://reg.harbor.com/?project=k8s', 'https://reg.harbor.com/#top'])('%s is rejected', (harborUrl) => {
+    const e = errorOf(() => resolveHarborPrivateApp('a', { ...base, harborUrl }));
+    expect(e.field).toBe('harborUrl');
+    expect(e.message).toContain('carries a query or fragment, which the Harbor client refuses');
+    expect(e.fix).toContain('"https://reg.harbor.com"');
+  });
+  test('credentials are never shown, whatever the scheme', () => {
+    const e = errorOf(() => resolveHarborPrivateApp('a', { ...base, harborUrl: 'ftp://admin:pw@reg.harbor.com' }));
+    expect(e.field).toBe('harborUrl');
+    expect(e.message).toContain('embeds credentials');
+    expect(e.message).not.toContain('pw');
+  });
+});
+
 describe('allowPush', () => {
   test('true with the default actions is rejected: it would grant nothing', () => {
     const e = errorOf(() => resolveHarborPrivateApp('a', { ...base, robot: { allowPush: true } }));

@@ -361,6 +361,18 @@ describe('robots', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  // Harbor's robot rule (validateName in src/server/v2.0/handler/robot.go: ^[a-z0-9]+(?:[._-][a-z0-9]+)*$) refuses a
+  // leading, trailing or doubled separator with 400; the client's own copy of the rule used to let these through.
+  it.each(['a..b', 'a._b', '-pull', 'pull-', '.pull'])(
+    'createRobot refuses the robot name %j as Harbor does, without a request',
+    async (name) => {
+      await expect(client.createRobot({ name, duration: 30, level: 'project', permissions: pull })).rejects.toThrow(
+        /RobotSpec.name/,
+      );
+      expect(fake.requests).toHaveLength(0);
+    },
+  );
+
   it("createRobot and updateRobot refuse a pair Harbor's PoliciesMap lacks, and a name Harbor cannot store, without a request", async () => {
     const access = (resource: string, action: string) => [
       {
@@ -525,5 +537,49 @@ describe('idFromLocation', () => {
     [null, undefined],
   ])('%s -> %s', (loc, id) => {
     expect(idFromLocation(loc)).toBe(id);
+  });
+});
+
+describe('repositories (project.forceDestroy)', () => {
+  it('listRepositories reads every page; deleteRepository names the repository within its project, encoded twice', async () => {
+    serve((r) => {
+      if (r.method === 'GET') {
+        const page = Number(r.query.get('page'));
+        const names = page === 1 ? Array.from({ length: 100 }, (_, i) => `k8s/app-${i}`) : ['k8s/tools/debug'];
+        return { status: 200, headers: { 'x-total-count': '101' }, body: names.map((name, id) => ({ id, name })) };
+      }
+      return { status: 200 };
+    });
+    const names = await client.listRepositories('k8s');
+    expect(names).toHaveLength(101);
+    expect(fake.requests.map((r) => `${r.method} ${r.pathname} ${r.query.get('page')}`)).toEqual([
+      'GET /api/v2.0/projects/k8s/repositories 1',
+      'GET /api/v2.0/projects/k8s/repositories 2',
+    ]);
+    fake.requests.length = 0;
+    await client.deleteRepository('k8s', 'k8s/tools/debug');
+    await client.deleteRepository('k8s', 'coredns');
+    expect(fake.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'DELETE /api/v2.0/projects/k8s/repositories/tools%252Fdebug',
+      'DELETE /api/v2.0/projects/k8s/repositories/coredns',
+    ]);
+  });
+
+  it('deleteRepository shares the client retry (a 503, then done) and takes a repository already gone as deleted', async () => {
+    let n = 0;
+    serve(() => (++n === 1 ? { status: 503 } : { status: 200 }));
+    await client.deleteRepository('k8s', 'coredns');
+    expect(fake.requests).toHaveLength(2);
+    serve(() => ({ status: 404, body: harborError('NOT_FOUND', 'repository k8s/coredns not found') }));
+    await expect(client.deleteRepository('k8s', 'coredns')).resolves.toBeUndefined();
+  });
+
+  it('deleteProjectRepositories deletes what it listed and returns the full names', async () => {
+    serve((r) => (r.method === 'GET' ? { status: 200, body: [{ id: 1, name: 'k8s/coredns' }] } : { status: 200 }));
+    await expect(client.deleteProjectRepositories('k8s')).resolves.toEqual(['k8s/coredns']);
+    expect(fake.requests.map((r) => `${r.method} ${r.pathname}`)).toEqual([
+      'GET /api/v2.0/projects/k8s/repositories',
+      'DELETE /api/v2.0/projects/k8s/repositories/coredns',
+    ]);
   });
 });

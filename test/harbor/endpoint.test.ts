@@ -1,7 +1,14 @@
 /**
  * Where the client may connect: plain-HTTP refusal outside loopback, URL checks, CA bundle checks.
  */
-import { harborEndpointProblem, HarborClient, isLoopbackHost, resolveHarborEndpoint } from '../../lib/harbor';
+import { parseHarborUrl } from '../../lib/core/harbor-url';
+import {
+  canonicalHarborUrl,
+  harborEndpointProblem,
+  HarborClient,
+  isLoopbackHost,
+  resolveHarborEndpoint,
+} from '../../lib/harbor';
 
 const creds = { username: 'admin', password: 'placeholder-not-a-secret' };
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
@@ -148,5 +155,38 @@ describe('harborEndpointProblem (callers with their own field names and fixes: t
     expect(() => resolveHarborEndpoint({ url: 'http://127.0.0.1:8080', caBundle: PEM })).toThrow(
       'HarborClientOptions.caBundle is set but url "http://127.0.0.1:8080" is plain http://, so it would be ignored: use "https://127.0.0.1:8080" or drop caBundle.',
     );
+  });
+});
+
+describe('one parser (parseHarborUrl) for the client, the canonical form and the engines', () => {
+  it.each([
+    ['https://Reg.Harbor.com:443/api/v2.0/', 'https://reg.harbor.com'],
+    ['http://127.0.0.1:80', 'http://127.0.0.1'],
+    ['https://h.example.com/harbor//', 'https://h.example.com/harbor'],
+    ['https://h.example.com//api/v2.0', 'https://h.example.com'],
+  ])('%s has the base %s, as the client and canonicalHarborUrl see it', (url, base) => {
+    expect(parseHarborUrl(url)).toMatchObject({ url: { base } });
+    expect(canonicalHarborUrl(url)).toBe(base);
+    expect(resolveHarborEndpoint({ url, allowPlainHttp: true }).origin).toBe(base);
+  });
+
+  it('keeps /API/V2.0: Harbor routes /api/v2.0 only (paths are case-sensitive), so the canonical form does too', () => {
+    // canonicalHarborUrl's own parser dropped it case-insensitively, while the client kept it.
+    expect(canonicalHarborUrl('https://h.example.com/API/V2.0')).toBe('https://h.example.com/API/V2.0');
+    expect(resolveHarborEndpoint({ url: 'https://h.example.com/API/V2.0' }).origin).toBe(
+      'https://h.example.com/API/V2.0',
+    );
+  });
+
+  it.each([
+    ['not a url', 'not-a-url'],
+    ['https://u:p@h.example.com', 'user-info'],
+    ['ftp://u:p@h.example.com', 'user-info'],
+    ['ftp://h.example.com', 'not-http'],
+    ['https://h.example.com/?a=1', 'query-or-fragment'],
+    ['https://h.example.com/#x', 'query-or-fragment'],
+  ])('%s is refused: %s', (url, fault) => {
+    expect(parseHarborUrl(url).fault).toBe(fault);
+    expect(canonicalHarborUrl(url)).toBeUndefined();
   });
 });

@@ -13,7 +13,7 @@ const files = readdirSync(DIR).filter((f) => f.endsWith('.ts'));
 const own = new Set(files.map((f) => `./${f.replace(/\.ts$/, '')}`));
 const builtins = new Set(builtinModules);
 /** lib/core files lib/harbor may import: they import node built-ins only (checked below). */
-const CORE_FILES = ['roles', 'harbor-url', 'robot', 'errors'];
+const CORE_FILES = ['roles', 'harbor-url', 'harbor-names', 'network-errors', 'pem', 'renewal', 'robot', 'errors'];
 const coreImports = new Set(CORE_FILES.map((f) => `../core/${f}`));
 const isBuiltin = (s: string): boolean => s.startsWith('node:') && builtins.has(s.slice(5));
 

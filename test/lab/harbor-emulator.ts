@@ -337,6 +337,8 @@ class HarborError extends Error {
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+// Harbor's own rules, written here from Harbor's source and not imported from lib/core (the emulator checks the
+// library): `validProjectName` in src/pkg/project/manager.go, `validateName` in src/server/v2.0/handler/robot.go.
 const PROJECT_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const ROBOT_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const ROLE_NAMES: Readonly<Record<number, string>> = {

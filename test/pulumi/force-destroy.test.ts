@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
-import { deleteProjectRepositories } from '../../lib/pulumi/providers/repositories';
+import { HarborClient } from '../../lib/harbor';
 import { create, seedResources } from './support/lifecycle';
 import { hostPerTest, type HostRun } from './support/serialized';
 
@@ -68,13 +68,12 @@ test('an empty project is deleted without listing repositories', async () => {
 });
 
 test('a failure names the call and never the password', async () => {
-  const error: Error = await deleteProjectRepositories(
-    { url, username: 'admin', password: `no-${ADMIN_PASSWORD}` },
-    'k8s',
-  ).then(
+  const client = new HarborClient({ url, username: 'admin', password: `no-${ADMIN_PASSWORD}`, allowPlainHttp: true });
+  const error: Error = await client.deleteProjectRepositories('k8s').then(
     () => new Error('no error'),
     (e: Error) => e,
   );
+  await client.close();
   expect(error.message).toMatch(/GET .*\/projects\/k8s\/repositories.*401/);
   expect(error.message).not.toContain(ADMIN_PASSWORD);
 });

@@ -38,6 +38,21 @@ describe('WWW-Authenticate', () => {
 });
 
 describe('checkPull input', () => {
+  // The one copy of the check (pullCheckOptionProblem) with the Harbor client's PEM rule: a whole certificate block.
+  test.each([
+    ['a file path', '/etc/ssl/ca.pem'],
+    ['a cut-off block', '-----BEGIN CERTIFICATE-----\nMIIB'],
+  ])('refuses, before any request, a caBundle that is %s, without showing it', async (_what, caBundle) => {
+    const thrown = await checkPull({
+      image: 'reg.harbor.com/k8s/coredns:1.2.6',
+      username: 'robot$k8s+a',
+      password: 'x',
+      caBundle,
+    }).catch((e: unknown) => e);
+    expect(String(thrown)).toMatch(/caBundle = "<not PEM>": holds no PEM certificate/);
+    expect(String(thrown)).not.toContain(caBundle);
+  });
+
   test('refuses, before any request, plain http to a host that is not loopback, and empty credentials', async () => {
     await expect(
       checkPull({ image: 'reg.harbor.com/k8s/coredns:1.2.6', username: 'robot$k8s+a', password: 'x', plainHttp: true }),

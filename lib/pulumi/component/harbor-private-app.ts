@@ -13,6 +13,7 @@ import {
   ResolvedMember,
   toDnsLabel,
 } from '../../core';
+import { podSpecPathOf } from '../../core/workloads';
 import {
   canonicalHarborUrl,
   CONNECTION_TUNING,
@@ -38,8 +39,11 @@ import { robotLifecycleWarnings } from './robot-warnings';
 /** The Pulumi type token of the component. */
 export const HARBOR_PRIVATE_APP_TYPE = 'harbor-private-app:index:HarborPrivateApp';
 
-/** Kinds whose pods pull images: they are created after the pull Secrets and deleted before them. */
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod', 'ReplicaSet']);
+/**
+ * Objects whose pods pull images (lib/core's table of pod-bearing kinds, with their API groups): they are created
+ * after the pull Secrets and deleted before them.
+ */
+const isWorkload = (m: KubernetesManifest): boolean => podSpecPathOf(m.apiVersion, m.kind) !== undefined;
 /** Kinds that provide the pull Secret to pods. */
 const PULL_SECRET_PROVIDER_KINDS = new Set(['Secret', 'ExternalSecret', 'ServiceAccount']);
 
@@ -187,16 +191,13 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
     const k8sOpts: pulumi.CustomResourceOptions = { parent: this, ...(provider ? { provider } : {}) };
     const objects: pulumi.CustomResource[] = [];
     const secretProviders: pulumi.CustomResource[] = [];
-    const ordered = [
-      ...manifests.filter((m) => !WORKLOAD_KINDS.has(m.kind)),
-      ...manifests.filter((m) => WORKLOAD_KINDS.has(m.kind)),
-    ];
+    const ordered = [...manifests.filter((m) => !isWorkload(m)), ...manifests.filter(isWorkload)];
     for (const manifest of ordered) {
-      const isWorkload = WORKLOAD_KINDS.has(manifest.kind);
+      const workload = isWorkload(manifest);
       const resource = kubernetesResource(
         kubernetesResourceName(name, manifest),
         manifest,
-        isWorkload
+        workload
           ? { ...k8sOpts, dependsOn: [...secretProviders, ...(this.pullCheck ? [this.pullCheck] : [])] }
           : k8sOpts,
         this.pullSecretData(config, manifest),

@@ -3,7 +3,8 @@
  */
 import type * as pulumi from '@pulumi/pulumi';
 import { HarborPrivateAppError, parseImageReference } from '../../core';
-import { isLoopbackHost } from '../../harbor/endpoint';
+import { podSpecImages, podSpecPathOf, recordAt } from '../../core/workloads';
+import { pullCheckOptionProblem } from '../../registry/pull-check';
 import type { HarborTarget } from '../providers/connection';
 import { HarborPullCheck } from '../resources/harbor-pull-check';
 import type { HarborRobotLogin } from '../resources/harbor-robot-login';
@@ -79,25 +80,8 @@ export function resolvePreflight(
   if (plainHttp !== undefined && typeof plainHttp !== 'boolean') {
     bad('.plainHttp', plainHttp, 'is not a boolean', 'true or false');
   }
-  if (plainHttp === true && !isLoopbackHost(registryHost.replace(/:\d+$/, ''))) {
-    bad(
-      '.plainHttp',
-      plainHttp,
-      `would send the robot's secret in clear text to registry ${registryHost}, which is not a loopback address`,
-      'leave it out: the check talks https to the registry (give preflight.caBundle for a private CA)',
-    );
-  }
-  if (typeof caBundle === 'string' && !caBundle.includes('-----BEGIN CERTIFICATE-----')) {
-    bad(
-      '.caBundle',
-      '<not PEM>',
-      'holds no PEM certificate',
-      "pass the PEM text of the CA that signed the registry's certificate",
-    );
-  }
-  if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 1)) {
-    bad('.timeoutMs', timeoutMs, 'is not a whole number of milliseconds >= 1', 'e.g. 10000');
-  }
+  const problem = pullCheckOptionProblem(registryHost, { plainHttp, caBundle, timeoutMs });
+  if (problem) bad(`.${problem.field}`, problem.value, problem.problem, problem.fix);
   return {
     pull: pull ?? true,
     plainHttp: plainHttp ?? false,
@@ -105,17 +89,6 @@ export function resolvePreflight(
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
   };
 }
-
-/** Where each workload kind keeps its pod spec. */
-const POD_SPEC: Readonly<Record<string, readonly string[]>> = {
-  Pod: ['spec'],
-  Deployment: ['spec', 'template', 'spec'],
-  StatefulSet: ['spec', 'template', 'spec'],
-  DaemonSet: ['spec', 'template', 'spec'],
-  ReplicaSet: ['spec', 'template', 'spec'],
-  Job: ['spec', 'template', 'spec'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-};
 
 /**
  * The images the preflight checks: those of every container and init container of every workload among `manifests`
@@ -126,18 +99,11 @@ export function preflightImages(manifests: readonly KubernetesManifest[], regist
   const host = registryHost.toLowerCase();
   const images = new Set<string>();
   for (const m of manifests) {
-    const path = POD_SPEC[m.kind];
+    const path = podSpecPathOf(m.apiVersion, m.kind);
     if (!path) continue;
-    let spec: unknown = m;
-    for (const key of path) spec = (spec as Record<string, unknown> | undefined)?.[key];
-    const pod = spec as { containers?: unknown; initContainers?: unknown } | undefined;
-    for (const list of [pod?.initContainers, pod?.containers]) {
-      if (!Array.isArray(list)) continue;
-      for (const c of list) {
-        const image = (c as { image?: unknown } | null)?.image;
-        if (typeof image !== 'string') continue;
-        if (parseImageReference(image).host.toLowerCase() === host) images.add(image);
-      }
+    for (const { image } of podSpecImages('workload', path, recordAt(m, path))) {
+      if (typeof image !== 'string') continue;
+      if (parseImageReference(image).host.toLowerCase() === host) images.add(image);
     }
   }
   return [...images].sort();

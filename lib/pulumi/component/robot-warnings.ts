@@ -4,6 +4,7 @@
  * preview, or an `up` that leaves the robot out with `--target`), or expired. Pure: the component logs them with
  * `pulumi.log.warn`.
  */
+import { renewalDue } from '../../core/renewal';
 
 /** The robot's state as a run sees it. */
 export interface RobotLifecycleState {
@@ -45,7 +46,11 @@ export function robotLifecycleWarnings(state: RobotLifecycleState, nowMs: number
           ? 'it replaces the robot by a new one and writes its secret to the pull Secret.'
           : 'it renews the robot in place (PUT, the same secret: pulls work again at once, the pull Secret does not change).'),
     );
-  } else if (renewBeforeDays !== undefined && state.durationDays !== -1 && leftMs <= renewBeforeDays * DAY_MS) {
+  } else if (
+    renewBeforeDays !== undefined &&
+    state.durationDays !== -1 &&
+    renewalDue(expiresAt, renewBeforeDays, nowMs)
+  ) {
     const days = leftMs / DAY_MS;
     warnings.push(
       `${scope}: robot ${fullName} expires on ${at()} (in ${days < 1 ? `${Math.round(days * 24)} hours` : `${days.toFixed(1)} days`}), ` +

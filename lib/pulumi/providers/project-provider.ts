@@ -20,7 +20,6 @@ import {
   StackConfig,
   withHarbor,
 } from './connection';
-import { deleteProjectRepositories } from './repositories';
 import type { ResolvedProject } from '../../core/resolve';
 
 /**
@@ -255,7 +254,7 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
 
   async delete(_id: string, props: HarborProjectOutputs): Promise<void> {
     if (props.created !== true) return;
-    await withHarbor(this.config, props, projectLabel(props), async (harbor, login) => {
+    await withHarbor(this.config, props, projectLabel(props), async (harbor) => {
       // By id, not by name: a project someone deleted and recreated under this name since the last refresh is
       // not this stack's, and deleting by id cannot reach it.
       const remove = (): Promise<void> =>
@@ -276,7 +275,7 @@ export class HarborProjectProvider implements dynamic.ResourceProvider {
             { cause: e },
           );
         }
-        await deleteProjectRepositories(login, props.name);
+        await harbor.deleteProjectRepositories(props.name);
         await remove();
       }
     });

@@ -4,6 +4,7 @@
  */
 import type { dynamic } from '@pulumi/pulumi';
 import { MAX_ROBOT_DURATION_DAYS } from '../../core/robot';
+import { renewalDue, renewedDurationDays } from '../../core/renewal';
 import { rotationRobotName } from '../../core/rotation';
 import {
   createChecked,
@@ -92,8 +93,6 @@ export interface HarborRobotOutputs extends HarborRobotInputs {
   readonly harborDurationDays?: number;
 }
 
-const DAY_MS = 86_400_000;
-
 function robotLabel(r: Partial<HarborRobotInputs>): string {
   return `Harbor robot ${JSON.stringify(r?.name ?? '')} of project ${JSON.stringify(r?.project ?? '')}`;
 }
@@ -145,10 +144,10 @@ function expiredForGood(olds: Partial<HarborRobotOutputs>, news: HarborRobotInpu
  * True when an update must renew the robot: it expires (`durationDays` >= 1) and its expiry, as the state last saw it,
  * is within `renewBeforeDays` of now, or past. Decided from the state and the clock only (no Harbor call: a diff).
  */
-function renewalDue(olds: Partial<HarborRobotOutputs>, news: HarborRobotInputs, nowMs: number): boolean {
+function renewalDueNow(olds: Partial<HarborRobotOutputs>, news: HarborRobotInputs, nowMs: number): boolean {
   if (news.durationDays === -1 || !known(news.renewBeforeDays) || !known(olds.expiresAt) || olds.expiresAt <= 0)
     return false;
-  return olds.expiresAt * 1000 - news.renewBeforeDays * DAY_MS <= nowMs;
+  return renewalDue(olds.expiresAt, news.renewBeforeDays, nowMs);
 }
 
 /** True when the duration Harbor has must change: the prop changed, or Harbor's expiry kind differs from the prop's. */
@@ -340,7 +339,7 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
     const changes =
       replaces.length > 0 ||
       settingsDiffer(olds, news) ||
-      renewalDue(olds, news, nowMs) ||
+      renewalDueNow(olds, news, nowMs) ||
       secretUnknown(olds) ||
       Boolean(olds.adopt) !== Boolean(news.adopt) ||
       harborStateChanged(olds, news);
@@ -355,7 +354,7 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
     let applied: Applied = { expiresAt: olds.expiresAt, harborDurationDays: harborDuration(olds) ?? news.durationDays };
     let secret = olds.secret;
     const moved = harborMoved(olds, news);
-    const renew = renewalDue(olds, news, Date.now());
+    const renew = renewalDueNow(olds, news, Date.now());
     if (moved || settingsDiffer(olds, news) || renew || secretUnknown(olds)) {
       await withHarbor(this.config, news, robotLabel(news), async (harbor) => {
         if (moved) await checkSameHarbor(harbor, olds, news);
@@ -410,7 +409,7 @@ export class HarborRobotProvider implements dynamic.ResourceProvider {
       expiresAt: found.expiresAt,
       disabled: found.disabled,
     };
-    const renew = renewalDue(current, inputs, Date.now());
+    const renew = renewalDueNow(current, inputs, Date.now());
     const applied: Applied =
       settingsDiffer(current, inputs) || renew
         ? await applySettings(harbor, found.id, current, inputs, renew)
@@ -487,7 +486,7 @@ async function applySettings(
     const createdMs =
       found.creationTime ??
       (found.duration > 0 && found.expiresAt > 0 ? (found.expiresAt - found.duration * 86_400) * 1000 : nowMs);
-    duration = Math.ceil(Math.max(0, nowMs - createdMs) / DAY_MS) + news.durationDays;
+    duration = renewedDurationDays(createdMs, nowMs, news.durationDays);
     // Harbor recomputes expires_at only for ANOTHER duration: when it has this one already (its expiry moved by hand
     // since), one day more.
     if (duration === found.duration) duration += 1;
