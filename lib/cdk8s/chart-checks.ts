@@ -73,13 +73,8 @@ class AppChecks {
     // pass only (dropped at the next microtask), and dropped at once when something is registered (a pull Secret, a
     // store, a workload, a chart) or a chart gets another direct child. Other changes made between two syntheses of
     // one synchronous run (a JSON patch, a container) count from the next microtask on.
-    const memo = this.memo;
-    if (
-      memo?.registrations === this.registrations &&
-      this.charts.every((c, i) => c.directChildren() === memo.children[i])
-    ) {
-      return memo.errors;
-    }
+    if (this.memo?.registrations === this.registrations && this.sameChildren(this.memo.children))
+      return this.memo.errors;
     const host = this.charts[0];
     const errors = this.charts.flatMap((c) => {
       const found = c.errors();
@@ -95,6 +90,12 @@ class AppChecks {
       if (this.memo === made) this.memo = undefined;
     });
     return errors;
+  }
+
+  /** Whether every chart has as many direct children as `counts` says (a plain loop: it runs once per pass). */
+  private sameChildren(counts: readonly number[]): boolean {
+    for (let i = 0; i < this.charts.length; i++) if (this.charts[i].directChildren() !== counts[i]) return false;
+    return true;
   }
 }
 
