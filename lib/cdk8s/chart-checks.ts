@@ -39,10 +39,69 @@ export interface ChartWorkloadEntry {
 }
 
 const CHECKS = new WeakMap<Chart, ChartChecks>();
+const APPS = new WeakMap<IConstruct, AppChecks>();
 
 /**
- * Checks that need the finished chart, run once per chart at synthesis (a validation on the chart, not one per app,
- * so a chart of thousands of apps is scanned once):
+ * The chart checks of one cdk8s app (one construct tree), run by a single validation: cdk8s validates the whole app
+ * before it synthesizes any chart (`App.synthYaml()`: once, then again for every chart), so a validation per chart
+ * would be called charts x (charts + 1) times, a million calls for a chart per app at 1,000 apps. The validation is
+ * hosted by the first chart given checks, so that a chart's own `node.findAll()` (as the Pulumi engine walks its single
+ * chart) finds it; the messages of the app's other charts name their chart.
+ */
+class AppChecks {
+  private readonly charts: ChartChecks[] = [];
+  /** Registrations (pull Secrets, stores, workloads, charts) so far: a change invalidates the memo at once. */
+  private registrations = 0;
+  /** The last scan's result, for the rest of the synchronous synthesis pass that made it. */
+  private memo?: { readonly registrations: number; readonly children: readonly number[]; readonly errors: string[] };
+
+  constructor(host: Chart) {
+    host.node.addValidation({ validate: () => this.validate() });
+  }
+
+  public add(chart: ChartChecks): void {
+    this.charts.push(chart);
+    this.changed();
+  }
+
+  public changed(): void {
+    this.registrations++;
+  }
+
+  private validate(): string[] {
+    // All of it in one synchronous pass (App.synthYaml() validates the app once per chart): the scan is kept for that
+    // pass only (dropped at the next microtask), and dropped at once when something is registered (a pull Secret, a
+    // store, a workload, a chart) or a chart gets another direct child. Other changes made between two syntheses of
+    // one synchronous run (a JSON patch, a container) count from the next microtask on.
+    if (this.memo?.registrations === this.registrations && this.sameChildren(this.memo.children))
+      return this.memo.errors;
+    const host = this.charts[0];
+    const errors = this.charts.flatMap((c) => {
+      const found = c.errors();
+      return c === host ? found : found.map((m) => `[${c.path}] ${m}`);
+    });
+    const made = {
+      registrations: this.registrations,
+      children: this.charts.map((c) => c.directChildren()),
+      errors,
+    };
+    this.memo = made;
+    queueMicrotask(() => {
+      if (this.memo === made) this.memo = undefined;
+    });
+    return errors;
+  }
+
+  /** Whether every chart has as many direct children as `counts` says (a plain loop: it runs once per pass). */
+  private sameChildren(counts: readonly number[]): boolean {
+    for (let i = 0; i < this.charts.length; i++) if (this.charts[i].directChildren() !== counts[i]) return false;
+    return true;
+  }
+}
+
+/**
+ * Checks that need the finished chart, run at synthesis (one validation for the whole app, see {@link AppChecks}, not
+ * one per app or per chart, so that thousands of apps, in one chart or a chart each, are scanned once per synthesis):
  * - an object the user declares in the chart that would make a Secret with a pull Secret's name and namespace (a
  *   `Secret`, or an `ExternalSecret` targeting that name): kubectl apply would keep one of the two;
  * - an app that reads its robot secret through a ClusterSecretStore another app of the chart emits
@@ -52,14 +111,19 @@ const CHECKS = new WeakMap<Chart, ChartChecks>();
  *   chart wired it.
  */
 export class ChartChecks {
-  /** The checks of `chart`, registered on it the first time. */
+  /** The checks of `chart`, registered with its app's validation the first time. */
   public static of(chart: Chart): ChartChecks {
     let checks = CHECKS.get(chart);
     if (!checks) {
-      const created = new ChartChecks(chart);
-      chart.node.addValidation({ validate: () => created.validate() });
-      CHECKS.set(chart, created);
-      checks = created;
+      const root = chart.node.root;
+      let app = APPS.get(root);
+      if (!app) {
+        app = new AppChecks(chart);
+        APPS.set(root, app);
+      }
+      checks = new ChartChecks(chart, app);
+      app.add(checks);
+      CHECKS.set(chart, checks);
     }
     return checks;
   }
@@ -67,42 +131,43 @@ export class ChartChecks {
   private readonly pullSecrets: ChartPullSecretEntry[] = [];
   private readonly stores: ChartRobotStoreEntry[] = [];
   private readonly workloads: ChartWorkloadEntry[] = [];
-  /** The last scan's result, for the rest of the synchronous synthesis pass that made it. */
-  private memo?: { readonly key: string; readonly errors: string[] };
 
-  private constructor(private readonly chart: Chart) {}
+  private constructor(
+    private readonly chart: Chart,
+    private readonly app: AppChecks,
+  ) {}
 
   /** Adds an app's pull Secret to the chart's checks. */
   public addPullSecret(entry: ChartPullSecretEntry): void {
     this.pullSecrets.push(entry);
+    this.app.changed();
   }
 
   /** Adds the store an app reads its robot secret through. */
   public addRobotStore(entry: ChartRobotStoreEntry): void {
     this.stores.push(entry);
+    this.app.changed();
   }
 
   /** Adds a workload an app wired, to be checked as it will be written. */
   public addWorkload(entry: ChartWorkloadEntry): void {
     this.workloads.push(entry);
+    this.app.changed();
   }
 
-  /** The error messages (HarborPrivateAppError texts), empty when the chart is fine. */
-  public validate(): string[] {
-    // cdk8s validates the whole app again for every chart it synthesizes (a chart per app: once per app), all in one
-    // synchronous pass: the scan is kept for that pass only (dropped at the next microtask), and dropped at once when
-    // an app registers something (a pull Secret, a store, a workload) or the chart gets another direct child. Other
-    // changes made between two syntheses of one synchronous run (a JSON patch, a container) count from the next
-    // microtask on.
-    const key = `${this.pullSecrets.length}/${this.stores.length}/${this.workloads.length}/${this.chart.node.children.length}`;
-    if (this.memo?.key === key) return this.memo.errors;
-    const errors = [...this.secretClashes(), ...this.storeCoverage(), ...this.writtenWorkloads()];
-    const memo = { key, errors };
-    this.memo = memo;
-    queueMicrotask(() => {
-      if (this.memo === memo) this.memo = undefined;
-    });
-    return errors;
+  /** The chart's path, to name it in messages. */
+  public get path(): string {
+    return this.chart.node.path;
+  }
+
+  /** How many direct children the chart has (a new one drops the app's memo). */
+  public directChildren(): number {
+    return this.chart.node.children.length;
+  }
+
+  /** The error messages (HarborPrivateAppError texts), empty when the chart is fine: a full scan of the chart. */
+  public errors(): string[] {
+    return [...this.secretClashes(), ...this.storeCoverage(), ...this.writtenWorkloads()];
   }
 
   private secretClashes(): string[] {

@@ -1,6 +1,9 @@
 import type * as kplus from 'cdk8s-plus-27';
 import { HarborPrivateAppError } from '../core';
 
+/** The module once loaded: `require` of a cached module still resolves its path (about 20 µs, for every app). */
+let loaded: typeof kplus | undefined;
+
 /**
  * cdk8s-plus-27, loaded only for the construct's own `workload` prop (a cdk8s-plus-27 Deployment): it is an optional
  * peer dependency, and nothing else of the package needs any cdk8s-plus. A project on another cdk8s-plus-NN (or on
@@ -10,9 +13,11 @@ import { HarborPrivateAppError } from '../core';
  * @throws HarborPrivateAppError naming the `workload` prop and what to do, when cdk8s-plus-27 is not installed
  */
 export function loadCdk8sPlus27(scope: string): typeof kplus {
+  if (loaded) return loaded;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('cdk8s-plus-27') as typeof kplus;
+    loaded = require('cdk8s-plus-27') as typeof kplus;
+    return loaded;
   } catch (e) {
     const err = e as { code?: string; message?: string };
     if (err.code !== 'MODULE_NOT_FOUND' || !/'cdk8s-plus-27'/.test(err.message ?? '')) throw e;

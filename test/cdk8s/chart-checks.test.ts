@@ -155,6 +155,67 @@ test('one chart-wide validation, however many apps the chart holds (scanned once
   expect(synthError(chart)).toBeUndefined();
 });
 
+describe('a chart per app: one validation for the whole cdk8s app, hosted by its first chart', () => {
+  // cdk8s validates the whole app before it synthesizes each chart: a validation per chart would run charts x charts
+  // times.
+  const charts = (n: number): { app: App; charts: Chart[] } => {
+    const app = Testing.app();
+    const list: Chart[] = [];
+    for (let i = 0; i < n; i++) {
+      const chart = new Chart(app, `c${i}`);
+      new HarborPrivateApp(chart, `app${i}`, { ...props, project: { name: `p${i}` } });
+      list.push(chart);
+    }
+    return { app, charts: list };
+  };
+
+  test('one validation, on the first chart, however many charts hold apps', () => {
+    const app = Testing.app();
+    const spies: jest.SpyInstance[] = [];
+    for (let i = 0; i < 20; i++) {
+      const chart = new Chart(app, `c${i}`);
+      spies.push(jest.spyOn(chart.node, 'addValidation'));
+      new HarborPrivateApp(chart, `app${i}`, { ...props, project: { name: `p${i}` } });
+    }
+    expect(spies.map((s) => s.mock.calls.length)).toEqual([1, ...Array<number>(19).fill(0)]);
+    expect(() => app.synthYaml()).not.toThrow();
+  });
+
+  test("a clash in another chart than the first is found, named with that chart's path", () => {
+    const { app, charts: list } = charts(3);
+    new kplus.k8s.KubeSecret(list[2], 'Mine', { metadata: { name: 'registry-secret', namespace: 'kube-system' } });
+    expect(() => app.synthYaml()).toThrow(
+      /\[c0\] \[c2\] HarborPrivateApp "app2": pullSecretName = "registry-secret": clashes with Secret "registry-secret" in namespace "kube-system" declared at c2\/Mine/,
+    );
+    // Whichever chart is synthesized, as cdk8s validates the whole app for each.
+    expect(synthError(list[1])).toContain('[c2] HarborPrivateApp "app2": pullSecretName');
+  });
+
+  test('a Secret added to a later chart right after a synthesis, in the same turn, is found by the next one', () => {
+    const { charts: list } = charts(3);
+    expect(synthError(list[0])).toBeUndefined();
+    new kplus.k8s.KubeSecret(list[1], 'Late', { metadata: { name: 'registry-secret', namespace: 'kube-system' } });
+    expect(synthError(list[0])).toMatch(/\[c1\] HarborPrivateApp "app1".*declared at c1\/Late/);
+  });
+
+  test('an app added to a new chart after a synthesis, in the same turn, is checked by the next one', () => {
+    const { app, charts: list } = charts(2);
+    expect(synthError(list[0])).toBeUndefined();
+    const late = new Chart(app, 'late');
+    new kplus.k8s.KubeSecret(late, 'Mine', { metadata: { name: 'registry-secret', namespace: 'kube-system' } });
+    new HarborPrivateApp(late, 'app-late', { ...props, project: { name: 'p-late' } });
+    expect(synthError(list[0])).toMatch(/\[late\] HarborPrivateApp "app-late".*declared at late\/Mine/);
+  });
+
+  test('apps of two cdk8s apps are checked apart', () => {
+    const first = charts(1).charts[0];
+    const second = charts(1).charts[0];
+    new kplus.k8s.KubeSecret(second, 'Mine', { metadata: { name: 'registry-secret', namespace: 'kube-system' } });
+    expect(synthError(first)).toBeUndefined();
+    expect(synthError(second)).toMatch(/\[c0\] HarborPrivateApp "app0".*declared at c0\/Mine/);
+  });
+});
+
 describe('the scan is kept for one synthesis pass only', () => {
   test('a Secret added to the chart right after a synthesis, in the same turn, is found by the next one', () => {
     const chart = Testing.chart();
