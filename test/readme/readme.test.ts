@@ -13,6 +13,7 @@ import * as cdk8s from 'cdk8s';
 import * as pulumi from '@pulumi/pulumi';
 import { parseAllDocuments } from 'yaml';
 import { installMocks, isSecretInput, promiseOf, settled, type Registration } from '../pulumi/support/mocks';
+import { BAD_INPUTS } from '../hardening/corpus';
 import { EXAMPLE_FILES } from './example-files';
 import { type DocBlock, asDocBlock, run, typeCheck, typescriptBlocks } from './blocks';
 import { ROOT } from './markdown';
@@ -223,4 +224,13 @@ test("the lab's suite count in test/lab/README.md is the number of test files in
   expect(stated).not.toBeNull();
   const files = readdirSync(join(ROOT, 'test', 'lab')).filter((f) => f.endsWith('.test.ts'));
   expect(Number(stated![1])).toBe(files.length);
+});
+
+test('docs/troubleshooting.md lists every field the bad-input corpus rejects on both engines', () => {
+  const page = readFileSync(join(ROOT, 'docs', 'troubleshooting.md'), 'utf8');
+  const fields = [
+    ...new Set(BAD_INPUTS.filter((c) => c.engines === 'both').map((c) => c.field.replace(/\[\d+\]/g, '[i]'))),
+  ];
+  expect(fields.length).toBeGreaterThan(20);
+  expect(fields.filter((f) => !page.includes(`| \`${f}\` |`))).toEqual([]);
 });
