@@ -74,3 +74,17 @@ test("anchors are GitHub's: lower case, code spans and punctuation dropped, spac
   const text = '# Pulumi\n\n```sh\n# not a heading\n```\n\n## Pulumi\n\n### `pulumi up`\n\n<a id="kept"></a>\n';
   expect([...anchors(text)].sort()).toEqual(['kept', 'pulumi', 'pulumi-1', 'pulumi-up']);
 });
+
+describe('the pages', () => {
+  test('README.md stays within 12 KB', () => {
+    expect(statSync(join(ROOT, 'README.md')).size).toBeLessThanOrEqual(12 * 1024);
+  });
+
+  test.each(linkedDocuments().filter((d) => d.startsWith('docs/')))(
+    '%s starts with what the reader will have at the end',
+    (page) => {
+      const first = readFileSync(join(ROOT, page), 'utf8').split('\n\n')[1];
+      expect(first).toMatch(/^At the end of this page you will /);
+    },
+  );
+});
