@@ -24,7 +24,7 @@ const PULL_CHECK = 'pulumi-nodejs:dynamic/harbor:PullCheck';
 const DEPLOYMENT = 'kubernetes:apps/v1:Deployment';
 const JOB = 'kubernetes:batch/v1:Job';
 
-/** `LAB_STORY=1 npx jest test/lab/preflight-pulumi.test.ts` prints the messages (the README's lines come from them). */
+/** `LAB_STORY=1 npx jest test/lab/preflight-pulumi.test.ts` prints the messages (docs/lint.md's lines come from them). */
 const story = (line: string): void => {
   if (process.env.LAB_STORY) console.log(line);
 };

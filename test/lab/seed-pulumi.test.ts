@@ -18,7 +18,7 @@ const LOGIN = 'pulumi-nodejs:dynamic/harbor:RobotLogin';
 const SECRET = 'kubernetes:core/v1:Secret';
 const DEPLOYMENT = 'kubernetes:apps/v1:Deployment';
 
-/** `LAB_STORY=1 npx jest test/lab/seed-pulumi.test.ts` prints the story (the README's lines come from it). */
+/** `LAB_STORY=1 npx jest test/lab/seed-pulumi.test.ts` prints the story (test/lab/README.md's lines come from it). */
 const story = (line: string): void => {
   if (process.env.LAB_STORY) console.log(line);
 };

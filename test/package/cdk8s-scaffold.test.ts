@@ -11,9 +11,9 @@
  * and, for the README's example, `npm test` again without `-u`, in CI mode (it must pass on the snapshot it wrote). The
  * emitted YAML passes the repository's schema checks and holds no credential. Two projects: on cdk8s-plus-33 (as init
  * writes it) and on cdk8s-plus-27 (the same, that dependency swapped). The programs: the README's cdk8s example (a
- * cdk8s-plus Deployment wired with addWorkload) and docs/cdk8s.md's (a cdk8s-plus Deployment, the project's generated
+ * cdk8s-plus Deployment wired with addWorkload) and docs/getting-started-cdk8s.md's (a cdk8s-plus Deployment, the project's generated
  * KubeDeployment and an Included Deployment, wired with addWorkloadsIn), their cdk8s-plus import set to the
- * project's cdk8s-plus-NN, as those documents tell; and, on cdk8s-plus-33, docs/cdk8s.md's example without its
+ * project's cdk8s-plus-NN, as those documents tell; and, on cdk8s-plus-33, docs/getting-started-cdk8s.md's example without its
  * cdk8s-plus Deployment, which loads no cdk8s-plus at all (a project made by cdk8s init always has cdk8s-plus-33
  * installed: cdk8s-cli depends on it).
  *
@@ -37,6 +37,7 @@ import { basename, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { findCredentials } from '../support/credentials';
 import { validateAll } from '../support/schemas';
+import { LEGACY_YAML } from '../readme/example-files';
 import { NPM_FLAGS, ROOT, packPackage, readmeBlock, sh } from './support';
 
 const CLI = join(ROOT, 'node_modules', 'cdk8s-cli');
@@ -93,34 +94,16 @@ interface Program {
   readonly rerunTest: boolean;
 }
 
-/** The Include'd YAML of the docs' program: a Deployment of the project and one of a public image. */
-const LEGACY_YAML = [
-  { name: 'legacy', image: 'reg.harbor.com/shop/legacy:1.4.2' },
-  { name: 'redis', image: 'docker.io/library/redis:7.2' },
-]
-  .map(({ name, image }) =>
-    [
-      'apiVersion: apps/v1',
-      'kind: Deployment',
-      `metadata: { name: ${name}, namespace: shop }`,
-      'spec:',
-      `  selector: { matchLabels: { app: ${name} } }`,
-      '  template:',
-      `    metadata: { labels: { app: ${name} } }`,
-      '    spec:',
-      `      containers: [{ name: ${name}, image: "${image}" }]`,
-    ].join('\n'),
-  )
-  .join('\n---\n');
-
 /** Without cdk8s-plus: the docs' program without its cdk8s-plus Deployment. */
 function noPlusProgram(): string {
-  const docs = readmeBlock('example: cdk8s-any-workload', 'docs/cdk8s.md');
+  const docs = readmeBlock('example: cdk8s-any-workload', 'docs/getting-started-cdk8s.md');
   const program = docs
     .replace("import { Deployment } from 'cdk8s-plus-33';\n", '')
     .replace(/ {4}\/\/ A workload of cdk8s-plus-33\.\n {4}new Deployment\([\s\S]*?\n {4}\}\);\n/, '');
   if (/new Deployment\(/.test(program) || program.includes('cdk8s-plus')) {
-    throw new Error("docs/cdk8s.md's example changed: its cdk8s-plus Deployment could not be taken out");
+    throw new Error(
+      "docs/getting-started-cdk8s.md's example changed: its cdk8s-plus Deployment could not be taken out",
+    );
   }
   return program;
 }
@@ -139,8 +122,8 @@ function programs(variant: Variant): Program[] {
       rerunTest: true,
     },
     {
-      name: "docs/cdk8s.md's example",
-      source: own(readmeBlock('example: cdk8s-any-workload', 'docs/cdk8s.md')),
+      name: "docs/getting-started-cdk8s.md's example",
+      source: own(readmeBlock('example: cdk8s-any-workload', 'docs/getting-started-cdk8s.md')),
       ...shop,
       wired: ['web', 'worker', 'legacy'],
       unwired: ['redis'],
@@ -149,7 +132,7 @@ function programs(variant: Variant): Program[] {
     ...(variant === 'cdk8s-plus-33'
       ? [
           {
-            name: "docs/cdk8s.md's example without its cdk8s-plus Deployment",
+            name: "docs/getting-started-cdk8s.md's example without its cdk8s-plus Deployment",
             source: noPlusProgram(),
             ...shop,
             wired: ['worker', 'legacy'],

@@ -203,11 +203,11 @@ function settingsDiffer(olds: Partial<HarborRobotOutputs>, news: HarborRobotInpu
  *   old one only after every other step of the `up` succeeded (the pull Secrets moved to the new robot); only a
  *   replacement that would take the same login name deletes first. A robot within `renewBeforeDays` of its expiry, or
  *   expired, is renewed in place (an update). A new Harbor address updates.
- * - update, in this order: {@link checkSameHarbor} when the address changed (`GET /robots/{id}` there: the same robot,
- *   else fail before any write); {@link applySettings}, `PUT /robots/{id}` in place for description, duration,
+ * - update, in this order: `checkSameHarbor` when the address changed (`GET /robots/{id}` there: the same robot,
+ *   else fail before any write); `applySettings`, `PUT /robots/{id}` in place for description, duration,
  *   permissions, a disabled robot or a renewal (the robot and its secret are kept; never deletes first), then, when
  *   it was to make the robot usable again, a `GET` that checks Harbor no longer reports it expired or disabled;
- *   {@link renewSecret}, `PATCH /robots/{id}` `{secret:""}` when the secret is unknown.
+ *   `renewSecret`, `PATCH /robots/{id}` `{secret:""}` when the secret is unknown.
  * - renewal: Harbor sets `expires_at` to creation time + duration, and only when the duration changes, so "durationDays
  *   more days from now" is the robot's age on Harbor's clock (`GET /robots/{id}`: `creation_time` and `Date`), in
  *   whole days rounded up, + `durationDays`. That duration is kept in the state (`harborDurationDays`), apart from
@@ -449,7 +449,7 @@ async function checkSameHarbor(harbor: HarborClient, olds: HarborRobotOutputs, n
   }
 }
 
-/** What {@link applySettings} leaves in Harbor: the robot's expiry and the duration Harbor has. */
+/** What `applySettings` leaves in Harbor: the robot's expiry and the duration Harbor has. */
 interface Applied {
   /** Expiry in seconds since the epoch, `-1` never. */
   readonly expiresAt: number;

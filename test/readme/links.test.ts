@@ -1,0 +1,90 @@
+/**
+ * The documentation's links lead somewhere, and the API reference builds. Every relative link of README.md, the
+ * docs/ pages and the READMEs beside the code must name a file or directory of the repository, and its `#anchor` a
+ * heading of that page (GitHub's anchor rules: ./markdown.ts). Links into the API reference (docs/api/, which
+ * `npm run docs` generates and git ignores) are checked against the pages TypeDoc writes here, with the project's
+ * typedoc.json (warnings are errors: a broken `{@link}` in the TSDoc fails this test).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, normalize, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { ROOT, anchors, linkedDocuments, links, slug } from './markdown';
+
+const API = join(ROOT, 'docs', 'api');
+
+let reference: string;
+let typedoc: { ok: boolean; output: string };
+beforeAll(async () => {
+  reference = mkdtempSync(join(tmpdir(), 'typedoc-'));
+  try {
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'typedoc', 'bin', 'typedoc'), '--out', reference, '--logLevel', 'Warn'],
+      { cwd: ROOT, timeout: 170_000, maxBuffer: 16 * 1024 * 1024 },
+    );
+    typedoc = { ok: true, output: stdout + stderr };
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string; message: string };
+    typedoc = { ok: false, output: `${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}` };
+  }
+});
+afterAll(() => rmSync(reference, { recursive: true, force: true }));
+
+test('TypeDoc builds the API reference from the TSDoc without a warning', () => {
+  expect(typedoc.output).not.toMatch(/\[(warning|error)\]/);
+  expect(typedoc.ok).toBe(true);
+  expect(existsSync(join(reference, 'index.html'))).toBe(true);
+});
+
+/** What is wrong with a link of a document, or undefined when it leads somewhere. */
+function broken(document: string, target: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return undefined; // https:, mailto:: not checked (no network)
+  const [path, anchor] = target.split('#', 2) as [string, string | undefined];
+  const file = path === '' ? join(ROOT, document) : normalize(join(ROOT, dirname(document), decodeURI(path)));
+  if (!file.startsWith(ROOT)) return 'leads outside the repository';
+  if (file === API || file.startsWith(API + '/')) {
+    // Into the generated reference: the page TypeDoc wrote (its anchors are TypeDoc's, not checked).
+    return existsSync(join(reference, relative(API, file))) ? undefined : 'no such page in the TypeDoc output';
+  }
+  if (!existsSync(file)) return 'no such file or directory';
+  if (anchor === undefined) return undefined;
+  if (!file.endsWith('.md') || statSync(file).isDirectory()) return undefined;
+  return anchors(readFileSync(file, 'utf8')).has(anchor)
+    ? undefined
+    : `no heading of ${relative(ROOT, file)} has the anchor #${anchor}`;
+}
+
+describe.each(linkedDocuments())('the links of %s', (document) => {
+  test('every relative link names a file of the repository, and every #anchor a heading there', () => {
+    const problems = links(document)
+      .map(({ target, line }) => ({ target, line, problem: broken(document, target) }))
+      .filter((l) => l.problem !== undefined)
+      .map((l) => `${document}:${l.line}: (${l.target}) ${l.problem}`);
+    expect(problems).toEqual([]);
+  });
+});
+
+test("anchors are GitHub's: lower case, code spans and punctuation dropped, spaces made -, repeats numbered", () => {
+  expect(slug('Set-up: two commands')).toBe('set-up-two-commands');
+  expect(slug('`harbor-private-app lint` and `preflight`')).toBe('harbor-private-app-lint-and-preflight');
+  expect(slug('What [the lab](test/lab/README.md) proves, in 3 steps!')).toBe('what-the-lab-proves-in-3-steps');
+  expect(slug('Rotation & expiry')).toBe('rotation--expiry');
+  const text = '# Pulumi\n\n```sh\n# not a heading\n```\n\n## Pulumi\n\n### `pulumi up`\n\n<a id="kept"></a>\n';
+  expect([...anchors(text)].sort()).toEqual(['kept', 'pulumi', 'pulumi-1', 'pulumi-up']);
+});
+
+describe('the pages', () => {
+  test('README.md stays within 12 KB', () => {
+    expect(statSync(join(ROOT, 'README.md')).size).toBeLessThanOrEqual(12 * 1024);
+  });
+
+  test.each(linkedDocuments().filter((d) => d.startsWith('docs/')))(
+    '%s starts with what the reader will have at the end',
+    (page) => {
+      const first = readFileSync(join(ROOT, page), 'utf8').split('\n\n')[1];
+      expect(first).toMatch(/^At the end of this page you will /);
+    },
+  );
+});
