@@ -1,4 +1,11 @@
 export * from '../core';
 export { CrossplaneDelivery, CrossplaneDeliveryOptions } from './crossplane-delivery';
 export { DeliveredHarborObjects, IHarborDelivery, NameClaim } from './harbor-delivery';
-export { HarborPrivateApp, HarborPrivateAppProps, HarborWorkloadProps, PodWorkload } from './harbor-private-app';
+export { HarborPrivateApp, PodWorkload } from './harbor-private-app';
+export type {
+  HarborPrivateAppProps,
+  HarborWorkloadProps,
+  RobotProps,
+  RobotRotationProps,
+  RobotSecretsProps,
+} from './props';

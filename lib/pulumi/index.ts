@@ -4,9 +4,10 @@
  */
 import './peers';
 export * from '../core';
-export type { HarborWorkloadProps, PodWorkload } from '../cdk8s/harbor-private-app';
+export type { PodWorkload } from '../cdk8s/harbor-private-app';
+export type { HarborWorkloadProps } from '../cdk8s/props';
 export { HARBOR_PRIVATE_APP_TYPE, HarborPrivateApp } from './component/harbor-private-app';
-export type { HarborPrivateAppProps } from './component/harbor-private-app';
+export type { HarborPrivateAppArgs, RobotArgs, RotationArgs } from './component/args';
 export { HarborConnection } from './resources/config-connection';
 export type { HarborConnectionKeys, HarborConnectionOptions } from './resources/config-connection';
 export type { HarborConnectionArgs, HarborConnectionInputs, HarborLocationArgs } from './resources/harbor-connection';

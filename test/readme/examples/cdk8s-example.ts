@@ -2,7 +2,7 @@
 import { App, Chart, ChartProps } from 'cdk8s';
 import { Deployment } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import { HarborMember, HarborPrivateApp, HarborRole, PullCredentials } from '../../../lib/cdk8s';
+import { HarborMember, HarborPrivateApp, HarborRole } from '../../../lib/cdk8s';
 
 export class MyChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
@@ -14,7 +14,7 @@ export class MyChart extends Chart {
       robot: { name: 'coredns-pull' }, // pull-only, never expires (durationDays: -1)
       namespaces: ['kube-system'],
       pullSecretName: 'registry-secret',
-      credentials: PullCredentials.fromRobot({ emitStore: true }), // also emit the store the ExternalSecret reads
+      robotSecrets: { emitStore: true }, // also emit the store the ExternalSecret reads
     });
     // Any workload: of your cdk8s-plus-NN, a KubeDeployment of ./imports/k8s, an Include of existing YAML...
     const coredns = new Deployment(this, 'Deployment', {
