@@ -1,6 +1,9 @@
-export * from '../core';
-export { CrossplaneDelivery, CrossplaneDeliveryOptions } from './crossplane-delivery';
-export { DeliveredHarborObjects, IHarborDelivery, NameClaim } from './harbor-delivery';
+/**
+ * harbor-private-app for cdk8s (`harbor-private-app/cdk8s`): the HarborPrivateApp construct and its props, with the
+ * engine-neutral names of the package root.
+ * @packageDocumentation
+ */
+export * from '..';
 export { HarborPrivateApp, PodWorkload } from './harbor-private-app';
 export type {
   HarborPrivateAppProps,
