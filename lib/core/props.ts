@@ -136,8 +136,7 @@ export interface HarborPrivateAppOptions {
 
 /**
  * What the resolver reads: the shared options plus every engine's own, each checked when given. The engines' props
- * types (`HarborPrivateAppProps`, `HarborPrivateAppArgs`) are assignable to it.
- * @internal
+ * types (`HarborPrivateAppProps`, `HarborPrivateAppArgs`) are assignable to it. Not exported by any entry point.
  */
 export interface EngineOptions extends Omit<HarborPrivateAppOptions, 'robot'> {
   /** Pulumi: Harbor's URL for its API. */
@@ -155,8 +154,7 @@ export interface EngineOptions extends Omit<HarborPrivateAppOptions, 'robot'> {
 }
 
 /**
- * Either engine's rotation props: `step` (cdk8s), `everyDays` and `trigger` (Pulumi).
- * @internal
+ * Either engine's rotation props: `step` (cdk8s), `everyDays` and `trigger` (Pulumi). Not exported by any entry point.
  */
 export interface RotationOptions {
   /** cdk8s: the blue/green step. */
@@ -169,8 +167,7 @@ export interface RotationOptions {
 
 /**
  * The YAML engine's robot secret chain (Crossplane connection Secret, read by External Secrets), as the cdk8s
- * construct's `robotSecrets` prop takes it.
- * @internal
+ * construct's `robotSecrets` prop takes it. Not exported by any entry point.
  */
 export interface RobotSecretsOptions {
   /** The store that reads the connection Secret. */
