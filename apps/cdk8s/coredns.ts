@@ -1,7 +1,16 @@
 import { Chart, ChartProps, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { HarborMember, HarborPrivateApp, HarborPrivateAppProps, HarborRole, PullCredentials } from '../../lib/cdk8s';
+import {
+  HarborMember,
+  HarborPrivateApp,
+  HarborPrivateAppOptions,
+  HarborRole,
+  HarborWorkloadProps,
+} from '../../lib/cdk8s';
+
+/** What both engines take: the shared options and the cdk8s-plus workload. */
+export type SharedAppProps = HarborPrivateAppOptions & { readonly workload?: HarborWorkloadProps };
 
 /** The seed's Corefile (CoreDNS 1.2.6, as kubeadm shipped it). */
 export const COREFILE = `.:53 {
@@ -34,9 +43,9 @@ export const SEED = {
 
 /**
  * The HarborPrivateApp props of the seed's coredns. Shared by the cdk8s chart and the Pulumi program,
- * so both engines deploy the same thing.
+ * so both engines deploy the same thing (each adds its own: the chart the robot secret's store).
  */
-export function corednsAppProps(scope: Construct): HarborPrivateAppProps {
+export function corednsAppProps(scope: Construct): SharedAppProps {
   const config = new kplus.ConfigMap(scope, 'Corefile', {
     metadata: { name: 'coredns', namespace: SEED.namespace },
     data: { Corefile: COREFILE },
@@ -65,8 +74,6 @@ export function corednsAppProps(scope: Construct): HarborPrivateAppProps {
     robot: { name: 'coredns-pull' },
     namespaces: [SEED.namespace],
     pullSecretName: SEED.pullSecretName,
-    // The robot's secret reaches kube-system through External Secrets; this app also emits the store.
-    credentials: PullCredentials.fromRobot({ emitStore: true }),
     workload: {
       metadata: { name: 'coredns', namespace: SEED.namespace, labels: { 'k8s-app': 'kube-dns' } },
       podMetadata: { labels: { 'k8s-app': 'kube-dns' } },
@@ -128,7 +135,11 @@ export class CorednsChart extends Chart {
 
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, props);
-    this.app = new HarborPrivateApp(this, 'coredns', corednsAppProps(this));
+    this.app = new HarborPrivateApp(this, 'coredns', {
+      ...corednsAppProps(this),
+      // The robot's secret reaches kube-system through External Secrets; this app also emits the store.
+      robotSecrets: { emitStore: true },
+    });
     configureCoredns(this.app);
   }
 }

@@ -1,14 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import {
-  HarborGroupType,
-  HarborMember,
-  HarborPrivateApp,
-  HarborRole,
-  PullCredentials,
-  SecretStoreRef,
-} from '../../lib/cdk8s';
+import { HarborGroupType, HarborMember, HarborPrivateApp, HarborRole, SecretStoreRef } from '../../lib/cdk8s';
 
 /** One tenant: a team, its Harbor project, and the namespaces its workloads run in. */
 export interface Tenant {
@@ -55,11 +48,11 @@ export class TenantsChart extends Chart {
         pullSecretName: 'harbor-pull',
         // Each tenant's robot secret lives in its own namespace, read by its own store, which only the
         // tenant's namespaces may use: one tenant cannot read another's pull credentials.
-        credentials: PullCredentials.fromRobot({
+        robotSecrets: {
           store: SecretStoreRef.cluster(`harbor-robots-${t.team}`),
           connectionSecretNamespace: `harbor-robots-${t.team}`,
           emitStore: true,
-        }),
+        },
         serviceAccounts: ['default'],
       });
       for (const ns of t.namespaces) {

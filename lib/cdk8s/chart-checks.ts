@@ -235,14 +235,14 @@ export class ChartChecks {
       if (!served) continue;
       const refused = s.namespaces.filter((ns) => !served.namespaces.includes(ns));
       const ownStore =
-        `emit a store for this app too: PullCredentials.fromRobot({ store: SecretStoreRef.cluster("<another name>"), ` +
-        `emitStore: true, connectionSecretNamespace: "<another namespace>" }) (one store per tenant), or declare these ` +
+        `emit a store for this app too: robotSecrets: { store: SecretStoreRef.cluster("<another name>"), ` +
+        `emitStore: true, connectionSecretNamespace: "<another namespace>" } (one store per tenant), or declare these ` +
         `namespaces in the app that emits "${s.name}"`;
       if (refused.length > 0) {
         errors.push(
           new HarborPrivateAppError({
             scope: s.scope,
-            field: 'credentials.store',
+            field: 'robotSecrets.store',
             value: s.name,
             problem:
               `is the ClusterSecretStore that HarborPrivateApp "${served.path}" emits (emitStore: true) in the same chart, and it ` +
@@ -255,7 +255,7 @@ export class ChartChecks {
         errors.push(
           new HarborPrivateAppError({
             scope: s.scope,
-            field: 'credentials.connectionSecretNamespace',
+            field: 'robotSecrets.connectionSecretNamespace',
             value: s.connectionSecretNamespace,
             problem:
               `differs from "${served.connectionSecretNamespace}", the only namespace the ClusterSecretStore "${s.name}" ` +

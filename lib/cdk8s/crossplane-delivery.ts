@@ -46,8 +46,7 @@ export class CrossplaneDelivery implements IHarborDelivery {
   }
 
   public claims(config: ResolvedHarborPrivateApp): NameClaim[] {
-    rejectAdoption(config);
-    rejectPulumiLifecycle(config);
+    rejectMemberAdoption(config);
     const names = objectNames(config);
     const claims: NameClaim[] = [];
     if (!config.project.adopt) {
@@ -77,13 +76,13 @@ export class CrossplaneDelivery implements IHarborDelivery {
       if (store.emitStore) {
         claims.push({
           key: `ClusterSecretStore/${store.store.name}`,
-          field: 'credentials.store.name',
+          field: 'robotSecrets.store.name',
           value: store.store.name,
           fix: 'emit each store from one app only (emitStore: true), or name another store',
         });
         claims.push({
           key: `Namespace/${store.connectionSecretNamespace}`,
-          field: 'credentials.connectionSecretNamespace',
+          field: 'robotSecrets.connectionSecretNamespace',
           value: store.connectionSecretNamespace,
           fix: 'give each emitted store its own connection Secret namespace',
         });
@@ -281,10 +280,11 @@ function objectNames(config: ResolvedHarborPrivateApp): ObjectNames {
 }
 
 /**
- * Taking over an existing member or robot (`adopt`) is the Pulumi engine's: Crossplane's provider-harbor creates them
- * and fails on one that exists.
+ * Taking over an existing member (`HarborMember.user(..., { adopt: true })`) is the Pulumi engine's: Crossplane's
+ * provider-harbor creates members and fails on one that exists. A run-time check: members are values shared by both
+ * engines, so the compiler cannot tell (the robot's `adopt` is a Pulumi-only prop, `RobotArgs`).
  */
-function rejectAdoption(config: ResolvedHarborPrivateApp): void {
+function rejectMemberAdoption(config: ResolvedHarborPrivateApp): void {
   const scope = `HarborPrivateApp ${JSON.stringify(config.appName)}`;
   const fix = 'drop adopt on the YAML engine: remove the existing one in Harbor so that Crossplane creates it';
   config.members.forEach((m, i) => {
@@ -298,42 +298,4 @@ function rejectAdoption(config: ResolvedHarborPrivateApp): void {
       });
     }
   });
-  if (config.robot?.adopt) {
-    throw new HarborPrivateAppError({
-      scope,
-      field: 'robot.adopt',
-      value: true,
-      problem: "is supported by the Pulumi engine only (Crossplane's provider-harbor cannot take over a robot)",
-      fix: `${fix}, or give robot.name another value`,
-    });
-  }
-}
-
-/**
- * The Pulumi engine's robot lifecycle props: Crossplane's provider-harbor cannot rotate or renew on its own (it never
- * reads `expires_at`, and its only levers are the reviewed changes of README "Rotation and expiry").
- */
-function rejectPulumiLifecycle(config: ResolvedHarborPrivateApp): void {
-  const scope = `HarborPrivateApp ${JSON.stringify(config.appName)}`;
-  const robot = config.robot;
-  if (robot?.rotationPolicy) {
-    throw new HarborPrivateAppError({
-      scope,
-      field: 'robot.rotation',
-      value: robot.rotationPolicy,
-      problem:
-        "uses everyDays or trigger, which the Pulumi engine runs at pulumi up; on the YAML engine nothing would rotate (Crossplane's provider-harbor cannot replace a robot on its own)",
-      fix: 'use rotation: { step: 0 } and raise step by one per reviewed change (README "Rotation and expiry")',
-    });
-  }
-  if (robot?.renewBeforeDays !== undefined) {
-    throw new HarborPrivateAppError({
-      scope,
-      field: 'robot.renewBeforeDays',
-      value: robot.renewBeforeDays,
-      problem:
-        "is the Pulumi engine's renewal at pulumi up; on the YAML engine nothing would renew (provider-harbor never reads expires_at)",
-      fix: 'drop it, and renew by raising robot.durationDays in a reviewed change before the robots expire (README "YAML path: renewal")',
-    });
-  }
 }

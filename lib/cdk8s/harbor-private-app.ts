@@ -2,8 +2,8 @@ import { ApiObject, Chart } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import {
+  EngineOptions,
   HarborPrivateAppError,
-  HarborPrivateAppOptions,
   ResolvedHarborPrivateApp,
   checkObjectName,
   checkWorkloadImages,
@@ -20,47 +20,8 @@ import { pullSecretExternalSecret } from './external-secrets';
 import { IHarborDelivery, NameClaim } from './harbor-delivery';
 import { secretObject, serviceAccountObject } from './kubernetes';
 import { loadCdk8sPlus27 } from './plus-27';
+import { HarborPrivateAppProps } from './props';
 import { PodObject, PodObjectState, addImagePullSecret, podObjectOf, podObjectState, podObjectsIn } from './workloads';
-
-/**
- * The workload HarborPrivateApp creates: a cdk8s-plus-27 Deployment, given the pull Secret. It is the only part of the
- * construct that needs cdk8s-plus (cdk8s-plus-27, an optional peer dependency); on another cdk8s-plus-NN, build the
- * Deployment yourself and wire it with `addWorkload()`.
- */
-export interface HarborWorkloadProps extends Omit<kplus.DeploymentProps, 'dockerRegistryAuth'> {
-  /** Name and namespace of the Deployment; the namespace defaults to the app's first namespace. */
-  readonly metadata?: kplus.DeploymentProps['metadata'];
-  /**
-   * How the Deployment selects its pods. Unset: cdk8s-plus' address label (`cdk8s.io/metadata.addr`) with a value
-   * from the Deployment's own name, on the pods and in the selector, so that renaming the app or moving the construct
-   * never changes the selector (Kubernetes cannot change one in place). `true`: cdk8s-plus' own value, derived from
-   * the construct's path (the selector of versions up to 0.1). `false`: none; add yours with `workload.select(...)`.
-   * @default - a label from the Deployment's name
-   */
-  readonly select?: boolean;
-}
-
-/** Props of the cdk8s HarborPrivateApp. */
-export interface HarborPrivateAppProps extends HarborPrivateAppOptions {
-  /**
-   * A Deployment to create, whose pods use the pull Secret: cdk8s-plus-27's `DeploymentProps` (cdk8s-plus-27 must be
-   * installed).
-   * @default - none; wire your own workloads with `addWorkload()` or `addWorkloadsIn()`
-   */
-  readonly workload?: HarborWorkloadProps;
-  /**
-   * The Crossplane provider-harbor `ProviderConfig` the Harbor resources use.
-   * @default 'default'
-   */
-  readonly providerConfigName?: string;
-  /**
-   * How the Harbor objects and the robot's credentials reach Harbor and the cluster. Engines other than the YAML one
-   * pass their own (the Pulumi engine does).
-   * @default - `new CrossplaneDelivery({ providerConfigName })`: Crossplane provider-harbor resources and External
-   * Secrets
-   */
-  readonly delivery?: IHarborDelivery;
-}
 
 /**
  * What `addWorkload()` wires: a cdk8s-plus pod or workload of any cdk8s-plus-NN; an `ApiObject` of a kind that runs
@@ -68,6 +29,27 @@ export interface HarborPrivateAppProps extends HarborPrivateAppOptions {
  * `KubeDeployment`; or a construct holding such objects (an `Include` of existing YAML, a construct of yours).
  */
 export type PodWorkload = IConstruct;
+
+/**
+ * How another engine renders through the construct: its own props (the resolver reads every engine's) and its
+ * delivery of the Harbor objects and the robot's pull Secret.
+ * @internal
+ */
+export interface EngineRender {
+  readonly options: EngineOptions;
+  readonly delivery: IHarborDelivery;
+}
+const ENGINE_RENDERS = new WeakMap<HarborPrivateAppProps, EngineRender>();
+
+/**
+ * The props that make the construct render for another engine: `options` resolved, `delivery` used.
+ * @internal
+ */
+export function engineRenderProps(props: HarborPrivateAppProps, render: EngineRender): HarborPrivateAppProps {
+  const own = { ...props };
+  ENGINE_RENDERS.set(own, render);
+  return own;
+}
 
 /** The kinds `addWorkload()` wires, for messages. */
 const POD_KINDS_TEXT = Object.keys(POD_BEARING_KINDS).join(', ');
@@ -105,7 +87,9 @@ export class HarborPrivateApp extends Construct {
 
   constructor(scope: Construct, id: string, props: HarborPrivateAppProps) {
     super(scope, id);
-    const config = resolveHarborPrivateApp(id, props);
+    // Another engine (Pulumi) renders through this construct with its own props and delivery (see EngineRender).
+    const engine = ENGINE_RENDERS.get(props);
+    const config = resolveHarborPrivateApp(id, engine?.options ?? props);
     this.config = config;
     this.pullSecretName = config.pullSecretName;
     const providerConfigName = checkObjectName(
@@ -113,7 +97,7 @@ export class HarborPrivateApp extends Construct {
       props.providerConfigName ?? 'default',
       this.scopeName,
     );
-    const delivery = props.delivery ?? new CrossplaneDelivery({ providerConfigName });
+    const delivery = engine?.delivery ?? new CrossplaneDelivery({ providerConfigName });
 
     // Validate the workload before anything is emitted.
     let workloadNamespace: string | undefined;

@@ -1,4 +1,14 @@
-export * from '../core';
-export { CrossplaneDelivery, CrossplaneDeliveryOptions } from './crossplane-delivery';
-export { DeliveredHarborObjects, IHarborDelivery, NameClaim } from './harbor-delivery';
-export { HarborPrivateApp, HarborPrivateAppProps, HarborWorkloadProps, PodWorkload } from './harbor-private-app';
+/**
+ * harbor-private-app for cdk8s (`harbor-private-app/cdk8s`): the HarborPrivateApp construct and its props, with the
+ * engine-neutral names of the package root.
+ * @packageDocumentation
+ */
+export * from '..';
+export { HarborPrivateApp, PodWorkload } from './harbor-private-app';
+export type {
+  HarborPrivateAppProps,
+  HarborWorkloadProps,
+  RobotProps,
+  RobotRotationProps,
+  RobotSecretsProps,
+} from './props';

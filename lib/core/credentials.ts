@@ -28,34 +28,6 @@ export const DEFAULT_ROBOT_STORE_NAME = 'harbor-robot-secrets';
  */
 export const DEFAULT_CONNECTION_SECRET_NAMESPACE = 'harbor-robots';
 
-/** Options of the default credential source: the robot account the app declares. */
-export interface RobotCredentialsOptions {
-  /**
-   * (YAML engine) The External Secrets store that reads the robot's connection Secret.
-   * @default SecretStoreRef.cluster('harbor-robot-secrets')
-   */
-  readonly store?: SecretStoreRef;
-  /**
-   * (YAML engine) Also emit that store: the connection Secret namespace, and a `ClusterSecretStore` on ESO's
-   * `kubernetes` provider, limited (`spec.conditions`) to this app's namespaces, with a ServiceAccount and the
-   * RBAC to read Secrets in the connection Secret namespace only. Only valid with a cluster store. For
-   * tenant isolation, give each tenant its own store and connection namespace.
-   * @default false
-   */
-  readonly emitStore?: boolean;
-  /**
-   * (YAML engine) The namespace where Crossplane writes the robot's connection Secret. Keep it free of
-   * other Secrets: the store reading it can read every Secret there.
-   * @default 'harbor-robots'
-   */
-  readonly connectionSecretNamespace?: string;
-  /**
-   * (YAML engine) How often External Secrets re-reads the robot secret (a Go duration).
-   * @default '1h'
-   */
-  readonly refreshInterval?: string;
-}
-
 /** Options of credentials read from an external secret store. */
 export interface ExternalStoreCredentialsOptions {
   /** The External Secrets store to read from. */
@@ -97,11 +69,12 @@ export interface LiteralCredentials {
 export class PullCredentials {
   /**
    * The robot account this app declares (pull-only by default). The YAML engine delivers its secret
-   * through Crossplane's connection Secret and an External Secrets `ExternalSecret` per namespace; the
-   * Pulumi engine takes it from Harbor's create response as a Pulumi secret. No credential is written.
+   * through Crossplane's connection Secret and an External Secrets `ExternalSecret` per namespace (tuned by the
+   * cdk8s construct's `robotSecrets` prop); the Pulumi engine takes it from Harbor's create response as a Pulumi
+   * secret. No credential is written.
    */
-  public static fromRobot(options: RobotCredentialsOptions = {}): PullCredentials {
-    return new PullCredentials('robot', { robot: options });
+  public static fromRobot(): PullCredentials {
+    return new PullCredentials('robot', {});
   }
 
   /** A `kubernetes.io/dockerconfigjson` Secret you manage, present in every target namespace. Nothing is emitted for it, and no robot is declared. */
@@ -126,17 +99,12 @@ export class PullCredentials {
     /** Which source. */
     public readonly kind: 'robot' | 'existingSecret' | 'externalStore' | 'literal',
     private readonly options: {
-      robot?: RobotCredentialsOptions;
       existingSecretName?: string;
       externalStore?: ExternalStoreCredentialsOptions;
       literal?: LiteralCredentials;
     },
   ) {}
 
-  /** Robot options (kind `robot`). */
-  public get robot(): RobotCredentialsOptions | undefined {
-    return this.options.robot;
-  }
   /** Existing Secret name (kind `existingSecret`). */
   public get existingSecretName(): string | undefined {
     return this.options.existingSecretName;

@@ -1,4 +1,4 @@
-import { PullCredentials } from './credentials';
+import { PullCredentials, SecretStoreRef } from './credentials';
 import { HarborMember } from './members';
 
 /** What the robot may do in its project. */
@@ -50,39 +50,10 @@ export interface HarborProjectOptions {
 }
 
 /**
- * Blue/green rotation of the robot's secret without a pull outage: a new robot is made, the pull Secret moves to it,
- * and only then is the old one deleted. Each engine has its own levers (see README "Rotation and expiry"):
- * - the YAML engine keeps two robots, blue and green, and moves one `step` per reviewed change;
- * - the Pulumi engine does a whole rotation in one `pulumi up`, on demand (`trigger`) or on a schedule (`everyDays`).
+ * The robot account whose credentials the pull Secret carries: what both engines honour. Each engine adds its own
+ * robot props (`RobotProps` on cdk8s: the blue/green `rotation.step`; `RobotArgs` on Pulumi: `adopt`,
+ * `renewBeforeDays`, `rotation.trigger`/`everyDays`).
  */
-export interface RobotRotationOptions {
-  /**
-   * (YAML engine) The rotation step, a whole number >= 0. Raise it by exactly one per reviewed change, and apply the
-   * next step only once the previous one has taken effect. An odd step moves the pull Secret to the other robot (both
-   * robots are valid, nothing is refused); an even step above 0 replaces the robot the pull Secret has just left with
-   * a new one (new secret; the old secret is refused from then on). Step 0 is the app as without rotation, plus an
-   * idle green robot. Blue generation 0 is the robot the app has without rotation, so turning rotation on keeps it.
-   * The Pulumi engine refuses it: use `trigger` or `everyDays` there.
-   * @default 0 on the YAML engine, when neither `everyDays` nor `trigger` is given
-   */
-  readonly step?: number;
-  /**
-   * (Pulumi engine) Rotate when the robot is this many days old or older at `pulumi up` (a whole number >= 1): a new
-   * robot, the pull Secret moved to it, then the old robot deleted, in that one `up`. Counted from the start of the
-   * robot's generation: its creation under rotation, or the `up` that turned rotation on for an existing robot.
-   * @default - no scheduled rotation
-   */
-  readonly everyDays?: number;
-  /**
-   * (Pulumi engine) Any string or number; a `pulumi up` after it CHANGED rotates at once (a leaked secret, a
-   * colleague leaving): e.g. the date of the request, or a counter. Turning rotation on with a trigger does not
-   * rotate; the next new value does.
-   * @default - no rotation on demand
-   */
-  readonly trigger?: string | number;
-}
-
-/** The robot account whose credentials the pull Secret carries. */
 export interface HarborRobotOptions {
   /**
    * The robot's short name; Harbor logs it in as `<prefix><project>+<name>`. Harbor's rule: lowercase letters and
@@ -96,7 +67,7 @@ export interface HarborRobotOptions {
    * MaxInt32 on). A robot that expires stops every pull at once, so the default never expires: rotate its secret
    * instead. The Pulumi engine renews a robot that expires within `renewBeforeDays` of its expiry, for `durationDays`
    * more days (Harbor counts a robot's duration from its creation, so the duration Harbor stores then grows: it is
-   * kept in the state, apart from this).
+   * kept in the state, apart from this); the YAML engine renews by a raised `durationDays` in a reviewed change.
    * @default -1
    */
   readonly durationDays?: number;
@@ -116,44 +87,19 @@ export interface HarborRobotOptions {
    * @default false
    */
   readonly allowPush?: boolean;
-  /**
-   * A robot of this name may exist already (made by hand, or by a stack that lost it): take it over instead of
-   * failing with Harbor's 409. Harbor shows a robot's secret only when it creates it, so taking it over means having
-   * Harbor generate a NEW secret for it: a rotation. Whatever still uses the robot's current secret stops pulling.
-   * Its settings are set to these. Pulumi engine only (the YAML engine rejects it).
-   * @default false
-   */
-  readonly adopt?: boolean;
-  /**
-   * (Pulumi engine) For a robot that expires (`durationDays` >= 1): a `pulumi up` within this many days of its expiry
-   * renews it in place (`PUT`, same robot, same secret: the pull Secret does not change) to expire `durationDays`
-   * days after that `up`. A whole number >= 1, less than `durationDays`. A robot that has expired already is renewed
-   * the same way (its secret pulls again at once). The YAML engine refuses it (it renews by a raised `durationDays`).
-   * @default - a third of `durationDays`, rounded up (10 for 30 days); nothing for a robot that never expires
-   */
-  readonly renewBeforeDays?: number;
-  /**
-   * Rotate the robot's secret without a pull outage: a new robot, the pull Secret moved to it, then the old robot
-   * deleted. YAML engine: two robots, blue and green, switched by `rotation.step` in a reviewed change. Pulumi engine:
-   * a whole rotation in one `pulumi up` when `rotation.trigger` changes or the robot is `rotation.everyDays` old.
-   * @default - no rotation: one robot, whose secret never changes
-   */
-  readonly rotation?: RobotRotationOptions;
 }
 
-/** Everything HarborPrivateApp declares, in Harbor's and Kubernetes' words; the same for both engines. */
+/**
+ * What HarborPrivateApp declares, in Harbor's and Kubernetes' words: the props both engines honour. The cdk8s
+ * construct takes `HarborPrivateAppProps` and the Pulumi component `HarborPrivateAppArgs`; each extends this with the
+ * props of its own engine, so the compiler rejects the other engine's.
+ */
 export interface HarborPrivateAppOptions {
   /**
    * The registry host, with its port if any, exactly as it appears in image references
    * (`reg.harbor.com`, `harbor.example.com:8443`). It keys the `.dockerconfigjson`.
    */
   readonly registryHost: string;
-  /**
-   * Harbor's URL, for its API. Plain `http://` only to a loopback host (127.0.0.1, ::1, localhost): the Harbor
-   * password goes with every request.
-   * @default - `https://<registryHost>`
-   */
-  readonly harborUrl?: string;
   /** The private Harbor project the images live in. */
   readonly project: HarborProjectOptions;
   /**
@@ -166,12 +112,6 @@ export interface HarborPrivateAppOptions {
    * @default - a pull-only robot that never expires
    */
   readonly robot?: HarborRobotOptions;
-  /**
-   * Harbor's `robot_name_prefix`, used where the robot's full name cannot be read back from Harbor. No white space,
-   * no `:` (the login name goes into `username:password`), no `{{` or `}}` (it is written into a Go template).
-   * @default 'robot$'
-   */
-  readonly robotNamePrefix?: string;
   /**
    * The Kubernetes namespaces that get the pull Secret (kubelet reads imagePullSecrets in the pod's own namespace).
    */
@@ -192,4 +132,50 @@ export interface HarborPrivateAppOptions {
    * @default - none
    */
   readonly serviceAccounts?: string[];
+}
+
+/**
+ * What the resolver reads: the shared options plus every engine's own, each checked when given. The engines' props
+ * types (`HarborPrivateAppProps`, `HarborPrivateAppArgs`) are assignable to it. Not exported by any entry point.
+ */
+export interface EngineOptions extends Omit<HarborPrivateAppOptions, 'robot'> {
+  /** Pulumi: Harbor's URL for its API. */
+  readonly harborUrl?: string;
+  /** cdk8s: Harbor's `robot_name_prefix`. */
+  readonly robotNamePrefix?: string;
+  /** The robot, with either engine's own props. */
+  readonly robot?: HarborRobotOptions & {
+    readonly adopt?: boolean;
+    readonly renewBeforeDays?: number;
+    readonly rotation?: RotationOptions;
+  };
+  /** cdk8s: how the robot's secret reaches the namespaces. */
+  readonly robotSecrets?: RobotSecretsOptions;
+}
+
+/**
+ * Either engine's rotation props: `step` (cdk8s), `everyDays` and `trigger` (Pulumi). Not exported by any entry point.
+ */
+export interface RotationOptions {
+  /** cdk8s: the blue/green step. */
+  readonly step?: number;
+  /** Pulumi: rotate at this age in days. */
+  readonly everyDays?: number;
+  /** Pulumi: rotate when it changes. */
+  readonly trigger?: string | number;
+}
+
+/**
+ * The YAML engine's robot secret chain (Crossplane connection Secret, read by External Secrets), as the cdk8s
+ * construct's `robotSecrets` prop takes it. Not exported by any entry point.
+ */
+export interface RobotSecretsOptions {
+  /** The store that reads the connection Secret. */
+  readonly store?: SecretStoreRef;
+  /** Emit that store too. */
+  readonly emitStore?: boolean;
+  /** Where Crossplane writes the connection Secret. */
+  readonly connectionSecretNamespace?: string;
+  /** External Secrets' re-sync period. */
+  readonly refreshInterval?: string;
 }

@@ -16,7 +16,7 @@ import {
   kubernetesNameFor,
   toDnsLabel,
 } from './names';
-import { HarborPrivateAppOptions, RobotAction, RobotRotationOptions } from './props';
+import { EngineOptions, RobotAction, RotationOptions } from './props';
 import {
   DEFAULT_ROBOT_NAME_PREFIX,
   HARBOR_ROBOT_STORED_NAME_MAX,
@@ -108,7 +108,7 @@ export interface ResolvedRobot {
   readonly renewBeforeDays?: number;
 }
 
-/** HarborPrivateAppOptions with every default applied and every rule checked. */
+/** The props of either engine with every default applied and every rule checked. */
 export interface ResolvedHarborPrivateApp {
   /** The construct id / Pulumi resource name. */
   readonly appName: string;
@@ -158,7 +158,7 @@ const HOST_PORT =
  *
  * @param appName the construct id / Pulumi resource name (used for defaults and messages)
  */
-export function resolveHarborPrivateApp(appName: string, options: HarborPrivateAppOptions): ResolvedHarborPrivateApp {
+export function resolveHarborPrivateApp(appName: string, options: EngineOptions): ResolvedHarborPrivateApp {
   const scope = `HarborPrivateApp ${JSON.stringify(appName)}`;
   const fail = (field: string, value: unknown, problem: string, fix: string): never => {
     throw new HarborPrivateAppError({ scope, field, value, problem, fix });
@@ -622,19 +622,19 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
       ...(rotationPolicy ? { rotationPolicy } : {}),
       ...(renewBeforeDays !== undefined ? { renewBeforeDays } : {}),
     };
-    const ro = credentials.robot ?? {};
+    const ro = options.robotSecrets ?? {};
     const store = ro.store ?? SecretStoreRef.cluster(DEFAULT_ROBOT_STORE_NAME);
     if (!(store instanceof SecretStoreRef))
-      fail('credentials.store', store, 'is not a SecretStoreRef', 'use SecretStoreRef.cluster("name")');
-    checkObjectName('credentials.store.name', store.name, scope);
+      fail('robotSecrets.store', store, 'is not a SecretStoreRef', 'use SecretStoreRef.cluster("name")');
+    checkObjectName('robotSecrets.store.name', store.name, scope);
     const connectionSecretNamespace = checkNamespaceName(
-      'credentials.connectionSecretNamespace',
+      'robotSecrets.connectionSecretNamespace',
       ro.connectionSecretNamespace ?? DEFAULT_CONNECTION_SECRET_NAMESPACE,
       scope,
     );
     if (ro.emitStore && store.kind !== 'ClusterSecretStore') {
       fail(
-        'credentials.emitStore',
+        'robotSecrets.emitStore',
         true,
         'emits a ClusterSecretStore but the store named is a namespaced SecretStore',
         'use SecretStoreRef.cluster(...) with emitStore, or emit your SecretStore yourself',
@@ -644,7 +644,7 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
       store,
       emitStore: ro.emitStore ?? false,
       connectionSecretNamespace,
-      refreshInterval: checkDuration('credentials.refreshInterval', ro.refreshInterval ?? '1h', fail),
+      refreshInterval: checkDuration('robotSecrets.refreshInterval', ro.refreshInterval ?? '1h', fail),
     };
     const robotNames = rotation ? rotation.slots.map((sl) => sl.name) : [name];
     if (
@@ -664,6 +664,14 @@ export function resolveHarborPrivateApp(appName: string, options: HarborPrivateA
       options.robot,
       `is set but credentials come from ${credentials.kind}, so no robot is declared`,
       'drop robot, or use PullCredentials.fromRobot()',
+    );
+  }
+  if (credentials.kind !== 'robot' && options.robotSecrets !== undefined) {
+    fail(
+      'robotSecrets',
+      options.robotSecrets,
+      `is set but credentials come from ${credentials.kind}, so there is no robot secret to deliver`,
+      'drop robotSecrets, or use PullCredentials.fromRobot()',
     );
   }
 
@@ -722,7 +730,7 @@ function checkDuration(
  * `trigger` (then it is the YAML engine's `step` rotation). Refuses `step` together with either.
  */
 function resolveRotationPolicy(
-  ro: RobotRotationOptions,
+  ro: RotationOptions,
   name: string,
   projectName: string,
   fail: (f: string, v: unknown, p: string, x: string) => never,

@@ -1,65 +1,31 @@
 /**
- * harbor-private-app for Pulumi (`harbor-private-app/pulumi`): the HarborPrivateApp component, the Harbor resources
- * behind it (dynamic providers on Harbor's REST API) and the helper that turns cdk8s objects into Pulumi resources.
+ * harbor-private-app for Pulumi (`harbor-private-app/pulumi`): the HarborPrivateApp component and its args, the
+ * Harbor resources behind it (dynamic providers on Harbor's REST API), the Harbor connection, and the helper that
+ * turns cdk8s objects into Pulumi resources; with the engine-neutral names of the package root.
+ * @packageDocumentation
  */
 import './peers';
-export * from '../core';
-export type { HarborWorkloadProps, PodWorkload } from '../cdk8s/harbor-private-app';
+export * from '..';
+export type { PodWorkload } from '../cdk8s/harbor-private-app';
+export type { HarborWorkloadProps } from '../cdk8s/props';
+export type { HarborPrivateAppArgs, RobotArgs, RotationArgs } from './component/args';
 export { HARBOR_PRIVATE_APP_TYPE, HarborPrivateApp } from './component/harbor-private-app';
-export type { HarborPrivateAppProps } from './component/harbor-private-app';
+export { kubernetesResourceName, kubernetesResources } from './component/kubernetes-objects';
+export type { KubernetesManifest } from './component/kubernetes-objects';
+export type { HarborPreflightOptions } from './component/preflight';
 export { HarborConnection } from './resources/config-connection';
 export type { HarborConnectionKeys, HarborConnectionOptions } from './resources/config-connection';
 export type { HarborConnectionArgs, HarborConnectionInputs, HarborLocationArgs } from './resources/harbor-connection';
-export { HarborProject } from './resources/harbor-project';
-export type { HarborProjectArgs } from './resources/harbor-project';
 export { HarborProjectMember } from './resources/harbor-member';
 export type { HarborProjectMemberArgs } from './resources/harbor-member';
+export { HarborProject } from './resources/harbor-project';
+export type { HarborProjectArgs } from './resources/harbor-project';
+export { HarborPullCheck } from './resources/harbor-pull-check';
+export type { HarborPullCheckArgs } from './resources/harbor-pull-check';
 export { HarborRobotAccount } from './resources/harbor-robot';
 export type { HarborRobotAccountArgs } from './resources/harbor-robot';
 export { HarborRobotLogin } from './resources/harbor-robot-login';
 export type { HarborRobotLoginArgs } from './resources/harbor-robot-login';
 export { HarborRobotRotation } from './resources/harbor-robot-rotation';
 export type { HarborRobotRotationArgs } from './resources/harbor-robot-rotation';
-export type {
-  HarborConnectionState,
-  HarborLocated,
-  HarborTarget,
-  HarborTuning,
-  StackConfig,
-} from './providers/connection';
-export { HarborProvider, harborProvider } from './providers/harbor-provider';
-export type { HarborResourceKind } from './providers/harbor-provider';
-export { HarborProjectProvider, harborProjectProvider } from './providers/project-provider';
-export type { HarborProjectInputs, HarborProjectOutputs } from './providers/project-provider';
-export { HarborMemberProvider, harborMemberProvider } from './providers/member-provider';
-export type { HarborMemberInputs, HarborMemberOutputs } from './providers/member-provider';
-export { HarborRobotProvider, harborRobotProvider } from './providers/robot-provider';
-export type { HarborRobotInputs, HarborRobotOutputs } from './providers/robot-provider';
-export { HarborRobotLoginProvider, harborRobotLoginProvider } from './providers/robot-login-provider';
-export type { HarborRobotLoginInputs } from './providers/robot-login-provider';
-export { HarborPullCheck } from './resources/harbor-pull-check';
-export type { HarborPullCheckArgs } from './resources/harbor-pull-check';
-export { HarborPullCheckProvider, harborPullCheckProvider } from './providers/pull-check-provider';
-export type { HarborPullCheckInputs, HarborPullCheckOutputs } from './providers/pull-check-provider';
-export { preflightImages, preflightPullCheck, resolvePreflight } from './component/preflight';
-export type { HarborPreflightOptions, PreflightPullCheckArgs, ResolvedPreflight } from './component/preflight';
-export {
-  HarborRobotRotationProvider,
-  harborRobotRotationProvider,
-  rotationDue,
-} from './providers/robot-rotation-provider';
-export type { HarborRobotRotationInputs, HarborRobotRotationOutputs } from './providers/robot-rotation-provider';
-export { kubernetesResource, kubernetesResourceName, kubernetesResources } from './component/kubernetes-objects';
-export type { KubernetesManifest } from './component/kubernetes-objects';
-export { renderHarborPrivateApp } from './component/render';
-export type { RenderedApp } from './component/render';
-export {
-  DYNAMIC_PROVIDER_MODULE,
-  HarborProviderReference,
-  serializableHarborProvider,
-  serializableProvider,
-  serializablePullCheckProvider,
-  serializableRobotLoginProvider,
-  serializableRobotRotationProvider,
-} from './resources/provider-reference';
-export type { DynamicProviderExport } from './resources/provider-reference';
+export type { HarborTarget, HarborTuning } from './providers/connection';

@@ -87,7 +87,7 @@ describe('a ClusterSecretStore emitted by one app (emitStore: true) and read by 
     registryHost: 'reg.harbor.com',
     project: { name },
     namespaces,
-    credentials: PullCredentials.fromRobot({ emitStore, connectionSecretNamespace }),
+    robotSecrets: { emitStore, connectionSecretNamespace },
   });
 
   test.each([
@@ -102,15 +102,13 @@ describe('a ClusterSecretStore emitted by one app (emitStore: true) and read by 
       new HarborPrivateApp(chart, 'team-b', tenant('team-b', ['a1', 'b1'], false));
       if (!first) emit();
       const message = synthError(chart);
-      expect(message).toContain('HarborPrivateApp "team-b": credentials.store = "harbor-robot-secrets"');
+      expect(message).toContain('HarborPrivateApp "team-b": robotSecrets.store = "harbor-robot-secrets"');
       expect(message).toContain('emits (emitStore: true) in the same chart');
       expect(message).toContain('HarborPrivateApp "test/team-a"');
       expect(message).toContain(
         'admits only that app\'s namespaces ["a1","a2"]: this app\'s ExternalSecrets in ["b1"]',
       );
-      expect(message).toMatch(
-        /Fix: emit a store for this app too: PullCredentials\.fromRobot\(\{ store: SecretStoreRef\.cluster/,
-      );
+      expect(message).toMatch(/Fix: emit a store for this app too: robotSecrets: \{ store: SecretStoreRef\.cluster/);
     },
   );
 
@@ -119,7 +117,7 @@ describe('a ClusterSecretStore emitted by one app (emitStore: true) and read by 
     new HarborPrivateApp(chart, 'team-a', tenant('team-a', ['a1', 'a2'], true));
     new HarborPrivateApp(chart, 'team-b', tenant('team-b', ['a2'], false, 'robots-b'));
     expect(synthError(chart)).toMatch(
-      /credentials\.connectionSecretNamespace = "robots-b": differs from "harbor-robots", the only namespace the ClusterSecretStore "harbor-robot-secrets" emitted by HarborPrivateApp "test\/team-a" reads/,
+      /robotSecrets\.connectionSecretNamespace = "robots-b": differs from "harbor-robots", the only namespace the ClusterSecretStore "harbor-robot-secrets" emitted by HarborPrivateApp "test\/team-a" reads/,
     );
   });
 
@@ -129,11 +127,11 @@ describe('a ClusterSecretStore emitted by one app (emitStore: true) and read by 
     new HarborPrivateApp(chart, 'team-a-tools', tenant('team-a-tools', ['a2'], false));
     new HarborPrivateApp(chart, 'team-c', {
       ...tenant('team-c', ['c1'], true, 'robots-c'),
-      credentials: PullCredentials.fromRobot({
+      robotSecrets: {
         store: SecretStoreRef.cluster('team-c-robots'),
         emitStore: true,
         connectionSecretNamespace: 'robots-c',
-      }),
+      },
     });
     expect(synthError(chart)).toBeUndefined();
   });

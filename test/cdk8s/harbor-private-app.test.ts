@@ -4,10 +4,6 @@ import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  CrossplaneDelivery,
-  DeliveredHarborObjects,
-  IHarborDelivery,
-  NameClaim,
   ResolvedHarborPrivateApp,
   HarborGroupType,
   HarborMember,
@@ -19,6 +15,9 @@ import {
   SecretStoreRef,
   SecretValue,
 } from '../../lib/cdk8s';
+import { CrossplaneDelivery } from '../../lib/cdk8s/crossplane-delivery';
+import { DeliveredHarborObjects, IHarborDelivery, NameClaim } from '../../lib/cdk8s/harbor-delivery';
+import { engineRenderProps } from '../../lib/cdk8s/harbor-private-app';
 
 type Obj = {
   apiVersion: string;
@@ -172,7 +171,7 @@ describe('pull Secret', () => {
 
   test('emitStore emits the ClusterSecretStore with the RBAC to read connection Secrets', () => {
     const objs = synth({
-      credentials: PullCredentials.fromRobot({ emitStore: true, connectionSecretNamespace: 'harbor-robots' }),
+      robotSecrets: { emitStore: true, connectionSecretNamespace: 'harbor-robots' },
     });
     const store = one(objs, 'ClusterSecretStore');
     expect(store.spec.provider.kubernetes.remoteNamespace).toBe('harbor-robots');
@@ -359,13 +358,11 @@ describe('workloads', () => {
   });
 });
 
-describe('adopting existing members and robots', () => {
+describe('adopting existing members', () => {
+  // The robot's adopt is a Pulumi-only arg (test/types/engine-props.ts); members are values both engines share.
   test("is the Pulumi engine's: the YAML engine refuses it, naming the field", () => {
     expect(() => synth({ members: [HarborMember.user('k8s-puller', HarborRole.GUEST, { adopt: true })] })).toThrow(
       /members\[0\]\.adopt = true: is supported by the Pulumi engine only.*Fix: drop adopt on the YAML engine/,
-    );
-    expect(() => synth({ robot: { name: 'pull', adopt: true } })).toThrow(
-      /robot\.adopt = true: is supported by the Pulumi engine only.*or give robot\.name another value/,
     );
   });
 });
@@ -454,9 +451,13 @@ describe('delivery (the engine-specific part)', () => {
     }
   }
 
-  test('a delivery given in props replaces Crossplane and External Secrets: its objects and claims are used', () => {
+  /** The props with another engine's delivery (not a public prop: the Pulumi engine renders this way). */
+  const delivered = (p: HarborPrivateAppProps, delivery: IHarborDelivery): HarborPrivateAppProps =>
+    engineRenderProps(p, { options: p, delivery });
+
+  test("another engine's delivery replaces Crossplane and External Secrets: its objects and claims are used", () => {
     const chart = Testing.chart();
-    const app = new HarborPrivateApp(chart, 'a', { ...props, namespaces: ['a', 'b'], delivery: new MarkerDelivery() });
+    const app = new HarborPrivateApp(chart, 'a', delivered({ ...props, namespaces: ['a', 'b'] }, new MarkerDelivery()));
     const objs = Testing.synth(chart) as Obj[];
     expect(objs.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)).toEqual([
       'Marker//a-pull',
@@ -469,20 +470,23 @@ describe('delivery (the engine-specific part)', () => {
     // Its claims are checked like the construct's own: a second app of the same chart clashes on the marker.
     expect(
       () =>
-        new HarborPrivateApp(chart, 'b', {
-          ...props,
-          project: { name: 'k8s', adopt: true },
-          robot: { name: 'other' },
-          pullSecretName: 'other',
-          delivery: new MarkerDelivery(),
-        }),
+        new HarborPrivateApp(
+          chart,
+          'b',
+          delivered(
+            { ...props, project: { name: 'k8s', adopt: true }, robot: { name: 'other' }, pullSecretName: 'other' },
+            new MarkerDelivery(),
+          ),
+        ),
     ).toThrow(/project.name = "k8s": clashes with HarborPrivateApp "test\/a"/);
   });
 
   test('the default delivery is CrossplaneDelivery with the providerConfigName prop', () => {
     const withDefault = synth({ providerConfigName: 'harbor-prod' });
-    const explicit = synth({ delivery: new CrossplaneDelivery({ providerConfigName: 'harbor-prod' }) });
-    expect(explicit).toEqual(withDefault);
+    const chart = Testing.chart();
+    const p = { ...props, providerConfigName: 'harbor-prod' };
+    new HarborPrivateApp(chart, 'coredns', delivered(p, new CrossplaneDelivery({ providerConfigName: 'harbor-prod' })));
+    expect(Testing.synth(chart)).toEqual(withDefault);
   });
 
   test('lib/cdk8s knows nothing of the Pulumi engine', () => {
@@ -573,16 +577,6 @@ describe('robot rotation (blue/green, YAML engine)', () => {
     );
     expect(changed).toEqual(['RobotAccount//k8s-coredns-pull-blue-1', 'RobotAccount//k8s-coredns-pull-green-0']);
     expect(gone).toEqual([]);
-  });
-
-  test("the Pulumi engine's rotation and renewal props are refused: nothing would rotate or renew on this path", () => {
-    expect(() => synth({ robot: { name: 'pull', rotation: { everyDays: 30 } } })).toThrow(
-      /robot\.rotation = \{"everyDays":30\}: uses everyDays or trigger.*Fix: use rotation: \{ step: 0 \} and raise step by one per reviewed change/,
-    );
-    expect(() => synth({ robot: { name: 'pull', rotation: { trigger: 'now' } } })).toThrow(/robot\.rotation = /);
-    expect(() => synth({ robot: { name: 'pull', durationDays: 30, renewBeforeDays: 5 } })).toThrow(
-      /robot\.renewBeforeDays = 5: is the Pulumi engine's renewal.*Fix: drop it, and renew by raising robot\.durationDays/,
-    );
   });
 
   test('the app exposes the robot the pull Secret uses; slot names are claimed in the chart', () => {

@@ -2,7 +2,6 @@ import {
   HarborGroupType,
   HarborMember,
   HarborPrivateAppError,
-  HarborPrivateAppOptions,
   HarborRole,
   PullCredentials,
   RobotAction,
@@ -11,8 +10,9 @@ import {
   checkWorkloadNamespace,
   resolveHarborPrivateApp,
 } from '../../lib/core';
+import type { EngineOptions } from '../../lib/core/props';
 
-const base: HarborPrivateAppOptions = {
+const base: EngineOptions = {
   registryHost: 'reg.harbor.com',
   project: { name: 'k8s' },
   namespaces: ['kube-system'],
@@ -146,9 +146,7 @@ describe('resolveHarborPrivateApp defaults', () => {
 });
 
 describe('resolveHarborPrivateApp rejects bad input, naming field, value and fix', () => {
-  const cases: Array<
-    [string, Partial<HarborPrivateAppOptions> | (() => Partial<HarborPrivateAppOptions>), string, RegExp]
-  > = [
+  const cases: Array<[string, Partial<EngineOptions> | (() => Partial<EngineOptions>), string, RegExp]> = [
     ['registry host with scheme', { registryHost: 'https://reg.harbor.com' }, 'registryHost', /"reg.harbor.com"/],
     ['registry host upper case', { registryHost: 'Reg.Harbor.com' }, 'registryHost', /lower case/],
     ['registry host bad port', { registryHost: 'reg.harbor.com:99999' }, 'registryHost', /host:port/],
@@ -278,13 +276,31 @@ describe('resolveHarborPrivateApp rejects bad input, naming field, value and fix
     ],
     [
       'emitStore with a namespaced store',
-      () => ({ credentials: PullCredentials.fromRobot({ store: SecretStoreRef.namespaced('s'), emitStore: true }) }),
-      'credentials.emitStore',
+      () => ({ robotSecrets: { store: SecretStoreRef.namespaced('s'), emitStore: true } }),
+      'robotSecrets.emitStore',
       /SecretStoreRef.cluster/,
     ],
     [
       'bad refresh interval',
-      () => ({ credentials: PullCredentials.fromRobot({ refreshInterval: '1 hour' }) }),
+      () => ({ robotSecrets: { refreshInterval: '1 hour' } }),
+      'robotSecrets.refreshInterval',
+      /"1h"/,
+    ],
+    [
+      'robotSecrets without the robot',
+      () => ({ credentials: PullCredentials.fromExistingSecret('s'), robotSecrets: { emitStore: true } }),
+      'robotSecrets',
+      /drop robotSecrets/,
+    ],
+    [
+      'bad external store refresh interval',
+      () => ({
+        credentials: PullCredentials.fromExternalStore({
+          store: SecretStoreRef.cluster('vault'),
+          key: 'k',
+          refreshInterval: '1 hour',
+        }),
+      }),
       'credentials.refreshInterval',
       /"1h"/,
     ],

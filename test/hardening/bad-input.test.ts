@@ -9,16 +9,24 @@
 
 import { randomBytes } from 'node:crypto';
 import { App, Chart } from 'cdk8s';
-import * as pulumi from '@pulumi/pulumi';
 import { HarborPrivateApp as Cdk8sHarborPrivateApp } from '../../lib/cdk8s';
 import { HarborPrivateAppError } from '../../lib/core';
-import { HarborPrivateApp, HarborPrivateAppProps } from '../../lib/pulumi';
-import { harborProvider } from '../../lib/pulumi/providers/harbor-provider';
+import { HarborConnection, HarborPrivateApp, HarborPrivateAppArgs } from '../../lib/pulumi';
+import type { HarborProvider } from '../../lib/pulumi/providers/harbor-provider';
+import type * as HarborProviderModule from '../../lib/pulumi/providers/harbor-provider';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
+import { Config as DynamicProviderConfig } from '@pulumi/pulumi/cmd/dynamic-provider/config';
 import { installLiveEngine } from '../pulumi/support/live-engine';
 import { BAD_INPUTS, BadInputCase, CORPUS_MEMBER, CORPUS_PLANTED, validCorpusProps } from './corpus';
 
-const engine = installLiveEngine({ provider: harborProvider });
+// The provider the engine runs, as a provider host process does: its own copy of the package's modules, configured
+// with the stack configuration. The program's copy stays unconfigured, as in a real program, so the provider text it
+// serializes (once per process) captures no configuration.
+let hostProvider!: HarborProvider;
+jest.isolateModules(() => {
+  hostProvider = (require('../../lib/pulumi/providers/harbor-provider') as typeof HarborProviderModule).harborProvider;
+});
+const engine = installLiveEngine({ provider: hostProvider });
 const ADMIN_PASSWORD = `adm-${randomBytes(12).toString('hex')}`;
 
 function errorOf(what: string, fn: () => unknown): HarborPrivateAppError {
@@ -49,6 +57,8 @@ function expectNamesFieldValueFix(e: HarborPrivateAppError, c: BadInputCase): vo
 }
 
 const both = BAD_INPUTS.filter((c) => c.engines === 'both');
+const cdk8sCases = BAD_INPUTS.filter((c) => c.engines !== 'pulumi');
+const pulumiCases = BAD_INPUTS.filter((c) => c.engines !== 'cdk8s');
 
 describe('the corpus', () => {
   test('holds at least 30 distinct mistakes with unique ids, covering both engines and the Pulumi connection', () => {
@@ -56,8 +66,11 @@ describe('the corpus', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(both.length).toBeGreaterThanOrEqual(30);
     expect(BAD_INPUTS.filter((c) => c.engines === 'pulumi').length).toBeGreaterThanOrEqual(5);
-    // Every case alters something (props or the connection).
-    for (const c of BAD_INPUTS) expect(c.props !== undefined || c.harbor !== undefined).toBe(true);
+    expect(BAD_INPUTS.filter((c) => c.engines === 'cdk8s').length).toBeGreaterThanOrEqual(5);
+    // Every case alters something (props, the stack configuration or the connection).
+    for (const c of BAD_INPUTS) {
+      expect(c.props !== undefined || c.config !== undefined || c.tuning !== undefined).toBe(true);
+    }
   });
 
   test('the valid props are accepted by the cdk8s construct (so each case fails for its own mistake only)', () => {
@@ -67,10 +80,10 @@ describe('the corpus', () => {
   });
 });
 
-describe('cdk8s engine rejects every shared case at construction', () => {
+describe('cdk8s engine rejects every case of its own or shared at construction', () => {
   const messages = new Map<string, string>();
 
-  test.each(both.map((c) => [c.id, c] as const))('%s', (_id, c) => {
+  test.each(cdk8sCases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
     const chart = new Chart(new App(), 'bad');
     const e = errorOf(
       c.id,
@@ -83,8 +96,8 @@ describe('cdk8s engine rejects every shared case at construction', () => {
   });
 
   test('every case gets its own message (the mistakes are distinct)', () => {
-    expect(messages.size).toBe(both.length);
-    expect(new Set(messages.values()).size).toBe(both.length);
+    expect(messages.size).toBe(cdk8sCases.length);
+    expect(new Set(messages.values()).size).toBe(cdk8sCases.length);
   });
 });
 
@@ -102,25 +115,34 @@ describe('Pulumi engine rejects every case before any registration or API call (
     await server?.close();
   });
 
-  const propsFor = (c: BadInputCase): HarborPrivateAppProps => {
-    const harbor = { url: server.url, username: 'admin', password: pulumi.secret(ADMIN_PASSWORD) };
-    const override = c.harbor?.();
+  /** The case's args, with the stack configuration set: the admin login of the emulator, with the case's changes. */
+  const argsFor = (c: BadInputCase): HarborPrivateAppArgs => {
+    const config: Record<string, string | undefined> = {
+      harborUrl: server.url,
+      harborUsername: 'admin',
+      harborPassword: ADMIN_PASSWORD,
+      ...(c.config?.() ?? {}),
+    };
+    const stack = Object.fromEntries(
+      Object.entries(config)
+        .filter((e): e is [string, string] => e[1] !== undefined)
+        .map(([k, v]) => [`project:${k}`, v]),
+    );
+    engine.setConfig(stack, ['project:harborPassword']);
+    // What the dynamic provider host does before any operation (only the control case reaches Harbor).
+    void hostProvider.configure({ config: new DynamicProviderConfig(stack, 'project') });
     return {
       ...validCorpusProps(),
       // Not about the registry: no pull check (test/lab/preflight-pulumi.test.ts covers it).
       preflight: { pull: false },
       ...(c.props?.() ?? {}),
-      harbor: (override === null
-        ? undefined
-        : typeof override === 'string'
-          ? override
-          : { ...harbor, ...(override ?? {}) }) as HarborPrivateAppProps['harbor'],
+      ...(c.tuning ? { connection: HarborConnection.fromConfig('harbor', c.tuning() as never) } : {}),
     };
   };
 
-  test.each(BAD_INPUTS.map((c) => [c.id, c] as const))('%s', async (_id, c) => {
+  test.each(pulumiCases.map((c) => [c.id, c] as const))('%s', async (_id, c) => {
     // Same name as the cdk8s construct: the messages must then be identical.
-    const e = errorOf(c.id, () => new HarborPrivateApp('coredns', propsFor(c)));
+    const e = errorOf(c.id, () => new HarborPrivateApp('coredns', argsFor(c)));
     expectNamesFieldValueFix(e, c);
     if (c.engines === 'both') {
       // One rule, one message: the Pulumi component says exactly what the cdk8s construct says.
@@ -141,14 +163,14 @@ describe('Pulumi engine rejects every case before any registration or API call (
   });
 
   test('every case gets its own message', () => {
-    expect(messages.size).toBe(BAD_INPUTS.length);
-    expect(new Set(messages.values()).size).toBe(BAD_INPUTS.length);
+    expect(messages.size).toBe(pulumiCases.length);
+    expect(new Set(messages.values()).size).toBe(pulumiCases.length);
   });
 
   test('control: the valid props in the same harness register resources and make exactly 3 writes', async () => {
     const app = new HarborPrivateApp(
       'control',
-      propsFor({ id: 'control', mistake: '', engines: 'both', props: () => ({}), field: '', shown: '', fix: /./ }),
+      argsFor({ id: 'control', mistake: '', engines: 'both', props: () => ({}), field: '', shown: '', fix: /./ }),
     );
     await engine.settled('the control app');
     expect(engine.errors).toEqual([]);

@@ -8,7 +8,7 @@
  * random per test run and exist to prove they are NOT echoed.
  */
 import { randomBytes } from 'node:crypto';
-import type { HarborPrivateAppProps } from '../../lib/cdk8s/harbor-private-app';
+import type { HarborPrivateAppProps, RobotProps } from '../../lib/cdk8s/props';
 import {
   HarborGroupType,
   HarborMember,
@@ -18,10 +18,23 @@ import {
   SecretStoreRef,
   SecretValue,
 } from '../../lib/core';
-import type { HarborConnectionArgs } from '../../lib/pulumi/resources/harbor-connection';
+import type { HarborPrivateAppArgs, RobotArgs } from '../../lib/pulumi/component/args';
+import type { HarborTuning } from '../../lib/pulumi/providers/connection';
 
-/** Which engines a case applies to: `both`, or only the Pulumi component (its Harbor connection). */
-export type CorpusEngines = 'both' | 'pulumi';
+/**
+ * Which engines a case applies to: `both`, or only one: the cdk8s construct (its own props) or the Pulumi component
+ * (its own args, its Harbor connection).
+ */
+export type CorpusEngines = 'both' | 'cdk8s' | 'pulumi';
+
+/** Props or args of either engine (each case uses only those of the engines it names). */
+export type CorpusProps = Partial<Omit<HarborPrivateAppProps, 'robot'>> &
+  Partial<Omit<HarborPrivateAppArgs, 'robot'>> & { readonly robot?: RobotProps & RobotArgs };
+
+/** Stack configuration keys of the default connection (without the project's namespace); `undefined` unsets one. */
+export type CorpusConfig = Partial<
+  Record<'harborUrl' | 'harborUsername' | 'harborPassword' | 'harborCaBundle', string | undefined>
+>;
 
 /** One invalid input and what its error must say. */
 export interface BadInputCase {
@@ -32,12 +45,11 @@ export interface BadInputCase {
   /** Where it applies. */
   readonly engines: CorpusEngines;
   /** Props replacing those of {@link validCorpusProps} (shallow merge). */
-  readonly props?: () => Partial<HarborPrivateAppProps>;
-  /**
-   * Pulumi only: fields replacing those of the valid Harbor connection (shallow merge); `null` drops `harbor`; a string
-   * replaces the whole connection (a URL or a password given where the connection object belongs).
-   */
-  readonly harbor?: () => Partial<Record<keyof HarborConnectionArgs, unknown>> | null | string;
+  readonly props?: () => CorpusProps;
+  /** Pulumi only: stack configuration keys replacing those of the valid login (shallow merge). */
+  readonly config?: () => CorpusConfig;
+  /** Pulumi only: tuning options of the connection, `HarborConnection.fromConfig('harbor', tuning)`. */
+  readonly tuning?: () => Partial<Record<keyof HarborTuning, unknown>>;
   /** `HarborPrivateAppError.field`, exactly. */
   readonly field: string;
   /** Text the message must show for the value received (usually the JSON-quoted value). */
@@ -75,7 +87,7 @@ const DIGEST = `sha256:${'d'.repeat(64)}`;
  * Valid props: a private project, one guest member, the default pull-only robot, the pull Secret in `kube-system`
  * and a one-container Deployment. Rendered, they declare exactly 3 Harbor objects (project, member, robot).
  */
-export function validCorpusProps(): HarborPrivateAppProps {
+export function validCorpusProps(): HarborPrivateAppProps & HarborPrivateAppArgs {
   return {
     registryHost: CORPUS_REGISTRY,
     project: { name: CORPUS_PROJECT },
@@ -238,7 +250,7 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
   {
     id: 'robot-prefix-template-open',
     mistake: 'robot name prefix with the Go template delimiter "{{" (the ExternalSecret template would not parse)',
-    engines: 'both',
+    engines: 'cdk8s',
     props: () => ({ robotNamePrefix: 'robot{{' }),
     field: 'robotNamePrefix',
     shown: '"robot{{"',
@@ -247,7 +259,7 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
   {
     id: 'robot-prefix-template-close',
     mistake: 'robot name prefix with the Go template delimiter "}}"',
-    engines: 'both',
+    engines: 'cdk8s',
     props: () => ({ robotNamePrefix: '}}robot$' }),
     field: 'robotNamePrefix',
     shown: '"}}robot$"',
@@ -256,7 +268,7 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
   {
     id: 'robot-prefix-colon',
     mistake: 'robot name prefix with ":" (the login name goes into "username:password")',
-    engines: 'both',
+    engines: 'cdk8s',
     props: () => ({ robotNamePrefix: 'robot:' }),
     field: 'robotNamePrefix',
     shown: '"robot:"',
@@ -265,7 +277,7 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
   {
     id: 'robot-prefix-space',
     mistake: 'robot name prefix with white space',
-    engines: 'both',
+    engines: 'cdk8s',
     props: () => ({ robotNamePrefix: 'robot $' }),
     field: 'robotNamePrefix',
     shown: '"robot $"',
@@ -395,7 +407,7 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
   {
     id: 'rotation-step-negative',
     mistake: 'rotation step below 0',
-    engines: 'both',
+    engines: 'cdk8s',
     props: () => ({ robot: { rotation: { step: -1 } } }),
     field: 'robot.rotation.step',
     shown: '= -1:',
@@ -404,25 +416,16 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
   {
     id: 'rotation-step-fraction',
     mistake: 'rotation step 2.5 (half a step)',
-    engines: 'both',
+    engines: 'cdk8s',
     props: () => ({ robot: { rotation: { step: 2.5 } } }),
     field: 'robot.rotation.step',
     shown: '= 2.5:',
     fix: /raise it by one/,
   },
   {
-    id: 'rotation-on-pulumi',
-    mistake: "the YAML engine's blue/green rotation given to the Pulumi component",
-    engines: 'pulumi',
-    props: () => ({ robot: { rotation: { step: 1 } } }),
-    field: 'robot.rotation',
-    shown: '{"step":1}',
-    fix: /rotation: \{ trigger: .* and\/or rotation: \{ everyDays: 30 \}/,
-  },
-  {
     id: 'rotation-every-zero-days',
     mistake: 'scheduled rotation every 0 days',
-    engines: 'both',
+    engines: 'pulumi',
     props: () => ({ robot: { rotation: { everyDays: 0 } } }),
     field: 'robot.rotation.everyDays',
     shown: '= 0:',
@@ -431,7 +434,7 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
   {
     id: 'renewal-of-a-robot-that-never-expires',
     mistake: 'a renewal window for a robot that never expires',
-    engines: 'both',
+    engines: 'pulumi',
     props: () => ({ robot: { renewBeforeDays: 10 } }),
     field: 'robot.renewBeforeDays',
     shown: '= 10:',
@@ -735,11 +738,11 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
   {
     id: 'emit-namespaced-store',
     mistake: 'emitStore with a namespaced SecretStore',
-    engines: 'both',
+    engines: 'cdk8s',
     props: () => ({
-      credentials: PullCredentials.fromRobot({ store: SecretStoreRef.namespaced('harbor'), emitStore: true }),
+      robotSecrets: { store: SecretStoreRef.namespaced('harbor'), emitStore: true },
     }),
-    field: 'credentials.emitStore',
+    field: 'robotSecrets.emitStore',
     shown: '= true:',
     fix: /SecretStoreRef\.cluster/,
   },
@@ -781,7 +784,7 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
   {
     id: 'harbor-url-with-credentials',
     mistake: 'harborUrl with user:password in it',
-    engines: 'both',
+    engines: 'pulumi',
     props: () => ({ harborUrl: `https://admin:${CORPUS_PLANTED.urlPassword}@reg.harbor.com` }),
     field: 'harborUrl',
     shown: '"<URL with user info>"',
@@ -791,7 +794,7 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
   {
     id: 'harbor-url-plain-http',
     mistake: 'harborUrl with plain http:// to a non-loopback host (the password would travel in clear text)',
-    engines: 'both',
+    engines: 'pulumi',
     props: () => ({ harborUrl: 'http://reg.harbor.com' }),
     field: 'harborUrl',
     shown: '"http://reg.harbor.com"',
@@ -828,20 +831,20 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
   {
     id: 'provider-config-upper-case',
     mistake: 'a Crossplane ProviderConfig name with upper case',
-    engines: 'both',
+    engines: 'cdk8s',
     props: () => ({ providerConfigName: 'Harbor' }),
     field: 'providerConfigName',
     shown: '"Harbor"',
     fix: /"harbor"/,
   },
 
-  // The Pulumi engine's Harbor connection.
+  // The Pulumi engine's Harbor connection: the stack configuration keys HarborConnection.fromConfig() reads, and its
+  // tuning options.
   {
-    // Without the (deprecated) harbor prop, the default connection reads the login from the stack configuration.
     id: 'harbor-missing',
-    mistake: 'no Harbor login: neither the harbor prop nor the stack configuration keys',
+    mistake: 'no Harbor login: the stack configuration keys are not set',
     engines: 'pulumi',
-    harbor: () => null,
+    config: () => ({ harborUsername: undefined, harborPassword: undefined }),
     field: 'project:harborUsername',
     shown: '= undefined:',
     fix: /pulumi config set harborUsername/,
@@ -850,56 +853,46 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     id: 'harbor-password-missing',
     mistake: 'no Harbor password',
     engines: 'pulumi',
-    harbor: () => ({ password: undefined }),
-    field: 'harbor.password',
-    shown: '= undefined:',
-    fix: /pulumi config set --secret harbor:password/,
-  },
-  {
-    id: 'harbor-username-empty',
-    mistake: 'an empty Harbor user name',
-    engines: 'pulumi',
-    harbor: () => ({ username: '' }),
-    field: 'harbor.username',
-    shown: '""',
-    fix: /pulumi config set harbor:username admin/,
-  },
-  {
-    id: 'harbor-username-colon',
-    mistake: 'a Harbor user name with ":" and the password after it',
-    engines: 'pulumi',
-    harbor: () => ({ username: `admin:${CORPUS_PLANTED.strayPassword}` }),
-    field: 'harbor.username',
-    shown: `"admin:${redactedShape(CORPUS_PLANTED.strayPassword)}"`,
-    fix: /login name/,
-    neverShown: [CORPUS_PLANTED.strayPassword],
-  },
-  {
-    id: 'harbor-as-string',
-    mistake: 'harbor given as a URL string with credentials, not as { url, username, password }',
-    engines: 'pulumi',
-    harbor: () => `https://admin:${CORPUS_PLANTED.strayPassword}@harbor.example.com`,
-    field: 'harbor',
-    shown: `= ${redactedShape(`https://admin:${CORPUS_PLANTED.strayPassword}@harbor.example.com`)}:`,
-    fix: /pass harbor: \{ username/,
-    neverShown: [CORPUS_PLANTED.strayPassword],
+    config: () => ({ harborPassword: undefined }),
+    field: 'project:harborPassword',
+    shown: '"<empty>"',
+    fix: /pulumi config set --secret harborPassword/,
   },
   {
     id: 'harbor-http-non-loopback',
     mistake: 'plain http:// to a non-loopback Harbor',
     engines: 'pulumi',
-    harbor: () => ({ url: 'http://harbor.example.com' }),
-    field: 'harbor.url',
+    config: () => ({ harborUrl: 'http://harbor.example.com' }),
+    field: 'project:harborUrl',
     shown: '"http://harbor.example.com"',
-    fix: /use "https:\/\/harbor\.example\.com" \(with harbor\.caBundle for a private CA\).*only to a loopback host/,
+    fix: /pulumi config set harborUrl https:\/\/harbor\.example\.com .*only to a loopback host/,
     neverShown: ['allowPlainHttp'],
+  },
+  {
+    id: 'harbor-connection-url-with-credentials',
+    mistake: 'harborUrl in the stack configuration with user:password in it',
+    engines: 'pulumi',
+    config: () => ({ harborUrl: `https://admin:${CORPUS_PLANTED.urlPassword}@harbor.example.com` }),
+    field: 'project:harborUrl',
+    shown: '"https://***@harbor.example.com"',
+    fix: /https:\/\/<harbor>/,
+    neverShown: [CORPUS_PLANTED.urlPassword],
+  },
+  {
+    id: 'harbor-ca-not-pem',
+    mistake: 'a CA bundle given as a file path',
+    engines: 'pulumi',
+    config: () => ({ harborUrl: 'https://harbor.example.com', harborCaBundle: '/etc/ssl/harbor-ca.crt' }),
+    field: 'project:harborCaBundle',
+    shown: '"<PEM text>"',
+    fix: /PEM text of the CA/,
   },
   {
     id: 'harbor-timeout-zero',
     mistake: 'a connection timeout of 0 ms',
     engines: 'pulumi',
-    harbor: () => ({ timeoutMs: 0 }),
-    field: 'harbor.timeoutMs',
+    tuning: () => ({ timeoutMs: 0 }),
+    field: 'timeoutMs',
     shown: '= 0:',
     fix: /default \(30000\)/,
   },
@@ -907,8 +900,8 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     id: 'harbor-timeout-overflow',
     mistake: "a connection timeout beyond Node's longest timer (it would fire at once)",
     engines: 'pulumi',
-    harbor: () => ({ timeoutMs: 2 ** 31 }),
-    field: 'harbor.timeoutMs',
+    tuning: () => ({ timeoutMs: 2 ** 31 }),
+    field: 'timeoutMs',
     shown: '= 2147483648:',
     fix: /default \(30000\)/,
   },
@@ -916,8 +909,8 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     id: 'harbor-max-retries-negative',
     mistake: 'maxRetries of -1',
     engines: 'pulumi',
-    harbor: () => ({ maxRetries: -1 }),
-    field: 'harbor.maxRetries',
+    tuning: () => ({ maxRetries: -1 }),
+    field: 'maxRetries',
     shown: '= -1:',
     fix: /default \(3\)/,
   },
@@ -925,8 +918,8 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     id: 'harbor-retry-delay-fraction',
     mistake: 'a backoff base of 1.5 ms',
     engines: 'pulumi',
-    harbor: () => ({ retryBaseDelayMs: 1.5 }),
-    field: 'harbor.retryBaseDelayMs',
+    tuning: () => ({ retryBaseDelayMs: 1.5 }),
+    field: 'retryBaseDelayMs',
     shown: '= 1.5:',
     fix: /default \(200\)/,
   },
@@ -934,29 +927,10 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     id: 'harbor-max-retry-delay-string',
     mistake: 'maxRetryDelayMs given as a string (read from config without parsing)',
     engines: 'pulumi',
-    harbor: () => ({ maxRetryDelayMs: '10000' }),
-    field: 'harbor.maxRetryDelayMs',
+    tuning: () => ({ maxRetryDelayMs: '10000' }),
+    field: 'maxRetryDelayMs',
     shown: '"10000"',
     fix: /default \(10000\)/,
-  },
-  {
-    id: 'harbor-connection-url-with-credentials',
-    mistake: 'harbor.url with user:password in it',
-    engines: 'pulumi',
-    harbor: () => ({ url: `https://admin:${CORPUS_PLANTED.urlPassword}@harbor.example.com` }),
-    field: 'harbor.url',
-    shown: '"https://***@harbor.example.com"',
-    fix: /https:\/\/ base URL/,
-    neverShown: [CORPUS_PLANTED.urlPassword],
-  },
-  {
-    id: 'harbor-ca-not-pem',
-    mistake: 'a CA bundle given as a file path',
-    engines: 'pulumi',
-    harbor: () => ({ url: 'https://harbor.example.com', caBundle: '/etc/ssl/harbor-ca.crt' }),
-    field: 'harbor.caBundle',
-    shown: '"<PEM text>"',
-    fix: /PEM text of the CA certificate/,
   },
 ];
 
@@ -971,11 +945,9 @@ export interface ValidInputCase {
   /** The app's name (construct id / resource name); `coredns` unless given. */
   readonly name?: string;
   /** Props replacing those of {@link validCorpusProps} (shallow merge). */
-  readonly props?: () => Partial<HarborPrivateAppProps>;
-  /** Pulumi only: fields replacing those of the valid Harbor connection. */
-  readonly harbor?: () => Partial<Record<keyof HarborConnectionArgs, unknown>>;
-  /** Pulumi only: pass the Harbor password as a plain string, not as a secret. */
-  readonly plainPassword?: boolean;
+  readonly props?: () => CorpusProps;
+  /** Pulumi only: tuning options of the connection, `HarborConnection.fromConfig('harbor', tuning)`. */
+  readonly tuning?: () => HarborTuning;
   /** Harbor users the case's members name (beside {@link CORPUS_MEMBER}). */
   readonly users?: readonly string[];
   /** Harbor writes the Pulumi engine makes: 3 (project, member, robot) unless given. */
@@ -1054,31 +1026,31 @@ export const VALID_INPUTS: readonly ValidInputCase[] = [
   {
     id: 'prefix-custom',
     why: "a Harbor whose robot_name_prefix is not robot$ (with '$', '+' and '_' in it)",
-    engines: 'both',
+    engines: 'cdk8s',
     props: () => ({ robotNamePrefix: 'bot_$+' }),
   },
   {
     id: 'prefix-with-single-braces',
     why: 'single braces are not template delimiters',
-    engines: 'both',
+    engines: 'cdk8s',
     props: () => ({ robotNamePrefix: 'r{b}$' }),
   },
   {
     id: 'harbor-url-loopback-http',
     why: 'plain http:// is fine to loopback',
-    engines: 'both',
+    engines: 'pulumi',
     props: () => ({ harborUrl: 'http://127.0.0.1:8080' }),
   },
   {
     id: 'harbor-url-localhost-http',
     why: 'plain http:// to localhost',
-    engines: 'both',
+    engines: 'pulumi',
     props: () => ({ harborUrl: 'http://localhost' }),
   },
   {
     id: 'harbor-url-https-path',
     why: 'https with a port and a base path',
-    engines: 'both',
+    engines: 'pulumi',
     props: () => ({ harborUrl: 'https://harbor.example.com:8443/harbor' }),
   },
   {
@@ -1138,19 +1110,13 @@ export const VALID_INPUTS: readonly ValidInputCase[] = [
   {
     id: 'emitted-store',
     why: 'the robot store emitted by the app',
-    engines: 'both',
-    props: () => ({ credentials: PullCredentials.fromRobot({ emitStore: true }) }),
+    engines: 'cdk8s',
+    props: () => ({ robotSecrets: { emitStore: true } }),
   },
   {
     id: 'tuning-at-bounds',
     why: 'connection tuning at its bounds',
     engines: 'pulumi',
-    harbor: () => ({ maxRetries: 0, timeoutMs: 2 ** 31 - 1, retryBaseDelayMs: 0, maxRetryDelayMs: 0 }),
-  },
-  {
-    id: 'plain-string-password',
-    why: 'a plain-string password: accepted, made a secret, with a warning',
-    engines: 'pulumi',
-    plainPassword: true,
+    tuning: () => ({ maxRetries: 0, timeoutMs: 2 ** 31 - 1, retryBaseDelayMs: 0, maxRetryDelayMs: 0 }),
   },
 ];

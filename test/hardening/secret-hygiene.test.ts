@@ -17,10 +17,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Chart } from 'cdk8s';
 import * as pulumi from '@pulumi/pulumi';
-import { HarborPrivateApp as Cdk8sHarborPrivateApp } from '../../lib/cdk8s';
+import { HarborPrivateApp as Cdk8sHarborPrivateApp, RobotSecretsProps } from '../../lib/cdk8s';
 import { HarborMember, HarborRole, PullCredentials, SecretStoreRef, SecretValue } from '../../lib/core';
 import { HarborPrivateApp } from '../../lib/pulumi';
-import { harborProvider } from '../../lib/pulumi/providers/harbor-provider';
+import type { HarborProvider } from '../../lib/pulumi/providers/harbor-provider';
+import type * as HarborProviderModule from '../../lib/pulumi/providers/harbor-provider';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { Config as DynamicProviderConfig } from '@pulumi/pulumi/cmd/dynamic-provider/config';
 import { installLiveEngine, LiveRegistration } from '../pulumi/support/live-engine';
@@ -37,7 +38,14 @@ import {
   secretVariants,
 } from '../support/hygiene-scan';
 
-const engine = installLiveEngine({ provider: harborProvider });
+// The provider the engine runs, as a provider host process does: its own copy of the package's modules, configured
+// with the stack configuration. The program's copy stays unconfigured, as in a real program, so the provider text it
+// serializes (once per process) captures no configuration.
+let hostProvider!: HarborProvider;
+jest.isolateModules(() => {
+  hostProvider = (require('../../lib/pulumi/providers/harbor-provider') as typeof HarborProviderModule).harborProvider;
+});
+const engine = installLiveEngine({ provider: hostProvider });
 
 /** A secret shaped like the emulator's robot secrets, random per call. */
 const planted = (): string => `Pl4nted${randomBytes(16).toString('hex')}`;
@@ -265,13 +273,13 @@ describe('the check is live in this run', () => {
 });
 
 describe('the YAML path writes no credential unless the literal opt-in is used', () => {
-  const synth = (credentials: PullCredentials): any[] => {
+  const synth = (source: PullCredentials | RobotSecretsProps): any[] => {
     const chart = new Chart(new App(), 'yaml');
     new Cdk8sHarborPrivateApp(chart, 'coredns', {
       registryHost: 'reg.harbor.com',
       project: { name: 'k8s' },
       namespaces: ['kube-system', 'apps'],
-      credentials,
+      ...(source instanceof PullCredentials ? { credentials: source } : { robotSecrets: source }),
       members: [HarborMember.user('k8s-puller', HarborRole.GUEST)],
       serviceAccounts: ['default'],
       workload: {
@@ -286,19 +294,16 @@ describe('the YAML path writes no credential unless the literal opt-in is used',
     ['robot (default)', () => PullCredentials.fromRobot()],
     [
       'robot with an emitted store',
-      () => PullCredentials.fromRobot({ emitStore: true, connectionSecretNamespace: 'harbor-robots-x' }),
+      (): RobotSecretsProps => ({ emitStore: true, connectionSecretNamespace: 'harbor-robots-x' }),
     ],
-    [
-      'robot through a namespaced store',
-      () => PullCredentials.fromRobot({ store: SecretStoreRef.namespaced('harbor') }),
-    ],
+    ['robot through a namespaced store', (): RobotSecretsProps => ({ store: SecretStoreRef.namespaced('harbor') })],
     ['existing Secret', () => PullCredentials.fromExistingSecret('registry-secret')],
     [
       'external store',
       () => PullCredentials.fromExternalStore({ store: SecretStoreRef.cluster('vault'), key: 'harbor/k8s' }),
     ],
-  ])('%s: no Secret with data, no literal docker auth', (_mode, credentials) => {
-    const objects = synth(credentials());
+  ])('%s: no Secret with data, no literal docker auth', (_mode, source) => {
+    const objects = synth(source());
     expect(objects.length).toBeGreaterThan(2);
     expect(findCredentials(objects)).toEqual([]);
   });
@@ -453,14 +458,26 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
     return { secretOutputs, secretInputs };
   }
 
-  test("robot credentials: robotSecret, the robot's secret and every connection are secret; the pull Secret's data is a secret input holding the issued secret", async () => {
+  /** The admin login in the stack configuration, as `pulumi config set` puts it and the provider host reads it. */
+  async function loginConfig(): Promise<void> {
+    const config = {
+      'project:harborUrl': server.url,
+      'project:harborUsername': 'admin',
+      'project:harborPassword': adminPassword,
+    };
+    engine.setConfig(config, ['project:harborPassword']);
+    // What the dynamic provider host does before any operation.
+    await hostProvider.configure({ config: new DynamicProviderConfig(config, 'project') });
+  }
+
+  test("robot credentials: robotSecret and the robot's secret are secret; the pull Secret's data is a secret input holding the issued secret", async () => {
+    await loginConfig();
     const app = new HarborPrivateApp('hygiene', {
       registryHost: 'reg.harbor.com',
       project: { name: 'k8s' },
       namespaces: ['kube-system', 'apps'],
       members: [HarborMember.user('k8s-puller', HarborRole.GUEST)],
       serviceAccounts: ['default'],
-      harbor: { url: server.url, username: 'admin', password: adminPassword }, // a plain password: the component must make it secret
       workload: { metadata: { name: 'coredns' }, containers: [{ image: 'reg.harbor.com/k8s/coredns:1.2.6' }] },
       // reg.harbor.com is not reachable here: no pull check (test/lab/preflight-pulumi.test.ts checks its messages).
       preflight: { pull: false },
@@ -470,26 +487,15 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
     const issued = robot?.state?.secret as string;
     expect(typeof issued).toBe('string');
     const { secretOutputs, secretInputs } = await check(app, [issued, adminPassword]);
-    // The walk saw the credentials where they must be (so it could have failed). Each Harbor resource keeps the
-    // deprecated connection (the admin password) at the top level (lib/pulumi/providers/state-shape.ts): that output holds it.
+    // The walk saw the credentials where they must be (so it could have failed); the admin password is nowhere.
     expect(secretOutputs).toEqual(
-      expect.arrayContaining([
-        'app.robotSecret',
-        'app.robot.secret',
-        'app.robotLogin.secret',
-        'app.project.connection',
-        'app.members[0].connection',
-        'app.robot.connection',
-      ]),
+      expect.arrayContaining(['app.robotSecret', 'app.robot.secret', 'app.robotLogin.secret']),
     );
-    expect(secretInputs).toEqual(
-      expect.arrayContaining([
-        'hygiene-project',
-        'hygiene-robot',
-        'hygiene-kube-system-harbor-k8s',
-        'hygiene-apps-harbor-k8s',
-      ]),
-    );
+    expect(secretInputs.sort()).toEqual([
+      'hygiene-apps-harbor-k8s',
+      'hygiene-kube-system-harbor-k8s',
+      'hygiene-robot-login',
+    ]);
     const pullSecret = engine.byType('kubernetes:core/v1:Secret', 'hygiene-apps-harbor-k8s')[0];
     expect(isSecretInput(pullSecret.inputs.data)).toBe(true);
     const config = JSON.parse(Buffer.from(pullSecret.state!.data['.dockerconfigjson'], 'base64').toString('utf8'));
@@ -497,14 +503,7 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
   });
 
   test('a connection from the stack configuration: the admin password is in no input and no output at all', async () => {
-    const config = {
-      'project:harborUrl': server.url,
-      'project:harborUsername': 'admin',
-      'project:harborPassword': adminPassword,
-    };
-    engine.setConfig(config, ['project:harborPassword']);
-    // What the dynamic provider host does before any operation (here the provider runs in-process).
-    await harborProvider.configure({ config: new DynamicProviderConfig(config, 'project') });
+    await loginConfig();
     const app = new HarborPrivateApp('hygiene-config', {
       registryHost: 'reg.harbor.com',
       project: { name: 'k8s-config' },
@@ -519,6 +518,7 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
   });
 
   test("literal credentials: the Secret's data is secret, the password appears in no plain output or input", async () => {
+    await loginConfig();
     const password = planted();
     const app = new HarborPrivateApp('hygiene-literal', {
       registryHost: 'reg.harbor.com',
@@ -528,7 +528,6 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
         username: 'robot$k8s+ci',
         password: SecretValue.unsafePlainText(password),
       }),
-      harbor: { url: server.url, username: 'admin', password: pulumi.secret(adminPassword) },
     });
     const { secretInputs } = await check(app, [password, adminPassword]);
     expect(secretInputs).toEqual(expect.arrayContaining(['hygiene-literal-kube-system-harbor-k8s']));

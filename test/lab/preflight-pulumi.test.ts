@@ -6,7 +6,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { join } from 'node:path';
 import { HarborClient } from '../../lib/harbor';
-import { HarborPrivateApp, type HarborPrivateAppProps } from '../../lib/pulumi';
+import { HarborPrivateApp, type HarborPrivateAppArgs } from '../../lib/pulumi';
 import { installLiveEngine, type LiveRegistration } from '../pulumi/support/live-engine';
 import { startRealHost } from '../pulumi/support/real-host';
 import { describeLab } from './binaries';
@@ -57,7 +57,7 @@ describeLab('the Pulumi preflight: the workload is created only when its images 
   async function up(
     name: string,
     image: string,
-    extra: Partial<HarborPrivateAppProps> = {},
+    extra: Partial<HarborPrivateAppArgs> = {},
     workloads = 1,
   ): Promise<Up> {
     const tokens = lab.tokenRequests();

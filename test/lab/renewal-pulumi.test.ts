@@ -12,7 +12,7 @@
  *
  * `LAB_STORY=1 npx jest test/lab/renewal-pulumi.test.ts` prints the loop's figures.
  */
-import { HarborPrivateApp, type HarborPrivateAppProps } from '../../lib/pulumi';
+import { HarborPrivateApp, type HarborPrivateAppArgs } from '../../lib/pulumi';
 import { installLiveEngine, type LiveEvent } from '../pulumi/support/live-engine';
 import { flatProps } from '../pulumi/support/mocks';
 import { describeLab } from './binaries';
@@ -44,7 +44,7 @@ describeLab('Pulumi engine: renewal under a pull loop', () => {
    * every later up renews this robot (25.5 days old from the start), so no up could add the check first. The rotation
    * suite runs with it.
    */
-  const props = (): HarborPrivateAppProps => {
+  const props = (): HarborPrivateAppArgs => {
     const { image: _image, ...seed } = labSeedProps(lab.registryHost);
     return { ...seed, robot: { name: 'coredns-pull', durationDays: 30 }, preflight: { pull: false } };
   };

@@ -14,7 +14,7 @@
  *
  * `LAB_STORY=1 npx jest test/lab/rotation-pulumi.test.ts` prints each loop's figures.
  */
-import { HarborPrivateApp, type HarborPrivateAppProps } from '../../lib/pulumi';
+import { HarborPrivateApp, type HarborPrivateAppArgs } from '../../lib/pulumi';
 import { installLiveEngine, type LiveEvent } from '../pulumi/support/live-engine';
 import { flatProps } from '../pulumi/support/mocks';
 import { describeLab } from './binaries';
@@ -44,7 +44,7 @@ describeLab('Pulumi engine: blue/green rotation under a pull loop', () => {
    * The seed's app with rotation; `robot` overrides. With the preflight pull check (on by default; the lab's registry
    * is plain http on loopback), except for the very first up: the image is pushed once the project exists.
    */
-  const props = (robot: NonNullable<HarborPrivateAppProps['robot']>, pull = true): HarborPrivateAppProps => {
+  const props = (robot: NonNullable<HarborPrivateAppArgs['robot']>, pull = true): HarborPrivateAppArgs => {
     const { image: _image, ...seed } = labSeedProps(lab.registryHost);
     return {
       ...seed,
@@ -68,7 +68,7 @@ describeLab('Pulumi engine: blue/green rotation under a pull loop', () => {
    * `pulumi up` of the program with these robot props; each step waits until the running pull loop pulled with what it
    * left (two more pulls: the one in flight may have read the Secret before the step).
    */
-  const up = async (robot: NonNullable<HarborPrivateAppProps['robot']>, forceDeleteBeforeReplace = false) => {
+  const up = async (robot: NonNullable<HarborPrivateAppArgs['robot']>, forceDeleteBeforeReplace = false) => {
     const from = engine.events.length;
     engine.beginUp({ afterStep: () => loops[loops.length - 1]?.waitForPulls(2, 240_000), forceDeleteBeforeReplace });
     new HarborPrivateApp('coredns', props(robot));

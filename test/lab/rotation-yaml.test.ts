@@ -51,7 +51,6 @@ describeLab('YAML path: blue/green rotation and renewal under a pull loop', () =
     const chart = Testing.chart();
     new HarborPrivateApp(chart, 'coredns', {
       ...props,
-      harborUrl: lab.harborUrl,
       robot: { name: 'coredns-pull', durationDays, rotation: { step } },
     });
     return Testing.synth(chart) as Obj[];

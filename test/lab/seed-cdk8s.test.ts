@@ -37,7 +37,7 @@ describeLab('seed on the cdk8s engine: ErrImagePull, then the synthesized fix pu
     const { image: seedImage, ...props } = labSeedProps(lab.registryHost);
     image = seedImage;
     const chart = Testing.chart();
-    new HarborPrivateApp(chart, 'coredns', { ...props, harborUrl: lab.harborUrl });
+    new HarborPrivateApp(chart, 'coredns', props);
     objects = Testing.synth(chart) as Obj[];
     cluster = new SimCluster(harbor);
   });

@@ -13,7 +13,7 @@
  * single resource under the lifecycle helpers (test/pulumi/support/lifecycle.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { HarborMember, HarborPrivateApp, HarborRole, type HarborPrivateAppProps } from '../../lib/pulumi';
+import { HarborMember, HarborPrivateApp, HarborRole, type HarborPrivateAppArgs } from '../../lib/pulumi';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { labSeedProps } from '../lab/seed-props';
 import { create, refresh, seedStack, up, type StackResource } from './support/lifecycle';
@@ -45,13 +45,13 @@ function login(username: string, password: string): void {
 }
 
 /** The seed's app (no pull check: the emulator has no registry), with `change` applied. */
-function seed(change: Partial<HarborPrivateAppProps> = {}): HarborPrivateAppProps {
+function seed(change: Partial<HarborPrivateAppArgs> = {}): HarborPrivateAppArgs {
   const { image: _image, ...props } = labSeedProps('reg.harbor.com');
   return { ...props, preflight: { pull: false }, ...change };
 }
 
 /** `pulumi up` of the program with these props (the first one, or a later one). */
-async function pulumiUp(props: HarborPrivateAppProps, later: boolean): Promise<void> {
+async function pulumiUp(props: HarborPrivateAppArgs, later: boolean): Promise<void> {
   if (later) engine.beginUp();
   new HarborPrivateApp('coredns', props);
   await engine.settled('HarborPrivateApp "coredns"');

@@ -12,7 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { App, Chart } from 'cdk8s';
 import * as pulumi from '@pulumi/pulumi';
 import { corednsAppProps } from '../../apps/cdk8s/coredns';
-import { HarborMember, HarborPrivateApp, HarborRole, renderHarborPrivateApp } from '../../lib/pulumi';
+import { HarborMember, HarborPrivateApp, HarborRole } from '../../lib/pulumi';
+import { renderHarborPrivateApp } from '../../lib/pulumi/component/render';
 import { harborProvider } from '../../lib/pulumi/providers/harbor-provider';
 import { flatProps, installMocks, promiseOf, Registration, settled, unwrapSecrets } from './support/mocks';
 

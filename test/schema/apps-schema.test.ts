@@ -38,12 +38,12 @@ class EveryModeChart extends Chart {
       ],
       robot: { name: 'nodes', durationDays: 90, description: 'placeholder robot for schema tests' },
       namespaces: ['team-a', 'team-b'],
-      credentials: PullCredentials.fromRobot({
+      robotSecrets: {
         store: SecretStoreRef.cluster('harbor-robots'),
         emitStore: true,
         connectionSecretNamespace: 'harbor-connections',
         refreshInterval: '15m',
-      }),
+      },
       serviceAccounts: ['default', 'builder'],
       providerConfigName: 'harbor-prod',
       workload: {

@@ -1,5 +1,4 @@
 import { ApiObject } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { DeliveredHarborObjects, IHarborDelivery, NameClaim } from '../../cdk8s/harbor-delivery';
 import { HarborPrivateAppError, ResolvedHarborPrivateApp } from '../../core';
@@ -11,18 +10,17 @@ import { HarborPrivateAppError, ResolvedHarborPrivateApp } from '../../core';
  */
 export class PulumiDelivery implements IHarborDelivery {
   /**
-   * No names of its own. Refuses the YAML engine's `robot.rotation.step`: the Pulumi engine rotates a whole
-   * blue/green cycle in one `pulumi up`, on `rotation.trigger` and `rotation.everyDays`.
+   * No names of its own. Refuses a `robot.rotation` with neither `everyDays` nor `trigger`: it would rotate nothing
+   * (the resolver reads such a rotation as the cdk8s construct's step 0).
    */
   public claims(config: ResolvedHarborPrivateApp): NameClaim[] {
     if (config.robot?.rotation) {
       throw new HarborPrivateAppError({
         scope: `HarborPrivateApp ${JSON.stringify(config.appName)}`,
         field: 'robot.rotation',
-        value: { step: config.robot.rotation.step },
-        problem:
-          "is the YAML engine's step-by-step rotation; the Pulumi engine rotates a whole blue/green cycle in one pulumi up",
-        fix: 'use rotation: { trigger: "<any value; change it to rotate>" } and/or rotation: { everyDays: 30 }',
+        value: {},
+        problem: 'gives neither trigger nor everyDays, so nothing would ever rotate',
+        fix: 'use rotation: { trigger: "<any value; change it to rotate>" } and/or rotation: { everyDays: 30 }, or drop rotation',
       });
     }
     return [];
@@ -38,7 +36,9 @@ export class PulumiDelivery implements IHarborDelivery {
     config: ResolvedHarborPrivateApp,
     namespace: string,
   ): ApiObject {
-    return new kplus.k8s.KubeSecret(app, id, {
+    return new ApiObject(app, id, {
+      apiVersion: 'v1',
+      kind: 'Secret',
       metadata: { name: config.pullSecretName, namespace },
       type: 'kubernetes.io/dockerconfigjson',
     });

@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
-import { HarborPrivateApp as Cdk8sHarborPrivateApp, HarborPrivateAppProps } from '../../cdk8s/harbor-private-app';
+import { HarborPrivateApp as Cdk8sHarborPrivateApp, engineRenderProps } from '../../cdk8s/harbor-private-app';
 import { HarborPrivateAppError } from '../../core';
+import type { HarborPrivateAppArgs } from './args';
 import type { KubernetesManifest } from './kubernetes-objects';
 import { PulumiDelivery } from './pulumi-delivery';
 
@@ -23,11 +24,17 @@ export interface RenderedApp {
  */
 export function renderHarborPrivateApp(
   name: string,
-  props: Omit<HarborPrivateAppProps, 'delivery'>,
+  args: Omit<HarborPrivateAppArgs, 'connection' | 'provider' | 'configure' | 'preflight'>,
   configure?: (app: Cdk8sHarborPrivateApp) => void,
 ): RenderedApp {
   const chart = new Chart(new App(), name, { disableResourceNameHashes: true });
-  const construct = new Cdk8sHarborPrivateApp(chart, name, { ...props, delivery: new PulumiDelivery() });
+  // The construct resolves the component's args (not cdk8s props) and takes the Pulumi engine's delivery.
+  const { registryHost, project, namespaces, workload } = args ?? ({} as HarborPrivateAppArgs);
+  const props = engineRenderProps(
+    { registryHost, project, namespaces, workload },
+    { options: args, delivery: new PulumiDelivery() },
+  );
+  const construct = new Cdk8sHarborPrivateApp(chart, name, props);
   configure?.(construct);
   // chart.toJson() does not run construct validations (App.synth does): run them here, as synthesis would.
   const errors = chart.node.findAll().flatMap((c) => c.node.validate().map((message) => `${c.node.path}: ${message}`));
