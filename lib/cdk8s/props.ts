@@ -21,7 +21,7 @@ export interface HarborWorkloadProps extends Omit<kplus.DeploymentProps, 'docker
 
 /**
  * The YAML engine's blue/green rotation of the robot's secret without a pull outage: two robots, blue and green; the
- * pull Secret moves one `step` per reviewed change (see the README, "Rotation and expiry"). The Pulumi component rotates a whole cycle
+ * pull Secret moves one `step` per reviewed change (see docs/rotation.md). The Pulumi component rotates a whole cycle
  * in one `pulumi up` instead (`RotationArgs`).
  */
 export interface RobotRotationProps {

@@ -75,7 +75,7 @@ export interface HarborPrivateAppArgs extends HarborPrivateAppOptions {
   /**
    * Where the Harbor objects are made, and the stack configuration keys the Harbor login is read from when Pulumi runs
    * their provider. The Harbor resources store Harbor's canonical URL and the keys' name, never the password: a new
-   * password is a configuration change (see the README, "Operating it").
+   * password is a configuration change (see docs/operations.md).
    * @default HarborConnection.fromConfig(): `harborUrl` (optional; else `harborUrl` of these args, else
    * `https://<registryHost>`), `harborUsername`, `harborPassword` (a secret) and `harborCaBundle` (optional), in the
    * project's namespace
@@ -96,7 +96,7 @@ export interface HarborPrivateAppArgs extends HarborPrivateAppOptions {
   /**
    * What `pulumi up` checks before it creates or changes a workload: by default, that every image of every workload on
    * `registryHost` can be pulled with the robot's login; a failed check stops the `up` before the workloads, naming
-   * the cause. Never in a preview. See the README, "Catch it before rollout".
+   * the cause. Never in a preview. See docs/lint.md, "On Pulumi: a pull check before the workload".
    * @default { pull: true }
    */
   readonly preflight?: HarborPreflightOptions;
