@@ -56,11 +56,8 @@ export { renderHarborPrivateApp } from './component/render';
 export type { RenderedApp } from './component/render';
 export {
   DYNAMIC_PROVIDER_MODULE,
-  HarborProviderReference,
-  serializableHarborProvider,
-  serializableProvider,
-  serializablePullCheckProvider,
-  serializableRobotLoginProvider,
-  serializableRobotRotationProvider,
+  PROVIDER_REFERENCE_VERSION,
+  providerReferenceText,
+  providerText,
 } from './resources/provider-reference';
 export type { DynamicProviderExport } from './resources/provider-reference';

@@ -8,7 +8,6 @@ import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { HarborClient } from '../../lib/harbor';
 import type { HarborConnectionState } from '../../lib/pulumi/providers/connection';
 import { create, destroy, refresh, seedResources, StackResource, up } from './support/lifecycle';
-import { flatProps } from './support/mocks';
 import { hostPerTest, type HostRun } from './support/serialized';
 
 /** Pulumi's own dynamic provider host, a new one for each test (a `pulumi` run), running the stored provider texts. */
@@ -221,7 +220,7 @@ test('replacements: another robot name or project; the same login deletes first;
   const diff = await host.diff(robot.id!, robot.outs, { ...robot.inputs, connection: rotated });
   expect(diff).toMatchObject({ changes: true, replaces: [] });
   const updated = await host.update(robot.id!, robot.outs, { ...robot.inputs, connection: rotated });
-  expect(flatProps(updated.outs).connection.password).toBe(rotated.password);
+  expect(updated.outs.connection.password).toBe(rotated.password);
   expect(calls()).toEqual([]);
 });
 

@@ -14,7 +14,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { corednsAppProps } from '../../apps/cdk8s/coredns';
 import { HarborMember, HarborPrivateApp, HarborRole, renderHarborPrivateApp } from '../../lib/pulumi';
 import { harborProvider } from '../../lib/pulumi/providers/harbor-provider';
-import { flatProps, installMocks, promiseOf, Registration, settled, unwrapSecrets } from './support/mocks';
+import { installMocks, promiseOf, Registration, settled, unwrapSecrets } from './support/mocks';
 
 const registrations = installMocks();
 pulumi.runtime.setAllConfig(
@@ -47,7 +47,7 @@ const inputsOf = (r: Registration): Record<string, any> => unwrapSecrets(r.input
  * A Harbor resource's inputs as its provider reads them: plain values, `spec` lifted (lib/pulumi/providers/state-shape.ts). Not
  * for Kubernetes objects, whose own `spec` is theirs.
  */
-const harborInputsOf = (r: Registration): Record<string, any> => flatProps(inputsOf(r));
+const harborInputsOf = (r: Registration): Record<string, any> => inputsOf(r);
 
 test('renamed with aliases: every resource found under its old name, the Kubernetes objects unchanged, nothing replaced', async () => {
   const before = await build('coredns');

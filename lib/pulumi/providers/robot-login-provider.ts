@@ -17,9 +17,9 @@
  * the pull Secret in the same run.
  */
 import type { dynamic } from '@pulumi/pulumi';
-import { PackedStateProvider, providerTextChanged, topLevelKeysOf, UNKNOWN } from './state-shape';
+import { ProviderBoundary, providerTextChanged, UNKNOWN } from './boundary';
 
-export { UNKNOWN } from './state-shape';
+export { UNKNOWN } from './boundary';
 
 /** The inputs (and outputs) of a robot login resource. */
 export interface HarborRobotLoginInputs {
@@ -96,10 +96,7 @@ export class HarborRobotLoginProvider implements dynamic.ResourceProvider {
 }
 
 /**
- * The one instance every robot login registers with (so Pulumi serializes it once per program), on the packed layout of
- * state-shape.ts.
+ * The one instance every robot login registers with (so Pulumi serializes it once per program), behind the host
+ * boundary ({@link ProviderBoundary}).
  */
-export const harborRobotLoginProvider: dynamic.ResourceProvider = new PackedStateProvider(
-  new HarborRobotLoginProvider(),
-  topLevelKeysOf('robotLogin'),
-);
+export const harborRobotLoginProvider: dynamic.ResourceProvider = new ProviderBoundary(new HarborRobotLoginProvider());

@@ -2,7 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { HarborRoleName } from '../../core/roles';
 import { HarborLocationArgs, locationInputs } from './harbor-connection';
 import { HarborDynamicResource } from './dynamic-resource';
-import { providerInput } from './provider-reference';
+import { providerText } from './provider-reference';
 
 /** Arguments of a {@link HarborProjectMember}. */
 export interface HarborProjectMemberArgs extends HarborLocationArgs {
@@ -45,7 +45,7 @@ export class HarborProjectMember extends HarborDynamicResource {
   constructor(name: string, args: HarborProjectMemberArgs, opts: pulumi.CustomResourceOptions = {}) {
     const location = locationInputs(args, `HarborProjectMember ${JSON.stringify(name)}`);
     super(
-      providerInput('harborProvider'),
+      providerText('harborProvider'),
       name,
       {
         resourceKind: 'member',

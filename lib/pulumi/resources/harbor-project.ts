@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { HarborLocationArgs, locationInputs } from './harbor-connection';
 import { HarborDynamicResource } from './dynamic-resource';
-import { providerInput } from './provider-reference';
+import { providerText } from './provider-reference';
 
 /** Arguments of a {@link HarborProject}. */
 export interface HarborProjectArgs extends HarborLocationArgs {
@@ -55,7 +55,7 @@ export class HarborProject extends HarborDynamicResource {
   constructor(name: string, args: HarborProjectArgs, opts: pulumi.CustomResourceOptions = {}) {
     const location = locationInputs(args, `HarborProject ${JSON.stringify(name)}`);
     super(
-      providerInput('harborProvider'),
+      providerText('harborProvider'),
       name,
       {
         resourceKind: 'project',

@@ -2,7 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { assertAllowedRobotAccess, type RobotPermission } from '../../harbor';
 import { HarborLocationArgs, locationInputs } from './harbor-connection';
 import { HarborDynamicResource } from './dynamic-resource';
-import { providerInput } from './provider-reference';
+import { providerText } from './provider-reference';
 
 /** Arguments of a {@link HarborRobotAccount}: its Harbor (the login needs projectAdmin in the project, or system admin). */
 export interface HarborRobotAccountArgs extends HarborLocationArgs {
@@ -77,7 +77,7 @@ export class HarborRobotAccount extends HarborDynamicResource {
     if (known(args.permissions))
       assertAllowedRobotAccess(args.permissions, `HarborRobotAccount ${JSON.stringify(name)} permissions`);
     super(
-      providerInput('harborProvider'),
+      providerText('harborProvider'),
       name,
       {
         resourceKind: 'robot',

@@ -2,8 +2,7 @@
  * Plays the Pulumi engine's part for the dynamic providers (there is no Pulumi CLI here): create in dependency order,
  * an `up` without changes (diff, and update only where diff reports a change), refresh (read; an empty answer drops
  * the resource), destroy in reverse order, and a preview. Inputs are the plain values the provider host hands the
- * provider, in the layout the program registers them (lib/pulumi/providers/state-shape.ts: declared outputs at the top level, the
- * rest under `spec`; `inputs` here are written flat and packed on the way); a resource's inputs that come from another
+ * provider, exactly as the program registers them (docs/pulumi-state.md); a resource's inputs that come from another
  * resource's outputs are derived from that one's state. Hand it a {@link hostRun} (./serialized.ts) to run the calls
  * through Pulumi's own dynamic provider host; an in-process provider's results are checked to cross the wire
  * unchanged (./wire-check.ts).
@@ -11,7 +10,6 @@
 import type { dynamic } from '@pulumi/pulumi';
 import type { HarborConnectionState, HarborTarget } from '../../../lib/pulumi/providers/connection';
 import { UNKNOWN } from '../../../lib/pulumi/providers/robot-login-provider';
-import { packState } from '../../../lib/pulumi/providers/state-shape';
 import { wireChecked } from './wire-check';
 
 /** The state of a resource as another one's inputs see it (`undefined` fields are unknown). */
@@ -124,7 +122,7 @@ export async function create(provider: dynamic.ResourceProvider, resources: Stac
   provider = wireChecked(provider);
   for (const r of resources) {
     resolveInputs(r, resources);
-    const result = await provider.create(packState(r.inputs));
+    const result = await provider.create(r.inputs);
     r.id = result.id;
     r.outs = result.outs;
   }
@@ -139,10 +137,10 @@ export async function up(provider: dynamic.ResourceProvider, resources: StackRes
   const report: DiffReport = {};
   for (const r of resources) {
     resolveInputs(r, resources);
-    const diff = await provider.diff!(r.id!, r.outs, packState(r.inputs));
+    const diff = await provider.diff!(r.id!, r.outs, r.inputs);
     report[r.name] = diff;
     if (diff.changes && !diff.replaces?.length) {
-      const result = await provider.update!(r.id!, r.outs, packState(r.inputs));
+      const result = await provider.update!(r.id!, r.outs, r.inputs);
       r.outs = result.outs;
     }
   }
@@ -193,7 +191,7 @@ export async function preview(
   const planned = new Map<string, ResourceState>();
   const report: Record<string, { diff: dynamic.DiffResult; state: ResourceState }> = {};
   for (const r of resources) {
-    const inputs = packState(r.derive ? r.derive((name) => planned.get(name)) : r.inputs);
+    const inputs = r.derive ? r.derive((name) => planned.get(name)) : r.inputs;
     const diff = await provider.diff!(r.id!, r.outs, inputs);
     const state: ResourceState = !diff.changes
       ? { id: r.id, outs: r.outs }

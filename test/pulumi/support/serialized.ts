@@ -7,7 +7,6 @@
  *   host, which loads each text (`requireFromString(text).handler()`, requires resolved from the repository) and
  *   configures it once with the stack configuration. The host picks a resource's provider by its `__provider` text.
  */
-import { unpackState } from '../../../lib/pulumi/providers/state-shape';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { dynamic } from '@pulumi/pulumi';
@@ -73,8 +72,7 @@ export async function hostRun(
   const withText = (props: unknown): Record<string, any> => {
     const p = (props ?? {}) as Record<string, any>;
     if (typeof p[PROVIDER_KEY] === 'string') return p;
-    // Either layout (lib/pulumi/providers/state-shape.ts): the kind may be under `spec`.
-    const kind = (unpackState(p) as { resourceKind?: unknown }).resourceKind;
+    const kind = (p as { resourceKind?: unknown }).resourceKind;
     const text =
       kind === 'robotLogin' ? texts.login : kind === 'robotRotation' ? (texts.rotation ?? texts.harbor) : texts.harbor;
     return { ...p, [PROVIDER_KEY]: text };
