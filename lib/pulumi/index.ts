@@ -9,7 +9,7 @@ export { HARBOR_PRIVATE_APP_TYPE, HarborPrivateApp } from './component/harbor-pr
 export type { HarborPrivateAppProps } from './component/harbor-private-app';
 export { HarborConnection } from './resources/config-connection';
 export type { HarborConnectionKeys, HarborConnectionOptions } from './resources/config-connection';
-export type { HarborConnectionArgs, HarborConnectionInputs, HarborLocationArgs } from './resources/harbor-connection';
+export type { HarborLocationArgs } from './resources/harbor-connection';
 export { HarborProject } from './resources/harbor-project';
 export type { HarborProjectArgs } from './resources/harbor-project';
 export { HarborProjectMember } from './resources/harbor-member';
@@ -20,13 +20,7 @@ export { HarborRobotLogin } from './resources/harbor-robot-login';
 export type { HarborRobotLoginArgs } from './resources/harbor-robot-login';
 export { HarborRobotRotation } from './resources/harbor-robot-rotation';
 export type { HarborRobotRotationArgs } from './resources/harbor-robot-rotation';
-export type {
-  HarborConnectionState,
-  HarborLocated,
-  HarborTarget,
-  HarborTuning,
-  StackConfig,
-} from './providers/connection';
+export type { HarborLogin, HarborLocated, HarborTarget, HarborTuning, StackConfig } from './providers/connection';
 export { HarborProvider, harborProvider } from './providers/harbor-provider';
 export type { HarborResourceKind } from './providers/harbor-provider';
 export { HarborProjectProvider, harborProjectProvider } from './providers/project-provider';

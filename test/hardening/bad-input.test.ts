@@ -56,8 +56,8 @@ describe('the corpus', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(both.length).toBeGreaterThanOrEqual(30);
     expect(BAD_INPUTS.filter((c) => c.engines === 'pulumi').length).toBeGreaterThanOrEqual(5);
-    // Every case alters something (props or the connection).
-    for (const c of BAD_INPUTS) expect(c.props !== undefined || c.harbor !== undefined).toBe(true);
+    // Every case alters something (props or the stack configuration).
+    for (const c of BAD_INPUTS) expect(c.props !== undefined || c.noLogin === true).toBe(true);
   });
 
   test('the valid props are accepted by the cdk8s construct (so each case fails for its own mistake only)', () => {
@@ -103,18 +103,22 @@ describe('Pulumi engine rejects every case before any registration or API call (
   });
 
   const propsFor = (c: BadInputCase): HarborPrivateAppProps => {
-    const harbor = { url: server.url, username: 'admin', password: pulumi.secret(ADMIN_PASSWORD) };
-    const override = c.harbor?.();
+    // The login the default connection reads, unless the case is about its absence.
+    pulumi.runtime.setAllConfig(
+      c.noLogin
+        ? { 'project:harborUrl': server.url }
+        : {
+            'project:harborUrl': server.url,
+            'project:harborUsername': 'admin',
+            'project:harborPassword': ADMIN_PASSWORD,
+          },
+      ['project:harborPassword'],
+    );
     return {
       ...validCorpusProps(),
       // Not about the registry: no pull check (test/lab/preflight-pulumi.test.ts covers it).
       preflight: { pull: false },
       ...(c.props?.() ?? {}),
-      harbor: (override === null
-        ? undefined
-        : typeof override === 'string'
-          ? override
-          : { ...harbor, ...(override ?? {}) }) as HarborPrivateAppProps['harbor'],
     };
   };
 

@@ -18,7 +18,6 @@ import {
   SecretStoreRef,
   SecretValue,
 } from '../../lib/core';
-import type { HarborConnectionArgs } from '../../lib/pulumi/resources/harbor-connection';
 
 /** Which engines a case applies to: `both`, or only the Pulumi component (its Harbor connection). */
 export type CorpusEngines = 'both' | 'pulumi';
@@ -33,11 +32,8 @@ export interface BadInputCase {
   readonly engines: CorpusEngines;
   /** Props replacing those of {@link validCorpusProps} (shallow merge). */
   readonly props?: () => Partial<HarborPrivateAppProps>;
-  /**
-   * Pulumi only: fields replacing those of the valid Harbor connection (shallow merge); `null` drops `harbor`; a string
-   * replaces the whole connection (a URL or a password given where the connection object belongs).
-   */
-  readonly harbor?: () => Partial<Record<keyof HarborConnectionArgs, unknown>> | null | string;
+  /** Pulumi only: the stack configuration holds no Harbor login. */
+  readonly noLogin?: boolean;
   /** `HarborPrivateAppError.field`, exactly. */
   readonly field: string;
   /** Text the message must show for the value received (usually the JSON-quoted value). */
@@ -837,126 +833,14 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
 
   // The Pulumi engine's Harbor connection.
   {
-    // Without the (deprecated) harbor prop, the default connection reads the login from the stack configuration.
+    // The default connection reads the login from the stack configuration.
     id: 'harbor-missing',
-    mistake: 'no Harbor login: neither the harbor prop nor the stack configuration keys',
+    mistake: 'no Harbor login in the stack configuration',
     engines: 'pulumi',
-    harbor: () => null,
+    noLogin: true,
     field: 'project:harborUsername',
     shown: '= undefined:',
     fix: /pulumi config set harborUsername/,
-  },
-  {
-    id: 'harbor-password-missing',
-    mistake: 'no Harbor password',
-    engines: 'pulumi',
-    harbor: () => ({ password: undefined }),
-    field: 'harbor.password',
-    shown: '= undefined:',
-    fix: /pulumi config set --secret harbor:password/,
-  },
-  {
-    id: 'harbor-username-empty',
-    mistake: 'an empty Harbor user name',
-    engines: 'pulumi',
-    harbor: () => ({ username: '' }),
-    field: 'harbor.username',
-    shown: '""',
-    fix: /pulumi config set harbor:username admin/,
-  },
-  {
-    id: 'harbor-username-colon',
-    mistake: 'a Harbor user name with ":" and the password after it',
-    engines: 'pulumi',
-    harbor: () => ({ username: `admin:${CORPUS_PLANTED.strayPassword}` }),
-    field: 'harbor.username',
-    shown: `"admin:${redactedShape(CORPUS_PLANTED.strayPassword)}"`,
-    fix: /login name/,
-    neverShown: [CORPUS_PLANTED.strayPassword],
-  },
-  {
-    id: 'harbor-as-string',
-    mistake: 'harbor given as a URL string with credentials, not as { url, username, password }',
-    engines: 'pulumi',
-    harbor: () => `https://admin:${CORPUS_PLANTED.strayPassword}@harbor.example.com`,
-    field: 'harbor',
-    shown: `= ${redactedShape(`https://admin:${CORPUS_PLANTED.strayPassword}@harbor.example.com`)}:`,
-    fix: /pass harbor: \{ username/,
-    neverShown: [CORPUS_PLANTED.strayPassword],
-  },
-  {
-    id: 'harbor-http-non-loopback',
-    mistake: 'plain http:// to a non-loopback Harbor',
-    engines: 'pulumi',
-    harbor: () => ({ url: 'http://harbor.example.com' }),
-    field: 'harbor.url',
-    shown: '"http://harbor.example.com"',
-    fix: /use "https:\/\/harbor\.example\.com" \(with harbor\.caBundle for a private CA\).*only to a loopback host/,
-    neverShown: ['allowPlainHttp'],
-  },
-  {
-    id: 'harbor-timeout-zero',
-    mistake: 'a connection timeout of 0 ms',
-    engines: 'pulumi',
-    harbor: () => ({ timeoutMs: 0 }),
-    field: 'harbor.timeoutMs',
-    shown: '= 0:',
-    fix: /default \(30000\)/,
-  },
-  {
-    id: 'harbor-timeout-overflow',
-    mistake: "a connection timeout beyond Node's longest timer (it would fire at once)",
-    engines: 'pulumi',
-    harbor: () => ({ timeoutMs: 2 ** 31 }),
-    field: 'harbor.timeoutMs',
-    shown: '= 2147483648:',
-    fix: /default \(30000\)/,
-  },
-  {
-    id: 'harbor-max-retries-negative',
-    mistake: 'maxRetries of -1',
-    engines: 'pulumi',
-    harbor: () => ({ maxRetries: -1 }),
-    field: 'harbor.maxRetries',
-    shown: '= -1:',
-    fix: /default \(3\)/,
-  },
-  {
-    id: 'harbor-retry-delay-fraction',
-    mistake: 'a backoff base of 1.5 ms',
-    engines: 'pulumi',
-    harbor: () => ({ retryBaseDelayMs: 1.5 }),
-    field: 'harbor.retryBaseDelayMs',
-    shown: '= 1.5:',
-    fix: /default \(200\)/,
-  },
-  {
-    id: 'harbor-max-retry-delay-string',
-    mistake: 'maxRetryDelayMs given as a string (read from config without parsing)',
-    engines: 'pulumi',
-    harbor: () => ({ maxRetryDelayMs: '10000' }),
-    field: 'harbor.maxRetryDelayMs',
-    shown: '"10000"',
-    fix: /default \(10000\)/,
-  },
-  {
-    id: 'harbor-connection-url-with-credentials',
-    mistake: 'harbor.url with user:password in it',
-    engines: 'pulumi',
-    harbor: () => ({ url: `https://admin:${CORPUS_PLANTED.urlPassword}@harbor.example.com` }),
-    field: 'harbor.url',
-    shown: '"https://***@harbor.example.com"',
-    fix: /https:\/\/ base URL/,
-    neverShown: [CORPUS_PLANTED.urlPassword],
-  },
-  {
-    id: 'harbor-ca-not-pem',
-    mistake: 'a CA bundle given as a file path',
-    engines: 'pulumi',
-    harbor: () => ({ url: 'https://harbor.example.com', caBundle: '/etc/ssl/harbor-ca.crt' }),
-    field: 'harbor.caBundle',
-    shown: '"<PEM text>"',
-    fix: /PEM text of the CA certificate/,
   },
 ];
 
@@ -972,10 +856,6 @@ export interface ValidInputCase {
   readonly name?: string;
   /** Props replacing those of {@link validCorpusProps} (shallow merge). */
   readonly props?: () => Partial<HarborPrivateAppProps>;
-  /** Pulumi only: fields replacing those of the valid Harbor connection. */
-  readonly harbor?: () => Partial<Record<keyof HarborConnectionArgs, unknown>>;
-  /** Pulumi only: pass the Harbor password as a plain string, not as a secret. */
-  readonly plainPassword?: boolean;
   /** Harbor users the case's members name (beside {@link CORPUS_MEMBER}). */
   readonly users?: readonly string[];
   /** Harbor writes the Pulumi engine makes: 3 (project, member, robot) unless given. */
@@ -1140,17 +1020,5 @@ export const VALID_INPUTS: readonly ValidInputCase[] = [
     why: 'the robot store emitted by the app',
     engines: 'both',
     props: () => ({ credentials: PullCredentials.fromRobot({ emitStore: true }) }),
-  },
-  {
-    id: 'tuning-at-bounds',
-    why: 'connection tuning at its bounds',
-    engines: 'pulumi',
-    harbor: () => ({ maxRetries: 0, timeoutMs: 2 ** 31 - 1, retryBaseDelayMs: 0, maxRetryDelayMs: 0 }),
-  },
-  {
-    id: 'plain-string-password',
-    why: 'a plain-string password: accepted, made a secret, with a warning',
-    engines: 'pulumi',
-    plainPassword: true,
   },
 ];

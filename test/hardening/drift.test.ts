@@ -16,22 +16,33 @@ import { App, Chart } from 'cdk8s';
 import { corednsAppProps, SEED } from '../../apps/cdk8s/coredns';
 import { HarborClient } from '../../lib/harbor';
 import { HarborPrivateApp } from '../../lib/pulumi';
-import type { HarborConnectionState } from '../../lib/pulumi/providers/connection';
+import type { HarborLogin } from '../../lib/pulumi/providers/connection';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
-import { create, refresh, seedResources, up, type DiffReport, type StackResource } from '../pulumi/support/lifecycle';
+import {
+  create,
+  loginConfig,
+  refresh,
+  seedResources,
+  up,
+  type DiffReport,
+  type StackResource,
+} from '../pulumi/support/lifecycle';
 import { installMocks, isSecretInput, MOCK_HARBOR, promiseOf, settled, unwrapSecrets } from '../pulumi/support/mocks';
 import { hostPerTest, type HostRun } from '../pulumi/support/serialized';
 
 /** Pulumi's own dynamic provider host, a new one for each test (a `pulumi` run), running the stored provider texts. */
 let host: HostRun;
-hostPerTest((run) => (host = run));
+hostPerTest(
+  (run) => (host = run),
+  () => loginConfig({ username: 'admin', password: ADMIN_PASSWORD }),
+);
 
 const ADMIN_PASSWORD = randomBytes(12).toString('hex');
 const PULL = [{ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'pull' }] }];
 
 let emulator: HarborEmulator;
 let server: { url: string; close(): Promise<void> };
-let connection: HarborConnectionState;
+let connection: HarborLogin;
 let stack: StackResource[];
 
 const res = (name: 'project' | 'member' | 'robot'): StackResource => stack.find((r) => r.name === name)!;

@@ -21,6 +21,7 @@ import { HarborPrivateApp as Cdk8sHarborPrivateApp } from '../../lib/cdk8s';
 import { HarborMember, HarborRole, PullCredentials, SecretStoreRef, SecretValue } from '../../lib/core';
 import { HarborPrivateApp } from '../../lib/pulumi';
 import { harborProvider } from '../../lib/pulumi/providers/harbor-provider';
+import { providerText } from '../../lib/pulumi/resources/provider-reference';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { Config as DynamicProviderConfig } from '@pulumi/pulumi/cmd/dynamic-provider/config';
 import { installLiveEngine, LiveRegistration } from '../pulumi/support/live-engine';
@@ -330,6 +331,10 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
     emulator = new HarborEmulator({ adminPassword });
     emulator.addUser('k8s-puller');
     server = await startEmulatorServer(emulator);
+    // The providers are serialized by value here (the package is not installed), once per process, with whatever
+    // state the instances hold then. A program never configures them (the host does, in its own process); this file
+    // runs them in-process and configures them below, so they are serialized first, as in a real program.
+    await Promise.all([providerText('harborProvider'), providerText('harborRobotLoginProvider')]);
   });
   afterAll(async () => {
     await server?.close();
@@ -358,7 +363,7 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
   };
 
   /**
-   * The keys of a dynamic resource's stored state (the packed layout, lib/pulumi/providers/state-shape.ts) that hold a credential and that the engine would store in plain text: neither named in
+   * The keys of a dynamic resource's stored state that hold a credential and that the engine would store in plain text: neither named in
    * additionalSecretOutputs nor named like a secret input (live-engine.ts `answer`, as Pulumi's engine does).
    */
   const storedPlainCredentials = (scan: (s: string) => unknown[], r: LiveRegistration): string[] =>
@@ -407,15 +412,15 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
       type: 't',
       name: 'n',
       dynamic: true,
-      state: { name: 'x', spec: { connection: { password: credential } } },
+      state: { name: 'x', other: { password: credential } },
       additionalSecretOutputs: [],
-      inputs: { name: 'x', spec: {} },
+      inputs: { name: 'x', other: {} },
     } as unknown as LiveRegistration;
     const scan = (s: string): unknown[] => scanner.scan(s);
-    expect(storedPlainCredentials(scan, stored)).toEqual(['t n state.spec']);
-    expect(storedPlainCredentials(scan, { ...stored, additionalSecretOutputs: ['spec'] })).toEqual([]);
+    expect(storedPlainCredentials(scan, stored)).toEqual(['t n state.other']);
+    expect(storedPlainCredentials(scan, { ...stored, additionalSecretOutputs: ['other'] })).toEqual([]);
     expect(
-      storedPlainCredentials(scan, { ...stored, inputs: { spec: { [SECRET_SIG_KEY]: SECRET_SIG, value: {} } } }),
+      storedPlainCredentials(scan, { ...stored, inputs: { other: { [SECRET_SIG_KEY]: SECRET_SIG, value: {} } } }),
     ).toEqual([]);
   });
 
@@ -453,14 +458,20 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
     return { secretOutputs, secretInputs };
   }
 
-  test("robot credentials: robotSecret, the robot's secret and every connection are secret; the pull Secret's data is a secret input holding the issued secret", async () => {
+  test("robot credentials: robotSecret, the robot's secret and the login's are secret; the pull Secret's data is a secret input holding the issued secret", async () => {
+    const login = {
+      'project:harborUrl': server.url,
+      'project:harborUsername': 'admin',
+      'project:harborPassword': adminPassword,
+    };
+    engine.setConfig(login, ['project:harborPassword']);
+    await harborProvider.configure({ config: new DynamicProviderConfig(login, 'project') });
     const app = new HarborPrivateApp('hygiene', {
       registryHost: 'reg.harbor.com',
       project: { name: 'k8s' },
       namespaces: ['kube-system', 'apps'],
       members: [HarborMember.user('k8s-puller', HarborRole.GUEST)],
       serviceAccounts: ['default'],
-      harbor: { url: server.url, username: 'admin', password: adminPassword }, // a plain password: the component must make it secret
       workload: { metadata: { name: 'coredns' }, containers: [{ image: 'reg.harbor.com/k8s/coredns:1.2.6' }] },
       // reg.harbor.com is not reachable here: no pull check (test/lab/preflight-pulumi.test.ts checks its messages).
       preflight: { pull: false },
@@ -470,26 +481,11 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
     const issued = robot?.state?.secret as string;
     expect(typeof issued).toBe('string');
     const { secretOutputs, secretInputs } = await check(app, [issued, adminPassword]);
-    // The walk saw the credentials where they must be (so it could have failed). Each Harbor resource keeps the
-    // deprecated connection (the admin password) at the top level (lib/pulumi/providers/state-shape.ts): that output holds it.
+    // The walk saw the credentials where they must be (so it could have failed).
     expect(secretOutputs).toEqual(
-      expect.arrayContaining([
-        'app.robotSecret',
-        'app.robot.secret',
-        'app.robotLogin.secret',
-        'app.project.connection',
-        'app.members[0].connection',
-        'app.robot.connection',
-      ]),
+      expect.arrayContaining(['app.robotSecret', 'app.robot.secret', 'app.robotLogin.secret']),
     );
-    expect(secretInputs).toEqual(
-      expect.arrayContaining([
-        'hygiene-project',
-        'hygiene-robot',
-        'hygiene-kube-system-harbor-k8s',
-        'hygiene-apps-harbor-k8s',
-      ]),
-    );
+    expect(secretInputs).toEqual(expect.arrayContaining(['hygiene-kube-system-harbor-k8s', 'hygiene-apps-harbor-k8s']));
     const pullSecret = engine.byType('kubernetes:core/v1:Secret', 'hygiene-apps-harbor-k8s')[0];
     expect(isSecretInput(pullSecret.inputs.data)).toBe(true);
     const config = JSON.parse(Buffer.from(pullSecret.state!.data['.dockerconfigjson'], 'base64').toString('utf8'));
@@ -520,6 +516,13 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
 
   test("literal credentials: the Secret's data is secret, the password appears in no plain output or input", async () => {
     const password = planted();
+    const login = {
+      'project:harborUrl': server.url,
+      'project:harborUsername': 'admin',
+      'project:harborPassword': adminPassword,
+    };
+    engine.setConfig(login, ['project:harborPassword']);
+    await harborProvider.configure({ config: new DynamicProviderConfig(login, 'project') });
     const app = new HarborPrivateApp('hygiene-literal', {
       registryHost: 'reg.harbor.com',
       project: { name: 'k8s', adopt: true },
@@ -528,7 +531,6 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
         username: 'robot$k8s+ci',
         password: SecretValue.unsafePlainText(password),
       }),
-      harbor: { url: server.url, username: 'admin', password: pulumi.secret(adminPassword) },
     });
     const { secretInputs } = await check(app, [password, adminPassword]);
     expect(secretInputs).toEqual(expect.arrayContaining(['hygiene-literal-kube-system-harbor-k8s']));

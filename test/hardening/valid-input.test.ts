@@ -49,13 +49,16 @@ describe('Pulumi engine accepts every case, and Harbor (the emulator) takes what
         // Not about the registry: no pull check (test/lab/preflight-pulumi.test.ts covers it); a case may set its own.
         preflight: { pull: false },
         ...(c.props?.() ?? {}),
-        harbor: {
-          url: server.url,
-          username: 'admin',
-          password: c.plainPassword ? ADMIN_PASSWORD : pulumi.secret(ADMIN_PASSWORD),
-          ...(c.harbor?.() ?? {}),
-        } as HarborPrivateAppProps['harbor'],
       };
+      // The login the default connection reads, on this case's Harbor.
+      engine.setConfig(
+        {
+          'project:harborUrl': server.url,
+          'project:harborUsername': 'admin',
+          'project:harborPassword': ADMIN_PASSWORD,
+        },
+        ['project:harborPassword'],
+      );
       // Each case its own resource names (the mock engine keeps every registration of the file).
       new HarborPrivateApp(c.name ? `${c.name}-${i}` : `valid-${i}`, props);
       await engine.settled(`valid case ${c.id}`);

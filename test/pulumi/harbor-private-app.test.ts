@@ -88,13 +88,6 @@ const REGISTERED_KEYS: Record<string, string[]> = {
 
 const sorted = (pairs: string[][]): string[][] => [...pairs].sort((a, b) => a.join(' ').localeCompare(b.join(' ')));
 
-/**
- * The deprecated connection input is a secret: as a whole (how the
- * SDK serializes a nested secret) or at its password.
- */
-const connectionIsSecret = (inputs: Record<string, any>): boolean =>
-  isSecretInput(inputs.connection) || isSecretInput(inputs.connection?.password);
-
 function seedProps(): Omit<HarborPrivateAppProps, 'harbor'> {
   return corednsAppProps(new Chart(new App(), 'scratch'));
 }
@@ -270,74 +263,6 @@ describe("the seed's coredns as a Pulumi component", () => {
 });
 
 describe('other shapes', () => {
-  test('the deprecated harbor prop still works, with a warning: its password a secret input and output', async () => {
-    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-    try {
-      const before = registrations.length;
-      new HarborPrivateApp('plainpw', {
-        ...seedProps(),
-        harbor: { url: 'https://Reg.Harbor.com:443/', username: 'admin', password: PASSWORD },
-      });
-      await settled('plainpw');
-      const robot = registrations.slice(before).find((r) => r.type === ROBOT)!;
-      expect(connectionIsSecret(robot.inputs)).toBe(true);
-      expect(robot.additionalSecretOutputs.sort()).toEqual(['connection', 'secret']);
-      expect(unwrapSecrets(inputsOf(robot).connection).url).toBe('https://reg.harbor.com');
-      expect(warn.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(
-        /HarborPrivateApp "plainpw": the harbor prop is deprecated\. It stores the Harbor password in the state.*harborUsername and harborPassword/,
-      );
-    } finally {
-      warn.mockRestore();
-    }
-  });
-
-  test('a plain-string harbor.password is accepted, made a secret, with a warning that never shows it', async () => {
-    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
-    try {
-      const before = registrations.length;
-      new HarborPrivateApp('plainpw-warn', { ...seedProps(), harbor: { username: 'admin', password: PASSWORD } });
-      await settled('plainpw-warn');
-      const robot = registrations.slice(before).find((r) => r.type === ROBOT)!;
-      expect(connectionIsSecret(robot.inputs)).toBe(true);
-      // Two warnings: the harbor prop is deprecated, and its password is a plain string.
-      const messages = warn.mock.calls.map(([m]) => m);
-      expect(messages).toHaveLength(2);
-      const plain = messages.filter((m) => /harbor\.password is a plain string/.test(m));
-      expect(plain).toHaveLength(1);
-      expect(plain[0]).toMatch(
-        /^HarborPrivateApp "plainpw-warn": harbor\.password is a plain string; it is made a Pulumi secret.*pulumi config set --secret harborPassword/,
-      );
-      for (const m of messages) expect(m).not.toContain(PASSWORD);
-    } finally {
-      warn.mockRestore();
-    }
-  });
-
-  test('a secret harbor.password gets no plain-string warning (only the deprecation one)', async () => {
-    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
-    try {
-      new HarborPrivateApp('secretpw', {
-        ...seedProps(),
-        harbor: { username: 'admin', password: pulumi.secret(PASSWORD) },
-      });
-      await settled('secretpw');
-      expect(warn.mock.calls.map(([m]) => m)).toEqual([expect.stringMatching(/the harbor prop is deprecated/)]);
-    } finally {
-      warn.mockRestore();
-    }
-  });
-
-  test('connection tuning given as Outputs is left to the provider (checked at up), not refused at construction', async () => {
-    const before = registrations.length;
-    new HarborPrivateApp('tuningout', {
-      ...seedProps(),
-      harbor: { username: 'admin', password: pulumi.secret(PASSWORD), timeoutMs: pulumi.output(5000) },
-    });
-    await settled('tuningout');
-    const robot = registrations.slice(before).find((r) => r.type === ROBOT)!;
-    expect(unwrapSecrets(inputsOf(robot).connection).timeoutMs).toBe(5000);
-  });
-
   test("the harborUrl key wins over https://<registryHost>; Harbor's URL is stored canonical", async () => {
     pulumi.runtime.setAllConfig(
       {
@@ -581,26 +506,7 @@ describe('validation happens before anything is registered', () => {
     ],
     ['a bad project name', () => ({ project: { name: 'K8S' } }), 'project.name'],
     ['no namespaces', () => ({ namespaces: [] }), 'namespaces'],
-    [
-      'an empty Harbor password (deprecated harbor prop)',
-      () => ({ harbor: { username: 'admin', password: '' } }),
-      'harbor.password',
-    ],
-    [
-      'plain http to a non-loopback Harbor (deprecated harbor prop)',
-      () => ({ harbor: { url: 'http://reg.harbor.com', username: 'admin', password: pulumi.secret(PASSWORD) } }),
-      'harbor.url',
-    ],
-    [
-      'plain http in harborUrl (no harbor.url): the error names harborUrl',
-      () => ({ harborUrl: 'http://reg.harbor.com' }),
-      'harborUrl',
-    ],
-    [
-      'a connection timeout of 0',
-      () => ({ harbor: { username: 'admin', password: pulumi.secret(PASSWORD), timeoutMs: 0 } }),
-      'harbor.timeoutMs',
-    ],
+    ['plain http in harborUrl: the error names harborUrl', () => ({ harborUrl: 'http://reg.harbor.com' }), 'harborUrl'],
     [
       "a Secret added in configure with the pull Secret's name and namespace",
       () => ({
@@ -609,16 +515,6 @@ describe('validation happens before anything is registered', () => {
         },
       }),
       'configure',
-    ],
-    [
-      'a caBundle that is not PEM',
-      () => ({ harbor: { username: 'admin', password: pulumi.secret(PASSWORD), caBundle: '/etc/ssl/ca.pem' } }),
-      'harbor.caBundle',
-    ],
-    [
-      'harbor and connection together',
-      () => ({ harbor: { username: 'admin', password: PASSWORD }, connection: HarborConnection.fromConfig() }),
-      'harbor',
     ],
     [
       'preflight.plainHttp to a registry that is not loopback',
@@ -656,7 +552,6 @@ test("a Secret added in configure with the pull Secret's name: the message names
   try {
     new HarborPrivateApp('clash', {
       ...seedProps(),
-      harbor: { username: 'admin', password: pulumi.secret(PASSWORD) },
       configure: (app) => {
         new kplus.k8s.KubeSecret(app, 'Mine', { metadata: { name: app.pullSecretName, namespace: SEED.namespace } });
       },

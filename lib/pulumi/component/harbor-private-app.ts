@@ -13,16 +13,9 @@ import {
   ResolvedMember,
   toDnsLabel,
 } from '../../core';
-import {
-  canonicalHarborUrl,
-  CONNECTION_TUNING,
-  CONNECTION_TUNING_KEYS,
-  connectionTuningProblem,
-  normalisePermissions,
-  harborEndpointProblem,
-} from '../../harbor';
+import { normalisePermissions } from '../../harbor';
 import { HarborConnection } from '../resources/config-connection';
-import { HarborConnectionArgs, HarborLocationArgs } from '../resources/harbor-connection';
+import { HarborLocationArgs } from '../resources/harbor-connection';
 import { HarborProjectMember } from '../resources/harbor-member';
 import { HarborProject } from '../resources/harbor-project';
 import { HarborRobotAccount } from '../resources/harbor-robot';
@@ -56,14 +49,6 @@ export interface HarborPrivateAppProps extends Omit<Cdk8sHarborPrivateAppProps, 
    * project's namespace
    */
   readonly connection?: HarborConnection;
-  /**
-   * The Harbor login given in the program.
-   * @default - none: `connection` is used
-   * @deprecated the password is then stored in the state of every Harbor resource, and `pulumi refresh` and
-   * `pulumi destroy` keep using the stored one once it changed in Harbor (401). Use `connection` (by default the
-   * stack configuration keys `harborUsername` and `harborPassword`, the ones the README's example read into `harbor`).
-   */
-  readonly harbor?: HarborConnectionArgs;
   /**
    * The Kubernetes provider of the Kubernetes objects.
    * @default - the default provider (or the `providers` given to the component)
@@ -130,9 +115,8 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
     // Validate and render everything BEFORE registering anything. Each step is a small function of its own: Pulumi
     // formats a stack trace for every output of every resource, and V8 formats a frame in time proportional to the
     // call's offset in its function, so resources are declared from short functions (bench/RESULTS.md, Pulumi).
-    const { rendered, location, provider, checks, deprecatedHarbor } = prepareHarborPrivateApp(name, props);
+    const { rendered, location, provider, checks } = prepareHarborPrivateApp(name, props);
     super(HARBOR_PRIVATE_APP_TYPE, name, {}, opts);
-    if (deprecatedHarbor) warnHarborPropDeprecated(name, deprecatedHarbor, this);
     const config = rendered.construct.config;
     this.config = config;
     // Harbor: project <- members <- robot <- robot login (deleted in the reverse order).
@@ -237,20 +221,9 @@ function prepareHarborPrivateApp(
   readonly provider?: k8s.Provider;
   /** The preflight checks, resolved. */
   readonly checks: ResolvedPreflight;
-  /** The deprecated `harbor` prop, when given. */
-  readonly deprecatedHarbor?: HarborConnectionArgs;
 } {
-  const { harbor, connection, provider, configure, preflight, ...appProps } = props ?? ({} as HarborPrivateAppProps);
+  const { connection, provider, configure, preflight, ...appProps } = props ?? ({} as HarborPrivateAppProps);
   const scope = `HarborPrivateApp ${JSON.stringify(name)}`;
-  if (harbor !== undefined && connection !== undefined) {
-    throw new HarborPrivateAppError({
-      scope,
-      field: 'harbor',
-      value: '{ ... }',
-      problem: 'is given together with connection',
-      fix: 'drop harbor (deprecated): connection reads the Harbor login from the stack configuration',
-    });
-  }
   if (connection !== undefined && !(connection instanceof HarborConnection)) {
     throw new HarborPrivateAppError({
       scope,
@@ -260,56 +233,15 @@ function prepareHarborPrivateApp(
       fix: 'use HarborConnection.fromConfig() (keys harborUsername, harborPassword), or fromConfig("<name>") for another Harbor',
     });
   }
-  if (harbor !== undefined) checkHarborConnection(name, harbor);
   const rendered = renderHarborPrivateApp(name, appProps, configure);
   const config = rendered.construct.config;
   const checks = resolvePreflight(scope, preflight, config.registryHost);
-  if (harbor === undefined) {
-    return {
-      rendered,
-      location: { harbor: (connection ?? HarborConnection.fromConfig()).target(scope, config.harborUrl) },
-      provider,
-      checks,
-    };
-  }
-  const url = harbor.url ?? config.harborUrl;
-  checkHarborEndpoint(name, harbor, config.harborUrl);
   return {
     rendered,
-    location: {
-      connection: {
-        url: typeof url === 'string' ? (canonicalHarborUrl(url) ?? url) : url,
-        username: harbor.username,
-        password: pulumi.secret(harbor.password),
-        ...(harbor.caBundle !== undefined ? { caBundle: harbor.caBundle } : {}),
-        ...Object.fromEntries(CONNECTION_TUNING_KEYS.filter((k) => harbor[k] !== undefined).map((k) => [k, harbor[k]])),
-      },
-    },
+    location: { harbor: (connection ?? HarborConnection.fromConfig()).target(scope, config.harborUrl) },
     provider,
     checks,
-    deprecatedHarbor: harbor,
   };
-}
-
-/** Warns, on the component, that the `harbor` prop is deprecated (and that a plain-string password is risky). */
-function warnHarborPropDeprecated(name: string, harbor: HarborConnectionArgs, app: HarborPrivateApp): void {
-  const scope = `HarborPrivateApp ${JSON.stringify(name)}`;
-  void pulumi.log.warn(
-    `${scope}: the harbor prop is deprecated. It stores the Harbor password in the state of every Harbor resource, ` +
-      'and "pulumi refresh" and "pulumi destroy" keep using the stored one after it changed. Fix: drop harbor and ' +
-      'set the stack configuration keys harborUsername and harborPassword (--secret), which the default ' +
-      'connection, HarborConnection.fromConfig(), reads; then "pulumi up" (README: "Operating it").',
-    app,
-  );
-  if (typeof harbor.password === 'string') {
-    // Accepted (and made a secret), but a plain string usually comes from source code or plain config.
-    void pulumi.log.warn(
-      `${scope}: harbor.password is a plain string; it is made a Pulumi secret (encrypted in the state, hidden in ` +
-        'previews), but a plain string is easily committed or logged. Pass a secret, or better the default ' +
-        'connection: `pulumi config set --secret harborPassword`, read by HarborConnection.fromConfig().',
-      app,
-    );
-  }
 }
 
 /** The Harbor project of the app. */
@@ -469,100 +401,5 @@ function memberResourceNames(
     const name = `${app}-member-${m.kind}-${kubernetesNameFor(m.name, 100)}`;
     const shared = legacy.filter((l) => l === legacy[i]).length > 1;
     return { name, aliases: legacy[i] !== name && !shared ? [legacy[i]] : [] };
-  });
-}
-
-/** Checks `harbor` before anything is registered; never shows the password. */
-function checkHarborConnection(name: string, harbor: HarborConnectionArgs | undefined): void {
-  const scope = `HarborPrivateApp ${JSON.stringify(name)}`;
-  if (!harbor || typeof harbor !== 'object') {
-    throw new HarborPrivateAppError({
-      scope,
-      field: 'harbor',
-      value: harbor,
-      problem: "is required by the Pulumi engine (it creates the Harbor objects through Harbor's API)",
-      fix: 'pass harbor: { username: config.require("username"), password: config.requireSecret("password") }',
-    });
-  }
-  if (harbor.username === undefined || harbor.username === null || harbor.username === '') {
-    throw new HarborPrivateAppError({
-      scope,
-      field: 'harbor.username',
-      value: harbor.username,
-      problem: 'is empty',
-      fix: 'give a Harbor user that may create projects and robots, e.g. `pulumi config set harbor:username admin`',
-    });
-  }
-  if (typeof harbor.username === 'string' && harbor.username.includes(':')) {
-    throw new HarborPrivateAppError({
-      scope,
-      field: 'harbor.username',
-      value: harbor.username,
-      problem: 'contains ":", which HTTP Basic auth cannot carry',
-      fix: "use the account's login name",
-    });
-  }
-  if (harbor.password === undefined || harbor.password === null || harbor.password === '') {
-    throw new HarborPrivateAppError({
-      scope,
-      field: 'harbor.password',
-      value: harbor.password,
-      problem: 'is empty',
-      fix: 'set it as a secret: `pulumi config set --secret harbor:password ...`, and pass config.requireSecret("password")',
-    });
-  }
-  // The provider's own rule (HarborClient's), on the values known now; an Output is checked by the provider at `up`.
-  for (const key of CONNECTION_TUNING_KEYS) {
-    const value: unknown = harbor[key];
-    if (value === undefined || !isPlainValue(value)) continue;
-    const problem = connectionTuningProblem(key, value);
-    if (problem) {
-      throw new HarborPrivateAppError({
-        scope,
-        field: `harbor.${key}`,
-        value,
-        problem,
-        fix: `give a whole number in range, or leave it out for the default (${CONNECTION_TUNING[key].defaultValue})`,
-      });
-    }
-  }
-}
-
-/** A value known at construction: not a pulumi.Output and not a promise. */
-function isPlainValue(value: unknown): boolean {
-  return (
-    !pulumi.Output.isInstance(value) &&
-    !(typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function')
-  );
-}
-
-/**
- * Checks Harbor's URL (`harbor.url`, else the app's `harborUrl`) and CA bundle when they are plain values (an Output is
- * checked by the provider). The error names the prop the URL came from.
- */
-function checkHarborEndpoint(name: string, harbor: HarborConnectionArgs, harborUrl: string): void {
-  const scope = `HarborPrivateApp ${JSON.stringify(name)}`;
-  const urlField = harbor.url !== undefined ? 'harbor.url' : 'harborUrl';
-  const url = harbor.url ?? harborUrl;
-  const caBundle = harbor.caBundle;
-  if (typeof url !== 'string' && typeof caBundle !== 'string') return;
-  // An Output URL is checked by the provider; its CA bundle is checked here all the same.
-  const bad = harborEndpointProblem(
-    typeof url === 'string' ? url : 'https://placeholder.invalid',
-    typeof caBundle === 'string' ? caBundle : undefined,
-  );
-  if (!bad) return;
-  const isCa = bad.field === 'caBundle';
-  throw new HarborPrivateAppError({
-    scope,
-    field: isCa ? 'harbor.caBundle' : urlField,
-    value: isCa ? '<PEM text>' : url,
-    problem: bad.problem,
-    // The plain-HTTP rule of lib/core, as for harborUrl: the component has no switch to turn it off.
-    fix: isCa
-      ? "pass the PEM text of the CA certificate that signed Harbor's certificate"
-      : bad.httpsForm !== undefined
-        ? `use ${JSON.stringify(bad.httpsForm)} (with harbor.caBundle for a private CA); plain http:// is allowed only to a loopback host (127.0.0.1, ::1, localhost)`
-        : "give Harbor's https:// base URL (plain http:// only on loopback)",
   });
 }

@@ -5,7 +5,7 @@
  */
 import { Agent, fetch } from 'undici';
 import { HarborApiError, parseHarborError, redactSecrets, resolveHarborEndpoint } from '../../harbor';
-import type { HarborConnectionState } from './connection';
+import type { HarborLogin } from './connection';
 import { errorMessage } from '../../core/errors';
 
 /** Safety bound of listed pages (100 repositories each). */
@@ -17,7 +17,7 @@ const MAX_PAGES = 1000;
  * @returns the repository names deleted (`<project>/<repository>`).
  * @throws HarborApiError on any failure, without credentials in its message.
  */
-export async function deleteProjectRepositories(connection: HarborConnectionState, project: string): Promise<string[]> {
+export async function deleteProjectRepositories(connection: HarborLogin, project: string): Promise<string[]> {
   const endpoint = resolveHarborEndpoint({ url: connection.url, caBundle: connection.caBundle || undefined });
   const token = Buffer.from(`${connection.username}:${connection.password}`, 'utf8').toString('base64');
   const secrets = [connection.password, token];

@@ -33,9 +33,8 @@ export interface HarborRobotLoginInputs {
    * The robot's expiry as its state last saw it, seconds since the epoch (`-1` never): what the component warns
    * about (a robot inside its renewal window, or expired) when the robot is not renewed in this run. Known in a
    * preview, as the login's state is, while the robot's own outputs are not when it is to be updated.
-   * @default - unknown (states written before renewal)
    */
-  readonly expiresAt?: number;
+  readonly expiresAt: number;
 }
 
 function unknown(v: unknown): boolean {

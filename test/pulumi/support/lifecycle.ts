@@ -8,7 +8,8 @@
  * unchanged (./wire-check.ts).
  */
 import type { dynamic } from '@pulumi/pulumi';
-import type { HarborConnectionState, HarborTarget } from '../../../lib/pulumi/providers/connection';
+import type { HarborLogin, HarborTarget } from '../../../lib/pulumi/providers/connection';
+import { CONNECTION_TUNING_KEYS } from '../../../lib/harbor';
 import { UNKNOWN } from '../../../lib/pulumi/providers/robot-login-provider';
 import { wireChecked } from './wire-check';
 
@@ -46,9 +47,29 @@ export function robotLoginInputs(robot: ResourceState | undefined): Record<strin
   };
 }
 
+/** The stack configuration keys of the tests' Harbor login, as `HarborConnection.fromConfig()` names them in project "example". */
+export const TEST_LOGIN_CONFIG = 'example:harbor';
+
+/** The target the resources store for `login`: its URL and tuning, and {@link TEST_LOGIN_CONFIG}. */
+export function targetOf(login: Omit<HarborLogin, 'username' | 'password'>): HarborTarget {
+  const tuning = Object.fromEntries(
+    CONNECTION_TUNING_KEYS.filter((k) => login[k] !== undefined).map((k) => [k, login[k]]),
+  );
+  return { url: login.url, config: TEST_LOGIN_CONFIG, ...tuning };
+}
+
+/** The stack configuration that holds `login` under {@link TEST_LOGIN_CONFIG} (what a host run is configured with). */
+export function loginConfig(login: Pick<HarborLogin, 'username' | 'password' | 'caBundle'>): Record<string, string> {
+  return {
+    [`${TEST_LOGIN_CONFIG}Username`]: login.username,
+    [`${TEST_LOGIN_CONFIG}Password`]: login.password,
+    ...(login.caBundle !== undefined ? { [`${TEST_LOGIN_CONFIG}CaBundle`]: login.caBundle } : {}),
+  };
+}
+
 /**
- * The Harbor resources of the seed's coredns as HarborPrivateApp declares them with a connection from the stack
- * configuration: project, member, robot and the robot's login, each naming Harbor by `harbor` (no credential).
+ * The Harbor resources of the seed's coredns as HarborPrivateApp declares them: project, member, robot and the robot's
+ * login, each naming Harbor by `harbor` (no credential).
  */
 export function seedStack(
   harbor: HarborTarget,
@@ -56,10 +77,8 @@ export function seedStack(
 ): StackResource[] {
   const provider = overrides.providers !== undefined ? { __provider: overrides.providers.harbor } : {};
   const loginProvider = overrides.providers !== undefined ? { __provider: overrides.providers.login } : {};
-  const legacy = seedResources({ url: harbor.url, username: '', password: '' }, { adopt: overrides.adopt });
-  const resources: StackResource[] = legacy.map((r) => {
-    const { connection: _connection, ...rest } = r.inputs;
-    const inputs: Record<string, any> = { ...rest, harbor, ...provider };
+  const resources: StackResource[] = seedResources(harbor, { adopt: overrides.adopt }).map((r) => {
+    const inputs: Record<string, any> = { ...r.inputs, ...provider };
     if (r.name === 'member' || r.name === 'robot') inputs.adopt = false;
     return { name: r.name, inputs };
   });
@@ -71,17 +90,21 @@ export function seedStack(
   return resources;
 }
 
-/** The Harbor resources of the seed's coredns, as HarborPrivateApp declares them. */
+/**
+ * The Harbor resources of the seed's coredns (project, member, robot), as HarborPrivateApp declares them, in the Harbor
+ * of `location` (a target, or a login: its {@link targetOf}; the host run then needs {@link loginConfig}).
+ */
 export function seedResources(
-  connection: HarborConnectionState,
+  location: HarborTarget | HarborLogin,
   overrides: { adopt?: boolean; forceDestroy?: boolean } = {},
 ): StackResource[] {
+  const harbor = 'config' in location ? location : targetOf(location);
   return [
     {
       name: 'project',
       inputs: {
         resourceKind: 'project',
-        connection,
+        harbor,
         name: 'k8s',
         public: false,
         autoScan: true,
@@ -95,7 +118,7 @@ export function seedResources(
       name: 'member',
       inputs: {
         resourceKind: 'member',
-        connection,
+        harbor,
         project: 'k8s',
         kind: 'user',
         entityName: 'k8s-puller',
@@ -106,7 +129,7 @@ export function seedResources(
       name: 'robot',
       inputs: {
         resourceKind: 'robot',
-        connection,
+        harbor,
         project: 'k8s',
         name: 'coredns-pull',
         description: 'Pull secret of coredns, managed by harbor-private-app',

@@ -91,12 +91,15 @@ export async function hostRun(
  * Gives each test of the file a new {@link hostRun} (a new `pulumi` run) of the provider texts `pulumi up` stores for
  * this repository's program, configured with `config`: hands it to `use` before each test.
  */
-export function hostPerTest(use: (run: HostRun) => void, config: Readonly<Record<string, string>> = {}): void {
+export function hostPerTest(
+  use: (run: HostRun) => void,
+  config: Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>) = {},
+): void {
   let texts: ProviderTexts;
   beforeAll(() => {
     texts = serializeLikePulumiUp();
   }, 120_000);
   beforeEach(async () => {
-    use(await hostRun(texts, config));
+    use(await hostRun(texts, typeof config === 'function' ? config() : config));
   }, 120_000);
 }
