@@ -340,6 +340,20 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
     await server?.close();
   });
 
+  /**
+   * The admin login in the stack configuration, as `HarborConnection.fromConfig()` reads it, and the in-process provider
+   * configured with it (what the dynamic provider host does before any operation).
+   */
+  const useStackLogin = async (): Promise<void> => {
+    const config = {
+      'project:harborUrl': server.url,
+      'project:harborUsername': 'admin',
+      'project:harborPassword': adminPassword,
+    };
+    engine.setConfig(config, ['project:harborPassword']);
+    await harborProvider.configure({ config: new DynamicProviderConfig(config, 'project') });
+  };
+
   /** Every Output property of a resource object (the component's own, or a child's). */
   const outputsOf = (owner: string, resource: object): Array<[string, pulumi.Output<unknown>]> =>
     Object.entries(resource)
@@ -459,13 +473,7 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
   }
 
   test("robot credentials: robotSecret, the robot's secret and the login's are secret; the pull Secret's data is a secret input holding the issued secret", async () => {
-    const login = {
-      'project:harborUrl': server.url,
-      'project:harborUsername': 'admin',
-      'project:harborPassword': adminPassword,
-    };
-    engine.setConfig(login, ['project:harborPassword']);
-    await harborProvider.configure({ config: new DynamicProviderConfig(login, 'project') });
+    await useStackLogin();
     const app = new HarborPrivateApp('hygiene', {
       registryHost: 'reg.harbor.com',
       project: { name: 'k8s' },
@@ -493,14 +501,7 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
   });
 
   test('a connection from the stack configuration: the admin password is in no input and no output at all', async () => {
-    const config = {
-      'project:harborUrl': server.url,
-      'project:harborUsername': 'admin',
-      'project:harborPassword': adminPassword,
-    };
-    engine.setConfig(config, ['project:harborPassword']);
-    // What the dynamic provider host does before any operation (here the provider runs in-process).
-    await harborProvider.configure({ config: new DynamicProviderConfig(config, 'project') });
+    await useStackLogin();
     const app = new HarborPrivateApp('hygiene-config', {
       registryHost: 'reg.harbor.com',
       project: { name: 'k8s-config' },
@@ -516,13 +517,7 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
 
   test("literal credentials: the Secret's data is secret, the password appears in no plain output or input", async () => {
     const password = planted();
-    const login = {
-      'project:harborUrl': server.url,
-      'project:harborUsername': 'admin',
-      'project:harborPassword': adminPassword,
-    };
-    engine.setConfig(login, ['project:harborPassword']);
-    await harborProvider.configure({ config: new DynamicProviderConfig(login, 'project') });
+    await useStackLogin();
     const app = new HarborPrivateApp('hygiene-literal', {
       registryHost: 'reg.harbor.com',
       project: { name: 'k8s', adopt: true },

@@ -10,6 +10,7 @@ import { App, Chart } from 'cdk8s';
 import * as pulumi from '@pulumi/pulumi';
 import { HarborPrivateApp as Cdk8sHarborPrivateApp } from '../../lib/cdk8s';
 import { HarborPrivateApp, HarborPrivateAppProps } from '../../lib/pulumi';
+import { Config as DynamicProviderConfig } from '@pulumi/pulumi/cmd/dynamic-provider/config';
 import { harborProvider } from '../../lib/pulumi/providers/harbor-provider';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { installLiveEngine } from '../pulumi/support/live-engine';
@@ -50,15 +51,15 @@ describe('Pulumi engine accepts every case, and Harbor (the emulator) takes what
         preflight: { pull: false },
         ...(c.props?.() ?? {}),
       };
-      // The login the default connection reads, on this case's Harbor.
-      engine.setConfig(
-        {
-          'project:harborUrl': server.url,
-          'project:harborUsername': 'admin',
-          'project:harborPassword': ADMIN_PASSWORD,
-        },
-        ['project:harborPassword'],
-      );
+      // The login the default connection reads, on this case's Harbor; the provider runs in-process here, so it is
+      // configured as the dynamic provider host configures it before any operation.
+      const config = {
+        'project:harborUrl': server.url,
+        'project:harborUsername': 'admin',
+        'project:harborPassword': ADMIN_PASSWORD,
+      };
+      engine.setConfig(config, ['project:harborPassword']);
+      await harborProvider.configure({ config: new DynamicProviderConfig(config, 'project') });
       // Each case its own resource names (the mock engine keeps every registration of the file).
       new HarborPrivateApp(c.name ? `${c.name}-${i}` : `valid-${i}`, props);
       await engine.settled(`valid case ${c.id}`);

@@ -43,10 +43,7 @@ function inheritedChildAliasName(childName: string, parentName: string, parentAl
 /** Inputs as the engine diffs them (plain values; the provider text is the same program's). */
 const inputsOf = (r: Registration): Record<string, any> => unwrapSecrets(r.inputs) as Record<string, any>;
 
-/**
- * A Harbor resource's inputs as its provider reads them: plain values, `spec` lifted (lib/pulumi/providers/state-shape.ts). Not
- * for Kubernetes objects, whose own `spec` is theirs.
- */
+/** A Harbor resource's inputs as its provider reads them: plain values. */
 const harborInputsOf = (r: Registration): Record<string, any> => inputsOf(r);
 
 test('renamed with aliases: every resource found under its old name, the Kubernetes objects unchanged, nothing replaced', async () => {
