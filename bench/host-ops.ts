@@ -30,7 +30,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { HarborTarget } from '../lib/pulumi/providers/connection';
-import { packState, PROVIDER_KEY } from '../lib/pulumi/providers/state-shape';
+import { PROVIDER_KEY } from '../lib/pulumi/providers/boundary';
 import { HarborEmulator, startEmulatorServer } from '../test/lab/harbor-emulator';
 import { robotLoginInputs, seedStack } from '../test/pulumi/support/lifecycle';
 import { startRealHost, type RealHost } from '../test/pulumi/support/real-host';
@@ -236,10 +236,19 @@ function routeKind(r: string): string {
 /** The provider texts of the installed package: the reference each Harbor resource stores (a few KB). */
 function installedTexts(programDir: string): ProviderTexts {
   const ref = require(
-    join(programDir, 'node_modules', 'harbor-private-app', 'dist-lib', 'lib', 'pulumi', 'provider-reference.js'),
+    join(
+      programDir,
+      'node_modules',
+      'harbor-private-app',
+      'dist-lib',
+      'lib',
+      'pulumi',
+      'resources',
+      'provider-reference.js',
+    ),
   ) as typeof import('../lib/pulumi/resources/provider-reference');
   const text = (exportName: 'harborProvider' | 'harborRobotLoginProvider'): string =>
-    ref.providerReferenceText(new ref.HarborProviderReference(ref.DYNAMIC_PROVIDER_MODULE, exportName));
+    ref.providerReferenceText(exportName);
   return { harbor: text('harborProvider'), login: text('harborRobotLoginProvider') };
 }
 
@@ -293,7 +302,7 @@ export async function runHostOperations(task: HostOpsTask): Promise<HostOpsResul
           const flat =
             r.kind === 'robotLogin' ? robotLoginInputs({ id: app[2].id, outs: app[2].state }) : (r.inputs as object);
           const text = r.kind === 'robotLogin' ? texts.login : texts.harbor;
-          const inputs = { ...packState(flat as Record<string, any>), [PROVIDER_KEY]: text };
+          const inputs = { ...(flat as Record<string, any>), [PROVIDER_KEY]: text };
           const urn = urnOf(r.kind, r.name);
           const created = await creating.create(inputs, urn);
           app.push({ urn, kind: r.kind, inputs, id: created.id, state: created.outs });

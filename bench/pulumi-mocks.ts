@@ -31,11 +31,9 @@ export function benchMocks(record: MockRecord): pulumi.runtime.Mocks {
       if (/:RobotAccount$/.test(args.type)) {
         state.robotId = 1;
         // Ours has the project as an input; the provider package's robot names it in its permission.
-        // Ours keeps it under `spec` (lib/pulumi/providers/state-shape.ts).
-        const spec = (inputs.spec ?? {}) as Record<string, unknown>;
         const permissions = inputs.permissions as Array<{ namespace?: string }> | undefined;
-        const project = spec.project ?? permissions?.[0]?.namespace;
-        state.fullName = `robot$${String(project)}+${String(spec.name ?? inputs.name)}`;
+        const project = inputs.project ?? permissions?.[0]?.namespace;
+        state.fullName = `robot$${String(project)}+${String(inputs.name)}`;
         state.secret = BENCH_ROBOT_SECRET;
       }
       return { id: `${args.name}-id`, state };

@@ -73,56 +73,51 @@ export function declareSameRegistrationsApp(i: number): Array<pulumi.Output<unkn
 
 function declareProject(app: Component, a: App, harbor: object): Dyn {
   const inputs = {
+    resourceKind: 'project',
+    harbor,
     name: a.project,
+    public: false,
+    autoScan: true,
+    preventVulnerableImages: false,
+    storageQuotaGb: -1,
+    adopt: false,
+    forceDestroy: false,
     projectId: undefined,
     created: undefined,
-    spec: {
-      resourceKind: 'project',
-      harbor,
-      public: false,
-      autoScan: true,
-      preventVulnerableImages: false,
-      storageQuotaGb: -1,
-      adopt: false,
-      forceDestroy: false,
-    },
   };
   return new Dynamic('Project', `${a.id}-project`, inputs, { parent: app }) as Dyn;
 }
 
 function declareMember(app: Component, a: App, harbor: object, project: Dyn): Dyn {
   const inputs = {
+    resourceKind: 'member',
+    harbor,
+    project: project.name as pulumi.Output<string>,
+    kind: 'user',
+    entityName: a.member,
     role: 'guest',
+    adopt: false,
     memberId: undefined,
-    spec: {
-      resourceKind: 'member',
-      harbor,
-      project: project.name as pulumi.Output<string>,
-      kind: 'user',
-      entityName: a.member,
-      adopt: false,
-    },
   };
   return new Dynamic('ProjectMember', `${a.id}-member-user-${a.member}`, inputs, { parent: app, aliases: [] }) as Dyn;
 }
 
 function declareRobot(app: Component, a: App, harbor: object, project: Dyn, member: Dyn): Dyn {
   const inputs = {
+    resourceKind: 'robot',
+    harbor,
+    project: project.name as pulumi.Output<string>,
+    name: `${a.id}-pull`,
+    description: `Pull secret of ${a.id}, managed by harbor-private-app`,
+    durationDays: -1,
+    permissions: [{ kind: 'project', namespace: a.project, access: [{ action: 'pull', resource: 'repository' }] }],
+    adopt: false,
     robotId: undefined,
     fullName: undefined,
     secret: undefined,
     expiresAt: undefined,
     disabled: undefined,
-    spec: {
-      resourceKind: 'robot',
-      harbor,
-      project: project.name as pulumi.Output<string>,
-      name: `${a.id}-pull`,
-      description: `Pull secret of ${a.id}, managed by harbor-private-app`,
-      durationDays: -1,
-      permissions: [{ kind: 'project', namespace: a.project, access: [{ action: 'pull', resource: 'repository' }] }],
-      adopt: false,
-    },
+    harborName: undefined,
   };
   const opts = { parent: app, dependsOn: [member], additionalSecretOutputs: ['secret'] };
   return new Dynamic('RobotAccount', `${a.id}-robot`, inputs, opts) as Dyn;
@@ -130,9 +125,11 @@ function declareRobot(app: Component, a: App, harbor: object, project: Dyn, memb
 
 function declareLogin(app: Component, a: App, robot: Dyn): Dyn {
   const inputs = {
+    resourceKind: 'robotLogin',
+    robotResourceId: robot.id,
     fullName: robot.fullName as pulumi.Output<string>,
     secret: pulumi.secret(robot.secret as pulumi.Output<string>),
-    spec: { resourceKind: 'robotLogin', robotResourceId: robot.id },
+    expiresAt: robot.expiresAt as pulumi.Output<number>,
   };
   const opts = { parent: app, additionalSecretOutputs: ['secret'] };
   return new Dynamic('RobotLogin', `${a.id}-robot-login`, inputs, opts) as Dyn;
@@ -140,17 +137,15 @@ function declareLogin(app: Component, a: App, robot: Dyn): Dyn {
 
 function declarePullCheck(app: Component, a: App, harbor: object, login: Dyn): Dyn {
   const inputs = {
+    resourceKind: 'pullCheck',
+    images: [a.image],
+    registryHost: BENCH_REGISTRY_HOST,
+    username: login.fullName as pulumi.Output<string>,
     secret: pulumi.secret(login.secret as pulumi.Output<string>),
+    plainHttp: false,
+    robotId: login.id,
+    harbor,
     checked: undefined,
-    spec: {
-      resourceKind: 'pullCheck',
-      images: [a.image],
-      registryHost: BENCH_REGISTRY_HOST,
-      username: login.fullName as pulumi.Output<string>,
-      plainHttp: false,
-      robotId: login.id,
-      harbor,
-    },
   };
   const opts = { parent: app, additionalSecretOutputs: ['secret'] };
   return new Dynamic('PullCheck', `${a.id}-pull-check`, inputs, opts) as Dyn;

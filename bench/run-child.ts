@@ -28,6 +28,9 @@ export async function runChild<T = ChildResult>(
   opts: RunChildOptions = {},
 ): Promise<T> {
   const flags = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
+  // BENCH_CHILD_NODE_FLAGS: node flags for every child, e.g. --stack-trace-limit=0 to measure what Pulumi's eager
+  // stack traces (debuggablePromise) cost without changing any program (bench/report.ts, "Upstream").
+  flags.push(...(process.env.BENCH_CHILD_NODE_FLAGS ?? '').split(' ').filter((f) => f !== ''));
   const env = { ...process.env };
   delete env.NODE_OPTIONS; // a caller's flags (ts-node, inspectors) would skew the child
   const entry = opts.fromSource

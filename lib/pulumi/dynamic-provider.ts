@@ -1,6 +1,6 @@
 /**
  * The module that Harbor resources' serialized providers load at run time, by its package path
- * `harbor-private-app/pulumi/dynamic-provider` (see {@link HarborProviderReference}). Its path and its
+ * `harbor-private-app/pulumi/dynamic-provider` (see `providerReferenceText`). Its path and its
  * `harborProvider`, `harborRobotLoginProvider`, `harborRobotRotationProvider` and `harborPullCheckProvider` exports are a stable contract: every stack that ever stored a
  * reference to them loads them, whatever version of the package is installed then.
  */

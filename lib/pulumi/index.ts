@@ -15,7 +15,7 @@ export type { KubernetesManifest } from './component/kubernetes-objects';
 export type { HarborPreflightOptions } from './component/preflight';
 export { HarborConnection } from './resources/config-connection';
 export type { HarborConnectionKeys, HarborConnectionOptions } from './resources/config-connection';
-export type { HarborConnectionArgs, HarborConnectionInputs, HarborLocationArgs } from './resources/harbor-connection';
+export type { HarborLocationArgs } from './resources/harbor-connection';
 export { HarborProjectMember } from './resources/harbor-member';
 export type { HarborProjectMemberArgs } from './resources/harbor-member';
 export { HarborProject } from './resources/harbor-project';

@@ -14,15 +14,25 @@ import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HarborClient } from '../../lib/harbor';
-import type { HarborConnectionState } from '../../lib/pulumi/providers/connection';
+import type { HarborLogin } from '../../lib/pulumi/providers/connection';
 import { HarborEmulator } from '../lab/harbor-emulator';
-import { create, destroy, refresh, seedResources, up, type StackResource } from '../pulumi/support/lifecycle';
-import { flatProps } from '../pulumi/support/mocks';
+import {
+  create,
+  destroy,
+  loginConfig,
+  refresh,
+  seedResources,
+  up,
+  type StackResource,
+} from '../pulumi/support/lifecycle';
 import { hostPerTest, type HostRun } from '../pulumi/support/serialized';
 
 /** Pulumi's own dynamic provider host, a new one for each test (a `pulumi` run), running the stored provider texts. */
 let host: HostRun;
-hostPerTest((run) => (host = run));
+hostPerTest(
+  (run) => (host = run),
+  () => loginConfig({ username: 'admin', password: ADMIN_PASSWORD }),
+);
 
 const ADMIN_PASSWORD = randomBytes(12).toString('hex');
 const PULL = [{ kind: 'project' as const, namespace: 'k8s', access: [{ resource: 'repository', action: 'pull' }] }];
@@ -30,7 +40,7 @@ const PULL = [{ kind: 'project' as const, namespace: 'k8s', access: [{ resource:
 let emulator: HarborEmulator;
 let server: http.Server;
 let url: string;
-let connection: HarborConnectionState;
+let connection: HarborLogin;
 let stack: StackResource[];
 /** Every request, repository calls included, as `METHOD /path` below /api/v2.0. */
 let calls: string[] = [];
@@ -128,7 +138,7 @@ describe('an adopted project', () => {
     await create(host, stack.slice(0, 1));
     res('project').inputs = { ...res('project').inputs, adopt: false };
     await up(host, stack.slice(0, 1));
-    expect(flatProps(res('project').outs)).toMatchObject({ adopt: false, created: false });
+    expect(res('project').outs).toMatchObject({ adopt: false, created: false });
     calls = [];
     await host.delete(res('project').id!, res('project').outs);
     expect(calls).toEqual([]);

@@ -16,30 +16,33 @@ import { App, Chart } from 'cdk8s';
 import { corednsAppProps, SEED } from '../../apps/cdk8s/coredns';
 import { HarborClient } from '../../lib/harbor';
 import { HarborPrivateApp } from '../../lib/pulumi';
-import type { HarborConnectionState } from '../../lib/pulumi/providers/connection';
+import type { HarborLogin } from '../../lib/pulumi/providers/connection';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
-import { create, refresh, seedResources, up, type DiffReport, type StackResource } from '../pulumi/support/lifecycle';
 import {
-  flatProps,
-  installMocks,
-  isSecretInput,
-  MOCK_HARBOR,
-  promiseOf,
-  settled,
-  unwrapSecrets,
-} from '../pulumi/support/mocks';
+  create,
+  loginConfig,
+  refresh,
+  seedResources,
+  up,
+  type DiffReport,
+  type StackResource,
+} from '../pulumi/support/lifecycle';
+import { installMocks, isSecretInput, MOCK_HARBOR, promiseOf, settled, unwrapSecrets } from '../pulumi/support/mocks';
 import { hostPerTest, type HostRun } from '../pulumi/support/serialized';
 
 /** Pulumi's own dynamic provider host, a new one for each test (a `pulumi` run), running the stored provider texts. */
 let host: HostRun;
-hostPerTest((run) => (host = run));
+hostPerTest(
+  (run) => (host = run),
+  () => loginConfig({ username: 'admin', password: ADMIN_PASSWORD }),
+);
 
 const ADMIN_PASSWORD = randomBytes(12).toString('hex');
 const PULL = [{ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'pull' }] }];
 
 let emulator: HarborEmulator;
 let server: { url: string; close(): Promise<void> };
-let connection: HarborConnectionState;
+let connection: HarborLogin;
 let stack: StackResource[];
 
 const res = (name: 'project' | 'member' | 'robot'): StackResource => stack.find((r) => r.name === name)!;
@@ -126,7 +129,7 @@ describe('drift made in Harbor is read by refresh and repaired by the next up', 
     expect(emulator.authorize(outs!.fullName, outs!.secret, 'k8s')).toEqual(['pull', 'push']);
 
     expect(await refresh(host, stack)).toEqual([]);
-    expect(flatProps(res('robot').outs)!.permissions).toEqual([
+    expect(res('robot').outs!.permissions).toEqual([
       {
         kind: 'project',
         namespace: 'k8s',
@@ -194,7 +197,7 @@ describe('drift made in Harbor is read by refresh and repaired by the next up', 
     const admin = new HarborClient({ url: server.url, username: 'admin', password: ADMIN_PASSWORD });
     const byHand = await admin.createRobot({
       name: 'coredns-pull',
-      description: flatProps(old).description,
+      description: old.description,
       duration: -1,
       level: 'project',
       permissions: PULL as never,
@@ -293,7 +296,7 @@ describe('drift made in Harbor is read by refresh and repaired by the next up', 
     expect(emulator.authorize(undefined, undefined, 'k8s')).toEqual(['pull']);
 
     await refresh(host, stack);
-    expect(flatProps(res('project').outs)!.public).toBe(true);
+    expect(res('project').outs!.public).toBe(true);
     emulator.resetLog();
     const { report } = await engineUp(host, stack);
     expect(changed(report)).toEqual(['project']);

@@ -17,22 +17,21 @@
  */
 import { randomBytes } from 'node:crypto';
 import { HarborApiError, HarborClient, createChecked, createdWithin, writeOutcome } from '../../lib/harbor';
-import type { HarborConnectionState } from '../../lib/pulumi/providers/connection';
+import type { HarborLogin } from '../../lib/pulumi/providers/connection';
 import { HarborEmulator, startEmulatorServer, type Fault } from '../lab/harbor-emulator';
-import { create, seedResources, type StackResource } from '../pulumi/support/lifecycle';
-import { flatProps } from '../pulumi/support/mocks';
+import { create, loginConfig, seedResources, targetOf, type StackResource } from '../pulumi/support/lifecycle';
 import { hostRun, serializeLikePulumiUp, type HostRun, type ProviderTexts } from '../pulumi/support/serialized';
 
 /** The provider texts `pulumi up` stores for this repository's program. */
 let texts: ProviderTexts;
 /**
  * Pulumi's own dynamic provider host running those texts, one for the file (as one host serves every step of a
- * `pulumi up`): each test has its own Harbor, named by the resources' connection.
+ * `pulumi up`): each test has its own Harbor, named by the resources' `harbor`.
  */
 let host: HostRun;
 beforeAll(async () => {
   texts = serializeLikePulumiUp();
-  host = await hostRun(texts, {}, 'example', 'file');
+  host = await hostRun(texts, loginConfig({ username: 'admin', password: ADMIN_PASSWORD }), 'example', 'file');
 }, 120_000);
 
 const ADMIN_PASSWORD = randomBytes(12).toString('hex');
@@ -46,17 +45,14 @@ const HANG_TIMEOUT_MS = 1000;
 
 let emulator: HarborEmulator;
 let server: { url: string; close(): Promise<void> };
-let connection: HarborConnectionState;
+let connection: HarborLogin;
 let stack: StackResource[];
 
 const res = (name: 'project' | 'member' | 'robot'): StackResource => stack.find((r) => r.name === name)!;
 
-/**
- * Props with `connection` set: the deprecated connection stays at the top level in both layouts (lib/pulumi/providers/state-shape.ts
- * keeps it there, where the states that hold it mark it secret).
- */
+/** Props with `harbor` set to the target of `connection`. */
 function withConnection(props: Record<string, any>): Record<string, any> {
-  return { ...props, connection };
+  return { ...props, harbor: targetOf(connection) };
 }
 /** Gives the connection of every resource of the stack (inputs and state) another time limit per attempt. */
 function useTimeout(timeoutMs: number): void {
@@ -163,7 +159,7 @@ async function runRead(kind: Kind): Promise<void> {
   const r = res(kind);
   const result = await host.read(r.id!, r.outs);
   expect(result.id).toBe(r.id);
-  expect(flatProps(result.props)).toMatchObject({ resourceKind: kind });
+  expect(result.props).toMatchObject({ resourceKind: kind });
 }
 async function runUpdate(kind: Kind, change: Record<string, unknown>): Promise<void> {
   const r = res(kind);

@@ -14,7 +14,6 @@
  */
 import { HarborPrivateApp, type HarborPrivateAppArgs } from '../../lib/pulumi';
 import { installLiveEngine, type LiveEvent } from '../pulumi/support/live-engine';
-import { flatProps } from '../pulumi/support/mocks';
 import { describeLab } from './binaries';
 import { startLab, type Lab } from './lab';
 import { describeReport, startPullLoop, type PullLoop } from './pull-loop';
@@ -150,7 +149,7 @@ describeLab('Pulumi engine: renewal under a pull loop', () => {
     const after = harborRobot();
     expect(after).toMatchObject({ id: before.id, duration: 56, expiresAt: createdS + 56 * 86_400 });
     expect(after.expiresAt * 1000).toBeGreaterThanOrEqual(t0 + 30 * DAY);
-    expect(flatProps(engine.current(ROBOT, 'coredns-robot')!.state)).toMatchObject({
+    expect(engine.current(ROBOT, 'coredns-robot')!.state).toMatchObject({
       durationDays: 30,
       harborDurationDays: 56,
       expiresAt: after.expiresAt,

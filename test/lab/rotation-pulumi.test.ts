@@ -16,7 +16,6 @@
  */
 import { HarborPrivateApp, type HarborPrivateAppArgs } from '../../lib/pulumi';
 import { installLiveEngine, type LiveEvent } from '../pulumi/support/live-engine';
-import { flatProps } from '../pulumi/support/mocks';
 import { describeLab } from './binaries';
 import { startLab, type Lab } from './lab';
 import { describeReport, startPullLoop, usernameFor, type PullLoop } from './pull-loop';
@@ -205,7 +204,7 @@ describeLab('Pulumi engine: blue/green rotation under a pull loop', () => {
     }
     expect((await lab.pull(image, pullSecret())).ok).toBe(true);
     // The state: one robot, the rotation's generation 2, the login and the Secret on it.
-    expect(flatProps(engine.current(ROBOT, 'coredns-robot')!.state)).toMatchObject({
+    expect(engine.current(ROBOT, 'coredns-robot')!.state).toMatchObject({
       generation: 2,
       harborName: 'coredns-pull-blue-1',
       fullName: 'robot$k8s+coredns-pull-blue-1',

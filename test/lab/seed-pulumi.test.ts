@@ -1,7 +1,7 @@
 import { HarborPrivateApp } from '../../lib/pulumi';
 import { HarborClient } from '../../lib/harbor';
 import { installLiveEngine, type LiveRegistration } from '../pulumi/support/live-engine';
-import { flatProps, isSecretInput, isSecretOutput, promiseOf } from '../pulumi/support/mocks';
+import { isSecretInput, isSecretOutput, promiseOf } from '../pulumi/support/mocks';
 import { describeLab } from './binaries';
 import { startLab, type Lab } from './lab';
 import { labSeedProps } from './seed-props';
@@ -110,7 +110,7 @@ describeLab("seed on the Pulumi engine: ErrImagePull, then the component's Secre
     for (const r of engine.liveDynamicResources()) {
       expect([r.name, JSON.stringify(r.state).includes(lab.adminPassword)]).toEqual([r.name, false]);
     }
-    expect(flatProps(project.state!).harbor).toEqual({ url: lab.harborUrl, config: 'project:harbor' });
+    expect(project.state!.harbor).toEqual({ url: lab.harborUrl, config: 'project:harbor' });
     const robots = lab.emulator.state().robots;
     expect(robots.map((r) => [r.name, r.project, r.permissions])).toEqual([
       [

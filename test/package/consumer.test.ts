@@ -424,21 +424,22 @@ describe.each(ROWS)('a Pulumi project on $label', (row) => {
     expect(report.node).toEqual({ version: node().version, execPath: node().path });
     expect(report.hostRuns.map((h) => h.providerTexts)).toEqual([3, 2]);
     report.hostRuns.forEach(expectRowHost);
-    // In the order the registrations reach the monitor. The component declares the Harbor resources before the
-    // Kubernetes objects; the project's registration (few top-level inputs to serialize since the packed layout,
-    // lib/pulumi/providers/state-shape.ts) now goes out before the Service's, which used to overtake it.
-    expect(report.types).toEqual([
+    // In the order the registrations reach the monitor: the component first, its Harbor resources in the order it
+    // declares them, the pull Secret and the workload last. The README's configure exposes the Deployment's port 53
+    // through a Service, whose registration races the Harbor ones (which goes out first depends on how long their
+    // inputs take to serialize), so its place is not asserted.
+    const HARBOR = 'pulumi-nodejs:dynamic/harbor:';
+    expect(report.types.filter((t: string) => t !== 'kubernetes:core/v1:Service')).toEqual([
       'harbor-private-app:index:HarborPrivateApp',
-      'pulumi-nodejs:dynamic/harbor:Project',
-      // The README's configure exposes the Deployment's port 53 through a Service.
-      'kubernetes:core/v1:Service',
-      'pulumi-nodejs:dynamic/harbor:ProjectMember',
-      'pulumi-nodejs:dynamic/harbor:RobotAccount',
-      'pulumi-nodejs:dynamic/harbor:RobotLogin',
-      'pulumi-nodejs:dynamic/harbor:PullCheck',
+      `${HARBOR}Project`,
+      `${HARBOR}ProjectMember`,
+      `${HARBOR}RobotAccount`,
+      `${HARBOR}RobotLogin`,
+      `${HARBOR}PullCheck`,
       'kubernetes:core/v1:Secret',
       'kubernetes:apps/v1:Deployment',
     ]);
+    expect(report.types.filter((t: string) => t === 'kubernetes:core/v1:Service')).toHaveLength(1);
     // Three provider texts, each a reference to the installed package, not a copy of it: to its Harbor provider (for
     // the project, the member and the robot), to its robot login provider and to its pull check provider.
     expect(report.providerTexts).toHaveLength(3);

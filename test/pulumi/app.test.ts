@@ -11,15 +11,7 @@ import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
 import { CONFIG_KEYS, harborConnection } from '../../apps/pulumi/config';
-import {
-  MOCK_HARBOR,
-  flatProps,
-  installMocks,
-  isSecretOutput,
-  promiseOf,
-  settled,
-  unwrapSecrets,
-} from './support/mocks';
+import { MOCK_HARBOR, installMocks, isSecretOutput, promiseOf, settled, unwrapSecrets } from './support/mocks';
 
 const registrations = installMocks();
 const PASSWORD = `pw-${randomBytes(9).toString('hex')}`;
@@ -55,7 +47,7 @@ test("the program creates the seed's coredns from the stack configuration and ex
   const program = require('../../apps/pulumi/index') as typeof import('../../apps/pulumi/index');
   await settled('apps/pulumi/index.ts');
   const project = registrations.find((r) => r.type === 'pulumi-nodejs:dynamic/harbor:Project')!;
-  expect(unwrapSecrets(flatProps(project.inputs).harbor)).toEqual({
+  expect(unwrapSecrets(project.inputs.harbor)).toEqual({
     url: 'https://harbor.example.invalid',
     config: 'project:harbor',
   });

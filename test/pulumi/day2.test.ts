@@ -16,20 +16,17 @@ import { HarborClient } from '../../lib/harbor';
 import { dockerConfigJson } from '../../lib/core';
 import type { HarborTarget } from '../../lib/pulumi/providers/connection';
 import { UNKNOWN } from '../../lib/pulumi/providers/robot-login-provider';
-import { SPEC_KEY, TOP_LEVEL_KEYS } from '../../lib/pulumi/providers/state-shape';
 import {
   create,
   destroy,
   preview,
   refresh,
-  seedResources,
   seedStack,
   StackResource,
   up,
   failure,
   findResource,
 } from './support/lifecycle';
-import { flatProps } from './support/mocks';
 import { hostRun, ProviderTexts, serializeLikePulumiUp } from './support/serialized';
 
 const password = (): string => `Pw-${randomBytes(9).toString('hex')}`;
@@ -181,7 +178,7 @@ describe("moving Harbor's URL", () => {
       `GET /robots/${find(stack, 'robot').id}`,
     ]);
     // The state keeps the new address; refresh and destroy use it.
-    expect(flatProps(find(stack, 'robot').outs!).harbor).toEqual(target(moved));
+    expect(find(stack, 'robot').outs!.harbor).toEqual(target(moved));
     expect(await refresh(run, stack)).toEqual([]);
     await destroy(run, stack);
     expect(emulator.state().projects).toEqual([]);
@@ -291,10 +288,10 @@ describe('adopting existing objects', () => {
       `PUT /robots/${robotId}`,
       `PATCH /robots/${robotId}`,
     ]);
-    expect(flatProps(find(stack, 'member').outs)).toMatchObject({ adopted: true, role: 'guest' });
+    expect(find(stack, 'member').outs).toMatchObject({ adopted: true, role: 'guest' });
     expect(emulator.state().members.find((m) => m.entityName === 'k8s-puller')!.roleId).toBe(3);
     const robot = find(stack, 'robot').outs!;
-    expect(flatProps(robot)).toMatchObject({ adopted: true, fullName: 'robot$k8s+coredns-pull' });
+    expect(robot).toMatchObject({ adopted: true, fullName: 'robot$k8s+coredns-pull' });
     expect(emulator.authorize(robot.fullName, robot.secret, 'k8s')).toEqual(['pull']);
     expect(emulator.authorize(robot.fullName, handMadeSecret, 'k8s')).toEqual([]);
     expect(find(stack, 'robotLogin').outs).toMatchObject({ fullName: robot.fullName, secret: robot.secret });
@@ -323,7 +320,7 @@ describe('every prop in place', () => {
 
     emulator.setProjectStorageLimit('k8s', GB);
     await refresh(run, stack);
-    expect(flatProps(project.outs!).storageQuotaGb).toBe(1);
+    expect(project.outs!.storageQuotaGb).toBe(1);
     emulator.resetLog();
     expect((await up(run, stack)).project).toMatchObject({ changes: true, replaces: [] });
     expect(emulator.state().projects[0].storageLimit).toBe(5 * GB);
@@ -365,61 +362,6 @@ describe('every prop in place', () => {
 });
 
 describe('upgrading from a state that held the password', () => {
-  test('the first up rewrites each state without a Harbor request: no password, the new provider text', async () => {
-    // A stack created by version 0.1: the connection, password included, in every resource's inputs and outputs.
-    const legacy = seedResources({ url: server.url, username: 'admin', password: passwordA });
-    // Another text of a working provider: the host runs whatever text a resource carries.
-    for (const r of legacy) r.inputs = { ...r.inputs, __provider: `${texts.harbor}\n// the 0.1 provider text` };
-    const run = await hostRun(texts, login(passwordA));
-    await create(run, legacy);
-    // As version 0.1 stored it: every key at the top level (lib/pulumi/providers/state-shape.ts came later).
-    const asStoredBy01 = (): void => {
-      for (const r of legacy) r.outs = flatProps(r.outs!);
-      expect(legacy.map((r) => [r.name, SPEC_KEY in r.outs!])).toEqual(legacy.map((r) => [r.name, false]));
-    };
-    asStoredBy01();
-    expect(JSON.stringify(legacy.map((r) => r.outs))).toContain(passwordA);
-    // Before that up, refresh still works with what the state holds. The password stays in `connection`, the key the
-    // 0.1 state names in additionalSecretOutputs (a refresh keeps the stored options), never under `spec`.
-    expect(await refresh(run, legacy)).toEqual([]);
-    expect(
-      legacy.map((r) => [
-        r.name,
-        JSON.stringify(r.outs!.connection).includes(passwordA),
-        JSON.stringify(r.outs![SPEC_KEY] ?? {}).includes(passwordA),
-      ]),
-    ).toEqual(legacy.map((r) => [r.name, r.name !== 'robotLogin', false]));
-    asStoredBy01();
-
-    // The program now declares the connection from the configuration; `pulumi up`.
-    const upgraded = seedStack(target(), { providers: texts });
-    for (const r of legacy) Object.assign(find(upgraded, r.name), { id: r.id, outs: r.outs });
-    emulator.resetLog();
-    const migrate = upgraded.slice(0, 3);
-    const report = await up(run, migrate);
-    expect(Object.values(report).map((d) => [d.changes, d.replaces ?? []])).toEqual([
-      [true, []],
-      [true, []],
-      [true, []],
-    ]);
-    expect(requests()).toEqual([]);
-    for (const r of migrate) {
-      const state = flatProps(r.outs!);
-      expect([r.name, JSON.stringify(r.outs).includes(passwordA), state.connection, state.harbor]).toEqual([
-        r.name,
-        false,
-        undefined,
-        target(),
-      ]);
-      // Rewritten in the packed layout: the kind's declared outputs, `spec` and the provider text at the top level
-      // (no `connection` any more).
-      expect([r.name, Object.keys(r.outs!).sort()]).toEqual([
-        r.name,
-        [...TOP_LEVEL_KEYS[state.resourceKind].filter((k) => k !== 'connection'), SPEC_KEY, '__provider'].sort(),
-      ]);
-    }
-  });
-
   test('a provider text that changed is an update that writes nothing; an unchanged one is no change', async () => {
     // Other texts of working providers (the host runs whatever text a resource carries).
     const older = { harbor: `${texts.harbor}\n// an older text`, login: `${texts.login}\n// an older login text` };

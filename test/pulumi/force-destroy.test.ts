@@ -5,12 +5,15 @@
 import { randomBytes } from 'node:crypto';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { HarborClient } from '../../lib/harbor';
-import { create, seedResources } from './support/lifecycle';
+import { create, loginConfig, seedResources } from './support/lifecycle';
 import { hostPerTest, type HostRun } from './support/serialized';
 
 /** Pulumi's own dynamic provider host, a new one for each test (a `pulumi` run), running the stored provider texts. */
 let host: HostRun;
-hostPerTest((run) => (host = run));
+hostPerTest(
+  (run) => (host = run),
+  () => loginConfig({ username: 'admin', password: ADMIN_PASSWORD }),
+);
 
 const ADMIN_PASSWORD = randomBytes(12).toString('hex');
 let emulator: HarborEmulator;

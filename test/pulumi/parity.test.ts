@@ -12,7 +12,7 @@ import { CorednsChart, corednsAppProps } from '../../apps/cdk8s/coredns';
 import { corednsStack } from '../../apps/pulumi/coredns';
 import { HarborPrivateApp as Cdk8sHarborPrivateApp } from '../../lib/cdk8s';
 import { HarborPrivateApp } from '../../lib/pulumi';
-import { Registration, flatProps, installMocks, settled, unwrapSecrets } from './support/mocks';
+import { Registration, installMocks, settled, unwrapSecrets } from './support/mocks';
 
 const registrations = installMocks();
 pulumi.runtime.setAllConfig(
@@ -104,7 +104,7 @@ describe("HarborPrivateApp with the seed's props", () => {
   test("the Harbor objects carry the Crossplane resources' settings", () => {
     const cp = (kind: string) => cdk8sObjects.find((o) => o.kind === kind)!.spec.forProvider;
     const harborInputs = (type: string) =>
-      unwrapSecrets(flatProps(pulumiRegs.find((r) => r.type === `pulumi-nodejs:dynamic/harbor:${type}`)!.inputs));
+      unwrapSecrets(pulumiRegs.find((r) => r.type === `pulumi-nodejs:dynamic/harbor:${type}`)!.inputs);
     const project = harborInputs('Project');
     expect([project.name, project.public, project.autoScan, project.forceDestroy]).toEqual([
       cp('Project').name,

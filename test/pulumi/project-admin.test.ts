@@ -18,7 +18,6 @@ import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { labSeedProps } from '../lab/seed-props';
 import { create, refresh, seedStack, up, type StackResource } from './support/lifecycle';
 import { installLiveEngine } from './support/live-engine';
-import { flatProps } from './support/mocks';
 import { hostRun, serializeLikePulumiUp, type ProviderTexts } from './support/serialized';
 
 jest.setTimeout(60_000);
@@ -183,7 +182,7 @@ describe('a storage quota the login cannot set (lifecycle helpers)', () => {
     expect(emulator.state().projects[0].storageLimit).toBe(10 * GB);
     emulator.resetLog();
     expect(await refresh(run, s)).toEqual([]);
-    expect(flatProps(project(s).outs!).storageQuotaGb).toBe(-1);
+    expect(project(s).outs!.storageQuotaGb).toBe(-1);
     expect(requests()).toContain('GET /users/current');
     expect(Object.values(await up(run, s)).map((d) => d.changes)).toEqual([false, false, false, false]);
 

@@ -1,15 +1,19 @@
 /**
- * Where the package is installed, a Harbor resource registers the text of a HarborProviderReference, written by
- * providerReferenceText instead of Pulumi's closure serializer. These tests hold that text to what the serializer's
- * text does in Pulumi's dynamic provider host (`requireFromString(text).handler()`), and the resource registered with
- * it to what `pulumi.dynamic.Resource` registers.
+ * Where the package is installed, a Harbor resource registers providerReferenceText: a fixed, hand-written, versioned
+ * text that requires the installed package's provider module. These tests hold that text to what Pulumi's dynamic
+ * provider host does with it (`requireFromString(text).handler()`: every operation reaches the module's export), and
+ * HarborDynamicResource to what `pulumi.dynamic.Resource` registers.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { HarborDynamicResource } from '../../lib/pulumi/resources/dynamic-resource';
-import { HarborProviderReference, providerReferenceText } from '../../lib/pulumi/resources/provider-reference';
+import {
+  PROVIDER_REFERENCE_VERSION,
+  providerReferenceText,
+  providerText,
+} from '../../lib/pulumi/resources/provider-reference';
 
 const requireFromString = require(
   require.resolve('require-from-string', { paths: [require.resolve('@pulumi/pulumi')] }),
@@ -48,11 +52,6 @@ module.exports = {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The text Pulumi's serializer writes for the same reference (what `pulumi.dynamic.Resource` would store). */
-async function serializerText(provider: HarborProviderReference): Promise<string> {
-  return (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text;
-}
-
 /** Every operation through a provider loaded from `text` as the host loads it, and the calls the module got. */
 async function drive(text: string): Promise<unknown[]> {
   const log = join(dir, 'calls.log');
@@ -80,44 +79,67 @@ describe('providerReferenceText', () => {
     'harborRobotLoginProvider',
     'harborPullCheckProvider',
     'harborRobotRotationProvider',
-  ] as const)('the %s reference behaves in the host as the closure serializer text does', async (exportName) => {
-    const reference = new HarborProviderReference(fakeModule, exportName);
-    const text = providerReferenceText(reference);
-    const ours = await drive(text);
-    expect(ours).toEqual(await drive(await serializerText(reference)));
-    expect((ours as unknown[][])[1]).toEqual(
-      ['configure', 'create', 'read', 'diff', 'diff', 'update', 'delete'].map((op) => [
-        {
-          harborProvider: 'harbor',
-          harborRobotLoginProvider: 'login',
-          harborPullCheckProvider: 'pullCheck',
-          harborRobotRotationProvider: 'rotation',
-        }[exportName],
-        op,
-      ]),
+  ] as const)('the %s reference hands every operation of the host to that export', async (exportName) => {
+    const ours = (await drive(providerReferenceText(exportName, fakeModule))) as unknown[][];
+    const name = {
+      harborProvider: 'harbor',
+      harborRobotLoginProvider: 'login',
+      harborPullCheckProvider: 'pullCheck',
+      harborRobotRotationProvider: 'rotation',
+    }[exportName];
+    expect(ours[1]).toEqual(
+      ['configure', 'create', 'read', 'diff', 'diff', 'update', 'delete'].map((op) => [name, op]),
     );
+    expect(ours[0]).toEqual([
+      undefined,
+      { id: 'id-1', outs: { v: 1, made: name } },
+      { id: 'id-1', props: { v: 1, read: true } },
+      { changes: true },
+      { changes: false },
+      { outs: { v: 2, updated: true } },
+      undefined,
+    ]);
   });
 
-  test('is small, names the module and the export, holds nothing of the implementation', () => {
-    const text = providerReferenceText(
-      new HarborProviderReference('harbor-private-app/pulumi/dynamic-provider', 'harborRobotLoginProvider'),
+  test('is a fixed, versioned text: small, the module and the export named, nothing of the implementation', () => {
+    const text = providerReferenceText('harborRobotLoginProvider');
+    expect(text.split('\n')[0]).toBe(
+      `// harbor-private-app dynamic provider reference, version ${PROVIDER_REFERENCE_VERSION}`,
     );
-    expect(text).toContain('"harbor-private-app/pulumi/dynamic-provider"');
-    expect(text).toContain('"harborRobotLoginProvider"');
+    expect(text).toContain('require("harbor-private-app/pulumi/dynamic-provider")');
+    expect(text).toContain('loaded["harborRobotLoginProvider"]');
     expect(text).not.toMatch(/HarborClient|fetch\(|undici/);
-    expect(text.length).toBeLessThan(4_000);
-    // No comment line: editing the class's comments must not change what every Harbor resource stores.
-    expect(HarborProviderReference.toString()).toMatch(/^\s*(\/\/|\/\*|\*)/m);
-    expect(text).not.toMatch(/^\s*(\/\/|\/\*|\*)/m);
+    expect(text.length).toBeLessThan(2_000);
+    // The same text for every call: what every Harbor resource stores, build after build.
+    expect(providerReferenceText('harborRobotLoginProvider')).toBe(text);
   });
 
-  test('a module that cannot be loaded fails the operation with the fix', async () => {
-    const p = requireFromString(
-      providerReferenceText(new HarborProviderReference('harbor-private-app-not-installed/x')),
-    ).handler();
-    await expect(p.create({})).rejects.toThrow(
-      /^Harbor dynamic provider: cannot load "harbor-private-app-not-installed\/x" from .*Fix: run Pulumi in the program's directory, with harbor-private-app installed there/s,
+  test('a module that cannot be loaded fails with the fix when the host loads the text', () => {
+    expect(() =>
+      requireFromString(providerReferenceText('harborProvider', 'harbor-private-app-not-installed/x')).handler(),
+    ).toThrow(
+      /^harbor-private-app: the Harbor dynamic provider cannot load "harbor-private-app-not-installed\/x" from .*Fix: run Pulumi in the program's directory, with harbor-private-app installed there/s,
     );
+  });
+
+  test('a module without the export fails with the fix', () => {
+    const empty = join(dir, 'empty.js');
+    writeFileSync(empty, 'module.exports = {};');
+    expect(() => requireFromString(providerReferenceText('harborPullCheckProvider', empty)).handler()).toThrow(
+      /exports no "harborPullCheckProvider"; the installed harbor-private-app is older than the one that wrote this state/,
+    );
+  });
+});
+
+describe('providerText where the package is not installed (this repository)', () => {
+  test('is the implementation serialized by value with pulumi.runtime.serializeFunction, once per export', async () => {
+    const text = providerText('harborRobotRotationProvider');
+    expect(providerText('harborRobotRotationProvider')).toBe(text);
+    const loaded = requireFromString(await text).handler();
+    // The rotation provider behind its boundary: generation 0 on create, and undefined left off the wire.
+    const created = await loaded.create({ resourceKind: 'robotRotation', trigger: undefined });
+    expect(created).toMatchObject({ id: 'generation', outs: { resourceKind: 'robotRotation', generation: 0 } });
+    expect(Object.keys(created.outs)).not.toContain('trigger');
   });
 });
 
@@ -140,30 +162,35 @@ describe('HarborDynamicResource', () => {
 
   class Thing extends HarborDynamicResource {
     declare public readonly out: pulumi.Output<number>;
-    constructor(name: string, provider: pulumi.dynamic.ResourceProvider | string) {
+    constructor(name: string, provider: string | Promise<string>) {
       super(provider, name, { a: 1, b: 'x', out: undefined }, {}, 'harbor', 'Thing');
     }
   }
 
   const urnOf = (r: pulumi.Resource): Promise<string> => new Promise((resolve) => r.urn.apply(resolve));
 
-  test('registers as pulumi.dynamic.Resource would: the same type token, the same inputs, the text as __provider', async () => {
-    const reference = new HarborProviderReference(fakeModule);
-    const text = await serializerText(reference);
+  test('registers as pulumi.dynamic.Resource would: the type token, the inputs as given, the text as __provider', async () => {
+    const text = providerReferenceText('harborProvider', fakeModule);
     const withText = new Thing('with-text', text);
-    const withObject = new Thing('with-object', reference);
-    await Promise.all([urnOf(withText), urnOf(withObject)]);
-    const [a, b] = ['with-text', 'with-object'].map((n) => registered.find((r) => r.name === n)!);
+    const withPromise = new Thing('with-promise', Promise.resolve(text));
+    const reference = { create: async () => ({ id: 'x' }) };
+    class SdkThing extends pulumi.dynamic.Resource {}
+    const dynamic = new SdkThing(reference, 'with-sdk', { a: 1, b: 'x', out: undefined }, {}, 'harbor', 'Thing');
+    await Promise.all([urnOf(withText), urnOf(withPromise), urnOf(dynamic)]);
+    const [a, b, c] = ['with-text', 'with-promise', 'with-sdk'].map((n) => registered.find((r) => r.name === n)!);
     expect(a.type).toBe('pulumi-nodejs:dynamic/harbor:Thing');
     expect({ ...a, name: '' }).toEqual({ ...b, name: '' });
-    expect(Object.keys(a.inputs)).toEqual(['__provider', 'a', 'b']);
+    expect(c.type).toBe(a.type);
+    expect(Object.keys(a.inputs).sort()).toEqual(Object.keys(c.inputs).sort());
+    expect(Object.keys(a.inputs).sort()).toEqual(['__provider', 'a', 'b']);
     expect(a.inputs.__provider).toBe(text);
     expect(await new Promise((resolve) => withText.out.apply(resolve))).toBe(1);
   });
 
-  test('is a pulumi.dynamic.Resource and a CustomResource, and refuses a __provider input', () => {
+  test('is a plain CustomResource subclass (no prototype changed), and refuses a __provider input', () => {
     const thing = new Thing('instance', 'exports.handler = () => ({});');
-    expect(thing).toBeInstanceOf(pulumi.dynamic.Resource);
+    expect(Object.getPrototypeOf(HarborDynamicResource)).toBe(pulumi.CustomResource);
+    expect(Object.getPrototypeOf(HarborDynamicResource.prototype)).toBe(pulumi.CustomResource.prototype);
     expect(thing).toBeInstanceOf(pulumi.CustomResource);
     expect(thing).toBeInstanceOf(Thing);
     expect(pulumi.CustomResource.isInstance(thing)).toBe(true);

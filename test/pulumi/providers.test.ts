@@ -6,19 +6,21 @@
 import { randomBytes } from 'node:crypto';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { HarborClient } from '../../lib/harbor';
-import type { HarborConnectionState } from '../../lib/pulumi/providers/connection';
-import { create, destroy, refresh, seedResources, StackResource, up } from './support/lifecycle';
-import { flatProps } from './support/mocks';
-import { hostPerTest, type HostRun } from './support/serialized';
+import type { HarborLogin } from '../../lib/pulumi/providers/connection';
+import { create, destroy, loginConfig, refresh, seedResources, StackResource, targetOf, up } from './support/lifecycle';
+import { hostPerTest, hostRun, serializeLikePulumiUp, type HostRun } from './support/serialized';
 
 /** Pulumi's own dynamic provider host, a new one for each test (a `pulumi` run), running the stored provider texts. */
 let host: HostRun;
-hostPerTest((run) => (host = run));
+hostPerTest(
+  (run) => (host = run),
+  () => loginConfig({ username: 'admin', password: ADMIN_PASSWORD }),
+);
 
 const ADMIN_PASSWORD = randomBytes(12).toString('hex');
 let emulator: HarborEmulator;
 let server: { url: string; close(): Promise<void> };
-let connection: HarborConnectionState;
+let connection: HarborLogin;
 
 /** The requests since the last reset, as `METHOD /path` below /api/v2.0 (ids as seen). */
 const calls = (): string[] => emulator.requests.map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
@@ -204,8 +206,8 @@ test('replacements: another robot name or project; the same login deletes first;
     replaces: ['name'],
   });
   // Never a replacement: the update checks that the new address reaches the same Harbor (test/pulumi/day2.test.ts).
-  const elsewhere = { ...connection, url: 'https://harbor.example.invalid' };
-  expect(await host.diff(robot.id!, robot.outs, { ...robot.inputs, connection: elsewhere })).toMatchObject({
+  const elsewhere = targetOf({ ...connection, url: 'https://harbor.example.invalid' });
+  expect(await host.diff(robot.id!, robot.outs, { ...robot.inputs, harbor: elsewhere })).toMatchObject({
     changes: true,
     replaces: [],
     deleteBeforeReplace: false,
@@ -216,12 +218,12 @@ test('replacements: another robot name or project; the same login deletes first;
     replaces: ['expiresAt'],
     deleteBeforeReplace: true,
   });
-  // A new password only needs to be stored: an update without any call to Harbor.
-  const rotated = { ...connection, password: `${ADMIN_PASSWORD}x` };
-  const diff = await host.diff(robot.id!, robot.outs, { ...robot.inputs, connection: rotated });
+  // New tuning of the same Harbor only needs to be stored: an update without any call to Harbor.
+  const tuned = { ...robot.inputs.harbor, timeoutMs: 12_345 };
+  const diff = await host.diff(robot.id!, robot.outs, { ...robot.inputs, harbor: tuned });
   expect(diff).toMatchObject({ changes: true, replaces: [] });
-  const updated = await host.update(robot.id!, robot.outs, { ...robot.inputs, connection: rotated });
-  expect(flatProps(updated.outs).connection.password).toBe(rotated.password);
+  const updated = await host.update(robot.id!, robot.outs, { ...robot.inputs, harbor: tuned });
+  expect(updated.outs.harbor).toEqual(tuned);
   expect(calls()).toEqual([]);
 });
 
@@ -298,11 +300,15 @@ test('deleting a project that holds repositories fails with the 412 hint unless 
 });
 
 test('errors never carry the password', async () => {
-  const [project] = seedResources({ ...connection, password: `wrong-${ADMIN_PASSWORD}` });
-  const error: Error = await host.create(project.inputs).then(
+  const [project] = seedResources(connection);
+  const wrong = await hostRun(
+    serializeLikePulumiUp(),
+    loginConfig({ username: 'admin', password: `wrong-${ADMIN_PASSWORD}` }),
+  );
+  const error: Error = await wrong.create(project.inputs).then(
     () => new Error('no error'),
     (e: Error) => e,
   );
   expect(error.message).toMatch(/401/);
   expect(error.message).not.toContain(ADMIN_PASSWORD);
-});
+}, 120_000);

@@ -2,7 +2,7 @@
  * Pulumi's own dynamic provider host (support/real-host.ts) and what crosses it:
  * - the harness is the real thing: the installed @pulumi/pulumi's host, in a process of its own, and its wire (a
  *   result holding `undefined` fails there with `Unexpected struct type.`, after the provider did its work);
- * - the provider boundary (lib/pulumi/providers/wire.ts, state-shape.ts `PackedStateProvider`) keeps every result on the wire;
+ * - the provider boundary (lib/pulumi/providers/wire.ts, boundary.ts `ProviderBoundary`) keeps every result on the wire;
  * - a robot WITHOUT rotation is updated in place through the host (description, duration, permissions, enabled
  *   again), and the next `up` finds nothing to do (its new state was stored);
  * - an import (a read handed only the id) and a refresh refused with Harbor's 401 say what to do.
@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onTheWire, WireValueError } from '../../lib/pulumi/providers/wire';
 import { harborProvider } from '../../lib/pulumi/providers/harbor-provider';
-import { STORED_CONFIGURATION_HINT } from '../../lib/pulumi/providers/state-shape';
+import { STORED_CONFIGURATION_HINT } from '../../lib/pulumi/providers/boundary';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { create, refresh, seedStack, up, failure, findResource } from './support/lifecycle';
 import { startRealHost } from './support/real-host';

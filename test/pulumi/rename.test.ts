@@ -15,7 +15,7 @@ import { corednsAppProps } from '../../apps/cdk8s/coredns';
 import { HarborMember, HarborPrivateApp, HarborRole } from '../../lib/pulumi';
 import { renderHarborPrivateApp } from '../../lib/pulumi/component/render';
 import { harborProvider } from '../../lib/pulumi/providers/harbor-provider';
-import { flatProps, installMocks, promiseOf, Registration, settled, unwrapSecrets } from './support/mocks';
+import { installMocks, promiseOf, Registration, settled, unwrapSecrets } from './support/mocks';
 
 const registrations = installMocks();
 pulumi.runtime.setAllConfig(
@@ -44,11 +44,8 @@ function inheritedChildAliasName(childName: string, parentName: string, parentAl
 /** Inputs as the engine diffs them (plain values; the provider text is the same program's). */
 const inputsOf = (r: Registration): Record<string, any> => unwrapSecrets(r.inputs) as Record<string, any>;
 
-/**
- * A Harbor resource's inputs as its provider reads them: plain values, `spec` lifted (lib/pulumi/providers/state-shape.ts). Not
- * for Kubernetes objects, whose own `spec` is theirs.
- */
-const harborInputsOf = (r: Registration): Record<string, any> => flatProps(inputsOf(r));
+/** A Harbor resource's inputs as its provider reads them: plain values. */
+const harborInputsOf = (r: Registration): Record<string, any> => inputsOf(r);
 
 test('renamed with aliases: every resource found under its old name, the Kubernetes objects unchanged, nothing replaced', async () => {
   const before = await build('coredns');

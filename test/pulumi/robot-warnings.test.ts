@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
 import { HarborPrivateApp, HarborRole, HarborMember } from '../../lib/pulumi';
 import { robotLifecycleWarnings, type RobotLifecycleState } from '../../lib/pulumi/component/robot-warnings';
-import { flatProps, installMocks, settled, unwrapSecrets } from './support/mocks';
+import { installMocks, settled, unwrapSecrets } from './support/mocks';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 30, 12);
@@ -95,14 +95,14 @@ describe('the component', () => {
   test('robot.rotation: a rotation resource, whose generation the robot takes; the renewal window reaches the robot', () => {
     const rotation = registrations.find((r) => r.type === 'pulumi-nodejs:dynamic/harbor:RobotRotation')!;
     expect(rotation.name).toBe('coredns-robot-rotation');
-    expect(unwrapSecrets(flatProps(rotation.inputs))).toMatchObject({
+    expect(unwrapSecrets(rotation.inputs)).toMatchObject({
       resourceKind: 'robotRotation',
       trigger: '2026-11-30',
       everyDays: 60,
     });
     const robot = registrations.find((r) => r.type === 'pulumi-nodejs:dynamic/harbor:RobotAccount')!;
     expect(robot.dependencies).toContain(rotation.urn);
-    expect(unwrapSecrets(flatProps(robot.inputs))).toMatchObject({
+    expect(unwrapSecrets(robot.inputs)).toMatchObject({
       name: 'coredns-pull',
       renewBeforeDays: 10,
       generation: 0,

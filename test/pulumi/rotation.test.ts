@@ -18,7 +18,6 @@ import type { HarborTarget } from '../../lib/pulumi/providers/connection';
 import { UNKNOWN } from '../../lib/pulumi/providers/robot-login-provider';
 import { create, preview, refresh, seedStack, StackResource, up } from './support/lifecycle';
 import { hostRun, ProviderTexts, serializeLikePulumiUp } from './support/serialized';
-import { flatProps } from './support/mocks';
 
 const DAY = 86_400_000;
 let texts: ProviderTexts;
@@ -117,7 +116,7 @@ describe('renewal', () => {
     expect(requests()).toEqual([`GET /robots/${robotId}`, `PUT /robots/${robotId}`, `GET /robots/${robotId}`]);
     // 21.5 days old: 22 + 30 days from the creation. (Secrets compared as booleans: never printed.)
     expect(robot.outs!.secret === secret).toBe(true);
-    expect(flatProps(robot.outs)).toMatchObject({ durationDays: 30, harborDurationDays: 52 });
+    expect(robot.outs).toMatchObject({ durationDays: 30, harborDurationDays: 52 });
     expect(robot.outs!.expiresAt).toBe(createdS + 52 * 86_400);
     expect(emulator.authorize(robot.outs!.fullName, secret, 'k8s')).toEqual(['pull']);
     // The login stores the new expiry; its name and secret are the same (the pull Secret's data does not change).
@@ -130,7 +129,7 @@ describe('renewal', () => {
     expect(requests()).toEqual([]);
     // A refresh reads Harbor's duration (52) into harborDurationDays and keeps the prop (30): still no diff.
     expect(await refresh(run, stack)).toEqual([]);
-    expect(flatProps(robot.outs)).toMatchObject({ durationDays: 30, harborDurationDays: 52 });
+    expect(robot.outs).toMatchObject({ durationDays: 30, harborDurationDays: 52 });
     expect(Object.values(await up(run, stack)).map((d) => d.changes)).toEqual([false, false, false, false]);
   });
 
@@ -153,7 +152,7 @@ describe('renewal', () => {
     emulator.resetLog();
     await up(run, stack);
     // Harbor would take 20 as "20 days from the creation", 20 days ago: expired at once. Sent: 41 + 20.
-    expect(flatProps(robot.outs)).toMatchObject({ durationDays: 20, harborDurationDays: 61 });
+    expect(robot.outs).toMatchObject({ durationDays: 20, harborDurationDays: 61 });
     expect(robot.outs!.expiresAt * 1000).toBeGreaterThan(Date.now() + 19 * DAY);
     expect(emulator.authorize(robot.outs!.fullName, robot.outs!.secret, 'k8s')).toEqual(['pull']);
   });
@@ -166,7 +165,7 @@ describe('renewal', () => {
     emulator.resetLog();
     await up(run, stack);
     expect(writes()).toEqual([`PUT /robots/${robot.id}`]);
-    expect(flatProps(robot.outs)).toMatchObject({ durationDays: -1, harborDurationDays: -1, expiresAt: -1 });
+    expect(robot.outs).toMatchObject({ durationDays: -1, harborDurationDays: -1, expiresAt: -1 });
     emulator.resetLog();
     expect((await up(run, stack)).robot.changes).toBe(false);
     expect(requests()).toEqual([]);
@@ -204,8 +203,8 @@ describe('rotation', () => {
   });
 
   test('created at generation 0: the robot has its declared name; nothing due, nothing changes', async () => {
-    expect(flatProps(find(stack, 'rotation').outs)).toMatchObject({ generation: 0, trigger: 'a' });
-    expect(flatProps(find(stack, 'robot').outs)).toMatchObject({ generation: 0, harborName: 'coredns-pull' });
+    expect(find(stack, 'rotation').outs).toMatchObject({ generation: 0, trigger: 'a' });
+    expect(find(stack, 'robot').outs).toMatchObject({ generation: 0, harborName: 'coredns-pull' });
     expect(emulator.state().robots.map((r) => r.name)).toEqual(['robot$k8s+coredns-pull']);
     emulator.resetLog();
     expect(Object.values(await up(run, stack)).map((d) => d.changes)).toEqual([false, false, false, false, false]);
@@ -218,13 +217,13 @@ describe('rotation', () => {
     emulator.resetLog();
     const report = await up(run, stack);
     expect(report.rotation.changes).toBe(true);
-    expect(flatProps(rotation.outs)).toMatchObject({ generation: 1, trigger: 'b' });
+    expect(rotation.outs).toMatchObject({ generation: 1, trigger: 'b' });
     expect(report.robot).toMatchObject({ changes: true, replaces: ['generation'], deleteBeforeReplace: false });
     expect(requests()).toEqual([]);
     // What the engine then does: create the replacement (its name from the generation), delete the old one last.
     const robot = find(stack, 'robot');
     const made = await run.create(robot.inputs);
-    expect(flatProps(made.outs)).toMatchObject({ generation: 1, harborName: 'coredns-pull-green-0' });
+    expect(made.outs).toMatchObject({ generation: 1, harborName: 'coredns-pull-green-0' });
     expect(made.outs.fullName).toBe('robot$k8s+coredns-pull-green-0');
     expect(writes()).toEqual(['POST /robots']);
     expect(emulator.state().robots.map((r) => r.name)).toEqual([

@@ -40,7 +40,7 @@ test('the texts hold no secret and require only node built-ins and undici; the l
     expect(text).toContain('exports.handler');
     expect(text).not.toContain(ADMIN_PASSWORD);
   }
-  // A few KB: their own code and the host boundary's (lib/pulumi/providers/state-shape.ts and wire.ts: layout, wire, messages), nothing
+  // A few KB: their own code and the host boundary's (lib/pulumi/providers/boundary.ts and wire.ts: wire, messages), nothing
   // of the Harbor client (about 230 KB).
   expect(texts.login.length).toBeLessThan(18_000);
   expect(texts.rotation!.length).toBeLessThan(18_000);

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { HarborMember, HarborRole } from '../../lib/core';
 import { HarborPrivateApp } from '../../lib/pulumi';
-import { STORED_CONFIGURATION_HINT } from '../../lib/pulumi/providers/state-shape';
+import { STORED_CONFIGURATION_HINT } from '../../lib/pulumi/providers/boundary';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { installLiveEngine } from './support/live-engine';
 

@@ -23,7 +23,6 @@ import type { HarborPullCheck } from '../resources/harbor-pull-check';
 import { HarborPrivateAppArgs } from './args';
 import { preflightPullCheck, ResolvedPreflight, resolvePreflight } from './preflight';
 import { renderHarborPrivateApp, RenderedApp } from './render';
-import { hasTransformations, quietPromiseStacks } from './promise-stacks';
 import { robotLifecycleWarnings } from './robot-warnings';
 
 /** The Pulumi type token of the component. */
@@ -80,48 +79,37 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
    */
   constructor(name: string, args: HarborPrivateAppArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Validate and render everything BEFORE registering anything. Each step is a small function of its own: Pulumi
-    // formats a stack trace for every output of every resource (empty inside the window below), and V8 formats a
-    // frame in time proportional to the call's offset in its function, so resources are declared from short functions
-    // (bench/RESULTS.md, Pulumi).
+    // formats a stack trace for every output of every resource, and V8 formats a frame in time proportional to the
+    // call's offset in its function, so resources are declared from short functions (bench/RESULTS.md, Pulumi).
     const { rendered, location, provider, checks } = prepareHarborPrivateApp(name, args);
     super(HARBOR_PRIVATE_APP_TYPE, name, {}, opts);
-    // Pulumi's leak-debugging stack traces stay empty while the resources are declared (see quietPromiseStacks), unless
-    // resource transformations run in this constructor (their code keeps its stack traces).
-    const loud = hasTransformations(this) ? () => undefined : quietPromiseStacks();
-    try {
-      const config = rendered.construct.config;
-      this.config = config;
-      // Harbor: project <- members <- robot <- robot login (deleted in the reverse order).
-      this.project = declareProject(this, name, config, location);
-      this.members = declareMembers(this, name, config, location);
-      if (config.robot) {
-        this.robotRotation = declareRobotRotation(this, name, config.robot);
-        this.robot = declareRobot(this, name, config.robot, location);
-        this.robotLogin = new HarborRobotLogin(`${name}-robot-login`, { robot: this.robot }, { parent: this });
-        warnAboutRobotExpiry(this, name, config.robot, this.robotLogin);
-      }
-      this.pullCheck = declarePullCheck(this, name, checks, rendered.manifests, location);
-      this.kubernetesObjects = this.declareKubernetesObjects(name, config, rendered.manifests, provider);
-
-      const literal = config.credentials.kind === 'literal' ? config.credentials.literal : undefined;
-      this.robotFullName = this.robotLogin ? this.robotLogin.fullName : pulumi.output(literal?.username);
-      this.robotSecret = this.robotLogin ? pulumi.secret(this.robotLogin.secret) : pulumi.output(undefined);
-      this.projectId = this.project.projectId;
-      this.pullSecretName = pulumi.output(config.pullSecretName);
-      this.namespaces = pulumi.output([...config.namespaces]);
-      this.registerOutputs({
-        robotFullName: this.robotFullName,
-        robotSecret: this.robotSecret,
-        projectId: this.projectId,
-        pullSecretName: this.pullSecretName,
-        namespaces: this.namespaces,
-      });
-    } catch (e) {
-      loud(e, HarborPrivateApp);
-      throw e;
-    } finally {
-      loud();
+    const config = rendered.construct.config;
+    this.config = config;
+    // Harbor: project <- members <- robot <- robot login (deleted in the reverse order).
+    this.project = declareProject(this, name, config, location);
+    this.members = declareMembers(this, name, config, location);
+    if (config.robot) {
+      this.robotRotation = declareRobotRotation(this, name, config.robot);
+      this.robot = declareRobot(this, name, config.robot, location);
+      this.robotLogin = new HarborRobotLogin(`${name}-robot-login`, { robot: this.robot }, { parent: this });
+      warnAboutRobotExpiry(this, name, config.robot, this.robotLogin);
     }
+    this.pullCheck = declarePullCheck(this, name, checks, rendered.manifests, location);
+    this.kubernetesObjects = this.declareKubernetesObjects(name, config, rendered.manifests, provider);
+
+    const literal = config.credentials.kind === 'literal' ? config.credentials.literal : undefined;
+    this.robotFullName = this.robotLogin ? this.robotLogin.fullName : pulumi.output(literal?.username);
+    this.robotSecret = this.robotLogin ? pulumi.secret(this.robotLogin.secret) : pulumi.output(undefined);
+    this.projectId = this.project.projectId;
+    this.pullSecretName = pulumi.output(config.pullSecretName);
+    this.namespaces = pulumi.output([...config.namespaces]);
+    this.registerOutputs({
+      robotFullName: this.robotFullName,
+      robotSecret: this.robotSecret,
+      projectId: this.projectId,
+      pullSecretName: this.pullSecretName,
+      namespaces: this.namespaces,
+    });
   }
 
   /**

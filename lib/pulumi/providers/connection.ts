@@ -15,9 +15,6 @@
  *   the engine then reports "no replace", sdk/go/common/resource/plugin/provider_plugin.go `DiffConfig`);
  *   `pulumi refresh` and `pulumi destroy` configure it from that stored state unless run with `--run-program`
  *   (pkg/resource/deploy/providers/registry.go `Same`: `Configure(... Inputs: res.Inputs)`).
- *
- * States written before (the `connection` input with user and password, {@link HarborConnectionState}) still work:
- * their stored provider text uses them as before, and the first `pulumi up` with this version rewrites them.
  */
 import { canonicalHarborUrl, CONNECTION_TUNING_KEYS, HarborClient, isHarborApiError } from '../../harbor';
 
@@ -69,17 +66,13 @@ export interface HarborTarget extends HarborTuning {
   readonly config: string;
 }
 
-/**
- * The Harbor connection as resources written by earlier versions store it, credentials included (in inputs and
- * outputs, as a secret). Still read, so that such states refresh, update and destroy; the first `pulumi up` with this
- * version replaces it by a {@link HarborTarget}.
- */
-export interface HarborConnectionState extends HarborTuning {
+/** A Harbor login as the provider uses it: the target's URL and tuning, with the user and password from the configuration. */
+export interface HarborLogin extends HarborTuning {
   /** Harbor's base URL, e.g. `https://reg.harbor.com`. */
   readonly url: string;
   /** A Harbor user allowed to create projects and robots (system admin, or projectAdmin of an adopted project). */
   readonly username: string;
-  /** The user's password. Always a Pulumi secret. */
+  /** The user's password. */
   readonly password: string;
   /**
    * PEM of the CA that signed Harbor's certificate.
@@ -88,10 +81,9 @@ export interface HarborConnectionState extends HarborTuning {
   readonly caBundle?: string;
 }
 
-/** What every Harbor resource's state holds about its Harbor: a target, or (older states) a connection. */
+/** What every Harbor resource's inputs and state hold about its Harbor. */
 export interface HarborLocated {
   readonly harbor?: HarborTarget;
-  readonly connection?: HarborConnectionState;
 }
 
 /** The configuration keys a target's login is read from. */
@@ -124,15 +116,15 @@ function tuningOf(t: HarborTuning | undefined): HarborTuning {
 }
 
 /**
- * The login of a resource's Harbor: for a {@link HarborTarget}, its URL with the user name, password and CA bundle
- * read from the stack configuration; for an older state, its inline connection.
+ * The login of a resource's Harbor: its {@link HarborTarget}'s URL with the user name, password and CA bundle read
+ * from the stack configuration.
  * @throws Error naming the configuration keys when the login is not configured, or when the state names no Harbor.
  */
 export function resolveLogin(
   config: StackConfig | undefined,
   located: HarborLocated | undefined,
   resource: string,
-): HarborConnectionState {
+): HarborLogin {
   const target = located?.harbor;
   if (target && typeof target === 'object') {
     const keys = loginKeys(target);
@@ -163,15 +155,13 @@ export function resolveLogin(
       ...tuningOf(target),
     };
   }
-  const connection = located?.connection;
-  if (connection && typeof connection === 'object') return connection;
   throw new Error(
-    `${resource}: the resource's state names no Harbor (neither "harbor" nor "connection"); it was not written by harbor-private-app.`,
+    `${resource}: the resource's state names no Harbor ("harbor"); it was not written by harbor-private-app.`,
   );
 }
 
 /** Opens a client with a login (see {@link resolveLogin}). */
-export function clientFor(login: HarborConnectionState): HarborClient {
+export function clientFor(login: HarborLogin): HarborClient {
   return new HarborClient({
     url: login.url,
     username: login.username,
@@ -183,7 +173,7 @@ export function clientFor(login: HarborConnectionState): HarborClient {
 
 /** Harbor's canonical URL of a state or inputs (`undefined` when unknown, e.g. during a preview). */
 export function harborUrlOf(located: HarborLocated | undefined): string | undefined {
-  return canonicalHarborUrl(located?.harbor?.url ?? located?.connection?.url);
+  return canonicalHarborUrl(located?.harbor?.url);
 }
 
 /**
@@ -199,31 +189,17 @@ export function harborMoved(olds: HarborLocated | undefined, news: HarborLocated
 /**
  * True when the state must be rewritten to match the inputs, without anything written to Harbor for it: the address
  * changed (even cosmetically: the state keeps what the program declares), the configuration keys or the tuning changed,
- * an older state still holds a connection with credentials (it is dropped), or that connection changed, or the URL is
- * not known yet (a preview).
+ * or the URL is not known yet (a preview).
  */
 export function harborStateChanged(olds: HarborLocated | undefined, news: HarborLocated | undefined): boolean {
   const o = olds?.harbor;
   const n = news?.harbor;
-  if (n) {
-    if (!o || olds?.connection !== undefined) return true;
-    if (canonicalHarborUrl(n.url) === undefined) return true;
-    return (
-      o.url !== n.url ||
-      o.config !== n.config ||
-      CONNECTION_TUNING_KEYS.some((k) => (o[k] ?? undefined) !== (n[k] ?? undefined))
-    );
-  }
-  const a = olds?.connection;
-  const b = news?.connection;
+  if (!n || !o) return o !== n;
+  if (canonicalHarborUrl(n.url) === undefined) return true;
   return (
-    o !== undefined ||
-    harborUrlOf(olds) !== harborUrlOf(news) ||
-    harborUrlOf(news) === undefined ||
-    a?.username !== b?.username ||
-    a?.password !== b?.password ||
-    (a?.caBundle ?? '') !== (b?.caBundle ?? '') ||
-    CONNECTION_TUNING_KEYS.some((k) => (a?.[k] ?? undefined) !== (b?.[k] ?? undefined))
+    o.url !== n.url ||
+    o.config !== n.config ||
+    CONNECTION_TUNING_KEYS.some((k) => (o[k] ?? undefined) !== (n[k] ?? undefined))
   );
 }
 
@@ -237,7 +213,7 @@ export async function withHarbor<T>(
   config: StackConfig | undefined,
   located: HarborLocated | undefined,
   resource: string,
-  fn: (client: HarborClient, login: HarborConnectionState) => Promise<T>,
+  fn: (client: HarborClient, login: HarborLogin) => Promise<T>,
 ): Promise<T> {
   const login = resolveLogin(config, located, resource);
   const client = clientFor(login);

@@ -14,7 +14,7 @@ import { HarborPullCheckProvider } from './pull-check-provider';
 import { HarborRobotLoginProvider } from './robot-login-provider';
 import { harborRobotProvider } from './robot-provider';
 import { HarborRobotRotationProvider } from './robot-rotation-provider';
-import { PackedStateProvider, providerTextChanged, TOP_LEVEL_KEYS } from './state-shape';
+import { ProviderBoundary, providerTextChanged } from './boundary';
 
 /** The kinds of Harbor resources, as the `resourceKind` input names them. */
 export type HarborResourceKind = 'project' | 'member' | 'robot' | 'robotLogin' | 'robotRotation' | 'pullCheck';
@@ -24,7 +24,7 @@ type KindProps = Readonly<Record<string, unknown>> | undefined;
 
 /**
  * Create, read, diff, update and delete of Harbor projects, members, robots (and robot logins), by `resourceKind`.
- * Given and returning the packed layout of state-shape.ts (either layout is read).
+ * Inputs and states as the host hands them; results through the host boundary ({@link ProviderBoundary}).
  *
  * `configure` (called by Pulumi's dynamic provider host with the stack configuration before any operation) hands the
  * configuration to every kind: they read the Harbor login from it.
@@ -34,19 +34,19 @@ type KindProps = Readonly<Record<string, unknown>> | undefined;
  * and `destroy` run, until an update stores new ones (the host's `update` returns the outputs with the NEW text,
  * cmd/dynamic-provider/index.js `resultIncludingProvider(result.outs, news)`; a diff without changes keeps the old).
  */
-export class HarborProvider extends PackedStateProvider {
+export class HarborProvider extends ProviderBoundary {
   constructor() {
-    super(new HarborKindDispatcher(), TOP_LEVEL_KEYS);
+    super(new HarborKindDispatcher());
   }
 }
 
-/** {@link HarborProvider}'s dispatch by `resourceKind`, on the layout with every key at the top level. */
+/** {@link HarborProvider}'s dispatch by `resourceKind`. */
 class HarborKindDispatcher implements dynamic.ResourceProvider {
   private readonly kinds: Readonly<Record<HarborResourceKind, dynamic.ResourceProvider>> = {
     project: harborProjectProvider,
     member: harborMemberProvider,
     robot: harborRobotProvider,
-    // The kind classes themselves (on the flat layout): the exported instances pack their state on their own.
+    // The kind classes themselves: the exported instances wrap them in their own boundary.
     robotLogin: new HarborRobotLoginProvider(),
     robotRotation: new HarborRobotRotationProvider(),
     pullCheck: new HarborPullCheckProvider(),

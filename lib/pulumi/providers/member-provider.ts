@@ -15,7 +15,7 @@ import {
   withHarbor,
 } from './connection';
 
-/** The inputs of a Harbor project member resource (its Harbor in `harbor`; older states: `connection`). */
+/** The inputs of a Harbor project member resource (its Harbor in `harbor`). */
 export interface HarborMemberInputs extends HarborLocated {
   /** The project's name. */
   readonly project: string;

@@ -24,8 +24,7 @@ import type { ResolvedProject } from '../../core/resolve';
 
 /**
  * The inputs of a Harbor project resource (plain values, as the provider receives them): the project as lib/core
- * resolves it (a new name replaces the project; everything else is updated in place), and its Harbor (`harbor`; older
- * states: `connection`).
+ * resolves it (a new name replaces the project; everything else is updated in place), and its Harbor (`harbor`).
  */
 export interface HarborProjectInputs extends ResolvedProject, HarborLocated {}
 

@@ -18,7 +18,7 @@
  * as to the other Harbor resources), it asks Harbor (`GET /robots/{id}`) which one it is.
  */
 import type { dynamic } from '@pulumi/pulumi';
-import { PackedStateProvider, providerTextChanged, topLevelKeysOf, UNKNOWN } from './state-shape';
+import { ProviderBoundary, providerTextChanged, UNKNOWN } from './boundary';
 import { checkPull, type PullCheckOutcome, type PullCheckResult } from '../../registry/pull-check';
 import { configValue, type HarborTarget, loginKeys, type StackConfig, withHarbor } from './connection';
 import { errorMessage } from '../../core/errors';
@@ -259,10 +259,7 @@ function failureMessage(inputs: HarborPullCheckInputs, total: number, failures: 
 }
 
 /**
- * The one instance every pull check registers with (so Pulumi serializes it once per program), on the packed layout of
- * state-shape.ts.
+ * The one instance every pull check registers with (so Pulumi serializes it once per program), behind the host
+ * boundary ({@link ProviderBoundary}).
  */
-export const harborPullCheckProvider: dynamic.ResourceProvider = new PackedStateProvider(
-  new HarborPullCheckProvider(),
-  topLevelKeysOf('pullCheck'),
-);
+export const harborPullCheckProvider: dynamic.ResourceProvider = new ProviderBoundary(new HarborPullCheckProvider());

@@ -17,9 +17,9 @@
  * the pull Secret in the same run.
  */
 import type { dynamic } from '@pulumi/pulumi';
-import { PackedStateProvider, providerTextChanged, topLevelKeysOf, UNKNOWN } from './state-shape';
+import { ProviderBoundary, providerTextChanged, UNKNOWN } from './boundary';
 
-export { UNKNOWN } from './state-shape';
+export { UNKNOWN } from './boundary';
 
 /** The inputs (and outputs) of a robot login resource. */
 export interface HarborRobotLoginInputs {
@@ -33,9 +33,8 @@ export interface HarborRobotLoginInputs {
    * The robot's expiry as its state last saw it, seconds since the epoch (`-1` never): what the component warns
    * about (a robot inside its renewal window, or expired) when the robot is not renewed in this run. Known in a
    * preview, as the login's state is, while the robot's own outputs are not when it is to be updated.
-   * @default - unknown (states written before renewal)
    */
-  readonly expiresAt?: number;
+  readonly expiresAt: number;
 }
 
 function unknown(v: unknown): boolean {
@@ -96,10 +95,7 @@ export class HarborRobotLoginProvider implements dynamic.ResourceProvider {
 }
 
 /**
- * The one instance every robot login registers with (so Pulumi serializes it once per program), on the packed layout of
- * state-shape.ts.
+ * The one instance every robot login registers with (so Pulumi serializes it once per program), behind the host
+ * boundary ({@link ProviderBoundary}).
  */
-export const harborRobotLoginProvider: dynamic.ResourceProvider = new PackedStateProvider(
-  new HarborRobotLoginProvider(),
-  topLevelKeysOf('robotLogin'),
-);
+export const harborRobotLoginProvider: dynamic.ResourceProvider = new ProviderBoundary(new HarborRobotLoginProvider());

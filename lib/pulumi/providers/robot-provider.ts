@@ -30,7 +30,7 @@ import {
 } from './connection';
 import { errorMessage } from '../../core/errors';
 
-/** The inputs of a Harbor robot account resource (its Harbor in `harbor`; older states: `connection`). */
+/** The inputs of a Harbor robot account resource (its Harbor in `harbor`). */
 export interface HarborRobotInputs extends HarborLocated {
   /** The project's name (the robot's level is always `project`). */
   readonly project: string;
@@ -80,17 +80,13 @@ export interface HarborRobotOutputs extends HarborRobotInputs {
   readonly disabled: boolean;
   /** True when the robot existed and was taken over (`adopt`), with a new secret. */
   readonly adopted?: boolean;
-  /**
-   * The robot's short name in Harbor: `name`, or its rotation generation's name.
-   * @default - `name` (states written before rotation)
-   */
-  readonly harborName?: string;
+  /** The robot's short name in Harbor: `name`, or its rotation generation's name. */
+  readonly harborName: string;
   /**
    * The duration Harbor has, in days from the robot's creation: `durationDays` at first, creation age + `durationDays`
    * after a renewal. Kept apart from `durationDays` (the prop) so that a renewed robot shows no diff.
-   * @default - `durationDays` (states written before renewal)
    */
-  readonly harborDurationDays?: number;
+  readonly harborDurationDays: number;
 }
 
 function robotLabel(r: Partial<HarborRobotInputs>): string {
@@ -102,14 +98,14 @@ function expired(olds: Partial<HarborRobotOutputs>, nowMs: number): boolean {
   return typeof olds.expiresAt === 'number' && olds.expiresAt > 0 && olds.expiresAt * 1000 <= nowMs;
 }
 
-/** The duration Harbor has for the robot (older states: the declared one, which it then was). */
+/** The duration Harbor has for the robot. */
 function harborDuration(olds: Partial<HarborRobotOutputs>): number | undefined {
-  return olds.harborDurationDays ?? olds.durationDays;
+  return olds.harborDurationDays;
 }
 
-/** The robot's short name in Harbor (older states: `name`). */
+/** The robot's short name in Harbor. */
 function harborNameOf(olds: Partial<HarborRobotOutputs>): string | undefined {
-  return olds.harborName ?? olds.name;
+  return olds.harborName;
 }
 
 /** The short name a create gives the robot: its rotation generation's name, or `name` without rotation. */

@@ -16,7 +16,7 @@
  * changing; otherwise the generation is the stored one and nothing changes.
  */
 import type { dynamic } from '@pulumi/pulumi';
-import { PackedStateProvider, topLevelKeysOf } from './state-shape';
+import { ProviderBoundary } from './boundary';
 
 /** The inputs of a robot rotation resource (`robot.rotation` of the props). */
 export interface HarborRobotRotationInputs {
@@ -100,10 +100,9 @@ export class HarborRobotRotationProvider implements dynamic.ResourceProvider {
 }
 
 /**
- * The one instance every robot rotation registers with (so Pulumi serializes it once per program), on the packed layout of
- * state-shape.ts.
+ * The one instance every robot rotation registers with (so Pulumi serializes it once per program), behind the host
+ * boundary ({@link ProviderBoundary}).
  */
-export const harborRobotRotationProvider: dynamic.ResourceProvider = new PackedStateProvider(
+export const harborRobotRotationProvider: dynamic.ResourceProvider = new ProviderBoundary(
   new HarborRobotRotationProvider(),
-  topLevelKeysOf('robotRotation'),
 );

@@ -1,8 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { HarborRoleName } from '../../core/roles';
-import { HarborLocationArgs, locationInputs } from './harbor-connection';
+import { harborInput, HarborLocationArgs } from './harbor-connection';
 import { HarborDynamicResource } from './dynamic-resource';
-import { providerInput } from './provider-reference';
+import { providerText } from './provider-reference';
 
 /** Arguments of a {@link HarborProjectMember}. */
 export interface HarborProjectMemberArgs extends HarborLocationArgs {
@@ -43,13 +43,13 @@ export class HarborProjectMember extends HarborDynamicResource {
   declare public readonly role: pulumi.Output<HarborRoleName>;
 
   constructor(name: string, args: HarborProjectMemberArgs, opts: pulumi.CustomResourceOptions = {}) {
-    const location = locationInputs(args, `HarborProjectMember ${JSON.stringify(name)}`);
+    const harbor = harborInput(args, `HarborProjectMember ${JSON.stringify(name)}`);
     super(
-      providerInput('harborProvider'),
+      providerText('harborProvider'),
       name,
       {
         resourceKind: 'member',
-        ...location.inputs,
+        harbor,
         project: args.project,
         kind: args.kind,
         entityName: args.entityName,
@@ -60,9 +60,7 @@ export class HarborProjectMember extends HarborDynamicResource {
         adopt: args.adopt ?? false,
         memberId: undefined,
       },
-      location.secretOutputs.length > 0
-        ? pulumi.mergeOptions(opts, { additionalSecretOutputs: location.secretOutputs })
-        : opts,
+      opts,
       'harbor',
       'ProjectMember',
     );

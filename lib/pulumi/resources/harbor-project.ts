@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
-import { HarborLocationArgs, locationInputs } from './harbor-connection';
+import { harborInput, HarborLocationArgs } from './harbor-connection';
 import { HarborDynamicResource } from './dynamic-resource';
-import { providerInput } from './provider-reference';
+import { providerText } from './provider-reference';
 
 /** Arguments of a {@link HarborProject}. */
 export interface HarborProjectArgs extends HarborLocationArgs {
@@ -53,13 +53,13 @@ export class HarborProject extends HarborDynamicResource {
   declare public readonly created: pulumi.Output<boolean>;
 
   constructor(name: string, args: HarborProjectArgs, opts: pulumi.CustomResourceOptions = {}) {
-    const location = locationInputs(args, `HarborProject ${JSON.stringify(name)}`);
+    const harbor = harborInput(args, `HarborProject ${JSON.stringify(name)}`);
     super(
-      providerInput('harborProvider'),
+      providerText('harborProvider'),
       name,
       {
         resourceKind: 'project',
-        ...location.inputs,
+        harbor,
         name: args.name,
         public: args.public ?? false,
         autoScan: args.autoScan ?? true,
@@ -70,9 +70,7 @@ export class HarborProject extends HarborDynamicResource {
         projectId: undefined,
         created: undefined,
       },
-      location.secretOutputs.length > 0
-        ? pulumi.mergeOptions(opts, { additionalSecretOutputs: location.secretOutputs })
-        : opts,
+      opts,
       'harbor',
       'Project',
     );

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { HarborTarget } from '../providers/connection';
 import { HarborDynamicResource } from './dynamic-resource';
-import { providerInput } from './provider-reference';
+import { providerText } from './provider-reference';
 
 /** Arguments of a {@link HarborPullCheck}. */
 export interface HarborPullCheckArgs {
@@ -54,7 +54,7 @@ export class HarborPullCheck extends HarborDynamicResource {
 
   constructor(name: string, args: HarborPullCheckArgs, opts: pulumi.CustomResourceOptions = {}) {
     super(
-      providerInput('harborPullCheckProvider'),
+      providerText('harborPullCheckProvider'),
       name,
       {
         resourceKind: 'pullCheck',

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { HarborRobotAccount } from './harbor-robot';
 import { HarborDynamicResource } from './dynamic-resource';
-import { providerInput } from './provider-reference';
+import { providerText } from './provider-reference';
 
 /** Arguments of a {@link HarborRobotLogin}. */
 export interface HarborRobotLoginArgs {
@@ -12,7 +12,7 @@ export interface HarborRobotLoginArgs {
 /**
  * A robot's login (full name and secret) as the pull Secret is built from it. Type token
  * `pulumi-nodejs:dynamic/harbor:RobotLogin`; no Harbor call, and a provider of its own, a few KB serialized
- * (see `HarborRobotLoginProvider`, and `serializableRobotLoginProvider` for where the package is installed). In a preview, its outputs
+ * (see `HarborRobotLoginProvider`, and provider-reference.ts for where the package is installed). In a preview, its outputs
  * stay known while the robot is updated in place (new permissions, a new Harbor address, a rewritten state), so the
  * pull Secret does not show as changing; they become unknown when the robot is created or replaced.
  */
@@ -26,7 +26,7 @@ export class HarborRobotLogin extends HarborDynamicResource {
 
   constructor(name: string, args: HarborRobotLoginArgs, opts: pulumi.CustomResourceOptions = {}) {
     super(
-      providerInput('harborRobotLoginProvider'),
+      providerText('harborRobotLoginProvider'),
       name,
       {
         resourceKind: 'robotLogin',

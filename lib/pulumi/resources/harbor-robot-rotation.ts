@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { HarborDynamicResource } from './dynamic-resource';
-import { providerInput } from './provider-reference';
+import { providerText } from './provider-reference';
 
 /** Arguments of a {@link HarborRobotRotation} (the props' `robot.rotation` on the Pulumi engine). */
 export interface HarborRobotRotationArgs {
@@ -30,7 +30,7 @@ export class HarborRobotRotation extends HarborDynamicResource {
 
   constructor(name: string, args: HarborRobotRotationArgs, opts: pulumi.CustomResourceOptions = {}) {
     super(
-      providerInput('harborRobotRotationProvider'),
+      providerText('harborRobotRotationProvider'),
       name,
       {
         resourceKind: 'robotRotation',

@@ -1,8 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import { assertAllowedRobotAccess, type RobotPermission } from '../../harbor';
-import { HarborLocationArgs, locationInputs } from './harbor-connection';
+import { harborInput, HarborLocationArgs } from './harbor-connection';
 import { HarborDynamicResource } from './dynamic-resource';
-import { providerInput } from './provider-reference';
+import { providerText } from './provider-reference';
 
 /** Arguments of a {@link HarborRobotAccount}: its Harbor (the login needs projectAdmin in the project, or system admin). */
 export interface HarborRobotAccountArgs extends HarborLocationArgs {
@@ -72,16 +72,16 @@ export class HarborRobotAccount extends HarborDynamicResource {
   declare public readonly harborName: pulumi.Output<string>;
 
   constructor(name: string, args: HarborRobotAccountArgs, opts: pulumi.CustomResourceOptions = {}) {
-    const location = locationInputs(args, `HarborRobotAccount ${JSON.stringify(name)}`);
+    const harbor = harborInput(args, `HarborRobotAccount ${JSON.stringify(name)}`);
     // Known permissions are checked against Harbor's list here, before anything is registered; others when created.
     if (known(args.permissions))
       assertAllowedRobotAccess(args.permissions, `HarborRobotAccount ${JSON.stringify(name)} permissions`);
     super(
-      providerInput('harborProvider'),
+      providerText('harborProvider'),
       name,
       {
         resourceKind: 'robot',
-        ...location.inputs,
+        harbor,
         project: args.project,
         name: args.name,
         description: args.description ?? '',
@@ -99,7 +99,7 @@ export class HarborRobotAccount extends HarborDynamicResource {
         harborName: undefined,
         // harborDurationDays is in the state (the provider's outputs) but not an output property of this class.
       },
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ['secret', ...location.secretOutputs] }),
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ['secret'] }),
       'harbor',
       'RobotAccount',
     );

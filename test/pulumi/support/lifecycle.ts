@@ -2,16 +2,15 @@
  * Plays the Pulumi engine's part for the dynamic providers (there is no Pulumi CLI here): create in dependency order,
  * an `up` without changes (diff, and update only where diff reports a change), refresh (read; an empty answer drops
  * the resource), destroy in reverse order, and a preview. Inputs are the plain values the provider host hands the
- * provider, in the layout the program registers them (lib/pulumi/providers/state-shape.ts: declared outputs at the top level, the
- * rest under `spec`; `inputs` here are written flat and packed on the way); a resource's inputs that come from another
+ * provider, exactly as the program registers them (docs/pulumi-state.md); a resource's inputs that come from another
  * resource's outputs are derived from that one's state. Hand it a {@link hostRun} (./serialized.ts) to run the calls
  * through Pulumi's own dynamic provider host; an in-process provider's results are checked to cross the wire
  * unchanged (./wire-check.ts).
  */
 import type { dynamic } from '@pulumi/pulumi';
-import type { HarborConnectionState, HarborTarget } from '../../../lib/pulumi/providers/connection';
+import type { HarborLogin, HarborTarget } from '../../../lib/pulumi/providers/connection';
+import { CONNECTION_TUNING_KEYS } from '../../../lib/harbor';
 import { UNKNOWN } from '../../../lib/pulumi/providers/robot-login-provider';
-import { packState } from '../../../lib/pulumi/providers/state-shape';
 import { wireChecked } from './wire-check';
 
 /** The state of a resource as another one's inputs see it (`undefined` fields are unknown). */
@@ -48,9 +47,29 @@ export function robotLoginInputs(robot: ResourceState | undefined): Record<strin
   };
 }
 
+/** The stack configuration keys of the tests' Harbor login, as `HarborConnection.fromConfig()` names them in project "example". */
+export const TEST_LOGIN_CONFIG = 'example:harbor';
+
+/** The target the resources store for `login`: its URL and tuning, and {@link TEST_LOGIN_CONFIG}. */
+export function targetOf(login: Omit<HarborLogin, 'username' | 'password'>): HarborTarget {
+  const tuning = Object.fromEntries(
+    CONNECTION_TUNING_KEYS.filter((k) => login[k] !== undefined).map((k) => [k, login[k]]),
+  );
+  return { url: login.url, config: TEST_LOGIN_CONFIG, ...tuning };
+}
+
+/** The stack configuration that holds `login` under {@link TEST_LOGIN_CONFIG} (what a host run is configured with). */
+export function loginConfig(login: Pick<HarborLogin, 'username' | 'password' | 'caBundle'>): Record<string, string> {
+  return {
+    [`${TEST_LOGIN_CONFIG}Username`]: login.username,
+    [`${TEST_LOGIN_CONFIG}Password`]: login.password,
+    ...(login.caBundle !== undefined ? { [`${TEST_LOGIN_CONFIG}CaBundle`]: login.caBundle } : {}),
+  };
+}
+
 /**
- * The Harbor resources of the seed's coredns as HarborPrivateApp declares them with a connection from the stack
- * configuration: project, member, robot and the robot's login, each naming Harbor by `harbor` (no credential).
+ * The Harbor resources of the seed's coredns as HarborPrivateApp declares them: project, member, robot and the robot's
+ * login, each naming Harbor by `harbor` (no credential).
  */
 export function seedStack(
   harbor: HarborTarget,
@@ -58,10 +77,8 @@ export function seedStack(
 ): StackResource[] {
   const provider = overrides.providers !== undefined ? { __provider: overrides.providers.harbor } : {};
   const loginProvider = overrides.providers !== undefined ? { __provider: overrides.providers.login } : {};
-  const legacy = seedResources({ url: harbor.url, username: '', password: '' }, { adopt: overrides.adopt });
-  const resources: StackResource[] = legacy.map((r) => {
-    const { connection: _connection, ...rest } = r.inputs;
-    const inputs: Record<string, any> = { ...rest, harbor, ...provider };
+  const resources: StackResource[] = seedResources(harbor, { adopt: overrides.adopt }).map((r) => {
+    const inputs: Record<string, any> = { ...r.inputs, ...provider };
     if (r.name === 'member' || r.name === 'robot') inputs.adopt = false;
     return { name: r.name, inputs };
   });
@@ -73,17 +90,21 @@ export function seedStack(
   return resources;
 }
 
-/** The Harbor resources of the seed's coredns, as HarborPrivateApp declares them. */
+/**
+ * The Harbor resources of the seed's coredns (project, member, robot), as HarborPrivateApp declares them, in the Harbor
+ * of `location` (a target, or a login: its {@link targetOf}; the host run then needs {@link loginConfig}).
+ */
 export function seedResources(
-  connection: HarborConnectionState,
+  location: HarborTarget | HarborLogin,
   overrides: { adopt?: boolean; forceDestroy?: boolean } = {},
 ): StackResource[] {
+  const harbor = 'config' in location ? location : targetOf(location);
   return [
     {
       name: 'project',
       inputs: {
         resourceKind: 'project',
-        connection,
+        harbor,
         name: 'k8s',
         public: false,
         autoScan: true,
@@ -97,7 +118,7 @@ export function seedResources(
       name: 'member',
       inputs: {
         resourceKind: 'member',
-        connection,
+        harbor,
         project: 'k8s',
         kind: 'user',
         entityName: 'k8s-puller',
@@ -108,7 +129,7 @@ export function seedResources(
       name: 'robot',
       inputs: {
         resourceKind: 'robot',
-        connection,
+        harbor,
         project: 'k8s',
         name: 'coredns-pull',
         description: 'Pull secret of coredns, managed by harbor-private-app',
@@ -124,7 +145,7 @@ export async function create(provider: dynamic.ResourceProvider, resources: Stac
   provider = wireChecked(provider);
   for (const r of resources) {
     resolveInputs(r, resources);
-    const result = await provider.create(packState(r.inputs));
+    const result = await provider.create(r.inputs);
     r.id = result.id;
     r.outs = result.outs;
   }
@@ -139,10 +160,10 @@ export async function up(provider: dynamic.ResourceProvider, resources: StackRes
   const report: DiffReport = {};
   for (const r of resources) {
     resolveInputs(r, resources);
-    const diff = await provider.diff!(r.id!, r.outs, packState(r.inputs));
+    const diff = await provider.diff!(r.id!, r.outs, r.inputs);
     report[r.name] = diff;
     if (diff.changes && !diff.replaces?.length) {
-      const result = await provider.update!(r.id!, r.outs, packState(r.inputs));
+      const result = await provider.update!(r.id!, r.outs, r.inputs);
       r.outs = result.outs;
     }
   }
@@ -193,7 +214,7 @@ export async function preview(
   const planned = new Map<string, ResourceState>();
   const report: Record<string, { diff: dynamic.DiffResult; state: ResourceState }> = {};
   for (const r of resources) {
-    const inputs = packState(r.derive ? r.derive((name) => planned.get(name)) : r.inputs);
+    const inputs = r.derive ? r.derive((name) => planned.get(name)) : r.inputs;
     const diff = await provider.diff!(r.id!, r.outs, inputs);
     const state: ResourceState = !diff.changes
       ? { id: r.id, outs: r.outs }

@@ -5,7 +5,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
-import { unpackState } from '../../../lib/pulumi/providers/state-shape';
 
 /** Pulumi's wire marker of a secret value (runtime/rpc.ts `specialSigKey` / `specialSecretSig`). */
 export const SECRET_SIG_KEY = '4dabf18193072939515e22adb298388d';
@@ -45,17 +44,6 @@ export function unwrapSecrets(v: any): any {
   if (Array.isArray(v)) return v.map(unwrapSecrets);
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
   return v;
-}
-
-/**
- * A Harbor resource's inputs or state as its provider code reads them: the keys kept under `spec`
- * (lib/pulumi/providers/state-shape.ts) lifted to the top level, `spec` unwrapped first when it is a secret as a whole (how the
- * SDK serializes an object holding a secret). Other keys, and other resources' props, are returned as they are.
- */
-export function flatProps<T extends Record<string, any> | undefined>(props: T): T {
-  if (!props || typeof props !== 'object') return props;
-  const spec = isSecretInput(props.spec) ? props.spec.value : props.spec;
-  return unpackState({ ...props, ...(spec !== undefined ? { spec } : {}) });
 }
 
 /** The values the mocked Harbor "returns"; the robot secret is random per test run. */
@@ -140,8 +128,7 @@ export function installMocks(
           urn: '?',
         });
         const state: Record<string, unknown> = { ...args.inputs };
-        // A Harbor resource keeps what only its provider reads under `spec` (lib/pulumi/providers/state-shape.ts).
-        const spec = flatProps(args.inputs as Record<string, unknown>);
+        const spec = args.inputs as Record<string, unknown>;
         if (args.type === 'pulumi-nodejs:dynamic/harbor:Project')
           Object.assign(state, { projectId: MOCK_HARBOR.projectId, created: !spec.adopt });
         if (args.type === 'pulumi-nodejs:dynamic/harbor:ProjectMember') Object.assign(state, { memberId: 7 });

@@ -1,25 +1,18 @@
 /**
  * Prints the dynamic providers as `pulumi up` serializes them in this repository, as JSON `{ harbor, login, rotation }`: Pulumi
  * runs a TypeScript program through ts-node (here in swc mode, from tsconfig.json), so lib/ is compiled by swc, and
- * `pulumi.dynamic.Resource` calls `serializeFunction(() => provider, { allowSecrets: true })` on the provider the
- * resources register with: the Harbor provider (project, member, robot) and the robot login's own.
+ * the package is not installed here, so each resource registers its provider serialized by value with
+ * `pulumi.runtime.serializeFunction` (lib/pulumi/resources/provider-reference.ts `providerText`): the Harbor provider
+ * (project, member, robot), the robot login's own and the robot rotation's own.
  *
  * Run: node -r ts-node/register test/pulumi/support/serialize-provider.ts   (from the repository root)
  */
-import * as pulumi from '@pulumi/pulumi';
-import {
-  serializableHarborProvider,
-  serializableRobotLoginProvider,
-  serializableRobotRotationProvider,
-} from '../../../lib/pulumi/resources/provider-reference';
-
-const serialize = async (provider: pulumi.dynamic.ResourceProvider): Promise<string> =>
-  (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text;
+import { providerText } from '../../../lib/pulumi/resources/provider-reference';
 
 Promise.all([
-  serialize(serializableHarborProvider()),
-  serialize(serializableRobotLoginProvider()),
-  serialize(serializableRobotRotationProvider()),
+  providerText('harborProvider'),
+  providerText('harborRobotLoginProvider'),
+  providerText('harborRobotRotationProvider'),
 ]).then(
   ([harbor, login, rotation]) => process.stdout.write(JSON.stringify({ harbor, login, rotation })),
   (e: unknown) => {

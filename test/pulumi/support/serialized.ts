@@ -7,7 +7,6 @@
  *   host, which loads each text (`requireFromString(text).handler()`, requires resolved from the repository) and
  *   configures it once with the stack configuration. The host picks a resource's provider by its `__provider` text.
  */
-import { unpackState } from '../../../lib/pulumi/providers/state-shape';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { dynamic } from '@pulumi/pulumi';
@@ -73,8 +72,7 @@ export async function hostRun(
   const withText = (props: unknown): Record<string, any> => {
     const p = (props ?? {}) as Record<string, any>;
     if (typeof p[PROVIDER_KEY] === 'string') return p;
-    // Either layout (lib/pulumi/providers/state-shape.ts): the kind may be under `spec`.
-    const kind = (unpackState(p) as { resourceKind?: unknown }).resourceKind;
+    const kind = (p as { resourceKind?: unknown }).resourceKind;
     const text =
       kind === 'robotLogin' ? texts.login : kind === 'robotRotation' ? (texts.rotation ?? texts.harbor) : texts.harbor;
     return { ...p, [PROVIDER_KEY]: text };
@@ -93,12 +91,15 @@ export async function hostRun(
  * Gives each test of the file a new {@link hostRun} (a new `pulumi` run) of the provider texts `pulumi up` stores for
  * this repository's program, configured with `config`: hands it to `use` before each test.
  */
-export function hostPerTest(use: (run: HostRun) => void, config: Readonly<Record<string, string>> = {}): void {
+export function hostPerTest(
+  use: (run: HostRun) => void,
+  config: Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>) = {},
+): void {
   let texts: ProviderTexts;
   beforeAll(() => {
     texts = serializeLikePulumiUp();
   }, 120_000);
   beforeEach(async () => {
-    use(await hostRun(texts, config));
+    use(await hostRun(texts, typeof config === 'function' ? config() : config));
   }, 120_000);
 }

@@ -1,0 +1,211 @@
+/**
+ * The state contract of the Harbor resources (docs/pulumi-state.md), kind by kind:
+ * - what each resource class registers (recorded under `pulumi.runtime.setMocks`) is exactly its args (defaults
+ *   filled in), its `resourceKind` and `__provider`: nothing packed, added or renamed;
+ * - those very inputs, driven through Pulumi's own dynamic provider host (support/real-host.ts, the providers as
+ *   `pulumi up` serializes them here) against the lab's Harbor emulator, are stored as they are, with the kind's
+ *   declared outputs and the few documented keys the provider keeps for itself, and nothing else.
+ */
+import { randomBytes } from 'node:crypto';
+import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
+import type { HarborTarget } from '../../lib/pulumi/providers/connection';
+import { HarborProject } from '../../lib/pulumi/resources/harbor-project';
+import { HarborProjectMember } from '../../lib/pulumi/resources/harbor-member';
+import { HarborRobotAccount } from '../../lib/pulumi/resources/harbor-robot';
+import { HarborRobotLogin } from '../../lib/pulumi/resources/harbor-robot-login';
+import { HarborRobotRotation } from '../../lib/pulumi/resources/harbor-robot-rotation';
+import { installMocks, isSecretInput, Registration, settled, unwrapSecrets } from './support/mocks';
+import { hostRun, ProviderTexts, serializeLikePulumiUp } from './support/serialized';
+
+/** Per kind: the declared outputs (the `declare`d output properties) and the keys only the provider keeps. */
+const CONTRACT: Record<string, { readonly outputs: readonly string[]; readonly providerOnly: readonly string[] }> = {
+  project: { outputs: ['name', 'projectId', 'created'], providerOnly: [] },
+  member: { outputs: ['memberId', 'role'], providerOnly: [] },
+  robot: {
+    outputs: ['robotId', 'fullName', 'secret', 'expiresAt', 'disabled', 'harborName'],
+    providerOnly: ['harborDurationDays'],
+  },
+  robotLogin: { outputs: ['fullName', 'secret', 'expiresAt'], providerOnly: [] },
+  robotRotation: { outputs: ['generation', 'startedAt'], providerOnly: [] },
+};
+
+const harborUrl = 'http://127.0.0.1:1';
+const target: HarborTarget = { url: harborUrl, config: 'example:harbor' };
+let registrations: Registration[];
+let texts: ProviderTexts;
+
+beforeAll(async () => {
+  registrations = installMocks();
+  const project = new HarborProject('project', { harbor: target, name: 'k8s', storageQuotaGb: 1 });
+  new HarborProjectMember(
+    'member',
+    { harbor: target, project: project.name, kind: 'user', entityName: 'k8s-puller', role: 'guest' },
+    { dependsOn: project },
+  );
+  const rotation = new HarborRobotRotation('rotation', { trigger: 'a' });
+  const robot = new HarborRobotAccount(
+    'robot',
+    {
+      harbor: target,
+      project: project.name,
+      name: 'coredns-pull',
+      permissions: [{ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'pull' }] }],
+      generation: rotation.generation,
+    },
+    { dependsOn: project },
+  );
+  new HarborRobotLogin('login', { robot });
+  await settled('the Harbor resources');
+  texts = serializeLikePulumiUp();
+}, 120_000);
+
+const registered = (name: string): Registration => {
+  const r = registrations.find((x) => x.name === name);
+  if (!r) throw new Error(`no registration of ${name}`);
+  return r;
+};
+
+describe('registered inputs: the declared args, resourceKind and __provider, as given', () => {
+  test.each([
+    [
+      'project',
+      {
+        resourceKind: 'project',
+        harbor: target,
+        name: 'k8s',
+        public: false,
+        autoScan: true,
+        preventVulnerableImages: false,
+        storageQuotaGb: 1,
+        adopt: false,
+        forceDestroy: false,
+      },
+    ],
+    [
+      'member',
+      {
+        resourceKind: 'member',
+        harbor: target,
+        project: 'k8s',
+        kind: 'user',
+        entityName: 'k8s-puller',
+        role: 'guest',
+        adopt: false,
+      },
+    ],
+    [
+      'robot',
+      {
+        resourceKind: 'robot',
+        harbor: target,
+        project: 'k8s',
+        name: 'coredns-pull',
+        description: '',
+        durationDays: -1,
+        permissions: [{ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'pull' }] }],
+        adopt: false,
+        generation: 0,
+      },
+    ],
+    ['rotation', { resourceKind: 'robotRotation', trigger: 'a' }],
+    [
+      'login',
+      {
+        resourceKind: 'robotLogin',
+        robotResourceId: 'robot-id',
+        fullName: 'robot$k8s+coredns-pull',
+        secret: expect.any(String),
+        expiresAt: -1,
+      },
+    ],
+  ])('%s', (name, expected) => {
+    const { __provider, ...inputs } = registered(name).inputs;
+    expect(typeof __provider).toBe('string');
+    expect(unwrapSecrets(inputs)).toEqual(expected);
+  });
+
+  test('the robot secret reaches the login as a secret input, and is a secret output of the robot and the login', () => {
+    expect(isSecretInput(registered('login').inputs.secret)).toBe(true);
+    expect(registered('robot').additionalSecretOutputs).toEqual(['secret']);
+    expect(registered('login').additionalSecretOutputs).toEqual(['secret']);
+  });
+});
+
+describe('stored state, through the real host: the inputs, the declared outputs and the provider-only keys', () => {
+  let emulator: HarborEmulator;
+  let server: { url: string; close(): Promise<void> };
+  let password: string;
+
+  beforeEach(async () => {
+    password = `Pw-${randomBytes(9).toString('hex')}`;
+    emulator = new HarborEmulator({ adminPassword: password });
+    emulator.addUser('k8s-puller');
+    server = await startEmulatorServer(emulator);
+  });
+  afterEach(async () => {
+    await server.close();
+    expect(emulator.contractViolations).toEqual([]);
+  });
+
+  /** The registered inputs of `name`, plain, pointing at the emulator, without `__provider` (the host run adds it). */
+  const inputsOf = (name: string, over: Record<string, unknown> = {}): Record<string, any> => {
+    const { __provider: _p, ...inputs } = unwrapSecrets(registered(name).inputs) as Record<string, any>;
+    const withUrl = inputs.harbor ? { ...inputs, harbor: { ...inputs.harbor, url: server.url } } : inputs;
+    return { ...withUrl, ...over };
+  };
+
+  test('every kind, created, updated, refreshed: exactly those keys, the inputs stored as given', async () => {
+    const run = await hostRun(texts, { 'example:harborUsername': 'admin', 'example:harborPassword': password });
+    const stored: Record<string, { inputs: Record<string, any>; outs: Record<string, any> }> = {};
+    const make = async (name: string, inputs: Record<string, any>): Promise<{ id: string; outs: any }> => {
+      const created = await run.create(inputs);
+      stored[name] = { inputs, outs: created.outs };
+      return { id: created.id, outs: created.outs };
+    };
+    await make('project', inputsOf('project'));
+    await make('member', inputsOf('member'));
+    const rotation = await make('rotation', inputsOf('rotation'));
+    const robot = await make('robot', inputsOf('robot', { generation: rotation.outs.generation }));
+    await make('login', {
+      ...inputsOf('login'),
+      robotResourceId: robot.id,
+      fullName: robot.outs.fullName,
+      secret: robot.outs.secret,
+      expiresAt: robot.outs.expiresAt,
+    });
+
+    const check = (name: string, outs: Record<string, any>): void => {
+      const { inputs } = stored[name];
+      const { outputs, providerOnly } = CONTRACT[inputs.resourceKind as string];
+      const { __provider, ...rest } = outs;
+      expect([name, typeof __provider]).toEqual([name, 'string']);
+      expect([name, Object.keys(rest).sort()]).toEqual([
+        name,
+        [...new Set([...Object.keys(inputs), ...outputs, ...providerOnly])].sort(),
+      ]);
+      // The inputs are stored as given (a declared output of the same name, a project's name, is the input's value).
+      for (const [k, v] of Object.entries(inputs)) expect([name, k, rest[k]]).toEqual([name, k, v]);
+    };
+    for (const [name, s] of Object.entries(stored)) check(name, s.outs);
+
+    // An update (the project's quota) and a refresh keep the same keys.
+    const project = stored.project;
+    const news = { ...project.inputs, storageQuotaGb: 2 };
+    expect((await run.diff('1', project.outs, news)).changes).toBe(true);
+    const updated = await run.update(String(project.outs.projectId), project.outs, news);
+    stored.project = { inputs: news, outs: updated.outs };
+    check('project', updated.outs);
+    for (const [name, s] of Object.entries(stored)) {
+      const id =
+        name === 'project'
+          ? String(s.outs.projectId)
+          : name === 'rotation'
+            ? 'generation'
+            : name === 'login'
+              ? robot.id
+              : String(s.outs.memberId ?? s.outs.robotId);
+      const read = await run.read(id, s.outs);
+      check(name, read.props);
+    }
+  }, 60_000);
+});
