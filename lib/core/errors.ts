@@ -2,13 +2,13 @@
  * The error every validation rule of harbor-private-app throws: it names the field, the value received
  * and how to fix it, and it is thrown before any object is rendered or any API call is made.
  *
- * The value is shown through {@link showValue}: a value of a credential-bearing field, and anything in a user-info
+ * The value is shown through `showValue`: a value of a credential-bearing field, and anything in a user-info
  * position, is never echoed, only its shape (`<redacted: 19 characters>`).
  */
 export class HarborPrivateAppError extends Error {
   /** The prop path, e.g. `project.name` or `workload.containers[0].image`. */
   public readonly field: string;
-  /** The offending value, rendered for humans (never a credential: see {@link showValue}). */
+  /** The offending value, rendered for humans (never a credential: see `showValue`). */
   public readonly value: string;
   /** What to do about it. */
   public readonly fix: string;

@@ -83,7 +83,7 @@ export interface ResolvedRobot {
   readonly name: string;
   /** `<robotNamePrefix><project>+<name>`: the login name the YAML engine writes (Pulumi uses Harbor's answer). */
   readonly fullName: string;
-  /** `-1` (never expires) or 1 to {@link MAX_ROBOT_DURATION_DAYS}. */
+  /** `-1` (never expires) or 1 to `MAX_ROBOT_DURATION_DAYS`. */
   readonly durationDays: number;
   /** The description in Harbor. */
   readonly description: string;

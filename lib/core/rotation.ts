@@ -24,7 +24,7 @@ export interface ResolvedRobotSlot {
 
 /** The rotation of an app's robot at one step. */
 export interface ResolvedRobotRotation {
-  /** The step (see {@link robotRotation}). */
+  /** The step (see `robotRotation`). */
   readonly step: number;
   /** What this step changes compared with the step before. */
   readonly phase: 'start' | 'flip' | 'refresh';

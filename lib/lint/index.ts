@@ -29,3 +29,4 @@ export * from './registry-keys';
 export * from './sarif';
 export * from './sources';
 export * from './workloads';
+export type { ImageReference } from '../core/image-reference';
