@@ -24,8 +24,8 @@ import {
   parseRetryAfter,
   retryDelayMs,
 } from './retry';
-import type { HarborClientOptions, HarborRequestEvent } from './types';
-import { idFromLocation } from './wire';
+import type { HarborClientOptions, HarborLookup, HarborRequestEvent } from './types';
+import { harborTime, idFromLocation } from './wire';
 
 const PAGE_SIZE = 100;
 /** Safety bound against a server that never stops paging. */
@@ -190,6 +190,19 @@ export class HarborHttp {
   /** A {@link HarborApiError} naming Harbor's address, with every secret this client knows scrubbed from it. */
   fail(init: Omit<HarborApiErrorInit, 'origin' | 'secrets'>): HarborApiError {
     return new HarborApiError({ ...init, origin: this.origin, secrets: this.secrets });
+  }
+
+  /**
+   * The answer of a read that may find nothing (`absentOk`) as a {@link HarborLookup}: `found` is `undefined` on 404,
+   * else the body mapped by `map` (an error naming `expected` when it does not map), with Harbor's clock at the answer.
+   */
+  lookup<T>(res: CallResult, map: (raw: unknown) => T | undefined, expected: string): HarborLookup<T> {
+    const harborTimeMs = harborTime(res.headers);
+    const at = harborTimeMs !== undefined ? { harborTimeMs } : {};
+    if (res.status === 404) return { found: undefined, ...at };
+    const found = map(this.json(res));
+    if (found === undefined) throw this.unexpected(res, expected);
+    return { found, ...at };
   }
 
   /** The error for an answer that is not in the shape `expected` describes. */

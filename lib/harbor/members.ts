@@ -68,10 +68,7 @@ export async function getMember(
     ok: [200],
     absentOk: true,
   });
-  if (res.status === 404) return undefined;
-  const member = toMember(http.json(res));
-  if (!member) throw http.unexpected(res, 'a project member with id, entity_name and entity_type');
-  return member;
+  return http.lookup(res, toMember, 'a project member with id, entity_name and entity_type').found;
 }
 
 /** The work of {@link HarborClient.updateMemberRole}. */

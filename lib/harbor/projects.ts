@@ -5,7 +5,7 @@
 import type { HarborHttp } from './http';
 import type { HarborLookup, HarborProject, ProjectSpec } from './types';
 import { assertId, assertProjectName, assertProjectSpec } from './validate';
-import { isRecord, projectMetadata, toProject, harborTime } from './wire';
+import { isRecord, projectMetadata, toProject } from './wire';
 
 /** The work of {@link HarborClient.createProject}. */
 export async function createProject(http: HarborHttp, spec: ProjectSpec): Promise<{ id: number }> {
@@ -37,12 +37,7 @@ export async function inspectProject(http: HarborHttp, name: string): Promise<Ha
     ok: [200],
     absentOk: true,
   });
-  const harborTimeMs = harborTime(res.headers);
-  const at = harborTimeMs !== undefined ? { harborTimeMs } : {};
-  if (res.status === 404) return { found: undefined, ...at };
-  const project = toProject(http.json(res));
-  if (!project) throw http.unexpected(res, 'a project object with project_id and name');
-  return { found: project, ...at };
+  return http.lookup(res, toProject, 'a project object with project_id and name');
 }
 
 /** The work of {@link HarborClient.updateProject}. */
@@ -79,10 +74,7 @@ export async function deleteProjectById(http: HarborHttp, id: number): Promise<v
 export async function getProjectById(http: HarborHttp, id: number): Promise<HarborProject | undefined> {
   assertId(id, 'project id');
   const res = await http.call('GET', `/projects/${id}`, { ok: [200], absentOk: true });
-  if (res.status === 404) return undefined;
-  const project = toProject(http.json(res));
-  if (!project) throw http.unexpected(res, 'a project object with project_id and name');
-  return project;
+  return http.lookup(res, toProject, 'a project object with project_id and name').found;
 }
 
 /** The work of {@link HarborClient.getProjectStorageLimit}. */

@@ -46,12 +46,7 @@ export async function getRobot(http: HarborHttp, id: number): Promise<HarborRobo
 export async function inspectRobot(http: HarborHttp, id: number): Promise<HarborLookup<HarborRobot>> {
   assertId(id, 'robot id');
   const res = await http.call('GET', `/robots/${id}`, { ok: [200], absentOk: true });
-  const harborTimeMs = harborTime(res.headers);
-  const at = harborTimeMs !== undefined ? { harborTimeMs } : {};
-  if (res.status === 404) return { found: undefined, ...at };
-  const robot = toRobot(http.json(res));
-  if (!robot) throw http.unexpected(res, 'a robot object with id and name');
-  return { found: robot, ...at };
+  return http.lookup(res, toRobot, 'a robot object with id and name');
 }
 
 /** The work of {@link HarborClient.findProjectRobot}. */
