@@ -12,3 +12,4 @@ export * from './roles';
 export * from './rotation';
 export * from './secret-value';
 export * from './template';
+export * from './workload-check';

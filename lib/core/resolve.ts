@@ -6,7 +6,6 @@ import {
 } from './credentials';
 import { HarborPrivateAppError } from './errors';
 import { httpsFormOf, parseHarborUrl, plainHttpProblem } from './harbor-url';
-import { parseImageReference } from './image-reference';
 import { HARBOR_GROUP_TYPE_IDS, HarborGroupType, HarborMember } from './members';
 import {
   checkHarborProjectName,
@@ -778,65 +777,4 @@ function resolveRotationPolicy(
     ...(everyDays !== undefined ? { everyDays } : {}),
     ...(trigger !== undefined ? { trigger: String(trigger) } : {}),
   };
-}
-
-/** One image of a workload, with the prop path it came from. */
-export interface WorkloadImage {
-  /** The prop path, for messages (`workload.containers[0].image`). */
-  readonly field: string;
-  /** The image reference. */
-  readonly image: string;
-}
-
-/**
- * Checks that every image is served by the registry host the pull Secret covers and lives in the
- * declared project: anything else would pull without these credentials and fail with ErrImagePull.
- */
-export function checkWorkloadImages(app: ResolvedHarborPrivateApp, images: readonly WorkloadImage[]): void {
-  const scope = `HarborPrivateApp ${JSON.stringify(app.appName)}`;
-  for (const { field, image } of images) {
-    const ref = parseImageReference(image, field, scope);
-    const expected = `${app.registryHost}/${app.project.name}/<repository>`;
-    if (ref.host !== app.registryHost) {
-      const sameName = ref.host.split(':')[0] === app.registryHost.split(':')[0];
-      throw new HarborPrivateAppError({
-        scope,
-        field,
-        value: image,
-        problem: sameName
-          ? `is on "${ref.host}" but the pull Secret covers "${app.registryHost}": kubelet matches the port too, so the pull would go without credentials (ErrImagePull)`
-          : `is on registry "${ref.host}", not on "${app.registryHost}" that the pull Secret covers, so the pull would go without these credentials (ErrImagePull)`,
-        fix: `use an image under ${expected}, e.g. "${app.registryHost}/${app.project.name}/${ref.path.split('/').pop()}${ref.tag ? `:${ref.tag}` : ''}"`,
-      });
-    }
-    const [project, ...repo] = ref.path.split('/');
-    if (project !== app.project.name || repo.length === 0) {
-      throw new HarborPrivateAppError({
-        scope,
-        field,
-        value: image,
-        problem: `is in Harbor project "${repo.length ? project : '(none)'}", but this app's robot may pull only from project "${app.project.name}"`,
-        fix: `push the image to ${expected} and reference it there, or declare a HarborPrivateApp for project "${project}"`,
-      });
-    }
-  }
-}
-
-/** Checks that a workload runs in one of the namespaces that get the pull Secret. */
-export function checkWorkloadNamespace(
-  app: ResolvedHarborPrivateApp,
-  field: string,
-  namespace: string | undefined,
-): string {
-  const ns = namespace ?? app.namespaces[0];
-  if (!app.namespaces.includes(ns)) {
-    throw new HarborPrivateAppError({
-      scope: `HarborPrivateApp ${JSON.stringify(app.appName)}`,
-      field,
-      value: ns,
-      problem: `is not one of this app's namespaces ${JSON.stringify(app.namespaces)}; kubelet reads imagePullSecrets only from the pod's own namespace`,
-      fix: `add "${ns}" to namespaces, or run the workload in one of them`,
-    });
-  }
-  return ns;
 }

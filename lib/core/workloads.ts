@@ -2,7 +2,7 @@
  * The Kubernetes kinds whose objects run pods, and where each keeps its pod spec: what kubelet reads to pull images.
  * Framework-free: it reads objects as they are written (`apiVersion`, `kind`, `spec`...), whoever rendered them.
  */
-import type { WorkloadImage } from './resolve';
+import type { WorkloadImage } from './workload-check';
 
 /** Where a pod-bearing kind keeps its pod spec, and the API groups the kind is served in. */
 export interface PodBearingKind {

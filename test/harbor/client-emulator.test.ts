@@ -4,18 +4,19 @@
  * Every test ends with `contractViolations` empty: no request the client sent broke Harbor's swagger.
  */
 import { randomBytes } from 'node:crypto';
-import { HarborClient, samePermissions, type HarborClientOptions, type RobotPermission } from '../../lib/harbor';
+import { samePermissions, type HarborClientOptions, type RobotPermission } from '../../lib/harbor';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { failure } from './failure';
+import { LabHarborClient } from '../lab/lab-client';
 
 const ADMIN_PASSWORD = randomBytes(12).toString('hex');
 
 let emulator: HarborEmulator;
 let server: { url: string; close(): Promise<void> };
-const clients: HarborClient[] = [];
+const clients: LabHarborClient[] = [];
 
-function client(extra: Partial<HarborClientOptions> = {}): HarborClient {
-  const c = new HarborClient({
+function client(extra: Partial<HarborClientOptions> = {}): LabHarborClient {
+  const c = new LabHarborClient({
     url: server.url,
     username: 'admin',
     password: ADMIN_PASSWORD,
@@ -227,12 +228,12 @@ describe('robot rotation and renewal (setRobotSecret, renewRobot)', () => {
   let clock = Date.UTC(2031, 5, 1);
   let timed: HarborEmulator;
   let timedServer: { url: string; close(): Promise<void> };
-  let h: HarborClient;
+  let h: LabHarborClient;
 
   beforeAll(async () => {
     timed = new HarborEmulator({ adminPassword: ADMIN_PASSWORD, now: () => clock });
     timedServer = await startEmulatorServer(timed);
-    h = new HarborClient({ url: timedServer.url, username: 'admin', password: ADMIN_PASSWORD, retryBaseDelayMs: 1 });
+    h = new LabHarborClient({ url: timedServer.url, username: 'admin', password: ADMIN_PASSWORD, retryBaseDelayMs: 1 });
     clients.push(h);
     await h.createProject({ name: 'app', public: false, autoScan: false, preventVul: false });
   });
@@ -384,7 +385,7 @@ describe('faults', () => {
 it('uses the full name Harbor returns with a configured robot prefix', async () => {
   const custom = new HarborEmulator({ adminPassword: ADMIN_PASSWORD, robotNamePrefix: 'bot-' });
   const srv = await startEmulatorServer(custom);
-  const h = new HarborClient({ url: srv.url, username: 'admin', password: ADMIN_PASSWORD });
+  const h = new LabHarborClient({ url: srv.url, username: 'admin', password: ADMIN_PASSWORD });
   try {
     await h.createProject({ name: 'app', public: false, autoScan: false, preventVul: false });
     const created = await h.createRobot({ name: 'puller', duration: -1, level: 'project', permissions: pullOn('app') });

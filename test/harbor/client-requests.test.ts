@@ -3,15 +3,16 @@
  * absent objects), against a scripted in-test server.
  */
 import { randomBytes } from 'node:crypto';
-import { HarborApiError, HarborClient, idFromLocation, type HarborRequestEvent } from '../../lib/harbor';
+import { HarborApiError, idFromLocation, type HarborRequestEvent } from '../../lib/harbor';
 import { harborError, startFakeHarbor, type FakeHarbor, type Handler, type RecordedRequest } from './fake-harbor';
+import { LabHarborClient } from '../lab/lab-client';
 
 const PASSWORD = randomBytes(12).toString('hex');
 const USER = 'admin';
 const BASIC = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
 
 let fake: FakeHarbor;
-let client: HarborClient;
+let client: LabHarborClient;
 let events: HarborRequestEvent[];
 
 function serve(h: Handler): void {
@@ -32,7 +33,7 @@ afterAll(async () => {
 beforeEach(() => {
   fake.requests.length = 0;
   events = [];
-  client = new HarborClient({
+  client = new LabHarborClient({
     url: fake.url,
     username: USER,
     password: PASSWORD,
@@ -60,7 +61,7 @@ describe('every request', () => {
 
   it('appends /api/v2.0 once, also when the url already ends with it', async () => {
     serve(() => ({ status: 200 }));
-    const c2 = new HarborClient({ url: `${fake.url}/api/v2.0/`, username: USER, password: PASSWORD });
+    const c2 = new LabHarborClient({ url: `${fake.url}/api/v2.0/`, username: USER, password: PASSWORD });
     await c2.projectExists('p');
     await client.projectExists('p');
     await c2.close();

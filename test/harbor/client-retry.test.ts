@@ -3,19 +3,20 @@
  * POST and PATCH never retry and say the write may have happened.
  */
 import { randomBytes } from 'node:crypto';
-import { HarborClient, type HarborClientOptions, type HarborRequestEvent } from '../../lib/harbor';
+import { type HarborClientOptions, type HarborRequestEvent } from '../../lib/harbor';
 import { harborError, startFakeHarbor, type FakeHarbor, type Reply } from './fake-harbor';
 import { failure } from './failure';
+import { LabHarborClient } from '../lab/lab-client';
 
 const PASSWORD = randomBytes(12).toString('hex');
 const pull = [{ kind: 'project' as const, namespace: 'app', access: [{ resource: 'repository', action: 'pull' }] }];
 
 let fake: FakeHarbor;
 let events: HarborRequestEvent[];
-const clients: HarborClient[] = [];
+const clients: LabHarborClient[] = [];
 
-function makeClient(extra: Partial<HarborClientOptions> = {}): HarborClient {
-  const c = new HarborClient({
+function makeClient(extra: Partial<HarborClientOptions> = {}): LabHarborClient {
+  const c = new LabHarborClient({
     url: fake.url,
     username: 'admin',
     password: PASSWORD,
@@ -178,14 +179,14 @@ describe('POST and PATCH are never retried', () => {
   it.each([
     [
       'createProject',
-      (c: HarborClient) => c.createProject({ name: 'app', public: false, autoScan: false, preventVul: false }),
+      (c: LabHarborClient) => c.createProject({ name: 'app', public: false, autoScan: false, preventVul: false }),
     ],
-    ['addMember', (c: HarborClient) => c.addMember('app', { kind: 'user', name: 'alice' }, 'guest')],
+    ['addMember', (c: LabHarborClient) => c.addMember('app', { kind: 'user', name: 'alice' }, 'guest')],
     [
       'createRobot',
-      (c: HarborClient) => c.createRobot({ name: 'puller', duration: -1, level: 'project', permissions: pull }),
+      (c: LabHarborClient) => c.createRobot({ name: 'puller', duration: -1, level: 'project', permissions: pull }),
     ],
-    ['refreshRobotSecret', (c: HarborClient) => c.refreshRobotSecret(4)],
+    ['refreshRobotSecret', (c: LabHarborClient) => c.refreshRobotSecret(4)],
   ])('%s on 503: one attempt, retryable=false, hint says the write may have happened', async (_name, call) => {
     script([], { status: 503, body: harborError('SERVICE_UNAVAILABLE', 'busy') });
     const err = await failure(call(makeClient()));
@@ -223,7 +224,7 @@ describe('connection refused', () => {
     const url = closed.url;
     await closed.close();
     const evs: HarborRequestEvent[] = [];
-    const c = new HarborClient({
+    const c = new LabHarborClient({
       url,
       username: 'admin',
       password: PASSWORD,

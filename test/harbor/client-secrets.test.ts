@@ -5,8 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
-import { HarborClient, type HarborRequestEvent } from '../../lib/harbor';
+import { type HarborRequestEvent } from '../../lib/harbor';
 import { harborError, startFakeHarbor, type FakeHarbor, type RecordedRequest, type Reply } from './fake-harbor';
+import { LabHarborClient } from '../lab/lab-client';
 
 const USER = 'robot$app+admin';
 // Random per run; long enough that an accidental match is impossible.
@@ -19,9 +20,9 @@ const FORBIDDEN = [PASSWORD, ROBOT_SECRET, REFRESHED_SECRET, TOKEN, `Basic ${TOK
 const pull = [{ kind: 'project' as const, namespace: 'app', access: [{ resource: 'repository', action: 'pull' }] }];
 
 let fake: FakeHarbor;
-let client: HarborClient;
+let client: LabHarborClient;
 /** The same account, for the one call that hangs: only it waits for its (short) timeout. */
-let hangClient: HarborClient;
+let hangClient: LabHarborClient;
 const events: HarborRequestEvent[] = [];
 const errors: unknown[] = [];
 
@@ -95,8 +96,8 @@ beforeAll(async () => {
     onRequest: (e: HarborRequestEvent) => events.push(e),
   };
   // No answer of the fake ever waits for this timeout, however busy the machine: only the hanging call times out.
-  client = new HarborClient({ ...options, timeoutMs: 30_000 });
-  hangClient = new HarborClient({ ...options, timeoutMs: 250 });
+  client = new LabHarborClient({ ...options, timeoutMs: 30_000 });
+  hangClient = new LabHarborClient({ ...options, timeoutMs: 250 });
 });
 afterAll(async () => {
   await client.close();

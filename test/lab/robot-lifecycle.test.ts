@@ -5,17 +5,18 @@
  * kept but cannot pull.
  */
 import { dockerConfigJson } from '../../lib/core';
-import { HarborClient, type CreatedRobot } from '../../lib/harbor';
+import { type CreatedRobot } from '../../lib/harbor';
 import { describeLab } from './binaries';
 import { LAB_TOKEN_SERVICE, startLab, type Lab } from './lab';
 import { describeReport, startPullLoop } from './pull-loop';
 import { inspect } from './skopeo';
+import { LabHarborClient } from './lab-client';
 
 const DAY = 86_400_000;
 
 describeLab('robot lifecycle on real pulls: rotation, renewal, expiry', () => {
   let lab: Lab;
-  let harbor: HarborClient;
+  let harbor: LabHarborClient;
   let image: string;
   let clock = Date.now();
   let serial = 0;
@@ -32,7 +33,7 @@ describeLab('robot lifecycle on real pulls: rotation, renewal, expiry', () => {
 
   beforeAll(async () => {
     lab = await startLab({ now: () => clock });
-    harbor = new HarborClient({ url: lab.harborUrl, username: lab.adminUsername, password: lab.adminPassword });
+    harbor = new LabHarborClient({ url: lab.harborUrl, username: lab.adminUsername, password: lab.adminPassword });
     await harbor.createProject({ name: 'k8s', public: false, autoScan: false, preventVul: false });
     image = (await lab.pushImage('k8s', 'coredns', '1.2.6')).imageRef;
   });

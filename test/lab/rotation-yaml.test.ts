@@ -15,12 +15,12 @@
  */
 import { Testing } from 'cdk8s';
 import { HarborPrivateApp } from '../../lib/cdk8s';
-import { HarborClient } from '../../lib/harbor';
 import { describeLab } from './binaries';
 import { startLab, type Lab } from './lab';
 import { describeReport, startPullLoop, usernameFor, type PullLoop } from './pull-loop';
 import { labSeedProps } from './seed-props';
 import { SimCluster, type SimClusterOptions, type SimObject } from './yaml-path';
+import { LabHarborClient } from './lab-client';
 
 jest.setTimeout(120_000);
 
@@ -39,7 +39,7 @@ const TIMING: SimClusterOptions = {
 
 describeLab('YAML path: blue/green rotation and renewal under a pull loop', () => {
   let lab: Lab;
-  let harbor: HarborClient;
+  let harbor: LabHarborClient;
   let clock = Date.UTC(2033, 0, 10);
   let image: string;
   const clusters: SimCluster[] = [];
@@ -70,7 +70,7 @@ describeLab('YAML path: blue/green rotation and renewal under a pull loop', () =
 
   beforeAll(async () => {
     lab = await startLab({ now: () => clock });
-    harbor = new HarborClient({ url: lab.harborUrl, username: lab.adminUsername, password: lab.adminPassword });
+    harbor = new LabHarborClient({ url: lab.harborUrl, username: lab.adminUsername, password: lab.adminPassword });
     lab.emulator.addUser('k8s-puller');
     image = labSeedProps(lab.registryHost).image;
   });

@@ -1,10 +1,10 @@
 import { Testing } from 'cdk8s';
 import { HarborPrivateApp } from '../../lib/cdk8s';
-import { HarborClient } from '../../lib/harbor';
 import { describeLab } from './binaries';
 import { startLab, type Lab } from './lab';
 import { labSeedProps } from './seed-props';
 import { SimCluster } from './yaml-path';
+import { LabHarborClient } from './lab-client';
 
 jest.setTimeout(120_000);
 
@@ -20,14 +20,14 @@ type Obj = {
 // and External Secrets against the lab, and a node pulling with the Secret that results.
 describeLab('seed on the cdk8s engine: ErrImagePull, then the synthesized fix pulls', () => {
   let lab: Lab;
-  let harbor: HarborClient;
+  let harbor: LabHarborClient;
   let objects: Obj[];
   let cluster: SimCluster;
   let image: string;
 
   beforeAll(async () => {
     lab = await startLab();
-    harbor = new HarborClient({
+    harbor = new LabHarborClient({
       url: lab.harborUrl,
       username: lab.adminUsername,
       password: lab.adminPassword,

@@ -5,9 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { Testing } from 'cdk8s';
 import { HarborPrivateApp, HarborPrivateAppProps } from '../../lib/cdk8s';
-import { HarborClient } from '../../lib/harbor';
 import { HarborEmulator, startEmulatorServer } from './harbor-emulator';
 import { SimCluster, goDurationMs, type SimObject } from './yaml-path';
+import { LabHarborClient } from './lab-client';
 
 type Obj = SimObject;
 
@@ -20,7 +20,7 @@ const PULL = 'kube-system/harbor-k8s';
 let clock: number;
 let emulator: HarborEmulator;
 let server: { url: string; close(): Promise<void> };
-let harbor: HarborClient;
+let harbor: LabHarborClient;
 let cluster: SimCluster | undefined;
 
 function synth(robot: HarborPrivateAppProps['robot'] = {}): Obj[] {
@@ -51,7 +51,7 @@ beforeEach(async () => {
   clock = Date.UTC(2032, 2, 1);
   emulator = new HarborEmulator({ adminPassword: ADMIN_PASSWORD, now: () => clock });
   server = await startEmulatorServer(emulator);
-  harbor = new HarborClient({ url: server.url, username: 'admin', password: ADMIN_PASSWORD, retryBaseDelayMs: 1 });
+  harbor = new LabHarborClient({ url: server.url, username: 'admin', password: ADMIN_PASSWORD, retryBaseDelayMs: 1 });
 });
 
 afterEach(async () => {

@@ -34,8 +34,9 @@
  * and rate limits; the stand-ins do not.
  */
 import { HarborRoleName, TERRAFORM_ROLE_NAMES } from '../../lib/core';
-import { HarborClient, samePermissions, type RobotPermission } from '../../lib/harbor';
+import { samePermissions, type RobotPermission } from '../../lib/harbor';
 import { renderGoTemplate } from './go-template';
+import { LabHarborClient } from './lab-client';
 
 /** A Kubernetes object as `cdk8s synth` emits it. */
 export type SimObject = {
@@ -228,7 +229,7 @@ export class SimCluster {
   };
 
   constructor(
-    private readonly harbor: HarborClient,
+    private readonly harbor: LabHarborClient,
     private readonly options: SimClusterOptions = {},
   ) {
     this.timing = {
