@@ -53,6 +53,7 @@ export class HarborClient {
   /**
    * The HTTP core every call goes through; non-enumerable, so that logging or JSON-serialising the client never shows
    * its internals. Subclasses (the test lab's client) use it for calls of their own.
+   * @internal
    */
   declare protected readonly http: HarborHttp;
 
