@@ -181,7 +181,7 @@ export function resolveHarborPrivateApp(appName: string, options: EngineOptions)
       'registryHost',
       registryHost,
       'holds a scheme or a path',
-      `give the host[:port] only, e.g. ${JSON.stringify(registryHost.replace(/^[a-z]+:\/\//i, '').split('/')[0])}; set harborUrl for the API URL`,
+      `give the host[:port] only, e.g. ${JSON.stringify(registryHost.replace(/^[a-z]+:\/\//i, '').split('/')[0])}; on Pulumi, harborUrl (or the harborUrl stack configuration key) gives the API URL`,
     );
   }
   if (registryHost !== registryHost.toLowerCase()) {
