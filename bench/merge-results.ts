@@ -12,7 +12,7 @@ export function partOfEntry(name: string): BenchPart {
   if (name.startsWith('harbor-api/')) return 'harbor';
   if (name.startsWith('pulumi-host/')) return 'host';
   if (name.startsWith('npm-run-synth')) return 'cli';
-  if (name === 'lint') return 'lint';
+  if (name === 'lint' || name.startsWith('lint/')) return 'lint';
   throw new Error(
     `bench: the entry ${name} belongs to no part of the bench; name it in partOfEntry (bench/merge-results.ts)`,
   );
