@@ -16,6 +16,7 @@
  *   `pulumi refresh` and `pulumi destroy` configure it from that stored state unless run with `--run-program`
  *   (pkg/resource/deploy/providers/registry.go `Same`: `Configure(... Inputs: res.Inputs)`).
  */
+import type { dynamic } from '@pulumi/pulumi';
 import { canonicalHarborUrl, CONNECTION_TUNING_KEYS, HarborClient, isHarborApiError } from '../../harbor';
 
 /**
@@ -25,6 +26,19 @@ import { canonicalHarborUrl, CONNECTION_TUNING_KEYS, HarborClient, isHarborApiEr
 export interface StackConfig {
   /** The value of `key` (`<namespace>:<name>`), or `undefined` when the stack does not set it. */
   get(key: string): string | undefined;
+}
+
+/**
+ * The base of the providers that call Harbor: keeps the stack configuration (the Harbor login) that Pulumi's dynamic
+ * provider host hands to `configure` before any operation.
+ */
+export abstract class StackConfiguredProvider {
+  /** The stack configuration, from the dynamic provider host's `configure` (tests may call operations without it). */
+  protected config?: StackConfig;
+
+  async configure(req: dynamic.ConfigureRequest): Promise<void> {
+    this.config = req.config;
+  }
 }
 
 /** The optional tuning fields of a connection (not secret; stored in the state). */

@@ -11,7 +11,7 @@ import {
   HarborLocated,
   isNotFound,
   otherHarborError,
-  StackConfig,
+  StackConfiguredProvider,
   withHarbor,
 } from './connection';
 
@@ -86,14 +86,7 @@ function entityOf(m: HarborMemberInputs): MemberEntity {
  *   user or group), failing before any write otherwise; `PUT /projects/{p}/members/{mid}` when the role changed.
  * - delete: `DELETE /projects/{p}/members/{mid}` (1 write).
  */
-export class HarborMemberProvider implements dynamic.ResourceProvider {
-  /** The stack configuration (the Harbor login), from the dynamic provider host's `configure`. */
-  private config?: StackConfig;
-
-  async configure(req: dynamic.ConfigureRequest): Promise<void> {
-    this.config = req.config;
-  }
-
+export class HarborMemberProvider extends StackConfiguredProvider implements dynamic.ResourceProvider {
   async create(inputs: HarborMemberInputs): Promise<dynamic.CreateResult> {
     return withHarbor(this.config, inputs, memberLabel(inputs), async (harbor) => {
       try {

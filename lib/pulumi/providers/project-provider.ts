@@ -17,7 +17,7 @@ import {
   harborUrlOf,
   HarborLocated,
   otherHarborError,
-  StackConfig,
+  StackConfiguredProvider,
   withHarbor,
 } from './connection';
 import type { ResolvedProject } from '../../core/resolve';
@@ -96,14 +96,7 @@ async function assertMaySetQuota(harbor: HarborClient, inputs: HarborProjectInpu
  *   project already gone counts as deleted (404, or 403 to a login that is no system administrator when
  *   `HEAD /projects?project_name=` says it is absent).
  */
-export class HarborProjectProvider implements dynamic.ResourceProvider {
-  /** The stack configuration (the Harbor login), from the dynamic provider host's `configure`. */
-  private config?: StackConfig;
-
-  async configure(req: dynamic.ConfigureRequest): Promise<void> {
-    this.config = req.config;
-  }
-
+export class HarborProjectProvider extends StackConfiguredProvider implements dynamic.ResourceProvider {
   async create(inputs: HarborProjectInputs): Promise<dynamic.CreateResult> {
     return withHarbor(this.config, inputs, projectLabel(inputs), async (harbor, login) => {
       if (inputs.adopt) {

@@ -20,7 +20,7 @@
 import type { dynamic } from '@pulumi/pulumi';
 import { ProviderBoundary, providerTextChanged, UNKNOWN } from './boundary';
 import { checkPull, type PullCheckOutcome, type PullCheckResult } from '../../registry/pull-check';
-import { configValue, type HarborTarget, loginKeys, type StackConfig, withHarbor } from './connection';
+import { configValue, type HarborTarget, loginKeys, StackConfiguredProvider, withHarbor } from './connection';
 import { errorMessage } from '../../core/errors';
 
 /** How many images are checked at once. */
@@ -121,13 +121,7 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
  * Create, read, diff, update and delete of the preflight pull check (see the file's comment). `configure` keeps the
  * stack configuration, to read Harbor's admin login when a robot's login is refused.
  */
-export class HarborPullCheckProvider implements dynamic.ResourceProvider {
-  private config: StackConfig | undefined;
-
-  async configure(req: dynamic.ConfigureRequest): Promise<void> {
-    this.config = req.config;
-  }
-
+export class HarborPullCheckProvider extends StackConfiguredProvider implements dynamic.ResourceProvider {
   async create(inputs: HarborPullCheckInputs): Promise<dynamic.CreateResult> {
     const outs = await this.run(inputs);
     return { id: `${inputs.username}@${inputs.registryHost}`, outs };

@@ -25,7 +25,7 @@ import {
   HarborLocated,
   isNotFound,
   otherHarborError,
-  StackConfig,
+  StackConfiguredProvider,
   withHarbor,
 } from './connection';
 import { errorMessage } from '../../core/errors';
@@ -210,14 +210,7 @@ function settingsDiffer(olds: Partial<HarborRobotOutputs>, news: HarborRobotInpu
  *   `durationDays`: an `up` after a renewal shows no diff.
  * - delete: `DELETE /robots/{id}` (1 write); a robot already gone counts as deleted.
  */
-export class HarborRobotProvider implements dynamic.ResourceProvider {
-  /** The stack configuration (the Harbor login), from the dynamic provider host's `configure`. */
-  private config?: StackConfig;
-
-  async configure(req: dynamic.ConfigureRequest): Promise<void> {
-    this.config = req.config;
-  }
-
+export class HarborRobotProvider extends StackConfiguredProvider implements dynamic.ResourceProvider {
   async create(inputs: HarborRobotInputs): Promise<dynamic.CreateResult> {
     return withHarbor(this.config, inputs, robotLabel(inputs), async (harbor) => {
       const name = createName(inputs);
