@@ -506,6 +506,11 @@ describe('validation happens before anything is registered', () => {
       'workload.containers[0].image',
     ],
     ['a bad project name', () => ({ project: { name: 'K8S' } }), 'project.name'],
+    [
+      'a rotation with neither trigger nor everyDays',
+      () => ({ robot: { name: 'coredns-pull', rotation: {} } }),
+      'robot.rotation',
+    ],
     ['no namespaces', () => ({ namespaces: [] }), 'namespaces'],
     ['plain http in harborUrl: the error names harborUrl', () => ({ harborUrl: 'http://reg.harbor.com' }), 'harborUrl'],
     [
