@@ -140,16 +140,15 @@ export class CorednsChart extends Chart {
       // The robot's secret reaches kube-system through External Secrets; this app also emits the store.
       robotSecrets: { emitStore: true },
     });
-    configureCoredns(this.app);
+    configureCoredns(this.app.workload!);
   }
 }
 
 /**
  * What the seed's coredns adds to the app's Deployment: the CriticalAddonsOnly toleration and the kube-dns
- * Service on 53/UDP, 53/TCP and 9153/TCP. Shared with the Pulumi program (apps/pulumi).
+ * Service on 53/UDP, 53/TCP and 9153/TCP. Shared with the Pulumi program (apps/pulumi: `configureWorkload`).
  */
-export function configureCoredns(app: HarborPrivateApp): void {
-  const deployment = app.workload!;
+export function configureCoredns(deployment: kplus.Deployment): void {
   deployment.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.exists('CriticalAddonsOnly')));
   deployment.exposeViaService({
     name: 'kube-dns',

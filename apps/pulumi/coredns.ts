@@ -37,7 +37,7 @@ export function corednsStack(args: CorednsStackArgs = {}): CorednsStack {
   const base = kubernetesResources('coredns-base', scratch.toJson(), args.provider ? { provider: args.provider } : {});
   const app = new HarborPrivateApp(
     'coredns',
-    { ...props, connection: args.connection, provider: args.provider, configure: configureCoredns },
+    { ...props, connection: args.connection, provider: args.provider, configureWorkload: configureCoredns },
     { dependsOn: [...base] },
   );
   return { app, base };

@@ -18,7 +18,9 @@ import {
   managedResource,
 } from './crossplane';
 import { ChartChecks } from './chart-checks';
-import { clusterSecretStore, pullSecretExternalSecret } from './external-secrets';
+import { clusterSecretStore } from './external-secrets';
+import { pullSecretExternalSecret } from '../render/external-secret';
+import type { KubernetesManifest } from '../render/manifest';
 import { DeliveredHarborObjects, IHarborDelivery, NameClaim } from './harbor-delivery';
 import { namespaceObject, roleBindingObject, roleObject, serviceAccountObject } from './kubernetes';
 
@@ -179,15 +181,10 @@ export class CrossplaneDelivery implements IHarborDelivery {
     return { project, robot };
   }
 
-  public emitRobotPullSecret(
-    app: Construct,
-    id: string,
-    config: ResolvedHarborPrivateApp,
-    namespace: string,
-  ): ApiObject {
+  public robotPullSecret(config: ResolvedHarborPrivateApp, namespace: string): KubernetesManifest {
     const store = config.robotStore!;
     const active = objectNames(config).robots.find((r) => r.active)!;
-    return pullSecretExternalSecret(app, id, {
+    return pullSecretExternalSecret({
       name: config.pullSecretName,
       namespace,
       registryHost: config.registryHost,

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ResolvedHarborPrivateApp } from '../core';
+import type { KubernetesManifest } from '../render/manifest';
 
 /**
  * A name an object takes in a chart: two apps of one chart may not take the same one (`kubectl apply` would keep
@@ -33,17 +34,17 @@ export interface DeliveredHarborObjects {
 
 /**
  * How an app's Harbor objects (project, members, robot) and the robot's credentials reach Harbor and the cluster:
- * the engine-specific part of HarborPrivateApp. The construct validates the props, emits the engine-neutral
- * Kubernetes objects (ServiceAccounts, the workload, pull Secrets of the other credential sources) and asks the
- * delivery for the rest.
+ * the YAML engine's part of HarborPrivateApp. The construct validates the props, emits the engine-neutral
+ * Kubernetes objects of lib/render (ServiceAccounts, the workload, pull Secrets of the other credential sources) and
+ * asks the delivery for the rest.
  *
- * The YAML engine's default, {@link CrossplaneDelivery}, declares the Harbor objects as Crossplane provider-harbor
- * resources and delivers the robot's secret through External Secrets. Another engine passes its own delivery
- * (the Pulumi engine creates the Harbor objects through Harbor's API and fills the pull Secret itself).
+ * {@link CrossplaneDelivery} declares the Harbor objects as Crossplane provider-harbor resources and delivers the
+ * robot's secret through External Secrets. (The Pulumi engine does not go through the construct: it calls lib/render
+ * itself, with its own robot pull Secret.)
  */
 export interface IHarborDelivery {
   /**
-   * The chart-wide names the objects of {@link emitHarborObjects} and {@link emitRobotPullSecret} take, beyond the
+   * The chart-wide names the objects of {@link emitHarborObjects} and {@link robotPullSecret} take, beyond the
    * Harbor names and the pull Secrets the construct claims itself. Checked before anything is emitted. A delivery
    * that cannot honour a prop throws its HarborPrivateAppError here.
    */
@@ -53,9 +54,9 @@ export interface IHarborDelivery {
   emitHarborObjects(app: Construct, config: ResolvedHarborPrivateApp): DeliveredHarborObjects;
 
   /**
-   * Emits, as a child of `app` with the given `id`, the object that provides the robot's pull Secret
-   * (`config.pullSecretName`, type `kubernetes.io/dockerconfigjson`) in `namespace`. Called with
-   * `PullCredentials.fromRobot()` only, once per namespace.
+   * The object that provides the robot's pull Secret (`config.pullSecretName`, type `kubernetes.io/dockerconfigjson`)
+   * in `namespace`: the renderer's robot hook (lib/render). Called with `PullCredentials.fromRobot()` only, once per
+   * namespace.
    */
-  emitRobotPullSecret(app: Construct, id: string, config: ResolvedHarborPrivateApp, namespace: string): ApiObject;
+  robotPullSecret(config: ResolvedHarborPrivateApp, namespace: string): KubernetesManifest;
 }

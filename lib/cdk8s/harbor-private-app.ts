@@ -2,24 +2,22 @@ import { ApiObject, Chart } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import {
-  EngineOptions,
   HarborPrivateAppError,
   ResolvedHarborPrivateApp,
   checkObjectName,
   checkWorkloadImages,
   checkWorkloadNamespace,
-  dockerConfigJson,
   parseImageReference,
   resolveHarborPrivateApp,
-  workloadSelectorValue,
 } from '../core';
-import { POD_BEARING_KINDS, podSpecImages, podSpecPullSecrets, recordAt } from '../core/workloads';
+import { POD_BEARING_KINDS } from '../core/workloads';
+import { RenderHooks, pullSecretManifest, serviceAccountManifest } from '../render/app-objects';
+import type { KubernetesManifest } from '../render/manifest';
+import { writtenPodProblems } from '../render/pod-wiring';
+import { checkWorkload, declareWorkload } from '../render/workload';
 import { ChartChecks } from './chart-checks';
 import { CrossplaneDelivery } from './crossplane-delivery';
-import { pullSecretExternalSecret } from './external-secrets';
-import { IHarborDelivery, NameClaim } from './harbor-delivery';
-import { secretObject, serviceAccountObject } from './kubernetes';
-import { loadCdk8sPlus27 } from './plus-27';
+import { NameClaim } from './harbor-delivery';
 import { HarborPrivateAppProps } from './props';
 import { PodObject, PodObjectState, addImagePullSecret, podObjectOf, podObjectState, podObjectsIn } from './workloads';
 
@@ -29,27 +27,6 @@ import { PodObject, PodObjectState, addImagePullSecret, podObjectOf, podObjectSt
  * `KubeDeployment`; or a construct holding such objects (an `Include` of existing YAML, a construct of yours).
  */
 export type PodWorkload = IConstruct;
-
-/**
- * How another engine renders through the construct: its own props (the resolver reads every engine's) and its
- * delivery of the Harbor objects and the robot's pull Secret.
- * @internal
- */
-export interface EngineRender {
-  readonly options: EngineOptions;
-  readonly delivery: IHarborDelivery;
-}
-const ENGINE_RENDERS = new WeakMap<HarborPrivateAppProps, EngineRender>();
-
-/**
- * The props that make the construct render for another engine: `options` resolved, `delivery` used.
- * @internal
- */
-export function engineRenderProps(props: HarborPrivateAppProps, render: EngineRender): HarborPrivateAppProps {
-  const own = { ...props };
-  ENGINE_RENDERS.set(own, render);
-  return own;
-}
 
 /** The kinds `addWorkload()` wires, for messages. */
 const POD_KINDS_TEXT = Object.keys(POD_BEARING_KINDS).join(', ');
@@ -87,9 +64,7 @@ export class HarborPrivateApp extends Construct {
 
   constructor(scope: Construct, id: string, props: HarborPrivateAppProps) {
     super(scope, id);
-    // Another engine (Pulumi) renders through this construct with its own props and delivery (see EngineRender).
-    const engine = ENGINE_RENDERS.get(props);
-    const config = resolveHarborPrivateApp(id, engine?.options ?? props);
+    const config = resolveHarborPrivateApp(id, props);
     this.config = config;
     this.pullSecretName = config.pullSecretName;
     const providerConfigName = checkObjectName(
@@ -97,40 +72,24 @@ export class HarborPrivateApp extends Construct {
       props.providerConfigName ?? 'default',
       this.scopeName,
     );
-    const delivery = engine?.delivery ?? new CrossplaneDelivery({ providerConfigName });
+    const delivery = new CrossplaneDelivery({ providerConfigName });
 
     // Validate the workload before anything is emitted.
-    let workloadNamespace: string | undefined;
-    let plus: typeof kplus | undefined;
-    if (props.workload) {
-      plus = loadCdk8sPlus27(this.scopeName);
-      workloadNamespace = checkWorkloadNamespace(
-        config,
-        'workload.metadata.namespace',
-        props.workload.metadata?.namespace,
-      );
-      checkWorkloadImages(config, [
-        ...(props.workload.containers ?? []).map((c, i) => ({
-          field: `workload.containers[${i}].image`,
-          image: c.image,
-        })),
-        ...(props.workload.initContainers ?? []).map((c, i) => ({
-          field: `workload.initContainers[${i}].image`,
-          image: c.image,
-        })),
-      ]);
-    }
+    const workload = props.workload ? checkWorkload(config, props.workload) : undefined;
     this.claimNames(config, delivery.claims(config));
 
-    // Harbor objects (for the YAML engine, Crossplane provider-harbor resources).
+    // Harbor objects (Crossplane provider-harbor resources).
     const harborObjects = delivery.emitHarborObjects(this, config);
     this.project = harborObjects.project;
     this.robot = harborObjects.robot;
 
-    // The pull Secret in each namespace.
-    this.pullSecretObjects = config.namespaces
-      .map((ns) => this.emitPullSecret(config, ns, delivery))
-      .filter((o): o is ApiObject => o !== undefined);
+    // The Kubernetes objects, rendered by lib/render (as on Pulumi), each written as an ApiObject. The pull Secret in
+    // each namespace: the robot's comes from the Crossplane delivery (an ExternalSecret).
+    const hooks: RenderHooks = { robotPullSecret: (ns) => delivery.robotPullSecret(config, ns) };
+    this.pullSecretObjects = config.namespaces.flatMap((ns) => {
+      const manifest = pullSecretManifest(config, ns, hooks);
+      return manifest ? [apiObjectOf(this, `PullSecret-${ns}`, manifest)] : [];
+    });
     // Checked once per chart at synthesis: objects of the user's that make the same Secret, stores that do not serve.
     ChartChecks.of(Chart.of(this)).addPullSecret({
       scope: this.scopeName,
@@ -144,31 +103,15 @@ export class HarborPrivateApp extends Construct {
     // ServiceAccounts that carry the pull Secret.
     for (const ns of config.namespaces) {
       for (const sa of config.serviceAccounts) {
-        serviceAccountObject(this, `ServiceAccount-${ns}-${sa}`, { name: sa, namespace: ns }, [
-          { name: config.pullSecretName },
-        ]);
+        apiObjectOf(this, `ServiceAccount-${ns}-${sa}`, serviceAccountManifest(config, ns, sa));
       }
     }
 
-    // The workload. Its pods are selected by a label from the Deployment's own name (cdk8s-plus' address label, with
-    // a value that does not depend on this construct's path): renaming the app or moving the construct never changes
-    // the selector, which Kubernetes cannot change in place. `select: true` keeps cdk8s-plus' own, path-derived one.
-    if (props.workload && plus) {
-      const stableSelector = props.workload.select === undefined;
-      const workload = new plus.Deployment(this, 'Workload', {
-        ...props.workload,
-        ...(stableSelector ? { select: false } : {}),
-        metadata: { ...props.workload.metadata, namespace: workloadNamespace },
-        dockerRegistryAuth: plus.Secret.fromSecretName(this, 'PullSecretRef', config.pullSecretName),
-      });
-      if (stableSelector) {
-        const value = workloadSelectorValue(workload.name);
-        workload.podMetadata.addLabel(plus.Pod.ADDRESS_LABEL, value);
-        workload.select(plus.LabelSelector.of({ labels: { [plus.Pod.ADDRESS_LABEL]: value } }));
-      }
-      this.workload = workload;
+    // The workload (lib/render: a stable selector, the pull Secret).
+    if (workload) {
+      this.workload = declareWorkload(this, config, workload);
       // Its images were checked above; containers added later are checked at synthesis, as written.
-      this.track(podObjectOf(workload)!, 'workload');
+      this.track(podObjectOf(this.workload)!, 'workload');
     }
   }
 
@@ -272,41 +215,8 @@ export class HarborPrivateApp extends Construct {
     this.wired.add(pod.apiObject);
     ChartChecks.of(Chart.of(this)).addWorkload({
       apiObject: pod.apiObject,
-      check: (written) => this.writtenProblems(pod, field, written),
+      check: (written) => writtenPodProblems(this.config, field, pod.podSpec, written),
     });
-  }
-
-  /** The problems of a wired object as it will be written: its namespace, its pull Secret, its images. */
-  private writtenProblems(pod: PodObject, field: string, written: Record<string, unknown>): string[] {
-    const spec = recordAt(written, pod.podSpec);
-    const problems: string[] = [];
-    const check = (rule: () => void): void => {
-      try {
-        rule();
-      } catch (e) {
-        problems.push((e as Error).message);
-      }
-    };
-    check(() =>
-      checkWorkloadNamespace(
-        this.config,
-        `${field}.metadata.namespace`,
-        recordAt(written, ['metadata'])?.namespace as string | undefined,
-      ),
-    );
-    check(() => {
-      const listed = podSpecPullSecrets(spec);
-      if (listed.includes(this.pullSecretName)) return;
-      throw new HarborPrivateAppError({
-        scope: this.scopeName,
-        field: `${[field, ...pod.podSpec].join('.')}.imagePullSecrets`,
-        value: listed.map((name) => ({ name })),
-        problem: `does not list the pull Secret "${this.pullSecretName}" any more: a JSON patch applied after the app's replaced or removed it`,
-        fix: `add to the list instead of replacing it: JsonPatch.add("/${pod.podSpec.join('/')}/imagePullSecrets/-", { name: "..." })`,
-      });
-    });
-    check(() => checkWorkloadImages(this.config, podSpecImages(field, pod.podSpec, spec)));
-    return problems;
   }
 
   /** Whether an image is in this app's project on its registry host (a malformed one on the host counts). */
@@ -390,45 +300,9 @@ export class HarborPrivateApp extends Construct {
     }
     for (const { key } of claims) registry.taken.set(key, `HarborPrivateApp "${this.node.path}"`);
   }
+}
 
-  private emitPullSecret(
-    config: ResolvedHarborPrivateApp,
-    namespace: string,
-    delivery: IHarborDelivery,
-  ): ApiObject | undefined {
-    const creds = config.credentials;
-    const id = `PullSecret-${namespace}`;
-    const metadata = { name: config.pullSecretName, namespace };
-    switch (creds.kind) {
-      case 'existingSecret':
-        return undefined;
-      case 'literal': {
-        const json = dockerConfigJson(
-          config.registryHost,
-          creds.literal!.username,
-          creds.literal!.password.unsafeUnwrap(),
-        );
-        return secretObject(this, id, metadata, 'kubernetes.io/dockerconfigjson', {
-          '.dockerconfigjson': Buffer.from(json, 'utf8').toString('base64'),
-        });
-      }
-      case 'robot':
-        return delivery.emitRobotPullSecret(this, id, config, namespace);
-      case 'externalStore': {
-        const ext = creds.externalStore!;
-        return pullSecretExternalSecret(this, id, {
-          name: config.pullSecretName,
-          namespace,
-          registryHost: config.registryHost,
-          store: ext.store,
-          refreshInterval: ext.refreshInterval ?? '1h',
-          username: { variable: 'username' },
-          data: [
-            { secretKey: 'username', remoteRef: { key: ext.key, property: ext.usernameProperty ?? 'username' } },
-            { secretKey: 'password', remoteRef: { key: ext.key, property: ext.passwordProperty ?? 'password' } },
-          ],
-        });
-      }
-    }
-  }
+/** Writes a rendered manifest as a cdk8s `ApiObject` of `scope`. */
+function apiObjectOf(scope: Construct, id: string, manifest: KubernetesManifest): ApiObject {
+  return new ApiObject(scope, id, manifest);
 }

@@ -40,17 +40,6 @@ export function serviceAccountObject(
   return new ApiObject(scope, id, { apiVersion: 'v1', kind: 'ServiceAccount', metadata, imagePullSecrets });
 }
 
-/** Emits a `v1` Secret of `type`, with `data` (base64 values) when given. */
-export function secretObject(
-  scope: Construct,
-  id: string,
-  metadata: ObjectMetadata,
-  type: string,
-  data?: Readonly<Record<string, string>>,
-): ApiObject {
-  return new ApiObject(scope, id, { apiVersion: 'v1', kind: 'Secret', metadata, type, data });
-}
-
 /** Emits an `rbac.authorization.k8s.io/v1` Role. */
 export function roleObject(
   scope: Construct,

@@ -2,6 +2,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import type { WorkloadImage } from '../core';
 import { podSpecImages, podSpecPathOf, podSpecPullSecrets, recordAt } from '../core/workloads';
+import { appendPullSecret } from '../render/pod-wiring';
 
 /**
  * The pods and workloads of every cdk8s-plus-NN (cdk8s-plus-27 to -33 share this), read through their public API only:
@@ -130,10 +131,13 @@ export function podObjectState(pod: PodObject, field: string): PodObjectState {
  * lists it already.
  */
 export function addImagePullSecret(pod: PodObject, state: PodObjectState, name: string): void {
-  if (state.pullSecrets.includes(name)) return;
+  // The list rule (after any listed, once) is lib/render's, as for a plain manifest; the patch writes its last entry.
+  const listed = state.pullSecretList ? state.pullSecrets.map((n) => ({ name: n })) : undefined;
+  const list = appendPullSecret(listed, name);
+  if (!list) return;
   const pointer = `/${pod.podSpec.join('/')}/imagePullSecrets`;
   pod.apiObject.addJsonPatch(
-    state.pullSecretList ? JsonPatch.add(`${pointer}/-`, { name }) : JsonPatch.add(pointer, [{ name }]),
+    listed ? JsonPatch.add(`${pointer}/-`, list[list.length - 1]) : JsonPatch.add(pointer, list),
   );
   PATCHED.set(pod.apiObject, [...patchedNames(pod), name]);
 }

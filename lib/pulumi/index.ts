@@ -6,12 +6,11 @@
  */
 import './peers';
 export * from '..';
-export type { PodWorkload } from '../cdk8s/harbor-private-app';
 export type { HarborWorkloadProps } from '../cdk8s/props';
 export type { HarborPrivateAppArgs, RobotArgs, RotationArgs } from './component/args';
 export { HARBOR_PRIVATE_APP_TYPE, HarborPrivateApp } from './component/harbor-private-app';
 export { kubernetesResourceName, kubernetesResources } from './component/kubernetes-objects';
-export type { KubernetesManifest } from './component/kubernetes-objects';
+export type { KubernetesManifest } from '../render/manifest';
 export type { HarborPreflightOptions } from './component/preflight';
 export { HarborConnection } from './resources/config-connection';
 export type { HarborConnectionKeys, HarborConnectionOptions } from './resources/config-connection';

@@ -1,10 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
 import {
-  ResolvedHarborPrivateApp,
   HarborGroupType,
   HarborMember,
   HarborPrivateApp,
@@ -16,8 +14,6 @@ import {
   SecretValue,
 } from '../../lib/cdk8s';
 import { CrossplaneDelivery } from '../../lib/cdk8s/crossplane-delivery';
-import { DeliveredHarborObjects, IHarborDelivery, NameClaim } from '../../lib/cdk8s/harbor-delivery';
-import { engineRenderProps } from '../../lib/cdk8s/harbor-private-app';
 
 type Obj = {
   apiVersion: string;
@@ -428,65 +424,21 @@ describe('several apps in one chart', () => {
   });
 });
 
-describe('delivery (the engine-specific part)', () => {
-  /** A delivery that emits one marker object per call and claims one name. */
-  class MarkerDelivery implements IHarborDelivery {
-    public claims(config: ResolvedHarborPrivateApp): NameClaim[] {
-      return [{ key: `Marker/${config.project.name}`, field: 'project.name', value: config.project.name, fix: 'x' }];
-    }
-    public emitHarborObjects(app: Construct, config: ResolvedHarborPrivateApp): DeliveredHarborObjects {
-      const robot = new ApiObject(app, 'Marker', {
-        apiVersion: 'example.com/v1',
-        kind: 'Marker',
-        metadata: { name: config.robot!.name },
-      });
-      return { robot };
-    }
-    public emitRobotPullSecret(app: Construct, id: string, config: ResolvedHarborPrivateApp, namespace: string) {
-      return new ApiObject(app, id, {
-        apiVersion: 'example.com/v1',
-        kind: 'MarkerSecret',
-        metadata: { name: config.pullSecretName, namespace },
-      });
-    }
-  }
-
-  /** The props with another engine's delivery (not a public prop: the Pulumi engine renders this way). */
-  const delivered = (p: HarborPrivateAppProps, delivery: IHarborDelivery): HarborPrivateAppProps =>
-    engineRenderProps(p, { options: p, delivery });
-
-  test("another engine's delivery replaces Crossplane and External Secrets: its objects and claims are used", () => {
+describe("delivery (the YAML engine's part)", () => {
+  test("the robot pull Secret is the Crossplane delivery's manifest, written as is in each namespace", () => {
     const chart = Testing.chart();
-    const app = new HarborPrivateApp(chart, 'a', delivered({ ...props, namespaces: ['a', 'b'] }, new MarkerDelivery()));
+    const app = new HarborPrivateApp(chart, 'a', { ...props, namespaces: ['a', 'b'] });
     const objs = Testing.synth(chart) as Obj[];
-    expect(objs.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)).toEqual([
-      'Marker//a-pull',
-      'MarkerSecret/a/harbor-k8s',
-      'MarkerSecret/b/harbor-k8s',
-    ]);
-    expect(app.robot?.kind).toBe('Marker');
-    expect(app.project).toBeUndefined();
-    expect(app.pullSecretObjects.map((o) => o.kind)).toEqual(['MarkerSecret', 'MarkerSecret']);
-    // Its claims are checked like the construct's own: a second app of the same chart clashes on the marker.
-    expect(
-      () =>
-        new HarborPrivateApp(
-          chart,
-          'b',
-          delivered(
-            { ...props, project: { name: 'k8s', adopt: true }, robot: { name: 'other' }, pullSecretName: 'other' },
-            new MarkerDelivery(),
-          ),
-        ),
-    ).toThrow(/project.name = "k8s": clashes with HarborPrivateApp "test\/a"/);
+    const delivery = new CrossplaneDelivery();
+    expect(ofKind(objs, 'ExternalSecret')).toEqual(['a', 'b'].map((ns) => delivery.robotPullSecret(app.config, ns)));
   });
 
-  test('the default delivery is CrossplaneDelivery with the providerConfigName prop', () => {
-    const withDefault = synth({ providerConfigName: 'harbor-prod' });
-    const chart = Testing.chart();
-    const p = { ...props, providerConfigName: 'harbor-prod' };
-    new HarborPrivateApp(chart, 'coredns', delivered(p, new CrossplaneDelivery({ providerConfigName: 'harbor-prod' })));
-    expect(Testing.synth(chart)).toEqual(withDefault);
+  test('providerConfigName reaches every Crossplane resource (default: "default")', () => {
+    const refs = (objs: Obj[]) => objs.filter((o) => o.spec?.providerConfigRef).map((o) => o.spec.providerConfigRef);
+    const members = { members: [HarborMember.user('alice', HarborRole.GUEST)] };
+    expect(refs(synth(members))).toEqual([{ name: 'default' }, { name: 'default' }, { name: 'default' }]);
+    const withConfig = refs(synth({ ...members, providerConfigName: 'harbor-prod' }));
+    expect(withConfig).toEqual([{ name: 'harbor-prod' }, { name: 'harbor-prod' }, { name: 'harbor-prod' }]);
   });
 
   test('lib/cdk8s knows nothing of the Pulumi engine', () => {

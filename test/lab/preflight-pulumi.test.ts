@@ -3,6 +3,7 @@
  * under the live engine, runs the pull check's SERIALIZED provider (loaded like Pulumi's dynamic provider host) with
  * the login of the robot it has just created, and creates the workload only when every image can be pulled.
  */
+import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { join } from 'node:path';
 import { HarborClient } from '../../lib/harbor';
@@ -153,10 +154,10 @@ describeLab('the Pulumi preflight: the workload is created only when its images 
       'denied',
       `${lab.registryHost}/k8s/coredns:1.2.6`,
       {
-        // A Deployment added to the app's chart with an image of another project (the workloads the app wires are
-        // refused at construction for that; this one is not wired, yet the component creates it).
-        configure: (app) => {
-          new kplus.Deployment(app, 'other', {
+        // A Deployment added to the workload's chart with an image of another project (the workloads the app wires
+        // are refused at construction for that; this one is not wired, yet the component creates it).
+        configureWorkload: (workload) => {
+          new kplus.Deployment(Chart.of(workload), 'other', {
             metadata: { namespace: 'apps', name: 'other' },
             containers: [{ image: `${lab.registryHost}/other/app:1.0` }],
           });
@@ -230,14 +231,23 @@ describeLab('the Pulumi preflight: the workload is created only when its images 
       'many',
       `${lab.registryHost}/k8s/coredns:1.2.6`,
       {
-        configure: (app) => {
-          const job = new kplus.Job(app, 'migrate', {
+        // A Job written by hand, wired by the component.
+        workloads: [
+          {
+            apiVersion: 'batch/v1',
+            kind: 'Job',
             metadata: { namespace: 'apps', name: 'migrate' },
-            initContainers: [{ image: `${lab.registryHost}/k8s/migrate:2.0` }],
-            containers: [{ image: `${lab.registryHost}/k8s/coredns:1.2.6` }],
-          });
-          app.addWorkload(job);
-        },
+            spec: {
+              template: {
+                spec: {
+                  restartPolicy: 'Never',
+                  initContainers: [{ name: 'init', image: `${lab.registryHost}/k8s/migrate:2.0` }],
+                  containers: [{ name: 'main', image: `${lab.registryHost}/k8s/coredns:1.2.6` }],
+                },
+              },
+            },
+          },
+        ],
       },
       2,
     );

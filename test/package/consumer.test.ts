@@ -425,7 +425,7 @@ describe.each(ROWS)('a Pulumi project on $label', (row) => {
     expect(report.hostRuns.map((h) => h.providerTexts)).toEqual([3, 2]);
     report.hostRuns.forEach(expectRowHost);
     // In the order the registrations reach the monitor: the component first, its Harbor resources in the order it
-    // declares them, the pull Secret and the workload last. The README's configure exposes the Deployment's port 53
+    // declares them, the pull Secret and the workload last. The README's configureWorkload exposes the Deployment's port 53
     // through a Service, whose registration races the Harbor ones (which goes out first depends on how long their
     // inputs take to serialize), so its place is not asserted.
     const HARBOR = 'pulumi-nodejs:dynamic/harbor:';

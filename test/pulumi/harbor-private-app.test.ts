@@ -364,12 +364,12 @@ describe('other shapes', () => {
     expect(names[0]).toMatch(/^alike-member-user-alice-[0-9a-f]{8}$/);
   });
 
-  test('group members, serviceAccounts and configure(): every object the construct renders becomes a child', async () => {
+  test('group members, serviceAccounts and configureWorkload(): every object rendered becomes a child', async () => {
     const { children } = await build('tenant', {
       members: [HarborMember.group('team-devs', HarborRole.DEVELOPER)],
       serviceAccounts: ['default'],
-      configure: (cdk8sApp) => {
-        cdk8sApp.workload!.exposeViaService({ name: 'kube-dns', ports: [{ port: 53, protocol: kplus.Protocol.UDP }] });
+      configureWorkload: (workload) => {
+        workload.exposeViaService({ name: 'kube-dns', ports: [{ port: 53, protocol: kplus.Protocol.UDP }] });
       },
     });
     expect(sorted(children.map((c) => [c.type, c.name]))).toEqual(
@@ -438,16 +438,17 @@ describe('the preflight pull check', () => {
   });
 
   test('every container and init container of every workload on the registry, each image once; other registries are not checked', async () => {
+    const jobs = new Chart(new App(), 'jobs');
+    new kplus.Job(jobs, 'migrate', {
+      metadata: { namespace: 'kube-system' },
+      initContainers: [{ image: 'reg.harbor.com/k8s/migrate-init:1.0' }],
+      containers: [{ image: 'reg.harbor.com/k8s/migrate:2.0' }, { image: 'reg.harbor.com/k8s/coredns:1.2.6' }],
+    });
     const { children } = await build('many', {
-      configure: (app) => {
-        const job = new kplus.Job(app, 'migrate', {
-          metadata: { namespace: 'kube-system' },
-          initContainers: [{ image: 'reg.harbor.com/k8s/migrate-init:1.0' }],
-          containers: [{ image: 'reg.harbor.com/k8s/migrate:2.0' }, { image: 'reg.harbor.com/k8s/coredns:1.2.6' }],
-        });
-        app.addWorkload(job);
+      workloads: jobs.toJson(),
+      configureWorkload: (workload) => {
         // Not wired: it pulls from Docker Hub without the robot's login.
-        new kplus.Deployment(app, 'public', {
+        new kplus.Deployment(Chart.of(workload), 'public', {
           metadata: { namespace: 'kube-system' },
           containers: [{ image: 'busybox:1.36' }],
         });
@@ -505,6 +506,11 @@ describe('validation happens before anything is registered', () => {
       'workload.containers[0].image',
     ],
     ['a bad project name', () => ({ project: { name: 'K8S' } }), 'project.name'],
+    [
+      'a rotation with neither trigger nor everyDays',
+      () => ({ robot: { name: 'coredns-pull', rotation: {} } }),
+      'robot.rotation',
+    ],
     ['no namespaces', () => ({ namespaces: [] }), 'namespaces'],
     ['plain http in harborUrl: the error names harborUrl', () => ({ harborUrl: 'http://reg.harbor.com' }), 'harborUrl'],
     [
@@ -513,13 +519,15 @@ describe('validation happens before anything is registered', () => {
       'timeoutMs',
     ],
     [
-      "a Secret added in configure with the pull Secret's name and namespace",
+      "a Secret added in configureWorkload with the pull Secret's name and namespace",
       () => ({
-        configure: (app) => {
-          new kplus.k8s.KubeSecret(app, 'Mine', { metadata: { name: app.pullSecretName, namespace: 'kube-system' } });
+        configureWorkload: (workload) => {
+          new kplus.k8s.KubeSecret(workload, 'Mine', {
+            metadata: { name: SEED.pullSecretName, namespace: 'kube-system' },
+          });
         },
       }),
-      'configure',
+      'configureWorkload',
     ],
     [
       'preflight.plainHttp to a registry that is not loopback',
@@ -552,21 +560,23 @@ describe('validation happens before anything is registered', () => {
   });
 });
 
-test("a Secret added in configure with the pull Secret's name: the message names the clash and the fix", () => {
+test("a Secret added in configureWorkload with the pull Secret's name: the message names the clash and the fix", () => {
   let message = '';
   try {
     new HarborPrivateApp('clash', {
       ...seedProps(),
-      configure: (app) => {
-        new kplus.k8s.KubeSecret(app, 'Mine', { metadata: { name: app.pullSecretName, namespace: SEED.namespace } });
+      configureWorkload: (workload) => {
+        new kplus.k8s.KubeSecret(workload, 'Mine', {
+          metadata: { name: SEED.pullSecretName, namespace: SEED.namespace },
+        });
       },
     });
   } catch (e) {
     message = (e as Error).message;
   }
-  expect(message).toContain(`HarborPrivateApp "clash": configure = "1 validation error(s)"`);
+  expect(message).toContain(`HarborPrivateApp "clash": configureWorkload = "1 validation error(s)"`);
   expect(message).toContain(
-    `pullSecretName = "${SEED.pullSecretName}": clashes with Secret "${SEED.pullSecretName}" in namespace "${SEED.namespace}" declared at clash/clash/Mine`,
+    `pullSecretName = "${SEED.pullSecretName}": clashes with Secret "${SEED.pullSecretName}" in namespace "${SEED.namespace}" declared at clash/clash/Workload/Mine`,
   );
   expect(message).toMatch(/fromExistingSecret/);
 });

@@ -10,8 +10,14 @@ import { App, Chart, Testing } from 'cdk8s';
 import * as pulumi from '@pulumi/pulumi';
 import { CorednsChart, corednsAppProps } from '../../apps/cdk8s/coredns';
 import { corednsStack } from '../../apps/pulumi/coredns';
-import { HarborPrivateApp as Cdk8sHarborPrivateApp } from '../../lib/cdk8s';
-import { HarborPrivateApp } from '../../lib/pulumi';
+import { HarborPrivateApp as Cdk8sHarborPrivateApp, HarborWorkloadProps } from '../../lib/cdk8s';
+import {
+  HarborPrivateApp,
+  HarborPrivateAppOptions,
+  PullCredentials,
+  SecretStoreRef,
+  SecretValue,
+} from '../../lib/pulumi';
 import { Registration, installMocks, settled, unwrapSecrets } from './support/mocks';
 
 const registrations = installMocks();
@@ -38,7 +44,8 @@ const byKey = (objs: Manifest[]): Manifest[] => [...objs].sort((a, b) => key(a).
 /**
  * What Pulumi should create for a cdk8s rendering: the same objects, except Crossplane resources (Harbor goes through
  * the API), the External Secrets store chain of the robot credentials (the store, and the namespace and RBAC it
- * reads connection Secrets with), and ExternalSecrets, each of which becomes the Secret it would produce (no data).
+ * reads connection Secrets with), and, with the robot's credentials, the ExternalSecrets of the robot's pull Secret,
+ * each of which becomes the Secret it would produce (no data). Other ExternalSecrets (an external store's) stay.
  */
 function expectedFromCdk8s(objs: Manifest[], app: Cdk8sHarborPrivateApp): Manifest[] {
   const store = app.config.robotStore;
@@ -50,7 +57,7 @@ function expectedFromCdk8s(objs: Manifest[], app: Cdk8sHarborPrivateApp): Manife
   return objs
     .filter((o) => !CROSSPLANE.test(o.apiVersion) && !storeChain(o))
     .map((o) =>
-      o.kind === 'ExternalSecret'
+      o.kind === 'ExternalSecret' && app.config.credentials.kind === 'robot'
         ? {
             apiVersion: 'v1',
             kind: 'Secret',
@@ -61,6 +68,7 @@ function expectedFromCdk8s(objs: Manifest[], app: Cdk8sHarborPrivateApp): Manife
     );
 }
 
+/** The objects with the robot pull Secrets' data left out (it comes from Harbor's answer on Pulumi only). */
 function withoutSecretData(objs: Manifest[]): Manifest[] {
   return objs.map((o) => {
     if (o.kind !== 'Secret') return o;
@@ -152,5 +160,64 @@ describe('apps/pulumi deploys what apps/cdk8s synthesizes', () => {
       'ServiceAccount',
     ]);
     expect(byKey(withoutSecretData(created))).toEqual(byKey(expected));
+  });
+});
+
+describe('the two engines render the same Kubernetes objects for the same props (the robot pull Secret aside)', () => {
+  const base = { registryHost: 'reg.harbor.com', project: { name: 'k8s' }, namespaces: ['apps'] };
+  const workload = { containers: [{ image: 'reg.harbor.com/k8s/app:1.0' }] };
+  const cases: Array<[string, HarborPrivateAppOptions & { workload?: HarborWorkloadProps }]> = [
+    [
+      'robot credentials, two namespaces, ServiceAccounts',
+      { ...base, namespaces: ['a', 'b'], serviceAccounts: ['default', 'runner'] },
+    ],
+    [
+      'literal credentials, a workload without a name (named from its path)',
+      {
+        ...base,
+        credentials: PullCredentials.fromLiteralUnsafeForLocalClustersOnly({
+          username: 'robot$k8s+ci',
+          password: SecretValue.unsafePlainText(`pw-${randomBytes(6).toString('hex')}`),
+        }),
+        robot: undefined,
+        workload,
+      },
+    ],
+    [
+      'an external store, three namespaces, a workload in the second',
+      {
+        ...base,
+        namespaces: ['a', 'b', 'c'],
+        credentials: PullCredentials.fromExternalStore({ store: SecretStoreRef.cluster('vault'), key: 'harbor/k8s' }),
+        robot: undefined,
+        workload: { ...workload, metadata: { name: 'app', namespace: 'b' }, replicas: 2 },
+      },
+    ],
+    [
+      "an existing Secret, ServiceAccounts, a workload with cdk8s-plus' own selector",
+      {
+        ...base,
+        credentials: PullCredentials.fromExistingSecret('regcred'),
+        robot: undefined,
+        serviceAccounts: ['default'],
+        workload: { ...workload, select: true },
+      },
+    ],
+    ['robot credentials, a custom pull Secret name, a workload', { ...base, pullSecretName: 'pull', workload }],
+  ];
+
+  test.each(cases)('%s', async (_what, props) => {
+    const name = 'same';
+    const chart = new Chart(new App(), name, { disableResourceNameHashes: true });
+    const cdk8sApp = new Cdk8sHarborPrivateApp(chart, name, props);
+    const expected = expectedFromCdk8s(chart.toJson(), cdk8sApp);
+    const before = registrations.length;
+    const app = new HarborPrivateApp(name, { ...props, preflight: { pull: false } });
+    await settled(name);
+    const urn = await new Promise<string>((resolve) => app.urn.apply(resolve));
+    const created = kubernetesObjects(registrations.slice(before).filter((r) => r.parent === urn));
+    const robot = props.credentials === undefined;
+    expect(byKey(robot ? withoutSecretData(created) : created)).toEqual(byKey(expected));
+    expect(created.length).toBeGreaterThan(0);
   });
 });

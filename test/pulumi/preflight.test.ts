@@ -6,7 +6,7 @@
  */
 import { HarborPrivateAppError } from '../../lib/core/errors';
 import { preflightImages, resolvePreflight } from '../../lib/pulumi/component/preflight';
-import type { KubernetesManifest } from '../../lib/pulumi/component/kubernetes-objects';
+import type { KubernetesManifest } from '../../lib/render/manifest';
 
 const pod = (image: string, init?: string) => ({
   containers: [{ name: 'app', image }],

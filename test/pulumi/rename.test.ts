@@ -13,7 +13,8 @@ import { App, Chart } from 'cdk8s';
 import * as pulumi from '@pulumi/pulumi';
 import { corednsAppProps } from '../../apps/cdk8s/coredns';
 import { HarborMember, HarborPrivateApp, HarborRole } from '../../lib/pulumi';
-import { renderHarborPrivateApp } from '../../lib/pulumi/component/render';
+import { resolveHarborPrivateApp } from '../../lib/core';
+import { renderKubernetesObjects } from '../../lib/pulumi/component/render';
 import { harborProvider } from '../../lib/pulumi/providers/harbor-provider';
 import { installMocks, promiseOf, Registration, settled, unwrapSecrets } from './support/mocks';
 
@@ -97,8 +98,9 @@ test('renamed with aliases: every resource found under its old name, the Kuberne
 test("the selector depends on the Deployment's name only; cdk8s-plus' own (select: true) follows the app's name", () => {
   const selector = (app: string, select?: boolean): unknown => {
     const props = seedProps();
-    const rendered = renderHarborPrivateApp(app, { ...props, workload: { ...props.workload!, select } });
-    return rendered.manifests.find((m) => m.kind === 'Deployment')!.spec;
+    const workload = { ...props.workload!, select };
+    const manifests = renderKubernetesObjects(app, resolveHarborPrivateApp(app, props), { workload });
+    return manifests.find((m) => m.kind === 'Deployment')!.spec;
   };
   const stable = (app: string) => (selector(app) as { selector: unknown }).selector;
   const pathDerived = (app: string) => (selector(app, true) as { selector: unknown }).selector;

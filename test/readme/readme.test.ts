@@ -189,7 +189,7 @@ describe("the README's Pulumi example", () => {
   let declared: Declared;
   beforeAll(async () => (declared = await declare(examples.get('pulumi')!)));
 
-  test('registers the component, the Harbor objects and, through configure, the Service on port 53', () => {
+  test('registers the component, the Harbor objects and, through configureWorkload, the Service on port 53', () => {
     const { registered } = declared;
     expect(registered.map((r) => r.type)).toEqual(
       expect.arrayContaining([

@@ -3,7 +3,8 @@
  * this file; each `@ts-expect-error` fails the build if the line below it ever compiles, i.e. if a prop of one engine
  * became accepted by the other. Nothing here runs.
  */
-import type { HarborPrivateAppProps } from '../../lib/cdk8s';
+import type * as kplus from 'cdk8s-plus-27';
+import type { HarborPrivateApp as Cdk8sHarborPrivateApp, HarborPrivateAppProps } from '../../lib/cdk8s';
 import { HarborPrivateAppOptions, PullCredentials, SecretStoreRef } from '../../lib/core';
 import type { HarborConnection, HarborPrivateAppArgs } from '../../lib/pulumi';
 
@@ -34,6 +35,8 @@ export const pulumiOwn = (connection: HarborConnection): HarborPrivateAppArgs =>
   harborUrl: 'https://harbor.example.com',
   connection,
   preflight: { pull: false },
+  configureWorkload: (workload: kplus.Deployment) => workload.exposeViaService({ ports: [{ port: 53 }] }),
+  workloads: [{ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate' }, spec: {} }],
 });
 
 // cdk8s rejects the Pulumi engine's props.
@@ -54,6 +57,10 @@ export const cdk8sRejects: HarborPrivateAppProps[] = [
   { ...shared, preflight: { pull: false } },
   // @ts-expect-error the construct takes no delivery: the engines are peers
   { ...shared, delivery: {} },
+  // @ts-expect-error the construct's Deployment is `app.workload`: tune it there
+  { ...shared, configureWorkload: () => undefined },
+  // @ts-expect-error the construct wires its workloads with addWorkload() / addWorkloadsIn()
+  { ...shared, workloads: [] },
 ];
 
 // Pulumi rejects the YAML engine's props.
@@ -68,6 +75,10 @@ export const pulumiRejects: HarborPrivateAppArgs[] = [
   { ...shared, providerConfigName: 'harbor' },
   // @ts-expect-error a Harbor login in the program would be stored in the state: use `connection`
   { ...shared, harbor: { username: 'admin', password: 'x' } },
+  // @ts-expect-error no cdk8s construct on Pulumi: configureWorkload gets the Deployment, workloads the other objects
+  { ...shared, configure: (app: Cdk8sHarborPrivateApp) => app.addWorkload(app) },
+  // @ts-expect-error configureWorkload gets the cdk8s-plus-27 Deployment, not the cdk8s construct
+  { ...shared, configureWorkload: (app: Cdk8sHarborPrivateApp) => app.addWorkload(app) },
 ];
 
 // The robot's credentials take no engine options: the store is the cdk8s construct's `robotSecrets`.

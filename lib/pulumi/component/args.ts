@@ -1,7 +1,8 @@
 import type * as k8s from '@pulumi/kubernetes';
-import type { HarborPrivateApp as Cdk8sHarborPrivateApp } from '../../cdk8s/harbor-private-app';
+import type * as kplus from 'cdk8s-plus-27';
 import type { HarborWorkloadProps } from '../../cdk8s/props';
 import type { HarborPrivateAppOptions, HarborRobotOptions } from '../../core';
+import type { KubernetesManifest } from '../../render/manifest';
 import type { HarborConnection } from '../resources/config-connection';
 import type { HarborPreflightOptions } from './preflight';
 
@@ -68,7 +69,8 @@ export interface HarborPrivateAppArgs extends HarborPrivateAppOptions {
   readonly harborUrl?: string;
   /**
    * A Deployment to create, whose pods use the pull Secret: cdk8s-plus-27's `DeploymentProps` (cdk8s-plus-27 must be
-   * installed), rendered with cdk8s-plus and created as Pulumi resources.
+   * installed), rendered with cdk8s-plus (as the cdk8s construct declares it: a selector from its name, the pull Secret)
+   * and created as Pulumi resources. Tune it with `configureWorkload`.
    * @default - none
    */
   readonly workload?: HarborWorkloadProps;
@@ -87,12 +89,26 @@ export interface HarborPrivateAppArgs extends HarborPrivateAppOptions {
    */
   readonly provider?: k8s.Provider;
   /**
-   * Called on a cdk8s HarborPrivateApp before its objects are rendered: wire more cdk8s-plus workloads with
-   * `addWorkload`, tune the Deployment (tolerations, `exposeViaService`). Everything it adds to the construct's chart
-   * is created too.
+   * Called on the `workload` Deployment (cdk8s-plus-27's, the type `workload` is declared with) before it is rendered:
+   * tolerations, `exposeViaService`, more containers of the app's project... The Deployment lives in a chart of its
+   * own (a scratch chart); every object added to that chart (the Service of `exposeViaService`, anything declared in
+   * `Chart.of(workload)`) is created too, after the pull Secrets when it runs pods. The Deployment is checked again as
+   * it is written (namespace, images, the pull Secret in its pod spec), and an object of that chart that would make a
+   * Secret with the pull Secret's name and namespace is refused. Requires `workload`.
    * @default - nothing
    */
-  readonly configure?: (app: Cdk8sHarborPrivateApp) => void;
+  readonly configureWorkload?: (workload: kplus.Deployment) => void;
+  /**
+   * More objects whose pods pull with the pull Secret, of the kinds that run pods (Pod, Deployment, StatefulSet,
+   * DaemonSet, ReplicaSet, ReplicationController, Job, CronJob): a cdk8s chart's `toJson()`, parsed YAML, or objects
+   * written by hand. Each gets the pull Secret in its pod spec's `imagePullSecrets` (after any listed there, once), is
+   * checked like `workload` (a namespace of the app; every image in `<registryHost>/<project>/`: an image of another
+   * registry or project fails), has its images in the preflight pull check, and is created after the pull Secrets and
+   * the pull check. Any other kind is refused: create it beside the app (e.g. with `kubernetesResources`). Since only
+   * objects that run pods are taken, none can clash with the pull Secret. The objects given are not changed.
+   * @default - none
+   */
+  readonly workloads?: readonly KubernetesManifest[];
   /**
    * What `pulumi up` checks before it creates or changes a workload: by default, that every image of every workload on
    * `registryHost` can be pulled with the robot's login; a failed check stops the `up` before the workloads, naming

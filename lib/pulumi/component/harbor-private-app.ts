@@ -1,40 +1,22 @@
-import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import {
-  dockerConfigJson,
-  HarborPrivateAppError,
-  kubernetesNameFor,
-  renewalWindowDays,
-  ResolvedHarborPrivateApp,
-  ResolvedMember,
-  toDnsLabel,
-} from '../../core';
-import { podSpecPathOf } from '../../core/workloads';
+import { kubernetesNameFor, renewalWindowDays, ResolvedHarborPrivateApp, ResolvedMember, toDnsLabel } from '../../core';
 import { normalisePermissions } from '../../harbor';
-import { HarborConnection } from '../resources/config-connection';
+import type { KubernetesManifest } from '../../render/manifest';
 import { HarborLocationArgs } from '../resources/harbor-connection';
 import { HarborProjectMember } from '../resources/harbor-member';
 import { HarborProject } from '../resources/harbor-project';
 import { HarborRobotAccount } from '../resources/harbor-robot';
 import { HarborRobotLogin } from '../resources/harbor-robot-login';
 import { HarborRobotRotation } from '../resources/harbor-robot-rotation';
-import { kubernetesResource, kubernetesResourceName, KubernetesManifest } from './kubernetes-objects';
 import type { HarborPullCheck } from '../resources/harbor-pull-check';
 import { HarborPrivateAppArgs } from './args';
-import { preflightPullCheck, ResolvedPreflight, resolvePreflight } from './preflight';
-import { renderHarborPrivateApp, RenderedApp } from './render';
+import { declareKubernetesObjects } from './kubernetes-declaration';
+import { prepareHarborPrivateApp } from './prepare';
+import { preflightPullCheck, ResolvedPreflight } from './preflight';
 import { robotLifecycleWarnings } from './robot-warnings';
 
 /** The Pulumi type token of the component. */
 export const HARBOR_PRIVATE_APP_TYPE = 'harbor-private-app:index:HarborPrivateApp';
-
-/**
- * Objects whose pods pull images (lib/core's table of pod-bearing kinds, with their API groups): they are created
- * after the pull Secrets and deleted before them.
- */
-const isWorkload = (m: KubernetesManifest): boolean => podSpecPathOf(m.apiVersion, m.kind) !== undefined;
-/** Kinds that provide the pull Secret to pods. */
-const PULL_SECRET_PROVIDER_KINDS = new Set(['Secret', 'ExternalSecret', 'ServiceAccount']);
 
 /**
  * A private Harbor project, its members with their roles, a pull-only robot account, a
@@ -43,8 +25,9 @@ const PULL_SECRET_PROVIDER_KINDS = new Set(['Secret', 'ExternalSecret', 'Service
  *
  * Harbor objects go through Harbor's REST API (dynamic providers: {@link HarborProject},
  * {@link HarborProjectMember}, {@link HarborRobotAccount}); the robot's full name and secret come from Harbor's create
- * response. The Kubernetes objects are exactly those the cdk8s construct renders, one Pulumi resource each.
- * Deletion order: workload, pull Secret, robot, members, project.
+ * response. The Kubernetes objects are rendered by the same engine-neutral renderer as the cdk8s construct's (the robot's
+ * pull Secret aside: a Secret filled from Harbor's answer instead of an ExternalSecret), one Pulumi resource each.
+ * Deletion order: workloads, pull Secret, robot, members, project.
  */
 export class HarborPrivateApp extends pulumi.ComponentResource {
   /** Every prop with its default applied (from lib/core). */
@@ -61,7 +44,10 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
   public readonly robotRotation?: HarborRobotRotation;
   /** The preflight pull check the workloads depend on (none when off, or without the app's robot or such images). */
   public readonly pullCheck?: HarborPullCheck;
-  /** One resource per Kubernetes object, in the cdk8s chart's order. */
+  /**
+   * One resource per Kubernetes object, in the order lib/render renders them: the pull Secrets, the ServiceAccounts,
+   * the workload's chart (the Deployment and what `configureWorkload` added), then `workloads`.
+   */
   public readonly kubernetesObjects: readonly pulumi.CustomResource[];
   /** The robot's login name as Harbor returned it (the literal username with literal credentials; else undefined). */
   public readonly robotFullName: pulumi.Output<string | undefined>;
@@ -81,9 +67,8 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
     // Validate and render everything BEFORE registering anything. Each step is a small function of its own: Pulumi
     // formats a stack trace for every output of every resource, and V8 formats a frame in time proportional to the
     // call's offset in its function, so resources are declared from short functions (bench/RESULTS.md, Pulumi).
-    const { rendered, location, provider, checks } = prepareHarborPrivateApp(name, args);
+    const { config, manifests, location, provider, checks } = prepareHarborPrivateApp(name, args);
     super(HARBOR_PRIVATE_APP_TYPE, name, {}, opts);
-    const config = rendered.construct.config;
     this.config = config;
     // Harbor: project <- members <- robot <- robot login (deleted in the reverse order).
     this.project = declareProject(this, name, config, location);
@@ -94,8 +79,15 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
       this.robotLogin = new HarborRobotLogin(`${name}-robot-login`, { robot: this.robot }, { parent: this });
       warnAboutRobotExpiry(this, name, config.robot, this.robotLogin);
     }
-    this.pullCheck = declarePullCheck(this, name, checks, rendered.manifests, location);
-    this.kubernetesObjects = this.declareKubernetesObjects(name, config, rendered.manifests, provider);
+    this.pullCheck = declarePullCheck(this, name, checks, manifests, location);
+    this.kubernetesObjects = declareKubernetesObjects(name, {
+      parent: this,
+      config,
+      manifests,
+      provider,
+      pullCheck: this.pullCheck,
+      robotLogin: this.robotLogin,
+    });
 
     const literal = config.credentials.kind === 'literal' ? config.credentials.literal : undefined;
     this.robotFullName = this.robotLogin ? this.robotLogin.fullName : pulumi.output(literal?.username);
@@ -111,100 +103,6 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
       namespaces: this.namespaces,
     });
   }
-
-  /**
-   * One resource per Kubernetes object: the pull Secrets (and ServiceAccounts) first, the workloads after them. Returns
-   * them in the chart's order.
-   */
-  private declareKubernetesObjects(
-    name: string,
-    config: ResolvedHarborPrivateApp,
-    manifests: readonly KubernetesManifest[],
-    provider: k8s.Provider | undefined,
-  ): pulumi.CustomResource[] {
-    const k8sOpts: pulumi.CustomResourceOptions = { parent: this, ...(provider ? { provider } : {}) };
-    const objects: pulumi.CustomResource[] = [];
-    const secretProviders: pulumi.CustomResource[] = [];
-    const ordered = [...manifests.filter((m) => !isWorkload(m)), ...manifests.filter(isWorkload)];
-    for (const manifest of ordered) {
-      const workload = isWorkload(manifest);
-      const resource = kubernetesResource(
-        kubernetesResourceName(name, manifest),
-        manifest,
-        workload
-          ? { ...k8sOpts, dependsOn: [...secretProviders, ...(this.pullCheck ? [this.pullCheck] : [])] }
-          : k8sOpts,
-        this.pullSecretData(config, manifest),
-      );
-      if (PULL_SECRET_PROVIDER_KINDS.has(manifest.kind)) secretProviders.push(resource);
-      objects.push(resource);
-    }
-    // Keep the chart's order in the public list.
-    return manifests.map((m) => objects[ordered.indexOf(m)]);
-  }
-
-  /**
-   * The `data` of a pull Secret: `.dockerconfigjson` built from the robot's full name and secret as Harbor returned
-   * them (or the literal credentials), base64, as a Pulumi secret. Nothing for other objects.
-   */
-  private pullSecretData(
-    config: ResolvedHarborPrivateApp,
-    manifest: KubernetesManifest,
-  ): Record<string, pulumi.Input<unknown>> {
-    const isPullSecret =
-      manifest.kind === 'Secret' &&
-      manifest.apiVersion === 'v1' &&
-      manifest.type === 'kubernetes.io/dockerconfigjson' &&
-      manifest.metadata.name === config.pullSecretName &&
-      config.namespaces.includes(manifest.metadata.namespace ?? '');
-    if (!isPullSecret) return {};
-    if (manifest.data !== undefined) {
-      // Literal credentials: cdk8s rendered the data already; keep it, as a secret.
-      return { data: pulumi.secret(manifest.data) };
-    }
-    if (!this.robotLogin) return {};
-    const host = config.registryHost;
-    return {
-      data: pulumi.secret(
-        pulumi.all([this.robotLogin.fullName, this.robotLogin.secret]).apply(([username, secret]) => ({
-          '.dockerconfigjson': Buffer.from(dockerConfigJson(host, username, secret), 'utf8').toString('base64'),
-        })),
-      ),
-    };
-  }
-}
-
-/** Checks the args, renders the Kubernetes objects and resolves where the Harbor objects live; registers nothing. */
-function prepareHarborPrivateApp(
-  name: string,
-  args: HarborPrivateAppArgs,
-): {
-  readonly rendered: RenderedApp;
-  readonly location: HarborLocationArgs;
-  readonly provider?: k8s.Provider;
-  /** The preflight checks, resolved. */
-  readonly checks: ResolvedPreflight;
-} {
-  const { connection, provider, configure, preflight, ...appArgs } = args ?? ({} as HarborPrivateAppArgs);
-  const scope = `HarborPrivateApp ${JSON.stringify(name)}`;
-  if (connection !== undefined && !(connection instanceof HarborConnection)) {
-    throw new HarborPrivateAppError({
-      scope,
-      field: 'connection',
-      value: connection,
-      problem: 'is not a HarborConnection',
-      fix: 'use HarborConnection.fromConfig() (keys harborUsername, harborPassword), or fromConfig("<name>") for another Harbor',
-    });
-  }
-  const rendered = renderHarborPrivateApp(name, appArgs, configure);
-  const config = rendered.construct.config;
-  const checks = resolvePreflight(scope, preflight, config.registryHost);
-  return {
-    rendered,
-    location: { harbor: (connection ?? HarborConnection.fromConfig()).target(scope, config.harborUrl) },
-    provider,
-    checks,
-  };
 }
 
 /** The Harbor project of the app. */

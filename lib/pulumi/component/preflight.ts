@@ -8,7 +8,7 @@ import { pullCheckOptionProblem } from '../../registry/pull-check';
 import type { HarborTarget } from '../providers/connection';
 import { HarborPullCheck } from '../resources/harbor-pull-check';
 import type { HarborRobotLogin } from '../resources/harbor-robot-login';
-import type { KubernetesManifest } from './kubernetes-objects';
+import type { KubernetesManifest } from '../../render/manifest';
 
 /**
  * What the component checks before it creates or changes a workload.

@@ -1,51 +1,89 @@
-import { App, Chart } from 'cdk8s';
-import { HarborPrivateApp as Cdk8sHarborPrivateApp, engineRenderProps } from '../../cdk8s/harbor-private-app';
-import { HarborPrivateAppError } from '../../core';
-import type { HarborPrivateAppArgs } from './args';
-import type { KubernetesManifest } from './kubernetes-objects';
-import { PulumiDelivery } from './pulumi-delivery';
+import { ApiObject, App, Chart } from 'cdk8s';
+import type * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { ChartChecks } from '../../cdk8s/chart-checks';
+import type { HarborWorkloadProps } from '../../cdk8s/props';
+import { HarborPrivateAppError, ResolvedHarborPrivateApp } from '../../core';
+import { podSpecPathOf } from '../../core/workloads';
+import { renderAppObjects } from '../../render/app-objects';
+import type { KubernetesManifest } from '../../render/manifest';
+import { wirePodManifest, writtenPodProblems } from '../../render/pod-wiring';
+import { checkWorkload, declareWorkload } from '../../render/workload';
 
-/** What the cdk8s construct renders for the Pulumi engine. */
-export interface RenderedApp {
-  /** The cdk8s construct (its `config` holds every prop with its default applied). */
-  readonly construct: Cdk8sHarborPrivateApp;
-  /** The Kubernetes objects, in the chart's order. */
-  readonly manifests: readonly KubernetesManifest[];
+/** What the component's Kubernetes objects are rendered from, besides the resolved props. */
+export interface KubernetesRenderArgs {
+  readonly workload?: HarborWorkloadProps;
+  readonly configureWorkload?: (workload: kplus.Deployment) => void;
+  readonly workloads?: readonly KubernetesManifest[];
 }
 
 /**
- * Renders the Kubernetes objects of a HarborPrivateApp once, in memory, with the cdk8s construct itself: a cdk8s App
- * and a Chart named `name` (resource name hashes off, as in the cdk8s apps), the construct with id `name` and the
- * Pulumi engine's delivery (`PulumiDelivery`, internal: no Crossplane or External Secrets objects; a pull Secret without
- * data). All validation of lib/core and the construct happens here, so a bad prop throws before Pulumi sees anything.
- *
- * @param configure called on the construct before rendering (to wire more workloads, tune the Deployment...).
- * @throws HarborPrivateAppError for any invalid prop.
+ * The Kubernetes objects of the component, rendered by lib/render as the cdk8s construct renders them: the pull Secret
+ * in each namespace (the robot's: a Secret without data, which the component fills from Harbor's answer as a Pulumi
+ * secret), the ServiceAccounts, the workload's scratch chart, then `workloads`, each given the pull Secret. All
+ * validation happens here, so a bad arg throws before Pulumi sees anything.
+ * @param name the component's name: the scratch chart's and the workload scope's id, as the construct's path would be
+ * @throws HarborPrivateAppError for any invalid arg.
  */
-export function renderHarborPrivateApp(
+export function renderKubernetesObjects(
   name: string,
-  args: Omit<HarborPrivateAppArgs, 'connection' | 'provider' | 'configure' | 'preflight'>,
-  configure?: (app: Cdk8sHarborPrivateApp) => void,
-): RenderedApp {
+  config: ResolvedHarborPrivateApp,
+  args: KubernetesRenderArgs,
+): KubernetesManifest[] {
+  const own = renderAppObjects(config, { robotPullSecret: (ns) => robotPullSecret(config, ns) });
+  const workload = args.workload ? renderWorkload(name, config, args.workload, args.configureWorkload) : [];
+  const more = (args.workloads ?? []).map((m, i) => wirePodManifest(config, m, `workloads[${i}]`));
+  return [...own.pullSecrets, ...own.serviceAccounts, ...workload, ...more];
+}
+
+/** The Pulumi engine's robot pull Secret: a `kubernetes.io/dockerconfigjson` Secret, its data filled by the component. */
+function robotPullSecret(config: ResolvedHarborPrivateApp, namespace: string): KubernetesManifest {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: config.pullSecretName, namespace },
+    type: 'kubernetes.io/dockerconfigjson',
+  };
+}
+
+/**
+ * The `workload` Deployment, declared by lib/render in a scratch chart (an App, a Chart `name` without name hashes, a
+ * scope `name`: the path the cdk8s construct gives it, so that its generated names and selector are the same),
+ * `configureWorkload` applied, checked as written, and that chart's objects.
+ */
+function renderWorkload(
+  name: string,
+  config: ResolvedHarborPrivateApp,
+  props: HarborWorkloadProps,
+  configure: ((workload: kplus.Deployment) => void) | undefined,
+): KubernetesManifest[] {
+  const checked = checkWorkload(config, props);
   const chart = new Chart(new App(), name, { disableResourceNameHashes: true });
-  // The construct resolves the component's args (not cdk8s props) and takes the Pulumi engine's delivery.
-  const { registryHost, project, namespaces, workload } = args ?? ({} as HarborPrivateAppArgs);
-  const props = engineRenderProps(
-    { registryHost, project, namespaces, workload },
-    { options: args, delivery: new PulumiDelivery() },
-  );
-  const construct = new Cdk8sHarborPrivateApp(chart, name, props);
-  configure?.(construct);
+  const deployment = declareWorkload(new Construct(chart, name), config, checked);
+  // The construct's synthesis checks, on this chart: the Deployment as written, Secrets that clash with the pull Secret.
+  const checks = ChartChecks.of(chart);
+  checks.addPullSecret({
+    scope: `HarborPrivateApp ${JSON.stringify(name)}`,
+    pullSecret:
+      config.credentials.kind === 'existingSecret'
+        ? undefined
+        : { name: config.pullSecretName, namespaces: config.namespaces },
+    pullSecretObjects: [],
+  });
+  const apiObject = ApiObject.of(deployment);
+  const podSpec = podSpecPathOf(apiObject.apiVersion, apiObject.kind)!;
+  checks.addWorkload({ apiObject, check: (written) => writtenPodProblems(config, 'workload', podSpec, written) });
+  configure?.(deployment);
   // chart.toJson() does not run construct validations (App.synth does): run them here, as synthesis would.
   const errors = chart.node.findAll().flatMap((c) => c.node.validate().map((message) => `${c.node.path}: ${message}`));
   if (errors.length > 0) {
     throw new HarborPrivateAppError({
       scope: `HarborPrivateApp ${JSON.stringify(name)}`,
-      field: 'configure',
+      field: 'configureWorkload',
       value: `${errors.length} validation error(s)`,
       problem: errors.join('; '),
-      fix: 'correct what the errors above name (workloads wired or objects added in configure)',
+      fix: 'correct what the errors above name (the Deployment as configureWorkload left it, or the objects it added)',
     });
   }
-  return { construct, manifests: chart.toJson() as KubernetesManifest[] };
+  return chart.toJson() as KubernetesManifest[];
 }
