@@ -26,7 +26,9 @@ export function appendPullSecret(listed: unknown, name: string): unknown[] | und
 
 /**
  * Gives a pod-bearing manifest the pull Secret: checks its namespace and images with lib/core's checks, then returns a
- * copy whose pod spec lists the pull Secret after any it lists already, once (the input is not changed).
+ * copy whose pod spec lists the pull Secret after any it lists already, once (the input is not changed). A manifest
+ * without `metadata.namespace` gets the app's first namespace, the one it was checked against: left out, it would
+ * land in the Kubernetes provider's default namespace, which may have no pull Secret.
  * @param field what the object is called in messages (`workloads[0]`)
  * @throws HarborPrivateAppError when its kind runs no pods, it has no pod spec, it runs outside the app's namespaces,
  * or an image is not in the app's registry/project
@@ -57,10 +59,11 @@ export function wirePodManifest(
       fix: 'give the object its pod spec (containers, ...)',
     });
   }
-  checkWorkloadNamespace(config, `${field}.metadata.namespace`, manifest.metadata?.namespace);
+  const namespace = checkWorkloadNamespace(config, `${field}.metadata.namespace`, manifest.metadata?.namespace);
   checkWorkloadImages(config, podSpecImages(field, path, spec));
   const list = appendPullSecret(spec.imagePullSecrets, config.pullSecretName);
-  return withAt(manifest, path, list ? { ...spec, imagePullSecrets: list } : { ...spec }) as KubernetesManifest;
+  const wired = withAt(manifest, path, list ? { ...spec, imagePullSecrets: list } : { ...spec });
+  return { ...wired, metadata: { ...manifest.metadata, namespace } } as KubernetesManifest;
 }
 
 /** A copy of `value` with `replacement` at `path` (each object on the way copied, nothing else). */

@@ -126,6 +126,25 @@ describe('workloads: more objects that run pods, wired with the pull Secret', ()
     expect(unwrapSecrets(migrate.inputs).spec.template.spec.imagePullSecrets).toEqual([{ name: 'regcred' }]);
   });
 
+  test("an object that names no namespace is created in the app's first namespace, where its pull Secret is", async () => {
+    const unplaced: KubernetesManifest = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'unplaced' },
+      spec: { template: { spec: { containers: [{ name: 'm', image: 'reg.harbor.com/k8s/migrate:2.0' }] } } },
+    };
+    const children = await build('unplaced', {
+      namespaces: ['apps', 'tools'],
+      workload: undefined,
+      workloads: [unplaced],
+    });
+    const [created] = children.filter((c) => c.type === JOB);
+    expect(unwrapSecrets(created.inputs).metadata).toEqual({ name: 'unplaced', namespace: 'apps' });
+    const secrets = children.filter((c) => c.type === SECRET).map((c) => unwrapSecrets(c.inputs).metadata.namespace);
+    expect(secrets).toContain('apps');
+    expect(unplaced.metadata).toEqual({ name: 'unplaced' });
+  });
+
   test.each<[string, () => Partial<HarborPrivateAppArgs>, string, RegExp]>([
     [
       'an image of another registry',

@@ -102,7 +102,7 @@ export interface HarborPrivateAppArgs extends HarborPrivateAppOptions {
    * More objects whose pods pull with the pull Secret, of the kinds that run pods (Pod, Deployment, StatefulSet,
    * DaemonSet, ReplicaSet, ReplicationController, Job, CronJob): a cdk8s chart's `toJson()`, parsed YAML, or objects
    * written by hand. Each gets the pull Secret in its pod spec's `imagePullSecrets` (after any listed there, once), is
-   * checked like `workload` (a namespace of the app; every image in `<registryHost>/<project>/`: an image of another
+   * checked like `workload` (a namespace of the app, the first one when it names none, which it is then given; every image in `<registryHost>/<project>/`: an image of another
    * registry or project fails), has its images in the preflight pull check, and is created after the pull Secrets and
    * the pull check. Any other kind is refused: create it beside the app (e.g. with `kubernetesResources`). Since only
    * objects that run pods are taken, none can clash with the pull Secret. The objects given are not changed.
