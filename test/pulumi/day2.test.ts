@@ -49,9 +49,8 @@ const login = (pw: string, name = 'harbor'): Record<string, string> => ({
 });
 const target = (url = emu.url): HarborTarget => ({ url, config: 'example:harbor' });
 const find = findResource;
-const requests = (): string[] => emu.emulator.requests.map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
-const writes = (): string[] =>
-  emu.emulator.requests.filter((r) => r.write).map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
+const requests = (): string[] => emu.emulator.calls();
+const writes = (): string[] => emu.emulator.calls((r) => r.write);
 
 beforeAll(() => {
   texts = serializeLikePulumiUp();

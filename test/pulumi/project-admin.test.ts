@@ -31,9 +31,8 @@ const emu = emulatorPerTest({ adminPassword: ADMIN_PASSWORD, configuration: { st
   e.addUser('k8s-puller'),
 );
 
-const writes = (): string[] =>
-  emu.emulator.requests.filter((r) => r.write).map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
-const requests = (): string[] => emu.emulator.requests.map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
+const writes = (): string[] => emu.emulator.calls((r) => r.write);
+const requests = (): string[] => emu.emulator.calls();
 
 /** The stack configuration with `username` as the Harbor login (what `pulumi config set` stores). */
 function login(username: string, password: string): void {

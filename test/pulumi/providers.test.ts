@@ -22,9 +22,8 @@ const emu = emulatorPerTest({ adminPassword: ADMIN_PASSWORD }, (e) => e.addUser(
 let connection: HarborLogin;
 
 /** The requests since the last reset, as `METHOD /path` below /api/v2.0 (ids as seen). */
-const calls = (): string[] => emu.emulator.requests.map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
-const writes = (): string[] =>
-  emu.emulator.requests.filter((r) => r.write).map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
+const calls = (): string[] => emu.emulator.calls();
+const writes = (): string[] => emu.emulator.calls((r) => r.write);
 const find = (resources: StackResource[], name: string): StackResource => resources.find((r) => r.name === name)!;
 
 beforeEach(() => {

@@ -35,8 +35,7 @@ const login = (password = PASSWORD): Record<string, string> => ({
   'example:harborPassword': password,
 });
 const find = findResource;
-const writes = (): string[] =>
-  emu.emulator.requests.filter((r) => r.write).map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
+const writes = (): string[] => emu.emulator.calls((r) => r.write);
 
 beforeAll(() => {
   texts = serializeLikePulumiUp();

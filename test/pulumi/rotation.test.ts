@@ -36,9 +36,8 @@ const emu = emulatorPerTest(
 const login = (): Record<string, string> => ({ 'example:harborUsername': 'admin', 'example:harborPassword': password });
 const target = (): HarborTarget => ({ url: emu.url, config: 'example:harbor' });
 const find = (stack: StackResource[], name: string): StackResource => stack.find((r) => r.name === name)!;
-const requests = (): string[] => emu.emulator.requests.map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
-const writes = (): string[] =>
-  emu.emulator.requests.filter((r) => r.write).map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
+const requests = (): string[] => emu.emulator.calls();
+const writes = (): string[] => emu.emulator.calls((r) => r.write);
 const failure = (p: Promise<unknown>): Promise<{ message: string }> =>
   p.then(
     () => {
