@@ -46,8 +46,7 @@ let connection: HarborLogin;
 let stack: StackResource[];
 
 const res = (name: 'project' | 'member' | 'robot'): StackResource => stack.find((r) => r.name === name)!;
-const writes = (): string[] =>
-  emulator.requests.filter((r) => r.write).map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
+const writes = (): string[] => emulator.calls((r) => r.write);
 const robotInHarbor = () => emulator.state().robots.find((r) => r.name === 'robot$k8s+coredns-pull');
 const memberInHarbor = () => emulator.state().members.find((m) => m.entityName === 'k8s-puller');
 
@@ -174,11 +173,12 @@ describe('drift made in Harbor is read by refresh and repaired by the next up', 
     emulator.resetLog();
     expect(await refresh(host, stack)).toEqual(['robot']);
     // GET /robots/{id} said 404; the lookup by name found nothing to take over.
-    expect(
-      emulator.requests
-        .filter((r) => /robots/.test(r.path) || r.path.endsWith('/projects/k8s'))
-        .map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`),
-    ).toEqual(['GET /projects/k8s', `GET /robots/${old.robotId}`, 'GET /projects/k8s', 'GET /robots']);
+    expect(emulator.calls((r) => /robots/.test(r.path) || r.path.endsWith('/projects/k8s'))).toEqual([
+      'GET /projects/k8s',
+      `GET /robots/${old.robotId}`,
+      'GET /projects/k8s',
+      'GET /robots',
+    ]);
     emulator.resetLog();
     const { created } = await engineUp(host, stack);
     expect(created).toEqual(['robot']);

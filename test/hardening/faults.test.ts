@@ -63,7 +63,7 @@ function useTimeout(timeoutMs: number): void {
   }
 }
 /** The request log as `METHOD /path` below /api/v2.0. */
-const log = (): string[] => emulator.requests.map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
+const log = (): string[] => emulator.calls();
 
 beforeAll(async () => {
   // Warm-up: the emulator compiles each operation's swagger validators on first use (process-wide cache). Paying that

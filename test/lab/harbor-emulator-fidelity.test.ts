@@ -5,7 +5,8 @@
  * (test/pulumi/project-admin.test.ts, test/preflight/preflight-cli.test.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { HarborEmulator, startEmulatorServer, type EmulatorConfiguration } from './harbor-emulator';
+import type { EmulatorConfiguration } from './harbor-emulator';
+import { emulatorPerTest } from './emulator-per-test';
 import { createPki, type LabPki } from './pki';
 import { createTokenHandler } from './token-service';
 
@@ -23,8 +24,8 @@ const GUEST: [string, string] = ['guest', pw('guest')];
 const LIMITED: [string, string] = ['limited', pw('limited')];
 const byName = { 'X-Is-Resource-Name': 'true' };
 
-let emulator: HarborEmulator;
-let server: { url: string; close(): Promise<void> };
+/** Each test starts its own, with its configuration ({@link start}). */
+const emu = emulatorPerTest();
 
 async function call(
   method: string,
@@ -35,7 +36,7 @@ async function call(
   const auth = opts.auth === undefined ? ADMIN : opts.auth;
   if (auth) headers.Authorization = `Basic ${Buffer.from(`${auth[0]}:${auth[1]}`).toString('base64')}`;
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(`${server.url}${API}${path}`, {
+  const res = await fetch(`${emu.url}${API}${path}`, {
     method,
     headers,
     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
@@ -53,15 +54,14 @@ const pull = (project: string, access = [{ resource: 'repository', action: 'pull
 
 /** A Harbor with project `app` (created by admin), `padmin` its projectAdmin, and `dev`, `guest`, `limited` members. */
 async function start(configuration: Partial<EmulatorConfiguration> = {}): Promise<void> {
-  emulator = new HarborEmulator({ adminPassword: ADMIN[1], configuration });
-  server = await startEmulatorServer(emulator);
-  emulator.addProjectAdmin('app', ...PADMIN);
+  await emu.start({ adminPassword: ADMIN[1], configuration });
+  emu.emulator.addProjectAdmin('app', ...PADMIN);
   for (const [[user, password], role] of [
     [DEV, 2],
     [GUEST, 3],
     [LIMITED, 5],
   ] as const) {
-    emulator.addUser(user, password);
+    emu.emulator.addUser(user, password);
     const r = await call('POST', '/projects/app/members', {
       headers: byName,
       body: { role_id: role, member_user: { username: user } },
@@ -69,11 +69,6 @@ async function start(configuration: Partial<EmulatorConfiguration> = {}): Promis
     expect(r.status).toBe(201);
   }
 }
-
-afterEach(async () => {
-  await server?.close();
-  expect(emulator.contractViolations).toEqual([]);
-});
 
 describe('a login that is not a system administrator gets 403, not 404, for a project that does not exist', () => {
   beforeEach(() => start());
@@ -175,9 +170,9 @@ describe("a project robot's push brings pull (src/common/security/robot/context.
 
   test('the token service grants pull to a push-only robot, and only in its project', async () => {
     const made = await call('POST', '/robots', { body: pull('app', [{ resource: 'repository', action: 'push' }]) });
-    expect(emulator.authorize(made.json.name, made.json.secret, 'app')).toEqual(['pull', 'push']);
+    expect(emu.emulator.authorize(made.json.name, made.json.secret, 'app')).toEqual(['pull', 'push']);
     await call('POST', '/projects', { body: { project_name: 'other' } });
-    expect(emulator.authorize(made.json.name, made.json.secret, 'other')).toEqual([]);
+    expect(emu.emulator.authorize(made.json.name, made.json.secret, 'other')).toEqual([]);
   });
 });
 
@@ -186,18 +181,18 @@ describe('storage quotas (src/server/v2.0/handler/project.go CreateProject, quot
 
   test("a non-administrator's storage_limit is replaced by the system default; PUT /quotas is the administrator's", async () => {
     await start({ storagePerProject: 10 * GB });
-    emulator.addUser('maker', 'Maker-Pw1-x');
+    emu.emulator.addUser('maker', 'Maker-Pw1-x');
     const asked = { project_name: 'mine', storage_limit: 5 * GB };
     expect((await call('POST', '/projects', { auth: ['maker', 'Maker-Pw1-x'], body: asked })).status).toBe(201);
     expect((await call('POST', '/projects', { body: { ...asked, project_name: 'admins' } })).status).toBe(201);
     // Absent or 0, even from the administrator: the default.
     expect((await call('POST', '/projects', { body: { project_name: 'zero', storage_limit: 0 } })).status).toBe(201);
-    const limits = Object.fromEntries(emulator.state().projects.map((p) => [p.name, p.storageLimit]));
+    const limits = Object.fromEntries(emu.emulator.state().projects.map((p) => [p.name, p.storageLimit]));
     expect(limits).toMatchObject({ mine: 10 * GB, admins: 5 * GB, zero: 10 * GB });
     // Members read it in the summary; only the administrator changes it.
     const summary = await call('GET', '/projects/mine/summary', { auth: ['maker', 'Maker-Pw1-x'], headers: byName });
     expect(summary.json.quota.hard).toEqual({ storage: 10 * GB });
-    const quotas = await call('GET', `/quotas?reference=project&reference_id=${emulator.state().projects[1].id}`);
+    const quotas = await call('GET', `/quotas?reference=project&reference_id=${emu.emulator.state().projects[1].id}`);
     const put = (auth?: [string, string]) =>
       call('PUT', `/quotas/${quotas.json[0].id}`, { auth, body: { hard: { storage: 20 * GB } } });
     expect((await put(['maker', 'Maker-Pw1-x'])).status).toBe(403);
@@ -220,7 +215,7 @@ describe('storage quotas (src/server/v2.0/handler/project.go CreateProject, quot
   test('quotas per project switched off: storage_limit ignored, no quota in the summary nor in /quotas', async () => {
     await start({ quotaPerProject: false });
     expect((await call('POST', '/projects', { body: { project_name: 'q', storage_limit: 5 * GB } })).status).toBe(201);
-    expect(emulator.state().projects.find((p) => p.name === 'q')!.storageLimit).toBeUndefined();
+    expect(emu.emulator.state().projects.find((p) => p.name === 'q')!.storageLimit).toBeUndefined();
     expect((await call('GET', '/projects/q/summary', { headers: byName })).json).toEqual({ repo_count: 0 });
     expect((await call('GET', '/quotas?reference=project')).json).toEqual([]);
   });
@@ -232,7 +227,7 @@ describe('group members are matched by name AND group_type (src/controller/membe
 
   test('database mode: a missing or another type matches nothing (404, src/core/auth DefaultAuthenticateHelper)', async () => {
     await start();
-    emulator.addGroup('ops', 2);
+    emu.emulator.addGroup('ops', 2);
     expect(await add({ group_name: 'ops' })).toEqual({
       status: 404,
       json: { errors: [{ code: 'NOT_FOUND', message: 'ops not found' }] },
@@ -247,7 +242,7 @@ describe('group members are matched by name AND group_type (src/controller/membe
     const members = await call('GET', '/projects/app/members?entityname=new-team', { headers: byName });
     expect(members.json).toEqual([expect.objectContaining({ entity_name: 'new-team', entity_type: 'g' })]);
     // A name taken by a group of another type breaks the unique group name: Harbor's 500.
-    emulator.addGroup('ldap-ops', 1);
+    emu.emulator.addGroup('ldap-ops', 1);
     expect((await add({ group_name: 'ldap-ops', group_type: 3 })).status).toBe(500);
   });
 });
@@ -257,7 +252,7 @@ describe('developers and guests may list and read robots (src/common/rbac/projec
 
   test('developer and guest: list and read; limitedGuest: 403; none of them may create', async () => {
     const made = await call('POST', '/robots', { body: pull('app') });
-    const list = `/robots?q=Level%3Dproject%2CProjectID%3D${emulator.state().projects[0].id}`;
+    const list = `/robots?q=Level%3Dproject%2CProjectID%3D${emu.emulator.state().projects[0].id}`;
     for (const who of [DEV, GUEST]) {
       expect((await call('GET', list, { auth: who })).json.map((r: { id: number }) => r.id)).toEqual([made.json.id]);
       expect((await call('GET', `/robots/${made.json.id}`, { auth: who })).status).toBe(200);
@@ -291,9 +286,9 @@ describe('wrong credentials make the caller anonymous (src/server/middleware/sec
       issuer: 'harbor-token-issuer',
       service: 'harbor-registry',
       pki,
-      authorize: (u, p, project) => emulator.authorize(u, p, project),
-      authenticate: (u, p) => emulator.authenticates(u, p),
-      isSystemAdmin: (u, p) => emulator.isSystemAdmin(u, p),
+      authorize: (u, p, project) => emu.emulator.authorize(u, p, project),
+      authenticate: (u, p) => emu.emulator.authenticates(u, p),
+      isSystemAdmin: (u, p) => emu.emulator.isSystemAdmin(u, p),
     });
     const ask = async (query: string, auth?: [string, string]) => {
       const http = await import('node:http');

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { stringify as stringifyYaml } from 'yaml';
-import { HarborEmulator, startEmulatorServer } from './harbor-emulator';
+import { emulatorPerTest } from './emulator-per-test';
 import { DEFAULT_SWAGGER_PATH, HarborSwagger, type SwaggerOperation } from './swagger';
 import { parseHarborQuery, QuerySyntaxError } from './emulator-query';
 
@@ -29,9 +29,12 @@ interface CallOptions {
 const ADMIN_PASSWORD = `Adm1n-${randomBytes(9).toString('hex')}`;
 const API = '/api/v2.0';
 
-let emulator: HarborEmulator;
-let server: { url: string; close(): Promise<void> };
 let clock: number;
+// Every test must leave no contract violation behind (tests that provoke one remove what they checked).
+const emu = emulatorPerTest(() => {
+  clock = Date.UTC(2030, 0, 1);
+  return { adminPassword: ADMIN_PASSWORD, now: () => clock, seed: 7 };
+});
 
 function basic(user: string, pass: string): string {
   return `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
@@ -46,7 +49,7 @@ async function call(method: string, path: string, opts: CallOptions = {}): Promi
     body = JSON.stringify(opts.body);
     headers['Content-Type'] ??= 'application/json';
   }
-  const res = await fetch(`${server.url}${API}${path}`, { method, headers, body, signal: opts.signal });
+  const res = await fetch(`${emu.url}${API}${path}`, { method, headers, body, signal: opts.signal });
   const text = await res.text();
   let json: unknown;
   try {
@@ -84,18 +87,6 @@ async function createRobot(
   return r.json;
 }
 
-beforeEach(async () => {
-  clock = Date.UTC(2030, 0, 1);
-  emulator = new HarborEmulator({ adminPassword: ADMIN_PASSWORD, now: () => clock, seed: 7 });
-  server = await startEmulatorServer(emulator);
-});
-
-afterEach(async () => {
-  await server.close();
-  // Every test must leave no contract violation behind (tests that provoke one remove what they checked).
-  expect(emulator.contractViolations).toEqual([]);
-});
-
 describe('authentication and common headers', () => {
   it('treats missing or wrong credentials as anonymous (src/server/middleware/security), with Harbor error bodies and X-Request-Id', async () => {
     await call('POST', '/projects', { body: { project_name: 'priv' } });
@@ -129,7 +120,7 @@ describe('authentication and common headers', () => {
     });
     expect(write.status).toBe(403);
     expect(write.json.errors[0].code).toBe('FORBIDDEN');
-    expect(emulator.state().projects).toEqual([]);
+    expect(emu.emulator.state().projects).toEqual([]);
     const read = await call('GET', '/projects', { headers: { Cookie: 'sid=abc123' } });
     expect(read.status).toBe(200);
   });
@@ -209,13 +200,13 @@ describe('projects', () => {
       (await call('POST', '/projects', { body: { project_name: 'bad', metadata: { public: 'yes' } } })).status,
     ).toBe(400);
     await createProject('typo', { public: 'false', auto_scna: 'true' });
-    expect(emulator.state().projects[0].metadata).toEqual({ public: 'false' });
+    expect(emu.emulator.state().projects[0].metadata).toEqual({ public: 'false' });
     const r = await call('POST', '/projects', { body: { project_name: 'legacy', public: true } });
     expect(r.status).toBe(201);
-    expect(emulator.state().projects.find((p) => p.name === 'legacy')?.metadata.public).toBe('true');
+    expect(emu.emulator.state().projects.find((p) => p.name === 'legacy')?.metadata.public).toBe('true');
     const d = await call('POST', '/projects', { body: { project_name: 'dflt' } });
     expect(d.status).toBe(201);
-    expect(emulator.state().projects.find((p) => p.name === 'dflt')?.metadata).toEqual({ public: 'false' });
+    expect(emu.emulator.state().projects.find((p) => p.name === 'dflt')?.metadata).toEqual({ public: 'false' });
   });
 
   it('lists with a fuzzy name match, paging, X-Total-Count and Link', async () => {
@@ -236,7 +227,7 @@ describe('projects', () => {
   it('answers 412 while repositories remain, then deletes the project with its members and robots', async () => {
     await createProject('app');
     await createProject('keep');
-    emulator.addUser('dev1');
+    emu.emulator.addUser('dev1');
     expect(
       (
         await call('POST', '/projects/app/members', {
@@ -247,7 +238,7 @@ describe('projects', () => {
     ).toBe(201);
     await createRobot('app', 'puller');
     await createRobot('keep', 'puller');
-    emulator.addRepository('app', 'coredns');
+    emu.emulator.addRepository('app', 'coredns');
 
     const blocked = await call('DELETE', '/projects/app', { headers: { 'X-Is-Resource-Name': 'true' } });
     expect(blocked.status).toBe(412);
@@ -259,9 +250,9 @@ describe('projects', () => {
       (await call('GET', '/projects/app/_deletable', { headers: { 'X-Is-Resource-Name': 'true' } })).json.deletable,
     ).toBe(false);
 
-    emulator.removeRepository('app', 'coredns');
+    emu.emulator.removeRepository('app', 'coredns');
     expect((await call('DELETE', '/projects/app', { headers: { 'X-Is-Resource-Name': 'true' } })).status).toBe(200);
-    const s = emulator.state();
+    const s = emu.emulator.state();
     expect(s.projects.map((p) => p.name)).toEqual(['keep']);
     expect(s.members.map((m) => `${m.project}/${m.entityName}`)).toEqual(['keep/admin']);
     expect(s.robots.map((r) => r.name)).toEqual(['robot$keep+puller']);
@@ -271,8 +262,8 @@ describe('projects', () => {
 
   it('lists repositories and deletes one by its name, "/" encoded twice as Harbor wants', async () => {
     await createProject('app');
-    emulator.addRepository('app', 'coredns');
-    emulator.addRepository('app', 'tools/debug');
+    emu.emulator.addRepository('app', 'coredns');
+    emu.emulator.addRepository('app', 'tools/debug');
     const list = await call('GET', '/projects/app/repositories?page=1&page_size=1');
     expect(list.status).toBe(200);
     expect(list.json.map((r: { name: string }) => r.name)).toEqual(['app/coredns']);
@@ -280,17 +271,17 @@ describe('projects', () => {
     expect((await call('DELETE', '/projects/app/repositories/tools%252Fdebug')).status).toBe(200);
     expect((await call('DELETE', '/projects/app/repositories/tools%252Fdebug')).status).toBe(404);
     expect((await call('GET', '/projects/nope/repositories')).status).toBe(404);
-    expect(emulator.state().projects[0].repositories).toEqual(['coredns']);
-    expect(emulator.contractViolations).toEqual([]);
+    expect(emu.emulator.state().projects[0].repositories).toEqual(['coredns']);
+    expect(emu.emulator.contractViolations).toEqual([]);
   });
 });
 
 describe('members', () => {
   beforeEach(async () => {
     await createProject('app');
-    emulator.addUser('alice');
-    emulator.addUser('bob');
-    emulator.addGroup('ops', 2);
+    emu.emulator.addUser('alice');
+    emu.emulator.addUser('bob');
+    emu.emulator.addGroup('ops', 2);
   });
 
   const byName = { 'X-Is-Resource-Name': 'true' };
@@ -396,7 +387,7 @@ describe('members', () => {
   it('answers 200 and changes nothing for PUT/DELETE of an unknown member id', async () => {
     expect((await call('PUT', '/projects/app/members/99', { headers: byName, body: { role_id: 2 } })).status).toBe(200);
     expect((await call('DELETE', '/projects/app/members/99', { headers: byName })).status).toBe(200);
-    expect(emulator.state().members).toHaveLength(1);
+    expect(emu.emulator.state().members).toHaveLength(1);
   });
 });
 
@@ -420,8 +411,8 @@ describe('robots', () => {
     // The `secret` of the body is ignored: a random one is generated.
     expect(r.json.secret).not.toBe('Chosen-Secret-1');
     expect(r.json.secret).toMatch(/^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[A-Za-z0-9]{32}$/);
-    expect(emulator.authorize('robot$app+puller', 'Chosen-Secret-1', 'app')).toEqual([]);
-    expect(emulator.authorize('robot$app+puller', r.json.secret, 'app')).toEqual(['pull']);
+    expect(emu.emulator.authorize('robot$app+puller', 'Chosen-Secret-1', 'app')).toEqual([]);
+    expect(emu.emulator.authorize('robot$app+puller', r.json.secret, 'app')).toEqual(['pull']);
 
     const got = await call('GET', '/robots/1');
     expect(got.status).toBe(200);
@@ -443,14 +434,11 @@ describe('robots', () => {
         access: [expect.objectContaining({ resource: 'repository', action: 'pull' })],
       },
     ]);
-    expect(JSON.stringify(emulator.state())).not.toContain(r.json.secret);
+    expect(JSON.stringify(emu.emulator.state())).not.toContain(r.json.secret);
   });
 
   it('uses the configured robot name prefix', async () => {
-    await server.close();
-    expect(emulator.contractViolations).toEqual([]);
-    emulator = new HarborEmulator({ adminPassword: ADMIN_PASSWORD, robotNamePrefix: 'bot_', now: () => clock });
-    server = await startEmulatorServer(emulator);
+    await emu.start({ adminPassword: ADMIN_PASSWORD, robotNamePrefix: 'bot_', now: () => clock });
     await createProject('app');
     expect((await createRobot('app', 'puller')).name).toBe('bot_app+puller');
   });
@@ -549,7 +537,7 @@ describe('robots', () => {
     });
     expect(r.status).toBe(201);
     expect(r.json.name).toBe('robot$ci');
-    expect(emulator.authorize('robot$ci', r.json.secret, 'other')).toEqual(['pull']);
+    expect(emu.emulator.authorize('robot$ci', r.json.secret, 'other')).toEqual(['pull']);
     const orders = new Set<string>();
     for (let i = 0; i < 8; i += 1) {
       const got = await call('GET', `/robots/${r.json.id}`);
@@ -574,7 +562,7 @@ describe('robots', () => {
     expect((await call('PUT', `/robots/${r.id}`, { body: { ...full, level: 'system' } })).status).toBe(400);
     expect((await call('PUT', `/robots/${r.id}`, { body: { ...full, permissions: [] } })).status).toBe(400);
     expect((await call('PUT', `/robots/${r.id}`, { body: full })).status).toBe(200);
-    let s = emulator.state().robots[0];
+    let s = emu.emulator.state().robots[0];
     expect(s).toMatchObject({
       disabled: true,
       description: 'new',
@@ -584,7 +572,7 @@ describe('robots', () => {
     const { disable: _ignored, description: _d, ...withoutDisable } = full;
     clock += 5 * 86400 * 1000;
     expect((await call('PUT', `/robots/${r.id}`, { body: { ...withoutDisable, duration: 20 } })).status).toBe(200);
-    s = emulator.state().robots[0];
+    s = emu.emulator.state().robots[0];
     expect(s.disabled).toBe(false);
     expect(s.description).toBe('');
     // A new duration counts from the creation time, not from now.
@@ -597,9 +585,9 @@ describe('robots', () => {
     expect(refreshed.status).toBe(200);
     expect(refreshed.json).toEqual({ secret: expect.any(String) });
     expect(refreshed.json.secret).not.toBe(r.secret);
-    expect(emulator.authorize(r.name, r.secret, 'app')).toEqual([]);
-    expect(emulator.authorize(r.name, refreshed.json.secret, 'app')).toEqual(['pull']);
-    expect(emulator.state().robots[0].expiresAt).toBe(r.expires_at);
+    expect(emu.emulator.authorize(r.name, r.secret, 'app')).toEqual([]);
+    expect(emu.emulator.authorize(r.name, refreshed.json.secret, 'app')).toEqual(['pull']);
+    expect(emu.emulator.state().robots[0].expiresAt).toBe(r.expires_at);
 
     for (const weak of ['short1A', 'alllowercase1', 'ALLUPPERCASE1', 'NoDigitsHere', `Aa1${'x'.repeat(126)}`]) {
       expect([weak.length, (await call('PATCH', `/robots/${r.id}`, { body: { secret: weak } })).status]).toEqual([
@@ -611,7 +599,7 @@ describe('robots', () => {
     const set = await call('PATCH', `/robots/${r.id}`, { body: { secret: chosen } });
     expect(set.status).toBe(200);
     expect(set.json).toEqual({});
-    expect(emulator.authorize(r.name, chosen, 'app')).toEqual(['pull']);
+    expect(emu.emulator.authorize(r.name, chosen, 'app')).toEqual(['pull']);
   });
 
   it('deletes a robot', async () => {
@@ -647,9 +635,9 @@ describe('robot lifecycle: rotation, renewal, expiry (Harbor v2 RefreshSec / Upd
     expect(refreshed.status).toBe(200);
     expect(Object.keys(refreshed.json)).toEqual(['secret']);
     expect(await asRobot(r.name, r.secret)).toBe(401);
-    expect(emulator.authorize(r.name, r.secret, 'app')).toEqual([]);
+    expect(emu.emulator.authorize(r.name, r.secret, 'app')).toEqual([]);
     expect(await asRobot(r.name, refreshed.json.secret)).toBe(200);
-    expect(emulator.authorize(r.name, refreshed.json.secret, 'app')).toEqual(['pull']);
+    expect(emu.emulator.authorize(r.name, refreshed.json.secret, 'app')).toEqual(['pull']);
     // Neither variant moves the expiry, however late it comes.
     clock += 10 * DAY;
     await call('PATCH', `/robots/${r.id}`, { body: { secret: '' } });
@@ -669,7 +657,7 @@ describe('robot lifecycle: rotation, renewal, expiry (Harbor v2 RefreshSec / Upd
     expect(set.text).toBe('{}');
     expect(await asRobot(r.name, r.secret)).toBe(401);
     expect(await asRobot(r.name, chosen)).toBe(200);
-    expect(JSON.stringify(emulator.state())).not.toContain(chosen);
+    expect(JSON.stringify(emu.emulator.state())).not.toContain(chosen);
   });
 
   it('PUT renews from the creation time, only when the duration changes; the secret stays', async () => {
@@ -696,7 +684,7 @@ describe('robot lifecycle: rotation, renewal, expiry (Harbor v2 RefreshSec / Upd
     expect((await put(r, { duration: 20 })).status).toBe(200);
     expect((await robotNow(r.id)).expires_at).toBe(created + 20 * 86400);
     expect(await asRobot(r.name, r.secret)).toBe(401);
-    expect(emulator.authorize(r.name, r.secret, 'app')).toEqual([]);
+    expect(emu.emulator.authorize(r.name, r.secret, 'app')).toEqual([]);
   });
 
   it('an expired robot is kept but cannot log in; renewing it lets the same secret log in again', async () => {
@@ -705,21 +693,21 @@ describe('robot lifecycle: rotation, renewal, expiry (Harbor v2 RefreshSec / Upd
     expect(await asRobot(r.name, r.secret)).toBe(200);
     clock += 1000; // expires_at <= now: expired
     expect(await asRobot(r.name, r.secret)).toBe(401);
-    expect(emulator.authorize(r.name, r.secret, 'app')).toEqual([]);
+    expect(emu.emulator.authorize(r.name, r.secret, 'app')).toEqual([]);
     // Not deleted: GET and the project's list still show it.
     expect((await call('GET', `/robots/${r.id}`)).json).toMatchObject({ name: r.name, expires_at: created + 86400 });
     const list = await call('GET', `/robots?q=${encodeURIComponent('Level=project,ProjectID=1')}`);
     expect(list.json.map((x: { name: string }) => x.name)).toEqual([r.name]);
     expect((await put(r, { duration: 7 })).status).toBe(200);
     expect(await asRobot(r.name, r.secret)).toBe(200);
-    expect(emulator.authorize(r.name, r.secret, 'app')).toEqual(['pull']);
+    expect(emu.emulator.authorize(r.name, r.secret, 'app')).toEqual(['pull']);
   });
 
   it('a disabled robot cannot log in; enabling it restores the same secret', async () => {
     const r = await createRobot('app', 'puller');
     expect((await put(r, { duration: -1, disable: true })).status).toBe(200);
     expect(await asRobot(r.name, r.secret)).toBe(401);
-    expect(emulator.authorize(r.name, r.secret, 'app')).toEqual([]);
+    expect(emu.emulator.authorize(r.name, r.secret, 'app')).toEqual([]);
     expect((await put(r, { duration: -1, disable: false })).status).toBe(200);
     expect(await asRobot(r.name, r.secret)).toBe(200);
   });
@@ -741,7 +729,7 @@ describe('authorize() (what the token service grants)', () => {
     const passwords: Record<string, string> = {};
     for (const [user, role] of Object.entries(roles)) {
       passwords[user] = pw(user);
-      emulator.addUser(user, passwords[user]);
+      emu.emulator.addUser(user, passwords[user]);
       expect(
         (await call('POST', '/projects/1/members', { body: { role_id: role, member_user: { username: user } } }))
           .status,
@@ -749,32 +737,32 @@ describe('authorize() (what the token service grants)', () => {
     }
     // Every action of the token service's actionScopeMap the caller has (rbac_role.go): delete for projectAdmin and
     // maintainer, scanner-pull for the system administrator only.
-    expect(emulator.authorize('admin', ADMIN_PASSWORD, 'app')).toEqual(['pull', 'push', 'delete', 'scanner-pull']);
-    expect(emulator.authorize('padmin', passwords.padmin, 'app')).toEqual(['pull', 'push', 'delete']);
-    expect(emulator.authorize('maint', passwords.maint, 'app')).toEqual(['pull', 'push', 'delete']);
-    expect(emulator.authorize('dev', passwords.dev, 'app')).toEqual(['pull', 'push']);
-    expect(emulator.authorize('guest', passwords.guest, 'app')).toEqual(['pull']);
-    expect(emulator.authorize('limited', passwords.limited, 'app')).toEqual(['pull']);
-    expect(emulator.authorize('dev', 'wrong-password', 'app')).toEqual([]);
-    expect(emulator.authorize('nobody', 'x', 'app')).toEqual([]);
-    expect(emulator.authorize('admin', ADMIN_PASSWORD, 'missing')).toEqual([]);
+    expect(emu.emulator.authorize('admin', ADMIN_PASSWORD, 'app')).toEqual(['pull', 'push', 'delete', 'scanner-pull']);
+    expect(emu.emulator.authorize('padmin', passwords.padmin, 'app')).toEqual(['pull', 'push', 'delete']);
+    expect(emu.emulator.authorize('maint', passwords.maint, 'app')).toEqual(['pull', 'push', 'delete']);
+    expect(emu.emulator.authorize('dev', passwords.dev, 'app')).toEqual(['pull', 'push']);
+    expect(emu.emulator.authorize('guest', passwords.guest, 'app')).toEqual(['pull']);
+    expect(emu.emulator.authorize('limited', passwords.limited, 'app')).toEqual(['pull']);
+    expect(emu.emulator.authorize('dev', 'wrong-password', 'app')).toEqual([]);
+    expect(emu.emulator.authorize('nobody', 'x', 'app')).toEqual([]);
+    expect(emu.emulator.authorize('admin', ADMIN_PASSWORD, 'missing')).toEqual([]);
 
     // Group membership grants its role to the group's users.
     const carolPw = pw('carol');
-    emulator.addUser('carol', carolPw);
-    emulator.addGroup('ops', 2);
-    emulator.addUserToGroup('carol', 'ops');
-    expect(emulator.authorize('carol', carolPw, 'app')).toEqual([]);
+    emu.emulator.addUser('carol', carolPw);
+    emu.emulator.addGroup('ops', 2);
+    emu.emulator.addUserToGroup('carol', 'ops');
+    expect(emu.emulator.authorize('carol', carolPw, 'app')).toEqual([]);
     await call('POST', '/projects/1/members', {
       body: { role_id: 2, member_group: { group_name: 'ops', group_type: 2 } },
     });
-    expect(emulator.authorize('carol', carolPw, 'app')).toEqual(['pull', 'push']);
+    expect(emu.emulator.authorize('carol', carolPw, 'app')).toEqual(['pull', 'push']);
 
     // Public project: pull for anyone, even with bad or no credentials.
-    expect(emulator.authorize(undefined, undefined, 'pub')).toEqual(['pull']);
-    expect(emulator.authorize('nobody', 'bad', 'pub')).toEqual(['pull']);
-    expect(emulator.authorize('dev', passwords.dev, 'pub')).toEqual(['pull']);
-    expect(emulator.authorize(undefined, undefined, 'app')).toEqual([]);
+    expect(emu.emulator.authorize(undefined, undefined, 'pub')).toEqual(['pull']);
+    expect(emu.emulator.authorize('nobody', 'bad', 'pub')).toEqual(['pull']);
+    expect(emu.emulator.authorize('dev', passwords.dev, 'pub')).toEqual(['pull']);
+    expect(emu.emulator.authorize(undefined, undefined, 'app')).toEqual([]);
   });
 
   it('grants a robot its permission in its own project only, unless disabled or expired', async () => {
@@ -793,28 +781,28 @@ describe('authorize() (what the token service grants)', () => {
         },
       ],
     });
-    expect(emulator.authorize(puller.name, puller.secret, 'app')).toEqual(['pull']);
-    expect(emulator.authorize(pusher.name, pusher.secret, 'app')).toEqual(['pull', 'push']);
-    expect(emulator.authorize(puller.name, puller.secret, 'other')).toEqual([]);
-    expect(emulator.authorize(puller.name, pusher.secret, 'app')).toEqual([]);
+    expect(emu.emulator.authorize(puller.name, puller.secret, 'app')).toEqual(['pull']);
+    expect(emu.emulator.authorize(pusher.name, pusher.secret, 'app')).toEqual(['pull', 'push']);
+    expect(emu.emulator.authorize(puller.name, puller.secret, 'other')).toEqual([]);
+    expect(emu.emulator.authorize(puller.name, pusher.secret, 'app')).toEqual([]);
 
-    emulator.setRobotDisabled(pusher.name, true);
-    expect(emulator.authorize(pusher.name, pusher.secret, 'app')).toEqual([]);
+    emu.emulator.setRobotDisabled(pusher.name, true);
+    expect(emu.emulator.authorize(pusher.name, pusher.secret, 'app')).toEqual([]);
     expect((await call('GET', `/robots/${pusher.id}`)).json.disable).toBe(true);
-    emulator.setRobotDisabled(pusher.name, false);
-    expect(emulator.authorize(pusher.name, pusher.secret, 'app')).toEqual(['pull', 'push']);
+    emu.emulator.setRobotDisabled(pusher.name, false);
+    expect(emu.emulator.authorize(pusher.name, pusher.secret, 'app')).toEqual(['pull', 'push']);
 
     clock += 86400 * 1000; // one day later: the 1-day robot expired
-    expect(emulator.authorize(puller.name, puller.secret, 'app')).toEqual([]);
-    expect(emulator.authorize(pusher.name, pusher.secret, 'app')).toEqual(['pull', 'push']);
+    expect(emu.emulator.authorize(puller.name, puller.secret, 'app')).toEqual([]);
+    expect(emu.emulator.authorize(pusher.name, pusher.secret, 'app')).toEqual(['pull', 'push']);
   });
 
   it('applies project RBAC to non-admin REST callers', async () => {
     await createProject('app');
     const devPw = pw('dev');
     const strangerPw = pw('stranger');
-    emulator.addUser('dev', devPw);
-    emulator.addUser('stranger', strangerPw);
+    emu.emulator.addUser('dev', devPw);
+    emu.emulator.addUser('stranger', strangerPw);
     await call('POST', '/projects/1/members', { body: { role_id: 2, member_user: { username: 'dev' } } });
     const asDev = { auth: ['dev', devPw] as [string, string] };
     expect((await call('GET', '/projects/1', asDev)).json).toMatchObject({ name: 'app', current_user_role_id: 2 });
@@ -835,7 +823,7 @@ describe('authorize() (what the token service grants)', () => {
 describe('passwords', () => {
   it("PUT /users/{id}/password: admins change any, users their own with the current one; Harbor's rules", async () => {
     const devPw = `Dev-${randomBytes(9).toString('hex')}`;
-    emulator.addUser('dev', devPw);
+    emu.emulator.addUser('dev', devPw);
     const asDev = (pw: string) => ({ auth: ['dev', pw] as [string, string] });
     const newDev = `Dev2-${randomBytes(9).toString('hex')}`;
     // The user's own: the current password is required.
@@ -879,7 +867,7 @@ describe('quotas', () => {
     });
     expect(id.status).toBe(201);
     const devPw = `Dev-${randomBytes(9).toString('hex')}`;
-    emulator.addUser('dev', devPw);
+    emu.emulator.addUser('dev', devPw);
     await call('POST', '/projects/1/members', { body: { role_id: 3, member_user: { username: 'dev' } } });
     const asDev = { auth: ['dev', devPw] as [string, string] };
     expect((await call('GET', '/projects/1/summary', asDev)).json).toMatchObject({
@@ -895,7 +883,7 @@ describe('quotas', () => {
     expect((await call('PUT', `/quotas/${quotaId}`, { body: { hard: { storage: 0 } } })).status).toBe(400);
     expect((await call('PUT', `/quotas/${quotaId}`, { body: { hard: { storage: 2 * 1024 ** 3 } } })).status).toBe(200);
     expect((await call('GET', `/quotas/${quotaId}`)).json.hard).toEqual({ storage: 2 * 1024 ** 3 });
-    expect(emulator.state().projects[0].storageLimit).toBe(2 * 1024 ** 3);
+    expect(emu.emulator.state().projects[0].storageLimit).toBe(2 * 1024 ** 3);
     expect((await call('PUT', '/quotas/1', { body: { hard: { storage: -1 } } })).status).toBe(404);
   });
 });
@@ -903,43 +891,43 @@ describe('quotas', () => {
 describe('out-of-band edits (drift)', () => {
   it('changes state behind the API as an admin in the UI would', async () => {
     await createProject('app');
-    emulator.addUser('alice');
+    emu.emulator.addUser('alice');
     await call('POST', '/projects/1/members', { body: { role_id: 2, member_user: { username: 'alice' } } });
     const r = await createRobot('app', 'puller');
 
-    emulator.setProjectPublic('app', true);
+    emu.emulator.setProjectPublic('app', true);
     expect((await call('GET', '/projects/1')).json.metadata.public).toBe('true');
-    emulator.setMemberRole('app', 'alice', 3);
+    emu.emulator.setMemberRole('app', 'alice', 3);
     expect((await call('GET', '/projects/1/members?entityname=alice')).json[0].role_id).toBe(3);
-    emulator.setRobotPermissions(r.name, [
+    emu.emulator.setRobotPermissions(r.name, [
       { kind: 'project', namespace: 'app', access: [{ resource: 'repository', action: 'push' }] },
     ]);
     expect((await call('GET', `/robots/${r.id}`)).json.permissions[0].access[0].action).toBe('push');
-    emulator.removeMemberOutOfBand('app', 'alice');
+    emu.emulator.removeMemberOutOfBand('app', 'alice');
     expect((await call('GET', '/projects/1/members?entityname=alice')).json).toEqual([]);
-    emulator.deleteRobotOutOfBand(r.name);
+    emu.emulator.deleteRobotOutOfBand(r.name);
     expect((await call('GET', `/robots/${r.id}`)).status).toBe(404);
 
-    emulator.setProjectStorageLimit('app', 5 * 1024 ** 3);
+    emu.emulator.setProjectStorageLimit('app', 5 * 1024 ** 3);
     expect(
       (await call('GET', '/projects/app/summary', { headers: { 'X-Is-Resource-Name': 'true' } })).json.quota.hard,
     ).toEqual({ storage: 5 * 1024 ** 3 });
     const newPw = `Adm1n-${randomBytes(9).toString('hex')}`;
-    emulator.setUserPassword('admin', newPw);
+    emu.emulator.setUserPassword('admin', newPw);
     // The old password no longer logs in: anonymous, so a call that needs a login is 401.
     expect((await call('GET', '/users/current')).status).toBe(401);
     expect((await call('GET', '/projects', { auth: ['admin', newPw] })).status).toBe(200);
-    emulator.setUserPassword('admin', ADMIN_PASSWORD);
+    emu.emulator.setUserPassword('admin', ADMIN_PASSWORD);
 
-    expect(() => emulator.setRobotDisabled('robot$app+gone', true)).toThrow(/no robot "robot\$app\+gone"/);
-    expect(() => emulator.setMemberRole('app', 'nobody', 2)).toThrow(/"nobody" is not a member of project "app"/);
-    expect(() => emulator.addRepository('ghost', 'x')).toThrow(/no project "ghost"/);
+    expect(() => emu.emulator.setRobotDisabled('robot$app+gone', true)).toThrow(/no robot "robot\$app\+gone"/);
+    expect(() => emu.emulator.setMemberRole('app', 'nobody', 2)).toThrow(/"nobody" is not a member of project "app"/);
+    expect(() => emu.emulator.addRepository('ghost', 'x')).toThrow(/no project "ghost"/);
   });
 });
 
 describe('faults', () => {
   it('status: answers the status with Retry-After without applying, `times` times', async () => {
-    emulator.injectFault({
+    emu.emulator.injectFault({
       kind: 'status',
       status: 503,
       retryAfterSeconds: 2,
@@ -952,9 +940,9 @@ describe('faults', () => {
       expect(r.headers.get('retry-after')).toBe('2');
       expect(r.json.errors[0].code).toBe('SERVICE_UNAVAILABLE');
     }
-    expect(emulator.state().projects).toEqual([]);
+    expect(emu.emulator.state().projects).toEqual([]);
     expect((await call('POST', '/projects', { body: { project_name: 'app' } })).status).toBe(201);
-    expect(emulator.requests.map((e) => [e.status, e.fault])).toEqual([
+    expect(emu.emulator.requests.map((e) => [e.status, e.fault])).toEqual([
       [503, 'status'],
       [503, 'status'],
       [201, undefined],
@@ -962,7 +950,7 @@ describe('faults', () => {
   });
 
   it('matches on method and path only', async () => {
-    emulator.injectFault({ kind: 'status', status: 500, match: { method: 'DELETE' } });
+    emu.emulator.injectFault({ kind: 'status', status: 500, match: { method: 'DELETE' } });
     expect((await call('GET', '/projects')).status).toBe(200);
     await createProject('app');
     expect((await call('DELETE', '/projects/1')).status).toBe(500);
@@ -970,11 +958,11 @@ describe('faults', () => {
   });
 
   it('reset: the connection drops and nothing is applied', async () => {
-    emulator.injectFault({ kind: 'reset', match: { method: 'POST', path: /\/robots$/ } });
+    emu.emulator.injectFault({ kind: 'reset', match: { method: 'POST', path: /\/robots$/ } });
     await createProject('app');
     await expect(call('POST', '/robots', { body: robotBody('app', 'puller') })).rejects.toThrow();
-    expect(emulator.state().robots).toEqual([]);
-    expect(emulator.requests.at(-1)).toMatchObject({
+    expect(emu.emulator.state().robots).toEqual([]);
+    expect(emu.emulator.requests.at(-1)).toMatchObject({
       method: 'POST',
       path: '/api/v2.0/robots',
       status: 0,
@@ -984,22 +972,22 @@ describe('faults', () => {
   });
 
   it('reset-after-commit: the connection drops but the create happened', async () => {
-    emulator.injectFault({ kind: 'reset-after-commit', match: { method: 'POST', path: /\/robots$/ } });
+    emu.emulator.injectFault({ kind: 'reset-after-commit', match: { method: 'POST', path: /\/robots$/ } });
     await createProject('app');
     await expect(call('POST', '/robots', { body: robotBody('app', 'puller') })).rejects.toThrow();
-    expect(emulator.state().robots.map((r) => r.name)).toEqual(['robot$app+puller']);
-    expect(emulator.requests.at(-1)).toMatchObject({ status: 201, fault: 'reset-after-commit' });
+    expect(emu.emulator.state().robots.map((r) => r.name)).toEqual(['robot$app+puller']);
+    expect(emu.emulator.requests.at(-1)).toMatchObject({ status: 201, fault: 'reset-after-commit' });
     // A retry now meets the robot that "may have been created".
     expect((await call('POST', '/robots', { body: robotBody('app', 'puller') })).status).toBe(409);
   });
 
   it('hang: never answers; the client times out; close() releases the connection', async () => {
-    emulator.injectFault({ kind: 'hang', match: { path: /\/projects$/ } });
+    emu.emulator.injectFault({ kind: 'hang', match: { path: /\/projects$/ } });
     const started = Date.now();
     // 1 s: the request must reach the emulator (which logs it) before the client gives up, even on a busy machine.
     await expect(call('GET', '/projects', { signal: AbortSignal.timeout(1000) })).rejects.toThrow(/abort|timeout/i);
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-    expect(emulator.requests.at(-1)).toMatchObject({ status: 0, fault: 'hang' });
+    expect(emu.emulator.requests.at(-1)).toMatchObject({ status: 0, fault: 'hang' });
     expect((await call('GET', '/projects')).status).toBe(200);
   });
 
@@ -1007,34 +995,34 @@ describe('faults', () => {
     await createProject('app');
     await call('GET', '/projects/1');
     await call('PUT', '/projects/1', { body: { metadata: { auto_scan: 'true' } } });
-    expect(emulator.requests).toHaveLength(3);
-    expect(emulator.writes()).toBe(2);
-    expect(emulator.requests[1]).toEqual({
+    expect(emu.emulator.requests).toHaveLength(3);
+    expect(emu.emulator.writes()).toBe(2);
+    expect(emu.emulator.requests[1]).toEqual({
       method: 'GET',
       path: '/api/v2.0/projects/1',
       query: '',
       status: 200,
       write: false,
     });
-    emulator.resetLog();
-    expect(emulator.writes()).toBe(0);
+    emu.emulator.resetLog();
+    expect(emu.emulator.writes()).toBe(0);
     await call('HEAD', '/projects?project_name=app');
-    expect(emulator.requests).toEqual([
+    expect(emu.emulator.requests).toEqual([
       { method: 'HEAD', path: '/api/v2.0/projects', query: 'project_name=app', status: 200, write: false },
     ]);
   });
 
   it('rejects a fault with a non-error status', () => {
-    expect(() => emulator.injectFault({ kind: 'status', status: 200, match: {} })).toThrow(/400-599/);
+    expect(() => emu.emulator.injectFault({ kind: 'status', status: 200, match: {} })).toThrow(/400-599/);
   });
 });
 
 describe('contract check against the swagger', () => {
   /** Runs `fn`, then returns (and clears) the violations it caused. */
   async function violations(fn: () => Promise<void>): Promise<string[]> {
-    const before = emulator.contractViolations.length;
+    const before = emu.emulator.contractViolations.length;
     await fn();
-    return emulator.contractViolations.splice(before);
+    return emu.emulator.contractViolations.splice(before);
   }
 
   it('records a request body that breaks the schema (metadata.public as a boolean) and answers 500', async () => {
@@ -1045,7 +1033,7 @@ describe('contract check against the swagger', () => {
     expect(r?.status).toBe(500);
     expect(r?.json.errors[0].code).toBe('CONTRACT_VIOLATION');
     expect(v).toEqual(['request POST /projects (createProject): body "project" /metadata/public must be string']);
-    expect(emulator.state().projects).toEqual([]);
+    expect(emu.emulator.state().projects).toEqual([]);
   });
 
   it('records bad parameters, unknown routes, a body without Content-Type and an unimplemented operation', async () => {
@@ -1080,7 +1068,7 @@ describe('contract check against the swagger', () => {
   it('checks its own responses too (an out-of-band edit that yields a non-schema answer is caught)', async () => {
     await createProject('app');
     const r = await createRobot('app', 'puller');
-    emulator.setRobotPermissions(r.name, [
+    emu.emulator.setRobotPermissions(r.name, [
       { kind: 'project', namespace: 'app', access: [{ resource: 42 as unknown as string, action: 'pull' }] },
     ]);
     const v = await violations(async () => {
@@ -1094,10 +1082,10 @@ describe('contract check against the swagger', () => {
   });
 
   it('ignores paths outside /api/v2.0', async () => {
-    const res = await fetch(`${server.url}/v2/`);
+    const res = await fetch(`${emu.url}/v2/`);
     expect(res.status).toBe(404);
     await res.text();
-    expect(emulator.requests).toEqual([]);
+    expect(emu.emulator.requests).toEqual([]);
   });
 });
 

@@ -650,6 +650,15 @@ export class HarborEmulator {
     return this.requests.filter((r) => r.write).length;
   }
 
+  /**
+   * The requests since the last {@link resetLog}, as tests compare them: `METHOD /path`, the path below `/api/v2.0`
+   * (ids as seen, no query string).
+   * @param keep which requests, e.g. `(r) => r.write` for the writes only
+   */
+  calls(keep: (request: RequestLogEntry) => boolean = () => true): string[] {
+    return this.requests.filter(keep).map((r) => `${r.method} ${r.path.replace(/^\/api\/v2\.0/, '')}`);
+  }
+
   /** Forgets the request log (not the contract violations). */
   resetLog(): void {
     this.requests.length = 0;

@@ -85,7 +85,7 @@ describeLab('the Pulumi preflight: the workload is created only when its images 
       check: mine(PULL_CHECK)[0],
       workloads: registered(),
       tokenRequests: lab.tokenRequests() - tokens,
-      harborCalls: lab.emulator.requests.map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`),
+      harborCalls: lab.emulator.calls(),
       ms,
     };
     story(

@@ -51,7 +51,7 @@ describeLab('Pulumi engine: renewal under a pull loop', () => {
     const data = engine.current(SECRET, secretName)?.state?.data as Record<string, string> | undefined;
     return data ? Buffer.from(data['.dockerconfigjson'], 'base64').toString('utf8') : undefined;
   };
-  const requests = () => lab.emulator.requests.map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
+  const requests = () => lab.emulator.calls();
   const harborRobot = () => lab.emulator.state().robots.find((r) => r.name === 'robot$k8s+coredns-pull')!;
   const up = async (): Promise<LiveEvent[]> => {
     const from = engine.events.length;

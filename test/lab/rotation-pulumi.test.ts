@@ -61,8 +61,7 @@ describeLab('Pulumi engine: blue/green rotation under a pull loop', () => {
       .state()
       .robots.map((r) => r.name)
       .sort();
-  const writes = () =>
-    lab.emulator.requests.filter((r) => r.write).map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
+  const writes = () => lab.emulator.calls((r) => r.write);
   /**
    * `pulumi up` of the program with these robot props; each step waits until the running pull loop pulled with what it
    * left (two more pulls: the one in flight may have read the Secret before the step).

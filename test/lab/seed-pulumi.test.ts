@@ -48,7 +48,7 @@ describeLab("seed on the Pulumi engine: ErrImagePull, then the component's Secre
     const log = lab.emulator.requests;
     phases[name] = {
       requests: log.length,
-      writes: log.filter((r) => r.write).map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`),
+      writes: lab.emulator.calls((r) => r.write),
       ms: Date.now() - phaseStart,
     };
     story(

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Testing } from 'cdk8s';
 import { HarborPrivateApp, HarborPrivateAppProps } from '../../lib/cdk8s';
-import { HarborEmulator, startEmulatorServer } from './harbor-emulator';
+import { emulatorPerTest } from './emulator-per-test';
 import { SimCluster, goDurationMs, type SimObject } from './yaml-path';
 import { LabHarborClient } from './lab-client';
 
@@ -18,10 +18,22 @@ const CONNECTION = 'harbor-robots/k8s-puller-robot';
 const PULL = 'kube-system/harbor-k8s';
 
 let clock: number;
-let emulator: HarborEmulator;
-let server: { url: string; close(): Promise<void> };
 let harbor: LabHarborClient;
 let cluster: SimCluster | undefined;
+
+// Declared before the emulator's hooks, so it runs first: the cluster and the client stop while the server is up.
+afterEach(async () => {
+  cluster?.stop();
+  cluster = undefined;
+  await harbor.close();
+});
+const emu = emulatorPerTest(() => {
+  clock = Date.UTC(2032, 2, 1);
+  return { adminPassword: ADMIN_PASSWORD, now: () => clock };
+});
+beforeEach(() => {
+  harbor = new LabHarborClient({ url: emu.url, username: 'admin', password: ADMIN_PASSWORD, retryBaseDelayMs: 1 });
+});
 
 function synth(robot: HarborPrivateAppProps['robot'] = {}): Obj[] {
   const chart = Testing.chart();
@@ -43,24 +55,9 @@ function withRobot(objects: Obj[], change: (forProvider: any) => void): Obj[] {
   });
 }
 
-const robotState = () => emulator.state().robots.find((r) => r.name === 'robot$k8s+puller');
+const robotState = () => emu.emulator.state().robots.find((r) => r.name === 'robot$k8s+puller');
 const usernameIn = (json: string | undefined) =>
   json === undefined ? undefined : JSON.parse(json).auths['reg.example.com'].username;
-
-beforeEach(async () => {
-  clock = Date.UTC(2032, 2, 1);
-  emulator = new HarborEmulator({ adminPassword: ADMIN_PASSWORD, now: () => clock });
-  server = await startEmulatorServer(emulator);
-  harbor = new LabHarborClient({ url: server.url, username: 'admin', password: ADMIN_PASSWORD, retryBaseDelayMs: 1 });
-});
-
-afterEach(async () => {
-  cluster?.stop();
-  cluster = undefined;
-  await harbor.close();
-  await server.close();
-  expect(emulator.contractViolations).toEqual([]);
-});
 
 test('Go durations', () => {
   expect(goDurationMs('1h')).toBe(3_600_000);
@@ -75,13 +72,13 @@ test('a sync creates project, robot, connection Secret and pull Secret; pruning 
   cluster.apply(synth());
   await cluster.settle();
   const secret = cluster.secrets.get(CONNECTION)!.data['attribute.secret'];
-  expect(emulator.authorize('robot$k8s+puller', secret, 'k8s')).toEqual(['pull']);
+  expect(emu.emulator.authorize('robot$k8s+puller', secret, 'k8s')).toEqual(['pull']);
   expect(usernameIn(cluster.dockerConfig('kube-system', 'harbor-k8s'))).toBe('robot$k8s+puller');
 
   cluster.apply([]);
   await cluster.settle();
-  expect(emulator.state().robots).toEqual([]);
-  expect(emulator.state().projects).toEqual([]);
+  expect(emu.emulator.state().robots).toEqual([]);
+  expect(emu.emulator.state().projects).toEqual([]);
   expect([...cluster.secrets.keys()]).toEqual([]);
   expect(cluster.has(ROBOT)).toBe(false);
 });
@@ -94,10 +91,10 @@ test('duration changed: PUT from the creation time, the secret and both Secrets 
   const pull = structuredClone(cluster.secrets.get(PULL));
   const created = clock;
   clock += 25 * DAY;
-  emulator.resetLog();
+  emu.emulator.resetLog();
   cluster.apply(synth({ durationDays: 90 }));
   await cluster.settle();
-  expect(emulator.requests.filter((r) => r.write && r.status < 400).map((r) => r.method)).toEqual(['PUT']);
+  expect(emu.emulator.requests.filter((r) => r.write && r.status < 400).map((r) => r.method)).toEqual(['PUT']);
   expect(robotState()).toMatchObject({ duration: 90, expiresAt: created / 1000 + 90 * 86400 });
   expect(cluster.secrets.get(CONNECTION)).toEqual(connection);
   expect(cluster.secrets.get(PULL)).toEqual(pull);
@@ -108,11 +105,11 @@ test('name changed in place: refused (ForceNew + prevent_destroy), nothing sent 
   const objects = synth();
   cluster.apply(objects);
   await cluster.settle();
-  emulator.resetLog();
+  emu.emulator.resetLog();
   cluster.apply(withRobot(objects, (f) => (f.name = 'renamed')));
   await cluster.waitFor('the plan error', () => cluster!.errorOf(ROBOT) !== undefined);
   expect(cluster.errorOf(ROBOT)).toMatch(/forces replacement, and Instance cannot be destroyed.*prevent_destroy/);
-  expect(emulator.requests.filter((r) => r.write)).toEqual([]);
+  expect(emu.emulator.requests.filter((r) => r.write)).toEqual([]);
   expect(robotState()?.name).toBe('robot$k8s+puller');
 });
 
@@ -127,22 +124,22 @@ test('secretSecretRef: set with PATCH at create; a new value is seen at the next
   const first = cluster.secrets.get('harbor-robots/wanted')!.data.secret;
   cluster.apply(objects);
   await cluster.settle();
-  const applied = emulator.requests.filter((r) => r.write && r.status < 400).map((r) => `${r.method} ${r.path}`);
+  const applied = emu.emulator.requests.filter((r) => r.write && r.status < 400).map((r) => `${r.method} ${r.path}`);
   expect(applied).toEqual(['POST /api/v2.0/projects', 'POST /api/v2.0/robots', 'PATCH /api/v2.0/robots/1']);
   expect(cluster.secrets.get(CONNECTION)!.data['attribute.secret']).toBe(first);
-  expect(emulator.authorize('robot$k8s+puller', first, 'k8s')).toEqual(['pull']);
+  expect(emu.emulator.authorize('robot$k8s+puller', first, 'k8s')).toEqual(['pull']);
 
   // Nothing watches the referenced Secret: a new value waits for the next poll (1 s after the create).
   const second = chosen(2);
   cluster.secrets.set('harbor-robots/wanted', { type: 'Opaque', data: { secret: second } });
   await new Promise((r) => setTimeout(r, 200));
-  expect(emulator.authorize('robot$k8s+puller', first, 'k8s')).toEqual(['pull']);
+  expect(emu.emulator.authorize('robot$k8s+puller', first, 'k8s')).toEqual(['pull']);
   await cluster.waitFor('Harbor has the new secret', () =>
-    emulator.authorize('robot$k8s+puller', second, 'k8s').includes('pull'),
+    emu.emulator.authorize('robot$k8s+puller', second, 'k8s').includes('pull'),
   );
   const patchedAt = Date.now();
   // The old secret is refused now, while the connection (and so the pull) Secret still holds it.
-  expect(emulator.authorize('robot$k8s+puller', first, 'k8s')).toEqual([]);
+  expect(emu.emulator.authorize('robot$k8s+puller', first, 'k8s')).toEqual([]);
   expect(cluster.secrets.get(CONNECTION)!.data['attribute.secret']).toBe(first);
   await cluster.waitFor(
     'the connection Secret follows',

@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import type { dynamic } from '@pulumi/pulumi';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
+import { emulatorPerTest } from '../lab/emulator-per-test';
 import { HarborClient } from '../../lib/harbor';
 import { dockerConfigJson } from '../../lib/core';
 import type { HarborTarget } from '../../lib/pulumi/providers/connection';
@@ -32,35 +33,28 @@ import { hostRun, ProviderTexts, serializeLikePulumiUp } from './support/seriali
 const password = (): string => `Pw-${randomBytes(9).toString('hex')}`;
 const GB = 1024 ** 3;
 let texts: ProviderTexts;
-let emulator: HarborEmulator;
-let server: { url: string; close(): Promise<void> };
 let passwordA: string;
+const emu = emulatorPerTest(
+  () => {
+    passwordA = password();
+    return { adminPassword: passwordA };
+  },
+  (e) => e.addUser('k8s-puller'),
+);
 
 /** The stack configuration with the admin login (what `pulumi config set harborUsername/--secret harborPassword` set). */
 const login = (pw: string, name = 'harbor'): Record<string, string> => ({
   [`example:${name}Username`]: 'admin',
   [`example:${name}Password`]: pw,
 });
-const target = (url = server.url): HarborTarget => ({ url, config: 'example:harbor' });
+const target = (url = emu.url): HarborTarget => ({ url, config: 'example:harbor' });
 const find = findResource;
-const requests = (): string[] => emulator.requests.map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
-const writes = (): string[] =>
-  emulator.requests.filter((r) => r.write).map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
+const requests = (): string[] => emu.emulator.calls();
+const writes = (): string[] => emu.emulator.calls((r) => r.write);
 
 beforeAll(() => {
   texts = serializeLikePulumiUp();
 }, 60_000);
-
-beforeEach(async () => {
-  passwordA = password();
-  emulator = new HarborEmulator({ adminPassword: passwordA });
-  emulator.addUser('k8s-puller');
-  server = await startEmulatorServer(emulator);
-});
-afterEach(async () => {
-  await server.close();
-  expect(emulator.contractViolations).toEqual([]);
-});
 
 describe('rotating the Harbor admin password', () => {
   test('create with A; Harbor now wants B; the configuration says B: refresh, update and destroy succeed, no request carries A', async () => {
@@ -70,7 +64,7 @@ describe('rotating the Harbor admin password', () => {
 
     // An administrator changes the password in Harbor (its own API, Harbor's rules).
     const passwordB = password();
-    const admin = await fetch(`${server.url}/api/v2.0/users/1/password`, {
+    const admin = await fetch(`${emu.url}/api/v2.0/users/1/password`, {
       method: 'PUT',
       headers: {
         authorization: `Basic ${Buffer.from(`admin:${passwordA}`).toString('base64')}`,
@@ -86,15 +80,15 @@ describe('rotating the Harbor admin password', () => {
     expect(stale.message).not.toContain(passwordA);
 
     // `pulumi config set --secret harborPassword B`, then `pulumi up` (it stores the configuration) and the rest.
-    emulator.resetLog();
+    emu.emulator.resetLog();
     const run = await hostRun(texts, login(passwordB));
     expect(Object.values(await up(run, stack)).map((d) => d.changes)).toEqual([false, false, false, false]);
     expect(await refresh(run, stack)).toEqual([]);
     find(stack, 'member').inputs = { ...find(stack, 'member').inputs, role: 'developer' };
     await up(run, stack);
-    expect(emulator.state().members.find((m) => m.entityName === 'k8s-puller')!.roleId).toBe(2);
+    expect(emu.emulator.state().members.find((m) => m.entityName === 'k8s-puller')!.roleId).toBe(2);
     await destroy(run, stack);
-    expect(emulator.state().projects).toEqual([]);
+    expect(emu.emulator.state().projects).toEqual([]);
     expect(writes()).toEqual([
       expect.stringMatching(/^PUT \/projects\/k8s\/members\/\d+$/),
       expect.stringMatching(/^DELETE \/robots\/\d+$/),
@@ -102,34 +96,34 @@ describe('rotating the Harbor admin password', () => {
       expect.stringMatching(/^DELETE \/projects\/\d+$/),
     ]);
     // Every request authenticated: none carried the old password (Harbor would have answered 401).
-    expect(emulator.requests.filter((r) => r.status === 401)).toEqual([]);
-    expect(emulator.requests.length).toBeGreaterThan(writes().length);
+    expect(emu.emulator.requests.filter((r) => r.status === 401)).toEqual([]);
+    expect(emu.emulator.requests.length).toBeGreaterThan(writes().length);
   });
 
   test('a replacement in the same up deletes the old object with the new password', async () => {
     const stack = seedStack(target(), { providers: texts });
     await create(await hostRun(texts, login(passwordA)), stack);
     const passwordB = password();
-    emulator.setUserPassword('admin', passwordB);
+    emu.emulator.setUserPassword('admin', passwordB);
     const run = await hostRun(texts, login(passwordB));
     const robot = find(stack, 'robot');
     const old = { id: robot.id!, outs: robot.outs! };
     robot.inputs = { ...robot.inputs, name: 'coredns-pull-2' };
     const diff = await run.diff(old.id, old.outs, robot.inputs);
     expect(diff).toMatchObject({ changes: true, replaces: ['name'], deleteBeforeReplace: false });
-    emulator.resetLog();
+    emu.emulator.resetLog();
     // The engine: create the replacement, then delete the old one, with the same (newly configured) provider.
     const created = await run.create(robot.inputs);
     await run.delete(old.id, old.outs);
     expect(writes()).toEqual(['POST /robots', `DELETE /robots/${old.id}`]);
-    expect(emulator.requests.filter((r) => r.status === 401)).toEqual([]);
-    expect(emulator.state().robots.map((r) => r.name)).toEqual([created.outs.fullName]);
+    expect(emu.emulator.requests.filter((r) => r.status === 401)).toEqual([]);
+    expect(emu.emulator.state().robots.map((r) => r.name)).toEqual([created.outs.fullName]);
   });
 
   test('the login missing from the configuration: refresh and destroy fail at once, naming the keys', async () => {
     const stack = seedStack(target(), { providers: texts });
     await create(await hostRun(texts, login(passwordA)), stack);
-    emulator.resetLog();
+    emu.emulator.resetLog();
     const unconfigured = await hostRun(texts, { 'example:harborUsername': 'admin' });
     const read = await failure(refresh(unconfigured, stack));
     expect(read.message).toMatch(
@@ -146,9 +140,9 @@ describe("moving Harbor's URL", () => {
     const stack = seedStack(target(), { providers: texts });
     const run = await hostRun(texts, login(passwordA));
     await create(run, stack);
-    const port = new URL(server.url).port;
+    const port = new URL(emu.url).port;
     for (const r of stack) r.inputs = { ...r.inputs, harbor: target(`HTTP://127.0.0.1:${port}/api/v2.0/`) };
-    emulator.resetLog();
+    emu.emulator.resetLog();
     const report = await up(run, stack);
     for (const name of ['project', 'member', 'robot']) {
       expect([name, report[name].replaces]).toEqual([name, []]);
@@ -160,9 +154,9 @@ describe("moving Harbor's URL", () => {
     const stack = seedStack(target(), { providers: texts });
     const run = await hostRun(texts, login(passwordA));
     await create(run, stack);
-    const moved = `http://localhost:${new URL(server.url).port}`;
+    const moved = `http://localhost:${new URL(emu.url).port}`;
     for (const r of stack) r.inputs = { ...r.inputs, harbor: target(moved) };
-    emulator.resetLog();
+    emu.emulator.resetLog();
     const report = await up(run, stack);
     expect(Object.values(report).map((d) => [d.changes, d.replaces ?? []])).toEqual([
       [true, []],
@@ -181,7 +175,7 @@ describe("moving Harbor's URL", () => {
     expect(find(stack, 'robot').outs!.harbor).toEqual(target(moved));
     expect(await refresh(run, stack)).toEqual([]);
     await destroy(run, stack);
-    expect(emulator.state().projects).toEqual([]);
+    expect(emu.emulator.state().projects).toEqual([]);
   });
 
   test('an address that reaches another Harbor fails before anything is written, naming both', async () => {
@@ -202,7 +196,7 @@ describe("moving Harbor's URL", () => {
       );
       expect(error.message).toMatch(
         new RegExp(
-          `Harbor project "k8s": ${otherServer.url.replace(/[.]/g, '\\.')} is not the Harbor this stack manages it in \\(${server.url.replace(/[.]/g, '\\.')}\\): project id 1 there is "payments"\\. Nothing was written\\.`,
+          `Harbor project "k8s": ${otherServer.url.replace(/[.]/g, '\\.')} is not the Harbor this stack manages it in \\(${emu.url.replace(/[.]/g, '\\.')}\\): project id 1 there is "payments"\\. Nothing was written\\.`,
         ),
       );
       const robot = find(stack, 'robot');
@@ -221,7 +215,7 @@ describe("moving Harbor's URL", () => {
     const stack = seedStack(target(), { providers: texts });
     const run = await hostRun(texts, login(passwordA));
     await create(run, stack);
-    emulator.resetLog();
+    emu.emulator.resetLog();
     for (const name of ['project', 'member', 'robot']) {
       const r = find(stack, name);
       const diff = await run.diff(r.id!, r.outs, { ...r.inputs, harbor: { url: UNKNOWN, config: 'example:harbor' } });
@@ -237,7 +231,7 @@ describe('adopting existing objects', () => {
   beforeEach(async () => {
     // Made by hand before the stack: the project (adopted as before), its member with another role, and a robot
     // with more rights than declared.
-    client = new HarborClient({ url: server.url, username: 'admin', password: passwordA });
+    client = new HarborClient({ url: emu.url, username: 'admin', password: passwordA });
     await client.createProject({ name: 'k8s', public: false, autoScan: true, preventVul: false });
     await client.addMember('k8s', { kind: 'user', name: 'k8s-puller' }, 'developer');
     const robot = await client.createRobot({
@@ -271,14 +265,14 @@ describe('adopting existing objects', () => {
     expect(robot.message).toMatch(
       /already exists in Harbor.*Fix: set robot\.adopt: true to take it over: Harbor then generates a new secret for it, a ROTATION \(whatever uses its current secret stops pulling\)/,
     );
-    expect(emulator.authorize('robot$k8s+coredns-pull', handMadeSecret, 'k8s')).toEqual(['pull', 'push']);
+    expect(emu.emulator.authorize('robot$k8s+coredns-pull', handMadeSecret, 'k8s')).toEqual(['pull', 'push']);
   });
 
   test('with adopt: the member gets its role, the robot its settings and a new secret (the old one stops pulling)', async () => {
     const stack = seedStack(target(), { adopt: true, providers: texts });
     for (const name of ['member', 'robot']) find(stack, name).inputs.adopt = true;
     const run = await hostRun(texts, login(passwordA));
-    emulator.resetLog();
+    emu.emulator.resetLog();
     await create(run, stack);
     const robotId = find(stack, 'robot').id;
     expect(writes()).toEqual([
@@ -289,18 +283,18 @@ describe('adopting existing objects', () => {
       `PATCH /robots/${robotId}`,
     ]);
     expect(find(stack, 'member').outs).toMatchObject({ adopted: true, role: 'guest' });
-    expect(emulator.state().members.find((m) => m.entityName === 'k8s-puller')!.roleId).toBe(3);
+    expect(emu.emulator.state().members.find((m) => m.entityName === 'k8s-puller')!.roleId).toBe(3);
     const robot = find(stack, 'robot').outs!;
     expect(robot).toMatchObject({ adopted: true, fullName: 'robot$k8s+coredns-pull' });
-    expect(emulator.authorize(robot.fullName, robot.secret, 'k8s')).toEqual(['pull']);
-    expect(emulator.authorize(robot.fullName, handMadeSecret, 'k8s')).toEqual([]);
+    expect(emu.emulator.authorize(robot.fullName, robot.secret, 'k8s')).toEqual(['pull']);
+    expect(emu.emulator.authorize(robot.fullName, handMadeSecret, 'k8s')).toEqual([]);
     expect(find(stack, 'robotLogin').outs).toMatchObject({ fullName: robot.fullName, secret: robot.secret });
     // Nothing left to do; destroy removes what was taken over (the adopted project stays).
     expect(Object.values(await up(run, stack)).map((d) => d.changes)).toEqual([false, false, false, false]);
     await destroy(run, stack);
-    expect(emulator.state().robots).toEqual([]);
-    expect(emulator.state().members.filter((m) => m.entityName === 'k8s-puller')).toEqual([]);
-    expect(emulator.state().projects.map((p) => p.name)).toEqual(['k8s']);
+    expect(emu.emulator.state().robots).toEqual([]);
+    expect(emu.emulator.state().members.filter((m) => m.entityName === 'k8s-puller')).toEqual([]);
+    expect(emu.emulator.state().projects.map((p) => p.name)).toEqual(['k8s']);
   });
 });
 
@@ -311,27 +305,27 @@ describe('every prop in place', () => {
     await create(run, stack);
     const project = find(stack, 'project');
     project.inputs = { ...project.inputs, storageQuotaGb: 5 };
-    emulator.resetLog();
+    emu.emulator.resetLog();
     const report = await up(run, stack);
     expect(report.project).toMatchObject({ changes: true, replaces: [] });
     // Whether the login may set quotas (a system administrator), then the quota's id and its new limit.
     expect(requests()).toEqual(['GET /users/current', `GET /quotas`, expect.stringMatching(/^PUT \/quotas\/\d+$/)]);
-    expect(emulator.state().projects[0].storageLimit).toBe(5 * GB);
+    expect(emu.emulator.state().projects[0].storageLimit).toBe(5 * GB);
 
-    emulator.setProjectStorageLimit('k8s', GB);
+    emu.emulator.setProjectStorageLimit('k8s', GB);
     await refresh(run, stack);
     expect(project.outs!.storageQuotaGb).toBe(1);
-    emulator.resetLog();
+    emu.emulator.resetLog();
     expect((await up(run, stack)).project).toMatchObject({ changes: true, replaces: [] });
-    expect(emulator.state().projects[0].storageLimit).toBe(5 * GB);
+    expect(emu.emulator.state().projects[0].storageLimit).toBe(5 * GB);
     expect(writes()).toHaveLength(1);
   });
 
   test("a group's type or LDAP DN replaces its member deleting the old one first; creating first would 409", async () => {
     // OIDC mode: a group named with another type resolves to the OIDC group of that name (src/core/auth/oidc/oidc.go
     // SearchGroup), the same Harbor group, so the same member.
-    emulator.setConfiguration({ authMode: 'oidc_auth' });
-    emulator.addGroup('team-devs', 3);
+    emu.emulator.setConfiguration({ authMode: 'oidc_auth' });
+    emu.emulator.addGroup('team-devs', 3);
     const stack = seedStack(target(), { providers: texts });
     const member = find(stack, 'member');
     member.inputs = { ...member.inputs, kind: 'group', entityName: 'team-devs', groupType: 3 };
@@ -353,7 +347,7 @@ describe('every prop in place', () => {
     await run.delete(member.id!, member.outs);
     const created = await run.create(news);
     expect(
-      emulator
+      emu.emulator
         .state()
         .members.filter((m) => m.entityName === 'team-devs')
         .map((m) => m.id),
@@ -368,7 +362,7 @@ describe('upgrading from a state that held the password', () => {
     const stack = seedStack(target(), { providers: older });
     const run = await hostRun(texts, login(passwordA));
     await create(run, stack);
-    emulator.resetLog();
+    emu.emulator.resetLog();
     // The same program, with the library upgraded: the same inputs, another provider text.
     const upgraded = seedStack(target(), { providers: texts });
     for (const r of stack) Object.assign(find(upgraded, r.name), { id: r.id, outs: r.outs });
@@ -415,9 +409,9 @@ describe('what a preview shows of the pull Secret', () => {
           ],
         },
       ],
-      harbor: target(`http://localhost:${new URL(server.url).port}`),
+      harbor: target(`http://localhost:${new URL(emu.url).port}`),
     };
-    emulator.resetLog();
+    emu.emulator.resetLog();
     const report = await preview(run, stack);
     expect(report.robot.diff).toMatchObject({ changes: true, replaces: [] });
     // As the engine shows an updated dynamic resource: its new inputs, so no full name or secret.
@@ -443,8 +437,8 @@ describe('what a preview shows of the pull Secret', () => {
 
   test('the real run stores a changed login and the pull Secret gets it; an unchanged one stays', async () => {
     // The robot recreated by hand with the same settings: refresh finds it (another id, secret unknown).
-    emulator.deleteRobotOutOfBand('robot$k8s+coredns-pull');
-    const again = new HarborClient({ url: server.url, username: 'admin', password: passwordA });
+    emu.emulator.deleteRobotOutOfBand('robot$k8s+coredns-pull');
+    const again = new HarborClient({ url: emu.url, username: 'admin', password: passwordA });
     await again.createRobot({
       name: 'coredns-pull',
       description: find(stack, 'robot').inputs.description,
@@ -460,6 +454,6 @@ describe('what a preview shows of the pull Secret', () => {
     expect(applied.robotLogin.changes).toBe(true);
     const login = find(stack, 'robotLogin').outs!;
     expect(pullSecret({ outs: login })).not.toBe(now);
-    expect(emulator.authorize(login.fullName, login.secret, 'k8s')).toEqual(['pull']);
+    expect(emu.emulator.authorize(login.fullName, login.secret, 'k8s')).toEqual(['pull']);
   });
 });

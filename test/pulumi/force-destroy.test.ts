@@ -20,10 +20,7 @@ let emulator: HarborEmulator;
 let server: { url: string; close(): Promise<void> };
 let url: string;
 /** The repository calls the emulator logged, as `METHOD /path` below /api/v2.0. */
-const repositoryCalls = (): string[] =>
-  emulator.requests
-    .filter((r) => r.path.includes('/repositories'))
-    .map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
+const repositoryCalls = (): string[] => emulator.calls((r) => r.path.includes('/repositories'));
 
 beforeAll(async () => {
   emulator = new HarborEmulator({ adminPassword: ADMIN_PASSWORD });

@@ -14,7 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { HarborMember, HarborPrivateApp, HarborRole, type HarborPrivateAppArgs } from '../../lib/pulumi';
-import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
+import { emulatorPerTest } from '../lab/emulator-per-test';
 import { labSeedProps } from '../lab/seed-props';
 import { create, refresh, seedStack, up, type StackResource } from './support/lifecycle';
 import { installLiveEngine } from './support/live-engine';
@@ -27,17 +27,17 @@ const engine = installLiveEngine();
 const GB = 1024 ** 3;
 const pw = (who: string): string => `${who}-Pw1-${randomBytes(9).toString('hex')}`;
 const ADMIN_PASSWORD = pw('admin');
-let emulator: HarborEmulator;
-let server: { url: string; close(): Promise<void> };
+const emu = emulatorPerTest({ adminPassword: ADMIN_PASSWORD, configuration: { storagePerProject: 10 * GB } }, (e) =>
+  e.addUser('k8s-puller'),
+);
 
-const writes = (): string[] =>
-  emulator.requests.filter((r) => r.write).map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
-const requests = (): string[] => emulator.requests.map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
+const writes = (): string[] => emu.emulator.calls((r) => r.write);
+const requests = (): string[] => emu.emulator.calls();
 
 /** The stack configuration with `username` as the Harbor login (what `pulumi config set` stores). */
 function login(username: string, password: string): void {
   engine.setConfig(
-    { 'project:harborUrl': server.url, 'project:harborUsername': username, 'project:harborPassword': password },
+    { 'project:harborUrl': emu.url, 'project:harborUsername': username, 'project:harborPassword': password },
     ['project:harborPassword'],
   );
   engine.restart();
@@ -57,20 +57,10 @@ async function pulumiUp(props: HarborPrivateAppArgs, later: boolean): Promise<vo
   if (later) await engine.finishUp();
 }
 
-beforeEach(async () => {
-  emulator = new HarborEmulator({ adminPassword: ADMIN_PASSWORD, configuration: { storagePerProject: 10 * GB } });
-  emulator.addUser('k8s-puller');
-  server = await startEmulatorServer(emulator);
-});
-afterEach(async () => {
-  await server.close();
-  expect(emulator.contractViolations).toEqual([]);
-});
-
 describe('the component with a projectAdmin login (no system administrator)', () => {
   test('in an adopted project: create, update, rotation, and a destroy after the project itself was deleted', async () => {
     const padmin = pw('padmin');
-    emulator.addProjectAdmin('k8s', 'padmin', padmin);
+    emu.emulator.addProjectAdmin('k8s', 'padmin', padmin);
     login('padmin', padmin);
     const adopted = (trigger: string, role: HarborRole) =>
       seed({
@@ -84,10 +74,10 @@ describe('the component with a projectAdmin login (no system administrator)', ()
     expect(writes()).toEqual(['POST /projects/k8s/members', 'POST /robots']);
 
     // A later up: the member's role and a rotation (the new robot created first, the old one deleted last).
-    emulator.resetLog();
+    emu.emulator.resetLog();
     await pulumiUp(adopted('b', HarborRole.DEVELOPER), true);
     expect(engine.errors).toEqual([]);
-    const state = emulator.state();
+    const state = emu.emulator.state();
     expect(state.members.find((m) => m.entityName === 'k8s-puller')!.roleId).toBe(2);
     expect(state.robots.map((r) => r.name)).toEqual(['robot$k8s+coredns-pull-green-0']);
     expect(writes()).toEqual([
@@ -99,12 +89,12 @@ describe('the component with a projectAdmin login (no system administrator)', ()
     // Its owner deletes the project (and with it the robot and the members); the stack still lists them. To this
     // login Harbor answers 403 for the member's project: HEAD tells it is gone, and destroy succeeds.
     const admin = { authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}` };
-    const gone = await fetch(`${server.url}/api/v2.0/projects/k8s`, {
+    const gone = await fetch(`${emu.url}/api/v2.0/projects/k8s`, {
       method: 'DELETE',
       headers: { ...admin, 'x-is-resource-name': 'true' },
     });
     expect(gone.status).toBe(200);
-    emulator.resetLog();
+    emu.emulator.resetLog();
     expect(await engine.destroyAll()).toEqual(expect.arrayContaining([expect.stringContaining('coredns-robot')]));
     expect(engine.errors).toEqual([]);
     expect(requests()).toEqual(
@@ -114,34 +104,34 @@ describe('the component with a projectAdmin login (no system administrator)', ()
         'HEAD /projects',
       ]),
     );
-    expect(emulator.requests.filter((r) => r.status === 403).map((r) => r.method)).toEqual(['DELETE']);
+    expect(emu.emulator.requests.filter((r) => r.status === 403).map((r) => r.method)).toEqual(['DELETE']);
   });
 
   test('a project it creates itself: a lost create, then a destroy whose answers are lost, run twice', async () => {
     const maker = pw('maker');
-    emulator.addUser('maker', maker);
+    emu.emulator.addUser('maker', maker);
     login('maker', maker);
     // The create's connection breaks before Harbor applies it: the lookup is a 403 (the project does not exist, and
     // the login is no administrator), HEAD says absent, and the create is made again.
-    emulator.injectFault({ kind: 'reset', match: { method: 'POST', path: /\/projects$/ } });
+    emu.emulator.injectFault({ kind: 'reset', match: { method: 'POST', path: /\/projects$/ } });
     await pulumiUp(seed(), false);
     expect(engine.errors).toEqual([]);
     expect(requests().slice(0, 4)).toEqual(['POST /projects', 'GET /projects/k8s', 'HEAD /projects', 'POST /projects']);
     // Harbor gave the project its default quota (10 GB), not the -1 sent: nothing of it was recorded as applied.
-    expect(emulator.state().projects[0]).toMatchObject({ name: 'k8s', ownerName: 'maker', storageLimit: 10 * GB });
+    expect(emu.emulator.state().projects[0]).toMatchObject({ name: 'k8s', ownerName: 'maker', storageLimit: 10 * GB });
 
     // `pulumi destroy`: the project's DELETE is applied but every answer is lost, so the run fails there...
-    emulator.injectFault({ kind: 'reset-after-commit', match: { method: 'DELETE', path: /\/projects\/\d+$/ } });
-    emulator.injectFault({ kind: 'reset', match: { method: 'DELETE', path: /\/projects\/\d+$/ }, times: 3 });
+    emu.emulator.injectFault({ kind: 'reset-after-commit', match: { method: 'DELETE', path: /\/projects\/\d+$/ } });
+    emu.emulator.injectFault({ kind: 'reset', match: { method: 'DELETE', path: /\/projects\/\d+$/ }, times: 3 });
     await expect(engine.destroyAll()).rejects.toThrow(
       /"coredns-project" .*DELETE .*\/projects\/\d+ failed.*after 4 attempts/,
     );
-    expect(emulator.state().projects).toEqual([]);
+    expect(emu.emulator.state().projects).toEqual([]);
     // ... and the second `pulumi destroy` meets a project Harbor hides behind 403: HEAD says it is gone.
-    emulator.resetLog();
+    emu.emulator.resetLog();
     await engine.destroyAll();
     expect(requests()).toEqual([expect.stringMatching(/^DELETE \/projects\/\d+$/), 'HEAD /projects']);
-    expect(emulator.requests.map((r) => r.status)).toEqual([403, 404]);
+    expect(emu.emulator.requests.map((r) => r.status)).toEqual([403, 404]);
   });
 });
 
@@ -155,15 +145,15 @@ describe('a storage quota the login cannot set (lifecycle helpers)', () => {
     'example:harborUsername': username,
     'example:harborPassword': password,
   });
-  const stack = (): StackResource[] => seedStack({ url: server.url, config: 'example:harbor' }, { providers: texts });
+  const stack = (): StackResource[] => seedStack({ url: emu.url, config: 'example:harbor' }, { providers: texts });
   const project = (s: StackResource[]): StackResource => s.find((r) => r.name === 'project')!;
 
   test('declared on create: refused before any write, with the fix', async () => {
     const maker = pw('maker');
-    emulator.addUser('maker', maker);
+    emu.emulator.addUser('maker', maker);
     const s = stack();
     project(s).inputs = { ...project(s).inputs, storageQuotaGb: 5 };
-    emulator.resetLog();
+    emu.emulator.resetLog();
     await expect(create(await hostRun(texts, config('maker', maker)), s.slice(0, 1))).rejects.toThrow(
       'Harbor project "k8s": project.storageQuotaGb 5 cannot be set by "maker", who is not a Harbor system ' +
         "administrator: Harbor gives a project created by another user the system's default quota and lets only " +
@@ -175,24 +165,24 @@ describe('a storage quota the login cannot set (lifecycle helpers)', () => {
 
   test("left out: Harbor's default is not drift (refresh keeps the state, up changes nothing); a change is refused before any write", async () => {
     const maker = pw('maker');
-    emulator.addUser('maker', maker);
+    emu.emulator.addUser('maker', maker);
     const s = stack();
     const run = await hostRun(texts, config('maker', maker));
     await create(run, s);
-    expect(emulator.state().projects[0].storageLimit).toBe(10 * GB);
-    emulator.resetLog();
+    expect(emu.emulator.state().projects[0].storageLimit).toBe(10 * GB);
+    emu.emulator.resetLog();
     expect(await refresh(run, s)).toEqual([]);
     expect(project(s).outs!.storageQuotaGb).toBe(-1);
     expect(requests()).toContain('GET /users/current');
     expect(Object.values(await up(run, s)).map((d) => d.changes)).toEqual([false, false, false, false]);
 
-    emulator.resetLog();
+    emu.emulator.resetLog();
     project(s).inputs = { ...project(s).inputs, storageQuotaGb: 20 };
     await expect(up(run, s)).rejects.toThrow(/storageQuotaGb 20 cannot be set by "maker".*Nothing was written/);
     expect(writes()).toEqual([]);
     // The same change with the administrator's login is applied.
     const asAdmin = await hostRun(texts, config('admin', ADMIN_PASSWORD));
     await up(asAdmin, s);
-    expect(emulator.state().projects[0].storageLimit).toBe(20 * GB);
+    expect(emu.emulator.state().projects[0].storageLimit).toBe(20 * GB);
   });
 });

@@ -4,7 +4,7 @@
  * the API budget of each operation as the emulator counts it.
  */
 import { randomBytes } from 'node:crypto';
-import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
+import { emulatorPerTest } from '../lab/emulator-per-test';
 import { HarborClient } from '../../lib/harbor';
 import type { HarborLogin } from '../../lib/pulumi/providers/connection';
 import { create, destroy, loginConfig, refresh, seedResources, StackResource, targetOf, up } from './support/lifecycle';
@@ -18,35 +18,26 @@ hostPerTest(
 );
 
 const ADMIN_PASSWORD = randomBytes(12).toString('hex');
-let emulator: HarborEmulator;
-let server: { url: string; close(): Promise<void> };
+const emu = emulatorPerTest({ adminPassword: ADMIN_PASSWORD }, (e) => e.addUser('k8s-puller'));
 let connection: HarborLogin;
 
 /** The requests since the last reset, as `METHOD /path` below /api/v2.0 (ids as seen). */
-const calls = (): string[] => emulator.requests.map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
-const writes = (): string[] =>
-  emulator.requests.filter((r) => r.write).map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
+const calls = (): string[] => emu.emulator.calls();
+const writes = (): string[] => emu.emulator.calls((r) => r.write);
 const find = (resources: StackResource[], name: string): StackResource => resources.find((r) => r.name === name)!;
 
-beforeEach(async () => {
-  emulator = new HarborEmulator({ adminPassword: ADMIN_PASSWORD });
-  emulator.addUser('k8s-puller');
-  server = await startEmulatorServer(emulator);
-  connection = { url: server.url, username: 'admin', password: ADMIN_PASSWORD };
-});
-afterEach(async () => {
-  await server.close();
-  expect(emulator.contractViolations).toEqual([]);
+beforeEach(() => {
+  connection = { url: emu.url, username: 'admin', password: ADMIN_PASSWORD };
 });
 
 test("create = 3 writes (project, member, robot); the robot's name and secret come from Harbor and the secret pulls", async () => {
   const stack = seedResources(connection);
-  emulator.resetLog();
+  emu.emulator.resetLog();
   await create(host, stack);
   expect(writes()).toEqual(['POST /projects', 'POST /projects/k8s/members', 'POST /robots']);
   expect(calls()).toEqual(writes());
 
-  const state = emulator.state();
+  const state = emu.emulator.state();
   expect(state.projects.map((p) => [p.name, p.metadata.public, p.metadata.auto_scan, p.storageLimit])).toEqual([
     ['k8s', 'false', 'true', -1],
   ]);
@@ -64,7 +55,7 @@ test("create = 3 writes (project, member, robot); the robot's name and secret co
   expect(outs.fullName).toBe(robot.name);
   expect(find(stack, 'robot').id).toBe(String(robot.id));
   expect(typeof outs.secret).toBe('string');
-  expect(emulator.authorize(outs.fullName, outs.secret, 'k8s')).toEqual(['pull']);
+  expect(emu.emulator.authorize(outs.fullName, outs.secret, 'k8s')).toEqual(['pull']);
   expect(find(stack, 'project').outs).toMatchObject({ created: true, projectId: state.projects[0].id });
   expect(find(stack, 'member').outs!.memberId).toBe(state.members.find((m) => m.entityName === 'k8s-puller')!.id);
 });
@@ -73,14 +64,14 @@ test('an unchanged up = 0 calls; refresh = 0 writes (reads only) and leaves noth
   const stack = seedResources(connection);
   await create(host, stack);
 
-  emulator.resetLog();
+  emu.emulator.resetLog();
   const report = await up(host, stack);
   expect(Object.values(report).map((d) => d.changes)).toEqual([false, false, false]);
   expect(calls()).toEqual([]);
 
   // The emulator answers robot permissions shuffled, with effect "", "allow" or absent: still no drift.
   for (let i = 0; i < 3; i++) {
-    emulator.resetLog();
+    emu.emulator.resetLog();
     expect(await refresh(host, stack)).toEqual([]);
     expect(writes()).toEqual([]);
     // The member lookup (HarborClient.findMember, `?entityname=`) may read a second page: Harbor's X-Total-Count
@@ -93,7 +84,7 @@ test('an unchanged up = 0 calls; refresh = 0 writes (reads only) and leaves noth
       `GET /robots/${find(stack, 'robot').id}`,
     ]);
     expect(calls().length).toBeLessThanOrEqual(5);
-    emulator.resetLog();
+    emu.emulator.resetLog();
     expect(Object.values(await up(host, stack)).map((d) => d.changes)).toEqual([false, false, false]);
     expect(calls()).toEqual([]);
   }
@@ -118,13 +109,13 @@ test('changing robot permissions updates in place (PUT): same robot, same secret
       },
     ],
   };
-  emulator.resetLog();
+  emu.emulator.resetLog();
   const report = await up(host, stack);
   expect(report.robot).toMatchObject({ changes: true, replaces: [], deleteBeforeReplace: false });
   expect(writes()).toEqual([`PUT /robots/${id}`]);
   expect(robot.id).toBe(id);
   expect(robot.outs!.secret).toBe(outs!.secret);
-  expect(emulator.authorize(outs!.fullName, outs!.secret, 'k8s')).toEqual(['pull', 'push']);
+  expect(emu.emulator.authorize(outs!.fullName, outs!.secret, 'k8s')).toEqual(['pull', 'push']);
 
   // The same permissions in another order, with effect "allow": no change.
   robot.inputs = {
@@ -140,7 +131,7 @@ test('changing robot permissions updates in place (PUT): same robot, same secret
       },
     ],
   };
-  emulator.resetLog();
+  emu.emulator.resetLog();
   expect((await up(host, stack)).robot.changes).toBe(false);
   expect(calls()).toEqual([]);
 });
@@ -148,12 +139,12 @@ test('changing robot permissions updates in place (PUT): same robot, same secret
 test('drift made in Harbor (robot disabled, member role changed) is read by refresh and undone by up', async () => {
   const stack = seedResources(connection);
   await create(host, stack);
-  emulator.setRobotDisabled('robot$k8s+coredns-pull', true);
-  emulator.setMemberRole('k8s', 'k8s-puller', 1);
-  emulator.setProjectPublic('k8s', true);
+  emu.emulator.setRobotDisabled('robot$k8s+coredns-pull', true);
+  emu.emulator.setMemberRole('k8s', 'k8s-puller', 1);
+  emu.emulator.setProjectPublic('k8s', true);
 
   await refresh(host, stack);
-  emulator.resetLog();
+  emu.emulator.resetLog();
   const report = await up(host, stack);
   expect(Object.fromEntries(Object.entries(report).map(([k, d]) => [k, [d.changes, d.replaces]]))).toEqual({
     project: [true, []],
@@ -165,29 +156,29 @@ test('drift made in Harbor (robot disabled, member role changed) is read by refr
     `PUT /projects/k8s/members/${find(stack, 'member').outs!.memberId}`,
     `PUT /robots/${find(stack, 'robot').id}`,
   ]);
-  const state = emulator.state();
+  const state = emu.emulator.state();
   expect([
     state.projects[0].metadata.public,
     state.members.find((m) => m.entityName === 'k8s-puller')!.roleId,
     state.robots[0].disabled,
   ]).toEqual(['false', 3, false]);
-  expect(emulator.authorize('robot$k8s+coredns-pull', find(stack, 'robot').outs!.secret, 'k8s')).toEqual(['pull']);
+  expect(emu.emulator.authorize('robot$k8s+coredns-pull', find(stack, 'robot').outs!.secret, 'k8s')).toEqual(['pull']);
 });
 
 test('a robot deleted out of band reads as empty; the next up creates a new one with a new secret', async () => {
   const stack = seedResources(connection);
   await create(host, stack);
   const oldSecret = find(stack, 'robot').outs!.secret;
-  emulator.deleteRobotOutOfBand('robot$k8s+coredns-pull');
+  emu.emulator.deleteRobotOutOfBand('robot$k8s+coredns-pull');
 
   expect(await refresh(host, stack)).toEqual(['robot']);
-  emulator.resetLog();
+  emu.emulator.resetLog();
   const robot = find(stack, 'robot');
   const created = await host.create(robot.inputs);
   expect(writes()).toEqual(['POST /robots']);
   expect(created.outs.secret).not.toBe(oldSecret);
-  expect(emulator.authorize(created.outs.fullName, created.outs.secret, 'k8s')).toEqual(['pull']);
-  expect(emulator.authorize(created.outs.fullName, oldSecret, 'k8s')).toEqual([]);
+  expect(emu.emulator.authorize(created.outs.fullName, created.outs.secret, 'k8s')).toEqual(['pull']);
+  expect(emu.emulator.authorize(created.outs.fullName, oldSecret, 'k8s')).toEqual([]);
 });
 
 test('replacements: another robot name or project; the same login deletes first; another Harbor address is an update', async () => {
@@ -195,7 +186,7 @@ test('replacements: another robot name or project; the same login deletes first;
   await create(host, stack);
   const robot = find(stack, 'robot');
   const project = find(stack, 'project');
-  emulator.resetLog();
+  emu.emulator.resetLog();
   expect(await host.diff(robot.id!, robot.outs, { ...robot.inputs, name: 'coredns-pull-2' })).toMatchObject({
     changes: true,
     replaces: ['name'],
@@ -231,7 +222,7 @@ test('destroy removes exactly what create made: 3 writes in reverse order', asyn
   const stack = seedResources(connection);
   await create(host, stack);
   const ids = { robot: find(stack, 'robot').id, member: find(stack, 'member').outs!.memberId };
-  emulator.resetLog();
+  emu.emulator.resetLog();
   await destroy(host, stack);
   expect(writes()).toEqual([
     `DELETE /robots/${ids.robot}`,
@@ -239,39 +230,39 @@ test('destroy removes exactly what create made: 3 writes in reverse order', asyn
     expect.stringMatching(/^DELETE \/projects\/\d+$/),
   ]);
   expect(calls()).toEqual(writes());
-  const state = emulator.state();
+  const state = emu.emulator.state();
   expect([state.projects, state.robots]).toEqual([[], []]);
 });
 
 describe('an adopted project', () => {
   test('is read on create, never written; its member and robot come and go, the project stays', async () => {
-    const admin = new HarborClient({ url: server.url, username: 'admin', password: ADMIN_PASSWORD });
+    const admin = new HarborClient({ url: emu.url, username: 'admin', password: ADMIN_PASSWORD });
     await admin.createProject({ name: 'k8s', public: false, autoScan: false, preventVul: false });
     await admin.close();
     const stack = seedResources(connection, { adopt: true });
-    emulator.resetLog();
+    emu.emulator.resetLog();
     await create(host, stack);
     expect(writes()).toEqual(['POST /projects/k8s/members', 'POST /robots']);
     expect(find(stack, 'project').outs).toMatchObject({ created: false });
 
-    emulator.resetLog();
+    emu.emulator.resetLog();
     expect(Object.values(await up(host, stack)).map((d) => d.changes)).toEqual([false, false, false]);
     // autoScan differs from the inputs, but an adopted project is never changed.
-    emulator.resetLog();
+    emu.emulator.resetLog();
     await refresh(host, stack);
     expect((await up(host, stack)).project.changes).toBe(false);
     expect(writes()).toEqual([]);
 
     const ids = { robot: find(stack, 'robot').id, member: find(stack, 'member').outs!.memberId };
-    emulator.resetLog();
+    emu.emulator.resetLog();
     await destroy(host, stack);
     expect(writes()).toEqual([`DELETE /robots/${ids.robot}`, `DELETE /projects/k8s/members/${ids.member}`]);
-    expect(emulator.state().projects.map((p) => p.name)).toEqual(['k8s']);
+    expect(emu.emulator.state().projects.map((p) => p.name)).toEqual(['k8s']);
   });
 
   test('that does not exist fails create with the fix, and writes nothing', async () => {
     const [project] = seedResources(connection, { adopt: true });
-    emulator.resetLog();
+    emu.emulator.resetLog();
     await expect(host.create(project.inputs)).rejects.toThrow(
       /does not exist.*project\.adopt: true.*create it in Harbor first/,
     );
@@ -280,7 +271,7 @@ describe('an adopted project', () => {
 });
 
 test('a project the stack did not create is never taken over: 409 names adopt as the fix', async () => {
-  const admin = new HarborClient({ url: server.url, username: 'admin', password: ADMIN_PASSWORD });
+  const admin = new HarborClient({ url: emu.url, username: 'admin', password: ADMIN_PASSWORD });
   await admin.createProject({ name: 'k8s', public: false, autoScan: true, preventVul: false });
   await admin.close();
   const [project] = seedResources(connection);
@@ -290,12 +281,12 @@ test('a project the stack did not create is never taken over: 409 names adopt as
 test('deleting a project that holds repositories fails with the 412 hint unless forceDestroy; nothing else is lost', async () => {
   const stack = seedResources(connection);
   await create(host, stack);
-  emulator.addRepository('k8s', 'coredns');
+  emu.emulator.addRepository('k8s', 'coredns');
   const project = find(stack, 'project');
-  emulator.resetLog();
+  emu.emulator.resetLog();
   const failure = host.delete(project.id!, project.outs);
   await expect(failure).rejects.toThrow(/412.*still holds repositories.*forceDestroy: true/s);
-  expect(emulator.state().projects.map((p) => p.name)).toEqual(['k8s']);
+  expect(emu.emulator.state().projects.map((p) => p.name)).toEqual(['k8s']);
   expect(writes()).toEqual([expect.stringMatching(/^DELETE \/projects\/\d+$/)]);
 });
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { onTheWire, WireValueError } from '../../lib/pulumi/providers/wire';
 import { harborProvider } from '../../lib/pulumi/providers/harbor-provider';
 import { STORED_CONFIGURATION_HINT } from '../../lib/pulumi/providers/boundary';
-import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
+import { emulatorPerTest } from '../lab/emulator-per-test';
 import { create, refresh, seedStack, up, failure, findResource } from './support/lifecycle';
 import { startRealHost } from './support/real-host';
 import { hostRun, serializeLikePulumiUp, type ProviderTexts } from './support/serialized';
@@ -28,29 +28,18 @@ const UNDEFINED_IN_UPDATE = `exports.handler = () => ({
 });`;
 
 let texts: ProviderTexts;
-let emulator: HarborEmulator;
-let server: { url: string; close(): Promise<void> };
+const emu = emulatorPerTest({ adminPassword: PASSWORD }, (e) => e.addUser('k8s-puller'));
 
 const login = (password = PASSWORD): Record<string, string> => ({
   'example:harborUsername': 'admin',
   'example:harborPassword': password,
 });
 const find = findResource;
-const writes = (): string[] =>
-  emulator.requests.filter((r) => r.write).map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
+const writes = (): string[] => emu.emulator.calls((r) => r.write);
 
 beforeAll(() => {
   texts = serializeLikePulumiUp();
 }, 120_000);
-beforeEach(async () => {
-  emulator = new HarborEmulator({ adminPassword: PASSWORD });
-  emulator.addUser('k8s-puller');
-  server = await startEmulatorServer(emulator);
-});
-afterEach(async () => {
-  await server.close();
-  expect(emulator.contractViolations).toEqual([]);
-});
 
 describe('the host is the real one', () => {
   test("the installed @pulumi/pulumi's host, in its own process, configured with the stack configuration", async () => {
@@ -120,14 +109,14 @@ describe('the provider boundary keeps results on the wire (lib/pulumi/providers/
 
 describe('a robot without rotation, updated in place through the host', () => {
   test('description, duration, permissions, and enabled again: one PUT each, the state stored, then no change', async () => {
-    const stack = seedStack({ url: server.url, config: 'example:harbor' }, { providers: texts });
+    const stack = seedStack({ url: emu.url, config: 'example:harbor' }, { providers: texts });
     const run = await hostRun(texts, login());
     await create(run, stack);
     const robot = find(stack, 'robot');
     const { id } = robot;
     const secret = robot.outs!.secret as string;
     expect(robot.outs).not.toHaveProperty('generation');
-    const inHarbor = () => emulator.state().robots.find((r) => r.id === Number(id))!;
+    const inHarbor = () => emu.emulator.state().robots.find((r) => r.id === Number(id))!;
 
     const changes: Array<[string, Record<string, any>]> = [
       ['description', { description: 'coredns pulls, owned by the platform team' }],
@@ -150,13 +139,13 @@ describe('a robot without rotation, updated in place through the host', () => {
     ];
     for (const [what, change] of changes) {
       robot.inputs = { ...robot.inputs, ...change };
-      emulator.resetLog();
+      emu.emulator.resetLog();
       const report = await up(run, stack);
       expect([what, report.robot]).toEqual([what, { changes: true, replaces: [], deleteBeforeReplace: false }]);
       expect([what, writes()]).toEqual([what, [`PUT /robots/${id}`]]);
       expect([what, robot.id, robot.outs!.secret]).toEqual([what, id, secret]);
       // Stored: the next up has nothing to do.
-      emulator.resetLog();
+      emu.emulator.resetLog();
       expect([what, Object.values(await up(run, stack)).map((d) => d.changes)]).toEqual([
         what,
         [false, false, false, false],
@@ -170,10 +159,10 @@ describe('a robot without rotation, updated in place through the host', () => {
     expect(inHarbor().permissions[0].access).toHaveLength(2);
 
     // Disabled in Harbor: refresh reads it, the next up enables it again in place.
-    emulator.setRobotDisabled(robot.outs!.fullName as string, true);
+    emu.emulator.setRobotDisabled(robot.outs!.fullName as string, true);
     expect(await refresh(run, stack)).toEqual([]);
     expect(robot.outs!.disabled).toBe(true);
-    emulator.resetLog();
+    emu.emulator.resetLog();
     expect((await up(run, stack)).robot.changes).toBe(true);
     expect(writes()).toEqual([`PUT /robots/${id}`]);
     expect(inHarbor().disabled).toBe(false);
@@ -185,20 +174,20 @@ describe('a robot without rotation, updated in place through the host', () => {
 describe('what the host cannot do, said plainly', () => {
   test('an import (a read handed only the id) names adopt and the README section, before any request', async () => {
     const run = await hostRun(texts, login());
-    emulator.resetLog();
+    emu.emulator.resetLog();
     for (const read of [() => run.read('12', {}), () => harborProvider.read('12', {})]) {
       const error = await failure(read());
       expect(error.message).toMatch(
         /cannot import "12": .*Fix: declare the app with adopt instead .*project: \{ name, adopt: true \}.*README, "Adopting existing objects"/,
       );
     }
-    expect(emulator.requests).toEqual([]);
+    expect(emu.emulator.requests).toEqual([]);
   });
 
   test('a refresh on the stored configuration after the password changed: the 401 says why and what to do', async () => {
-    const stack = seedStack({ url: server.url, config: 'example:harbor' }, { providers: texts });
+    const stack = seedStack({ url: emu.url, config: 'example:harbor' }, { providers: texts });
     await create(await hostRun(texts, login()), stack);
-    emulator.setUserPassword('admin', `Pw-${randomBytes(9).toString('hex')}`);
+    emu.emulator.setUserPassword('admin', `Pw-${randomBytes(9).toString('hex')}`);
     const error = await failure(refresh(await hostRun(texts, login()), stack));
     expect(error.message).toMatch(/HTTP 401/);
     expect(error.message).toContain(STORED_CONFIGURATION_HINT);

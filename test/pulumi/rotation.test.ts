@@ -13,7 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { dynamic } from '@pulumi/pulumi';
-import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
+import { emulatorPerTest } from '../lab/emulator-per-test';
 import type { HarborTarget } from '../../lib/pulumi/providers/connection';
 import { UNKNOWN } from '../../lib/pulumi/providers/robot-login-provider';
 import { create, preview, refresh, seedStack, StackResource, up } from './support/lifecycle';
@@ -21,18 +21,23 @@ import { hostRun, ProviderTexts, serializeLikePulumiUp } from './support/seriali
 
 const DAY = 86_400_000;
 let texts: ProviderTexts;
-let emulator: HarborEmulator;
-let server: { url: string; close(): Promise<void> };
 let password: string;
 /** Harbor's clock = the real one + this. */
 let harborOffsetMs = 0;
+const emu = emulatorPerTest(
+  () => {
+    password = `Pw-${randomBytes(9).toString('hex')}`;
+    harborOffsetMs = 0;
+    return { adminPassword: password, now: () => Date.now() + harborOffsetMs };
+  },
+  (e) => e.addUser('k8s-puller'),
+);
 
 const login = (): Record<string, string> => ({ 'example:harborUsername': 'admin', 'example:harborPassword': password });
-const target = (): HarborTarget => ({ url: server.url, config: 'example:harbor' });
+const target = (): HarborTarget => ({ url: emu.url, config: 'example:harbor' });
 const find = (stack: StackResource[], name: string): StackResource => stack.find((r) => r.name === name)!;
-const requests = (): string[] => emulator.requests.map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
-const writes = (): string[] =>
-  emulator.requests.filter((r) => r.write).map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
+const requests = (): string[] => emu.emulator.calls();
+const writes = (): string[] => emu.emulator.calls((r) => r.write);
 const failure = (p: Promise<unknown>): Promise<{ message: string }> =>
   p.then(
     () => {
@@ -74,18 +79,6 @@ beforeAll(() => {
   texts = serializeLikePulumiUp();
 }, 60_000);
 
-beforeEach(async () => {
-  password = `Pw-${randomBytes(9).toString('hex')}`;
-  harborOffsetMs = 0;
-  emulator = new HarborEmulator({ adminPassword: password, now: () => Date.now() + harborOffsetMs });
-  emulator.addUser('k8s-puller');
-  server = await startEmulatorServer(emulator);
-});
-afterEach(async () => {
-  await server.close();
-  expect(emulator.contractViolations).toEqual([]);
-});
-
 describe('renewal', () => {
   let run: dynamic.ResourceProvider;
   let stack: StackResource[];
@@ -100,7 +93,7 @@ describe('renewal', () => {
 
   test('outside the window: no change, no Harbor request', async () => {
     await createAged(19);
-    emulator.resetLog();
+    emu.emulator.resetLog();
     expect(Object.values(await up(run, stack)).map((d) => d.changes)).toEqual([false, false, false, false]);
     expect(requests()).toEqual([]);
   });
@@ -110,7 +103,7 @@ describe('renewal', () => {
     const robot = find(stack, 'robot');
     const { secret, expiresAt: before, robotId } = robot.outs!;
     const createdS = before - 30 * 86_400;
-    emulator.resetLog();
+    emu.emulator.resetLog();
     const report = await up(run, stack);
     expect(report.robot).toMatchObject({ changes: true, replaces: [] });
     expect(requests()).toEqual([`GET /robots/${robotId}`, `PUT /robots/${robotId}`, `GET /robots/${robotId}`]);
@@ -118,13 +111,13 @@ describe('renewal', () => {
     expect(robot.outs!.secret === secret).toBe(true);
     expect(robot.outs).toMatchObject({ durationDays: 30, harborDurationDays: 52 });
     expect(robot.outs!.expiresAt).toBe(createdS + 52 * 86_400);
-    expect(emulator.authorize(robot.outs!.fullName, secret, 'k8s')).toEqual(['pull']);
+    expect(emu.emulator.authorize(robot.outs!.fullName, secret, 'k8s')).toEqual(['pull']);
     // The login stores the new expiry; its name and secret are the same (the pull Secret's data does not change).
     expect(report.robotLogin.changes).toBe(true);
     expect(find(stack, 'robotLogin').outs!.secret === secret).toBe(true);
     expect(find(stack, 'robotLogin').outs!.expiresAt).toBe(robot.outs!.expiresAt);
 
-    emulator.resetLog();
+    emu.emulator.resetLog();
     expect(Object.values(await up(run, stack)).map((d) => d.changes)).toEqual([false, false, false, false]);
     expect(requests()).toEqual([]);
     // A refresh reads Harbor's duration (52) into harborDurationDays and keeps the prop (30): still no diff.
@@ -136,7 +129,7 @@ describe('renewal', () => {
   test('a preview of a renewal shows the robot updated and the pull Secret unchanged; nothing is written', async () => {
     await createAged(25);
     const before = find(stack, 'robotLogin').outs!;
-    emulator.resetLog();
+    emu.emulator.resetLog();
     const report = await preview(run, stack);
     expect(report.robot.diff).toMatchObject({ changes: true, replaces: [] });
     expect(report.robotLogin.diff.changes).toBe(false);
@@ -149,12 +142,12 @@ describe('renewal', () => {
     await createAged(40.5, { durationDays: 60, renewBeforeDays: 10 });
     const robot = find(stack, 'robot');
     robot.inputs = { ...robot.inputs, durationDays: 20, renewBeforeDays: 5 };
-    emulator.resetLog();
+    emu.emulator.resetLog();
     await up(run, stack);
     // Harbor would take 20 as "20 days from the creation", 20 days ago: expired at once. Sent: 41 + 20.
     expect(robot.outs).toMatchObject({ durationDays: 20, harborDurationDays: 61 });
     expect(robot.outs!.expiresAt * 1000).toBeGreaterThan(Date.now() + 19 * DAY);
-    expect(emulator.authorize(robot.outs!.fullName, robot.outs!.secret, 'k8s')).toEqual(['pull']);
+    expect(emu.emulator.authorize(robot.outs!.fullName, robot.outs!.secret, 'k8s')).toEqual(['pull']);
   });
 
   test('a robot that never expires is never renewed, and -1 reaches Harbor when the prop says so', async () => {
@@ -162,11 +155,11 @@ describe('renewal', () => {
     const robot = find(stack, 'robot');
     robot.inputs = { ...robot.inputs, durationDays: -1 };
     delete robot.inputs.renewBeforeDays;
-    emulator.resetLog();
+    emu.emulator.resetLog();
     await up(run, stack);
     expect(writes()).toEqual([`PUT /robots/${robot.id}`]);
     expect(robot.outs).toMatchObject({ durationDays: -1, harborDurationDays: -1, expiresAt: -1 });
-    emulator.resetLog();
+    emu.emulator.resetLog();
     expect((await up(run, stack)).robot.changes).toBe(false);
     expect(requests()).toEqual([]);
   });
@@ -175,11 +168,11 @@ describe('renewal', () => {
     await createAged(25.5);
     const robot = find(stack, 'robot');
     // Something in Harbor disables the robot again right after each PUT.
-    const handle = emulator.handle.bind(emulator);
-    emulator.handle = async (req, res) => {
+    const handle = emu.emulator.handle.bind(emu.emulator);
+    emu.emulator.handle = async (req, res) => {
       const handled = await handle(req, res);
       if (req.method === 'PUT' && /\/robots\/\d+$/.test(req.url ?? ''))
-        emulator.setRobotDisabled(robot.outs!.fullName, true);
+        emu.emulator.setRobotDisabled(robot.outs!.fullName, true);
       return handled;
     };
     const error = await failure(up(run, stack));
@@ -205,8 +198,8 @@ describe('rotation', () => {
   test('created at generation 0: the robot has its declared name; nothing due, nothing changes', async () => {
     expect(find(stack, 'rotation').outs).toMatchObject({ generation: 0, trigger: 'a' });
     expect(find(stack, 'robot').outs).toMatchObject({ generation: 0, harborName: 'coredns-pull' });
-    expect(emulator.state().robots.map((r) => r.name)).toEqual(['robot$k8s+coredns-pull']);
-    emulator.resetLog();
+    expect(emu.emulator.state().robots.map((r) => r.name)).toEqual(['robot$k8s+coredns-pull']);
+    emu.emulator.resetLog();
     expect(Object.values(await up(run, stack)).map((d) => d.changes)).toEqual([false, false, false, false, false]);
     expect(requests()).toEqual([]);
   });
@@ -214,7 +207,7 @@ describe('rotation', () => {
   test('a new trigger: the next generation, and the robot is replaced create-first under the next name', async () => {
     const rotation = find(stack, 'rotation');
     rotation.inputs = { ...rotation.inputs, trigger: 'b' };
-    emulator.resetLog();
+    emu.emulator.resetLog();
     const report = await up(run, stack);
     expect(report.rotation.changes).toBe(true);
     expect(rotation.outs).toMatchObject({ generation: 1, trigger: 'b' });
@@ -226,7 +219,7 @@ describe('rotation', () => {
     expect(made.outs).toMatchObject({ generation: 1, harborName: 'coredns-pull-green-0' });
     expect(made.outs.fullName).toBe('robot$k8s+coredns-pull-green-0');
     expect(writes()).toEqual(['POST /robots']);
-    expect(emulator.state().robots.map((r) => r.name)).toEqual([
+    expect(emu.emulator.state().robots.map((r) => r.name)).toEqual([
       'robot$k8s+coredns-pull',
       'robot$k8s+coredns-pull-green-0',
     ]);
@@ -247,7 +240,7 @@ describe('rotation', () => {
   test('a preview of a rotation: the generation unknown, the robot replaced, the pull Secret changing; nothing written', async () => {
     const rotation = find(stack, 'rotation');
     rotation.inputs = { ...rotation.inputs, trigger: 'b' };
-    emulator.resetLog();
+    emu.emulator.resetLog();
     const report = await preview(run, stack);
     expect(report.rotation.diff.changes).toBe(true);
     expect(report.robot.diff).toMatchObject({ changes: true, replaces: ['generation'], deleteBeforeReplace: false });
@@ -266,7 +259,7 @@ describe('turning rotation on', () => {
     for (const r of plain) Object.assign(find(rotating, r.name), { id: r.id, outs: r.outs });
     // The rotation resource is new: created (generation 0); the robot's diff then sees generation 0 = its own.
     await create(plainRun, [find(rotating, 'rotation')]);
-    emulator.resetLog();
+    emu.emulator.resetLog();
     const report = await up(plainRun, rotating);
     expect(report.robot.changes).toBe(false);
     const rotation = find(rotating, 'rotation');

@@ -52,8 +52,7 @@ test('loaded and configured like the host, it runs the whole lifecycle with the 
     'example:harborPassword': ADMIN_PASSWORD,
   });
   expect(provider).not.toBe(harborProvider);
-  const writes = (): string[] =>
-    emulator.requests.filter((r) => r.write).map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`);
+  const writes = (): string[] => emulator.calls((r) => r.write);
   const stack = seedStack({ url: server.url, config: 'example:harbor' });
 
   emulator.resetLog();

@@ -7,7 +7,7 @@
  *   declared outputs and the few documented keys the provider keeps for itself, and nothing else.
  */
 import { randomBytes } from 'node:crypto';
-import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
+import { emulatorPerTest } from '../lab/emulator-per-test';
 import type { HarborTarget } from '../../lib/pulumi/providers/connection';
 import { HarborProject } from '../../lib/pulumi/resources/harbor-project';
 import { HarborProjectMember } from '../../lib/pulumi/resources/harbor-member';
@@ -132,25 +132,19 @@ describe('registered inputs: the declared args, resourceKind and __provider, as 
 });
 
 describe('stored state, through the real host: the inputs, the declared outputs and the provider-only keys', () => {
-  let emulator: HarborEmulator;
-  let server: { url: string; close(): Promise<void> };
   let password: string;
-
-  beforeEach(async () => {
-    password = `Pw-${randomBytes(9).toString('hex')}`;
-    emulator = new HarborEmulator({ adminPassword: password });
-    emulator.addUser('k8s-puller');
-    server = await startEmulatorServer(emulator);
-  });
-  afterEach(async () => {
-    await server.close();
-    expect(emulator.contractViolations).toEqual([]);
-  });
+  const emu = emulatorPerTest(
+    () => {
+      password = `Pw-${randomBytes(9).toString('hex')}`;
+      return { adminPassword: password };
+    },
+    (e) => e.addUser('k8s-puller'),
+  );
 
   /** The registered inputs of `name`, plain, pointing at the emulator, without `__provider` (the host run adds it). */
   const inputsOf = (name: string, over: Record<string, unknown> = {}): Record<string, any> => {
     const { __provider: _p, ...inputs } = unwrapSecrets(registered(name).inputs) as Record<string, any>;
-    const withUrl = inputs.harbor ? { ...inputs, harbor: { ...inputs.harbor, url: server.url } } : inputs;
+    const withUrl = inputs.harbor ? { ...inputs, harbor: { ...inputs.harbor, url: emu.url } } : inputs;
     return { ...withUrl, ...over };
   };
 
