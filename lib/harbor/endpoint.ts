@@ -153,6 +153,7 @@ export interface HarborEndpointProblem {
 /**
  * The checks of {@link resolveHarborEndpoint} for a connection that has no `allowPlainHttp` switch (the Pulumi
  * engine's), the same checks in the same order; undefined when the URL and the CA bundle can be used.
+ * @internal
  */
 export function harborEndpointProblem(url: string, caBundle?: string): HarborEndpointProblem | undefined {
   const checked = endpointCheck({ url, caBundle });
@@ -176,6 +177,7 @@ export function harborEndpointProblem(url: string, caBundle?: string): HarborEnd
  *
  * @returns the canonical URL, or `undefined` for anything that is not an http(s) URL without user info, query or
  * fragment (such as a value Pulumi does not know yet during a preview).
+ * @internal
  */
 export function canonicalHarborUrl(url: unknown): string | undefined {
   if (typeof url !== 'string') return undefined;

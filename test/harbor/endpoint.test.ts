@@ -2,13 +2,13 @@
  * Where the client may connect: plain-HTTP refusal outside loopback, URL checks, CA bundle checks.
  */
 import { parseHarborUrl } from '../../lib/core/harbor-url';
+import { HarborClient } from '../../lib/harbor';
 import {
   canonicalHarborUrl,
   harborEndpointProblem,
-  HarborClient,
   isLoopbackHost,
   resolveHarborEndpoint,
-} from '../../lib/harbor';
+} from '../../lib/harbor/endpoint';
 
 const creds = { username: 'admin', password: 'placeholder-not-a-secret' };
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
