@@ -2,7 +2,8 @@
  * Validation of where the Harbor client connects: the URL, the plain-HTTP policy and the CA bundle.
  */
 import { httpsFormOf, isLoopbackHost, parseHarborUrl, plainHttpProblem } from '../core/harbor-url';
-import { holdsPemCertificate } from '../core/pem';
+import { showValue } from '../core/errors';
+import { describeNotPemCertificate, holdsPemCertificate } from '../core/pem';
 
 /** A validated Harbor endpoint. */
 export interface HarborEndpoint {
@@ -98,10 +99,15 @@ function endpointCheck(opts: {
   }
   if (opts.caBundle !== undefined) {
     if (!holdsPemCertificate(opts.caBundle)) {
+      const given =
+        typeof opts.caBundle === 'string'
+          ? describeNotPemCertificate(opts.caBundle)
+          : { shown: `<${typeof opts.caBundle}>`, problem: 'holds no PEM certificate' };
       return {
         option: 'caBundle',
-        problem: 'holds no PEM certificate',
-        fix: 'pass the CA certificate text ("-----BEGIN CERTIFICATE-----..."), not a file path or a key',
+        subject: showValue(given.shown, 'caBundle'),
+        problem: given.problem,
+        fix: 'pass the CA certificate text ("-----BEGIN CERTIFICATE-----..."; from a file: fs.readFileSync(path, "utf8")), not a file path or a key',
         type: 'TypeError',
       };
     }
