@@ -12,12 +12,7 @@ export function resolveNamespaces(namespaces: string[], scope: string): string[]
       'list the namespaces whose pods pull these images, e.g. ["kube-system"]',
     );
   }
-  const nsSeen = new Set<string>();
-  namespaces.forEach((ns, i) => {
-    checkNamespaceName(`namespaces[${i}]`, ns, scope);
-    if (nsSeen.has(ns)) fail(`namespaces[${i}]`, ns, 'is listed twice', 'list each namespace once');
-    nsSeen.add(ns);
-  });
+  checkListedOnce('namespaces', namespaces, checkNamespaceName, 'namespace', scope);
   return [...namespaces];
 }
 
@@ -27,11 +22,23 @@ export function resolveServiceAccounts(given: string[] | undefined, scope: strin
   const serviceAccounts = given ?? [];
   if (!Array.isArray(serviceAccounts))
     fail('serviceAccounts', serviceAccounts, 'must be a list of names', 'e.g. ["default"]');
-  const saSeen = new Set<string>();
-  serviceAccounts.forEach((sa, i) => {
-    checkObjectName(`serviceAccounts[${i}]`, sa, scope);
-    if (saSeen.has(sa)) fail(`serviceAccounts[${i}]`, sa, 'is listed twice', 'list each ServiceAccount once');
-    saSeen.add(sa);
-  });
+  checkListedOnce('serviceAccounts', serviceAccounts, checkObjectName, 'ServiceAccount', scope);
   return [...serviceAccounts];
+}
+
+/** Checks each name of `list` (`<field>[i]`) with `check`, in order, and refuses a name listed twice. */
+function checkListedOnce(
+  field: string,
+  list: readonly string[],
+  check: (field: string, value: unknown, scope: string) => string,
+  what: string,
+  scope: string,
+): void {
+  const fail = failIn(scope);
+  const seen = new Set<string>();
+  list.forEach((name, i) => {
+    check(`${field}[${i}]`, name, scope);
+    if (seen.has(name)) fail(`${field}[${i}]`, name, 'is listed twice', `list each ${what} once`);
+    seen.add(name);
+  });
 }
