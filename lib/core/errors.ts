@@ -25,6 +25,16 @@ export class HarborPrivateAppError extends Error {
   }
 }
 
+/** Throws the HarborPrivateAppError of one broken rule: the field, the value received, the problem and the fix. */
+export type Fail = (field: string, value: unknown, problem: string, fix: string) => never;
+
+/** The {@link Fail} of one scope (e.g. `HarborPrivateApp "coredns"`), which starts every message it throws. */
+export function failIn(scope?: string): Fail {
+  return (field, value, problem, fix) => {
+    throw new HarborPrivateAppError({ scope, field, value, problem, fix });
+  };
+}
+
 /**
  * The message of anything thrown. Duck-typed: an `Error` subclass serialized by Pulumi's closure serializer (a dynamic
  * provider stored by value) makes errors that are not `instanceof Error` in the provider host.

@@ -74,6 +74,7 @@ export type CheckedCreateResult<C, F> =
  *
  * @throws HarborApiError the last failure, after the last attempt, saying that nothing was left behind.
  * @throws Error when a lookup fails after an unknown outcome: the object may exist; the message says to check.
+ * @internal
  */
 export async function createChecked<C, F>(op: CheckedCreate<C, F>): Promise<CheckedCreateResult<C, F>> {
   const attempts = op.policy.maxRetries + 1;
@@ -120,6 +121,7 @@ export async function createChecked<C, F>(op: CheckedCreate<C, F>): Promise<Chec
 /**
  * Repeats a write whose repetition is harmless (e.g. asking for a new secret of a robot nobody uses yet) while its
  * outcome is unknown, at most `maxRetries + 1` times. Clear failures are thrown at once.
+ * @internal
  */
 export async function repeatHarmlessWrite<T>(policy: WriteRetryPolicy, write: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -147,6 +149,7 @@ export async function repeatHarmlessWrite<T>(policy: WriteRetryPolicy, write: ()
  * clock does not matter. False when either Harbor time is unknown: then nobody can tell.
  *
  * @param slackMs tolerance for `Date`'s whole seconds and Harbor's rounding. @default 1500
+ * @internal
  */
 export function createdWithin(
   creationTimeMs: number | undefined,

@@ -28,8 +28,6 @@ import type {
   RobotUpdate,
 } from './types';
 
-export { idFromLocation } from './wire';
-
 /**
  * Client of Harbor's REST API v2.0 with HTTP Basic auth, no cookies, bounded retries of idempotent calls and
  * {@link HarborApiError} for every failure.

@@ -2,7 +2,8 @@
  * Validation of where the Harbor client connects: the URL, the plain-HTTP policy and the CA bundle.
  */
 import { httpsFormOf, isLoopbackHost, parseHarborUrl, plainHttpProblem } from '../core/harbor-url';
-import { holdsPemCertificate } from '../core/pem';
+import { showValue } from '../core/errors';
+import { describeNotPemCertificate, holdsPemCertificate } from '../core/pem';
 
 /** A validated Harbor endpoint. */
 export interface HarborEndpoint {
@@ -98,10 +99,15 @@ function endpointCheck(opts: {
   }
   if (opts.caBundle !== undefined) {
     if (!holdsPemCertificate(opts.caBundle)) {
+      const given =
+        typeof opts.caBundle === 'string'
+          ? describeNotPemCertificate(opts.caBundle)
+          : { shown: `<${typeof opts.caBundle}>`, problem: 'holds no PEM certificate' };
       return {
         option: 'caBundle',
-        problem: 'holds no PEM certificate',
-        fix: 'pass the CA certificate text ("-----BEGIN CERTIFICATE-----..."), not a file path or a key',
+        subject: showValue(given.shown, 'caBundle'),
+        problem: given.problem,
+        fix: 'pass the CA certificate text ("-----BEGIN CERTIFICATE-----..."; from a file: fs.readFileSync(path, "utf8")), not a file path or a key',
         type: 'TypeError',
       };
     }
@@ -153,6 +159,7 @@ export interface HarborEndpointProblem {
 /**
  * The checks of {@link resolveHarborEndpoint} for a connection that has no `allowPlainHttp` switch (the Pulumi
  * engine's), the same checks in the same order; undefined when the URL and the CA bundle can be used.
+ * @internal
  */
 export function harborEndpointProblem(url: string, caBundle?: string): HarborEndpointProblem | undefined {
   const checked = endpointCheck({ url, caBundle });
@@ -176,6 +183,7 @@ export function harborEndpointProblem(url: string, caBundle?: string): HarborEnd
  *
  * @returns the canonical URL, or `undefined` for anything that is not an http(s) URL without user info, query or
  * fragment (such as a value Pulumi does not know yet during a preview).
+ * @internal
  */
 export function canonicalHarborUrl(url: unknown): string | undefined {
   if (typeof url !== 'string') return undefined;

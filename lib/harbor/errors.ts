@@ -19,7 +19,7 @@ export interface HarborApiErrorInit {
   readonly harborMessage?: string;
   /** The `X-Request-Id` of the failed attempt. */
   readonly requestId?: string;
-  /** How to fix it; when absent, derived from status and method with {@link harborErrorHint}. */
+  /** How to fix it; when absent, derived from the status and the method. */
   readonly hint?: string;
   /** Whether the caller may safely try the same call again later. */
   readonly retryable: boolean;

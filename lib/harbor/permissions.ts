@@ -48,6 +48,7 @@ function compare(x: string, y: string): number {
  * namespace and merged when they name the same namespace.
  *
  * @throws TypeError naming the entry when a permission is not `{kind:"project", namespace, access:[...]}`.
+ * @internal
  */
 export function normalisePermissions(p: unknown[]): RobotPermission[] {
   if (!Array.isArray(p)) {
@@ -87,6 +88,7 @@ export function normalisePermissions(p: unknown[]): RobotPermission[] {
 
 /**
  * True when both lists grant the same rights: order, duplicates and `effect` `""` versus `"allow"` are ignored.
+ * @internal
  */
 export function samePermissions(a: RobotPermission[], b: RobotPermission[]): boolean {
   return JSON.stringify(normalisePermissions(a)) === JSON.stringify(normalisePermissions(b));
@@ -140,6 +142,7 @@ export function nearestRobotAccess(kind: 'project' | 'system', resource: string,
 /**
  * Throws unless every access entry of `permissions` (project permissions) is a pair Harbor accepts, before any request:
  * the message names the entry, the pair, Harbor's answer to it and the nearest allowed pairs.
+ * @internal
  */
 export function assertAllowedRobotAccess(permissions: readonly RobotPermission[], field: string): void {
   permissions.forEach((p, i) => {

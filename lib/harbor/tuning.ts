@@ -25,7 +25,10 @@ export interface ConnectionTuningSpec {
   readonly unit: string;
 }
 
-/** The tuning fields with their defaults and bounds. */
+/**
+ * The tuning fields with their defaults and bounds.
+ * @internal
+ */
 export const CONNECTION_TUNING: Readonly<Record<ConnectionTuningKey, ConnectionTuningSpec>> = {
   maxRetries: { defaultValue: 3, min: 0, max: Number.MAX_SAFE_INTEGER, unit: '' },
   timeoutMs: { defaultValue: 30_000, min: 1, max: MAX_TIMER_MS, unit: ' ms' },
@@ -33,13 +36,17 @@ export const CONNECTION_TUNING: Readonly<Record<ConnectionTuningKey, ConnectionT
   maxRetryDelayMs: { defaultValue: 10_000, min: 0, max: MAX_TIMER_MS, unit: ' ms' },
 };
 
-/** The tuning fields, in a fixed order. */
+/**
+ * The tuning fields, in a fixed order.
+ * @internal
+ */
 export const CONNECTION_TUNING_KEYS = Object.keys(CONNECTION_TUNING) as readonly ConnectionTuningKey[];
 
 /**
  * Why a tuning value is refused (a phrase such as `must be a whole number >= 1`), or undefined when it is valid.
  * Every field is a whole number, at least its minimum (`timeoutMs` >= 1, the others >= 0); the millisecond fields at
  * most {@link MAX_TIMER_MS}, since Node fires a longer timer at once.
+ * @internal
  */
 export function connectionTuningProblem(key: ConnectionTuningKey, value: unknown): string | undefined {
   const { min, max, unit } = CONNECTION_TUNING[key];

@@ -91,7 +91,8 @@ export function assertMemberEntity(entity: MemberEntity): void {
   }
 }
 
-function assertDuration(duration: unknown, field: string): void {
+/** Throws unless `duration` is a robot lifetime Harbor accepts: -1, or a whole number of days >= 1. */
+export function assertRobotDuration(duration: unknown, field: string): asserts duration is number {
   if (typeof duration !== 'number' || !Number.isSafeInteger(duration) || (duration !== -1 && duration < 1)) {
     throw new TypeError(
       `${field} ${show(duration)} must be -1 (never expires) or a positive number of DAYS; Harbor refuses 0.`,
@@ -135,7 +136,7 @@ export function assertRobotSpec(spec: RobotSpec): void {
   if (spec.description !== undefined && typeof spec.description !== 'string') {
     throw new TypeError(`RobotSpec.description must be a string, got ${show(spec.description)}.`);
   }
-  assertDuration(spec.duration, 'RobotSpec.duration');
+  assertRobotDuration(spec.duration, 'RobotSpec.duration');
   if (spec.level !== 'project') throw new TypeError(`RobotSpec.level must be "project", got ${show(spec.level)}.`);
   assertProjectPermissions(spec.permissions, 'RobotSpec.permissions');
   const project = spec.permissions[0].namespace;
@@ -161,35 +162,9 @@ export function assertRobotUpdate(robot: RobotUpdate): void {
   if (robot.description !== undefined && typeof robot.description !== 'string') {
     throw new TypeError(`robot update description must be a string, got ${show(robot.description)}.`);
   }
-  assertDuration(robot.duration, 'robot update duration');
+  assertRobotDuration(robot.duration, 'robot update duration');
   if (robot.level !== 'project') throw new TypeError(`robot update level must be "project", got ${show(robot.level)}.`);
   if (typeof robot.disable !== 'boolean')
     throw new TypeError(`robot update disable must be true or false, got ${show(robot.disable)}.`);
   assertProjectPermissions(robot.permissions, 'robot update permissions');
-}
-
-/** Throws unless `durationDays` is a robot lifetime Harbor accepts: -1, or a whole number of days >= 1. */
-export function assertRobotDuration(durationDays: unknown, field: string): asserts durationDays is number {
-  assertDuration(durationDays, field);
-}
-
-/**
- * Throws unless `secret` passes Harbor's rule for a chosen robot secret (`IsValidSec`): 8 to 128 bytes with an
- * upper-case letter, a lower-case letter and a digit. The message never shows the secret.
- */
-export function assertRobotSecret(secret: unknown): asserts secret is string {
-  const ok =
-    typeof secret === 'string' &&
-    Buffer.byteLength(secret, 'utf8') >= 8 &&
-    Buffer.byteLength(secret, 'utf8') <= 128 &&
-    /[a-z]/.test(secret) &&
-    /[A-Z]/.test(secret) &&
-    /[0-9]/.test(secret);
-  if (!ok) {
-    throw new TypeError(
-      `robot secret (${typeof secret === 'string' ? `${Buffer.byteLength(secret, 'utf8')} bytes, not shown` : show(typeof secret)}) ` +
-        "does not pass Harbor's rule: 8 to 128 bytes with at least one upper-case letter, one lower-case letter and one digit. " +
-        'Or let Harbor generate one (refreshRobotSecret).',
-    );
-  }
 }

@@ -1,18 +1,15 @@
 /**
- * `harbor-private-app lint`, framework-free: reads Kubernetes manifests and finds images that kubelet would pull
- * without credentials (the seed's ErrImagePull), before anything is applied.
+ * `harbor-private-app lint`, framework-free (`harbor-private-app/lint`): reads Kubernetes manifests and finds images
+ * that kubelet would pull without credentials (the seed's ErrImagePull), before anything is applied.
+ * @packageDocumentation
  */
-export * from './check';
-export * from './checked-registries';
-export * from './declared-secrets';
-export * from './docker-config-document';
-export * from './encoding';
-export * from './findings';
-export * from './format';
-export * from './inventory';
-export * from './label-selectors';
-export * from './lint';
+export { lintManifests, lintSources, type LintOptions, type LintResult } from './lint';
+export type { ManifestSource } from './sources';
+export type { DeclaredSecret } from './declared-secrets';
+export type { Finding, FindingCode, InputError, InputErrorCode, Note, Report, Summary } from './findings';
+export { formatReport, FORMATS, type Format } from './format';
 export { locateField, type Position } from './locate';
+export type { ValuePath } from './object-paths';
 // The two parsers behind parseManifests (parseYamlManifests, parseYamlManifestsFast) stay internal.
 export {
   ManifestParseError,
@@ -23,10 +20,4 @@ export {
   type ParsedManifests,
   type ParseManifestOptions,
 } from './manifests';
-export * from './object-paths';
-export * from './pull-secrets';
-export * from './registry-keys';
-export * from './sarif';
-export * from './sources';
-export * from './workloads';
 export type { ImageReference } from '../core/image-reference';

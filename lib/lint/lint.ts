@@ -44,9 +44,12 @@ export interface LintOptions {
   readonly configFile?: string;
 }
 
-/** A lint report, with the per-container checks behind it (preflight builds on them). */
+/** A lint report (with, for preflight, the per-container checks behind it). */
 export interface LintResult extends Report {
-  /** Every checked container (image on a checked registry), with the credentials kubelet would use. */
+  /**
+   * Every checked container (image on a checked registry), with the credentials kubelet would use.
+   * @internal
+   */
   readonly checks: readonly ImageCheck[];
 }
 

@@ -4,7 +4,8 @@
  * Every test ends with `contractViolations` empty: no request the client sent broke Harbor's swagger.
  */
 import { randomBytes } from 'node:crypto';
-import { samePermissions, type HarborClientOptions, type RobotPermission } from '../../lib/harbor';
+import { type HarborClientOptions, type RobotPermission } from '../../lib/harbor';
+import { samePermissions } from '../../lib/harbor/permissions';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { failure } from './failure';
 import { LabHarborClient } from '../lab/lab-client';

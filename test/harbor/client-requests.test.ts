@@ -3,7 +3,8 @@
  * absent objects), against a scripted in-test server.
  */
 import { randomBytes } from 'node:crypto';
-import { HarborApiError, idFromLocation, type HarborRequestEvent } from '../../lib/harbor';
+import { HarborApiError, type HarborRequestEvent } from '../../lib/harbor';
+import { idFromLocation } from '../../lib/harbor/wire';
 import { harborError, startFakeHarbor, type FakeHarbor, type Handler, type RecordedRequest } from './fake-harbor';
 import { LabHarborClient } from '../lab/lab-client';
 

@@ -2,13 +2,13 @@
  * Where the client may connect: plain-HTTP refusal outside loopback, URL checks, CA bundle checks.
  */
 import { parseHarborUrl } from '../../lib/core/harbor-url';
+import { HarborClient } from '../../lib/harbor';
 import {
   canonicalHarborUrl,
   harborEndpointProblem,
-  HarborClient,
   isLoopbackHost,
   resolveHarborEndpoint,
-} from '../../lib/harbor';
+} from '../../lib/harbor/endpoint';
 
 const creds = { username: 'admin', password: 'placeholder-not-a-secret' };
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
@@ -86,11 +86,28 @@ describe('url', () => {
   });
 });
 
+/** The message `fn` throws. */
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected a throw');
+}
+
 describe('caBundle', () => {
-  it('must hold a PEM certificate', () => {
+  it('must hold a PEM certificate; the message names what was given, never the text of a key', () => {
     expect(() => new HarborClient({ url: 'https://reg.example.com', caBundle: '/etc/ssl/ca.pem', ...creds })).toThrow(
-      /caBundle holds no PEM certificate/,
+      /^HarborClientOptions\.caBundle "\/etc\/ssl\/ca\.pem" is a file path, not PEM text.*fs\.readFileSync\(path, "utf8"\)/,
     );
+    const body = 'MIIE'.padEnd(200, 'k');
+    const key = `-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END RSA PRIVATE KEY-----\n`;
+    const message = errorOf(() => new HarborClient({ url: 'https://reg.example.com', caBundle: key, ...creds }));
+    expect(message).toMatch(
+      `HarborClientOptions.caBundle "<PEM RSA PRIVATE KEY block, ${key.length} characters>" holds no PEM certificate: it is a PEM RSA PRIVATE KEY block`,
+    );
+    expect(message).not.toContain(body);
     expect(new HarborClient({ url: 'https://reg.example.com', caBundle: PEM, ...creds }).origin).toBe(
       'https://reg.example.com',
     );
@@ -134,6 +151,10 @@ describe('harborEndpointProblem (callers with their own field names and fixes: t
       problem: '"ftp://reg.example.com/" must start with https:// (got protocol ftp:)',
     });
     expect(harborEndpointProblem('https://reg.example.com', 'ca.pem')).toEqual({
+      field: 'caBundle',
+      problem: expect.stringMatching(/^is a file path, not PEM text/),
+    });
+    expect(harborEndpointProblem('https://reg.example.com', 'not a certificate')).toEqual({
       field: 'caBundle',
       problem: 'holds no PEM certificate',
     });

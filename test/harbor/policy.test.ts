@@ -1,19 +1,10 @@
 /**
  * Pure parts: retry policy and backoff, Harbor error parsing, hints per status, redaction, permission sets.
  */
-import {
-  HarborApiError,
-  harborErrorHint,
-  isIdempotent,
-  isRetryableStatus,
-  normalisePermissions,
-  parseHarborError,
-  parseRetryAfter,
-  redactSecrets,
-  retryDelayMs,
-  samePermissions,
-  type RobotPermission,
-} from '../../lib/harbor';
+import { HarborApiError, type RobotPermission } from '../../lib/harbor';
+import { harborErrorHint, parseHarborError, redactSecrets } from '../../lib/harbor/errors';
+import { normalisePermissions, samePermissions } from '../../lib/harbor/permissions';
+import { isIdempotent, isRetryableStatus, parseRetryAfter, retryDelayMs } from '../../lib/harbor/retry';
 
 describe('retry policy', () => {
   it('only GET, HEAD, PUT, DELETE are idempotent', () => {

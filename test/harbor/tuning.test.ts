@@ -1,11 +1,11 @@
 /** The connection tuning rule: one function, used by HarborClient and by the Pulumi component at construction. */
+import { HarborClient } from '../../lib/harbor';
 import {
   CONNECTION_TUNING,
   CONNECTION_TUNING_KEYS,
-  HarborClient,
   MAX_TIMER_MS,
   connectionTuningProblem,
-} from '../../lib/harbor';
+} from '../../lib/harbor/tuning';
 
 const creds = { url: 'https://r.example.com', username: 'admin', password: 'placeholder-not-a-secret' };
 

@@ -74,6 +74,8 @@ export const CORPUS_PLANTED = {
   literalPassword: `litpw${randomBytes(9).toString('hex')}`,
   /** Put where a login name, an image or a member belongs (a password in the wrong place). */
   strayPassword: `strpw${randomBytes(9).toString('hex')}`,
+  /** The body of a PEM block given where a CA certificate belongs (stands for a key: never shown). */
+  pemBody: `MII${randomBytes(18).toString('base64')}`,
 } as const;
 
 /** `<redacted: N characters>`: how a message shows a credential of that length. */
@@ -855,8 +857,17 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     engines: 'pulumi',
     config: () => ({ harborPassword: undefined }),
     field: 'project:harborPassword',
-    shown: '"<empty>"',
+    shown: '= undefined: is not set',
     fix: /pulumi config set --secret harborPassword/,
+  },
+  {
+    id: 'harbor-username-empty',
+    mistake: 'a Harbor user set to the empty string',
+    engines: 'pulumi',
+    config: () => ({ harborUsername: '' }),
+    field: 'project:harborUsername',
+    shown: '= "": is empty',
+    fix: /pulumi config set harborUsername/,
   },
   {
     id: 'harbor-http-non-loopback',
@@ -884,8 +895,21 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     engines: 'pulumi',
     config: () => ({ harborUrl: 'https://harbor.example.com', harborCaBundle: '/etc/ssl/harbor-ca.crt' }),
     field: 'project:harborCaBundle',
-    shown: '"<PEM text>"',
-    fix: /PEM text of the CA/,
+    shown: '"/etc/ssl/harbor-ca.crt": is a file path, not PEM text',
+    fix: /pulumi config set harborCaBundle "\$\(cat \/etc\/ssl\/harbor-ca\.crt\)", with the PEM text of the CA/,
+  },
+  {
+    id: 'harbor-ca-key',
+    mistake: "a private key given as the CA bundle (the CA's key, not its certificate)",
+    engines: 'pulumi',
+    config: () => ({
+      harborUrl: 'https://harbor.example.com',
+      harborCaBundle: `-----BEGIN PRIVATE KEY-----\n${CORPUS_PLANTED.pemBody}\n-----END PRIVATE KEY-----\n`,
+    }),
+    field: 'project:harborCaBundle',
+    shown: '"<PEM PRIVATE KEY block, 82 characters>": holds no PEM certificate: it is a PEM PRIVATE KEY block',
+    fix: /"\$\(cat ca\.pem\)"/,
+    neverShown: [CORPUS_PLANTED.pemBody],
   },
   {
     id: 'harbor-timeout-zero',

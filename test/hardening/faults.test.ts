@@ -16,7 +16,8 @@
  * machine; the hang cases switch to 1 s just before the operation under test (see useTimeout).
  */
 import { randomBytes } from 'node:crypto';
-import { HarborApiError, HarborClient, createChecked, createdWithin, writeOutcome } from '../../lib/harbor';
+import { HarborApiError, HarborClient } from '../../lib/harbor';
+import { createChecked, createdWithin, writeOutcome } from '../../lib/harbor/checked-write';
 import type { HarborLogin } from '../../lib/pulumi/providers/connection';
 import { HarborEmulator, startEmulatorServer, type Fault } from '../lab/harbor-emulator';
 import { create, loginConfig, seedResources, targetOf, type StackResource } from '../pulumi/support/lifecycle';

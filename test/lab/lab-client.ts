@@ -7,8 +7,9 @@
  */
 import { renewedDurationDays } from '../../lib/core/renewal';
 import { HarborClient, type HarborMember, type HarborRobot } from '../../lib/harbor';
-import { assertId, assertProjectName, assertRobotDuration, assertRobotSecret } from '../../lib/harbor/validate';
+import { assertId, assertProjectName, assertRobotDuration } from '../../lib/harbor/validate';
 import { harborTime, toMember, toRobot } from '../../lib/harbor/wire';
+import { isValidRobotSecret } from './emulator-random';
 
 export class LabHarborClient extends HarborClient {
   /** Lists all members of a project, following Harbor's paging. */
@@ -93,5 +94,19 @@ export class LabHarborClient extends HarborClient {
     const renewed = await this.getRobot(id);
     if (!renewed) throw this.http.unexpected(res, `robot ${id} to still exist after its renewal`);
     return renewed;
+  }
+}
+
+/**
+ * Throws unless `secret` passes Harbor's rule for a chosen robot secret (`IsValidSec`, {@link isValidRobotSecret}): 8
+ * to 128 bytes with an upper-case letter, a lower-case letter and a digit. The message never shows the secret.
+ */
+function assertRobotSecret(secret: unknown): asserts secret is string {
+  if (typeof secret !== 'string' || !isValidRobotSecret(secret)) {
+    throw new TypeError(
+      `robot secret (${typeof secret === 'string' ? `${Buffer.byteLength(secret, 'utf8')} bytes, not shown` : JSON.stringify(typeof secret)}) ` +
+        "does not pass Harbor's rule: 8 to 128 bytes with at least one upper-case letter, one lower-case letter and one digit. " +
+        'Or let Harbor generate one (refreshRobotSecret).',
+    );
   }
 }

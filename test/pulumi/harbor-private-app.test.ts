@@ -587,7 +587,7 @@ describe('the connection is checked against the stack configuration before anyth
       'no password',
       { 'project:harborUsername': 'admin' },
       [],
-      /project:harborPassword = "<empty>": is not set.*pulumi config set --secret harborPassword/,
+      /project:harborPassword = undefined: is not set.*pulumi config set --secret harborPassword/,
     ],
     [
       'a password in clear text',
@@ -614,7 +614,7 @@ describe('the connection is checked against the stack configuration before anyth
       },
       ['project:harborPassword'],
       // The client's option name (HarborClientOptions.caBundle) is not what the user set: it is not shown.
-      /project:harborCaBundle = "<PEM text>": (?!HarborClientOptions).*no PEM certificate/,
+      /project:harborCaBundle = "\/etc\/ssl\/ca\.pem": is a file path, not PEM text(?!.*HarborClientOptions).*"\$\(cat \/etc\/ssl\/ca\.pem\)"/,
     ],
   ];
   afterAll(() =>

@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { HarborPrivateAppError } from '../../core/errors';
+import { describeNotPemCertificate } from '../../core/pem';
 import {
   canonicalHarborUrl,
   CONNECTION_TUNING,
@@ -138,19 +139,21 @@ export class HarborConnection {
       throw new HarborPrivateAppError({ scope, field: key, value, problem, fix });
     };
     const short = (key: string): string => (key.startsWith(`${pulumi.getProject()}:`) ? key.split(':')[1] : key);
+    // A key that is not set shows `undefined`, one set to "" shows `""`: the user's and the password's alike.
+    const unset = (key: string): string => (pulumi.runtime.getConfig(key) === undefined ? 'is not set' : 'is empty');
     if (get(keys.username) === undefined) {
       fail(
         keys.username,
-        undefined,
-        'is not set in the stack configuration',
+        pulumi.runtime.getConfig(keys.username),
+        `${unset(keys.username)} in the stack configuration`,
         `pulumi config set ${short(keys.username)} <a Harbor user that may create projects and robots>`,
       );
     }
     if (get(keys.password) === undefined) {
       fail(
         keys.password,
-        '<empty>',
-        'is not set in the stack configuration',
+        pulumi.runtime.getConfig(keys.password),
+        `${unset(keys.password)} in the stack configuration`,
         `pulumi config set --secret ${short(keys.password)}`,
       );
     }
@@ -168,11 +171,14 @@ export class HarborConnection {
     // The client's own messages advise its allowPlainHttp option, which a connection does not have: this engine's fix.
     const bad = harborEndpointProblem(url, caBundle);
     if (bad?.field === 'caBundle') {
+      const given = describeNotPemCertificate(caBundle ?? '');
+      // The path the value names, when the shell takes it as written.
+      const file = given.path !== undefined && /^[^\s"'$`\\]{1,200}$/.test(given.path) ? given.path : 'ca.pem';
       fail(
         keys.caBundle,
-        '<PEM text>',
-        bad.problem,
-        `pulumi config set ${short(keys.caBundle)} "$(cat ca.pem)" with the PEM text of the CA that signed Harbor's certificate`,
+        given.shown,
+        given.problem,
+        `pulumi config set ${short(keys.caBundle)} "$(cat ${file})", with the PEM text of the CA that signed Harbor's certificate`,
       );
     }
     if (bad) {
