@@ -5,7 +5,8 @@
  *
  * There is no Pulumi CLI here, so the engine is played by this file: the component is constructed under
  * `pulumi.runtime.setMocks` to capture the exact inputs of its Harbor resources (project, member, robot),
- * then the providers are called the way the engine calls them: `create` in dependency order; an unchanged
+ * then the providers are called the way the engine calls them, each resource's inputs through its provider's `check`
+ * first: `create` in dependency order; an unchanged
  * `pulumi up` = `diff` of every resource against its state (and `update` only where `diff` reports a change);
  * `pulumi refresh` = `read` of every resource; `pulumi destroy` = `delete` in reverse order.
  * Kubernetes objects are not counted (they do not talk to Harbor).
@@ -74,18 +75,24 @@ export async function countHarborRequests(n: number): Promise<Record<HarborOpera
       return { requests: emulator.requests.length, writes: emulator.writes(), routes, ms };
     };
 
+    // The engine's Check before every diff and create: the provider fills in the defaults of the args left unset.
+    const checked = async (r: CapturedResource): Promise<Record<string, unknown>> => {
+      const check = providers[r.type].check;
+      return check ? ((await check.call(providers[r.type], {}, r.inputs)).inputs ?? r.inputs) : r.inputs;
+    };
     const create = await phase(async () => {
       for (const r of resources) {
-        const created = await providers[r.type].create(r.inputs);
+        const created = await providers[r.type].create(await checked(r));
         state.set(r, { id: created.id, outs: created.outs ?? {} });
       }
     });
     const update = await phase(async () => {
       for (const r of resources) {
         const s = state.get(r)!;
-        const diff = await providers[r.type].diff!(s.id, s.outs, r.inputs);
+        const inputs = await checked(r);
+        const diff = await providers[r.type].diff!(s.id, s.outs, inputs);
         if (diff.changes) {
-          const updated = await providers[r.type].update!(s.id, s.outs, r.inputs);
+          const updated = await providers[r.type].update!(s.id, s.outs, inputs);
           state.set(r, { id: s.id, outs: updated.outs ?? s.outs });
         }
       }

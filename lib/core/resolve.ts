@@ -4,6 +4,7 @@ import {
   PullCredentials,
   SecretStoreRef,
 } from './credentials';
+import { MEMBER_DEFAULTS, PROJECT_DEFAULTS, ROBOT_DEFAULTS } from './defaults';
 import { HarborPrivateAppError } from './errors';
 import { httpsFormOf, parseHarborUrl, plainHttpProblem } from './harbor-url';
 import { HARBOR_GROUP_TYPE_IDS, HarborGroupType, HarborMember } from './members';
@@ -68,8 +69,8 @@ export interface ResolvedProject {
   readonly autoScan: boolean;
   /** Harbor's `prevent_vul` (it also blocks never-scanned images). */
   readonly preventVulnerableImages: boolean;
-  /** Storage quota in GB, `-1` unlimited. */
-  readonly storageQuotaGb: number;
+  /** Storage quota in GB, `-1` unlimited; unset: Harbor's default quota, not managed. */
+  readonly storageQuotaGb?: number;
   /** Use an existing project: never create, change or delete it. */
   readonly adopt: boolean;
   /** Delete the project's repositories when the project is deleted. */
@@ -237,11 +238,13 @@ export function resolveHarborPrivateApp(appName: string, options: EngineOptions)
   const p = options.project;
   if (!p || typeof p !== 'object') fail('project', p, 'is required', 'pass project: { name: "k8s" }');
   const projectName = checkHarborProjectName('project.name', p.name, scope);
-  const storageQuotaGb = p.storageQuotaGb ?? -1;
+  // Unset: not managed, the project keeps Harbor's default quota.
+  const storageQuotaGb = p.storageQuotaGb;
   if (
-    typeof storageQuotaGb !== 'number' ||
-    !Number.isFinite(storageQuotaGb) ||
-    (storageQuotaGb !== -1 && storageQuotaGb <= 0)
+    storageQuotaGb !== undefined &&
+    (typeof storageQuotaGb !== 'number' ||
+      !Number.isFinite(storageQuotaGb) ||
+      (storageQuotaGb !== -1 && storageQuotaGb <= 0))
   ) {
     fail(
       'project.storageQuotaGb',
@@ -250,7 +253,7 @@ export function resolveHarborPrivateApp(appName: string, options: EngineOptions)
       'use -1 or e.g. 10',
     );
   }
-  if (storageQuotaGb > MAX_STORAGE_QUOTA_GB) {
+  if (storageQuotaGb !== undefined && storageQuotaGb > MAX_STORAGE_QUOTA_GB) {
     fail(
       'project.storageQuotaGb',
       storageQuotaGb,
@@ -331,7 +334,7 @@ export function resolveHarborPrivateApp(appName: string, options: EngineOptions)
       groupType: m.groupType,
       groupTypeId: m.groupType ? HARBOR_GROUP_TYPE_IDS[m.groupType] : undefined,
       ldapGroupDn: m.ldapGroupDn,
-      adopt: m.adopt === true,
+      adopt: m.adopt ?? MEMBER_DEFAULTS.adopt,
     });
   });
 
@@ -484,7 +487,7 @@ export function resolveHarborPrivateApp(appName: string, options: EngineOptions)
         `shorten it to at most ${HARBOR_ROBOT_STORED_NAME_MAX - projectName.length - 1} characters, or the project name`,
       );
     }
-    const durationDays = robotOpts.durationDays ?? -1;
+    const durationDays = robotOpts.durationDays ?? ROBOT_DEFAULTS.durationDays;
     if (
       typeof durationDays !== 'number' ||
       !Number.isInteger(durationDays) ||
@@ -616,7 +619,7 @@ export function resolveHarborPrivateApp(appName: string, options: EngineOptions)
       durationDays,
       description,
       permission: robotPermission(projectName, wantsPush),
-      adopt: robotOpts.adopt === true,
+      adopt: robotOpts.adopt ?? ROBOT_DEFAULTS.adopt,
       ...(rotation ? { rotation } : {}),
       ...(rotationPolicy ? { rotationPolicy } : {}),
       ...(renewBeforeDays !== undefined ? { renewBeforeDays } : {}),
@@ -691,12 +694,12 @@ export function resolveHarborPrivateApp(appName: string, options: EngineOptions)
     harborUrl: harborUrl.replace(/\/+$/, ''),
     project: {
       name: projectName,
-      public: p.public ?? false,
-      autoScan: p.autoScan ?? true,
-      preventVulnerableImages: p.preventVulnerableImages ?? false,
+      public: p.public ?? PROJECT_DEFAULTS.public,
+      autoScan: p.autoScan ?? PROJECT_DEFAULTS.autoScan,
+      preventVulnerableImages: p.preventVulnerableImages ?? PROJECT_DEFAULTS.preventVulnerableImages,
       storageQuotaGb,
-      adopt: p.adopt ?? false,
-      forceDestroy: p.forceDestroy ?? false,
+      adopt: p.adopt ?? PROJECT_DEFAULTS.adopt,
+      forceDestroy: p.forceDestroy ?? PROJECT_DEFAULTS.forceDestroy,
     },
     members,
     robot,

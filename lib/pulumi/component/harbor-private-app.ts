@@ -2,7 +2,9 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import {
   dockerConfigJson,
+  HarborMember,
   HarborPrivateAppError,
+  HarborProjectOptions,
   kubernetesNameFor,
   renewalWindowDays,
   ResolvedHarborPrivateApp,
@@ -20,7 +22,7 @@ import { HarborRobotLogin } from '../resources/harbor-robot-login';
 import { HarborRobotRotation } from '../resources/harbor-robot-rotation';
 import { kubernetesResource, kubernetesResourceName, KubernetesManifest } from './kubernetes-objects';
 import type { HarborPullCheck } from '../resources/harbor-pull-check';
-import { HarborPrivateAppArgs } from './args';
+import { HarborPrivateAppArgs, RobotArgs } from './args';
 import { preflightPullCheck, ResolvedPreflight, resolvePreflight } from './preflight';
 import { renderHarborPrivateApp, RenderedApp } from './render';
 import { robotLifecycleWarnings } from './robot-warnings';
@@ -86,11 +88,11 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
     const config = rendered.construct.config;
     this.config = config;
     // Harbor: project <- members <- robot <- robot login (deleted in the reverse order).
-    this.project = declareProject(this, name, config, location);
-    this.members = declareMembers(this, name, config, location);
+    this.project = declareProject(this, name, config, location, args.project);
+    this.members = declareMembers(this, name, config, location, args.members);
     if (config.robot) {
       this.robotRotation = declareRobotRotation(this, name, config.robot);
-      this.robot = declareRobot(this, name, config.robot, location);
+      this.robot = declareRobot(this, name, config.robot, location, args.robot);
       this.robotLogin = new HarborRobotLogin(`${name}-robot-login`, { robot: this.robot }, { parent: this });
       warnAboutRobotExpiry(this, name, config.robot, this.robotLogin);
     }
@@ -207,25 +209,28 @@ function prepareHarborPrivateApp(
   };
 }
 
-/** The Harbor project of the app. */
+/**
+ * The Harbor project of the app. Its options as the program set them (checked by lib/core): an unset one is not
+ * registered, and the provider's check fills in lib/core's default.
+ */
 function declareProject(
   app: HarborPrivateApp,
   name: string,
   config: ResolvedHarborPrivateApp,
   location: HarborLocationArgs,
+  set: HarborProjectOptions,
 ): HarborProject {
-  const p = config.project;
   return new HarborProject(
     `${name}-project`,
     {
       ...location,
-      name: p.name,
-      public: p.public,
-      autoScan: p.autoScan,
-      preventVulnerableImages: p.preventVulnerableImages,
-      storageQuotaGb: p.storageQuotaGb,
-      adopt: p.adopt,
-      forceDestroy: p.forceDestroy,
+      name: config.project.name,
+      public: set.public,
+      autoScan: set.autoScan,
+      preventVulnerableImages: set.preventVulnerableImages,
+      storageQuotaGb: set.storageQuotaGb,
+      adopt: set.adopt,
+      forceDestroy: set.forceDestroy,
     },
     { parent: app },
   );
@@ -237,9 +242,11 @@ function declareMembers(
   name: string,
   config: ResolvedHarborPrivateApp,
   location: HarborLocationArgs,
+  set: readonly HarborMember[] | undefined,
 ): HarborProjectMember[] {
   const memberNames = memberResourceNames(name, config.members);
-  return config.members.map((m, i) => declareMember(app, memberNames[i], m, location));
+  // lib/core resolves the members in the order given.
+  return config.members.map((m, i) => declareMember(app, memberNames[i], m, location, set?.[i].adopt));
 }
 
 function declareMember(
@@ -247,6 +254,7 @@ function declareMember(
   names: { readonly name: string; readonly aliases: string[] },
   m: ResolvedMember,
   location: HarborLocationArgs,
+  adopt: boolean | undefined,
 ): HarborProjectMember {
   return new HarborProjectMember(
     names.name,
@@ -258,7 +266,7 @@ function declareMember(
       groupType: m.groupTypeId,
       ldapGroupDn: m.ldapGroupDn,
       role: m.role,
-      adopt: m.adopt,
+      adopt,
     },
     { parent: app, aliases: names.aliases.map((alias) => ({ name: alias })) },
   );
@@ -270,6 +278,7 @@ function declareRobot(
   name: string,
   r: NonNullable<ResolvedHarborPrivateApp['robot']>,
   location: HarborLocationArgs,
+  set: RobotArgs | undefined,
 ): HarborRobotAccount {
   return new HarborRobotAccount(
     `${name}-robot`,
@@ -277,12 +286,13 @@ function declareRobot(
       ...location,
       project: app.project.name,
       name: r.name,
+      // The description's default names the app: always set. The others as the program set them.
       description: r.description,
-      durationDays: r.durationDays,
+      durationDays: set?.durationDays,
       permissions: normalisePermissions([
         { kind: 'project', namespace: r.permission.namespace, access: r.permission.access.map((a) => ({ ...a })) },
       ]),
-      adopt: r.adopt,
+      adopt: set?.adopt,
       generation: app.robotRotation?.generation,
       renewBeforeDays: renewalWindowDays(r),
     },

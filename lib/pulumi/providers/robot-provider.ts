@@ -4,6 +4,7 @@
  */
 import type { dynamic } from '@pulumi/pulumi';
 import { MAX_ROBOT_DURATION_DAYS } from '../../core/robot';
+import { ROBOT_DEFAULTS, withDefaults } from '../../core/defaults';
 import { renewalDue, renewedDurationDays } from '../../core/renewal';
 import { rotationRobotName } from '../../core/rotation';
 import {
@@ -211,6 +212,14 @@ function settingsDiffer(olds: Partial<HarborRobotOutputs>, news: HarborRobotInpu
  * - delete: `DELETE /robots/{id}` (1 write); a robot already gone counts as deleted.
  */
 export class HarborRobotProvider extends StackConfiguredProvider implements dynamic.ResourceProvider {
+  /**
+   * The inputs with lib/core's defaults (`ROBOT_DEFAULTS`), and an empty description, for the args the program left
+   * unset (the engine stores them).
+   */
+  async check(_olds: unknown, news: HarborRobotInputs): Promise<dynamic.CheckResult> {
+    return { inputs: withDefaults(news, { ...ROBOT_DEFAULTS, description: '' }) };
+  }
+
   async create(inputs: HarborRobotInputs): Promise<dynamic.CreateResult> {
     return withHarbor(this.config, inputs, robotLabel(inputs), async (harbor) => {
       const name = createName(inputs);
