@@ -92,8 +92,10 @@ export function seedStack(
 }
 
 /**
- * The Harbor resources of the seed's coredns (project, member, robot), as HarborPrivateApp declares them, in the Harbor
- * of `location` (a target, or a login: its {@link targetOf}; the host run then needs {@link loginConfig}).
+ * The Harbor resources of the seed's coredns (project, member, robot), as HarborPrivateApp declares them and their
+ * provider receives them (the args the props set, with the defaults the provider's check fills in; no storage quota:
+ * the seed leaves it to Harbor), in the Harbor of `location` (a target, or a login: its {@link targetOf}; the host run
+ * then needs {@link loginConfig}).
  */
 export function seedResources(
   location: HarborTarget | HarborLogin,
@@ -110,7 +112,6 @@ export function seedResources(
         public: false,
         autoScan: true,
         preventVulnerableImages: false,
-        storageQuotaGb: -1,
         adopt: overrides.adopt ?? false,
         forceDestroy: overrides.forceDestroy ?? false,
       },
