@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import * as pulumi from '@pulumi/pulumi';
 import type { dynamic } from '@pulumi/pulumi';
 import { Config as DynamicProviderConfig } from '@pulumi/pulumi/cmd/dynamic-provider/config';
+import { harborProvider } from '../lib/pulumi/dynamic-provider';
 import { HarborEmulator, startEmulatorServer } from '../test/lab/harbor-emulator';
 import { benchApp } from './fixtures';
 import { benchConfig, benchPulumiApp, loadPulumiLib } from './pulumi-scenario';
@@ -130,12 +131,13 @@ export async function countHarborRequests(n: number): Promise<Record<HarborOpera
 }
 
 /**
- * The provider object the engine would call for each Harbor resource type: lib/pulumi's single dispatching
- * `harborProvider` when it has one, else one provider per kind.
+ * The provider object the engine would call for each Harbor resource type: the single dispatching `harborProvider` of
+ * the dynamic-provider entry point (where the Harbor resources' provider references load it from), else lib/pulumi's
+ * own exports, one provider per kind.
  */
 function providersByType(lib: ReturnType<typeof loadPulumiLib>): Readonly<Record<string, dynamic.ResourceProvider>> {
   const loose = lib as unknown as Record<string, unknown>;
-  const shared = loose.harborProvider as dynamic.ResourceProvider | undefined;
+  const shared = (loose.harborProvider as dynamic.ResourceProvider | undefined) ?? harborProvider;
   const perKind = (name: string): dynamic.ResourceProvider | undefined => {
     const instance = loose[`harbor${name}Provider`] as dynamic.ResourceProvider | undefined;
     const ctor = loose[`Harbor${name}Provider`] as (new () => dynamic.ResourceProvider) | undefined;
