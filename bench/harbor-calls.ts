@@ -5,7 +5,8 @@
  *
  * There is no Pulumi CLI here, so the engine is played by this file: the component is constructed under
  * `pulumi.runtime.setMocks` to capture the exact inputs of its Harbor resources (project, member, robot),
- * then the providers are called the way the engine calls them: `create` in dependency order; an unchanged
+ * then the providers are called the way the engine calls them, each resource's inputs through its provider's `check`
+ * first: `create` in dependency order; an unchanged
  * `pulumi up` = `diff` of every resource against its state (and `update` only where `diff` reports a change);
  * `pulumi refresh` = `read` of every resource; `pulumi destroy` = `delete` in reverse order.
  * Kubernetes objects are not counted (they do not talk to Harbor).
@@ -17,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import * as pulumi from '@pulumi/pulumi';
 import type { dynamic } from '@pulumi/pulumi';
 import { Config as DynamicProviderConfig } from '@pulumi/pulumi/cmd/dynamic-provider/config';
+import { harborProvider } from '../lib/pulumi/dynamic-provider';
 import { HarborEmulator, startEmulatorServer } from '../test/lab/harbor-emulator';
 import { benchApp } from './fixtures';
 import { benchConfig, benchPulumiApp, loadPulumiLib } from './pulumi-scenario';
@@ -74,18 +76,24 @@ export async function countHarborRequests(n: number): Promise<Record<HarborOpera
       return { requests: emulator.requests.length, writes: emulator.writes(), routes, ms };
     };
 
+    // The engine's Check before every diff and create: the provider fills in the defaults of the args left unset.
+    const checked = async (r: CapturedResource): Promise<Record<string, unknown>> => {
+      const check = providers[r.type].check;
+      return check ? ((await check.call(providers[r.type], {}, r.inputs)).inputs ?? r.inputs) : r.inputs;
+    };
     const create = await phase(async () => {
       for (const r of resources) {
-        const created = await providers[r.type].create(r.inputs);
+        const created = await providers[r.type].create(await checked(r));
         state.set(r, { id: created.id, outs: created.outs ?? {} });
       }
     });
     const update = await phase(async () => {
       for (const r of resources) {
         const s = state.get(r)!;
-        const diff = await providers[r.type].diff!(s.id, s.outs, r.inputs);
+        const inputs = await checked(r);
+        const diff = await providers[r.type].diff!(s.id, s.outs, inputs);
         if (diff.changes) {
-          const updated = await providers[r.type].update!(s.id, s.outs, r.inputs);
+          const updated = await providers[r.type].update!(s.id, s.outs, inputs);
           state.set(r, { id: s.id, outs: updated.outs ?? s.outs });
         }
       }
@@ -123,12 +131,13 @@ export async function countHarborRequests(n: number): Promise<Record<HarborOpera
 }
 
 /**
- * The provider object the engine would call for each Harbor resource type: lib/pulumi's single dispatching
- * `harborProvider` when it has one, else one provider per kind.
+ * The provider object the engine would call for each Harbor resource type: the single dispatching `harborProvider` of
+ * the dynamic-provider entry point (where the Harbor resources' provider references load it from), else lib/pulumi's
+ * own exports, one provider per kind.
  */
 function providersByType(lib: ReturnType<typeof loadPulumiLib>): Readonly<Record<string, dynamic.ResourceProvider>> {
   const loose = lib as unknown as Record<string, unknown>;
-  const shared = loose.harborProvider as dynamic.ResourceProvider | undefined;
+  const shared = (loose.harborProvider as dynamic.ResourceProvider | undefined) ?? harborProvider;
   const perKind = (name: string): dynamic.ResourceProvider | undefined => {
     const instance = loose[`harbor${name}Provider`] as dynamic.ResourceProvider | undefined;
     const ctor = loose[`Harbor${name}Provider`] as (new () => dynamic.ResourceProvider) | undefined;

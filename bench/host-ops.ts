@@ -10,7 +10,7 @@
  *
  * Then each run starts a new host (every `pulumi` command starts one), configured with the stack configuration, and
  * times one operation, from the first call until every answer is in:
- * - `preview` and `up-noop`: per resource, `Check(olds = stored inputs, news = the same inputs)` then
+ * - `preview` and `up-noop`: per resource, `Check(olds = stored inputs, news = the registered inputs)` then
  *   `Diff(id, olds = stored state, news = the inputs Check returned)`, as the engine sends them for a `pulumi preview`
  *   and for the update of a `pulumi up` (which sends nothing more for a resource without changes: a same step). Both
  *   send the same calls; `pulumi up` without `--skip-preview` runs a preview first. Every diff must answer no change;
@@ -105,7 +105,9 @@ export interface HostOpsResult {
 interface Stored {
   readonly urn: string;
   readonly kind: string;
-  /** The registered inputs, packed, with `__provider`. */
+  /** The inputs the program registers (here seedStack's, which hold the defaults already), with `__provider`. */
+  registered: Record<string, any>;
+  /** The stored inputs: what `Check` returned for them (the defaults filled in), with `__provider`. */
   inputs: Record<string, any>;
   id: string;
   /** The state: the create outputs as the host returned them (with `__provider`). */
@@ -302,10 +304,12 @@ export async function runHostOperations(task: HostOpsTask): Promise<HostOpsResul
           const flat =
             r.kind === 'robotLogin' ? robotLoginInputs({ id: app[2].id, outs: app[2].state }) : (r.inputs as object);
           const text = r.kind === 'robotLogin' ? texts.login : texts.harbor;
-          const inputs = { ...(flat as Record<string, any>), [PROVIDER_KEY]: text };
+          const registered = { ...(flat as Record<string, any>), [PROVIDER_KEY]: text };
           const urn = urnOf(r.kind, r.name);
+          // The engine's Check, then Create with what it returned (the inputs it stores).
+          const inputs = (await creating.check({}, registered, urn)).inputs;
           const created = await creating.create(inputs, urn);
-          app.push({ urn, kind: r.kind, inputs, id: created.id, state: created.outs });
+          app.push({ urn, kind: r.kind, registered, inputs, id: created.id, state: created.outs });
         }
         apps[i] = app;
       },
@@ -317,7 +321,12 @@ export async function runHostOperations(task: HostOpsTask): Promise<HostOpsResul
     const floorTexts = new Map([texts.harbor, texts.login].map((t) => [t, floorProviderText(t.length)]));
     const floor: Stored[] = ours.map((r) => {
       const text = floorTexts.get(r.inputs[PROVIDER_KEY] as string)!;
-      return { ...r, inputs: { ...r.inputs, [PROVIDER_KEY]: text }, state: { ...r.state, [PROVIDER_KEY]: text } };
+      return {
+        ...r,
+        registered: { ...r.registered, [PROVIDER_KEY]: text },
+        inputs: { ...r.inputs, [PROVIDER_KEY]: text },
+        state: { ...r.state, [PROVIDER_KEY]: text },
+      };
     });
 
     const runOnce = async (op: HostOperation, resources: readonly Stored[], profileDir?: string): Promise<HostRun> => {
@@ -334,7 +343,7 @@ export async function runHostOperations(task: HostOpsTask): Promise<HostOpsResul
           if (!read.id) throw new Error(`bench: refresh found no ${r.urn} right after it was created`);
           return;
         }
-        const checked = await host.check(r.inputs, r.inputs, r.urn);
+        const checked = await host.check(r.inputs, r.registered, r.urn);
         if (checked.failures.length)
           throw new Error(`bench: check of ${r.urn} failed: ${JSON.stringify(checked.failures)}`);
         const diff = await host.diff(r.id, r.state, checked.inputs, r.urn);

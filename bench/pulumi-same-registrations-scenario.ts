@@ -76,12 +76,6 @@ function declareProject(app: Component, a: App, harbor: object): Dyn {
     resourceKind: 'project',
     harbor,
     name: a.project,
-    public: false,
-    autoScan: true,
-    preventVulnerableImages: false,
-    storageQuotaGb: -1,
-    adopt: false,
-    forceDestroy: false,
     projectId: undefined,
     created: undefined,
   };
@@ -96,7 +90,6 @@ function declareMember(app: Component, a: App, harbor: object, project: Dyn): Dy
     kind: 'user',
     entityName: a.member,
     role: 'guest',
-    adopt: false,
     memberId: undefined,
   };
   return new Dynamic('ProjectMember', `${a.id}-member-user-${a.member}`, inputs, { parent: app, aliases: [] }) as Dyn;
@@ -109,9 +102,7 @@ function declareRobot(app: Component, a: App, harbor: object, project: Dyn, memb
     project: project.name as pulumi.Output<string>,
     name: `${a.id}-pull`,
     description: `Pull secret of ${a.id}, managed by harbor-private-app`,
-    durationDays: -1,
     permissions: [{ kind: 'project', namespace: a.project, access: [{ action: 'pull', resource: 'repository' }] }],
-    adopt: false,
     robotId: undefined,
     fullName: undefined,
     secret: undefined,
@@ -142,7 +133,6 @@ function declarePullCheck(app: Component, a: App, harbor: object, login: Dyn): D
     registryHost: BENCH_REGISTRY_HOST,
     username: login.fullName as pulumi.Output<string>,
     secret: pulumi.secret(login.secret as pulumi.Output<string>),
-    plainHttp: false,
     robotId: login.id,
     harbor,
     checked: undefined,

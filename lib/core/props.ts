@@ -33,8 +33,13 @@ export interface HarborProjectOptions {
    */
   readonly preventVulnerableImages?: boolean;
   /**
-   * Storage quota in GB, `-1` for unlimited.
-   * @default -1
+   * Storage quota in GB, `-1` for unlimited. On the Pulumi engine, set: the project is created with it, a change is
+   * applied in place and `pulumi refresh` reads it back (Harbor lets only a system administrator set quotas); unset:
+   * the quota is left to Harbor (a new project gets Harbor's default, its `storage_per_project` system setting), and
+   * the app never reads, changes or reports it. The YAML engine writes it as the Crossplane Project's `storageQuota`
+   * (left out when unset or `-1`).
+   * @default - Harbor's default quota, not managed
+   * @see https://goharbor.io/docs/main/administration/configure-project-quotas/
    */
   readonly storageQuotaGb?: number;
   /**

@@ -1,4 +1,5 @@
 import { failIn } from './errors';
+import { MEMBER_DEFAULTS } from './defaults';
 import { HARBOR_GROUP_TYPE_IDS, HarborGroupType, HarborMember } from './members';
 import { HarborRoleName, isHarborRoleName } from './roles';
 
@@ -85,7 +86,7 @@ export function resolveMembers(given: readonly HarborMember[] | undefined, scope
       groupType: m.groupType,
       groupTypeId: m.groupType ? HARBOR_GROUP_TYPE_IDS[m.groupType] : undefined,
       ldapGroupDn: m.ldapGroupDn,
-      adopt: m.adopt === true,
+      adopt: m.adopt ?? MEMBER_DEFAULTS.adopt,
     });
   });
   return members;

@@ -1,4 +1,5 @@
 import { failIn } from './errors';
+import { PROJECT_DEFAULTS } from './defaults';
 import { checkHarborProjectName } from './names';
 import { HarborProjectOptions } from './props';
 
@@ -15,8 +16,8 @@ export interface ResolvedProject {
   readonly autoScan: boolean;
   /** Harbor's `prevent_vul` (it also blocks never-scanned images). */
   readonly preventVulnerableImages: boolean;
-  /** Storage quota in GB, `-1` unlimited. */
-  readonly storageQuotaGb: number;
+  /** Storage quota in GB, `-1` unlimited; unset: Harbor's default quota, not managed. */
+  readonly storageQuotaGb?: number;
   /** Use an existing project: never create, change or delete it. */
   readonly adopt: boolean;
   /** Delete the project's repositories when the project is deleted. */
@@ -31,11 +32,13 @@ export function resolveProject(p: HarborProjectOptions, scope: string): Resolved
   const fail = failIn(scope);
   if (!p || typeof p !== 'object') fail('project', p, 'is required', 'pass project: { name: "k8s" }');
   const projectName = checkHarborProjectName('project.name', p.name, scope);
-  const storageQuotaGb = p.storageQuotaGb ?? -1;
+  // Unset: not managed, the project keeps Harbor's default quota.
+  const storageQuotaGb = p.storageQuotaGb;
   if (
-    typeof storageQuotaGb !== 'number' ||
-    !Number.isFinite(storageQuotaGb) ||
-    (storageQuotaGb !== -1 && storageQuotaGb <= 0)
+    storageQuotaGb !== undefined &&
+    (typeof storageQuotaGb !== 'number' ||
+      !Number.isFinite(storageQuotaGb) ||
+      (storageQuotaGb !== -1 && storageQuotaGb <= 0))
   ) {
     fail(
       'project.storageQuotaGb',
@@ -44,7 +47,7 @@ export function resolveProject(p: HarborProjectOptions, scope: string): Resolved
       'use -1 or e.g. 10',
     );
   }
-  if (storageQuotaGb > MAX_STORAGE_QUOTA_GB) {
+  if (storageQuotaGb !== undefined && storageQuotaGb > MAX_STORAGE_QUOTA_GB) {
     fail(
       'project.storageQuotaGb',
       storageQuotaGb,
@@ -66,11 +69,11 @@ export function resolveProject(p: HarborProjectOptions, scope: string): Resolved
   }
   return {
     name: projectName,
-    public: p.public ?? false,
-    autoScan: p.autoScan ?? true,
-    preventVulnerableImages: p.preventVulnerableImages ?? false,
+    public: p.public ?? PROJECT_DEFAULTS.public,
+    autoScan: p.autoScan ?? PROJECT_DEFAULTS.autoScan,
+    preventVulnerableImages: p.preventVulnerableImages ?? PROJECT_DEFAULTS.preventVulnerableImages,
     storageQuotaGb,
-    adopt: p.adopt ?? false,
-    forceDestroy: p.forceDestroy ?? false,
+    adopt: p.adopt ?? PROJECT_DEFAULTS.adopt,
+    forceDestroy: p.forceDestroy ?? PROJECT_DEFAULTS.forceDestroy,
   };
 }

@@ -1,4 +1,5 @@
 import { failIn } from './errors';
+import { ROBOT_DEFAULTS } from './defaults';
 import { checkHarborRobotName, toDnsLabel } from './names';
 import { EngineOptions, RobotAction } from './props';
 import {
@@ -109,7 +110,7 @@ export function resolveRobot(
       `shorten it to at most ${HARBOR_ROBOT_STORED_NAME_MAX - projectName.length - 1} characters, or the project name`,
     );
   }
-  const durationDays = robotOpts.durationDays ?? -1;
+  const durationDays = robotOpts.durationDays ?? ROBOT_DEFAULTS.durationDays;
   if (
     typeof durationDays !== 'number' ||
     !Number.isInteger(durationDays) ||
@@ -205,7 +206,7 @@ export function resolveRobot(
     durationDays,
     description,
     permission: robotPermission(projectName, wantsPush),
-    adopt: robotOpts.adopt === true,
+    adopt: robotOpts.adopt ?? ROBOT_DEFAULTS.adopt,
     ...(rotation ? { rotation } : {}),
     ...(rotationPolicy ? { rotationPolicy } : {}),
     ...(renewBeforeDays !== undefined ? { renewBeforeDays } : {}),

@@ -31,16 +31,16 @@ function errorOf(fn: () => unknown): HarborPrivateAppError {
 describe('resolveHarborPrivateApp defaults', () => {
   const r = resolveHarborPrivateApp('coredns', base);
 
-  test('private project, scan on push, prevent_vul off, unlimited quota, not adopted', () => {
+  test("private project, scan on push, prevent_vul off, Harbor's quota (not managed), not adopted", () => {
     expect(r.project).toEqual({
       name: 'k8s',
       public: false,
       autoScan: true,
       preventVulnerableImages: false,
-      storageQuotaGb: -1,
       adopt: false,
       forceDestroy: false,
     });
+    expect(r.project.storageQuotaGb).toBeUndefined();
   });
 
   test('pull-only robot named after the app, never expiring, with its full name', () => {

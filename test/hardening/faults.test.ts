@@ -135,7 +135,7 @@ interface Op {
   readonly primary: () => string;
   /** Creates only: the lookup made after a failure that may have been applied. */
   readonly lookup?: () => string[];
-  /** The requests that follow the operation's own once it succeeded (a project's read: its summary, for the quota). */
+  /** The requests that follow the operation's own once it succeeded (a project's read with a declared quota: its summary). */
   readonly followUp?: () => string[];
   /** How many seed resources exist before the operation (in order project, member, robot). */
   readonly before: number;
@@ -248,7 +248,6 @@ const OPS: readonly Op[] = [
           ? 'GET /projects/k8s/members'
           : `GET /robots/${res('robot').id}`,
     run: () => runRead(kind),
-    ...(kind === 'project' ? { followUp: () => ['GET /projects/k8s/summary'] } : {}),
     applied: () => undefined,
     untouched: () => undefined,
   })),

@@ -187,8 +187,9 @@ describe('storage quotas (src/server/v2.0/handler/project.go CreateProject, quot
     expect((await call('POST', '/projects', { body: { ...asked, project_name: 'admins' } })).status).toBe(201);
     // Absent or 0, even from the administrator: the default.
     expect((await call('POST', '/projects', { body: { project_name: 'zero', storage_limit: 0 } })).status).toBe(201);
+    expect((await call('POST', '/projects', { body: { project_name: 'absent' } })).status).toBe(201);
     const limits = Object.fromEntries(emu.emulator.state().projects.map((p) => [p.name, p.storageLimit]));
-    expect(limits).toMatchObject({ mine: 10 * GB, admins: 5 * GB, zero: 10 * GB });
+    expect(limits).toMatchObject({ mine: 10 * GB, admins: 5 * GB, zero: 10 * GB, absent: 10 * GB });
     // Members read it in the summary; only the administrator changes it.
     const summary = await call('GET', '/projects/mine/summary', { auth: ['maker', 'Maker-Pw1-x'], headers: byName });
     expect(summary.json.quota.hard).toEqual({ storage: 10 * GB });

@@ -48,43 +48,14 @@ const PULL_CHECK = 'pulumi-nodejs:dynamic/harbor:PullCheck';
 /** Pairs [type, name] in a stable order. */
 /** The input keys each Harbor resource of the seed app registers (sorted): its args, `resourceKind` and `__provider`. */
 const REGISTERED_KEYS: Record<string, string[]> = {
-  project: [
-    '__provider',
-    'adopt',
-    'autoScan',
-    'forceDestroy',
-    'harbor',
-    'name',
-    'preventVulnerableImages',
-    'public',
-    'resourceKind',
-    'storageQuotaGb',
-  ],
-  member: ['__provider', 'adopt', 'entityName', 'harbor', 'kind', 'project', 'resourceKind', 'role'],
-  robot: [
-    '__provider',
-    'adopt',
-    'description',
-    'durationDays',
-    'harbor',
-    'name',
-    'permissions',
-    'project',
-    'resourceKind',
-  ],
+  project: ['__provider', 'harbor', 'name', 'resourceKind'],
+  member: ['__provider', 'entityName', 'harbor', 'kind', 'project', 'resourceKind', 'role'],
+  robot: ['__provider', 'description', 'harbor', 'name', 'permissions', 'project', 'resourceKind'],
   robotLogin: ['__provider', 'expiresAt', 'fullName', 'resourceKind', 'robotResourceId', 'secret'],
-  pullCheck: [
-    '__provider',
-    'harbor',
-    'images',
-    'plainHttp',
-    'registryHost',
-    'resourceKind',
-    'robotId',
-    'secret',
-    'username',
-  ],
+  pullCheck: ['__provider', 'harbor', 'images', 'registryHost', 'resourceKind', 'robotId', 'secret', 'username'],
 };
+
+const notProvider = (key: string): boolean => key !== '__provider';
 
 const sorted = (pairs: string[][]): string[][] => [...pairs].sort((a, b) => a.join(' ').localeCompare(b.join(' ')));
 
@@ -141,19 +112,9 @@ describe("the seed's coredns as a Pulumi component", () => {
     expect(registrations.filter((r) => r.name.startsWith('coredns')).length).toBe(built.children.length + 1);
   });
 
-  test("the Harbor project, member and robot get the resolved props and Harbor's URL and login keys", () => {
+  test("the Harbor project, member and robot get the props the program set (no default) and Harbor's URL and login keys", () => {
     const harbor = { url: 'https://reg.harbor.com', config: 'project:harbor' };
-    expect(unwrapSecrets(inputsOf(child(PROJECT)))).toEqual({
-      resourceKind: 'project',
-      harbor,
-      name: 'k8s',
-      public: false,
-      autoScan: true,
-      preventVulnerableImages: false,
-      storageQuotaGb: -1,
-      adopt: false,
-      forceDestroy: false,
-    });
+    expect(unwrapSecrets(inputsOf(child(PROJECT)))).toEqual({ resourceKind: 'project', harbor, name: 'k8s' });
     expect(unwrapSecrets(inputsOf(child(MEMBER)))).toEqual({
       resourceKind: 'member',
       harbor,
@@ -161,17 +122,15 @@ describe("the seed's coredns as a Pulumi component", () => {
       kind: 'user',
       entityName: SEED.member,
       role: 'guest',
-      adopt: false,
     });
     expect(unwrapSecrets(inputsOf(child(ROBOT)))).toEqual({
       resourceKind: 'robot',
       harbor,
       project: 'k8s',
       name: 'coredns-pull',
+      // The component's own default (it names the app), not the resource's ("").
       description: 'Pull secret of coredns, managed by harbor-private-app',
-      durationDays: -1,
       permissions: [{ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'pull' }] }],
-      adopt: false,
     });
     expect(unwrapSecrets(inputsOf(child(LOGIN)))).toEqual({
       resourceKind: 'robotLogin',
@@ -202,6 +161,24 @@ describe("the seed's coredns as a Pulumi component", () => {
     for (const r of harborChildren) expect([r.type, r.inputs.resourceKind]).toEqual([r.type, kinds[r.type]]);
     // The pull Secret is built from the login: its secret stays a top-level, secret input of the login.
     expect(isSecretInput(child(LOGIN).inputs.secret)).toBe(true);
+  });
+
+  test('what the program sets is registered as set, a default value included; unset args are not registered', async () => {
+    const { children } = await build('explicit', {
+      project: { name: 'k8s', public: false, storageQuotaGb: 5 },
+      members: [HarborMember.user(SEED.member, HarborRole.GUEST, { adopt: true })],
+      robot: { durationDays: 30, adopt: false },
+      preflight: { plainHttp: false },
+    });
+    const keys = (type: string): string[] => Object.keys(inputsOf(children.find((c) => c.type === type))).sort();
+    expect(keys(PROJECT)).toEqual([...REGISTERED_KEYS.project, 'public', 'storageQuotaGb'].filter(notProvider).sort());
+    expect(keys(MEMBER)).toEqual([...REGISTERED_KEYS.member, 'adopt'].filter(notProvider).sort());
+    // An expiring robot: its renewal window (a third of durationDays, the component's default) is set too.
+    expect(keys(ROBOT)).toEqual(
+      [...REGISTERED_KEYS.robot, 'adopt', 'durationDays', 'renewBeforeDays'].filter(notProvider).sort(),
+    );
+    expect(inputsOf(children.find((c) => c.type === ROBOT)).renewBeforeDays).toBe(10);
+    expect(keys(PULL_CHECK)).toEqual([...REGISTERED_KEYS.pullCheck, 'plainHttp'].filter(notProvider).sort());
   });
 
   test('no input of any resource holds the Harbor password; the robot secret is a secret output', () => {
@@ -424,7 +401,6 @@ describe('the preflight pull check', () => {
       registryHost: 'reg.harbor.com',
       username: 'robot$k8s+coredns-pull',
       secret: MOCK_HARBOR.robotSecret,
-      plainHttp: false,
       robotId: 'preflight-robot-login-id',
       harbor: { url: 'https://reg.harbor.com', config: 'project:harbor' },
     });

@@ -18,6 +18,7 @@ import {
   SecretStoreRef,
   SecretValue,
 } from '../../lib/pulumi';
+import { harborProvider } from '../../lib/pulumi/providers/harbor-provider';
 import { Registration, installMocks, settled, unwrapSecrets } from './support/mocks';
 
 const registrations = installMocks();
@@ -109,10 +110,17 @@ describe("HarborPrivateApp with the seed's props", () => {
     ]);
   });
 
-  test("the Harbor objects carry the Crossplane resources' settings", () => {
+  test("the Harbor objects carry the Crossplane resources' settings", async () => {
     const cp = (kind: string) => cdk8sObjects.find((o) => o.kind === kind)!.spec.forProvider;
-    const harborInputs = (type: string) =>
-      unwrapSecrets(pulumiRegs.find((r) => r.type === `pulumi-nodejs:dynamic/harbor:${type}`)!.inputs);
+    // The inputs as the engine stores them: registered, then completed by the provider's check (the defaults).
+    const stored: Record<string, Record<string, any>> = {};
+    for (const type of ['Project', 'ProjectMember', 'RobotAccount']) {
+      const registered = unwrapSecrets(
+        pulumiRegs.find((r) => r.type === `pulumi-nodejs:dynamic/harbor:${type}`)!.inputs,
+      );
+      stored[type] = (await harborProvider.check({}, registered)).inputs;
+    }
+    const harborInputs = (type: string) => stored[type];
     const project = harborInputs('Project');
     expect([project.name, project.public, project.autoScan, project.forceDestroy]).toEqual([
       cp('Project').name,

@@ -59,12 +59,8 @@ describe('resolvePreflight', () => {
 
   it('takes a whole PEM block, plain http to a loopback registry, and a time limit', () => {
     const caBundle = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
-    expect(resolve({ caBundle, timeoutMs: 3000 })()).toEqual({
-      pull: true,
-      plainHttp: false,
-      caBundle,
-      timeoutMs: 3000,
-    });
+    // Unset plainHttp stays unset: the pull check's provider fills its default in.
+    expect(resolve({ caBundle, timeoutMs: 3000 })()).toStrictEqual({ pull: true, caBundle, timeoutMs: 3000 });
     expect(resolve({ plainHttp: true }, '127.0.0.1:5000')()).toEqual({ pull: true, plainHttp: true });
   });
 

@@ -117,7 +117,7 @@ describe('the component with a projectAdmin login (no system administrator)', ()
     await pulumiUp(seed(), false);
     expect(engine.errors).toEqual([]);
     expect(requests().slice(0, 4)).toEqual(['POST /projects', 'GET /projects/k8s', 'HEAD /projects', 'POST /projects']);
-    // Harbor gave the project its default quota (10 GB), not the -1 sent: nothing of it was recorded as applied.
+    // No quota declared, none sent: Harbor gave the project its default quota (10 GB).
     expect(emu.emulator.state().projects[0]).toMatchObject({ name: 'k8s', ownerName: 'maker', storageLimit: 10 * GB });
 
     // `pulumi destroy`: the project's DELETE is applied but every answer is lost, so the run fails there...
@@ -163,7 +163,22 @@ describe('a storage quota the login cannot set (lifecycle helpers)', () => {
     expect(requests()).toEqual(['GET /users/current']);
   });
 
-  test("left out: Harbor's default is not drift (refresh keeps the state, up changes nothing); a change is refused before any write", async () => {
+  test('declared -1, which Harbor replaced by its default for this login: not drift (refresh keeps the state, up changes nothing)', async () => {
+    const maker = pw('maker');
+    emu.emulator.addUser('maker', maker);
+    const s = stack();
+    project(s).inputs = { ...project(s).inputs, storageQuotaGb: -1 };
+    const run = await hostRun(texts, config('maker', maker));
+    await create(run, s);
+    expect(emu.emulator.state().projects[0].storageLimit).toBe(10 * GB);
+    emu.emulator.resetLog();
+    expect(await refresh(run, s)).toEqual([]);
+    expect(project(s).outs!.storageQuotaGb).toBe(-1);
+    expect(requests()).toEqual(expect.arrayContaining(['GET /projects/k8s/summary', 'GET /users/current']));
+    expect(Object.values(await up(run, s)).map((d) => d.changes)).toEqual([false, false, false, false]);
+  });
+
+  test("left out: Harbor's default is never read (refresh keeps the state, up changes nothing); declaring one is refused before any write", async () => {
     const maker = pw('maker');
     emu.emulator.addUser('maker', maker);
     const s = stack();
@@ -172,8 +187,9 @@ describe('a storage quota the login cannot set (lifecycle helpers)', () => {
     expect(emu.emulator.state().projects[0].storageLimit).toBe(10 * GB);
     emu.emulator.resetLog();
     expect(await refresh(run, s)).toEqual([]);
-    expect(project(s).outs!.storageQuotaGb).toBe(-1);
-    expect(requests()).toContain('GET /users/current');
+    expect(project(s).outs!.storageQuotaGb).toBeUndefined();
+    expect(requests()).not.toContain('GET /projects/k8s/summary');
+    expect(requests()).not.toContain('GET /users/current');
     expect(Object.values(await up(run, s)).map((d) => d.changes)).toEqual([false, false, false, false]);
 
     emu.emulator.resetLog();

@@ -76,14 +76,13 @@ test('an unchanged up = 0 calls; refresh = 0 writes (reads only) and leaves noth
     expect(writes()).toEqual([]);
     // The member lookup (HarborClient.findMember, `?entityname=`) may read a second page: Harbor's X-Total-Count
     // counts every member of the project whatever the filter, and the emulator does the same.
-    // The project's summary carries its storage quota (read back for drift).
+    // No storage quota declared: Harbor's, never read (no GET /projects/k8s/summary).
     expect([...new Set(calls())]).toEqual([
       'GET /projects/k8s',
-      'GET /projects/k8s/summary',
       'GET /projects/k8s/members',
       `GET /robots/${find(stack, 'robot').id}`,
     ]);
-    expect(calls().length).toBeLessThanOrEqual(5);
+    expect(calls().length).toBeLessThanOrEqual(4);
     emu.emulator.resetLog();
     expect(Object.values(await up(host, stack)).map((d) => d.changes)).toEqual([false, false, false]);
     expect(calls()).toEqual([]);

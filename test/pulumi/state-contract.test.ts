@@ -1,10 +1,12 @@
 /**
  * The state contract of the Harbor resources (docs/pulumi-state.md), kind by kind:
- * - what each resource class registers (recorded under `pulumi.runtime.setMocks`) is exactly its args (defaults
- *   filled in), its `resourceKind` and `__provider`: nothing packed, added or renamed;
+ * - what each resource class registers (recorded under `pulumi.runtime.setMocks`) is exactly the args its program set,
+ *   its `resourceKind` and `__provider`: nothing packed, added or renamed, and no default;
  * - those very inputs, driven through Pulumi's own dynamic provider host (support/real-host.ts, the providers as
- *   `pulumi up` serializes them here) against the lab's Harbor emulator, are stored as they are, with the kind's
- *   declared outputs and the few documented keys the provider keeps for itself, and nothing else.
+ *   `pulumi up` serializes them here) against the lab's Harbor emulator, go through the provider's `check`, which fills
+ *   in the documented defaults (lib/core's), and are stored as it returns them, with the kind's declared outputs and
+ *   the few documented keys the provider keeps for itself, and nothing else;
+ * - a program that sets nothing and one that sets every default explicitly show no diff against each other's state.
  */
 import { randomBytes } from 'node:crypto';
 import { emulatorPerTest } from '../lab/emulator-per-test';
@@ -27,6 +29,38 @@ const CONTRACT: Record<string, { readonly outputs: readonly string[]; readonly p
   },
   robotLogin: { outputs: ['fullName', 'secret', 'expiresAt'], providerOnly: [] },
   robotRotation: { outputs: ['generation', 'startedAt'], providerOnly: [] },
+};
+
+/**
+ * Per kind: the inputs the state stores for the registrations below (the args set, and the defaults check fills in).
+ * The same keys as when every default was registered: the stored state did not change.
+ */
+const STORED_INPUTS: Record<string, readonly string[]> = {
+  project: [
+    'resourceKind',
+    'harbor',
+    'name',
+    'public',
+    'autoScan',
+    'preventVulnerableImages',
+    'storageQuotaGb',
+    'adopt',
+    'forceDestroy',
+  ],
+  member: ['resourceKind', 'harbor', 'project', 'kind', 'entityName', 'role', 'adopt'],
+  robot: [
+    'resourceKind',
+    'harbor',
+    'project',
+    'name',
+    'description',
+    'durationDays',
+    'permissions',
+    'adopt',
+    'generation',
+  ],
+  robotRotation: ['resourceKind', 'trigger'],
+  robotLogin: ['resourceKind', 'robotResourceId', 'fullName', 'secret', 'expiresAt'],
 };
 
 const harborUrl = 'http://127.0.0.1:1';
@@ -73,12 +107,7 @@ describe('registered inputs: the declared args, resourceKind and __provider, as 
         resourceKind: 'project',
         harbor: target,
         name: 'k8s',
-        public: false,
-        autoScan: true,
-        preventVulnerableImages: false,
         storageQuotaGb: 1,
-        adopt: false,
-        forceDestroy: false,
       },
     ],
     [
@@ -90,7 +119,6 @@ describe('registered inputs: the declared args, resourceKind and __provider, as 
         kind: 'user',
         entityName: 'k8s-puller',
         role: 'guest',
-        adopt: false,
       },
     ],
     [
@@ -100,10 +128,7 @@ describe('registered inputs: the declared args, resourceKind and __provider, as 
         harbor: target,
         project: 'k8s',
         name: 'coredns-pull',
-        description: '',
-        durationDays: -1,
         permissions: [{ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'pull' }] }],
-        adopt: false,
         generation: 0,
       },
     ],
@@ -151,7 +176,11 @@ describe('stored state, through the real host: the inputs, the declared outputs 
   test('every kind, created, updated, refreshed: exactly those keys, the inputs stored as given', async () => {
     const run = await hostRun(texts, { 'example:harborUsername': 'admin', 'example:harborPassword': password });
     const stored: Record<string, { inputs: Record<string, any>; outs: Record<string, any> }> = {};
-    const make = async (name: string, inputs: Record<string, any>): Promise<{ id: string; outs: any }> => {
+    const make = async (name: string, registered: Record<string, any>): Promise<{ id: string; outs: any }> => {
+      // The engine's Check, then Create with what it returned: those are the inputs the state stores.
+      const { __provider: _p, ...inputs } = (await run.check({}, registered)).inputs;
+      expect([name, Object.keys(inputs).sort()]).toEqual([name, [...STORED_INPUTS[inputs.resourceKind]].sort()]);
+      for (const [k, v] of Object.entries(registered)) expect([name, k, inputs[k]]).toEqual([name, k, v]);
       const created = await run.create(inputs);
       stored[name] = { inputs, outs: created.outs };
       return { id: created.id, outs: created.outs };
@@ -201,5 +230,72 @@ describe('stored state, through the real host: the inputs, the declared outputs 
       const read = await run.read(id, s.outs);
       check(name, read.props);
     }
+  }, 60_000);
+
+  test('check fills the defaults in: a program that sets nothing and one that sets each default show no diff', async () => {
+    const run = await hostRun(texts, { 'example:harborUsername': 'admin', 'example:harborPassword': password });
+    const { storageQuotaGb: _q, ...project } = inputsOf('project');
+    const cases: Array<[string, Record<string, any>, Record<string, any>, (outs: any) => unknown]> = [
+      [
+        'project',
+        project,
+        { public: false, autoScan: true, preventVulnerableImages: false, adopt: false, forceDestroy: false },
+        (outs) => outs.projectId,
+      ],
+      ['member', inputsOf('member'), { adopt: false }, (outs) => outs.memberId],
+      ['robot', inputsOf('robot'), { description: '', durationDays: -1, adopt: false }, (outs) => outs.robotId],
+    ];
+    for (const [name, unset, defaults, idOf] of cases) {
+      const checked = async (inputs: Record<string, any>): Promise<Record<string, any>> =>
+        (await run.check({}, inputs)).inputs;
+      const filled = await checked(unset);
+      // Check stores the documented defaults; a program that sets them explicitly gets the very same inputs.
+      expect([name, filled]).toEqual([name, expect.objectContaining(defaults)]);
+      expect([name, await checked({ ...unset, ...defaults })]).toEqual([name, filled]);
+      const created = await run.create(filled);
+      const id = String(idOf(created.outs));
+      expect([name, (await run.diff(id, created.outs, await checked(unset))).changes]).toEqual([name, false]);
+      expect([name, (await run.diff(id, created.outs, await checked({ ...unset, ...defaults }))).changes]).toEqual([
+        name,
+        false,
+      ]);
+    }
+  }, 60_000);
+
+  test("unset storageQuotaGb: the project gets Harbor's default quota, which is never read, changed or drift", async () => {
+    const GB = 1024 ** 3;
+    // Harbor's storage_per_project setting, which a project created without storage_limit gets.
+    await emu.start({ adminPassword: password, configuration: { storagePerProject: 5 * GB } });
+    const run = await hostRun(texts, { 'example:harborUsername': 'admin', 'example:harborPassword': password });
+    const { storageQuotaGb: _q, ...unset } = inputsOf('project');
+    const inputs = (await run.check({}, unset)).inputs;
+    expect(inputs.storageQuotaGb).toBeUndefined();
+    const created = await run.create(inputs);
+    expect(created.outs.storageQuotaGb).toBeUndefined();
+    // An administrator's create with storage_limit would have it; without, Harbor's default.
+    expect(emu.emulator.state().projects.map((p) => p.storageLimit)).toEqual([5 * GB]);
+
+    // An administrator changes the quota in Harbor: a refresh does not read it (no /summary), an up shows no diff.
+    emu.emulator.setProjectStorageLimit('k8s', 7 * GB);
+    emu.emulator.resetLog();
+    const read = await run.read(String(created.outs.projectId), created.outs);
+    expect(emu.emulator.requests.map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`)).toEqual([
+      'GET /projects/k8s',
+    ]);
+    expect(read.props.storageQuotaGb).toBeUndefined();
+    const news = (await run.check({}, unset)).inputs;
+    expect((await run.diff(String(created.outs.projectId), read.props, news)).changes).toBe(false);
+
+    // Setting it makes it managed: the next up sets it, and refresh reads it back.
+    const managed = (await run.check({}, { ...unset, storageQuotaGb: 2 })).inputs;
+    expect((await run.diff(String(created.outs.projectId), read.props, managed)).changes).toBe(true);
+    const updated = await run.update(String(created.outs.projectId), read.props, managed);
+    expect(emu.emulator.state().projects.map((p) => p.storageLimit)).toEqual([2 * GB]);
+    emu.emulator.resetLog();
+    await run.read(String(created.outs.projectId), updated.outs);
+    expect(emu.emulator.requests.map((r) => `${r.method} ${r.path.replace('/api/v2.0', '')}`)).toEqual([
+      'GET /projects/k8s',
+      'GET /projects/k8s/summary',
+    ]);
   }, 60_000);
 });

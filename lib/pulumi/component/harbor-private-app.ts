@@ -1,5 +1,13 @@
 import * as pulumi from '@pulumi/pulumi';
-import { kubernetesNameFor, renewalWindowDays, ResolvedHarborPrivateApp, ResolvedMember, toDnsLabel } from '../../core';
+import {
+  HarborMember,
+  HarborProjectOptions,
+  kubernetesNameFor,
+  renewalWindowDays,
+  ResolvedHarborPrivateApp,
+  ResolvedMember,
+  toDnsLabel,
+} from '../../core';
 import { normalisePermissions } from '../../harbor';
 import type { KubernetesManifest } from '../../render/manifest';
 import { HarborLocationArgs } from '../resources/harbor-connection';
@@ -9,7 +17,7 @@ import { HarborRobotAccount } from '../resources/harbor-robot';
 import { HarborRobotLogin } from '../resources/harbor-robot-login';
 import { HarborRobotRotation } from '../resources/harbor-robot-rotation';
 import type { HarborPullCheck } from '../resources/harbor-pull-check';
-import { HarborPrivateAppArgs } from './args';
+import { HarborPrivateAppArgs, RobotArgs } from './args';
 import { declareKubernetesObjects } from './kubernetes-declaration';
 import { prepareHarborPrivateApp } from './prepare';
 import { preflightPullCheck, ResolvedPreflight } from './preflight';
@@ -71,11 +79,11 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
     super(HARBOR_PRIVATE_APP_TYPE, name, {}, opts);
     this.config = config;
     // Harbor: project <- members <- robot <- robot login (deleted in the reverse order).
-    this.project = declareProject(this, name, config, location);
-    this.members = declareMembers(this, name, config, location);
+    this.project = declareProject(this, name, config, location, args.project);
+    this.members = declareMembers(this, name, config, location, args.members);
     if (config.robot) {
       this.robotRotation = declareRobotRotation(this, name, config.robot);
-      this.robot = declareRobot(this, name, config.robot, location);
+      this.robot = declareRobot(this, name, config.robot, location, args.robot);
       this.robotLogin = new HarborRobotLogin(`${name}-robot-login`, { robot: this.robot }, { parent: this });
       warnAboutRobotExpiry(this, name, config.robot, this.robotLogin);
     }
@@ -105,25 +113,28 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
   }
 }
 
-/** The Harbor project of the app. */
+/**
+ * The Harbor project of the app. Its options as the program set them (checked by lib/core): an unset one is not
+ * registered, and the provider's check fills in lib/core's default.
+ */
 function declareProject(
   app: HarborPrivateApp,
   name: string,
   config: ResolvedHarborPrivateApp,
   location: HarborLocationArgs,
+  set: HarborProjectOptions,
 ): HarborProject {
-  const p = config.project;
   return new HarborProject(
     `${name}-project`,
     {
       ...location,
-      name: p.name,
-      public: p.public,
-      autoScan: p.autoScan,
-      preventVulnerableImages: p.preventVulnerableImages,
-      storageQuotaGb: p.storageQuotaGb,
-      adopt: p.adopt,
-      forceDestroy: p.forceDestroy,
+      name: config.project.name,
+      public: set.public,
+      autoScan: set.autoScan,
+      preventVulnerableImages: set.preventVulnerableImages,
+      storageQuotaGb: set.storageQuotaGb,
+      adopt: set.adopt,
+      forceDestroy: set.forceDestroy,
     },
     { parent: app },
   );
@@ -135,9 +146,11 @@ function declareMembers(
   name: string,
   config: ResolvedHarborPrivateApp,
   location: HarborLocationArgs,
+  set: readonly HarborMember[] | undefined,
 ): HarborProjectMember[] {
   const memberNames = memberResourceNames(name, config.members);
-  return config.members.map((m, i) => declareMember(app, memberNames[i], m, location));
+  // lib/core resolves the members in the order given.
+  return config.members.map((m, i) => declareMember(app, memberNames[i], m, location, set?.[i]?.adopt));
 }
 
 function declareMember(
@@ -145,6 +158,7 @@ function declareMember(
   names: { readonly name: string; readonly aliases: string[] },
   m: ResolvedMember,
   location: HarborLocationArgs,
+  adopt: boolean | undefined,
 ): HarborProjectMember {
   return new HarborProjectMember(
     names.name,
@@ -156,7 +170,7 @@ function declareMember(
       groupType: m.groupTypeId,
       ldapGroupDn: m.ldapGroupDn,
       role: m.role,
-      adopt: m.adopt,
+      adopt,
     },
     { parent: app, aliases: names.aliases.map((alias) => ({ name: alias })) },
   );
@@ -168,6 +182,7 @@ function declareRobot(
   name: string,
   r: NonNullable<ResolvedHarborPrivateApp['robot']>,
   location: HarborLocationArgs,
+  set: RobotArgs | undefined,
 ): HarborRobotAccount {
   return new HarborRobotAccount(
     `${name}-robot`,
@@ -175,12 +190,13 @@ function declareRobot(
       ...location,
       project: app.project.name,
       name: r.name,
+      // The description's default names the app: always set. The others as the program set them.
       description: r.description,
-      durationDays: r.durationDays,
+      durationDays: set?.durationDays,
       permissions: normalisePermissions([
         { kind: 'project', namespace: r.permission.namespace, access: r.permission.access.map((a) => ({ ...a })) },
       ]),
-      adopt: r.adopt,
+      adopt: set?.adopt,
       generation: app.robotRotation?.generation,
       renewBeforeDays: renewalWindowDays(r),
     },

@@ -46,10 +46,13 @@ export interface HarborPreflightOptions {
   readonly timeoutMs?: number;
 }
 
-/** {@link HarborPreflightOptions} checked, with the defaults applied. */
+/**
+ * {@link HarborPreflightOptions} checked, `pull` with its default applied; the others as given (unset: the pull check
+ * resource's defaults).
+ */
 export interface ResolvedPreflight {
   readonly pull: boolean;
-  readonly plainHttp: boolean;
+  readonly plainHttp?: boolean;
   readonly caBundle?: pulumi.Input<string>;
   readonly timeoutMs?: number;
 }
@@ -63,7 +66,7 @@ export function resolvePreflight(
   preflight: HarborPreflightOptions | undefined,
   registryHost: string,
 ): ResolvedPreflight {
-  if (preflight === undefined) return { pull: true, plainHttp: false };
+  if (preflight === undefined) return { pull: true };
   const bad = (field: string, value: unknown, problem: string, fix: string): never => {
     throw new HarborPrivateAppError({ scope, field: `preflight${field}`, value, problem, fix });
   };
@@ -84,7 +87,7 @@ export function resolvePreflight(
   if (problem) bad(`.${problem.field}`, problem.value, problem.problem, problem.fix);
   return {
     pull: pull ?? true,
-    plainHttp: plainHttp ?? false,
+    ...(plainHttp !== undefined ? { plainHttp } : {}),
     ...(caBundle !== undefined ? { caBundle } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
   };

@@ -79,6 +79,7 @@ function isPlainObject(v: unknown): v is Props {
 /**
  * A provider as the dynamic provider host sees it, around the providers' own code (`inner`), which it hands the inputs
  * and states exactly as the host gives them:
+ * - `check`: the inner provider's (the defaults of the args a program left unset filled in), else the inputs as given;
  * - the wire: every result is as the host carries it ({@link onTheWire}: `undefined` properties left out, anything
  *   else the host could not store refused with the path named), never a value the host throws on after the provider
  *   did its work in Harbor;
@@ -90,6 +91,11 @@ export class ProviderBoundary implements dynamic.ResourceProvider {
 
   async configure(req: dynamic.ConfigureRequest): Promise<void> {
     if (this.inner.configure) await this.inner.configure(req);
+  }
+
+  async check(olds: MaybeProps, news: MaybeProps): Promise<dynamic.CheckResult> {
+    if (!this.inner.check) return { inputs: news };
+    return onTheWire(await this.inner.check(olds, news));
   }
 
   async create(inputs: MaybeProps): Promise<dynamic.CreateResult> {

@@ -27,7 +27,8 @@ type KindProps = Readonly<Record<string, unknown>> | undefined;
  * Inputs and states as the host hands them; results through the host boundary ({@link ProviderBoundary}).
  *
  * `configure` (called by Pulumi's dynamic provider host with the stack configuration before any operation) hands the
- * configuration to every kind: they read the Harbor login from it.
+ * configuration to every kind: they read the Harbor login from it. `check` (called by the engine before every diff and
+ * create) has each kind fill in the defaults of the args a program left unset: the engine stores the inputs it returns.
  *
  * `diff` also reports a change, to be applied without any Harbor write, when the resource's stored provider text is
  * not the one the program serializes now: the engine keeps a resource's outputs, and so the provider text `refresh`
@@ -54,6 +55,11 @@ class HarborKindDispatcher implements dynamic.ResourceProvider {
 
   async configure(req: dynamic.ConfigureRequest): Promise<void> {
     for (const kind of Object.values(this.kinds)) if (kind.configure) await kind.configure(req);
+  }
+
+  async check(olds: KindProps, news: KindProps): Promise<dynamic.CheckResult> {
+    const p = this.of(news);
+    return p.check ? p.check(olds, news) : { inputs: news };
   }
 
   async create(inputs: KindProps): Promise<dynamic.CreateResult> {

@@ -4,6 +4,7 @@
 import type { dynamic } from '@pulumi/pulumi';
 import { createChecked, isHarborApiError, type HarborMember, type MemberEntity } from '../../harbor';
 import type { HarborRoleName } from '../../core/roles';
+import { MEMBER_DEFAULTS, withDefaults } from '../../core/defaults';
 import {
   harborMoved,
   harborStateChanged,
@@ -87,6 +88,11 @@ function entityOf(m: HarborMemberInputs): MemberEntity {
  * - delete: `DELETE /projects/{p}/members/{mid}` (1 write).
  */
 export class HarborMemberProvider extends StackConfiguredProvider implements dynamic.ResourceProvider {
+  /** The inputs with lib/core's defaults (`MEMBER_DEFAULTS`) for the args the program left unset (the engine stores them). */
+  async check(_olds: unknown, news: HarborMemberInputs): Promise<dynamic.CheckResult> {
+    return { inputs: withDefaults(news, MEMBER_DEFAULTS) };
+  }
+
   async create(inputs: HarborMemberInputs): Promise<dynamic.CreateResult> {
     return withHarbor(this.config, inputs, memberLabel(inputs), async (harbor) => {
       try {

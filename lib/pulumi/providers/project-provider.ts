@@ -21,6 +21,7 @@ import {
   withHarbor,
 } from './connection';
 import type { ResolvedProject } from '../../core/resolve';
+import { PROJECT_DEFAULTS, withDefaults } from '../../core/defaults';
 
 /**
  * The inputs of a Harbor project resource (plain values, as the provider receives them): the project as lib/core
@@ -51,9 +52,13 @@ function quotaBytes(gb: number): number {
   return gb === -1 ? -1 : Math.round(gb * GB);
 }
 
-/** True when the storage quotas differ (compared in bytes, as Harbor keeps them). */
-function quotaDiffers(a: Partial<HarborProjectInputs>, b: Partial<HarborProjectInputs>): boolean {
-  return quotaBytes(a.storageQuotaGb ?? -1) !== quotaBytes(b.storageQuotaGb ?? -1);
+/**
+ * True when the quota must be set: `news` sets one (unset, the quota is Harbor's and not managed) and `olds` had
+ * another, or none (compared in bytes, as Harbor keeps them).
+ */
+function quotaDiffers(olds: Partial<HarborProjectInputs>, news: Partial<HarborProjectInputs>): boolean {
+  if (news.storageQuotaGb === undefined) return false;
+  return olds.storageQuotaGb === undefined || quotaBytes(olds.storageQuotaGb) !== quotaBytes(news.storageQuotaGb);
 }
 
 /**
@@ -74,18 +79,22 @@ async function assertMaySetQuota(harbor: HarborClient, inputs: HarborProjectInpu
 /**
  * Create, read (refresh), diff, update and delete of a Harbor project through Harbor's REST API.
  *
- * - create: `POST /projects` (1 write); with `adopt`, `GET /projects/{name}` only, failing when it is absent.
+ * - create: `POST /projects` (1 write; without `storage_limit` when `storageQuotaGb` is unset, so that Harbor gives
+ *   the project its default quota, src/server/v2.0/handler/project.go `CreateProject`); with `adopt`,
+ *   `GET /projects/{name}` only, failing when it is absent.
  *   A create that fails without a clear answer (connection reset, timeout, 429/5xx) is never repeated blindly: the
  *   project is looked up (`GET /projects/{name}`) first. Found, it counts as created by this stack only when Harbor
  *   says it was created by the connection's user after the create was sent (Harbor's `owner_name` and
  *   `creation_time` against its own clock); otherwise create fails and asks to adopt it. Absent, the create is
  *   repeated, at most `maxRetries + 1` times.
- * - read: `GET /projects/{name}`, and for a project it manages `GET /projects/{name}/summary` for the storage quota
- *   (its drift is read back, unless the login is no system administrator, `GET /users/current`: a quota it cannot
- *   set is not drift it could repair); an absent project reads as empty, so refresh drops it. So does a project this stack
+ * - read: `GET /projects/{name}`, and for a project it manages with a declared `storageQuotaGb`
+ *   `GET /projects/{name}/summary` for the storage quota (its drift is read back, unless the login is no system
+ *   administrator, `GET /users/current`: a quota it cannot set is not drift it could repair); an unset quota is
+ *   Harbor's, never read; an absent project reads as empty, so refresh drops it. So does a project this stack
  *   created that now has another id: it was deleted and recreated outside the stack, it is not ours to change or
  *   delete (the next `up` then fails at create and asks to adopt it).
- * - diff: a new name replaces; metadata, storage quota, adopt, forceDestroy and the Harbor address update. A new
+ * - diff: a new name replaces; metadata, a declared storage quota (unset: not managed, no diff), adopt, forceDestroy
+ *   and the Harbor address update. A new
  *   address is never a replacement: it is checked to reach the same Harbor when the update runs.
  * - update: when the address changed, `GET /projects/{id}` there first (the project this stack knows by id must be
  *   there, with its name), failing before any write otherwise; `PUT /projects/{name}` when
@@ -97,6 +106,14 @@ async function assertMaySetQuota(harbor: HarborClient, inputs: HarborProjectInpu
  *   `HEAD /projects?project_name=` says it is absent).
  */
 export class HarborProjectProvider extends StackConfiguredProvider implements dynamic.ResourceProvider {
+  /**
+   * The inputs with lib/core's defaults (`PROJECT_DEFAULTS`) for the args the program left unset: the engine stores
+   * what this returns. `storageQuotaGb` has none: unset, the quota is not managed.
+   */
+  async check(_olds: unknown, news: HarborProjectInputs): Promise<dynamic.CheckResult> {
+    return { inputs: withDefaults(news, PROJECT_DEFAULTS) };
+  }
+
   async create(inputs: HarborProjectInputs): Promise<dynamic.CreateResult> {
     return withHarbor(this.config, inputs, projectLabel(inputs), async (harbor, login) => {
       if (inputs.adopt) {
@@ -110,7 +127,8 @@ export class HarborProjectProvider extends StackConfiguredProvider implements dy
         const outs: HarborProjectOutputs = { ...inputs, projectId: found.id, created: false };
         return { id: String(found.id), outs };
       }
-      if (quotaBytes(inputs.storageQuotaGb) !== -1) await assertMaySetQuota(harbor, inputs, login.username);
+      const quota = inputs.storageQuotaGb;
+      if (quota !== undefined && quotaBytes(quota) !== -1) await assertMaySetQuota(harbor, inputs, login.username);
       let id: number;
       try {
         const result = await createChecked<{ id: number }, { lookup: HarborLookup<HarborProject>; atMs: number }>({
@@ -122,7 +140,8 @@ export class HarborProjectProvider extends StackConfiguredProvider implements dy
               public: inputs.public,
               autoScan: inputs.autoScan,
               preventVul: inputs.preventVulnerableImages,
-              storageLimitBytes: inputs.storageQuotaGb === -1 ? -1 : Math.round(inputs.storageQuotaGb * GB),
+              // Unset: no storage_limit, and Harbor gives the project its storage_per_project default.
+              storageLimitBytes: quota === undefined ? undefined : quotaBytes(quota),
             }),
           lookup: async () => {
             const lookup = await harbor.inspectProject(inputs.name);
@@ -171,11 +190,13 @@ export class HarborProjectProvider extends StackConfiguredProvider implements dy
       if (!props.adopt && props.created === true && Number.isFinite(knownId) && found.id !== knownId) return {};
       if (props.adopt)
         return { id: found.id === Number(id) ? id : String(found.id), props: { ...props, projectId: found.id } };
-      let limit = await harbor.getProjectStorageLimit(props.name);
+      // A quota the stack does not manage (unset) is not read at all: no GET /summary.
+      const managed = props.storageQuotaGb;
+      let limit = managed === undefined ? undefined : await harbor.getProjectStorageLimit(props.name);
       // Another quota than the state's, and a login that cannot set quotas: it is Harbor's default (a project created
       // by a non-administrator gets it) or an administrator's choice, neither of which this stack can change; it is
       // not read back as drift, which an update could never repair.
-      if (limit !== undefined && limit !== quotaBytes(props.storageQuotaGb ?? -1)) {
+      if (limit !== undefined && managed !== undefined && limit !== quotaBytes(managed)) {
         if (!(await harbor.currentUser()).sysAdmin) limit = undefined;
       }
       const outs: HarborProjectOutputs = {
@@ -230,7 +251,7 @@ export class HarborProjectProvider extends StackConfiguredProvider implements dy
             preventVul: news.preventVulnerableImages,
           });
         }
-        if (!news.adopt && quotaDiffers(olds, news)) {
+        if (!news.adopt && news.storageQuotaGb !== undefined && quotaDiffers(olds, news)) {
           await harbor.setProjectStorageLimit(olds.projectId, quotaBytes(news.storageQuotaGb));
         }
       });

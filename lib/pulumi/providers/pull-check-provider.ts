@@ -8,7 +8,7 @@
  * - `create` and `update` run the check (`update` only when an image, the registry, the robot's login or how to reach
  *   the registry changed; a change of the Harbor address, of the robot's id or of the provider text is stored without
  *   a pull). A failed check throws: the engine stops before the workloads that depend on this resource.
- * - `check` is not implemented and `diff` only compares, so a preview never pulls: Pulumi's dynamic provider host
+ * - `check` only fills the defaults in (`plainHttp` false) and `diff` only compares, so a preview never pulls: Pulumi's dynamic provider host
  *   supports no preview of `create`/`update` (its `Configure` answers no `supportsPreview`), so the engine calls neither
  *   during `pulumi preview`.
  * - `read` returns the state (a refresh never pulls); `delete` does nothing.
@@ -22,6 +22,10 @@ import { ProviderBoundary, providerTextChanged, UNKNOWN } from './boundary';
 import { checkPull, type PullCheckOutcome, type PullCheckResult } from '../../registry/pull-check';
 import { configValue, type HarborTarget, loginKeys, StackConfiguredProvider, withHarbor } from './connection';
 import { errorMessage } from '../../core/errors';
+import { withDefaults } from '../../core/defaults';
+
+/** The defaults `check` fills in, for the args a program leaves unset. */
+const PULL_CHECK_DEFAULTS = { plainHttp: false } as const;
 
 /** How many images are checked at once. */
 const CONCURRENCY = 4;
@@ -122,6 +126,11 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
  * stack configuration, to read Harbor's admin login when a robot's login is refused.
  */
 export class HarborPullCheckProvider extends StackConfiguredProvider implements dynamic.ResourceProvider {
+  /** The inputs with the defaults of the args the program left unset (the engine stores what this returns). */
+  async check(_olds: unknown, news: HarborPullCheckInputs): Promise<dynamic.CheckResult> {
+    return { inputs: withDefaults(news, PULL_CHECK_DEFAULTS) };
+  }
+
   async create(inputs: HarborPullCheckInputs): Promise<dynamic.CreateResult> {
     const outs = await this.run(inputs);
     return { id: `${inputs.username}@${inputs.registryHost}`, outs };

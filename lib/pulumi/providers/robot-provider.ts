@@ -1,179 +1,45 @@
 /**
- * The dynamic provider of a Harbor project robot account. Serialized by Pulumi: imports the Harbor client and the
- * rotation names of lib/core only.
+ * The dynamic provider of a Harbor project robot account: create, read, diff, update and delete, glued from the
+ * lifecycle decisions (./robot-lifecycle.ts: what an up must do, from the state and the clock) and the Harbor steps
+ * (./robot-steps.ts: the requests that do it). Serialized by Pulumi: imports the Harbor client and lib/core only.
  */
 import type { dynamic } from '@pulumi/pulumi';
-import { MAX_ROBOT_DURATION_DAYS } from '../../core/robot';
-import { renewalDue, renewedDurationDays } from '../../core/renewal';
-import { rotationRobotName } from '../../core/rotation';
+import { ROBOT_DEFAULTS, withDefaults } from '../../core/defaults';
 import {
   createChecked,
   createdWithin,
   isHarborApiError,
   normalisePermissions,
-  repeatHarmlessWrite,
-  samePermissions,
   type HarborClient,
   type HarborLookup,
   type HarborRobot,
-  type RobotPermission,
 } from '../../harbor';
+import { harborMoved, harborStateChanged, isNotFound, StackConfiguredProvider, withHarbor } from './connection';
 import {
-  harborMoved,
-  harborStateChanged,
-  harborUrlOf,
-  HarborLocated,
-  isNotFound,
-  otherHarborError,
-  StackConfiguredProvider,
-  withHarbor,
-} from './connection';
-import { errorMessage } from '../../core/errors';
+  createName,
+  expiredForGood,
+  harborDuration,
+  harborNameOf,
+  known,
+  matchesInputs,
+  newGeneration,
+  renewalDueNow,
+  robotLabel,
+  secretUnknown,
+  settingsDiffer,
+  type HarborRobotInputs,
+  type HarborRobotOutputs,
+} from './robot-lifecycle';
+import {
+  alreadyExists,
+  applySettings,
+  checkSameHarbor,
+  refreshOrRemove,
+  renewSecret,
+  type Applied,
+} from './robot-steps';
 
-/** The inputs of a Harbor robot account resource (its Harbor in `harbor`). */
-export interface HarborRobotInputs extends HarborLocated {
-  /** The project's name (the robot's level is always `project`). */
-  readonly project: string;
-  /** The short name; Harbor makes the login name `<prefix><project>+<name>`. */
-  readonly name: string;
-  readonly description: string;
-  /** Lifetime in days, `-1` never expires. */
-  readonly durationDays: number;
-  /** Exactly one project permission. */
-  readonly permissions: RobotPermission[];
-  /**
-   * Take over a robot of this name that exists already instead of failing with Harbor's 409. Its secret can only be
-   * had by having Harbor generate a new one (`PATCH /robots/{id}`): adopting is a ROTATION, and whatever still uses
-   * the old secret stops pulling. Its settings are set to these inputs.
-   * @default false
-   */
-  readonly adopt?: boolean;
-  /**
-   * The rotation generation (from the app's `HarborRobotRotation`): the robot is named
-   * `rotationRobotName(name, generation)`, and a new generation replaces it, creating the new robot before the old
-   * one is deleted. Unset without rotation: the robot is named `name`.
-   * @default - no rotation
-   */
-  readonly generation?: number;
-  /**
-   * For a robot that expires: an update within this many days of its expiry (or after it) renews it in place, to
-   * expire `durationDays` days later. Unset: never renewed (a robot that never expires).
-   * @default - no renewal
-   */
-  readonly renewBeforeDays?: number;
-}
-
-/** The outputs of a Harbor robot account resource. */
-export interface HarborRobotOutputs extends HarborRobotInputs {
-  /** Harbor's robot id. */
-  readonly robotId: number;
-  /** The login name exactly as Harbor returned it (prefix configured in Harbor). */
-  readonly fullName: string;
-  /**
-   * The robot's secret, from the create response or a secret refresh (Harbor never shows it again). A secret output.
-   * Empty when refresh found the robot recreated outside the stack: the next update asks Harbor for a new one.
-   */
-  readonly secret: string;
-  /** Expiry in seconds since the epoch, `-1` never. */
-  readonly expiresAt: number;
-  /** Harbor's `disable` flag as last read; a disabled robot is enabled again by the next update. */
-  readonly disabled: boolean;
-  /** True when the robot existed and was taken over (`adopt`), with a new secret. */
-  readonly adopted?: boolean;
-  /** The robot's short name in Harbor: `name`, or its rotation generation's name. */
-  readonly harborName: string;
-  /**
-   * The duration Harbor has, in days from the robot's creation: `durationDays` at first, creation age + `durationDays`
-   * after a renewal. Kept apart from `durationDays` (the prop) so that a renewed robot shows no diff.
-   */
-  readonly harborDurationDays: number;
-}
-
-function robotLabel(r: Partial<HarborRobotInputs>): string {
-  return `Harbor robot ${JSON.stringify(r?.name ?? '')} of project ${JSON.stringify(r?.project ?? '')}`;
-}
-
-/** True when the robot has expired (as the state last saw it): it can no longer log in. */
-function expired(olds: Partial<HarborRobotOutputs>, nowMs: number): boolean {
-  return typeof olds.expiresAt === 'number' && olds.expiresAt > 0 && olds.expiresAt * 1000 <= nowMs;
-}
-
-/** The duration Harbor has for the robot. */
-function harborDuration(olds: Partial<HarborRobotOutputs>): number | undefined {
-  return olds.harborDurationDays;
-}
-
-/** The robot's short name in Harbor. */
-function harborNameOf(olds: Partial<HarborRobotOutputs>): string | undefined {
-  return olds.harborName;
-}
-
-/** The short name a create gives the robot: its rotation generation's name, or `name` without rotation. */
-function createName(inputs: HarborRobotInputs): string {
-  return inputs.generation === undefined ? inputs.name : rotationRobotName(inputs.name, inputs.generation);
-}
-
-/** True when `v` is a number the provider can use (not Pulumi's unknown marker of a preview). */
-function known(v: unknown): v is number {
-  return typeof v === 'number';
-}
-
-/**
- * True when the robot must be replaced by the next rotation generation: `generation` is unknown (a preview of a
- * rotation) or another than the robot's. Without rotation (`generation` unset), never.
- */
-function newGeneration(olds: Partial<HarborRobotOutputs>, news: HarborRobotInputs): boolean {
-  if (news.generation === undefined) return false;
-  return !known(news.generation) || news.generation !== (olds.generation ?? 0);
-}
-
-/**
- * True when an expired robot cannot be renewed in place: it is to stay without expiry and Harbor has it without
- * expiry already, so a `PUT` would not move its `expires_at` (Harbor recomputes it only for a new duration). Only a
- * hand-edited Harbor gets there; the robot is replaced.
- */
-function expiredForGood(olds: Partial<HarborRobotOutputs>, news: HarborRobotInputs, nowMs: number): boolean {
-  return expired(olds, nowMs) && news.durationDays === -1 && harborDuration(olds) === -1;
-}
-
-/**
- * True when an update must renew the robot: it expires (`durationDays` >= 1) and its expiry, as the state last saw it,
- * is within `renewBeforeDays` of now, or past. Decided from the state and the clock only (no Harbor call: a diff).
- */
-function renewalDueNow(olds: Partial<HarborRobotOutputs>, news: HarborRobotInputs, nowMs: number): boolean {
-  if (news.durationDays === -1 || !known(news.renewBeforeDays) || !known(olds.expiresAt) || olds.expiresAt <= 0)
-    return false;
-  return renewalDue(olds.expiresAt, news.renewBeforeDays, nowMs);
-}
-
-/** True when the duration Harbor has must change: the prop changed, or Harbor's expiry kind differs from the prop's. */
-function durationDiffers(olds: Partial<HarborRobotOutputs>, news: HarborRobotInputs): boolean {
-  return olds.durationDays !== news.durationDays || (news.durationDays === -1) !== (harborDuration(olds) === -1);
-}
-
-/** True when the state holds no usable secret (the robot was recreated outside the stack): update refreshes it. */
-function secretUnknown(olds: Partial<HarborRobotOutputs>): boolean {
-  return typeof olds.secret !== 'string' || olds.secret === '';
-}
-
-/** True when a robot read from Harbor has exactly the settings these inputs ask for (name aside). */
-function matchesInputs(robot: HarborRobot, inputs: HarborRobotInputs & { harborDurationDays?: number }): boolean {
-  return (
-    robot.description === (inputs.description ?? '') &&
-    (robot.duration === inputs.durationDays || robot.duration === inputs.harborDurationDays) &&
-    samePermissions(robot.permissions, inputs.permissions)
-  );
-}
-
-/** True when the robot's settings in Harbor must be put (`PUT /robots/{id}`), renewal aside. */
-function settingsDiffer(olds: Partial<HarborRobotOutputs>, news: HarborRobotInputs): boolean {
-  return (
-    (olds.description ?? '') !== news.description ||
-    durationDiffers(olds, news) ||
-    !samePermissions(olds.permissions ?? [], news.permissions) ||
-    olds.disabled === true
-  );
-}
+export type { HarborRobotInputs, HarborRobotOutputs } from './robot-lifecycle';
 
 /**
  * Create, read (refresh), diff, update and delete of a project robot through Harbor's REST API.
@@ -211,6 +77,14 @@ function settingsDiffer(olds: Partial<HarborRobotOutputs>, news: HarborRobotInpu
  * - delete: `DELETE /robots/{id}` (1 write); a robot already gone counts as deleted.
  */
 export class HarborRobotProvider extends StackConfiguredProvider implements dynamic.ResourceProvider {
+  /**
+   * The inputs with lib/core's defaults (`ROBOT_DEFAULTS`), and an empty description, for the args the program left
+   * unset (the engine stores them).
+   */
+  async check(_olds: unknown, news: HarborRobotInputs): Promise<dynamic.CheckResult> {
+    return { inputs: withDefaults(news, { ...ROBOT_DEFAULTS, description: '' }) };
+  }
+
   async create(inputs: HarborRobotInputs): Promise<dynamic.CreateResult> {
     return withHarbor(this.config, inputs, robotLabel(inputs), async (harbor) => {
       const name = createName(inputs);
@@ -417,151 +291,6 @@ export class HarborRobotProvider extends StackConfiguredProvider implements dyna
       adopted: true,
     };
     return { id: String(found.id), outs };
-  }
-}
-
-/**
- * Checks that the robot this stack knows by id is at the new address (`GET /robots/{id}`, the same full name): else
- * the address reaches another Harbor, and nothing may be written there.
- */
-async function checkSameHarbor(harbor: HarborClient, olds: HarborRobotOutputs, news: HarborRobotInputs): Promise<void> {
-  const there = await harbor.getRobot(Number(olds.robotId));
-  if (!there || there.name !== olds.fullName) {
-    throw otherHarborError(
-      robotLabel(news),
-      harborUrlOf(olds),
-      harbor.origin,
-      there
-        ? `robot id ${olds.robotId} there is ${JSON.stringify(there.name)}`
-        : `it has no robot with id ${olds.robotId}`,
-    );
-  }
-}
-
-/** What `applySettings` leaves in Harbor: the robot's expiry and the duration Harbor has. */
-interface Applied {
-  /** Expiry in seconds since the epoch, `-1` never. */
-  readonly expiresAt: number;
-  /** The duration Harbor has, in days from the robot's creation. */
-  readonly harborDurationDays: number;
-}
-
-/**
- * Puts the declared settings on the robot in place (`PUT /robots/{id}`, enabled): permissions, description, and the
- * duration. The robot and its secret are kept; never delete-and-recreate (the secret would change).
- *
- * The duration sent: `-1` for a robot that never expires; for one that expires, when it is renewed (`renew`) or its
- * `durationDays` changed, its age on Harbor's clock in whole days rounded up + `durationDays`, so that it expires
- * `durationDays` days from now (Harbor counts from the creation); otherwise the duration Harbor has (nothing moves).
- * When the `PUT` was to make the robot usable again (a renewal, an expiry change, a disabled robot), it is read back:
- * a robot Harbor still reports expired or disabled fails the update with the fix.
- */
-async function applySettings(
-  harbor: HarborClient,
-  id: number,
-  olds: HarborRobotOutputs,
-  news: HarborRobotInputs,
-  renew: boolean,
-): Promise<Applied> {
-  const label = robotLabel(news);
-  const fullName = olds.fullName;
-  let duration = harborDuration(olds) ?? news.durationDays;
-  if (news.durationDays === -1) {
-    duration = -1;
-  } else if (renew || durationDiffers(olds, news)) {
-    const { found, harborTimeMs } = await harbor.inspectRobot(id);
-    if (!found) throw goneError(label, fullName, id);
-    const nowMs = harborTimeMs ?? Date.now();
-    const createdMs =
-      found.creationTime ??
-      (found.duration > 0 && found.expiresAt > 0 ? (found.expiresAt - found.duration * 86_400) * 1000 : nowMs);
-    duration = renewedDurationDays(createdMs, nowMs, news.durationDays);
-    // Harbor recomputes expires_at only for ANOTHER duration: when it has this one already (its expiry moved by hand
-    // since), one day more.
-    if (duration === found.duration) duration += 1;
-    // Harbor takes at most MaxInt32 - 1 days; a robot that long-lived is renewed no further.
-    duration = Math.min(duration, MAX_ROBOT_DURATION_DAYS);
-  }
-  await harbor.updateRobot(id, {
-    name: fullName,
-    description: news.description,
-    duration,
-    level: 'project',
-    disable: false,
-    permissions: news.permissions,
-  });
-  const revive = renew || olds.disabled === true || duration !== harborDuration(olds);
-  if (!revive) return { expiresAt: olds.expiresAt, harborDurationDays: duration };
-  const { found, harborTimeMs } = await harbor.inspectRobot(id);
-  if (!found) throw goneError(label, fullName, id);
-  const nowMs = harborTimeMs ?? Date.now();
-  const stillExpired = found.expiresAt > 0 && found.expiresAt * 1000 <= nowMs;
-  if (found.disabled || stillExpired) {
-    const what = found.disabled
-      ? 'disabled ("disable": true)'
-      : `expired ("expires_at" ${new Date(found.expiresAt * 1000).toISOString()}, "duration" ${found.duration})`;
-    throw new Error(
-      `${label}: Harbor still reports robot ${fullName} (id ${id}) ${what} after PUT /robots/${id} with "disable": false ` +
-        `and "duration" ${duration}, so nothing can pull with its secret (ErrImagePull). Fix: look at the robot in ` +
-        `Harbor (Projects > ${news.project} > Robot Accounts: something there keeps it ${found.disabled ? 'disabled' : 'expired'}), ` +
-        'then run "pulumi refresh" and "pulumi up"; or move to a new robot: with robot.rotation, give ' +
-        'robot.rotation.trigger a new value; without it, delete this robot in Harbor and run "pulumi refresh", then ' +
-        '"pulumi up" (a new robot and secret, written to the pull Secret).',
-    );
-  }
-  return { expiresAt: found.expiresAt, harborDurationDays: found.duration };
-}
-
-/** The error for a robot that disappeared from Harbor during an update. */
-function goneError(label: string, fullName: string, id: number): Error {
-  return new Error(
-    `${label}: robot ${fullName} (id ${id}) is no longer in Harbor. Fix: run "pulumi refresh" (it drops the robot ` +
-      'from the state), then "pulumi up" (a new robot and secret, written to the pull Secret).',
-  );
-}
-
-/**
- * Has Harbor generate a new secret (`PATCH /robots/{id}` `{secret:""}`) and returns it; the old secret stops working.
- * Repeating this write is harmless: each answer replaces the secret, and only the last one is kept.
- */
-async function renewSecret(harbor: HarborClient, id: number): Promise<string> {
-  return repeatHarmlessWrite(harbor, () => harbor.refreshRobotSecret(id));
-}
-
-/** The error for a robot name taken by a robot this stack did not create (409, or found after a lost create answer). */
-function alreadyExists(inputs: HarborRobotInputs, detail: string): Error {
-  return new Error(
-    `${robotLabel(inputs)} already exists in Harbor, and its secret can only be read when it is created. ` +
-      'Fix: set robot.adopt: true to take it over: Harbor then generates a new secret for it, a ROTATION (whatever ' +
-      'uses its current secret stops pulling); or delete that robot in Harbor (Projects > Robot Accounts) and run ' +
-      `"pulumi up" again, or give robot.name another value. (${detail})`,
-  );
-}
-
-/**
- * Has Harbor generate a new secret for a robot whose create answer (and so its secret) was lost. If that fails, the
- * robot is deleted again so that Harbor holds no robot the state does not know.
- */
-async function refreshOrRemove(harbor: HarborClient, robot: HarborRobot, inputs: HarborRobotInputs): Promise<string> {
-  try {
-    return await renewSecret(harbor, robot.id);
-  } catch (e) {
-    const why = errorMessage(e);
-    try {
-      await harbor.deleteRobot(robot.id);
-    } catch (d) {
-      throw new Error(
-        `${robotLabel(inputs)}: created as ${robot.name} (id ${robot.id}) but its secret was lost with the create's answer, getting a new ` +
-          `secret failed (${why}) and deleting it failed too (${errorMessage(d)}). ` +
-          `Fix: delete robot ${robot.name} in Harbor (Projects > Robot Accounts), then run "pulumi up" again.`,
-        { cause: d },
-      );
-    }
-    throw new Error(
-      `${robotLabel(inputs)}: created, but its secret was lost with the create's answer and getting a new secret failed, so the robot ` +
-        `was deleted again (nothing is left behind): run "pulumi up" again. (${why})`,
-      { cause: e },
-    );
   }
 }
 

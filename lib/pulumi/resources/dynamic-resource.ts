@@ -9,7 +9,8 @@ import { PROVIDER_KEY } from '../providers/boundary';
  *
  * The registered inputs are exactly `props` and `__provider`: nothing is added, moved or renamed (docs/pulumi-state.md).
  * A key of `props` whose value is `undefined` registers nothing but makes an output property of that name (how a
- * subclass declares its outputs).
+ * subclass declares its outputs). An optional arg a program leaves unset is no key at all ({@link setArgs}): the
+ * provider's `check` fills its documented default into the inputs the engine stores.
  */
 export class HarborDynamicResource extends pulumi.CustomResource {
   /**
@@ -32,4 +33,15 @@ export class HarborDynamicResource extends pulumi.CustomResource {
       throw new Error(`A dynamic resource must not define the ${PROVIDER_KEY} key`);
     super(`pulumi-nodejs:dynamic/${module}:${type}`, name, { ...props, [PROVIDER_KEY]: provider }, opts);
   }
+}
+
+/**
+ * The args of `args` that are set: an arg whose value is `undefined` is left out, so it neither registers an input nor
+ * makes an output property. Pulumi's SDK makes an output, with its promises, for every key a resource registers
+ * (`transferProperties`), whatever its value: a default the provider fills in (`check`) costs nothing here.
+ */
+export function setArgs(args: Readonly<Record<string, pulumi.Input<unknown>>>): pulumi.Inputs {
+  const set: Record<string, pulumi.Input<unknown>> = {};
+  for (const [k, v] of Object.entries(args)) if (v !== undefined) set[k] = v;
+  return set;
 }

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { HarborRoleName } from '../../core/roles';
 import { harborInput, HarborLocationArgs } from './harbor-connection';
-import { HarborDynamicResource } from './dynamic-resource';
+import { HarborDynamicResource, setArgs } from './dynamic-resource';
 import { providerText } from './provider-reference';
 
 /** Arguments of a {@link HarborProjectMember}. */
@@ -53,11 +53,9 @@ export class HarborProjectMember extends HarborDynamicResource {
         project: args.project,
         kind: args.kind,
         entityName: args.entityName,
-        // Only when given: every key here becomes an output property, which costs Pulumi four promises (bench).
-        ...(args.groupType !== undefined ? { groupType: args.groupType } : {}),
-        ...(args.ldapGroupDn !== undefined ? { ldapGroupDn: args.ldapGroupDn } : {}),
         role: args.role,
-        adopt: args.adopt ?? false,
+        // Only what the program set: the provider's check fills the defaults in (MEMBER_DEFAULTS of lib/core).
+        ...setArgs({ groupType: args.groupType, ldapGroupDn: args.ldapGroupDn, adopt: args.adopt }),
         memberId: undefined,
       },
       opts,

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { harborInput, HarborLocationArgs } from './harbor-connection';
-import { HarborDynamicResource } from './dynamic-resource';
+import { HarborDynamicResource, setArgs } from './dynamic-resource';
 import { providerText } from './provider-reference';
 
 /** Arguments of a {@link HarborProject}. */
@@ -24,8 +24,9 @@ export interface HarborProjectArgs extends HarborLocationArgs {
   readonly preventVulnerableImages?: pulumi.Input<boolean>;
   /**
    * Storage quota in GB, `-1` unlimited. Set when the project is created, changed in place (Harbor lets only a system
-   * administrator change quotas), and read back by `pulumi refresh`.
-   * @default -1
+   * administrator change quotas), and read back by `pulumi refresh`. Unset: not managed; a new project gets Harbor's
+   * default quota (its `storage_per_project` system setting), which is never read, changed or reported as drift.
+   * @default - Harbor's default quota, not managed
    */
   readonly storageQuotaGb?: pulumi.Input<number>;
   /**
@@ -61,12 +62,15 @@ export class HarborProject extends HarborDynamicResource {
         resourceKind: 'project',
         harbor,
         name: args.name,
-        public: args.public ?? false,
-        autoScan: args.autoScan ?? true,
-        preventVulnerableImages: args.preventVulnerableImages ?? false,
-        storageQuotaGb: args.storageQuotaGb ?? -1,
-        adopt: args.adopt ?? false,
-        forceDestroy: args.forceDestroy ?? false,
+        // Only what the program set: the provider's check fills the defaults in (PROJECT_DEFAULTS of lib/core).
+        ...setArgs({
+          public: args.public,
+          autoScan: args.autoScan,
+          preventVulnerableImages: args.preventVulnerableImages,
+          storageQuotaGb: args.storageQuotaGb,
+          adopt: args.adopt,
+          forceDestroy: args.forceDestroy,
+        }),
         projectId: undefined,
         created: undefined,
       },

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { HarborTarget } from '../providers/connection';
-import { HarborDynamicResource } from './dynamic-resource';
+import { HarborDynamicResource, setArgs } from './dynamic-resource';
 import { providerText } from './provider-reference';
 
 /** Arguments of a {@link HarborPullCheck}. */
@@ -62,11 +62,14 @@ export class HarborPullCheck extends HarborDynamicResource {
         registryHost: args.registryHost,
         username: args.username,
         secret: pulumi.secret(args.secret),
-        plainHttp: args.plainHttp ?? false,
-        ...(args.caBundle !== undefined ? { caBundle: args.caBundle } : {}),
-        ...(args.timeoutMs !== undefined ? { timeoutMs: args.timeoutMs } : {}),
-        ...(args.robotId !== undefined ? { robotId: args.robotId } : {}),
-        ...(args.harbor !== undefined ? { harbor: args.harbor } : {}),
+        // Only what the program set: the provider's check fills `plainHttp` in.
+        ...setArgs({
+          plainHttp: args.plainHttp,
+          caBundle: args.caBundle,
+          timeoutMs: args.timeoutMs,
+          robotId: args.robotId,
+          harbor: args.harbor,
+        }),
         checked: undefined,
       },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ['secret'] }),

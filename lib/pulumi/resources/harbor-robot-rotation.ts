@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { HarborDynamicResource } from './dynamic-resource';
+import { HarborDynamicResource, setArgs } from './dynamic-resource';
 import { providerText } from './provider-reference';
 
 /** Arguments of a {@link HarborRobotRotation} (the props' `robot.rotation` on the Pulumi engine). */
@@ -34,8 +34,7 @@ export class HarborRobotRotation extends HarborDynamicResource {
       name,
       {
         resourceKind: 'robotRotation',
-        trigger: args.trigger,
-        everyDays: args.everyDays,
+        ...setArgs({ trigger: args.trigger, everyDays: args.everyDays }),
         generation: undefined,
         startedAt: undefined,
       },

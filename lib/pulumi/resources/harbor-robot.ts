@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { assertAllowedRobotAccess, type RobotPermission } from '../../harbor';
 import { harborInput, HarborLocationArgs } from './harbor-connection';
-import { HarborDynamicResource } from './dynamic-resource';
+import { HarborDynamicResource, setArgs } from './dynamic-resource';
 import { providerText } from './provider-reference';
 
 /** Arguments of a {@link HarborRobotAccount}: its Harbor (the login needs projectAdmin in the project, or system admin). */
@@ -84,13 +84,15 @@ export class HarborRobotAccount extends HarborDynamicResource {
         harbor,
         project: args.project,
         name: args.name,
-        description: args.description ?? '',
-        durationDays: args.durationDays ?? -1,
         permissions: args.permissions,
-        adopt: args.adopt ?? false,
-        // Only when given: every key here becomes an output property, which costs Pulumi four promises (bench).
-        ...(args.generation !== undefined ? { generation: args.generation } : {}),
-        ...(args.renewBeforeDays !== undefined ? { renewBeforeDays: args.renewBeforeDays } : {}),
+        // Only what the program set: the provider's check fills the defaults in (ROBOT_DEFAULTS of lib/core).
+        ...setArgs({
+          description: args.description,
+          durationDays: args.durationDays,
+          adopt: args.adopt,
+          generation: args.generation,
+          renewBeforeDays: args.renewBeforeDays,
+        }),
         robotId: undefined,
         fullName: undefined,
         secret: undefined,

@@ -2,7 +2,8 @@
  * Plays the Pulumi engine's part for the dynamic providers (there is no Pulumi CLI here): create in dependency order,
  * an `up` without changes (diff, and update only where diff reports a change), refresh (read; an empty answer drops
  * the resource), destroy in reverse order, and a preview. Inputs are the plain values the provider host hands the
- * provider, exactly as the program registers them (docs/pulumi-state.md); a resource's inputs that come from another
+ * provider: as the program registers them (docs/pulumi-state.md), completed by the provider's `check` as the engine
+ * calls it; a resource's inputs that come from another
  * resource's outputs are derived from that one's state. Hand it a {@link hostRun} (./serialized.ts) to run the calls
  * through Pulumi's own dynamic provider host; an in-process provider's results are checked to cross the wire
  * unchanged (./wire-check.ts).
@@ -91,8 +92,10 @@ export function seedStack(
 }
 
 /**
- * The Harbor resources of the seed's coredns (project, member, robot), as HarborPrivateApp declares them, in the Harbor
- * of `location` (a target, or a login: its {@link targetOf}; the host run then needs {@link loginConfig}).
+ * The Harbor resources of the seed's coredns (project, member, robot), as HarborPrivateApp declares them and their
+ * provider receives them (the args the props set, with the defaults the provider's check fills in; no storage quota:
+ * the seed leaves it to Harbor), in the Harbor of `location` (a target, or a login: its {@link targetOf}; the host run
+ * then needs {@link loginConfig}).
  */
 export function seedResources(
   location: HarborTarget | HarborLogin,
@@ -109,7 +112,6 @@ export function seedResources(
         public: false,
         autoScan: true,
         preventVulnerableImages: false,
-        storageQuotaGb: -1,
         adopt: overrides.adopt ?? false,
         forceDestroy: overrides.forceDestroy ?? false,
       },
@@ -140,12 +142,20 @@ export function seedResources(
   ];
 }
 
+/**
+ * The engine's Check, before every diff and create: the inputs the provider's `check` returns (the defaults of the
+ * args the program left unset filled in), which the engine hands on and stores.
+ */
+async function checked(provider: dynamic.ResourceProvider, inputs: Record<string, any>): Promise<Record<string, any>> {
+  return provider.check ? ((await provider.check({}, inputs)).inputs ?? inputs) : inputs;
+}
+
 /** `pulumi up` on an empty stack. */
 export async function create(provider: dynamic.ResourceProvider, resources: StackResource[]): Promise<void> {
   provider = wireChecked(provider);
   for (const r of resources) {
     resolveInputs(r, resources);
-    const result = await provider.create(r.inputs);
+    const result = await provider.create(await checked(provider, r.inputs));
     r.id = result.id;
     r.outs = result.outs;
   }
@@ -160,10 +170,11 @@ export async function up(provider: dynamic.ResourceProvider, resources: StackRes
   const report: DiffReport = {};
   for (const r of resources) {
     resolveInputs(r, resources);
-    const diff = await provider.diff!(r.id!, r.outs, r.inputs);
+    const inputs = await checked(provider, r.inputs);
+    const diff = await provider.diff!(r.id!, r.outs, inputs);
     report[r.name] = diff;
     if (diff.changes && !diff.replaces?.length) {
-      const result = await provider.update!(r.id!, r.outs, r.inputs);
+      const result = await provider.update!(r.id!, r.outs, inputs);
       r.outs = result.outs;
     }
   }
@@ -214,7 +225,7 @@ export async function preview(
   const planned = new Map<string, ResourceState>();
   const report: Record<string, { diff: dynamic.DiffResult; state: ResourceState }> = {};
   for (const r of resources) {
-    const inputs = r.derive ? r.derive((name) => planned.get(name)) : r.inputs;
+    const inputs = await checked(provider, r.derive ? r.derive((name) => planned.get(name)) : r.inputs);
     const diff = await provider.diff!(r.id!, r.outs, inputs);
     const state: ResourceState = !diff.changes
       ? { id: r.id, outs: r.outs }

@@ -4,7 +4,8 @@
  * Harbor emulator), and whose other resources (the Kubernetes objects) are recorded and echoed back as their state.
  *
  * What it plays of the real engine; the provider calls themselves go to Pulumi's own dynamic provider host:
- * - a dynamic resource's `__provider` input is the serialized provider text; every provider call (check, diff,
+ * - a dynamic resource's `__provider` input is the serialized provider text; the inputs the program registers go
+ *   through the provider's `check` first (which fills in the defaults of unset args), as the engine does; every provider call (check, diff,
  *   create, update, delete) goes over gRPC to a real `@pulumi/pulumi/cmd/dynamic-provider` process (./real-host.ts),
  *   started in the repository (the program's directory) and configured with the whole stack configuration, which
  *   loads each distinct text once (`requireFromString(text).handler()`) and passes every value through a protobuf
@@ -386,7 +387,6 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
         }
 
         const what = `${args.type} "${args.name}"`;
-        const plain = unwrapSecrets(args.inputs) as Record<string, any>;
         const fail = (doing: string, e: unknown): Error => {
           const message = messageOf(e);
           errors.push({ type: args.type, name: args.name, message });
@@ -394,6 +394,16 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
           for (const listener of onError.splice(0)) listener(error);
           return error;
         };
+        // The engine's Check before any diff or create: the provider's check fills in the defaults of the args the
+        // program left unset; what it returns are the inputs the engine hands on (and stores).
+        const given = unwrapSecrets(args.inputs) as Record<string, any>;
+        let plain: Record<string, any>;
+        try {
+          const checker = await providerFor(given, what);
+          plain = checker.check ? ((await checker.check({}, given)).inputs ?? given) : given;
+        } catch (e) {
+          throw fail('checking', e);
+        }
 
         if (prior !== undefined && !prior.deleted) {
           // A later up: diff the stack's resource against the new inputs, as the engine does.
@@ -463,11 +473,9 @@ export function installLiveEngine(options: LiveEngineOptions = {}): LiveEngine {
         }
 
         if (preview) {
-          // The host's check(): the provider's own when it has one, else the inputs as they are; no create.
-          const provider = await providerFor(plain, what);
-          const checked = provider.check ? ((await provider.check({}, plain)).inputs ?? plain) : plain;
+          // The host's check() (above): the provider's own when it has one, else the inputs as they are; no create.
           reg.planned = true;
-          reg.state = { ...checked };
+          reg.state = { ...plain };
           return { id: undefined, state: { ...args.inputs } };
         }
         let result: dynamic.CreateResult;
