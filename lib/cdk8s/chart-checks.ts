@@ -96,7 +96,8 @@ class AppChecks {
    * Whether every chart has as many direct children as `counts` says (a plain loop: it runs once per pass). The one
    * part of the checks that grows with charts x charts: constructs has no child count or change counter, only
    * `node.children`, a fresh array, so a chart per app at 1,000 apps makes a million of them per synthesis (about 3%
-   * of its instructions, more of its time: bench/README.md); without it, a Secret added to another chart between two syntheses of one turn is missed.
+   * of its instructions, more of its time: bench/README.md); without it, a Secret added to another chart between two
+   * syntheses of one turn is missed.
    */
   private sameChildren(counts: readonly number[]): boolean {
     for (let i = 0; i < this.charts.length; i++) if (this.charts[i].directChildren() !== counts[i]) return false;
