@@ -92,7 +92,13 @@ class AppChecks {
     return errors;
   }
 
-  /** Whether every chart has as many direct children as `counts` says (a plain loop: it runs once per pass). */
+  /**
+   * Whether every chart has as many direct children as `counts` says (a plain loop: it runs once per pass). The one
+   * part of the checks that grows with charts x charts: constructs has no child count or change counter, only
+   * `node.children`, a fresh array, so a chart per app at 1,000 apps makes a million of them per synthesis (about 3%
+   * of its instructions, more of its time: bench/README.md); without it, a Secret added to another chart between two
+   * syntheses of one turn is missed.
+   */
   private sameChildren(counts: readonly number[]): boolean {
     for (let i = 0; i < this.charts.length; i++) if (this.charts[i].directChildren() !== counts[i]) return false;
     return true;
@@ -204,6 +210,12 @@ export class ChartChecks {
     return errors;
   }
 
+  /**
+   * Renders each wired object once and runs its apps' checks on it. The render is most of what the checks cost (one
+   * more render of each wired object per synthesis, bench/README.md) and cannot be skipped: any object, the
+   * construct's own Deployment included, takes JSON patches after wiring, and cdk8s keeps them private, so nothing
+   * public tells an object without patches from one with; nor does cdk8s share the render it writes.
+   */
   private writtenWorkloads(): string[] {
     const checks = new Map<ApiObject, Array<ChartWorkloadEntry['check']>>();
     for (const { apiObject, check } of this.workloads) {
