@@ -22,14 +22,3 @@ export type {
   RobotSpec,
   RobotUpdate,
 } from './types';
-
-// What the Pulumi providers and resources use of this folder besides the client: exported for them, not part of the
-// package's API (`@internal`: no declaration is emitted, so `harbor-private-app/harbor` does not offer them).
-/** @internal */
-export { createChecked, createdWithin, repeatHarmlessWrite } from './checked-write';
-/** @internal */
-export { canonicalHarborUrl, harborEndpointProblem } from './endpoint';
-/** @internal */
-export { assertAllowedRobotAccess, normalisePermissions, samePermissions } from './permissions';
-/** @internal */
-export { CONNECTION_TUNING, CONNECTION_TUNING_KEYS, connectionTuningProblem } from './tuning';

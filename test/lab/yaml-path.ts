@@ -34,7 +34,8 @@
  * and rate limits; the stand-ins do not.
  */
 import { HarborRoleName, TERRAFORM_ROLE_NAMES } from '../../lib/core';
-import { samePermissions, type RobotPermission } from '../../lib/harbor';
+import { type RobotPermission } from '../../lib/harbor';
+import { samePermissions } from '../../lib/harbor/permissions';
 import { renderGoTemplate } from './go-template';
 import { LabHarborClient } from './lab-client';
 

@@ -8,7 +8,7 @@ import {
   ResolvedMember,
   toDnsLabel,
 } from '../../core';
-import { normalisePermissions } from '../../harbor';
+import { normalisePermissions } from '../../harbor/permissions';
 import type { KubernetesManifest } from '../../render/manifest';
 import { HarborLocationArgs } from '../resources/harbor-connection';
 import { HarborProjectMember } from '../resources/harbor-member';

@@ -17,7 +17,9 @@
  *   (pkg/resource/deploy/providers/registry.go `Same`: `Configure(... Inputs: res.Inputs)`).
  */
 import type { dynamic } from '@pulumi/pulumi';
-import { canonicalHarborUrl, CONNECTION_TUNING_KEYS, HarborClient, isHarborApiError } from '../../harbor';
+import { HarborClient, isHarborApiError } from '../../harbor';
+import { canonicalHarborUrl } from '../../harbor/endpoint';
+import { CONNECTION_TUNING_KEYS } from '../../harbor/tuning';
 
 /**
  * The stack configuration as Pulumi's dynamic provider host passes it to `configure`

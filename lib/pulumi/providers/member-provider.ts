@@ -2,7 +2,8 @@
  * The dynamic provider of a Harbor project member. Serialized by Pulumi: imports the Harbor client only.
  */
 import type { dynamic } from '@pulumi/pulumi';
-import { createChecked, isHarborApiError, type HarborMember, type MemberEntity } from '../../harbor';
+import { isHarborApiError, type HarborMember, type MemberEntity } from '../../harbor';
+import { createChecked } from '../../harbor/checked-write';
 import type { HarborRoleName } from '../../core/roles';
 import { MEMBER_DEFAULTS, withDefaults } from '../../core/defaults';
 import {

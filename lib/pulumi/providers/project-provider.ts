@@ -3,14 +3,8 @@
  * `pulumi.dynamic.Resource`), so it imports the Harbor client and nothing of Pulumi at run time.
  */
 import type { dynamic } from '@pulumi/pulumi';
-import {
-  createChecked,
-  createdWithin,
-  isHarborApiError,
-  type HarborClient,
-  type HarborLookup,
-  type HarborProject,
-} from '../../harbor';
+import { isHarborApiError, type HarborClient, type HarborLookup, type HarborProject } from '../../harbor';
+import { createChecked, createdWithin } from '../../harbor/checked-write';
 import {
   harborMoved,
   harborStateChanged,

@@ -7,7 +7,8 @@
  */
 import { renewalDue } from '../../core/renewal';
 import { rotationRobotName } from '../../core/rotation';
-import { samePermissions, type HarborRobot, type RobotPermission } from '../../harbor';
+import { type HarborRobot, type RobotPermission } from '../../harbor';
+import { samePermissions } from '../../harbor/permissions';
 import type { HarborLocated } from './connection';
 
 /** The inputs of a Harbor robot account resource (its Harbor in `harbor`). */

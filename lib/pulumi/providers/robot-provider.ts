@@ -5,15 +5,9 @@
  */
 import type { dynamic } from '@pulumi/pulumi';
 import { ROBOT_DEFAULTS, withDefaults } from '../../core/defaults';
-import {
-  createChecked,
-  createdWithin,
-  isHarborApiError,
-  normalisePermissions,
-  type HarborClient,
-  type HarborLookup,
-  type HarborRobot,
-} from '../../harbor';
+import { isHarborApiError, type HarborClient, type HarborLookup, type HarborRobot } from '../../harbor';
+import { createChecked, createdWithin } from '../../harbor/checked-write';
+import { normalisePermissions } from '../../harbor/permissions';
 import { harborMoved, harborStateChanged, isNotFound, StackConfiguredProvider, withHarbor } from './connection';
 import {
   createName,

@@ -7,7 +7,8 @@
 import { errorMessage } from '../../core/errors';
 import { renewedDurationDays } from '../../core/renewal';
 import { MAX_ROBOT_DURATION_DAYS } from '../../core/robot';
-import { repeatHarmlessWrite, type HarborClient, type HarborRobot } from '../../harbor';
+import { type HarborClient, type HarborRobot } from '../../harbor';
+import { repeatHarmlessWrite } from '../../harbor/checked-write';
 import { harborUrlOf, otherHarborError } from './connection';
 import {
   durationDiffers,

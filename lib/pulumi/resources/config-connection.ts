@@ -1,13 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import { HarborPrivateAppError } from '../../core/errors';
 import { describeNotPemCertificate } from '../../core/pem';
-import {
-  canonicalHarborUrl,
-  CONNECTION_TUNING,
-  CONNECTION_TUNING_KEYS,
-  connectionTuningProblem,
-  harborEndpointProblem,
-} from '../../harbor';
+import { canonicalHarborUrl, harborEndpointProblem } from '../../harbor/endpoint';
+import { CONNECTION_TUNING, CONNECTION_TUNING_KEYS, connectionTuningProblem } from '../../harbor/tuning';
 import { HarborTarget, HarborTuning, loginKeys } from '../providers/connection';
 
 /** Options of {@link HarborConnection.fromConfig}. */

@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
-import { assertAllowedRobotAccess, type RobotPermission } from '../../harbor';
+import { type RobotPermission } from '../../harbor';
+import { assertAllowedRobotAccess } from '../../harbor/permissions';
 import { harborInput, HarborLocationArgs } from './harbor-connection';
 import { HarborDynamicResource, setArgs } from './dynamic-resource';
 import { providerText } from './provider-reference';

@@ -10,7 +10,7 @@
  */
 import type { dynamic } from '@pulumi/pulumi';
 import type { HarborLogin, HarborTarget } from '../../../lib/pulumi/providers/connection';
-import { CONNECTION_TUNING_KEYS } from '../../../lib/harbor';
+import { CONNECTION_TUNING_KEYS } from '../../../lib/harbor/tuning';
 import { UNKNOWN } from '../../../lib/pulumi/providers/robot-login-provider';
 import { wireChecked } from './wire-check';
 
