@@ -27,5 +27,5 @@ describe('dist/ holds no credential in the default mode', () => {
       expect(findCredentials(docs)).toEqual([]);
     }
     expect(objects).toBeGreaterThan(20);
-  }, 60_000);
+  });
 });

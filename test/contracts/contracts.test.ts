@@ -182,7 +182,7 @@ describe('staleness against ../shared', () => {
       throw new Error(
         `The contracts in test/contracts/ are stale against ../shared. Run \`npm run contracts\`, review the diff and commit it:\n${problems.join('\n')}`,
       );
-  }, 60_000);
+  });
 });
 
 describe("Harbor's robot permissions, shipped in lib/harbor/robot-access.ts", () => {
@@ -291,5 +291,5 @@ var (
       throw new Error(
         `${ROBOT_ACCESS_MODULE} is stale against ${built.sources[0]}. Run \`${HARBOR_GIT_DIR_ENV}=<dir> npm run contracts\`, review the diff and commit it.`,
       );
-  }, 60_000);
+  });
 });

@@ -353,5 +353,5 @@ describe("the Kubernetes pull Secret follows the robot's secret (component, unde
       expect(x.secret.dependencies).toContain(x.login.urn);
       expect(x.login.dependencies).toContain(x.robotUrn);
     }
-  }, 60_000);
+  });
 });

@@ -33,7 +33,7 @@ let host: HostRun;
 beforeAll(async () => {
   texts = serializeLikePulumiUp();
   host = await hostRun(texts, loginConfig({ username: 'admin', password: ADMIN_PASSWORD }), 'example', 'file');
-}, 120_000);
+});
 
 const ADMIN_PASSWORD = randomBytes(12).toString('hex');
 /** Small bounds: 3 attempts, ~no backoff; a time limit per attempt that a real answer never reaches. */
@@ -88,7 +88,7 @@ beforeAll(async () => {
     await warmServer.close();
   }
   expect(warm.contractViolations).toEqual([]);
-}, 60_000);
+});
 
 beforeEach(async () => {
   emulator = new HarborEmulator({ adminPassword: ADMIN_PASSWORD });

@@ -111,7 +111,7 @@ describeLab('the Pulumi preflight: the workload is created only when its images 
       },
       ['project:harborPassword'],
     );
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await admin?.close();

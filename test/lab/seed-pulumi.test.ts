@@ -6,7 +6,6 @@ import { describeLab } from './binaries';
 import { startLab, type Lab } from './lab';
 import { labSeedProps } from './seed-props';
 
-jest.setTimeout(120_000);
 
 // Before any resource exists: the dynamic providers run for real (serialized, loaded like Pulumi's provider host).
 const engine = installLiveEngine();
@@ -86,7 +85,7 @@ describeLab("seed on the Pulumi engine: ErrImagePull, then the component's Secre
     app = new HarborPrivateApp('coredns', { ...props, preflight: { pull: false } });
     await engine.settled('HarborPrivateApp "coredns"');
     endPhase('up');
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await harbor?.close();

@@ -507,7 +507,7 @@ describe.each(ROWS)('a Pulumi project on $label', (row) => {
     const t0 = Date.now();
     expectLifecycle(await drive());
     timings[`${row.id}PulumiDriverMs`] = Date.now() - t0;
-  }, 120_000);
+  });
 
   test('robot rotation, installed from the tarball: a reference to the installed provider; a new trigger makes the next robot in Harbor and deletes the old one', async () => {
     interface RotationReport {
@@ -599,5 +599,5 @@ describe.each(ROWS)('a Pulumi project on $label', (row) => {
     rmSync(installed, { recursive: true, force: true });
     symlinkSync(join('..', 'packages', 'harbor-private-app'), installed, 'dir');
     expectLifecycle(await drive());
-  }, 120_000);
+  });
 });

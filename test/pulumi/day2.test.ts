@@ -54,7 +54,7 @@ const writes = (): string[] => emu.emulator.calls((r) => r.write);
 
 beforeAll(() => {
   texts = serializeLikePulumiUp();
-}, 60_000);
+});
 
 describe('rotating the Harbor admin password', () => {
   test('create with A; Harbor now wants B; the configuration says B: refresh, update and destroy succeed, no request carries A', async () => {

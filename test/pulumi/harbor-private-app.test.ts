@@ -86,7 +86,7 @@ describe("the seed's coredns as a Pulumi component", () => {
   let built: Awaited<ReturnType<typeof build>>;
   beforeAll(async () => {
     built = await build('coredns');
-  }, 60_000);
+  });
   const child = (type: string): Registration => {
     const found = built.children.filter((c) => c.type === type);
     expect(found).toHaveLength(1);

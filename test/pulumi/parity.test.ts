@@ -92,7 +92,7 @@ describe("HarborPrivateApp with the seed's props", () => {
     await settled('the Pulumi app');
     const urn = await new Promise<string>((resolve) => app.urn.apply(resolve));
     pulumiRegs = registrations.filter((r) => r.parent === urn);
-  }, 60_000);
+  });
 
   test('the Kubernetes objects are equal, Secret data aside', () => {
     const expected = expectedFromCdk8s(cdk8sObjects, cdk8sApp);

@@ -20,7 +20,6 @@ import { create, refresh, seedStack, up, type StackResource } from './support/li
 import { installLiveEngine } from './support/live-engine';
 import { hostRun, serializeLikePulumiUp, type ProviderTexts } from './support/serialized';
 
-jest.setTimeout(60_000);
 
 const engine = installLiveEngine();
 
@@ -139,7 +138,7 @@ describe('a storage quota the login cannot set (lifecycle helpers)', () => {
   let texts: ProviderTexts;
   beforeAll(() => {
     texts = serializeLikePulumiUp();
-  }, 60_000);
+  });
 
   const config = (username: string, password: string): Record<string, string> => ({
     'example:harborUsername': username,

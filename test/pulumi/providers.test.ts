@@ -301,4 +301,4 @@ test('errors never carry the password', async () => {
   );
   expect(error.message).toMatch(/401/);
   expect(error.message).not.toContain(ADMIN_PASSWORD);
-}, 120_000);
+});

@@ -39,7 +39,7 @@ const writes = (): string[] => emu.emulator.calls((r) => r.write);
 
 beforeAll(() => {
   texts = serializeLikePulumiUp();
-}, 120_000);
+});
 
 describe('the host is the real one', () => {
   test("the installed @pulumi/pulumi's host, in its own process, configured with the stack configuration", async () => {

@@ -77,7 +77,7 @@ function stackWith(
 
 beforeAll(() => {
   texts = serializeLikePulumiUp();
-}, 60_000);
+});
 
 describe('renewal', () => {
   let run: dynamic.ResourceProvider;

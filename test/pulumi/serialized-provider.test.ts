@@ -24,7 +24,7 @@ beforeAll(async () => {
   emulator = new HarborEmulator({ adminPassword: ADMIN_PASSWORD });
   emulator.addUser('k8s-puller');
   server = await startEmulatorServer(emulator);
-}, 120_000);
+});
 afterAll(async () => {
   await server?.close();
   expect(emulator.contractViolations).toEqual([]);
@@ -99,4 +99,4 @@ test('loaded and configured like the host, it runs the whole lifecycle with the 
     expect.stringMatching(/^DELETE \/projects\/\d+$/),
   ]);
   expect(emulator.state().projects).toEqual([]);
-}, 120_000);
+});

@@ -91,7 +91,7 @@ beforeAll(async () => {
   new HarborRobotLogin('login', { robot });
   await settled('the Harbor resources');
   texts = serializeLikePulumiUp();
-}, 120_000);
+});
 
 const registered = (name: string): Registration => {
   const r = registrations.find((x) => x.name === name);
@@ -230,7 +230,7 @@ describe('stored state, through the real host: the inputs, the declared outputs 
       const read = await run.read(id, s.outs);
       check(name, read.props);
     }
-  }, 60_000);
+  });
 
   test('check fills the defaults in: a program that sets nothing and one that sets each default show no diff', async () => {
     const run = await hostRun(texts, { 'example:harborUsername': 'admin', 'example:harborPassword': password });
@@ -260,7 +260,7 @@ describe('stored state, through the real host: the inputs, the declared outputs 
         false,
       ]);
     }
-  }, 60_000);
+  });
 
   test("unset storageQuotaGb: the project gets Harbor's default quota, which is never read, changed or drift", async () => {
     const GB = 1024 ** 3;
@@ -297,5 +297,5 @@ describe('stored state, through the real host: the inputs, the declared outputs 
       'GET /projects/k8s',
       'GET /projects/k8s/summary',
     ]);
-  }, 60_000);
+  });
 });

@@ -98,8 +98,8 @@ export function hostPerTest(
   let texts: ProviderTexts;
   beforeAll(() => {
     texts = serializeLikePulumiUp();
-  }, 120_000);
+  });
   beforeEach(async () => {
     use(await hostRun(texts, typeof config === 'function' ? config() : config));
-  }, 120_000);
+  });
 }
