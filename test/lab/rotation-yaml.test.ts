@@ -22,7 +22,6 @@ import { labSeedProps } from './seed-props';
 import { SimCluster, type SimClusterOptions, type SimObject } from './yaml-path';
 import { LabHarborClient } from './lab-client';
 
-
 type Obj = SimObject;
 
 const DAY = 86_400_000;

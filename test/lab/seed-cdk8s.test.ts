@@ -6,7 +6,6 @@ import { labSeedProps } from './seed-props';
 import { SimCluster } from './yaml-path';
 import { LabHarborClient } from './lab-client';
 
-
 type Obj = {
   apiVersion: string;
   kind: string;

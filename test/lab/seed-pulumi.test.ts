@@ -6,7 +6,6 @@ import { describeLab } from './binaries';
 import { startLab, type Lab } from './lab';
 import { labSeedProps } from './seed-props';
 
-
 // Before any resource exists: the dynamic providers run for real (serialized, loaded like Pulumi's provider host).
 const engine = installLiveEngine();
 

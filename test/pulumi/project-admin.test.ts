@@ -20,7 +20,6 @@ import { create, refresh, seedStack, up, type StackResource } from './support/li
 import { installLiveEngine } from './support/live-engine';
 import { hostRun, serializeLikePulumiUp, type ProviderTexts } from './support/serialized';
 
-
 const engine = installLiveEngine();
 
 const GB = 1024 ** 3;
