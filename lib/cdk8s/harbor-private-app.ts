@@ -75,7 +75,13 @@ export class HarborPrivateApp extends Construct {
     const delivery = new CrossplaneDelivery({ providerConfigName });
 
     // Validate the workload before anything is emitted.
-    const workload = props.workload ? checkWorkload(config, props.workload) : undefined;
+    const workload = props.workload
+      ? checkWorkload(
+          config,
+          props.workload,
+          "build the Deployment with your project's own cdk8s-plus-NN (or a KubeDeployment of its imports) and wire it with addWorkload()",
+        )
+      : undefined;
     this.claimNames(config, delivery.claims(config));
 
     // Harbor objects (Crossplane provider-harbor resources).

@@ -7,12 +7,13 @@ let loaded: typeof kplus | undefined;
 /**
  * cdk8s-plus-27, loaded only for the construct's own `workload` prop (a cdk8s-plus-27 Deployment): it is an optional
  * peer dependency, and nothing else of the package needs any cdk8s-plus. A project on another cdk8s-plus-NN (or on
- * none) builds its Deployment itself and wires it with `addWorkload()`.
+ * none) builds its Deployment itself and hands it to the app its engine's way (`alternative`).
  *
  * @param scope the app's name in messages (`HarborPrivateApp "<id>"`)
+ * @param alternative how the engine takes a Deployment built without cdk8s-plus-27, for the message's fix
  * @throws HarborPrivateAppError naming the `workload` prop and what to do, when cdk8s-plus-27 is not installed
  */
-export function loadCdk8sPlus27(scope: string): typeof kplus {
+export function loadCdk8sPlus27(scope: string, alternative: string): typeof kplus {
   if (loaded) return loaded;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -26,9 +27,7 @@ export function loadCdk8sPlus27(scope: string): typeof kplus {
       field: 'workload',
       value: '<cdk8s-plus-27 DeploymentProps>',
       problem: 'makes a cdk8s-plus-27 Deployment, and cdk8s-plus-27 (an optional peer dependency) is not installed',
-      fix:
-        "npm install cdk8s-plus-27; or leave workload out, build the Deployment with your project's own cdk8s-plus-NN " +
-        '(or a KubeDeployment of its imports) and wire it with addWorkload()',
+      fix: `npm install cdk8s-plus-27; or leave workload out and ${alternative}`,
     });
   }
 }

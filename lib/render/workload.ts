@@ -23,10 +23,15 @@ export interface CheckedWorkload {
 /**
  * Checks the `workload` props before anything is declared: cdk8s-plus-27 is installed, the namespace is one of the
  * app's, every image is in the app's registry/project.
+ * @param alternative how the engine takes a Deployment built otherwise (the fix when cdk8s-plus-27 is missing)
  * @throws HarborPrivateAppError naming the field, the value and the fix
  */
-export function checkWorkload(config: ResolvedHarborPrivateApp, props: HarborWorkloadProps): CheckedWorkload {
-  const plus = loadCdk8sPlus27(`HarborPrivateApp ${JSON.stringify(config.appName)}`);
+export function checkWorkload(
+  config: ResolvedHarborPrivateApp,
+  props: HarborWorkloadProps,
+  alternative: string,
+): CheckedWorkload {
+  const plus = loadCdk8sPlus27(`HarborPrivateApp ${JSON.stringify(config.appName)}`, alternative);
   const namespace = checkWorkloadNamespace(config, 'workload.metadata.namespace', props.metadata?.namespace);
   checkWorkloadImages(config, [
     ...(props.containers ?? []).map((c, i) => ({ field: `workload.containers[${i}].image`, image: c.image })),

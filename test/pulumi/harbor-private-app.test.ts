@@ -550,11 +550,13 @@ test("a Secret added in configureWorkload with the pull Secret's name: the messa
   } catch (e) {
     message = (e as Error).message;
   }
-  expect(message).toContain(`HarborPrivateApp "clash": configureWorkload = "1 validation error(s)"`);
   expect(message).toContain(
-    `pullSecretName = "${SEED.pullSecretName}": clashes with Secret "${SEED.pullSecretName}" in namespace "${SEED.namespace}" declared at clash/clash/Workload/Mine`,
+    `HarborPrivateApp "clash": configureWorkload = "<the Deployment as it left it, and the objects it added>": fails a check: (1) pullSecretName = "${SEED.pullSecretName}": clashes with Secret "${SEED.pullSecretName}" in namespace "${SEED.namespace}" declared at clash/clash/Workload/Mine`,
   );
   expect(message).toMatch(/fromExistingSecret/);
+  // The app's scope once, and one fix for the wrapper: the check's own fix is in its part.
+  expect(message.split('HarborPrivateApp "clash":').length).toBe(2);
+  expect(message).toMatch(/Fix: apply the fix each check names, in configureWorkload$/);
 });
 
 describe('the connection is checked against the stack configuration before anything is registered', () => {

@@ -235,7 +235,10 @@ describe('configureWorkload: called on the workload Deployment', () => {
       },
     });
     expect(e.field).toBe('configureWorkload');
-    expect(e.message).toContain('workload.spec.template.spec.containers[1].image = "docker.io/library/busybox:1.36"');
+    expect(e.message).toContain(
+      'configureWorkload = "<the Deployment as it left it, and the objects it added>": fails a check: (1) workload.spec.template.spec.containers[1].image = "docker.io/library/busybox:1.36"',
+    );
+    expect(e.message.split('HarborPrivateApp "invalid":').length).toBe(2);
   });
 
   test('without workload: refused, there is no Deployment to call it on', () => {
@@ -249,4 +252,35 @@ describe('configureWorkload: called on the workload Deployment', () => {
     expect((error as HarborPrivateAppError).field).toBe('configureWorkload');
     expect((error as Error).message).toMatch(/is given without workload.*Fix: give workload/);
   });
+});
+
+test('without cdk8s-plus-27 installed, workload names the Pulumi way to bring a Deployment: workloads, not addWorkload', () => {
+  // Plain props: class instances of this file's modules (HarborMember...) are not those of the isolated registry.
+  const props: HarborPrivateAppArgs = {
+    registryHost: 'reg.harbor.com',
+    project: { name: 'k8s' },
+    namespaces: ['kube-system'],
+    workload: { containers: [{ name: 'app', image: 'reg.harbor.com/k8s/app:1.0' }] },
+  };
+  let error: unknown;
+  jest.isolateModules(() => {
+    jest.doMock('cdk8s-plus-27', () => {
+      throw Object.assign(new Error("Cannot find module 'cdk8s-plus-27' from 'lib/cdk8s/plus-27.ts'"), {
+        code: 'MODULE_NOT_FOUND',
+      });
+    });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const isolated = require('../../lib/pulumi') as typeof import('../../lib/pulumi');
+    try {
+      new isolated.HarborPrivateApp('bare', props);
+    } catch (e) {
+      error = e;
+    }
+  });
+  jest.dontMock('cdk8s-plus-27');
+  expect((error as HarborPrivateAppError).field).toBe('workload');
+  expect((error as Error).message).toMatch(
+    /cdk8s-plus-27 \(an optional peer dependency\) is not installed\. Fix: npm install cdk8s-plus-27; or leave workload out and pass the Deployment in workloads/,
+  );
+  expect((error as Error).message).not.toContain('addWorkload');
 });

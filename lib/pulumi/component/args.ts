@@ -100,7 +100,7 @@ export interface HarborPrivateAppArgs extends HarborPrivateAppOptions {
   readonly configureWorkload?: (workload: kplus.Deployment) => void;
   /**
    * More objects whose pods pull with the pull Secret, of the kinds that run pods (Pod, Deployment, StatefulSet,
-   * DaemonSet, ReplicaSet, ReplicationController, Job, CronJob): a cdk8s chart's `toJson()`, parsed YAML, or objects
+   * DaemonSet, ReplicaSet, ReplicationController, Job, CronJob): those of a cdk8s chart's `toJson()`, parsed YAML, or objects
    * written by hand. Each gets the pull Secret in its pod spec's `imagePullSecrets` (after any listed there, once), is
    * checked like `workload` (a namespace of the app, the first one when it names none, which it is then given; every image in `<registryHost>/<project>/`: an image of another
    * registry or project fails), has its images in the preflight pull check, and is created after the pull Secrets and

@@ -57,7 +57,11 @@ function renderWorkload(
   props: HarborWorkloadProps,
   configure: ((workload: kplus.Deployment) => void) | undefined,
 ): KubernetesManifest[] {
-  const checked = checkWorkload(config, props);
+  const checked = checkWorkload(
+    config,
+    props,
+    'pass the Deployment in workloads (written by hand, parsed YAML, or the objects that run pods of a chart of your own cdk8s-plus-NN)',
+  );
   const chart = new Chart(new App(), name, { disableResourceNameHashes: true });
   const deployment = declareWorkload(new Construct(chart, name), config, checked);
   // The construct's synthesis checks, on this chart: the Deployment as written, Secrets that clash with the pull Secret.
@@ -74,15 +78,26 @@ function renderWorkload(
   const podSpec = podSpecPathOf(apiObject.apiVersion, apiObject.kind)!;
   checks.addWorkload({ apiObject, check: (written) => writtenPodProblems(config, 'workload', podSpec, written) });
   configure?.(deployment);
-  // chart.toJson() does not run construct validations (App.synth does): run them here, as synthesis would.
-  const errors = chart.node.findAll().flatMap((c) => c.node.validate().map((message) => `${c.node.path}: ${message}`));
-  if (errors.length > 0) {
+  // chart.toJson() does not run construct validations (App.synth does): run them here, as synthesis would. This app's
+  // own checks already name their field, value and fix under its scope: shown without the scope again; anything else
+  // (a check of an object configureWorkload added) with its construct path.
+  const scope = `HarborPrivateApp ${JSON.stringify(name)}`;
+  const problems = chart.node
+    .findAll()
+    .flatMap((c) =>
+      c.node
+        .validate()
+        .map((message) =>
+          message.startsWith(`${scope}: `) ? message.slice(scope.length + 2) : `${c.node.path}: ${message}`,
+        ),
+    );
+  if (problems.length > 0) {
     throw new HarborPrivateAppError({
-      scope: `HarborPrivateApp ${JSON.stringify(name)}`,
+      scope,
       field: 'configureWorkload',
-      value: `${errors.length} validation error(s)`,
-      problem: errors.join('; '),
-      fix: 'correct what the errors above name (the Deployment as configureWorkload left it, or the objects it added)',
+      value: '<the Deployment as it left it, and the objects it added>',
+      problem: `fails ${problems.length === 1 ? 'a check' : `${problems.length} checks`}: ${problems.map((p, i) => `(${i + 1}) ${p}`).join(' ')}`,
+      fix: 'apply the fix each check names, in configureWorkload',
     });
   }
   return chart.toJson() as KubernetesManifest[];
