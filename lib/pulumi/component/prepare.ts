@@ -3,7 +3,7 @@
  * the Pulumi engine's own checks, the Kubernetes objects rendered (lib/render), the preflight options.
  */
 import type * as k8s from '@pulumi/kubernetes';
-import { HarborPrivateAppError, ResolvedHarborPrivateApp, resolveHarborPrivateApp } from '../../core';
+import { Fail, failIn, ResolvedHarborPrivateApp, resolveHarborPrivateApp } from '../../core';
 import { POD_BEARING_KINDS, podSpecPathOf } from '../../core/workloads';
 import type { KubernetesManifest } from '../../render/manifest';
 import { HarborConnection } from '../resources/config-connection';
@@ -29,9 +29,7 @@ export function prepareHarborPrivateApp(name: string, args: HarborPrivateAppArgs
   const { connection, provider, configureWorkload, workloads, preflight, ...appArgs } =
     args ?? ({} as HarborPrivateAppArgs);
   const scope = `HarborPrivateApp ${JSON.stringify(name)}`;
-  const fail = (field: string, value: unknown, problem: string, fix: string): never => {
-    throw new HarborPrivateAppError({ scope, field, value, problem, fix });
-  };
+  const fail = failIn(scope);
   if (connection !== undefined && !(connection instanceof HarborConnection)) {
     fail(
       'connection',
@@ -77,17 +75,14 @@ export function prepareHarborPrivateApp(name: string, args: HarborPrivateAppArgs
 const POD_KINDS_TEXT = Object.keys(POD_BEARING_KINDS).join(', ');
 
 /** Checks that `workloads` is a list of named objects of the kinds that run pods (their pod specs are checked later). */
-function checkWorkloadsArg(
-  workloads: unknown,
-  fail: (field: string, value: unknown, problem: string, fix: string) => never,
-): void {
+function checkWorkloadsArg(workloads: unknown, fail: Fail): void {
   if (workloads === undefined) return;
   if (!Array.isArray(workloads)) {
     fail(
       'workloads',
       workloads,
       'is not a list',
-      'give a list of Kubernetes objects that run pods, e.g. chart.toJson()',
+      "give a list of Kubernetes objects that run pods, e.g. those of a chart's toJson()",
     );
   }
   (workloads as unknown[]).forEach((m, i) => {

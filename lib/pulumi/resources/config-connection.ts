@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { HarborPrivateAppError } from '../../core/errors';
+import { failIn, HarborPrivateAppError } from '../../core/errors';
 import { describeNotPemCertificate } from '../../core/pem';
 import { canonicalHarborUrl, harborEndpointProblem } from '../../harbor/endpoint';
 import { CONNECTION_TUNING, CONNECTION_TUNING_KEYS, connectionTuningProblem } from '../../harbor/tuning';
@@ -130,9 +130,7 @@ export class HarborConnection {
       const v = pulumi.runtime.getConfig(key);
       return typeof v === 'string' && v !== '' ? v : undefined;
     };
-    const fail = (key: string, value: unknown, problem: string, fix: string): never => {
-      throw new HarborPrivateAppError({ scope, field: key, value, problem, fix });
-    };
+    const fail = failIn(scope);
     const short = (key: string): string => (key.startsWith(`${pulumi.getProject()}:`) ? key.split(':')[1] : key);
     // A key that is not set shows `undefined`, one set to "" shows `""`: the user's and the password's alike.
     const unset = (key: string): string => (pulumi.runtime.getConfig(key) === undefined ? 'is not set' : 'is empty');
