@@ -9,18 +9,16 @@ import {
   toDnsLabel,
 } from '../../core';
 import { normalisePermissions } from '../../harbor/permissions';
-import type { KubernetesManifest } from '../../render/manifest';
 import { HarborLocationArgs } from '../resources/harbor-connection';
 import { HarborProjectMember } from '../resources/harbor-member';
 import { HarborProject } from '../resources/harbor-project';
 import { HarborRobotAccount } from '../resources/harbor-robot';
-import { HarborRobotLogin } from '../resources/harbor-robot-login';
+import { HarborLoginPullCheckArgs, HarborRobotLogin } from '../resources/harbor-robot-login';
 import { HarborRobotRotation } from '../resources/harbor-robot-rotation';
-import type { HarborPullCheck } from '../resources/harbor-pull-check';
 import { HarborPrivateAppArgs, RobotArgs } from './args';
 import { declareKubernetesObjects } from './kubernetes-declaration';
 import { prepareHarborPrivateApp } from './prepare';
-import { preflightPullCheck, ResolvedPreflight } from './preflight';
+import { loginPullCheck } from './preflight';
 import { robotLifecycleWarnings } from './robot-warnings';
 
 /** The Pulumi type token of the component. */
@@ -46,12 +44,13 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
   public readonly members: readonly HarborProjectMember[];
   /** The robot account, with the default credentials (`PullCredentials.fromRobot()`). */
   public readonly robot?: HarborRobotAccount;
-  /** The robot's login the pull Secret is built from (known in a preview while the robot is updated in place). */
+  /**
+   * The robot's login the pull Secret is built from (known in a preview while the robot is updated in place), which
+   * also checks, unless `preflight.pull` is off, that the workloads' images on the app's registry can be pulled with it.
+   */
   public readonly robotLogin?: HarborRobotLogin;
   /** The robot's rotation generation, with `robot.rotation` (`trigger`, `everyDays`). */
   public readonly robotRotation?: HarborRobotRotation;
-  /** The preflight pull check the workloads depend on (none when off, or without the app's robot or such images). */
-  public readonly pullCheck?: HarborPullCheck;
   /**
    * One resource per Kubernetes object, in the order lib/render renders them: the pull Secrets, the ServiceAccounts,
    * the workload's chart (the Deployment and what `configureWorkload` added), then `workloads`.
@@ -76,24 +75,23 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
     // formats a stack trace for every output of every resource, and V8 formats a frame in time proportional to the
     // call's offset in its function, so resources are declared from short functions (bench/RESULTS.md, Pulumi).
     const { config, manifests, location, provider, checks } = prepareHarborPrivateApp(name, args);
+    const pullCheck = loginPullCheck(checks, manifests, config.registryHost, location.harbor);
     super(HARBOR_PRIVATE_APP_TYPE, name, {}, opts);
     this.config = config;
-    // Harbor: project <- members <- robot <- robot login (deleted in the reverse order).
+    // Harbor: project <- members <- robot <- robot login, with the pull check (deleted in the reverse order).
     this.project = declareProject(this, name, config, location, args.project);
     this.members = declareMembers(this, name, config, location, args.members);
     if (config.robot) {
       this.robotRotation = declareRobotRotation(this, name, config.robot);
       this.robot = declareRobot(this, name, config.robot, location, args.robot);
-      this.robotLogin = new HarborRobotLogin(`${name}-robot-login`, { robot: this.robot }, { parent: this });
+      this.robotLogin = declareRobotLogin(this, name, this.robot, pullCheck);
       warnAboutRobotExpiry(this, name, config.robot, this.robotLogin);
     }
-    this.pullCheck = declarePullCheck(this, name, checks, manifests, location);
     this.kubernetesObjects = declareKubernetesObjects(name, {
       parent: this,
       config,
       manifests,
       provider,
-      pullCheck: this.pullCheck,
       robotLogin: this.robotLogin,
     });
 
@@ -250,17 +248,14 @@ function warnAboutRobotExpiry(
   });
 }
 
-/** The preflight pull check the workloads wait for (none when off, or without the app's robot or such images). */
-function declarePullCheck(
+/** The robot's login, after the robot: what the pull Secret holds, checked with `pullCheck` when given. */
+function declareRobotLogin(
   app: HarborPrivateApp,
   name: string,
-  checks: ResolvedPreflight,
-  manifests: readonly KubernetesManifest[],
-  location: HarborLocationArgs,
-): HarborPullCheck | undefined {
-  const registryHost = app.config.registryHost;
-  const check = { preflight: checks, manifests, registryHost, login: app.robotLogin };
-  return preflightPullCheck(name, { ...check, harbor: location.harbor }, { parent: app });
+  robot: HarborRobotAccount,
+  pullCheck: HarborLoginPullCheckArgs | undefined,
+): HarborRobotLogin {
+  return new HarborRobotLogin(`${name}-robot-login`, { robot, ...(pullCheck ? { pullCheck } : {}) }, { parent: app });
 }
 
 /**

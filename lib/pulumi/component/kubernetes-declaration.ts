@@ -7,7 +7,6 @@ import * as pulumi from '@pulumi/pulumi';
 import { dockerConfigJson, ResolvedHarborPrivateApp } from '../../core';
 import { podSpecPathOf } from '../../core/workloads';
 import type { KubernetesManifest } from '../../render/manifest';
-import type { HarborPullCheck } from '../resources/harbor-pull-check';
 import type { HarborRobotLogin } from '../resources/harbor-robot-login';
 import { kubernetesResource, kubernetesResourceName } from './kubernetes-objects';
 
@@ -26,18 +25,16 @@ export interface KubernetesDeclarationArgs {
   readonly config: ResolvedHarborPrivateApp;
   readonly manifests: readonly KubernetesManifest[];
   readonly provider?: k8s.Provider;
-  /** The preflight pull check the workloads wait for. */
-  readonly pullCheck?: HarborPullCheck;
-  /** The robot's login the pull Secret is built from. */
+  /** The robot's login the pull Secret is built from, with the preflight pull check the workloads wait for. */
   readonly robotLogin?: HarborRobotLogin;
 }
 
 /**
  * One resource per Kubernetes object: the pull Secrets (and ServiceAccounts) first, the workloads after them and the
- * pull check. Returns them in the rendered order.
+ * robot's login (whose pull check they wait for). Returns them in the rendered order.
  */
 export function declareKubernetesObjects(name: string, args: KubernetesDeclarationArgs): pulumi.CustomResource[] {
-  const { manifests, provider, pullCheck } = args;
+  const { manifests, provider, robotLogin } = args;
   const k8sOpts: pulumi.CustomResourceOptions = { parent: args.parent, ...(provider ? { provider } : {}) };
   const objects: pulumi.CustomResource[] = [];
   const secretProviders: pulumi.CustomResource[] = [];
@@ -47,7 +44,7 @@ export function declareKubernetesObjects(name: string, args: KubernetesDeclarati
     const resource = kubernetesResource(
       kubernetesResourceName(name, manifest),
       manifest,
-      workload ? { ...k8sOpts, dependsOn: [...secretProviders, ...(pullCheck ? [pullCheck] : [])] } : k8sOpts,
+      workload ? { ...k8sOpts, dependsOn: [...secretProviders, ...(robotLogin ? [robotLogin] : [])] } : k8sOpts,
       pullSecretData(args.config, manifest, args.robotLogin),
     );
     if (PULL_SECRET_PROVIDER_KINDS.has(manifest.kind)) secretProviders.push(resource);

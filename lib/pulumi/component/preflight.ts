@@ -6,8 +6,7 @@ import { HarborPrivateAppError, parseImageReference } from '../../core';
 import { podSpecImages, podSpecPathOf, recordAt } from '../../core/workloads';
 import { pullCheckOptionProblem } from '../../registry/pull-check';
 import type { HarborTarget } from '../providers/connection';
-import { HarborPullCheck } from '../resources/harbor-pull-check';
-import type { HarborRobotLogin } from '../resources/harbor-robot-login';
+import type { HarborLoginPullCheckArgs } from '../resources/harbor-robot-login';
 import type { KubernetesManifest } from '../../render/manifest';
 
 /**
@@ -47,8 +46,8 @@ export interface HarborPreflightOptions {
 }
 
 /**
- * {@link HarborPreflightOptions} checked, `pull` with its default applied; the others as given (unset: the pull check
- * resource's defaults).
+ * {@link HarborPreflightOptions} checked, `pull` with its default applied; the others as given (unset: the robot login's
+ * pull check defaults).
  */
 export interface ResolvedPreflight {
   readonly pull: boolean;
@@ -112,46 +111,28 @@ export function preflightImages(manifests: readonly KubernetesManifest[], regist
   return [...images].sort();
 }
 
-/** What {@link preflightPullCheck} needs of the component. */
-export interface PreflightPullCheckArgs {
-  /** The resolved `preflight` prop. */
-  readonly preflight: ResolvedPreflight;
-  /** The Kubernetes objects the component creates. */
-  readonly manifests: readonly KubernetesManifest[];
-  /** The registry host the pull Secret is keyed by. */
-  readonly registryHost: string;
-  /** The robot's login the pull Secret is built from (none: the app does not make the pull Secret's login). */
-  readonly login?: HarborRobotLogin;
-  /** The robot's Harbor, as its resources name it (none with the deprecated `harbor` prop: Harbor is not asked). */
-  readonly harbor?: pulumi.Input<HarborTarget>;
-}
-
 /**
- * The component's pull check (`<app>-pull-check`): none when `preflight.pull` is off, when the pull Secret is not
- * built from the app's robot (existing Secret, external store, literal credentials: the component does not hold that
- * login), or when no workload image is on the app's registry.
+ * What the robot's login checks (its `pullCheck`): none when `preflight.pull` is off or when no workload image is on
+ * the app's registry. The component gives it to its robot's login only: the pull Secret is not built from another
+ * login it holds (existing Secret, external store, literal credentials).
+ * @param manifests the Kubernetes objects the component creates
+ * @param harbor the robot's Harbor, as its resources name it
  */
-export function preflightPullCheck(
-  name: string,
-  args: PreflightPullCheckArgs,
-  opts: pulumi.CustomResourceOptions,
-): HarborPullCheck | undefined {
-  if (!args.preflight.pull || !args.login) return undefined;
-  const images = preflightImages(args.manifests, args.registryHost);
+export function loginPullCheck(
+  preflight: ResolvedPreflight,
+  manifests: readonly KubernetesManifest[],
+  registryHost: string,
+  harbor: pulumi.Input<HarborTarget> | undefined,
+): HarborLoginPullCheckArgs | undefined {
+  if (!preflight.pull) return undefined;
+  const images = preflightImages(manifests, registryHost);
   if (images.length === 0) return undefined;
-  return new HarborPullCheck(
-    `${name}-pull-check`,
-    {
-      images,
-      registryHost: args.registryHost,
-      username: args.login.fullName,
-      secret: args.login.secret,
-      robotId: args.login.id,
-      plainHttp: args.preflight.plainHttp,
-      caBundle: args.preflight.caBundle,
-      timeoutMs: args.preflight.timeoutMs,
-      ...(args.harbor !== undefined ? { harbor: args.harbor } : {}),
-    },
-    opts,
-  );
+  return {
+    images,
+    registryHost,
+    plainHttp: preflight.plainHttp,
+    caBundle: preflight.caBundle,
+    timeoutMs: preflight.timeoutMs,
+    ...(harbor !== undefined ? { harbor } : {}),
+  };
 }

@@ -1,8 +1,8 @@
 /**
  * The boundary between Pulumi's dynamic provider host and the providers' code: what every exported provider's results
  * and errors pass through on their way to the engine. It changes no key of any input or state: a Harbor resource's
- * registered inputs are its declared, typed args (plus `resourceKind` and `__provider`), and its state is what its
- * provider returns (docs/pulumi-state.md).
+ * registered inputs are its declared, typed args (plus `__provider`), and its state is what its provider returns
+ * (docs/pulumi-state.md).
  *
  * Imports nothing at run time but ./wire.ts (itself import-free): it is part of every serialized provider.
  */
@@ -83,8 +83,10 @@ function isPlainObject(v: unknown): v is Props {
  * - the wire: every result is as the host carries it ({@link onTheWire}: `undefined` properties left out, anything
  *   else the host could not store refused with the path named), never a value the host throws on after the provider
  *   did its work in Harbor;
- * - messages: a read handed nothing but an id (an import: no `resourceKind`) says to use `adopt`; a read or delete
- *   refused with Harbor's 401 says that refresh and destroy use the configuration stored by the last `up`.
+ * - `diff`: the inner provider's, and also a change (stored, with no Harbor write) when the resource's stored provider
+ *   text is not the one the program registers now ({@link providerTextChanged});
+ * - messages: a read handed nothing but an id (an import: no state but the provider) says to use `adopt`; a read or
+ *   delete refused with Harbor's 401 says that refresh and destroy use the configuration stored by the last `up`.
  */
 export class ProviderBoundary implements dynamic.ResourceProvider {
   constructor(private readonly inner: dynamic.ResourceProvider) {}
@@ -103,7 +105,7 @@ export class ProviderBoundary implements dynamic.ResourceProvider {
   }
 
   async read(id: string, props: MaybeProps): Promise<dynamic.ReadResult> {
-    if (!isPlainObject(props) || props.resourceKind === undefined) throw importNotSupported(id);
+    if (!isPlainObject(props) || !Object.keys(props).some((k) => k !== PROVIDER_KEY)) throw importNotSupported(id);
     if (!this.inner.read) return onTheWire({ id, props });
     try {
       return onTheWire(await this.inner.read(id, props));
@@ -113,7 +115,8 @@ export class ProviderBoundary implements dynamic.ResourceProvider {
   }
 
   async diff(id: string, olds: MaybeProps, news: MaybeProps): Promise<dynamic.DiffResult> {
-    return this.inner.diff ? this.inner.diff(id, olds, news) : {};
+    const result = this.inner.diff ? await this.inner.diff(id, olds, news) : {};
+    return !result.changes && providerTextChanged(olds, news) ? { ...result, changes: true } : result;
   }
 
   async update(id: string, olds: MaybeProps, news: MaybeProps): Promise<dynamic.UpdateResult> {

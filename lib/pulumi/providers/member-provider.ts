@@ -16,6 +16,7 @@ import {
   StackConfiguredProvider,
   withHarbor,
 } from './connection';
+import { ProviderBoundary } from './boundary';
 
 /** The inputs of a Harbor project member resource (its Harbor in `harbor`). */
 export interface HarborMemberInputs extends HarborLocated {
@@ -209,5 +210,8 @@ export class HarborMemberProvider extends StackConfiguredProvider implements dyn
   }
 }
 
-/** A ready instance (the resources use it through HarborProvider, which dispatches by kind). */
-export const harborMemberProvider = new HarborMemberProvider();
+/**
+ * The one instance every Harbor project member registers with (its resources' provider reference names it), behind the host
+ * boundary ({@link ProviderBoundary}).
+ */
+export const harborMemberProvider: dynamic.ResourceProvider = new ProviderBoundary(new HarborMemberProvider());

@@ -16,6 +16,7 @@ import {
 } from './connection';
 import type { ResolvedProject } from '../../core/resolve';
 import { PROJECT_DEFAULTS, withDefaults } from '../../core/defaults';
+import { ProviderBoundary } from './boundary';
 
 /**
  * The inputs of a Harbor project resource (plain values, as the provider receives them): the project as lib/core
@@ -289,5 +290,8 @@ export class HarborProjectProvider extends StackConfiguredProvider implements dy
   }
 }
 
-/** A ready instance (the resources use it through HarborProvider, which dispatches by kind). */
-export const harborProjectProvider = new HarborProjectProvider();
+/**
+ * The one instance every Harbor project registers with (its resources' provider reference names it), behind the host
+ * boundary ({@link ProviderBoundary}).
+ */
+export const harborProjectProvider: dynamic.ResourceProvider = new ProviderBoundary(new HarborProjectProvider());

@@ -32,6 +32,7 @@ import {
   renewSecret,
   type Applied,
 } from './robot-steps';
+import { ProviderBoundary } from './boundary';
 
 export type { HarborRobotInputs, HarborRobotOutputs } from './robot-lifecycle';
 
@@ -288,5 +289,8 @@ export class HarborRobotProvider extends StackConfiguredProvider implements dyna
   }
 }
 
-/** A ready instance (the resources use it through HarborProvider, which dispatches by kind). */
-export const harborRobotProvider = new HarborRobotProvider();
+/**
+ * The one instance every Harbor robot account registers with (its resources' provider reference names it), behind the host
+ * boundary ({@link ProviderBoundary}).
+ */
+export const harborRobotProvider: dynamic.ResourceProvider = new ProviderBoundary(new HarborRobotProvider());

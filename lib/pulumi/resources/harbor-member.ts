@@ -37,18 +37,15 @@ export interface HarborProjectMemberArgs extends HarborLocationArgs {
  * provider. Type token `pulumi-nodejs:dynamic/harbor:ProjectMember`.
  */
 export class HarborProjectMember extends HarborDynamicResource {
-  /** Harbor's member id. */
-  declare public readonly memberId: pulumi.Output<number>;
   /** The role Harbor has for the member. */
   declare public readonly role: pulumi.Output<HarborRoleName>;
 
   constructor(name: string, args: HarborProjectMemberArgs, opts: pulumi.CustomResourceOptions = {}) {
     const harbor = harborInput(args, `HarborProjectMember ${JSON.stringify(name)}`);
     super(
-      providerText('harborProvider'),
+      providerText('harborMemberProvider'),
       name,
       {
-        resourceKind: 'member',
         harbor,
         project: args.project,
         kind: args.kind,
@@ -56,7 +53,7 @@ export class HarborProjectMember extends HarborDynamicResource {
         role: args.role,
         // Only what the program set: the provider's check fills the defaults in (MEMBER_DEFAULTS of lib/core).
         ...setArgs({ groupType: args.groupType, ldapGroupDn: args.ldapGroupDn, adopt: args.adopt }),
-        memberId: undefined,
+        // Harbor's `memberId` is in the state, not an output.
       },
       opts,
       'harbor',

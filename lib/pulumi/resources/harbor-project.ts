@@ -50,16 +50,13 @@ export class HarborProject extends HarborDynamicResource {
   declare public readonly name: pulumi.Output<string>;
   /** Harbor's numeric project id. */
   declare public readonly projectId: pulumi.Output<number>;
-  /** True only when this stack created the project (and so may delete it). */
-  declare public readonly created: pulumi.Output<boolean>;
 
   constructor(name: string, args: HarborProjectArgs, opts: pulumi.CustomResourceOptions = {}) {
     const harbor = harborInput(args, `HarborProject ${JSON.stringify(name)}`);
     super(
-      providerText('harborProvider'),
+      providerText('harborProjectProvider'),
       name,
       {
-        resourceKind: 'project',
         harbor,
         name: args.name,
         // Only what the program set: the provider's check fills the defaults in (PROJECT_DEFAULTS of lib/core).
@@ -72,7 +69,7 @@ export class HarborProject extends HarborDynamicResource {
           forceDestroy: args.forceDestroy,
         }),
         projectId: undefined,
-        created: undefined,
+        // `created` (whether this stack created the project, and so may delete it) is in the state, not an output.
       },
       opts,
       'harbor',

@@ -1,20 +1,60 @@
 import * as pulumi from '@pulumi/pulumi';
+import type { HarborTarget } from '../providers/connection';
 import type { HarborRobotAccount } from './harbor-robot';
-import { HarborDynamicResource } from './dynamic-resource';
+import { HarborDynamicResource, setArgs } from './dynamic-resource';
 import { providerText } from './provider-reference';
+
+/** What a {@link HarborRobotLogin} checks before it hands its login on: that these images can be pulled with it. */
+export interface HarborLoginPullCheckArgs {
+  /** The images to check, all on `registryHost` (see `preflightImages`). */
+  readonly images: readonly string[];
+  /** The registry host (`host[:port]`) the pull Secret is keyed by. */
+  readonly registryHost: string;
+  /**
+   * Talk plain http to the registry (loopback registries only; the check refuses anything else).
+   * @default false
+   */
+  readonly plainHttp?: boolean;
+  /**
+   * PEM of the CA that signed the registry's certificate.
+   * @default - the CA bundle of the Harbor login in the stack configuration (with `harbor`), else Node's trust store
+   */
+  readonly caBundle?: pulumi.Input<string>;
+  /**
+   * Time limit of each registry request, in milliseconds.
+   * @default 10000
+   */
+  readonly timeoutMs?: number;
+  /**
+   * The robot's Harbor and the configuration keys of its admin login (as the other Harbor resources name it), to ask
+   * Harbor why a login is refused (disabled, expired, deleted).
+   * @default - Harbor is not asked
+   */
+  readonly harbor?: pulumi.Input<HarborTarget>;
+}
 
 /** Arguments of a {@link HarborRobotLogin}. */
 export interface HarborRobotLoginArgs {
   /** The robot whose login this is. */
   readonly robot: HarborRobotAccount;
+  /**
+   * Check with the login, when it is created and whenever the login, the images or the registry change, that every
+   * image can be pulled (the registry's token flow and a `HEAD` of each manifest; nothing is downloaded). A failed check
+   * fails the `pulumi up` with the cause (image or tag missing, robot denied, robot disabled, expired or deleted,
+   * registry unreachable), and what depends on the login (the pull Secret, the workloads) is neither created nor
+   * changed. A preview never pulls.
+   * @default - no check
+   */
+  readonly pullCheck?: HarborLoginPullCheckArgs;
 }
 
 /**
- * A robot's login (full name and secret) as the pull Secret is built from it. Type token
- * `pulumi-nodejs:dynamic/harbor:RobotLogin`; no Harbor call, and a provider of its own, a few KB serialized
- * (see `HarborRobotLoginProvider`, and provider-reference.ts for where the package is installed). In a preview, its outputs
- * stay known while the robot is updated in place (new permissions, a new Harbor address, a rewritten state), so the
- * pull Secret does not show as changing; they become unknown when the robot is created or replaced.
+ * A robot's login (full name and secret) as the pull Secret is built from it, and, with `pullCheck`, the Pulumi
+ * preflight's check that it can pull the workloads' images. Type token `pulumi-nodejs:dynamic/harbor:RobotLogin`; no
+ * Harbor write, and a provider of its own (see `HarborRobotLoginProvider`, and provider-reference.ts for where the
+ * package is installed). In a preview, its outputs stay known while the robot is updated in place (new permissions, a
+ * new Harbor address, a rewritten state), so the pull Secret does not show as changing; they become unknown when the
+ * robot is created or replaced. The images the last check pulled, with their digests, are in its state (`checked`).
  */
 export class HarborRobotLogin extends HarborDynamicResource {
   /** The robot's login name, as Harbor returned it. */
@@ -25,15 +65,30 @@ export class HarborRobotLogin extends HarborDynamicResource {
   declare public readonly expiresAt: pulumi.Output<number | undefined>;
 
   constructor(name: string, args: HarborRobotLoginArgs, opts: pulumi.CustomResourceOptions = {}) {
+    const check = args.pullCheck;
     super(
       providerText('harborRobotLoginProvider'),
       name,
       {
-        resourceKind: 'robotLogin',
         robotResourceId: args.robot.id,
         fullName: args.robot.fullName,
         secret: pulumi.secret(args.robot.secret),
         expiresAt: args.robot.expiresAt,
+        // Only what the program set: the provider's check fills `plainHttp` in.
+        ...(check
+          ? {
+              pullCheck: {
+                images: [...check.images],
+                registryHost: check.registryHost,
+                ...setArgs({
+                  plainHttp: check.plainHttp,
+                  caBundle: check.caBundle,
+                  timeoutMs: check.timeoutMs,
+                  harbor: check.harbor,
+                }),
+              },
+            }
+          : {}),
       },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ['secret'] }),
       'harbor',

@@ -25,18 +25,15 @@ export interface HarborRobotRotationArgs {
 export class HarborRobotRotation extends HarborDynamicResource {
   /** The generation the robot should have: 0 at first, +1 per rotation. */
   declare public readonly generation: pulumi.Output<number>;
-  /** When the generation started, milliseconds since the epoch. */
-  declare public readonly startedAt: pulumi.Output<number>;
 
   constructor(name: string, args: HarborRobotRotationArgs, opts: pulumi.CustomResourceOptions = {}) {
     super(
       providerText('harborRobotRotationProvider'),
       name,
       {
-        resourceKind: 'robotRotation',
         ...setArgs({ trigger: args.trigger, everyDays: args.everyDays }),
         generation: undefined,
-        startedAt: undefined,
+        // When the generation started (`startedAt`, milliseconds since the epoch) is in the state, not an output.
       },
       opts,
       'harbor',

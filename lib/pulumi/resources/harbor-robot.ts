@@ -59,18 +59,12 @@ function known<T>(v: pulumi.Input<T>): v is T {
  * outputs stay known in a preview while the robot is updated in place.
  */
 export class HarborRobotAccount extends HarborDynamicResource {
-  /** Harbor's robot id. */
-  declare public readonly robotId: pulumi.Output<number>;
   /** The login name exactly as Harbor returned it, e.g. `robot$k8s+coredns-pull`. */
   declare public readonly fullName: pulumi.Output<string>;
   /** The robot's secret (a Pulumi secret). */
   declare public readonly secret: pulumi.Output<string>;
   /** Expiry in seconds since the epoch, `-1` never. */
   declare public readonly expiresAt: pulumi.Output<number>;
-  /** Harbor's `disable` flag as last read (a refresh); an update enables the robot again. */
-  declare public readonly disabled: pulumi.Output<boolean>;
-  /** The robot's short name in Harbor (`name`, or its rotation generation's name). */
-  declare public readonly harborName: pulumi.Output<string>;
 
   constructor(name: string, args: HarborRobotAccountArgs, opts: pulumi.CustomResourceOptions = {}) {
     const harbor = harborInput(args, `HarborRobotAccount ${JSON.stringify(name)}`);
@@ -78,10 +72,9 @@ export class HarborRobotAccount extends HarborDynamicResource {
     if (known(args.permissions))
       assertAllowedRobotAccess(args.permissions, `HarborRobotAccount ${JSON.stringify(name)} permissions`);
     super(
-      providerText('harborProvider'),
+      providerText('harborRobotProvider'),
       name,
       {
-        resourceKind: 'robot',
         harbor,
         project: args.project,
         name: args.name,
@@ -94,13 +87,11 @@ export class HarborRobotAccount extends HarborDynamicResource {
           generation: args.generation,
           renewBeforeDays: args.renewBeforeDays,
         }),
-        robotId: undefined,
         fullName: undefined,
         secret: undefined,
         expiresAt: undefined,
-        disabled: undefined,
-        harborName: undefined,
-        // harborDurationDays is in the state (the provider's outputs) but not an output property of this class.
+        // Also in the state, not outputs: Harbor's `robotId` (the resource's id), `disabled` as last read, the robot's
+        // `harborName` and `harborDurationDays`.
       },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ['secret'] }),
       'harbor',

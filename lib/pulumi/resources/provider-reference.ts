@@ -9,15 +9,18 @@
  *   installed version, and the text changes only when its version does (every Harbor resource then shows an update at
  *   the next `pulumi up`).
  * - Elsewhere (this repository's own apps and tests): the implementation itself, serialized by value with Pulumi's
- *   public `pulumi.runtime.serializeFunction`, as `pulumi.dynamic.Resource` does.
+ *   public `pulumi.runtime.serializeFunction`, as `pulumi.dynamic.Resource` does. All the exports are serialized
+ *   together, once per process (they share the Harbor client), and each resource's text ends with a line that hands
+ *   over its own export.
  * Worked out once per export and process.
  */
 import { realpathSync } from 'node:fs';
 import * as pulumi from '@pulumi/pulumi';
 import type { dynamic } from '@pulumi/pulumi';
-import { harborProvider } from '../providers/harbor-provider';
-import { harborPullCheckProvider } from '../providers/pull-check-provider';
+import { harborMemberProvider } from '../providers/member-provider';
+import { harborProjectProvider } from '../providers/project-provider';
 import { harborRobotLoginProvider } from '../providers/robot-login-provider';
+import { harborRobotProvider } from '../providers/robot-provider';
 import { harborRobotRotationProvider } from '../providers/robot-rotation-provider';
 
 /** The package path the reference text loads. Never change it: stored states reference it. */
@@ -25,7 +28,11 @@ export const DYNAMIC_PROVIDER_MODULE = 'harbor-private-app/pulumi/dynamic-provid
 
 /** The exports of {@link DYNAMIC_PROVIDER_MODULE} a reference may hand over. */
 export type DynamicProviderExport =
-  'harborProvider' | 'harborRobotLoginProvider' | 'harborRobotRotationProvider' | 'harborPullCheckProvider';
+  | 'harborProjectProvider'
+  | 'harborMemberProvider'
+  | 'harborRobotProvider'
+  | 'harborRobotLoginProvider'
+  | 'harborRobotRotationProvider';
 
 /**
  * The version of {@link providerReferenceText}'s text. Raise it only with a change of the text (stored states keep
@@ -69,14 +76,18 @@ exports.handler = () => {
 
 /** The implementation behind each export of {@link DYNAMIC_PROVIDER_MODULE}. */
 const IMPLEMENTATIONS: Readonly<Record<DynamicProviderExport, dynamic.ResourceProvider>> = {
-  harborProvider,
+  harborProjectProvider,
+  harborMemberProvider,
+  harborRobotProvider,
   harborRobotLoginProvider,
-  harborPullCheckProvider,
   harborRobotRotationProvider,
 };
 
 /** Per export: the text its resources register, chosen once per process. */
 const texts = new Map<DynamicProviderExport, string | Promise<string>>();
+
+/** Every implementation serialized by value, once per process (where the package is not installed). */
+let serialized: Promise<string> | undefined;
 
 /** Whether the package is installed where the program runs: worked out once per process (see {@link installedHere}). */
 let installed: boolean | undefined;
@@ -92,12 +103,20 @@ export function providerText(exportName: DynamicProviderExport): string | Promis
     if (installed) {
       text = providerReferenceText(exportName);
     } else {
-      const implementation = IMPLEMENTATIONS[exportName];
-      text = pulumi.runtime.serializeFunction(() => implementation).then((f) => f.text);
+      serialized ??= pulumi.runtime.serializeFunction(() => IMPLEMENTATIONS).then((f) => f.text);
+      text = serialized.then((all) => selectExport(all, exportName));
     }
     texts.set(exportName, text);
   }
   return text;
+}
+
+/**
+ * `all` (a module whose `handler()` returns every implementation, as Pulumi's closure serializer writes it) with a last
+ * line that makes `handler()` return the implementation of `exportName` alone.
+ */
+function selectExport(all: string, exportName: DynamicProviderExport): string {
+  return `${all}\n// harbor-private-app: this resource's provider\nexports.handler = ((all) => () => all()[${JSON.stringify(exportName)}])(exports.handler);\n`;
 }
 
 /** True when the program's directory resolves {@link DYNAMIC_PROVIDER_MODULE} to this package's own file. */
