@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import * as pulumi from '@pulumi/pulumi';
 import type { dynamic } from '@pulumi/pulumi';
 import { Config as DynamicProviderConfig } from '@pulumi/pulumi/cmd/dynamic-provider/config';
-import { harborProvider } from '../lib/pulumi/dynamic-provider';
+import { harborMemberProvider, harborProjectProvider, harborRobotProvider } from '../lib/pulumi/dynamic-provider';
 import { HarborEmulator, startEmulatorServer } from '../test/lab/harbor-emulator';
 import { benchApp } from './fixtures';
 import { benchConfig, benchPulumiApp, loadPulumiLib } from './pulumi-scenario';
@@ -45,7 +45,7 @@ interface CapturedResource {
 /** Counts Harbor requests of create, unchanged update, refresh and destroy of `n` apps. */
 export async function countHarborRequests(n: number): Promise<Record<HarborOperation, HarborOperationCount>> {
   const lib = loadPulumiLib();
-  const providers = providersByType(lib);
+  const providers = providersByType();
   const adminPassword = randomBytes(12).toString('hex');
   const emulator = new HarborEmulator({ adminPassword });
   const server = await startEmulatorServer(emulator);
@@ -130,29 +130,13 @@ export async function countHarborRequests(n: number): Promise<Record<HarborOpera
   }
 }
 
-/**
- * The provider object the engine would call for each Harbor resource type: the single dispatching `harborProvider` of
- * the dynamic-provider entry point (where the Harbor resources' provider references load it from), else lib/pulumi's
- * own exports, one provider per kind.
- */
-function providersByType(lib: ReturnType<typeof loadPulumiLib>): Readonly<Record<string, dynamic.ResourceProvider>> {
-  const loose = lib as unknown as Record<string, unknown>;
-  const shared = (loose.harborProvider as dynamic.ResourceProvider | undefined) ?? harborProvider;
-  const perKind = (name: string): dynamic.ResourceProvider | undefined => {
-    const instance = loose[`harbor${name}Provider`] as dynamic.ResourceProvider | undefined;
-    const ctor = loose[`Harbor${name}Provider`] as (new () => dynamic.ResourceProvider) | undefined;
-    return instance ?? (ctor ? new ctor() : undefined);
+/** The provider object the engine would call for each Harbor resource type: the dynamic-provider entry point's. */
+function providersByType(): Readonly<Record<string, dynamic.ResourceProvider>> {
+  return {
+    'pulumi-nodejs:dynamic/harbor:Project': harborProjectProvider,
+    'pulumi-nodejs:dynamic/harbor:ProjectMember': harborMemberProvider,
+    'pulumi-nodejs:dynamic/harbor:RobotAccount': harborRobotProvider,
   };
-  const out: Record<string, dynamic.ResourceProvider> = {};
-  for (const [type, name] of [
-    ['Project', 'Project'],
-    ['ProjectMember', 'Member'],
-    ['RobotAccount', 'Robot'],
-  ] as const) {
-    const p = shared ?? perKind(name);
-    if (p) out[`pulumi-nodejs:dynamic/harbor:${type}`] = p;
-  }
-  return out;
 }
 
 /** Constructs the components under mocks and records the inputs of their Harbor resources, in registration order. */
@@ -166,9 +150,9 @@ async function captureHarborResources(
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
-        // A robot's login (RobotLogin) makes no Harbor request, nor does a pull check that passes (it asks the
-        // registry): left out.
-        const noHarborCall = args.type.endsWith(':RobotLogin') || args.type.endsWith(':PullCheck');
+        // A robot's login (RobotLogin) makes no Harbor request (a pull check that passes asks the registry only):
+        // left out.
+        const noHarborCall = args.type.endsWith(':RobotLogin');
         if (args.type.startsWith('pulumi-nodejs:dynamic/') && !noHarborCall) {
           const { __provider: _ignored, ...inputs } = args.inputs as Record<string, unknown>;
           captured.push({ type: args.type, name: args.name, inputs: unwrapSecrets(inputs) as Record<string, unknown> });

@@ -249,9 +249,14 @@ function installedTexts(programDir: string): ProviderTexts {
       'provider-reference.js',
     ),
   ) as typeof import('../lib/pulumi/resources/provider-reference');
-  const text = (exportName: 'harborProvider' | 'harborRobotLoginProvider'): string =>
-    ref.providerReferenceText(exportName);
-  return { harbor: text('harborProvider'), login: text('harborRobotLoginProvider') };
+  const text = ref.providerReferenceText;
+  return {
+    project: text('harborProjectProvider'),
+    member: text('harborMemberProvider'),
+    robot: text('harborRobotProvider'),
+    robotLogin: text('harborRobotLoginProvider'),
+    robotRotation: text('harborRobotRotationProvider'),
+  };
 }
 
 /** Creates the stack once, then times every operation `runs` times on each side. */
@@ -303,7 +308,7 @@ export async function runHostOperations(task: HostOpsTask): Promise<HostOpsResul
         for (const r of appResources(a, harbor)) {
           const flat =
             r.kind === 'robotLogin' ? robotLoginInputs({ id: app[2].id, outs: app[2].state }) : (r.inputs as object);
-          const text = r.kind === 'robotLogin' ? texts.login : texts.harbor;
+          const text = texts[r.kind as keyof ProviderTexts];
           const registered = { ...(flat as Record<string, any>), [PROVIDER_KEY]: text };
           const urn = urnOf(r.kind, r.name);
           // The engine's Check, then Create with what it returned (the inputs it stores).
@@ -318,7 +323,7 @@ export async function runHostOperations(task: HostOpsTask): Promise<HostOpsResul
     await stop(creating);
     const createRequests = emulator.requests.length;
     const ours = apps.flat();
-    const floorTexts = new Map([texts.harbor, texts.login].map((t) => [t, floorProviderText(t.length)]));
+    const floorTexts = new Map(Object.values(texts).map((t) => [t, floorProviderText(t.length)]));
     const floor: Stored[] = ours.map((r) => {
       const text = floorTexts.get(r.inputs[PROVIDER_KEY] as string)!;
       return {
@@ -403,7 +408,7 @@ export async function runHostOperations(task: HostOpsTask): Promise<HostOpsResul
       resources: ours.length,
       byKind,
       concurrency: task.concurrency,
-      providerChars: { harbor: texts.harbor.length, login: texts.login.length },
+      providerChars: { harbor: texts.project.length, login: texts.robotLogin.length },
       storedChars: ours.reduce((sum, r) => sum + JSON.stringify(r.inputs).length + JSON.stringify(r.state).length, 0),
       createMs,
       createRequests,

@@ -1,7 +1,7 @@
 /**
  * A second Pulumi baseline, for where the cost goes: a hand-written program that registers exactly what N
- * HarborPrivateApps register (per app a component resource, the five Harbor dynamic resources with the component's
- * very inputs, the robot's login and the registry pull check among them, the pull Secret and the Deployment, with the
+ * HarborPrivateApps register (per app a component resource, the four Harbor dynamic resources with the component's
+ * very inputs, the robot's login with its registry pull check among them, the pull Secret and the Deployment, with the
  * same parents, dependencies and component outputs), written out directly, without the library: no validation, no cdk8s rendering, no provider
  * choice. bench/pulumi-equivalence.ts checks that it registers the same resources with the same inputs as ours (the
  * provider text aside: a placeholder of the same kind, a plain string).
@@ -48,10 +48,9 @@ export function declareSameRegistrationsApp(i: number): Array<pulumi.Output<unkn
   const project = declareProject(app, a, harbor);
   const member = declareMember(app, a, harbor, project);
   const robot = declareRobot(app, a, harbor, project, member);
-  const login = declareLogin(app, a, robot);
-  const pullCheck = declarePullCheck(app, a, harbor, login);
+  const login = declareLogin(app, a, harbor, robot);
   const secret = declarePullSecret(app, a, login);
-  const deployment = declareDeployment(app, a, secret, pullCheck);
+  const deployment = declareDeployment(app, a, secret, login);
   const outputs = {
     robotFullName: login.fullName as pulumi.Output<string>,
     robotSecret: pulumi.secret(login.secret as pulumi.Output<string>),
@@ -73,72 +72,49 @@ export function declareSameRegistrationsApp(i: number): Array<pulumi.Output<unkn
 
 function declareProject(app: Component, a: App, harbor: object): Dyn {
   const inputs = {
-    resourceKind: 'project',
     harbor,
     name: a.project,
     projectId: undefined,
-    created: undefined,
   };
   return new Dynamic('Project', `${a.id}-project`, inputs, { parent: app }) as Dyn;
 }
 
 function declareMember(app: Component, a: App, harbor: object, project: Dyn): Dyn {
   const inputs = {
-    resourceKind: 'member',
     harbor,
     project: project.name as pulumi.Output<string>,
     kind: 'user',
     entityName: a.member,
     role: 'guest',
-    memberId: undefined,
   };
   return new Dynamic('ProjectMember', `${a.id}-member-user-${a.member}`, inputs, { parent: app, aliases: [] }) as Dyn;
 }
 
 function declareRobot(app: Component, a: App, harbor: object, project: Dyn, member: Dyn): Dyn {
   const inputs = {
-    resourceKind: 'robot',
     harbor,
     project: project.name as pulumi.Output<string>,
     name: `${a.id}-pull`,
     description: `Pull secret of ${a.id}, managed by harbor-private-app`,
     permissions: [{ kind: 'project', namespace: a.project, access: [{ action: 'pull', resource: 'repository' }] }],
-    robotId: undefined,
     fullName: undefined,
     secret: undefined,
     expiresAt: undefined,
-    disabled: undefined,
-    harborName: undefined,
   };
   const opts = { parent: app, dependsOn: [member], additionalSecretOutputs: ['secret'] };
   return new Dynamic('RobotAccount', `${a.id}-robot`, inputs, opts) as Dyn;
 }
 
-function declareLogin(app: Component, a: App, robot: Dyn): Dyn {
+function declareLogin(app: Component, a: App, harbor: object, robot: Dyn): Dyn {
   const inputs = {
-    resourceKind: 'robotLogin',
     robotResourceId: robot.id,
     fullName: robot.fullName as pulumi.Output<string>,
     secret: pulumi.secret(robot.secret as pulumi.Output<string>),
     expiresAt: robot.expiresAt as pulumi.Output<number>,
+    pullCheck: { images: [a.image], registryHost: BENCH_REGISTRY_HOST, harbor },
   };
   const opts = { parent: app, additionalSecretOutputs: ['secret'] };
   return new Dynamic('RobotLogin', `${a.id}-robot-login`, inputs, opts) as Dyn;
-}
-
-function declarePullCheck(app: Component, a: App, harbor: object, login: Dyn): Dyn {
-  const inputs = {
-    resourceKind: 'pullCheck',
-    images: [a.image],
-    registryHost: BENCH_REGISTRY_HOST,
-    username: login.fullName as pulumi.Output<string>,
-    secret: pulumi.secret(login.secret as pulumi.Output<string>),
-    robotId: login.id,
-    harbor,
-    checked: undefined,
-  };
-  const opts = { parent: app, additionalSecretOutputs: ['secret'] };
-  return new Dynamic('PullCheck', `${a.id}-pull-check`, inputs, opts) as Dyn;
 }
 
 function declarePullSecret(app: Component, a: App, login: Dyn): k8s.core.v1.Secret {
@@ -155,7 +131,7 @@ function declarePullSecret(app: Component, a: App, login: Dyn): k8s.core.v1.Secr
   return new k8s.core.v1.Secret(`${a.id}-${a.namespace}-${name}`, typed, { parent: app });
 }
 
-function declareDeployment(app: Component, a: App, secret: k8s.core.v1.Secret, pullCheck: Dyn): k8s.apps.v1.Deployment {
+function declareDeployment(app: Component, a: App, secret: k8s.core.v1.Secret, login: Dyn): k8s.apps.v1.Deployment {
   const labels = { 'cdk8s.io/metadata.addr': a.deployment };
   const container = {
     image: a.image,
@@ -196,6 +172,6 @@ function declareDeployment(app: Component, a: App, secret: k8s.core.v1.Secret, p
   return new k8s.apps.v1.Deployment(
     `${a.id}-${a.namespace}-${a.deployment}`,
     { ...args, spec },
-    { parent: app, dependsOn: [secret, pullCheck] },
+    { parent: app, dependsOn: [secret, login] },
   );
 }

@@ -12,8 +12,7 @@ import { App, Chart } from 'cdk8s';
 import { HarborPrivateApp as Cdk8sHarborPrivateApp } from '../../lib/cdk8s';
 import { HarborPrivateAppError } from '../../lib/core';
 import { HarborConnection, HarborPrivateApp, HarborPrivateAppArgs } from '../../lib/pulumi';
-import type { HarborProvider } from '../../lib/pulumi/providers/harbor-provider';
-import type * as HarborProviderModule from '../../lib/pulumi/providers/harbor-provider';
+import type * as KindsModule from '../pulumi/support/kinds';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { Config as DynamicProviderConfig } from '@pulumi/pulumi/cmd/dynamic-provider/config';
 import { installLiveEngine } from '../pulumi/support/live-engine';
@@ -22,9 +21,9 @@ import { BAD_INPUTS, BadInputCase, CORPUS_MEMBER, CORPUS_PLANTED, validCorpusPro
 // The provider the engine runs, as a provider host process does: its own copy of the package's modules, configured
 // with the stack configuration. The program's copy stays unconfigured, as in a real program, so the provider text it
 // serializes (once per process) captures no configuration.
-let hostProvider!: HarborProvider;
+let hostProvider!: typeof KindsModule.harborProviders;
 jest.isolateModules(() => {
-  hostProvider = (require('../../lib/pulumi/providers/harbor-provider') as typeof HarborProviderModule).harborProvider;
+  hostProvider = (require('../pulumi/support/kinds') as typeof KindsModule).harborProviders;
 });
 const engine = installLiveEngine({ provider: hostProvider });
 const ADMIN_PASSWORD = `adm-${randomBytes(12).toString('hex')}`;

@@ -20,8 +20,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { HarborPrivateApp as Cdk8sHarborPrivateApp, RobotSecretsProps } from '../../lib/cdk8s';
 import { HarborMember, HarborRole, PullCredentials, SecretStoreRef, SecretValue } from '../../lib/core';
 import { HarborPrivateApp } from '../../lib/pulumi';
-import type { HarborProvider } from '../../lib/pulumi/providers/harbor-provider';
-import type * as HarborProviderModule from '../../lib/pulumi/providers/harbor-provider';
+import type * as KindsModule from '../pulumi/support/kinds';
 import { HarborEmulator, startEmulatorServer } from '../lab/harbor-emulator';
 import { Config as DynamicProviderConfig } from '@pulumi/pulumi/cmd/dynamic-provider/config';
 import { installLiveEngine, LiveRegistration } from '../pulumi/support/live-engine';
@@ -41,9 +40,9 @@ import {
 // The provider the engine runs, as a provider host process does: its own copy of the package's modules, configured
 // with the stack configuration. The program's copy stays unconfigured, as in a real program, so the provider text it
 // serializes (once per process) captures no configuration.
-let hostProvider!: HarborProvider;
+let hostProvider!: typeof KindsModule.harborProviders;
 jest.isolateModules(() => {
-  hostProvider = (require('../../lib/pulumi/providers/harbor-provider') as typeof HarborProviderModule).harborProvider;
+  hostProvider = (require('../pulumi/support/kinds') as typeof KindsModule).harborProviders;
 });
 const engine = installLiveEngine({ provider: hostProvider });
 

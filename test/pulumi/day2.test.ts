@@ -29,6 +29,7 @@ import {
   findResource,
 } from './support/lifecycle';
 import { hostRun, ProviderTexts, serializeLikePulumiUp } from './support/serialized';
+import { kindOf } from './support/kinds';
 
 const password = (): string => `Pw-${randomBytes(9).toString('hex')}`;
 const GB = 1024 ** 3;
@@ -358,7 +359,9 @@ describe('every prop in place', () => {
 describe('upgrading from a state that held the password', () => {
   test('a provider text that changed is an update that writes nothing; an unchanged one is no change', async () => {
     // Other texts of working providers (the host runs whatever text a resource carries).
-    const older = { harbor: `${texts.harbor}\n// an older text`, login: `${texts.login}\n// an older login text` };
+    const older = Object.fromEntries(
+      Object.entries(texts).map(([kind, text]) => [kind, `${text}\n// an older text`]),
+    ) as ProviderTexts;
     const stack = seedStack(target(), { providers: older });
     const run = await hostRun(texts, login(passwordA));
     await create(run, stack);
@@ -369,7 +372,7 @@ describe('upgrading from a state that held the password', () => {
     expect(Object.values(await up(run, upgraded)).map((d) => d.changes)).toEqual([true, true, true, true]);
     expect(requests()).toEqual([]);
     for (const r of upgraded) {
-      expect([r.name, r.outs!.__provider === (r.name === 'robotLogin' ? texts.login : texts.harbor)]).toEqual([
+      expect([r.name, r.outs!.__provider === texts[kindOf(r.inputs)]]).toEqual([
         r.name,
         true,
       ]);

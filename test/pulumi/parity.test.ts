@@ -18,7 +18,7 @@ import {
   SecretStoreRef,
   SecretValue,
 } from '../../lib/pulumi';
-import { harborProvider } from '../../lib/pulumi/providers/harbor-provider';
+import { harborProviders } from './support/kinds';
 import { Registration, installMocks, settled, unwrapSecrets } from './support/mocks';
 
 const registrations = installMocks();
@@ -118,7 +118,7 @@ describe("HarborPrivateApp with the seed's props", () => {
       const registered = unwrapSecrets(
         pulumiRegs.find((r) => r.type === `pulumi-nodejs:dynamic/harbor:${type}`)!.inputs,
       );
-      stored[type] = (await harborProvider.check({}, registered)).inputs;
+      stored[type] = (await harborProviders.check({}, registered)).inputs;
     }
     const harborInputs = (type: string) => stored[type];
     const project = harborInputs('Project');

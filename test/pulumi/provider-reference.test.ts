@@ -42,9 +42,10 @@ const provider = (name) => ({
   delete: async (id) => { calls.push([name, 'delete', id]); },
 });
 module.exports = {
-  harborProvider: provider('harbor'),
+  harborProjectProvider: provider('project'),
+  harborMemberProvider: provider('member'),
+  harborRobotProvider: provider('robot'),
   harborRobotLoginProvider: provider('login'),
-  harborPullCheckProvider: provider('pullCheck'),
   harborRobotRotationProvider: provider('rotation'),
 };
 `,
@@ -75,16 +76,18 @@ async function drive(text: string): Promise<unknown[]> {
 
 describe('providerReferenceText', () => {
   test.each([
-    'harborProvider',
+    'harborProjectProvider',
+    'harborMemberProvider',
+    'harborRobotProvider',
     'harborRobotLoginProvider',
-    'harborPullCheckProvider',
     'harborRobotRotationProvider',
   ] as const)('the %s reference hands every operation of the host to that export', async (exportName) => {
     const ours = (await drive(providerReferenceText(exportName, fakeModule))) as unknown[][];
     const name = {
-      harborProvider: 'harbor',
+      harborProjectProvider: 'project',
+      harborMemberProvider: 'member',
+      harborRobotProvider: 'robot',
       harborRobotLoginProvider: 'login',
-      harborPullCheckProvider: 'pullCheck',
       harborRobotRotationProvider: 'rotation',
     }[exportName];
     expect(ours[1]).toEqual(
@@ -116,7 +119,7 @@ describe('providerReferenceText', () => {
 
   test('a module that cannot be loaded fails with the fix when the host loads the text', () => {
     expect(() =>
-      requireFromString(providerReferenceText('harborProvider', 'harbor-private-app-not-installed/x')).handler(),
+      requireFromString(providerReferenceText('harborProjectProvider', 'harbor-private-app-not-installed/x')).handler(),
     ).toThrow(
       /^harbor-private-app: the Harbor dynamic provider cannot load "harbor-private-app-not-installed\/x" from .*Fix: run Pulumi in the program's directory, with harbor-private-app installed there/s,
     );
@@ -125,21 +128,25 @@ describe('providerReferenceText', () => {
   test('a module without the export fails with the fix', () => {
     const empty = join(dir, 'empty.js');
     writeFileSync(empty, 'module.exports = {};');
-    expect(() => requireFromString(providerReferenceText('harborPullCheckProvider', empty)).handler()).toThrow(
-      /exports no "harborPullCheckProvider"; the installed harbor-private-app is older than the one that wrote this state/,
+    expect(() => requireFromString(providerReferenceText('harborRobotLoginProvider', empty)).handler()).toThrow(
+      /exports no "harborRobotLoginProvider"; the installed harbor-private-app is older than the one that wrote this state/,
     );
   });
 });
 
 describe('providerText where the package is not installed (this repository)', () => {
-  test('is the implementation serialized by value with pulumi.runtime.serializeFunction, once per export', async () => {
+  test('is the implementations serialized by value with pulumi.runtime.serializeFunction, each text its own export', async () => {
     const text = providerText('harborRobotRotationProvider');
     expect(providerText('harborRobotRotationProvider')).toBe(text);
     const loaded = requireFromString(await text).handler();
     // The rotation provider behind its boundary: generation 0 on create, and undefined left off the wire.
-    const created = await loaded.create({ resourceKind: 'robotRotation', trigger: undefined });
-    expect(created).toMatchObject({ id: 'generation', outs: { resourceKind: 'robotRotation', generation: 0 } });
+    const created = await loaded.create({ trigger: undefined });
+    expect(created).toMatchObject({ id: 'generation', outs: { generation: 0 } });
     expect(Object.keys(created.outs)).not.toContain('trigger');
+    // The project's text hands over the project provider: its check fills the project defaults in.
+    const project = requireFromString(await providerText('harborProjectProvider')).handler();
+    const checked = await project.check!({}, { harbor: { url: 'https://harbor.example.com', config: 'p:harbor' }, name: 'k8s' });
+    expect(checked.inputs).toMatchObject({ name: 'k8s', public: false, autoScan: true });
   });
 });
 
@@ -170,7 +177,7 @@ describe('HarborDynamicResource', () => {
   const urnOf = (r: pulumi.Resource): Promise<string> => new Promise((resolve) => r.urn.apply(resolve));
 
   test('registers as pulumi.dynamic.Resource would: the type token, the inputs as given, the text as __provider', async () => {
-    const text = providerReferenceText('harborProvider', fakeModule);
+    const text = providerReferenceText('harborProjectProvider', fakeModule);
     const withText = new Thing('with-text', text);
     const withPromise = new Thing('with-promise', Promise.resolve(text));
     const reference = { create: async () => ({ id: 'x' }) };

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onTheWire, WireValueError } from '../../lib/pulumi/providers/wire';
-import { harborProvider } from '../../lib/pulumi/providers/harbor-provider';
+import { harborProviders } from './support/kinds';
 import { STORED_CONFIGURATION_HINT } from '../../lib/pulumi/providers/boundary';
 import { emulatorPerTest } from '../lab/emulator-per-test';
 import { create, refresh, seedStack, up, failure, findResource } from './support/lifecycle';
@@ -175,7 +175,7 @@ describe('what the host cannot do, said plainly', () => {
   test('an import (a read handed only the id) names adopt and the README section, before any request', async () => {
     const run = await hostRun(texts, login());
     emu.emulator.resetLog();
-    for (const read of [() => run.read('12', {}), () => harborProvider.read('12', {})]) {
+    for (const read of [() => run.read('12', {}), () => harborProviders.read('12', {})]) {
       const error = await failure(read());
       expect(error.message).toMatch(
         /cannot import "12": .*Fix: declare the app with adopt instead .*project: \{ name, adopt: true \}.*README, "Adopting existing objects"/,

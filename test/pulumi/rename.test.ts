@@ -15,7 +15,7 @@ import { corednsAppProps } from '../../apps/cdk8s/coredns';
 import { HarborMember, HarborPrivateApp, HarborRole } from '../../lib/pulumi';
 import { resolveHarborPrivateApp } from '../../lib/core';
 import { renderKubernetesObjects } from '../../lib/pulumi/component/render';
-import { harborProvider } from '../../lib/pulumi/providers/harbor-provider';
+import { harborProviders } from './support/kinds';
 import { installMocks, promiseOf, Registration, settled, unwrapSecrets } from './support/mocks';
 
 const registrations = installMocks();
@@ -83,7 +83,7 @@ test('renamed with aliases: every resource found under its old name, the Kuberne
     'Pull secret of dns, managed by harbor-private-app',
   ]);
   const state = { ...inputsOf(robot.old!), robotId: 9, fullName: 'robot$k8s+coredns-pull', secret: 's', expiresAt: -1 };
-  expect(await harborProvider.diff('9', { ...state, disabled: false }, inputsOf(robot.renamed))).toMatchObject({
+  expect(await harborProviders.diff('9', { ...state, disabled: false }, inputsOf(robot.renamed))).toMatchObject({
     changes: true,
     replaces: [],
   });

@@ -61,7 +61,7 @@ function stackWith(
   if (rotation) {
     const rot: StackResource = {
       name: 'rotation',
-      inputs: { resourceKind: 'robotRotation', ...rotation, __provider: texts.rotation },
+      inputs: { ...rotation, __provider: texts.robotRotation },
     };
     const base = { ...r.inputs };
     const robotRes: StackResource = {
@@ -263,7 +263,7 @@ describe('turning rotation on', () => {
     const report = await up(plainRun, rotating);
     expect(report.robot.changes).toBe(false);
     const rotation = find(rotating, 'rotation');
-    rotation.inputs = { resourceKind: 'robotRotation', __provider: texts.rotation };
+    rotation.inputs = { __provider: texts.robotRotation };
     expect((await up(plainRun, rotating)).rotation.changes).toBe(false);
     expect(requests()).toEqual([]);
   });

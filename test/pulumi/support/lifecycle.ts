@@ -13,6 +13,8 @@ import type { HarborLogin, HarborTarget } from '../../../lib/pulumi/providers/co
 import { CONNECTION_TUNING_KEYS } from '../../../lib/harbor/tuning';
 import { UNKNOWN } from '../../../lib/pulumi/providers/robot-login-provider';
 import { wireChecked } from './wire-check';
+import { type HarborKind, kindOf } from './kinds';
+import type { ProviderTexts } from './serialized';
 
 /** The state of a resource as another one's inputs see it (`undefined` fields are unknown). */
 export interface ResourceState {
@@ -40,7 +42,6 @@ function resolveInputs(r: StackResource, resources: StackResource[]): void {
  */
 export function robotLoginInputs(robot: ResourceState | undefined): Record<string, any> {
   return {
-    resourceKind: 'robotLogin',
     robotResourceId: robot?.id ?? UNKNOWN,
     fullName: robot?.outs?.fullName ?? UNKNOWN,
     secret: robot?.outs?.secret ?? UNKNOWN,
@@ -74,12 +75,13 @@ export function loginConfig(login: Pick<HarborLogin, 'username' | 'password' | '
  */
 export function seedStack(
   harbor: HarborTarget,
-  overrides: { adopt?: boolean; providers?: { readonly harbor: string; readonly login: string } } = {},
+  overrides: { adopt?: boolean; providers?: ProviderTexts } = {},
 ): StackResource[] {
-  const provider = overrides.providers !== undefined ? { __provider: overrides.providers.harbor } : {};
-  const loginProvider = overrides.providers !== undefined ? { __provider: overrides.providers.login } : {};
+  const texts = overrides.providers;
+  const provider = (kind: HarborKind) => (texts !== undefined ? { __provider: texts[kind] } : {});
+  const loginProvider = provider('robotLogin');
   const resources: StackResource[] = seedResources(harbor, { adopt: overrides.adopt }).map((r) => {
-    const inputs: Record<string, any> = { ...r.inputs, ...provider };
+    const inputs: Record<string, any> = { ...r.inputs, ...provider(kindOf(r.inputs)) };
     if (r.name === 'member' || r.name === 'robot') inputs.adopt = false;
     return { name: r.name, inputs };
   });
@@ -106,7 +108,6 @@ export function seedResources(
     {
       name: 'project',
       inputs: {
-        resourceKind: 'project',
         harbor,
         name: 'k8s',
         public: false,
@@ -119,7 +120,6 @@ export function seedResources(
     {
       name: 'member',
       inputs: {
-        resourceKind: 'member',
         harbor,
         project: 'k8s',
         kind: 'user',
@@ -130,7 +130,6 @@ export function seedResources(
     {
       name: 'robot',
       inputs: {
-        resourceKind: 'robot',
         harbor,
         project: 'k8s',
         name: 'coredns-pull',

@@ -1,8 +1,7 @@
 /**
  * The dynamic providers as `pulumi up` stores them and as Pulumi's dynamic provider host runs them:
- * - {@link serializeLikePulumiUp}: the provider texts (the Harbor provider of projects, members and robots, the robot
- *   login's own and the robot rotation's own), serialized in a child process under ts-node in swc mode (the way `pulumi up` runs this
- *   repository's apps/pulumi), by ./serialize-provider.ts;
+ * - {@link serializeLikePulumiUp}: the provider text of each kind of Harbor resource, serialized in a child process
+ *   under ts-node in swc mode (the way `pulumi up` runs this repository's apps/pulumi), by ./serialize-provider.ts;
  * - {@link hostRun}: a "run" of the host (one per `pulumi` command: a new process): Pulumi's own dynamic provider
  *   host, which loads each text (`requireFromString(text).handler()`, requires resolved from the repository) and
  *   configures it once with the stack configuration. The host picks a resource's provider by its `__provider` text.
@@ -12,19 +11,13 @@ import { join } from 'node:path';
 import type { dynamic } from '@pulumi/pulumi';
 import { PROVIDER_KEY } from './live-engine';
 import { startRealHost, type RealHost } from './real-host';
+import { type HarborKind, kindOf } from './kinds';
 
 /** The program's directory: the repository (where `pulumi up` runs this repository's apps/pulumi). */
 const REPO_ROOT = join(__dirname, '..', '..', '..');
 
-/** The provider texts `pulumi up` stores. */
-export interface ProviderTexts {
-  /** The Harbor provider's (projects, members, robots). */
-  readonly harbor: string;
-  /** The robot login's. */
-  readonly login: string;
-  /** The robot rotation's (older callers may leave it out). */
-  readonly rotation?: string;
-}
+/** The provider texts `pulumi up` stores, by kind of Harbor resource. */
+export type ProviderTexts = Readonly<Record<HarborKind, string>>;
 
 /** The provider texts `pulumi up` stores in this repository (by value: the package is not installed here). */
 export function serializeLikePulumiUp(): ProviderTexts {
@@ -57,7 +50,7 @@ if (typeof afterEach === 'function') {
  * One run of the dynamic provider host: Pulumi's own host process (./real-host.ts), started in the repository and
  * configured with `config` (fully qualified keys, as the engine sends them) for project `project`. Every call goes to
  * it over gRPC, with the provider text the resource carries (`__provider`); a resource written without one (the
- * lifecycle helpers' plain inputs) gets the text of its kind, as every registration carries its provider's text.
+ * lifecycle helpers' plain inputs) gets the text of its kind (./kinds.ts), as every registration carries its provider's text.
  * A run lives for the running test (`lifetime: 'test'`), or for the test file (`'file'`: one host serving many
  * operations, as one serves a whole `pulumi up`; for suites of many short tests that share the configuration).
  */
@@ -72,10 +65,7 @@ export async function hostRun(
   const withText = (props: unknown): Record<string, any> => {
     const p = (props ?? {}) as Record<string, any>;
     if (typeof p[PROVIDER_KEY] === 'string') return p;
-    const kind = (p as { resourceKind?: unknown }).resourceKind;
-    const text =
-      kind === 'robotLogin' ? texts.login : kind === 'robotRotation' ? (texts.rotation ?? texts.harbor) : texts.harbor;
-    return { ...p, [PROVIDER_KEY]: text };
+    return { ...p, [PROVIDER_KEY]: texts[kindOf(p)] };
   };
   return {
     check: (olds, news) => host.check(withText(olds), withText(news)),
