@@ -43,16 +43,14 @@ const PROJECT = 'pulumi-nodejs:dynamic/harbor:Project';
 const MEMBER = 'pulumi-nodejs:dynamic/harbor:ProjectMember';
 const ROBOT = 'pulumi-nodejs:dynamic/harbor:RobotAccount';
 const LOGIN = 'pulumi-nodejs:dynamic/harbor:RobotLogin';
-const PULL_CHECK = 'pulumi-nodejs:dynamic/harbor:PullCheck';
 
 /** Pairs [type, name] in a stable order. */
-/** The input keys each Harbor resource of the seed app registers (sorted): its args, `resourceKind` and `__provider`. */
+/** The input keys each Harbor resource of the seed app registers (sorted): its args and `__provider`. */
 const REGISTERED_KEYS: Record<string, string[]> = {
-  project: ['__provider', 'harbor', 'name', 'resourceKind'],
-  member: ['__provider', 'entityName', 'harbor', 'kind', 'project', 'resourceKind', 'role'],
-  robot: ['__provider', 'description', 'harbor', 'name', 'permissions', 'project', 'resourceKind'],
-  robotLogin: ['__provider', 'expiresAt', 'fullName', 'resourceKind', 'robotResourceId', 'secret'],
-  pullCheck: ['__provider', 'harbor', 'images', 'registryHost', 'resourceKind', 'robotId', 'secret', 'username'],
+  project: ['__provider', 'harbor', 'name'],
+  member: ['__provider', 'entityName', 'harbor', 'kind', 'project', 'role'],
+  robot: ['__provider', 'description', 'harbor', 'name', 'permissions', 'project'],
+  robotLogin: ['__provider', 'expiresAt', 'fullName', 'pullCheck', 'robotResourceId', 'secret'],
 };
 
 const notProvider = (key: string): boolean => key !== '__provider';
@@ -105,7 +103,6 @@ describe("the seed's coredns as a Pulumi component", () => {
         [PROJECT, 'coredns-project'],
         [ROBOT, 'coredns-robot'],
         [LOGIN, 'coredns-robot-login'],
-        [PULL_CHECK, 'coredns-pull-check'],
       ]),
     );
     // Nothing else was registered under another parent (e.g. at the stack).
@@ -114,9 +111,8 @@ describe("the seed's coredns as a Pulumi component", () => {
 
   test("the Harbor project, member and robot get the props the program set (no default) and Harbor's URL and login keys", () => {
     const harbor = { url: 'https://reg.harbor.com', config: 'project:harbor' };
-    expect(unwrapSecrets(inputsOf(child(PROJECT)))).toEqual({ resourceKind: 'project', harbor, name: 'k8s' });
+    expect(unwrapSecrets(inputsOf(child(PROJECT)))).toEqual({ harbor, name: 'k8s' });
     expect(unwrapSecrets(inputsOf(child(MEMBER)))).toEqual({
-      resourceKind: 'member',
       harbor,
       project: 'k8s',
       kind: 'user',
@@ -124,7 +120,6 @@ describe("the seed's coredns as a Pulumi component", () => {
       role: 'guest',
     });
     expect(unwrapSecrets(inputsOf(child(ROBOT)))).toEqual({
-      resourceKind: 'robot',
       harbor,
       project: 'k8s',
       name: 'coredns-pull',
@@ -133,32 +128,31 @@ describe("the seed's coredns as a Pulumi component", () => {
       permissions: [{ kind: 'project', namespace: 'k8s', access: [{ resource: 'repository', action: 'pull' }] }],
     });
     expect(unwrapSecrets(inputsOf(child(LOGIN)))).toEqual({
-      resourceKind: 'robotLogin',
       robotResourceId: 'coredns-robot-id',
       fullName: 'robot$k8s+coredns-pull',
       secret: MOCK_HARBOR.robotSecret,
       // The robot's expiry as its state says: what the component warns about.
       expiresAt: -1,
+      // The preflight: the workload's image, checked with this login.
+      pullCheck: { images: ['reg.harbor.com/k8s/coredns:1.2.6'], registryHost: 'reg.harbor.com', harbor },
     });
-    // The serialized provider (the real serializer's text) travels with every Harbor resource, one for all three kinds.
+    // The serialized provider (the real serializer's text) travels with every Harbor resource, its kind's own.
     expect(child(ROBOT).inputs.__provider).toContain('exports.handler');
-    expect(child(PROJECT).inputs.__provider).toBe(child(MEMBER).inputs.__provider);
+    expect(child(PROJECT).inputs.__provider).not.toBe(child(MEMBER).inputs.__provider);
   });
 
-  test('each Harbor resource registers exactly its declared args, its resourceKind and __provider: nothing packed or added', () => {
+  test('each Harbor resource registers exactly its declared args and __provider: nothing packed or added', () => {
     const kinds: Record<string, string> = {
       [PROJECT]: 'project',
       [MEMBER]: 'member',
       [ROBOT]: 'robot',
       [LOGIN]: 'robotLogin',
-      [PULL_CHECK]: 'pullCheck',
     };
     const harborChildren = built.children.filter((r) => kinds[r.type] !== undefined);
     expect(harborChildren.map((r) => r.type).sort()).toEqual(Object.keys(kinds).sort());
     // The keys the monitor received: the args given a value (declared outputs to come are not sent).
     const registered = Object.fromEntries(harborChildren.map((r) => [kinds[r.type], Object.keys(r.inputs).sort()]));
     expect(registered).toEqual(REGISTERED_KEYS);
-    for (const r of harborChildren) expect([r.type, r.inputs.resourceKind]).toEqual([r.type, kinds[r.type]]);
     // The pull Secret is built from the login: its secret stays a top-level, secret input of the login.
     expect(isSecretInput(child(LOGIN).inputs.secret)).toBe(true);
   });
@@ -178,7 +172,13 @@ describe("the seed's coredns as a Pulumi component", () => {
       [...REGISTERED_KEYS.robot, 'adopt', 'durationDays', 'renewBeforeDays'].filter(notProvider).sort(),
     );
     expect(inputsOf(children.find((c) => c.type === ROBOT)).renewBeforeDays).toBe(10);
-    expect(keys(PULL_CHECK)).toEqual([...REGISTERED_KEYS.pullCheck, 'plainHttp'].filter(notProvider).sort());
+    expect(keys(LOGIN)).toEqual(REGISTERED_KEYS.robotLogin.filter(notProvider));
+    expect(Object.keys(inputsOf(children.find((c) => c.type === LOGIN)).pullCheck).sort()).toEqual([
+      'harbor',
+      'images',
+      'plainHttp',
+      'registryHost',
+    ]);
   });
 
   test('no input of any resource holds the Harbor password; the robot secret is a secret output', () => {
@@ -358,7 +358,6 @@ describe('other shapes', () => {
         [PROJECT, 'tenant-project'],
         [ROBOT, 'tenant-robot'],
         [LOGIN, 'tenant-robot-login'],
-        [PULL_CHECK, 'tenant-pull-check'],
       ]),
     );
     const member = children.find((c) => c.type === MEMBER)!;
@@ -387,29 +386,26 @@ describe('other shapes', () => {
   });
 });
 
-describe('the preflight pull check', () => {
+describe('the preflight pull check, by the robot login', () => {
   const of = (children: Registration[], type: string): Registration[] => children.filter((c) => c.type === type);
+  const checkOf = (children: Registration[]): Record<string, any> | undefined =>
+    unwrapSecrets(inputsOf(of(children, LOGIN)[0])).pullCheck;
 
-  test("the seed: one check of the workload's image with the robot's login, which the Deployment (only) depends on", async () => {
+  test("the seed: the robot's login checks the workload's image; the pull Secret and the Deployment depend on it", async () => {
     const { children } = await build('preflight');
-    const [check] = of(children, PULL_CHECK);
     const [login] = of(children, LOGIN);
-    expect(unwrapSecrets(inputsOf(check))).toEqual({
-      resourceKind: 'pullCheck',
+    expect(checkOf(children)).toEqual({
       images: ['reg.harbor.com/k8s/coredns:1.2.6'],
       registryHost: 'reg.harbor.com',
-      username: 'robot$k8s+coredns-pull',
-      secret: MOCK_HARBOR.robotSecret,
-      robotId: 'preflight-robot-login-id',
       harbor: { url: 'https://reg.harbor.com', config: 'project:harbor' },
     });
-    expect(isSecretInput(check.inputs.secret)).toBe(true);
-    expect(check.additionalSecretOutputs).toContain('secret');
-    expect(check.dependencies).toContain(login.urn);
+    // The login checked is the one the pull Secret holds: a secret input, a secret output.
+    expect(isSecretInput(login.inputs.secret)).toBe(true);
+    expect(login.additionalSecretOutputs).toContain('secret');
     const [deployment] = of(children, 'kubernetes:apps/v1:Deployment');
     const [secret] = of(children, 'kubernetes:core/v1:Secret');
-    expect(deployment.dependencies).toEqual(expect.arrayContaining([check.urn, secret.urn]));
-    expect(secret.dependencies).not.toContain(check.urn);
+    expect(deployment.dependencies).toEqual(expect.arrayContaining([login.urn, secret.urn]));
+    expect(secret.dependencies).toContain(login.urn);
   });
 
   test('every container and init container of every workload on the registry, each image once; other registries are not checked', async () => {
@@ -429,20 +425,21 @@ describe('the preflight pull check', () => {
         });
       },
     });
-    const [check] = of(children, PULL_CHECK);
-    expect(unwrapSecrets(inputsOf(check).images)).toEqual([
+    expect(checkOf(children)!.images).toEqual([
       'reg.harbor.com/k8s/coredns:1.2.6',
       'reg.harbor.com/k8s/migrate-init:1.0',
       'reg.harbor.com/k8s/migrate:2.0',
     ]);
+    const [login] = of(children, LOGIN);
     for (const kind of ['kubernetes:apps/v1:Deployment', 'kubernetes:batch/v1:Job']) {
-      for (const w of of(children, kind)) expect([w.name, w.dependencies.includes(check.urn)]).toEqual([w.name, true]);
+      for (const w of of(children, kind)) expect([w.name, w.dependencies.includes(login.urn)]).toEqual([w.name, true]);
     }
   });
 
-  test('preflight: { pull: false }: no check, and the workload depends on the pull Secret only', async () => {
+  test('preflight: { pull: false }: the login checks nothing, and the workload depends on the pull Secret', async () => {
     const { children } = await build('nocheck', { preflight: { pull: false } });
-    expect(of(children, PULL_CHECK)).toEqual([]);
+    expect(of(children, LOGIN)).toHaveLength(1);
+    expect(checkOf(children)).toBeUndefined();
     expect(of(children, 'kubernetes:apps/v1:Deployment')[0].dependencies).toEqual(
       expect.arrayContaining([of(children, 'kubernetes:core/v1:Secret')[0].urn]),
     );
@@ -456,7 +453,7 @@ describe('the preflight pull check', () => {
       { preflight: { plainHttp: true, timeoutMs: 3000 } },
       { ...base, registryHost: '127.0.0.1:5000', workload: { ...base.workload!, containers: [{ image }] } },
     );
-    expect(unwrapSecrets(inputsOf(of(children, PULL_CHECK)[0]))).toMatchObject({
+    expect(checkOf(children)).toMatchObject({
       images: [image],
       registryHost: '127.0.0.1:5000',
       plainHttp: true,

@@ -137,14 +137,13 @@ describe("HarborPrivateApp with the seed's props", () => {
       cp('RobotAccount').duration,
       cp('RobotAccount').permissions,
     ]);
-    // Project, member, robot, the robot's login the pull Secret is built from and the pull check before the
-    // workload (neither has a Crossplane counterpart).
+    // Project, member, robot, and the robot's login the pull Secret is built from, which checks the pull before the
+    // workload (no Crossplane counterpart).
     expect(pulumiRegs.filter((r) => HARBOR_TYPES.test(r.type)).map((r) => r.type.split(':')[2])).toEqual([
       'Project',
       'ProjectMember',
       'RobotAccount',
       'RobotLogin',
-      'PullCheck',
     ]);
   });
 });

@@ -96,7 +96,6 @@ describe('the component', () => {
     const rotation = registrations.find((r) => r.type === 'pulumi-nodejs:dynamic/harbor:RobotRotation')!;
     expect(rotation.name).toBe('coredns-robot-rotation');
     expect(unwrapSecrets(rotation.inputs)).toMatchObject({
-      resourceKind: 'robotRotation',
       trigger: '2026-11-30',
       everyDays: 60,
     });

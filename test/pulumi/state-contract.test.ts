@@ -1,7 +1,7 @@
 /**
  * The state contract of the Harbor resources (docs/pulumi-state.md), kind by kind:
  * - what each resource class registers (recorded under `pulumi.runtime.setMocks`) is exactly the args its program set,
- *   its `resourceKind` and `__provider`: nothing packed, added or renamed, and no default;
+ *   and `__provider`: nothing packed, added or renamed, and no default;
  * - those very inputs, driven through Pulumi's own dynamic provider host (support/real-host.ts, the providers as
  *   `pulumi up` serializes them here) against the lab's Harbor emulator, go through the provider's `check`, which fills
  *   in the documented defaults (lib/core's), and are stored as it returns them, with the kind's declared outputs and
@@ -21,14 +21,14 @@ import { hostRun, ProviderTexts, serializeLikePulumiUp } from './support/seriali
 
 /** Per kind: the declared outputs (the `declare`d output properties) and the keys only the provider keeps. */
 const CONTRACT: Record<string, { readonly outputs: readonly string[]; readonly providerOnly: readonly string[] }> = {
-  project: { outputs: ['name', 'projectId', 'created'], providerOnly: [] },
-  member: { outputs: ['memberId', 'role'], providerOnly: [] },
+  project: { outputs: ['name', 'projectId'], providerOnly: ['created'] },
+  member: { outputs: ['role'], providerOnly: ['memberId'] },
   robot: {
-    outputs: ['robotId', 'fullName', 'secret', 'expiresAt', 'disabled', 'harborName'],
-    providerOnly: ['harborDurationDays'],
+    outputs: ['fullName', 'secret', 'expiresAt'],
+    providerOnly: ['robotId', 'disabled', 'harborName', 'harborDurationDays'],
   },
-  robotLogin: { outputs: ['fullName', 'secret', 'expiresAt'], providerOnly: [] },
-  robotRotation: { outputs: ['generation', 'startedAt'], providerOnly: [] },
+  login: { outputs: ['fullName', 'secret', 'expiresAt'], providerOnly: [] },
+  rotation: { outputs: ['generation'], providerOnly: ['startedAt'] },
 };
 
 /**
@@ -37,7 +37,6 @@ const CONTRACT: Record<string, { readonly outputs: readonly string[]; readonly p
  */
 const STORED_INPUTS: Record<string, readonly string[]> = {
   project: [
-    'resourceKind',
     'harbor',
     'name',
     'public',
@@ -47,9 +46,8 @@ const STORED_INPUTS: Record<string, readonly string[]> = {
     'adopt',
     'forceDestroy',
   ],
-  member: ['resourceKind', 'harbor', 'project', 'kind', 'entityName', 'role', 'adopt'],
+  member: ['harbor', 'project', 'kind', 'entityName', 'role', 'adopt'],
   robot: [
-    'resourceKind',
     'harbor',
     'project',
     'name',
@@ -59,8 +57,8 @@ const STORED_INPUTS: Record<string, readonly string[]> = {
     'adopt',
     'generation',
   ],
-  robotRotation: ['resourceKind', 'trigger'],
-  robotLogin: ['resourceKind', 'robotResourceId', 'fullName', 'secret', 'expiresAt'],
+  rotation: ['trigger'],
+  login: ['robotResourceId', 'fullName', 'secret', 'expiresAt'],
 };
 
 const harborUrl = 'http://127.0.0.1:1';
@@ -89,6 +87,10 @@ beforeAll(async () => {
     { dependsOn: project },
   );
   new HarborRobotLogin('login', { robot });
+  new HarborRobotLogin('login-checked', {
+    robot,
+    pullCheck: { images: ['reg.harbor.com/k8s/coredns:1.11'], registryHost: 'reg.harbor.com', timeoutMs: 5000 },
+  });
   await settled('the Harbor resources');
   texts = serializeLikePulumiUp();
 });
@@ -99,12 +101,11 @@ const registered = (name: string): Registration => {
   return r;
 };
 
-describe('registered inputs: the declared args, resourceKind and __provider, as given', () => {
+describe('registered inputs: the declared args and __provider, as given', () => {
   test.each([
     [
       'project',
       {
-        resourceKind: 'project',
         harbor: target,
         name: 'k8s',
         storageQuotaGb: 1,
@@ -113,7 +114,6 @@ describe('registered inputs: the declared args, resourceKind and __provider, as 
     [
       'member',
       {
-        resourceKind: 'member',
         harbor: target,
         project: 'k8s',
         kind: 'user',
@@ -124,7 +124,6 @@ describe('registered inputs: the declared args, resourceKind and __provider, as 
     [
       'robot',
       {
-        resourceKind: 'robot',
         harbor: target,
         project: 'k8s',
         name: 'coredns-pull',
@@ -132,15 +131,25 @@ describe('registered inputs: the declared args, resourceKind and __provider, as 
         generation: 0,
       },
     ],
-    ['rotation', { resourceKind: 'robotRotation', trigger: 'a' }],
+    ['rotation', { trigger: 'a' }],
     [
       'login',
       {
-        resourceKind: 'robotLogin',
         robotResourceId: 'robot-id',
         fullName: 'robot$k8s+coredns-pull',
         secret: expect.any(String),
         expiresAt: -1,
+      },
+    ],
+    [
+      'login-checked',
+      {
+        robotResourceId: 'robot-id',
+        fullName: 'robot$k8s+coredns-pull',
+        secret: expect.any(String),
+        expiresAt: -1,
+        // Only the options set: check fills `plainHttp` in.
+        pullCheck: { images: ['reg.harbor.com/k8s/coredns:1.11'], registryHost: 'reg.harbor.com', timeoutMs: 5000 },
       },
     ],
   ])('%s', (name, expected) => {
@@ -179,7 +188,7 @@ describe('stored state, through the real host: the inputs, the declared outputs 
     const make = async (name: string, registered: Record<string, any>): Promise<{ id: string; outs: any }> => {
       // The engine's Check, then Create with what it returned: those are the inputs the state stores.
       const { __provider: _p, ...inputs } = (await run.check({}, registered)).inputs;
-      expect([name, Object.keys(inputs).sort()]).toEqual([name, [...STORED_INPUTS[inputs.resourceKind]].sort()]);
+      expect([name, Object.keys(inputs).sort()]).toEqual([name, [...STORED_INPUTS[name]].sort()]);
       for (const [k, v] of Object.entries(registered)) expect([name, k, inputs[k]]).toEqual([name, k, v]);
       const created = await run.create(inputs);
       stored[name] = { inputs, outs: created.outs };
@@ -199,7 +208,7 @@ describe('stored state, through the real host: the inputs, the declared outputs 
 
     const check = (name: string, outs: Record<string, any>): void => {
       const { inputs } = stored[name];
-      const { outputs, providerOnly } = CONTRACT[inputs.resourceKind as string];
+      const { outputs, providerOnly } = CONTRACT[name];
       const { __provider, ...rest } = outs;
       expect([name, typeof __provider]).toEqual([name, 'string']);
       expect([name, Object.keys(rest).sort()]).toEqual([

@@ -23,7 +23,7 @@ pulumi.runtime.setAllConfig(
   ['project:harborPassword'],
 );
 
-const PULL_CHECK = 'pulumi-nodejs:dynamic/harbor:PullCheck';
+const LOGIN = 'pulumi-nodejs:dynamic/harbor:RobotLogin';
 const SECRET = 'kubernetes:core/v1:Secret';
 const JOB = 'kubernetes:batch/v1:Job';
 const CRON_JOB = 'kubernetes:batch/v1:CronJob';
@@ -92,7 +92,7 @@ describe('workloads: more objects that run pods, wired with the pull Secret', ()
     expect(podSpecOf(JOB, 'listing').containers).toEqual([{ name: 'm', image }]);
   });
 
-  test('in the preflight pull check, and created after the pull Secret and the check', async () => {
+  test("in the robot login's preflight pull check, and created after the pull Secret and the login", async () => {
     const children = await build('ordered', {
       workloads: [
         job('migrate', {
@@ -101,15 +101,15 @@ describe('workloads: more objects that run pods, wired with the pull Secret', ()
         }),
       ],
     });
-    const [check] = children.filter((c) => c.type === PULL_CHECK);
-    expect(unwrapSecrets(check.inputs).images).toEqual([
+    const [login] = children.filter((c) => c.type === LOGIN);
+    expect(unwrapSecrets(login.inputs).pullCheck.images).toEqual([
       'reg.harbor.com/k8s/coredns:1.2.6',
       'reg.harbor.com/k8s/init:1.0',
       'reg.harbor.com/k8s/migrate:2.0',
     ]);
     const [secret] = children.filter((c) => c.type === SECRET);
     const [migrate] = children.filter((c) => c.type === JOB);
-    expect(migrate.dependencies).toEqual(expect.arrayContaining([secret.urn, check.urn]));
+    expect(migrate.dependencies).toEqual(expect.arrayContaining([secret.urn, login.urn]));
     // Registered once the pull Secret is (the engine creates it after that too).
     const order = children.map((c) => c.type);
     expect(order.indexOf(JOB)).toBeGreaterThan(order.indexOf(SECRET));
