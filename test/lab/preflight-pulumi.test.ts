@@ -21,7 +21,7 @@ const engine = installLiveEngine({
   onCreateFailure: 'stop',
 });
 
-const PULL_CHECK = 'pulumi-nodejs:dynamic/harbor:PullCheck';
+const PULL_CHECK = 'pulumi-nodejs:dynamic/harbor:RobotLogin';
 const DEPLOYMENT = 'kubernetes:apps/v1:Deployment';
 const JOB = 'kubernetes:batch/v1:Job';
 
@@ -144,8 +144,10 @@ describeLab('the Pulumi preflight: the workload is created only when its images 
     expect(r.error).toContain('Pull check: 1 of 1 image(s) cannot be pulled');
     expect(r.error).toContain(`- ${lab.registryHost}/k8s/coredns:9.9.9: image or tag missing.`);
     expect(r.error).toContain('has no manifest 9.9.9 in repository k8s/coredns (HTTP 404)');
-    expect(r.error).toContain('the workloads that use them were not created or changed');
+    expect(r.error).toContain('the pull Secret and the workloads were not created or changed');
     expect(r.workloads).toEqual([]);
+    // The check is the login's: the pull Secret, built from the login, is not created either.
+    expect(engine.byType('kubernetes:core/v1:Secret').filter((s) => s.name.startsWith('missing-'))).toEqual([]);
     expect(r.harborCalls.filter((c) => c.startsWith('GET /robots/'))).toEqual([]);
   });
 
@@ -192,7 +194,7 @@ describeLab('the Pulumi preflight: the workload is created only when its images 
     'a robot %s in Harbor while the up runs: Harbor, asked, tells which; the Deployment is not created',
     async (name, cause, act, says) => {
       const robot = `robot$k8s+${name}-pull`;
-      during.set(`${name}-pull-check`, () => act(robot));
+      during.set(`${name}-robot-login`, () => act(robot));
       const r = await up(name, `${lab.registryHost}/k8s/coredns:1.2.6`);
       expect(r.error).toContain(`(${cause});`);
       expect(r.error).toContain(`- ${lab.registryHost}/k8s/coredns:1.2.6: ${cause}.`);
@@ -208,7 +210,7 @@ describeLab('the Pulumi preflight: the workload is created only when its images 
 
   test("a refused login that Harbor cannot be asked about: the registry's fix stays, with why Harbor could not tell", async () => {
     const robot = 'robot$k8s+unasked-pull';
-    during.set('unasked-pull-check', () => {
+    during.set('unasked-robot-login', () => {
       lab.emulator.setRobotDisabled(robot, true);
       lab.emulator.injectFault({
         kind: 'status',
@@ -266,7 +268,9 @@ describeLab('the Pulumi preflight: the workload is created only when its images 
   test('preflight: { pull: false }: no check, the Deployment is created even with a missing tag', async () => {
     const r = await up('optout', `${lab.registryHost}/k8s/coredns:9.9.9`, { preflight: { pull: false } });
     expect(r.error).toBeUndefined();
-    expect(r.check).toBeUndefined();
+    // The login is there (the pull Secret is built from it); it checks nothing.
+    expect(r.check?.inputs.pullCheck).toBeUndefined();
+    expect(r.check?.state?.checked).toBeUndefined();
     expect(r.workloads.map((w) => w.name)).toEqual(['optout-apps-optout']);
     expect(r.tokenRequests).toBe(0);
   });
@@ -286,7 +290,7 @@ describeLab('the Pulumi preflight: the workload is created only when its images 
   });
 
   test('later runs, through the stored provider: no change, no pull; a new image: the preview diff says so without a pull, the up checks it', async () => {
-    const created = engine.byType(PULL_CHECK, 'present-pull-check')[0];
+    const created = engine.byType(PULL_CHECK, 'present-robot-login')[0];
     const state = created.state!;
     // A later `pulumi` run: a new host, configured with the stack configuration, running the stored text.
     const provider = await startRealHost({
@@ -302,7 +306,7 @@ describeLab('the Pulumi preflight: the workload is created only when its images 
     const { checked: _checked, ...inputs } = state;
     const tokens = lab.tokenRequests();
     expect(await provider.diff(created.id!, state, inputs)).toMatchObject({ changes: false, replaces: [] });
-    const news = { ...inputs, images: [`${lab.registryHost}/k8s/coredns:1.2.7`] };
+    const news = { ...inputs, pullCheck: { ...inputs.pullCheck, images: [`${lab.registryHost}/k8s/coredns:1.2.7`] } };
     expect(await provider.diff(created.id!, state, news)).toMatchObject({ changes: true, replaces: [] });
     expect(lab.tokenRequests()).toBe(tokens);
     // `pulumi up`: the update runs the check, which fails (1.2.7 was never pushed): the workload is not changed.
@@ -311,7 +315,9 @@ describeLab('the Pulumi preflight: the workload is created only when its images 
     await lab.pushImage('k8s', 'coredns', '1.2.7');
     const pushed = lab.tokenRequests();
     const updated = await provider.update(created.id!, state, news);
-    expect(updated.outs.checked).toEqual([{ image: news.images[0], digest: expect.stringMatching(/^sha256:/) }]);
+    expect(updated.outs.checked).toEqual([
+      { image: news.pullCheck.images[0], digest: expect.stringMatching(/^sha256:/) },
+    ]);
     expect(lab.tokenRequests()).toBe(pushed + 1);
     await provider.close();
   });

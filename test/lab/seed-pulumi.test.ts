@@ -101,9 +101,9 @@ describeLab("seed on the Pulumi engine: ErrImagePull, then the component's Secre
     expect(member.dependencies).toContain(project.urn);
     expect(robot.dependencies).toEqual(expect.arrayContaining([project.urn, member.urn]));
     expect(login.dependencies).toContain(robot.urn);
-    // Two provider texts, loaded from their serialized form (not the test's own module): the Harbor provider of the
-    // project, the member and the robot, and the robot login's own small one.
-    expect(engine.providerLoads).toBe(2);
+    // Four provider texts, loaded from their serialized form (not the test's own module): each kind's own (the
+    // project's, the member's, the robot's and the robot login's).
+    expect(engine.providerLoads).toBe(4);
     // No resource's state holds the Harbor password: they name Harbor and the configuration keys of its login.
     for (const r of engine.liveDynamicResources()) {
       expect([r.name, JSON.stringify(r.state).includes(lab.adminPassword)]).toEqual([r.name, false]);

@@ -422,7 +422,7 @@ describe.each(ROWS)('a Pulumi project on $label', (row) => {
     // The program ran on the row's Node.js; two `pulumi` runs, each with its own host of the row's @pulumi/pulumi on
     // it: the first sent the Harbor provider's, the login's and the pull check's texts, the second (no pull check) two.
     expect(report.node).toEqual({ version: node().version, execPath: node().path });
-    expect(report.hostRuns.map((h) => h.providerTexts)).toEqual([3, 2]);
+    expect(report.hostRuns.map((h) => h.providerTexts)).toEqual([4, 4]);
     report.hostRuns.forEach(expectRowHost);
     // In the order the registrations reach the monitor: the component first, its Harbor resources in the order it
     // declares them, the pull Secret and the workload last. The README's configureWorkload exposes the Deployment's port 53
@@ -435,21 +435,18 @@ describe.each(ROWS)('a Pulumi project on $label', (row) => {
       `${HARBOR}ProjectMember`,
       `${HARBOR}RobotAccount`,
       `${HARBOR}RobotLogin`,
-      `${HARBOR}PullCheck`,
       'kubernetes:core/v1:Secret',
       'kubernetes:apps/v1:Deployment',
     ]);
     expect(report.types.filter((t: string) => t === 'kubernetes:core/v1:Service')).toHaveLength(1);
-    // Three provider texts, each a reference to the installed package, not a copy of it: to its Harbor provider (for
-    // the project, the member and the robot), to its robot login provider and to its pull check provider.
-    expect(report.providerTexts).toHaveLength(3);
-    const [provider, login, pullCheck] = report.providerTexts;
-    expect(provider.text).toContain('"harbor-private-app/pulumi/dynamic-provider"');
-    expect(login.text).toContain('"harbor-private-app/pulumi/dynamic-provider"');
-    expect(login.text).toContain('"harborRobotLoginProvider"');
-    expect(pullCheck.text).toContain('"harbor-private-app/pulumi/dynamic-provider"');
-    expect(pullCheck.text).toContain('"harborPullCheckProvider"');
-    for (const text of [provider, login, pullCheck]) {
+    // Four provider texts, each a reference to the installed package, not a copy of it: to its provider of each kind.
+    expect(report.providerTexts).toHaveLength(4);
+    const exports = ['harborProjectProvider', 'harborMemberProvider', 'harborRobotProvider', 'harborRobotLoginProvider'];
+    report.providerTexts.forEach((text: { text: string }, i: number) => {
+      expect(text.text).toContain('"harbor-private-app/pulumi/dynamic-provider"');
+      expect(text.text).toContain(`"${exports[i]}"`);
+    });
+    for (const text of report.providerTexts) {
       expect(text.mentionsDistLib).toBe(false);
       expect(text.mentionsPassword).toBe(false);
       expect(text.length).toBeLessThan(8_000);
@@ -473,8 +470,9 @@ describe.each(ROWS)('a Pulumi project on $label', (row) => {
           `${o.op} ${o.type.split(':').pop()}${o.found === false ? ' (not found)' : ''}${o.status ? ` ${o.status}` : ''}${o.failed ? ' (failed)' : ''}`,
       ),
     ).toEqual([
-      ...kinds.map((k) => `create ${k}`),
-      'create PullCheck (failed)',
+      ...kinds.slice(0, 3).map((k) => `create ${k}`),
+      'create RobotLogin (failed)',
+      'create RobotLogin',
       ...kinds.map((k) => `read ${k}`),
       'rotate password 200',
       ...kinds.map((k) => `read ${k}`),
@@ -482,9 +480,10 @@ describe.each(ROWS)('a Pulumi project on $label', (row) => {
       ...[...kinds].reverse().map((k) => `delete ${k}`),
     ]);
     expect(report.operations.find((o) => o.op === 'update')).toMatchObject({ changes: true, replaces: [] });
-    // The installed pull check ran the token flow with the robot's login, and says why it stopped the run.
-    const check = report.operations.find((o) => o.type.endsWith(':PullCheck'))!;
-    expect(check.failed).toContain('(registry unreachable); the workloads that use them were not created or changed');
+    // The installed login's pull check ran the token flow with the robot's login, and says why it stopped the run.
+    const check = report.operations.find((o) => o.failed !== undefined)!;
+    expect(check.type).toBe(`${HARBOR}RobotLogin`);
+    expect(check.failed).toContain('(registry unreachable); the pull Secret and the workloads were not created or changed');
     expect(check.failed).toContain(`registry ${pullCheckRegistry} could not be reached (ECONNREFUSED`);
     const writes = emulator.requests
       .filter((r) => r.write)

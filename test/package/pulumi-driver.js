@@ -77,7 +77,7 @@ async function main() {
     report.hostRuns.push(hostFacts(host));
     await host.close();
   };
-  const order = ['Project', 'ProjectMember', 'RobotAccount', 'RobotLogin', 'PullCheck'];
+  const order = ['Project', 'ProjectMember', 'RobotAccount', 'RobotLogin'];
   const kind = (r) => r.type.split(':')[2];
   const urn = (r) => urnOf(project, r.type, r.name);
   const sorted = [...harbor].sort((a, b) => order.indexOf(kind(a)) - order.indexOf(kind(b)));
@@ -85,31 +85,29 @@ async function main() {
   for (const r of sorted) {
     let inputs = engineInputs(r.inputs);
     if (kind(r) === 'RobotLogin') {
+      // The robot's outputs, as the engine resolves them.
       const robot = created.find((c) => kind(c.r) === 'RobotAccount');
       inputs = withInputs(inputs, {
         robotResourceId: robot.id,
         fullName: robot.outs.fullName,
         secret: robot.outs.secret,
       });
-    }
-    if (kind(r) === 'PullCheck') {
-      // The robot login's outputs, as the engine resolves them; the images moved to PULL_CHECK_REGISTRY (a loopback
-      // port where nothing listens), so that the installed check runs its token flow without leaving this machine.
-      const login = created.find((c) => kind(c.r) === 'RobotLogin');
-      const images = inputOf(inputs, 'images').map((i) => i.replace(/^[^/]+/, process.env.PULL_CHECK_REGISTRY));
-      inputs = withInputs(inputs, {
-        images,
-        username: login.outs.fullName,
-        secret: login.outs.secret,
-        robotId: login.id,
+      // Its pull check, with the images moved to PULL_CHECK_REGISTRY (a loopback port where nothing listens), so that
+      // the installed check runs its token flow without leaving this machine: the create fails, as the `up` would.
+      const pullCheck = inputOf(inputs, 'pullCheck');
+      const images = pullCheck.images.map((i) => i.replace(/^[^/]+/, process.env.PULL_CHECK_REGISTRY));
+      const unreachable = withInputs(inputs, {
+        pullCheck: { ...pullCheck, images, registryHost: process.env.PULL_CHECK_REGISTRY },
       });
       try {
-        await host.create(await checked(host, urn(r), {}, inputs), urn(r));
+        await host.create(await checked(host, urn(r), {}, unreachable), urn(r));
         report.operations.push({ op: 'create', type: r.type });
       } catch (e) {
         report.operations.push({ op: 'create', type: r.type, failed: String(e && e.message) });
       }
-      continue;
+      // Then as with `preflight: { pull: false }`: the login without a check.
+      const { pullCheck: _check, ...withoutCheck } = inputs;
+      inputs = withoutCheck;
     }
     inputs = await checked(host, urn(r), {}, inputs);
     const res = await host.create(inputs, urn(r));

@@ -186,7 +186,7 @@ export interface LiveEngine {
   readonly errors: readonly LiveEngineError[];
   /** Names of the dynamic resources deleted by {@link destroyAll}, in deletion order, over every call. */
   readonly deletions: readonly string[];
-  /** How many distinct serialized provider texts the current host run was sent (1 for HarborPrivateApp: one shared provider). */
+  /** How many distinct serialized provider texts the current host run was sent (one per kind of Harbor resource). */
   readonly providerLoads: number;
   /** The dynamic resources created and not yet deleted, in creation order (a replacement in its old one's place). */
   liveDynamicResources(): LiveRegistration[];
