@@ -4,7 +4,7 @@
  * the pull Secrets) and `configureWorkload` (called on the `workload` Deployment, checked as written).
  */
 import { randomBytes } from 'node:crypto';
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as pulumi from '@pulumi/pulumi';
 import { corednsAppProps, SEED } from '../../apps/cdk8s/coredns';
@@ -239,6 +239,37 @@ describe('configureWorkload: called on the workload Deployment', () => {
       'configureWorkload = "<the Deployment as it left it, and the objects it added>": fails a check: (1) workload.spec.template.spec.containers[1].image = "docker.io/library/busybox:1.36"',
     );
     expect(e.message.split('HarborPrivateApp "invalid":').length).toBe(2);
+  });
+
+  test('a JSON patch there that replaces imagePullSecrets fails as written, the patch applied', () => {
+    const e = thrown({
+      configureWorkload: (workload) => {
+        ApiObject.of(workload).addJsonPatch(JsonPatch.replace('/spec/template/spec/imagePullSecrets', []));
+      },
+    });
+    expect(e.field).toBe('configureWorkload');
+    expect(e.message).toContain('fails a check: (1) workload.spec.template.spec.imagePullSecrets = []');
+    expect(e.message).toContain('does not list the pull Secret');
+  });
+
+  test('a patch that also renames the Deployment: the object is still checked as written', () => {
+    const e = thrown({
+      configureWorkload: (workload) => {
+        const o = ApiObject.of(workload);
+        o.addJsonPatch(JsonPatch.replace('/metadata/name', 'renamed'));
+        o.addJsonPatch(JsonPatch.remove('/spec/template/spec/imagePullSecrets'));
+      },
+    });
+    expect(e.message).toContain('does not list the pull Secret');
+  });
+
+  test('a patch that moves the Deployment to a namespace without the pull Secret fails as written', () => {
+    const e = thrown({
+      configureWorkload: (workload) => {
+        ApiObject.of(workload).addJsonPatch(JsonPatch.replace('/metadata/namespace', 'elsewhere'));
+      },
+    });
+    expect(e.message).toContain('workload.metadata.namespace = "elsewhere"');
   });
 
   test('without workload: refused, there is no Deployment to call it on', () => {

@@ -50,6 +50,11 @@ function robotPullSecret(config: ResolvedHarborPrivateApp, namespace: string): K
  * The `workload` Deployment, declared by lib/render in a scratch chart (an App, a Chart `name` without name hashes, a
  * scope `name`: the path the cdk8s construct gives it, so that its generated names and selector are the same),
  * `configureWorkload` applied, checked as written, and that chart's objects.
+ *
+ * The chart is rendered once: `chart.toJson()` runs the construct validations first (cdk8s validates the app before
+ * it renders a chart, `App._synthChart`), the chart checks among them (Secrets that clash with the pull Secret), and
+ * the Deployment is checked as it was written there, its JSON patches applied. Only when the validations fail are
+ * they run again one by one, to name each problem.
  */
 function renderWorkload(
   name: string,
@@ -64,10 +69,10 @@ function renderWorkload(
   );
   const chart = new Chart(new App(), name, { disableResourceNameHashes: true });
   const deployment = declareWorkload(new Construct(chart, name), config, checked);
-  // The construct's synthesis checks, on this chart: the Deployment as written, Secrets that clash with the pull Secret.
-  const checks = ChartChecks.of(chart);
-  checks.addPullSecret({
-    scope: `HarborPrivateApp ${JSON.stringify(name)}`,
+  const scope = `HarborPrivateApp ${JSON.stringify(name)}`;
+  // The construct's synthesis check of Secrets that clash with the pull Secret, on this chart.
+  ChartChecks.of(chart).addPullSecret({
+    scope,
     pullSecret:
       config.credentials.kind === 'existingSecret'
         ? undefined
@@ -75,22 +80,24 @@ function renderWorkload(
     pullSecretObjects: [],
   });
   const apiObject = ApiObject.of(deployment);
-  const podSpec = podSpecPathOf(apiObject.apiVersion, apiObject.kind)!;
-  checks.addWorkload({ apiObject, check: (written) => writtenPodProblems(config, 'workload', podSpec, written) });
   configure?.(deployment);
-  // chart.toJson() does not run construct validations (App.synth does): run them here, as synthesis would. This app's
-  // own checks already name their field, value and fix under its scope: shown without the scope again; anything else
-  // (a check of an object configureWorkload added) with its construct path.
-  const scope = `HarborPrivateApp ${JSON.stringify(name)}`;
-  const problems = chart.node
-    .findAll()
-    .flatMap((c) =>
-      c.node
-        .validate()
-        .map((message) =>
-          message.startsWith(`${scope}: `) ? message.slice(scope.length + 2) : `${c.node.path}: ${message}`,
-        ),
-    );
+  let manifests: KubernetesManifest[] | undefined;
+  let failure: unknown;
+  try {
+    manifests = chart.toJson() as KubernetesManifest[];
+  } catch (e) {
+    failure = e;
+  }
+  // This app's own checks already name their field, value and fix under its scope: shown without the scope again;
+  // anything else (a check of an object configureWorkload added) with its construct path.
+  const unscoped = (message: string): string =>
+    message.startsWith(`${scope}: `) ? message.slice(scope.length + 2) : message;
+  const problems = failure === undefined ? [] : validationProblems(chart, unscoped);
+  const written = writtenObject(manifests, apiObject);
+  if (written) {
+    const podSpec = podSpecPathOf(apiObject.apiVersion, apiObject.kind)!;
+    problems.push(...writtenPodProblems(config, 'workload', podSpec, written).map(unscoped));
+  }
   if (problems.length > 0) {
     throw new HarborPrivateAppError({
       scope,
@@ -100,5 +107,40 @@ function renderWorkload(
       fix: 'apply the fix each check names, in configureWorkload',
     });
   }
-  return chart.toJson() as KubernetesManifest[];
+  if (failure !== undefined) throw failure;
+  return manifests!;
+}
+
+/** The messages of every construct validation of `chart` (what cdk8s' own validation error lists). */
+function validationProblems(chart: Chart, unscoped: (message: string) => string): string[] {
+  return chart.node.findAll().flatMap((c) =>
+    c.node.validate().map((message) => {
+      const mine = unscoped(message);
+      return mine !== message ? mine : `${c.node.path}: ${message}`;
+    }),
+  );
+}
+
+/**
+ * `apiObject` as written: its manifest among those the chart wrote (the one of its API version, kind, name and
+ * namespace), or, when there is none (a JSON patch renamed or moved it, or the chart failed to render), its own render.
+ * Undefined when it cannot be rendered: cdk8s reports why.
+ */
+function writtenObject(
+  manifests: readonly KubernetesManifest[] | undefined,
+  apiObject: ApiObject,
+): Record<string, unknown> | undefined {
+  const same = (manifests ?? []).filter(
+    (m) =>
+      m.apiVersion === apiObject.apiVersion &&
+      m.kind === apiObject.kind &&
+      m.metadata?.name === apiObject.name &&
+      m.metadata?.namespace === apiObject.metadata.namespace,
+  );
+  if (same.length === 1) return same[0] as unknown as Record<string, unknown>;
+  try {
+    return apiObject.toJson() as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
 }
