@@ -549,9 +549,10 @@ describe.each(ROWS)('a Pulumi project on $label', (row) => {
     const t0 = Date.now();
     const first = await run('2026-11-30');
     expect(first.node).toBe(node().version);
-    // One host, of the row's @pulumi/pulumi on the row's Node.js: the rotation's provider text and the Harbor one's.
+    // One host, of the row's @pulumi/pulumi on the row's Node.js: the provider texts of the rotation, the project, the
+    // member and the robot, each its kind's own.
     expectRowHost(first.host);
-    expect(first.host.providerTexts).toBe(2);
+    expect(first.host.providerTexts).toBe(4);
     expect(first.rotation.text).toMatchObject({ module: true, exportName: true, mentionsDistLib: false });
     expect(first.rotation.text.length).toBeLessThan(8_000);
     expect([first.rotation.generation, first.robot.generation]).toEqual([0, 0]);
