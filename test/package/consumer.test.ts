@@ -441,7 +441,12 @@ describe.each(ROWS)('a Pulumi project on $label', (row) => {
     expect(report.types.filter((t: string) => t === 'kubernetes:core/v1:Service')).toHaveLength(1);
     // Four provider texts, each a reference to the installed package, not a copy of it: to its provider of each kind.
     expect(report.providerTexts).toHaveLength(4);
-    const exports = ['harborProjectProvider', 'harborMemberProvider', 'harborRobotProvider', 'harborRobotLoginProvider'];
+    const exports = [
+      'harborProjectProvider',
+      'harborMemberProvider',
+      'harborRobotProvider',
+      'harborRobotLoginProvider',
+    ];
     report.providerTexts.forEach((text: { text: string }, i: number) => {
       expect(text.text).toContain('"harbor-private-app/pulumi/dynamic-provider"');
       expect(text.text).toContain(`"${exports[i]}"`);
@@ -483,7 +488,9 @@ describe.each(ROWS)('a Pulumi project on $label', (row) => {
     // The installed login's pull check ran the token flow with the robot's login, and says why it stopped the run.
     const check = report.operations.find((o) => o.failed !== undefined)!;
     expect(check.type).toBe(`${HARBOR}RobotLogin`);
-    expect(check.failed).toContain('(registry unreachable); the pull Secret and the workloads were not created or changed');
+    expect(check.failed).toContain(
+      '(registry unreachable); the pull Secret and the workloads were not created or changed',
+    );
     expect(check.failed).toContain(`registry ${pullCheckRegistry} could not be reached (ECONNREFUSED`);
     const writes = emulator.requests
       .filter((r) => r.write)

@@ -372,10 +372,7 @@ describe('upgrading from a state that held the password', () => {
     expect(Object.values(await up(run, upgraded)).map((d) => d.changes)).toEqual([true, true, true, true]);
     expect(requests()).toEqual([]);
     for (const r of upgraded) {
-      expect([r.name, r.outs!.__provider === texts[kindOf(r.inputs)]]).toEqual([
-        r.name,
-        true,
-      ]);
+      expect([r.name, r.outs!.__provider === texts[kindOf(r.inputs)]]).toEqual([r.name, true]);
     }
     expect(Object.values(await up(run, upgraded)).map((d) => d.changes)).toEqual([false, false, false, false]);
   });

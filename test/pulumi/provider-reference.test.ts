@@ -145,7 +145,10 @@ describe('providerText where the package is not installed (this repository)', ()
     expect(Object.keys(created.outs)).not.toContain('trigger');
     // The project's text hands over the project provider: its check fills the project defaults in.
     const project = requireFromString(await providerText('harborProjectProvider')).handler();
-    const checked = await project.check!({}, { harbor: { url: 'https://harbor.example.com', config: 'p:harbor' }, name: 'k8s' });
+    const checked = await project.check!(
+      {},
+      { harbor: { url: 'https://harbor.example.com', config: 'p:harbor' }, name: 'k8s' },
+    );
     expect(checked.inputs).toMatchObject({ name: 'k8s', public: false, autoScan: true });
   });
 });

@@ -47,16 +47,7 @@ const STORED_INPUTS: Record<string, readonly string[]> = {
     'forceDestroy',
   ],
   member: ['harbor', 'project', 'kind', 'entityName', 'role', 'adopt'],
-  robot: [
-    'harbor',
-    'project',
-    'name',
-    'description',
-    'durationDays',
-    'permissions',
-    'adopt',
-    'generation',
-  ],
+  robot: ['harbor', 'project', 'name', 'description', 'durationDays', 'permissions', 'adopt', 'generation'],
   rotation: ['trigger'],
   login: ['robotResourceId', 'fullName', 'secret', 'expiresAt'],
 };

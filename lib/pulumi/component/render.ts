@@ -107,7 +107,11 @@ function renderWorkload(
       fix: 'apply the fix each check names, in configureWorkload',
     });
   }
-  if (failure !== undefined) throw failure;
+  if (failure !== undefined) {
+    throw failure instanceof Error
+      ? failure
+      : new Error(`cdk8s could not render the workload chart: ${JSON.stringify(failure)}`);
+  }
   return manifests!;
 }
 
@@ -137,7 +141,7 @@ function writtenObject(
       m.metadata?.name === apiObject.name &&
       m.metadata?.namespace === apiObject.metadata.namespace,
   );
-  if (same.length === 1) return same[0] as unknown as Record<string, unknown>;
+  if (same.length === 1) return same[0];
   try {
     return apiObject.toJson() as Record<string, unknown>;
   } catch {

@@ -80,7 +80,6 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
-
 /**
  * True when the check must pull again: it did not run for `olds`, or what it pulls (an image, the registry, how to
  * reach it) changed. `timeoutMs` and `harbor` are only stored.
