@@ -104,15 +104,15 @@ export interface HarborPrivateAppArgs extends HarborPrivateAppOptions {
    * written by hand. Each gets the pull Secret in its pod spec's `imagePullSecrets` (after any listed there, once), is
    * checked like `workload` (a namespace of the app, the first one when it names none, which it is then given; every image in `<registryHost>/<project>/`: an image of another
    * registry or project fails), has its images in the preflight pull check, and is created after the pull Secrets and
-   * the pull check. Any other kind is refused: create it beside the app (e.g. with `kubernetesResources`). Since only
+   * the robot's login that checks them. Any other kind is refused: create it beside the app (e.g. with `kubernetesResources`). Since only
    * objects that run pods are taken, none can clash with the pull Secret. The objects given are not changed.
    * @default - none
    */
   readonly workloads?: readonly KubernetesManifest[];
   /**
    * What `pulumi up` checks before it creates or changes a workload: by default, that every image of every workload on
-   * `registryHost` can be pulled with the robot's login; a failed check stops the `up` before the workloads, naming
-   * the cause. Never in a preview. See docs/lint.md, "On Pulumi: a pull check before the workload".
+   * `registryHost` can be pulled with the robot's login (the robot login resource checks it); a failed check stops the
+   * `up` before the pull Secret takes that login and before the workloads, naming the cause. Never in a preview. See docs/lint.md, "On Pulumi: a pull check before the workload".
    * @default { pull: true }
    */
   readonly preflight?: HarborPreflightOptions;
