@@ -166,9 +166,9 @@ function grantsPull(claims: Claims, repository: string): boolean {
 /** The time limit of each request of the check when none is given, in milliseconds. */
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-/** A connection option of the pull check that cannot be used: the option, the value to show, what is wrong, the fix. */
+/** A field of the pull check that cannot be used: the field, the value to show, what is wrong, the fix. */
 export interface PullCheckOptionProblem {
-  readonly field: 'plainHttp' | 'caBundle' | 'timeoutMs';
+  readonly field: 'plainHttp' | 'caBundle' | 'timeoutMs' | 'images' | 'registryHost';
   /** The value as it may be shown (a CA bundle is not echoed). */
   readonly value: unknown;
   readonly problem: string;
@@ -210,6 +210,60 @@ export function pullCheckOptionProblem(
       value: timeoutMs,
       problem: 'is not a whole number of milliseconds >= 1',
       fix: 'e.g. 10000',
+    };
+  }
+  return undefined;
+}
+
+/**
+ * True when `image` is on `registryHost` (`host[:port]`), compared as kubelet matches a pull Secret's key: the host
+ * exactly, port included, case aside. A robot's login is sent to `registryHost` only: an image elsewhere is neither
+ * pulled nor checked with it.
+ */
+export function isOnRegistry(image: string, registryHost: string): boolean {
+  return parseImageReference(image).host.toLowerCase() === registryHost.toLowerCase();
+}
+
+/**
+ * What is wrong with a list of images to check with a robot's login on `registryHost`, or undefined: not a non-empty
+ * list of image references, or an image on another registry (the login would go there).
+ */
+export function pullCheckImagesProblem(images: unknown, registryHost: unknown): PullCheckOptionProblem | undefined {
+  if (typeof registryHost !== 'string' || registryHost === '') {
+    return {
+      field: 'registryHost',
+      value: registryHost,
+      problem: 'is not a registry host',
+      fix: 'give the host[:port] the pull Secret is keyed by, e.g. "reg.harbor.com"',
+    };
+  }
+  if (!Array.isArray(images) || images.length === 0 || images.some((i) => typeof i !== 'string')) {
+    return {
+      field: 'images',
+      value: images,
+      problem: 'is not a non-empty list of image references',
+      fix: `list the images to check, e.g. ["${registryHost}/<project>/<repository>:<tag>"], or leave pullCheck out`,
+    };
+  }
+  for (const image of images as string[]) {
+    try {
+      parseImageReference(image);
+    } catch {
+      return {
+        field: 'images',
+        value: image,
+        problem: 'is not an image reference',
+        fix: `write it as ${registryHost}/<project>/<repository>:<tag> (or @sha256:<digest>)`,
+      };
+    }
+  }
+  const elsewhere = (images as string[]).find((i) => !isOnRegistry(i, registryHost));
+  if (elsewhere !== undefined) {
+    return {
+      field: 'images',
+      value: elsewhere,
+      problem: `is not an image on ${registryHost}: the check would send the robot's login to another registry`,
+      fix: `check only the images on ${registryHost} (the pull Secret's login is not used for the others)`,
     };
   }
   return undefined;

@@ -362,7 +362,8 @@ describe('the Pulumi engine keeps every credential-derived value secret (live en
   };
 
   /**
-   * The keys of a dynamic resource's stored state (the packed layout, lib/pulumi/providers/state-shape.ts) that hold a credential and that the engine would store in plain text: neither named in
+   * The keys of a dynamic resource's stored state (docs/pulumi-state.md) that hold a credential and that the engine
+   * would store in plain text: neither named in
    * additionalSecretOutputs nor named like a secret input (live-engine.ts `answer`, as Pulumi's engine does).
    */
   const storedPlainCredentials = (scan: (s: string) => unknown[], r: LiveRegistration): string[] =>

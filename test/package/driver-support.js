@@ -1,8 +1,7 @@
 /**
  * What test/package's drivers share (plain CommonJS: they run in the scratch project that installed the package, on
  * the Node.js of the version row, where consumer.test.ts copies this file next to them): the engine's part around
- * Pulumi's dynamic provider host, and where a Harbor resource registers an input (lib/pulumi/providers/state-shape.ts: the
- * inputs only its provider reads under one key, `spec`).
+ * Pulumi's dynamic provider host.
  *
  * The host is the REAL one: `./real-host.js` is test/pulumi/support/real-host.ts (the client the repository's own
  * Pulumi tests use), transpiled into the scratch project by consumer.test.ts. It starts
@@ -16,7 +15,6 @@ const { startRealHost } = require('./real-host.js');
 /** Pulumi's marker of a secret value in serialized inputs (key and value). */
 const SECRET_SIG_KEY = '4dabf18193072939515e22adb298388d';
 const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
-const SPEC = 'spec';
 const STACK = 'dev';
 
 // The test stops a driver that hangs with SIGTERM: exit (not die) so that real-host's exit handler stops the hosts.
@@ -85,23 +83,14 @@ async function checked(host, urn, olds, news) {
   return inputs;
 }
 
-function underSpec(inputs, key) {
-  const spec = inputs[SPEC];
-  return !(key in inputs) && spec !== null && typeof spec === 'object' && key in spec;
-}
-
-/** An input as the provider reads it: at the top level, or under `spec`. */
+/** An input as the provider reads it (a Harbor resource registers its args under their own names). */
 function inputOf(inputs, key) {
-  return underSpec(inputs, key) ? inputs[SPEC][key] : inputs[key];
+  return inputs[key];
 }
 
-/** The inputs with each key of `values` set where the program registered it (the top level or `spec`). */
+/** The inputs with each key of `values` set. */
 function withInputs(inputs, values) {
-  return Object.entries(values).reduce(
-    (acc, [key, value]) =>
-      underSpec(acc, key) ? { ...acc, [SPEC]: { ...acc[SPEC], [key]: value } } : { ...acc, [key]: value },
-    inputs,
-  );
+  return { ...inputs, ...values };
 }
 
 module.exports = { startHost, hostFacts, urnOf, engineInputs, checked, inputOf, withInputs };

@@ -9,6 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { hostPerTest, type HostRun } from './support/serialized';
 import { UNKNOWN } from '../../lib/pulumi/providers/robot-login-provider';
+import type { HarborRobotAccount } from '../../lib/pulumi/resources/harbor-robot';
+import { HarborRobotLogin } from '../../lib/pulumi/resources/harbor-robot-login';
 
 let host: HostRun;
 hostPerTest((run) => (host = run));
@@ -140,5 +142,65 @@ describe('diff in a preview', () => {
     const { checked: _c, ...inputs } = olds;
     const news = { ...inputs, pullCheck: { ...inputs.pullCheck, images: [UNKNOWN] } };
     expect((await host.diff('9', olds, news)).changes).toBe(true);
+  });
+});
+
+describe("the login goes to registryHost only, and the check's options are checked before anything", () => {
+  const elsewhere = (i: Record<string, any>): Record<string, any> => ({
+    ...i,
+    pullCheck: { ...i.pullCheck, images: [`${registry}/k8s/app:1.0`, 'docker.io/library/nginx:1.27'] },
+  });
+
+  test('check (so a preview too) refuses an image of another registry, naming it; nothing is pulled', async () => {
+    const { failures } = (await host.check({}, elsewhere(login()))) as { failures?: unknown[] };
+    expect(failures).toEqual([
+      {
+        property: 'pullCheck',
+        reason: expect.stringMatching(
+          /^pullCheck\.images = "docker\.io\/library\/nginx:1\.27": is not an image on 127\.0\.0\.1:\d+: the check would send the robot's login to another registry\. Fix: /,
+        ),
+      },
+    ]);
+  });
+
+  test.each([
+    [
+      'plain http to a host that is not loopback',
+      { registryHost: 'reg.harbor.com', images: ['reg.harbor.com/k8s/a:1'], plainHttp: true },
+      /pullCheck\.plainHttp = true: would send the robot's secret in clear text to reg\.harbor\.com/,
+    ],
+    ['a time limit of 0', { timeoutMs: 0 }, /pullCheck\.timeoutMs = 0: is not a whole number of milliseconds >= 1/],
+    [
+      'images that are not a list',
+      { images: 'reg.harbor.com/k8s/a:1' },
+      /pullCheck\.images = "reg\.harbor\.com\/k8s\/a:1": is not a non-empty list/,
+    ],
+  ])('check refuses %s', async (_what, over, reason) => {
+    const inputs = login();
+    const { failures } = (await host.check({}, { ...inputs, pullCheck: { ...inputs.pullCheck, ...over } })) as {
+      failures?: Array<{ reason: string }>;
+    };
+    expect(failures?.map((f) => f.reason)).toEqual([expect.stringMatching(reason)]);
+  });
+
+  test('an update handed such a state (no check before it) refuses it before any request', async () => {
+    const olds = await checkedState(login());
+    const { checked: _c, ...inputs } = olds;
+    await expect(host.update('9', olds, elsewhere(inputs))).rejects.toThrow(
+      /^Pull check: pullCheck\.images = "docker\.io\/library\/nginx:1\.27": is not an image on/,
+    );
+  });
+
+  test('declared with an image of another registry, the resource refuses it before anything is registered', () => {
+    expect(
+      () =>
+        new HarborRobotLogin('elsewhere', {
+          // Not reached: the pull check's args are checked first.
+          robot: undefined as unknown as HarborRobotAccount,
+          pullCheck: { images: ['docker.io/library/nginx:1.27'], registryHost: 'reg.harbor.com' },
+        }),
+    ).toThrow(
+      'HarborRobotLogin "elsewhere": pullCheck.images = "docker.io/library/nginx:1.27": is not an image on reg.harbor.com',
+    );
   });
 });

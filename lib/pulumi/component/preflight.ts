@@ -2,9 +2,9 @@
  * The Pulumi preflight's options (the component's `preflight` prop), their checks, and the images it checks.
  */
 import type * as pulumi from '@pulumi/pulumi';
-import { HarborPrivateAppError, parseImageReference } from '../../core';
+import { HarborPrivateAppError } from '../../core';
 import { podSpecImages, podSpecPathOf, recordAt } from '../../core/workloads';
-import { pullCheckOptionProblem } from '../../registry/pull-check';
+import { isOnRegistry, pullCheckOptionProblem } from '../../registry/pull-check';
 import type { HarborTarget } from '../providers/connection';
 import type { HarborLoginPullCheckArgs } from '../resources/harbor-robot-login';
 import type { KubernetesManifest } from '../../render/manifest';
@@ -98,14 +98,13 @@ export function resolvePreflight(
  * once. Images on other registries are not pulled with the robot's login, so they are not checked.
  */
 export function preflightImages(manifests: readonly KubernetesManifest[], registryHost: string): string[] {
-  const host = registryHost.toLowerCase();
   const images = new Set<string>();
   for (const m of manifests) {
     const path = podSpecPathOf(m.apiVersion, m.kind);
     if (!path) continue;
     for (const { image } of podSpecImages('workload', path, recordAt(m, path))) {
       if (typeof image !== 'string') continue;
-      if (parseImageReference(image).host.toLowerCase() === host) images.add(image);
+      if (isOnRegistry(image, registryHost)) images.add(image);
     }
   }
   return [...images].sort();

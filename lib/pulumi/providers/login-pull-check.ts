@@ -9,7 +9,14 @@
  * secret. When the check knows its Harbor (the stack configuration's login, handed to `configure` as to the other
  * Harbor resources), it asks Harbor (`GET /robots/{id}`) which one it is.
  */
-import { checkPull, type PullCheckOutcome, type PullCheckResult } from '../../registry/pull-check';
+import {
+  checkPull,
+  pullCheckImagesProblem,
+  pullCheckOptionProblem,
+  type PullCheckOptionProblem,
+  type PullCheckOutcome,
+  type PullCheckResult,
+} from '../../registry/pull-check';
 import { configValue, type HarborTarget, loginKeys, type StackConfig, withHarbor } from './connection';
 import { errorMessage } from '../../core/errors';
 import { withDefaults } from '../../core/defaults';
@@ -62,6 +69,49 @@ export interface CheckedLogin {
 /** `pullCheck` with the defaults of the options a program left unset. */
 export function withPullCheckDefaults(pullCheck: LoginPullCheck): LoginPullCheck {
   return withDefaults(pullCheck, PULL_CHECK_DEFAULTS);
+}
+
+/** What is wrong with a login's `pullCheck`: the field under it (`''`: `pullCheck` itself), the value, the fix. */
+export interface LoginPullCheckProblem {
+  readonly field: PullCheckOptionProblem['field'] | '';
+  readonly value: unknown;
+  readonly problem: string;
+  readonly fix: string;
+}
+
+/**
+ * What is wrong with a login's `pullCheck`, or undefined; the field is named under `pullCheck`. Checked where the
+ * resource is declared (values known then), by the provider's `check` (so a preview refuses it), and before any pull:
+ * the robot's login is sent to `registryHost` only (every image must be there), with the connection rules of
+ * lib/registry's pull check (plain http only to loopback, a PEM CA bundle, a time limit >= 1 ms). A value not known yet
+ * (a preview) is left for the run that knows it.
+ */
+export function loginPullCheckProblem(pullCheck: unknown): LoginPullCheckProblem | undefined {
+  if (pullCheck === null || typeof pullCheck !== 'object' || Array.isArray(pullCheck)) {
+    return {
+      field: '',
+      value: pullCheck,
+      problem: 'is not an object',
+      fix: 'give { images, registryHost }, or leave pullCheck out',
+    };
+  }
+  const c = pullCheck as Partial<LoginPullCheck>;
+  const known = <T>(v: T): T | undefined => (isUnknown(v) ? undefined : v);
+  if (isUnknown(c.registryHost)) return undefined;
+  const images = isUnknown(c.images) ? undefined : pullCheckImagesProblem(c.images, c.registryHost);
+  return (
+    images ??
+    pullCheckOptionProblem(c.registryHost as string, {
+      plainHttp: known(c.plainHttp),
+      caBundle: known(c.caBundle),
+      timeoutMs: known(c.timeoutMs),
+    })
+  );
+}
+
+/** A {@link loginPullCheckProblem} as the one-line reason a check failure or an error gives. */
+export function pullCheckProblemText(p: LoginPullCheckProblem): string {
+  return `pullCheck${p.field ? `.${p.field}` : ''} = ${JSON.stringify(p.value)}: ${p.problem}. Fix: ${p.fix}`;
 }
 
 /** The options whose change makes the next `pulumi up` pull again (with the login's name and secret). */
@@ -131,7 +181,10 @@ export async function runPullCheck(
   check: LoginPullCheck,
   login: CheckedLogin,
 ): Promise<CheckedImages> {
-  const images: readonly string[] = Array.isArray(check.images) ? check.images : [];
+  // The robot's login goes to registryHost only, whatever the state or a caller hands over.
+  const problem = loginPullCheckProblem(check);
+  if (problem) throw new Error(`Pull check: ${pullCheckProblemText(problem)}`);
+  const images: readonly string[] = check.images;
   const ca = check.caBundle ?? configuredCaBundle(config, check.harbor);
   const results = await mapLimited(images, CONCURRENCY, (image) =>
     checkPull({
@@ -231,6 +284,6 @@ function failureMessage(
     `Pull check: ${failures.length} of ${total} image(s) cannot be pulled from ${check.registryHost} with the login of ${login.username} (${causes}); ` +
       'the pull Secret and the workloads were not created or changed.',
     ...lines,
-    'To deploy without this check, set preflight: { pull: false } on the HarborPrivateApp.',
+    'To deploy without this check, set preflight: { pull: false } on the HarborPrivateApp (or leave pullCheck out of a HarborRobotLogin of your own).',
   ].join('\n');
 }

@@ -28,6 +28,8 @@ import {
   type CheckedImages,
   isUnknown,
   type LoginPullCheck,
+  loginPullCheckProblem,
+  pullCheckProblemText,
   pullCheckChanged,
   runPullCheck,
   sameValue,
@@ -74,7 +76,9 @@ const LOGIN_KEYS = ['fullName', 'secret', 'expiresAt'] as const;
  * Create, read, diff, update and delete of a robot's login. No Harbor write (the robot resource talks to Harbor); with
  * `pullCheck`, registry reads with the login itself.
  *
- * - check: fills in the pull check's defaults (`plainHttp` false); never pulls, so a preview never does.
+ * - check: refuses a `pullCheck` whose images are not all on its `registryHost` (the login goes there only) or
+ *   whose connection options cannot be used, and fills in its defaults (`plainHttp` false); never pulls, so a preview
+ *   never does.
  * - create: checks the pull (with `pullCheck`), then stores the inputs and what was checked.
  * - diff: a change when the robot resource's id is unknown (created or replaced) or another one; with the same id, a
  *   change when the name, the secret or the expiry are known and differ, none while they are unknown (an in-place
@@ -90,8 +94,9 @@ const LOGIN_KEYS = ['fullName', 'secret', 'expiresAt'] as const;
  */
 export class HarborRobotLoginProvider extends StackConfiguredProvider implements dynamic.ResourceProvider {
   async check(_olds: unknown, news: HarborRobotLoginInputs): Promise<dynamic.CheckResult> {
-    if (news?.pullCheck === undefined || news.pullCheck === null || typeof news.pullCheck !== 'object')
-      return { inputs: news };
+    if (news?.pullCheck === undefined) return { inputs: news };
+    const problem = loginPullCheckProblem(news.pullCheck);
+    if (problem) return { inputs: news, failures: [{ property: 'pullCheck', reason: pullCheckProblemText(problem) }] };
     return { inputs: { ...news, pullCheck: withPullCheckDefaults(news.pullCheck) } };
   }
 

@@ -1,12 +1,17 @@
 import * as pulumi from '@pulumi/pulumi';
+import { HarborPrivateAppError } from '../../core/errors';
 import type { HarborTarget } from '../providers/connection';
+import { loginPullCheckProblem } from '../providers/login-pull-check';
 import type { HarborRobotAccount } from './harbor-robot';
 import { HarborDynamicResource, setArgs } from './dynamic-resource';
 import { providerText } from './provider-reference';
 
 /** What a {@link HarborRobotLogin} checks before it hands its login on: that these images can be pulled with it. */
 export interface HarborLoginPullCheckArgs {
-  /** The images to check, all on `registryHost` (see `preflightImages`). */
+  /**
+   * The images to check, each on `registryHost` (its host exactly, port included): the login is sent nowhere else, and
+   * an image of another registry is refused where the login is declared.
+   */
   readonly images: readonly string[];
   /** The registry host (`host[:port]`) the pull Secret is keyed by. */
   readonly registryHost: string;
@@ -41,8 +46,9 @@ export interface HarborRobotLoginArgs {
    * Check with the login, when it is created and whenever the login, the images or the registry change, that every
    * image can be pulled (the registry's token flow and a `HEAD` of each manifest; nothing is downloaded). A failed check
    * fails the `pulumi up` with the cause (image or tag missing, robot denied, robot disabled, expired or deleted,
-   * registry unreachable), and what depends on the login (the pull Secret, the workloads) is neither created nor
-   * changed. A preview never pulls.
+   * registry unreachable), and what depends on the login is neither created nor changed: a Secret built from its
+   * outputs depends on it by those, and a workload should name it in `dependsOn`, as `HarborPrivateApp`'s do. A preview
+   * never pulls.
    * @default - no check
    */
   readonly pullCheck?: HarborLoginPullCheckArgs;
@@ -51,10 +57,13 @@ export interface HarborRobotLoginArgs {
 /**
  * A robot's login (full name and secret) as the pull Secret is built from it, and, with `pullCheck`, the Pulumi
  * preflight's check that it can pull the workloads' images. Type token `pulumi-nodejs:dynamic/harbor:RobotLogin`; no
- * Harbor write, and a provider of its own (see `HarborRobotLoginProvider`, and provider-reference.ts for where the
- * package is installed). In a preview, its outputs stay known while the robot is updated in place (new permissions, a
+ * Harbor write. It registers its robot's id, full name, secret (a Pulumi secret) and expiry, taken from `robot`, and
+ * `pullCheck` as given. In a preview, its outputs stay known while the robot is updated in place (new permissions, a
  * new Harbor address, a rewritten state), so the pull Secret does not show as changing; they become unknown when the
  * robot is created or replaced. The images the last check pulled, with their digests, are in its state (`checked`).
+ * docs/pulumi-state.md lists what it stores.
+ * @throws HarborPrivateAppError for a `pullCheck` that cannot be used (an image on another registry, plain http to a
+ * host that is not loopback...), before anything is registered
  */
 export class HarborRobotLogin extends HarborDynamicResource {
   /** The robot's login name, as Harbor returned it. */
@@ -66,6 +75,19 @@ export class HarborRobotLogin extends HarborDynamicResource {
 
   constructor(name: string, args: HarborRobotLoginArgs, opts: pulumi.CustomResourceOptions = {}) {
     const check = args.pullCheck;
+    // The values known now are checked now (the provider's check sees the rest, in the preview).
+    const problem = check
+      ? loginPullCheckProblem({ ...check, caBundle: typeof check.caBundle === 'string' ? check.caBundle : undefined })
+      : undefined;
+    if (problem) {
+      throw new HarborPrivateAppError({
+        scope: `HarborRobotLogin ${JSON.stringify(name)}`,
+        field: `pullCheck${problem.field ? `.${problem.field}` : ''}`,
+        value: problem.value,
+        problem: problem.problem,
+        fix: problem.fix,
+      });
+    }
     super(
       providerText('harborRobotLoginProvider'),
       name,
