@@ -121,6 +121,8 @@ export class HarborConnection {
   /**
    * Checks the stack configuration and returns what the Harbor resources store: Harbor's canonical URL (the `Url` key,
    * else `defaultUrl`) and the name of the keys. Nothing secret.
+   * @param scope who asks, to name in an error message, e.g. `HarborProject "k8s"`
+   * @param defaultUrl Harbor's URL when the stack configuration sets no `Url` key, e.g. `https://reg.harbor.com`
    * @throws HarborPrivateAppError naming the key and the fix when the user or the password is not set, the password is
    * not a secret, or the URL or the CA bundle is unusable
    */
