@@ -17,22 +17,13 @@
 import { realpathSync } from 'node:fs';
 import * as pulumi from '@pulumi/pulumi';
 import type { dynamic } from '@pulumi/pulumi';
-import { harborMemberProvider } from '../providers/member-provider';
-import { harborProjectProvider } from '../providers/project-provider';
-import { harborRobotLoginProvider } from '../providers/robot-login-provider';
-import { harborRobotProvider } from '../providers/robot-provider';
-import { harborRobotRotationProvider } from '../providers/robot-rotation-provider';
+import * as dynamicProvider from '../dynamic-provider';
 
 /** The package path the reference text loads. Never change it: stored states reference it. */
 export const DYNAMIC_PROVIDER_MODULE = 'harbor-private-app/pulumi/dynamic-provider';
 
-/** The exports of {@link DYNAMIC_PROVIDER_MODULE} a reference may hand over. */
-export type DynamicProviderExport =
-  | 'harborProjectProvider'
-  | 'harborMemberProvider'
-  | 'harborRobotProvider'
-  | 'harborRobotLoginProvider'
-  | 'harborRobotRotationProvider';
+/** The exports of {@link DYNAMIC_PROVIDER_MODULE} a reference may hand over: that module's, one per kind. */
+export type DynamicProviderExport = keyof typeof dynamicProvider;
 
 /**
  * The version of {@link providerReferenceText}'s text. Raise it only with a change of the text (stored states keep
@@ -74,14 +65,8 @@ exports.handler = () => {
 `;
 }
 
-/** The implementation behind each export of {@link DYNAMIC_PROVIDER_MODULE}. */
-const IMPLEMENTATIONS: Readonly<Record<DynamicProviderExport, dynamic.ResourceProvider>> = {
-  harborProjectProvider,
-  harborMemberProvider,
-  harborRobotProvider,
-  harborRobotLoginProvider,
-  harborRobotRotationProvider,
-};
+/** The implementation behind each export of {@link DYNAMIC_PROVIDER_MODULE} (a plain copy of the module's exports). */
+const IMPLEMENTATIONS: Readonly<Record<DynamicProviderExport, dynamic.ResourceProvider>> = { ...dynamicProvider };
 
 /** Per export: the text its resources register, chosen once per process. */
 const texts = new Map<DynamicProviderExport, string | Promise<string>>();
