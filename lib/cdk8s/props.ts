@@ -13,7 +13,8 @@ export interface HarborWorkloadProps extends Omit<kplus.DeploymentProps, 'docker
    * How the Deployment selects its pods. Unset: cdk8s-plus' address label (`cdk8s.io/metadata.addr`) with a value
    * from the Deployment's own name, on the pods and in the selector, so that renaming the app or moving the construct
    * never changes the selector (Kubernetes cannot change one in place). `true`: cdk8s-plus' own value, derived from
-   * the construct's path (the selector of versions up to 0.1). `false`: none; add yours with `workload.select(...)`.
+   * the construct's path (it changes when the app is renamed or moved). `false`: none; add yours with
+   * `workload.select(...)`.
    * @default - a label from the Deployment's name
    */
   readonly select?: boolean;

@@ -1,5 +1,5 @@
 /**
- * Renaming a HarborPrivateApp (and upgrading a stack whose member resources had other names) keeps every resource:
+ * Renaming a HarborPrivateApp keeps every resource:
  * under Pulumi's mocks, the component is built under its old name and again under its new one with
  * `aliases: [{ name: <old> }]`, and the engine's part is played by the rules it applies
  * (pulumi/pulumi pkg/resource/deploy/step_generator.go `generateAliases` / `inheritedChildAlias`: a child of an aliased
@@ -108,7 +108,7 @@ test("the selector depends on the Deployment's name only; cdk8s-plus' own (selec
   expect(pathDerived('coredns')).not.toEqual(pathDerived('dns'));
 });
 
-test('members named by an earlier formula keep their resources: an alias to the old name where it differs', async () => {
+test('members are named from the member alone, with no alias: a name that is not a DNS label gets a hash suffix', async () => {
   const props = {
     ...seedProps(),
     members: [
@@ -117,11 +117,11 @@ test('members named by an earlier formula keep their resources: an alias to the 
       HarborMember.group('team_devs', HarborRole.DEVELOPER),
     ],
   };
-  const { children } = await build('legacy', props);
+  const { children } = await build('named', props);
   const members = children.filter((c) => c.type === 'pulumi-nodejs:dynamic/harbor:ProjectMember');
   expect(members.map((m) => [m.name, m.aliases])).toEqual([
-    ['legacy-member-user-k8s-puller', []],
-    [expect.stringMatching(/^legacy-member-user-alice-[0-9a-f]{8}$/), [{ name: 'legacy-member-user-alice' }]],
-    [expect.stringMatching(/^legacy-member-group-team-devs-[0-9a-f]{8}$/), [{ name: 'legacy-member-group-team-devs' }]],
+    ['named-member-user-k8s-puller', []],
+    [expect.stringMatching(/^named-member-user-alice-[0-9a-f]{8}$/), []],
+    [expect.stringMatching(/^named-member-group-team-devs-[0-9a-f]{8}$/), []],
   ]);
 });

@@ -6,7 +6,6 @@ import {
   renewalWindowDays,
   ResolvedHarborPrivateApp,
   ResolvedMember,
-  toDnsLabel,
 } from '../../core';
 import { normalisePermissions } from '../../harbor/permissions';
 import { HarborLocationArgs } from '../resources/harbor-connection';
@@ -153,13 +152,13 @@ function declareMembers(
 
 function declareMember(
   app: HarborPrivateApp,
-  names: { readonly name: string; readonly aliases: string[] },
+  resourceName: string,
   m: ResolvedMember,
   location: HarborLocationArgs,
   adopt: boolean | undefined,
 ): HarborProjectMember {
   return new HarborProjectMember(
-    names.name,
+    resourceName,
     {
       ...location,
       project: app.project.name,
@@ -170,7 +169,7 @@ function declareMember(
       role: m.role,
       adopt,
     },
-    { parent: app, aliases: names.aliases.map((alias) => ({ name: alias })) },
+    { parent: app },
   );
 }
 
@@ -259,19 +258,9 @@ function declareRobotLogin(
 }
 
 /**
- * The resource names of the members, and the names versions up to 0.1 gave them (`<app>-member-<kind>-<name as a DNS
- * label, or the member's index>`), as aliases where they differ, so that an existing stack keeps its members instead
- * of creating them again (409 "already a member"). Names that two members shared then get no alias: such a stack
- * could not have been created.
+ * The resource name of each member: `<app>-member-<kind>-<the member's name as a Kubernetes name>` (lib/core
+ * `kubernetesNameFor`: a name that is not a DNS label already gets a hash suffix, so `Alice` and `alice` differ).
  */
-function memberResourceNames(
-  app: string,
-  members: readonly ResolvedMember[],
-): Array<{ readonly name: string; readonly aliases: string[] }> {
-  const legacy = members.map((m, i) => `${app}-member-${m.kind}-${toDnsLabel(m.name, 100) || i}`);
-  return members.map((m, i) => {
-    const name = `${app}-member-${m.kind}-${kubernetesNameFor(m.name, 100)}`;
-    const shared = legacy.filter((l) => l === legacy[i]).length > 1;
-    return { name, aliases: legacy[i] !== name && !shared ? [legacy[i]] : [] };
-  });
+function memberResourceNames(app: string, members: readonly ResolvedMember[]): string[] {
+  return members.map((m) => `${app}-member-${m.kind}-${kubernetesNameFor(m.name, 100)}`);
 }
