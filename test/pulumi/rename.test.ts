@@ -99,7 +99,7 @@ test("the selector depends on the Deployment's name only; cdk8s-plus' own (selec
   const selector = (app: string, select?: boolean): unknown => {
     const props = seedProps();
     const workload = { ...props.workload!, select };
-    const manifests = renderKubernetesObjects(app, resolveHarborPrivateApp(app, props), { workload });
+    const { manifests } = renderKubernetesObjects(app, resolveHarborPrivateApp(app, props), { workload });
     return manifests.find((m) => m.kind === 'Deployment')!.spec;
   };
   const stable = (app: string) => (selector(app) as { selector: unknown }).selector;

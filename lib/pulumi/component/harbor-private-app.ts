@@ -73,8 +73,8 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
     // Validate and render everything BEFORE registering anything. Each step is a small function of its own: Pulumi
     // formats a stack trace for every output of every resource, and V8 formats a frame in time proportional to the
     // call's offset in its function, so resources are declared from short functions (bench/RESULTS.md, Pulumi).
-    const { config, manifests, location, provider, checks } = prepareHarborPrivateApp(name, args);
-    const pullCheck = loginPullCheck(checks, manifests, config.registryHost, location.harbor);
+    const { config, rendered, location, provider, checks } = prepareHarborPrivateApp(name, args);
+    const pullCheck = loginPullCheck(checks, rendered.manifests, config.registryHost, location.harbor);
     super(HARBOR_PRIVATE_APP_TYPE, name, {}, opts);
     this.config = config;
     // Harbor: project <- members <- robot <- robot login, with the pull check (deleted in the reverse order).
@@ -89,7 +89,7 @@ export class HarborPrivateApp extends pulumi.ComponentResource {
     this.kubernetesObjects = declareKubernetesObjects(name, {
       parent: this,
       config,
-      manifests,
+      rendered,
       provider,
       robotLogin: this.robotLogin,
     });

@@ -9,6 +9,7 @@ import { podSpecPathOf } from '../../core/workloads';
 import type { KubernetesManifest } from '../../render/manifest';
 import type { HarborRobotLogin } from '../resources/harbor-robot-login';
 import { kubernetesResource, kubernetesResourceName } from './kubernetes-objects';
+import type { RenderedKubernetesObjects } from './render';
 
 /**
  * Objects whose pods pull images (lib/core's table of pod-bearing kinds, with their API groups): they are created
@@ -23,7 +24,7 @@ export interface KubernetesDeclarationArgs {
   /** The component: the objects' parent. */
   readonly parent: pulumi.Resource;
   readonly config: ResolvedHarborPrivateApp;
-  readonly manifests: readonly KubernetesManifest[];
+  readonly rendered: RenderedKubernetesObjects;
   readonly provider?: k8s.Provider;
   /** The robot's login the pull Secret is built from, with the preflight pull check the workloads wait for. */
   readonly robotLogin?: HarborRobotLogin;
@@ -34,7 +35,8 @@ export interface KubernetesDeclarationArgs {
  * robot's login (whose pull check they wait for). Returns them in the rendered order.
  */
 export function declareKubernetesObjects(name: string, args: KubernetesDeclarationArgs): pulumi.CustomResource[] {
-  const { manifests, provider, robotLogin } = args;
+  const { provider, robotLogin } = args;
+  const { manifests, pullSecrets } = args.rendered;
   const k8sOpts: pulumi.CustomResourceOptions = { parent: args.parent, ...(provider ? { provider } : {}) };
   const objects: pulumi.CustomResource[] = [];
   const secretProviders: pulumi.CustomResource[] = [];
@@ -45,7 +47,7 @@ export function declareKubernetesObjects(name: string, args: KubernetesDeclarati
       kubernetesResourceName(name, manifest),
       manifest,
       workload ? { ...k8sOpts, dependsOn: [...secretProviders, ...(robotLogin ? [robotLogin] : [])] } : k8sOpts,
-      pullSecretData(args.config, manifest, args.robotLogin),
+      pullSecrets.has(manifest) ? pullSecretData(args.config, manifest, robotLogin) : {},
     );
     if (PULL_SECRET_PROVIDER_KINDS.has(manifest.kind)) secretProviders.push(resource);
     objects.push(resource);
@@ -56,20 +58,13 @@ export function declareKubernetesObjects(name: string, args: KubernetesDeclarati
 
 /**
  * The `data` of a pull Secret: `.dockerconfigjson` built from the robot's full name and secret as Harbor returned
- * them (or the literal credentials), base64, as a Pulumi secret. Nothing for other objects.
+ * them (or the literal credentials), base64, as a Pulumi secret.
  */
 function pullSecretData(
   config: ResolvedHarborPrivateApp,
   manifest: KubernetesManifest,
   robotLogin: HarborRobotLogin | undefined,
 ): Record<string, pulumi.Input<unknown>> {
-  const isPullSecret =
-    manifest.kind === 'Secret' &&
-    manifest.apiVersion === 'v1' &&
-    manifest.type === 'kubernetes.io/dockerconfigjson' &&
-    manifest.metadata.name === config.pullSecretName &&
-    config.namespaces.includes(manifest.metadata.namespace ?? '');
-  if (!isPullSecret) return {};
   if (manifest.data !== undefined) {
     // Literal credentials: lib/render wrote the data already; keep it, as a secret.
     return { data: pulumi.secret(manifest.data) };

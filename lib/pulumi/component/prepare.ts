@@ -10,14 +10,14 @@ import { HarborConnection } from '../resources/config-connection';
 import { HarborLocationArgs } from '../resources/harbor-connection';
 import { HarborPrivateAppArgs } from './args';
 import { ResolvedPreflight, resolvePreflight } from './preflight';
-import { renderKubernetesObjects } from './render';
+import { RenderedKubernetesObjects, renderKubernetesObjects } from './render';
 
 /** The component's args, checked and resolved. */
 export interface PreparedApp {
   /** Every prop with its default applied. */
   readonly config: ResolvedHarborPrivateApp;
-  /** The Kubernetes objects, in the order rendered. */
-  readonly manifests: readonly KubernetesManifest[];
+  /** The Kubernetes objects, in the order rendered, and which of them are the pull Secrets. */
+  readonly rendered: RenderedKubernetesObjects;
   readonly location: HarborLocationArgs;
   readonly provider?: k8s.Provider;
   /** The preflight checks, resolved. */
@@ -60,11 +60,11 @@ export function prepareHarborPrivateApp(name: string, args: HarborPrivateAppArgs
     );
   }
   checkWorkloadsArg(workloads, fail);
-  const manifests = renderKubernetesObjects(name, config, { workload: appArgs.workload, configureWorkload, workloads });
+  const rendered = renderKubernetesObjects(name, config, { workload: appArgs.workload, configureWorkload, workloads });
   const checks = resolvePreflight(scope, preflight, config.registryHost);
   return {
     config,
-    manifests,
+    rendered,
     location: { harbor: (connection ?? HarborConnection.fromConfig()).target(scope, config.harborUrl) },
     provider,
     checks,

@@ -17,6 +17,17 @@ export interface KubernetesRenderArgs {
   readonly workloads?: readonly KubernetesManifest[];
 }
 
+/** The component's Kubernetes objects, rendered. */
+export interface RenderedKubernetesObjects {
+  /** Every object: the pull Secrets, the ServiceAccounts, the workload's chart, then `workloads`. */
+  readonly manifests: readonly KubernetesManifest[];
+  /**
+   * The pull Secrets among them (the same objects) whose `.dockerconfigjson` the component holds as a Pulumi secret:
+   * the robot's, which it fills from the robot's login, or the literal credentials', whose data lib/render wrote.
+   */
+  readonly pullSecrets: ReadonlySet<KubernetesManifest>;
+}
+
 /**
  * The Kubernetes objects of the component, rendered by lib/render as the cdk8s construct renders them: the pull Secret
  * in each namespace (the robot's: a Secret without data, which the component fills from Harbor's answer as a Pulumi
@@ -29,11 +40,15 @@ export function renderKubernetesObjects(
   name: string,
   config: ResolvedHarborPrivateApp,
   args: KubernetesRenderArgs,
-): KubernetesManifest[] {
+): RenderedKubernetesObjects {
   const own = renderAppObjects(config, { robotPullSecret: (ns) => robotPullSecret(config, ns) });
   const workload = args.workload ? renderWorkload(name, config, args.workload, args.configureWorkload) : [];
   const more = (args.workloads ?? []).map((m, i) => wirePodManifest(config, m, `workloads[${i}]`));
-  return [...own.pullSecrets, ...own.serviceAccounts, ...workload, ...more];
+  return {
+    manifests: [...own.pullSecrets, ...own.serviceAccounts, ...workload, ...more],
+    // An ExternalSecret (credentials from a store) builds its Secret in the cluster: nothing for the component to fill.
+    pullSecrets: new Set(own.pullSecrets.filter((m) => m.kind === 'Secret')),
+  };
 }
 
 /** The Pulumi engine's robot pull Secret: a `kubernetes.io/dockerconfigjson` Secret, its data filled by the component. */
