@@ -221,7 +221,12 @@ export function pullCheckOptionProblem(
  * pulled nor checked with it.
  */
 export function isOnRegistry(image: string, registryHost: string): boolean {
-  return parseImageReference(image).host.toLowerCase() === registryHost.toLowerCase();
+  return sameRegistryHost(parseImageReference(image).host, registryHost);
+}
+
+/** Whether two registry hosts (`host[:port]`) are the same for kubelet's keyring: exactly, port included, case aside. */
+function sameRegistryHost(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }
 
 /**
@@ -246,8 +251,9 @@ export function pullCheckImagesProblem(images: unknown, registryHost: unknown): 
     };
   }
   for (const image of images as string[]) {
+    let host: string;
     try {
-      parseImageReference(image);
+      host = parseImageReference(image).host;
     } catch {
       return {
         field: 'images',
@@ -256,15 +262,14 @@ export function pullCheckImagesProblem(images: unknown, registryHost: unknown): 
         fix: `write it as ${registryHost}/<project>/<repository>:<tag> (or @sha256:<digest>)`,
       };
     }
-  }
-  const elsewhere = (images as string[]).find((i) => !isOnRegistry(i, registryHost));
-  if (elsewhere !== undefined) {
-    return {
-      field: 'images',
-      value: elsewhere,
-      problem: `is not an image on ${registryHost}: the check would send the robot's login to another registry`,
-      fix: `check only the images on ${registryHost} (the pull Secret's login is not used for the others)`,
-    };
+    if (!sameRegistryHost(host, registryHost)) {
+      return {
+        field: 'images',
+        value: image,
+        problem: `is not an image on ${registryHost}: the check would send the robot's login to another registry`,
+        fix: `check only the images on ${registryHost} (the pull Secret's login is not used for the others)`,
+      };
+    }
   }
   return undefined;
 }
