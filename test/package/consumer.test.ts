@@ -18,8 +18,8 @@
  * Version rows (README, "Tested versions"): the Pulumi project is made and run once per row, the program, its tsc and
  * the host all on the row's Node.js (./toolchain.ts: this machine's, or a build installed from the npm registry):
  * - Node.js 20 with the lowest `@pulumi/pulumi` the peer range allows (the cdk8s project runs on this row too);
- * - Node.js 22 with the latest `@pulumi/pulumi` 3.x, resolved when the test runs (`npm view`; later 3.x releases
- *   need Node.js 22).
+ * - Node.js 22 and Node.js 24, each with the latest `@pulumi/pulumi` 3.x, resolved when the test runs (`npm view`;
+ *   later 3.x releases need Node.js 22); the cdk8s project's app also runs on the last row's Node.js.
  * The versions each row ran are printed. Without the npm registry the rows fail, saying so; they are never skipped.
  *
  * Installs use the npm cache first (`--prefer-offline`), so after `npm ci` the first row needs the registry only for
@@ -98,6 +98,13 @@ const ROWS: readonly VersionRow[] = [
     nodeMajor: 22,
     pulumi: () => latestVersion('@pulumi/pulumi', PULUMI_MAJOR),
     readmePulumi: `latest ${PULUMI_MAJOR}.x, resolved when the tests run`,
+  },
+  {
+    id: 'node24',
+    label: `Node.js 24, the latest @pulumi/pulumi ${PULUMI_MAJOR}.x`,
+    nodeMajor: 24,
+    pulumi: () => latestVersion('@pulumi/pulumi', PULUMI_MAJOR),
+    readmePulumi: `latest ${PULUMI_MAJOR}.x`,
   },
 ];
 
@@ -276,6 +283,18 @@ describe(`a cdk8s-only project (${ROWS[0].label.split(',')[0]})`, () => {
     expect(validateAll(objects)).toEqual([]);
     expect(findCredentials(objects)).toEqual([]);
   }, 240_000); // a hang guard: tsc of a consumer project takes minutes on a loaded 2-core machine
+
+  test(`the synthesized app runs the same on ${ROWS[ROWS.length - 1].label.split(',')[0]}`, async () => {
+    const last = resolvedRow(ROWS[ROWS.length - 1]).node;
+    expect(last.version).toMatch(new RegExp(`^v${ROWS[ROWS.length - 1].nodeMajor}\\.`));
+    // main.js as the test above compiled it; cdk8s writes where CDK8S_OUTDIR says.
+    await sh(last.path, ['main.js'], dir(), { CDK8S_OUTDIR: 'dist-last-node' });
+    const read = (out: string): string[] =>
+      readdirSync(join(dir(), out))
+        .sort()
+        .map((f) => readFileSync(join(dir(), out, f), 'utf8'));
+    expect(read('dist-last-node')).toEqual(read('dist'));
+  });
 
   test('npx harbor-private-app lint passes on the example it synthesized, and finds an image without pull Secret', async () => {
     const ok = await sh('npx', ['--no-install', 'harbor-private-app', 'lint', 'dist'], dir(), env());
