@@ -19,7 +19,15 @@ import { ChartChecks } from './chart-checks';
 import { CrossplaneDelivery } from './crossplane-delivery';
 import { NameClaim } from './harbor-delivery';
 import { HarborPrivateAppProps } from './props';
-import { PodObject, PodObjectState, addImagePullSecret, podObjectOf, podObjectState, podObjectsIn } from './workloads';
+import {
+  PodObject,
+  PodObjectState,
+  addImagePullSecret,
+  addNamespace,
+  podObjectOf,
+  podObjectState,
+  podObjectsIn,
+} from './workloads';
 
 /**
  * What `addWorkload()` wires: a cdk8s-plus pod or workload of any cdk8s-plus-NN; an `ApiObject` of a kind that runs
@@ -126,8 +134,9 @@ export class HarborPrivateApp extends Construct {
    * `ApiObject` of a kind that runs pods (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController,
    * Job, CronJob), such as your generated `KubeDeployment`, or every such object of a construct (an `Include` of
    * existing YAML, a construct of yours). The pull Secret is added to the pod spec's `imagePullSecrets` with a JSON
-   * patch on the object (`ApiObject.addJsonPatch`), after any pull Secret it lists already. Its images and namespace
-   * are checked now, and again at synthesis on the object as it will be written (every JSON patch applied).
+   * patch on the object (`ApiObject.addJsonPatch`), after any pull Secret it lists already; an object without a
+   * namespace (none of its own, none from its chart) is given the app's first namespace the same way. Its images and
+   * namespace are checked now, and again at synthesis on the object as it will be written (every JSON patch applied).
    * @throws HarborPrivateAppError when an image is not in this app's registry/project, the workload's namespace gets
    * no pull Secret, the object runs no pods, or the construct holds no object that does.
    */
@@ -210,8 +219,9 @@ export class HarborPrivateApp extends Construct {
         fix: 'give the object its pod spec before wiring it',
       });
     }
-    checkWorkloadNamespace(this.config, `${field}.metadata.namespace`, state.namespace);
+    const namespace = checkWorkloadNamespace(this.config, `${field}.metadata.namespace`, state.namespace);
     checkWorkloadImages(this.config, state.images);
+    if (state.namespace === undefined) addNamespace(pod, namespace);
     addImagePullSecret(pod, state, this.pullSecretName);
     this.track(pod, field);
   }

@@ -142,6 +142,15 @@ export function addImagePullSecret(pod: PodObject, state: PodObjectState, name: 
   PATCHED.set(pod.apiObject, [...patchedNames(pod), name]);
 }
 
+/**
+ * Gives an object written without a namespace the app's `namespace` (the one it was checked against), with a JSON patch
+ * on the written object: left out, `kubectl apply` would put it in the context's namespace (`default`), which may have
+ * no pull Secret. The Pulumi engine does the same for `workloads` (lib/render/pod-wiring.ts).
+ */
+export function addNamespace(pod: PodObject, namespace: string): void {
+  pod.apiObject.addJsonPatch(JsonPatch.add('/metadata/namespace', namespace));
+}
+
 function patchedNames(pod: PodObject): string[] {
   return PATCHED.get(pod.apiObject) ?? [];
 }

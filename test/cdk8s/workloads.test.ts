@@ -214,12 +214,30 @@ describe('objects that are not cdk8s-plus workloads', () => {
     );
   });
 
-  test("an object outside the app's namespaces is refused; one without a namespace counts as the first", () => {
+  test("an object outside the app's namespaces is refused", () => {
     const { chart, app } = setup();
     const elsewhere = new ApiObject(chart, 'elsewhere', deploymentManifest('elsewhere', IMAGE, 'default'));
     expect(() => app.addWorkload(elsewhere)).toThrow(
       /addWorkload\(test\/elsewhere\)\.metadata\.namespace = "default": is not one of this app's namespaces \["web"\]/,
     );
+  });
+
+  test("an object without a namespace is written in the app's first namespace, where its pull Secret is", () => {
+    const { chart, app } = setup();
+    app.addWorkload(new plus27.Deployment(chart, 'p27', { containers: [{ image: IMAGE }] }));
+    app.addWorkload(new plus33.Deployment(chart, 'p33', { containers: [{ image: IMAGE }] }));
+    const raw = deploymentManifest('raw');
+    app.addWorkload(new ApiObject(chart, 'raw', { ...raw, metadata: { name: 'raw' } }));
+    const deployments = (Testing.synth(chart) as Obj[]).filter((o) => o.kind === 'Deployment');
+    expect(deployments.map((o) => o.metadata.namespace)).toEqual(['web', 'web', 'web']);
+    // In a chart with a namespace, cdk8s gives it to its objects: kept as it is.
+    const own = new Chart(Testing.app(), 'ns', { namespace: 'web' });
+    new HarborPrivateApp(own, 'web', props).addWorkload(
+      new plus33.Deployment(own, 'd', { containers: [{ image: IMAGE }] }),
+    );
+    const d = (Testing.synth(own) as Obj[]).find((o) => o.kind === 'Deployment')!;
+    expect(d.metadata.namespace).toBe('web');
+    expect(ApiObject.of(own.node.findChild('d')).toJson().metadata.namespace).toBe('web');
   });
 });
 
