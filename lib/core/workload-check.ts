@@ -36,12 +36,22 @@ export function checkWorkloadImages(app: ResolvedHarborPrivateApp, images: reado
       });
     }
     const [project, ...repo] = ref.path.split('/');
-    if (project !== app.project.name || repo.length === 0) {
+    if (repo.length === 0) {
+      // Harbor keeps every repository in a project (`<project>/<repository>`): a one-part path names no repository.
       throw new HarborPrivateAppError({
         scope,
         field,
         value: image,
-        problem: `is in Harbor project "${repo.length ? project : '(none)'}", but this app's robot may pull only from project "${app.project.name}"`,
+        problem: `names no repository in a Harbor project: "${project}" is the whole path after the registry host`,
+        fix: `reference the image as ${expected}, e.g. "${app.registryHost}/${app.project.name}/${project}${ref.tag ? `:${ref.tag}` : ''}"`,
+      });
+    }
+    if (project !== app.project.name) {
+      throw new HarborPrivateAppError({
+        scope,
+        field,
+        value: image,
+        problem: `is in Harbor project "${project}", but this app's robot may pull only from project "${app.project.name}"`,
         fix: `push the image to ${expected} and reference it there, or declare a HarborPrivateApp for project "${project}"`,
       });
     }

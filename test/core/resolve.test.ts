@@ -356,13 +356,19 @@ describe('workload checks', () => {
     ['coredns/coredns:1.2.6', /on registry "docker.io"/],
     ['harbor.local/k8s/coredns:1.2.6', /kubelet matches the port too/],
     ['harbor.local:8443/other/coredns:1.2.6', /in Harbor project "other"/],
-    ['harbor.local:8443/coredns:1.2.6', /in Harbor project "\(none\)"/],
+    ['harbor.local:8443/coredns:1.2.6', /names no repository in a Harbor project: "coredns" is the whole path/],
   ])('rejects %s naming the image, the expected place and the fix', (image, problem) => {
     const e = errorOf(() => checkWorkloadImages(app, [{ field: 'workload.containers[0].image', image }]));
     expect(e.field).toBe('workload.containers[0].image');
     expect(e.message).toContain(JSON.stringify(image));
     expect(e.message).toMatch(problem);
     expect(e.fix).toContain('harbor.local:8443/k8s/');
+  });
+
+  test("an image that names no repository: the fix puts it in the app's project, not in a project of its name", () => {
+    const e = errorOf(() => checkWorkloadImages(app, [{ field: 'c', image: 'harbor.local:8443/k8s:1' }]));
+    expect(e.fix).toBe('reference the image as harbor.local:8443/k8s/<repository>, e.g. "harbor.local:8443/k8s/k8s:1"');
+    expect(e.message).not.toMatch(/declare a HarborPrivateApp/);
   });
 
   test('namespace must get the pull Secret', () => {
