@@ -87,7 +87,7 @@ PATH                 a file, a directory (searched recursively for *.yaml, *.yml
 
 Exit codes: 0 no finding; 1 findings; 2 an input could not be read (the rest was checked), a usage error or, for
 preflight, no connection to Harbor; 3 findings and an input that could not be read.
-More: docs/lint.md in the harbor-private-app repository.
+More: docs/lint.md in the package (node_modules/harbor-private-app/docs/lint.md).
 `;
 
 /** Runs a check of a flag's value; the errors checks throw for bad values become usage errors (exit code 2). */

@@ -230,9 +230,13 @@ afterAll(async () => {
 });
 
 describe('the packed tarball', () => {
-  test('holds the compiled library, its types, the bin, README, LICENSE and CHANGELOG: no sources, tests, bench or CI', () => {
+  test('holds the compiled library, its types, the bin, README, LICENSE, CHANGELOG and docs: no sources, tests, bench or CI', () => {
     const files = packed.files.map((f) => f.path);
     expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'dist-lib/lib/index.js']));
+    // The README's and the CLI's links to the docs resolve in the installed package.
+    const docs = readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md'));
+    expect(docs.length).toBeGreaterThan(0);
+    expect(files).toEqual(expect.arrayContaining(docs.map((f) => `docs/${f}`)));
     for (const entry of ['cdk8s', 'pulumi', 'harbor', 'lint', 'pulumi/dynamic-provider']) {
       expect(files).toContain(`dist-lib/lib/${entry}${entry.includes('/') ? '' : '/index'}.js`);
       expect(files).toContain(`dist-lib/lib/${entry}${entry.includes('/') ? '' : '/index'}.d.ts`);
@@ -240,7 +244,7 @@ describe('the packed tarball', () => {
     expect(
       files.filter(
         (f) =>
-          !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|bin\/harbor-private-app\.js|dist-lib\/lib\/.*\.(js|d\.ts))$/.test(
+          !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|bin\/harbor-private-app\.js|docs\/[a-z0-9-]+\.md|dist-lib\/lib\/.*\.(js|d\.ts))$/.test(
             f,
           ),
       ),
