@@ -106,6 +106,7 @@ export async function packPackage(work: string): Promise<{ tarball: string; pack
     'README.md',
     'LICENSE',
     'CHANGELOG.md',
+    'docs',
     'lib',
     'bin',
     'scripts',
