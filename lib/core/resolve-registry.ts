@@ -84,7 +84,7 @@ export function resolveRegistry(
       'harborUrl',
       harborUrl,
       plainHttp,
-      `use ${JSON.stringify(httpsFormOf(url))} (a private CA: the stack configuration key harborCaBundle on the Pulumi engine); plain http:// is allowed only to a loopback host (127.0.0.1, ::1, localhost)`,
+      `use ${JSON.stringify(httpsFormOf(url))} (a private CA: on the Pulumi engine, the connection's CA bundle key, harborCaBundle by default); plain http:// is allowed only to a loopback host (127.0.0.1, ::1, localhost)`,
     );
   }
   return { registryHost, harborUrl: harborUrl.replace(/\/+$/, '') };

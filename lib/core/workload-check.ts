@@ -3,7 +3,7 @@
  * Secret covers and live in the app's project, and it runs in one of the app's namespaces (no silent ErrImagePull).
  */
 import { HarborPrivateAppError } from './errors';
-import { parseImageReference } from './image-reference';
+import { ImageReference, parseImageReference } from './image-reference';
 import type { ResolvedHarborPrivateApp } from './resolve';
 
 /** One image of a workload, with the prop path it came from. */
@@ -12,6 +12,11 @@ export interface WorkloadImage {
   readonly field: string;
   /** The image reference. */
   readonly image: string;
+}
+
+/** The `:tag` and `@digest` of a reference, as written, for the examples in fixes. */
+function versionOf(ref: ImageReference): string {
+  return `${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
 }
 
 /**
@@ -32,7 +37,7 @@ export function checkWorkloadImages(app: ResolvedHarborPrivateApp, images: reado
         problem: sameName
           ? `is on "${ref.host}" but the pull Secret covers "${app.registryHost}": kubelet matches the port too, so the pull would go without credentials (ErrImagePull)`
           : `is on registry "${ref.host}", not on "${app.registryHost}" that the pull Secret covers, so the pull would go without these credentials (ErrImagePull)`,
-        fix: `use an image under ${expected}, e.g. "${app.registryHost}/${app.project.name}/${ref.path.split('/').pop()}${ref.tag ? `:${ref.tag}` : ''}"`,
+        fix: `use an image under ${expected}, e.g. "${app.registryHost}/${app.project.name}/${ref.path.split('/').pop()}${versionOf(ref)}"`,
       });
     }
     const [project, ...repo] = ref.path.split('/');
@@ -43,7 +48,7 @@ export function checkWorkloadImages(app: ResolvedHarborPrivateApp, images: reado
         field,
         value: image,
         problem: `names no repository in a Harbor project: "${project}" is the whole path after the registry host`,
-        fix: `reference the image as ${expected}, e.g. "${app.registryHost}/${app.project.name}/${project}${ref.tag ? `:${ref.tag}` : ''}"`,
+        fix: `reference the image as ${expected}, e.g. "${app.registryHost}/${app.project.name}/${project}${versionOf(ref)}"`,
       });
     }
     if (project !== app.project.name) {

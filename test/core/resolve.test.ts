@@ -369,6 +369,11 @@ describe('workload checks', () => {
     const e = errorOf(() => checkWorkloadImages(app, [{ field: 'c', image: 'harbor.local:8443/k8s:1' }]));
     expect(e.fix).toBe('reference the image as harbor.local:8443/k8s/<repository>, e.g. "harbor.local:8443/k8s/k8s:1"');
     expect(e.message).not.toMatch(/declare a HarborPrivateApp/);
+    const digest = `sha256:${'d'.repeat(64)}`;
+    const pinned = errorOf(() => checkWorkloadImages(app, [{ field: 'c', image: `harbor.local:8443/k8s@${digest}` }]));
+    expect(pinned.fix).toContain(`"harbor.local:8443/k8s/k8s@${digest}"`);
+    const elsewhere = errorOf(() => checkWorkloadImages(app, [{ field: 'c', image: `quay.io/x/app:1@${digest}` }]));
+    expect(elsewhere.fix).toContain(`"harbor.local:8443/k8s/app:1@${digest}"`);
   });
 
   test('namespace must get the pull Secret', () => {
