@@ -19,6 +19,8 @@ export interface EmulatorPerTest {
   readonly emulator: HarborEmulator;
   /** Its server's base URL, `http://127.0.0.1:<port>` (the API is below `/api/v2.0`). */
   readonly url: string;
+  /** The TCP connections its clients opened so far. */
+  readonly connections: number;
   /**
    * Starts an emulator built from `options` for the rest of the test. One already running is closed first and its
    * contract checked, as the `afterEach` does.
@@ -30,7 +32,7 @@ export interface EmulatorPerTest {
 
 interface Running {
   readonly emulator: HarborEmulator;
-  readonly server: { url: string; close(): Promise<void> };
+  readonly server: { url: string; close(): Promise<void>; connections(): number };
 }
 
 /**
@@ -77,6 +79,9 @@ export function emulatorPerTest(
     },
     get url() {
       return current().server.url;
+    },
+    get connections() {
+      return current().server.connections();
     },
     start,
   };

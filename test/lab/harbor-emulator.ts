@@ -2037,9 +2037,13 @@ export class HarborEmulator {
 
 /**
  * Convenience for tests: an `http.Server` on 127.0.0.1 with a free port, serving only the emulator (other paths
- * answer 404). `close()` also closes connections held by `hang` faults.
+ * answer 404). `close()` also closes connections held by `hang` faults; `connections()` counts the TCP connections
+ * clients opened so far.
  */
-export function startEmulatorServer(emulator: HarborEmulator): Promise<{ url: string; close(): Promise<void> }> {
+export function startEmulatorServer(
+  emulator: HarborEmulator,
+): Promise<{ url: string; close(): Promise<void>; connections(): number }> {
+  let connections = 0;
   const server = http.createServer((req, res) => {
     emulator.handle(req, res).then(
       (handled) => {
@@ -2058,12 +2062,14 @@ export function startEmulatorServer(emulator: HarborEmulator): Promise<{ url: st
       },
     );
   });
+  server.on('connection', () => connections++);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
       resolve({
         url: `http://127.0.0.1:${port}`,
+        connections: () => connections,
         close: () =>
           new Promise<void>((done) => {
             emulator.dispose();

@@ -89,6 +89,18 @@ test('an unchanged up = 0 calls; refresh = 0 writes (reads only) and leaves noth
   }
 });
 
+test('one host keeps its Harbor connections from one operation to the next: a refresh does not connect per request', async () => {
+  const stack = seedResources(connection);
+  await create(host, stack);
+  emu.emulator.resetLog();
+  const before = emu.connections;
+  for (let i = 0; i < 3; i++) expect(await refresh(host, stack)).toEqual([]);
+  const requests = calls().length;
+  expect(requests).toBeGreaterThanOrEqual(9);
+  // The host's three providers each keep a client for this Harbor login (reads may run side by side).
+  expect(emu.connections - before).toBeLessThanOrEqual(3);
+});
+
 test('changing robot permissions updates in place (PUT): same robot, same secret, never a DELETE', async () => {
   const stack = seedResources(connection);
   await create(host, stack);

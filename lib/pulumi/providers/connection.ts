@@ -16,6 +16,7 @@
  *   `pulumi refresh` and `pulumi destroy` configure it from that stored state unless run with `--run-program`
  *   (pkg/resource/deploy/providers/registry.go `Same`: `Configure(... Inputs: res.Inputs)`).
  */
+import { createHash } from 'node:crypto';
 import type { dynamic } from '@pulumi/pulumi';
 import { HarborClient, isHarborApiError } from '../../harbor';
 import { canonicalHarborUrl } from '../../harbor/endpoint';
@@ -37,9 +38,71 @@ export interface StackConfig {
 export abstract class StackConfiguredProvider {
   /** The stack configuration, from the dynamic provider host's `configure` (tests may call operations without it). */
   protected config?: StackConfig;
+  /** The Harbor clients of this provider, made on first use (none when serialized). */
+  private clients?: HarborClients;
 
   async configure(req: dynamic.ConfigureRequest): Promise<void> {
     this.config = req.config;
+  }
+
+  /**
+   * Runs `fn` with this provider's client for the resource's Harbor and login. The client is kept for the provider's
+   * life (the dynamic provider host's process: one `pulumi` command), so its connections are reused from one operation
+   * to the next: a refresh of many resources on one Harbor makes a TLS handshake per connection, not per request.
+   */
+  protected withHarbor<T>(
+    located: HarborLocated | undefined,
+    resource: string,
+    fn: (client: HarborClient, login: HarborLogin) => Promise<T>,
+  ): Promise<T> {
+    this.clients ??= new HarborClients();
+    const login = resolveLogin(this.config, located, resource);
+    return fn(this.clients.of(login), login);
+  }
+}
+
+/** How many logins' clients a provider keeps. */
+export const MAX_HARBOR_CLIENTS = 8;
+
+/**
+ * Harbor clients kept for a process, one per login (URL, user name, password, CA and tuning: a rotated password or a
+ * moved Harbor gets a client of its own). Idle connections do not keep the process alive (the client's own rule), so
+ * nothing needs closing; the least recently used client is closed beyond {@link MAX_HARBOR_CLIENTS}. No field
+ * initializers here or in the providers: Pulumi's closure serializer (source mode) drops them.
+ */
+export class HarborClients {
+  private readonly byLogin: Map<string, HarborClient>;
+
+  constructor() {
+    this.byLogin = new Map();
+  }
+
+  /** The client of `login`, made on first use. */
+  public of(login: HarborLogin): HarborClient {
+    const key = createHash('sha256')
+      .update(
+        JSON.stringify([
+          login.url,
+          login.username,
+          login.password,
+          login.caBundle ?? null,
+          ...CONNECTION_TUNING_KEYS.map((k) => login[k] ?? null),
+        ]),
+      )
+      .digest('hex');
+    let client = this.byLogin.get(key);
+    if (client) {
+      this.byLogin.delete(key);
+    } else {
+      client = clientFor(login);
+      for (const [oldest, old] of this.byLogin) {
+        if (this.byLogin.size < MAX_HARBOR_CLIENTS) break;
+        this.byLogin.delete(oldest);
+        void old.close();
+      }
+    }
+    this.byLogin.set(key, client);
+    return client;
   }
 }
 
@@ -224,7 +287,7 @@ export function isNotFound(e: unknown): boolean {
   return isHarborApiError(e) && e.status === 404;
 }
 
-/** Runs `fn` with a client on the resource's Harbor (and its login) and always closes the client's connections. */
+/** Runs `fn` with a new client on the resource's Harbor (and its login), for a one-off call, and closes its connections. */
 export async function withHarbor<T>(
   config: StackConfig | undefined,
   located: HarborLocated | undefined,

@@ -14,7 +14,6 @@ import {
   isNotFound,
   otherHarborError,
   StackConfiguredProvider,
-  withHarbor,
 } from './connection';
 import { ProviderBoundary } from './boundary';
 
@@ -96,7 +95,7 @@ export class HarborMemberProvider extends StackConfiguredProvider implements dyn
   }
 
   async create(inputs: HarborMemberInputs): Promise<dynamic.CreateResult> {
-    return withHarbor(this.config, inputs, memberLabel(inputs), async (harbor) => {
+    return this.withHarbor(inputs, memberLabel(inputs), async (harbor) => {
       try {
         const result = await createChecked<{ id: number }, HarborMember>({
           what: memberLabel(inputs),
@@ -142,7 +141,7 @@ export class HarborMemberProvider extends StackConfiguredProvider implements dyn
   }
 
   async read(id: string, props: HarborMemberOutputs): Promise<dynamic.ReadResult> {
-    return withHarbor(this.config, props, memberLabel(props), async (harbor) => {
+    return this.withHarbor(props, memberLabel(props), async (harbor) => {
       let found;
       try {
         found = await harbor.findMember(props.project, entityOf(props));
@@ -171,7 +170,7 @@ export class HarborMemberProvider extends StackConfiguredProvider implements dyn
   async update(_id: string, olds: HarborMemberOutputs, news: HarborMemberInputs): Promise<dynamic.UpdateResult> {
     const moved = harborMoved(olds, news);
     if (moved || olds.role !== news.role) {
-      await withHarbor(this.config, news, memberLabel(news), async (harbor) => {
+      await this.withHarbor(news, memberLabel(news), async (harbor) => {
         if (moved) {
           const there = await harbor.getMember(olds.project, olds.memberId);
           const entityType = olds.kind === 'group' ? 'g' : 'u';
@@ -198,7 +197,7 @@ export class HarborMemberProvider extends StackConfiguredProvider implements dyn
   }
 
   async delete(_id: string, props: HarborMemberOutputs): Promise<void> {
-    await withHarbor(this.config, props, memberLabel(props), async (harbor) => {
+    await this.withHarbor(props, memberLabel(props), async (harbor) => {
       try {
         await harbor.removeMember(props.project, props.memberId);
       } catch (e) {

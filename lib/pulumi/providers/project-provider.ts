@@ -12,7 +12,6 @@ import {
   HarborLocated,
   otherHarborError,
   StackConfiguredProvider,
-  withHarbor,
 } from './connection';
 import type { ResolvedProject } from '../../core/resolve';
 import { PROJECT_DEFAULTS, withDefaults } from '../../core/defaults';
@@ -110,7 +109,7 @@ export class HarborProjectProvider extends StackConfiguredProvider implements dy
   }
 
   async create(inputs: HarborProjectInputs): Promise<dynamic.CreateResult> {
-    return withHarbor(this.config, inputs, projectLabel(inputs), async (harbor, login) => {
+    return this.withHarbor(inputs, projectLabel(inputs), async (harbor, login) => {
       if (inputs.adopt) {
         const found = await harbor.getProject(inputs.name);
         if (!found) {
@@ -177,7 +176,7 @@ export class HarborProjectProvider extends StackConfiguredProvider implements dy
   }
 
   async read(id: string, props: HarborProjectOutputs): Promise<dynamic.ReadResult> {
-    return withHarbor(this.config, props, projectLabel(props), async (harbor) => {
+    return this.withHarbor(props, projectLabel(props), async (harbor) => {
       const found = await harbor.getProject(props.name);
       if (!found) return {};
       const knownId = Number(props.projectId ?? id);
@@ -222,7 +221,7 @@ export class HarborProjectProvider extends StackConfiguredProvider implements dy
     const moved = harborMoved(olds, news);
     const writes = !news.adopt && (metadataDiffers(olds, news) || quotaDiffers(olds, news));
     if (moved || writes) {
-      await withHarbor(this.config, news, projectLabel(news), async (harbor, login) => {
+      await this.withHarbor(news, projectLabel(news), async (harbor, login) => {
         if (moved) {
           // The project this stack knows by id must be at the new address, under its name: else it is another Harbor.
           const there = await harbor.getProjectById(olds.projectId);
@@ -262,7 +261,7 @@ export class HarborProjectProvider extends StackConfiguredProvider implements dy
 
   async delete(_id: string, props: HarborProjectOutputs): Promise<void> {
     if (props.created !== true) return;
-    await withHarbor(this.config, props, projectLabel(props), async (harbor) => {
+    await this.withHarbor(props, projectLabel(props), async (harbor) => {
       // By id, not by name: a project someone deleted and recreated under this name since the last refresh is
       // not this stack's, and deleting by id cannot reach it.
       const remove = (): Promise<void> =>

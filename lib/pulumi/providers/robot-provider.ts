@@ -8,7 +8,7 @@ import { ROBOT_DEFAULTS, withDefaults } from '../../core/defaults';
 import { isHarborApiError, type HarborClient, type HarborLookup, type HarborRobot } from '../../harbor';
 import { createChecked, createdWithin } from '../../harbor/checked-write';
 import { normalisePermissions } from '../../harbor/permissions';
-import { harborMoved, harborStateChanged, isNotFound, StackConfiguredProvider, withHarbor } from './connection';
+import { harborMoved, harborStateChanged, isNotFound, StackConfiguredProvider } from './connection';
 import {
   createName,
   expiredForGood,
@@ -81,7 +81,7 @@ export class HarborRobotProvider extends StackConfiguredProvider implements dyna
   }
 
   async create(inputs: HarborRobotInputs): Promise<dynamic.CreateResult> {
-    return withHarbor(this.config, inputs, robotLabel(inputs), async (harbor) => {
+    return this.withHarbor(inputs, robotLabel(inputs), async (harbor) => {
       const name = createName(inputs);
       let result;
       try {
@@ -154,7 +154,7 @@ export class HarborRobotProvider extends StackConfiguredProvider implements dyna
   }
 
   async read(id: string, props: HarborRobotOutputs): Promise<dynamic.ReadResult> {
-    return withHarbor(this.config, props, robotLabel(props), async (harbor) => {
+    return this.withHarbor(props, robotLabel(props), async (harbor) => {
       let found = await harbor.getRobot(Number(id));
       let secret = props.secret;
       if (!found) {
@@ -214,7 +214,7 @@ export class HarborRobotProvider extends StackConfiguredProvider implements dyna
     const moved = harborMoved(olds, news);
     const renew = renewalDueNow(olds, news, Date.now());
     if (moved || settingsDiffer(olds, news) || renew || secretUnknown(olds)) {
-      await withHarbor(this.config, news, robotLabel(news), async (harbor) => {
+      await this.withHarbor(news, robotLabel(news), async (harbor) => {
         if (moved) await checkSameHarbor(harbor, olds, news);
         if (settingsDiffer(olds, news) || renew) applied = await applySettings(harbor, Number(id), olds, news, renew);
         if (secretUnknown(olds)) secret = await renewSecret(harbor, Number(id));
@@ -238,7 +238,7 @@ export class HarborRobotProvider extends StackConfiguredProvider implements dyna
   }
 
   async delete(id: string, props: HarborRobotOutputs): Promise<void> {
-    await withHarbor(this.config, props, robotLabel(props), (harbor) => harbor.deleteRobot(Number(id)));
+    await this.withHarbor(props, robotLabel(props), (harbor) => harbor.deleteRobot(Number(id)));
   }
 
   /**
