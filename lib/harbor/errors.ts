@@ -97,7 +97,7 @@ export function harborErrorHint(status: number | undefined, method: string, path
     case 400:
       return 'Harbor refused the request: check the field named in its message (project names match ^[a-z0-9]+(?:[._-][a-z0-9]+)*$, robot duration is -1 or a positive number of days, a project robot takes exactly one permission)';
     case 401:
-      return 'bad credentials: check username and password; a robot login name starts with "robot$", and the "$" is swallowed by shells and env substitution unless quoted';
+      return 'bad credentials: check username and password; a robot login name starts with "robot$", and the "$" is swallowed by shells and env substitution unless quoted.';
     case 403:
       return path.startsWith('/robots')
         ? 'permission denied: creating or changing robot accounts needs the projectAdmin role in the project (or a system admin)'
@@ -106,7 +106,7 @@ export function harborErrorHint(status: number | undefined, method: string, path
       return 'not found: check the project name or id; it may have been deleted outside this program';
     case 409:
       return m === 'POST'
-        ? 'already exists: adopt (import) the existing object or pick another name'
+        ? 'already exists: adopt the existing object or pick another name'
         : 'conflict: the object was changed at the same time by someone else: read it again (pulumi refresh) and retry';
     case 412:
       return m === 'DELETE' && /^\/projects\/[^/?]+(\?|$)/.test(path)

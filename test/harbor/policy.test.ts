@@ -98,7 +98,7 @@ describe('Harbor errors', () => {
     });
     expect(e.message).toBe(
       'Harbor API POST https://reg.example.com/api/v2.0/projects failed: HTTP 409 CONFLICT: The project named app already exists ' +
-        '[request id abc-123]. Hint: already exists: adopt (import) the existing object or pick another name',
+        '[request id abc-123]. Hint: already exists: adopt the existing object or pick another name',
     );
     expect(e).toBeInstanceOf(Error);
     expect(e.name).toBe('HarborApiError');

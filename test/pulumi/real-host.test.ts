@@ -178,7 +178,7 @@ describe('what the host cannot do, said plainly', () => {
     for (const read of [() => run.read('12', {}), () => harborProviders.read('12', {})]) {
       const error = await failure(read());
       expect(error.message).toMatch(
-        /cannot import "12": .*Fix: declare the app with adopt instead .*project: \{ name, adopt: true \}.*README, "Adopting existing objects"/,
+        /cannot import "12": .*Fix: declare the app with adopt instead .*project: \{ name, adopt: true \}.*docs\/operations\.md, "Adopting existing objects"/,
       );
     }
     expect(emu.emulator.requests).toEqual([]);

@@ -47,7 +47,7 @@ export function importNotSupported(id: string): Error {
       '(pulumi import, or the import resource option), and a Harbor resource (its Harbor URL, project and kind) ' +
       'cannot be rebuilt from that. Fix: declare the app with adopt instead and run "pulumi up", which takes the ' +
       'existing objects over: project: { name, adopt: true }, robot: { adopt: true }, HarborMember.user(name, role, ' +
-      '{ adopt: true }) (README, "Adopting existing objects").',
+      '{ adopt: true }) (docs/operations.md, "Adopting existing objects").',
   );
 }
 

@@ -278,7 +278,7 @@ export class HarborProjectProvider extends StackConfiguredProvider implements dy
         if (!props.forceDestroy) {
           throw new Error(
             `${projectLabel(props)} was not deleted because it still holds repositories: ${e.message}. ` +
-              'Fix: delete the repositories in Harbor, or set project.forceDestroy: true (run "pulumi up" first) to let the stack delete them.',
+              'Fix: delete the repositories in Harbor, or set project.forceDestroy: true to let the stack delete them (store it with "pulumi up --target" on this project, then destroy again).',
             { cause: e },
           );
         }
