@@ -5,7 +5,7 @@ import type { HarborHttp } from './http';
 import { inspectProject } from './projects';
 import type { CreatedRobot, HarborLookup, HarborRobot, RobotSpec, RobotUpdate } from './types';
 import { assertId, assertProjectName, assertRobotSpec, assertRobotUpdate } from './validate';
-import { harborTime, idFromLocation, isRecord, num, permissionsBody, toRobot } from './wire';
+import { harborTime, idFromLocation, isoTimeMs, isRecord, num, permissionsBody, toRobot } from './wire';
 
 /** The work of {@link HarborClient.createRobot}. */
 export async function createRobot(http: HarborHttp, spec: RobotSpec): Promise<CreatedRobot> {
@@ -34,7 +34,14 @@ export async function createRobot(http: HarborHttp, spec: RobotSpec): Promise<Cr
       'a created robot {id, name, secret, expires_at}; the robot may exist now without a known secret: delete it and create it again',
     );
   }
-  return { id, name: raw.name, secret: raw.secret, expiresAt: num(raw.expires_at, -1) };
+  const creationTime = isoTimeMs(raw.creation_time);
+  return {
+    id,
+    name: raw.name,
+    secret: raw.secret,
+    expiresAt: num(raw.expires_at, -1),
+    ...(creationTime !== undefined ? { creationTime } : {}),
+  };
 }
 
 /** The work of {@link HarborClient.getRobot}. */

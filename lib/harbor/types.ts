@@ -191,6 +191,8 @@ export interface CreatedRobot {
   readonly secret: string;
   /** Expiry, seconds since the epoch; `-1` when it never expires. */
   readonly expiresAt: number;
+  /** When Harbor created it (`creation_time`), milliseconds since the epoch on Harbor's clock. */
+  readonly creationTime?: number;
 }
 
 /** A robot account as read back from Harbor (never with its secret). */

@@ -19,7 +19,7 @@ function str(v: unknown, fallback = ''): string {
 }
 
 /** Milliseconds since the epoch of an ISO time as Harbor writes it (`creation_time`); `undefined` when unparsable. */
-function time(v: unknown): number | undefined {
+export function isoTimeMs(v: unknown): number | undefined {
   if (typeof v !== 'string' || v === '') return undefined;
   const t = Date.parse(v);
   return Number.isNaN(t) ? undefined : t;
@@ -27,7 +27,7 @@ function time(v: unknown): number | undefined {
 
 /** Harbor's clock from a response's `Date` header, in milliseconds; `undefined` when absent or unparsable. */
 export function harborTime(headers: { get(name: string): string | null }): number | undefined {
-  return time(headers.get('date') ?? undefined);
+  return isoTimeMs(headers.get('date') ?? undefined);
 }
 
 /**
@@ -59,7 +59,7 @@ export function toProject(raw: unknown): HarborProject | undefined {
   }
   const id = num(raw.project_id, NaN);
   if (!Number.isFinite(id) || typeof raw.name !== 'string') return undefined;
-  const creationTime = time(raw.creation_time);
+  const creationTime = isoTimeMs(raw.creation_time);
   return {
     id,
     name: raw.name,
@@ -89,7 +89,7 @@ export function toMember(raw: unknown): HarborMember | undefined {
 /** Maps a robot as Harbor returns it to {@link HarborRobot} (permissions normalised). */
 export function toRobot(raw: unknown): HarborRobot | undefined {
   if (!isRecord(raw) || typeof raw.id !== 'number' || typeof raw.name !== 'string') return undefined;
-  const creationTime = time(raw.creation_time);
+  const creationTime = isoTimeMs(raw.creation_time);
   return {
     id: raw.id,
     name: raw.name,

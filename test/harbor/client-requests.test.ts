@@ -337,7 +337,7 @@ describe('robots', () => {
       body: { id: 31, name: 'robot$app+puller', secret, creation_time: '2024-01-01T00:00:00Z', expires_at: -1 },
     }));
     const created = await client.createRobot({ name: 'puller', duration: -1, level: 'project', permissions: pull });
-    expect(created).toEqual({ id: 31, name: 'robot$app+puller', secret, expiresAt: -1 });
+    expect(created).toEqual({ id: 31, name: 'robot$app+puller', secret, expiresAt: -1, creationTime: 1704067200000 });
     const r = only();
     expect(`${r.method} ${r.pathname}`).toBe('POST /api/v2.0/robots');
     expect(r.json).toEqual({

@@ -212,6 +212,39 @@ describe("moving Harbor's URL", () => {
     }
   });
 
+  test("another Harbor set up alike (the same objects under the same ids) is told apart by the robot's creation time", async () => {
+    const stack = seedStack(target(), { providers: texts });
+    const run = await hostRun(texts, login(passwordA));
+    await create(run, stack);
+    // A second Harbor whose own stack made the same project, member and robot (same ids), an hour later.
+    const other = new HarborEmulator({ adminPassword: passwordA, now: () => Date.now() + 3_600_000 });
+    other.addUser('k8s-puller');
+    const otherServer = await startEmulatorServer(other);
+    try {
+      const twin = seedStack(target(otherServer.url), { providers: texts });
+      await create(run, twin);
+      for (const kind of ['project', 'member', 'robot'] as const)
+        expect(find(twin, kind).id).toBe(find(stack, kind).id);
+      other.resetLog();
+      // The project and the member are the same by id and name there; the robot's creation time is not.
+      const robot = find(stack, 'robot');
+      expect(typeof robot.outs!.harborCreatedAt).toBe('number');
+      const error = await failure(
+        run.update(robot.id!, robot.outs, { ...robot.inputs, harbor: target(otherServer.url) }),
+      );
+      expect(error.message).toMatch(
+        /is not the Harbor this stack manages it in .*: robot id \d+ there, "robot\$k8s\+[a-z0-9-]+", was created at \S+, this stack's at \S+\. Nothing was written/,
+      );
+      expect(other.requests.filter((r) => r.write)).toEqual([]);
+      expect(other.contractViolations).toEqual([]);
+      // The same Harbor at another address still passes (a restored backup keeps its creation times).
+      const moved = `http://localhost:${new URL(emu.url).port}`;
+      await run.update(robot.id!, robot.outs, { ...robot.inputs, harbor: target(moved) });
+    } finally {
+      await otherServer.close();
+    }
+  });
+
   test('an address not known yet (a preview) is an update, never a replacement', async () => {
     const stack = seedStack(target(), { providers: texts });
     const run = await hostRun(texts, login(passwordA));

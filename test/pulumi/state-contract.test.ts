@@ -25,7 +25,7 @@ const CONTRACT: Record<string, { readonly outputs: readonly string[]; readonly p
   member: { outputs: ['role'], providerOnly: ['memberId'] },
   robot: {
     outputs: ['fullName', 'secret', 'expiresAt'],
-    providerOnly: ['robotId', 'disabled', 'harborName', 'harborDurationDays'],
+    providerOnly: ['robotId', 'disabled', 'harborName', 'harborDurationDays', 'harborCreatedAt'],
   },
   login: { outputs: ['fullName', 'secret', 'expiresAt'], providerOnly: [] },
   rotation: { outputs: ['generation'], providerOnly: ['startedAt'] },

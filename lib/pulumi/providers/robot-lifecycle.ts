@@ -68,6 +68,16 @@ export interface HarborRobotOutputs extends HarborRobotInputs {
    * after a renewal. Kept apart from `durationDays` (the prop) so that a renewed robot shows no diff.
    */
   readonly harborDurationDays: number;
+  /**
+   * When Harbor created the robot (`creation_time`, milliseconds since the epoch on Harbor's clock), as its create or
+   * last read saw it: with the robot's id and full name, what tells its Harbor from another one at a new address.
+   */
+  readonly harborCreatedAt?: number;
+}
+
+/** `{ harborCreatedAt }` when Harbor gave a creation time, else nothing (no `undefined` reaches the state). */
+export function createdAt(creationTime: number | undefined): { harborCreatedAt?: number } {
+  return creationTime !== undefined ? { harborCreatedAt: creationTime } : {};
 }
 
 /** How messages name the robot: its name and project. */

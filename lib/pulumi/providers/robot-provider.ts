@@ -10,6 +10,7 @@ import { createChecked, createdWithin } from '../../harbor/checked-write';
 import { normalisePermissions } from '../../harbor/permissions';
 import { harborMoved, harborStateChanged, isNotFound, StackConfiguredProvider } from './connection';
 import {
+  createdAt,
   createName,
   expiredForGood,
   harborDuration,
@@ -125,6 +126,7 @@ export class HarborRobotProvider extends StackConfiguredProvider implements dyna
           secret: created.secret,
           expiresAt: created.expiresAt,
           disabled: false,
+          ...createdAt(created.creationTime),
         };
         return { id: String(created.id), outs };
       }
@@ -148,6 +150,7 @@ export class HarborRobotProvider extends StackConfiguredProvider implements dyna
         secret,
         expiresAt: found.expiresAt,
         disabled: found.disabled,
+        ...createdAt(found.creationTime),
       };
       return { id: String(found.id), outs };
     });
@@ -182,6 +185,7 @@ export class HarborRobotProvider extends StackConfiguredProvider implements dyna
         permissions: found.permissions,
         expiresAt: found.expiresAt,
         disabled: found.disabled,
+        ...createdAt(found.creationTime ?? (found.id === props.robotId ? props.harborCreatedAt : undefined)),
       };
       return { id: String(found.id), props: outs };
     });
@@ -232,6 +236,7 @@ export class HarborRobotProvider extends StackConfiguredProvider implements dyna
       expiresAt: applied.expiresAt,
       harborDurationDays: applied.harborDurationDays,
       disabled: false,
+      ...createdAt(olds.harborCreatedAt),
       ...(olds.adopted === true ? { adopted: true } : {}),
     };
     return { outs };
@@ -284,6 +289,7 @@ export class HarborRobotProvider extends StackConfiguredProvider implements dyna
       harborDurationDays: applied.harborDurationDays,
       disabled: false,
       adopted: true,
+      ...createdAt(found.creationTime),
     };
     return { id: String(found.id), outs };
   }

@@ -28,14 +28,24 @@ export async function checkSameHarbor(
   news: HarborRobotInputs,
 ): Promise<void> {
   const there = await harbor.getRobot(Number(olds.robotId));
-  if (!there || there.name !== olds.fullName) {
+  // Two Harbors set up alike (each by its own stack) can hold a robot of the same id and name: Harbor's creation time
+  // tells them apart, and a restored backup of the same Harbor keeps it.
+  const otherTime =
+    there !== undefined &&
+    olds.harborCreatedAt !== undefined &&
+    there.creationTime !== undefined &&
+    there.creationTime !== olds.harborCreatedAt;
+  if (!there || there.name !== olds.fullName || otherTime) {
     throw otherHarborError(
       robotLabel(news),
       harborUrlOf(olds),
       harbor.origin,
-      there
-        ? `robot id ${olds.robotId} there is ${JSON.stringify(there.name)}`
-        : `it has no robot with id ${olds.robotId}`,
+      !there
+        ? `it has no robot with id ${olds.robotId}`
+        : otherTime
+          ? `robot id ${olds.robotId} there, ${JSON.stringify(there.name)}, was created at ` +
+            `${new Date(there.creationTime).toISOString()}, this stack's at ${new Date(olds.harborCreatedAt).toISOString()}`
+          : `robot id ${olds.robotId} there is ${JSON.stringify(there.name)}`,
     );
   }
 }
