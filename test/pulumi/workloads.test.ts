@@ -300,7 +300,6 @@ test('without cdk8s-plus-27 installed, workload names the Pulumi way to bring a 
         code: 'MODULE_NOT_FOUND',
       });
     });
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const isolated = require('../../lib/pulumi') as typeof import('../../lib/pulumi');
     try {
       new isolated.HarborPrivateApp('bare', props);

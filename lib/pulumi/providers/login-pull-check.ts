@@ -71,13 +71,10 @@ export function withPullCheckDefaults(pullCheck: LoginPullCheck): LoginPullCheck
   return withDefaults(pullCheck, PULL_CHECK_DEFAULTS);
 }
 
-/** What is wrong with a login's `pullCheck`: the field under it (`''`: `pullCheck` itself), the value, the fix. */
-export interface LoginPullCheckProblem {
+/** What is wrong with a login's `pullCheck`: lib/registry's problem, or `pullCheck` itself (field `''`). */
+export type LoginPullCheckProblem = Omit<PullCheckOptionProblem, 'field'> & {
   readonly field: PullCheckOptionProblem['field'] | '';
-  readonly value: unknown;
-  readonly problem: string;
-  readonly fix: string;
-}
+};
 
 /**
  * What is wrong with a login's `pullCheck`, or undefined; the field is named under `pullCheck`. Checked where the
