@@ -16,7 +16,6 @@
  *   `pulumi refresh` and `pulumi destroy` configure it from that stored state unless run with `--run-program`
  *   (pkg/resource/deploy/providers/registry.go `Same`: `Configure(... Inputs: res.Inputs)`).
  */
-import { createHash } from 'node:crypto';
 import type { dynamic } from '@pulumi/pulumi';
 import { HarborClient, isHarborApiError } from '../../harbor';
 import { canonicalHarborUrl } from '../../harbor/endpoint';
@@ -79,17 +78,15 @@ export class HarborClients {
 
   /** The client of `login`, made on first use. */
   public of(login: HarborLogin): HarborClient {
-    const key = createHash('sha256')
-      .update(
-        JSON.stringify([
-          login.url,
-          login.username,
-          login.password,
-          login.caBundle ?? null,
-          ...CONNECTION_TUNING_KEYS.map((k) => login[k] ?? null),
-        ]),
-      )
-      .digest('hex');
+    // The login itself is the key (no digest: the client holds the password anyway, and a hash per operation cost
+    // more than the map lookup it serves).
+    const key = JSON.stringify([
+      login.url,
+      login.username,
+      login.password,
+      login.caBundle ?? null,
+      ...CONNECTION_TUNING_KEYS.map((k) => login[k] ?? null),
+    ]);
     let client = this.byLogin.get(key);
     if (client) {
       this.byLogin.delete(key);
