@@ -7,6 +7,7 @@ import {
   checkObjectName,
   checkWorkloadImages,
   checkWorkloadNamespace,
+  isOnRegistryHost,
   parseImageReference,
   resolveHarborPrivateApp,
 } from '../core';
@@ -240,7 +241,7 @@ export class HarborPrivateApp extends Construct {
     const { registryHost, project } = this.config;
     try {
       const ref = parseImageReference(image);
-      return ref.host === registryHost && ref.path.split('/')[0] === project.name;
+      return isOnRegistryHost(ref.host, registryHost) && ref.path.split('/')[0] === project.name;
     } catch {
       return typeof image === 'string' && image.startsWith(`${registryHost}/`);
     }

@@ -84,7 +84,26 @@ export function parseImageReference(image: string, field = 'image', scope?: stri
   return { host, path: parts.join('/'), tag, digest };
 }
 
-/** The registry host of an image reference, normalised for comparison (lowercase host, port kept). */
-export function normaliseRegistryHost(host: string): string {
-  return host.toLowerCase();
+/**
+ * How an image's registry host differs from the registry host a pull Secret is keyed by, as kubelet matches them
+ * (kubernetes pkg/credentialprovider/keyring.go `URLsMatch`: the port must be the same and each DNS label must match
+ * with `filepath.Match`, which is case-sensitive): `undefined` when kubelet sends the Secret's login with the pull,
+ * else `port` (same host name, other port), `case` (the same host written in other letter case) or `host`. The one
+ * rule of "on the app's registry" for both engines, the workload checks and the pull check.
+ */
+export function registryHostDifference(host: string, registryHost: string): 'port' | 'case' | 'host' | undefined {
+  if (host === registryHost) return undefined;
+  if (host.toLowerCase() === registryHost.toLowerCase()) return 'case';
+  return hostName(host).toLowerCase() === hostName(registryHost).toLowerCase() ? 'port' : 'host';
+}
+
+/** Whether kubelet sends a pull Secret keyed by `registryHost` with a pull from `host` (see {@link registryHostDifference}). */
+export function isOnRegistryHost(host: string, registryHost: string): boolean {
+  return registryHostDifference(host, registryHost) === undefined;
+}
+
+/** The host name of `host[:port]` (a bracketed IPv6 address kept whole). */
+function hostName(host: string): string {
+  const m = /^(\[[^\]]*\]|[^:]*)(?::\d+)?$/.exec(host);
+  return m ? m[1] : host;
 }

@@ -3,7 +3,7 @@
  * Secret covers and live in the app's project, and it runs in one of the app's namespaces (no silent ErrImagePull).
  */
 import { HarborPrivateAppError } from './errors';
-import { ImageReference, parseImageReference } from './image-reference';
+import { ImageReference, parseImageReference, registryHostDifference } from './image-reference';
 import type { ResolvedHarborPrivateApp } from './resolve';
 
 /** One image of a workload, with the prop path it came from. */
@@ -28,15 +28,18 @@ export function checkWorkloadImages(app: ResolvedHarborPrivateApp, images: reado
   for (const { field, image } of images) {
     const ref = parseImageReference(image, field, scope);
     const expected = `${app.registryHost}/${app.project.name}/<repository>`;
-    if (ref.host !== app.registryHost) {
-      const sameName = ref.host.split(':')[0] === app.registryHost.split(':')[0];
+    const difference = registryHostDifference(ref.host, app.registryHost);
+    if (difference !== undefined) {
       throw new HarborPrivateAppError({
         scope,
         field,
         value: image,
-        problem: sameName
-          ? `is on "${ref.host}" but the pull Secret covers "${app.registryHost}": kubelet matches the port too, so the pull would go without credentials (ErrImagePull)`
-          : `is on registry "${ref.host}", not on "${app.registryHost}" that the pull Secret covers, so the pull would go without these credentials (ErrImagePull)`,
+        problem:
+          difference === 'port'
+            ? `is on "${ref.host}" but the pull Secret covers "${app.registryHost}": kubelet matches the port too, so the pull would go without credentials (ErrImagePull)`
+            : difference === 'case'
+              ? `is on "${ref.host}" but the pull Secret covers "${app.registryHost}": kubelet matches the registry host case-sensitively, so the pull would go without credentials (ErrImagePull)`
+              : `is on registry "${ref.host}", not on "${app.registryHost}" that the pull Secret covers, so the pull would go without these credentials (ErrImagePull)`,
         fix: `use an image under ${expected}, e.g. "${app.registryHost}/${app.project.name}/${ref.path.split('/').pop()}${versionOf(ref)}"`,
       });
     }

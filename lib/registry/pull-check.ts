@@ -21,7 +21,7 @@
  */
 import { Agent, fetch, type Response } from 'undici';
 import { HarborPrivateAppError, errorMessage } from '../core/errors';
-import { parseImageReference } from '../core/image-reference';
+import { parseImageReference, registryHostDifference } from '../core/image-reference';
 import { classifyNetworkError } from '../core/network-errors';
 import { holdsPemCertificate } from '../core/pem';
 import { isLoopbackHost } from '../harbor/endpoint';
@@ -216,20 +216,6 @@ export function pullCheckOptionProblem(
 }
 
 /**
- * True when `image` is on `registryHost` (`host[:port]`), compared as kubelet matches a pull Secret's key: the host
- * exactly, port included, case aside. A robot's login is sent to `registryHost` only: an image elsewhere is neither
- * pulled nor checked with it.
- */
-export function isOnRegistry(image: string, registryHost: string): boolean {
-  return sameRegistryHost(parseImageReference(image).host, registryHost);
-}
-
-/** Whether two registry hosts (`host[:port]`) are the same for kubelet's keyring: exactly, port included, case aside. */
-function sameRegistryHost(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
-}
-
-/**
  * What is wrong with a list of images to check with a robot's login on `registryHost`, or undefined: not a non-empty
  * list of image references, or an image on another registry (the login would go there).
  */
@@ -262,7 +248,16 @@ export function pullCheckImagesProblem(images: unknown, registryHost: unknown): 
         fix: `write it as ${registryHost}/<project>/<repository>:<tag> (or @sha256:<digest>)`,
       };
     }
-    if (!sameRegistryHost(host, registryHost)) {
+    const difference = registryHostDifference(host, registryHost);
+    if (difference === 'case') {
+      return {
+        field: 'images',
+        value: image,
+        problem: `is on "${host}", which kubelet does not take for ${registryHost}: it matches the pull Secret's key case-sensitively, so the pull would go without the login`,
+        fix: `write the registry host as the pull Secret's key: "${registryHost}/${image.slice(host.length + 1)}"`,
+      };
+    }
+    if (difference !== undefined) {
       return {
         field: 'images',
         value: image,

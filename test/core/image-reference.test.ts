@@ -1,4 +1,5 @@
-import { HarborPrivateAppError, parseImageReference } from '../../lib/core';
+import { HarborPrivateAppError, parseImageReference, registryHostDifference } from '../../lib/core';
+import { imageRepository, parseRegistryKey, registryKeyMatches } from '../../lib/lint/registry-keys';
 
 describe('parseImageReference', () => {
   test.each([
@@ -48,5 +49,24 @@ describe('parseImageReference', () => {
     expect((e as Error).message).toContain(JSON.stringify(image));
     expect((e as Error).message).toContain(problem);
     expect((e as Error).message).toContain('Fix:');
+  });
+});
+
+describe('registryHostDifference: kubelet sends a pull Secret keyed by the registry host only to that host, exactly', () => {
+  test.each([
+    ['reg.harbor.com', 'reg.harbor.com', undefined],
+    ['harbor.local:8443', 'harbor.local:8443', undefined],
+    ['Reg.Harbor.com', 'reg.harbor.com', 'case'],
+    ['harbor.local', 'harbor.local:8443', 'port'],
+    ['HARBOR.local:5000', 'harbor.local:8443', 'port'],
+    ['[::1]:5000', '[::1]:8443', 'port'],
+    ['[::1]:5000', '[::1]:5000', undefined],
+    ['quay.io', 'reg.harbor.com', 'host'],
+    ['harbor.local.example', 'harbor.local', 'host'],
+  ])('%s against %s: %s', (host, registryHost, difference) => {
+    expect(registryHostDifference(host, registryHost)).toBe(difference);
+    // lib/lint's emulation of kubelet's keyring (globs, paths, any key) agrees for a key that is the registry host.
+    const key = parseRegistryKey(registryHost)!;
+    expect(registryKeyMatches(key, imageRepository(host, 'k8s/coredns'))).toBe(difference === undefined);
   });
 });

@@ -355,6 +355,7 @@ describe('workload checks', () => {
     ['docker.io/coredns/coredns:1.2.6', /on registry "docker.io", not on "harbor.local:8443"/],
     ['coredns/coredns:1.2.6', /on registry "docker.io"/],
     ['harbor.local/k8s/coredns:1.2.6', /kubelet matches the port too/],
+    ['Harbor.Local:8443/k8s/coredns:1.2.6', /kubelet matches the registry host case-sensitively/],
     ['harbor.local:8443/other/coredns:1.2.6', /in Harbor project "other"/],
     ['harbor.local:8443/coredns:1.2.6', /names no repository in a Harbor project: "coredns" is the whole path/],
   ])('rejects %s naming the image, the expected place and the fix', (image, problem) => {

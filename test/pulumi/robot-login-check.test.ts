@@ -191,6 +191,20 @@ describe("the login goes to registryHost only, and the check's options are check
     );
   });
 
+  test('an image whose registry host differs in letter case only is refused: kubelet would pull it without the login', () => {
+    expect(
+      () =>
+        new HarborRobotLogin('cased', {
+          robot: undefined as unknown as HarborRobotAccount,
+          pullCheck: { images: ['Reg.Harbor.com/k8s/coredns:1.2.6'], registryHost: 'reg.harbor.com' },
+        }),
+    ).toThrow(
+      'HarborRobotLogin "cased": pullCheck.images = "Reg.Harbor.com/k8s/coredns:1.2.6": is on "Reg.Harbor.com", which ' +
+        "kubelet does not take for reg.harbor.com: it matches the pull Secret's key case-sensitively, so the pull would go " +
+        'without the login. Fix: write the registry host as the pull Secret\'s key: "reg.harbor.com/k8s/coredns:1.2.6"',
+    );
+  });
+
   test('declared with an image of another registry, the resource refuses it before anything is registered', () => {
     expect(
       () =>

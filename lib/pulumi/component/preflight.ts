@@ -2,9 +2,9 @@
  * The Pulumi preflight's options (the component's `preflight` prop), their checks, and the images it checks.
  */
 import type * as pulumi from '@pulumi/pulumi';
-import { HarborPrivateAppError } from '../../core';
+import { HarborPrivateAppError, isOnRegistryHost, parseImageReference } from '../../core';
 import { podSpecImages, podSpecPathOf, recordAt } from '../../core/workloads';
-import { isOnRegistry, pullCheckOptionProblem } from '../../registry/pull-check';
+import { pullCheckOptionProblem } from '../../registry/pull-check';
 import type { HarborTarget } from '../providers/connection';
 import type { HarborLoginPullCheckArgs } from '../resources/harbor-robot-login';
 import type { KubernetesManifest } from '../../render/manifest';
@@ -104,7 +104,7 @@ export function preflightImages(manifests: readonly KubernetesManifest[], regist
     if (!path) continue;
     for (const { image } of podSpecImages('workload', path, recordAt(m, path))) {
       if (typeof image !== 'string') continue;
-      if (isOnRegistry(image, registryHost)) images.add(image);
+      if (isOnRegistryHost(parseImageReference(image).host, registryHost)) images.add(image);
     }
   }
   return [...images].sort();
