@@ -3,17 +3,22 @@
  * the docs/ pages and the READMEs beside the code must name a file or directory of the repository that git keeps
  * (not one it ignores: that is a 404 on GitHub), and its `#anchor` a heading of that page (GitHub's anchor rules:
  * ./markdown.ts). The HTML reference that `npm run docs` generates into docs/api/ is ignored by git, so no link may
- * lead into it (the pages link the TSDoc'd source files and the API reports api/*.api.md instead); TypeDoc must
- * still build it here, with the project's typedoc.json (warnings are errors: a broken `{@link}` in the TSDoc fails
- * this test).
+ * lead into it (the pages name the type whose TSDoc documents a name instead); TypeDoc must still build it here,
+ * with the project's typedoc.json (warnings are errors: a broken `{@link}` in the TSDoc fails this test).
+ *
+ * The package ships its pages too (README.md, CHANGELOG.md and the docs/ pages that package.json `files` packs), and
+ * there is no public repository to send a reader of node_modules/harbor-private-app/ to: every relative link of a
+ * shipped page must lead to a file the package ships (its `#anchor` to a heading there). A source file, a test, an
+ * example app or a contributors' page is named in a code span instead ("the TSDoc of `HarborPrivateAppProps`",
+ * "`test/pulumi/day2.test.ts` in the repository"). What is shipped is npm's own answer (`npm pack --dry-run`).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, normalize, relative } from 'node:path';
+import { dirname, join, normalize, posix, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { workingTreeFiles } from '../support/hygiene-scan';
-import { ROOT, anchors, linkedDocuments, links, slug } from './markdown';
+import { ROOT, anchors, linkedDocuments, links, shippedFiles, slug } from './markdown';
 
 const API = join(ROOT, 'docs', 'api');
 /** What a commit of this working tree holds (git's tracked and not-ignored files), and the folders above them. */
@@ -52,7 +57,7 @@ function broken(document: string, target: string): string | undefined {
   const file = path === '' ? join(ROOT, document) : normalize(join(ROOT, dirname(document), decodeURI(path)));
   if (!file.startsWith(ROOT)) return 'leads outside the repository';
   if (file === API || file.startsWith(API + '/')) {
-    return 'leads into docs/api/, which `npm run docs` generates and git ignores (a 404 on GitHub): link the source file whose TSDoc documents the name, or its API report api/*.api.md';
+    return 'leads into docs/api/, which `npm run docs` generates and git ignores (a 404 on GitHub): name the type whose TSDoc documents it in a code span';
   }
   if (!existsSync(file)) return 'no such file or directory';
   if (file !== ROOT && !kept.has(relative(ROOT, file))) return 'git ignores it (a 404 on GitHub)';
@@ -69,6 +74,40 @@ describe.each(linkedDocuments())('the links of %s', (document) => {
       .map(({ target, line }) => ({ target, line, problem: broken(document, target) }))
       .filter((l) => l.problem !== undefined)
       .map((l) => `${document}:${l.line}: (${l.target}) ${l.problem}`);
+    expect(problems).toEqual([]);
+  });
+});
+
+/** The files of the packed package, and its pages (README.md, CHANGELOG.md, the shipped docs/ pages). */
+const shipped = new Set(shippedFiles());
+const shippedPages = [...shipped].filter((f) => f.endsWith('.md'));
+
+/** What is wrong with a link of a shipped page as the installed package holds it, or undefined when it leads there. */
+function deadInPackage(page: string, target: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return undefined; // https:, mailto:: not checked (no network)
+  const [path, anchor] = target.split('#', 2) as [string, string | undefined];
+  const file = path === '' ? page : posix.normalize(posix.join(posix.dirname(page), decodeURI(path)));
+  if (file === '..' || file.startsWith('../')) return 'leads outside the package';
+  if (!shipped.has(file)) {
+    return `the package does not ship ${file}: name it in a code span ("\`${file}\` in the repository", "the TSDoc of \`Name\`")`;
+  }
+  if (anchor === undefined || !file.endsWith('.md')) return undefined;
+  return anchors(readFileSync(join(ROOT, file), 'utf8')).has(anchor)
+    ? undefined
+    : `no heading of ${file} has the anchor #${anchor}`;
+}
+
+test('the package ships its README, LICENSE and docs pages (as npm packs it)', () => {
+  expect([...shipped]).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md']));
+  expect(shippedPages.filter((p) => p.startsWith('docs/')).length).toBeGreaterThan(0);
+});
+
+describe.each(shippedPages)('in the installed package, the links of %s', (page) => {
+  test('every relative link leads to a file the package ships, and every #anchor to a heading there', () => {
+    const problems = links(page)
+      .map(({ target, line }) => ({ target, line, problem: deadInPackage(page, target) }))
+      .filter((l) => l.problem !== undefined)
+      .map((l) => `${page}:${l.line}: (${l.target}) ${l.problem}`);
     expect(problems).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
  * What the documentation tests read in the repository's Markdown: its documents, their fenced code blocks (with the
  * marker comment before each), their links and their headings' anchors as GitHub makes them.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -22,6 +23,21 @@ export function linkedDocuments(): string[] {
   return [...runnableDocuments(), 'CONTRIBUTING.md', 'bench/README.md', 'test/lab/README.md'].filter((d) =>
     existsSync(join(ROOT, d)),
   );
+}
+
+/**
+ * The files the package ships, as npm packs them: package.json `files` and what npm always adds (package.json,
+ * README.md, LICENSE). Asked of `npm pack --dry-run` (no lifecycle script, no registry; bounded in time), so the
+ * answer is npm's own reading of the globs. The compiled library is listed only where dist-lib/ is built.
+ */
+export function shippedFiles(): string[] {
+  const out = execFileSync(
+    'npm',
+    ['pack', '--dry-run', '--json', '--ignore-scripts', '--offline', '--loglevel=error'],
+    { cwd: ROOT, encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+  );
+  const [packed] = JSON.parse(out) as { files: { path: string }[] }[];
+  return packed.files.map((f) => f.path).sort();
 }
 
 /** A fenced code block of a document. */
