@@ -106,7 +106,7 @@ export async function createChecked<C, F>(op: CheckedCreate<C, F>): Promise<Chec
         if (lateConflict) throw failure;
       }
     }
-    if (attempt >= attempts) throw gaveUp(op.what, failure, attempt);
+    if (attempt >= attempts) throw gaveUp(op.what, failure, attempt, unknownBefore);
     await sleep(
       retryDelayMs({
         attempt,
@@ -164,7 +164,11 @@ export function createdWithin(
   return harborNow - creationTimeMs <= elapsed + slackMs && creationTimeMs <= harborNow + slackMs;
 }
 
-function gaveUp(what: string, last: HarborApiError, attempts: number): HarborApiError {
+/**
+ * The error after the last create. `lookedUp`: some create may have reached Harbor, and the lookup after it found
+ * nothing; else no create left (every attempt failed before sending: nothing listens, the name does not resolve).
+ */
+function gaveUp(what: string, last: HarborApiError, attempts: number, lookedUp: boolean): HarborApiError {
   return new HarborApiError({
     method: last.method,
     path: last.path,
@@ -176,8 +180,11 @@ function gaveUp(what: string, last: HarborApiError, attempts: number): HarborApi
     attempts,
     retryable: true,
     retryAfterMs: last.retryAfterMs,
-    hint:
-      `${what} was not created: Harbor kept failing, and after each failed create a lookup found nothing, so nothing was ` +
-      'left behind. Run again once Harbor recovers (check its health, or raise timeoutMs for a slow Harbor)',
+    hint: lookedUp
+      ? `${what} was not created: Harbor kept failing, and a lookup after each create that may have reached it found ` +
+        'nothing, so nothing was left behind. Run again once Harbor recovers (check its health, or raise timeoutMs for a ' +
+        'slow Harbor)'
+      : `${what} was not created: Harbor at ${last.origin ?? 'the url'} could not be reached (${last.code ?? 'network error'}); ` +
+        'no request was sent, so nothing was left behind: check url and that Harbor is running',
   });
 }

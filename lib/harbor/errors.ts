@@ -83,8 +83,8 @@ export function redactSecrets(text: string, secrets: readonly string[] | undefin
 }
 
 const WRITE_MAY_HAVE_HAPPENED =
-  'this write is not retried automatically and it may have been applied: look the object up (getProject, findMember, ' +
-  'findProjectRobot) before trying again';
+  'this write is not retried automatically and it may have been applied: look for the object in Harbor before trying ' +
+  'again';
 
 /**
  * The usual cause and fix of a failed call, by HTTP status (or network failure) and method.

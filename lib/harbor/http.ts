@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request, type Dispatcher } from 'undici';
 import { classifyNetworkError, type NetworkFailure } from '../core/network-errors';
-import { resolveHarborEndpoint, type HarborEndpoint } from './endpoint';
+import { canonicalHarborUrl, resolveHarborEndpoint, type HarborEndpoint } from './endpoint';
 import { HarborApiError, parseHarborError, redactSecrets, type HarborApiErrorInit } from './errors';
 import { CONNECTION_TUNING, CONNECTION_TUNING_KEYS, connectionTuningProblem, type ConnectionTuningKey } from './tuning';
 import {
@@ -427,7 +427,7 @@ export class HarborHttp {
         retryAfterMs: parseRetryAfter(resHeaders.get('retry-after')),
         hint:
           status >= 300 && status < 400 && resHeaders.get('location')
-            ? `Harbor redirected to another address: use it as url (Location: ${resHeaders.get('location')})`
+            ? redirectHint(resHeaders.get('location')!, this.origin)
             : status === 404 && opts.absentOk && !harborError.code
               ? "a 404 without Harbor's error body: check that url points at Harbor itself (not a proxy path or another server)"
               : undefined,
@@ -453,13 +453,13 @@ export class HarborHttp {
       if (/WRONG_VERSION|EPROTO/.test(failure.code)) {
         return `TLS handshake with ${this.origin} failed: check that the port speaks https (or use http:// for a plain-HTTP loopback lab)`;
       }
-      return `TLS verification of ${this.origin} failed (${failure.code}): pass caBundle with the PEM of the CA that signed Harbor's certificate, and check that the certificate names this host; verification cannot be turned off`;
+      return `TLS verification of ${this.origin} failed (${failure.code}): pass caBundle with the PEM of the CA that signed Harbor's certificate (on Pulumi, the connection's CA bundle key, harborCaBundle by default), and check that the certificate names this host; verification cannot be turned off`;
     }
     if (notSent) {
       return `Harbor at ${this.origin} could not be reached (${failure.code}); the request was not sent: check url and that Harbor is running`;
     }
     if (!idempotent) {
-      return `the connection failed or timed out after the request was sent (${failure.code}); this write is not retried automatically and it may have been applied: look the object up (getProject, findMember, findProjectRobot) before trying again`;
+      return `the connection failed or timed out after the request was sent (${failure.code}); this write is not retried automatically and it may have been applied: look for the object in Harbor before trying again`;
     }
     return `the connection failed or timed out (${failure.code}): check that Harbor is reachable, raise timeoutMs for a slow Harbor, then try again`;
   }
@@ -473,4 +473,23 @@ function headerReader(headers: Record<string, string | string[] | undefined>): C
       return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
     },
   };
+}
+
+/**
+ * The hint for a redirect: the Harbor base URL the `Location` points at (its path up to `/api/v2.0`, as the one URL
+ * parser reads it), or, when that is this same address or no URL, what the redirect likely is.
+ */
+function redirectHint(location: string, origin: string): string {
+  // A path-absolute Location is on this scheme and host (origin may carry a base path).
+  const absolute = location.startsWith('/')
+    ? `${/^[a-z]+:\/\/[^/]+/i.exec(origin)?.[0] ?? origin}${location}`
+    : location;
+  // Harbor's API elsewhere (`.../api/v2.0/...`), or another address's root: that base is the url to use.
+  const api = /\/api\/v2\.0(?:[/?]|$)/.exec(absolute);
+  const root = /^[a-z]+:\/\/[^/]+\/?$/i.test(absolute);
+  const base = api || root ? canonicalHarborUrl(api ? absolute.slice(0, api.index) : absolute) : undefined;
+  if (base !== undefined && base !== origin) {
+    return `Harbor redirected to another address: use ${base} as url (Location: ${location})`;
+  }
+  return `the answer is a redirect to ${location}, not an API answer: check that url is Harbor's base address (not a page of a proxy or of a login service)`;
 }

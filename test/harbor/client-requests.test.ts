@@ -585,3 +585,23 @@ describe('repositories (project.forceDestroy)', () => {
     ]);
   });
 });
+
+describe('a redirect is answered, not followed, with the address to use', () => {
+  test.each([
+    [
+      'https://harbor.moved.example/api/v2.0/projects/app',
+      /Harbor redirected to another address: use https:\/\/harbor\.moved\.example as url \(Location: https:\/\/harbor\.moved\.example\/api\/v2\.0\/projects\/app\)/,
+    ],
+    ['https://proxy.example/harbor/api/v2.0/projects/app', /use https:\/\/proxy\.example\/harbor as url/],
+    [
+      '/c/oidc/login',
+      /the answer is a redirect to \/c\/oidc\/login, not an API answer: check that url is Harbor's base address/,
+    ],
+  ])('Location %s', async (location, hint) => {
+    serve(() => ({ status: 302, headers: { location } }));
+    const e = (await client.getProject('app').catch((err: unknown) => err)) as HarborApiError;
+    expect(e.status).toBe(302);
+    expect(e.hint).toMatch(hint);
+    only();
+  });
+});

@@ -194,7 +194,7 @@ describe('POST and PATCH are never retried', () => {
     expect(err.retryable).toBe(false);
     expect(err.attempts).toBe(1);
     expect(err.hint).toMatch(/may have been applied/);
-    expect(err.hint).toMatch(/look the object up/);
+    expect(err.hint).toMatch(/look for the object in Harbor/);
   });
 
   it('createRobot on a reset after the server committed: one attempt, retryable=false, network code kept', async () => {

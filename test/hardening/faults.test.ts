@@ -422,7 +422,7 @@ describe.each(OPS.map((op) => [`${op.action} ${op.kind}`, op] as const))('%s', (
     if (op.lookup) {
       expect(log()).toEqual(Array.from({ length: attempts }, () => [primary, ...op.lookup!()]).flat());
       expect(error?.message).toMatch(
-        /HTTP 503.*after 3 attempts.*was not created: Harbor kept failing.*nothing was left behind/s,
+        /HTTP 503.*after 3 attempts.*was not created: Harbor kept failing, and a lookup after each create.*nothing was left behind/s,
       );
     } else {
       expect(log()).toEqual(Array.from({ length: attempts }, () => primary));
@@ -678,6 +678,55 @@ describe('the policy itself (no Harbor)', () => {
     );
     expect(calls).toEqual(['create']);
     expect((error as HarborApiError).status).toBe(409);
+  });
+
+  test('creates that never left (nothing listens) end with the connection fix, and claim no lookup', async () => {
+    const calls: string[] = [];
+    const refused = (): HarborApiError =>
+      new HarborApiError({
+        method: 'POST',
+        path: '/projects',
+        origin: 'http://127.0.0.1:9',
+        code: 'ECONNREFUSED',
+        retryable: true,
+      });
+    const error = (await outcome(
+      createChecked({
+        what: 'Harbor project "app"',
+        policy,
+        create: async () => {
+          calls.push('create');
+          throw refused();
+        },
+        lookup: async () => {
+          calls.push('lookup');
+          return undefined;
+        },
+      }),
+    )) as HarborApiError;
+    expect(calls).toEqual(['create', 'create', 'create']);
+    expect(error.hint).toBe(
+      'Harbor project "app" was not created: Harbor at http://127.0.0.1:9 could not be reached (ECONNREFUSED); no ' +
+        'request was sent, so nothing was left behind: check url and that Harbor is running',
+    );
+    // One create that may have reached Harbor among them: the lookup is what the hint reports.
+    calls.length = 0;
+    const mixed = (await outcome(
+      createChecked({
+        what: 'Harbor project "app"',
+        policy,
+        create: async () => {
+          calls.push('create');
+          throw calls.length === 1 ? ambiguous() : refused();
+        },
+        lookup: async () => {
+          calls.push('lookup');
+          return undefined;
+        },
+      }),
+    )) as HarborApiError;
+    expect(calls).toEqual(['create', 'lookup', 'create', 'create']);
+    expect(mixed.hint).toMatch(/a lookup after each create that may have reached it found nothing/);
   });
 
   test('a lookup that fails says the object may exist', async () => {
