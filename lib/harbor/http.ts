@@ -329,7 +329,7 @@ export class HarborHttp {
           message:
             classified.message ??
             (classified.code === 'TIMEOUT'
-              ? 'no complete answer within timeoutMs'
+              ? `no complete answer within timeoutMs (${this.timeoutMs} ms)`
               : 'the request failed before Harbor answered'),
         };
         const transient = !failure.tls && isRetryableNetworkCode(failure.code);

@@ -168,7 +168,8 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** A field of the pull check that cannot be used: the field, the value to show, what is wrong, the fix. */
 export interface PullCheckOptionProblem {
-  readonly field: 'plainHttp' | 'caBundle' | 'timeoutMs' | 'images' | 'registryHost';
+  /** The option (an image of the list by its index: `images[2]`). */
+  readonly field: 'plainHttp' | 'caBundle' | 'timeoutMs' | 'images' | `images[${number}]` | 'registryHost';
   /** The value as it may be shown (a CA bundle is not echoed). */
   readonly value: unknown;
   readonly problem: string;
@@ -236,13 +237,13 @@ export function pullCheckImagesProblem(images: unknown, registryHost: unknown): 
       fix: `list the images to check, e.g. ["${registryHost}/<project>/<repository>:<tag>"], or leave pullCheck out`,
     };
   }
-  for (const image of images as string[]) {
+  for (const [i, image] of (images as string[]).entries()) {
     let host: string;
     try {
       host = parseImageReference(image).host;
     } catch {
       return {
-        field: 'images',
+        field: `images[${i}]`,
         value: image,
         problem: 'is not an image reference',
         fix: `write it as ${registryHost}/<project>/<repository>:<tag> (or @sha256:<digest>)`,
@@ -251,7 +252,7 @@ export function pullCheckImagesProblem(images: unknown, registryHost: unknown): 
     const difference = registryHostDifference(host, registryHost);
     if (difference === 'case') {
       return {
-        field: 'images',
+        field: `images[${i}]`,
         value: image,
         problem: `is on "${host}", which kubelet does not take for ${registryHost}: it matches the pull Secret's key case-sensitively, so the pull would go without the login`,
         fix: `write the registry host as the pull Secret's key: "${registryHost}/${image.slice(host.length + 1)}"`,
@@ -259,7 +260,7 @@ export function pullCheckImagesProblem(images: unknown, registryHost: unknown): 
     }
     if (difference !== undefined) {
       return {
-        field: 'images',
+        field: `images[${i}]`,
         value: image,
         problem: `is not an image on ${registryHost}: the check would send the robot's login to another registry`,
         fix: `check only the images on ${registryHost} (the pull Secret's login is not used for the others)`,

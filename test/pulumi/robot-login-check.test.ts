@@ -157,7 +157,7 @@ describe("the login goes to registryHost only, and the check's options are check
       {
         property: 'pullCheck',
         reason: expect.stringMatching(
-          /^pullCheck\.images = "docker\.io\/library\/nginx:1\.27": is not an image on 127\.0\.0\.1:\d+: the check would send the robot's login to another registry\. Fix: /,
+          /^pullCheck\.images\[1\] = "docker\.io\/library\/nginx:1\.27": is not an image on 127\.0\.0\.1:\d+: the check would send the robot's login to another registry\. Fix: /,
         ),
       },
     ]);
@@ -187,7 +187,7 @@ describe("the login goes to registryHost only, and the check's options are check
     const olds = await checkedState(login());
     const { checked: _c, ...inputs } = olds;
     await expect(host.update('9', olds, elsewhere(inputs))).rejects.toThrow(
-      /^Pull check: pullCheck\.images = "docker\.io\/library\/nginx:1\.27": is not an image on/,
+      /^Pull check: pullCheck\.images\[1\] = "docker\.io\/library\/nginx:1\.27": is not an image on/,
     );
   });
 
@@ -199,7 +199,7 @@ describe("the login goes to registryHost only, and the check's options are check
           pullCheck: { images: ['Reg.Harbor.com/k8s/coredns:1.2.6'], registryHost: 'reg.harbor.com' },
         }),
     ).toThrow(
-      'HarborRobotLogin "cased": pullCheck.images = "Reg.Harbor.com/k8s/coredns:1.2.6": is on "Reg.Harbor.com", which ' +
+      'HarborRobotLogin "cased": pullCheck.images[0] = "Reg.Harbor.com/k8s/coredns:1.2.6": is on "Reg.Harbor.com", which ' +
         "kubelet does not take for reg.harbor.com: it matches the pull Secret's key case-sensitively, so the pull would go " +
         'without the login. Fix: write the registry host as the pull Secret\'s key: "reg.harbor.com/k8s/coredns:1.2.6"',
     );
@@ -214,7 +214,7 @@ describe("the login goes to registryHost only, and the check's options are check
           pullCheck: { images: ['docker.io/library/nginx:1.27'], registryHost: 'reg.harbor.com' },
         }),
     ).toThrow(
-      'HarborRobotLogin "elsewhere": pullCheck.images = "docker.io/library/nginx:1.27": is not an image on reg.harbor.com',
+      'HarborRobotLogin "elsewhere": pullCheck.images[0] = "docker.io/library/nginx:1.27": is not an image on reg.harbor.com',
     );
   });
 });
