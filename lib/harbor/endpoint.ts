@@ -11,6 +11,10 @@ export interface HarborEndpoint {
   readonly origin: string;
   /** `origin` + `/api/v2.0`. */
   readonly apiBase: string;
+  /** Where connections go: `https://host[:port]`, without the base path. */
+  readonly server: string;
+  /** The path of the API on `server`: any base path + `/api/v2.0`. */
+  readonly apiPath: string;
   /** True for `https:`. */
   readonly tls: boolean;
 }
@@ -121,7 +125,13 @@ function endpointCheck(opts: {
       };
     }
   }
-  return { origin: u.base, apiBase: `${u.base}/api/v2.0`, tls };
+  return {
+    origin: u.base,
+    apiBase: `${u.base}/api/v2.0`,
+    server: u.origin,
+    apiPath: `${u.base.slice(u.origin.length)}/api/v2.0`,
+    tls,
+  };
 }
 
 /**

@@ -63,6 +63,28 @@ describe('url', () => {
     expect(resolveHarborEndpoint({ url: 'https://reg.example.com/harbor/api/v2.0' }).apiBase).toBe(
       'https://reg.example.com/harbor/api/v2.0',
     );
+    // Connections go to the server; requests name the base path and the API's.
+    expect(resolveHarborEndpoint({ url: 'https://Reg.Example.com:443/harbor/' })).toMatchObject({
+      server: 'https://reg.example.com',
+      apiPath: '/harbor/api/v2.0',
+    });
+    expect(resolveHarborEndpoint({ url: 'http://127.0.0.1:8080' })).toMatchObject({
+      server: 'http://127.0.0.1:8080',
+      apiPath: '/api/v2.0',
+    });
+  });
+
+  it('sends every request under the base path, to the server', async () => {
+    const { startFakeHarbor } = await import('./fake-harbor');
+    const fake = await startFakeHarbor(() => ({ status: 200, body: { project_id: 1, name: 'a', metadata: {} } }));
+    const client = new HarborClient({ url: `${fake.url}/harbor/`, username: 'u', password: 'placeholder-pw' });
+    try {
+      await client.getProject('a').catch(() => undefined);
+      expect(fake.requests.map((r) => r.url)).toEqual(['/harbor/api/v2.0/projects/a']);
+    } finally {
+      await client.close();
+      await fake.close();
+    }
   });
 
   it('refuses credentials in the url without echoing them', () => {
