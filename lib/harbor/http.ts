@@ -420,7 +420,7 @@ export class HarborHttp {
         hint:
           status >= 300 && status < 400 && resHeaders.get('location')
             ? redirectHint(resHeaders.get('location')!, this.origin)
-            : status === 404 && opts.absentOk && !harborError.code
+            : status === 404 && !harborError.code
               ? "a 404 without Harbor's error body: check that url points at Harbor itself (not a proxy path or another server)"
               : undefined,
         secrets: this.secrets,

@@ -605,3 +605,26 @@ describe('a redirect is answered, not followed, with the address to use', () => 
     only();
   });
 });
+
+describe("a 404 without Harbor's error body is not Harbor's answer", () => {
+  const notHarbor = /a 404 without Harbor's error body: check that url points at Harbor itself/;
+  test.each([
+    ['a read', () => client.getProject('app')],
+    ['a create', () => client.createProject({ name: 'app', public: false, autoScan: false, preventVul: false })],
+    ['a delete', () => client.deleteProjectById(1)],
+  ])('%s: the hint says url may not point at Harbor', async (_what, call) => {
+    serve(() => ({ status: 404, headers: { 'content-type': 'text/html' }, body: '<html>Not Found</html>' }));
+    const e = (await (call as () => Promise<unknown>)().catch((err: unknown) => err)) as HarborApiError;
+    expect(e.status).toBe(404);
+    expect(e.hint).toMatch(notHarbor);
+  });
+
+  test("with Harbor's NOT_FOUND body, a create's 404 keeps Harbor's meaning", async () => {
+    serve(() => ({ status: 404, body: harborError('NOT_FOUND', 'project app not found') }));
+    const e = (await client
+      .addMember('app', { kind: 'user', name: 'alice' }, 'guest')
+      .catch((err: unknown) => err)) as HarborApiError;
+    expect(e.status).toBe(404);
+    expect(e.hint).not.toMatch(notHarbor);
+  });
+});
