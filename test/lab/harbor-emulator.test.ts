@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { stringify as stringifyYaml } from 'yaml';
+import { HarborClient, type HarborApiError } from '../../lib/harbor';
 import { emulatorPerTest } from './emulator-per-test';
 import { DEFAULT_SWAGGER_PATH, HarborSwagger, type SwaggerOperation } from './swagger';
 import { parseHarborQuery, QuerySyntaxError } from './emulator-query';
@@ -1086,6 +1087,31 @@ describe('contract check against the swagger', () => {
     expect(res.status).toBe(404);
     await res.text();
     expect(emu.emulator.requests).toEqual([]);
+  });
+
+  it("answers other paths as Harbor's portal does: the web UI's page to GET, 405 to other methods", async () => {
+    const page = await fetch(`${emu.url}/harbor/api/v2.0/projects/app`);
+    expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html']);
+    expect(await page.text()).toMatch(/^<!doctype html>/);
+    const post = await fetch(`${emu.url}/harbor/api/v2.0/projects`, { method: 'POST', body: '{}' });
+    expect(post.status).toBe(405);
+    await post.text();
+    expect(emu.emulator.requests).toEqual([]);
+  });
+
+  it('a client whose url has a wrong base path fails loudly: never "gone", never "created"', async () => {
+    const client = new HarborClient({ url: `${emu.url}/harbor`, username: 'admin', password: 'placeholder-pw' });
+    try {
+      const read = (await client.getProject('app').catch((e: unknown) => e)) as HarborApiError;
+      expect([read.code, read.message]).toEqual([
+        'UNEXPECTED_RESPONSE',
+        expect.stringMatching(/is url pointing at Harbor/),
+      ]);
+      const del = (await client.deleteProjectById(1).catch((e: unknown) => e)) as HarborApiError;
+      expect(del.status).toBe(405);
+    } finally {
+      await client.close();
+    }
   });
 });
 

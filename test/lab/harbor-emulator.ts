@@ -2040,6 +2040,37 @@ export class HarborEmulator {
  * answer 404). `close()` also closes connections held by `hang` faults; `connections()` counts the TCP connections
  * clients opened so far.
  */
+/** The paths Harbor's front nginx sends to core (or refuses); everything else goes to the portal. */
+const CORE_PATHS = /^\/(?:api|c|v1|v2|service)\//;
+
+/**
+ * The answer to a request outside `/api/v2.0`, as Harbor's front nginx routes it
+ * (make/photon/prepare/templates/nginx/nginx.https.conf.jinja: `/api/`, `/c/`, `/v2/`, `/service/` to core, `/v1/` 404,
+ * `location /` to the portal). The portal's nginx (make/photon/prepare/templates/portal/nginx.conf.jinja) answers every
+ * other path with the web UI's page (`try_files $uri $uri/ /index.html`): 200 `text/html` to GET and HEAD, and nginx's
+ * static module's 405 to any other method. So a Harbor URL with a wrong base path gets HTML, never a Harbor-shaped
+ * 404. Core's paths the emulator does not serve keep a Harbor-shaped 404.
+ */
+export function answerOutsideApi(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const path = req.url?.split('?')[0] ?? '/';
+  if (CORE_PATHS.test(path)) {
+    res.statusCode = 404;
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.end(JSON.stringify(errorBody(404, `not found: ${req.method} ${path} is outside /api/v2.0`)));
+    return;
+  }
+  res.setHeader('Content-Type', 'text/html');
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    res.statusCode = 200;
+    res.end('<!doctype html><html><head><title>Harbor</title></head><body><harbor-app></harbor-app></body></html>\n');
+    return;
+  }
+  res.statusCode = 405;
+  res.end(
+    '<html>\r\n<head><title>405 Not Allowed</title></head>\r\n<body>\r\n<center><h1>405 Not Allowed</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n',
+  );
+}
+
 export function startEmulatorServer(
   emulator: HarborEmulator,
 ): Promise<{ url: string; close(): Promise<void>; connections(): number }> {
@@ -2047,13 +2078,7 @@ export function startEmulatorServer(
   const server = http.createServer((req, res) => {
     emulator.handle(req, res).then(
       (handled) => {
-        if (!handled) {
-          res.statusCode = 404;
-          res.setHeader('Content-Type', 'application/json; charset=utf-8');
-          res.end(
-            JSON.stringify(errorBody(404, `not found: ${req.method} ${req.url?.split('?')[0]} is outside /api/v2.0`)),
-          );
-        }
+        if (!handled) answerOutsideApi(req, res);
       },
       (err: unknown) => {
         emulator.contractViolations.push(`emulator crashed: ${err instanceof Error ? err.message : String(err)}`);

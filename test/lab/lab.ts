@@ -11,7 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HarborEmulator } from './harbor-emulator';
+import { HarborEmulator, answerOutsideApi } from './harbor-emulator';
 import { removeOciLayout, writeOciLayout } from './oci';
 import { createPki, type LabPki } from './pki';
 import { startRegistry, type RunningRegistry } from './registry';
@@ -138,17 +138,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
             return;
           }
           if (await emulator.handle(req, res)) return;
-          res.writeHead(404, { 'Content-Type': 'application/json' });
-          res.end(
-            JSON.stringify({
-              errors: [
-                {
-                  code: 'NOT_FOUND',
-                  message: `no lab route for ${req.method} ${new URL(req.url ?? '/', 'http://lab.invalid').pathname}`,
-                },
-              ],
-            }),
-          );
+          answerOutsideApi(req, res);
         } catch {
           // Never echo the request (it may carry an Authorization header).
           if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
