@@ -9,8 +9,6 @@ import { describeNotPemCertificate, holdsPemCertificate } from '../core/pem';
 export interface HarborEndpoint {
   /** `https://host[:port]` or `http://host[:port]`, plus any base path, without trailing slash. */
   readonly origin: string;
-  /** `origin` + `/api/v2.0`. */
-  readonly apiBase: string;
   /** Where connections go: `https://host[:port]`, without the base path. */
   readonly server: string;
   /** The path of the API on `server`: any base path + `/api/v2.0`. */
@@ -127,7 +125,6 @@ function endpointCheck(opts: {
   }
   return {
     origin: u.base,
-    apiBase: `${u.base}/api/v2.0`,
     server: u.origin,
     apiPath: `${u.base.slice(u.origin.length)}/api/v2.0`,
     tls,

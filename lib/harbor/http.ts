@@ -419,7 +419,7 @@ export class HarborHttp {
         retryAfterMs: parseRetryAfter(resHeaders.get('retry-after')),
         hint:
           status >= 300 && status < 400 && resHeaders.get('location')
-            ? redirectHint(resHeaders.get('location')!, this.origin)
+            ? redirectHint(resHeaders.get('location')!, this.endpoint)
             : status === 404 && !harborError.code
               ? "a 404 without Harbor's error body: check that url points at Harbor itself (not a proxy path or another server)"
               : undefined,
@@ -529,16 +529,14 @@ function headerReader(raw: readonly Buffer[]): CallResult['headers'] {
  * The hint for a redirect: the Harbor base URL the `Location` points at (its path up to `/api/v2.0`, as the one URL
  * parser reads it), or, when that is this same address or no URL, what the redirect likely is.
  */
-function redirectHint(location: string, origin: string): string {
-  // A path-absolute Location is on this scheme and host (origin may carry a base path).
-  const absolute = location.startsWith('/')
-    ? `${/^[a-z]+:\/\/[^/]+/i.exec(origin)?.[0] ?? origin}${location}`
-    : location;
+function redirectHint(location: string, endpoint: HarborEndpoint): string {
+  // A path-absolute Location is on this server (the base path is part of the path).
+  const absolute = location.startsWith('/') ? `${endpoint.server}${location}` : location;
   // Harbor's API elsewhere (`.../api/v2.0/...`), or another address's root: that base is the url to use.
   const api = /\/api\/v2\.0(?:[/?]|$)/.exec(absolute);
   const root = /^[a-z]+:\/\/[^/]+\/?$/i.test(absolute);
   const base = api || root ? canonicalHarborUrl(api ? absolute.slice(0, api.index) : absolute) : undefined;
-  if (base !== undefined && base !== origin) {
+  if (base !== undefined && base !== endpoint.origin) {
     return `Harbor redirected to another address: use ${base} as url (Location: ${location})`;
   }
   return `the answer is a redirect to ${location}, not an API answer: check that url is Harbor's base address (not a page of a proxy or of a login service)`;

@@ -255,7 +255,7 @@ export function pullCheckImagesProblem(images: unknown, registryHost: unknown): 
         field: `images[${i}]`,
         value: image,
         problem: `is on "${host}", which kubelet does not take for ${registryHost}: it matches the pull Secret's key case-sensitively, so the pull would go without the login`,
-        fix: `write the registry host as the pull Secret's key: "${registryHost}/${image.slice(host.length + 1)}"`,
+        fix: `write the registry host as the pull Secret's key: "${registryHost}/${image.startsWith(`${host}/`) ? image.slice(host.length + 1) : image}"`,
       };
     }
     if (difference !== undefined) {

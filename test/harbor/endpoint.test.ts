@@ -59,10 +59,14 @@ describe('plain http', () => {
 
 describe('url', () => {
   it('appends /api/v2.0 and keeps a base path', () => {
-    expect(resolveHarborEndpoint({ url: 'https://reg.example.com/' }).apiBase).toBe('https://reg.example.com/api/v2.0');
-    expect(resolveHarborEndpoint({ url: 'https://reg.example.com/harbor/api/v2.0' }).apiBase).toBe(
-      'https://reg.example.com/harbor/api/v2.0',
-    );
+    expect(resolveHarborEndpoint({ url: 'https://reg.example.com/' })).toMatchObject({
+      origin: 'https://reg.example.com',
+      apiPath: '/api/v2.0',
+    });
+    expect(resolveHarborEndpoint({ url: 'https://reg.example.com/harbor/api/v2.0' })).toMatchObject({
+      origin: 'https://reg.example.com/harbor',
+      apiPath: '/harbor/api/v2.0',
+    });
     // Connections go to the server; requests name the base path and the API's.
     expect(resolveHarborEndpoint({ url: 'https://Reg.Example.com:443/harbor/' })).toMatchObject({
       server: 'https://reg.example.com',
