@@ -50,10 +50,25 @@ test('TypeDoc builds the API reference from the TSDoc without a warning', () => 
   expect(existsSync(join(reference, 'index.html'))).toBe(true);
 });
 
+/** A relative link's path and `#anchor`; `undefined` for a URL (https:, mailto:: not checked, no network). */
+function relativeTarget(target: string): { path: string; anchor?: string } | undefined {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return undefined;
+  const [path, anchor] = target.split('#', 2) as [string, string | undefined];
+  return { path, anchor };
+}
+
+/** Whether the Markdown file at `file` (absolute) has no heading for `anchor`: the problem, else undefined. */
+function anchorProblem(file: string, anchor: string): string | undefined {
+  return anchors(readFileSync(file, 'utf8')).has(anchor)
+    ? undefined
+    : `no heading of ${relative(ROOT, file)} has the anchor #${anchor}`;
+}
+
 /** What is wrong with a link of a document, or undefined when it leads somewhere. */
 function broken(document: string, target: string): string | undefined {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return undefined; // https:, mailto:: not checked (no network)
-  const [path, anchor] = target.split('#', 2) as [string, string | undefined];
+  const link = relativeTarget(target);
+  if (!link) return undefined;
+  const { path, anchor } = link;
   const file = path === '' ? join(ROOT, document) : normalize(join(ROOT, dirname(document), decodeURI(path)));
   if (!file.startsWith(ROOT)) return 'leads outside the repository';
   if (file === API || file.startsWith(API + '/')) {
@@ -63,9 +78,7 @@ function broken(document: string, target: string): string | undefined {
   if (file !== ROOT && !kept.has(relative(ROOT, file))) return 'git ignores it (a 404 on GitHub)';
   if (anchor === undefined) return undefined;
   if (!file.endsWith('.md') || statSync(file).isDirectory()) return undefined;
-  return anchors(readFileSync(file, 'utf8')).has(anchor)
-    ? undefined
-    : `no heading of ${relative(ROOT, file)} has the anchor #${anchor}`;
+  return anchorProblem(file, anchor);
 }
 
 describe.each(linkedDocuments())('the links of %s', (document) => {
@@ -84,17 +97,16 @@ const shippedPages = [...shipped].filter((f) => f.endsWith('.md'));
 
 /** What is wrong with a link of a shipped page as the installed package holds it, or undefined when it leads there. */
 function deadInPackage(page: string, target: string): string | undefined {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return undefined; // https:, mailto:: not checked (no network)
-  const [path, anchor] = target.split('#', 2) as [string, string | undefined];
+  const link = relativeTarget(target);
+  if (!link) return undefined;
+  const { path, anchor } = link;
   const file = path === '' ? page : posix.normalize(posix.join(posix.dirname(page), decodeURI(path)));
   if (file === '..' || file.startsWith('../')) return 'leads outside the package';
   if (!shipped.has(file)) {
     return `the package does not ship ${file}: name it in a code span ("\`${file}\` in the repository", "the TSDoc of \`Name\`")`;
   }
   if (anchor === undefined || !file.endsWith('.md')) return undefined;
-  return anchors(readFileSync(join(ROOT, file), 'utf8')).has(anchor)
-    ? undefined
-    : `no heading of ${file} has the anchor #${anchor}`;
+  return anchorProblem(join(ROOT, file), anchor);
 }
 
 test('the package ships its README, LICENSE and docs pages (as npm packs it)', () => {
