@@ -41,6 +41,27 @@ export interface ChartWorkloadEntry {
 const CHECKS = new WeakMap<Chart, ChartChecks>();
 const APPS = new WeakMap<IConstruct, AppChecks>();
 
+/** The synchronous pass (the run of code until the next microtask) a memo was made in: see {@link currentPass}. */
+let pass = 0;
+let passEnding = false;
+
+/**
+ * The current synchronous pass: a number that changes at the next microtask. One microtask per pass, shared by every
+ * app, that holds nothing: a memo's own microtask would hold its app's checks, and so its charts, until the program's
+ * synchronous code ends (the Pulumi engine renders each component's workload in a scratch chart: 1,000 components
+ * declared in one loop kept 1,000 construct trees alive, 68 MB of peak RSS, bench/RESULTS.md).
+ */
+function currentPass(): number {
+  if (!passEnding) {
+    passEnding = true;
+    queueMicrotask(() => {
+      pass++;
+      passEnding = false;
+    });
+  }
+  return pass;
+}
+
 /**
  * The chart checks of one cdk8s app (one construct tree), run by a single validation: cdk8s validates the whole app
  * before it synthesizes any chart (`App.synthYaml()`: once, then again for every chart), so a validation per chart
@@ -53,7 +74,12 @@ class AppChecks {
   /** Registrations (pull Secrets, stores, workloads, charts) so far: a change invalidates the memo at once. */
   private registrations = 0;
   /** The last scan's result, for the rest of the synchronous synthesis pass that made it. */
-  private memo?: { readonly registrations: number; readonly children: readonly number[]; readonly errors: string[] };
+  private memo?: {
+    readonly pass: number;
+    readonly registrations: number;
+    readonly children: readonly number[];
+    readonly errors: string[];
+  };
 
   constructor(host: Chart) {
     host.node.addValidation({ validate: () => this.validate() });
@@ -70,25 +96,23 @@ class AppChecks {
 
   private validate(): string[] {
     // All of it in one synchronous pass (App.synthYaml() validates the app once per chart): the scan is kept for that
-    // pass only (dropped at the next microtask), and dropped at once when something is registered (a pull Secret, a
+    // pass only (stale from the next microtask on), and dropped at once when something is registered (a pull Secret, a
     // store, a workload, a chart) or a chart gets another direct child. Other changes made between two syntheses of
     // one synchronous run (a JSON patch, a container) count from the next microtask on.
-    if (this.memo?.registrations === this.registrations && this.sameChildren(this.memo.children))
-      return this.memo.errors;
+    const memo = this.memo;
+    if (memo?.pass === pass && memo.registrations === this.registrations && this.sameChildren(memo.children))
+      return memo.errors;
     const host = this.charts[0];
     const errors = this.charts.flatMap((c) => {
       const found = c.errors();
       return c === host ? found : found.map((m) => `[${c.path}] ${m}`);
     });
-    const made = {
+    this.memo = {
+      pass: currentPass(),
       registrations: this.registrations,
       children: this.charts.map((c) => c.directChildren()),
       errors,
     };
-    this.memo = made;
-    queueMicrotask(() => {
-      if (this.memo === made) this.memo = undefined;
-    });
     return errors;
   }
 

@@ -6,6 +6,8 @@
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { HarborPrivateApp, HarborPrivateAppProps, PullCredentials, SecretStoreRef } from '../../lib/cdk8s';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { synthError } from './synth-error';
 
 const props: HarborPrivateAppProps = {
@@ -231,5 +233,50 @@ describe('the scan is kept for one synthesis pass only', () => {
     await Promise.resolve();
     new kplus.k8s.KubeSecret(holder, 'Nested', { metadata: { name: 'registry-secret', namespace: 'kube-system' } });
     expect(synthError(chart)).toMatch(/declared at test\/Holder\/Nested/);
+  });
+});
+
+describe('the checks keep no chart alive', () => {
+  // A full garbage collection on demand (node's own flag, set for this worker only).
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+
+  /**
+   * Whether `make`'s construct tree can be collected by a full collection that runs before any microtask queued by
+   * `make` itself (the turn that validated it is over, the microtasks it queued are not run yet).
+   */
+  async function collectableBeforeItsMicrotasks(make: () => App): Promise<boolean> {
+    let collected = false;
+    const registry = new FinalizationRegistry<string>(() => {
+      collected = true;
+    });
+    queueMicrotask(gc); // queued first: runs before those make queues
+    registry.register(make(), 'app');
+    // FinalizationRegistry callbacks run as tasks of their own: wait for a few, bounded (no clock involved).
+    for (let i = 0; i < 50 && !collected; i++) await new Promise((resolve) => setImmediate(resolve));
+    return collected;
+  }
+
+  test("a scratch app validated and dropped is collectable at once (as the Pulumi engine renders each component's workload)", async () => {
+    const synthesizedAndDropped = (): App => {
+      const app = new App();
+      new HarborPrivateApp(new Chart(app, 'scratch'), 'coredns', props);
+      expect(synthError(app.charts[0])).toBeUndefined();
+      return app;
+    };
+    expect(await collectableBeforeItsMicrotasks(synthesizedAndDropped)).toBe(true);
+  });
+
+  test('the check itself: an app still referenced by a pending microtask is not collected', async () => {
+    const held: App[] = [];
+    const kept = (): App => {
+      const app = new App();
+      new HarborPrivateApp(new Chart(app, 'scratch'), 'coredns', props);
+      expect(synthError(app.charts[0])).toBeUndefined();
+      queueMicrotask(() => held.push(app));
+      return app;
+    };
+    expect(await collectableBeforeItsMicrotasks(kept)).toBe(false);
+    expect(held).toHaveLength(1);
   });
 });
