@@ -7,7 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
 import { HarborPrivateApp, HarborRole, HarborMember } from '../../lib/pulumi';
-import { robotLifecycleWarnings, type RobotLifecycleState } from '../../lib/pulumi/component/robot-warnings';
+import {
+  robotLifecycleWarning,
+  robotLifecycleWarnings,
+  type RobotLifecycleState,
+} from '../../lib/pulumi/component/robot-warnings';
 import { installMocks, settled, unwrapSecrets } from './support/mocks';
 
 const DAY = 86_400_000;
@@ -58,6 +62,24 @@ describe('the messages', () => {
       NOW,
     );
     expect(replace).toMatch(/EXPIRED.*Fix: run "pulumi up": it replaces the robot by a new one and writes its secret/);
+  });
+
+  test("the component asks for the robot's name only when its expiry calls for a warning: the two rules agree", () => {
+    const cases: Array<[Partial<RobotLifecycleState>, string | undefined]> = [
+      [{}, 'renewal-due'],
+      [{ expiresAt: NOW / 1000 + 11 * 86_400 }, undefined],
+      [{ expiresAt: NOW / 1000 + 10 * 86_400 - 60 }, 'renewal-due'],
+      [{ expiresAt: (NOW - DAY) / 1000 }, 'expired'],
+      [{ expiresAt: (NOW - DAY) / 1000, durationDays: -1, renewBeforeDays: undefined }, 'expired'],
+      [{ expiresAt: IN_3_DAYS, durationDays: -1, renewBeforeDays: undefined }, undefined],
+      [{ expiresAt: IN_3_DAYS, renewBeforeDays: undefined }, undefined],
+      [{ expiresAt: -1 }, undefined],
+      [{ expiresAt: undefined }, undefined],
+    ];
+    for (const [over, expected] of cases) {
+      expect(robotLifecycleWarning(state(over), NOW)).toBe(expected);
+      expect(robotLifecycleWarnings(state(over), NOW)).toHaveLength(expected === undefined ? 0 : 1);
+    }
   });
 });
 
