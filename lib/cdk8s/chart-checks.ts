@@ -49,7 +49,7 @@ let passEnding = false;
  * The current synchronous pass: a number that changes at the next microtask. One microtask per pass, shared by every
  * app, that holds nothing: a memo's own microtask would hold its app's checks, and so its charts, until the program's
  * synchronous code ends (the Pulumi engine renders each component's workload in a scratch chart: 1,000 components
- * declared in one loop kept 1,000 construct trees alive, 68 MB of peak RSS, bench/RESULTS.md).
+ * declared in one loop kept 1,000 construct trees alive, about 65 MB of peak RSS: bench/RESULTS.md).
  */
 function currentPass(): number {
   if (!passEnding) {
